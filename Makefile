@@ -1,0 +1,43 @@
+# keygate: the two commands a newcomer needs are `make demo` and `make test`.
+BUILD      ?= build
+TEST_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+
+.PHONY: all setup build build-test test unit integration demo bench clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKG_TESTS=OFF
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(TEST_BUILD)/build.ninja:
+	cmake -S . -B $(TEST_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKG_SANITIZE=ON -DKG_TESTS=ON
+
+build-test: setup $(TEST_BUILD)/build.ninja
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+
+# Every test: unit tests, fuzz drivers and integration tests in network
+# namespaces, all on the address/undefined-sanitizer build.
+test: build-test
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+unit: build-test
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
+
+integration: build-test
+	cd $(TEST_BUILD) && ctest --output-on-failure -L integration
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)
+
+bench: setup
+	@bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) build-*

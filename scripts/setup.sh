@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything keygate needs to build, demo and test, from Debian's
+# package registry only. Idempotent: a second run installs nothing.
+set -euo pipefail
+
+PKGS=(
+  # build
+  g++ cmake ninja-build make pkg-config
+  libssl-dev libnl-3-dev libnl-route-3-dev libedit-dev
+  libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev
+  # test peers and tools
+  iproute2 nftables iperf3 tshark procps psmisc
+  strongswan-charon strongswan-swanctl charon-cmd
+  libcharon-extra-plugins libstrongswan-extra-plugins
+  softhsm2 opensc
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts strongSwan's system service on install; keygate's tests run
+# their own charon per namespace, so keep the system one out of the way.
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl disable --now strongswan-starter.service >/dev/null 2>&1 || true
+  systemctl disable --now strongswan.service >/dev/null 2>&1 || true
+fi
+echo "setup: done"

@@ -1,0 +1,66 @@
+#include "common/log.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace kg::log {
+namespace {
+
+std::mutex mu;
+Sink sink;
+Level max_level = Level::kInfo;
+std::string prefix;
+
+void emit(Level l, std::string_view text) {
+  std::lock_guard lk(mu);
+  if (static_cast<int>(l) > static_cast<int>(max_level)) return;
+  if (sink) {
+    sink(l, text);
+    return;
+  }
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char ts[32];
+  std::strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
+  std::fprintf(stderr, "*%s.%03lld: %s%s%.*s\n", ts, static_cast<long long>(ms), prefix.c_str(),
+               prefix.empty() ? "" : ": ", static_cast<int>(text.size()), text.data());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+void set_sink(Sink s) {
+  std::lock_guard lk(mu);
+  sink = std::move(s);
+}
+void set_level(Level l) {
+  std::lock_guard lk(mu);
+  max_level = l;
+}
+void set_prefix(std::string p) {
+  std::lock_guard lk(mu);
+  prefix = std::move(p);
+}
+
+void event(std::string_view facility, Level sev, std::string_view mnemonic, std::string_view text) {
+  std::string line = "%";
+  line += facility;
+  line += '-';
+  line += std::to_string(static_cast<int>(sev));
+  line += '-';
+  line += mnemonic;
+  line += ": ";
+  line += text;
+  emit(sev, line);
+}
+void debug(std::string_view t) { emit(Level::kDebug, t); }
+void info(std::string_view t) { emit(Level::kInfo, t); }
+void warn(std::string_view t) { emit(Level::kWarning, t); }
+void error(std::string_view t) { emit(Level::kError, t); }
+
+}  // namespace kg::log

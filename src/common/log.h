@@ -1,0 +1,29 @@
+// Logging. Two kinds of lines:
+//  - IOS-style events, `%FACILITY-SEVERITY-MNEMONIC: text`, which operators grep
+//    for (`%CRYPTO-5-IKEV2_SESSION_STATUS`, `%LINEPROTO-5-UPDOWN`);
+//  - debug lines for developers.
+// Output goes to a sink (stderr by default; tests install a capturing sink).
+// Never pass secret material here: Secret has no string conversion on purpose.
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace kg::log {
+
+enum class Level { kDebug = 7, kInfo = 6, kNotice = 5, kWarning = 4, kError = 3 };
+
+using Sink = std::function<void(Level, std::string_view line)>;
+
+void set_sink(Sink s);       // replaces the sink; nullptr restores stderr
+void set_level(Level max);   // lines above this level are dropped
+void set_prefix(std::string p);  // e.g. hostname, shown before every line
+
+// %FACILITY-SEVERITY-MNEMONIC: text   (severity is the numeric level)
+void event(std::string_view facility, Level sev, std::string_view mnemonic, std::string_view text);
+void debug(std::string_view text);
+void info(std::string_view text);
+void warn(std::string_view text);
+void error(std::string_view text);
+
+}  // namespace kg::log

@@ -1,0 +1,35 @@
+// Diffie-Hellman key exchange for IKEv2 groups 2/5/14/15/16 (MODP, RFC 3526 /
+// RFC 2409), 19/20/21 (ECP, RFC 5903: public value x|y, shared secret x only)
+// and 31 (Curve25519, RFC 8031 / RFC 7748), over OpenSSL 3 EVP_PKEY.
+#pragma once
+#include <memory>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "common/secret.h"
+#include "wire/ike/constants.h"
+
+namespace kg::crypto {
+
+bool dh_supported(ike::DhGroup g);
+// Length of the KE payload data for the group (e.g. 32 for group 31, 64 for 19).
+size_t dh_public_size(ike::DhGroup g);
+
+class KeyExchange {
+ public:
+  // Generates a fresh private key.
+  [[nodiscard]] static Result<std::unique_ptr<KeyExchange>> generate(ike::DhGroup g);
+  // Test hook: a fixed private key (raw scalar for ECP/X25519, exponent for MODP)
+  // so published vectors (RFC 5903, RFC 7748) can be checked.
+  [[nodiscard]] static Result<std::unique_ptr<KeyExchange>> from_private(ike::DhGroup g, ByteView priv);
+  virtual ~KeyExchange() = default;
+
+  [[nodiscard]] virtual ike::DhGroup group() const = 0;
+  // KE payload data, exactly dh_public_size() bytes.
+  [[nodiscard]] virtual Bytes public_value() const = 0;
+  // g^ir. Fails (kInvalidSyntax) on a peer value of the wrong length or not on
+  // the curve / out of range.
+  [[nodiscard]] virtual Result<Secret> shared_secret(ByteView peer_public) = 0;
+};
+
+}  // namespace kg::crypto
