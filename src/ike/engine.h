@@ -1,0 +1,105 @@
+// The IKEv2 engine: a state machine that does no I/O. The daemon feeds it
+// packets, timer ticks and operator commands; it answers with Actions (send
+// this datagram, install/remove this CHILD_SA, report this event). Clock and
+// randomness are injected, so two engines complete handshakes in one process.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/clock.h"
+#include "common/ip.h"
+#include "common/random.h"
+#include "common/secret.h"
+#include "crypto/sk_cipher.h"
+#include "ike/policy.h"
+
+namespace kg::ike {
+
+// Send `data` (an IKE message; the caller adds the 4-byte non-ESP marker when
+// the socket is UDP 4500) from `local` to `remote`.
+struct SendPacket {
+  Endpoint local;
+  Endpoint remote;
+  Bytes data;
+};
+
+// Keys and parameters for one CHILD_SA (both directions) for the data path.
+struct InstallChildSa {
+  std::string interface;   // tunnel interface the SA belongs to
+  uint64_t ike_spi_i = 0;  // owning IKE SA, for show commands
+  uint32_t spi_in = 0;     // SPI we chose: peer sends to it
+  uint32_t spi_out = 0;    // SPI the peer chose
+  crypto::CipherSuite suite;
+  Secret encr_in, integ_in, encr_out, integ_out;
+  Endpoint local;          // UDP-encapsulation endpoints (port 4500)
+  Endpoint remote;
+  std::vector<TrafficSelector> local_ts, remote_ts;  // as negotiated
+  uint32_t replay_window = 64;
+  uint32_t lifetime_s = 3600;
+};
+
+struct RemoveChildSa {
+  std::string interface;
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+};
+
+// Session up/down for `show crypto session` and %CRYPTO-5-IKEV2_SESSION_STATUS.
+struct SessionEvent {
+  bool up = false;
+  std::string interface;
+  Endpoint local, remote;
+  std::string remote_id;
+};
+
+using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent>;
+
+// Read-only view of an IKE SA for `show crypto ikev2 sa` / `show crypto session`.
+struct IkeSaInfo {
+  uint32_t tunnel_id = 0;          // IOS "Tunnel-id": a small per-SA counter
+  Endpoint local, remote;
+  uint64_t spi_i = 0, spi_r = 0;
+  bool initiator = false;
+  std::string state;               // IOS words: READY, IN-NEG, DELETE
+  std::string encr, prf, integ;    // "AES-GCM", keysize separately
+  uint16_t key_bits = 0;
+  uint16_t dh_group = 0;
+  std::string local_auth, remote_auth;  // "PSK"
+  std::string local_id, remote_id;
+  std::string interface;
+  uint32_t lifetime_s = 0;
+  uint64_t age_s = 0;
+  std::vector<uint32_t> child_spis_in;
+};
+
+struct EngineStats {
+  uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0,
+           rx_dropped_auth = 0, tx_packets = 0, retransmits = 0;
+};
+
+class Engine {
+ public:
+  static std::unique_ptr<Engine> create(const PolicyProvider& policy, const Clock& clock, Random& rng);
+  virtual ~Engine() = default;
+
+  // A datagram arrived on `local` from `remote` (non-ESP marker removed).
+  virtual std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) = 0;
+  // Retransmissions, timeouts, lifetime expiry; call at or after next_deadline().
+  virtual std::vector<Action> on_timer() = 0;
+  [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
+  // Start IKE_SA_INIT for a tunnel unless one is up or in negotiation.
+  virtual std::vector<Action> initiate(const InitiateRequest& req) = 0;
+  // Delete the IKE SA (and its children) serving `interface`, notifying the
+  // peer; empty string = all (clear crypto session).
+  virtual std::vector<Action> delete_sessions(const std::string& interface) = 0;
+
+  [[nodiscard]] virtual std::vector<IkeSaInfo> sas() const = 0;
+  [[nodiscard]] virtual const EngineStats& stats() const = 0;
+};
+
+}  // namespace kg::ike
