@@ -1,0 +1,299 @@
+#include "config/command_table.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "common/ip.h"
+
+namespace kg::config {
+namespace {
+
+bool is_prefix(std::string_view word, std::string_view kw) {
+  if (word.size() > kw.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(word[i])) != kw[i]) return false;
+  return true;
+}
+
+Token parse_token(std::string_view g, std::string help) {
+  Token t{Token::Kind::kKeyword, {}, 0, 0, std::move(help)};
+  if (g == "WORD") {
+    t.kind = Token::Kind::kWord;
+  } else if (g == "A.B.C.D") {
+    t.kind = Token::Kind::kIpv4;
+  } else if (g == "LINE") {
+    t.kind = Token::Kind::kLine;
+  } else if (g.size() > 2 && g.front() == '<') {
+    t.kind = Token::Kind::kRange;
+    auto dash = g.find('-');
+    std::from_chars(g.data() + 1, g.data() + dash, t.lo);
+    std::from_chars(g.data() + dash + 1, g.data() + g.size() - 1, t.hi);
+  } else if (g.front() == '{') {
+    t.kind = Token::Kind::kAlt;
+    std::string_view in = g.substr(1, g.size() - 2);
+    size_t p = 0;
+    while (true) {
+      size_t bar = in.find('|', p);
+      t.words.emplace_back(in.substr(p, bar - p));
+      if (bar == std::string_view::npos) break;
+      p = bar + 1;
+    }
+  } else {
+    t.words.emplace_back(g);
+  }
+  return t;
+}
+
+// How a word matched a token: 0 = no, 1 = partial keyword/argument, 2 = exact keyword.
+struct WordMatch {
+  int level = 0;
+  std::string value;    // expanded keyword or verbatim argument
+  int keyword_hits = 0;  // >1 means ambiguous among alternatives
+};
+
+WordMatch match_word(const Token& t, std::string_view w) {
+  WordMatch m;
+  switch (t.kind) {
+    case Token::Kind::kKeyword:
+    case Token::Kind::kAlt:
+      for (const auto& k : t.words) {
+        if (k.size() == w.size() && is_prefix(w, k)) return {2, k, 1};
+        if (is_prefix(w, k)) { m.level = 1; m.value = k; ++m.keyword_hits; }
+      }
+      return m;
+    case Token::Kind::kWord:
+    case Token::Kind::kLine:
+      return {1, std::string(w), 0};
+    case Token::Kind::kIpv4: {
+      auto a = IpAddress::parse(w);
+      if (a && a->family == IpAddress::Family::kV4) return {1, std::string(w), 0};
+      return m;
+    }
+    case Token::Kind::kRange: {
+      long v = 0;
+      auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+      if (ec == std::errc() && p == w.data() + w.size() && v >= t.lo && v <= t.hi)
+        return {1, std::string(w), 0};
+      return m;
+    }
+  }
+  return m;
+}
+
+std::string token_label(const Token& t) {
+  switch (t.kind) {
+    case Token::Kind::kWord: return "WORD";
+    case Token::Kind::kIpv4: return "A.B.C.D";
+    case Token::Kind::kLine: return "LINE";
+    case Token::Kind::kRange: return "<" + std::to_string(t.lo) + "-" + std::to_string(t.hi) + ">";
+    default: return t.words.empty() ? "" : t.words[0];
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<size_t, std::string>> split_words(std::string_view line) {
+  std::vector<std::pair<size_t, std::string>> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i >= line.size()) break;
+    size_t s = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    out.emplace_back(s, std::string(line.substr(s, i - s)));
+  }
+  return out;
+}
+
+void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::string> help,
+                       Handler h, bool hidden) {
+  auto words = split_words(grammar);
+  std::vector<Token> toks;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string g = words[i].second;
+    std::string hs = i < help.size() ? help[i] : "";
+    bool optional = g.front() == '[';
+    if (optional) {
+      // Variant ending just before this optional element.
+      commands_.push_back(Command{mode, toks, h, hidden});
+      g = g.substr(1, g.size() - 2);
+      if (g.find('|') != std::string::npos) g = "{" + g + "}";
+    }
+    toks.push_back(parse_token(g, hs));
+  }
+  commands_.push_back(Command{mode, std::move(toks), std::move(h), hidden});
+}
+
+MatchResult CommandTable::match(Mode mode, std::string_view line) const {
+  MatchResult r{MatchResult::Status::kEmpty};
+  auto words = split_words(line);
+  if (words.empty()) return r;
+  size_t first = 0;
+  if (mode != Mode::kExec && (words[0].second == "no" || words[0].second == "default")) {
+    r.args.negated = words[0].second == "no";
+    r.args.defaulted = !r.args.negated;
+    first = 1;
+  }
+  size_t n = words.size() - first;
+  size_t best_fail = 0;
+  bool any_incomplete = false;
+  struct Full { const Command* c; std::vector<std::string> vals; int exact; };
+  std::vector<Full> full;
+  // Per position: distinct keywords that a non-exact word matched (ambiguity).
+  std::vector<std::set<std::string>> partial_kw(n);
+  std::vector<bool> exact_kw(n, false);
+  for (const auto& c : commands_) {
+    if (c.mode != mode) continue;
+    std::vector<std::string> vals;
+    int exact = 0;
+    size_t i = 0;
+    bool ok = true, line_consumed = false;
+    for (; i < n && i < c.tokens.size(); ++i) {
+      const Token& t = c.tokens[i];
+      if (t.kind == Token::Kind::kLine) {
+        vals.emplace_back(line.substr(words[first + i].first));
+        line_consumed = true;
+        break;
+      }
+      WordMatch m = match_word(t, words[first + i].second);
+      if (m.level == 0) { ok = false; break; }
+      if (m.keyword_hits > 1) {
+        r.status = MatchResult::Status::kAmbiguous;
+        r.ambiguous_text = std::string(line);
+        return r;
+      }
+      if (t.kind == Token::Kind::kKeyword || t.kind == Token::Kind::kAlt) {
+        if (m.level == 2) exact_kw[i] = true; else partial_kw[i].insert(m.value);
+        exact += m.level;
+      }
+      vals.push_back(m.value);
+    }
+    if (!ok) { best_fail = std::max(best_fail, i); continue; }
+    if (line_consumed) { full.push_back({&c, vals, exact}); continue; }
+    if (n > c.tokens.size()) { best_fail = std::max(best_fail, c.tokens.size()); continue; }
+    if (n < c.tokens.size()) { any_incomplete = true; continue; }
+    full.push_back({&c, vals, exact});
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (partial_kw[i].size() > 1 && !exact_kw[i]) {
+      r.status = MatchResult::Status::kAmbiguous;
+      std::string s;
+      for (size_t j = first; j <= first + i; ++j) s += (j > first ? " " : "") + words[j].second;
+      r.ambiguous_text = s;
+      return r;
+    }
+  }
+  if (!full.empty()) {
+    auto best = std::max_element(full.begin(), full.end(),
+                                 [](const Full& a, const Full& b) { return a.exact < b.exact; });
+    r.status = MatchResult::Status::kOk;
+    r.command = best->c;
+    r.args.words = std::move(best->vals);
+    return r;
+  }
+  // A command accepted every word but wants more: IOS says "Incomplete".
+  if (any_incomplete) {
+    r.status = MatchResult::Status::kIncomplete;
+    return r;
+  }
+  r.status = MatchResult::Status::kInvalid;
+  r.error_column = words[first + std::min(best_fail, n - 1)].first;
+  return r;
+}
+
+namespace {
+
+// Commands whose tokens accept words[0..k) and have a token at position k.
+template <class F>
+void for_each_next(const std::vector<Command>& cmds, Mode mode,
+                   const std::vector<std::pair<size_t, std::string>>& words, size_t first, F f) {
+  size_t k = words.size() - first;
+  for (const auto& c : cmds) {
+    if (c.mode != mode || c.hidden) continue;
+    bool ok = true;
+    size_t i = 0;
+    for (; i < k && i < c.tokens.size(); ++i) {
+      if (c.tokens[i].kind == Token::Kind::kLine) break;
+      if (match_word(c.tokens[i], words[first + i].second).level == 0) { ok = false; break; }
+    }
+    if (!ok || (i < k && c.tokens[i].kind != Token::Kind::kLine)) continue;
+    f(c, k);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CommandTable::complete(Mode mode, std::string_view line) const {
+  auto words = split_words(line);
+  std::string partial;
+  if (!line.empty() && !std::isspace(static_cast<unsigned char>(line.back())) && !words.empty()) {
+    partial = words.back().second;
+    words.pop_back();
+  }
+  size_t first = 0;
+  std::set<std::string> out;
+  if (mode != Mode::kExec && !words.empty() &&
+      (words[0].second == "no" || words[0].second == "default"))
+    first = 1;
+  if (mode != Mode::kExec && words.empty()) {
+    for (const char* k : {"no", "default"})
+      if (is_prefix(partial, k)) out.insert(k);
+  }
+  for_each_next(commands_, mode, words, first, [&](const Command& c, size_t k) {
+    if (k >= c.tokens.size()) return;
+    const Token& t = c.tokens[k];
+    if (t.kind != Token::Kind::kKeyword && t.kind != Token::Kind::kAlt) return;
+    for (const auto& w : t.words)
+      if (is_prefix(partial, w)) out.insert(w);
+  });
+  return {out.begin(), out.end()};
+}
+
+std::string CommandTable::help(Mode mode, std::string_view line) const {
+  auto words = split_words(line);
+  std::string partial;
+  bool mid_word = !line.empty() && !std::isspace(static_cast<unsigned char>(line.back())) &&
+                  !words.empty();
+  if (mid_word) {
+    partial = words.back().second;
+    words.pop_back();
+  }
+  size_t first = 0;
+  if (mode != Mode::kExec && !words.empty() &&
+      (words[0].second == "no" || words[0].second == "default"))
+    first = 1;
+  std::vector<std::pair<std::string, std::string>> items;
+  bool cr = false;
+  if (mode != Mode::kExec && words.empty()) {
+    items.push_back({"default", "Set a command to its defaults"});
+    items.push_back({"no", "Negate a command or set its defaults"});
+  }
+  for_each_next(commands_, mode, words, first, [&](const Command& c, size_t k) {
+    if (k >= c.tokens.size()) { if (!mid_word) cr = true; return; }
+    const Token& t = c.tokens[k];
+    if (t.kind == Token::Kind::kKeyword || t.kind == Token::Kind::kAlt) {
+      for (const auto& w : t.words)
+        if (is_prefix(partial, w)) items.push_back({w, t.help});
+    } else if (!mid_word || match_word(t, partial).level > 0) {
+      items.push_back({token_label(t), t.help});
+    }
+  });
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end(),
+                          [](auto& a, auto& b) { return a.first == b.first; }),
+              items.end());
+  if (items.empty() && !cr) return "% Unrecognized command\n";
+  std::string out;
+  if (mid_word) {
+    for (auto& [w, h] : items) out += w + "  ";
+    return out + "\n";
+  }
+  size_t width = 0;
+  for (auto& it : items) width = std::max(width, it.first.size());
+  for (auto& [w, h] : items) out += "  " + w + std::string(width - w.size() + 2, ' ') + h + "\n";
+  if (cr) out += "  <cr>\n";
+  return out;
+}
+
+}  // namespace kg::config

@@ -1,0 +1,74 @@
+// One command table drives parsing, `?` help and Tab completion (FRR vtysh
+// model). A command is a token grammar such as
+//   "crypto ikev2 proposal WORD"  or  "set pfs {group14|group19}"  or  "x [y]"
+// Token kinds: keyword, WORD, A.B.C.D, <lo-hi>, LINE (rest of line),
+// {a|b} alternatives of single tokens, and [t] optional trailing tokens
+// (expanded at registration into one variant per prefix).
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace kg::config {
+
+enum class Mode {
+  kExec, kConfig, kIkev2Proposal, kIkev2Policy, kIkev2Keyring, kKeyringPeer,
+  kIkev2Profile, kTransformSet, kIpsecProfile, kInterface,
+};
+
+// Matched words: keywords expanded to their full spelling, arguments verbatim.
+struct ParsedArgs {
+  std::vector<std::string> words;
+  bool negated = false;   // "no ..." form
+  bool defaulted = false;  // "default ..." form
+  const std::string& at(size_t i) const { return words.at(i); }
+  size_t size() const { return words.size(); }
+};
+
+struct CmdContext;  // defined by the session
+using Handler = std::function<Result<std::string>(CmdContext&, const ParsedArgs&)>;
+
+struct Token {
+  enum class Kind { kKeyword, kWord, kIpv4, kRange, kLine, kAlt } kind;
+  std::vector<std::string> words;  // keyword or alternatives
+  long lo = 0, hi = 0;
+  std::string help;
+};
+
+struct Command {
+  Mode mode;
+  std::vector<Token> tokens;
+  Handler handler;
+  bool hidden = false;
+};
+
+// Outcome of matching one line in one mode.
+struct MatchResult {
+  enum class Status { kOk, kInvalid, kIncomplete, kAmbiguous, kEmpty } status;
+  const Command* command = nullptr;
+  ParsedArgs args;
+  size_t error_column = 0;   // byte offset for the '^' marker
+  std::string ambiguous_text;
+};
+
+class CommandTable {
+ public:
+  // help: one help string per space-separated grammar element (missing = "").
+  void add(Mode mode, std::string_view grammar, std::vector<std::string> help, Handler h,
+           bool hidden = false);
+  MatchResult match(Mode mode, std::string_view line) const;
+  // Completions of the last (partial) word of `line`.
+  std::vector<std::string> complete(Mode mode, std::string_view line) const;
+  // IOS `?` output for `line` (text before the '?').
+  std::string help(Mode mode, std::string_view line) const;
+
+ private:
+  std::vector<Command> commands_;
+};
+
+std::vector<std::pair<size_t, std::string>> split_words(std::string_view line);
+
+}  // namespace kg::config

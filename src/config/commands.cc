@@ -1,0 +1,139 @@
+// Configuration commands (subset; see model.h). Handlers mutate the model copy
+// in CmdContext; the session commits it only when the handler succeeds.
+#include <algorithm>
+#include <string>
+#include <tuple>
+
+#include "config/session.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+Result<std::string> ok() { return std::string(); }
+
+std::string legacy_warning(const std::string& w) {
+  if (w == "3des" || w == "md5" || w == "esp-3des" || w == "esp-md5-hmac" || w == "2" || w == "5")
+    return "% Warning: " + w + " is insecure and kept only for legacy peers\n";
+  return "";
+}
+
+void enter(C c, Mode m, std::string obj, std::string sub = "") {
+  c.next_mode = m;
+  c.next_object = std::move(obj);
+  c.next_sub_object = std::move(sub);
+}
+
+void add_modes(CommandTable& t) {
+  for (Mode m : {Mode::kConfig, Mode::kIkev2Proposal, Mode::kIkev2Policy, Mode::kIkev2Keyring,
+                 Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet,
+                 Mode::kIpsecProfile, Mode::kInterface}) {
+    t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { enter(c, Mode::kExec, ""); return ok(); });
+    t.add(m, "exit", {"Exit from the current mode"}, [m](C c, A) {
+      if (m == Mode::kKeyringPeer) enter(c, Mode::kIkev2Keyring, c.object);
+      else enter(c, m == Mode::kConfig ? Mode::kExec : Mode::kConfig, "");
+      return ok();
+    });
+  }
+  t.add(Mode::kExec, "configure terminal", {"Enter configuration mode", "Configure from the terminal"},
+        [](C c, A) { enter(c, Mode::kConfig, ""); return ok(); });
+  t.add(Mode::kExec, "show running-config", {"Show running system information", "Current operating configuration"},
+        [](C c, A) { return Result<std::string>(c.config.running_config_text()); });
+  t.add(Mode::kExec, "write memory", {"Write running configuration", "Write to NV memory"},
+        [](C c, A) -> Result<std::string> {
+          auto r = c.config.write_memory();
+          if (!r) return std::unexpected(r.error());
+          return std::string("[OK]\n");
+        });
+  t.add(Mode::kConfig, "hostname WORD", {"Set system's network name", "This system's network name"},
+        [](C c, A a) { c.model.hostname = a.negated ? "keygate" : a.at(1); return ok(); });
+}
+
+void add_proposal(CommandTable& t) {
+  t.add(Mode::kConfig, "crypto ikev2 proposal WORD",
+        {"Encryption module", "Configure IKEv2 parameters", "Define IKEv2 proposals", "Proposal name"},
+        [](C c, A a) {
+          const std::string& n = a.at(3);
+          if (a.negated) { c.model.proposals.erase(n); return ok(); }
+          if (a.defaulted) {
+            if (n == "default") c.model.proposals[n] = default_proposal(); else c.model.proposals.erase(n);
+            return ok();
+          }
+          c.model.proposals[n];
+          enter(c, Mode::kIkev2Proposal, n);
+          return ok();
+        });
+  const char* enc = "{aes-cbc-128|aes-cbc-192|aes-cbc-256|aes-gcm-128|aes-gcm-256|3des}";
+  const char* hash = "{sha1|sha256|sha384|sha512|md5}";
+  auto list = [](std::vector<std::string> Ikev2Proposal::*field) {
+    return [field](C c, A a) -> Result<std::string> {
+      auto& v = c.model.proposals[c.object].*field;
+      std::string warn;
+      for (size_t i = 1; i < a.size(); ++i) {
+        warn += legacy_warning(a.at(i));
+        if (a.negated) std::erase(v, a.at(i)); else if (std::find(v.begin(), v.end(), a.at(i)) == v.end()) v.push_back(a.at(i));
+      }
+      return warn;
+    };
+  };
+  auto opt = [](const char* alt) { std::string s(alt); return "[" + s.substr(1, s.size() - 2) + "]"; };
+  for (auto [kw, alt, field] : {std::tuple{"encryption", enc, &Ikev2Proposal::encryption},
+                                 std::tuple{"integrity", hash, &Ikev2Proposal::integrity},
+                                 std::tuple{"prf", hash, &Ikev2Proposal::prf}}) {
+    std::string g = std::string(kw) + " " + alt + " " + opt(alt) + " " + opt(alt) + " " + opt(alt);
+    t.add(Mode::kIkev2Proposal, g, {std::string("Set ") + kw + " algorithm(s)", "algorithm"}, list(field));
+  }
+  const char* grp = "{2|5|14|15|16|19|20|21|31}";
+  t.add(Mode::kIkev2Proposal, std::string("group ") + grp + " " + opt(grp) + " " + opt(grp) + " " + opt(grp),
+        {"Set the Diffie-Hellman group(s)", "DH group"}, [](C c, A a) -> Result<std::string> {
+          auto& v = c.model.proposals[c.object].groups;
+          std::string warn;
+          for (size_t i = 1; i < a.size(); ++i) {
+            int g = std::stoi(a.at(i));
+            warn += legacy_warning(a.at(i));
+            if (a.negated) std::erase(v, g); else if (std::find(v.begin(), v.end(), g) == v.end()) v.push_back(g);
+          }
+          return warn;
+        });
+  t.add(Mode::kConfig, "crypto ikev2 policy WORD", {"Encryption module", "Configure IKEv2 parameters", "Define IKEv2 policies", "Policy name"},
+        [](C c, A a) {
+          const std::string& n = a.at(3);
+          if (a.negated) { c.model.policies.erase(n); return ok(); }
+          if (a.defaulted) { if (n == "default") c.model.policies[n] = default_policy(); return ok(); }
+          c.model.policies[n];
+          enter(c, Mode::kIkev2Policy, n);
+          return ok();
+        });
+  t.add(Mode::kIkev2Policy, "proposal WORD", {"Specify proposal", "Proposal name"}, [](C c, A a) {
+    auto& v = c.model.policies[c.object].proposals;
+    std::erase(v, a.at(1));
+    if (!a.negated) v.push_back(a.at(1));
+    return ok();
+  });
+  t.add(Mode::kIkev2Policy, "match address local A.B.C.D", {"Match values", "Local address", "Local address", "IPv4 address"},
+        [](C c, A a) {
+          auto& v = c.model.policies[c.object].match_local;
+          std::erase(v, a.at(3));
+          if (!a.negated) v.push_back(a.at(3));
+          return ok();
+        });
+  t.add(Mode::kIkev2Policy, "match fvrf any", {"Match values", "Front-door VRF", "Any VRF"}, [](C c, A a) {
+    c.model.policies[c.object].match_fvrf_any = !a.negated;
+    return ok();
+  });
+}
+
+}  // namespace
+
+void register_ikev2_profile_commands(CommandTable& t);
+void register_ipsec_interface_commands(CommandTable& t);
+
+void register_core_commands(CommandTable& t) {
+  add_modes(t);
+  add_proposal(t);
+  register_ikev2_profile_commands(t);
+  register_ipsec_interface_commands(t);
+}
+
+}  // namespace kg::config

@@ -1,0 +1,163 @@
+// IPsec transform-set / profile, interfaces, static routes.
+#include "common/ip.h"
+#include "config/session.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+Result<std::string> ok() { return std::string(); }
+
+// Group "esp-gcm 256" style words back into transforms.
+Result<std::vector<std::string>> parse_transforms(const std::vector<std::string>& w, std::string& warn) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    const std::string& x = w[i];
+    bool sized = x == "esp-aes" || x == "esp-gcm";
+    if (x == "esp-3des" || x == "esp-md5-hmac")
+      warn += "% Warning: " + x + " is insecure and kept only for legacy peers\n";
+    if (sized && i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1][0]))) {
+      if (x == "esp-gcm" && w[i + 1] == "192") return fail(Errc::kInvalidArgument, "Invalid input detected: esp-gcm 192");
+      out.push_back(x + " " + w[i + 1]);
+      ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(x[0]))) {
+      return fail(Errc::kInvalidArgument, "Invalid input detected: key size without cipher");
+    } else {
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
+void add_ipsec(CommandTable& t) {
+  const char* tr = "{esp-aes|esp-gcm|esp-3des|esp-sha-hmac|esp-sha256-hmac|esp-sha384-hmac|esp-sha512-hmac|esp-md5-hmac|128|192|256}";
+  std::string o = std::string("[") + std::string(tr).substr(1, std::string(tr).size() - 2) + "]";
+  t.add(Mode::kConfig, std::string("crypto ipsec transform-set WORD ") + tr + " " + o + " " + o + " " + o + " " + o + " " + o,
+        {"Encryption module", "Configure IPsec policy", "Define transform and settings", "Transform set tag", "Transform"},
+        [](C c, A a) -> Result<std::string> {
+          const std::string& n = a.at(3);
+          if (a.negated) { c.model.transform_sets.erase(n); return ok(); }
+          if (a.defaulted) { if (n == "default") c.model.transform_sets[n] = default_transform_set(); return ok(); }
+          std::string warn;
+          auto ts = parse_transforms({a.words.begin() + 4, a.words.end()}, warn);
+          if (!ts) return std::unexpected(ts.error());
+          c.model.transform_sets[n].transforms = *ts;
+          c.next_mode = Mode::kTransformSet;
+          c.next_object = n;
+          return warn;
+        });
+  t.add(Mode::kConfig, "crypto ipsec transform-set default", {"Encryption module", "Configure IPsec policy", "Define transform and settings", "Default transform set"},
+        [](C c, A a) {
+          if (a.negated) c.model.transform_sets.erase("default");
+          else c.model.transform_sets["default"] = default_transform_set();
+          return ok();
+        }, true);
+  t.add(Mode::kTransformSet, "mode {tunnel|transport}", {"Encapsulation mode", "Mode"},
+        [](C c, A a) { c.model.transform_sets[c.object].mode = a.negated ? "tunnel" : a.at(1); return ok(); });
+  t.add(Mode::kConfig, "crypto ipsec profile WORD", {"Encryption module", "Configure IPsec policy", "Configure an ipsec policy profile", "Profile name"},
+        [](C c, A a) {
+          const std::string& n = a.at(3);
+          if (a.negated) { c.model.ipsec_profiles.erase(n); return ok(); }
+          if (a.defaulted) { if (n == "default") c.model.ipsec_profiles[n] = default_ipsec_profile(); return ok(); }
+          c.model.ipsec_profiles[n];
+          c.next_mode = Mode::kIpsecProfile;
+          c.next_object = n;
+          return ok();
+        });
+  auto ip = [](C c) -> IpsecProfile& { return c.model.ipsec_profiles[c.object]; };
+  t.add(Mode::kIpsecProfile, "set transform-set WORD [WORD] [WORD] [WORD] [WORD] [WORD]",
+        {"Specify parameter", "Specify list of transform sets", "Transform set name"},
+        [ip](C c, A a) {
+          ip(c).transform_sets = a.negated ? std::vector<std::string>{} : std::vector<std::string>(a.words.begin() + 2, a.words.end());
+          return ok();
+        });
+  t.add(Mode::kIpsecProfile, "set ikev2-profile WORD", {"Specify parameter", "Specify ikev2 Profile", "Profile name"},
+        [ip](C c, A a) { ip(c).ikev2_profile = a.negated ? "" : a.at(2); return ok(); });
+  t.add(Mode::kIpsecProfile, "set security-association lifetime {seconds|kilobytes} <1-4294967295>",
+        {"Specify parameter", "Security association parameters", "SA lifetime", "Unit", "Value"},
+        [ip](C c, A a) {
+          auto& f = a.at(3) == "seconds" ? ip(c).lifetime_seconds : ip(c).lifetime_kilobytes;
+          if (a.negated) f.reset(); else f = std::stoull(a.at(4));
+          return ok();
+        });
+  t.add(Mode::kIpsecProfile, "set security-association replay window-size <64-1024>",
+        {"Specify parameter", "Security association parameters", "Replay", "Window size", "Packets"},
+        [ip](C c, A a) { if (a.negated) ip(c).replay_window.reset(); else ip(c).replay_window = std::stoi(a.at(4)); return ok(); });
+  t.add(Mode::kIpsecProfile, "set pfs {group2|group5|group14|group15|group16|group19|group20|group21|group31}",
+        {"Specify parameter", "Perfect forward secrecy", "DH group"}, [ip](C c, A a) -> Result<std::string> {
+          if (a.negated) { ip(c).pfs_group.reset(); return ok(); }
+          ip(c).pfs_group = std::stoi(a.at(2).substr(5));
+          if (a.at(2) == "group2" || a.at(2) == "group5")
+            return std::string("% Warning: " + a.at(2) + " is insecure and kept only for legacy peers\n");
+          return ok();
+        });
+}
+
+std::string canonical_ifname(const std::string& n) {
+  auto digits = n.find_first_of("0123456789");
+  std::string stem = n.substr(0, digits);
+  std::string lower;
+  for (char ch : stem) lower += char(std::tolower(static_cast<unsigned char>(ch)));
+  if (!lower.empty() && std::string("tunnel").rfind(lower, 0) == 0 && digits != std::string::npos)
+    return "Tunnel" + n.substr(digits);
+  if (lower.size() >= 2 && std::string("loopback").rfind(lower, 0) == 0 && digits != std::string::npos)
+    return "Loopback" + n.substr(digits);
+  return n;
+}
+
+void add_interface(CommandTable& t) {
+  t.add(Mode::kConfig, "interface WORD", {"Select an interface to configure", "Interface name (TunnelN, LoopbackN, eth0...)"},
+        [](C c, A a) {
+          std::string n = canonical_ifname(a.at(1));
+          if (a.negated || a.defaulted) { c.model.interfaces.erase(n); return ok(); }
+          c.model.interfaces[n];
+          c.next_mode = Mode::kInterface;
+          c.next_object = n;
+          return ok();
+        });
+  auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
+  t.add(Mode::kInterface, "ip address A.B.C.D A.B.C.D", {"Interface Internet Protocol config commands", "Set the IP address of an interface", "IP address", "IP subnet mask"},
+        [itf](C c, A a) -> Result<std::string> {
+          auto m = IpAddress::parse(a.at(3));
+          if (!a.negated && (!m || !Prefix::from_mask(*IpAddress::parse(a.at(2)), *m)))
+            return fail(Errc::kInvalidArgument, "Bad mask " + a.at(3));
+          itf(c).ip_address = a.negated ? "" : a.at(2) + " " + a.at(3);
+          return ok();
+        });
+  t.add(Mode::kInterface, "ip unnumbered WORD", {"Interface Internet Protocol config commands", "Enable IP processing without an explicit address", "Interface"},
+        [itf](C c, A a) { itf(c).ip_unnumbered = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); });
+  t.add(Mode::kInterface, "ip mtu <576-9000>", {"Interface Internet Protocol config commands", "Set IP Maximum Transmission Unit", "MTU (bytes)"},
+        [itf](C c, A a) { if (a.negated) itf(c).mtu.reset(); else itf(c).mtu = std::stoi(a.at(2)); return ok(); });
+  t.add(Mode::kInterface, "tunnel source WORD", {"protocol-over-protocol tunneling", "source of tunnel packets", "Interface or address"},
+        [itf](C c, A a) { itf(c).tunnel_source = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); });
+  t.add(Mode::kInterface, "tunnel destination A.B.C.D", {"protocol-over-protocol tunneling", "destination of tunnel", "IP address"},
+        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : a.at(2); return ok(); });
+  t.add(Mode::kInterface, "tunnel mode ipsec ipv4", {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv4"},
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv4"; return ok(); });
+  t.add(Mode::kInterface, "tunnel protection ipsec profile WORD", {"protocol-over-protocol tunneling", "Enable tunnel protection", "IPsec", "IPsec profile", "Profile name"},
+        [itf](C c, A a) { itf(c).tunnel_protection = a.negated ? "" : a.at(4); return ok(); });
+  t.add(Mode::kInterface, "shutdown", {"Shutdown the selected interface"},
+        [itf](C c, A a) { itf(c).shutdown = !a.negated; return ok(); });
+  t.add(Mode::kInterface, "description LINE", {"Interface specific description", "Up to 240 characters describing this interface"},
+        [itf](C c, A a) { itf(c).description = a.negated ? "" : a.at(1); return ok(); });
+  t.add(Mode::kConfig, "ip route A.B.C.D A.B.C.D WORD", {"Global IP configuration subcommands", "Establish static routes", "Destination prefix", "Destination prefix mask", "Interface or next hop"},
+        [](C c, A a) -> Result<std::string> {
+          auto m = IpAddress::parse(a.at(3));
+          if (!m || !Prefix::from_mask(*IpAddress::parse(a.at(2)), *m)) return fail(Errc::kInvalidArgument, "Inconsistent address and mask");
+          std::string tgt = IpAddress::parse(a.at(4)) ? a.at(4) : canonical_ifname(a.at(4));
+          Route r{a.at(2), a.at(3), tgt};
+          std::erase(c.model.routes, r);
+          if (!a.negated) c.model.routes.push_back(r);
+          return ok();
+        });
+}
+
+}  // namespace
+
+void register_ipsec_interface_commands(CommandTable& t) {
+  add_ipsec(t);
+  add_interface(t);
+}
+
+}  // namespace kg::config

@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/session.h"
+
+namespace kg::config {
+namespace {
+
+struct Fixture : ::testing::Test {
+  Config cfg;
+  CliSession s{cfg};
+  void run(std::string_view l) {
+    auto r = s.execute(l);
+    EXPECT_TRUE(r.ok) << l << ": " << r.text;
+  }
+};
+
+TEST_F(Fixture, ProposalAndPrompt) {
+  EXPECT_EQ(s.prompt(), "keygate#");
+  run("conf t");
+  EXPECT_EQ(s.prompt(), "keygate(config)#");
+  run("crypto ikev2 proposal P1");
+  EXPECT_EQ(s.prompt(), "keygate(config-ikev2-proposal)#");
+  run("encryption aes-cbc-256 aes-gcm-128");
+  run("group 19");
+  EXPECT_EQ(cfg.model().proposals.at("P1").encryption.size(), 2u);
+  run("hostname r1");  // top-level command leaves the sub-mode
+  EXPECT_EQ(s.prompt(), "r1(config)#");
+}
+
+TEST_F(Fixture, InvalidMarkerAndUnchanged) {
+  run("conf t");
+  auto before = cfg.running_config_text();
+  auto r = s.execute("crypto ikev2 proposal P1 foo");
+  EXPECT_FALSE(r.ok);
+  // prompt "keygate(config)#" is 16 chars; "foo" starts at column 25.
+  EXPECT_EQ(r.text, std::string(16 + 25, ' ') + "^\n% Invalid input detected at '^' marker.\n");
+  EXPECT_EQ(cfg.running_config_text(), before);
+  EXPECT_EQ(s.execute("crypto ikev2").text, "% Incomplete command.\n");
+  EXPECT_NE(s.execute("crypto i proposal x").text.find("% Ambiguous command"), std::string::npos);
+}
+
+TEST_F(Fixture, LegacyWarning) {
+  run("conf t");
+  run("crypto ikev2 proposal old");
+  auto r = s.execute("encryption 3des");
+  EXPECT_TRUE(r.ok);
+  EXPECT_NE(r.text.find("% Warning: 3des is insecure"), std::string::npos);
+}
+
+TEST_F(Fixture, DefaultsNoAndDefault) {
+  EXPECT_TRUE(cfg.model().proposals.contains("default"));
+  run("conf t");
+  run("no crypto ikev2 proposal default");
+  EXPECT_FALSE(cfg.model().proposals.contains("default"));
+  EXPECT_NE(cfg.running_config_text().find("no crypto ikev2 proposal default"), std::string::npos);
+  run("default crypto ikev2 proposal default");
+  EXPECT_TRUE(cfg.model().proposals.contains("default"));
+}
+
+TEST_F(Fixture, HelpAndCompletion) {
+  run("conf t");
+  EXPECT_EQ(s.complete("crypto ikev2 pro"), (std::vector<std::string>{"profile", "proposal"}));
+  EXPECT_NE(s.help("crypto ikev2 ").find("proposal"), std::string::npos);
+  EXPECT_NE(s.help("crypto ikev2 proposal ").find("WORD"), std::string::npos);
+}
+
+std::string example(const char* name) { return std::string(KG_SOURCE_DIR) + "/examples/" + name; }
+
+TEST(ConfigFile, ExamplesLoadCleanlyAndRoundTrip) {
+  for (const char* f : {"site-a.cfg", "site-b.cfg"}) {
+    auto dir = std::filesystem::temp_directory_path() / ("kgcfg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    Config a(dir.string());
+    auto rep = a.load_file(example(f));
+    ASSERT_TRUE(rep);
+    EXPECT_EQ(*rep, "") << f;
+    EXPECT_EQ(a.running_config_text().find("cisco123"), std::string::npos);  // secret hidden
+    ASSERT_TRUE(a.write_memory());
+    Config b;
+    auto rep2 = b.load_file((dir / "startup-config").string());
+    ASSERT_TRUE(rep2);
+    EXPECT_EQ(*rep2, "");
+    EXPECT_EQ(b.running_config_text(), a.running_config_text());
+    EXPECT_EQ(std::filesystem::status(dir / "startup-config").permissions() & std::filesystem::perms::others_read,
+              std::filesystem::perms::none);
+    std::filesystem::remove_all(dir);
+  }
+}
+
+TEST(ConfigFile, LineNumbers) {
+  auto p = std::filesystem::temp_directory_path() / ("kgbad-" + std::to_string(::getpid()));
+  std::ofstream(p) << "hostname a\n!\ncrypto ikev2 proposal X foo\nhostname b\n";
+  Config c;
+  auto rep = c.load_file(p.string());
+  ASSERT_TRUE(rep);
+  EXPECT_NE(rep->find("% line 3:"), std::string::npos) << *rep;
+  EXPECT_EQ(c.model().hostname, "b");
+  std::filesystem::remove(p);
+}
+
+}  // namespace
+}  // namespace kg::config

@@ -1,0 +1,147 @@
+#include "config/session.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace kg::config {
+namespace {
+
+const char* mode_suffix(Mode m) {
+  switch (m) {
+    case Mode::kExec: return "";
+    case Mode::kConfig: return "(config)";
+    case Mode::kIkev2Proposal: return "(config-ikev2-proposal)";
+    case Mode::kIkev2Policy: return "(config-ikev2-policy)";
+    case Mode::kIkev2Keyring: return "(config-ikev2-keyring)";
+    case Mode::kKeyringPeer: return "(config-ikev2-keyring-peer)";
+    case Mode::kIkev2Profile: return "(config-ikev2-profile)";
+    case Mode::kTransformSet: return "(cfg-crypto-trans)";
+    case Mode::kIpsecProfile: return "(ipsec-profile)";
+    case Mode::kInterface: return "(config-if)";
+  }
+  return "";
+}
+
+Mode parent(Mode m) {
+  if (m == Mode::kKeyringPeer) return Mode::kIkev2Keyring;
+  if (m == Mode::kExec || m == Mode::kConfig) return Mode::kExec;
+  return Mode::kConfig;
+}
+
+}  // namespace
+
+Config::Config(std::string state_dir) : model_(default_model()), state_dir_(std::move(state_dir)) {
+  register_core_commands(table_);
+}
+
+void Config::register_exec(std::string_view grammar, std::vector<std::string> help,
+                           std::function<Result<std::string>(const ParsedArgs&)> fn) {
+  table_.add(Mode::kExec, grammar, std::move(help),
+             [fn](CmdContext&, const ParsedArgs& a) { return fn(a); });
+}
+
+Result<std::string> Config::load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(Errc::kNotFound, "cannot open " + path);
+  CliSession s(*this);
+  s.execute("configure terminal");
+  std::string line, report;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto hash = line.find_first_not_of(" \t");
+    if (hash == std::string::npos || line[hash] == '!') continue;
+    // Indentation does not matter: IOS leaves a sub-mode when a line does not
+    // belong to it.
+    ExecResult r = s.execute(line);
+    if (!r.ok) {
+      std::string msg = r.text;
+      auto pct = msg.find('%');
+      if (pct != std::string::npos) msg = msg.substr(pct + 1);
+      while (!msg.empty() && (msg.back() == '\n')) msg.pop_back();
+      report += "% line " + std::to_string(n) + ":" + msg + "\n";
+    } else if (!r.text.empty()) {
+      report += r.text;
+    }
+  }
+  return report;
+}
+
+Result<void> Config::write_memory() {
+  if (state_dir_.empty()) return fail(Errc::kInvalidArgument, "no state directory");
+  std::string path = state_dir_ + "/startup-config";
+  std::string tmp = path + ".tmp";
+  std::string text = config::running_config_text(model_, true);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Errc::kIo, "open " + tmp);
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t w = ::write(fd, text.data() + off, text.size() - off);
+    if (w <= 0) { ::close(fd); return fail(Errc::kIo, "write " + tmp); }
+    off += size_t(w);
+  }
+  if (::fsync(fd) != 0) { ::close(fd); return fail(Errc::kIo, "fsync"); }
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(Errc::kIo, "rename");
+  return {};
+}
+
+std::string CliSession::prompt() const {
+  return cfg_.model_.hostname + mode_suffix(mode_) + "#";
+}
+
+ExecResult CliSession::execute(std::string_view line) {
+  Mode try_mode = mode_;
+  MatchResult m = cfg_.table_.match(try_mode, line);
+  if (m.status == MatchResult::Status::kEmpty) return {};
+  // A command of an enclosing mode typed in a sub-mode leaves the sub-mode first.
+  while (m.status == MatchResult::Status::kInvalid && try_mode != Mode::kConfig &&
+         try_mode != Mode::kExec) {
+    try_mode = parent(try_mode);
+    MatchResult pm = cfg_.table_.match(try_mode, line);
+    if (pm.status != MatchResult::Status::kInvalid) { m = std::move(pm); break; }
+  }
+  if (m.status == MatchResult::Status::kInvalid && try_mode != mode_) {
+    m = cfg_.table_.match(mode_, line);
+    try_mode = mode_;
+  }
+  switch (m.status) {
+    case MatchResult::Status::kInvalid:
+      return {false, std::string(prompt().size() + m.error_column, ' ') +
+                         "^\n% Invalid input detected at '^' marker.\n"};
+    case MatchResult::Status::kIncomplete: return {false, "% Incomplete command.\n"};
+    case MatchResult::Status::kAmbiguous:
+      return {false, "% Ambiguous command:  \"" + m.ambiguous_text + "\"\n"};
+    default: break;
+  }
+  Model copy = cfg_.model_;
+  bool same_mode = try_mode == mode_;
+  CmdContext ctx{cfg_, copy, try_mode, same_mode || try_mode == Mode::kIkev2Keyring ? object_ : "",
+                 same_mode ? sub_object_ : "", try_mode, same_mode ? object_ : "",
+                 same_mode ? sub_object_ : ""};
+  if (try_mode == Mode::kIkev2Keyring && mode_ == Mode::kKeyringPeer) ctx.next_object = object_;
+  auto r = m.command->handler(ctx, m.args);
+  if (!r) return {false, "% " + r.error().message + "\n"};
+  mode_ = ctx.next_mode;
+  object_ = ctx.next_object;
+  sub_object_ = ctx.next_sub_object;
+  if (try_mode != Mode::kExec) {
+    Model before = std::move(cfg_.model_);
+    cfg_.model_ = std::move(copy);
+    if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
+  }
+  return {true, *r};
+}
+
+std::vector<std::string> CliSession::complete(std::string_view partial_line) const {
+  return cfg_.table_.complete(mode_, partial_line);
+}
+
+std::string CliSession::help(std::string_view line) const {
+  return cfg_.table_.help(mode_, line);
+}
+
+}  // namespace kg::config

@@ -1,0 +1,75 @@
+// Config (model + command table + file load) and CliSession (one shell).
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/command_table.h"
+#include "config/model.h"
+
+namespace kg::config {
+
+class Config;
+
+// What a handler sees: a COPY of the model (committed only on success) and the
+// mode it may enter.
+struct CmdContext {
+  Config& config;
+  Model& model;
+  Mode mode;
+  std::string object;      // current sub-mode object (proposal name, interface...)
+  std::string sub_object;  // keyring peer name
+  Mode next_mode;
+  std::string next_object, next_sub_object;
+};
+
+struct ExecResult {
+  bool ok = true;
+  std::string text;
+};
+
+class Config {
+ public:
+  explicit Config(std::string state_dir = "");
+  const Model& model() const { return model_; }
+  CommandTable& table() { return table_; }
+  std::string running_config_text() const { return config::running_config_text(model_, false); }
+  // Load a startup-config style file; errors are reported with "% line N: ..."
+  // and loading continues (IOS behaviour). Returns the error report text.
+  Result<std::string> load_file(const std::string& path);
+  // Atomic save to <state_dir>/startup-config (temp + fsync + rename).
+  Result<void> write_memory();
+  // The daemon registers runtime exec commands (show crypto ikev2 sa...).
+  void register_exec(std::string_view grammar, std::vector<std::string> help,
+                     std::function<Result<std::string>(const ParsedArgs&)> fn);
+  // Called after every successful config change.
+  std::function<void(const Model& before, const Model& after)> on_change;
+  const std::string& state_dir() const { return state_dir_; }
+
+ private:
+  friend class CliSession;
+  Model model_;
+  CommandTable table_;
+  std::string state_dir_;
+};
+
+class CliSession {
+ public:
+  explicit CliSession(Config& cfg) : cfg_(cfg) {}
+  std::string prompt() const;
+  ExecResult execute(std::string_view line);
+  std::vector<std::string> complete(std::string_view partial_line) const;
+  std::string help(std::string_view line_up_to_question_mark) const;
+  Mode mode() const { return mode_; }
+
+ private:
+  Config& cfg_;
+  Mode mode_ = Mode::kExec;
+  std::string object_, sub_object_;
+};
+
+void register_core_commands(CommandTable& t);
+
+}  // namespace kg::config
