@@ -1,0 +1,61 @@
+#include "daemon/control_client.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace kg::control {
+
+Result<ControlClient> ControlClient::connect(const std::string& path) {
+  sockaddr_un sa{};
+  if (path.size() >= sizeof(sa.sun_path)) return fail(Errc::kInvalidArgument, "socket path too long");
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(Errc::kIo, "socket");
+  sa.sun_family = AF_UNIX;
+  std::memcpy(sa.sun_path, path.c_str(), path.size());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
+    std::string e = strerror(errno);
+    ::close(fd);
+    return fail(Errc::kIo, "connect " + path + ": " + e);
+  }
+  return ControlClient(fd);
+}
+
+ControlClient::~ControlClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+bool read_n(int fd, char* p, size_t n) {
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= size_t(r);
+  }
+  return true;
+}
+}  // namespace
+
+Result<Reply> ControlClient::request(Request type, const std::string& line) {
+  std::string f = encode_frame(uint8_t(type), line);
+  size_t off = 0;
+  while (off < f.size()) {
+    ssize_t w = ::send(fd_, f.data() + off, f.size() - off, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return fail(Errc::kIo, "send to daemon");
+    off += size_t(w);
+  }
+  unsigned char h[5];
+  if (!read_n(fd_, reinterpret_cast<char*>(h), 5)) return fail(Errc::kIo, "daemon closed the connection");
+  uint32_t len = uint32_t(h[0]) << 24 | uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
+  if (len == 0 || len > kMaxFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
+  std::string text(len - 1, '\0');
+  if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
+  return Reply{h[4] == uint8_t(Status::kOk), std::move(text)};
+}
+
+}  // namespace kg::control

@@ -1,0 +1,21 @@
+// Control-socket framing shared by keygated and keygate (unix stream socket).
+// Frame: u32 big-endian length of the rest, u8 type/status, then text bytes.
+//   request  type: 1 EXEC, 2 COMPLETE, 3 HELP, 4 PROMPT; text = the line
+//   reply  status: 0 ok, 1 error; text = output (COMPLETE: words, one a line)
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace kg::control {
+
+enum class Request : uint8_t { kExec = 1, kComplete = 2, kHelp = 3, kPrompt = 4 };
+enum class Status : uint8_t { kOk = 0, kError = 1 };
+inline constexpr uint32_t kMaxFrame = 1u << 20;  // a bad client cannot make us buffer more
+
+inline std::string encode_frame(uint8_t type, const std::string& text) {
+  uint32_t n = uint32_t(text.size() + 1);
+  std::string f = {char(n >> 24), char(n >> 16), char(n >> 8), char(n), char(type)};
+  return f + text;
+}
+
+}  // namespace kg::control

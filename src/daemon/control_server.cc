@@ -1,0 +1,136 @@
+#include "daemon/control_server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "daemon/control_protocol.h"
+
+namespace kg::control {
+
+Result<std::unique_ptr<ControlServer>> ControlServer::create(const std::string& path,
+                                                             SessionFactory f, Watch watch) {
+  sockaddr_un sa{};
+  if (path.size() >= sizeof(sa.sun_path)) return fail(Errc::kInvalidArgument, "socket path too long");
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(Errc::kIo, "socket: " + std::string(strerror(errno)));
+  sa.sun_family = AF_UNIX;
+  std::memcpy(sa.sun_path, path.c_str(), path.size());
+  ::unlink(path.c_str());  // stale socket from a previous run
+  // Only the owner (root) may configure the daemon.
+  mode_t old = ::umask(0077);
+  int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+  ::umask(old);
+  if (rc != 0 || ::listen(fd, 16) != 0) {
+    std::string e = strerror(errno);
+    ::close(fd);
+    return fail(Errc::kIo, "bind/listen " + path + ": " + e);
+  }
+  std::unique_ptr<ControlServer> s(new ControlServer());
+  s->listen_fd_ = fd;
+  s->path_ = path;
+  s->factory_ = std::move(f);
+  s->watch_ = std::move(watch);
+  return s;
+}
+
+ControlServer::~ControlServer() {
+  for (auto& [fd, c] : clients_) ::close(fd);
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    ::unlink(path_.c_str());
+  }
+}
+
+void ControlServer::on_ready(int fd) {
+  if (fd == listen_fd_) { accept_all(); return; }
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  char buf[4096];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      it->second.in.append(buf, size_t(n));
+      if (it->second.in.size() > kMaxFrame + 5) { drop(fd); return; }
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n < 0 && errno == EINTR) continue;
+    drop(fd);  // EOF or error
+    return;
+  }
+  if (!serve(fd, it->second)) drop(fd);
+}
+
+void ControlServer::accept_all() {
+  while (true) {
+    int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (c < 0) return;
+    clients_[c] = Client{factory_(), {}};
+    if (watch_) watch_(c, true);
+  }
+}
+
+namespace {
+
+// Replies are small; wait briefly for buffer space rather than queueing.
+bool write_all(int fd, const std::string& s) {
+  size_t off = 0;
+  while (off < s.size()) {
+    ssize_t w = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+    if (w > 0) { off += size_t(w); continue; }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd p{fd, POLLOUT, 0};
+      if (::poll(&p, 1, 1000) <= 0) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ControlServer::serve(int fd, Client& c) {
+  while (c.in.size() >= 5) {
+    auto b = [&](size_t i) { return uint32_t(uint8_t(c.in[i])); };
+    uint32_t len = b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
+    if (len == 0 || len > kMaxFrame) return false;
+    if (c.in.size() < 4 + size_t(len)) return true;
+    auto type = Request(uint8_t(c.in[4]));
+    std::string text = c.in.substr(5, len - 1);
+    c.in.erase(0, 4 + size_t(len));
+    Status st = Status::kOk;
+    std::string out;
+    switch (type) {
+      case Request::kExec: {
+        auto r = c.session->execute(text);
+        st = r.ok ? Status::kOk : Status::kError;
+        out = r.text;
+        break;
+      }
+      case Request::kComplete:
+        for (auto& w : c.session->complete(text)) out += w + "\n";
+        break;
+      case Request::kHelp: out = c.session->help(text); break;
+      case Request::kPrompt: out = c.session->prompt(); break;
+      default: return false;
+    }
+    if (!write_all(fd, encode_frame(uint8_t(st), out))) return false;
+  }
+  return true;
+}
+
+void ControlServer::drop(int fd) {
+  if (watch_) watch_(fd, false);
+  ::close(fd);
+  clients_.erase(fd);
+}
+
+}  // namespace kg::control

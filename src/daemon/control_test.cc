@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "daemon/control_client.h"
+#include "daemon/control_server.h"
+
+namespace kg::control {
+namespace {
+
+// Real unix socket in a temp dir; the server runs a poll loop on this thread
+// (as the daemon's epoll loop would), the client on another.
+TEST(ControlSocket, RoundTripAndBadClient) {
+  auto dir = std::filesystem::temp_directory_path() / ("kgctl-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "s.sock").string();
+  config::Config cfg;
+  std::set<int> fds;
+  auto srv = ControlServer::create(
+      path, [&] { return std::make_unique<config::CliSession>(cfg); },
+      [&](int fd, bool add) { if (add) fds.insert(fd); else fds.erase(fd); });
+  ASSERT_TRUE(srv) << srv.error().message;
+  std::atomic<bool> done{false};
+  std::string prompt, out, err, comp;
+  bool err_ok = true;
+  std::thread t([&] {
+    // A bad client first: garbage length, must not hurt the server.
+    int bad = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::strcpy(sa.sun_path, path.c_str());
+    ::connect(bad, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+    (void)!::write(bad, "\xff\xff\xff\xff\x01", 5);
+    ::close(bad);
+    auto c = ControlClient::connect(path);
+    if (c) {
+      prompt = c->request(Request::kPrompt, "")->text;
+      (void)c->request(Request::kExec, "configure terminal");
+      auto e = c->request(Request::kExec, "crypto ikev2 proposal P1 foo");
+      err_ok = e->ok;
+      err = e->text;
+      comp = c->request(Request::kComplete, "crypto ikev2 pro")->text;
+      out = c->request(Request::kPrompt, "")->text;
+    }
+    done = true;
+  });
+  while (!done) {
+    std::vector<pollfd> p{{(*srv)->listen_fd(), POLLIN, 0}};
+    for (int fd : fds) p.push_back({fd, POLLIN, 0});
+    ::poll(p.data(), p.size(), 50);
+    for (auto& x : p)
+      if (x.revents) (*srv)->on_ready(x.fd);
+  }
+  t.join();
+  EXPECT_EQ(prompt, "keygate#");
+  EXPECT_FALSE(err_ok);
+  EXPECT_NE(err.find("% Invalid input"), std::string::npos);
+  EXPECT_EQ(comp, "profile\nproposal\n");
+  EXPECT_EQ(out, "keygate(config)#");
+  srv->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kg::control
