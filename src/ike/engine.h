@@ -79,7 +79,8 @@ struct IkeSaInfo {
 
 struct EngineStats {
   uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0,
-           rx_dropped_auth = 0, tx_packets = 0, retransmits = 0;
+           rx_dropped_auth = 0, tx_packets = 0, retransmits = 0,
+           rx_dropped_replay = 0;  // message ID outside the window, or an unexpected response
 };
 
 class Engine {

@@ -1,0 +1,471 @@
+#include "ike/engine_impl.h"
+
+#include <algorithm>
+#include "ike/fmt.h"
+
+#include "common/log.h"
+#include "ike/message.h"
+
+namespace kg::ike {
+namespace {
+
+constexpr uint16_t kNattPort = 4500;
+
+bool has_ike_delete(const std::vector<TypedPayload>& in) {
+  for (auto& p : in)
+    if (auto* d = std::get_if<DeletePayload>(&p.body); d && d->protocol == ProtocolId::kIke) return true;
+  return false;
+}
+
+bool has_esp_delete(const std::vector<TypedPayload>& in) {
+  for (auto& p : in)
+    if (auto* d = std::get_if<DeletePayload>(&p.body); d && d->protocol == ProtocolId::kEsp) return true;
+  return false;
+}
+
+TaskList tasks_of(std::unique_ptr<Task> a, std::unique_ptr<Task> b = nullptr) {
+  TaskList t;
+  t.push_back(std::move(a));
+  if (b) t.push_back(std::move(b));
+  return t;
+}
+
+}  // namespace
+
+std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng) {
+  return std::make_unique<EngineImpl>(policy, clock, rng);
+}
+
+void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
+  stats_.tx_packets++;
+  out.push_back(SendPacket{sa.local, sa.remote, std::move(data)});
+}
+
+void EngineImpl::reap() {
+  std::erase_if(sas_, [](auto& kv) { return kv.second->state == SaState::kDead; });
+}
+
+// Decode first (RFC 7296 §2.5 rules live in parse_message), then find the SA.
+std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) {
+  std::vector<Action> out;
+  stats_.rx_packets++;
+  auto m = parse_message(data);
+  if (!m) {
+    stats_.rx_dropped_malformed++;
+    log::debug(fmt("IKEv2: dropped malformed packet from {}: {}", remote.str(), m.error().message));
+    return out;
+  }
+  IkeSa* sa = lookup(m->header, local, remote, data);
+  if (!sa) return out;
+  if (m->header.is_response())
+    handle_response(*sa, *m, data, out);
+  else
+    handle_request(*sa, *m, data, local, remote, out);
+  reap();
+  return out;
+}
+
+IkeSa* EngineImpl::lookup(const Header& h, const Endpoint& local, const Endpoint& remote, ByteView) {
+  if (h.exchange == ExchangeType::kIkeSaInit && !h.is_response()) {
+    if (!h.is_initiator() || h.spi_r != 0 || h.spi_i == 0) {
+      stats_.rx_dropped_malformed++;
+      return nullptr;
+    }
+    // A retransmitted IKE_SA_INIT finds its half-open SA (§2.1).
+    for (auto& [spi, sa] : sas_)
+      if (!sa->initiator && sa->spi_i == h.spi_i && sa->remote.addr == remote.addr) return sa.get();
+    return new_responder(h, local, remote);
+  }
+  // The I flag says who sent it: from the original initiator, our SPI is SPIr.
+  uint64_t ours = h.is_initiator() ? h.spi_r : h.spi_i;
+  auto it = sas_.find(ours);
+  if (it == sas_.end() || it->second->initiator == h.is_initiator() ||
+      (h.is_initiator() && it->second->spi_i != h.spi_i) ||
+      (!h.is_initiator() && it->second->spi_r != 0 && it->second->spi_r != h.spi_r &&
+       h.exchange != ExchangeType::kIkeSaInit)) {
+    stats_.rx_dropped_unknown_sa++;
+    log::debug(fmt("IKEv2: no IKE SA for {:016x}/{:016x} from {}", h.spi_i, h.spi_r, remote.str()));
+    return nullptr;
+  }
+  return it->second.get();
+}
+
+IkeSa* EngineImpl::new_responder(const Header& h, const Endpoint& local, const Endpoint& remote) {
+  auto sa = std::make_unique<IkeSa>();
+  sa->initiator = false;
+  sa->tunnel_id = next_tunnel_id_++;
+  sa->spi_i = h.spi_i;
+  do sa->spi_r = rng_.u64();
+  while (sa->spi_r == 0 || sas_.contains(sa->spi_r));
+  sa->local = local;
+  sa->remote = remote;
+  sa->created = clock_.now();
+  sa->ike_cfg = policy_.ike_proposals(local.addr);
+  auto* raw = sa.get();
+  sas_.emplace(sa->spi_r, std::move(sa));
+  return raw;
+}
+
+void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local,
+                                const Endpoint& remote, std::vector<Action>& out) {
+  const Header& h = m.header;
+  bool init = h.exchange == ExchangeType::kIkeSaInit;
+  // A retransmission of the peer's last request: resend our cached answer (§2.1),
+  // but only once it proves to be genuine (same bytes, or a valid ICV).
+  if (sa.last_response_id && h.message_id == *sa.last_response_id) {
+    bool genuine = init ? ByteView(sa.init_request).size() == raw.size() &&
+                              std::equal(raw.begin(), raw.end(), sa.init_request.begin())
+                        : unprotect(sa, m, raw).has_value();
+    if (genuine) {
+      stats_.retransmits++;
+      send(sa, sa.last_response, out);
+    }
+    return;
+  }
+  if (h.message_id != sa.next_peer_request) {
+    stats_.rx_dropped_replay++;
+    log::debug(fmt("IKEv2: dropped request with message ID {} from {} (expected {})", h.message_id,
+                           remote.str(), sa.next_peer_request));
+    return;
+  }
+  std::vector<TypedPayload> in;
+  if (init) {
+    in = m.payloads;
+    sa.init_request.assign(raw.begin(), raw.end());
+  } else {
+    auto p = unprotect(sa, m, raw);
+    if (!p) {
+      (p.error().code == Errc::kAuthFailed ? stats_.rx_dropped_auth : stats_.rx_dropped_malformed)++;
+      log::debug(fmt("IKEv2: dropped {} from {}: {}", exchange_name(h.exchange), remote.str(),
+                             p.error().message));
+      return;
+    }
+    in = std::move(*p);
+  }
+  // Which exchanges the peer may start in this state.
+  TaskList tasks;
+  bool established = sa.state == SaState::kEstablished;
+  switch (h.exchange) {
+    case ExchangeType::kIkeSaInit:
+      tasks = tasks_of(make_ike_init(false), make_ike_natd(false));
+      break;
+    case ExchangeType::kIkeAuth:
+      if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
+      tasks = tasks_of(make_ike_auth(false), make_child_create(false));
+      break;
+    case ExchangeType::kInformational:
+      if (!established && sa.state != SaState::kDeleting) return;
+      if (has_ike_delete(in)) tasks = tasks_of(make_ike_delete(false));
+      else if (has_esp_delete(in)) tasks = tasks_of(make_child_delete());
+      break;  // no tasks: a liveness check, answered empty
+    default:
+      if (!established) return;
+      break;  // CREATE_CHILD_SA is not implemented: answered below
+  }
+  sa.local = local;
+  sa.remote = remote;  // answer where the request came from (§2.11)
+  auto e = env(out);
+  bool failed = false;
+  std::vector<TypedPayload> reply;
+  for (auto& t : tasks) {
+    auto st = t->process_r(sa, e, in);
+    if (st == TaskStatus::kFailed && t->fatal()) {
+      failed = true;
+      t->build_r(sa, e, reply);  // the error notify alone (§2.21)
+      break;
+    }
+  }
+  if (!failed)
+    for (auto& t : tasks) t->build_r(sa, e, reply);
+  if (h.exchange == ExchangeType::kCreateChildSa) reply.push_back(notify(NotifyType::kNoAdditionalSas));
+
+  Header rh{.spi_i = sa.spi_i,
+            .spi_r = (init && failed) ? 0 : sa.spi_r,  // no state kept for a refused IKE_SA_INIT
+            .exchange = h.exchange,
+            .flags = static_cast<uint8_t>(kFlagResponse | (sa.initiator ? kFlagInitiator : 0)),
+            .message_id = h.message_id};
+  Bytes resp;
+  if (init) {
+    resp = encode_message(rh, reply);
+    sa.init_response = resp;
+  } else {
+    auto p = protect(sa, rh, reply, rng_);
+    if (!p) {
+      log::warn(fmt("IKEv2: cannot protect response to {}: {}", remote.str(), p.error().message));
+      return;
+    }
+    resp = std::move(*p);
+  }
+  sa.last_response = resp;
+  sa.last_response_id = h.message_id;
+  sa.next_peer_request++;
+  send(sa, std::move(resp), out);
+
+  if (failed && (init || h.exchange == ExchangeType::kIkeAuth)) {
+    sa.state = SaState::kDead;
+    return;
+  }
+  if (h.exchange == ExchangeType::kIkeAuth) {
+    sa.state = SaState::kEstablished;
+    emit_session(sa, e, true);
+  } else if (h.exchange == ExchangeType::kInformational && has_ike_delete(in)) {
+    emit_session(sa, e, false);
+    sa.state = SaState::kDead;
+  }
+}
+
+void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std::vector<Action>& out) {
+  const Header& h = m.header;
+  if (!sa.outstanding_id || h.message_id != *sa.outstanding_id || h.exchange != sa.active_exchange) {
+    stats_.rx_dropped_replay++;
+    return;  // not an answer to the request in flight
+  }
+  std::vector<TypedPayload> in;
+  bool init = h.exchange == ExchangeType::kIkeSaInit;
+  if (init) {
+    in = m.payloads;
+    sa.spi_r = h.spi_r;
+  } else {
+    auto p = unprotect(sa, m, raw);
+    if (!p) {
+      (p.error().code == Errc::kAuthFailed ? stats_.rx_dropped_auth : stats_.rx_dropped_malformed)++;
+      return;
+    }
+    in = std::move(*p);
+  }
+  sa.outstanding_id.reset();
+  sa.outstanding.clear();
+  auto e = env(out);
+  TaskStatus result = TaskStatus::kDone;
+  for (auto& t : sa.active) {
+    auto st = t->process_i(sa, e, in);
+    if (st != TaskStatus::kDone && t->fatal()) {
+      result = st;
+      break;
+    }
+  }
+  if (result == TaskStatus::kRetry && init) {
+    // §1.3, §2.6: start over with message ID 0 and no responder SPI.
+    sa.spi_r = 0;
+    TaskList again = std::move(sa.active);
+    start(sa, ExchangeType::kIkeSaInit, std::move(again), out);
+    return;
+  }
+  if (result != TaskStatus::kDone) {
+    // The responder keeps an IKE SA it authenticated; tell it to drop it.
+    bool peer_has_sa = h.exchange == ExchangeType::kIkeAuth && !find_notify(in, NotifyType::kAuthenticationFailed);
+    fail_sa(sa, out, peer_has_sa);
+    return;
+  }
+  sa.next_request_id = h.message_id + 1;
+  if (init) sa.init_response.assign(raw.begin(), raw.end());
+  finish_exchange(sa, h.exchange, out);
+}
+
+void EngineImpl::finish_exchange(IkeSa& sa, ExchangeType ex, std::vector<Action>& out) {
+  auto e = env(out);
+  bool was_delete = sa.state == SaState::kDeleting;
+  sa.active.clear();
+  if (ex == ExchangeType::kIkeAuth) {
+    sa.state = SaState::kEstablished;
+    emit_session(sa, e, true);
+  } else if (ex == ExchangeType::kInformational && was_delete) {
+    sa.state = SaState::kDead;
+    return;
+  }
+  start_next(sa, out);
+}
+
+void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
+  if (sa.outstanding_id || sa.queued.empty()) return;
+  auto next = std::move(sa.queued.front());
+  sa.queued.pop_front();
+  ExchangeType ex = ExchangeType::kInformational;
+  if (!next.empty() && std::string_view(next.front()->name()) == "IKE_AUTH") {
+    ex = ExchangeType::kIkeAuth;
+    // RFC 7296 §2.23: after IKE_SA_INIT the initiator may float to 4500;
+    // we always do, so ESP and IKE share the NAT-T port (RFC 3948).
+    if (sa.local.port == 500) sa.local.port = kNattPort;
+    if (sa.remote.port == 500) sa.remote.port = kNattPort;
+  }
+  start(sa, ex, std::move(next), out);
+}
+
+void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out) {
+  auto e = env(out);
+  std::vector<TypedPayload> req;
+  for (auto& t : tasks)
+    if (auto r = t->build_i(sa, e, req); !r) {
+      log::warn(fmt("IKEv2: cannot build {} for {}: {}", exchange_name(ex), sa.remote.str(),
+                            r.error().message));
+      fail_sa(sa, out, false);
+      return;
+    }
+  Header h{.spi_i = sa.spi_i,
+           .spi_r = sa.spi_r,
+           .exchange = ex,
+           .flags = static_cast<uint8_t>(sa.initiator ? kFlagInitiator : 0),
+           .message_id = sa.next_request_id};
+  Bytes msg;
+  if (ex == ExchangeType::kIkeSaInit) {
+    msg = encode_message(h, req);
+    sa.init_request = msg;
+  } else {
+    auto p = protect(sa, h, req, rng_);
+    if (!p) {
+      fail_sa(sa, out, false);
+      return;
+    }
+    msg = std::move(*p);
+  }
+  sa.active = std::move(tasks);
+  sa.active_exchange = ex;
+  sa.outstanding = msg;
+  sa.outstanding_id = h.message_id;
+  sa.tries = 1;
+  sa.backoff = kFirstRetransmit;
+  sa.retransmit_at = clock_.now() + sa.backoff;
+  send(sa, std::move(msg), out);
+}
+
+// Tear the SA down locally; optionally a one-shot Delete to the peer.
+void EngineImpl::fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer) {
+  auto e = env(out);
+  if (notify_peer && sa.keyed()) {
+    Header h{.spi_i = sa.spi_i,
+             .spi_r = sa.spi_r,
+             .exchange = ExchangeType::kInformational,
+             .flags = static_cast<uint8_t>(sa.initiator ? kFlagInitiator : 0),
+             .message_id = sa.next_request_id};
+    std::vector<TypedPayload> d{{PayloadType::kDelete, DeletePayload{ProtocolId::kIke, 0, {}}}};
+    if (auto p = protect(sa, h, d, rng_)) send(sa, std::move(*p), out);
+  }
+  emit_remove_children(sa, e);
+  if (sa.state == SaState::kEstablished) emit_session(sa, e, false);
+  sa.state = SaState::kDead;
+}
+
+std::vector<Action> EngineImpl::on_timer() {
+  std::vector<Action> out;
+  auto now = clock_.now();
+  for (auto& [spi, sa] : sas_) {
+    if (!sa->initiator && sa->state == SaState::kConnecting && now >= sa->created + kHalfOpenTimeout) {
+      log::info(fmt("IKEv2: half-open IKE SA with {} timed out", sa->remote.str()));
+      sa->state = SaState::kDead;
+      continue;
+    }
+    if (!sa->outstanding_id || now < sa->retransmit_at) continue;
+    if (sa->tries >= kMaxTries) {
+      log::warn(fmt("IKEv2: {} did not answer {} after {} tries; IKE SA deleted", sa->remote.str(),
+                            exchange_name(sa->active_exchange), sa->tries));
+      fail_sa(*sa, out, false);
+      continue;
+    }
+    sa->tries++;
+    sa->backoff *= 2;
+    sa->retransmit_at = now + sa->backoff;
+    stats_.retransmits++;
+    send(*sa, sa->outstanding, out);
+  }
+  reap();
+  return out;
+}
+
+std::optional<TimePoint> EngineImpl::next_deadline() const {
+  std::optional<TimePoint> t;
+  auto take = [&](TimePoint x) { t = t ? std::min(*t, x) : x; };
+  for (auto& [spi, sa] : sas_) {
+    if (sa->outstanding_id) take(sa->retransmit_at);
+    if (!sa->initiator && sa->state == SaState::kConnecting) take(sa->created + kHalfOpenTimeout);
+  }
+  return t;
+}
+
+std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
+  std::vector<Action> out;
+  for (auto& [spi, sa] : sas_)
+    if (sa->interface() == req.child.interface && sa->state != SaState::kDead) return out;
+  auto profile = policy_.profile_by_name(req.profile, req.remote.addr);
+  if (!profile) {
+    log::warn(fmt("IKEv2: {}: no ikev2 profile {}", req.child.interface, req.profile));
+    return out;
+  }
+  auto sa = std::make_unique<IkeSa>();
+  sa->initiator = true;
+  sa->tunnel_id = next_tunnel_id_++;
+  do sa->spi_i = rng_.u64();
+  while (sa->spi_i == 0 || sas_.contains(sa->spi_i));
+  sa->local = req.local;
+  sa->remote = req.remote;
+  sa->created = clock_.now();
+  sa->ike_cfg = policy_.ike_proposals(req.local.addr);
+  sa->profile = std::move(profile);
+  sa->child_cfg = req.child;
+  if (sa->ike_cfg.empty()) {
+    log::warn(fmt("IKEv2: {}: no ikev2 proposal for local address {}", req.child.interface,
+                          req.local.addr.str()));
+    return out;
+  }
+  sa->queued.push_back(tasks_of(make_ike_auth(true), make_child_create(true)));
+  auto* raw = sa.get();
+  sas_.emplace(sa->spi_i, std::move(sa));
+  // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
+  start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true)), out);
+  reap();
+  return out;
+}
+
+std::vector<Action> EngineImpl::delete_sessions(const std::string& interface) {
+  std::vector<Action> out;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->state == SaState::kDead || sa->state == SaState::kDeleting) continue;
+    if (!interface.empty() && sa->interface() != interface) continue;
+    if (sa->state != SaState::kEstablished) {
+      fail_sa(*sa, out, false);
+      continue;
+    }
+    auto e = env(out);
+    emit_remove_children(*sa, e);
+    emit_session(*sa, e, false);
+    sa->state = SaState::kDeleting;
+    sa->queued.clear();
+    // INFORMATIONAL { D(IKE) } -->, after any exchange in flight.
+    sa->queued.push_back(tasks_of(make_ike_delete(true)));
+    start_next(*sa, out);
+  }
+  reap();
+  return out;
+}
+
+std::vector<IkeSaInfo> EngineImpl::sas() const {
+  std::vector<IkeSaInfo> v;
+  auto now = clock_.now();
+  for (auto& [spi, sa] : sas_) {
+    IkeSaInfo i;
+    i.tunnel_id = sa->tunnel_id;
+    i.local = sa->local;
+    i.remote = sa->remote;
+    i.spi_i = sa->spi_i;
+    i.spi_r = sa->spi_r;
+    i.initiator = sa->initiator;
+    i.state = sa->state == SaState::kEstablished ? "READY" : sa->state == SaState::kDeleting ? "DELETE" : "IN-NEG";
+    i.encr = encr_name(sa->suite.cipher.encr);
+    i.key_bits = sa->suite.cipher.key_bits;
+    i.prf = prf_name(sa->suite.prf);
+    i.integ = integ_name(sa->suite.cipher.integ);
+    i.dh_group = static_cast<uint16_t>(sa->suite.group);
+    i.local_auth = i.remote_auth = "PSK";
+    if (sa->profile) {
+      i.local_id = sa->profile->local_id.str();
+      i.lifetime_s = sa->profile->ike_lifetime_s;
+    }
+    i.remote_id = sa->remote_id.str();
+    i.interface = sa->interface();
+    i.age_s = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - sa->created).count());
+    for (auto& c : sa->children) i.child_spis_in.push_back(c.sa.spi_in);
+    v.push_back(std::move(i));
+  }
+  return v;
+}
+
+}  // namespace kg::ike

@@ -1,0 +1,38 @@
+#include "ike/task.h"
+
+#include "ike/fmt.h"
+
+#include "common/log.h"
+
+namespace kg::ike {
+
+IkeSa::IkeSa() = default;
+IkeSa::~IkeSa() = default;
+
+TypedPayload notify(NotifyType t, Bytes data) {
+  NotifyPayload n;
+  n.type = static_cast<uint16_t>(t);
+  n.data = std::move(data);
+  return {PayloadType::kNotify, std::move(n)};
+}
+
+uint64_t spi_of(ByteView b) {
+  uint64_t v = 0;
+  for (auto x : b) v = v << 8 | x;
+  return v;
+}
+
+void emit_remove_children(IkeSa& sa, TaskEnv& env) {
+  for (auto& c : sa.children) env.actions.push_back(RemoveChildSa{c.sa.interface, c.sa.spi_in, c.sa.spi_out});
+  sa.children.clear();
+}
+
+// %CRYPTO-5-IKEV2_SESSION_STATUS, as IOS words it.
+void emit_session(IkeSa& sa, TaskEnv& env, bool up) {
+  log::event("CRYPTO", log::Level::kNotice, "IKEV2_SESSION_STATUS",
+             fmt("Crypto tunnel v2 is {}.  Peer {} Id: {}", up ? "UP" : "DOWN", sa.remote.str(),
+                         sa.remote_id.str()));
+  env.actions.push_back(SessionEvent{up, sa.interface(), sa.local, sa.remote, sa.remote_id.str()});
+}
+
+}  // namespace kg::ike
