@@ -217,7 +217,8 @@ void for_each_next(const std::vector<Command>& cmds, Mode mode,
       if (c.tokens[i].kind == Token::Kind::kLine) break;
       if (match_word(c.tokens[i], words[first + i].second).level == 0) { ok = false; break; }
     }
-    if (!ok || (i < k && c.tokens[i].kind != Token::Kind::kLine)) continue;
+    if (!ok) continue;
+    if (i < k && (i >= c.tokens.size() || c.tokens[i].kind != Token::Kind::kLine)) continue;
     f(c, k);
   }
 }
