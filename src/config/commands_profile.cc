@@ -49,9 +49,10 @@ void add_keyring(CommandTable& t) {
     std::string* field = &p.psk;
     if (k.rfind("local ", 0) == 0) { field = &p.psk_local; k = k.substr(6); }
     else if (k.rfind("remote ", 0) == 0) { field = &p.psk_remote; k = k.substr(7); }
-    if (k.rfind("0 ", 0) == 0) k = k.substr(2);
-    if (!a.negated && k.empty()) return fail(Errc::kInvalidArgument, "Incomplete command.");
-    *field = a.negated ? "" : k;
+    if (a.negated) { *field = ""; return ok(); }
+    auto key = c.config.key_from_config(k);
+    if (!key) return std::unexpected(key.error());
+    *field = *key;
     return ok();
   });
 }
@@ -94,17 +95,23 @@ void add_profile(CommandTable& t) {
         [prof](C c, A a) { set_or_clear(prof(c).identity_local, a, 2); return ok(); });
   for (const char* side : {"local", "remote"}) {
     std::string s = side;
-    auto set = [prof, s](C c, A a) {
+    auto set = [prof, s](C c, A a) -> Result<std::string> {
       auto& p = prof(c);
       (s == "local" ? p.auth_local : p.auth_remote) = a.negated ? "" : "pre-share";
-      std::string key = a.size() > 4 ? a.at(a.size() - 1) : "";
-      (s == "local" ? p.auth_local_key : p.auth_remote_key) = a.negated ? "" : key;
+      std::string key;
+      if (a.size() > 4 && !a.negated) {
+        auto k = c.config.key_from_config(a.size() == 6 ? a.at(4) + " " + a.at(5) : a.at(4));
+        if (!k) return std::unexpected(k.error());
+        key = *k;
+      }
+      (s == "local" ? p.auth_local_key : p.auth_remote_key) = key;
       return ok();
     };
     std::vector<std::string> hh = {"Set authentication method", s + " authentication", "Pre-shared key", "Key", "Key string"};
     t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share", hh, set);
     t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key WORD", hh, set);
     // The seed document spells it "pre-shared key"; accepted silently.
+    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key {0|6} WORD", hh, set);
     t.add(Mode::kIkev2Profile, "authentication " + s + " pre-shared key WORD", hh, set, true);
   }
   t.add(Mode::kIkev2Profile, "keyring local WORD", {"Keyring", "Local keyring", "Keyring name"},

@@ -79,7 +79,7 @@ TEST(ConfigFile, ExamplesLoadCleanlyAndRoundTrip) {
     EXPECT_EQ(*rep, "") << f;
     EXPECT_EQ(a.running_config_text().find("cisco123"), std::string::npos);  // secret hidden
     ASSERT_TRUE(a.write_memory());
-    Config b;
+    Config b(dir.string());  // same master.key
     auto rep2 = b.load_file((dir / "startup-config").string());
     ASSERT_TRUE(rep2);
     EXPECT_EQ(*rep2, "");
@@ -101,5 +101,29 @@ TEST(ConfigFile, LineNumbers) {
   std::filesystem::remove(p);
 }
 
+}  // namespace
+}  // namespace kg::config
+
+namespace kg::config {
+namespace {
+TEST(Secrets, NeverClearAndType6Reload) {
+  Config c;
+  CliSession s(c);
+  for (auto l : {"conf t", "crypto ikev2 keyring K", "peer p", "pre-shared-key s3cret-key",
+                 "crypto ikev2 profile P", "authentication local pre-share key other-secret"})
+    ASSERT_TRUE(s.execute(l).ok) << l;
+  std::string run = c.running_config_text();
+  EXPECT_EQ(run.find("s3cret-key"), std::string::npos);
+  EXPECT_EQ(run.find("other-secret"), std::string::npos);
+  EXPECT_NE(run.find("pre-shared-key 6 "), std::string::npos);
+  // Feeding the shown text back restores the same keys.
+  auto pos = run.find("pre-shared-key 6 ");
+  std::string line = run.substr(pos, run.find('\n', pos) - pos);
+  ASSERT_TRUE(s.execute("crypto ikev2 keyring K").ok);
+  ASSERT_TRUE(s.execute("peer q").ok);
+  ASSERT_TRUE(s.execute(line).ok) << line;
+  EXPECT_EQ(c.model().keyrings.at("K").peers.at("q").psk, "s3cret-key");
+  EXPECT_FALSE(s.execute("pre-shared-key 6 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").ok);
+}
 }  // namespace
 }  // namespace kg::config

@@ -2,6 +2,7 @@
 // so a rejected line leaves the running config unchanged.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -93,8 +94,9 @@ TransformSet default_transform_set();
 IpsecProfile default_ipsec_profile();
 Model default_model();
 
-// IOS-style text of the whole model (show running-config); keys printed in clear
-// only when `with_secrets` (startup-config).
-std::string running_config_text(const Model& m, bool with_secrets);
+// IOS-style text of the whole model (show running-config and startup-config).
+// Keys are printed as "6 " + seal(key): never in clear.
+using SealFn = std::function<std::string(const std::string&)>;
+std::string running_config_text(const Model& m, const SealFn& seal);
 
 }  // namespace kg::config

@@ -64,9 +64,7 @@ void emit(std::string& out, const std::map<std::string, T>& m, const T& def, con
   }
 }
 
-std::string key(const std::string& k, bool with_secrets) {
-  return with_secrets ? "0 " + k : "6 " + std::string(k.empty() ? "" : "<redacted>");
-}
+
 
 void emit_interfaces(std::string& out, const Model& m) {
   for (const auto& [n, i] : m.interfaces) {
@@ -86,7 +84,8 @@ void emit_interfaces(std::string& out, const Model& m) {
 
 }  // namespace
 
-std::string running_config_text(const Model& m, bool with_secrets) {
+std::string running_config_text(const Model& m, const SealFn& seal) {
+  auto key = [&](const std::string& k) { return "6 " + seal(k); };
   std::string out = "!\nhostname " + m.hostname + "\n!\n";
   emit(out, m.proposals, default_proposal(), "crypto ikev2 proposal", [&](auto& n, auto& p) {
     out += "crypto ikev2 proposal " + n + "\n";
@@ -114,9 +113,9 @@ std::string running_config_text(const Model& m, bool with_secrets) {
       if (!p.address.empty()) out += "  address " + p.address + "\n";
       if (!p.hostname.empty()) out += "  hostname " + p.hostname + "\n";
       if (!p.identity.empty()) out += "  identity " + p.identity + "\n";
-      if (!p.psk.empty()) out += "  pre-shared-key " + key(p.psk, with_secrets) + "\n";
-      if (!p.psk_local.empty()) out += "  pre-shared-key local " + key(p.psk_local, with_secrets) + "\n";
-      if (!p.psk_remote.empty()) out += "  pre-shared-key remote " + key(p.psk_remote, with_secrets) + "\n";
+      if (!p.psk.empty()) out += "  pre-shared-key " + key(p.psk) + "\n";
+      if (!p.psk_local.empty()) out += "  pre-shared-key local " + key(p.psk_local) + "\n";
+      if (!p.psk_remote.empty()) out += "  pre-shared-key remote " + key(p.psk_remote) + "\n";
       out += " !\n";
     }
     out += "!\n";
@@ -129,7 +128,7 @@ std::string running_config_text(const Model& m, bool with_secrets) {
     auto auth = [&](const char* side, const std::string& meth, const std::string& k) {
       if (meth.empty()) return;
       out += std::string(" authentication ") + side + " " + meth;
-      if (!k.empty()) out += " key " + key(k, with_secrets);
+      if (!k.empty()) out += " key " + key(k);
       out += "\n";
     };
     auth("local", p.auth_local, p.auth_local_key);

@@ -33,7 +33,7 @@ Mode parent(Mode m) {
 
 }  // namespace
 
-Config::Config(std::string state_dir) : model_(default_model()), state_dir_(std::move(state_dir)) {
+Config::Config(std::string state_dir) : model_(default_model()), state_dir_(std::move(state_dir)), cipher_(state_dir_) {
   register_core_commands(table_);
 }
 
@@ -70,11 +70,18 @@ Result<std::string> Config::load_file(const std::string& path) {
   return report;
 }
 
+Result<std::string> Config::key_from_config(const std::string& text) const {
+  if (text.rfind("6 ", 0) == 0) return cipher_.open(text.substr(2));
+  if (text.rfind("0 ", 0) == 0) return text.substr(2);
+  if (text.empty()) return fail(Errc::kInvalidArgument, "Incomplete command.");
+  return text;
+}
+
 Result<void> Config::write_memory() {
   if (state_dir_.empty()) return fail(Errc::kInvalidArgument, "no state directory");
   std::string path = state_dir_ + "/startup-config";
   std::string tmp = path + ".tmp";
-  std::string text = config::running_config_text(model_, true);
+  std::string text = running_config_text();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(Errc::kIo, "open " + tmp);
   size_t off = 0;

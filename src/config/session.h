@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/command_table.h"
+#include "config/key_cipher.h"
 #include "config/model.h"
 
 namespace kg::config {
@@ -35,7 +36,11 @@ class Config {
   explicit Config(std::string state_dir = "");
   const Model& model() const { return model_; }
   CommandTable& table() { return table_; }
-  std::string running_config_text() const { return config::running_config_text(model_, false); }
+  std::string running_config_text() const {
+    return config::running_config_text(model_, [this](const std::string& k) { return cipher_.seal(k); });
+  }
+  // Key text as typed after "pre-shared-key": "0 KEY", "6 SEALED" or "KEY".
+  Result<std::string> key_from_config(const std::string& text) const;
   // Load a startup-config style file; errors are reported with "% line N: ..."
   // and loading continues (IOS behaviour). Returns the error report text.
   Result<std::string> load_file(const std::string& path);
@@ -53,6 +58,7 @@ class Config {
   Model model_;
   CommandTable table_;
   std::string state_dir_;
+  KeyCipher cipher_;
 };
 
 class CliSession {
