@@ -235,6 +235,9 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
   }
   sa.outstanding_id.reset();
   sa.outstanding.clear();
+  // The request is answered: the next one takes the next ID, even a Delete
+  // sent because this exchange failed (§2.2). A retried IKE_SA_INIT resets it.
+  sa.next_request_id = h.message_id + 1;
   auto e = env(out);
   TaskStatus result = TaskStatus::kDone;
   for (auto& t : sa.active) {
@@ -247,6 +250,7 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
   if (result == TaskStatus::kRetry && init) {
     // §1.3, §2.6: start over with message ID 0 and no responder SPI.
     sa.spi_r = 0;
+    sa.next_request_id = 0;
     TaskList again = std::move(sa.active);
     start(sa, ExchangeType::kIkeSaInit, std::move(again), out);
     return;
@@ -257,7 +261,6 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
     fail_sa(sa, out, peer_has_sa);
     return;
   }
-  sa.next_request_id = h.message_id + 1;
   if (init) sa.init_response.assign(raw.begin(), raw.end());
   finish_exchange(sa, h.exchange, out);
 }

@@ -1,0 +1,303 @@
+// Two engines in one process: a FakeClock, FakeRandoms and an in-memory
+// network that carries SendPacket actions between them.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+
+#include "common/log.h"
+#include "ike/engine.h"
+
+namespace kg::ike {
+namespace {
+
+Identity fqdn(std::string_view s) { return Identity{IdType::kFqdn, Bytes(s.begin(), s.end())}; }
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
+TrafficSelector range(const char* a, const char* b) {
+  TrafficSelector t;
+  t.start = ip(a);
+  t.end = ip(b);
+  return t;
+}
+
+struct TestPolicy final : PolicyProvider {
+  std::vector<IkeProposalConfig> proposals{
+      {"p1", {{EncrId::kAesGcm16, 256}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kEcp256}}};
+  ProfileConfig profile;
+  Identity peer_id;
+  ChildConfig child;
+  std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override { return proposals; }
+  std::optional<ProfileConfig> profile_for_peer(const Identity& id, const IpAddress&,
+                                                const IpAddress&) const override {
+    if (id != peer_id) return std::nullopt;
+    return profile;
+  }
+  std::optional<ProfileConfig> profile_by_name(const std::string& n, const IpAddress&) const override {
+    if (n != profile.name) return std::nullopt;
+    return profile;
+  }
+  std::optional<ChildConfig> child_for_peer(const std::string&, const IpAddress&, const IpAddress&) const override {
+    return child;
+  }
+};
+
+struct Node {
+  Node(FakeClock& c, uint64_t seed, const char* addr) : rng(seed), me(ip(addr)) { (void)c; }
+  TestPolicy policy;
+  FakeRandom rng;
+  IpAddress me;
+  std::unique_ptr<Engine> engine;
+  std::vector<Action> got;  // everything except SendPacket
+  template <class T>
+  std::vector<T> of() const {
+    std::vector<T> v;
+    for (auto& a : got)
+      if (auto* x = std::get_if<T>(&a)) v.push_back(*x);
+    return v;
+  }
+};
+
+class TwoEngines : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::set_sink([this](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
+    setup(a, "site-a.example.net", "site-b.example.net", "10.1.0.0", "10.1.255.255", "10.2.0.0", "10.2.255.255");
+    setup(b, "site-b.example.net", "site-a.example.net", "10.2.0.0", "10.2.255.255", "10.1.0.0", "10.1.255.255");
+  }
+  void TearDown() override { log::set_sink(nullptr); }
+
+  static void setup(Node& n, const char* me, const char* peer, const char* l0, const char* l1, const char* r0,
+                    const char* r1) {
+    n.policy.profile = {"prof", fqdn(me), AuthKind::kPsk, AuthKind::kPsk, Secret("cisco123"), Secret("cisco123")};
+    n.policy.peer_id = fqdn(peer);
+    n.policy.child.interface = "Tunnel0";
+    n.policy.child.transforms = {{"ts", EncrId::kAesGcm16, 256, IntegId::kNone}};
+    n.policy.child.local_ts = {range(l0, l1)};
+    n.policy.child.remote_ts = {range(r0, r1)};
+  }
+  void start() {
+    a.engine = Engine::create(a.policy, clock, a.rng);
+    b.engine = Engine::create(b.policy, clock, b.rng);
+  }
+  InitiateRequest req() {
+    return {Endpoint{a.me, 500}, Endpoint{b.me, 500}, "prof", a.policy.child};
+  }
+  Node& node_at(const IpAddress& x) { return x == a.me ? a : b; }
+  void take(Node& from, std::vector<Action> acts) {
+    for (auto& x : acts) {
+      if (auto* s = std::get_if<SendPacket>(&x)) {
+        wire.push_back(*s);
+        sent.push_back(*s);
+      } else {
+        from.got.push_back(std::move(x));
+      }
+    }
+  }
+  // Deliver queued datagrams until the network is quiet; `drop` may eat some.
+  void pump(std::function<bool(const SendPacket&)> drop = nullptr) {
+    while (!wire.empty()) {
+      auto p = wire.front();
+      wire.pop_front();
+      if (drop && drop(p)) continue;
+      Node& to = node_at(p.remote.addr);
+      take(to, to.engine->on_packet(p.remote, p.local, p.data));
+    }
+  }
+  void deliver(const SendPacket& p) {
+    Node& to = node_at(p.remote.addr);
+    take(to, to.engine->on_packet(p.remote, p.local, p.data));
+  }
+  void handshake() {
+    start();
+    // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
+    // <-- IKE_SA_INIT { SA KE Nr N(NATD_S) N(NATD_D) }
+    // IKE_AUTH { IDi AUTH SA TSi TSr } -->   (now on UDP 4500)
+    // <-- IKE_AUTH { IDr AUTH SA TSi TSr }
+    take(a, a.engine->initiate(req()));
+    pump();
+  }
+
+  FakeClock clock;
+  Node a{clock, 1, "198.51.100.1"};
+  Node b{clock, 2, "198.51.100.2"};
+  std::deque<SendPacket> wire;
+  std::vector<SendPacket> sent;
+  std::string logs;
+};
+
+TEST_F(TwoEngines, PskHandshakeInstallsMirroredChildSa) {
+  handshake();
+  auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
+  ASSERT_EQ(ia.size(), 1u) << logs;
+  ASSERT_EQ(ib.size(), 1u) << logs;
+  EXPECT_EQ(ia[0].spi_in, ib[0].spi_out);
+  EXPECT_EQ(ia[0].spi_out, ib[0].spi_in);
+  EXPECT_TRUE(ia[0].encr_out.equals(ib[0].encr_in.view()));
+  EXPECT_TRUE(ia[0].encr_in.equals(ib[0].encr_out.view()));
+  EXPECT_EQ(ia[0].encr_out.size(), 36u);  // AES-256 + 4-byte GCM salt
+  EXPECT_FALSE(ia[0].encr_out.equals(ia[0].encr_in.view()));
+  EXPECT_EQ(ia[0].local.port, 4500);
+  EXPECT_EQ(ia[0].remote.port, 4500);
+  EXPECT_EQ(ib[0].remote.port, 4500);
+  EXPECT_EQ(ia[0].interface, "Tunnel0");
+  EXPECT_EQ(ia[0].remote_ts, b.policy.child.local_ts);
+  // The first request went to 500, IKE_AUTH to 4500.
+  EXPECT_EQ(sent[0].remote.port, 500);
+  EXPECT_EQ(sent[2].remote.port, 4500);
+  EXPECT_EQ(sent[3].local.port, 4500);  // responder answers where the request arrived
+  ASSERT_EQ(a.of<SessionEvent>().size(), 1u);
+  EXPECT_TRUE(a.of<SessionEvent>()[0].up);
+  EXPECT_EQ(a.of<SessionEvent>()[0].remote_id, "site-b.example.net");
+  EXPECT_EQ(b.of<SessionEvent>()[0].remote_id, "site-a.example.net");
+  EXPECT_NE(logs.find("%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is UP"), std::string::npos) << logs;
+  ASSERT_EQ(a.engine->sas().size(), 1u);
+  EXPECT_EQ(a.engine->sas()[0].state, "READY");
+  EXPECT_EQ(b.engine->sas()[0].state, "READY");
+  EXPECT_EQ(a.engine->sas()[0].spi_r, b.engine->sas()[0].spi_r);
+}
+
+TEST_F(TwoEngines, WrongPskIsAuthenticationFailed) {
+  b.policy.profile.remote_psk = Secret("wrong");
+  handshake();
+  EXPECT_TRUE(a.of<InstallChildSa>().empty());
+  EXPECT_TRUE(b.of<InstallChildSa>().empty());
+  EXPECT_NE(logs.find("AUTHENTICATION_FAILED from 198.51.100.1 Id: site-a.example.net"), std::string::npos) << logs;
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(b.engine->sas().empty());
+}
+
+TEST_F(TwoEngines, NoCommonProposalLogsBothSides) {
+  a.policy.proposals = {{"old", {{EncrId::kAesCbc, 128}}, {IntegId::kHmacSha1_96}, {}, {DhGroup::kModp2048}}};
+  handshake();
+  EXPECT_NE(logs.find("NO_PROPOSAL_CHOSEN from 198.51.100.1: peer offered AES-CBC-128"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("we accept AES-GCM-256"), std::string::npos) << logs;
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(b.engine->sas().empty());
+}
+
+TEST_F(TwoEngines, ResponderNarrowsTrafficSelectors) {
+  a.policy.child.remote_ts = {range("10.0.0.0", "10.255.255.255")};  // ask for more than B gives
+  handshake();
+  auto ia = a.of<InstallChildSa>();
+  ASSERT_EQ(ia.size(), 1u) << logs;
+  EXPECT_EQ(ia[0].remote_ts, b.policy.child.local_ts);
+}
+
+TEST_F(TwoEngines, DisjointSelectorsAreTsUnacceptable) {
+  b.policy.child.local_ts = {range("192.0.2.0", "192.0.2.255")};
+  handshake();
+  EXPECT_TRUE(a.of<InstallChildSa>().empty());
+  EXPECT_NE(logs.find("TS_UNACCEPTABLE"), std::string::npos) << logs;
+  EXPECT_TRUE(a.engine->sas().empty());
+}
+
+TEST_F(TwoEngines, InvalidKePayloadRetriesWithRequestedGroup) {
+  a.policy.proposals[0].groups = {DhGroup::kModp2048, DhGroup::kEcp256};
+  handshake();
+  ASSERT_EQ(a.of<InstallChildSa>().size(), 1u) << logs;
+  EXPECT_EQ(a.engine->sas()[0].dh_group, uint16_t(DhGroup::kEcp256));
+  EXPECT_EQ(sent.size(), 6u);  // INIT, INVALID_KE, INIT, INIT resp, AUTH, AUTH resp
+}
+
+TEST_F(TwoEngines, DroppedRequestIsRetransmitted) {
+  start();
+  take(a, a.engine->initiate(req()));
+  bool dropped = false;
+  pump([&](const SendPacket& p) {  // lose the first IKE_AUTH request
+    if (p.remote.port == 4500 && !dropped) return dropped = true;
+    return false;
+  });
+  EXPECT_TRUE(a.of<InstallChildSa>().empty());
+  ASSERT_TRUE(a.engine->next_deadline());
+  clock.advance(Millis(499));
+  take(a, a.engine->on_timer());
+  EXPECT_TRUE(wire.empty());
+  clock.advance(Millis(1));
+  take(a, a.engine->on_timer());
+  pump();
+  EXPECT_EQ(a.of<InstallChildSa>().size(), 1u) << logs;
+  EXPECT_EQ(a.engine->stats().retransmits, 1u);
+}
+
+TEST_F(TwoEngines, DuplicateRequestAnsweredFromCache) {
+  handshake();
+  SendPacket auth_req = sent[2], auth_resp = sent[3];
+  deliver(auth_req);  // the peer retransmits IKE_AUTH
+  ASSERT_FALSE(wire.empty());
+  EXPECT_EQ(wire.back().data, auth_resp.data);
+  EXPECT_EQ(b.of<InstallChildSa>().size(), 1u);
+  pump();  // A drops the duplicate response: nothing outstanding
+  EXPECT_EQ(a.engine->stats().rx_dropped_replay, 1u);
+  EXPECT_EQ(a.of<InstallChildSa>().size(), 1u);
+}
+
+TEST_F(TwoEngines, PeerGivesUpAfterFiveTries) {
+  start();
+  take(a, a.engine->initiate(req()));
+  wire.clear();
+  for (int i = 0; i < 6; ++i) {
+    clock.advance(Millis(20'000));
+    take(a, a.engine->on_timer());
+  }
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_EQ(a.engine->stats().retransmits, 4u);
+}
+
+TEST_F(TwoEngines, DeleteFromInitiatorRemovesBothChildren) {
+  handshake();
+  take(a, a.engine->delete_sessions("Tunnel0"));
+  pump();
+  EXPECT_EQ(a.of<RemoveChildSa>().size(), 1u);
+  EXPECT_EQ(b.of<RemoveChildSa>().size(), 1u);
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(b.engine->sas().empty());
+  EXPECT_NE(logs.find("is DOWN"), std::string::npos);
+}
+
+TEST_F(TwoEngines, DeleteFromResponderRemovesBothChildren) {
+  handshake();
+  take(b, b.engine->delete_sessions(""));
+  pump();
+  EXPECT_EQ(a.of<RemoveChildSa>().size(), 1u);
+  EXPECT_EQ(b.of<RemoveChildSa>().size(), 1u);
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(b.engine->sas().empty());
+}
+
+TEST_F(TwoEngines, MalformedAndBadIcvDroppedWithoutStateChange) {
+  handshake();
+  take(a, a.engine->delete_sessions("Tunnel0"));
+  SendPacket del = wire.front();
+  wire.clear();
+  auto before = b.engine->stats();
+  // Truncated, garbage and bad-ICV versions of a genuine request.
+  SendPacket cut = del;
+  cut.data.resize(20);
+  deliver(cut);
+  SendPacket junk = del;
+  junk.data.assign(100, 0xff);
+  deliver(junk);
+  SendPacket bad = del;
+  bad.data.back() ^= 1;
+  deliver(bad);
+  EXPECT_TRUE(wire.empty());
+  EXPECT_EQ(b.engine->stats().rx_dropped_malformed, before.rx_dropped_malformed + 2);
+  EXPECT_EQ(b.engine->stats().rx_dropped_auth, before.rx_dropped_auth + 1);
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+  EXPECT_TRUE(b.of<RemoveChildSa>().empty());
+  deliver(del);  // the genuine one still works
+  pump();
+  EXPECT_EQ(b.of<RemoveChildSa>().size(), 1u);
+}
+
+TEST_F(TwoEngines, ReplayedOldMessageIdIgnored) {
+  handshake();
+  SendPacket old_init = sent[0];
+  deliver(sent[1]);  // a stale IKE_SA_INIT response to A
+  EXPECT_TRUE(wire.empty());
+  EXPECT_EQ(a.engine->sas()[0].state, "READY");
+  (void)old_init;
+}
+
+}  // namespace
+}  // namespace kg::ike
