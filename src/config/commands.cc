@@ -128,12 +128,14 @@ void add_proposal(CommandTable& t) {
 
 void register_ikev2_profile_commands(CommandTable& t);
 void register_ipsec_interface_commands(CommandTable& t);
+void register_show_config_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
   add_proposal(t);
   register_ikev2_profile_commands(t);
   register_ipsec_interface_commands(t);
+  register_show_config_commands(t);
 }
 
 }  // namespace kg::config

@@ -127,3 +127,24 @@ TEST(Secrets, NeverClearAndType6Reload) {
 }
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+TEST(Show, DefaultsAndAbbreviations) {
+  Config c;
+  CliSession s(c);
+  auto r = s.execute("sh cry ikev2 proposal default");
+  ASSERT_TRUE(r.ok) << r.text;
+  EXPECT_NE(r.text.find("IKEv2 proposal: default"), std::string::npos);
+  EXPECT_NE(r.text.find("DH_GROUP_256_ECP/Group 19"), std::string::npos);
+  EXPECT_EQ(r.text.find("3DES"), std::string::npos);
+  r = s.execute("show crypto ipsec transform-set");
+  EXPECT_NE(r.text.find("esp-gcm 256"), std::string::npos) << r.text;
+  ASSERT_TRUE(s.execute("sh run").ok);
+  ASSERT_TRUE(s.execute("conf t").ok);
+  ASSERT_TRUE(s.execute("int tu0").ok);
+  EXPECT_EQ(s.prompt(), "keygate(config-if)#");
+  EXPECT_TRUE(c.model().interfaces.contains("Tunnel0"));
+}
+}  // namespace
+}  // namespace kg::config

@@ -1,0 +1,126 @@
+// Exec-mode show commands for configuration objects, in IOS's layout, plus
+// show startup-config and copy running-config startup-config.
+#include <fstream>
+#include <sstream>
+
+#include "config/session.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+
+std::string upper(std::string s) {
+  for (char& ch : s) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string group_name(int g) {
+  switch (g) {
+    case 2: return "DH_GROUP_1024_MODP/Group 2";
+    case 5: return "DH_GROUP_1536_MODP/Group 5";
+    case 14: return "DH_GROUP_2048_MODP/Group 14";
+    case 15: return "DH_GROUP_3072_MODP/Group 15";
+    case 16: return "DH_GROUP_4096_MODP/Group 16";
+    case 19: return "DH_GROUP_256_ECP/Group 19";
+    case 20: return "DH_GROUP_384_ECP/Group 20";
+    case 21: return "DH_GROUP_521_ECP/Group 21";
+    case 31: return "DH_GROUP_CURVE25519/Group 31";
+  }
+  return "Group " + std::to_string(g);
+}
+
+std::string list_upper(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += " " + upper(x);
+  return s;
+}
+
+template <class T, class F>
+Result<std::string> show_map(const std::map<std::string, T>& m, A a, size_t name_at, F fmt) {
+  std::string out;
+  for (auto& [n, v] : m)
+    if (a.size() <= name_at || a.at(name_at) == n) out += fmt(n, v);
+  return out;
+}
+
+}  // namespace
+
+void register_show_config_commands(CommandTable& t) {
+  std::vector<std::string> h = {"Show running system information", "Encryption module", "IKEv2 information"};
+  t.add(Mode::kExec, "show crypto ikev2 proposal [WORD]", {h[0], h[1], h[2], "Show IKEv2 proposals", "Proposal name"},
+        [](C c, A a) {
+          return show_map(c.model.proposals, a, 4, [](auto& n, const Ikev2Proposal& p) {
+            std::string dh;
+            for (int g : p.groups) dh += " " + group_name(g);
+            return " IKEv2 proposal: " + n + "\n     Encryption :" + list_upper(p.encryption) +
+                   "\n     Integrity  :" + list_upper(p.integrity) + "\n     PRF        :" +
+                   list_upper(p.prf) + "\n     DH Group   :" + dh + "\n";
+          });
+        });
+  t.add(Mode::kExec, "show crypto ikev2 policy [WORD]", {h[0], h[1], h[2], "Show IKEv2 policies", "Policy name"},
+        [](C c, A a) {
+          return show_map(c.model.policies, a, 4, [](auto& n, const Ikev2Policy& p) {
+            std::string s = "\n IKEv2 policy : " + n + "\n      Match fvrf : " +
+                            std::string(p.match_fvrf_any ? "any" : "global") + "\n      Match address local : ";
+            s += p.match_local.empty() ? "any" : p.match_local[0];
+            for (auto& pr : p.proposals) s += "\n      Proposal    : " + pr;
+            return s + "\n";
+          });
+        });
+  t.add(Mode::kExec, "show crypto ikev2 profile [WORD]", {h[0], h[1], h[2], "Show IKEv2 profiles", "Profile name"},
+        [](C c, A a) {
+          return show_map(c.model.profiles, a, 4, [](auto& n, const Ikev2Profile& p) {
+            std::string s = "IKEv2 profile: " + n + "\n Ref Count: 0\n Match criteria:\n  Fvrf: global\n  Local address/interface: ";
+            s += p.match_address_local.empty() ? "none" : p.match_address_local[0];
+            s += "\n  Identities:\n";
+            for (auto& r : p.match_identity_remote) s += "   " + r + "\n";
+            s += " Local identity: " + (p.identity_local.empty() ? "none" : p.identity_local) + "\n";
+            s += " Remote identity: none\n Local authentication method: " + (p.auth_local.empty() ? "none" : p.auth_local) + "\n";
+            s += " Remote authentication method(s): " + (p.auth_remote.empty() ? "none" : p.auth_remote) + "\n";
+            s += " Keyring: " + (p.keyring_local.empty() ? "none" : p.keyring_local) + "\n";
+            s += " Lifetime: " + std::to_string(p.lifetime) + " seconds\n";
+            return s;
+          });
+        });
+  std::vector<std::string> hi = {h[0], h[1], "IPsec information"};
+  t.add(Mode::kExec, "show crypto ipsec transform-set [WORD]", {hi[0], hi[1], hi[2], "Crypto transform sets", "Transform set name"},
+        [](C c, A a) {
+          return show_map(c.model.transform_sets, a, 4, [](auto& n, const TransformSet& ts) {
+            std::string s = "Transform set " + n + ": {";
+            for (auto& x : ts.transforms) s += " " + x;
+            return s + " }\n   will negotiate = { " + (ts.mode == "tunnel" ? "Tunnel" : "Transport") + ",  },\n\n";
+          });
+        });
+  t.add(Mode::kExec, "show crypto ipsec profile [WORD]", {hi[0], hi[1], hi[2], "IPsec profiles", "Profile name"},
+        [](C c, A a) {
+          return show_map(c.model.ipsec_profiles, a, 4, [](auto& n, const IpsecProfile& p) {
+            std::string s = "IPSEC profile " + n + "\n";
+            if (!p.ikev2_profile.empty()) s += "        IKEv2 Profile: " + p.ikev2_profile + "\n";
+            s += "        Security association lifetime: " + std::to_string(p.lifetime_kilobytes.value_or(4608000)) +
+                 " kilobytes/" + std::to_string(p.lifetime_seconds.value_or(3600)) + " seconds\n";
+            s += "        Responder-Only (Y/N): N\n        PFS (Y/N): " +
+                 std::string(p.pfs_group ? "Y, DH group " + std::to_string(*p.pfs_group) : "N") +
+                 "\n        Transform sets={\n";
+            for (auto& ts : p.transform_sets) s += "                " + ts + ",\n";
+            return s + "        }\n\n";
+          });
+        });
+  t.add(Mode::kExec, "show startup-config", {"Show running system information", "Contents of startup configuration"},
+        [](C c, A) -> Result<std::string> {
+          std::ifstream in(c.config.state_dir() + "/startup-config");
+          if (c.config.state_dir().empty() || !in) return fail(Errc::kNotFound, "startup-config is not present");
+          std::stringstream ss;
+          ss << in.rdbuf();
+          return ss.str();
+        });
+  t.add(Mode::kExec, "copy running-config startup-config", {"Copy from one file to another", "Copy from current system configuration", "Copy to startup configuration"},
+        [](C c, A) -> Result<std::string> {
+          auto r = c.config.write_memory();
+          if (!r) return std::unexpected(r.error());
+          return std::string("[OK]\n");
+        });
+}
+
+}  // namespace kg::config
