@@ -50,7 +50,24 @@ void add_modes(CommandTable& t) {
         [](C c, A a) { c.model.hostname = a.negated ? "keygate" : a.at(1); return ok(); });
 }
 
+// "default crypto ikev2 proposal" (no name) restores the built-in default.
+void add_default_restore(CommandTable& t) {
+  auto only_default = [](auto fn) {
+    return [fn](C c, A a) -> Result<std::string> {
+      if (!a.defaulted) return fail(Errc::kInvalidArgument, "Incomplete command.");
+      fn(c.model);
+      return ok();
+    };
+  };
+  std::vector<std::string> h = {"Encryption module", "Configure parameters", "Object"};
+  t.add(Mode::kConfig, "crypto ikev2 proposal", h, only_default([](Model& m) { m.proposals["default"] = default_proposal(); }), true);
+  t.add(Mode::kConfig, "crypto ikev2 policy", h, only_default([](Model& m) { m.policies["default"] = default_policy(); }), true);
+  t.add(Mode::kConfig, "crypto ipsec transform-set", h, only_default([](Model& m) { m.transform_sets["default"] = default_transform_set(); }), true);
+  t.add(Mode::kConfig, "crypto ipsec profile", h, only_default([](Model& m) { m.ipsec_profiles["default"] = default_ipsec_profile(); }), true);
+}
+
 void add_proposal(CommandTable& t) {
+  add_default_restore(t);
   t.add(Mode::kConfig, "crypto ikev2 proposal WORD",
         {"Encryption module", "Configure IKEv2 parameters", "Define IKEv2 proposals", "Proposal name"},
         [](C c, A a) {

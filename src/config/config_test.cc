@@ -148,3 +148,28 @@ TEST(Show, DefaultsAndAbbreviations) {
 }
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+TEST(RoundTrip, ModifiedDefaultsAndRestore) {
+  Config a;
+  CliSession s(a);
+  for (auto l : {"conf t", "crypto ikev2 proposal default", "no encryption aes-cbc-128", "no group 14",
+                 "crypto ipsec transform-set default esp-gcm 256", "no crypto ipsec profile default",
+                 "crypto ipsec profile IP", "set transform-set default", "set pfs group19"})
+    ASSERT_TRUE(s.execute(l).ok) << l;
+  auto dir = std::filesystem::temp_directory_path() / ("kgrt-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "run.cfg") << a.running_config_text();
+  Config b;
+  auto rep = b.load_file((dir / "run.cfg").string());
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(*rep, "");
+  EXPECT_EQ(b.running_config_text(), a.running_config_text());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(s.execute("default crypto ikev2 proposal").ok);
+  EXPECT_EQ(a.model().proposals.at("default").groups, default_proposal().groups);
+  EXPECT_FALSE(s.execute("crypto ikev2 proposal").ok);
+}
+}  // namespace
+}  // namespace kg::config

@@ -60,6 +60,9 @@ void emit(std::string& out, const std::map<std::string, T>& m, const T& def, con
   if (!m.contains("default")) out += "no " + head + " default\n!\n";
   for (const auto& [name, v] : m) {
     if (name == "default" && same(v, def)) continue;
+    // A changed default is printed as remove + rebuild: list commands append,
+    // so reloading onto the built-in default would otherwise merge lists.
+    if (name == "default") out += "no " + head + " default\n";
     body(name, v);
   }
 }
