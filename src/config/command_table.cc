@@ -112,7 +112,8 @@ void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::str
   std::vector<Token> toks;
   for (size_t i = 0; i < words.size(); ++i) {
     std::string g = words[i].second;
-    std::string hs = i < help.size() ? help[i] : "";
+    // Repeated trailing elements ("group X [X] [X]") reuse the last help text.
+    std::string hs = i < help.size() ? help[i] : help.empty() ? "" : help.back();
     bool optional = g.front() == '[';
     if (optional) {
       // Variant ending just before this optional element.
@@ -267,8 +268,8 @@ std::string CommandTable::help(Mode mode, std::string_view line) const {
   std::vector<std::pair<std::string, std::string>> items;
   bool cr = false;
   if (mode != Mode::kExec && words.empty()) {
-    items.push_back({"default", "Set a command to its defaults"});
-    items.push_back({"no", "Negate a command or set its defaults"});
+    if (is_prefix(partial, "default")) items.push_back({"default", "Set a command to its defaults"});
+    if (is_prefix(partial, "no")) items.push_back({"no", "Negate a command or set its defaults"});
   }
   for_each_next(commands_, mode, words, first, [&](const Command& c, size_t k) {
     if (k >= c.tokens.size()) { if (!mid_word) cr = true; return; }
