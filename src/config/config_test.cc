@@ -173,3 +173,30 @@ TEST(RoundTrip, ModifiedDefaultsAndRestore) {
 }
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+// Seed 004's IOS snippets (legacy algorithms: accepted with warnings).
+TEST(Seed, IosSnippetsLoad) {
+  auto p = std::filesystem::temp_directory_path() / ("kgseed-" + std::to_string(::getpid()));
+  std::ofstream(p) << "crypto ikev2 proposal default\n    encryption aes-cbc-256 aes-cbc-128 3des\n"
+                      "    integrity sha512 sha256 sha1 md5\n    group 5 2\n\ncrypto ikev2 policy default\n"
+                      "    match fvr any\n    proposal default\n\ncrypto ikev2 keyring IOSKeyring\n"
+                      "    peer cisco\n    address 10.0.1.1\n    pre-shared-key local CISCO\n"
+                      "    pre-shared-key remote OCSIC\n"
+                      "crypto ikev2 profile default\nmatch identity remote fqdn r2.cisco.com\n"
+                      "identity local fqdn r1.cisco.com\nauthentication local pre-shared key cisco123\n"
+                      "authentication remote pre-shared key cisco123\ninterface Tunnel0\n"
+                      "tunnel source FastEthernet0/0\ntunnel destination 172.16.2.1\n"
+                      "tunnel protection ipsec profile default\n";
+  Config c;
+  auto rep = c.load_file(p.string());
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->find("% line"), std::string::npos) << *rep;
+  EXPECT_NE(rep->find("% Warning: 3des"), std::string::npos);
+  EXPECT_EQ(c.model().keyrings.at("IOSKeyring").peers.at("cisco").psk_remote, "OCSIC");
+  EXPECT_EQ(c.model().profiles.at("default").auth_local_key, "cisco123");
+  std::filesystem::remove(p);
+}
+}  // namespace
+}  // namespace kg::config
