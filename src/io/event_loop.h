@@ -1,0 +1,45 @@
+// Single-threaded epoll loop: file descriptors, one deadline (timerfd) and
+// signals (signalfd). The daemon's whole control plane runs on it; the engine
+// and data path never block it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace kg::io {
+
+class EventLoop {
+ public:
+  using FdCallback = std::function<void(uint32_t events)>;
+  static Result<std::unique_ptr<EventLoop>> create();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  Result<void> add_fd(int fd, uint32_t events, FdCallback cb);
+  void remove_fd(int fd);
+  // One deadline on the steady clock; nullopt disarms it.
+  void set_deadline(std::optional<TimePoint> when);
+  void on_deadline(std::function<void()> cb) { deadline_cb_ = std::move(cb); }
+  // Blocks `sig` and delivers it through the loop.
+  Result<void> add_signal(int sig, std::function<void()> cb);
+  void run();
+  void stop() { running_ = false; }
+
+ private:
+  EventLoop() = default;
+  int epfd_ = -1;
+  int timerfd_ = -1;
+  int sigfd_ = -1;
+  bool running_ = false;
+  std::unordered_map<int, FdCallback> fds_;
+  std::unordered_map<int, std::function<void()>> signals_;
+  std::function<void()> deadline_cb_;
+};
+
+}  // namespace kg::io

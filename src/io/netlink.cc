@@ -1,0 +1,163 @@
+#include "io/netlink.h"
+
+#include <linux/if.h>
+#include <netinet/in.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include <cstring>
+
+namespace kg::io {
+namespace {
+
+std::string nlerr(const std::string& what, int e) { return what + ": " + nl_geterror(e); }
+
+nl_addr* to_nl(const IpAddress& a, int prefixlen) {
+  nl_addr* n = nl_addr_build(a.is_v4() ? AF_INET : AF_INET6, a.b.data(), a.size());
+  nl_addr_set_prefixlen(n, prefixlen);
+  return n;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Netlink>> Netlink::open() {
+  std::unique_ptr<Netlink> n(new Netlink());
+  n->sk_ = nl_socket_alloc();
+  if (!n->sk_) return fail(Errc::kIo, "nl_socket_alloc");
+  int e = nl_connect(n->sk_, NETLINK_ROUTE);
+  if (e < 0) return fail(Errc::kIo, nlerr("nl_connect", e));
+  return n;
+}
+
+Netlink::~Netlink() {
+  if (sk_) nl_socket_free(sk_);
+}
+
+Result<int> Netlink::ifindex(const std::string& name) {
+  rtnl_link* link = nullptr;
+  int e = rtnl_link_get_kernel(sk_, 0, name.c_str(), &link);
+  if (e < 0) return fail(Errc::kNotFound, nlerr("link " + name, e));
+  int idx = rtnl_link_get_ifindex(link);
+  rtnl_link_put(link);
+  return idx;
+}
+
+Result<void> Netlink::set_link_up(const std::string& name, bool up) {
+  rtnl_link* link = nullptr;
+  int e = rtnl_link_get_kernel(sk_, 0, name.c_str(), &link);
+  if (e < 0) return fail(Errc::kNotFound, nlerr("link " + name, e));
+  rtnl_link* change = rtnl_link_alloc();
+  if (up) rtnl_link_set_flags(change, IFF_UP);
+  else rtnl_link_unset_flags(change, IFF_UP);
+  e = rtnl_link_change(sk_, link, change, 0);
+  rtnl_link_put(change);
+  rtnl_link_put(link);
+  if (e < 0) return fail(Errc::kIo, nlerr("link up/down " + name, e));
+  return {};
+}
+
+Result<void> Netlink::set_mtu(const std::string& name, uint32_t mtu) {
+  rtnl_link* link = nullptr;
+  int e = rtnl_link_get_kernel(sk_, 0, name.c_str(), &link);
+  if (e < 0) return fail(Errc::kNotFound, nlerr("link " + name, e));
+  rtnl_link* change = rtnl_link_alloc();
+  rtnl_link_set_mtu(change, mtu);
+  e = rtnl_link_change(sk_, link, change, 0);
+  rtnl_link_put(change);
+  rtnl_link_put(link);
+  if (e < 0) return fail(Errc::kIo, nlerr("mtu " + name, e));
+  return {};
+}
+
+Result<void> Netlink::add_address(const std::string& name, const Prefix& p) {
+  auto idx = ifindex(name);
+  if (!idx) return std::unexpected(idx.error());
+  rtnl_addr* a = rtnl_addr_alloc();
+  rtnl_addr_set_ifindex(a, *idx);
+  nl_addr* local = to_nl(p.addr, p.len);
+  rtnl_addr_set_local(a, local);
+  int e = rtnl_addr_add(sk_, a, 0);
+  nl_addr_put(local);
+  rtnl_addr_put(a);
+  if (e < 0 && e != -NLE_EXIST) return fail(Errc::kIo, nlerr("address " + p.str() + " on " + name, e));
+  return {};
+}
+
+Result<void> Netlink::del_address(const std::string& name, const Prefix& p) {
+  auto idx = ifindex(name);
+  if (!idx) return std::unexpected(idx.error());
+  rtnl_addr* a = rtnl_addr_alloc();
+  rtnl_addr_set_ifindex(a, *idx);
+  nl_addr* local = to_nl(p.addr, p.len);
+  rtnl_addr_set_local(a, local);
+  int e = rtnl_addr_delete(sk_, a, 0);
+  nl_addr_put(local);
+  rtnl_addr_put(a);
+  if (e < 0 && e != -NLE_NOADDR && e != -NLE_OBJ_NOTFOUND)
+    return fail(Errc::kIo, nlerr("delete address " + p.str(), e));
+  return {};
+}
+
+static rtnl_route* build_route(const Prefix& dst, int idx, std::optional<IpAddress> via) {
+  rtnl_route* r = rtnl_route_alloc();
+  rtnl_route_set_family(r, dst.addr.is_v4() ? AF_INET : AF_INET6);
+  nl_addr* d = to_nl(dst.first(), dst.len);
+  rtnl_route_set_dst(r, d);
+  nl_addr_put(d);
+  rtnl_route_set_table(r, RT_TABLE_MAIN);
+  rtnl_route_set_protocol(r, RTPROT_STATIC);
+  rtnl_route_set_scope(r, via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+  rtnl_nexthop* nh = rtnl_route_nh_alloc();
+  rtnl_route_nh_set_ifindex(nh, idx);
+  if (via) {
+    nl_addr* g = to_nl(*via, int(via->size() * 8));
+    rtnl_route_nh_set_gateway(nh, g);
+    nl_addr_put(g);
+  }
+  rtnl_route_add_nexthop(r, nh);
+  return r;
+}
+
+Result<void> Netlink::add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via) {
+  auto idx = ifindex(dev);
+  if (!idx) return std::unexpected(idx.error());
+  rtnl_route* r = build_route(dst, *idx, via);
+  int e = rtnl_route_add(sk_, r, NLM_F_CREATE | NLM_F_REPLACE);
+  rtnl_route_put(r);
+  if (e < 0 && e != -NLE_EXIST) return fail(Errc::kIo, nlerr("route " + dst.str() + " dev " + dev, e));
+  return {};
+}
+
+Result<void> Netlink::del_route(const Prefix& dst, const std::string& dev) {
+  auto idx = ifindex(dev);
+  if (!idx) return std::unexpected(idx.error());
+  rtnl_route* r = build_route(dst, *idx, std::nullopt);
+  int e = rtnl_route_delete(sk_, r, 0);
+  rtnl_route_put(r);
+  if (e < 0 && e != -NLE_OBJ_NOTFOUND) return fail(Errc::kIo, nlerr("delete route " + dst.str(), e));
+  return {};
+}
+
+Result<IpAddress> Netlink::first_address(const std::string& name, IpAddress::Family fam) {
+  auto idx = ifindex(name);
+  if (!idx) return std::unexpected(idx.error());
+  nl_cache* cache = nullptr;
+  int e = rtnl_addr_alloc_cache(sk_, &cache);
+  if (e < 0) return fail(Errc::kIo, nlerr("address cache", e));
+  std::optional<IpAddress> found;
+  for (nl_object* o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o)) {
+    auto* a = reinterpret_cast<rtnl_addr*>(o);
+    if (rtnl_addr_get_ifindex(a) != *idx) continue;
+    nl_addr* l = rtnl_addr_get_local(a);
+    if (!l) continue;
+    auto ip = IpAddress::from_bytes({static_cast<uint8_t*>(nl_addr_get_binary_addr(l)), nl_addr_get_len(l)});
+    if (ip && ip->family == fam) found = ip;
+  }
+  nl_cache_free(cache);
+  if (!found) return fail(Errc::kNotFound, "no address on " + name);
+  return *found;
+}
+
+}  // namespace kg::io
