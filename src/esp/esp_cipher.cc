@@ -1,0 +1,157 @@
+#include "esp/esp_cipher.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <cstring>
+
+namespace kg::esp {
+
+using ike::EncrId;
+using ike::IntegId;
+
+struct EspCipher::Impl {
+  EVP_CIPHER_CTX* ctx = nullptr;
+  EVP_MAC* mac = nullptr;
+  EVP_MAC_CTX* mctx = nullptr;
+  uint8_t salt[4] = {};
+  bool encrypt = true;
+  ~Impl() {
+    EVP_CIPHER_CTX_free(ctx);
+    EVP_MAC_CTX_free(mctx);
+    EVP_MAC_free(mac);
+  }
+};
+
+namespace {
+
+const EVP_CIPHER* cipher_for(const crypto::CipherSuite& s) {
+  switch (s.encr) {
+    case EncrId::kAesGcm16:
+      return s.key_bits == 256 ? EVP_aes_256_gcm() : s.key_bits == 128 ? EVP_aes_128_gcm() : nullptr;
+    case EncrId::kAesCbc:
+      return s.key_bits == 256   ? EVP_aes_256_cbc()
+             : s.key_bits == 192 ? EVP_aes_192_cbc()
+             : s.key_bits == 128 ? EVP_aes_128_cbc()
+                                 : nullptr;
+    case EncrId::k3des: return EVP_des_ede3_cbc();
+    default: return nullptr;
+  }
+}
+
+// HMAC digest name and truncated ICV length (RFC 2404, RFC 4868).
+bool hmac_for(IntegId i, const char** md, size_t* icv) {
+  switch (i) {
+    case IntegId::kHmacSha1_96: *md = "SHA1"; *icv = 12; return true;
+    case IntegId::kHmacSha2_256_128: *md = "SHA256"; *icv = 16; return true;
+    case IntegId::kHmacSha2_384_192: *md = "SHA384"; *icv = 24; return true;
+    case IntegId::kHmacSha2_512_256: *md = "SHA512"; *icv = 32; return true;
+    case IntegId::kHmacMd5_96: *md = "MD5"; *icv = 12; return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+EspCipher::~EspCipher() = default;
+
+Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& s, const Secret& encr,
+                                                     const Secret& integ, bool encrypt) {
+  const EVP_CIPHER* c = cipher_for(s);
+  if (!c) return fail(Errc::kUnsupported, "ESP cipher");
+  std::unique_ptr<EspCipher> e(new EspCipher());
+  e->impl_ = std::make_unique<Impl>();
+  auto& im = *e->impl_;
+  im.encrypt = encrypt;
+  im.ctx = EVP_CIPHER_CTX_new();
+  size_t key_len = size_t(EVP_CIPHER_get_key_length(c));
+  e->aead_ = s.encr == EncrId::kAesGcm16;
+  if (e->aead_) {
+    if (encr.size() != key_len + 4) return fail(Errc::kInvalidArgument, "GCM key+salt length");
+    std::memcpy(im.salt, encr.view().data() + key_len, 4);
+    e->iv_size_ = 8;
+    e->block_ = 4;  // RFC 4303 §2.4: 4-byte alignment only
+    e->icv_ = 16;
+  } else {
+    if (encr.size() != key_len) return fail(Errc::kInvalidArgument, "cipher key length");
+    e->iv_size_ = size_t(EVP_CIPHER_get_iv_length(c));
+    e->block_ = size_t(EVP_CIPHER_get_block_size(c));
+    const char* md = nullptr;
+    if (!hmac_for(s.integ, &md, &e->icv_)) return fail(Errc::kUnsupported, "ESP integrity");
+    im.mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    im.mctx = im.mac ? EVP_MAC_CTX_new(im.mac) : nullptr;
+    OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(md), 0),
+                      OSSL_PARAM_construct_end()};
+    if (!im.mctx || EVP_MAC_init(im.mctx, integ.view().data(), integ.size(), p) != 1)
+      return fail(Errc::kCrypto, "HMAC init");
+  }
+  if (EVP_CipherInit_ex2(im.ctx, c, encr.view().data(), nullptr, encrypt ? 1 : 0, nullptr) != 1)
+    return fail(Errc::kCrypto, "cipher init");
+  EVP_CIPHER_CTX_set_padding(im.ctx, 0);
+  return e;
+}
+
+Result<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+                             std::span<uint8_t> payload, std::span<uint8_t> icv) {
+  auto& im = *impl_;
+  int outl = 0;
+  if (aead_) {
+    for (int i = 0; i < 8; ++i) iv[size_t(i)] = uint8_t(counter >> (56 - 8 * i));
+    uint8_t nonce[12];
+    std::memcpy(nonce, im.salt, 4);
+    std::memcpy(nonce + 4, iv.data(), 8);
+    if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, nonce, 1) != 1 ||
+        EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
+        EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
+        EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
+        EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_GCM_GET_TAG, 16, icv.data()) != 1)
+      return fail(Errc::kCrypto, "GCM seal");
+    return {};
+  }
+  if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, iv.data(), 1) != 1 ||
+      EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
+    return fail(Errc::kCrypto, "CBC seal");
+  uint8_t full[64];
+  size_t fl = 0;
+  if (EVP_MAC_init(im.mctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(im.mctx, hdr.data(), 8) != 1 ||
+      EVP_MAC_update(im.mctx, iv.data(), iv.size()) != 1 ||
+      EVP_MAC_update(im.mctx, payload.data(), payload.size()) != 1 ||
+      EVP_MAC_final(im.mctx, full, &fl, sizeof full) != 1)
+    return fail(Errc::kCrypto, "HMAC");
+  std::memcpy(icv.data(), full, icv_);
+  return {};
+}
+
+Result<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+                             std::span<uint8_t> payload, std::span<const uint8_t> icv) {
+  auto& im = *impl_;
+  int outl = 0;
+  if (aead_) {
+    uint8_t nonce[12];
+    std::memcpy(nonce, im.salt, 4);
+    std::memcpy(nonce + 4, iv.data(), 8);
+    if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, nonce, 0) != 1 ||
+        EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
+        EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
+        EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<uint8_t*>(icv.data())) != 1)
+      return fail(Errc::kCrypto, "GCM open");
+    if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return fail(Errc::kAuthFailed, "ICV");
+    return {};
+  }
+  uint8_t full[64];
+  size_t fl = 0;
+  if (EVP_MAC_init(im.mctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(im.mctx, hdr.data(), 8) != 1 ||
+      EVP_MAC_update(im.mctx, iv.data(), iv.size()) != 1 ||
+      EVP_MAC_update(im.mctx, payload.data(), payload.size()) != 1 ||
+      EVP_MAC_final(im.mctx, full, &fl, sizeof full) != 1)
+    return fail(Errc::kCrypto, "HMAC");
+  if (CRYPTO_memcmp(full, icv.data(), icv_) != 0) return fail(Errc::kAuthFailed, "ICV");
+  if (payload.size() % block_ != 0) return fail(Errc::kInvalidSyntax, "not block aligned");
+  if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, iv.data(), 0) != 1 ||
+      EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
+    return fail(Errc::kCrypto, "CBC open");
+  return {};
+}
+
+}  // namespace kg::esp

@@ -1,0 +1,45 @@
+// One direction of an ESP SA's cryptography (RFC 4303), with OpenSSL contexts
+// created once and reused for every packet:
+//  - AES-GCM-128/256 with a 16-byte ICV (RFC 4106): key material is key|salt,
+//    nonce = salt | IV, IV = the 64-bit packet counter, AAD = SPI | seq.
+//  - AES-CBC-128/192/256 (and legacy 3DES) with HMAC-SHA1-96 / SHA2-256-128 /
+//    SHA2-384-192 / SHA2-512-256 (RFC 4868) over SPI|seq|IV|ciphertext.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "common/result.h"
+#include "common/secret.h"
+#include "crypto/sk_cipher.h"
+
+namespace kg::esp {
+
+class EspCipher {
+ public:
+  static Result<std::unique_ptr<EspCipher>> create(const crypto::CipherSuite& s, const Secret& encr,
+                                                   const Secret& integ, bool encrypt);
+  ~EspCipher();
+  [[nodiscard]] size_t iv_size() const { return iv_size_; }
+  [[nodiscard]] size_t block_size() const { return block_; }
+  [[nodiscard]] size_t icv_size() const { return icv_; }
+  [[nodiscard]] bool aead() const { return aead_; }
+
+  // In place. `hdr` = SPI|seq (8 bytes), `iv` (iv_size bytes, already filled
+  // for CBC; for GCM written from `counter`), `payload` = padded plaintext on
+  // input, ciphertext on output; `icv` receives the ICV.
+  Result<void> seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+                    std::span<uint8_t> payload, std::span<uint8_t> icv);
+  // In place; verifies the ICV first (constant time), then decrypts.
+  Result<void> open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+                    std::span<uint8_t> payload, std::span<const uint8_t> icv);
+
+ private:
+  EspCipher() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool aead_ = false;
+  size_t iv_size_ = 0, block_ = 0, icv_ = 0;
+};
+
+}  // namespace kg::esp

@@ -1,0 +1,88 @@
+// ESP security associations for the user-space data path (RFC 4303, tunnel
+// mode, carried in UDP per RFC 3948 by the caller).
+//
+// Packet buffers: the inner IP packet sits at buf[kHeadroom, kHeadroom+len)
+// so the ESP header and IV are written in front of it and the padding,
+// trailer and ICV behind it, in place: no copy and no allocation per packet.
+//
+//   | SPI | seq | IV | inner packet | padding | pad len | next hdr | ICV |
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "common/ip.h"
+#include "common/result.h"
+#include "esp/esp_cipher.h"
+#include "esp/replay_window.h"
+
+namespace kg::esp {
+
+inline constexpr size_t kHeadroom = 8 + 16;    // ESP header + largest IV
+inline constexpr size_t kTailroom = 16 + 2 + 32;  // padding + trailer + largest ICV
+inline constexpr uint8_t kNextIpv4 = 4;
+inline constexpr uint8_t kNextIpv6 = 41;
+
+struct AddrRange {
+  IpAddress start, end;
+  [[nodiscard]] bool contains(const IpAddress& a) const {
+    return a.family == start.family && !(a < start) && !(end < a);
+  }
+};
+
+// Counters named after `show crypto ipsec sa`.
+struct SaCounters {
+  uint64_t packets = 0, bytes = 0;
+  uint64_t auth_failures = 0, replay_failures = 0, malformed = 0, policy_drops = 0, errors = 0;
+};
+
+class OutboundSa {
+ public:
+  static Result<std::unique_ptr<OutboundSa>> create(uint32_t spi, const crypto::CipherSuite& s,
+                                                    const Secret& encr, const Secret& integ);
+  // Encapsulates buf[kHeadroom, kHeadroom+inner_len) in place; `buf` must have
+  // kTailroom bytes after the packet. Returns the ESP packet inside buf.
+  Result<std::span<uint8_t>> seal(std::span<uint8_t> buf, size_t inner_len);
+  [[nodiscard]] uint32_t spi() const { return spi_; }
+  [[nodiscard]] uint32_t seq() const { return seq_; }
+  [[nodiscard]] const SaCounters& counters() const { return c_; }
+  SaCounters& counters() { return c_; }
+
+ private:
+  uint32_t spi_ = 0;
+  uint32_t seq_ = 0;  // last sequence number sent; the SA stops before it wraps
+  std::unique_ptr<EspCipher> cipher_;
+  SaCounters c_;
+};
+
+class InboundSa {
+ public:
+  static Result<std::unique_ptr<InboundSa>> create(uint32_t spi, const crypto::CipherSuite& s,
+                                                   const Secret& encr, const Secret& integ,
+                                                   uint32_t replay_window);
+  // Decapsulates an ESP packet in place: ICV, replay window, padding and the
+  // inner packet's addresses against the selectors (if any). Returns the
+  // inner IP packet. Every failure is counted here.
+  Result<std::span<uint8_t>> open(std::span<uint8_t> esp);
+  void set_selectors(std::vector<AddrRange> remote_src, std::vector<AddrRange> local_dst) {
+    remote_ = std::move(remote_src);
+    local_ = std::move(local_dst);
+  }
+  [[nodiscard]] uint32_t spi() const { return spi_; }
+  [[nodiscard]] const SaCounters& counters() const { return c_; }
+  [[nodiscard]] uint32_t replay_window_size() const { return window_.size(); }
+
+ private:
+  bool allowed(std::span<const uint8_t> inner) const;
+  uint32_t spi_ = 0;
+  std::unique_ptr<EspCipher> cipher_;
+  ReplayWindow window_;
+  std::vector<AddrRange> remote_, local_;
+  SaCounters c_;
+};
+
+// SPI from the first 4 bytes of an ESP packet (0 if too short).
+uint32_t peek_spi(std::span<const uint8_t> esp);
+
+}  // namespace kg::esp
