@@ -52,7 +52,9 @@ TEST(GcmVectors, McGrewViegaTestCases) {
     uint8_t tag[16];
     int l = 0;
     ASSERT_EQ(EVP_EncryptInit_ex2(ctx, c, k.data(), iv.data(), nullptr), 1);
-    if (!a.empty()) ASSERT_EQ(EVP_EncryptUpdate(ctx, nullptr, &l, a.data(), int(a.size())), 1);
+    if (!a.empty()) {
+      ASSERT_EQ(EVP_EncryptUpdate(ctx, nullptr, &l, a.data(), int(a.size())), 1);
+    }
     ASSERT_EQ(EVP_EncryptUpdate(ctx, out.data(), &l, p.data(), int(p.size())), 1);
     ASSERT_EQ(EVP_EncryptFinal_ex(ctx, out.data() + l, &l), 1);
     ASSERT_EQ(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag), 1);
