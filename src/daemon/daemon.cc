@@ -1,0 +1,270 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "common/log.h"
+#include "daemon/show_runtime.h"
+
+namespace kg::daemon {
+
+namespace {
+constexpr Millis kRetryInterval{10'000};
+constexpr Millis kTrafficRetry{3'000};
+constexpr Millis kHousekeeping{1'000};
+constexpr uint32_t kDefaultTunnelMtu = 1400;  // 1500 minus ESP-in-UDP overhead, rounded down
+
+bool is_tunnel(const std::string& n) { return n.rfind("Tunnel", 0) == 0; }
+bool is_loopback(const std::string& n) { return n.rfind("Loopback", 0) == 0; }
+}  // namespace
+
+Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
+  std::unique_ptr<Daemon> d(new Daemon());
+  d->opts_ = o;
+  log::set_level(o.debug ? log::Level::kDebug : log::Level::kInfo);
+  std::error_code ec;
+  std::filesystem::create_directories(o.state_dir, ec);
+  std::filesystem::create_directories(std::filesystem::path(o.socket_path).parent_path(), ec);
+  auto loop = io::EventLoop::create();
+  if (!loop) return std::unexpected(loop.error());
+  d->loop_ = std::move(*loop);
+  auto nl = io::Netlink::open();
+  if (!nl) return std::unexpected(nl.error());
+  d->netlink_ = std::move(*nl);
+  d->config_ = std::make_unique<config::Config>(o.state_dir);
+  d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
+  Daemon* self = d.get();
+  auto dp = Datapath::create(*d->loop_, [self](const Endpoint& l, const Endpoint& r, ByteView m) {
+    self->execute(self->engine_->on_packet(l, r, m));
+  });
+  if (!dp) return std::unexpected(dp.error());
+  d->datapath_ = std::move(*dp);
+  d->datapath_->on_no_sa([self](const std::string& t) {
+    auto& st = self->tunnels_[t];
+    if (!st.up && self->clock_.now() >= st.next_try) {
+      self->try_initiate(t);
+      st.next_try = self->clock_.now() + kTrafficRetry;
+    }
+  });
+  d->register_show_commands();
+  d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
+    self->apply_config(before, after);
+  };
+  // Load the startup configuration (a file given with -f, else the state
+  // directory's startup-config), reporting bad lines as IOS does and going on.
+  std::string file = o.config_file;
+  if (file.empty() && std::filesystem::exists(o.state_dir + "/startup-config"))
+    file = o.state_dir + "/startup-config";
+  if (!file.empty()) {
+    config::Model before = d->config_->model();
+    auto rep = d->config_->load_file(file);
+    if (!rep) return std::unexpected(rep.error());
+    for (size_t p = 0; p < rep->size();) {
+      size_t e = rep->find('\n', p);
+      if (e == std::string::npos) e = rep->size();
+      if (e > p) log::warn(file + ": " + rep->substr(p, e - p));
+      p = e + 1;
+    }
+    log::set_prefix(d->config_->model().hostname);
+    d->apply_config(config::default_model(), d->config_->model());
+    (void)before;
+  } else {
+    d->apply_config(config::default_model(), d->config_->model());
+  }
+  mode_t old = umask(077);
+  auto ctl = control::ControlServer::create(
+      o.socket_path, [self] { return std::make_unique<config::CliSession>(*self->config_); },
+      [self](int fd, bool add) {
+        if (add) (void)self->loop_->add_fd(fd, EPOLLIN, [self, fd](uint32_t) { self->control_->on_ready(fd); });
+        else self->loop_->remove_fd(fd);
+      });
+  umask(old);
+  if (!ctl) return std::unexpected(ctl.error());
+  d->control_ = std::move(*ctl);
+  int lfd = d->control_->listen_fd();
+  (void)d->loop_->add_fd(lfd, EPOLLIN, [self, lfd](uint32_t) { self->control_->on_ready(lfd); });
+  d->loop_->on_deadline([self] {
+    self->execute(self->engine_->on_timer());
+    if (self->clock_.now() >= self->next_housekeeping_) self->housekeeping();
+    self->reschedule();
+  });
+  for (int sig : {SIGINT, SIGTERM})
+    (void)d->loop_->add_signal(sig, [self] { self->shutdown(); });
+  signal(SIGPIPE, SIG_IGN);
+  d->reschedule();
+  return d;
+}
+
+int Daemon::run() {
+  log::info("keygated: control socket " + opts_.socket_path + ", state " + opts_.state_dir);
+  loop_->run();
+  return 0;
+}
+
+void Daemon::shutdown() {
+  log::info("keygated: shutting down, deleting IKE SAs");
+  execute(engine_->delete_sessions(""));
+  loop_->stop();
+}
+
+void Daemon::reschedule() {
+  auto d = engine_->next_deadline();
+  TimePoint when = next_housekeeping_;
+  if (d && *d < when) when = *d;
+  loop_->set_deadline(when);
+}
+
+void Daemon::execute(std::vector<ike::Action> actions) {
+  for (auto& a : actions) {
+    if (auto* s = std::get_if<ike::SendPacket>(&a)) {
+      datapath_->send_ike(s->local, s->remote, s->data);
+    } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
+      std::string itf = i->interface;
+      auto r = datapath_->install(std::move(*i));
+      if (!r) log::error("cannot install CHILD_SA on " + itf + ": " + r.error().message);
+    } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
+      datapath_->remove(rm->interface, rm->spi_in, rm->spi_out);
+    } else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) {
+      auto& st = tunnels_[ev->interface];
+      if (ev->up != st.up)
+        log::event("LINEPROTO", log::Level::kNotice, "UPDOWN",
+                   "Line protocol on Interface " + ev->interface + ", changed state to " +
+                       (ev->up ? "up" : "down"));
+      st.up = ev->up;
+      // After a delete, wait for traffic (or a config change) before trying again.
+      if (!ev->up) st.auto_retry = false;
+    }
+  }
+  reschedule();
+}
+
+std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
+  if (auto a = IpAddress::parse(itf.tunnel_source)) return a;
+  auto& m = policy_.model();
+  auto it = m.interfaces.find(itf.tunnel_source);
+  if (it != m.interfaces.end())
+    if (auto p = parse_addr_mask(it->second.ip_address)) return p->addr;
+  if (!itf.tunnel_source.empty())
+    if (auto a = netlink_->first_address(itf.tunnel_source, IpAddress::Family::kV4)) return *a;
+  return std::nullopt;
+}
+
+void Daemon::try_initiate(const std::string& tunnel) {
+  auto& m = policy_.model();
+  auto it = m.interfaces.find(tunnel);
+  if (it == m.interfaces.end() || it->second.shutdown) return;
+  auto dst = IpAddress::parse(it->second.tunnel_destination);
+  auto src = tunnel_source(it->second);
+  auto child = policy_.child_for_tunnel(tunnel);
+  if (!dst || !src || !child) return;
+  ike::InitiateRequest req;
+  req.local = {*src, 500};
+  req.remote = {*dst, 500};
+  req.profile = policy_.profile_for_tunnel(tunnel);
+  req.child = std::move(*child);
+  execute(engine_->initiate(req));
+}
+
+void Daemon::housekeeping() {
+  next_housekeeping_ = clock_.now() + kHousekeeping;
+  for (auto& [name, st] : tunnels_) {
+    if (st.up || !st.auto_retry || clock_.now() < st.next_try) continue;
+    bool negotiating = false;
+    for (auto& sa : engine_->sas()) negotiating = negotiating || sa.interface == name;
+    st.next_try = clock_.now() + kRetryInterval;
+    if (!negotiating) try_initiate(name);
+  }
+}
+
+void Daemon::clear_sessions(const std::string& interface) {
+  execute(engine_->delete_sessions(interface));
+}
+
+bool Daemon::tunnel_up(const std::string& name) const {
+  auto it = tunnels_.find(name);
+  return it != tunnels_.end() && it->second.up;
+}
+
+void Daemon::apply_interfaces(const config::Model& before, const config::Model& after) {
+  for (auto& [name, itf] : before.interfaces) {
+    if (after.interfaces.count(name)) continue;
+    if (is_tunnel(name)) {
+      execute(engine_->delete_sessions(name));
+      datapath_->remove_tunnel(name);
+      tunnels_.erase(name);
+    } else if (auto p = parse_addr_mask(itf.ip_address)) {
+      (void)netlink_->del_address(is_loopback(name) ? "lo" : name, *p);
+    }
+  }
+  for (auto& [name, itf] : after.interfaces) {
+    auto old = before.interfaces.find(name);
+    std::string dev = is_loopback(name) ? "lo" : name;
+    if (is_tunnel(name)) {
+      if (auto r = datapath_->add_tunnel(name); !r) {
+        log::error("interface " + name + ": " + r.error().message);
+        continue;
+      }
+      (void)netlink_->set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu);
+    }
+    if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)
+      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(dev, *p);
+    if (auto p = parse_addr_mask(itf.ip_address)) {
+      if (auto r = netlink_->add_address(dev, *p); !r) log::warn("interface " + name + ": " + r.error().message);
+    }
+    if (!is_loopback(name)) {
+      bool was_up = old == before.interfaces.end() ? false : !old->second.shutdown;
+      (void)netlink_->set_link_up(dev, !itf.shutdown);
+      if (is_tunnel(name) && was_up != !itf.shutdown)
+        log::event("LINK", log::Level::kNotice, "UPDOWN",
+                   "Interface " + name + ", changed state to " + (itf.shutdown ? "administratively down" : "up"));
+    }
+    if (is_tunnel(name)) {
+      bool changed = old == before.interfaces.end() || old->second.tunnel_destination != itf.tunnel_destination ||
+                     old->second.tunnel_protection != itf.tunnel_protection ||
+                     old->second.tunnel_source != itf.tunnel_source || old->second.shutdown != itf.shutdown;
+      if (itf.shutdown && old != before.interfaces.end() && !old->second.shutdown)
+        execute(engine_->delete_sessions(name));
+      if (changed && !itf.shutdown) {
+        auto& st = tunnels_[name];
+        st.auto_retry = true;
+        st.next_try = TimePoint{};
+      }
+    }
+  }
+}
+
+void Daemon::apply_routes(const config::Model& before, const config::Model& after) {
+  auto install = [&](const config::Route& r, bool add) {
+    auto p = parse_addr_mask(r.prefix + " " + r.mask);
+    if (!p) return;
+    auto via = IpAddress::parse(r.target);
+    std::string dev = r.target;
+    if (via) {
+      // Next hop: find the interface whose subnet holds it.
+      for (auto& [n, itf] : after.interfaces)
+        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
+          dev = is_loopback(n) ? "lo" : n;
+    }
+    auto res = add ? netlink_->add_route(*p, dev, via) : netlink_->del_route(*p, dev);
+    if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);
+  };
+  for (auto& r : before.routes)
+    if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end()) install(r, false);
+  for (auto& r : after.routes) install(r, true);
+}
+
+void Daemon::apply_config(const config::Model& before, const config::Model& after) {
+  policy_.set_model(after);
+  log::set_prefix(after.hostname);
+  apply_interfaces(before, after);
+  apply_routes(before, after);
+  next_housekeeping_ = clock_.now();
+  if (loop_) reschedule();
+}
+
+void Daemon::register_show_commands() { register_runtime_commands(*config_, *this); }
+
+}  // namespace kg::daemon

@@ -1,0 +1,73 @@
+// keygated: wires the IOS configuration, the IKE engine, the ESP data path,
+// the kernel (TUN devices, addresses, routes) and the control socket onto one
+// event loop. The engine and the config code do no I/O; this file does.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "config/session.h"
+#include "daemon/config_policy.h"
+#include "daemon/control_server.h"
+#include "daemon/datapath.h"
+#include "ike/engine.h"
+#include "io/event_loop.h"
+#include "io/netlink.h"
+
+namespace kg::daemon {
+
+struct Options {
+  std::string config_file;  // -f
+  std::string socket_path = "/run/keygate/keygated.sock";  // -S
+  std::string state_dir = "/var/lib/keygate";              // -d
+  bool debug = false;
+};
+
+class Daemon {
+ public:
+  static Result<std::unique_ptr<Daemon>> create(const Options& o);
+  int run();
+
+  // For show commands.
+  const ike::Engine& engine() const { return *engine_; }
+  const Datapath& datapath() const { return *datapath_; }
+  const config::Model& model() const { return policy_.model(); }
+  bool tunnel_up(const std::string& name) const;
+  // clear crypto session: delete IKE SAs (all when interface is empty).
+  void clear_sessions(const std::string& interface);
+
+ private:
+  struct TunnelState {
+    bool up = false;
+    bool auto_retry = true;  // keep trying until the first session is up
+    TimePoint next_try{};
+  };
+  Daemon() = default;
+  void apply_config(const config::Model& before, const config::Model& after);
+  void apply_interfaces(const config::Model& before, const config::Model& after);
+  void apply_routes(const config::Model& before, const config::Model& after);
+  void execute(std::vector<ike::Action> actions);
+  void housekeeping();
+  void try_initiate(const std::string& tunnel);
+  std::optional<IpAddress> tunnel_source(const config::Interface& itf);
+  void reschedule();
+  void register_show_commands();
+  void shutdown();
+
+  Options opts_;
+  SteadyClock clock_;
+  SystemRandom rng_;
+  std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<io::Netlink> netlink_;
+  std::unique_ptr<config::Config> config_;
+  ConfigPolicy policy_;
+  std::unique_ptr<ike::Engine> engine_;
+  std::unique_ptr<Datapath> datapath_;
+  std::unique_ptr<control::ControlServer> control_;
+  std::map<std::string, TunnelState> tunnels_;
+  TimePoint next_housekeeping_{};
+};
+
+}  // namespace kg::daemon

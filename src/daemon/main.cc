@@ -1,0 +1,41 @@
+// keygated: the keygate daemon.
+//   keygated [-f CONFIG] [-S SOCKET] [-d STATEDIR] [-v]
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "daemon/daemon.h"
+
+namespace {
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: keygated [-f CONFIG] [-S SOCKET] [-d STATEDIR] [-v]\n"
+               "  -f CONFIG    startup configuration (default: STATEDIR/startup-config)\n"
+               "  -S SOCKET    control socket (default /run/keygate/keygated.sock)\n"
+               "  -d STATEDIR  state directory (default /var/lib/keygate)\n"
+               "  -v           debug logging\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kg::daemon::Options o;
+  int c;
+  while ((c = getopt(argc, argv, "f:S:d:vh")) != -1) {
+    switch (c) {
+      case 'f': o.config_file = optarg; break;
+      case 'S': o.socket_path = optarg; break;
+      case 'd': o.state_dir = optarg; break;
+      case 'v': o.debug = true; break;
+      default: usage(); return c == 'h' ? 0 : 2;
+    }
+  }
+  auto d = kg::daemon::Daemon::create(o);
+  if (!d) {
+    std::fprintf(stderr, "keygated: %s\n", d.error().message.c_str());
+    return 1;
+  }
+  return (*d)->run();
+}

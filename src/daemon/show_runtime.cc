@@ -1,0 +1,244 @@
+#include "daemon/show_runtime.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "daemon/daemon.h"
+
+namespace kg::daemon {
+namespace {
+
+std::string pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s + " ";
+}
+
+std::string hex_spi(uint32_t spi) {
+  char b[40];
+  std::snprintf(b, sizeof b, "0x%08X(%u)", spi, spi);
+  return b;
+}
+
+std::string ts_text(const std::vector<ike::TrafficSelector>& v) {
+  std::string s;
+  for (auto& t : v) {
+    if (!s.empty()) s += ", ";
+    s += t.start.str() + "-" + t.end.str();
+  }
+  return s.empty() ? "(none)" : s;
+}
+
+// IOS "addr/mask/prot/port" for a selector range that is a prefix.
+std::string ident(const ike::TrafficSelector& t) {
+  for (int len = 0; len <= 32; ++len) {
+    Prefix p{t.start, uint8_t(len)};
+    if (p.first() == t.start && p.last() == t.end)
+      return "(" + t.start.str() + "/" + p.mask().str() + "/" + std::to_string(t.ip_protocol) + "/0)";
+  }
+  return "(" + t.start.str() + "-" + t.end.str() + "/" + std::to_string(t.ip_protocol) + "/0)";
+}
+
+std::string transform_text(const crypto::CipherSuite& s) {
+  std::string t;
+  if (s.encr == ike::EncrId::kAesGcm16) return "esp-gcm " + std::to_string(s.key_bits) + " ,";
+  t = s.encr == ike::EncrId::k3des ? "esp-3des" : "esp-" + std::to_string(s.key_bits) + "-aes";
+  switch (s.integ) {
+    case ike::IntegId::kHmacSha1_96: t += " esp-sha-hmac"; break;
+    case ike::IntegId::kHmacSha2_256_128: t += " esp-sha256-hmac"; break;
+    case ike::IntegId::kHmacSha2_384_192: t += " esp-sha384-hmac"; break;
+    case ike::IntegId::kHmacSha2_512_256: t += " esp-sha512-hmac"; break;
+    case ike::IntegId::kHmacMd5_96: t += " esp-md5-hmac"; break;
+    default: break;
+  }
+  return t + " ,";
+}
+
+std::string show_ikev2_sa(const Daemon& d) {
+  std::ostringstream o;
+  o << " IPv4 Crypto IKEv2  SA \n\n";
+  o << "Tunnel-id Local                 Remote                fvrf/ivrf            Status \n";
+  for (auto& sa : d.engine().sas()) {
+    o << pad(std::to_string(sa.tunnel_id), 9) << pad(sa.local.addr.str() + "/" + std::to_string(sa.local.port), 21)
+      << pad(sa.remote.addr.str() + "/" + std::to_string(sa.remote.port), 21) << pad("none/none", 20) << sa.state
+      << "\n";
+    o << "      Encr: " << sa.encr << ", keysize: " << sa.key_bits << ", PRF: " << sa.prf << ", Hash: " << sa.integ
+      << ", DH Grp:" << sa.dh_group << ", Auth sign: " << sa.local_auth << ", Auth verify: " << sa.remote_auth << "\n";
+    o << "      Life/Active Time: " << sa.lifetime_s << "/" << sa.age_s << " sec\n";
+  }
+  o << "\n IPv6 Crypto IKEv2  SA \n";
+  return o.str();
+}
+
+std::string show_ipsec_sa(const Daemon& d, const std::string& only) {
+  std::ostringstream o;
+  auto& m = d.model();
+  for (auto& [name, t] : d.datapath().tunnels()) {
+    if (!only.empty() && name != only) continue;
+    auto itf = m.interfaces.find(name);
+    std::string local_addr = t.sas.empty() ? "0.0.0.0" : t.sas.back()->params.local.addr.str();
+    o << "interface: " << name << "\n";
+    o << "    Crypto map tag: " << name << "-head-0, local addr " << local_addr << "\n\n";
+    o << "   protected vrf: (none)\n";
+    if (t.sas.empty()) {
+      o << "   current_peer "
+        << (itf != m.interfaces.end() && !itf->second.tunnel_destination.empty() ? itf->second.tunnel_destination
+                                                                                  : "(none)")
+        << " port 500\n";
+      o << "    #pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0\n";
+      o << "    #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0\n";
+      o << "    #send errors " << t.counters.send_errors << ", #recv errors 0\n\n";
+      o << "     inbound esp sas:\n\n     outbound esp sas:\n\n";
+      continue;
+    }
+    for (auto& sa : t.sas) {
+      auto& p = sa->params;
+      for (auto& lt : p.local_ts)
+        for (auto& rt : p.remote_ts) {
+          o << "   local  ident (addr/mask/prot/port): " << ident(lt) << "\n";
+          o << "   remote ident (addr/mask/prot/port): " << ident(rt) << "\n";
+        }
+      auto& oc = sa->out->counters();
+      auto& ic = sa->in->counters();
+      uint64_t recv_err = ic.auth_failures + ic.replay_failures + ic.malformed + ic.policy_drops;
+      o << "   current_peer " << p.remote.addr.str() << " port " << p.remote.port << "\n";
+      o << "     PERMIT, flags={origin_is_acl,}\n";
+      o << "    #pkts encaps: " << oc.packets << ", #pkts encrypt: " << oc.packets << ", #pkts digest: " << oc.packets
+        << "\n";
+      o << "    #pkts decaps: " << ic.packets << ", #pkts decrypt: " << ic.packets << ", #pkts verify: " << ic.packets
+        << "\n";
+      o << "    #pkts compressed: 0, #pkts decompressed: 0\n";
+      o << "    #send errors " << oc.errors << ", #recv errors " << recv_err << "\n";
+      o << "    #replay failures " << ic.replay_failures << ", #auth failures " << ic.auth_failures
+        << ", #policy drops " << ic.policy_drops << "\n\n";
+      o << "     local crypto endpt.: " << p.local.addr.str() << ", remote crypto endpt.: " << p.remote.addr.str()
+        << "\n";
+      o << "     current outbound spi: " << hex_spi(p.spi_out) << "\n\n";
+      auto age = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock().now() - sa->installed).count();
+      long remaining = long(p.lifetime_s) - long(age);
+      auto block = [&](const char* dir, uint32_t spi) {
+        o << "     " << dir << " esp sas:\n";
+        o << "      spi: " << hex_spi(spi) << "\n";
+        o << "        transform: " << transform_text(p.suite) << "\n";
+        o << "        in use settings ={Tunnel UDP-Encaps, }\n";
+        o << "        sa timing: remaining key lifetime (sec): (" << (remaining > 0 ? remaining : 0) << ")\n";
+        o << "        replay detection support: Y  window size " << sa->in->replay_window_size() << "\n";
+        o << "        Status: ACTIVE(ACTIVE)\n\n";
+      };
+      block("inbound", p.spi_in);
+      block("outbound", p.spi_out);
+    }
+  }
+  if (o.str().empty()) return "No IPsec SAs\n";
+  return o.str();
+}
+
+std::string show_session(const Daemon& d, bool detail) {
+  std::ostringstream o;
+  o << "Crypto session current status\n\n";
+  auto sas = d.engine().sas();
+  auto& m = d.model();
+  for (auto& [name, itf] : m.interfaces) {
+    if (name.rfind("Tunnel", 0) != 0) continue;
+    o << "Interface: " << name << "\n";
+    const ike::IkeSaInfo* ike = nullptr;
+    for (auto& s : sas)
+      if (s.interface == name && (!ike || s.state == "READY")) ike = &s;
+    auto t = d.datapath().tunnels().find(name);
+    size_t child = t == d.datapath().tunnels().end() ? 0 : t->second.sas.size();
+    std::string status = itf.shutdown ? "DOWN" : (ike && ike->state == "READY" && child ? "UP-ACTIVE"
+                                                  : ike ? "UP-NO-IKE" : "DOWN");
+    if (ike && ike->state != "READY") status = "DOWN-NEGOTIATING";
+    o << "Profile: " << (ike ? ike->interface.empty() ? "default" : "default" : "default") << "\n";
+    o << "Session status: " << status << "\n";
+    o << "Peer: " << (ike ? ike->remote.addr.str() : itf.tunnel_destination) << " port "
+      << (ike ? ike->remote.port : 500) << "\n";
+    if (ike) {
+      o << "  Session ID: " << ike->tunnel_id << "\n";
+      o << "  IKEv2 SA: local " << ike->local.addr.str() << "/" << ike->local.port << " remote "
+        << ike->remote.addr.str() << "/" << ike->remote.port << " " << (ike->state == "READY" ? "Active" : "Inactive")
+        << "\n";
+      if (detail)
+        o << "      Capabilities:(none) connid:" << ike->tunnel_id << " lifetime:" << ike->lifetime_s << "\n"
+          << "      Peer identity: " << ike->remote_id << "\n";
+    }
+    if (t != d.datapath().tunnels().end())
+      for (auto& sa : t->second.sas) {
+        o << "  IPSEC FLOW: permit ip " << ts_text(sa->params.local_ts) << " " << ts_text(sa->params.remote_ts)
+          << "\n";
+        o << "        Active SAs: 2, origin: crypto map\n";
+        if (detail)
+          o << "        Inbound:  #pkts dec'ed " << sa->in->counters().packets << " drop "
+            << sa->in->counters().auth_failures + sa->in->counters().replay_failures << "\n"
+            << "        Outbound: #pkts enc'ed " << sa->out->counters().packets << " drop "
+            << sa->out->counters().errors << "\n";
+      }
+    o << "\n";
+  }
+  return o.str();
+}
+
+std::string show_interface(const Daemon& d, const std::string& name) {
+  auto& m = d.model();
+  auto it = m.interfaces.find(name);
+  if (it == m.interfaces.end()) return "";
+  auto& itf = it->second;
+  bool tunnel = name.rfind("Tunnel", 0) == 0;
+  bool line_up = tunnel ? d.tunnel_up(name) : !itf.shutdown;
+  std::ostringstream o;
+  o << name << " is " << (itf.shutdown ? "administratively down" : "up") << ", line protocol is "
+    << (line_up && !itf.shutdown ? "up" : "down") << " \n";
+  o << "  Hardware is " << (tunnel ? "Tunnel" : name.rfind("Loopback", 0) == 0 ? "Loopback" : "Ethernet") << "\n";
+  if (!itf.description.empty()) o << "  Description: " << itf.description << "\n";
+  if (auto p = parse_addr_mask(itf.ip_address)) o << "  Internet address is " << p->str() << "\n";
+  if (tunnel) {
+    o << "  MTU " << (itf.mtu ? *itf.mtu : 1400) << " bytes\n";
+    o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source) << ", destination "
+      << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination) << "\n";
+    o << "  Tunnel protocol/transport IPSEC/IP\n";
+    if (!itf.tunnel_protection.empty())
+      o << "  Tunnel protection via IPSec (profile \"" << itf.tunnel_protection << "\")\n";
+    auto t = d.datapath().tunnels().find(name);
+    if (t != d.datapath().tunnels().end()) {
+      auto& c = t->second.counters;
+      o << "     " << c.in_packets << " packets input, " << c.in_bytes << " bytes\n";
+      o << "     " << c.out_packets << " packets output, " << c.out_bytes << " bytes, " << c.no_sa_drops
+        << " dropped (no SA), " << c.send_errors << " output errors\n";
+    }
+  }
+  return o.str();
+}
+
+}  // namespace
+
+void register_runtime_commands(config::Config& cfg, Daemon& d) {
+  const std::string sh = "Show running system information", cr = "Encryption module";
+  cfg.register_exec("show crypto ikev2 sa", {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ikev2_sa(d); });
+  cfg.register_exec("show crypto ipsec sa", {sh, cr, "Show IPSEC info", "IPSEC SA table"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ipsec_sa(d, ""); });
+  cfg.register_exec("show crypto ipsec sa interface WORD",
+                    {sh, cr, "Show IPSEC info", "IPSEC SA table", "Show info for an interface", "Interface name"},
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> { return show_ipsec_sa(d, a.words.back()); });
+  cfg.register_exec("show crypto session", {sh, cr, "crypto session"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, false); });
+  cfg.register_exec("show crypto session detail", {sh, cr, "crypto session", "detailed information"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, true); });
+  cfg.register_exec("show interfaces WORD", {sh, "Interface status and configuration", "Interface name"},
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      auto s = show_interface(d, a.words.back());
+                      if (s.empty()) return fail(Errc::kNotFound, "% Invalid interface: " + a.words.back());
+                      return s;
+                    });
+  cfg.register_exec("clear crypto session", {"Reset functions", cr, "crypto session"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> {
+                      d.clear_sessions("");
+                      return std::string();
+                    });
+  cfg.register_exec("clear crypto ikev2 sa", {"Reset functions", cr, "IKEv2 info", "IKEv2 SAs"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> {
+                      d.clear_sessions("");
+                      return std::string();
+                    });
+}
+
+}  // namespace kg::daemon
