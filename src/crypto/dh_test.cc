@@ -30,6 +30,8 @@ TEST(Dh, X25519Rfc7748) {
   ASSERT_TRUE(s1 && s2);
   EXPECT_EQ(to_hex(s1->view()), v.str("shared"));
   EXPECT_EQ(to_hex(s2->view()), v.str("shared"));
+  // A low-order point gives an all-zero secret, which must be refused (RFC 7748 §6.1).
+  EXPECT_FALSE((*alice)->shared_secret(Bytes(32, 0)));
 }
 
 TEST(Dh, EcpRfc5903) {

@@ -165,6 +165,24 @@ TEST(SkCipher, BadPadLengthRejected) {
   EXPECT_EQ(r.error().code, Errc::kInvalidSyntax);
 }
 
+// The CBC ICV is HMAC(SK_a, aad | IV | ciphertext) truncated (RFC 7296
+// §3.14, RFC 4868 §2.3), on every message: the keyed HMAC context is reused.
+TEST(SkCipher, CbcIcvIsTruncatedHmacOverAadIvCiphertext) {
+  CipherSuite s{EncrId::kAesCbc, 256, IntegId::kHmacSha2_384_192};
+  const Bytes ek(32, 1), ik(48, 2), aad{0x21, 0x20, 0x22, 0x08};
+  auto c = SkCipher::create(s, Secret(ek), Secret(ik));
+  ASSERT_TRUE(c);
+  FakeRandom rng(5);
+  for (size_t n : {3, 40}) {
+    auto sealed = (*c)->seal(aad, Bytes(n, 0x77), rng);
+    ASSERT_TRUE(sealed);
+    const ByteView body = ByteView(*sealed).first(sealed->size() - 24);
+    auto mac = prf(ike::PrfId::kHmacSha2_384, ik, cat(aad, body));
+    ASSERT_TRUE(mac);
+    EXPECT_EQ(to_hex(ByteView(*sealed).last(24)), to_hex(mac->view().first(24)));
+  }
+}
+
 TEST(SkCipher, SizesAndSupport) {
   CipherSuite gcm{EncrId::kAesGcm16, 256, IntegId::kNone};
   EXPECT_TRUE(gcm.aead());
