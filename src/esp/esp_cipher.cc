@@ -154,4 +154,15 @@ Result<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const ui
   return {};
 }
 
+Result<size_t> hmac_icv(IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out) {
+  const char* md = nullptr;
+  size_t icv = 0;
+  if (!hmac_for(integ, &md, &icv)) return fail(Errc::kUnsupported, "ESP integrity");
+  size_t len = 0;
+  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, md, nullptr, key.data(), key.size(), data.data(), data.size(),
+                 out.data(), out.size(), &len))
+    return fail(Errc::kCrypto, "HMAC");
+  return icv;
+}
+
 }  // namespace kg::esp

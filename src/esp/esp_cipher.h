@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 
+#include "common/bytes.h"
 #include "common/result.h"
 #include "common/secret.h"
 #include "crypto/sk_cipher.h"
@@ -41,5 +42,10 @@ class EspCipher {
   bool aead_ = false;
   size_t iv_size_ = 0, block_ = 0, icv_ = 0;
 };
+
+// HMAC of `data` truncated to the ESP ICV size of `integ` (RFC 2404, RFC 4868
+// §2.3: the leftmost bits). One-shot, for tests and vectors; packets use the
+// reused context inside EspCipher.
+Result<size_t> hmac_icv(ike::IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out);
 
 }  // namespace kg::esp

@@ -95,6 +95,21 @@ TEST(EspCipher, GcmMatchesIndependentOneShot) {
   EXPECT_EQ(to_hex(ByteView(icv, 16)), to_hex(ByteView(tag, 16)));
 }
 
+// RFC 4868 §2.7.2: the ESP ICV is the leftmost half of the HMAC output.
+TEST(HmacIcv, Rfc4868AuthenticatorVectors) {
+  auto recs = load_vectors("hmac_trunc_rfc4868.txt");
+  ASSERT_EQ(recs.size(), 7u);
+  for (auto& r : recs) {
+    auto integ = r["alg"] == "sha256"   ? ike::IntegId::kHmacSha2_256_128
+                 : r["alg"] == "sha384" ? ike::IntegId::kHmacSha2_384_192
+                                        : ike::IntegId::kHmacSha2_512_256;
+    std::array<uint8_t, 64> out{};
+    auto n = hmac_icv(integ, hx(r["KEY"]), hx(r["DATA"]), out);
+    ASSERT_TRUE(n) << r["name"];
+    EXPECT_EQ(to_hex(ByteView(out.data(), *n)), r["ICV"]) << r["name"];
+  }
+}
+
 struct Suite {
   crypto::CipherSuite s;
   size_t encr_len, integ_len;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace kg::esp {
 namespace {
 
@@ -45,6 +48,46 @@ TEST(ReplayWindow, SlidingClearsReusedBits) {
 TEST(ReplayWindow, SizeIsClamped) {
   EXPECT_EQ(ReplayWindow(0).size(), 64u);
   EXPECT_EQ(ReplayWindow(5000).size(), 1024u);
+}
+
+}  // namespace
+}  // namespace kg::esp
+
+namespace kg::esp {
+namespace {
+
+TEST(ReplayWindow, EdgeOfWindowAndTopOfSequenceSpace) {
+  ReplayWindow w(64);
+  w.update(64);
+  EXPECT_TRUE(w.check(1));   // 64 - 1 = 63: last slot inside the window
+  w.update(65);
+  EXPECT_FALSE(w.check(1));  // slid out
+  ReplayWindow top(1024);
+  top.update(UINT32_MAX - 1);
+  EXPECT_TRUE(top.check(UINT32_MAX));
+  top.update(UINT32_MAX);
+  EXPECT_FALSE(top.check(UINT32_MAX));
+  EXPECT_FALSE(top.check(UINT32_MAX - 1));
+  EXPECT_TRUE(top.check(UINT32_MAX - 2));
+  EXPECT_FALSE(top.check(0));
+}
+
+TEST(ReplayWindow, EveryNumberAcceptedOnceInRandomOrder) {
+  ReplayWindow w(256);
+  uint32_t x = 12345;
+  std::vector<bool> seen(2001);
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 1103515245u + 12345u;
+    uint32_t s = 1 + (x >> 8) % 2000;
+    bool ok = w.check(s);
+    bool expect = !seen[s] && w.highest() - std::min(w.highest(), s) < 256;
+    if (s > w.highest()) expect = true;
+    EXPECT_EQ(ok, expect) << s;
+    if (ok) {
+      w.update(s);
+      seen[s] = true;
+    }
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/bytes.h"
+#include "wire/esp/esp_packet.h"
 
 namespace kg::esp {
 
@@ -36,22 +37,15 @@ Result<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t inner
   }
   uint8_t next = (buf[kHeadroom] >> 4) == 6 ? kNextIpv6 : kNextIpv4;
   EspCipher& c = *cipher_;
-  size_t ivs = c.iv_size(), bs = c.block_size();
-  // Padding: plaintext | pad | pad length | next header is a multiple of the
-  // block size (and of 4). Pad bytes are 1, 2, 3, ... (RFC 4303 §2.4).
-  size_t plain = inner_len + 2;
-  size_t padded = (plain + bs - 1) / bs * bs;
-  size_t pad = padded - plain;
+  size_t ivs = c.iv_size();
+  // Padding to the block size (and 4-byte alignment), bytes 1, 2, 3, ...
+  // then pad length and next header (RFC 4303 §2.4).
+  size_t padded = padded_size(inner_len, c.block_size());
   uint8_t* inner = buf.data() + kHeadroom;
-  for (size_t i = 0; i < pad; ++i) inner[inner_len + i] = uint8_t(i + 1);
-  inner[inner_len + pad] = uint8_t(pad);
-  inner[inner_len + pad + 1] = next;
-  uint8_t* start = inner - ivs - 8;
+  write_trailer(std::span<uint8_t>(inner, padded), inner_len, c.block_size(), next);
+  uint8_t* start = inner - ivs - kEspHeaderSize;
   ++seq_;
-  ByteWriter hdr;
-  uint8_t h[8] = {uint8_t(spi_ >> 24), uint8_t(spi_ >> 16), uint8_t(spi_ >> 8), uint8_t(spi_),
-                  uint8_t(seq_ >> 24), uint8_t(seq_ >> 16), uint8_t(seq_ >> 8), uint8_t(seq_)};
-  std::memcpy(start, h, 8);
+  EspHeader{spi_, seq_}.write(std::span<uint8_t, kEspHeaderSize>(start, kEspHeaderSize));
   std::span<uint8_t> iv(start + 8, ivs);
   if (!c.aead() && RAND_bytes(iv.data(), int(ivs)) != 1) return fail(Errc::kCrypto, "IV");
   std::span<uint8_t> payload(inner, padded);
@@ -82,13 +76,13 @@ Result<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
   EspCipher& c = *cipher_;
   size_t ivs = c.iv_size(), icvs = c.icv_size();
   ByteReader r(esp);
-  auto spi = r.u32();
-  auto seq = r.u32();
-  if (!spi || !seq || *spi != spi_ || esp.size() < 8 + ivs + icvs + c.block_size()) {
+  auto hdr = EspHeader::parse(r);
+  if (!hdr || hdr->spi != spi_ || esp.size() < kEspHeaderSize + ivs + icvs + c.block_size()) {
     ++c_.malformed;
     return fail(Errc::kInvalidSyntax, "ESP header");
   }
-  if (!window_.check(*seq)) {
+  const uint32_t seq = hdr->seq;
+  if (!window_.check(seq)) {
     ++c_.replay_failures;
     return fail(Errc::kState, "replayed or old sequence number");
   }
@@ -101,23 +95,16 @@ Result<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
     else ++c_.malformed;
     return std::unexpected(ok.error());
   }
-  window_.update(*seq);
-  // Trailer: ... padding | pad length | next header (RFC 4303 §2.4-2.6)
-  uint8_t pad = payload[payload_len - 2];
-  uint8_t next = payload[payload_len - 1];
-  if (size_t(pad) + 2 > payload_len) {
+  window_.update(seq);
+  auto tr = EspTrailer::parse(payload);
+  if (!tr) {
     ++c_.malformed;
-    return fail(Errc::kInvalidSyntax, "pad length");
+    return std::unexpected(tr.error());
   }
-  size_t inner_len = payload_len - 2 - pad;
-  for (size_t i = 0; i < pad; ++i) {
-    if (payload[inner_len + i] != uint8_t(i + 1)) {
-      ++c_.malformed;
-      return fail(Errc::kInvalidSyntax, "padding bytes");
-    }
-  }
+  size_t inner_len = tr->inner_len;
+  uint8_t next = tr->next_header;
   std::span<uint8_t> inner = payload.first(inner_len);
-  if (next == 59) return inner.first(0);  // dummy packet (RFC 4303 §2.6): drop silently
+  if (next == kNextHeaderNone) return inner.first(0);  // dummy packet (RFC 4303 §2.6): drop silently
   if ((next != kNextIpv4 && next != kNextIpv6) || inner.empty() ||
       (inner[0] >> 4) != (next == kNextIpv4 ? 4 : 6)) {
     ++c_.malformed;
