@@ -46,4 +46,11 @@ Result<void> TunDevice::write(ByteView packet) {
   return {};
 }
 
+size_t TunDevice::write_batch(std::span<const ByteView> packets) {
+  size_t n = 0;
+  for (ByteView p : packets)
+    if (::write(fd_, p.data(), p.size()) == ssize_t(p.size())) ++n;
+  return n;
+}
+
 }  // namespace kg::io

@@ -20,6 +20,9 @@ class TunDevice {
   // each size. Returns the number read.
   size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens);
   Result<void> write(ByteView packet);
+  // Writes each packet (one write(2) each: TUN takes one packet per call);
+  // returns how many were accepted.
+  size_t write_batch(std::span<const ByteView> packets);
 
  private:
   TunDevice(int fd, std::string n) : fd_(fd), name_(std::move(n)) {}

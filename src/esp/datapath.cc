@@ -1,0 +1,309 @@
+#include "esp/datapath.h"
+
+#include <sys/epoll.h>
+
+#include <cstring>
+
+#include "wire/esp/esp_packet.h"
+
+namespace kg::esp {
+namespace {
+
+class UdpAdapter final : public DatagramSocket {
+ public:
+  explicit UdpAdapter(io::UdpSocket s) : s_(std::move(s)) {}
+  size_t recv_batch(std::span<io::RecvSlot> slots) override { return s_.recv_batch(slots); }
+  size_t send_batch(std::span<const io::SendSlot> slots) override { return s_.send_batch(slots); }
+  [[nodiscard]] int fd() const override { return s_.fd(); }
+
+ private:
+  io::UdpSocket s_;
+};
+
+class TunAdapter final : public PacketDevice {
+ public:
+  explicit TunAdapter(io::TunDevice t) : t_(std::move(t)) {}
+  size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) override {
+    return t_.read_batch(bufs, lens);
+  }
+  size_t write_batch(std::span<const ByteView> packets) override { return t_.write_batch(packets); }
+  [[nodiscard]] int fd() const override { return t_.fd(); }
+
+ private:
+  io::TunDevice t_;
+};
+
+// The SA's inbound selectors as address ranges (ports and protocol are not
+// enforced here: the tunnels keygate builds use whole-address selectors).
+std::vector<AddrRange> ranges(const std::vector<ike::TrafficSelector>& v) {
+  std::vector<AddrRange> r;
+  for (auto& t : v) r.push_back({t.start, t.end});
+  return r;
+}
+
+}  // namespace
+
+std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s) { return std::make_unique<UdpAdapter>(std::move(s)); }
+std::unique_ptr<PacketDevice> wrap(io::TunDevice t) { return std::make_unique<TunAdapter>(std::move(t)); }
+
+Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike)
+    : ike_(std::move(ike)), natt_(std::move(natt)), on_ike_(std::move(on_ike)) {
+  pool_.resize(kIdealBatchSize * kPacketBufferSize);
+  ike_out_.reserve(4 + kMaxInnerPacket);
+}
+
+Datapath::~Datapath() {
+  if (!loop_) return;
+  if (ike_ && ike_->fd() >= 0) loop_->remove_fd(ike_->fd());
+  if (natt_ && natt_->fd() >= 0) loop_->remove_fd(natt_->fd());
+  for (auto& t : tunnels_)
+    if (t.dev && t.dev->fd() >= 0) loop_->remove_fd(t.dev->fd());
+}
+
+Result<std::unique_ptr<Datapath>> Datapath::open(const IpAddress& addr, IkeHandler on_ike, uint16_t ike_port,
+                                                 uint16_t natt_port) {
+  auto s500 = io::UdpSocket::bind({addr, ike_port});
+  if (!s500) return std::unexpected(s500.error());
+  auto s4500 = io::UdpSocket::bind({addr, natt_port});
+  if (!s4500) return std::unexpected(s4500.error());
+  return std::make_unique<Datapath>(wrap(std::move(*s500)), wrap(std::move(*s4500)), std::move(on_ike));
+}
+
+Result<void> Datapath::attach(io::EventLoop& loop) {
+  loop_ = &loop;
+  if (ike_ && ike_->fd() >= 0)
+    if (auto r = loop.add_fd(ike_->fd(), EPOLLIN, [this](uint32_t) { process_udp(false); }); !r) return r;
+  if (natt_ && natt_->fd() >= 0)
+    if (auto r = loop.add_fd(natt_->fd(), EPOLLIN, [this](uint32_t) { process_udp(true); }); !r) return r;
+  for (uint32_t i = 0; i < tunnels_.size(); ++i)
+    if (auto r = watch_tunnel(i); !r) return r;
+  return {};
+}
+
+Result<void> Datapath::watch_tunnel(uint32_t idx) {
+  Tunnel& t = tunnels_[idx];
+  if (!loop_ || !t.dev || t.dev->fd() < 0) return {};
+  return loop_->add_fd(t.dev->fd(), EPOLLIN, [this, idx](uint32_t) { process_tun_index(idx); });
+}
+
+Result<void> Datapath::add_tunnel(const std::string& name, std::unique_ptr<PacketDevice> dev) {
+  if (has_tunnel(name)) return {};
+  if (!dev) return fail(Errc::kInvalidArgument, "no packet device for " + name);
+  uint32_t idx = 0;
+  while (idx < tunnels_.size() && tunnels_[idx].dev) ++idx;
+  if (idx == tunnels_.size()) tunnels_.emplace_back();
+  tunnels_[idx] = Tunnel{name, std::move(dev), nullptr, 0};
+  by_name_[name] = idx;
+  return watch_tunnel(idx);
+}
+
+Result<void> Datapath::add_tunnel(const std::string& name) {
+  if (has_tunnel(name)) return {};
+  auto t = io::TunDevice::open(name);
+  if (!t) return std::unexpected(t.error());
+  return add_tunnel(name, wrap(std::move(*t)));
+}
+
+void Datapath::remove_tunnel(const std::string& name) {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return;
+  Tunnel& t = tunnels_[it->second];
+  sas_.remove_tunnel(it->second);
+  if (loop_ && t.dev->fd() >= 0) loop_->remove_fd(t.dev->fd());
+  t = Tunnel{};
+  by_name_.erase(it);
+}
+
+Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
+  auto it = by_name_.find(p.interface);
+  if (it == by_name_.end()) return fail(Errc::kNotFound, "no tunnel interface " + p.interface);
+  auto in = InboundSa::create(p.spi_in, p.suite, p.encr_in, p.integ_in, p.replay_window);
+  if (!in) return std::unexpected(in.error());
+  auto out = OutboundSa::create(p.spi_out, p.suite, p.encr_out, p.integ_out);
+  if (!out) return std::unexpected(out.error());
+  // Inbound packets must come from behind the peer (remote TS) to us (local TS).
+  (*in)->set_selectors(ranges(p.remote_ts), ranges(p.local_ts));
+  auto sa = std::make_unique<ChildSa>();
+  sa->tunnel = it->second;
+  sa->interface = p.interface;
+  sa->ike_spi_i = p.ike_spi_i;
+  sa->suite = p.suite;
+  sa->local = p.local;
+  sa->remote = p.remote;
+  sa->local_ts = p.local_ts;
+  sa->remote_ts = p.remote_ts;
+  sa->lifetime_s = p.lifetime_s;
+  sa->installed = SteadyClock().now();
+  sa->in = std::move(*in);
+  sa->out = std::move(*out);
+  auto r = sas_.insert(std::move(sa));
+  if (!r) return std::unexpected(r.error());
+  tunnels_[it->second].current = *r;
+  return {};
+}
+
+bool Datapath::remove_sa(uint32_t spi_in, uint32_t spi_out) {
+  ChildSa* sa = sas_.find_inbound(spi_in);
+  if (!sa) return false;
+  uint32_t tunnel = sa->tunnel;
+  if (!sas_.remove(spi_in, spi_out)) return false;
+  refresh_current(tunnel);
+  return true;
+}
+
+void Datapath::refresh_current(uint32_t tunnel) {
+  if (tunnel < tunnels_.size()) tunnels_[tunnel].current = sas_.current_outbound(tunnel);
+}
+
+Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, ByteView message) {
+  bool natt = local.port == kNattPort || remote.port == kNattPort || !ike_;
+  DatagramSocket* s = natt ? natt_.get() : ike_.get();
+  if (!s) return fail(Errc::kState, "no IKE socket");
+  ByteView out = message;
+  if (natt) {
+    // RFC 3948 §2.2: IKE on the ESP port is preceded by a 4-byte zero non-ESP marker.
+    ike_out_.assign(4, 0);
+    ike_out_.insert(ike_out_.end(), message.begin(), message.end());
+    out = ike_out_;
+  }
+  io::SendSlot slot{out, remote};
+  if (s->send_batch(std::span<const io::SendSlot>(&slot, 1)) != 1) {
+    ++counters_.udp_send_errors;
+    return fail(Errc::kIo, "IKE send to " + remote.str());
+  }
+  return {};
+}
+
+void Datapath::process_udp(bool natt) {
+  DatagramSocket* s = natt ? natt_.get() : ike_.get();
+  if (!s) return;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    for (size_t i = 0; i < kIdealBatchSize; ++i) recv_[i] = io::RecvSlot{buffer(i)};
+    size_t n = s->recv_batch(recv_);
+    for (size_t i = 0; i < n; ++i) handle_datagram(recv_[i], natt);
+    flush_tun_writes();
+    if (n < kIdealBatchSize) return;
+  }
+}
+
+void Datapath::handle_datagram(const io::RecvSlot& slot, bool natt) {
+  auto pkt = slot.buf.first(std::min(slot.len, slot.buf.size()));
+  if (!natt) {
+    ++counters_.ike_in;
+    if (on_ike_) on_ike_(slot.local, slot.remote, pkt);
+    return;
+  }
+  if (pkt.size() == 1 && pkt[0] == 0xff) {  // NAT keepalive (RFC 3948 §2.3)
+    ++counters_.keepalives_in;
+    return;
+  }
+  if (pkt.size() < kEspHeaderSize) {
+    ++counters_.malformed;
+    return;
+  }
+  if (pkt[0] == 0 && pkt[1] == 0 && pkt[2] == 0 && pkt[3] == 0) {  // non-ESP marker (RFC 3948 §2.2)
+    ++counters_.ike_in;
+    if (on_ike_) on_ike_(slot.local, slot.remote, pkt.subspan(4));
+    return;
+  }
+  ChildSa* sa = sas_.find_inbound(peek_spi(pkt));
+  if (!sa) {
+    ++counters_.no_sa;
+    return;
+  }
+  auto inner = sa->in->open(pkt);  // failures are counted by the SA
+  if (!inner || inner->empty()) return;
+  pending_[npending_++] = {sa->tunnel, *inner};
+}
+
+void Datapath::flush_tun_writes() {
+  std::array<ByteView, kIdealBatchSize> run;
+  size_t i = 0;
+  while (i < npending_) {
+    uint32_t t = pending_[i].tunnel;
+    size_t n = 0;
+    while (i < npending_ && pending_[i].tunnel == t) run[n++] = pending_[i++].packet;
+    if (t >= tunnels_.size() || !tunnels_[t].dev) {
+      counters_.tun_write_errors += n;
+      continue;
+    }
+    size_t w = tunnels_[t].dev->write_batch(std::span<const ByteView>(run.data(), n));
+    counters_.tun_write_errors += n - w;
+  }
+  npending_ = 0;
+}
+
+void Datapath::process_tun(const std::string& name) {
+  auto it = by_name_.find(name);
+  if (it != by_name_.end()) process_tun_index(it->second);
+}
+
+void Datapath::process_tun_index(uint32_t idx) {
+  if (idx >= tunnels_.size() || !tunnels_[idx].dev) return;
+  Tunnel& t = tunnels_[idx];
+  std::array<std::span<uint8_t>, kIdealBatchSize> views;
+  std::array<size_t, kIdealBatchSize> lens{};
+  for (int round = 0; round < kMaxRounds; ++round) {
+    for (size_t i = 0; i < kIdealBatchSize; ++i) views[i] = buffer(i).subspan(kHeadroom, kMaxInnerPacket);
+    size_t n = t.dev->read_batch(views, lens);
+    if (n == 0) return;
+    ChildSa* sa = t.current;
+    if (!sa || !natt_) {
+      t.no_sa_drops += n;
+      counters_.no_outbound_sa += n;
+      if (on_no_sa_) on_no_sa_(t.name);
+    } else {
+      size_t m = 0;
+      for (size_t i = 0; i < n; ++i) {
+        auto esp = sa->out->seal(buffer(i), lens[i]);  // failures counted by the SA
+        if (esp) send_[m++] = {*esp, sa->remote};
+      }
+      size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
+      sa->out->counters().errors += m - sent;
+      counters_.udp_send_errors += m - sent;
+    }
+    if (n < kIdealBatchSize) return;
+  }
+}
+
+std::vector<SaStats> Datapath::sa_stats() const {
+  std::vector<SaStats> v;
+  for (auto& sa : sas_.all()) {
+    SaStats s;
+    s.interface = sa->interface;
+    s.ike_spi_i = sa->ike_spi_i;
+    s.spi_in = sa->in->spi();
+    s.spi_out = sa->out->spi();
+    s.current_outbound = sa->tunnel < tunnels_.size() && tunnels_[sa->tunnel].current == sa.get();
+    s.suite = sa->suite;
+    s.local = sa->local;
+    s.remote = sa->remote;
+    s.local_ts = sa->local_ts;
+    s.remote_ts = sa->remote_ts;
+    s.replay_window = sa->in->replay_window_size();
+    s.lifetime_s = sa->lifetime_s;
+    s.installed = sa->installed;
+    s.seq_out = sa->out->seq();
+    const SaCounters& o = sa->out->counters();
+    const SaCounters& i = sa->in->counters();
+    s.pkts_encaps = o.packets;
+    s.bytes_encaps = o.bytes;
+    s.send_errors = o.errors;
+    s.pkts_decaps = i.packets;
+    s.bytes_decaps = i.bytes;
+    s.auth_failures = i.auth_failures;
+    s.replay_failures = i.replay_failures;
+    s.malformed = i.malformed;
+    s.policy_drops = i.policy_drops;
+    s.recv_errors = i.auth_failures + i.replay_failures + i.malformed + i.policy_drops;
+    v.push_back(std::move(s));
+  }
+  return v;
+}
+
+uint64_t Datapath::no_sa_drops(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? 0 : tunnels_[it->second].no_sa_drops;
+}
+
+}  // namespace kg::esp

@@ -1,0 +1,192 @@
+// The user-space IPsec data path: ESP in UDP (RFC 3948) between one UDP
+// socket on port 4500 and one TUN device per tunnel interface. The kernel has
+// no ESP, so every packet passes through here, in batches.
+//
+// Outbound (process_tun), per readiness event, up to kMaxRounds batches:
+//   1. TUN read batch: up to kIdealBatchSize inner IPv4/IPv6 packets, each
+//      read at offset kHeadroom of a pool buffer.
+//   2. The tunnel's current outbound SA (the newest installed; none: drop,
+//      count, tell the daemon through on_no_sa so it can initiate).
+//   3. ESP encapsulation in place (OutboundSa::seal): header and IV in the
+//      headroom, padding/trailer/ICV in the tailroom, next header 4 or 41.
+//   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket.
+//
+// Inbound (process_udp), per readiness event, up to kMaxRounds batches:
+//   1. recvmmsg batch on UDP 4500 (or 500).
+//   2. Classify (RFC 3948 §2): 1 byte 0xFF = NAT keepalive, dropped; 4 zero
+//      bytes = non-ESP marker, the rest is IKE, handed to the IKE callback;
+//      otherwise ESP. Everything on port 500 is IKE.
+//   3. SPI lookup (SaTable, no allocation), replay check, ICV check and
+//      decryption in place, replay window update, trailer and padding check,
+//      inner addresses against the SA's traffic selectors (InboundSa::open).
+//   4. Inner packets are written to their SA's TUN, consecutive packets of a
+//      tunnel as one batch.
+// Every bad datagram is dropped and counted, in the SA when one was found,
+// otherwise in DatapathCounters; nothing on this path throws or allocates.
+//
+// Buffers: one pool of kIdealBatchSize buffers of kPacketBufferSize bytes,
+// allocated once. A future per-core worker owns one Datapath-like pool each.
+#pragma once
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/ip.h"
+#include "common/result.h"
+#include "esp/sa_table.h"
+#include "ike/engine.h"
+#include "io/event_loop.h"
+#include "io/tun_device.h"
+#include "io/udp_socket.h"
+
+namespace kg::esp {
+
+inline constexpr size_t kIdealBatchSize = 32;
+inline constexpr size_t kMaxInnerPacket = 65535;
+inline constexpr size_t kPacketBufferSize = kHeadroom + kMaxInnerPacket + kTailroom;
+inline constexpr uint16_t kIkePort = 500;
+inline constexpr uint16_t kNattPort = 4500;
+
+// A batched UDP socket (io::UdpSocket in production, in-memory in tests).
+class DatagramSocket {
+ public:
+  virtual ~DatagramSocket() = default;
+  virtual size_t recv_batch(std::span<io::RecvSlot> slots) = 0;
+  virtual size_t send_batch(std::span<const io::SendSlot> slots) = 0;
+  // The fd to poll, or -1 when the owner drives it by hand.
+  [[nodiscard]] virtual int fd() const = 0;
+};
+
+// A layer-3 packet device (a TUN in production).
+class PacketDevice {
+ public:
+  virtual ~PacketDevice() = default;
+  virtual size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) = 0;
+  // Returns how many were written; the rest are dropped by the caller.
+  virtual size_t write_batch(std::span<const ByteView> packets) = 0;
+  [[nodiscard]] virtual int fd() const = 0;
+};
+
+std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s);
+std::unique_ptr<PacketDevice> wrap(io::TunDevice t);
+
+// Drops that belong to no SA.
+struct DatapathCounters {
+  uint64_t ike_in = 0;          // datagrams handed to the IKE callback
+  uint64_t keepalives_in = 0;   // RFC 3948 §2.3 NAT keepalives
+  uint64_t malformed = 0;       // too short to be ESP, empty IKE
+  uint64_t no_sa = 0;           // ESP with an SPI we do not have
+  uint64_t no_outbound_sa = 0;  // TUN packets of a tunnel without an SA
+  uint64_t tun_write_errors = 0;
+  uint64_t udp_send_errors = 0;
+};
+
+// One SA as `show crypto ipsec sa` needs it.
+struct SaStats {
+  std::string interface;
+  uint64_t ike_spi_i = 0;
+  uint32_t spi_in = 0, spi_out = 0;
+  bool current_outbound = false;  // outbound traffic uses this SA
+  crypto::CipherSuite suite;
+  Endpoint local, remote;
+  std::vector<ike::TrafficSelector> local_ts, remote_ts;
+  uint32_t replay_window = 0;
+  uint32_t lifetime_s = 0;
+  TimePoint installed{};
+  uint32_t seq_out = 0;
+  uint64_t pkts_encaps = 0, bytes_encaps = 0;  // #pkts encaps/encrypt/digest
+  uint64_t pkts_decaps = 0, bytes_decaps = 0;  // #pkts decaps/decrypt/verify
+  uint64_t send_errors = 0;                    // #send errors
+  uint64_t recv_errors = 0;                    // #recv errors (sum of the four below)
+  uint64_t auth_failures = 0, replay_failures = 0, malformed = 0, policy_drops = 0;
+};
+
+class Datapath {
+ public:
+  using IkeHandler = std::function<void(const Endpoint& local, const Endpoint& remote, ByteView message)>;
+  using NoSaHandler = std::function<void(const std::string& interface)>;
+
+  // `ike` is the port 500 socket, `natt` the port 4500 one. Either may be null
+  // (tests); ESP needs `natt`.
+  Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike);
+  // Binds UDP `addr`:500 and `addr`:4500 (the ports can be changed for tests).
+  static Result<std::unique_ptr<Datapath>> open(const IpAddress& addr, IkeHandler on_ike,
+                                                uint16_t ike_port = kIkePort, uint16_t natt_port = kNattPort);
+  ~Datapath();
+  Datapath(const Datapath&) = delete;
+  Datapath& operator=(const Datapath&) = delete;
+
+  void on_no_sa(NoSaHandler h) { on_no_sa_ = std::move(h); }
+  // Registers the sockets and every tunnel (also those added later) with the loop.
+  Result<void> attach(io::EventLoop& loop);
+
+  // A tunnel interface and its packet device; `add_tunnel(name)` opens a TUN
+  // of that name. Adding an existing name succeeds and changes nothing.
+  Result<void> add_tunnel(const std::string& name, std::unique_ptr<PacketDevice> dev);
+  Result<void> add_tunnel(const std::string& name);
+  // Also removes the tunnel's SAs.
+  void remove_tunnel(const std::string& name);
+  [[nodiscard]] bool has_tunnel(const std::string& name) const { return by_name_.count(name) != 0; }
+
+  // Installs both directions of a CHILD_SA on p.interface (which must exist).
+  // The newest SA of a tunnel carries its outbound traffic (rekey switch).
+  Result<void> install_sa(const ike::InstallChildSa& p);
+  // False if no SA has inbound SPI spi_in (and outbound spi_out, unless 0).
+  bool remove_sa(uint32_t spi_in, uint32_t spi_out);
+  // IKE message out: on the 4500 socket (with the non-ESP marker) when either
+  // port is 4500, else on the 500 socket.
+  Result<void> send_ike(const Endpoint& local, const Endpoint& remote, ByteView message);
+
+  // The two pipelines (see the top of this file); the event loop calls them
+  // when a socket or TUN is readable, tests call them directly.
+  void process_udp(bool natt);
+  void process_tun(const std::string& name);
+
+  [[nodiscard]] const DatapathCounters& counters() const { return counters_; }
+  [[nodiscard]] std::vector<SaStats> sa_stats() const;
+  // TUN packets of this tunnel dropped because it had no SA.
+  [[nodiscard]] uint64_t no_sa_drops(const std::string& name) const;
+
+ private:
+  static constexpr int kMaxRounds = 8;  // batches per event, then let others run
+  struct Tunnel {
+    std::string name;
+    std::unique_ptr<PacketDevice> dev;  // null: slot free
+    ChildSa* current = nullptr;         // newest SA: outbound traffic
+    uint64_t no_sa_drops = 0;
+  };
+  struct PendingWrite {
+    uint32_t tunnel;
+    ByteView packet;
+  };
+  std::span<uint8_t> buffer(size_t i) {
+    return std::span<uint8_t>(pool_).subspan(i * kPacketBufferSize, kPacketBufferSize);
+  }
+  void process_tun_index(uint32_t idx);
+  void handle_datagram(const io::RecvSlot& slot, bool natt);
+  void flush_tun_writes();
+  void refresh_current(uint32_t tunnel);
+  Result<void> watch_tunnel(uint32_t idx);
+
+  std::unique_ptr<DatagramSocket> ike_, natt_;
+  IkeHandler on_ike_;
+  NoSaHandler on_no_sa_;
+  io::EventLoop* loop_ = nullptr;
+  SaTable sas_;
+  std::vector<Tunnel> tunnels_;
+  std::map<std::string, uint32_t> by_name_;
+  DatapathCounters counters_;
+  std::vector<uint8_t> pool_;
+  std::vector<uint8_t> ike_out_;  // marker + message for send_ike
+  std::array<io::RecvSlot, kIdealBatchSize> recv_{};
+  std::array<io::SendSlot, kIdealBatchSize> send_{};
+  std::array<PendingWrite, kIdealBatchSize> pending_{};
+  size_t npending_ = 0;
+};
+
+}  // namespace kg::esp

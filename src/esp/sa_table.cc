@@ -1,0 +1,75 @@
+#include "esp/sa_table.h"
+
+namespace kg::esp {
+
+Result<ChildSa*> SaTable::insert(std::unique_ptr<ChildSa> sa) {
+  if (!sa || !sa->in || !sa->out) return fail(Errc::kInvalidArgument, "incomplete SA");
+  uint32_t spi = sa->in->spi();
+  if (spi == 0) return fail(Errc::kInvalidArgument, "inbound SPI 0");
+  if (sas_.size() >= kMaxSas) return fail(Errc::kLimit, "SA table full");
+  if (find_inbound(spi)) return fail(Errc::kState, "inbound SPI already installed");
+  if (tombstones_ > kSlots / 4) rebuild_index();
+  for (size_t i = hash(spi);; i = (i + 1) & (kSlots - 1)) {
+    Slot& s = slots_[i];
+    if (s.spi == 0 || s.sa == nullptr) {
+      if (s.spi != 0) --tombstones_;
+      s.spi = spi;
+      s.sa = sa.get();
+      break;
+    }
+  }
+  sas_.push_back(std::move(sa));
+  return sas_.back().get();
+}
+
+ChildSa* SaTable::find_inbound(uint32_t spi) const {
+  if (spi == 0) return nullptr;
+  for (size_t i = hash(spi), n = 0; n < kSlots; i = (i + 1) & (kSlots - 1), ++n) {
+    const Slot& s = slots_[i];
+    if (s.spi == 0) return nullptr;
+    if (s.spi == spi && s.sa) return s.sa;
+  }
+  return nullptr;
+}
+
+bool SaTable::remove(uint32_t spi_in, uint32_t spi_out) {
+  ChildSa* sa = find_inbound(spi_in);
+  if (!sa || (spi_out != 0 && sa->out->spi() != spi_out)) return false;
+  for (size_t i = hash(spi_in);; i = (i + 1) & (kSlots - 1)) {
+    if (slots_[i].sa == sa) {
+      slots_[i].sa = nullptr;  // tombstone keeps later probes working
+      ++tombstones_;
+      break;
+    }
+  }
+  std::erase_if(sas_, [sa](const std::unique_ptr<ChildSa>& p) { return p.get() == sa; });
+  return true;
+}
+
+void SaTable::remove_tunnel(uint32_t tunnel) {
+  std::vector<uint32_t> spis;
+  for (auto& sa : sas_)
+    if (sa->tunnel == tunnel) spis.push_back(sa->in->spi());
+  for (uint32_t s : spis) remove(s, 0);
+}
+
+ChildSa* SaTable::current_outbound(uint32_t tunnel) const {
+  for (auto it = sas_.rbegin(); it != sas_.rend(); ++it)
+    if ((*it)->tunnel == tunnel) return it->get();
+  return nullptr;
+}
+
+void SaTable::rebuild_index() {
+  slots_.fill(Slot{});
+  tombstones_ = 0;
+  for (auto& sa : sas_) {
+    for (size_t i = hash(sa->in->spi());; i = (i + 1) & (kSlots - 1)) {
+      if (slots_[i].spi == 0) {
+        slots_[i] = {sa->in->spi(), sa.get()};
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace kg::esp
