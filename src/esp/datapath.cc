@@ -166,7 +166,7 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
     ike_out_.insert(ike_out_.end(), message.begin(), message.end());
     out = ike_out_;
   }
-  io::SendSlot slot{out, remote};
+  io::SendSlot slot{out, remote, local.addr};
   if (s->send_batch(std::span<const io::SendSlot>(&slot, 1)) != 1) {
     ++counters_.udp_send_errors;
     return fail(Errc::kIo, "IKE send to " + remote.str());
@@ -256,7 +256,7 @@ void Datapath::process_tun_index(uint32_t idx) {
       size_t m = 0;
       for (size_t i = 0; i < n; ++i) {
         auto esp = sa->out->seal(buffer(i), lens[i]);  // failures counted by the SA
-        if (esp) send_[m++] = {*esp, sa->remote};
+        if (esp) send_[m++] = {*esp, sa->remote, sa->local.addr};
       }
       size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
       sa->out->counters().errors += m - sent;

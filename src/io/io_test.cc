@@ -38,6 +38,26 @@ TEST(UdpSocket, BatchRoundTripReportsLocalAddress) {
   EXPECT_EQ(r[0].local.addr.str(), "127.0.0.1");
 }
 
+// A wildcard-bound socket answers from the address the caller names.
+TEST(UdpSocket, SendsFromGivenSourceAddressWhenBoundToWildcard) {
+  auto any = UdpSocket::bind(ep("0.0.0.0", 47125));
+  auto rx = UdpSocket::bind(ep("127.0.0.1", 47126));
+  ASSERT_TRUE(any && rx);
+  const uint8_t m[] = {9};
+  SendSlot s[] = {{m, ep("127.0.0.1", 47126), *IpAddress::parse("127.0.0.2")}};
+  ASSERT_EQ(any->send_batch(s), 1u);
+  uint8_t b[16];
+  RecvSlot r[1] = {{b}};
+  size_t got = 0;
+  for (int i = 0; i < 100 && !got; ++i) {
+    got = rx->recv_batch(r);
+    if (!got) usleep(1000);
+  }
+  ASSERT_EQ(got, 1u);
+  EXPECT_EQ(r[0].remote.addr.str(), "127.0.0.2");
+  EXPECT_EQ(r[0].remote.port, 47125);
+}
+
 TEST(EventLoop, FiresFdAndDeadline) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);

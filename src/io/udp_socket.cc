@@ -88,13 +88,46 @@ size_t UdpSocket::recv_batch(std::span<RecvSlot> slots) {
   return size_t(got);
 }
 
+namespace {
+
+// Adds a source-address cmsg to `h` when `local` is set and matches the
+// socket's family.
+void set_source(msghdr& h, uint8_t* ctrl, size_t ctrl_len, const IpAddress& local, bool v4_socket) {
+  if (local.is_unspecified() || local.is_v4() != v4_socket) return;
+  std::memset(ctrl, 0, ctrl_len);
+  h.msg_control = ctrl;
+  h.msg_controllen = ctrl_len;
+  cmsghdr* c = CMSG_FIRSTHDR(&h);
+  if (v4_socket) {
+    in_pktinfo pi{};
+    std::memcpy(&pi.ipi_spec_dst, local.b.data(), 4);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof pi);
+    std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    h.msg_controllen = CMSG_SPACE(sizeof pi);
+  } else {
+    in6_pktinfo pi{};
+    std::memcpy(&pi.ipi6_addr, local.b.data(), 16);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof pi);
+    std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    h.msg_controllen = CMSG_SPACE(sizeof pi);
+  }
+}
+
+}  // namespace
+
 size_t UdpSocket::send_batch(std::span<const SendSlot> slots) {
   size_t done = 0;
+  bool v4 = local_.addr.is_v4();
   while (done < slots.size()) {
     size_t n = std::min(slots.size() - done, kMaxBatch);
     mmsghdr msgs[kMaxBatch];
     iovec iov[kMaxBatch];
     sockaddr_storage to[kMaxBatch];
+    alignas(cmsghdr) uint8_t ctrl[kMaxBatch][CMSG_SPACE(sizeof(in6_pktinfo))];
     for (size_t i = 0; i < n; ++i) {
       auto& s = slots[done + i];
       iov[i] = {const_cast<uint8_t*>(s.data.data()), s.data.size()};
@@ -103,6 +136,7 @@ size_t UdpSocket::send_batch(std::span<const SendSlot> slots) {
       msgs[i].msg_hdr.msg_namelen = socklen_t(s.remote.to_sockaddr(to[i]));
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
+      set_source(msgs[i].msg_hdr, ctrl[i], sizeof ctrl[i], s.local, v4);
     }
     int sent = sendmmsg(fd_, msgs, unsigned(n), MSG_DONTWAIT);
     if (sent <= 0) break;

@@ -20,6 +20,9 @@ struct RecvSlot {
 struct SendSlot {
   ByteView data;
   Endpoint remote;
+  // Source address to send from (IP_PKTINFO / IPV6_PKTINFO), for a socket
+  // bound to the wildcard address; unspecified = let the kernel choose.
+  IpAddress local{};
 };
 
 class UdpSocket {
