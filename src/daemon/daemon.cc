@@ -37,11 +37,13 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
   Daemon* self = d.get();
-  auto dp = Datapath::create(*d->loop_, [self](const Endpoint& l, const Endpoint& r, ByteView m) {
+  auto dp = esp::Datapath::open(*IpAddress::parse("0.0.0.0"), [self](const Endpoint& l, const Endpoint& r,
+                                                                      ByteView m) {
     self->execute(self->engine_->on_packet(l, r, m));
   });
   if (!dp) return std::unexpected(dp.error());
   d->datapath_ = std::move(*dp);
+  if (auto r = d->datapath_->attach(*d->loop_); !r) return std::unexpected(r.error());
   d->datapath_->on_no_sa([self](const std::string& t) {
     auto& st = self->tunnels_[t];
     if (!st.up && self->clock_.now() >= st.next_try) {
@@ -120,13 +122,13 @@ void Daemon::reschedule() {
 void Daemon::execute(std::vector<ike::Action> actions) {
   for (auto& a : actions) {
     if (auto* s = std::get_if<ike::SendPacket>(&a)) {
-      datapath_->send_ike(s->local, s->remote, s->data);
+      if (auto r = datapath_->send_ike(s->local, s->remote, s->data); !r)
+        log::warn("IKE send to " + s->remote.str() + ": " + r.error().message);
     } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
-      std::string itf = i->interface;
-      auto r = datapath_->install(std::move(*i));
-      if (!r) log::error("cannot install CHILD_SA on " + itf + ": " + r.error().message);
+      auto r = datapath_->install_sa(*i);
+      if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
-      datapath_->remove(rm->interface, rm->spi_in, rm->spi_out);
+      datapath_->remove_sa(rm->spi_in, rm->spi_out);
     } else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) {
       auto& st = tunnels_[ev->interface];
       if (ev->up != st.up)

@@ -11,7 +11,7 @@
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/control_server.h"
-#include "daemon/datapath.h"
+#include "esp/datapath.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
 #include "io/netlink.h"
@@ -32,9 +32,10 @@ class Daemon {
 
   // For show commands.
   const ike::Engine& engine() const { return *engine_; }
-  const Datapath& datapath() const { return *datapath_; }
+  const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
   bool tunnel_up(const std::string& name) const;
+  std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
   void clear_sessions(const std::string& interface);
 
@@ -64,7 +65,7 @@ class Daemon {
   std::unique_ptr<config::Config> config_;
   ConfigPolicy policy_;
   std::unique_ptr<ike::Engine> engine_;
-  std::unique_ptr<Datapath> datapath_;
+  std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
   TimePoint next_housekeeping_{};

@@ -69,51 +69,53 @@ std::string show_ikev2_sa(const Daemon& d) {
   return o.str();
 }
 
+std::vector<esp::SaStats> stats_for(const Daemon& d, const std::string& itf) {
+  std::vector<esp::SaStats> out;
+  for (auto& st : d.datapath().sa_stats())
+    if (st.interface == itf) out.push_back(st);
+  return out;
+}
+
 std::string show_ipsec_sa(const Daemon& d, const std::string& only) {
   std::ostringstream o;
   auto& m = d.model();
-  for (auto& [name, t] : d.datapath().tunnels()) {
-    if (!only.empty() && name != only) continue;
-    auto itf = m.interfaces.find(name);
-    std::string local_addr = t.sas.empty() ? "0.0.0.0" : t.sas.back()->params.local.addr.str();
+  for (auto& [name, itf] : m.interfaces) {
+    if (name.rfind("Tunnel", 0) != 0 || (!only.empty() && name != only)) continue;
+    auto sas = stats_for(d, name);
+    std::string local_addr = sas.empty() ? "0.0.0.0" : sas.back().local.addr.str();
     o << "interface: " << name << "\n";
     o << "    Crypto map tag: " << name << "-head-0, local addr " << local_addr << "\n\n";
     o << "   protected vrf: (none)\n";
-    if (t.sas.empty()) {
-      o << "   current_peer "
-        << (itf != m.interfaces.end() && !itf->second.tunnel_destination.empty() ? itf->second.tunnel_destination
-                                                                                  : "(none)")
+    if (sas.empty()) {
+      o << "   current_peer " << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination)
         << " port 500\n";
       o << "    #pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0\n";
       o << "    #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0\n";
-      o << "    #send errors " << t.counters.send_errors << ", #recv errors 0\n\n";
+      o << "    #send errors 0, #recv errors 0\n\n";
       o << "     inbound esp sas:\n\n     outbound esp sas:\n\n";
       continue;
     }
-    for (auto& sa : t.sas) {
-      auto& p = sa->params;
+    for (auto& p : sas) {
       for (auto& lt : p.local_ts)
         for (auto& rt : p.remote_ts) {
           o << "   local  ident (addr/mask/prot/port): " << ident(lt) << "\n";
           o << "   remote ident (addr/mask/prot/port): " << ident(rt) << "\n";
         }
-      auto& oc = sa->out->counters();
-      auto& ic = sa->in->counters();
-      uint64_t recv_err = ic.auth_failures + ic.replay_failures + ic.malformed + ic.policy_drops;
       o << "   current_peer " << p.remote.addr.str() << " port " << p.remote.port << "\n";
       o << "     PERMIT, flags={origin_is_acl,}\n";
-      o << "    #pkts encaps: " << oc.packets << ", #pkts encrypt: " << oc.packets << ", #pkts digest: " << oc.packets
-        << "\n";
-      o << "    #pkts decaps: " << ic.packets << ", #pkts decrypt: " << ic.packets << ", #pkts verify: " << ic.packets
-        << "\n";
+      o << "    #pkts encaps: " << p.pkts_encaps << ", #pkts encrypt: " << p.pkts_encaps
+        << ", #pkts digest: " << p.pkts_encaps << "\n";
+      o << "    #pkts decaps: " << p.pkts_decaps << ", #pkts decrypt: " << p.pkts_decaps
+        << ", #pkts verify: " << p.pkts_decaps << "\n";
       o << "    #pkts compressed: 0, #pkts decompressed: 0\n";
-      o << "    #send errors " << oc.errors << ", #recv errors " << recv_err << "\n";
-      o << "    #replay failures " << ic.replay_failures << ", #auth failures " << ic.auth_failures
-        << ", #policy drops " << ic.policy_drops << "\n\n";
+      o << "    #send errors " << p.send_errors << ", #recv errors " << p.recv_errors << "\n";
+      o << "    #replay failures " << p.replay_failures << ", #auth failures " << p.auth_failures
+        << ", #policy drops " << p.policy_drops << "\n\n";
       o << "     local crypto endpt.: " << p.local.addr.str() << ", remote crypto endpt.: " << p.remote.addr.str()
         << "\n";
-      o << "     current outbound spi: " << hex_spi(p.spi_out) << "\n\n";
-      auto age = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock().now() - sa->installed).count();
+      o << "     current outbound spi: " << hex_spi(p.spi_out) << (p.current_outbound ? "" : " (not current)")
+        << "\n\n";
+      auto age = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock().now() - p.installed).count();
       long remaining = long(p.lifetime_s) - long(age);
       auto block = [&](const char* dir, uint32_t spi) {
         o << "     " << dir << " esp sas:\n";
@@ -121,7 +123,7 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only) {
         o << "        transform: " << transform_text(p.suite) << "\n";
         o << "        in use settings ={Tunnel UDP-Encaps, }\n";
         o << "        sa timing: remaining key lifetime (sec): (" << (remaining > 0 ? remaining : 0) << ")\n";
-        o << "        replay detection support: Y  window size " << sa->in->replay_window_size() << "\n";
+        o << "        replay detection support: Y  window size " << p.replay_window << "\n";
         o << "        Status: ACTIVE(ACTIVE)\n\n";
       };
       block("inbound", p.spi_in);
@@ -143,12 +145,12 @@ std::string show_session(const Daemon& d, bool detail) {
     const ike::IkeSaInfo* ike = nullptr;
     for (auto& s : sas)
       if (s.interface == name && (!ike || s.state == "READY")) ike = &s;
-    auto t = d.datapath().tunnels().find(name);
-    size_t child = t == d.datapath().tunnels().end() ? 0 : t->second.sas.size();
+    auto children = stats_for(d, name);
+    size_t child = children.size();
     std::string status = itf.shutdown ? "DOWN" : (ike && ike->state == "READY" && child ? "UP-ACTIVE"
                                                   : ike ? "UP-NO-IKE" : "DOWN");
     if (ike && ike->state != "READY") status = "DOWN-NEGOTIATING";
-    o << "Profile: " << (ike ? ike->interface.empty() ? "default" : "default" : "default") << "\n";
+    o << "Profile: " << d.profile_for_tunnel(name) << "\n";
     o << "Session status: " << status << "\n";
     o << "Peer: " << (ike ? ike->remote.addr.str() : itf.tunnel_destination) << " port "
       << (ike ? ike->remote.port : 500) << "\n";
@@ -161,17 +163,13 @@ std::string show_session(const Daemon& d, bool detail) {
         o << "      Capabilities:(none) connid:" << ike->tunnel_id << " lifetime:" << ike->lifetime_s << "\n"
           << "      Peer identity: " << ike->remote_id << "\n";
     }
-    if (t != d.datapath().tunnels().end())
-      for (auto& sa : t->second.sas) {
-        o << "  IPSEC FLOW: permit ip " << ts_text(sa->params.local_ts) << " " << ts_text(sa->params.remote_ts)
-          << "\n";
-        o << "        Active SAs: 2, origin: crypto map\n";
-        if (detail)
-          o << "        Inbound:  #pkts dec'ed " << sa->in->counters().packets << " drop "
-            << sa->in->counters().auth_failures + sa->in->counters().replay_failures << "\n"
-            << "        Outbound: #pkts enc'ed " << sa->out->counters().packets << " drop "
-            << sa->out->counters().errors << "\n";
-      }
+    for (auto& sa : children) {
+      o << "  IPSEC FLOW: permit ip " << ts_text(sa.local_ts) << " " << ts_text(sa.remote_ts) << "\n";
+      o << "        Active SAs: 2, origin: crypto map\n";
+      if (detail)
+        o << "        Inbound:  #pkts dec'ed " << sa.pkts_decaps << " drop " << sa.recv_errors << "\n"
+          << "        Outbound: #pkts enc'ed " << sa.pkts_encaps << " drop " << sa.send_errors << "\n";
+    }
     o << "\n";
   }
   return o.str();
@@ -197,13 +195,17 @@ std::string show_interface(const Daemon& d, const std::string& name) {
     o << "  Tunnel protocol/transport IPSEC/IP\n";
     if (!itf.tunnel_protection.empty())
       o << "  Tunnel protection via IPSec (profile \"" << itf.tunnel_protection << "\")\n";
-    auto t = d.datapath().tunnels().find(name);
-    if (t != d.datapath().tunnels().end()) {
-      auto& c = t->second.counters;
-      o << "     " << c.in_packets << " packets input, " << c.in_bytes << " bytes\n";
-      o << "     " << c.out_packets << " packets output, " << c.out_bytes << " bytes, " << c.no_sa_drops
-        << " dropped (no SA), " << c.send_errors << " output errors\n";
+    uint64_t ip = 0, ib = 0, op = 0, ob = 0, oe = 0;
+    for (auto& sa : stats_for(d, name)) {
+      ip += sa.pkts_decaps;
+      ib += sa.bytes_decaps;
+      op += sa.pkts_encaps;
+      ob += sa.bytes_encaps;
+      oe += sa.send_errors;
     }
+    o << "     " << ip << " packets input, " << ib << " bytes\n";
+    o << "     " << op << " packets output, " << ob << " bytes, " << d.datapath().no_sa_drops(name)
+      << " dropped (no SA), " << oe << " output errors\n";
   }
   return o.str();
 }

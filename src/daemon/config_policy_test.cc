@@ -1,0 +1,67 @@
+#include "daemon/config_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "config/session.h"
+
+namespace kg::daemon {
+namespace {
+
+config::Model load(const std::string& file) {
+  config::Config c;
+  auto r = c.load_file(std::string(KG_SOURCE_DIR) + "/examples/" + file);
+  EXPECT_TRUE(r && r->empty()) << (r ? *r : r.error().message);
+  return c.model();
+}
+
+ike::Identity fqdn(const std::string& s) { return {ike::IdType::kFqdn, Bytes(s.begin(), s.end())}; }
+
+TEST(ConfigPolicy, SiteAExampleGivesProfileKeysAndTunnelSelectors) {
+  ConfigPolicy p;
+  p.set_model(load("site-a.cfg"));
+  auto local = *IpAddress::parse("198.51.100.1"), remote = *IpAddress::parse("198.51.100.2");
+  EXPECT_FALSE(p.ike_proposals(local).empty());
+  auto prof = p.profile_for_peer(fqdn("site-b.example.net"), local, remote);
+  ASSERT_TRUE(prof);
+  EXPECT_EQ(prof->local_id.str(), "site-a.example.net");
+  EXPECT_FALSE(prof->local_psk.empty());
+  EXPECT_FALSE(p.profile_for_peer(fqdn("intruder.example.net"), local, remote));
+  auto child = p.child_for_peer(prof->name, local, remote);
+  ASSERT_TRUE(child);
+  EXPECT_EQ(child->interface, "Tunnel0");
+  EXPECT_FALSE(child->transforms.empty());
+  // Remote selectors: the tunnel subnet and the routed LAN behind the peer.
+  ASSERT_EQ(child->remote_ts.size(), 2u);
+  EXPECT_EQ(child->remote_ts[0].start.str(), "203.0.113.0");
+  EXPECT_EQ(child->remote_ts[1].start.str(), "192.0.2.128");
+  EXPECT_EQ(child->remote_ts[1].end.str(), "192.0.2.255");
+  EXPECT_FALSE(p.child_for_peer(prof->name, local, *IpAddress::parse("198.51.100.9")));
+}
+
+TEST(ConfigPolicy, DefaultTransformSetYieldsGcmAndCbcAlternatives) {
+  ConfigPolicy p;
+  p.set_model(load("site-a.cfg"));
+  auto child = p.child_for_tunnel("Tunnel0");
+  ASSERT_TRUE(child);
+  bool gcm = false, cbc = false;
+  for (auto& t : child->transforms) {
+    gcm = gcm || (t.encr == ike::EncrId::kAesGcm16 && t.integ == ike::IntegId::kNone);
+    cbc = cbc || (t.encr == ike::EncrId::kAesCbc && t.integ != ike::IntegId::kNone);
+  }
+  EXPECT_TRUE(gcm);
+  EXPECT_TRUE(cbc);
+}
+
+TEST(ConfigPolicy, IdentityWords) {
+  auto a = identity_from_words("address 192.0.2.1");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->type, ike::IdType::kIpv4Addr);
+  EXPECT_EQ(a->data.size(), 4u);
+  EXPECT_FALSE(identity_from_words("bogus x"));
+  auto m = parse_addr_mask("192.0.2.0 255.255.255.128");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->len, 25);
+}
+
+}  // namespace
+}  // namespace kg::daemon
