@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <cstring>
 
@@ -15,10 +16,12 @@ struct EspCipher::Impl {
   EVP_CIPHER_CTX* ctx = nullptr;
   EVP_MAC* mac = nullptr;
   EVP_MAC_CTX* mctx = nullptr;
+  EVP_CIPHER_CTX* iv_ctx = nullptr;  // CBC: AES-128-ECB under a random key
   uint8_t salt[4] = {};
   bool encrypt = true;
   ~Impl() {
     EVP_CIPHER_CTX_free(ctx);
+    EVP_CIPHER_CTX_free(iv_ctx);
     EVP_MAC_CTX_free(mctx);
     EVP_MAC_free(mac);
   }
@@ -85,6 +88,14 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
                       OSSL_PARAM_construct_end()};
     if (!im.mctx || EVP_MAC_init(im.mctx, integ.view().data(), integ.size(), p) != 1)
       return fail(Errc::kCrypto, "HMAC init");
+    if (encrypt) {
+      Secret iv_key(16);
+      im.iv_ctx = EVP_CIPHER_CTX_new();
+      if (RAND_bytes(iv_key.mut().data(), 16) != 1 || !im.iv_ctx ||
+          EVP_EncryptInit_ex2(im.iv_ctx, EVP_aes_128_ecb(), iv_key.view().data(), nullptr, nullptr) != 1)
+        return fail(Errc::kCrypto, "IV generator");
+      EVP_CIPHER_CTX_set_padding(im.iv_ctx, 0);
+    }
   }
   if (EVP_CipherInit_ex2(im.ctx, c, encr.view().data(), nullptr, encrypt ? 1 : 0, nullptr) != 1)
     return fail(Errc::kCrypto, "cipher init");
@@ -109,6 +120,11 @@ Result<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t>
       return fail(Errc::kCrypto, "GCM seal");
     return {};
   }
+  if (!im.iv_ctx) return fail(Errc::kState, "seal on an inbound cipher");
+  uint8_t block[16] = {}, ivb[16];
+  for (int i = 0; i < 8; ++i) block[i] = uint8_t(counter >> (56 - 8 * i));
+  if (EVP_EncryptUpdate(im.iv_ctx, ivb, &outl, block, 16) != 1) return fail(Errc::kCrypto, "IV");
+  std::memcpy(iv.data(), ivb, iv.size());
   if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, iv.data(), 1) != 1 ||
       EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
     return fail(Errc::kCrypto, "CBC seal");

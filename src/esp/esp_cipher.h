@@ -26,9 +26,13 @@ class EspCipher {
   [[nodiscard]] size_t icv_size() const { return icv_; }
   [[nodiscard]] bool aead() const { return aead_; }
 
-  // In place. `hdr` = SPI|seq (8 bytes), `iv` (iv_size bytes, already filled
-  // for CBC; for GCM written from `counter`), `payload` = padded plaintext on
-  // input, ciphertext on output; `icv` receives the ICV.
+  // In place. `hdr` = SPI|seq (8 bytes); `iv` (iv_size bytes) is written
+  // from `counter`, which must differ for every packet of the SA (the
+  // sequence number): for GCM it is the counter itself (RFC 4106 §3.1), for
+  // CBC the counter encrypted with a random per-SA AES key, which makes it
+  // unpredictable as RFC 3602 §2.4 requires, without a DRBG call per packet.
+  // `payload` = padded plaintext on input, ciphertext on output; `icv`
+  // receives the ICV.
   Result<void> seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
                     std::span<uint8_t> payload, std::span<uint8_t> icv);
   // In place; verifies the ICV first (constant time), then decrypts.

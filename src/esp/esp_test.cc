@@ -183,6 +183,36 @@ INSTANTIATE_TEST_SUITE_P(
                       Suite{{ike::EncrId::kAesCbc, 256, ike::IntegId::kHmacSha2_512_256}, 32, 64},
                       Suite{{ike::EncrId::k3des, 192, ike::IntegId::kHmacSha1_96}, 24, 20}));
 
+// RFC 4303 §3.3.3: the sender never lets the sequence number cycle; the SA
+// stops and needs a rekey.
+TEST(OutboundSa, StopsAtSequenceNumberExhaustion) {
+  Suite su{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0};
+  auto [out, in] = make_pair(su);
+  out->skip_to_seq_for_testing(UINT32_MAX - 1);
+  auto last = seal_one(*out, ipv4_packet(40, 1, 129));
+  EXPECT_EQ(peek_spi(last), 0xc0ffee01u);
+  EXPECT_EQ(last[4], 0xff);
+  EXPECT_EQ(last[7], 0xff);
+  std::vector<uint8_t> buf(kHeadroom + 40 + kTailroom);
+  auto r = out->seal(buf, 40);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kLimit);
+  EXPECT_EQ(out->seq(), UINT32_MAX);
+}
+
+// CBC IVs are unpredictable: neither the counter nor repeated.
+TEST(OutboundSa, CbcIvsDiffer) {
+  Suite su{{ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha1_96}, 16, 20};
+  auto [out, in] = make_pair(su);
+  auto a = seal_one(*out, ipv4_packet(40, 1, 129));
+  auto b = seal_one(*out, ipv4_packet(40, 1, 129));
+  Bytes iva(a.begin() + 8, a.begin() + 24), ivb(b.begin() + 8, b.begin() + 24);
+  EXPECT_NE(iva, ivb);
+  EXPECT_NE(iva, Bytes(16, 0));
+  EXPECT_TRUE(in->open(a));
+  EXPECT_TRUE(in->open(b));
+}
+
 TEST(InboundSa, WrongSpiIsMalformed) {
   Suite su{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0};
   auto [out, in] = make_pair(su);

@@ -1,7 +1,5 @@
 #include "esp/sa.h"
 
-#include <openssl/rand.h>
-
 #include <cstring>
 
 #include "common/bytes.h"
@@ -47,7 +45,6 @@ Result<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t inner
   ++seq_;
   EspHeader{spi_, seq_}.write(std::span<uint8_t, kEspHeaderSize>(start, kEspHeaderSize));
   std::span<uint8_t> iv(start + 8, ivs);
-  if (!c.aead() && RAND_bytes(iv.data(), int(ivs)) != 1) return fail(Errc::kCrypto, "IV");
   std::span<uint8_t> payload(inner, padded);
   std::span<uint8_t> icv(inner + padded, c.icv_size());
   auto r = c.seal(std::span<const uint8_t, 8>(start, 8), iv, seq_, payload, icv);

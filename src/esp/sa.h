@@ -48,6 +48,8 @@ class OutboundSa {
   [[nodiscard]] uint32_t seq() const { return seq_; }
   [[nodiscard]] const SaCounters& counters() const { return c_; }
   SaCounters& counters() { return c_; }
+  // Tests only: pretend `s` packets were sent (sequence number exhaustion).
+  void skip_to_seq_for_testing(uint32_t s) { seq_ = s; }
 
  private:
   uint32_t spi_ = 0;
