@@ -251,7 +251,12 @@ void Datapath::process_tun_index(uint32_t idx) {
     if (!sa || !natt_) {
       t.no_sa_drops += n;
       counters_.no_outbound_sa += n;
-      if (on_no_sa_) on_no_sa_(t.name);
+      // The handler may add or remove tunnels (invalidating `t`): stop here;
+      // the loop calls again while the TUN stays readable.
+      if (on_no_sa_) {
+        on_no_sa_(t.name);
+        return;
+      }
     } else {
       size_t m = 0;
       for (size_t i = 0; i < n; ++i) {

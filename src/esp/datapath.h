@@ -117,10 +117,14 @@ class Datapath {
   // Binds UDP `addr`:500 and `addr`:4500 (the ports can be changed for tests).
   static Result<std::unique_ptr<Datapath>> open(const IpAddress& addr, IkeHandler on_ike,
                                                 uint16_t ike_port = kIkePort, uint16_t natt_port = kNattPort);
+  // Unregisters from the event loop, which must still exist.
   ~Datapath();
   Datapath(const Datapath&) = delete;
   Datapath& operator=(const Datapath&) = delete;
 
+  // Called (from process_tun) when a tunnel has traffic but no SA, so the
+  // daemon can initiate. Both handlers may call back into the Datapath
+  // (install_sa, remove_sa, send_ike, even add/remove_tunnel).
   void on_no_sa(NoSaHandler h) { on_no_sa_ = std::move(h); }
   // Registers the sockets and every tunnel (also those added later) with the loop.
   Result<void> attach(io::EventLoop& loop);

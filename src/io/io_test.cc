@@ -113,6 +113,15 @@ int tun_child() {
   // An IPv4 header (version 4) carrying UDP (17) to 198.18.1.5.
   if (lens[0] < 30 || (buf[0] >> 4) != 4 || buf[9] != 17 || buf[16] != 198 || buf[19] != 5) return 21;
   if (!(*nl)->del_route(*Prefix::parse("198.18.1.0/24"), "kgtest0")) return 22;
+  // IPv6 address and route, MTU, and removal.
+  if (!(*nl)->add_address("kgtest0", *Prefix::parse("2001:db8::1/64"))) return 23;
+  if (!(*nl)->add_route(*Prefix::parse("2001:db8:1::/48"), "kgtest0", std::nullopt)) return 24;
+  if (!(*nl)->del_route(*Prefix::parse("2001:db8:1::/48"), "kgtest0")) return 25;
+  if (!(*nl)->del_address("kgtest0", *Prefix::parse("2001:db8::1/64"))) return 26;
+  if (!(*nl)->set_mtu("kgtest0", 1400)) return 27;
+  if (!(*nl)->ifindex("kgtest0")) return 28;
+  if ((*nl)->ifindex("nosuchlink0")) return 29;
+  if (!(*nl)->set_link_up("kgtest0", false)) return 30;
   return 0;
 }
 
