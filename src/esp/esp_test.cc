@@ -171,6 +171,11 @@ TEST_P(EspRoundTrip, SealOpenAndRejectTampering) {
   EXPECT_FALSE(in->open(std::span(esp2).first(10)));
   EXPECT_EQ(in->counters().malformed, 1u);
   EXPECT_EQ(in->counters().packets, 4u);
+  // esp_overhead() bounds what seal() adds, for every length.
+  for (size_t len = 20; len < 60; ++len) {
+    auto e = seal_one(*out, ipv4_packet(len, 1, 129));
+    EXPECT_LE(e.size() - len, esp_overhead(su.s));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -13,6 +13,21 @@ uint32_t peek_spi(std::span<const uint8_t> esp) {
   return s ? *s : 0;
 }
 
+size_t esp_overhead(const crypto::CipherSuite& s) {
+  size_t icv = 16, iv = 8, block = 4;  // AES-GCM (RFC 4106)
+  if (s.encr != ike::EncrId::kAesGcm16) {
+    bool des = s.encr == ike::EncrId::k3des;
+    iv = block = des ? 8 : 16;
+    switch (s.integ) {
+      case ike::IntegId::kHmacSha2_256_128: icv = 16; break;
+      case ike::IntegId::kHmacSha2_384_192: icv = 24; break;
+      case ike::IntegId::kHmacSha2_512_256: icv = 32; break;
+      default: icv = 12; break;  // HMAC-SHA1-96, HMAC-MD5-96
+    }
+  }
+  return kEspHeaderSize + iv + (block - 1) + 2 + icv;
+}
+
 Result<std::unique_ptr<OutboundSa>> OutboundSa::create(uint32_t spi, const crypto::CipherSuite& s,
                                                        const Secret& encr, const Secret& integ) {
   auto c = EspCipher::create(s, encr, integ, true);

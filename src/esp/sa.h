@@ -24,6 +24,12 @@ inline constexpr size_t kTailroom = 16 + 2 + 32;  // padding + trailer + largest
 inline constexpr uint8_t kNextIpv4 = 4;
 inline constexpr uint8_t kNextIpv6 = 41;
 
+// Largest number of bytes ESP adds to an inner packet for `s` (header, IV,
+// worst-case padding, trailer, ICV), not counting the outer UDP (8) and IP
+// (20/40) headers. The daemon subtracts all three from the path MTU to set
+// a tunnel interface's MTU.
+size_t esp_overhead(const crypto::CipherSuite& s);
+
 struct AddrRange {
   IpAddress start, end;
   [[nodiscard]] bool contains(const IpAddress& a) const {
