@@ -60,8 +60,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   std::string file = o.config_file;
   if (file.empty() && std::filesystem::exists(o.state_dir + "/startup-config"))
     file = o.state_dir + "/startup-config";
+  // on_change applies each loaded line to the kernel as it is accepted.
   if (!file.empty()) {
-    config::Model before = d->config_->model();
     auto rep = d->config_->load_file(file);
     if (!rep) return std::unexpected(rep.error());
     for (size_t p = 0; p < rep->size();) {
@@ -70,12 +70,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
       if (e > p) log::warn(file + ": " + rep->substr(p, e - p));
       p = e + 1;
     }
-    log::set_prefix(d->config_->model().hostname);
-    d->apply_config(config::default_model(), d->config_->model());
-    (void)before;
-  } else {
-    d->apply_config(config::default_model(), d->config_->model());
   }
+  d->policy_.set_model(d->config_->model());
   mode_t old = umask(077);
   auto ctl = control::ControlServer::create(
       o.socket_path, [self] { return std::make_unique<config::CliSession>(*self->config_); },
