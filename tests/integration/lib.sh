@@ -1,0 +1,172 @@
+# Shared helpers for keygate integration tests (bash). Source it, then call
+# lib_init. Every resource a test creates (namespaces, PIDs, temp dirs) is
+# recorded and removed by the EXIT trap, also on failure.
+set -u
+set -o pipefail
+
+KG_SOURCE_DIR=${KG_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+KG_BUILD_DIR=${KG_BUILD_DIR:-$KG_SOURCE_DIR/build}
+KEYGATED=$KG_BUILD_DIR/src/daemon/keygated
+KEYGATE=$KG_BUILD_DIR/src/cli/keygate
+
+LIB_PIDS=()
+LIB_NETNS=()
+LIB_CAP_PIDS=()
+T0=$(date +%s.%N)
+
+log()  { printf '[%6.2fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
+fail() { log "FAIL: $*"; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }; }
+
+lib_cleanup() {
+  local rc=$?
+  set +e
+  for p in "${LIB_CAP_PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
+  sleep 0.3
+  for p in "${LIB_PIDS[@]}" "${LIB_CAP_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  sleep 0.3
+  for p in "${LIB_PIDS[@]}" "${LIB_CAP_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  for n in "${LIB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null; done
+  if [ $rc -ne 0 ] && [ -n "${WORK:-}" ]; then
+    # Show the logs on failure so the ctest output is enough to debug.
+    for f in "$WORK"/*.log "$WORK"/*/*.log; do [ -f "$f" ] && { echo "==== $f (tail)"; tail -n 40 "$f"; }; done
+  fi
+  [ -n "${WORK:-}" ] && [ -z "${KG_KEEP:-}" ] && rm -rf "$WORK"
+  exit $rc
+}
+
+# lib_init: temp dir, two namespaces NSA/NSB joined by a veth pair named eth0
+# on both sides (198.51.100.1/24 in NSA, .2/24 in NSB).
+lib_init() {
+  need_root
+  WORK=$(mktemp -d /tmp/kgit.XXXXXX)
+  trap lib_cleanup EXIT
+  trap 'exit 130' INT TERM
+  NSA=kga$$; NSB=kgb$$
+  ip netns add "$NSA" || fail "netns add $NSA"; LIB_NETNS+=("$NSA")
+  ip netns add "$NSB" || fail "netns add $NSB"; LIB_NETNS+=("$NSB")
+  ip link add kgva$$ netns "$NSA" type veth peer name kgvb$$ netns "$NSB" || fail "veth"
+  ip -n "$NSA" link set kgva$$ name eth0
+  ip -n "$NSB" link set kgvb$$ name eth0
+  ip -n "$NSA" addr add 198.51.100.1/24 dev eth0
+  ip -n "$NSB" addr add 198.51.100.2/24 dev eth0
+  for n in "$NSA" "$NSB"; do
+    ip -n "$n" link set lo up
+    ip -n "$n" link set eth0 up
+  done
+}
+
+# wait_for "CMD" TIMEOUT_SECONDS: poll CMD (eval) every 0.2 s.
+wait_for() {
+  local cmd=$1 t=$2 end
+  end=$(( $(date +%s) + t ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    eval "$cmd" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  eval "$cmd" >/dev/null 2>&1
+}
+
+# start_keygated NS CONFIG: sets KG_SOCK_<NS> ; prints the socket path.
+start_keygated() {
+  local ns=$1 cfg=$2 dir=$WORK/kg-$1
+  mkdir -p "$dir/state"
+  [ -x "$KEYGATED" ] || fail "no keygated at $KEYGATED"
+  ip netns exec "$ns" "$KEYGATED" -f "$cfg" -S "$dir/sock" -d "$dir/state" \
+    >"$WORK/keygated-$ns.log" 2>&1 &
+  LIB_PIDS+=($!)
+  wait_for "[ -S '$dir/sock' ]" 10 || fail "keygated in $ns: no socket after 10 s"
+  log "keygated in $ns running (pid $!, config $(basename "$cfg"))"
+}
+kg_sock() { echo "$WORK/kg-$1/sock"; }
+# kg NS "command": run one CLI command against keygated in NS.
+kg() { timeout 10 "$KEYGATE" -S "$(kg_sock "$1")" -c "$2"; }
+
+# --- strongSwan -----------------------------------------------------------
+# start_charon NS DIR: DIR must contain swanctl.conf; writes strongswan.conf.
+start_charon() {
+  local ns=$1 dir=$2
+  mkdir -p "$dir/run" "$dir"/{x509,x509ca,x509aa,x509ocsp,x509ac,x509crl,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
+  cat >"$dir/strongswan.conf" <<EOC
+charon {
+  load_modular = no
+  # kdf is needed for key derivation; openssl before aes/gcm for speed.
+  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 kernel-libipsec kernel-netlink socket-default vici
+  install_virtual_ip = no
+  retransmit_timeout = 1.0
+  retransmit_tries = 3
+  plugins {
+    vici { socket = unix://$dir/charon.vici }
+  }
+  filelog {
+    log { path = $dir/charon.log
+      default = 1
+      ike = 2
+      time_format = %T }
+  }
+}
+swanctl {
+  load = pem pkcs1 pkcs8 x509 pubkey random nonce
+  socket = unix://$dir/charon.vici
+}
+EOC
+  ip netns exec "$ns" sh -c "mount --bind '$dir/run' /run && STRONGSWAN_CONF='$dir/strongswan.conf' exec /usr/lib/ipsec/charon" \
+    >"$WORK/charon-$ns.log" 2>&1 &
+  LIB_PIDS+=($!)
+  wait_for "[ -S '$dir/charon.vici' ]" 10 || fail "charon in $ns: no vici socket"
+  swanctl_ "$dir" --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1 || { cat "$dir/load.out"; fail "swanctl --load-all"; }
+  log "charon in $ns running (pid $!)"
+}
+# swanctl_ DIR args...
+# swanctl_ DIR --op [args...]: --uri must follow the operation.
+swanctl_() { local d=$1 op=$2; shift 2; STRONGSWAN_CONF=$d/strongswan.conf timeout 20 swanctl "$op" --uri "unix://$d/charon.vici" "$@"; }
+sw_initiate() { swanctl_ "$1" --initiate --child "$2" >"$1/initiate.out" 2>&1; }
+sw_has_sa()   { swanctl_ "$1" --list-sas 2>/dev/null | grep -q ESTABLISHED; }
+sw_no_sa()    { ! swanctl_ "$1" --list-sas 2>/dev/null | grep -q -E 'ESTABLISHED|CONNECTING|INSTALLED'; }
+
+# --- traffic --------------------------------------------------------------
+# ping_ok NS SRC DST [COUNT]
+ping_ok() {
+  local out
+  out=$(ip netns exec "$1" ping -n -c "${4:-3}" -i 0.2 -W 2 -I "$2" "$3" 2>&1)
+  local rc=$?
+  echo "$out" | tail -n 2
+  return $rc
+}
+# tcp_transfer SERVER_NS SERVER_ADDR CLIENT_NS CLIENT_ADDR: iperf3 -n 20M.
+tcp_transfer() {
+  local sns=$1 saddr=$2 cns=$3 caddr=$4 port=$((5201 + RANDOM % 500)) out
+  ip netns exec "$sns" timeout 40 iperf3 -s -1 -B "$saddr" -p $port >"$WORK/iperf3-s-$sns.log" 2>&1 &
+  local spid=$!; LIB_PIDS+=($spid)
+  wait_for "ip netns exec $sns ss -ltn | grep -q ':$port '" 5 || { log "iperf3 server did not start"; return 1; }
+  out=$(ip netns exec "$cns" timeout 30 iperf3 -c "$saddr" -B "$caddr" -p $port -n 20M -f m 2>&1)
+  local rc=$?
+  wait $spid 2>/dev/null
+  echo "$out" | grep -E 'sender|receiver'
+  [ $rc -eq 0 ] && echo "$out" | grep -q receiver
+}
+
+# --- capture --------------------------------------------------------------
+capture_start() {
+  local ns=$1 ifc=$2 file=$3
+  ip netns exec "$ns" dumpcap -q -i "$ifc" -w "$file" >"$WORK/dumpcap.log" 2>&1 &
+  LIB_CAP_PIDS+=($!); CAP_PID=$!
+  wait_for "[ -s '$file' ]" 5 || fail "dumpcap did not start"
+}
+capture_stop() {
+  kill -INT "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null; sleep 0.2
+}
+# tshark_check FILE: fails on malformed frames / expert errors; sets
+# N_INIT N_AUTH N_ESP.
+tshark_check() {
+  local f=$1 bad
+  bad=$(tshark -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
+  N_INIT=$(tshark -r "$f" -Y 'isakmp.exchangetype == 34' 2>/dev/null | wc -l)
+  N_AUTH=$(tshark -r "$f" -Y 'isakmp.exchangetype == 35' 2>/dev/null | wc -l)
+  N_ESP=$(tshark -r "$f" -Y 'esp' 2>/dev/null | wc -l)
+  log "tshark: IKE_SA_INIT=$N_INIT IKE_AUTH=$N_AUTH ESP=$N_ESP bad=$bad"
+  if [ "$bad" -ne 0 ]; then
+    tshark -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' -V 2>/dev/null | head -60
+    return 1
+  fi
+}
