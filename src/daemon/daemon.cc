@@ -86,7 +86,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   (void)d->loop_->add_fd(lfd, EPOLLIN, [self, lfd](uint32_t) { self->control_->on_ready(lfd); });
   d->loop_->on_deadline([self] {
     self->execute(self->engine_->on_timer());
-    if (self->clock_.now() >= self->next_housekeeping_) self->housekeeping();
+    self->housekeeping();
     self->reschedule();
   });
   for (int sig : {SIGINT, SIGTERM})
@@ -112,6 +112,8 @@ void Daemon::reschedule() {
   auto d = engine_->next_deadline();
   TimePoint when = next_housekeeping_;
   if (d && *d < when) when = *d;
+  for (auto& [name, st] : tunnels_)
+    if (!st.up && st.auto_retry && st.next_try < when) when = st.next_try;
   loop_->set_deadline(when);
 }
 
@@ -228,7 +230,9 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
       if (changed && !itf.shutdown) {
         auto& st = tunnels_[name];
         st.auto_retry = true;
-        st.next_try = TimePoint{};
+        // A little jitter so two peers configured at the same moment rarely
+        // both initiate (which would give two IKE SAs for one tunnel).
+        st.next_try = clock_.now() + Millis(rng_.u32() % 1000);
       }
     }
   }
