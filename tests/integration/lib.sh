@@ -170,3 +170,57 @@ tshark_check() {
     return 1
   fi
 }
+
+# --- keygate <-> strongSwan ----------------------------------------------
+# sw_site_b DIR: swanctl.conf for strongSwan playing examples/site-b.cfg
+# (conn and child "kg"). The examples use one shared key for both
+# directions. SW_PROPOSALS / SW_ESP / SW_LOCAL_TS / SW_REMOTE_TS override.
+sw_site_b() {
+  local psk
+  psk=$(awk '/pre-shared-key/ {print $NF; exit}' "$KG_SOURCE_DIR/examples/site-a.cfg")
+  mkdir -p "$1"
+  cat >"$1/swanctl.conf" <<EOC
+connections {
+  kg {
+    version = 2
+    local_addrs = 198.51.100.2
+    remote_addrs = 198.51.100.1
+    encap = yes
+    proposals = ${SW_PROPOSALS:-aes256gcm16-prfsha256-ecp256}
+    local { auth = psk
+            id = site-b.example.net }
+    remote { auth = psk
+             id = site-a.example.net }
+    children {
+      kg {
+        local_ts = ${SW_LOCAL_TS:-192.0.2.128/25}
+        remote_ts = ${SW_REMOTE_TS:-192.0.2.0/25}
+        esp_proposals = ${SW_ESP:-aes256gcm16}
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-kg { id-a = site-a.example.net
+           id-b = site-b.example.net
+           secret = "$psk" }
+}
+EOC
+}
+# Number of READY IKE SAs keygated in NS shows.
+kg_ready_count() { kg "$1" "show crypto ikev2 sa" 2>/dev/null | grep -c ' READY' ; }
+kg_ready() { [ "$(kg_ready_count "$1")" -ge 1 ]; }
+# Ages (s) of READY SAs: the "Life/Active Time" line after each READY line.
+kg_ready_ages() { kg "$1" "show crypto ikev2 sa" 2>/dev/null | awk '/ READY/ {r=1} r && /Active Time/ {split($NF=="sec"?$(NF-1):$NF,a,"/"); print a[2]+0; r=0}'; }
+# kg_pkts NS encaps|decaps: sum over all SAs of "#pkts encaps: N".
+kg_pkts() { kg "$1" "show crypto ipsec sa" 2>/dev/null | grep -o "#pkts $2: [0-9]*" | awk '{s+=$3} END {print s+0}'; }
+# Unique ids ("#N") of strongSwan's established IKE SAs.
+sw_ike_ids() { swanctl_ "$1" --list-sas 2>/dev/null | grep -o '^[^ ].*: #[0-9]*' | grep -o '#[0-9]*'; }
+# kg_delete_seen NS T0: keygated has no READY SA older than the moment T0
+# (epoch seconds); true when the old SA is gone even if it re-initiated.
+kg_delete_seen() {
+  local el=$(( $(date +%s) - $2 + 1 )) a
+  for a in $(kg_ready_ages "$1"); do [ "$a" -gt "$el" ] && return 1; done
+  return 0
+}
