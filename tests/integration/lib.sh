@@ -224,3 +224,31 @@ kg_delete_seen() {
   for a in $(kg_ready_ages "$1"); do [ "$a" -gt "$el" ] && return 1; done
   return 0
 }
+
+# sw_traffic_and_delete KGNS SWDIR: with keygated (site-a) in KGNS and
+# strongSwan (site-b, conn "kg") in NSB up: ping and TCP both ways; then
+# strongSwan deletes the IKE SA and keygated must drop it; then the tunnel is
+# re-established and "clear crypto session" must delete strongSwan's SA.
+sw_traffic_and_delete() {
+  local k=$1 sw=$2 t ids id
+  wait_for "ping_ok $k 192.0.2.1 192.0.2.129 1" 10 || fail "first ping keygate->strongSwan"
+  ping_ok "$k" 192.0.2.1 192.0.2.129 5 || fail "ping keygate->strongSwan"
+  ping_ok "$NSB" 192.0.2.129 192.0.2.1 5 || fail "ping strongSwan->keygate"
+  tcp_transfer "$NSB" 192.0.2.129 "$k" 192.0.2.1 || fail "TCP keygate->strongSwan"
+  tcp_transfer "$k" 192.0.2.1 "$NSB" 192.0.2.129 || fail "TCP strongSwan->keygate"
+  [ "$(kg_pkts "$k" encaps)" -gt 0 ] && [ "$(kg_pkts "$k" decaps)" -gt 0 ] || fail "keygate ESP counters are zero"
+  # strongSwan deletes; keygated may re-initiate, so only the OLD SA must go.
+  t=$(date +%s)
+  swanctl_ "$sw" --terminate --ike kg >"$sw/terminate.out" 2>&1 || { cat "$sw/terminate.out"; fail "swanctl --terminate"; }
+  wait_for "kg_delete_seen $k $t" 5 || { kg "$k" "show crypto ikev2 sa"; fail "keygated kept the IKE SA strongSwan deleted"; }
+  log "strongSwan delete: keygated dropped the SA"
+  # Re-establish (keygated may already have), then clear from keygate.
+  if ! wait_for "sw_has_sa $sw" 3; then sw_initiate "$sw" kg || { cat "$sw/initiate.out"; fail "re-initiate"; }; fi
+  wait_for "kg_ready $k && sw_has_sa $sw" 10 || fail "tunnel not re-established"
+  ids=$(sw_ike_ids "$sw")
+  kg "$k" "clear crypto session" || fail "clear crypto session"
+  for id in $ids; do
+    wait_for "! sw_ike_ids $sw | grep -qx '$id'" 5 || { swanctl_ "$sw" --list-sas; fail "strongSwan kept IKE SA $id after clear crypto session"; }
+  done
+  log "clear crypto session: strongSwan's SA(s) $ids deleted"
+}
