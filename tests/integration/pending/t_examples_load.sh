@@ -1,0 +1,18 @@
+#!/bin/bash
+# Every examples/*.cfg loads into keygated without a parser complaint.
+d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
+lib_init
+bad=0
+for cfg in "$KG_SOURCE_DIR"/examples/*.cfg; do
+  start_keygated "$NSA" "$cfg"
+  kg "$NSA" "show running-config" >"$WORK/rc-$(basename "$cfg").txt" || { log "show running-config failed for $cfg"; bad=1; }
+  pid=${LIB_PIDS[-1]}; kill "$pid"; wait "$pid" 2>/dev/null
+  if grep -E '% Invalid|% Incomplete|% line|% Ambiguous' "$WORK/keygated-$NSA.log"; then
+    log "FAIL: $(basename "$cfg") has configuration errors"; bad=1
+  else
+    log "$(basename "$cfg"): loaded cleanly"
+  fi
+  rm -rf "$WORK/kg-$NSA"
+done
+[ $bad -eq 0 ] || fail "some examples do not load"
+log "PASS"
