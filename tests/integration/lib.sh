@@ -119,7 +119,7 @@ EOC
 }
 # swanctl_ DIR args...
 # swanctl_ DIR --op [args...]: --uri must follow the operation.
-swanctl_() { local d=$1 op=$2; shift 2; STRONGSWAN_CONF=$d/strongswan.conf timeout 20 swanctl "$op" --uri "unix://$d/charon.vici" "$@"; }
+swanctl_() { local d=$1 op=$2; shift 2; STRONGSWAN_CONF=$d/strongswan.conf timeout 20 swanctl "$op" --uri "unix://$d/charon.vici" "$@" 2> >(grep -v "^plugin '" >&2); }
 sw_initiate() { swanctl_ "$1" --initiate --child "$2" >"$1/initiate.out" 2>&1; }
 sw_has_sa()   { swanctl_ "$1" --list-sas 2>/dev/null | grep -q ESTABLISHED; }
 sw_no_sa()    { ! swanctl_ "$1" --list-sas 2>/dev/null | grep -q -E 'ESTABLISHED|CONNECTING|INSTALLED'; }

@@ -8,6 +8,7 @@ SW=$WORK/swb; sw_site_b "$SW"
 start_charon "$NSB" "$SW"
 start_keygated "$NSA" "$KG_SOURCE_DIR/examples/site-a.cfg"
 wait_for "kg_ready $NSA && sw_has_sa $SW" 20 || fail "keygated did not bring the tunnel up"
+swanctl_ "$SW" --list-sas | grep -q '_r\*' || { swanctl_ "$SW" --list-sas; fail "keygated is not the initiator of the IKE SA"; }
 log "tunnel up (keygated initiated)"
 sw_traffic_and_delete "$NSA" "$SW"
 log "PASS"
