@@ -10,9 +10,9 @@ PKGS=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   # test peers and tools
-  iproute2 nftables iperf3 tshark procps psmisc
+  iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc
   strongswan-charon strongswan-swanctl charon-cmd
-  libcharon-extra-plugins libstrongswan-extra-plugins
+  libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
   softhsm2 opensc
 )
 
