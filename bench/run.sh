@@ -23,6 +23,8 @@ done
 
 OUT=$(mktemp /tmp/kgbench.XXXXXX)
 trap 'rm -f "$OUT"' EXIT
+# A part cleans up itself on ^C (lib_init's trap); then stop the whole run.
+trap 'exit 130' INT TERM
 : >"$LOG"
 echo "bench: log in $LOG"
 
