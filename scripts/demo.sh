@@ -28,7 +28,7 @@ log "tunnel is up"
 say "ping from LAN A (192.0.2.1) to LAN B (192.0.2.129): ESP in UDP/4500 on the wire"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "ping does not pass"
 ip netns exec "$NSA" ping -n -c 4 -i 0.3 -I 192.0.2.1 192.0.2.129 || fail "ping failed"
-say "TCP transfer of 20 MB A -> B through the tunnel (iperf3)"
+say "TCP transfer of 20 MiB A -> B through the tunnel (byte count and content checked)"
 tcp_transfer "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 || fail "TCP transfer failed"
 for ns in "$NSA" "$NSB"; do
   say "What $( [ "$ns" = "$NSA" ] && echo site-a || echo site-b ) says"

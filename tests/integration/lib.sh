@@ -36,18 +36,22 @@ lib_cleanup() {
 }
 
 # lib_init: temp dir, two namespaces NSA/NSB joined by a veth pair named eth0
-# on both sides (198.51.100.1/24 in NSA, .2/24 in NSB).
+# on both sides (198.51.100.1/24 in NSA, .2/24 in NSB). Names carry the test
+# name and the shell's pid ($BASHPID: unique also for subshells, as in
+# bench/run.sh), e.g. kg-keygate_pair-a-1234, so a leftover is traceable.
 lib_init() {
   need_root
   WORK=$(mktemp -d /tmp/kgit.XXXXXX)
   trap lib_cleanup EXIT
   trap 'exit 130' INT TERM
-  NSA=kga$$; NSB=kgb$$
+  local short id=$BASHPID
+  short=$(basename "$0" .sh); short=${short#t_}; short=${short:0:20}
+  NSA=kg-$short-a-$id; NSB=kg-$short-b-$id
   ip netns add "$NSA" || fail "netns add $NSA"; LIB_NETNS+=("$NSA")
   ip netns add "$NSB" || fail "netns add $NSB"; LIB_NETNS+=("$NSB")
-  ip link add kgva$$ netns "$NSA" type veth peer name kgvb$$ netns "$NSB" || fail "veth"
-  ip -n "$NSA" link set kgva$$ name eth0
-  ip -n "$NSB" link set kgvb$$ name eth0
+  ip link add kgva$id netns "$NSA" type veth peer name kgvb$id netns "$NSB" || fail "veth"
+  ip -n "$NSA" link set kgva$id name eth0
+  ip -n "$NSB" link set kgvb$id name eth0
   ip -n "$NSA" addr add 198.51.100.1/24 dev eth0
   ip -n "$NSB" addr add 198.51.100.2/24 dev eth0
   for n in "$NSA" "$NSB"; do
@@ -133,17 +137,28 @@ ping_ok() {
   echo "$out" | tail -n 2
   return $rc
 }
-# tcp_transfer SERVER_NS SERVER_ADDR CLIENT_NS CLIENT_ADDR: iperf3 -n 20M.
+# tcp_transfer SERVER_NS SERVER_ADDR CLIENT_NS CLIENT_ADDR [BYTES]: send BYTES
+# (default 20M; K/M suffixes are powers of 1024) over one TCP connection from
+# client to server with tcpxfer.pl; fails unless the server read exactly
+# BYTES with the expected content. Prints one summary line with the rate.
 tcp_transfer() {
-  local sns=$1 saddr=$2 cns=$3 caddr=$4 port=$((5201 + RANDOM % 500)) out
-  ip netns exec "$sns" timeout 40 iperf3 -s -1 -B "$saddr" -p $port >"$WORK/iperf3-s-$sns.log" 2>&1 &
+  local sns=$1 saddr=$2 cns=$3 caddr=$4 want port=$((5201 + RANDOM % 500)) t0 t1 got
+  local x=$KG_SOURCE_DIR/tests/integration/tcpxfer.pl out=$WORK/tcpxfer-$port
+  want=$(numfmt --from=iec "${5:-20M}") || return 1
+  ip netns exec "$sns" timeout 40 perl "$x" server "$saddr" $port >"$out.s" 2>"$out.err" &
   local spid=$!; LIB_PIDS+=($spid)
-  wait_for "ip netns exec $sns ss -ltn | grep -q ':$port '" 5 || { log "iperf3 server did not start"; return 1; }
-  out=$(ip netns exec "$cns" timeout 30 iperf3 -c "$saddr" -B "$caddr" -p $port -n 20M -f m 2>&1)
+  wait_for "grep -q listening '$out.err'" 5 || { log "TCP server did not start: $(cat "$out.err")"; return 1; }
+  t0=$(date +%s.%N)
+  ip netns exec "$cns" timeout 30 perl "$x" client "$saddr" $port "$caddr" "$want" >"$out.c" 2>>"$out.err"
   local rc=$?
+  t1=$(date +%s.%N)
   wait $spid 2>/dev/null
-  echo "$out" | grep -E 'sender|receiver'
-  [ $rc -eq 0 ] && echo "$out" | grep -q receiver
+  got=$(cat "$out.s")
+  if [ $rc -ne 0 ] || [ "$got" != "$want ok" ]; then
+    log "TCP $caddr -> $saddr: sent $want bytes, server read '${got:-nothing}' (client rc $rc) $(cat "$out.err")"
+    return 1
+  fi
+  log "TCP $caddr -> $saddr: $want bytes received intact in $(printf '%.2f' "$(echo "$t1 - $t0" | bc)") s ($(echo "$want * 8 / ($t1 - $t0) / 1000000" | bc) Mbit/s)"
 }
 
 # --- capture --------------------------------------------------------------
@@ -156,15 +171,18 @@ capture_start() {
 capture_stop() {
   kill -INT "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null; sleep 0.2
 }
-# tshark_check FILE: fails on malformed frames / expert errors; sets
-# N_INIT N_AUTH N_ESP.
+# tshark_check FILE: fails on malformed frames / expert errors; sets the
+# frame counts N_INIT N_AUTH N_CHILD N_INFO (IKE exchange types 34-37,
+# RFC 7296 §3.1) and N_ESP (tshark decodes UDP 4500 as NAT-T by default).
 tshark_check() {
   local f=$1 bad
   bad=$(tshark -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
   N_INIT=$(tshark -r "$f" -Y 'isakmp.exchangetype == 34' 2>/dev/null | wc -l)
   N_AUTH=$(tshark -r "$f" -Y 'isakmp.exchangetype == 35' 2>/dev/null | wc -l)
+  N_CHILD=$(tshark -r "$f" -Y 'isakmp.exchangetype == 36' 2>/dev/null | wc -l)
+  N_INFO=$(tshark -r "$f" -Y 'isakmp.exchangetype == 37' 2>/dev/null | wc -l)
   N_ESP=$(tshark -r "$f" -Y 'esp' 2>/dev/null | wc -l)
-  log "tshark: IKE_SA_INIT=$N_INIT IKE_AUTH=$N_AUTH ESP=$N_ESP bad=$bad"
+  log "tshark: IKE_SA_INIT=$N_INIT IKE_AUTH=$N_AUTH CREATE_CHILD_SA=$N_CHILD INFORMATIONAL=$N_INFO ESP=$N_ESP malformed/errors=$bad"
   if [ "$bad" -ne 0 ]; then
     tshark -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' -V 2>/dev/null | head -60
     return 1
