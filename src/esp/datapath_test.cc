@@ -113,15 +113,19 @@ const crypto::CipherSuite kCbcSha256{ike::EncrId::kAesCbc, 256, ike::IntegId::kH
 struct Site {
   std::unique_ptr<Datapath> dp;
   FakeTun* tun = nullptr;
-  std::vector<Bytes> ike_rx;
+  Endpoint natt;  // where the peer sends ESP
 };
 
-Site make_site(uint16_t ike_port, uint16_t natt_port) {
+// Port 0: the kernel picks free ports, so parallel test processes never share one.
+Site make_site() {
   Site s;
-  auto ike_rx = std::make_shared<std::vector<Bytes>>();
-  auto dp = Datapath::open(*IpAddress::parse("127.0.0.1"), nullptr, ike_port, natt_port);
-  EXPECT_TRUE(dp) << dp.error().message;
-  s.dp = std::move(*dp);
+  auto lo = *IpAddress::parse("127.0.0.1");
+  auto s500 = io::UdpSocket::bind({lo, 0});
+  auto s4500 = io::UdpSocket::bind({lo, 0});
+  EXPECT_TRUE(s500 && s4500);
+  s.natt = s4500->local();
+  EXPECT_NE(s.natt.port, 0);
+  s.dp = std::make_unique<Datapath>(wrap(std::move(*s500)), wrap(std::move(*s4500)), nullptr);
   auto tun = std::make_unique<FakeTun>();
   s.tun = tun.get();
   EXPECT_TRUE(s.dp->add_tunnel("Tunnel0", std::move(tun)));
@@ -139,8 +143,8 @@ void pump(Datapath& dp, FakeTun& tun, size_t want) {
 class TwoSites : public ::testing::TestWithParam<crypto::CipherSuite> {};
 
 TEST_P(TwoSites, PacketsCrossInBothDirectionsOverLoopbackUdp) {
-  Site a = make_site(47500, 47501), b = make_site(47510, 47511);
-  auto ea = ep("127.0.0.1", 47501), eb = ep("127.0.0.1", 47511);
+  Site a = make_site(), b = make_site();
+  auto ea = a.natt, eb = b.natt;
   ASSERT_TRUE(a.dp->install_sa(child(true, GetParam(), 0xa0000001, 0xb0000001, ea, eb)));
   ASSERT_TRUE(b.dp->install_sa(child(false, GetParam(), 0xa0000001, 0xb0000001, ea, eb)));
   std::vector<Bytes> sent;

@@ -15,14 +15,14 @@ namespace {
 Endpoint ep(const char* a, uint16_t p) { return {*IpAddress::parse(a), p}; }
 
 TEST(UdpSocket, BatchRoundTripReportsLocalAddress) {
-  auto a = UdpSocket::bind(ep("127.0.0.1", 0));
-  ASSERT_TRUE(a) << a.error().message;
-  // Port 0 binds an ephemeral port; use fixed high ports instead for the pair.
-  auto rx = UdpSocket::bind(ep("127.0.0.1", 47123));
-  auto tx = UdpSocket::bind(ep("127.0.0.1", 47124));
+  // Port 0: the kernel picks free ports and local() reports them.
+  auto rx = UdpSocket::bind(ep("127.0.0.1", 0));
+  auto tx = UdpSocket::bind(ep("127.0.0.1", 0));
   ASSERT_TRUE(rx && tx);
+  ASSERT_NE(rx->local().port, 0);
+  ASSERT_NE(tx->local().port, 0);
   const uint8_t m1[] = {1, 2, 3}, m2[] = {4, 5};
-  SendSlot s[] = {{m1, ep("127.0.0.1", 47123)}, {m2, ep("127.0.0.1", 47123)}};
+  SendSlot s[] = {{m1, rx->local()}, {m2, rx->local()}};
   EXPECT_EQ(tx->send_batch(s), 2u);
   uint8_t b1[64], b2[64];
   RecvSlot r[2] = {{b1}, {b2}};
@@ -34,17 +34,24 @@ TEST(UdpSocket, BatchRoundTripReportsLocalAddress) {
   ASSERT_EQ(got, 2u);
   EXPECT_EQ(r[0].len, 3u);
   EXPECT_EQ(r[1].len, 2u);
-  EXPECT_EQ(r[0].remote.port, 47124);
+  EXPECT_EQ(r[0].remote.port, tx->local().port);
   EXPECT_EQ(r[0].local.addr.str(), "127.0.0.1");
 }
 
 // A wildcard-bound socket answers from the address the caller names.
+TEST(UdpSocket, SecondBindOfTheSamePortFails) {
+  auto a = UdpSocket::bind(ep("127.0.0.1", 0));
+  ASSERT_TRUE(a);
+  auto b = UdpSocket::bind(a->local());
+  EXPECT_FALSE(b) << "a second socket on the same port would steal datagrams";
+}
+
 TEST(UdpSocket, SendsFromGivenSourceAddressWhenBoundToWildcard) {
-  auto any = UdpSocket::bind(ep("0.0.0.0", 47125));
-  auto rx = UdpSocket::bind(ep("127.0.0.1", 47126));
+  auto any = UdpSocket::bind(ep("0.0.0.0", 0));
+  auto rx = UdpSocket::bind(ep("127.0.0.1", 0));
   ASSERT_TRUE(any && rx);
   const uint8_t m[] = {9};
-  SendSlot s[] = {{m, ep("127.0.0.1", 47126), *IpAddress::parse("127.0.0.2")}};
+  SendSlot s[] = {{m, rx->local(), *IpAddress::parse("127.0.0.2")}};
   ASSERT_EQ(any->send_batch(s), 1u);
   uint8_t b[16];
   RecvSlot r[1] = {{b}};
@@ -55,7 +62,7 @@ TEST(UdpSocket, SendsFromGivenSourceAddressWhenBoundToWildcard) {
   }
   ASSERT_EQ(got, 1u);
   EXPECT_EQ(r[0].remote.addr.str(), "127.0.0.2");
-  EXPECT_EQ(r[0].remote.port, 47125);
+  EXPECT_EQ(r[0].remote.port, any->local().port);
 }
 
 TEST(EventLoop, FiresFdAndDeadline) {

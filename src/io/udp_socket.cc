@@ -15,8 +15,9 @@ Result<UdpSocket> UdpSocket::bind(const Endpoint& local) {
   int fam = local.addr.is_v4() ? AF_INET : AF_INET6;
   int fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return fail(Errc::kIo, std::string("socket: ") + std::strerror(errno));
+  // No SO_REUSEADDR: on Linux it lets a second UDP socket bind the same
+  // address and port and steal its datagrams (two daemons, or two tests).
   int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (fam == AF_INET) {
     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
   } else {
@@ -33,7 +34,13 @@ Result<UdpSocket> UdpSocket::bind(const Endpoint& local) {
     close(fd);
     return fail(Errc::kIo, "bind " + local.str() + ": " + std::strerror(e));
   }
-  return UdpSocket(fd, local);
+  // The bound endpoint, so that port 0 reports the port the kernel chose.
+  Endpoint bound = local;
+  sl = sizeof ss;
+  socklen_t len = socklen_t(sl);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    if (auto e = Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss)); e) bound = *e;
+  return UdpSocket(fd, bound);
 }
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& o) noexcept {
