@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/ip.h"
+#include "config/writer.h"
 
 namespace kg::config {
 namespace {
@@ -296,6 +297,18 @@ std::string CommandTable::help(Mode mode, std::string_view line) const {
   for (auto& [w, h] : items) out += "  " + w + std::string(width - w.size() + 2, ' ') + h + "\n";
   if (cr) out += "  <cr>\n";
   return out;
+}
+
+void CommandTable::add_writer(int order, SectionWriter w) {
+  auto at = std::upper_bound(writers_.begin(), writers_.end(), order,
+                             [](int o, const auto& e) { return o < e.first; });
+  writers_.insert(at, {order, std::move(w)});
+}
+
+std::string CommandTable::write(const Model& m, const WriteContext& ctx) const {
+  std::string out = "!\n";
+  for (const auto& [order, w] : writers_) w(m, ctx, out);
+  return out + "!\nend\n";
 }
 
 }  // namespace kg::config

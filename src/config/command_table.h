@@ -14,6 +14,11 @@
 
 namespace kg::config {
 
+struct Model;
+struct WriteContext;
+// Writes one block of `show running-config` (see config/writer.h).
+using SectionWriter = std::function<void(const Model&, const WriteContext&, std::string&)>;
+
 enum class Mode {
   kExec, kConfig, kIkev2Proposal, kIkev2Policy, kIkev2Keyring, kKeyringPeer,
   kIkev2Profile, kTransformSet, kIpsecProfile, kInterface,
@@ -64,9 +69,14 @@ class CommandTable {
   std::vector<std::string> complete(Mode mode, std::string_view line) const;
   // IOS `?` output for `line` (text before the '?').
   std::string help(Mode mode, std::string_view line) const;
+  // Registers the writer of one running-config section (order: config/writer.h).
+  void add_writer(int order, SectionWriter w);
+  // The whole running config: every section in order, then "end".
+  std::string write(const Model& m, const WriteContext& ctx) const;
 
  private:
   std::vector<Command> commands_;
+  std::vector<std::pair<int, SectionWriter>> writers_;
 };
 
 std::vector<std::pair<size_t, std::string>> split_words(std::string_view line);

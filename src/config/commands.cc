@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "config/session.h"
+#include "config/writer.h"
 
 namespace kg::config {
 namespace {
@@ -141,6 +142,41 @@ void add_proposal(CommandTable& t) {
   });
 }
 
+void add_writers(CommandTable& t) {
+  t.add_writer(section::kHostname, [](const Model& m, const WriteContext&, std::string& out) {
+    out += "hostname " + m.hostname + "\n!\n";
+  });
+  t.add_writer(section::kIkev2Proposal, [](const Model& m, const WriteContext&, std::string& out) {
+    auto same = [](const Ikev2Proposal& a, const Ikev2Proposal& b) {
+      return a.encryption == b.encryption && a.integrity == b.integrity && a.prf == b.prf && a.groups == b.groups;
+    };
+    emit_with_default(out, m.proposals, default_proposal(), "crypto ikev2 proposal", same, [&](auto& n, auto& p) {
+      out += "crypto ikev2 proposal " + n + "\n";
+      if (!p.encryption.empty()) out += " encryption" + join_words(p.encryption) + "\n";
+      if (!p.integrity.empty()) out += " integrity" + join_words(p.integrity) + "\n";
+      if (!p.prf.empty()) out += " prf" + join_words(p.prf) + "\n";
+      if (!p.groups.empty()) {
+        out += " group";
+        for (int g : p.groups) out += " " + std::to_string(g);
+        out += "\n";
+      }
+      out += "!\n";
+    });
+  });
+  t.add_writer(section::kIkev2Policy, [](const Model& m, const WriteContext&, std::string& out) {
+    auto same = [](const Ikev2Policy& a, const Ikev2Policy& b) {
+      return a.proposals == b.proposals && a.match_local == b.match_local && a.match_fvrf_any == b.match_fvrf_any;
+    };
+    emit_with_default(out, m.policies, default_policy(), "crypto ikev2 policy", same, [&](auto& n, auto& p) {
+      out += "crypto ikev2 policy " + n + "\n";
+      for (auto& a : p.match_local) out += " match address local " + a + "\n";
+      if (p.match_fvrf_any) out += " match fvrf any\n";
+      for (auto& pr : p.proposals) out += " proposal " + pr + "\n";
+      out += "!\n";
+    });
+  });
+}
+
 }  // namespace
 
 void register_ikev2_profile_commands(CommandTable& t);
@@ -150,6 +186,7 @@ void register_show_config_commands(CommandTable& t);
 void register_core_commands(CommandTable& t) {
   add_modes(t);
   add_proposal(t);
+  add_writers(t);
   register_ikev2_profile_commands(t);
   register_ipsec_interface_commands(t);
   register_show_config_commands(t);

@@ -1,6 +1,7 @@
 // IPsec transform-set / profile, interfaces, static routes.
 #include "common/ip.h"
 #include "config/session.h"
+#include "config/writer.h"
 
 namespace kg::config {
 namespace {
@@ -153,11 +154,66 @@ void add_interface(CommandTable& t) {
         });
 }
 
+void write_ipsec(const Model& m, std::string& out) {
+  auto same_ts = [](const TransformSet& a, const TransformSet& b) {
+    return a.transforms == b.transforms && a.mode == b.mode;
+  };
+  emit_with_default(out, m.transform_sets, default_transform_set(), "crypto ipsec transform-set", same_ts,
+                    [&](auto& n, auto& t) {
+                      out += "crypto ipsec transform-set " + n + join_words(t.transforms) + "\n";
+                      if (t.mode != "tunnel") out += " mode " + t.mode + "\n";
+                      out += "!\n";
+                    });
+}
+
+void write_ipsec_profiles(const Model& m, std::string& out) {
+  auto same = [](const IpsecProfile& a, const IpsecProfile& b) {
+    return a.transform_sets == b.transform_sets && a.ikev2_profile == b.ikev2_profile &&
+           a.lifetime_seconds == b.lifetime_seconds && a.lifetime_kilobytes == b.lifetime_kilobytes &&
+           a.replay_window == b.replay_window && a.pfs_group == b.pfs_group;
+  };
+  emit_with_default(out, m.ipsec_profiles, default_ipsec_profile(), "crypto ipsec profile", same, [&](auto& n, auto& p) {
+    out += "crypto ipsec profile " + n + "\n";
+    if (!p.transform_sets.empty()) out += " set transform-set" + join_words(p.transform_sets) + "\n";
+    if (!p.ikev2_profile.empty()) out += " set ikev2-profile " + p.ikev2_profile + "\n";
+    if (p.lifetime_seconds) out += " set security-association lifetime seconds " + std::to_string(*p.lifetime_seconds) + "\n";
+    if (p.lifetime_kilobytes) out += " set security-association lifetime kilobytes " + std::to_string(*p.lifetime_kilobytes) + "\n";
+    if (p.replay_window) out += " set security-association replay window-size " + std::to_string(*p.replay_window) + "\n";
+    if (p.pfs_group) out += " set pfs group" + std::to_string(*p.pfs_group) + "\n";
+    out += "!\n";
+  });
+}
+
+void write_interfaces(const Model& m, std::string& out) {
+  for (const auto& [n, i] : m.interfaces) {
+    out += "interface " + n + "\n";
+    if (!i.description.empty()) out += " description " + i.description + "\n";
+    if (!i.ip_address.empty()) out += " ip address " + i.ip_address + "\n";
+    if (!i.ip_unnumbered.empty()) out += " ip unnumbered " + i.ip_unnumbered + "\n";
+    if (i.mtu) out += " ip mtu " + std::to_string(*i.mtu) + "\n";
+    if (!i.tunnel_source.empty()) out += " tunnel source " + i.tunnel_source + "\n";
+    if (!i.tunnel_mode.empty()) out += " tunnel mode " + i.tunnel_mode + "\n";
+    if (!i.tunnel_destination.empty()) out += " tunnel destination " + i.tunnel_destination + "\n";
+    if (!i.tunnel_protection.empty()) out += " tunnel protection ipsec profile " + i.tunnel_protection + "\n";
+    if (i.shutdown) out += " shutdown\n";
+    out += "!\n";
+  }
+}
+
+void write_routes(const Model& m, std::string& out) {
+  for (const auto& r : m.routes) out += "ip route " + r.prefix + " " + r.mask + " " + r.target + "\n";
+}
+
 }  // namespace
 
 void register_ipsec_interface_commands(CommandTable& t) {
   add_ipsec(t);
   add_interface(t);
+  t.add_writer(section::kTransformSet, [](const Model& m, const WriteContext&, std::string& out) { write_ipsec(m, out); });
+  t.add_writer(section::kIpsecProfile,
+               [](const Model& m, const WriteContext&, std::string& out) { write_ipsec_profiles(m, out); });
+  t.add_writer(section::kInterface, [](const Model& m, const WriteContext&, std::string& out) { write_interfaces(m, out); });
+  t.add_writer(section::kRoute, [](const Model& m, const WriteContext&, std::string& out) { write_routes(m, out); });
 }
 
 }  // namespace kg::config

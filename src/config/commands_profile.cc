@@ -1,5 +1,6 @@
 // IKEv2 keyring and profile commands.
 #include "config/session.h"
+#include "config/writer.h"
 
 namespace kg::config {
 namespace {
@@ -120,11 +121,50 @@ void add_profile(CommandTable& t) {
         [prof](C c, A a) { prof(c).lifetime = a.negated ? 86400 : std::stoi(a.at(1)); return ok(); });
 }
 
+void write_keyrings(const Model& m, const WriteContext& ctx, std::string& out) {
+  for (const auto& [n, kr] : m.keyrings) {
+    out += "crypto ikev2 keyring " + n + "\n";
+    for (const auto& [pn, p] : kr.peers) {
+      out += " peer " + pn + "\n";
+      if (!p.address.empty()) out += "  address " + p.address + "\n";
+      if (!p.hostname.empty()) out += "  hostname " + p.hostname + "\n";
+      if (!p.identity.empty()) out += "  identity " + p.identity + "\n";
+      if (!p.psk.empty()) out += "  pre-shared-key " + ctx.key(p.psk) + "\n";
+      if (!p.psk_local.empty()) out += "  pre-shared-key local " + ctx.key(p.psk_local) + "\n";
+      if (!p.psk_remote.empty()) out += "  pre-shared-key remote " + ctx.key(p.psk_remote) + "\n";
+      out += " !\n";
+    }
+    out += "!\n";
+  }
+}
+
+void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
+  for (const auto& [n, p] : m.profiles) {
+    out += "crypto ikev2 profile " + n + "\n";
+    for (auto& r : p.match_identity_remote) out += " match identity remote " + r + "\n";
+    for (auto& a : p.match_address_local) out += " match address local " + a + "\n";
+    if (!p.identity_local.empty()) out += " identity local " + p.identity_local + "\n";
+    auto auth = [&](const char* side, const std::string& meth, const std::string& k) {
+      if (meth.empty()) return;
+      out += std::string(" authentication ") + side + " " + meth;
+      if (!k.empty()) out += " key " + ctx.key(k);
+      out += "\n";
+    };
+    auth("local", p.auth_local, p.auth_local_key);
+    auth("remote", p.auth_remote, p.auth_remote_key);
+    if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
+    if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
+    out += "!\n";
+  }
+}
+
 }  // namespace
 
 void register_ikev2_profile_commands(CommandTable& t) {
   add_keyring(t);
   add_profile(t);
+  t.add_writer(section::kIkev2Keyring, write_keyrings);
+  t.add_writer(section::kIkev2Profile, write_profiles);
 }
 
 }  // namespace kg::config

@@ -94,9 +94,5 @@ TransformSet default_transform_set();
 IpsecProfile default_ipsec_profile();
 Model default_model();
 
-// IOS-style text of the whole model (show running-config and startup-config).
-// Keys are printed as "6 " + seal(key): never in clear.
-using SealFn = std::function<std::string(const std::string&)>;
-std::string running_config_text(const Model& m, const SealFn& seal);
 
 }  // namespace kg::config

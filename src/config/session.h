@@ -9,6 +9,7 @@
 #include "config/command_table.h"
 #include "config/key_cipher.h"
 #include "config/model.h"
+#include "config/writer.h"
 
 namespace kg::config {
 
@@ -37,7 +38,7 @@ class Config {
   const Model& model() const { return model_; }
   CommandTable& table() { return table_; }
   std::string running_config_text() const {
-    return config::running_config_text(model_, [this](const std::string& k) { return cipher_.seal(k); });
+    return table_.write(model_, WriteContext{[this](const std::string& k) { return cipher_.seal(k); }});
   }
   // Key text as typed after "pre-shared-key": "0 KEY", "6 SEALED" or "KEY".
   Result<std::string> key_from_config(const std::string& text) const;
