@@ -53,17 +53,47 @@ std::string transform_text(const crypto::CipherSuite& s) {
   return t + " ,";
 }
 
-std::string show_ikev2_sa(const Daemon& d) {
+std::string spi_hex(uint64_t spi) {
+  char b[24];
+  std::snprintf(b, sizeof b, "%016llX", static_cast<unsigned long long>(spi));
+  return b;
+}
+
+// IOS `show crypto ikev2 sa [detailed]`; `remote` filters by peer address.
+std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& remote = "") {
   std::ostringstream o;
   o << " IPv4 Crypto IKEv2  SA \n\n";
   o << "Tunnel-id Local                 Remote                fvrf/ivrf            Status \n";
   for (auto& sa : d.engine().sas()) {
+    if (!remote.empty() && sa.remote.addr.str() != remote) continue;
     o << pad(std::to_string(sa.tunnel_id), 9) << pad(sa.local.addr.str() + "/" + std::to_string(sa.local.port), 21)
       << pad(sa.remote.addr.str() + "/" + std::to_string(sa.remote.port), 21) << pad("none/none", 20) << sa.state
       << "\n";
     o << "      Encr: " << sa.encr << ", keysize: " << sa.key_bits << ", PRF: " << sa.prf << ", Hash: " << sa.integ
       << ", DH Grp:" << sa.dh_group << ", Auth sign: " << sa.local_auth << ", Auth verify: " << sa.remote_auth << "\n";
     o << "      Life/Active Time: " << sa.lifetime_s << "/" << sa.age_s << " sec\n";
+    if (!detailed) continue;
+    o << "      CE id: 0, Session-id: " << sa.tunnel_id << "\n";
+    o << "      Status Description: "
+      << (sa.state == "READY" ? "Negotiation done" : sa.state == "DELETE" ? "Deleting" : "Negotiating") << "\n";
+    uint64_t local_spi = sa.initiator ? sa.spi_i : sa.spi_r, remote_spi = sa.initiator ? sa.spi_r : sa.spi_i;
+    o << "      Local spi: " << spi_hex(local_spi) << "       Remote spi: " << spi_hex(remote_spi) << "\n";
+    o << "      Local id: " << sa.local_id << "\n";
+    o << "      Remote id: " << sa.remote_id << "\n";
+    o << "      Local req msg id:  " << pad(std::to_string(sa.next_request_id == 0 ? 0 : sa.next_request_id - 1), 15)
+      << "Remote req msg id:  " << (sa.next_peer_request == 0 ? 0 : sa.next_peer_request - 1) << "\n";
+    o << "      Local next msg id: " << pad(std::to_string(sa.next_request_id), 15)
+      << "Remote next msg id: " << sa.next_peer_request << "\n";
+    o << "      Local req queued:  " << pad(std::to_string(sa.queued_requests), 15) << "Remote req queued:  0\n";
+    o << "      Local window:      " << pad("1", 15) << "Remote window:      1\n";
+    o << "      Interface: " << (sa.interface.empty() ? "(none)" : sa.interface) << "\n";
+    o << "      Child SAs: " << sa.child_spis_in.size() << "\n";
+    if (sa.nat_local || sa.nat_remote)
+      o << "      NAT-T is detected " << (sa.nat_local ? "inside" : "outside") << "\n";
+    else
+      o << "      NAT-T is not detected\n";
+    o << "      Initiator of SA : " << (sa.initiator ? "Yes" : "No") << "\n";
+    o << "\n";
   }
   o << "\n IPv6 Crypto IKEv2  SA \n";
   return o.str();
@@ -76,12 +106,16 @@ std::vector<esp::SaStats> stats_for(const Daemon& d, const std::string& itf) {
   return out;
 }
 
-std::string show_ipsec_sa(const Daemon& d, const std::string& only) {
+std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::string& peer = "") {
   std::ostringstream o;
   auto& m = d.model();
   for (auto& [name, itf] : m.interfaces) {
     if (name.rfind("Tunnel", 0) != 0 || (!only.empty() && name != only)) continue;
     auto sas = stats_for(d, name);
+    if (!peer.empty()) {
+      std::erase_if(sas, [&](const esp::SaStats& st) { return st.remote.addr.str() != peer; });
+      if (sas.empty()) continue;
+    }
     std::string local_addr = sas.empty() ? "0.0.0.0" : sas.back().local.addr.str();
     o << "interface: " << name << "\n";
     o << "    Crypto map tag: " << name << "-head-0, local addr " << local_addr << "\n\n";
@@ -215,7 +249,20 @@ std::string show_interface(const Daemon& d, const std::string& name) {
 void register_runtime_commands(config::Config& cfg, Daemon& d) {
   const std::string sh = "Show running system information", cr = "Encryption module";
   cfg.register_exec("show crypto ikev2 sa", {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ikev2_sa(d); });
+                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ikev2_sa(d, false); });
+  cfg.register_exec("show crypto ikev2 sa detailed", {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs", "detailed SA information"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ikev2_sa(d, true); });
+  cfg.register_exec("show crypto ikev2 sa remote A.B.C.D [detailed]",
+                    {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs", "Remote address", "Remote IP address", "detailed SA information"},
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return show_ikev2_sa(d, a.words.back() == "detailed", a.at(5));
+                    });
+  cfg.register_exec("show crypto ipsec sa peer A.B.C.D",
+                    {sh, cr, "Show IPSEC info", "IPSEC SA table", "Show info for a peer", "Peer IP address"},
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      auto s = show_ipsec_sa(d, "", a.words.back());
+                      return s.empty() || s == "No IPsec SAs\n" ? std::string("No IPsec SAs for peer " + a.words.back() + "\n") : s;
+                    });
   cfg.register_exec("show crypto ipsec sa", {sh, cr, "Show IPSEC info", "IPSEC SA table"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ipsec_sa(d, ""); });
   cfg.register_exec("show crypto ipsec sa interface WORD",

@@ -75,6 +75,10 @@ struct IkeSaInfo {
   uint32_t lifetime_s = 0;
   uint64_t age_s = 0;
   std::vector<uint32_t> child_spis_in;
+  // For `show crypto ikev2 sa detailed`.
+  uint32_t next_request_id = 0, next_peer_request = 0;  // message IDs (§2.2)
+  size_t queued_requests = 0;
+  bool nat_local = false, nat_remote = false;  // NAT detected in front of us / the peer
 };
 
 struct EngineStats {

@@ -466,6 +466,11 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.interface = sa->interface();
     i.age_s = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - sa->created).count());
     for (auto& c : sa->children) i.child_spis_in.push_back(c.sa.spi_in);
+    i.next_request_id = sa->next_request_id;
+    i.next_peer_request = sa->next_peer_request;
+    i.queued_requests = sa->queued.size();
+    i.nat_local = sa->nat_local;
+    i.nat_remote = sa->nat_remote;
     v.push_back(std::move(i));
   }
   return v;

@@ -17,4 +17,13 @@ for n in "$NSA" "$NSB"; do
   log "$n: #pkts encaps $e, decaps $d"
   [ "$e" -gt 0 ] && [ "$d" -gt 0 ] || { kg "$n" "show crypto ipsec sa"; fail "zero ESP counters in $n"; }
 done
+# show crypto ikev2 sa detailed / ipsec sa peer: identities, SPIs, message IDs, peer filter.
+det=$(kg "$NSA" "show crypto ikev2 sa detailed")
+for want in "Remote id: site-b.example.net" "Local id: site-a.example.net" "Local spi: " "Local next msg id: " \
+            "NAT-T is not detected" "Initiator of SA : "; do
+  grep -qF "$want" <<<"$det" || { echo "$det"; fail "show crypto ikev2 sa detailed lacks '$want'"; }
+done
+kg "$NSA" "show crypto ikev2 sa remote 198.51.100.2 detailed" | grep -q "Remote id: site-b" || fail "sa remote filter"
+kg "$NSA" "show crypto ipsec sa peer 198.51.100.2" | grep -q "current_peer 198.51.100.2" || fail "ipsec sa peer"
+kg "$NSA" "show crypto ipsec sa peer 198.51.100.9" | grep -q "No IPsec SAs for peer" || fail "ipsec sa peer (none)"
 log "PASS"
