@@ -182,6 +182,7 @@ void add_writers(CommandTable& t) {
 void register_ikev2_profile_commands(CommandTable& t);
 void register_ipsec_interface_commands(CommandTable& t);
 void register_show_config_commands(CommandTable& t);
+void register_ikev2_global_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -190,6 +191,7 @@ void register_core_commands(CommandTable& t) {
   register_ikev2_profile_commands(t);
   register_ipsec_interface_commands(t);
   register_show_config_commands(t);
+  register_ikev2_global_commands(t);
 }
 
 }  // namespace kg::config

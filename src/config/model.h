@@ -70,6 +70,16 @@ struct Interface {
   bool shutdown = false;
 };
 
+// Global crypto ikev2 settings: cookie-challenge, limit.
+struct Ikev2Global {
+  std::optional<int> cookie_challenge;  // half-open SAs from which cookies are required
+  int max_in_negotiation_in = kDefaultMaxInNegotiationIn;
+  int max_in_negotiation_out = kDefaultMaxInNegotiationOut;
+  std::optional<int> max_sa;
+  static constexpr int kDefaultMaxInNegotiationIn = 40;   // IOS: "Max in nego(in/out): 40/400"
+  static constexpr int kDefaultMaxInNegotiationOut = 400;
+};
+
 struct Route {
   std::string prefix, mask, target;
   bool operator==(const Route&) const = default;
@@ -85,6 +95,7 @@ struct Model {
   std::map<std::string, IpsecProfile> ipsec_profiles;
   std::map<std::string, Interface> interfaces;
   std::vector<Route> routes;
+  Ikev2Global ikev2;
 };
 
 // Smart defaults (keygate's safe replacement for IOS's, without 3DES/MD5/DH 2,5).

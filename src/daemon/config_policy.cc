@@ -169,6 +169,16 @@ std::optional<Identity> identity_from_words(const std::string& words) {
   return id;
 }
 
+IkeLimits ConfigPolicy::limits() const {
+  const auto& g = model_.ikev2;
+  IkeLimits l;
+  l.cookie_challenge = uint32_t(g.cookie_challenge.value_or(0));
+  l.max_in_negotiation_in = uint32_t(g.max_in_negotiation_in);
+  l.max_in_negotiation_out = uint32_t(g.max_in_negotiation_out);
+  l.max_sa = uint32_t(g.max_sa.value_or(0));
+  return l;
+}
+
 std::vector<IkeProposalConfig> ConfigPolicy::ike_proposals(const IpAddress& local) const {
   // crypto ikev2 policy: one whose `match address local` includes us, else
   // one without match statements (the default policy matches everything).

@@ -16,6 +16,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   void set_model(const config::Model& m) { model_ = m; }
   const config::Model& model() const { return model_; }
 
+  ike::IkeLimits limits() const override;
   std::vector<ike::IkeProposalConfig> ike_proposals(const IpAddress& local) const override;
   std::optional<ike::ProfileConfig> profile_for_peer(const ike::Identity& remote_id, const IpAddress& local,
                                                      const IpAddress& remote) const override;

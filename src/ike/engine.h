@@ -85,6 +85,15 @@ struct EngineStats {
   uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0,
            rx_dropped_auth = 0, tx_packets = 0, retransmits = 0,
            rx_dropped_replay = 0;  // message ID outside the window, or an unexpected response
+  // Admission of new IKE SAs (admission.h), for show crypto ikev2 stats.
+  // Incoming requests are IKE_SA_INIT requests that passed the cookie check.
+  uint64_t in_requests = 0, in_accepted = 0, in_rejected = 0;
+  uint64_t out_requests = 0, out_accepted = 0, out_rejected = 0;
+  uint64_t rejected_sa_limit = 0;  // max-sa or max-in-negotiation-sa reached
+  // Requests that arrived while cookies were required: with a valid cookie,
+  // with a wrong or expired one, without one (each of the last two answered
+  // with a fresh N(COOKIE), RFC 7296 §2.6).
+  uint64_t cookie_accepted = 0, cookie_rejected = 0, cookie_missing = 0;
 };
 
 class Engine {
@@ -105,6 +114,7 @@ class Engine {
 
   [[nodiscard]] virtual std::vector<IkeSaInfo> sas() const = 0;
   [[nodiscard]] virtual const EngineStats& stats() const = 0;
+  virtual void clear_stats() = 0;  // clear crypto ikev2 stats
 };
 
 }  // namespace kg::ike

@@ -42,7 +42,25 @@ void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
 }
 
 void EngineImpl::reap() {
-  std::erase_if(sas_, [](auto& kv) { return kv.second->state == SaState::kDead; });
+  std::erase_if(sas_, [this](auto& kv) {
+    IkeSa& sa = *kv.second;
+    if (sa.state != SaState::kDead) return false;
+    if (!sa.initiator) {
+      half_open_.erase(kv.first);
+      if (auto it = responders_.find({sa.spi_i, sa.remote_init.addr}); it != responders_.end() && it->second == kv.first)
+        responders_.erase(it);
+    }
+    return true;
+  });
+}
+
+// Responder SAs that left the half-open state in ways the driver did not
+// record (robustness; the set is bounded by max-in-negotiation-sa).
+void EngineImpl::prune_half_open() {
+  std::erase_if(half_open_, [this](uint64_t spi) {
+    auto it = sas_.find(spi);
+    return it == sas_.end() || it->second->state != SaState::kConnecting;
+  });
 }
 
 // Decode first (RFC 7296 §2.5 rules live in parse_message), then find the SA.
@@ -55,7 +73,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
     log::debug(fmt("IKEv2: dropped malformed packet from {}: {}", remote.str(), m.error().message));
     return out;
   }
-  IkeSa* sa = lookup(m->header, local, remote, data);
+  IkeSa* sa = lookup(*m, local, remote, out);
   if (!sa) return out;
   if (m->header.is_response())
     handle_response(*sa, *m, data, out);
@@ -65,16 +83,18 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   return out;
 }
 
-IkeSa* EngineImpl::lookup(const Header& h, const Endpoint& local, const Endpoint& remote, ByteView) {
+IkeSa* EngineImpl::lookup(const Message& m, const Endpoint& local, const Endpoint& remote,
+                          std::vector<Action>& out) {
+  const Header& h = m.header;
   if (h.exchange == ExchangeType::kIkeSaInit && !h.is_response()) {
     if (!h.is_initiator() || h.spi_r != 0 || h.spi_i == 0) {
       stats_.rx_dropped_malformed++;
       return nullptr;
     }
     // A retransmitted IKE_SA_INIT finds its half-open SA (§2.1).
-    for (auto& [spi, sa] : sas_)
-      if (!sa->initiator && sa->spi_i == h.spi_i && sa->remote.addr == remote.addr) return sa.get();
-    return new_responder(h, local, remote);
+    if (auto it = responders_.find({h.spi_i, remote.addr}); it != responders_.end())
+      if (auto s = sas_.find(it->second); s != sas_.end()) return s->second.get();
+    return admit(m, local, remote, out) ? new_responder(h, local, remote) : nullptr;
   }
   // The I flag says who sent it: from the original initiator, our SPI is SPIr.
   uint64_t ours = h.is_initiator() ? h.spi_r : h.spi_i;
@@ -90,6 +110,38 @@ IkeSa* EngineImpl::lookup(const Header& h, const Endpoint& local, const Endpoint
   return it->second.get();
 }
 
+// RFC 7296 §2.6 and IOS call admission, before any state or Diffie-Hellman:
+// a flood of spoofed IKE_SA_INIT costs one HMAC and one small reply each.
+bool EngineImpl::admit(const Message& m, const Endpoint& local, const Endpoint& remote,
+                       std::vector<Action>& out) {
+  IncomingInit in;
+  in.from = remote.addr;
+  in.spi_i = m.header.spi_i;
+  if (auto* n = find_payload<NoncePayload>(m.payloads, PayloadType::kNonce)) in.ni = n->data;
+  in.cookie = find_notify(m.payloads, NotifyType::kCookie);
+  in.half_open = half_open_.size();
+  in.total = sas_.size();
+  Bytes cookie;
+  switch (admission_.incoming(policy_.limits(), in, stats_, cookie)) {
+    case Admission::kAccept:
+      return true;
+    case Admission::kDrop:
+      return false;
+    case Admission::kSendCookie: {
+      // <-- IKE_SA_INIT { N(COOKIE) }, SPIr zero: we keep nothing (§2.6).
+      Header rh{.spi_i = m.header.spi_i,
+                .spi_r = 0,
+                .exchange = ExchangeType::kIkeSaInit,
+                .flags = kFlagResponse,
+                .message_id = 0};
+      stats_.tx_packets++;
+      out.push_back(SendPacket{local, remote, encode_message(rh, {notify(NotifyType::kCookie, std::move(cookie))})});
+      return false;
+    }
+  }
+  return false;
+}
+
 IkeSa* EngineImpl::new_responder(const Header& h, const Endpoint& local, const Endpoint& remote) {
   auto sa = std::make_unique<IkeSa>();
   sa->initiator = false;
@@ -99,9 +151,12 @@ IkeSa* EngineImpl::new_responder(const Header& h, const Endpoint& local, const E
   while (sa->spi_r == 0 || sas_.contains(sa->spi_r));
   sa->local = local;
   sa->remote = remote;
+  sa->remote_init = remote;
   sa->created = clock_.now();
   sa->ike_cfg = policy_.ike_proposals(local.addr);
   auto* raw = sa.get();
+  responders_[{h.spi_i, remote.addr}] = sa->spi_r;
+  half_open_.insert(sa->spi_r);
   sas_.emplace(sa->spi_r, std::move(sa));
   return raw;
 }
@@ -207,6 +262,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   }
   if (h.exchange == ExchangeType::kIkeAuth) {
     sa.state = SaState::kEstablished;
+    half_open_.erase(sa.spi_r);
     emit_session(sa, e, true);
   } else if (h.exchange == ExchangeType::kInformational && has_ike_delete(in)) {
     emit_session(sa, e, false);
@@ -351,6 +407,7 @@ void EngineImpl::fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer) 
 std::vector<Action> EngineImpl::on_timer() {
   std::vector<Action> out;
   auto now = clock_.now();
+  prune_half_open();
   for (auto& [spi, sa] : sas_) {
     if (!sa->initiator && sa->state == SaState::kConnecting && now >= sa->created + kHalfOpenTimeout) {
       log::info(fmt("IKEv2: half-open IKE SA with {} timed out", sa->remote.str()));
@@ -388,6 +445,9 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   std::vector<Action> out;
   for (auto& [spi, sa] : sas_)
     if (sa->interface() == req.child.interface && sa->state != SaState::kDead) return out;
+  size_t negotiating = 0;
+  for (auto& [spi, sa] : sas_) negotiating += sa->initiator && sa->state == SaState::kConnecting;
+  if (!admission_.outgoing(policy_.limits(), negotiating, sas_.size(), stats_)) return out;
   auto profile = policy_.profile_by_name(req.profile, req.remote.addr);
   if (!profile) {
     log::warn(fmt("IKEv2: {}: no ikev2 profile {}", req.child.interface, req.profile));

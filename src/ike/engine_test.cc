@@ -6,7 +6,10 @@
 #include <functional>
 
 #include "common/log.h"
+#include "ike/admission.h"
 #include "ike/engine.h"
+#include "ike/engine_impl.h"
+#include "ike/task.h"
 
 namespace kg::ike {
 namespace {
@@ -26,6 +29,8 @@ struct TestPolicy final : PolicyProvider {
   ProfileConfig profile;
   Identity peer_id;
   ChildConfig child;
+  IkeLimits lim;
+  IkeLimits limits() const override { return lim; }
   std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override { return proposals; }
   std::optional<ProfileConfig> profile_for_peer(const Identity& id, const IpAddress&,
                                                 const IpAddress&) const override {
@@ -297,6 +302,197 @@ TEST_F(TwoEngines, ReplayedOldMessageIdIgnored) {
   EXPECT_TRUE(wire.empty());
   EXPECT_EQ(a.engine->sas()[0].state, "READY");
   (void)old_init;
+}
+
+// --- DoS protection (RFC 7296 §2.6, crypto ikev2 cookie-challenge / limit) ---
+
+// A copy of A's first IKE_SA_INIT with another SPIi, "sent" from `from`: what
+// a flood of spoofed requests looks like to B.
+SendPacket spoofed_init(const SendPacket& genuine, uint64_t spi_i, const char* from) {
+  SendPacket p = genuine;
+  for (int i = 0; i < 8; ++i) p.data[size_t(i)] = uint8_t(spi_i >> (56 - 8 * i));
+  p.local = Endpoint{ip(from), 500};
+  return p;
+}
+
+class Dos : public TwoEngines {
+ protected:
+  // A's IKE_SA_INIT, taken off the wire (A keeps its half-open SA).
+  SendPacket first_init() {
+    start();
+    take(a, a.engine->initiate(req()));
+    SendPacket p = wire.front();
+    wire.clear();
+    return p;
+  }
+  // Floods B with n spoofed requests; returns how many answers B sent.
+  size_t flood(const SendPacket& genuine, int n, uint64_t first_spi = 0x1000) {
+    size_t before = sent.size();
+    for (int i = 0; i < n; ++i) {
+      std::string src = "198.18.0." + std::to_string(1 + i % 250);
+      deliver(spoofed_init(genuine, first_spi + uint64_t(i), src.c_str()));
+    }
+    size_t answers = sent.size() - before;
+    wire.clear();
+    return answers;
+  }
+  static bool is_cookie(const SendPacket& p) {
+    auto m = parse_message(p.data);
+    return m && m->header.spi_r == 0 && find_notify(m->payloads, NotifyType::kCookie);
+  }
+};
+
+TEST_F(Dos, CookiesEngageAboveThresholdAndGenuineInitiatorStillConnects) {
+  b.policy.lim.cookie_challenge = 3;
+  SendPacket genuine = first_init();
+  // Three spoofed requests make three half-open SAs (each answered normally)...
+  EXPECT_EQ(flood(genuine, 3), 3u);
+  EXPECT_EQ(b.engine->sas().size(), 3u);
+  // ...from then on B keeps no state: every request gets only a cookie.
+  size_t before = sent.size();
+  EXPECT_EQ(flood(genuine, 200, 0x5000), 200u);
+  for (size_t i = before; i < sent.size(); ++i) ASSERT_TRUE(is_cookie(sent[i]));
+  EXPECT_EQ(b.engine->sas().size(), 3u);
+  EXPECT_EQ(b.engine->stats().cookie_missing, 200u);
+  // The genuine initiator: N(COOKIE) back, retry with it first, then done.
+  deliver(genuine);
+  ASSERT_TRUE(is_cookie(wire.front()));
+  pump();
+  ASSERT_EQ(a.of<InstallChildSa>().size(), 1u) << logs;
+  EXPECT_EQ(b.engine->stats().cookie_accepted, 1u);
+  auto retry = parse_message(sent[sent.size() - 4].data);  // INIT with cookie, INIT resp, AUTH, AUTH resp
+  ASSERT_TRUE(retry);
+  ASSERT_FALSE(retry->payloads.empty());
+  auto* first = std::get_if<NotifyPayload>(&retry->payloads.front().body);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->type, uint16_t(NotifyType::kCookie));  // §2.6: N(COOKIE) first
+  EXPECT_NE(logs.find("cookies required"), std::string::npos) << logs;
+}
+
+TEST_F(Dos, ForgedOrReplayedCookieIsRejected) {
+  b.policy.lim.cookie_challenge = 1;
+  SendPacket genuine = first_init();
+  flood(genuine, 1);
+  // A real cookie for SPIi 0x77 from 198.18.0.9 ...
+  deliver(spoofed_init(genuine, 0x77, "198.18.0.9"));
+  auto m = parse_message(wire.back().data);
+  ASSERT_TRUE(m);
+  Bytes cookie = find_notify(m->payloads, NotifyType::kCookie)->data;
+  wire.clear();
+  // ... is worthless from another address or for another SPIi.
+  auto with_cookie = [&](uint64_t spi, const char* from, Bytes c) {
+    auto msg = parse_message(genuine.data);
+    msg->payloads.insert(msg->payloads.begin(), notify(NotifyType::kCookie, std::move(c)));
+    msg->header.spi_i = spi;
+    SendPacket p = genuine;
+    p.data = encode_message(msg->header, msg->payloads);
+    p.local = Endpoint{ip(from), 500};
+    return p;
+  };
+  size_t sas = b.engine->sas().size();
+  deliver(with_cookie(0x77, "198.18.0.10", cookie));
+  deliver(with_cookie(0x78, "198.18.0.9", cookie));
+  Bytes flipped = cookie;
+  flipped.back() ^= 1;
+  deliver(with_cookie(0x77, "198.18.0.9", flipped));
+  EXPECT_EQ(b.engine->stats().cookie_rejected, 3u);
+  EXPECT_EQ(b.engine->sas().size(), sas);
+  for (auto& p : wire) EXPECT_TRUE(is_cookie(p));  // each answered with a fresh challenge
+  wire.clear();
+  deliver(with_cookie(0x77, "198.18.0.9", cookie));  // the right one passes
+  EXPECT_EQ(b.engine->stats().cookie_accepted, 1u);
+  EXPECT_EQ(b.engine->sas().size(), sas + 1);
+}
+
+TEST_F(Dos, CookieFromPreviousSecretStillValidThenExpires) {
+  FakeRandom rng(9);
+  CookieJar jar(clock, rng);
+  Bytes ni(32, 7);
+  auto from = ip("192.0.2.7");
+  Bytes c = jar.make(ni, from, 42);
+  EXPECT_EQ(c.size(), CookieJar::kCookieSize);
+  EXPECT_TRUE(jar.valid(c, ni, from, 42));
+  EXPECT_FALSE(jar.valid(c, Bytes(32, 8), from, 42));
+  clock.advance(CookieJar::kSecretLifetime);
+  Bytes c2 = jar.make(ni, from, 42);
+  EXPECT_NE(c2[0], c[0]);  // version-tagged
+  EXPECT_TRUE(jar.valid(c, ni, from, 42));
+  EXPECT_TRUE(jar.valid(c2, ni, from, 42));
+  clock.advance(CookieJar::kSecretLifetime);
+  EXPECT_FALSE(jar.valid(c, ni, from, 42));
+}
+
+TEST_F(Dos, InNegotiationLimitDropsUntilHalfOpenTimesOut) {
+  b.policy.lim.max_in_negotiation_in = 2;
+  SendPacket genuine = first_init();
+  EXPECT_EQ(flood(genuine, 5), 2u);  // two answered, three dropped silently
+  EXPECT_EQ(b.engine->stats().in_accepted, 2u);
+  EXPECT_EQ(b.engine->stats().in_rejected, 3u);
+  EXPECT_EQ(b.engine->stats().rejected_sa_limit, 3u);
+  EXPECT_NE(logs.find("limit 2 reached"), std::string::npos) << logs;
+  // The spoofed SAs never complete; after the half-open timeout they go.
+  clock.advance(EngineImpl::kHalfOpenTimeout);
+  take(b, b.engine->on_timer());
+  EXPECT_TRUE(b.engine->sas().empty());
+  deliver(genuine);
+  pump();
+  EXPECT_EQ(a.of<InstallChildSa>().size(), 1u) << logs;
+}
+
+TEST_F(Dos, RetransmittedInitFindsItsHalfOpenSa) {
+  b.policy.lim.max_in_negotiation_in = 1;
+  SendPacket genuine = first_init();
+  deliver(genuine);
+  SendPacket answer = wire.back();
+  wire.clear();
+  deliver(genuine);  // a retransmission is no new SA, whatever the limit
+  ASSERT_EQ(wire.size(), 1u);
+  EXPECT_EQ(wire.back().data, answer.data);
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+  EXPECT_EQ(b.engine->stats().in_requests, 1u);
+}
+
+TEST_F(Dos, MaxSaLimitsBothDirections) {
+  b.policy.lim.max_sa = 1;
+  handshake();
+  ASSERT_EQ(b.engine->sas().size(), 1u);
+  SendPacket init = sent[0];
+  EXPECT_EQ(flood(init, 3, 0x9000), 0u);
+  EXPECT_EQ(b.engine->stats().rejected_sa_limit, 3u);
+  // B may not initiate a second IKE SA either.
+  InitiateRequest r{Endpoint{b.me, 500}, Endpoint{ip("198.51.100.3"), 500}, "prof", b.policy.child};
+  r.child.interface = "Tunnel1";
+  EXPECT_TRUE(b.engine->initiate(r).empty());
+  EXPECT_EQ(b.engine->stats().out_rejected, 1u);
+}
+
+TEST_F(Dos, OutgoingInNegotiationLimit) {
+  a.policy.lim.max_in_negotiation_out = 1;
+  start();
+  take(a, a.engine->initiate(req()));
+  InitiateRequest r = req();
+  r.child.interface = "Tunnel1";
+  EXPECT_TRUE(a.engine->initiate(r).empty());
+  EXPECT_EQ(a.engine->stats().out_requests, 2u);
+  EXPECT_EQ(a.engine->stats().out_accepted, 1u);
+  EXPECT_EQ(a.engine->stats().out_rejected, 1u);
+  a.engine->clear_stats();
+  EXPECT_EQ(a.engine->stats().out_requests, 0u);
+}
+
+TEST_F(Dos, InitiatorGivesUpOnEndlessCookies) {
+  start();
+  take(a, a.engine->initiate(req()));
+  for (int i = 0; i < 5 && !wire.empty(); ++i) {
+    auto m = parse_message(wire.front().data);
+    wire.clear();
+    ASSERT_TRUE(m);
+    Header rh{.spi_i = m->header.spi_i, .exchange = ExchangeType::kIkeSaInit, .flags = kFlagResponse};
+    Bytes c(33, uint8_t(i));
+    take(a, a.engine->on_packet({a.me, 500}, {b.me, 500}, encode_message(rh, {notify(NotifyType::kCookie, c)})));
+  }
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_NE(logs.find("keeps answering IKE_SA_INIT with a COOKIE"), std::string::npos) << logs;
 }
 
 }  // namespace

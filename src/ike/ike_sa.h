@@ -39,6 +39,7 @@ struct IkeSa {
   SaState state = SaState::kConnecting;
   uint64_t spi_i = 0, spi_r = 0;
   Endpoint local, remote;
+  Endpoint remote_init;  // where the peer's IKE_SA_INIT came from (responder index key)
   TimePoint created{};
 
   // Negotiation.

@@ -79,9 +79,19 @@ struct InitiateRequest {
   ChildConfig child;
 };
 
+// Global IKEv2 admission limits (crypto ikev2 cookie-challenge, crypto ikev2
+// limit). 0 means off / no limit.
+struct IkeLimits {
+  uint32_t cookie_challenge = 0;         // require cookies from this many half-open SAs on
+  uint32_t max_in_negotiation_in = 40;   // IOS defaults, shown by show crypto ikev2 stats
+  uint32_t max_in_negotiation_out = 400;
+  uint32_t max_sa = 0;                   // all IKE SAs, either role
+};
+
 class PolicyProvider {
  public:
   virtual ~PolicyProvider() = default;
+  virtual IkeLimits limits() const { return {}; }
   // crypto ikev2 policy matching our local address (match address local).
   virtual std::vector<IkeProposalConfig> ike_proposals(const IpAddress& local) const = 0;
   // crypto ikev2 profile whose `match identity remote` (and match address

@@ -69,6 +69,12 @@ class IkeInit final : public Task {
   // <-- IKE_SA_INIT { SA KE Nr } or { N(error) }
   TaskStatus process_i(IkeSa& sa, TaskEnv&, const std::vector<TypedPayload>& in) override {
     if (auto* c = find_notify(in, NotifyType::kCookie)) {
+      // §2.6: retry with the cookie; a responder that keeps asking (or sends
+      // a cookie outside 1..64 octets, §3.10.1) is not followed for ever.
+      if (c->data.empty() || c->data.size() > 64 || ++cookie_retries_ > kMaxCookieRetries) {
+        log::warn(fmt("IKEv2: {} keeps answering IKE_SA_INIT with a COOKIE; giving up", peer(sa)));
+        return TaskStatus::kFailed;
+      }
       sa.cookie = c->data;
       return TaskStatus::kRetry;
     }
@@ -180,8 +186,10 @@ class IkeInit final : public Task {
   }
 
  private:
+  static constexpr int kMaxCookieRetries = 3;
   bool initiator_;
   bool retried_ = false;
+  int cookie_retries_ = 0;
   uint8_t chosen_ = 1;
 };
 

@@ -1,0 +1,82 @@
+// Global IKEv2 commands: DoS protection (crypto ikev2 cookie-challenge,
+// crypto ikev2 limit).
+#include "config/session.h"
+#include "config/writer.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+Result<std::string> ok() { return std::string(); }
+
+const std::vector<std::string> kHead = {"Encryption module", "Configure IKEv2 parameters"};
+
+std::vector<std::string> help(std::vector<std::string> rest) {
+  auto h = kHead;
+  h.insert(h.end(), rest.begin(), rest.end());
+  return h;
+}
+
+void add_commands(CommandTable& t) {
+  t.add(Mode::kConfig, "crypto ikev2 cookie-challenge <1-1000>",
+        help({"Enable cookie challenge", "Number of half-open SAs from which the cookie challenge starts"}),
+        [](C c, A a) {
+          auto& g = c.model.ikev2.cookie_challenge;
+          if (a.negated || a.defaulted) g.reset(); else g = std::stoi(a.at(3));
+          return ok();
+        });
+  // "no crypto ikev2 limit max-sa" needs no number: the grammar's trailing
+  // [..] makes it optional, the handler insists on it for the positive form.
+  t.add(Mode::kConfig, "crypto ikev2 limit max-sa [<1-99999>]",
+        help({"Limit the number of SAs", "Total number of IKEv2 SAs", "Number of SAs"}),
+        [](C c, A a) -> Result<std::string> {
+          auto& g = c.model.ikev2.max_sa;
+          if (a.negated || a.defaulted) { g.reset(); return ok(); }
+          if (a.size() < 5) return fail(Errc::kInvalidArgument, "Incomplete command.");
+          g = std::stoi(a.at(4));
+          return ok();
+        });
+  t.add(Mode::kConfig, "crypto ikev2 limit max-in-negotiation-sa [<1-99999>] [incoming|outgoing]",
+        help({"Limit the number of SAs", "Number of in-negotiation IKEv2 SAs", "Number of SAs",
+              "Incoming (responder) or outgoing (initiator) SAs"}),
+        [](C c, A a) -> Result<std::string> {
+          auto& g = c.model.ikev2;
+          bool in = a.size() < 6 || a.at(5) == "incoming", out = a.size() < 6 || a.at(5) == "outgoing";
+          if (a.negated || a.defaulted) {
+            if (in) g.max_in_negotiation_in = Ikev2Global::kDefaultMaxInNegotiationIn;
+            if (out) g.max_in_negotiation_out = Ikev2Global::kDefaultMaxInNegotiationOut;
+            return ok();
+          }
+          if (a.size() < 5) return fail(Errc::kInvalidArgument, "Incomplete command.");
+          int n = std::stoi(a.at(4));
+          if (in) g.max_in_negotiation_in = n;
+          if (out) g.max_in_negotiation_out = n;
+          return ok();
+        });
+}
+
+void write_global(const Model& m, const WriteContext&, std::string& out) {
+  const auto& g = m.ikev2;
+  std::string s;
+  if (g.max_sa) s += "crypto ikev2 limit max-sa " + std::to_string(*g.max_sa) + "\n";
+  bool in = g.max_in_negotiation_in != Ikev2Global::kDefaultMaxInNegotiationIn;
+  bool outg = g.max_in_negotiation_out != Ikev2Global::kDefaultMaxInNegotiationOut;
+  if (in && outg && g.max_in_negotiation_in == g.max_in_negotiation_out) {
+    s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_in) + "\n";
+  } else {
+    if (in) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_in) + " incoming\n";
+    if (outg) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_out) + " outgoing\n";
+  }
+  if (g.cookie_challenge) s += "crypto ikev2 cookie-challenge " + std::to_string(*g.cookie_challenge) + "\n";
+  if (!s.empty()) out += s + "!\n";
+}
+
+}  // namespace
+
+void register_ikev2_global_commands(CommandTable& t) {
+  add_commands(t);
+  t.add_writer(section::kIkev2Global, write_global);
+}
+
+}  // namespace kg::config
