@@ -50,6 +50,7 @@ Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<Datagram
     : ike_(std::move(ike)), natt_(std::move(natt)), on_ike_(std::move(on_ike)) {
   pool_.resize(kIdealBatchSize * kPacketBufferSize);
   ike_out_.reserve(4 + kMaxInnerPacket);
+  limit_events_.reserve(2 * kIdealBatchSize);
 }
 
 Datapath::~Datapath() {
@@ -133,13 +134,59 @@ Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
   sa->local_ts = p.local_ts;
   sa->remote_ts = p.remote_ts;
   sa->lifetime_s = p.lifetime_s;
+  sa->lifetime_kb = p.lifetime_kb;
   sa->installed = SteadyClock().now();
   sa->in = std::move(*in);
   sa->out = std::move(*out);
+  sa->outbound = p.defer_outbound ? ChildSa::Outbound::kPending : ChildSa::Outbound::kActive;
+  if (p.lifetime_kb) {
+    sa->hard_bytes = p.lifetime_kb * 1024;
+    sa->soft_bytes = (p.soft_kb && p.soft_kb < p.lifetime_kb ? p.soft_kb : p.lifetime_kb) * 1024;
+  }
+  sa->next_bytes_mark = sa->soft_bytes;
+  sa->next_seq_mark = kSeqSoftLimit;
   auto r = sas_.insert(std::move(sa));
   if (!r) return std::unexpected(r.error());
-  tunnels_[it->second].current = *r;
+  refresh_current(it->second);
   return {};
+}
+
+bool Datapath::retire_sa(uint32_t spi_in) {
+  ChildSa* sa = sas_.find_inbound(spi_in);
+  if (!sa) return false;
+  sa->outbound = ChildSa::Outbound::kRetired;
+  refresh_current(sa->tunnel);
+  return true;
+}
+
+std::optional<SaActivity> Datapath::activity(uint32_t spi_in) const {
+  ChildSa* sa = sas_.find_inbound(spi_in);
+  if (!sa) return std::nullopt;
+  return SaActivity{sa->last_in, sa->last_out};
+}
+
+// Soft first, then hard; each reported once (limits_reported), after the batch.
+void Datapath::check_limits(ChildSa& sa) {
+  uint64_t bytes = std::max(sa.in->counters().bytes, sa.out->counters().bytes);
+  uint32_t seq = sa.out->seq();
+  bool hard = bytes >= sa.hard_bytes || seq == UINT32_MAX;
+  bool soft = hard || bytes >= sa.soft_bytes || seq >= kSeqSoftLimit;
+  uint8_t now = uint8_t((soft ? 1 : 0) | (hard ? 2 : 0));
+  uint8_t fresh = now & ~sa.limits_reported;
+  sa.limits_reported |= now;
+  sa.next_bytes_mark = (sa.limits_reported & 1) ? sa.hard_bytes : sa.soft_bytes;
+  sa.next_seq_mark = (sa.limits_reported & 1) ? UINT32_MAX : kSeqSoftLimit;
+  if (sa.limits_reported & 2) sa.next_bytes_mark = UINT64_MAX, sa.next_seq_mark = UINT32_MAX;
+  if (fresh & 2) limit_events_.push_back({sa.in->spi(), true});
+  else if (fresh & 1) limit_events_.push_back({sa.in->spi(), false});
+}
+
+void Datapath::report_limits() {
+  if (limit_events_.empty()) return;
+  // The handler may install and remove SAs; the batch holds no SA pointers now.
+  for (auto& e : limit_events_)
+    if (on_limit_) on_limit_(e.spi_in, e.hard);
+  limit_events_.clear();
 }
 
 bool Datapath::remove_sa(uint32_t spi_in, uint32_t spi_out) {
@@ -180,10 +227,12 @@ void Datapath::process_udp(bool natt) {
   for (int round = 0; round < kMaxRounds; ++round) {
     for (size_t i = 0; i < kIdealBatchSize; ++i) recv_[i] = io::RecvSlot{buffer(i)};
     size_t n = s->recv_batch(recv_);
+    now_ = SteadyClock().now();
     for (size_t i = 0; i < n; ++i) handle_datagram(recv_[i], natt);
     flush_tun_writes();
-    if (n < kIdealBatchSize) return;
+    if (n < kIdealBatchSize) break;
   }
+  report_limits();
 }
 
 void Datapath::handle_datagram(const io::RecvSlot& slot, bool natt) {
@@ -212,7 +261,14 @@ void Datapath::handle_datagram(const io::RecvSlot& slot, bool natt) {
     return;
   }
   auto inner = sa->in->open(pkt);  // failures are counted by the SA
-  if (!inner || inner->empty()) return;
+  if (!inner) return;
+  sa->last_in = now_;
+  if (sa->outbound == ChildSa::Outbound::kPending) {  // the peer has it: use it
+    sa->outbound = ChildSa::Outbound::kActive;
+    refresh_current(sa->tunnel);
+  }
+  if (sa->in->counters().bytes >= sa->next_bytes_mark) check_limits(*sa);
+  if (inner->empty()) return;
   pending_[npending_++] = {sa->tunnel, *inner};
 }
 
@@ -246,7 +302,7 @@ void Datapath::process_tun_index(uint32_t idx) {
   for (int round = 0; round < kMaxRounds; ++round) {
     for (size_t i = 0; i < kIdealBatchSize; ++i) views[i] = buffer(i).subspan(kHeadroom, kMaxInnerPacket);
     size_t n = t.dev->read_batch(views, lens);
-    if (n == 0) return;
+    if (n == 0) break;
     ChildSa* sa = t.current;
     if (!sa || !natt_) {
       t.no_sa_drops += n;
@@ -266,9 +322,13 @@ void Datapath::process_tun_index(uint32_t idx) {
       size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
       sa->out->counters().errors += m - sent;
       counters_.udp_send_errors += m - sent;
+      sa->last_out = SteadyClock().now();
+      if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark)
+        check_limits(*sa);
     }
-    if (n < kIdealBatchSize) return;
+    if (n < kIdealBatchSize) break;
   }
+  report_limits();
 }
 
 std::vector<SaStats> Datapath::sa_stats() const {
@@ -287,6 +347,7 @@ std::vector<SaStats> Datapath::sa_stats() const {
     s.remote_ts = sa->remote_ts;
     s.replay_window = sa->in->replay_window_size();
     s.lifetime_s = sa->lifetime_s;
+    s.lifetime_kb = sa->lifetime_kb;
     s.installed = sa->installed;
     s.seq_out = sa->out->seq();
     const SaCounters& o = sa->out->counters();

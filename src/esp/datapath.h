@@ -5,8 +5,9 @@
 // Outbound (process_tun), per readiness event, up to kMaxRounds batches:
 //   1. TUN read batch: up to kIdealBatchSize inner IPv4/IPv6 packets, each
 //      read at offset kHeadroom of a pool buffer.
-//   2. The tunnel's current outbound SA (the newest installed; none: drop,
-//      count, tell the daemon through on_no_sa so it can initiate).
+//   2. The tunnel's current outbound SA (the newest active one, see
+//      sa_table.h; none: drop, count, tell the daemon through on_no_sa so it
+//      can initiate).
 //   3. ESP encapsulation in place (OutboundSa::seal): header and IV in the
 //      headroom, padding/trailer/ICV in the tailroom, next header 4 or 41.
 //   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket.
@@ -21,6 +22,10 @@
 //      inner addresses against the SA's traffic selectors (InboundSa::open).
 //   4. Inner packets are written to their SA's TUN, consecutive packets of a
 //      tunnel as one batch.
+// Both pipelines stamp each SA's last packet time (one clock read per batch,
+// for DPD) and compare its byte counts and sequence number with its next
+// limit mark; a crossed soft or hard limit is reported through on_sa_limit
+// once the batches are done (the handler may then change the SA table).
 // Every bad datagram is dropped and counted, in the SA when one was found,
 // otherwise in DatapathCounters; nothing on this path throws or allocates.
 //
@@ -30,6 +35,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <span>
 #include <string>
@@ -97,6 +103,7 @@ struct SaStats {
   std::vector<ike::TrafficSelector> local_ts, remote_ts;
   uint32_t replay_window = 0;
   uint32_t lifetime_s = 0;
+  uint64_t lifetime_kb = 0;  // 0: no volume limit
   TimePoint installed{};
   uint32_t seq_out = 0;
   uint64_t pkts_encaps = 0, bytes_encaps = 0;  // #pkts encaps/encrypt/digest
@@ -106,10 +113,22 @@ struct SaStats {
   uint64_t auth_failures = 0, replay_failures = 0, malformed = 0, policy_drops = 0;
 };
 
+// When the last valid packet went each way on an SA (coarse: batch time).
+struct SaActivity {
+  TimePoint last_in{}, last_out{};
+};
+
 class Datapath {
  public:
   using IkeHandler = std::function<void(const Endpoint& local, const Endpoint& remote, ByteView message)>;
   using NoSaHandler = std::function<void(const std::string& interface)>;
+  // An SA crossed its soft (rekey now) or hard (delete now) volume limit, or
+  // the sequence-number marks that force a rekey before the counter wraps.
+  using LimitHandler = std::function<void(uint32_t spi_in, bool hard)>;
+
+  // Outbound sequence numbers: rekey at this mark, long before the hard stop
+  // at 2^32-1 (RFC 4303 §3.3.3).
+  static constexpr uint32_t kSeqSoftLimit = 0xF0000000u;
 
   // `ike` is the port 500 socket, `natt` the port 4500 one. Either may be null
   // (tests); ESP needs `natt`.
@@ -126,6 +145,8 @@ class Datapath {
   // daemon can initiate. Both handlers may call back into the Datapath
   // (install_sa, remove_sa, send_ike, even add/remove_tunnel).
   void on_no_sa(NoSaHandler h) { on_no_sa_ = std::move(h); }
+  // Called after a batch when SAs crossed a limit (each limit once per SA).
+  void on_sa_limit(LimitHandler h) { on_limit_ = std::move(h); }
   // Registers the sockets and every tunnel (also those added later) with the loop.
   Result<void> attach(io::EventLoop& loop);
 
@@ -142,6 +163,10 @@ class Datapath {
   Result<void> install_sa(const ike::InstallChildSa& p);
   // False if no SA has inbound SPI spi_in (and outbound spi_out, unless 0).
   bool remove_sa(uint32_t spi_in, uint32_t spi_out);
+  // The SA is being deleted: outbound traffic moves to another SA of its
+  // tunnel if there is one; inbound packets are still accepted until removal.
+  bool retire_sa(uint32_t spi_in);
+  [[nodiscard]] std::optional<SaActivity> activity(uint32_t spi_in) const;
   // IKE message out: on the 4500 socket (with the non-ESP marker) when either
   // port is 4500, else on the 500 socket.
   Result<void> send_ike(const Endpoint& local, const Endpoint& remote, ByteView message);
@@ -175,11 +200,20 @@ class Datapath {
   void handle_datagram(const io::RecvSlot& slot, bool natt);
   void flush_tun_writes();
   void refresh_current(uint32_t tunnel);
+  void check_limits(ChildSa& sa);
+  void report_limits();
   Result<void> watch_tunnel(uint32_t idx);
 
   std::unique_ptr<DatagramSocket> ike_, natt_;
   IkeHandler on_ike_;
   NoSaHandler on_no_sa_;
+  LimitHandler on_limit_;
+  struct LimitEvent {
+    uint32_t spi_in;
+    bool hard;
+  };
+  std::vector<LimitEvent> limit_events_;  // reserved: no allocation per packet
+  TimePoint now_{};                       // batch time
   io::EventLoop* loop_ = nullptr;
   SaTable sas_;
   std::vector<Tunnel> tunnels_;

@@ -298,6 +298,68 @@ TEST(Datapath, RekeySwitchesOutboundAndKeepsOldInbound) {
   EXPECT_EQ(h.dp->no_sa_drops("Tunnel0"), 1u);
 }
 
+// Rekey responder (RFC 7296 §2.8): the new SA waits ("pending") until the
+// peer sends on it, then carries outbound traffic; a retired SA gives way.
+TEST(Datapath, PendingSaTakesOverOnFirstInboundPacket) {
+  Harness h;
+  auto p = child(false, kGcm128, 0xa0000002, 0xb0000002, h.a, h.b);
+  p.defer_outbound = true;
+  ASSERT_TRUE(h.dp->install_sa(p));
+  auto send_one = [&] {
+    h.udp->tx.clear();
+    h.tun->rx.push_back(ipv4("203.0.113.9", "198.51.100.7", 60));
+    h.dp->process_tun("Tunnel0");
+    EXPECT_EQ(h.udp->tx.size(), 1u);
+    return h.udp->tx.empty() ? 0u : peek_spi(h.udp->tx[0].first);
+  };
+  EXPECT_EQ(send_one(), 0xa0000001u);  // still the old SA
+  auto pa = child(true, kGcm128, 0xa0000002, 0xb0000002, h.a, h.b);
+  auto peer_new = std::move(*OutboundSa::create(pa.spi_out, kGcm128, pa.encr_out, pa.integ_out));
+  auto inner = ipv4("198.51.100.7", "203.0.113.9", 60);
+  Bytes buf(kHeadroom + inner.size() + kTailroom);
+  std::copy(inner.begin(), inner.end(), buf.begin() + kHeadroom);
+  auto e = peer_new->seal(buf, inner.size());
+  ASSERT_TRUE(e);
+  h.deliver(Bytes(e->begin(), e->end()));
+  EXPECT_EQ(send_one(), 0xa0000002u);  // the peer uses it: so do we
+  ASSERT_TRUE(h.dp->retire_sa(0xb0000002));
+  EXPECT_EQ(send_one(), 0xa0000001u);  // retired: back to the other one
+  EXPECT_FALSE(h.dp->retire_sa(0x12345678));
+}
+
+// Volume lifetime: soft and hard marks are reported once each, after the
+// batch, and the activity times move with the traffic.
+TEST(Datapath, ByteLimitsReportedOnceEach) {
+  Harness h;
+  auto p = child(false, kGcm128, 0xa0000002, 0xb0000002, h.a, h.b);
+  p.lifetime_kb = 4;
+  p.soft_kb = 2;
+  ASSERT_TRUE(h.dp->install_sa(p));
+  std::vector<std::pair<uint32_t, bool>> got;
+  h.dp->on_sa_limit([&](uint32_t spi, bool hard) { got.push_back({spi, hard}); });
+  EXPECT_EQ(h.dp->activity(0xb0000002)->last_out, TimePoint{});
+  auto send = [&](size_t len) {
+    h.tun->rx.push_back(ipv4("203.0.113.9", "198.51.100.7", len));
+    h.dp->process_tun("Tunnel0");
+  };
+  send(1000);
+  EXPECT_TRUE(got.empty());
+  EXPECT_NE(h.dp->activity(0xb0000002)->last_out, TimePoint{});
+  EXPECT_EQ(h.dp->activity(0xb0000002)->last_in, TimePoint{});
+  send(1100);  // 2100 bytes > 2 KiB
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], std::make_pair(0xb0000002u, false));
+  send(1000);
+  EXPECT_EQ(got.size(), 1u);
+  send(1100);  // 4200 bytes > 4 KiB
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1], std::make_pair(0xb0000002u, true));
+  send(1000);
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_EQ(h.dp->sa_stats().back().lifetime_kb, 4u);
+  EXPECT_FALSE(h.dp->activity(0x1));
+}
+
 // Cross-check: a packet built by the data path, opened by a straightforward
 // one-shot EVP implementation of RFC 4303/4106/4868 written here.
 Bytes open_independently(const Bytes& esp, const crypto::CipherSuite& s, const Bytes& ek, const Bytes& ik) {

@@ -54,9 +54,15 @@ void SaTable::remove_tunnel(uint32_t tunnel) {
 }
 
 ChildSa* SaTable::current_outbound(uint32_t tunnel) const {
-  for (auto it = sas_.rbegin(); it != sas_.rend(); ++it)
-    if ((*it)->tunnel == tunnel) return it->get();
-  return nullptr;
+  ChildSa* best = nullptr;
+  for (auto it = sas_.rbegin(); it != sas_.rend(); ++it) {
+    ChildSa* sa = it->get();
+    if (sa->tunnel != tunnel) continue;
+    if (sa->outbound == ChildSa::Outbound::kActive) return sa;
+    if (!best || (sa->outbound == ChildSa::Outbound::kPending && best->outbound == ChildSa::Outbound::kRetired))
+      best = sa;
+  }
+  return best;
 }
 
 void SaTable::rebuild_index() {

@@ -5,6 +5,10 @@
 // Rekey (RFC 7296 §2.8): the new SA pair is installed next to the old one;
 // outbound traffic switches to the newest SA at once, while the old inbound
 // SA keeps accepting the peer's in-flight packets until the engine removes it.
+// The responder of a rekey installs its new SA "pending": it carries outbound
+// traffic only once the peer proves it has it (a first valid inbound packet)
+// or no active SA is left, so a lost CREATE_CHILD_SA response loses nothing.
+// A "retired" SA (being deleted) carries outbound traffic only as a last resort.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -30,9 +34,22 @@ struct ChildSa {
   Endpoint local, remote;   // UDP 4500 endpoints (RFC 3948)
   std::vector<ike::TrafficSelector> local_ts, remote_ts;
   uint32_t lifetime_s = 0;
+  uint64_t lifetime_kb = 0;  // 0: no volume limit
   TimePoint installed{};
   std::unique_ptr<InboundSa> in;
   std::unique_ptr<OutboundSa> out;
+
+  enum class Outbound : uint8_t { kActive, kPending, kRetired };
+  Outbound outbound = Outbound::kActive;
+  // Coarse (one clock read per batch) times of the last packet each way, for DPD.
+  TimePoint last_in{}, last_out{};
+  // Volume and sequence-number limits (RFC 4301 §4.4.2.1, RFC 4303 §3.3.3):
+  // the next byte count (either direction) and outbound sequence number at
+  // which Datapath reports a soft, then a hard, limit to the daemon.
+  uint64_t soft_bytes = UINT64_MAX, hard_bytes = UINT64_MAX;
+  uint64_t next_bytes_mark = UINT64_MAX;
+  uint32_t next_seq_mark = 0;
+  uint8_t limits_reported = 0;  // bit 0: soft, bit 1: hard
 };
 
 class SaTable {
@@ -50,7 +67,8 @@ class SaTable {
   // Removes every SA of a tunnel.
   void remove_tunnel(uint32_t tunnel);
   [[nodiscard]] ChildSa* find_inbound(uint32_t spi) const;
-  // The newest SA of the tunnel: the one outbound traffic uses; nullptr if none.
+  // The SA outbound traffic of the tunnel uses: the newest active one, else
+  // the newest pending one, else the newest retired one; nullptr if none.
   [[nodiscard]] ChildSa* current_outbound(uint32_t tunnel) const;
   [[nodiscard]] size_t size() const { return sas_.size(); }
   // Oldest first.

@@ -34,6 +34,25 @@ TEST(SaTable, InsertFindRemoveAndCurrentOutbound) {
   EXPECT_NE(t.find_inbound(0x102), nullptr);
 }
 
+// Rekey responder: a pending SA is used only when no active one is left; a
+// retired (being deleted) SA only when nothing else is.
+TEST(SaTable, CurrentOutboundPrefersActiveThenPendingThenRetired) {
+  SaTable t;
+  ASSERT_TRUE(t.insert(make(0, 0x100, 0x200)));
+  auto pending = make(0, 0x101, 0x201);
+  pending->outbound = ChildSa::Outbound::kPending;
+  ASSERT_TRUE(t.insert(std::move(pending)));
+  EXPECT_EQ(t.current_outbound(0)->out->spi(), 0x200u);  // older but active
+  t.find_inbound(0x100)->outbound = ChildSa::Outbound::kRetired;
+  EXPECT_EQ(t.current_outbound(0)->out->spi(), 0x201u);
+  auto retired = make(0, 0x102, 0x202);
+  retired->outbound = ChildSa::Outbound::kRetired;
+  ASSERT_TRUE(t.insert(std::move(retired)));
+  EXPECT_EQ(t.current_outbound(0)->out->spi(), 0x201u);  // pending beats a newer retired
+  ASSERT_TRUE(t.remove(0x101, 0));
+  EXPECT_EQ(t.current_outbound(0)->out->spi(), 0x202u);  // newest retired as last resort
+}
+
 // Colliding SPIs, removals (tombstones) and index rebuilds keep every
 // remaining SA findable.
 TEST(SaTable, ManyInsertsAndRemovals) {

@@ -40,7 +40,14 @@ struct InstallChildSa {
   Endpoint remote;
   std::vector<TrafficSelector> local_ts, remote_ts;  // as negotiated
   uint32_t replay_window = 64;
-  uint32_t lifetime_s = 3600;
+  uint32_t lifetime_s = 3600;  // hard lifetime; the engine times it
+  // Volume lifetime (set security-association lifetime kilobytes): the data
+  // path reports crossing soft_kb (rekey) and lifetime_kb (delete) in either
+  // direction. 0 = no limit.
+  uint64_t lifetime_kb = 0, soft_kb = 0;
+  // Rekey responder (RFC 7296 §2.8): carry outbound traffic only once the
+  // peer sends on this SA or the older SAs are gone (see esp/sa_table.h).
+  bool defer_outbound = false;
 };
 
 struct RemoveChildSa {
