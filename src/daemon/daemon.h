@@ -38,6 +38,7 @@ class Daemon {
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
   void clear_sessions(const std::string& interface);
+  void clear_ikev2_stats() { engine_->clear_stats(); }
 
  private:
   struct TunnelState {

@@ -283,6 +283,7 @@ void register_runtime_commands(config::Config& cfg, Daemon& d) {
                       d.clear_sessions("");
                       return std::string();
                     });
+  register_ikev2_stats_commands(cfg, d);
   cfg.register_exec("clear crypto ikev2 sa", {"Reset functions", cr, "IKEv2 info", "IKEv2 SAs"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> {
                       d.clear_sessions("");

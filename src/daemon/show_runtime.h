@@ -7,5 +7,7 @@ namespace kg::daemon {
 
 class Daemon;
 void register_runtime_commands(config::Config& cfg, Daemon& d);
+// show crypto ikev2 stats, clear crypto ikev2 stats (show_ikev2_stats.cc).
+void register_ikev2_stats_commands(config::Config& cfg, Daemon& d);
 
 }  // namespace kg::daemon
