@@ -22,6 +22,7 @@ using SectionWriter = std::function<void(const Model&, const WriteContext&, std:
 enum class Mode {
   kExec, kConfig, kIkev2Proposal, kIkev2Policy, kIkev2Keyring, kKeyringPeer,
   kIkev2Profile, kTransformSet, kIpsecProfile, kInterface,
+  kIkev2Authorization, kFlexvpnClient, kAccessList,  // commands_ra.cc
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

@@ -29,7 +29,8 @@ void enter(C c, Mode m, std::string obj, std::string sub = "") {
 void add_modes(CommandTable& t) {
   for (Mode m : {Mode::kConfig, Mode::kIkev2Proposal, Mode::kIkev2Policy, Mode::kIkev2Keyring,
                  Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet,
-                 Mode::kIpsecProfile, Mode::kInterface}) {
+                 Mode::kIpsecProfile, Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient,
+                 Mode::kAccessList}) {
     t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { enter(c, Mode::kExec, ""); return ok(); });
     t.add(m, "exit", {"Exit from the current mode"}, [m](C c, A) {
       if (m == Mode::kKeyringPeer) enter(c, Mode::kIkev2Keyring, c.object);
@@ -183,6 +184,7 @@ void register_ikev2_profile_commands(CommandTable& t);
 void register_ipsec_interface_commands(CommandTable& t);
 void register_show_config_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
+void register_ra_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -192,6 +194,7 @@ void register_core_commands(CommandTable& t) {
   register_ipsec_interface_commands(t);
   register_show_config_commands(t);
   register_ikev2_global_commands(t);
+  register_ra_commands(t);
 }
 
 }  // namespace kg::config

@@ -1,5 +1,6 @@
 // IPsec transform-set / profile, interfaces, static routes.
 #include "common/ip.h"
+#include "config/interface_names.h"
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -95,17 +96,7 @@ void add_ipsec(CommandTable& t) {
         });
 }
 
-std::string canonical_ifname(const std::string& n) {
-  auto digits = n.find_first_of("0123456789");
-  std::string stem = n.substr(0, digits);
-  std::string lower;
-  for (char ch : stem) lower += char(std::tolower(static_cast<unsigned char>(ch)));
-  if (!lower.empty() && std::string("tunnel").rfind(lower, 0) == 0 && digits != std::string::npos)
-    return "Tunnel" + n.substr(digits);
-  if (lower.size() >= 2 && std::string("loopback").rfind(lower, 0) == 0 && digits != std::string::npos)
-    return "Loopback" + n.substr(digits);
-  return n;
-}
+std::string canonical_ifname(const std::string& n) { return canonical_interface_name(n); }
 
 void add_interface(CommandTable& t) {
   t.add(Mode::kConfig, "interface WORD", {"Select an interface to configure", "Interface name (TunnelN, LoopbackN, eth0...)"},
@@ -186,7 +177,7 @@ void write_ipsec_profiles(const Model& m, std::string& out) {
 
 void write_interfaces(const Model& m, std::string& out) {
   for (const auto& [n, i] : m.interfaces) {
-    out += "interface " + n + "\n";
+    out += "interface " + n + (is_virtual_template(n) ? " type tunnel\n" : "\n");
     if (!i.description.empty()) out += " description " + i.description + "\n";
     if (!i.ip_address.empty()) out += " ip address " + i.ip_address + "\n";
     if (!i.ip_unnumbered.empty()) out += " ip unnumbered " + i.ip_unnumbered + "\n";

@@ -3,6 +3,9 @@
 #include "config/writer.h"
 
 namespace kg::config {
+
+std::string profile_ra_lines(const Ikev2Profile& p);  // commands_ra.cc
+
 namespace {
 
 using A = const ParsedArgs&;
@@ -154,6 +157,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
     auth("remote", p.auth_remote, p.auth_remote_key);
     if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
     if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
+    out += profile_ra_lines(p);
     out += "!\n";
   }
 }

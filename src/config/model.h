@@ -35,6 +35,14 @@ struct Ikev2Keyring {
   std::map<std::string, KeyringPeer> peers;
 };
 
+// aaa authorization group|user ... in a profile (commands_ra.cc).
+struct AaaAuthorization {
+  std::string list;      // aaa authorization network LIST local
+  std::string name;      // authorization policy name; empty: the peer's identity
+  bool override = false; // group attributes win over user attributes
+  bool operator==(const AaaAuthorization&) const = default;
+};
+
 struct Ikev2Profile {
   std::vector<std::string> match_identity_remote;  // "fqdn x", "address a m", "any"
   std::vector<std::string> match_address_local;
@@ -44,6 +52,10 @@ struct Ikev2Profile {
   std::string auth_local_key, auth_remote_key;
   std::string keyring_local;
   int lifetime = 86400;
+  // aaa authorization group [override] psk|cert|eap list LIST [NAME] and
+  // aaa authorization user psk|cert|eap list LIST [NAME], keyed by method.
+  std::map<std::string, AaaAuthorization> aaa_group, aaa_user;
+  int virtual_template = 0;  // virtual-template N (0: none)
 };
 
 struct TransformSet {
@@ -61,9 +73,9 @@ struct IpsecProfile {
 
 struct Interface {
   std::string description;
-  std::string ip_address;  // "ADDR MASK"
+  std::string ip_address;  // "ADDR MASK", or "negotiated" (ip address negotiated)
   std::string ip_unnumbered;
-  std::string tunnel_source, tunnel_destination;
+  std::string tunnel_source, tunnel_destination;  // destination "dynamic": set by a FlexVPN client
   std::string tunnel_mode;  // "ipsec ipv4"
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;
@@ -78,6 +90,51 @@ struct Ikev2Global {
   std::optional<int> max_sa;
   static constexpr int kDefaultMaxInNegotiationIn = 40;   // IOS: "Max in nego(in/out): 40/400"
   static constexpr int kDefaultMaxInNegotiationOut = 400;
+};
+
+// Remote access (commands_ra.cc): address pools, authorization policies.
+struct PoolRange {
+  std::string start, end;
+  bool operator==(const PoolRange&) const = default;
+};
+struct LocalPool {  // ip local pool NAME START [END] (several lines extend a pool)
+  std::vector<PoolRange> ranges;
+};
+struct Ipv6LocalPool {  // ipv6 local pool NAME PREFIX/LEN ASSIGNED-LEN
+  std::string prefix;
+  int assigned_len = 128;
+};
+
+// crypto ikev2 authorization policy NAME: attributes for local AAA
+// authorization and the configuration payload (RFC 7296 §2.19).
+struct AuthorizationPolicy {
+  std::string pool, ipv6_pool;
+  std::vector<std::string> dns, ipv6_dns;
+  std::string netmask, def_domain;
+  bool route_set_interface = false;             // the tunnel interface's own address
+  std::vector<std::string> route_set_interfaces;  // route set interface IFACE
+  std::vector<std::string> route_set_remote;      // "ipv4 ADDR MASK" | "ipv6 PREFIX/LEN"
+  std::string route_set_acl, route_set_acl6;
+  bool route_accept_any = false;
+  int route_accept_tag = 1, route_accept_distance = 1;
+  bool operator==(const AuthorizationPolicy&) const = default;
+};
+
+struct AclEntry {
+  bool permit = true;
+  std::string addr, wildcard;  // "any": addr "0.0.0.0" wildcard "255.255.255.255"
+  bool operator==(const AclEntry&) const = default;
+};
+struct AccessList {  // ip access-list standard NAME / access-list N (standard)
+  std::vector<AclEntry> entries;
+  bool numbered = false;
+};
+
+// crypto ikev2 client flexvpn NAME
+struct FlexvpnClient {
+  std::map<int, std::string> peers;  // peer N ADDR | fqdn NAME [dynamic]
+  std::string connect;               // client connect TunnelN
+  bool peer_reactivate = false;
 };
 
 struct Route {
@@ -96,6 +153,14 @@ struct Model {
   std::map<std::string, Interface> interfaces;
   std::vector<Route> routes;
   Ikev2Global ikev2;
+  // Remote access.
+  bool aaa_new_model = false;
+  std::map<std::string, std::string> aaa_authorization_network;  // list -> "local"
+  std::map<std::string, LocalPool> pools;
+  std::map<std::string, Ipv6LocalPool> ipv6_pools;
+  std::map<std::string, AuthorizationPolicy> authorization_policies;
+  std::map<std::string, AccessList> access_lists;
+  std::map<std::string, FlexvpnClient> flexvpn_clients;
 };
 
 // Smart defaults (keygate's safe replacement for IOS's, without 3DES/MD5/DH 2,5).
@@ -103,6 +168,7 @@ Ikev2Proposal default_proposal();
 Ikev2Policy default_policy();
 TransformSet default_transform_set();
 IpsecProfile default_ipsec_profile();
+AuthorizationPolicy default_authorization_policy();
 Model default_model();
 
 

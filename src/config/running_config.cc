@@ -23,12 +23,21 @@ IpsecProfile default_ipsec_profile() {
   return p;
 }
 
+// IOS's smart default authorization policy (seed 004, "Smart Defaults").
+AuthorizationPolicy default_authorization_policy() {
+  AuthorizationPolicy p;
+  p.route_set_interface = true;
+  p.route_accept_any = true;
+  return p;
+}
+
 Model default_model() {
   Model m;
   m.proposals["default"] = default_proposal();
   m.policies["default"] = default_policy();
   m.transform_sets["default"] = default_transform_set();
   m.ipsec_profiles["default"] = default_ipsec_profile();
+  m.authorization_policies["default"] = default_authorization_policy();
   return m;
 }
 

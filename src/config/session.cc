@@ -21,6 +21,9 @@ const char* mode_suffix(Mode m) {
     case Mode::kTransformSet: return "(cfg-crypto-trans)";
     case Mode::kIpsecProfile: return "(ipsec-profile)";
     case Mode::kInterface: return "(config-if)";
+    case Mode::kIkev2Authorization: return "(config-ikev2-author-policy)";
+    case Mode::kFlexvpnClient: return "(config-ikev2-flexvpn)";
+    case Mode::kAccessList: return "(config-std-nacl)";
   }
   return "";
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/log.h"
+#include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
 
 namespace kg::daemon {
@@ -260,6 +261,7 @@ void Daemon::apply_routes(const config::Model& before, const config::Model& afte
 
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
+  pools_.configure(after);
   log::set_prefix(after.hostname);
   apply_interfaces(before, after);
   apply_routes(before, after);
@@ -267,6 +269,9 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   if (loop_) reschedule();
 }
 
-void Daemon::register_show_commands() { register_runtime_commands(*config_, *this); }
+void Daemon::register_show_commands() {
+  register_runtime_commands(*config_, *this);
+  register_ra_show_commands(*config_, *this);
+}
 
 }  // namespace kg::daemon

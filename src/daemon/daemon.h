@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "aaa/ip_pool.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "config/session.h"
@@ -34,6 +35,7 @@ class Daemon {
   const ike::Engine& engine() const { return *engine_; }
   const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
+  const aaa::AddressPools& pools() const { return pools_; }
   bool tunnel_up(const std::string& name) const;
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
@@ -69,6 +71,7 @@ class Daemon {
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
+  aaa::AddressPools pools_;  // ip local pool: addresses leased to remote-access peers
   TimePoint next_housekeeping_{};
 };
 
