@@ -62,9 +62,18 @@ struct SessionEvent {
   std::string interface;
   Endpoint local, remote;
   std::string remote_id;
+  uint32_t tunnel_id = 0;   // IkeSaInfo::tunnel_id of the IKE SA
+  uint64_t ike_spi_i = 0;   // InstallChildSa::ike_spi_i of its CHILD_SAs
+  SessionConfig config;     // configuration exchange outcome (addresses, routes)
 };
 
-using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent>;
+// The IKE SA holding this lease (SessionConfig::lease) is gone: the daemon
+// returns the address to its pool.
+struct ReleaseConfig {
+  uint64_t lease = 0;
+};
+
+using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent, ReleaseConfig>;
 
 // Read-only view of an IKE SA for `show crypto ikev2 sa` / `show crypto session`.
 struct IkeSaInfo {

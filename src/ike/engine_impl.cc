@@ -23,10 +23,11 @@ bool has_esp_delete(const std::vector<TypedPayload>& in) {
   return false;
 }
 
-TaskList tasks_of(std::unique_ptr<Task> a, std::unique_ptr<Task> b = nullptr) {
+TaskList tasks_of(std::unique_ptr<Task> a, std::unique_ptr<Task> b = nullptr, std::unique_ptr<Task> c = nullptr) {
   TaskList t;
   t.push_back(std::move(a));
   if (b) t.push_back(std::move(b));
+  if (c) t.push_back(std::move(c));
   return t;
 }
 
@@ -41,10 +42,12 @@ void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
   out.push_back(SendPacket{sa.local, sa.remote, std::move(data)});
 }
 
-void EngineImpl::reap() {
-  std::erase_if(sas_, [this](auto& kv) {
+void EngineImpl::reap(std::vector<Action>& out) {
+  std::erase_if(sas_, [this, &out](auto& kv) {
     IkeSa& sa = *kv.second;
     if (sa.state != SaState::kDead) return false;
+    // The address leased to the peer goes back to its pool (RFC 7296 §2.19).
+    if (sa.config.lease) out.push_back(ReleaseConfig{sa.config.lease});
     if (!sa.initiator) {
       half_open_.erase(kv.first);
       if (auto it = responders_.find({sa.spi_i, sa.remote_init.addr}); it != responders_.end() && it->second == kv.first)
@@ -79,7 +82,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
     handle_response(*sa, *m, data, out);
   else
     handle_request(*sa, *m, data, local, remote, out);
-  reap();
+  reap(out);
   return out;
 }
 
@@ -206,7 +209,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
       break;
     case ExchangeType::kIkeAuth:
       if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
-      tasks = tasks_of(make_ike_auth(false), make_child_create(false));
+      tasks = tasks_of(make_ike_auth(false), make_ike_config(false), make_child_create(false));
       break;
     case ExchangeType::kInformational:
       if (!established && sa.state != SaState::kDeleting) return;
@@ -427,7 +430,7 @@ std::vector<Action> EngineImpl::on_timer() {
     stats_.retransmits++;
     send(*sa, sa->outstanding, out);
   }
-  reap();
+  reap(out);
   return out;
 }
 
@@ -469,12 +472,12 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
                           req.local.addr.str()));
     return out;
   }
-  sa->queued.push_back(tasks_of(make_ike_auth(true), make_child_create(true)));
+  sa->queued.push_back(tasks_of(make_ike_auth(true), make_ike_config(true), make_child_create(true)));
   auto* raw = sa.get();
   sas_.emplace(sa->spi_i, std::move(sa));
   // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
   start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true)), out);
-  reap();
+  reap(out);
   return out;
 }
 
@@ -496,7 +499,7 @@ std::vector<Action> EngineImpl::delete_sessions(const std::string& interface) {
     sa->queued.push_back(tasks_of(make_ike_delete(true)));
     start_next(*sa, out);
   }
-  reap();
+  reap(out);
   return out;
 }
 

@@ -43,7 +43,7 @@ class EngineImpl final : public Engine {
   void start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out);
   void fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer);
   void send(IkeSa& sa, Bytes data, std::vector<Action>& out);
-  void reap();
+  void reap(std::vector<Action>& out);
   TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out}; }
 
   const PolicyProvider& policy_;

@@ -76,6 +76,11 @@ struct IkeSa {
   Millis backoff{500};
   TimePoint retransmit_at{};
 
+  // Configuration exchange (tasks/ike_config.cc, RFC 7296 §2.19). An IKE
+  // rekey must move `config` (and its lease) to the new IKE SA.
+  SessionConfig config;
+  bool config_blocks_child = false;  // no address assigned: INTERNAL_ADDRESS_FAILURE
+
   std::vector<ChildSa> children;
   std::string interface() const { return child_cfg ? child_cfg->interface : std::string(); }
 

@@ -12,6 +12,7 @@
 #include "common/secret.h"
 #include "crypto/sk_cipher.h"
 #include "wire/ike/constants.h"
+#include "wire/ike/cp_attributes.h"
 #include "wire/ike/payloads.h"
 
 namespace kg::ike {
@@ -59,6 +60,47 @@ struct ProfileConfig {
   uint32_t ike_lifetime_s = 86400;
 };
 
+// Remote access (RFC 7296 §2.19, tasks/ike_config.cc). What the
+// configuration exchange settled for one IKE SA: the daemon sets addresses
+// and routes from it when the session comes up.
+struct SessionConfig {
+  uint64_t lease = 0;                      // responder: the daemon's lease handle (ReleaseConfig)
+  std::optional<Prefix> address, address6; // initiator: assigned to us; responder: to the peer
+  std::vector<Prefix> routes;              // reachable through the peer (its or its side's subnets)
+  std::vector<IpAddress> dns;
+  std::string domain;
+  [[nodiscard]] bool empty() const { return !lease && !address && !address6 && routes.empty(); }
+};
+
+// Responder: an authenticated peer sent a configuration request.
+struct ConfigQuery {
+  std::string profile;
+  AuthKind peer_auth = AuthKind::kPsk;
+  Identity peer_id;
+  IpAddress local, remote;
+  ConfigAttributes request;  // its CFG_REQUEST (or CFG_SET) decoded
+};
+
+// What local authorization (aaa authorization ... + crypto ikev2
+// authorization policy + ip local pool) decided.
+struct ConfigDecision {
+  enum class Status {
+    kNone,       // no authorization configured: ignore the request (§2.19)
+    kGranted,    // answer with `reply`; `session` holds the lease and routes
+    kRefused,    // authorization failed: AUTHENTICATION_FAILED
+    kNoAddress,  // no address left: INTERNAL_ADDRESS_FAILURE, no CHILD_SA (§2.19)
+  } status = Status::kNone;
+  ConfigAttributes reply;
+  SessionConfig session;
+};
+
+// Initiator: what a tunnel interface asks for and advertises (`ip address
+// negotiated`, and the route set of its authorization policy).
+struct ConfigRequest {
+  ConfigAttributes request;   // want_ip4/want_ip6/want_dns and our subnets
+  bool accept_routes = true;  // route accept any: install the peer's subnets
+};
+
 // The CHILD_SA policy for a tunnel interface (tunnel protection ipsec profile).
 struct ChildConfig {
   std::string interface;  // "Tunnel0": where the SA's traffic enters and leaves
@@ -69,6 +111,7 @@ struct ChildConfig {
   uint32_t lifetime_s = 3600;
   uint64_t lifetime_kb = 4608000;
   uint32_t replay_window = 64;
+  std::optional<ConfigRequest> config_request;  // initiator: send CP(CFG_REQUEST)
 };
 
 // What to initiate: one tunnel interface towards one peer.
@@ -107,6 +150,10 @@ class PolicyProvider {
   virtual std::optional<ChildConfig> child_for_peer(const std::string& profile,
                                                     const IpAddress& local,
                                                     const IpAddress& remote) const = 0;
+  // Responder: authorization of a peer that sent a configuration payload.
+  // Allocating an address is the daemon's decision; the engine asks once per
+  // IKE SA and emits ReleaseConfig for the lease when the IKE SA ends.
+  virtual ConfigDecision authorize(const ConfigQuery&) const { return {}; }
 };
 
 }  // namespace kg::ike

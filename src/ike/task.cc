@@ -32,7 +32,8 @@ void emit_session(IkeSa& sa, TaskEnv& env, bool up) {
   log::event("CRYPTO", log::Level::kNotice, "IKEV2_SESSION_STATUS",
              fmt("Crypto tunnel v2 is {}.  Peer {} Id: {}", up ? "UP" : "DOWN", sa.remote.str(),
                          sa.remote_id.str()));
-  env.actions.push_back(SessionEvent{up, sa.interface(), sa.local, sa.remote, sa.remote_id.str()});
+  env.actions.push_back(
+      SessionEvent{up, sa.interface(), sa.local, sa.remote, sa.remote_id.str(), sa.tunnel_id, sa.spi_i, sa.config});
 }
 
 }  // namespace kg::ike

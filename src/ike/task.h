@@ -40,11 +40,16 @@ std::unique_ptr<Task> make_ike_auth(bool initiator);
 std::unique_ptr<Task> make_child_create(bool initiator);
 std::unique_ptr<Task> make_ike_delete(bool initiator);
 std::unique_ptr<Task> make_child_delete();  // responder only
+std::unique_ptr<Task> make_ike_config(bool initiator);
 
 // Helpers shared by tasks.
 TypedPayload notify(NotifyType t, Bytes data = {});
 uint64_t spi_of(ByteView b);
 void emit_remove_children(IkeSa& sa, TaskEnv& env);
 void emit_session(IkeSa& sa, TaskEnv& env, bool up);
+// Responder, before creating the CHILD_SA: the peer's selectors are its
+// assigned address and accepted subnets when the configuration exchange gave
+// any (tasks/ike_config.cc).
+void apply_config_selectors(const IkeSa& sa, ChildConfig& child);
 
 }  // namespace kg::ike

@@ -79,6 +79,11 @@ class ChildCreate final : public Task {
       error = NotifyType::kTsUnacceptable;
       return TaskStatus::kFailed;
     }
+    if (sa.config_blocks_child) {  // RFC 7296 §2.19: the IKE SA stays without a CHILD_SA
+      error = NotifyType::kInternalAddressFailure;
+      return TaskStatus::kFailed;
+    }
+    apply_config_selectors(sa, *sa.child_cfg);
     auto choice = select_esp(*sap, sa.child_cfg->transforms);
     if (!choice) {
       log::warn(fmt("IKEv2: NO_PROPOSAL_CHOSEN for CHILD_SA from {}: peer offered {}, {} accepts {}",
