@@ -41,7 +41,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   auto dp = esp::Datapath::open(*IpAddress::parse("0.0.0.0"), [self](const Endpoint& l, const Endpoint& r,
                                                                       ByteView m) {
     self->execute(self->engine_->on_packet(l, r, m));
-  });
+  }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
   if (!dp) return std::unexpected(dp.error());
   d->datapath_ = std::move(*dp);
   if (auto r = d->datapath_->attach(*d->loop_); !r) return std::unexpected(r.error());

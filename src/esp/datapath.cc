@@ -2,7 +2,9 @@
 
 #include <sys/epoll.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "wire/esp/esp_packet.h"
 
@@ -28,6 +30,7 @@ class TunAdapter final : public PacketDevice {
   }
   size_t write_batch(std::span<const ByteView> packets) override { return t_.write_batch(packets); }
   [[nodiscard]] int fd() const override { return t_.fd(); }
+  [[nodiscard]] bool pending() const override { return t_.pending(); }
 
  private:
   io::TunDevice t_;
@@ -46,11 +49,23 @@ std::vector<AddrRange> ranges(const std::vector<ike::TrafficSelector>& v) {
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s) { return std::make_unique<UdpAdapter>(std::move(s)); }
 std::unique_ptr<PacketDevice> wrap(io::TunDevice t) { return std::make_unique<TunAdapter>(std::move(t)); }
 
-Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike)
-    : ike_(std::move(ike)), natt_(std::move(natt)), on_ike_(std::move(on_ike)) {
-  pool_.resize(kIdealBatchSize * kPacketBufferSize);
-  ike_out_.reserve(4 + kMaxInnerPacket);
-  limit_events_.reserve(2 * kIdealBatchSize);
+DatapathOptions DatapathOptions::from_env() {
+  DatapathOptions o;
+  const char* e = std::getenv("KEYGATE_DATAPATH");
+  std::string_view v = e ? e : "";
+  o.udp_gso = v.find("no-gso") == std::string_view::npos;
+  o.udp_gro = v.find("no-gro") == std::string_view::npos;
+  o.tun_offload = v.find("no-tun-offload") == std::string_view::npos;
+  return o;
+}
+
+Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike,
+                   DatapathOptions opts)
+    : ike_(std::move(ike)), natt_(std::move(natt)), on_ike_(std::move(on_ike)), opts_(opts) {
+  rx_pool_.resize(kRxBatch * kRxBufferSize);
+  tx_pool_.resize(kTxBatch * kTxBufferSize);
+  ike_out_.reserve(4 + kRxBufferSize);
+  limit_events_.reserve(2 * kMaxPending);
 }
 
 Datapath::~Datapath() {
@@ -62,12 +77,15 @@ Datapath::~Datapath() {
 }
 
 Result<std::unique_ptr<Datapath>> Datapath::open(const IpAddress& addr, IkeHandler on_ike, uint16_t ike_port,
-                                                 uint16_t natt_port) {
+                                                 uint16_t natt_port, DatapathOptions opts) {
   auto s500 = io::UdpSocket::bind({addr, ike_port});
   if (!s500) return std::unexpected(s500.error());
   auto s4500 = io::UdpSocket::bind({addr, natt_port});
   if (!s4500) return std::unexpected(s4500.error());
-  return std::make_unique<Datapath>(wrap(std::move(*s500)), wrap(std::move(*s4500)), std::move(on_ike));
+  s4500->set_gso(opts.udp_gso);
+  s500->set_gso(opts.udp_gso);
+  if (opts.udp_gro) (void)s4500->enable_gro();  // process_udp reads every slot as segments
+  return std::make_unique<Datapath>(wrap(std::move(*s500)), wrap(std::move(*s4500)), std::move(on_ike), opts);
 }
 
 Result<void> Datapath::attach(io::EventLoop& loop) {
@@ -100,7 +118,7 @@ Result<void> Datapath::add_tunnel(const std::string& name, std::unique_ptr<Packe
 
 Result<void> Datapath::add_tunnel(const std::string& name) {
   if (has_tunnel(name)) return {};
-  auto t = io::TunDevice::open(name);
+  auto t = io::TunDevice::open(name, opts_.tun_offload);
   if (!t) return std::unexpected(t.error());
   return add_tunnel(name, wrap(std::move(*t)));
 }
@@ -225,18 +243,28 @@ void Datapath::process_udp(bool natt) {
   DatagramSocket* s = natt ? natt_.get() : ike_.get();
   if (!s) return;
   for (int round = 0; round < kMaxRounds; ++round) {
-    for (size_t i = 0; i < kIdealBatchSize; ++i) recv_[i] = io::RecvSlot{buffer(i)};
+    for (size_t i = 0; i < kRxBatch; ++i) recv_[i] = io::RecvSlot{rx_buffer(i)};
     size_t n = s->recv_batch(recv_);
     now_ = SteadyClock().now();
-    for (size_t i = 0; i < n; ++i) handle_datagram(recv_[i], natt);
+    for (size_t i = 0; i < n; ++i) {
+      const io::RecvSlot& slot = recv_[i];
+      auto all = slot.buf.first(std::min(slot.len, slot.buf.size()));
+      // A GRO batch is a row of datagrams of `segment` bytes (the last may
+      // be shorter); each is handled on its own.
+      if (slot.segment == 0 || all.empty()) {
+        handle_datagram(slot, all, natt);
+        continue;
+      }
+      for (size_t off = 0; off < all.size(); off += slot.segment)
+        handle_datagram(slot, all.subspan(off, std::min(slot.segment, all.size() - off)), natt);
+    }
     flush_tun_writes();
-    if (n < kIdealBatchSize) break;
+    if (n < kRxBatch) break;
   }
   report_limits();
 }
 
-void Datapath::handle_datagram(const io::RecvSlot& slot, bool natt) {
-  auto pkt = slot.buf.first(std::min(slot.len, slot.buf.size()));
+void Datapath::handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt) {
   if (!natt) {
     ++counters_.ike_in;
     if (on_ike_) on_ike_(slot.local, slot.remote, pkt);
@@ -269,21 +297,21 @@ void Datapath::handle_datagram(const io::RecvSlot& slot, bool natt) {
   }
   if (sa->in->counters().bytes >= sa->next_bytes_mark) check_limits(*sa);
   if (inner->empty()) return;
+  if (npending_ == pending_.size()) flush_tun_writes();
   pending_[npending_++] = {sa->tunnel, *inner};
 }
 
 void Datapath::flush_tun_writes() {
-  std::array<ByteView, kIdealBatchSize> run;
   size_t i = 0;
   while (i < npending_) {
     uint32_t t = pending_[i].tunnel;
     size_t n = 0;
-    while (i < npending_ && pending_[i].tunnel == t) run[n++] = pending_[i++].packet;
+    while (i < npending_ && pending_[i].tunnel == t) run_[n++] = pending_[i++].packet;
     if (t >= tunnels_.size() || !tunnels_[t].dev) {
       counters_.tun_write_errors += n;
       continue;
     }
-    size_t w = tunnels_[t].dev->write_batch(std::span<const ByteView>(run.data(), n));
+    size_t w = tunnels_[t].dev->write_batch(std::span<const ByteView>(run_.data(), n));
     counters_.tun_write_errors += n - w;
   }
   npending_ = 0;
@@ -295,40 +323,47 @@ void Datapath::process_tun(const std::string& name) {
 }
 
 void Datapath::process_tun_index(uint32_t idx) {
-  if (idx >= tunnels_.size() || !tunnels_[idx].dev) return;
-  Tunnel& t = tunnels_[idx];
-  std::array<std::span<uint8_t>, kIdealBatchSize> views;
-  std::array<size_t, kIdealBatchSize> lens{};
-  for (int round = 0; round < kMaxRounds; ++round) {
-    for (size_t i = 0; i < kIdealBatchSize; ++i) views[i] = buffer(i).subspan(kHeadroom, kMaxInnerPacket);
-    size_t n = t.dev->read_batch(views, lens);
-    if (n == 0) break;
-    ChildSa* sa = t.current;
-    if (!sa || !natt_) {
-      t.no_sa_drops += n;
-      counters_.no_outbound_sa += n;
-      // The handler may add or remove tunnels (invalidating `t`): stop here;
-      // the loop calls again while the TUN stays readable.
-      if (on_no_sa_) {
-        on_no_sa_(t.name);
-        return;
-      }
-    } else {
-      size_t m = 0;
-      for (size_t i = 0; i < n; ++i) {
-        auto esp = sa->out->seal(buffer(i), lens[i]);  // failures counted by the SA
-        if (esp) send_[m++] = {*esp, sa->remote, sa->local.addr};
-      }
-      size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
-      sa->out->counters().errors += m - sent;
-      counters_.udp_send_errors += m - sent;
-      sa->last_out = SteadyClock().now();
-      if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark)
-        check_limits(*sa);
-    }
-    if (n < kIdealBatchSize) break;
+  for (int round = 0;; ++round) {
+    if (idx >= tunnels_.size() || !tunnels_[idx].dev) break;
+    size_t n = 0;
+    if (!tun_round(idx, n)) break;
+    // Past kMaxRounds, only finish a TSO packet already read: the fd will
+    // not signal its remaining segments.
+    if (n < kTxBatch && !tunnels_[idx].dev->pending()) break;
+    if (round >= kMaxRounds && !tunnels_[idx].dev->pending()) break;
   }
   report_limits();
+}
+
+bool Datapath::tun_round(uint32_t idx, size_t& n) {
+  Tunnel& t = tunnels_[idx];
+  for (size_t i = 0; i < kTxBatch; ++i) tx_views_[i] = tx_buffer(i).subspan(kHeadroom, kMaxInnerPacket);
+  n = t.dev->read_batch(tx_views_, tx_lens_);
+  if (n == 0) return true;
+  ChildSa* sa = t.current;
+  if (!sa || !natt_) {
+    t.no_sa_drops += n;
+    counters_.no_outbound_sa += n;
+    // The handler may add or remove tunnels (invalidating `t`): stop here;
+    // the loop calls again while the TUN stays readable.
+    if (on_no_sa_) {
+      on_no_sa_(t.name);
+      return false;
+    }
+    return true;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i]);  // failures counted by the SA
+    if (esp) send_[m++] = {*esp, sa->remote, sa->local.addr};
+  }
+  size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
+  sa->out->counters().errors += m - sent;
+  counters_.udp_send_errors += m - sent;
+  sa->last_out = SteadyClock().now();
+  if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark)
+    check_limits(*sa);
+  return true;
 }
 
 std::vector<SaStats> Datapath::sa_stats() const {

@@ -3,25 +3,28 @@
 // no ESP, so every packet passes through here, in batches.
 //
 // Outbound (process_tun), per readiness event, up to kMaxRounds batches:
-//   1. TUN read batch: up to kIdealBatchSize inner IPv4/IPv6 packets, each
-//      read at offset kHeadroom of a pool buffer.
+//   1. TUN read batch: up to kTxBatch inner IPv4/IPv6 packets, each at
+//      offset kHeadroom of a tx buffer. The TUN hands large TCP packets
+//      (TSO) that io::TunDevice cuts into wire-sized packets (io/offload.h).
 //   2. The tunnel's current outbound SA (the newest active one, see
 //      sa_table.h; none: drop, count, tell the daemon through on_no_sa so it
 //      can initiate).
 //   3. ESP encapsulation in place (OutboundSa::seal): header and IV in the
 //      headroom, padding/trailer/ICV in the tailroom, next header 4 or 41.
-//   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket.
+//   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket; runs of
+//      equal-sized ESP packets to one peer leave as one UDP GSO message.
 //
 // Inbound (process_udp), per readiness event, up to kMaxRounds batches:
-//   1. recvmmsg batch on UDP 4500 (or 500).
-//   2. Classify (RFC 3948 §2): 1 byte 0xFF = NAT keepalive, dropped; 4 zero
-//      bytes = non-ESP marker, the rest is IKE, handed to the IKE callback;
-//      otherwise ESP. Everything on port 500 is IKE.
+//   1. recvmmsg batch on UDP 4500 (or 500) into rx buffers; with UDP GRO
+//      one buffer may hold up to 64 datagrams of one flow (RecvSlot::segment).
+//   2. Per datagram, classify (RFC 3948 §2): 1 byte 0xFF = NAT keepalive,
+//      dropped; 4 zero bytes = non-ESP marker, the rest is IKE, handed to the
+//      IKE callback; otherwise ESP. Everything on port 500 is IKE.
 //   3. SPI lookup (SaTable, no allocation), replay check, ICV check and
 //      decryption in place, replay window update, trailer and padding check,
 //      inner addresses against the SA's traffic selectors (InboundSa::open).
 //   4. Inner packets are written to their SA's TUN, consecutive packets of a
-//      tunnel as one batch.
+//      tunnel as one batch, which the TUN merges per TCP connection (GRO).
 // Both pipelines stamp each SA's last packet time (one clock read per batch,
 // for DPD) and compare its byte counts and sequence number with its next
 // limit mark; a crossed soft or hard limit is reported through on_sa_limit
@@ -29,8 +32,9 @@
 // Every bad datagram is dropped and counted, in the SA when one was found,
 // otherwise in DatapathCounters; nothing on this path throws or allocates.
 //
-// Buffers: one pool of kIdealBatchSize buffers of kPacketBufferSize bytes,
-// allocated once. A future per-core worker owns one Datapath-like pool each.
+// Buffers: kRxBatch rx buffers of kRxBufferSize (a GRO batch of datagrams)
+// and kTxBatch tx buffers of kTxBufferSize (one inner packet each), all
+// allocated once.
 #pragma once
 #include <array>
 #include <functional>
@@ -52,9 +56,17 @@
 
 namespace kg::esp {
 
-inline constexpr size_t kIdealBatchSize = 32;
-inline constexpr size_t kMaxInnerPacket = 65535;
-inline constexpr size_t kPacketBufferSize = kHeadroom + kMaxInnerPacket + kTailroom;
+// Outbound: a TSO packet of 64 KiB becomes about 48 wire packets.
+inline constexpr size_t kTxBatch = 128;
+// The largest inner packet: tunnel MTUs go up to 9000 (ip mtu).
+inline constexpr size_t kMaxInnerPacket = 16384;
+inline constexpr size_t kTxBufferSize = kHeadroom + kMaxInnerPacket + kTailroom;
+// Inbound: each rx buffer takes one UDP datagram or one GRO batch of them.
+inline constexpr size_t kRxBatch = 32;
+inline constexpr size_t kRxBufferSize = 65536;
+inline constexpr size_t kMaxGroSegments = 64;  // UDP_GRO_CNT_MAX
+// Kept for callers that size a buffer for any datagram.
+inline constexpr size_t kPacketBufferSize = kRxBufferSize;
 inline constexpr uint16_t kIkePort = 500;
 inline constexpr uint16_t kNattPort = 4500;
 
@@ -76,10 +88,23 @@ class PacketDevice {
   // Returns how many were written; the rest are dropped by the caller.
   virtual size_t write_batch(std::span<const ByteView> packets) = 0;
   [[nodiscard]] virtual int fd() const = 0;
+  // True when packets already read wait for read_batch without the fd
+  // signalling them (the rest of a cut TSO packet).
+  [[nodiscard]] virtual bool pending() const { return false; }
 };
 
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s);
 std::unique_ptr<PacketDevice> wrap(io::TunDevice t);
+
+// The kernel offloads the data path uses; each can be turned off to measure
+// what it brings (bench/, KEYGATE_DATAPATH="no-gso no-gro no-tun-offload").
+struct DatapathOptions {
+  bool udp_gso = true;      // send runs of ESP packets as one UDP_SEGMENT message
+  bool udp_gro = true;      // receive coalesced datagrams (UDP_GRO)
+  bool tun_offload = true;  // TUN with IFF_VNET_HDR: TSO in, merged writes out
+  // Parses the KEYGATE_DATAPATH environment variable.
+  static DatapathOptions from_env();
+};
 
 // Drops that belong to no SA.
 struct DatapathCounters {
@@ -132,10 +157,12 @@ class Datapath {
 
   // `ike` is the port 500 socket, `natt` the port 4500 one. Either may be null
   // (tests); ESP needs `natt`.
-  Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike);
+  Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike,
+           DatapathOptions opts = {});
   // Binds UDP `addr`:500 and `addr`:4500 (the ports can be changed for tests).
   static Result<std::unique_ptr<Datapath>> open(const IpAddress& addr, IkeHandler on_ike,
-                                                uint16_t ike_port = kIkePort, uint16_t natt_port = kNattPort);
+                                                uint16_t ike_port = kIkePort, uint16_t natt_port = kNattPort,
+                                                DatapathOptions opts = {});
   // Unregisters from the event loop, which must still exist.
   ~Datapath();
   Datapath(const Datapath&) = delete;
@@ -183,6 +210,7 @@ class Datapath {
 
  private:
   static constexpr int kMaxRounds = 8;  // batches per event, then let others run
+  static constexpr size_t kMaxPending = kRxBatch * kMaxGroSegments;
   struct Tunnel {
     std::string name;
     std::unique_ptr<PacketDevice> dev;  // null: slot free
@@ -193,11 +221,17 @@ class Datapath {
     uint32_t tunnel;
     ByteView packet;
   };
-  std::span<uint8_t> buffer(size_t i) {
-    return std::span<uint8_t>(pool_).subspan(i * kPacketBufferSize, kPacketBufferSize);
+  std::span<uint8_t> rx_buffer(size_t i) {
+    return std::span<uint8_t>(rx_pool_).subspan(i * kRxBufferSize, kRxBufferSize);
+  }
+  std::span<uint8_t> tx_buffer(size_t i) {
+    return std::span<uint8_t>(tx_pool_).subspan(i * kTxBufferSize, kTxBufferSize);
   }
   void process_tun_index(uint32_t idx);
-  void handle_datagram(const io::RecvSlot& slot, bool natt);
+  // Returns false when the tunnel's packets were dropped for want of an SA
+  // and on_no_sa was called (the tunnel may be gone).
+  bool tun_round(uint32_t idx, size_t& n);
+  void handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt);
   void flush_tun_writes();
   void refresh_current(uint32_t tunnel);
   void check_limits(ChildSa& sa);
@@ -219,11 +253,15 @@ class Datapath {
   std::vector<Tunnel> tunnels_;
   std::map<std::string, uint32_t> by_name_;
   DatapathCounters counters_;
-  std::vector<uint8_t> pool_;
+  DatapathOptions opts_;
+  std::vector<uint8_t> rx_pool_, tx_pool_;
   std::vector<uint8_t> ike_out_;  // marker + message for send_ike
-  std::array<io::RecvSlot, kIdealBatchSize> recv_{};
-  std::array<io::SendSlot, kIdealBatchSize> send_{};
-  std::array<PendingWrite, kIdealBatchSize> pending_{};
+  std::array<io::RecvSlot, kRxBatch> recv_{};
+  std::array<io::SendSlot, kTxBatch> send_{};
+  std::array<std::span<uint8_t>, kTxBatch> tx_views_{};
+  std::array<size_t, kTxBatch> tx_lens_{};
+  std::vector<PendingWrite> pending_ = std::vector<PendingWrite>(kMaxPending);
+  std::vector<ByteView> run_ = std::vector<ByteView>(kMaxPending);
   size_t npending_ = 0;
 };
 

@@ -1,5 +1,14 @@
 // A layer-3 TUN device (IFF_TUN | IFF_NO_PI): one per tunnel interface.
+//
+// With offloads (the default), the device is opened with IFF_VNET_HDR and
+// told it may hand us large TCP/UDP packets with partial checksums
+// (TUNSETOFFLOAD: CSUM, TSO4/6, USO4/6). Reads then return the packets that
+// would have gone on the wire (offload.h cuts them), and writes merge the
+// segments of a connection into one GSO packet per writev(2). A kernel
+// without some offload simply never uses it; the packets in and out of this
+// class are the same either way.
 #pragma once
+#include <memory>
 #include <span>
 #include <string>
 
@@ -8,26 +17,44 @@
 
 namespace kg::io {
 
+struct TunCounters {
+  uint64_t gso_packets_in = 0;   // large packets read and cut
+  uint64_t segments_in = 0;      // wire packets they became
+  uint64_t merged_writes = 0;    // writes that carried several packets
+  uint64_t malformed_in = 0;     // inconsistent GSO packet or checksum offsets: dropped
+  uint64_t too_big_in = 0;       // packet larger than the caller's buffer: dropped
+};
+
 class TunDevice {
  public:
-  static Result<TunDevice> open(const std::string& name);
-  TunDevice(TunDevice&& o) noexcept : fd_(o.fd_), name_(std::move(o.name_)) { o.fd_ = -1; }
+  static Result<TunDevice> open(const std::string& name, bool offload = true);
+  TunDevice(TunDevice&& o) noexcept;
   TunDevice& operator=(TunDevice&&) = delete;
   ~TunDevice();
   [[nodiscard]] int fd() const { return fd_; }
   [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] bool offload() const { return st_ != nullptr; }
   // Reads packets into bufs until EAGAIN or all are filled; lens[i] gets
-  // each size. Returns the number read.
+  // each size. Returns the number read. A large packet that does not fit in
+  // the remaining bufs is kept and continued by the next call (pending()).
   size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens);
+  // True while segments of a large packet already read wait for read_batch
+  // (the fd does not signal them).
+  [[nodiscard]] bool pending() const;
   Result<void> write(ByteView packet);
-  // Writes each packet (one write(2) each: TUN takes one packet per call);
-  // returns how many were accepted.
+  // Writes the packets, merged where possible; returns how many were
+  // accepted.
   size_t write_batch(std::span<const ByteView> packets);
+  [[nodiscard]] const TunCounters& counters() const;
 
  private:
-  TunDevice(int fd, std::string n) : fd_(fd), name_(std::move(n)) {}
+  struct Offload;
+  TunDevice(int fd, std::string n, std::unique_ptr<Offload> st);
+  size_t read_plain(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens);
   int fd_ = -1;
   std::string name_;
+  std::unique_ptr<Offload> st_;  // null: plain TUN without virtio_net_hdr
+  TunCounters plain_counters_;
 };
 
 }  // namespace kg::io

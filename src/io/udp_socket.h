@@ -1,6 +1,13 @@
 // A bound UDP socket with batched receive/send (recvmmsg/sendmmsg). Each
 // received datagram reports the local address it arrived on (IP_PKTINFO), so
 // the daemon can bind to the wildcard address and still answer from the right one.
+//
+// Segmentation offloads (Linux UDP GSO/GRO): send_batch hands the kernel
+// each run of consecutive datagrams to one destination, of one size (the
+// last may be shorter), as one message with UDP_SEGMENT, so the run crosses
+// the stack (and a veth) as one packet; it is cut into datagrams only where
+// it must be. With enable_gro(), the kernel may do the reverse on receive.
+// The datagrams on the wire are the same either way.
 #pragma once
 #include <span>
 
@@ -15,6 +22,10 @@ struct RecvSlot {
   size_t len = 0;          // out
   Endpoint remote;         // out
   Endpoint local;          // out
+  // out: with UDP_GRO, the kernel may coalesce consecutive datagrams of one
+  // flow: buf[0, len) then holds datagrams of `segment` bytes each, the last
+  // possibly shorter. 0: one datagram.
+  size_t segment = 0;
 };
 
 struct SendSlot {
@@ -28,7 +39,7 @@ struct SendSlot {
 class UdpSocket {
  public:
   static Result<UdpSocket> bind(const Endpoint& local);
-  UdpSocket(UdpSocket&& o) noexcept : fd_(o.fd_), local_(o.local_) { o.fd_ = -1; }
+  UdpSocket(UdpSocket&& o) noexcept : fd_(o.fd_), local_(o.local_), gso_(o.gso_) { o.fd_ = -1; }
   UdpSocket& operator=(UdpSocket&& o) noexcept;
   ~UdpSocket();
   [[nodiscard]] int fd() const { return fd_; }
@@ -38,11 +49,19 @@ class UdpSocket {
   // Sends as many as the kernel takes; returns the count sent.
   size_t send_batch(std::span<const SendSlot> slots);
   Result<void> send(ByteView data, const Endpoint& remote);
+  // Lets the kernel coalesce received datagrams (RecvSlot::segment); false
+  // if it cannot. Callers must then read every slot as segments.
+  bool enable_gro();
+  // GSO is on by default and turns itself off if the kernel refuses it.
+  void set_gso(bool on) { gso_ = on; }
+  [[nodiscard]] bool gso() const { return gso_; }
 
  private:
   UdpSocket(int fd, Endpoint l) : fd_(fd), local_(l) {}
+  size_t send_plain(std::span<const SendSlot> slots);
   int fd_ = -1;
   Endpoint local_;
+  bool gso_ = true;
 };
 
 }  // namespace kg::io
