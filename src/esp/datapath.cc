@@ -217,7 +217,9 @@ bool Datapath::remove_sa(uint32_t spi_in, uint32_t spi_out) {
 }
 
 void Datapath::refresh_current(uint32_t tunnel) {
-  if (tunnel < tunnels_.size()) tunnels_[tunnel].current = sas_.current_outbound(tunnel);
+  if (tunnel >= tunnels_.size()) return;
+  tunnels_[tunnel].current = sas_.current_outbound(tunnel);
+  if (tunnels_[tunnel].by_destination) tunnels_[tunnel].by_destination->rebuild(sas_.all(), tunnel);
 }
 
 Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, ByteView message) {
@@ -352,6 +354,10 @@ bool Datapath::tun_round(uint32_t idx, size_t& n) {
     }
     return true;
   }
+  if (t.by_destination) {
+    seal_by_destination(t, n);
+    return true;
+  }
   size_t m = 0;
   for (size_t i = 0; i < n; ++i) {
     auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i]);  // failures counted by the SA
@@ -374,7 +380,9 @@ std::vector<SaStats> Datapath::sa_stats() const {
     s.ike_spi_i = sa->ike_spi_i;
     s.spi_in = sa->in->spi();
     s.spi_out = sa->out->spi();
-    s.current_outbound = sa->tunnel < tunnels_.size() && tunnels_[sa->tunnel].current == sa.get();
+    s.current_outbound = sa->tunnel < tunnels_.size() &&
+                         (tunnels_[sa->tunnel].by_destination ? sa->outbound == ChildSa::Outbound::kActive
+                                                              : tunnels_[sa->tunnel].current == sa.get());
     s.suite = sa->suite;
     s.local = sa->local;
     s.remote = sa->remote;

@@ -48,6 +48,7 @@
 #include "common/bytes.h"
 #include "common/ip.h"
 #include "common/result.h"
+#include "esp/destination_index.h"
 #include "esp/sa_table.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
@@ -193,6 +194,10 @@ class Datapath {
   // The SA is being deleted: outbound traffic moves to another SA of its
   // tunnel if there is one; inbound packets are still accepted until removal.
   bool retire_sa(uint32_t spi_in);
+  // Several IKE sessions share this tunnel's device (a Virtual-Template's
+  // Virtual-Access sessions): each packet leaves on the SA whose remote
+  // selectors hold its destination (DestinationIndex, datapath_shared.cc).
+  void select_by_destination(const std::string& name);
   [[nodiscard]] std::optional<SaActivity> activity(uint32_t spi_in) const;
   // IKE message out: on the 4500 socket (with the non-ESP marker) when either
   // port is 4500, else on the 500 socket.
@@ -216,6 +221,7 @@ class Datapath {
     std::unique_ptr<PacketDevice> dev;  // null: slot free
     ChildSa* current = nullptr;         // newest SA: outbound traffic
     uint64_t no_sa_drops = 0;
+    std::unique_ptr<DestinationIndex> by_destination;  // shared by sessions (datapath_shared.cc)
   };
   struct PendingWrite {
     uint32_t tunnel;
@@ -234,6 +240,7 @@ class Datapath {
   void handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt);
   void flush_tun_writes();
   void refresh_current(uint32_t tunnel);
+  void seal_by_destination(Tunnel& t, size_t n);  // datapath_shared.cc
   void check_limits(ChildSa& sa);
   void report_limits();
   Result<void> watch_tunnel(uint32_t idx);
@@ -263,6 +270,7 @@ class Datapath {
   std::vector<PendingWrite> pending_ = std::vector<PendingWrite>(kMaxPending);
   std::vector<ByteView> run_ = std::vector<ByteView>(kMaxPending);
   size_t npending_ = 0;
+  std::array<ChildSa*, kTxBatch> owners_{};  // SA of each send slot (shared tunnels)
 };
 
 }  // namespace kg::esp

@@ -1,0 +1,40 @@
+// Tunnels shared by several IKE sessions (Datapath::select_by_destination):
+// the outbound pipeline of datapath.cc (tun_round), except that the SA is
+// chosen per packet by destination (DestinationIndex) instead of once per batch.
+#include "esp/datapath.h"
+
+namespace kg::esp {
+
+void Datapath::select_by_destination(const std::string& name) {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end() || tunnels_[it->second].by_destination) return;
+  tunnels_[it->second].by_destination = std::make_unique<DestinationIndex>();
+  refresh_current(it->second);
+}
+
+void Datapath::seal_by_destination(Tunnel& t, size_t n) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    ChildSa* sa = t.by_destination->find(ByteView(tx_buffer(i).subspan(kHeadroom, tx_lens_[i])));
+    if (!sa) {  // no session for this destination (the kernel route outlived it)
+      ++t.no_sa_drops;
+      ++counters_.no_outbound_sa;
+      continue;
+    }
+    auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i]);  // failures counted by the SA
+    if (!esp) continue;
+    owners_[m] = sa;
+    send_[m++] = {*esp, sa->remote, sa->local.addr};
+  }
+  size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
+  counters_.udp_send_errors += m - sent;
+  for (size_t i = sent; i < m; ++i) owners_[i]->out->counters().errors++;
+  auto now = SteadyClock().now();
+  for (size_t i = 0; i < m; ++i) {
+    ChildSa* sa = owners_[i];
+    sa->last_out = now;
+    if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark) check_limits(*sa);
+  }
+}
+
+}  // namespace kg::esp

@@ -1,0 +1,44 @@
+// Outbound SA choice on a tunnel device shared by several IKE sessions (the
+// Virtual-Access sessions of one Virtual-Template share its TUN): the SA whose
+// remote traffic selectors hold the packet's destination, as the kernel's
+// routing would choose a per-session interface.
+//
+// Host selectors (a remote-access client's assigned address) are found by
+// hash; wider ones (a spoke's LAN, or a peer that narrowed nothing) by a scan
+// of the few that exist, the most specific first. Among the SAs of one
+// destination (old and new SA during a CHILD_SA rekey) the preference is
+// SaTable::current_outbound's: newest active, then pending, then retired.
+// The index is rebuilt from the SA table whenever the tunnel's SAs change,
+// so it never holds a pointer to a removed SA; lookups do not allocate.
+#pragma once
+#include <unordered_map>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/ip.h"
+#include "esp/sa_table.h"
+
+namespace kg::esp {
+
+class DestinationIndex {
+ public:
+  // The SAs of `tunnel` among `all` (oldest first, as SaTable keeps them).
+  void rebuild(const std::vector<std::unique_ptr<ChildSa>>& all, uint32_t tunnel);
+  // The SA for the destination of the IPv4/IPv6 packet; nullptr if none.
+  [[nodiscard]] ChildSa* find(ByteView ip_packet) const;
+  [[nodiscard]] ChildSa* find(const IpAddress& dst) const;
+
+ private:
+  struct AddrHash {
+    size_t operator()(const IpAddress& a) const noexcept;
+  };
+  struct Range {
+    IpAddress lo, hi;
+    std::vector<ChildSa*> sas;  // oldest first
+  };
+  static ChildSa* prefer(const std::vector<ChildSa*>& sas);
+  std::unordered_map<IpAddress, std::vector<ChildSa*>, AddrHash> hosts_;
+  std::vector<Range> ranges_;  // narrowest first
+};
+
+}  // namespace kg::esp

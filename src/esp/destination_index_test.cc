@@ -1,0 +1,156 @@
+// Shared tunnels: DestinationIndex picks the SA by destination, and a
+// Datapath whose tunnel is shared (a Virtual-Template) sends each packet to
+// the session that owns its destination.
+#include "esp/destination_index.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "esp/datapath.h"
+
+namespace kg::esp {
+namespace {
+
+ike::TrafficSelector ts(const char* p) {
+  auto x = *Prefix::parse(p);
+  ike::TrafficSelector t;
+  t.type = x.addr.is_v4() ? ike::TsType::kIpv4AddrRange : ike::TsType::kIpv6AddrRange;
+  t.start = x.first();
+  t.end = x.last();
+  return t;
+}
+
+std::unique_ptr<ChildSa> sa(uint32_t tunnel, std::vector<ike::TrafficSelector> remote,
+                            ChildSa::Outbound o = ChildSa::Outbound::kActive) {
+  auto s = std::make_unique<ChildSa>();
+  s->tunnel = tunnel;
+  s->remote_ts = std::move(remote);
+  s->outbound = o;
+  return s;
+}
+
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
+
+TEST(DestinationIndex, HostsRangesAndRekeyPreference) {
+  std::vector<std::unique_ptr<ChildSa>> all;
+  all.push_back(sa(1, {ts("198.18.1.10/32")}));                         // client 1
+  all.push_back(sa(1, {ts("198.18.1.11/32"), ts("192.0.2.0/25")}));     // spoke with a LAN
+  all.push_back(sa(1, {ts("0.0.0.0/0")}));                              // a peer that narrowed nothing
+  all.push_back(sa(2, {ts("198.18.1.12/32")}));                         // another tunnel
+  all.push_back(sa(1, {ts("198.18.1.10/32")}, ChildSa::Outbound::kPending));  // client 1 rekeying
+  all.push_back(sa(1, {ts("2001:db8:1::/64")}));
+  DestinationIndex idx;
+  idx.rebuild(all, 1);
+  EXPECT_EQ(idx.find(ip("198.18.1.10")), all[0].get());  // active beats the newer pending one
+  EXPECT_EQ(idx.find(ip("198.18.1.11")), all[1].get());
+  EXPECT_EQ(idx.find(ip("192.0.2.77")), all[1].get());   // /25 beats /0
+  EXPECT_EQ(idx.find(ip("203.0.113.5")), all[2].get());
+  EXPECT_EQ(idx.find(ip("198.18.1.12")), all[2].get());  // tunnel 2's SA is not ours
+  EXPECT_EQ(idx.find(ip("2001:db8:1::5")), all[5].get());
+  EXPECT_EQ(idx.find(ip("2001:db8:2::5")), nullptr);     // no v6 default
+  all[0]->outbound = ChildSa::Outbound::kRetired;        // the old SA is being deleted
+  EXPECT_EQ(idx.find(ip("198.18.1.10")), all[4].get());
+  all.erase(all.begin() + 2);
+  idx.rebuild(all, 1);
+  EXPECT_EQ(idx.find(ip("203.0.113.5")), nullptr);
+}
+
+TEST(DestinationIndex, ReadsTheDestinationOfIpPackets) {
+  std::vector<std::unique_ptr<ChildSa>> all;
+  all.push_back(sa(0, {ts("198.18.1.10/32")}));
+  all.push_back(sa(0, {ts("2001:db8::10/128")}));
+  DestinationIndex idx;
+  idx.rebuild(all, 0);
+  Bytes v4(20, 0);
+  v4[0] = 0x45;
+  for (int i = 0; i < 4; ++i) v4[size_t(16 + i)] = ip("198.18.1.10").b[size_t(i)];
+  EXPECT_EQ(idx.find(ByteView(v4)), all[0].get());
+  Bytes v6(40, 0);
+  v6[0] = 0x60;
+  for (int i = 0; i < 16; ++i) v6[size_t(24 + i)] = ip("2001:db8::10").b[size_t(i)];
+  EXPECT_EQ(idx.find(ByteView(v6)), all[1].get());
+  EXPECT_EQ(idx.find(ByteView(v4).first(19)), nullptr);  // truncated
+  v4[0] = 0x75;
+  EXPECT_EQ(idx.find(ByteView(v4)), nullptr);  // not IP
+}
+
+class MemTun final : public PacketDevice {
+ public:
+  size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) override {
+    size_t n = 0;
+    for (; n < bufs.size() && !rx.empty(); ++n, rx.pop_front()) {
+      std::copy(rx.front().begin(), rx.front().end(), bufs[n].begin());
+      lens[n] = rx.front().size();
+    }
+    return n;
+  }
+  size_t write_batch(std::span<const ByteView> p) override { return p.size(); }
+  [[nodiscard]] int fd() const override { return -1; }
+  std::deque<Bytes> rx;
+};
+
+class MemUdp final : public DatagramSocket {
+ public:
+  size_t recv_batch(std::span<io::RecvSlot>) override { return 0; }
+  size_t send_batch(std::span<const io::SendSlot> s) override {
+    for (auto& x : s) sent_to.push_back(x.remote);
+    return s.size();
+  }
+  [[nodiscard]] int fd() const override { return -1; }
+  std::vector<Endpoint> sent_to;
+};
+
+ike::InstallChildSa session(uint32_t spi, const char* peer, const char* assigned) {
+  ike::InstallChildSa p;
+  p.interface = "Virtual-Template1";
+  p.suite = {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  p.spi_in = spi;
+  p.spi_out = spi + 1;
+  p.encr_in = p.encr_out = Secret(Bytes(20, uint8_t(spi)));
+  p.local = {ip("198.51.100.1"), 4500};
+  p.remote = {ip(peer), 4500};
+  p.local_ts = {ts("0.0.0.0/0")};
+  p.remote_ts = {ts(assigned)};
+  return p;
+}
+
+Bytes ipv4_to(const char* dst) {
+  Bytes p(60, 0);
+  p[0] = 0x45;
+  p[3] = 60;
+  for (int i = 0; i < 4; ++i) p[size_t(16 + i)] = ip(dst).b[size_t(i)];
+  return p;
+}
+
+TEST(SharedTunnel, EachPacketGoesToTheSessionOfItsDestination) {
+  auto udp = std::make_unique<MemUdp>();
+  auto* out = udp.get();
+  Datapath dp(nullptr, std::move(udp), nullptr);
+  auto tun = std::make_unique<MemTun>();
+  auto* t = tun.get();
+  ASSERT_TRUE(dp.add_tunnel("Virtual-Template1", std::move(tun)));
+  dp.select_by_destination("Virtual-Template1");
+  ASSERT_TRUE(dp.install_sa(session(0x1000, "198.51.100.2", "198.18.1.10/32")));
+  ASSERT_TRUE(dp.install_sa(session(0x2000, "198.51.100.3", "198.18.1.11/32")));
+  for (const char* d : {"198.18.1.11", "198.18.1.10", "198.18.1.99", "198.18.1.11"}) t->rx.push_back(ipv4_to(d));
+  dp.process_tun("Virtual-Template1");
+  ASSERT_EQ(out->sent_to.size(), 3u);
+  EXPECT_EQ(out->sent_to[0].addr.str(), "198.51.100.3");
+  EXPECT_EQ(out->sent_to[1].addr.str(), "198.51.100.2");
+  EXPECT_EQ(out->sent_to[2].addr.str(), "198.51.100.3");
+  EXPECT_EQ(dp.no_sa_drops("Virtual-Template1"), 1u);  // 198.18.1.99 has no session
+  for (auto& s : dp.sa_stats()) {
+    EXPECT_TRUE(s.current_outbound);  // every session's SA carries its own traffic
+    EXPECT_EQ(s.pkts_encaps, s.spi_in == 0x1000 ? 1u : 2u);
+  }
+  // A session leaves: its destination has no SA any more.
+  EXPECT_TRUE(dp.remove_sa(0x2000, 0));
+  t->rx.push_back(ipv4_to("198.18.1.11"));
+  dp.process_tun("Virtual-Template1");
+  EXPECT_EQ(out->sent_to.size(), 3u);
+  EXPECT_EQ(dp.no_sa_drops("Virtual-Template1"), 2u);
+}
+
+}  // namespace
+}  // namespace kg::esp
