@@ -45,6 +45,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   if (!dp) return std::unexpected(dp.error());
   d->datapath_ = std::move(*dp);
   if (auto r = d->datapath_->attach(*d->loop_); !r) return std::unexpected(r.error());
+  d->traffic_.dp = d->datapath_.get();
+  d->engine_->set_traffic_source(&d->traffic_);
+  d->datapath_->on_sa_limit(
+      [self](uint32_t spi_in, bool hard) { self->execute(self->engine_->on_child_limit(spi_in, hard)); });
   d->datapath_->on_no_sa([self](const std::string& t) {
     auto& st = self->tunnels_[t];
     if (!st.up && self->clock_.now() >= st.next_try) {
@@ -128,15 +132,12 @@ void Daemon::execute(std::vector<ike::Action> actions) {
       if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
       datapath_->remove_sa(rm->spi_in, rm->spi_out);
+    } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
+      datapath_->retire_sa(rt->spi_in);
     } else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) {
-      auto& st = tunnels_[ev->interface];
-      if (ev->up != st.up)
-        log::event("LINEPROTO", log::Level::kNotice, "UPDOWN",
-                   "Line protocol on Interface " + ev->interface + ", changed state to " +
-                       (ev->up ? "up" : "down"));
-      st.up = ev->up;
-      // After a delete, wait for traffic (or a config change) before trying again.
-      if (!ev->up) st.auto_retry = false;
+      session_event(*ev);
+    } else if (auto* pd = std::get_if<ike::PeerDead>(&a)) {
+      peer_dead(*pd);
     }
   }
   reschedule();

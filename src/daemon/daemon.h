@@ -2,6 +2,7 @@
 // the kernel (TUN devices, addresses, routes) and the control socket onto one
 // event loop. The engine and the config code do no I/O; this file does.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,17 +43,33 @@ class Daemon {
   void clear_sessions(const std::string& interface);
   void clear_ikev2_stats() { engine_->clear_stats(); }
 
+  // Called for every ike::PeerDead: DPD (or an unanswered request) declared
+  // the peer dead; its IKE SA and CHILD_SAs are already gone and the line
+  // protocol is down. A handler returning true has dealt with the tunnel
+  // (a FlexVPN client moving on to its next peer); otherwise a static tunnel
+  // re-initiates to its tunnel destination. Handlers run in the order added.
+  using PeerDeadHandler = std::function<bool(const ike::PeerDead&)>;
+  void add_peer_dead_handler(PeerDeadHandler h) { peer_dead_handlers_.push_back(std::move(h)); }
+
  private:
   struct TunnelState {
     bool up = false;
+    int sessions = 0;        // IKE SAs up on it (one, two while a stale one goes)
     bool auto_retry = true;  // keep trying until the first session is up
     TimePoint next_try{};
+  };
+  // The data path's per-SA activity, for DPD (daemon_lifetime.cc).
+  struct DatapathTraffic final : ike::TrafficSource {
+    const esp::Datapath* dp = nullptr;
+    std::optional<ike::ChildActivity> activity(uint32_t spi_in) const override;
   };
   Daemon() = default;
   void apply_config(const config::Model& before, const config::Model& after);
   void apply_interfaces(const config::Model& before, const config::Model& after);
   void apply_routes(const config::Model& before, const config::Model& after);
   void execute(std::vector<ike::Action> actions);
+  void session_event(const ike::SessionEvent& ev);
+  void peer_dead(const ike::PeerDead& ev);
   void housekeeping();
   void try_initiate(const std::string& tunnel);
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
@@ -72,6 +89,8 @@ class Daemon {
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
   aaa::AddressPools pools_;  // ip local pool: addresses leased to remote-access peers
+  DatapathTraffic traffic_;
+  std::vector<PeerDeadHandler> peer_dead_handlers_;
   TimePoint next_housekeeping_{};
 };
 

@@ -56,6 +56,13 @@ struct RemoveChildSa {
   uint32_t spi_out = 0;
 };
 
+// The CHILD_SA is being deleted: send on another SA of the interface if
+// there is one, keep accepting its inbound packets until RemoveChildSa.
+struct RetireChildSa {
+  std::string interface;
+  uint32_t spi_in = 0;
+};
+
 // Session up/down for `show crypto session` and %CRYPTO-5-IKEV2_SESSION_STATUS.
 struct SessionEvent {
   bool up = false;
@@ -73,7 +80,40 @@ struct ReleaseConfig {
   uint64_t lease = 0;
 };
 
-using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent, ReleaseConfig>;
+// The peer stopped answering (DPD, or any request after all retransmissions)
+// on an established IKE SA: the SA and its CHILD_SAs are gone (RemoveChildSa
+// and SessionEvent{up=false} precede this action in the same list). A static
+// tunnel re-initiates; a FlexVPN client moves on to its next peer.
+struct PeerDead {
+  std::string interface;
+  std::string profile;  // the crypto ikev2 profile the SA ran with
+  Endpoint local, remote;
+  std::string remote_id;
+};
+
+using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent, ReleaseConfig,
+                            RetireChildSa, PeerDead>;
+
+// One CHILD_SA's lifetime state, for show commands.
+struct ChildSaInfo {
+  uint32_t spi_in = 0, spi_out = 0;
+  std::string state;            // "INSTALLED", "REKEYING", "REKEYED", "DELETING"
+  uint32_t rekeys = 0;          // how many SAs this one replaced in a row
+  int64_t rekey_in_s = -1;      // until the soft lifetime; -1: none
+  int64_t expire_in_s = -1;     // until the hard lifetime; -1: none
+  uint64_t lifetime_kb = 0;
+};
+
+// When the data path last carried packets each way on a CHILD_SA (its
+// inbound SPI), for DPD. The daemon implements it over esp::Datapath.
+struct ChildActivity {
+  TimePoint last_in{}, last_out{};
+};
+class TrafficSource {
+ public:
+  virtual ~TrafficSource() = default;
+  [[nodiscard]] virtual std::optional<ChildActivity> activity(uint32_t spi_in) const = 0;
+};
 
 // Read-only view of an IKE SA for `show crypto ikev2 sa` / `show crypto session`.
 struct IkeSaInfo {
@@ -95,6 +135,11 @@ struct IkeSaInfo {
   uint32_t next_request_id = 0, next_peer_request = 0;  // message IDs (§2.2)
   size_t queued_requests = 0;
   bool nat_local = false, nat_remote = false;  // NAT detected in front of us / the peer
+  // Lifetime and liveness.
+  uint32_t rekeys = 0;               // IKE SA rekeys in a row (§2.18)
+  int64_t expire_in_s = -1;          // until the hard lifetime; -1: none
+  DpdConfig dpd;                     // as configured for this SA
+  std::vector<ChildSaInfo> children;
 };
 
 struct EngineStats {
@@ -110,6 +155,7 @@ struct EngineStats {
   // with a wrong or expired one, without one (each of the last two answered
   // with a fresh N(COOKIE), RFC 7296 §2.6).
   uint64_t cookie_accepted = 0, cookie_rejected = 0, cookie_missing = 0;
+  uint64_t child_rekeys = 0, ike_rekeys = 0, rekey_collisions = 0, dpd_probes = 0, peers_dead = 0;
 };
 
 class Engine {
@@ -127,6 +173,11 @@ class Engine {
   // Delete the IKE SA (and its children) serving `interface`, notifying the
   // peer; empty string = all (clear crypto session).
   virtual std::vector<Action> delete_sessions(const std::string& interface) = 0;
+  // The data path saw a CHILD_SA (by inbound SPI) cross its soft volume or
+  // sequence-number limit (rekey it) or its hard one (delete it).
+  virtual std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) = 0;
+  // Where DPD learns about ESP traffic; without one only IKE messages count.
+  virtual void set_traffic_source(const TrafficSource* source) = 0;
 
   [[nodiscard]] virtual std::vector<IkeSaInfo> sas() const = 0;
   [[nodiscard]] virtual const EngineStats& stats() const = 0;

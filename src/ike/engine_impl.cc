@@ -4,6 +4,7 @@
 #include "ike/fmt.h"
 
 #include "common/log.h"
+#include "ike/lifetime.h"
 #include "ike/message.h"
 
 namespace kg::ike {
@@ -23,12 +24,22 @@ bool has_esp_delete(const std::vector<TypedPayload>& in) {
   return false;
 }
 
-TaskList tasks_of(std::unique_ptr<Task> a, std::unique_ptr<Task> b = nullptr, std::unique_ptr<Task> c = nullptr) {
+// Null entries (optional tasks) are skipped.
+template <class... T>
+TaskList tasks_of(T... tasks) {
   TaskList t;
-  t.push_back(std::move(a));
-  if (b) t.push_back(std::move(b));
-  if (c) t.push_back(std::move(c));
+  ((tasks ? t.push_back(std::move(tasks)) : void()), ...);
   return t;
+}
+
+// Which CREATE_CHILD_SA the peer asks for (§1.3): a CHILD_SA rekey carries
+// N(REKEY_SA), an IKE SA rekey an SA payload of protocol IKE.
+TaskList create_child_sa_tasks(const std::vector<TypedPayload>& in) {
+  if (find_notify(in, NotifyType::kRekeySa)) return tasks_of(make_child_rekey_responder());
+  if (auto* sa = find_payload<SaPayload>(in, PayloadType::kSa);
+      sa && !sa->proposals.empty() && sa->proposals[0].protocol == ProtocolId::kIke)
+    return tasks_of(make_ike_rekey(false));
+  return tasks_of(make_child_create_new(false));
 }
 
 }  // namespace
@@ -199,26 +210,38 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
       return;
     }
     in = std::move(*p);
+    sa.last_heard = clock_.now();
   }
   // Which exchanges the peer may start in this state.
   TaskList tasks;
   bool established = sa.state == SaState::kEstablished;
+  bool busy = false;  // answered TEMPORARY_FAILURE
   switch (h.exchange) {
     case ExchangeType::kIkeSaInit:
       tasks = tasks_of(make_ike_init(false), make_ike_natd(false));
       break;
     case ExchangeType::kIkeAuth:
       if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
-      tasks = tasks_of(make_ike_auth(false), make_ike_config(false), make_child_create(false));
+      tasks = tasks_of(make_ike_auth(false), make_ike_config(false), make_child_create(false),
+                       make_ike_contact(false));
       break;
     case ExchangeType::kInformational:
       if (!established && sa.state != SaState::kDeleting) return;
-      if (has_ike_delete(in)) tasks = tasks_of(make_ike_delete(false));
-      else if (has_esp_delete(in)) tasks = tasks_of(make_child_delete());
+      if (has_ike_delete(in)) {
+        // §2.25.2: the peer's rekey won a collision we had not resolved yet.
+        if (IkeSa* w = sa.collision_spi ? find_sa(sa.collision_spi) : nullptr) hand_over(sa, *w);
+        tasks = tasks_of(make_ike_delete(false));
+      } else if (has_esp_delete(in)) {
+        tasks = tasks_of(make_child_delete());
+      }
       break;  // no tasks: a liveness check, answered empty
+    case ExchangeType::kCreateChildSa:
+      if (established) tasks = create_child_sa_tasks(in);
+      else if (sa.state == SaState::kDeleting) busy = true;  // §2.25.2: closing it
+      else return;
+      break;
     default:
-      if (!established) return;
-      break;  // CREATE_CHILD_SA is not implemented: answered below
+      return;
   }
   sa.local = local;
   sa.remote = remote;  // answer where the request came from (§2.11)
@@ -235,7 +258,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   }
   if (!failed)
     for (auto& t : tasks) t->build_r(sa, e, reply);
-  if (h.exchange == ExchangeType::kCreateChildSa) reply.push_back(notify(NotifyType::kNoAdditionalSas));
+  if (busy) reply.push_back(notify(NotifyType::kTemporaryFailure));
 
   Header rh{.spi_i = sa.spi_i,
             .spi_r = (init && failed) ? 0 : sa.spi_r,  // no state kept for a refused IKE_SA_INIT
@@ -264,13 +287,23 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
     return;
   }
   if (h.exchange == ExchangeType::kIkeAuth) {
-    sa.state = SaState::kEstablished;
     half_open_.erase(sa.spi_r);
-    emit_session(sa, e, true);
+    on_established(sa, out);
   } else if (h.exchange == ExchangeType::kInformational && has_ike_delete(in)) {
     emit_session(sa, e, false);
     sa.state = SaState::kDead;
   }
+  if (sa.successor) adopt_successor(sa, false, out);
+}
+
+// IKE_AUTH done, either role: timers, session up, stale SAs of a peer that
+// sent INITIAL_CONTACT.
+void EngineImpl::on_established(IkeSa& sa, std::vector<Action>& out) {
+  auto e = env(out);
+  sa.state = SaState::kEstablished;
+  arm_ike(sa, clock_.now(), rng_);
+  emit_session(sa, e, true);
+  delete_stale(sa, out);
 }
 
 void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std::vector<Action>& out) {
@@ -291,6 +324,7 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
       return;
     }
     in = std::move(*p);
+    sa.last_heard = clock_.now();
   }
   sa.outstanding_id.reset();
   sa.outstanding.clear();
@@ -299,12 +333,14 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
   sa.next_request_id = h.message_id + 1;
   auto e = env(out);
   TaskStatus result = TaskStatus::kDone;
+  bool child_failed = false;
   for (auto& t : sa.active) {
     auto st = t->process_i(sa, e, in);
-    if (st != TaskStatus::kDone && t->fatal()) {
+    if (st == TaskStatus::kRetry || (st == TaskStatus::kFailed && t->fatal())) {
       result = st;
       break;
     }
+    child_failed |= st == TaskStatus::kFailed && std::string_view(t->name()) == "CHILD_CREATE";
   }
   if (result == TaskStatus::kRetry && init) {
     // §1.3, §2.6: start over with message ID 0 and no responder SPI.
@@ -314,6 +350,13 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
     start(sa, ExchangeType::kIkeSaInit, std::move(again), out);
     return;
   }
+  if (result == TaskStatus::kRetry) {
+    // §1.3: INVALID_KE_PAYLOAD in CREATE_CHILD_SA: the same request again,
+    // with the group asked for, as a new exchange (next message ID).
+    TaskList again = std::move(sa.active);
+    start(sa, h.exchange, std::move(again), out);
+    return;
+  }
   if (result != TaskStatus::kDone) {
     // The responder keeps an IKE SA it authenticated; tell it to drop it.
     bool peer_has_sa = h.exchange == ExchangeType::kIkeAuth && !find_notify(in, NotifyType::kAuthenticationFailed);
@@ -321,36 +364,48 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
     return;
   }
   if (init) sa.init_response.assign(raw.begin(), raw.end());
+  // An IKE SA that could not get a CHILD_SA goes too: the next attempt
+  // starts over with IKE_SA_INIT (which carries the CHILD_SA in IKE_AUTH).
+  if (child_failed && h.exchange == ExchangeType::kCreateChildSa && sa.children.empty() &&
+      sa.state == SaState::kEstablished) {
+    sa.active.clear();
+    begin_delete(sa, out);
+    return;
+  }
   finish_exchange(sa, h.exchange, out);
 }
 
 void EngineImpl::finish_exchange(IkeSa& sa, ExchangeType ex, std::vector<Action>& out) {
-  auto e = env(out);
-  bool was_delete = sa.state == SaState::kDeleting;
+  bool was_delete = in_flight(sa, "IKE_DELETE");
+  bool was_dpd = in_flight(sa, "IKE_DPD");
   sa.active.clear();
   if (ex == ExchangeType::kIkeAuth) {
-    sa.state = SaState::kEstablished;
-    emit_session(sa, e, true);
+    on_established(sa, out);
   } else if (ex == ExchangeType::kInformational && was_delete) {
     sa.state = SaState::kDead;
     return;
   }
+  if (was_dpd && sa.profile && sa.profile->dpd.interval_s)
+    sa.dpd_at = clock_.now() + Millis(uint64_t(sa.profile->dpd.interval_s) * 1000);
+  if (sa.successor) adopt_successor(sa, true, out);
   start_next(sa, out);
 }
 
 void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
-  if (sa.outstanding_id || sa.queued.empty()) return;
-  auto next = std::move(sa.queued.front());
-  sa.queued.pop_front();
-  ExchangeType ex = ExchangeType::kInformational;
-  if (!next.empty() && std::string_view(next.front()->name()) == "IKE_AUTH") {
-    ex = ExchangeType::kIkeAuth;
-    // RFC 7296 §2.23: after IKE_SA_INIT the initiator may float to 4500;
-    // we always do, so ESP and IKE share the NAT-T port (RFC 3948).
-    if (sa.local.port == 500) sa.local.port = kNattPort;
-    if (sa.remote.port == 500) sa.remote.port = kNattPort;
+  while (!sa.outstanding_id && !sa.queued.empty()) {
+    auto next = std::move(sa.queued.front());
+    sa.queued.pop_front();
+    if (next.empty() || std::any_of(next.begin(), next.end(), [&](auto& t) { return t->obsolete(sa); })) continue;
+    ExchangeType ex = next.front()->exchange();
+    if (std::string_view(next.front()->name()) == "IKE_AUTH") {
+      ex = ExchangeType::kIkeAuth;
+      // RFC 7296 §2.23: after IKE_SA_INIT the initiator may float to 4500;
+      // we always do, so ESP and IKE share the NAT-T port (RFC 3948).
+      if (sa.local.port == 500) sa.local.port = kNattPort;
+      if (sa.remote.port == 500) sa.remote.port = kNattPort;
+    }
+    start(sa, ex, std::move(next), out);
   }
-  start(sa, ex, std::move(next), out);
 }
 
 void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out) {
@@ -386,6 +441,8 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
   sa.outstanding_id = h.message_id;
   sa.tries = 1;
   sa.backoff = kFirstRetransmit;
+  // DPD retransmits at the configured retry interval, without backoff.
+  if (in_flight(sa, "IKE_DPD") && sa.profile) sa.backoff = Millis(uint64_t(sa.profile->dpd.retry_s) * 1000);
   sa.retransmit_at = clock_.now() + sa.backoff;
   send(sa, std::move(msg), out);
 }
@@ -403,8 +460,20 @@ void EngineImpl::fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer) 
     if (auto p = protect(sa, h, d, rng_)) send(sa, std::move(*p), out);
   }
   emit_remove_children(sa, e);
-  if (sa.state == SaState::kEstablished) emit_session(sa, e, false);
+  emit_session(sa, e, false);
   sa.state = SaState::kDead;
+}
+
+// Delete the IKE SA and its children, telling the peer (after any exchange
+// in flight): INFORMATIONAL { D(IKE) } -->
+void EngineImpl::begin_delete(IkeSa& sa, std::vector<Action>& out) {
+  auto e = env(out);
+  emit_remove_children(sa, e);
+  emit_session(sa, e, false);
+  sa.state = SaState::kDeleting;
+  sa.queued.clear();
+  sa.queued.push_back(tasks_of(make_ike_delete(true)));
+  start_next(sa, out);
 }
 
 std::vector<Action> EngineImpl::on_timer() {
@@ -417,21 +486,29 @@ std::vector<Action> EngineImpl::on_timer() {
       sa->state = SaState::kDead;
       continue;
     }
-    if (!sa->outstanding_id || now < sa->retransmit_at) continue;
-    if (sa->tries >= kMaxTries) {
-      log::warn(fmt("IKEv2: {} did not answer {} after {} tries; IKE SA deleted", sa->remote.str(),
-                            exchange_name(sa->active_exchange), sa->tries));
-      fail_sa(*sa, out, false);
-      continue;
-    }
-    sa->tries++;
-    sa->backoff *= 2;
-    sa->retransmit_at = now + sa->backoff;
-    stats_.retransmits++;
-    send(*sa, sa->outstanding, out);
+    if (sa->outstanding_id && now >= sa->retransmit_at) retransmit_or_give_up(*sa, now, out);
+    if (sa->state != SaState::kDead && now >= lifetime_deadline(*sa)) service(*sa, now, out);
   }
   reap(out);
   return out;
+}
+
+void EngineImpl::retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out) {
+  if (sa.tries >= kMaxTries) {
+    if (sa.state == SaState::kEstablished) {
+      peer_dead(sa, out);
+      return;
+    }
+    log::warn(fmt("IKEv2: {} did not answer {} after {} tries; IKE SA deleted", sa.remote.str(),
+                  exchange_name(sa.active_exchange), sa.tries));
+    fail_sa(sa, out, false);
+    return;
+  }
+  sa.tries++;
+  if (!in_flight(sa, "IKE_DPD")) sa.backoff *= 2;
+  sa.retransmit_at = now + sa.backoff;
+  stats_.retransmits++;
+  send(sa, sa.outstanding, out);
 }
 
 std::optional<TimePoint> EngineImpl::next_deadline() const {
@@ -440,14 +517,28 @@ std::optional<TimePoint> EngineImpl::next_deadline() const {
   for (auto& [spi, sa] : sas_) {
     if (sa->outstanding_id) take(sa->retransmit_at);
     if (!sa->initiator && sa->state == SaState::kConnecting) take(sa->created + kHalfOpenTimeout);
+    if (auto l = lifetime_deadline(*sa); l != kNever) take(l);
   }
   return t;
 }
 
 std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   std::vector<Action> out;
-  for (auto& [spi, sa] : sas_)
-    if (sa->interface() == req.child.interface && sa->state != SaState::kDead) return out;
+  bool peer_known = false;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->state == SaState::kDead) continue;
+    peer_known |= sa->remote.addr == req.remote.addr;
+    if (sa->interface() != req.child.interface) continue;
+    // Up, but its CHILD_SA is gone (deleted or expired): a new one (§1.3.1).
+    if (sa->state == SaState::kEstablished && sa->children.empty() && !sa->outstanding_id && sa->queued.empty()) {
+      log::info(fmt("IKEv2: {}: IKE SA with {} has no CHILD_SA; creating one", req.child.interface,
+                    sa->remote.str()));
+      sa->child_cfg = req.child;
+      sa->queued.push_back(tasks_of(make_child_create_new(true)));
+      start_next(*sa, out);
+    }
+    return out;
+  }
   size_t negotiating = 0;
   for (auto& [spi, sa] : sas_) negotiating += sa->initiator && sa->state == SaState::kConnecting;
   if (!admission_.outgoing(policy_.limits(), negotiating, sas_.size(), stats_)) return out;
@@ -472,7 +563,9 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
                           req.local.addr.str()));
     return out;
   }
-  sa->queued.push_back(tasks_of(make_ike_auth(true), make_ike_config(true), make_child_create(true)));
+  sa->send_initial_contact = !peer_known;  // §2.4: our only IKE SA with this peer
+  sa->queued.push_back(
+      tasks_of(make_ike_auth(true), make_ike_config(true), make_child_create(true), make_ike_contact(true)));
   auto* raw = sa.get();
   sas_.emplace(sa->spi_i, std::move(sa));
   // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
@@ -490,14 +583,7 @@ std::vector<Action> EngineImpl::delete_sessions(const std::string& interface) {
       fail_sa(*sa, out, false);
       continue;
     }
-    auto e = env(out);
-    emit_remove_children(*sa, e);
-    emit_session(*sa, e, false);
-    sa->state = SaState::kDeleting;
-    sa->queued.clear();
-    // INFORMATIONAL { D(IKE) } -->, after any exchange in flight.
-    sa->queued.push_back(tasks_of(make_ike_delete(true)));
-    start_next(*sa, out);
+    begin_delete(*sa, out);
   }
   reap(out);
   return out;
@@ -524,6 +610,14 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     if (sa->profile) {
       i.local_id = sa->profile->local_id.str();
       i.lifetime_s = sa->profile->ike_lifetime_s;
+      i.dpd = sa->profile->dpd;
+    }
+    i.rekeys = sa->rekeys;
+    i.expire_in_s = seconds_until(sa->expire_at, now);
+    for (auto& c : sa->children) {
+      static const char* const kStates[] = {"INSTALLED", "REKEYING", "REKEYED", "DELETING"};
+      i.children.push_back({c.sa.spi_in, c.sa.spi_out, kStates[int(c.state)], c.rekeys,
+                            seconds_until(c.rekey_at, now), seconds_until(c.expire_at, now), c.sa.lifetime_kb});
     }
     i.remote_id = sa->remote_id.str();
     i.interface = sa->interface();

@@ -1,6 +1,9 @@
 // The exchange driver (task manager) behind Engine: SA lookup, message IDs
 // (RFC 7296 §2.2), retransmission (§2.1), response caching and the state
 // changes of each IKE SA. Tasks (task.h) do the payload work.
+// engine_impl.cc: packets, exchanges, initiation and deletion;
+// engine_lifetime.cc: lifetimes, rekey triggers, DPD, volume limits;
+// engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT.
 #pragma once
 #include <map>
 #include <unordered_set>
@@ -22,6 +25,8 @@ class EngineImpl final : public Engine {
   [[nodiscard]] std::optional<TimePoint> next_deadline() const override;
   std::vector<Action> initiate(const InitiateRequest& req) override;
   std::vector<Action> delete_sessions(const std::string& interface) override;
+  std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) override;
+  void set_traffic_source(const TrafficSource* source) override { traffic_ = source; }
   [[nodiscard]] std::vector<IkeSaInfo> sas() const override;
   [[nodiscard]] const EngineStats& stats() const override { return stats_; }
   void clear_stats() override { stats_ = {}; }
@@ -29,6 +34,8 @@ class EngineImpl final : public Engine {
   static constexpr int kMaxTries = 5;
   static constexpr Millis kFirstRetransmit{500};
   static constexpr Millis kHalfOpenTimeout{30'000};
+  // A replaced or redundant IKE SA the peer should delete is forgotten after this.
+  static constexpr Millis kReapAfter{30'000};
 
  private:
   IkeSa* lookup(const Message& m, const Endpoint& local, const Endpoint& remote, std::vector<Action>& out);
@@ -44,7 +51,22 @@ class EngineImpl final : public Engine {
   void fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer);
   void send(IkeSa& sa, Bytes data, std::vector<Action>& out);
   void reap(std::vector<Action>& out);
-  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out}; }
+  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, &stats_}; }
+  void begin_delete(IkeSa& sa, std::vector<Action>& out);
+  void retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out);
+  void on_established(IkeSa& sa, std::vector<Action>& out);
+
+  // engine_lifetime.cc
+  void service(IkeSa& sa, TimePoint now, std::vector<Action>& out);
+  void rekey_child(IkeSa& sa, ChildSa& c);
+  void expire_child(IkeSa& sa, ChildSa& c, std::vector<Action>& out);
+  void dpd_check(IkeSa& sa, TimePoint now);
+  void peer_dead(IkeSa& sa, std::vector<Action>& out);
+  // engine_rekey.cc
+  void adopt_successor(IkeSa& old, bool we_initiated, std::vector<Action>& out);
+  void hand_over(IkeSa& from, IkeSa& to);
+  void delete_stale(IkeSa& sa, std::vector<Action>& out);
+  IkeSa* find_sa(uint64_t our_spi);
 
   const PolicyProvider& policy_;
   const Clock& clock_;
@@ -57,6 +79,7 @@ class EngineImpl final : public Engine {
   AdmissionControl admission_;
   EngineStats stats_;
   uint32_t next_tunnel_id_ = 1;
+  const TrafficSource* traffic_ = nullptr;
 };
 
 }  // namespace kg::ike

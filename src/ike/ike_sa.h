@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,31 @@ class Task;
 
 enum class SaState { kConnecting, kEstablished, kDeleting, kDead };
 
+// "No deadline" for the per-SA timers below.
+inline constexpr TimePoint kNever = TimePoint::max();
+
+// A CHILD_SA's place in its rekey/delete life (RFC 7296 §2.8, §2.25.1).
+enum class ChildState {
+  kInstalled,  // in use
+  kRekeying,   // our CREATE_CHILD_SA with REKEY_SA for it is queued or in flight
+  kRekeyed,    // replaced; waiting for the Delete that removes it
+  kDeleting,   // our Delete for it is queued or in flight
+};
+
+// The peer's rekey of a child while ours was in flight (§2.8.1): the SA it
+// created and that exchange's nonces, compared when ours completes.
+struct PeerRekey {
+  uint32_t new_spi_in = 0;
+  Bytes ni, nr;
+};
+
 struct ChildSa {
   InstallChildSa sa;  // what the data path got (keys included, never logged)
+  ChildState state = ChildState::kInstalled;
+  TimePoint installed{};
+  TimePoint rekey_at = kNever, expire_at = kNever;  // soft and hard lifetime
+  uint32_t rekeys = 0;                              // predecessors (show)
+  std::optional<PeerRekey> peer_rekey;
 };
 
 // What a task may touch besides its SA: policy, randomness and the action list.
@@ -31,6 +55,7 @@ struct TaskEnv {
   const Clock& clock;
   Random& rng;
   std::vector<Action>& actions;
+  EngineStats* stats = nullptr;
 };
 
 struct IkeSa {
@@ -83,6 +108,26 @@ struct IkeSa {
 
   std::vector<ChildSa> children;
   std::string interface() const { return child_cfg ? child_cfg->interface : std::string(); }
+  ChildSa* child(uint32_t spi_in) {
+    for (auto& c : children)
+      if (c.sa.spi_in == spi_in) return &c;
+    return nullptr;
+  }
+
+  // Lifetime and liveness (lifetime.h): every timer is one deadline of this
+  // SA, so "this SA's next deadline" (next_deadline()) covers them all.
+  TimePoint rekey_at = kNever, expire_at = kNever;  // IKE SA soft/hard lifetime
+  TimePoint dpd_at = kNever;                        // next liveness check
+  TimePoint reap_at = kNever;                       // replaced or redundant: forgotten by then
+  TimePoint last_heard{};                           // last authenticated message from the peer
+  uint32_t rekeys = 0;                              // predecessors (show)
+  bool session_up = false;                          // SessionEvent up sent, down owed
+  bool send_initial_contact = false;                // §2.4, in our IKE_AUTH request
+  bool peer_initial_contact = false;                // the peer sent it
+  // IKE SA rekey (§2.18): the SA our or the peer's rekey created, handed to
+  // the driver, and our SPI of the SA a colliding peer rekey created (§2.8.1).
+  std::unique_ptr<IkeSa> successor;
+  uint64_t collision_spi = 0;
 
   IkeSa();
   ~IkeSa();

@@ -49,6 +49,17 @@ struct Identity {
 
 enum class AuthKind { kPsk, kRsaSig, kEcdsaSig, kEap };
 
+// Dead peer detection (dpd INTERVAL RETRY on-demand|periodic, in the profile
+// or global): on-demand probes when we sent traffic and heard nothing for
+// INTERVAL; periodic whenever we heard nothing for INTERVAL. A probe is
+// retransmitted every RETRY seconds; no answer after kDpdTries sends = dead.
+struct DpdConfig {
+  uint32_t interval_s = 0;  // 0: off
+  uint32_t retry_s = 2;
+  bool periodic = false;
+  auto operator<=>(const DpdConfig&) const = default;
+};
+
 // The profile chosen for a peer (crypto ikev2 profile + keyring lookups done).
 struct ProfileConfig {
   std::string name;
@@ -58,6 +69,7 @@ struct ProfileConfig {
   Secret local_psk;   // what we sign with
   Secret remote_psk;  // what we verify the peer with
   uint32_t ike_lifetime_s = 86400;
+  DpdConfig dpd;
 };
 
 // Remote access (RFC 7296 §2.19, tasks/ike_config.cc). What the

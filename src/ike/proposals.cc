@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crypto/dh.h"
+
 namespace kg::ike {
 namespace {
 
@@ -154,7 +156,7 @@ std::string describe(const SaPayload& sa) {
 
 std::string describe(const std::vector<IkeProposalConfig>& cfg) { return describe(ike_sa_payload(cfg)); }
 
-SaPayload esp_sa_payload(const std::vector<ChildTransformConfig>& sets, uint32_t spi) {
+SaPayload esp_sa_payload(const std::vector<ChildTransformConfig>& sets, uint32_t spi, DhGroup pfs) {
   SaPayload sa;
   Bytes spi_b{uint8_t(spi >> 24), uint8_t(spi >> 16), uint8_t(spi >> 8), uint8_t(spi)};
   for (auto& ts : sets) {
@@ -165,6 +167,7 @@ SaPayload esp_sa_payload(const std::vector<ChildTransformConfig>& sets, uint32_t
     p.transforms.push_back(t(TransformType::kEncr, uint16_t(ts.encr), ts.key_bits));
     if (!is_aead(ts.encr) && ts.integ != IntegId::kNone)
       p.transforms.push_back(t(TransformType::kInteg, uint16_t(ts.integ)));
+    if (pfs != DhGroup::kNone) p.transforms.push_back(t(TransformType::kDh, uint16_t(pfs)));
     p.transforms.push_back(t(TransformType::kEsn, uint16_t(EsnId::kNo)));
     sa.proposals.push_back(std::move(p));
   }
@@ -194,6 +197,46 @@ std::optional<EspChoice> select_esp(const SaPayload& offered, const std::vector<
     }
   }
   return std::nullopt;
+}
+
+EspPfsChoice select_esp_pfs(const SaPayload& offered, const std::vector<ChildTransformConfig>& sets, DhGroup pfs,
+                            DhGroup peer_ke) {
+  EspPfsChoice out;
+  for (auto& p : offered.proposals) {
+    auto esp = select_esp(SaPayload{{p}}, sets);
+    if (!esp) continue;
+    auto dh = ids_of<DhGroup>(p, TransformType::kDh);
+    auto has = [&](DhGroup g) { return std::find(dh.begin(), dh.end(), g) != dh.end(); };
+    bool none_ok = dh.empty() || has(DhGroup::kNone);
+    DhGroup use = DhGroup::kNone;
+    if (pfs != DhGroup::kNone) {
+      if (!has(pfs)) continue;
+      if (peer_ke != pfs) {
+        if (out.want_group == DhGroup::kNone) out.want_group = pfs;
+        continue;
+      }
+      use = pfs;
+    } else if (peer_ke != DhGroup::kNone && has(peer_ke) && crypto::dh_supported(peer_ke)) {
+      use = peer_ke;
+    } else if (!none_ok) {
+      for (auto g : dh)
+        if (g != DhGroup::kNone && crypto::dh_supported(g) && out.want_group == DhGroup::kNone) out.want_group = g;
+      continue;
+    } else if (peer_ke != DhGroup::kNone) {
+      continue;  // a KE for a group the proposal does not list
+    }
+    out.esp = esp;
+    out.group = use;
+    out.want_group = DhGroup::kNone;
+    return out;
+  }
+  return out;
+}
+
+DhGroup dh_group_of(const SaPayload& answer) {
+  if (answer.proposals.size() != 1) return DhGroup::kNone;
+  auto dh = ids_of<DhGroup>(answer.proposals[0], TransformType::kDh);
+  return dh.empty() ? DhGroup::kNone : dh[0];
 }
 
 std::string describe(const std::vector<ChildTransformConfig>& sets) {

@@ -30,14 +30,32 @@ bool group_configured(const std::vector<IkeProposalConfig>& cfg, DhGroup g);
 std::string describe(const SaPayload& sa);
 std::string describe(const std::vector<IkeProposalConfig>& cfg);
 
-// ESP: one proposal per transform set, all carrying `spi`.
-SaPayload esp_sa_payload(const std::vector<ChildTransformConfig>& sets, uint32_t spi);
+// ESP: one proposal per transform set, all carrying `spi`; with `pfs` a D-H
+// transform too (CREATE_CHILD_SA with KE, §1.3.1; never in IKE_AUTH).
+SaPayload esp_sa_payload(const std::vector<ChildTransformConfig>& sets, uint32_t spi,
+                         DhGroup pfs = DhGroup::kNone);
 struct EspChoice {
   uint8_t number = 1;
   crypto::CipherSuite suite;
   uint32_t peer_spi = 0;
 };
 std::optional<EspChoice> select_esp(const SaPayload& offered, const std::vector<ChildTransformConfig>& sets);
+
+// CREATE_CHILD_SA responder: the first offered proposal acceptable under
+// `sets` whose D-H transforms fit. With `set pfs` (pfs != kNone) the proposal
+// must list that group and the peer's KE must use it; without, we follow the
+// peer: no D-H (absent or NONE) or the group of its KE if offered and
+// supported (IOS accepts a peer's PFS). `want_group` is set when only the
+// KE's group is wrong: answer INVALID_KE_PAYLOAD with it (§1.3, §2.7).
+struct EspPfsChoice {
+  std::optional<EspChoice> esp;
+  DhGroup group = DhGroup::kNone;       // D-H for this CHILD_SA, kNone: no PFS
+  DhGroup want_group = DhGroup::kNone;  // for INVALID_KE_PAYLOAD
+};
+EspPfsChoice select_esp_pfs(const SaPayload& offered, const std::vector<ChildTransformConfig>& sets,
+                            DhGroup pfs, DhGroup peer_ke);
+// The D-H group of the single proposal in a CREATE_CHILD_SA answer (kNone if absent).
+DhGroup dh_group_of(const SaPayload& answer);
 std::string describe(const std::vector<ChildTransformConfig>& sets);
 
 const char* encr_name(EncrId e);

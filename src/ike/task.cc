@@ -1,5 +1,7 @@
 #include "ike/task.h"
 
+#include <algorithm>
+
 #include "ike/fmt.h"
 
 #include "common/log.h"
@@ -29,11 +31,25 @@ void emit_remove_children(IkeSa& sa, TaskEnv& env) {
 
 // %CRYPTO-5-IKEV2_SESSION_STATUS, as IOS words it.
 void emit_session(IkeSa& sa, TaskEnv& env, bool up) {
+  if (sa.session_up == up) return;
+  sa.session_up = up;
   log::event("CRYPTO", log::Level::kNotice, "IKEV2_SESSION_STATUS",
              fmt("Crypto tunnel v2 is {}.  Peer {} Id: {}", up ? "UP" : "DOWN", sa.remote.str(),
                          sa.remote_id.str()));
   env.actions.push_back(
       SessionEvent{up, sa.interface(), sa.local, sa.remote, sa.remote_id.str(), sa.tunnel_id, sa.spi_i, sa.config});
+}
+
+Bytes spi_bytes(uint32_t s) { return Bytes{uint8_t(s >> 24), uint8_t(s >> 16), uint8_t(s >> 8), uint8_t(s)}; }
+
+bool nonce_less(ByteView a, ByteView b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+bool in_flight(const IkeSa& sa, std::string_view task_name) {
+  for (auto& t : sa.active)
+    if (t && task_name == t->name()) return true;
+  return false;
 }
 
 }  // namespace kg::ike

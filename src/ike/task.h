@@ -5,6 +5,7 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "ike/ike_sa.h"
@@ -30,6 +31,11 @@ class Task {
   std::optional<NotifyType> error;
   // true when a failed task should only drop its part (CHILD_SA) and keep the IKE SA.
   virtual bool fatal() const { return true; }
+  // The exchange this task runs in when it leads a queued request.
+  virtual ExchangeType exchange() const { return ExchangeType::kInformational; }
+  // A queued request whose purpose went away (its CHILD_SA was deleted or
+  // rekeyed by the peer meanwhile) is skipped instead of sent.
+  virtual bool obsolete(const IkeSa&) const { return false; }
 };
 
 using TaskList = std::vector<std::unique_ptr<Task>>;
@@ -37,19 +43,33 @@ using TaskList = std::vector<std::unique_ptr<Task>>;
 std::unique_ptr<Task> make_ike_init(bool initiator);
 std::unique_ptr<Task> make_ike_natd(bool initiator);
 std::unique_ptr<Task> make_ike_auth(bool initiator);
-std::unique_ptr<Task> make_child_create(bool initiator);
+std::unique_ptr<Task> make_child_create(bool initiator);      // in IKE_AUTH
+std::unique_ptr<Task> make_child_create_new(bool initiator);  // CREATE_CHILD_SA, a new CHILD_SA (§1.3.1)
+std::unique_ptr<Task> make_child_rekey(uint32_t spi_in);      // initiator: rekey our child spi_in (§1.3.3)
+std::unique_ptr<Task> make_child_rekey_responder();
+std::unique_ptr<Task> make_ike_rekey(bool initiator);         // §1.3.2, §2.18
 std::unique_ptr<Task> make_ike_delete(bool initiator);
-std::unique_ptr<Task> make_child_delete();  // responder only
+std::unique_ptr<Task> make_child_delete();  // responder
+std::unique_ptr<Task> make_child_delete(std::vector<uint32_t> spis_in);  // initiator, our inbound SPIs
+std::unique_ptr<Task> make_ike_dpd();       // initiator: empty INFORMATIONAL (§1.4)
+std::unique_ptr<Task> make_ike_contact(bool initiator);  // N(INITIAL_CONTACT) in IKE_AUTH (§2.4)
 std::unique_ptr<Task> make_ike_config(bool initiator);
 
 // Helpers shared by tasks.
 TypedPayload notify(NotifyType t, Bytes data = {});
 uint64_t spi_of(ByteView b);
 void emit_remove_children(IkeSa& sa, TaskEnv& env);
+// Up once per SA, down only after up (IkeSa::session_up), so the daemon can
+// count the sessions of an interface across rekeys and replacements.
 void emit_session(IkeSa& sa, TaskEnv& env, bool up);
 // Responder, before creating the CHILD_SA: the peer's selectors are its
 // assigned address and accepted subnets when the configuration exchange gave
 // any (tasks/ike_config.cc).
 void apply_config_selectors(const IkeSa& sa, ChildConfig& child);
+Bytes spi_bytes(uint32_t spi);
+// §2.8.1: octet by octet; a nonce that is a prefix of the other is lower.
+bool nonce_less(ByteView a, ByteView b);
+// Whether a task of this name is the exchange in flight.
+bool in_flight(const IkeSa& sa, std::string_view task_name);
 
 }  // namespace kg::ike

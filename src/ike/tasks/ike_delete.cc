@@ -1,5 +1,5 @@
 // INFORMATIONAL exchanges with Delete payloads (RFC 7296 §1.4.1, §3.11):
-// deleting the whole IKE SA (both roles) and, as responder, CHILD_SAs.
+// deleting the whole IKE SA, both roles (CHILD_SAs: child_delete.cc).
 #include "ike/fmt.h"
 
 #include "common/log.h"
@@ -33,42 +33,8 @@ class IkeDelete final : public Task {
   bool initiator_;
 };
 
-// --> INFORMATIONAL { D(ESP, spis) }  <-- INFORMATIONAL { D(ESP, our spis) }
-class ChildDelete final : public Task {
- public:
-  const char* name() const override { return "CHILD_DELETE"; }
-  TaskStatus process_r(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) override {
-    for (auto& p : in) {
-      auto* d = std::get_if<DeletePayload>(&p.body);
-      if (!d || d->protocol != ProtocolId::kEsp) continue;
-      for (auto& spi_b : d->spis) {
-        if (spi_b.size() != 4) continue;
-        auto spi = static_cast<uint32_t>(spi_of(spi_b));
-        for (auto it = sa.children.begin(); it != sa.children.end(); ++it) {
-          if (it->sa.spi_out != spi) continue;
-          our_spis_.push_back(it->sa.spi_in);
-          env.actions.push_back(RemoveChildSa{it->sa.interface, it->sa.spi_in, it->sa.spi_out});
-          sa.children.erase(it);
-          break;
-        }
-      }
-    }
-    return TaskStatus::kDone;
-  }
-  void build_r(IkeSa&, TaskEnv&, std::vector<TypedPayload>& out) override {
-    if (our_spis_.empty()) return;
-    DeletePayload d{ProtocolId::kEsp, 4, {}};
-    for (auto s : our_spis_) d.spis.push_back(Bytes{uint8_t(s >> 24), uint8_t(s >> 16), uint8_t(s >> 8), uint8_t(s)});
-    out.push_back({PayloadType::kDelete, std::move(d)});
-  }
-
- private:
-  std::vector<uint32_t> our_spis_;
-};
-
 }  // namespace
 
 std::unique_ptr<Task> make_ike_delete(bool initiator) { return std::make_unique<IkeDelete>(initiator); }
-std::unique_ptr<Task> make_child_delete() { return std::make_unique<ChildDelete>(); }
 
 }  // namespace kg::ike

@@ -1,0 +1,152 @@
+// Liveness: DPD (on-demand and periodic, RFC 7296 §1.4 empty INFORMATIONAL),
+// a peer declared dead after the retries, and INITIAL_CONTACT (§2.4).
+#include "ike/two_engines.h"
+
+namespace kg::ike {
+namespace {
+
+using testing::TwoEngines;
+
+constexpr Millis kSec{1000};
+bool to_b(const SendPacket& p) { return p.remote.addr.str() == "198.51.100.2"; }
+
+class Dpd : public TwoEngines {
+ protected:
+  // B stops answering (pulled cable, killed daemon) from now on.
+  std::function<bool(const SendPacket&)> silent_b = [](const SendPacket& p) { return to_b(p); };
+  void run_until_dead(Millis limit) {
+    TimePoint end = clock.now() + limit;
+    while (clock.now() < end && a.of<PeerDead>().empty()) {
+      run_for(Millis(100), silent_b);
+      if (!a.of<PeerDead>().empty()) death = clock.now();
+    }
+  }
+  // Our ESP went out just now, nothing came back.
+  void sent_traffic() {
+    for (auto& c : a.ready()->children) a.traffic.by_spi[c.spi_in].last_out = clock.now();
+  }
+  TimePoint death = TimePoint::max();
+};
+
+// periodic: a probe after INTERVAL of silence, retransmitted every RETRY;
+// five unanswered sends = dead: SAs removed, session down, PeerDead.
+TEST_F(Dpd, PeriodicDeclaresSilentPeerDeadAfterRetries) {
+  a.policy.profile.dpd = {10, 2, true};
+  handshake();
+  check_traffic = false;
+  TimePoint t0 = clock.now();
+  run_until_dead(60 * kSec);
+  ASSERT_EQ(a.of<PeerDead>().size(), 1u) << logs;
+  auto secs = std::chrono::duration_cast<std::chrono::milliseconds>(death - t0).count() / 1000.0;
+  EXPECT_GE(secs, 10 + 4 * 2 - 0.2) << logs;  // interval, then 4 retransmissions 2 s apart
+  EXPECT_LE(secs, 10 + 5 * 2 + 0.2) << logs;  // declared at the 5th timeout
+  auto pd = a.of<PeerDead>()[0];
+  EXPECT_EQ(pd.interface, "Tunnel0");
+  EXPECT_EQ(pd.profile, "prof");
+  EXPECT_EQ(pd.remote.addr.str(), "198.51.100.2");
+  EXPECT_EQ(pd.remote_id, "site-b.example.net");
+  EXPECT_EQ(a.of<RemoveChildSa>().size(), 1u);
+  EXPECT_EQ(a.sessions(), 0u);
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_EQ(a.engine->stats().dpd_probes, 1u);
+  EXPECT_EQ(a.engine->stats().peers_dead, 1u);
+  EXPECT_NE(logs.find("did not answer DPD after 5 tries: declared dead"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("Crypto tunnel v2 is DOWN"), std::string::npos);
+  // The RemoveChildSa and session-down come before PeerDead.
+  size_t rm = 0, pdi = 0;
+  for (size_t i = 0; i < a.got.size(); ++i) {
+    if (std::holds_alternative<RemoveChildSa>(a.got[i])) rm = i;
+    if (std::holds_alternative<PeerDead>(a.got[i])) pdi = i;
+  }
+  EXPECT_LT(rm, pdi);
+}
+
+// A live peer answers the probes; traffic from it means no probe at all.
+TEST_F(Dpd, PeriodicProbesLivePeerAndTrafficSuppressesProbes) {
+  a.policy.profile.dpd = {10, 2, true};
+  handshake();
+  run_for(35 * kSec);
+  EXPECT_EQ(a.engine->stats().dpd_probes, 3u) << logs;
+  EXPECT_TRUE(a.of<PeerDead>().empty());
+  // Now ESP arrives from B every second: no more probes.
+  for (int i = 0; i < 40; ++i) {
+    for (auto& c : a.ready()->children) a.traffic.by_spi[c.spi_in].last_in = clock.now();
+    run_for(kSec);
+  }
+  EXPECT_EQ(a.engine->stats().dpd_probes, 3u);
+}
+
+// on-demand: no probe while we send nothing; once we send and hear nothing
+// for INTERVAL, probe, and declare dead after the retries.
+TEST_F(Dpd, OnDemandProbesOnlyWhenWeSendTraffic) {
+  a.policy.profile.dpd = {10, 2, false};
+  handshake();
+  check_traffic = false;
+  run_for(60 * kSec, silent_b);
+  EXPECT_EQ(a.engine->stats().dpd_probes, 0u) << logs;
+  EXPECT_TRUE(a.of<PeerDead>().empty());
+  sent_traffic();
+  TimePoint t0 = clock.now();
+  for (int i = 0; i < 300 && a.of<PeerDead>().empty(); ++i) {
+    sent_traffic();  // an application keeps sending
+    run_for(Millis(100), silent_b);
+  }
+  ASSERT_EQ(a.of<PeerDead>().size(), 1u) << logs;
+  EXPECT_EQ(a.engine->stats().dpd_probes, 1u);
+  // At most one INTERVAL to notice the traffic, then the retries.
+  EXPECT_LE(clock.now() - t0, Millis((10 + 5 * 2) * 1000 + 500)) << logs;
+}
+
+// Any request the peer leaves unanswered on an established SA (here a
+// CHILD_SA rekey, without DPD configured) also declares it dead.
+TEST_F(Dpd, UnansweredRekeyDeclaresPeerDead) {
+  a.policy.child.lifetime_s = 100;
+  handshake();
+  check_traffic = false;
+  run_for(150 * kSec, silent_b);
+  ASSERT_EQ(a.of<PeerDead>().size(), 1u) << logs;
+  EXPECT_NE(logs.find("did not answer CREATE_CHILD_SA after 5 tries"), std::string::npos) << logs;
+}
+
+// B reboots and connects again with N(INITIAL_CONTACT): A deletes the stale
+// IKE SA and its CHILD_SA (without a Delete: B no longer knows them); the
+// interface's session stays up.
+TEST_F(TwoEngines, InitialContactRemovesStaleSa) {
+  handshake();
+  check_traffic = false;
+  uint32_t stale_child = child_in(a);
+  auto stale = *a.ready();
+  b.got.clear();
+  b.dp = {};
+  start(b);  // rebooted: no state
+  take(b, b.engine->initiate(req(b, a)));
+  pump();
+  auto sas = a.engine->sas();
+  ASSERT_EQ(sas.size(), 1u) << logs;
+  EXPECT_NE(sas[0].spi_i, stale.spi_i);
+  EXPECT_FALSE(sas[0].initiator);
+  ASSERT_EQ(a.of<RemoveChildSa>().size(), 1u);
+  EXPECT_EQ(a.of<RemoveChildSa>()[0].spi_in, stale_child);
+  EXPECT_EQ(a.sessions(), 1u);
+  EXPECT_EQ(a.dp.sas.size(), 1u);
+  EXPECT_NE(logs.find("INITIAL_CONTACT from 198.51.100.2:4500 Id: site-b.example.net: deleting stale IKE SA"),
+            std::string::npos)
+      << logs;
+  // No Delete was sent for the stale SA: only B's handshake answers.
+  EXPECT_EQ(sent.size() - 4, 4u);
+}
+
+// A second IKE SA with the same peer (a tunnel re-initiated while the first
+// is still up) carries no INITIAL_CONTACT, so nothing is deleted.
+TEST_F(TwoEngines, NoInitialContactWhileAnotherSaWithPeerExists) {
+  handshake();
+  check_traffic = false;
+  b.policy.child.interface = "Tunnel9";  // B's second tunnel to A
+  take(b, b.engine->initiate(req(b, a)));
+  pump();
+  EXPECT_EQ(a.engine->sas().size(), 2u) << logs;
+  EXPECT_EQ(logs.find("INITIAL_CONTACT"), std::string::npos) << logs;
+}
+
+}  // namespace
+}  // namespace kg::ike

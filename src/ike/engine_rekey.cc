@@ -1,0 +1,129 @@
+// EngineImpl, part 3: adopting the IKE SA a rekey created (RFC 7296 §2.18),
+// simultaneous IKE SA rekeys (§2.8.1, §2.25.2), and INITIAL_CONTACT (§2.4).
+//
+// Without a collision the new SA takes over the CHILD_SAs, the queued
+// requests and the session at once; the rekey initiator then deletes the old
+// SA, the responder waits for that Delete. When both peers rekey at once,
+// each answers the other's request (the SA it creates waits, recorded in
+// collision_spi) and, once its own exchange completes, keeps the new SA
+// whose exchange did not have the lowest of the four nonces: the initiator
+// of the losing exchange deletes the redundant new SA, the initiator of the
+// winning one deletes the old SA.
+#include "common/log.h"
+#include "ike/engine_impl.h"
+#include "ike/fmt.h"
+#include "ike/lifetime.h"
+
+namespace kg::ike {
+namespace {
+
+TaskList one(std::unique_ptr<Task> t) {
+  TaskList l;
+  l.push_back(std::move(t));
+  return l;
+}
+
+uint64_t our_spi(const IkeSa& sa) { return sa.initiator ? sa.spi_i : sa.spi_r; }
+
+ByteView lowest(const IkeSa& sa) { return nonce_less(sa.ni, sa.nr) ? ByteView(sa.ni) : ByteView(sa.nr); }
+
+}  // namespace
+
+IkeSa* EngineImpl::find_sa(uint64_t spi) {
+  auto it = sas_.find(spi);
+  return it == sas_.end() || it->second->state == SaState::kDead ? nullptr : it->second.get();
+}
+
+// CHILD_SAs, queued requests, the session and the configuration-exchange
+// lease move to the new IKE SA. A queued
+// IKE rekey or DPD belonged to the old SA; the new one has its own timers.
+void EngineImpl::hand_over(IkeSa& from, IkeSa& to) {
+  for (auto& c : from.children) to.children.push_back(std::move(c));
+  from.children.clear();
+  while (!from.queued.empty()) {
+    auto t = std::move(from.queued.front());
+    from.queued.pop_front();
+    std::string_view n = t.empty() ? "" : t.front()->name();
+    if (n != "IKE_REKEY" && n != "IKE_DPD") to.queued.push_back(std::move(t));
+  }
+  to.session_up = from.session_up;
+  from.session_up = false;
+  // The configuration exchange's outcome and its address lease (§2.19).
+  to.config = std::move(from.config);
+  to.config_blocks_child = from.config_blocks_child;
+  from.config = {};
+  from.collision_spi = 0;
+  log::info(fmt("IKEv2: IKE SA with {} rekeyed: SPIs {:016x}/{:016x} -> {:016x}/{:016x}", from.remote.str(),
+                from.spi_i, from.spi_r, to.spi_i, to.spi_r));
+}
+
+void EngineImpl::adopt_successor(IkeSa& old, bool we_initiated, std::vector<Action>& out) {
+  std::unique_ptr<IkeSa> n = std::move(old.successor);
+  uint64_t key = our_spi(*n);
+  if (sas_.contains(key)) {
+    log::error("IKEv2: rekeyed IKE SA has an SPI already in use; dropped");
+    return;
+  }
+  IkeSa* fresh = n.get();
+  sas_.emplace(key, std::move(n));
+  stats_.ike_rekeys++;
+  if (!we_initiated && in_flight(old, "IKE_REKEY")) {
+    // The peer's rekey crossed ours: decide when ours completes.
+    old.collision_spi = key;
+    return;
+  }
+  IkeSa* theirs = we_initiated && old.collision_spi ? find_sa(old.collision_spi) : nullptr;
+  if (theirs) {
+    stats_.rekey_collisions++;
+    bool ours_lost = nonce_less(lowest(*fresh), lowest(*theirs));
+    IkeSa& winner = ours_lost ? *theirs : *fresh;
+    IkeSa& loser = ours_lost ? *fresh : *theirs;
+    log::info(fmt("IKEv2: simultaneous IKE SA rekey with {}: the {} rekey has the lowest nonce and is redundant",
+                  old.remote.str(), ours_lost ? "local" : "peer's"));
+    hand_over(old, winner);
+    loser.state = SaState::kDeleting;
+    old.state = SaState::kDeleting;
+    if (ours_lost) {
+      loser.queued.push_back(one(make_ike_delete(true)));  // ours: we delete it
+      start_next(loser, out);
+      old.reap_at = clock_.now() + kReapAfter;  // the peer deletes the old one
+    } else {
+      loser.reap_at = clock_.now() + kReapAfter;  // the peer deletes its redundant one
+      old.queued.push_back(one(make_ike_delete(true)));
+      start_next(old, out);
+    }
+    start_next(winner, out);
+    return;
+  }
+  hand_over(old, *fresh);
+  old.state = SaState::kDeleting;
+  if (we_initiated) {
+    // §2.18: the Delete is the last request on the old SA.
+    old.queued.push_back(one(make_ike_delete(true)));
+    start_next(old, out);
+  } else {
+    old.reap_at = clock_.now() + kReapAfter;
+  }
+  start_next(*fresh, out);
+}
+
+// §2.4: the peer says this is its only IKE SA with us; older ones with the
+// same identities are stale (it rebooted). They go without a Delete: the
+// peer no longer knows them.
+void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
+  if (!sa.peer_initial_contact) return;
+  auto e = env(out);
+  for (auto& [spi, other] : sas_) {
+    if (other.get() == &sa || other->state == SaState::kDead || other->state == SaState::kConnecting) continue;
+    if (other->remote_id != sa.remote_id || !other->profile || !sa.profile ||
+        other->profile->name != sa.profile->name)
+      continue;
+    log::info(fmt("IKEv2: INITIAL_CONTACT from {} Id: {}: deleting stale IKE SA {:016x}/{:016x}", sa.remote.str(),
+                  sa.remote_id.str(), other->spi_i, other->spi_r));
+    emit_remove_children(*other, e);
+    emit_session(*other, e, false);
+    other->state = SaState::kDead;
+  }
+}
+
+}  // namespace kg::ike
