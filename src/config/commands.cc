@@ -185,6 +185,7 @@ void register_ipsec_interface_commands(CommandTable& t);
 void register_show_config_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
+void register_lifetime_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -195,6 +196,7 @@ void register_core_commands(CommandTable& t) {
   register_show_config_commands(t);
   register_ikev2_global_commands(t);
   register_ra_commands(t);
+  register_lifetime_commands(t);
 }
 
 }  // namespace kg::config

@@ -5,6 +5,7 @@
 namespace kg::config {
 
 std::string profile_ra_lines(const Ikev2Profile& p);  // commands_ra.cc
+std::string dpd_config_line(const Dpd& d);  // commands_lifetime.cc
 
 namespace {
 
@@ -120,7 +121,8 @@ void add_profile(CommandTable& t) {
   }
   t.add(Mode::kIkev2Profile, "keyring local WORD", {"Keyring", "Local keyring", "Keyring name"},
         [prof](C c, A a) { set_or_clear(prof(c).keyring_local, a, 2); return ok(); });
-  t.add(Mode::kIkev2Profile, "lifetime <120-86400>", {"Set IKE SA lifetime", "Seconds"},
+  // IOS accepts 120-86400; keygate also takes down to 10 s (tests, labs).
+  t.add(Mode::kIkev2Profile, "lifetime <10-86400>", {"Set IKE SA lifetime", "Seconds"},
         [prof](C c, A a) { prof(c).lifetime = a.negated ? 86400 : std::stoi(a.at(1)); return ok(); });
 }
 
@@ -158,6 +160,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
     if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
     if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
     out += profile_ra_lines(p);
+    if (p.dpd) out += " " + dpd_config_line(*p.dpd) + "\n";
     out += "!\n";
   }
 }

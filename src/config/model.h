@@ -43,6 +43,14 @@ struct AaaAuthorization {
   bool operator==(const AaaAuthorization&) const = default;
 };
 
+// dpd INTERVAL RETRY on-demand|periodic (profile, or crypto ikev2 dpd).
+struct Dpd {
+  int interval = 0;  // 10-3600 s
+  int retry = 2;     // 2-60 s
+  bool periodic = false;
+  bool operator==(const Dpd&) const = default;
+};
+
 struct Ikev2Profile {
   std::vector<std::string> match_identity_remote;  // "fqdn x", "address a m", "any"
   std::vector<std::string> match_address_local;
@@ -56,6 +64,7 @@ struct Ikev2Profile {
   // aaa authorization user psk|cert|eap list LIST [NAME], keyed by method.
   std::map<std::string, AaaAuthorization> aaa_group, aaa_user;
   int virtual_template = 0;  // virtual-template N (0: none)
+  std::optional<Dpd> dpd;  // none: the global crypto ikev2 dpd, if any
 };
 
 struct TransformSet {
@@ -88,6 +97,7 @@ struct Ikev2Global {
   int max_in_negotiation_in = kDefaultMaxInNegotiationIn;
   int max_in_negotiation_out = kDefaultMaxInNegotiationOut;
   std::optional<int> max_sa;
+  std::optional<Dpd> dpd;  // crypto ikev2 dpd
   static constexpr int kDefaultMaxInNegotiationIn = 40;   // IOS: "Max in nego(in/out): 40/400"
   static constexpr int kDefaultMaxInNegotiationOut = 400;
 };

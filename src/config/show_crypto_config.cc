@@ -71,7 +71,8 @@ void register_show_config_commands(CommandTable& t) {
         });
   t.add(Mode::kExec, "show crypto ikev2 profile [WORD]", {h[0], h[1], h[2], "Show IKEv2 profiles", "Profile name"},
         [](C c, A a) {
-          return show_map(c.model.profiles, a, 4, [](auto& n, const Ikev2Profile& p) {
+          const auto& global_dpd = c.model.ikev2.dpd;
+          return show_map(c.model.profiles, a, 4, [&global_dpd](auto& n, const Ikev2Profile& p) {
             std::string s = "IKEv2 profile: " + n + "\n Ref Count: 0\n Match criteria:\n  Fvrf: global\n  Local address/interface: ";
             s += p.match_address_local.empty() ? "none" : p.match_address_local[0];
             s += "\n  Identities:\n";
@@ -81,6 +82,11 @@ void register_show_config_commands(CommandTable& t) {
             s += " Remote authentication method(s): " + (p.auth_remote.empty() ? "none" : p.auth_remote) + "\n";
             s += " Keyring: " + (p.keyring_local.empty() ? "none" : p.keyring_local) + "\n";
             s += " Lifetime: " + std::to_string(p.lifetime) + " seconds\n";
+            // The profile's dpd, else the global crypto ikev2 dpd.
+            const auto& dpd = p.dpd ? p.dpd : global_dpd;
+            s += dpd ? " DPD: interval " + std::to_string(dpd->interval) + ", retry " + std::to_string(dpd->retry) +
+                           (dpd->periodic ? ", periodic" : ", on-demand") + (p.dpd ? "\n" : " (global)\n")
+                     : std::string(" DPD: disabled\n");
             return s;
           });
         });

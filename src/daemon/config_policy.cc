@@ -208,6 +208,9 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   ProfileConfig c;
   c.name = name;
   c.ike_lifetime_s = uint32_t(p.lifetime);
+  // dpd in the profile, else crypto ikev2 dpd.
+  if (auto& d = p.dpd ? p.dpd : model_.ikev2.dpd)
+    c.dpd = DpdConfig{uint32_t(d->interval), uint32_t(d->retry), d->periodic};
   if (auto id = identity_from_words(p.identity_local)) c.local_id = *id;
   std::string lk = p.auth_local_key, rk = p.auth_remote_key;
   if ((lk.empty() || rk.empty()) && !p.keyring_local.empty()) {

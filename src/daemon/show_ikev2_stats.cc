@@ -86,6 +86,9 @@ std::string show_stats(const Daemon& d, const Baseline& base) {
        "retransmitted: " + std::to_string(s.retransmits) + "\n";
   o += col("IKE dropped: malformed:", s.rx_dropped_malformed, 8) + " " + col("unknown SA:", s.rx_dropped_unknown_sa, 8) +
        " " + col("bad ICV:", s.rx_dropped_auth, 8) + " " + "message ID: " + std::to_string(s.rx_dropped_replay) + "\n";
+  o += col("Rekeys: IKE SA:", s.ike_rekeys, 8) + " " + col("CHILD_SA:", s.child_rekeys, 8) + " " +
+       "collisions: " + std::to_string(s.rekey_collisions) + "\n";
+  o += col("DPD probes sent:", s.dpd_probes, 8) + " " + "peers declared dead: " + std::to_string(s.peers_dead) + "\n";
   o += col("Data path: IKE datagrams in:", since(dp.ike_in, base.dp.ike_in), 10) + " " +
        "NAT keepalives in: " + std::to_string(since(dp.keepalives_in, base.dp.keepalives_in)) + "\n";
   o += col("Data path dropped: malformed:", since(dp.malformed, base.dp.malformed), 8) + " " +

@@ -86,6 +86,10 @@ std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& rem
       << "Remote next msg id: " << sa.next_peer_request << "\n";
     o << "      Local req queued:  " << pad(std::to_string(sa.queued_requests), 15) << "Remote req queued:  0\n";
     o << "      Local window:      " << pad("1", 15) << "Remote window:      1\n";
+    o << "      DPD configured for " << sa.dpd.interval_s << " seconds, retry " << (sa.dpd.interval_s ? sa.dpd.retry_s : 0)
+      << (sa.dpd.interval_s ? (sa.dpd.periodic ? ", periodic" : ", on-demand") : "") << "\n";
+    o << "      Rekeyed " << sa.rekeys << " times, lifetime remaining: "
+      << (sa.expire_in_s < 0 ? std::string("none") : std::to_string(sa.expire_in_s) + " sec") << "\n";
     o << "      Interface: " << (sa.interface.empty() ? "(none)" : sa.interface) << "\n";
     o << "      Child SAs: " << sa.child_spis_in.size() << "\n";
     if (sa.nat_local || sa.nat_remote)
@@ -97,6 +101,18 @@ std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& rem
   }
   o << "\n IPv6 Crypto IKEv2  SA \n";
   return o.str();
+}
+
+constexpr uint64_t kIosDefaultKb = 4608000;
+
+// The engine's view of a CHILD_SA (rekey count, state) by inbound SPI.
+const ike::ChildSaInfo* child_info(const Daemon& d, uint32_t spi_in) {
+  static thread_local std::vector<ike::IkeSaInfo> sas;
+  sas = d.engine().sas();
+  for (auto& sa : sas)
+    for (auto& c : sa.children)
+      if (c.spi_in == spi_in) return &c;
+  return nullptr;
 }
 
 std::vector<esp::SaStats> stats_for(const Daemon& d, const std::string& itf) {
@@ -151,17 +167,25 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
         << "\n\n";
       auto age = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock().now() - p.installed).count();
       long remaining = long(p.lifetime_s) - long(age);
-      auto block = [&](const char* dir, uint32_t spi) {
+      const ike::ChildSaInfo* info = child_info(d, p.spi_in);
+      // IOS prints the volume lifetime even when volume rekey is off (its
+      // default 4608000 KB); keygate enforces it only when configured.
+      uint64_t kb = p.lifetime_kb ? p.lifetime_kb : kIosDefaultKb;
+      auto block = [&](const char* dir, uint32_t spi, uint64_t bytes) {
+        uint64_t used = bytes / 1024;
         o << "     " << dir << " esp sas:\n";
         o << "      spi: " << hex_spi(spi) << "\n";
         o << "        transform: " << transform_text(p.suite) << "\n";
         o << "        in use settings ={Tunnel UDP-Encaps, }\n";
-        o << "        sa timing: remaining key lifetime (sec): (" << (remaining > 0 ? remaining : 0) << ")\n";
+        o << "        sa timing: remaining key lifetime (k/sec): (" << (kb > used ? kb - used : 0) << "/"
+          << (remaining > 0 ? remaining : 0) << ")\n";
+        if (!p.lifetime_kb) o << "        Kilobyte Volume Rekey has been disabled\n";
+        if (info) o << "        rekey count: " << info->rekeys << ", state: " << info->state << "\n";
         o << "        replay detection support: Y  window size " << p.replay_window << "\n";
         o << "        Status: ACTIVE(ACTIVE)\n\n";
       };
-      block("inbound", p.spi_in);
-      block("outbound", p.spi_out);
+      block("inbound", p.spi_in, p.bytes_decaps);
+      block("outbound", p.spi_out, p.bytes_encaps);
     }
   }
   if (o.str().empty()) return "No IPsec SAs\n";

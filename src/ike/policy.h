@@ -121,7 +121,10 @@ struct ChildConfig {
   std::vector<TrafficSelector> remote_ts;  // what we reach behind the peer
   DhGroup pfs = DhGroup::kNone;
   uint32_t lifetime_s = 3600;
-  uint64_t lifetime_kb = 4608000;
+  // Volume lifetime, enforced only when configured (set security-association
+  // lifetime kilobytes), as IOS-XE's "Kilobyte Volume Rekey has been disabled"
+  // default; 0 = none.
+  uint64_t lifetime_kb = 0;
   uint32_t replay_window = 64;
   std::optional<ConfigRequest> config_request;  // initiator: send CP(CFG_REQUEST)
 };

@@ -1,0 +1,55 @@
+// Liveness commands: dpd in crypto ikev2 profile and the global
+// crypto ikev2 dpd (IOS: DPD INTERVAL 10-3600 s, RETRY 2-60 s, on-demand or
+// periodic; a profile's setting overrides the global one).
+#include "config/session.h"
+#include "config/writer.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+
+// "... dpd [<10-3600>] [<2-60>] [on-demand|periodic]" from word `at`: the
+// trailing [..] lets "no dpd" stand alone; the positive form needs all three.
+Result<std::string> set_dpd(std::optional<Dpd>& field, A a, size_t at) {
+  if (a.negated || a.defaulted) {
+    field.reset();
+    return std::string();
+  }
+  if (a.size() < at + 3) return fail(Errc::kInvalidArgument, "Incomplete command.");
+  Dpd d;
+  d.interval = std::stoi(a.at(at));
+  d.retry = std::stoi(a.at(at + 1));
+  d.periodic = a.at(at + 2) == "periodic";
+  field = d;
+  return std::string();
+}
+
+std::string dpd_words(const Dpd& d) {
+  return std::to_string(d.interval) + " " + std::to_string(d.retry) + (d.periodic ? " periodic" : " on-demand");
+}
+
+const std::vector<std::string> kDpdHelp = {
+    "Enable IKE liveness check for peers", "DPD interval in seconds", "Retry interval in seconds",
+    "Send DPD on demand (only with traffic to send and nothing received) or periodically"};
+
+void write_global_dpd(const Model& m, const WriteContext&, std::string& out) {
+  if (m.ikev2.dpd) out += "crypto ikev2 dpd " + dpd_words(*m.ikev2.dpd) + "\n!\n";
+}
+
+}  // namespace
+
+std::string dpd_config_line(const Dpd& d) { return "dpd " + dpd_words(d); }
+
+void register_lifetime_commands(CommandTable& t) {
+  std::vector<std::string> h = kDpdHelp;
+  t.add(Mode::kIkev2Profile, "dpd [<10-3600>] [<2-60>] [on-demand|periodic]", h,
+        [](C c, A a) { return set_dpd(c.model.profiles[c.object].dpd, a, 1); });
+  h.insert(h.begin(), {"Encryption module", "Configure IKEv2 parameters"});
+  t.add(Mode::kConfig, "crypto ikev2 dpd [<10-3600>] [<2-60>] [on-demand|periodic]", h,
+        [](C c, A a) { return set_dpd(c.model.ikev2.dpd, a, 3); });
+  t.add_writer(section::kIkev2Global + 1, write_global_dpd);
+}
+
+}  // namespace kg::config
