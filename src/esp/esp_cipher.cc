@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "esp/esp_hmac.h"
+
 namespace kg::esp {
 
 using ike::EncrId;
@@ -14,16 +16,13 @@ using ike::IntegId;
 
 struct EspCipher::Impl {
   EVP_CIPHER_CTX* ctx = nullptr;
-  EVP_MAC* mac = nullptr;
-  EVP_MAC_CTX* mctx = nullptr;
+  std::unique_ptr<EspHmac> mac;
   EVP_CIPHER_CTX* iv_ctx = nullptr;  // CBC: AES-128-ECB under a random key
   uint8_t salt[4] = {};
   bool encrypt = true;
   ~Impl() {
     EVP_CIPHER_CTX_free(ctx);
     EVP_CIPHER_CTX_free(iv_ctx);
-    EVP_MAC_CTX_free(mctx);
-    EVP_MAC_free(mac);
   }
 };
 
@@ -82,12 +81,8 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
     e->block_ = size_t(EVP_CIPHER_get_block_size(c));
     const char* md = nullptr;
     if (!hmac_for(s.integ, &md, &e->icv_)) return fail(Errc::kUnsupported, "ESP integrity");
-    im.mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    im.mctx = im.mac ? EVP_MAC_CTX_new(im.mac) : nullptr;
-    OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(md), 0),
-                      OSSL_PARAM_construct_end()};
-    if (!im.mctx || EVP_MAC_init(im.mctx, integ.view().data(), integ.size(), p) != 1)
-      return fail(Errc::kCrypto, "HMAC init");
+    im.mac = EspHmac::create(s.integ, integ.view());
+    if (!im.mac) return fail(Errc::kCrypto, "HMAC init");
     if (encrypt) {
       Secret iv_key(16);
       im.iv_ctx = EVP_CIPHER_CTX_new();
@@ -103,8 +98,8 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   return e;
 }
 
-Result<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
-                             std::span<uint8_t> payload, std::span<uint8_t> icv) {
+PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+                                   std::span<uint8_t> payload, std::span<uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
   if (aead_) {
@@ -117,30 +112,26 @@ Result<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t>
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
         EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
         EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_GCM_GET_TAG, 16, icv.data()) != 1)
-      return fail(Errc::kCrypto, "GCM seal");
+      return std::unexpected(Drop::kCrypto);
     return {};
   }
-  if (!im.iv_ctx) return fail(Errc::kState, "seal on an inbound cipher");
+  if (!im.iv_ctx) return std::unexpected(Drop::kCrypto);
   uint8_t block[16] = {}, ivb[16];
   for (int i = 0; i < 8; ++i) block[i] = uint8_t(counter >> (56 - 8 * i));
-  if (EVP_EncryptUpdate(im.iv_ctx, ivb, &outl, block, 16) != 1) return fail(Errc::kCrypto, "IV");
+  if (EVP_EncryptUpdate(im.iv_ctx, ivb, &outl, block, 16) != 1) return std::unexpected(Drop::kCrypto);
   std::memcpy(iv.data(), ivb, iv.size());
   if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, iv.data(), 1) != 1 ||
       EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
-    return fail(Errc::kCrypto, "CBC seal");
+    return std::unexpected(Drop::kCrypto);
   uint8_t full[64];
-  size_t fl = 0;
-  if (EVP_MAC_init(im.mctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(im.mctx, hdr.data(), 8) != 1 ||
-      EVP_MAC_update(im.mctx, iv.data(), iv.size()) != 1 ||
-      EVP_MAC_update(im.mctx, payload.data(), payload.size()) != 1 ||
-      EVP_MAC_final(im.mctx, full, &fl, sizeof full) != 1)
-    return fail(Errc::kCrypto, "HMAC");
+  const ByteView parts[] = {hdr, iv, payload};
+  im.mac->compute(parts, full);
   std::memcpy(icv.data(), full, icv_);
   return {};
 }
 
-Result<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
-                             std::span<uint8_t> payload, std::span<const uint8_t> icv) {
+PacketResult<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+                                   std::span<uint8_t> payload, std::span<const uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
   if (aead_) {
@@ -151,22 +142,18 @@ Result<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const ui
         EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
         EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<uint8_t*>(icv.data())) != 1)
-      return fail(Errc::kCrypto, "GCM open");
-    if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return fail(Errc::kAuthFailed, "ICV");
+      return std::unexpected(Drop::kCrypto);
+    if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return std::unexpected(Drop::kAuth);
     return {};
   }
   uint8_t full[64];
-  size_t fl = 0;
-  if (EVP_MAC_init(im.mctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(im.mctx, hdr.data(), 8) != 1 ||
-      EVP_MAC_update(im.mctx, iv.data(), iv.size()) != 1 ||
-      EVP_MAC_update(im.mctx, payload.data(), payload.size()) != 1 ||
-      EVP_MAC_final(im.mctx, full, &fl, sizeof full) != 1)
-    return fail(Errc::kCrypto, "HMAC");
-  if (CRYPTO_memcmp(full, icv.data(), icv_) != 0) return fail(Errc::kAuthFailed, "ICV");
-  if (payload.size() % block_ != 0) return fail(Errc::kInvalidSyntax, "not block aligned");
+  const ByteView parts[] = {hdr, iv, payload};
+  im.mac->compute(parts, full);
+  if (CRYPTO_memcmp(full, icv.data(), icv_) != 0) return std::unexpected(Drop::kAuth);
+  if (payload.size() % block_ != 0) return std::unexpected(Drop::kMalformed);
   if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, iv.data(), 0) != 1 ||
       EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
-    return fail(Errc::kCrypto, "CBC open");
+    return std::unexpected(Drop::kCrypto);
   return {};
 }
 
@@ -174,10 +161,10 @@ Result<size_t> hmac_icv(IntegId integ, ByteView key, ByteView data, std::span<ui
   const char* md = nullptr;
   size_t icv = 0;
   if (!hmac_for(integ, &md, &icv)) return fail(Errc::kUnsupported, "ESP integrity");
-  size_t len = 0;
-  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, md, nullptr, key.data(), key.size(), data.data(), data.size(),
-                 out.data(), out.size(), &len))
-    return fail(Errc::kCrypto, "HMAC");
+  auto h = EspHmac::create(integ, key);
+  if (!h) return fail(Errc::kCrypto, "HMAC");
+  const ByteView parts[] = {data};
+  h->compute(parts, out);
   return icv;
 }
 

@@ -16,6 +16,20 @@
 
 namespace kg::esp {
 
+// Why a packet was dropped. A plain value (no message string), so that a
+// flood of bad packets costs no allocation; each kind is also counted.
+enum class Drop : uint8_t {
+  kMalformed,  // too short, bad header, bad padding or trailer, not block aligned
+  kReplay,     // RFC 4303 §3.4.3: old or seen sequence number
+  kAuth,       // ICV does not verify
+  kPolicy,     // inner addresses outside the SA's traffic selectors
+  kExhausted,  // outbound sequence number would wrap (RFC 4303 §3.3.3)
+  kBuffer,     // the caller's buffer has no room for headers and trailer
+  kCrypto,     // OpenSSL failed
+};
+template <class T>
+using PacketResult = std::expected<T, Drop>;
+
 class EspCipher {
  public:
   static Result<std::unique_ptr<EspCipher>> create(const crypto::CipherSuite& s, const Secret& encr,
@@ -33,11 +47,11 @@ class EspCipher {
   // unpredictable as RFC 3602 §2.4 requires, without a DRBG call per packet.
   // `payload` = padded plaintext on input, ciphertext on output; `icv`
   // receives the ICV.
-  Result<void> seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
-                    std::span<uint8_t> payload, std::span<uint8_t> icv);
+  PacketResult<void> seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+                          std::span<uint8_t> payload, std::span<uint8_t> icv);
   // In place; verifies the ICV first (constant time), then decrypts.
-  Result<void> open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
-                    std::span<uint8_t> payload, std::span<const uint8_t> icv);
+  PacketResult<void> open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+                          std::span<uint8_t> payload, std::span<const uint8_t> icv);
 
  private:
   EspCipher() = default;
@@ -48,8 +62,8 @@ class EspCipher {
 };
 
 // HMAC of `data` truncated to the ESP ICV size of `integ` (RFC 2404, RFC 4868
-// §2.3: the leftmost bits). One-shot, for tests and vectors; packets use the
-// reused context inside EspCipher.
+// §2.3: the leftmost bits), through the same EspHmac packets use; one-shot,
+// for tests and vectors.
 Result<size_t> hmac_icv(ike::IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out);
 
 }  // namespace kg::esp

@@ -38,15 +38,15 @@ Result<std::unique_ptr<OutboundSa>> OutboundSa::create(uint32_t spi, const crypt
   return sa;
 }
 
-Result<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t inner_len) {
+PacketResult<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t inner_len) {
   if (inner_len == 0 || buf.size() < kHeadroom + inner_len + kTailroom) {
     ++c_.errors;
-    return fail(Errc::kInvalidArgument, "packet buffer");
+    return std::unexpected(Drop::kBuffer);
   }
   // RFC 4303 §3.3.3: never let the counter cycle; rekey is due long before.
   if (seq_ == UINT32_MAX) {
     ++c_.errors;
-    return fail(Errc::kLimit, "sequence number exhausted");
+    return std::unexpected(Drop::kExhausted);
   }
   uint8_t next = (buf[kHeadroom] >> 4) == 6 ? kNextIpv6 : kNextIpv4;
   EspCipher& c = *cipher_;
@@ -84,26 +84,26 @@ Result<std::unique_ptr<InboundSa>> InboundSa::create(uint32_t spi, const crypto:
   return sa;
 }
 
-Result<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
+PacketResult<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
   EspCipher& c = *cipher_;
   size_t ivs = c.iv_size(), icvs = c.icv_size();
   ByteReader r(esp);
   auto hdr = EspHeader::parse(r);
   if (!hdr || hdr->spi != spi_ || esp.size() < kEspHeaderSize + ivs + icvs + c.block_size()) {
     ++c_.malformed;
-    return fail(Errc::kInvalidSyntax, "ESP header");
+    return std::unexpected(Drop::kMalformed);
   }
   const uint32_t seq = hdr->seq;
   if (!window_.check(seq)) {
     ++c_.replay_failures;
-    return fail(Errc::kState, "replayed or old sequence number");
+    return std::unexpected(Drop::kReplay);
   }
   size_t payload_len = esp.size() - 8 - ivs - icvs;
   std::span<uint8_t> payload = esp.subspan(8 + ivs, payload_len);
   auto ok = c.open(std::span<const uint8_t, 8>(esp.data(), 8), esp.subspan(8, ivs), payload,
                    esp.subspan(esp.size() - icvs));
   if (!ok) {
-    if (ok.error().code == Errc::kAuthFailed) ++c_.auth_failures;
+    if (ok.error() == Drop::kAuth) ++c_.auth_failures;
     else ++c_.malformed;
     return std::unexpected(ok.error());
   }
@@ -111,7 +111,7 @@ Result<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
   auto tr = EspTrailer::parse(payload);
   if (!tr) {
     ++c_.malformed;
-    return std::unexpected(tr.error());
+    return std::unexpected(Drop::kMalformed);
   }
   size_t inner_len = tr->inner_len;
   uint8_t next = tr->next_header;
@@ -120,11 +120,11 @@ Result<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
   if ((next != kNextIpv4 && next != kNextIpv6) || inner.empty() ||
       (inner[0] >> 4) != (next == kNextIpv4 ? 4 : 6)) {
     ++c_.malformed;
-    return fail(Errc::kInvalidSyntax, "inner packet");
+    return std::unexpected(Drop::kMalformed);
   }
   if (!allowed(inner)) {
     ++c_.policy_drops;
-    return fail(Errc::kState, "inner packet outside the traffic selectors");
+    return std::unexpected(Drop::kPolicy);
   }
   ++c_.packets;
   c_.bytes += inner_len;

@@ -49,7 +49,7 @@ class OutboundSa {
                                                     const Secret& encr, const Secret& integ);
   // Encapsulates buf[kHeadroom, kHeadroom+inner_len) in place; `buf` must have
   // kTailroom bytes after the packet. Returns the ESP packet inside buf.
-  Result<std::span<uint8_t>> seal(std::span<uint8_t> buf, size_t inner_len);
+  PacketResult<std::span<uint8_t>> seal(std::span<uint8_t> buf, size_t inner_len);
   [[nodiscard]] uint32_t spi() const { return spi_; }
   [[nodiscard]] uint32_t seq() const { return seq_; }
   [[nodiscard]] const SaCounters& counters() const { return c_; }
@@ -72,7 +72,7 @@ class InboundSa {
   // Decapsulates an ESP packet in place: ICV, replay window, padding and the
   // inner packet's addresses against the selectors (if any). Returns the
   // inner IP packet. Every failure is counted here.
-  Result<std::span<uint8_t>> open(std::span<uint8_t> esp);
+  PacketResult<std::span<uint8_t>> open(std::span<uint8_t> esp);
   void set_selectors(std::vector<AddrRange> remote_src, std::vector<AddrRange> local_dst) {
     remote_ = std::move(remote_src);
     local_ = std::move(local_dst);

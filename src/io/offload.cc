@@ -210,6 +210,17 @@ bool complete_checksum(const VnetHdr& h, std::span<uint8_t> pkt) {
   return true;
 }
 
+TunCoalescer::TunCoalescer(bool udp, size_t reserve) : udp_(udp) {
+  info_.resize(reserve);
+  next_.resize(reserve);
+  verified_.resize(reserve);
+  hdrs_.resize(reserve * kHdrSlot);
+  groups_.reserve(reserve);
+  open_.reserve(kMaxOpenFlows);
+  iov_.reserve(2 * reserve);
+  writes_.reserve(reserve);
+}
+
 std::span<const iovec> TunCoalescer::iov(size_t w) const {
   return std::span<const iovec>(iov_).subspan(writes_[w].iov_first, writes_[w].iov_count);
 }

@@ -71,8 +71,12 @@ bool complete_checksum(const VnetHdr& h, std::span<uint8_t> pkt);
 
 class TunCoalescer {
  public:
+  // A write batch the data path hands over at most (its rx batch times the
+  // UDP GRO segment limit): scratch space for it is reserved at once, so
+  // planning never allocates. Larger batches still work (the space grows).
+  static constexpr size_t kReserved = 2048;
   // `udp`: also merge UDP datagrams (needs the kernel's USO on TUN writes).
-  explicit TunCoalescer(bool udp) : udp_(udp) {}
+  explicit TunCoalescer(bool udp, size_t reserve = kReserved);
   // Plans the writes for `packets` (which must stay valid until the writes
   // are done): each write is a virtio_net_hdr plus one or more packets.
   void plan(std::span<const ByteView> packets);

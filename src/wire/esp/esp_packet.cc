@@ -2,12 +2,12 @@
 
 namespace kg::esp {
 
-Result<EspHeader> EspHeader::parse(ByteReader& r) {
+std::optional<EspHeader> EspHeader::parse(ByteReader& r) {
   auto spi = r.u32();
-  if (!spi) return fail(Errc::kTruncated, "ESP SPI");
+  if (!spi) return std::nullopt;
   auto seq = r.u32();
-  if (!seq) return fail(Errc::kTruncated, "ESP sequence number");
-  if (*spi == 0) return fail(Errc::kInvalidSyntax, "ESP SPI 0 is reserved");
+  if (!seq) return std::nullopt;
+  if (*spi == 0) return std::nullopt;
   return EspHeader{*spi, *seq};
 }
 
@@ -18,17 +18,17 @@ void EspHeader::write(std::span<uint8_t, kEspHeaderSize> out) const {
   }
 }
 
-Result<EspTrailer> EspTrailer::parse(ByteView plaintext) {
-  if (plaintext.size() < 2) return fail(Errc::kTruncated, "ESP trailer");
+std::optional<EspTrailer> EspTrailer::parse(ByteView plaintext) {
+  if (plaintext.size() < 2) return std::nullopt;
   EspTrailer t;
   t.pad_len = plaintext[plaintext.size() - 2];
   t.next_header = plaintext[plaintext.size() - 1];
-  if (size_t(t.pad_len) + 2 > plaintext.size()) return fail(Errc::kInvalidSyntax, "ESP pad length");
+  if (size_t(t.pad_len) + 2 > plaintext.size()) return std::nullopt;
   t.inner_len = plaintext.size() - 2 - t.pad_len;
   ByteReader r(plaintext.subspan(t.inner_len, t.pad_len));
   for (size_t i = 1; i <= t.pad_len; ++i) {
     auto b = r.u8();
-    if (!b || *b != uint8_t(i)) return fail(Errc::kInvalidSyntax, "ESP padding bytes");
+    if (!b || *b != uint8_t(i)) return std::nullopt;
   }
   return t;
 }

@@ -1,4 +1,6 @@
 // ESP packet framing (RFC 4303 §2), pure encode/decode: no SA state, no OpenSSL.
+// The parsers run once per packet: they return std::optional, nullopt meaning
+// malformed (the caller counts it), so the packet path builds no error text.
 //
 //    0                   1                   2                   3
 //    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -19,6 +21,7 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "common/bytes.h"
@@ -35,7 +38,7 @@ struct EspHeader {
   uint32_t spi = 0;
   uint32_t seq = 0;
   // Reads the 8-byte header; SPI 0 is reserved (RFC 4303 §2.1) and rejected.
-  static Result<EspHeader> parse(ByteReader& r);
+  static std::optional<EspHeader> parse(ByteReader& r);
   void write(std::span<uint8_t, kEspHeaderSize> out) const;
 };
 
@@ -46,7 +49,7 @@ struct EspTrailer {
   size_t inner_len = 0;
   uint8_t pad_len = 0;
   uint8_t next_header = 0;
-  static Result<EspTrailer> parse(ByteView plaintext);
+  static std::optional<EspTrailer> parse(ByteView plaintext);
 };
 
 // Size of payload | padding | trailer for `inner_len` bytes, aligned to
