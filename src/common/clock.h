@@ -2,6 +2,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 
 namespace kg {
 
@@ -13,6 +14,9 @@ class Clock {
  public:
   virtual ~Clock() = default;
   [[nodiscard]] virtual TimePoint now() const = 0;
+  // Calendar time (seconds since 1970) for certificate validity periods,
+  // which are dates, not intervals.
+  [[nodiscard]] virtual std::time_t wall_time() const { return std::time(nullptr); }
 };
 
 class SteadyClock final : public Clock {
@@ -25,7 +29,13 @@ class SteadyClock final : public Clock {
 class FakeClock final : public Clock {
  public:
   [[nodiscard]] TimePoint now() const override { return t_; }
+  // A fixed calendar date (2025-01-01 00:00:00 UTC) plus the time advanced,
+  // so certificate tests do not depend on the day they run.
+  [[nodiscard]] std::time_t wall_time() const override {
+    return kEpoch + std::chrono::duration_cast<std::chrono::seconds>(t_ - TimePoint{Millis(1'000'000)}).count();
+  }
   void advance(Millis d) { t_ += d; }
+  static constexpr std::time_t kEpoch = 1735689600;
 
  private:
   TimePoint t_{Millis(1'000'000)};

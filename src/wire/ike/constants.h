@@ -115,6 +115,22 @@ enum class IdType : uint8_t {
   kKeyId = 11,
 };
 
+// RFC 7296 §3.6 certificate encodings (CERT and CERTREQ payloads)
+enum class CertEncoding : uint8_t {
+  kPkcs7 = 1,
+  kX509Signature = 4,
+  kCrl = 7,
+  kRawRsaKey = 11,
+  kHashUrlX509 = 12,
+  kHashUrlBundle = 13,
+};
+// RFC 7296 §3.7: a CERTREQ (X.509) names each CA by the SHA-1 hash of its
+// SubjectPublicKeyInfo.
+inline constexpr size_t kCertReqHashSize = 20;
+
+// RFC 7383 §2.5: Fragment Number and Total Fragments of an SKF payload.
+inline constexpr size_t kSkfFieldsSize = 4;
+
 // RFC 7296 §3.8 and RFC 7427 authentication methods
 enum class AuthMethod : uint8_t {
   kRsaSig = 1,

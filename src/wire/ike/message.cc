@@ -93,6 +93,13 @@ Result<std::vector<TypedPayload>> parse_chain(PayloadType first, ByteReader& r, 
     TRY(body, r.sub(*len - kGenericPayloadHeaderSize));
     uint8_t raw = static_cast<uint8_t>(next);
     bool critical = *crit & 0x80;
+    if (next == PayloadType::kSkf) {
+      if (!allow_sk) return fail(Errc::kInvalidSyntax, "SKF payload inside SK");
+      TRY(f, parse_skf(static_cast<PayloadType>(*np), *body));
+      out.push_back({PayloadType::kSkf, std::move(*f)});
+      if (!r.empty()) return fail(Errc::kInvalidSyntax, "SKF payload is not last");
+      return out;
+    }
     if (next == PayloadType::kSk) {
       if (!allow_sk) return fail(Errc::kInvalidSyntax, "SK payload inside SK");
       SkPayload sk;
@@ -102,8 +109,8 @@ Result<std::vector<TypedPayload>> parse_chain(PayloadType first, ByteReader& r, 
       if (!r.empty()) return fail(Errc::kInvalidSyntax, "SK payload is not last");
       return out;
     }
-    if (!known(raw) || next == PayloadType::kEap || next == PayloadType::kSkf) {
-      if (critical && next != PayloadType::kEap && next != PayloadType::kSkf)
+    if (!known(raw) || next == PayloadType::kEap) {
+      if (critical && next != PayloadType::kEap)
         return fail(Errc::kUnsupported, "critical:" + std::to_string(raw));
       out.push_back({next, UnknownPayload{raw, critical, Bytes(body->rest().begin(), body->rest().end())}});
     } else {
@@ -123,10 +130,10 @@ void write_body(const TypedPayload& p, ByteWriter& w) {
         if constexpr (std::is_same_v<T, SaPayload>) write_sa(b, w);
         else if constexpr (std::is_same_v<T, KePayload>) write_ke(b, w);
         else if constexpr (std::is_same_v<T, IdPayload>) write_id(b, w);
-        else if constexpr (std::is_same_v<T, CertPayload> || std::is_same_v<T, CertReqPayload>) {
-          w.u8(b.encoding);
-          w.bytes(b.data);
-        } else if constexpr (std::is_same_v<T, AuthPayload>) write_auth(b, w);
+        else if constexpr (std::is_same_v<T, CertPayload>) write_cert(b, w);
+        else if constexpr (std::is_same_v<T, CertReqPayload>) write_certreq(b, w);
+        else if constexpr (std::is_same_v<T, SkfPayload>) write_skf(b, w);
+        else if constexpr (std::is_same_v<T, AuthPayload>) write_auth(b, w);
         else if constexpr (std::is_same_v<T, NoncePayload> || std::is_same_v<T, VendorIdPayload>) w.bytes(b.data);
         else if constexpr (std::is_same_v<T, NotifyPayload>) write_notify(b, w);
         else if constexpr (std::is_same_v<T, DeletePayload>) write_delete(b, w);
@@ -161,6 +168,7 @@ void write_payload_chain(const std::vector<TypedPayload>& chain, ByteWriter& w) 
     auto& p = chain[i];
     PayloadType next = i + 1 < chain.size() ? chain[i + 1].type : PayloadType::kNone;
     if (auto* sk = std::get_if<SkPayload>(&p.body)) next = sk->first_inner;
+    if (auto* f = std::get_if<SkfPayload>(&p.body)) next = f->first_inner;
     w.u8(static_cast<uint8_t>(next));
     bool critical = false;
     if (auto* u = std::get_if<UnknownPayload>(&p.body)) critical = u->critical;

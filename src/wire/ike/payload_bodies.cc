@@ -151,20 +151,68 @@ void write_id(const IdPayload& id, ByteWriter& w) {
   w.bytes(id.data);
 }
 
-// §3.6/3.7 CERT and CERTREQ: Encoding(1) | Data
+// DER: is `v` exactly one SEQUENCE (tag 0x30) with a definite length that
+// fills it (X.690 §8.1.3)? Enough to tell a certificate from garbage here.
+static bool one_der_sequence(ByteView v) {
+  ByteReader r(v);
+  auto tag = r.u8();
+  auto l0 = r.u8();
+  if (!tag || *tag != 0x30 || !l0) return false;
+  size_t len = *l0;
+  if (*l0 & 0x80) {
+    size_t n = *l0 & 0x7f;
+    if (n == 0 || n > 4) return false;  // indefinite or absurd lengths
+    len = 0;
+    for (size_t i = 0; i < n; ++i) {
+      auto b = r.u8();
+      if (!b) return false;
+      len = len << 8 | *b;
+    }
+    if (len < 128 || (n > 1 && len >> (8 * (n - 1)) == 0)) return false;  // not minimal (DER)
+  }
+  return r.remaining() == len;
+}
+
+// §3.6 CERT: Cert Encoding(1) | Certificate Data
 Result<CertPayload> parse_cert(ByteReader& r) {
   TRY(e, r.u8());
+  if (r.empty()) return fail(Errc::kInvalidSyntax, "CERT: no data");
   CertPayload c;
   c.encoding = *e;
   c.data.assign(r.rest().begin(), r.rest().end());
+  if (c.encoding == uint8_t(CertEncoding::kX509Signature) && !one_der_sequence(c.data))
+    return fail(Errc::kInvalidSyntax, "CERT: X.509 data is not one DER SEQUENCE");
   return c;
 }
+void write_cert(const CertPayload& c, ByteWriter& w) {
+  w.u8(c.encoding);
+  w.bytes(c.data);
+}
+
+// §3.7 CERTREQ: Cert Encoding(1) | Certification Authority
 Result<CertReqPayload> parse_certreq(ByteReader& r) {
   TRY(e, r.u8());
   CertReqPayload c;
   c.encoding = *e;
-  c.data.assign(r.rest().begin(), r.rest().end());
+  if (c.encoding != uint8_t(CertEncoding::kX509Signature)) {
+    c.data.assign(r.rest().begin(), r.rest().end());
+    return c;
+  }
+  // An empty list is allowed: "any CA you like" (several peers send it).
+  if (r.remaining() % kCertReqHashSize) return fail(Errc::kInvalidSyntax, "CERTREQ: CA hashes not a multiple of 20 bytes");
+  while (!r.empty()) {
+    TRY(h, r.bytes(kCertReqHashSize));
+    c.authorities.emplace_back(h->begin(), h->end());
+  }
   return c;
+}
+void write_certreq(const CertReqPayload& c, ByteWriter& w) {
+  w.u8(c.encoding);
+  if (c.encoding != uint8_t(CertEncoding::kX509Signature)) {
+    w.bytes(c.data);
+    return;
+  }
+  for (auto& a : c.authorities) w.bytes(a);
 }
 
 // §3.8 AUTH: Auth Method(1) | RESERVED(3) | Authentication Data
@@ -305,6 +353,28 @@ void write_cp(const CpPayload& cp, ByteWriter& w) {
     w.u16(static_cast<uint16_t>(a.value.size()));
     w.bytes(a.value);
   }
+}
+
+// RFC 7383 §2.5 SKF: Fragment Number(2) | Total Fragments(2) | IV | ciphertext | ICV
+Result<SkfPayload> parse_skf(PayloadType next, ByteReader& r) {
+  TRY(num, r.u16());
+  TRY(total, r.u16());
+  // §2.6: a fragment numbered 0 or beyond the total is malformed.
+  if (*num == 0 || *total == 0 || *num > *total) return fail(Errc::kInvalidSyntax, "SKF: fragment number");
+  if (r.empty()) return fail(Errc::kInvalidSyntax, "SKF: no encrypted data");
+  SkfPayload f;
+  // Only fragment 1 names the first inner payload; later ones must send 0
+  // and we ignore whatever they carry.
+  f.first_inner = *num == 1 ? next : PayloadType::kNone;
+  f.number = *num;
+  f.total = *total;
+  f.body.assign(r.rest().begin(), r.rest().end());
+  return f;
+}
+void write_skf(const SkfPayload& f, ByteWriter& w) {
+  w.u16(f.number);
+  w.u16(f.total);
+  w.bytes(f.body);
 }
 
 }  // namespace kg::ike

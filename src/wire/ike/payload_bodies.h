@@ -16,6 +16,7 @@ Result<NotifyPayload> parse_notify(ByteReader& r);
 Result<DeletePayload> parse_delete(ByteReader& r);
 Result<TsPayload> parse_ts(ByteReader& r);
 Result<CpPayload> parse_cp(ByteReader& r);
+Result<SkfPayload> parse_skf(PayloadType next, ByteReader& r);
 
 void write_sa(const SaPayload& sa, ByteWriter& w);
 void write_ke(const KePayload& k, ByteWriter& w);
@@ -25,5 +26,8 @@ void write_notify(const NotifyPayload& n, ByteWriter& w);
 void write_delete(const DeletePayload& d, ByteWriter& w);
 void write_ts(const TsPayload& ts, ByteWriter& w);
 void write_cp(const CpPayload& cp, ByteWriter& w);
+void write_cert(const CertPayload& c, ByteWriter& w);
+void write_certreq(const CertReqPayload& c, ByteWriter& w);
+void write_skf(const SkfPayload& f, ByteWriter& w);
 
 }  // namespace kg::ike

@@ -79,13 +79,22 @@ struct IdPayload {
   [[nodiscard]] Bytes body() const;
 };
 
-struct CertPayload {  // §3.6, carried opaque for now
-  uint8_t encoding = 0;
+// §3.6 Certificate: Cert Encoding (1) | Certificate Data. For X.509
+// Certificate - Signature (4) the data is one DER certificate; the parser
+// checks its outer DER SEQUENCE fills the payload exactly (the contents are
+// OpenSSL's business, in crypto/x509).
+struct CertPayload {
+  uint8_t encoding = uint8_t(CertEncoding::kX509Signature);
   Bytes data;
 };
-struct CertReqPayload {  // §3.7
-  uint8_t encoding = 0;
-  Bytes data;
+
+// §3.7 Certificate Request: Cert Encoding (1) | Certification Authority. For
+// encoding 4 the CA field is a concatenation of 20-byte SHA-1 hashes of CA
+// SubjectPublicKeyInfos (`authorities`); other encodings keep it raw.
+struct CertReqPayload {
+  uint8_t encoding = uint8_t(CertEncoding::kX509Signature);
+  std::vector<Bytes> authorities;  // encoding 4: each kCertReqHashSize bytes
+  Bytes data;                      // other encodings
 };
 
 // §3.8 Authentication: Auth Method (1) | RESERVED (3) | Authentication Data
@@ -141,6 +150,17 @@ struct SkPayload {
   Bytes body;
 };
 
+// RFC 7383 §2.5 Encrypted Fragment:
+//  Next Payload (first inner type in fragment 1, else 0) | C | RESERVED | Length |
+//  Fragment Number (2) | Total Fragments (2) | IV | Encrypted content | ICV
+// Like SK it must be the last payload; `body` is IV | ciphertext | ICV.
+struct SkfPayload {
+  PayloadType first_inner = PayloadType::kNone;
+  uint16_t number = 1;  // 1..total
+  uint16_t total = 1;
+  Bytes body;
+};
+
 // §3.15 Configuration: CFG Type (1) | RESERVED (3) | attributes (type, len, value)
 struct CpAttribute {
   uint16_t type = 0;
@@ -161,7 +181,8 @@ struct UnknownPayload {
 
 using Payload = std::variant<SaPayload, KePayload, IdPayload, CertPayload, CertReqPayload,
                              AuthPayload, NoncePayload, NotifyPayload, DeletePayload,
-                             VendorIdPayload, TsPayload, SkPayload, CpPayload, UnknownPayload>;
+                             VendorIdPayload, TsPayload, SkPayload, CpPayload, UnknownPayload,
+                             SkfPayload>;
 
 // The payload's type on the wire. For IdPayload and TsPayload the caller says
 // which of IDi/IDr or TSi/TSr it is, so payloads are stored with their type:
@@ -177,8 +198,9 @@ struct Message {
 
 // Parse a whole IKE message (without any non-ESP marker). The header's Length
 // must equal data.size(). An unknown payload with the critical bit set fails
-// with Errc::kUnsupported and message "critical:<type>" (§2.5). The SK payload,
-// if present, must be last; its inner payloads stay encrypted in SkPayload.
+// with Errc::kUnsupported and message "critical:<type>" (§2.5). The SK (or
+// SKF, RFC 7383) payload, if present, must be last; its inner payloads stay
+// encrypted in SkPayload / SkfPayload.
 [[nodiscard]] Result<Message> parse_message(ByteView data);
 
 // Parse a chain of payloads starting with type `first` that fills `data`
