@@ -23,6 +23,7 @@ enum class Mode {
   kExec, kConfig, kIkev2Proposal, kIkev2Policy, kIkev2Keyring, kKeyringPeer,
   kIkev2Profile, kTransformSet, kIpsecProfile, kInterface,
   kIkev2Authorization, kFlexvpnClient, kAccessList,  // commands_ra.cc
+  kPkiTrustpoint, kCertChain, kCertHex, kCertMap,  // crypto pki (commands_pki.cc)
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

@@ -183,6 +183,8 @@ void add_writers(CommandTable& t) {
 void register_ikev2_profile_commands(CommandTable& t);
 void register_ipsec_interface_commands(CommandTable& t);
 void register_show_config_commands(CommandTable& t);
+void register_pki_commands(CommandTable& t);
+void register_show_pki_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
@@ -194,6 +196,8 @@ void register_core_commands(CommandTable& t) {
   register_ikev2_profile_commands(t);
   register_ipsec_interface_commands(t);
   register_show_config_commands(t);
+  register_pki_commands(t);
+  register_show_pki_commands(t);
   register_ikev2_global_commands(t);
   register_ra_commands(t);
   register_lifetime_commands(t);

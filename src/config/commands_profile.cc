@@ -148,6 +148,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
     out += "crypto ikev2 profile " + n + "\n";
     for (auto& r : p.match_identity_remote) out += " match identity remote " + r + "\n";
     for (auto& a : p.match_address_local) out += " match address local " + a + "\n";
+    for (auto& mc : p.match_certificate) out += " match certificate " + mc + "\n";
     if (!p.identity_local.empty()) out += " identity local " + p.identity_local + "\n";
     auto auth = [&](const char* side, const std::string& meth, const std::string& k) {
       if (meth.empty()) return;
@@ -158,6 +159,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
     auth("local", p.auth_local, p.auth_local_key);
     auth("remote", p.auth_remote, p.auth_remote_key);
     if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
+    for (auto& tp : p.pki_trustpoints) out += " pki trustpoint " + tp + "\n";
     if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
     out += profile_ra_lines(p);
     if (p.dpd) out += " " + dpd_config_line(*p.dpd) + "\n";

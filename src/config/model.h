@@ -65,6 +65,8 @@ struct Ikev2Profile {
   std::map<std::string, AaaAuthorization> aaa_group, aaa_user;
   int virtual_template = 0;  // virtual-template N (0: none)
   std::optional<Dpd> dpd;  // none: the global crypto ikev2 dpd, if any
+  std::vector<std::string> pki_trustpoints;    // "TP", "TP sign", "TP verify"
+  std::vector<std::string> match_certificate;  // crypto pki certificate map names
 };
 
 struct TransformSet {
@@ -152,6 +154,36 @@ struct Route {
   bool operator==(const Route&) const = default;
 };
 
+// crypto pki trustpoint NAME (certificates live in PkiCertChain).
+struct PkiTrustpoint {
+  std::string enrollment;                  // "terminal", "terminal pem"
+  std::string subject_name;
+  std::vector<std::string> revocation;     // revocation-check: "crl", "none" (empty = IOS default crl)
+  std::string rsakeypair, eckeypair;       // key pair label (and size for rsakeypair)
+  bool operator==(const PkiTrustpoint&) const = default;
+};
+
+// crypto pki certificate chain NAME: certificate [ca] SERIAL hex blocks.
+struct PkiCertificate {
+  std::string serial;  // as typed, upper-case hex
+  bool ca = false;
+  std::string der;     // binary DER, filled by the hex lines up to "quit"
+  bool operator==(const PkiCertificate&) const = default;
+};
+struct PkiCertChain {
+  std::vector<PkiCertificate> certs;
+  bool operator==(const PkiCertChain&) const = default;
+};
+
+// crypto pki certificate map NAME SEQ: every rule of one sequence must hold.
+struct CertMapRule {
+  std::string field;  // subject-name, issuer-name, alt-subject-name, serial-number
+  std::string op;     // eq, ne, co, nc
+  std::string value;
+  bool operator==(const CertMapRule&) const = default;
+};
+using CertMap = std::map<int, std::vector<CertMapRule>>;
+
 struct Model {
   std::string hostname = "keygate";
   std::map<std::string, Ikev2Proposal> proposals;
@@ -171,6 +203,9 @@ struct Model {
   std::map<std::string, AuthorizationPolicy> authorization_policies;
   std::map<std::string, AccessList> access_lists;
   std::map<std::string, FlexvpnClient> flexvpn_clients;
+  std::map<std::string, PkiTrustpoint> trustpoints;
+  std::map<std::string, PkiCertChain> cert_chains;
+  std::map<std::string, CertMap> cert_maps;
 };
 
 // Smart defaults (keygate's safe replacement for IOS's, without 3DES/MD5/DH 2,5).

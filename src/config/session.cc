@@ -24,12 +24,17 @@ const char* mode_suffix(Mode m) {
     case Mode::kIkev2Authorization: return "(config-ikev2-author-policy)";
     case Mode::kFlexvpnClient: return "(config-ikev2-flexvpn)";
     case Mode::kAccessList: return "(config-std-nacl)";
+    case Mode::kPkiTrustpoint: return "(ca-trustpoint)";
+    case Mode::kCertChain: return "(config-cert-chain)";
+    case Mode::kCertHex: return "(config-pubkey)";
+    case Mode::kCertMap: return "(ca-certificate-map)";
   }
   return "";
 }
 
 Mode parent(Mode m) {
   if (m == Mode::kKeyringPeer) return Mode::kIkev2Keyring;
+  if (m == Mode::kCertHex) return Mode::kCertChain;
   if (m == Mode::kExec || m == Mode::kConfig) return Mode::kExec;
   return Mode::kConfig;
 }
@@ -141,6 +146,7 @@ ExecResult CliSession::execute(std::string_view line) {
   if (try_mode != Mode::kExec) {
     Model before = std::move(cfg_.model_);
     cfg_.model_ = std::move(copy);
+    cfg_.pki_.update(cfg_.model_);
     if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
   }
   return {true, *r};

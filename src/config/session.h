@@ -8,6 +8,8 @@
 
 #include "config/command_table.h"
 #include "config/key_cipher.h"
+#include "config/key_store.h"
+#include "config/pki_store.h"
 #include "config/model.h"
 #include "config/writer.h"
 
@@ -53,6 +55,10 @@ class Config {
   // Called after every successful config change.
   std::function<void(const Model& before, const Model& after)> on_change;
   const std::string& state_dir() const { return state_dir_; }
+  // Router key pairs (sealed in the state directory) and the parsed
+  // trustpoints built from the model and those keys.
+  KeyStore& keys() { return keys_; }
+  const PkiStore& pki() const { return pki_; }
 
  private:
   friend class CliSession;
@@ -60,6 +66,8 @@ class Config {
   CommandTable table_;
   std::string state_dir_;
   KeyCipher cipher_;
+  KeyStore keys_{state_dir_, cipher_};
+  PkiStore pki_{keys_};
 };
 
 class CliSession {

@@ -77,10 +77,18 @@ void register_show_config_commands(CommandTable& t) {
             s += p.match_address_local.empty() ? "none" : p.match_address_local[0];
             s += "\n  Identities:\n";
             for (auto& r : p.match_identity_remote) s += "   " + r + "\n";
+            s += "  Certificate maps:";
+            if (p.match_certificate.empty()) s += " none";
+            for (auto& mc : p.match_certificate) s += " " + mc;
+            s += "\n";
             s += " Local identity: " + (p.identity_local.empty() ? "none" : p.identity_local) + "\n";
             s += " Remote identity: none\n Local authentication method: " + (p.auth_local.empty() ? "none" : p.auth_local) + "\n";
             s += " Remote authentication method(s): " + (p.auth_remote.empty() ? "none" : p.auth_remote) + "\n";
             s += " Keyring: " + (p.keyring_local.empty() ? "none" : p.keyring_local) + "\n";
+            s += " Trustpoint(s):";
+            if (p.pki_trustpoints.empty()) s += " none";
+            for (auto& tp : p.pki_trustpoints) s += " " + tp;
+            s += "\n";
             s += " Lifetime: " + std::to_string(p.lifetime) + " seconds\n";
             // The profile's dpd, else the global crypto ikev2 dpd.
             const auto& dpd = p.dpd ? p.dpd : global_dpd;

@@ -74,10 +74,13 @@ Result<std::shared_ptr<KeySigner>> KeySigner::from_pem(ByteView pem, std::string
   EVP_PKEY* k = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, pass.data());
   std::fill(pass.begin(), pass.end(), '\0');
   if (!k) {
-    std::string why = ossl_error();
-    return fail(Errc::kInvalidArgument,
-                why.find("bad decrypt") != std::string::npos ? "wrong passphrase for the private key"
-                                                             : "private key does not parse (PEM)");
+    ERR_clear_error();
+    // An encrypted PEM key ("ENCRYPTED PRIVATE KEY", or Proc-Type: 4,ENCRYPTED)
+    // that does not open: the passphrase is wrong or missing.
+    std::string_view text(reinterpret_cast<const char*>(pem.data()), pem.size());
+    bool encrypted = text.find("ENCRYPTED") != std::string_view::npos;
+    return fail(Errc::kInvalidArgument, encrypted ? "wrong passphrase for the private key"
+                                                  : "private key does not parse (PEM)");
   }
   std::shared_ptr<KeySigner> s(new KeySigner(k));
   if (s->key().type == KeyType::kUnknown) return fail(Errc::kUnsupported, "private key is neither RSA nor ECDSA P-256/384/521");

@@ -219,6 +219,14 @@ Bytes Certificate::spki_sha1() const {
   return out;
 }
 
+Bytes Certificate::fingerprint_sha1() const {
+  Bytes out(SHA_DIGEST_LENGTH);
+  SHA1(p_->der.data(), p_->der.size(), out.data());
+  return out;
+}
+
+uint32_t Certificate::key_usage() const { return X509_get_key_usage(x509()); }
+
 bool Certificate::has_identity(ike::IdType type, ByteView data) const {
   bool found = false;
   switch (type) {

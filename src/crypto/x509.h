@@ -66,6 +66,12 @@ class Certificate {
   // keyUsage allows signatures (absent keyUsage allows everything, RFC 5280 §4.2.1.3).
   [[nodiscard]] bool key_usage_allows_signing() const;
   [[nodiscard]] Bytes spki_sha1() const;  // CERTREQ identifier of this certificate's key
+  [[nodiscard]] Bytes fingerprint_sha1() const;  // SHA-1 of the whole certificate (show commands)
+  // keyUsage bits (RFC 5280 §4.2.1.3, OpenSSL's KU_ values); kKeyUsageAbsent when
+  // the extension is missing.
+  [[nodiscard]] uint32_t key_usage() const;
+  static constexpr uint32_t kKeyUsageAbsent = 0xffffffffu, kKuDigitalSignature = 0x80, kKuKeyEncipherment = 0x20,
+                            kKuKeyCertSign = 0x04;
 
   // Does the certificate carry this IKE identity (RFC 4945 §3.1)? DN against
   // the subject, FQDN/email/address against subjectAltName.
