@@ -53,21 +53,6 @@ void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
   out.push_back(SendPacket{sa.local, sa.remote, std::move(data)});
 }
 
-void EngineImpl::reap(std::vector<Action>& out) {
-  std::erase_if(sas_, [this, &out](auto& kv) {
-    IkeSa& sa = *kv.second;
-    if (sa.state != SaState::kDead) return false;
-    // The address leased to the peer goes back to its pool (RFC 7296 §2.19).
-    if (sa.config.lease) out.push_back(ReleaseConfig{sa.config.lease});
-    if (!sa.initiator) {
-      half_open_.erase(kv.first);
-      if (auto it = responders_.find({sa.spi_i, sa.remote_init.addr}); it != responders_.end() && it->second == kv.first)
-        responders_.erase(it);
-    }
-    return true;
-  });
-}
-
 // Responder SAs that left the half-open state in ways the driver did not
 // record (robustness; the set is bounded by max-in-negotiation-sa).
 void EngineImpl::prune_half_open() {
@@ -93,7 +78,8 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
     handle_response(*sa, *m, data, out);
   else
     handle_request(*sa, *m, data, local, remote, out);
-  reap(out);
+  touch(*sa);
+  settle(out);
   return out;
 }
 
@@ -476,23 +462,6 @@ void EngineImpl::begin_delete(IkeSa& sa, std::vector<Action>& out) {
   start_next(sa, out);
 }
 
-std::vector<Action> EngineImpl::on_timer() {
-  std::vector<Action> out;
-  auto now = clock_.now();
-  prune_half_open();
-  for (auto& [spi, sa] : sas_) {
-    if (!sa->initiator && sa->state == SaState::kConnecting && now >= sa->created + kHalfOpenTimeout) {
-      log::info(fmt("IKEv2: half-open IKE SA with {} timed out", sa->remote.str()));
-      sa->state = SaState::kDead;
-      continue;
-    }
-    if (sa->outstanding_id && now >= sa->retransmit_at) retransmit_or_give_up(*sa, now, out);
-    if (sa->state != SaState::kDead && now >= lifetime_deadline(*sa)) service(*sa, now, out);
-  }
-  reap(out);
-  return out;
-}
-
 void EngineImpl::retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out) {
   if (sa.tries >= kMaxTries) {
     if (sa.state == SaState::kEstablished) {
@@ -511,24 +480,13 @@ void EngineImpl::retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Act
   send(sa, sa.outstanding, out);
 }
 
-std::optional<TimePoint> EngineImpl::next_deadline() const {
-  std::optional<TimePoint> t;
-  auto take = [&](TimePoint x) { t = t ? std::min(*t, x) : x; };
-  for (auto& [spi, sa] : sas_) {
-    if (sa->outstanding_id) take(sa->retransmit_at);
-    if (!sa->initiator && sa->state == SaState::kConnecting) take(sa->created + kHalfOpenTimeout);
-    if (auto l = lifetime_deadline(*sa); l != kNever) take(l);
-  }
-  return t;
-}
-
 std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   std::vector<Action> out;
-  bool peer_known = false;
-  for (auto& [spi, sa] : sas_) {
-    if (sa->state == SaState::kDead) continue;
-    peer_known |= sa->remote.addr == req.remote.addr;
-    if (sa->interface() != req.child.interface) continue;
+  bool peer_known = peers_.contains(req.remote.addr);
+  auto [first, last] = by_interface_.equal_range(req.child.interface);
+  for (auto ix = first; ix != last; ++ix) {
+    IkeSa* sa = find_sa(ix->second);
+    if (!sa || sa->state == SaState::kDead || sa->interface() != req.child.interface) continue;
     // Up, but its CHILD_SA is gone (deleted or expired): a new one (§1.3.1).
     if (sa->state == SaState::kEstablished && sa->children.empty() && !sa->outstanding_id && sa->queued.empty()) {
       log::info(fmt("IKEv2: {}: IKE SA with {} has no CHILD_SA; creating one", req.child.interface,
@@ -536,12 +494,12 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
       sa->child_cfg = req.child;
       sa->queued.push_back(tasks_of(make_child_create_new(true)));
       start_next(*sa, out);
+      touch(*sa);
+      settle(out);
     }
     return out;
   }
-  size_t negotiating = 0;
-  for (auto& [spi, sa] : sas_) negotiating += sa->initiator && sa->state == SaState::kConnecting;
-  if (!admission_.outgoing(policy_.limits(), negotiating, sas_.size(), stats_)) return out;
+  if (!admission_.outgoing(policy_.limits(), negotiating_out_, sas_.size(), stats_)) return out;
   auto profile = policy_.profile_by_name(req.profile, req.remote.addr);
   if (!profile) {
     log::warn(fmt("IKEv2: {}: no ikev2 profile {}", req.child.interface, req.profile));
@@ -570,7 +528,8 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   sas_.emplace(sa->spi_i, std::move(sa));
   // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
   start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true)), out);
-  reap(out);
+  touch(*raw);
+  settle(out);
   return out;
 }
 
@@ -579,13 +538,14 @@ std::vector<Action> EngineImpl::delete_sessions(const std::string& interface) {
   for (auto& [spi, sa] : sas_) {
     if (sa->state == SaState::kDead || sa->state == SaState::kDeleting) continue;
     if (!interface.empty() && sa->interface() != interface) continue;
+    touch(*sa);
     if (sa->state != SaState::kEstablished) {
       fail_sa(*sa, out, false);
       continue;
     }
     begin_delete(*sa, out);
   }
-  reap(out);
+  settle(out);
   return out;
 }
 

@@ -3,9 +3,13 @@
 // changes of each IKE SA. Tasks (task.h) do the payload work.
 // engine_impl.cc: packets, exchanges, initiation and deletion;
 // engine_lifetime.cc: lifetimes, rekey triggers, DPD, volume limits;
-// engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT.
+// engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT;
+// engine_timers.cc: each SA's next deadline in a timer heap, the indexes
+// initiate() uses, and removing dead SAs, so that no event scans all SAs.
 #pragma once
 #include <map>
+#include <queue>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -50,7 +54,6 @@ class EngineImpl final : public Engine {
   void start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out);
   void fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer);
   void send(IkeSa& sa, Bytes data, std::vector<Action>& out);
-  void reap(std::vector<Action>& out);
   TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, &stats_}; }
   void begin_delete(IkeSa& sa, std::vector<Action>& out);
   void retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out);
@@ -67,6 +70,17 @@ class EngineImpl final : public Engine {
   void hand_over(IkeSa& from, IkeSa& to);
   void delete_stale(IkeSa& sa, std::vector<Action>& out);
   IkeSa* find_sa(uint64_t our_spi);
+  // engine_timers.cc. Whoever changes an SA's timers, state, interface or
+  // peer touches it; every public entry point ends with settle(), which
+  // brings the heap and indexes up to date and removes dead SAs.
+  void touch(IkeSa& sa);
+  void settle(std::vector<Action>& out);
+  void settle_one(uint64_t spi, std::vector<Action>& out);
+  void sweep(std::vector<Action>& out);
+  [[nodiscard]] TimePoint sa_deadline(const IkeSa& sa) const;
+  void forget(std::map<uint64_t, std::unique_ptr<IkeSa>>::iterator it, std::vector<Action>& out);
+  // Every SA is settled again this often, as a safety net.
+  static constexpr Millis kSweepEvery{10'000};
 
   const PolicyProvider& policy_;
   const Clock& clock_;
@@ -80,6 +94,14 @@ class EngineImpl final : public Engine {
   EngineStats stats_;
   uint32_t next_tunnel_id_ = 1;
   const TrafficSource* traffic_ = nullptr;
+
+  using TimerEntry = std::pair<TimePoint, uint64_t>;  // (deadline, our SPI)
+  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+  std::vector<uint64_t> dirty_;
+  std::unordered_multimap<std::string, uint64_t> by_interface_;
+  std::map<IpAddress, uint32_t> peers_;  // live SAs per peer address
+  size_t negotiating_out_ = 0;           // our initiator SAs before IKE_AUTH completes
+  TimePoint next_sweep_{};
 };
 
 }  // namespace kg::ike

@@ -131,9 +131,10 @@ std::vector<Action> EngineImpl::on_child_limit(uint32_t spi_in, bool hard) {
       rekey_child(*sa, *c);
     }
     start_next(*sa, out);
+    touch(*sa);
     break;
   }
-  reap(out);
+  settle(out);
   return out;
 }
 

@@ -38,6 +38,8 @@ IkeSa* EngineImpl::find_sa(uint64_t spi) {
 // lease move to the new IKE SA. A queued
 // IKE rekey or DPD belonged to the old SA; the new one has its own timers.
 void EngineImpl::hand_over(IkeSa& from, IkeSa& to) {
+  touch(from);
+  touch(to);
   for (auto& c : from.children) to.children.push_back(std::move(c));
   from.children.clear();
   while (!from.queued.empty()) {
@@ -66,6 +68,8 @@ void EngineImpl::adopt_successor(IkeSa& old, bool we_initiated, std::vector<Acti
   }
   IkeSa* fresh = n.get();
   sas_.emplace(key, std::move(n));
+  touch(*fresh);
+  touch(old);
   stats_.ike_rekeys++;
   if (!we_initiated && in_flight(old, "IKE_REKEY")) {
     // The peer's rekey crossed ours: decide when ours completes.
@@ -123,6 +127,7 @@ void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
     emit_remove_children(*other, e);
     emit_session(*other, e, false);
     other->state = SaState::kDead;
+    touch(*other);
   }
 }
 

@@ -129,6 +129,16 @@ struct IkeSa {
   std::unique_ptr<IkeSa> successor;
   uint64_t collision_spi = 0;
 
+  // The driver's bookkeeping of this SA (engine_timers.cc): where it sits in
+  // the timer heap and the indexes, as of the last settle().
+  struct Indexed {
+    TimePoint deadline = kNever;   // its entry in the timer heap
+    std::string interface;         // its key in the interface index ("": none)
+    std::optional<IpAddress> peer; // counted in the peer index
+    bool negotiating = false;      // counted as an outgoing SA in negotiation
+    bool dirty = false;            // waiting in the settle list
+  } indexed;
+
   IkeSa();
   ~IkeSa();
   IkeSa(const IkeSa&) = delete;
