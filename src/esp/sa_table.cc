@@ -8,8 +8,11 @@ Result<ChildSa*> SaTable::insert(std::unique_ptr<ChildSa> sa) {
   if (spi == 0) return fail(Errc::kInvalidArgument, "inbound SPI 0");
   if (sas_.size() >= kMaxSas) return fail(Errc::kLimit, "SA table full");
   if (find_inbound(spi)) return fail(Errc::kState, "inbound SPI already installed");
-  if (tombstones_ > kSlots / 4) rebuild_index();
-  for (size_t i = hash(spi);; i = (i + 1) & (kSlots - 1)) {
+  size_t slots = slots_.size();
+  while (2 * (sas_.size() + 1) > slots) slots *= 2;
+  if (slots != slots_.size() || tombstones_ > slots / 4) rebuild_index(slots);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash(spi);; i = (i + 1) & mask) {
     Slot& s = slots_[i];
     if (s.spi == 0 || s.sa == nullptr) {
       if (s.spi != 0) --tombstones_;
@@ -24,7 +27,8 @@ Result<ChildSa*> SaTable::insert(std::unique_ptr<ChildSa> sa) {
 
 ChildSa* SaTable::find_inbound(uint32_t spi) const {
   if (spi == 0) return nullptr;
-  for (size_t i = hash(spi), n = 0; n < kSlots; i = (i + 1) & (kSlots - 1), ++n) {
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash(spi), n = 0; n <= mask; i = (i + 1) & mask, ++n) {
     const Slot& s = slots_[i];
     if (s.spi == 0) return nullptr;
     if (s.spi == spi && s.sa) return s.sa;
@@ -35,7 +39,7 @@ ChildSa* SaTable::find_inbound(uint32_t spi) const {
 bool SaTable::remove(uint32_t spi_in, uint32_t spi_out) {
   ChildSa* sa = find_inbound(spi_in);
   if (!sa || (spi_out != 0 && sa->out->spi() != spi_out)) return false;
-  for (size_t i = hash(spi_in);; i = (i + 1) & (kSlots - 1)) {
+  for (size_t i = hash(spi_in);; i = (i + 1) & (slots_.size() - 1)) {
     if (slots_[i].sa == sa) {
       slots_[i].sa = nullptr;  // tombstone keeps later probes working
       ++tombstones_;
@@ -65,11 +69,12 @@ ChildSa* SaTable::current_outbound(uint32_t tunnel) const {
   return best;
 }
 
-void SaTable::rebuild_index() {
-  slots_.fill(Slot{});
+void SaTable::rebuild_index(size_t slots) {
+  slots_.assign(slots, Slot{});
   tombstones_ = 0;
+  const size_t mask = slots - 1;
   for (auto& sa : sas_) {
-    for (size_t i = hash(sa->in->spi());; i = (i + 1) & (kSlots - 1)) {
+    for (size_t i = hash(sa->in->spi());; i = (i + 1) & mask) {
       if (slots_[i].spi == 0) {
         slots_[i] = {sa->in->spi(), sa.get()};
         break;

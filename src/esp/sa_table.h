@@ -54,10 +54,11 @@ struct ChildSa {
 
 class SaTable {
  public:
-  // Inbound SPIs; a power of two, twice the supported number of SAs so
-  // linear probing stays short.
-  static constexpr size_t kMaxSas = 4096;
-  static constexpr size_t kSlots = 2 * kMaxSas;
+  // A sanity bound (a hub with 100,000 sessions stays far below it). The
+  // index starts at kInitialSlots and doubles whenever it would pass half
+  // full, so linear probing stays short; a lookup never allocates.
+  static constexpr size_t kMaxSas = size_t(1) << 22;
+  static constexpr size_t kInitialSlots = 8192;
 
   // Takes ownership. Fails if the table is full or spi_in is already there.
   Result<ChildSa*> insert(std::unique_ptr<ChildSa> sa);
@@ -79,12 +80,13 @@ class SaTable {
     uint32_t spi = 0;  // 0: never used (SPI 0 is reserved, RFC 4303 §2.1)
     ChildSa* sa = nullptr;  // nullptr with spi != 0: deleted (tombstone)
   };
-  [[nodiscard]] static size_t hash(uint32_t spi) {
-    // SPIs are random, but mix anyway: a peer chooses them.
-    return size_t((spi * 0x9E3779B1u) >> 7) & (kSlots - 1);
+  [[nodiscard]] size_t hash(uint32_t spi) const {
+    // SPIs are random, but mix anyway: a peer chooses them. The product's
+    // high bits mix best; slots_ has at most 2^24 entries.
+    return size_t((uint64_t(spi) * 0x9E3779B97F4A7C15ull) >> 40) & (slots_.size() - 1);
   }
-  void rebuild_index();
-  std::array<Slot, kSlots> slots_{};
+  void rebuild_index(size_t slots);
+  std::vector<Slot> slots_ = std::vector<Slot>(kInitialSlots);
   size_t tombstones_ = 0;
   std::vector<std::unique_ptr<ChildSa>> sas_;
 };

@@ -66,5 +66,16 @@ TEST(SaTable, ManyInsertsAndRemovals) {
   EXPECT_EQ(t.size(), 0u);
 }
 
+// The index grows past its first size (a hub with many sessions), and
+// every SA stays findable through the rebuilds.
+TEST(SaTable, GrowsPastTheInitialIndex) {
+  SaTable t;
+  const uint32_t n = uint32_t(SaTable::kInitialSlots) * 2;
+  for (uint32_t i = 1; i <= n; ++i) ASSERT_TRUE(t.insert(make(i % 7, i * 2654435761u | 1, i)));
+  EXPECT_EQ(t.size(), n);
+  for (uint32_t i = 1; i <= n; ++i) ASSERT_NE(t.find_inbound(i * 2654435761u | 1), nullptr) << i;
+  EXPECT_EQ(t.find_inbound(2), nullptr);
+}
+
 }  // namespace
 }  // namespace kg::esp
