@@ -212,8 +212,12 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   if (auto& d = p.dpd ? p.dpd : model_.ikev2.dpd)
     c.dpd = DpdConfig{uint32_t(d->interval), uint32_t(d->retry), d->periodic};
   if (auto id = identity_from_words(p.identity_local)) c.local_id = *id;
+  apply_pki(c, p);
+  // Pre-shared keys only for the directions that use them (authentication
+  // local and remote are independent in IOS).
+  bool need_l = c.local_auth == AuthKind::kPsk, need_r = c.remote_auth == AuthKind::kPsk;
   std::string lk = p.auth_local_key, rk = p.auth_remote_key;
-  if ((lk.empty() || rk.empty()) && !p.keyring_local.empty()) {
+  if (((need_l && lk.empty()) || (need_r && rk.empty())) && !p.keyring_local.empty()) {
     auto kr = model_.keyrings.find(p.keyring_local);
     if (kr != model_.keyrings.end()) {
       if (auto* peer = keyring_peer(kr->second, remote_id, remote)) {
@@ -222,7 +226,7 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
       }
     }
   }
-  if (lk.empty() || rk.empty()) return std::nullopt;  // no key for this peer
+  if ((need_l && lk.empty()) || (need_r && rk.empty())) return std::nullopt;  // no key for this peer
   c.local_psk = Secret(std::string_view(lk));
   c.remote_psk = Secret(std::string_view(rk));
   return c;
@@ -230,14 +234,37 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
 
 std::optional<ProfileConfig> ConfigPolicy::profile_for_peer(const Identity& remote_id, const IpAddress& local,
                                                             const IpAddress& remote) const {
+  return profile_for_peer_cert(remote_id, nullptr, local, remote);
+}
+
+bool ConfigPolicy::peer_matches(const config::Ikev2Profile& p, const Identity& id, const crypto::Certificate* cert,
+                                const IpAddress& remote) const {
+  for (auto& rule : p.match_identity_remote)
+    if (id_matches(rule, id, remote)) return true;
+  return cert && cert_matches(p, *cert);
+}
+
+bool ConfigPolicy::peer_matches_profile(const ProfileConfig& profile, const Identity& remote_id,
+                                        const crypto::Certificate* cert, const IpAddress&,
+                                        const IpAddress& remote) const {
+  auto it = model_.profiles.find(profile.name);
+  if (it == model_.profiles.end()) return true;
+  const auto& p = it->second;
+  // A profile without match statements puts no condition on the responder.
+  if (p.match_identity_remote.empty() && p.match_certificate.empty()) return true;
+  return peer_matches(p, remote_id, cert, remote);
+}
+
+std::optional<ProfileConfig> ConfigPolicy::profile_for_peer_cert(const Identity& remote_id,
+                                                                 const crypto::Certificate* cert,
+                                                                 const IpAddress& local,
+                                                                 const IpAddress& remote) const {
   for (auto& [name, p] : model_.profiles) {
     bool local_ok = p.match_address_local.empty();
     for (auto& m : p.match_address_local)
       if (auto a = IpAddress::parse(m); a && *a == local) local_ok = true;
     if (!local_ok) continue;
-    bool id_ok = false;
-    for (auto& rule : p.match_identity_remote) id_ok = id_ok || id_matches(rule, remote_id, remote);
-    if (!id_ok) continue;
+    if (!peer_matches(p, remote_id, cert, remote)) continue;
     auto c = build_profile(name, p, &remote_id, remote);
     if (!c) continue;
     if (c->local_id.data.empty()) {  // IOS default: identity local address

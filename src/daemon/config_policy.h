@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/model.h"
+#include "config/pki_store.h"
 #include "ike/policy.h"
 
 namespace kg::daemon {
@@ -24,6 +25,16 @@ class ConfigPolicy final : public ike::PolicyProvider {
                                                     const IpAddress& remote) const override;
   std::optional<ike::ChildConfig> child_for_peer(const std::string& profile, const IpAddress& local,
                                                  const IpAddress& remote) const override;
+  // Certificates (config_policy_pki.cc): the parsed trustpoints come from
+  // the configuration's PkiStore.
+  void set_pki(const config::PkiStore* pki) { pki_ = pki; }
+  std::optional<ike::ProfileConfig> profile_for_peer_cert(const ike::Identity& remote_id,
+                                                          const crypto::Certificate* cert, const IpAddress& local,
+                                                          const IpAddress& remote) const override;
+  bool peer_matches_profile(const ike::ProfileConfig& profile, const ike::Identity& remote_id,
+                            const crypto::Certificate* cert, const IpAddress& local,
+                            const IpAddress& remote) const override;
+  std::vector<Bytes> certreq_authorities(const IpAddress& local) const override;
 
   // CHILD_SA policy of a tunnel interface (for initiating).
   std::optional<ike::ChildConfig> child_for_tunnel(const std::string& ifname) const;
@@ -34,11 +45,22 @@ class ConfigPolicy final : public ike::PolicyProvider {
  private:
   std::optional<ike::ProfileConfig> build_profile(const std::string& name, const config::Ikev2Profile& p,
                                                   const ike::Identity* remote_id, const IpAddress& remote) const;
+  // match identity remote ... or match certificate MAP (either suffices).
+  bool peer_matches(const config::Ikev2Profile& p, const ike::Identity& id, const crypto::Certificate* cert,
+                    const IpAddress& remote) const;
+  bool cert_matches(const config::Ikev2Profile& p, const crypto::Certificate& cert) const;
+  // Authentication methods, trustpoints and identity local dn of a profile.
+  void apply_pki(ike::ProfileConfig& c, const config::Ikev2Profile& p) const;
+  const config::PkiStore* pki_ = nullptr;
   config::Model model_;
 };
 
 // "ADDR MASK" → prefix; nullopt if malformed.
 std::optional<Prefix> parse_addr_mask(const std::string& s);
+// IOS authentication words: pre-share (or nothing), rsa-sig, ecdsa-sig, eap.
+ike::AuthKind auth_kind(const std::string& method);
+// crypto pki certificate map: does one of its sequences accept the certificate?
+bool cert_map_matches(const config::CertMap& map, const crypto::Certificate& cert);
 // Identity from IOS words ("fqdn x", "address a", "email e", "key-id k").
 std::optional<ike::Identity> identity_from_words(const std::string& words);
 

@@ -36,6 +36,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   if (!nl) return std::unexpected(nl.error());
   d->netlink_ = std::move(*nl);
   d->config_ = std::make_unique<config::Config>(o.state_dir);
+  d->policy_.set_pki(&d->config_->pki());
   d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
   Daemon* self = d.get();
   auto dp = esp::Datapath::open(*IpAddress::parse("0.0.0.0"), [self](const Endpoint& l, const Endpoint& r,
@@ -266,6 +267,11 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   log::set_prefix(after.hostname);
   apply_interfaces(before, after);
   apply_routes(before, after);
+  // New certificates (crypto pki import): tunnels still down try again now
+  // instead of at their next retry.
+  if (before.cert_chains != after.cert_chains || before.trustpoints != after.trustpoints)
+    for (auto& [name, st] : tunnels_)
+      if (!st.up) st.auto_retry = true, st.next_try = clock_.now();
   next_housekeeping_ = clock_.now();
   if (loop_) reschedule();
 }

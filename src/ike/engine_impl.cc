@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "ike/lifetime.h"
+#include "ike/auth_local.h"
 #include "ike/message.h"
 
 namespace kg::ike {
@@ -204,7 +205,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   bool busy = false;  // answered TEMPORARY_FAILURE
   switch (h.exchange) {
     case ExchangeType::kIkeSaInit:
-      tasks = tasks_of(make_ike_init(false), make_ike_natd(false));
+      tasks = tasks_of(make_ike_init(false), make_ike_natd(false), make_ike_auth_caps());
       break;
     case ExchangeType::kIkeAuth:
       if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
@@ -505,6 +506,10 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
     log::warn(fmt("IKEv2: {}: no ikev2 profile {}", req.child.interface, req.profile));
     return out;
   }
+  if (auto ready = local_auth_ready(*profile); !ready) {
+    log::warn(fmt("IKEv2: {}: not initiating: {}", req.child.interface, ready.error().message));
+    return out;
+  }
   auto sa = std::make_unique<IkeSa>();
   sa->initiator = true;
   sa->tunnel_id = next_tunnel_id_++;
@@ -527,7 +532,7 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   auto* raw = sa.get();
   sas_.emplace(sa->spi_i, std::move(sa));
   // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
-  start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true)), out);
+  start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true), make_ike_auth_caps()), out);
   touch(*raw);
   settle(out);
   return out;
@@ -566,7 +571,8 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.prf = prf_name(sa->suite.prf);
     i.integ = integ_name(sa->suite.cipher.integ);
     i.dh_group = static_cast<uint16_t>(sa->suite.group);
-    i.local_auth = i.remote_auth = "PSK";
+    i.local_auth = sa->auth.local_method;
+    i.remote_auth = sa->auth.remote_method;
     if (sa->profile) {
       i.local_id = sa->profile->local_id.str();
       i.lifetime_s = sa->profile->ike_lifetime_s;

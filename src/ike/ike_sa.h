@@ -13,6 +13,7 @@
 #include "crypto/dh.h"
 #include "crypto/prf.h"
 #include "crypto/sk_cipher.h"
+#include "ike/auth_state.h"
 #include "ike/engine.h"
 #include "ike/proposals.h"
 
@@ -79,6 +80,7 @@ struct IkeSa {
   Bytes init_request, init_response;  // RealMessage1/2 for AUTH (§2.15)
   Bytes cookie;                       // §2.6, echoed on retry
   bool nat_local = false, nat_remote = false;
+  AuthState auth;  // certificate/signature authentication (auth_state.h)
 
   // Keys.
   crypto::IkeKeys keys;

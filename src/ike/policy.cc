@@ -2,9 +2,12 @@
 
 #include <cstdio>
 
+#include "crypto/x509.h"
+
 namespace kg::ike {
 
-// How IOS shows an identity: the address, the name, or hex for key IDs and DNs.
+// How IOS shows an identity: the address, the name, the text of a DN, or hex
+// for key IDs.
 std::string Identity::str() const {
   switch (type) {
     case IdType::kIpv4Addr:
@@ -14,6 +17,9 @@ std::string Identity::str() const {
     case IdType::kFqdn:
     case IdType::kRfc822Addr:
       return std::string(data.begin(), data.end());
+    case IdType::kDerAsn1Dn:
+      if (auto t = crypto::dn_text(data)) return *t;  // "o=example,cn=r1" as IOS shows a DN
+      break;
     default:
       break;
   }

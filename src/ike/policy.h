@@ -11,6 +11,7 @@
 #include "common/ip.h"
 #include "common/secret.h"
 #include "crypto/sk_cipher.h"
+#include "crypto/trustpoint.h"
 #include "wire/ike/constants.h"
 #include "wire/ike/cp_attributes.h"
 #include "wire/ike/payloads.h"
@@ -69,6 +70,11 @@ struct ProfileConfig {
   Secret local_psk;   // what we sign with
   Secret remote_psk;  // what we verify the peer with
   uint32_t ike_lifetime_s = 86400;
+  // Certificate authentication (pki trustpoint NAME [sign|verify]): where our
+  // certificate and key come from, and which CAs we accept for the peer.
+  std::vector<std::shared_ptr<const crypto::Trustpoint>> sign_trustpoints;
+  std::vector<std::shared_ptr<const crypto::Trustpoint>> verify_trustpoints;
+  bool rsa_pss = false;  // sign RSA with RSASSA-PSS under RFC 7427 (else PKCS#1 v1.5)
   DpdConfig dpd;
 };
 
@@ -169,6 +175,31 @@ class PolicyProvider {
   // Allocating an address is the daemon's decision; the engine asks once per
   // IKE SA and emits ReleaseConfig for the lease when the IKE SA ends.
   virtual ConfigDecision authorize(const ConfigQuery&) const { return {}; }
+
+  // Certificate authentication. Responder: the profile for a peer that also
+  // showed a certificate (crypto pki certificate maps need it); by default
+  // the certificate plays no part in the choice.
+  virtual std::optional<ProfileConfig> profile_for_peer_cert(const Identity& remote_id,
+                                                             const crypto::Certificate* cert,
+                                                             const IpAddress& local,
+                                                             const IpAddress& remote) const {
+    (void)cert;
+    return profile_for_peer(remote_id, local, remote);
+  }
+  // Initiator: does the responder's identity (and certificate) satisfy the
+  // match statements of the profile we initiated with?
+  virtual bool peer_matches_profile(const ProfileConfig& profile, const Identity& remote_id,
+                                    const crypto::Certificate* cert, const IpAddress& local,
+                                    const IpAddress& remote) const {
+    (void)profile, (void)remote_id, (void)cert, (void)local, (void)remote;
+    return true;
+  }
+  // The CAs (SPKI SHA-1 hashes) we accept peer certificates from, for the
+  // CERTREQ of our IKE_SA_INIT response (RFC 7296 §3.7); empty: no CERTREQ.
+  virtual std::vector<Bytes> certreq_authorities(const IpAddress& local) const {
+    (void)local;
+    return {};
+  }
 };
 
 }  // namespace kg::ike

@@ -78,7 +78,7 @@ start_keygated() {
   [ -x "$KEYGATED" ] || fail "no keygated at $KEYGATED"
   ip netns exec "$ns" "$KEYGATED" -f "$cfg" -S "$dir/sock" -d "$dir/state" \
     >"$WORK/keygated-$ns.log" 2>&1 &
-  LIB_PIDS+=($!)
+  LIB_PIDS+=($!); KG_LAST_PID=$!
   wait_for "[ -S '$dir/sock' ]" 10 || fail "keygated in $ns: no socket after 10 s"
   log "keygated in $ns running (pid $!, config $(basename "$cfg"))"
 }
@@ -95,8 +95,10 @@ start_charon() {
 charon {
   load_modular = no
   # kdf is needed for key derivation; openssl before aes/gcm for speed.
-  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 kernel-libipsec kernel-netlink socket-default vici
+  # pem pkcs1 pkcs8 x509 revocation constraints: certificate authentication.
+  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici
   install_virtual_ip = no
+  ${SW_CHARON_EXTRA:-}
   retransmit_timeout = 1.0
   retransmit_tries = 3
   plugins {
@@ -106,11 +108,13 @@ charon {
     log { path = $dir/charon.log
       default = 1
       ike = 2
+      flush_line = yes
       time_format = %T }
   }
 }
 swanctl {
-  load = pem pkcs1 pkcs8 x509 pubkey random nonce
+  # openssl: ECDSA private keys in PKCS#8 files.
+  load = pem pkcs1 pkcs8 x509 pubkey random nonce openssl
   socket = unix://$dir/charon.vici
 }
 EOC

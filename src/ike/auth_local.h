@@ -1,0 +1,38 @@
+// Our side of IKE_AUTH (RFC 7296 §1.2, §2.15): the ID payload, our
+// certificates and the AUTH payload for the profile's local method, a
+// pre-shared key or a signature with a trustpoint's key.
+#pragma once
+#include <vector>
+
+#include "ike/ike_sa.h"
+
+namespace kg::ike {
+
+// InitiatorSignedOctets / ResponderSignedOctets (§2.15) of the side that
+// signs: RealMessage | peer's nonce | prf(SK_px, ID body).
+Result<Bytes> auth_octets(const IkeSa& sa, bool signer_is_initiator, const Identity& id);
+
+// AUTH = prf(prf(PSK, "Key Pad for IKEv2"), octets) for that side.
+Result<Bytes> psk_auth(const IkeSa& sa, bool signer_is_initiator, const Identity& id, const Secret& psk);
+
+struct LocalAuth {
+  TypedPayload id;
+  std::vector<TypedPayload> certs;  // CERT payloads: our certificate, then intermediates
+  TypedPayload auth;
+};
+
+// Can the profile's local method be served at all (a key, a certificate of
+// the right kind)? Checked before initiating, so that a router without its
+// certificate does not leave half-open SAs on its peer.
+Result<void> local_auth_ready(const ProfileConfig& p);
+
+// Builds our ID, CERT and AUTH payloads and records the method in sa.auth.
+// kState when the profile's local method cannot be served (no key, no
+// certificate of the right kind), with a message for the log.
+Result<LocalAuth> local_auth(IkeSa& sa, bool initiator);
+
+// CERTREQ payload naming the CAs of the profile's verify trustpoints, when
+// the peer is to authenticate with a certificate (nullopt otherwise).
+std::optional<TypedPayload> cert_request(const ProfileConfig& p);
+
+}  // namespace kg::ike

@@ -1,0 +1,150 @@
+#include "ike/auth_peer.h"
+
+#include "common/log.h"
+#include "crypto/auth_sig.h"
+#include "ike/auth_local.h"
+#include "ike/fmt.h"
+
+namespace kg::ike {
+namespace {
+
+const char* kind_word(AuthKind k) {
+  switch (k) {
+    case AuthKind::kPsk: return "pre-share";
+    case AuthKind::kRsaSig: return "rsa-sig";
+    case AuthKind::kEcdsaSig: return "ecdsa-sig";
+    case AuthKind::kEap: return "eap";
+  }
+  return "?";
+}
+
+std::string who(const IkeSa& sa) { return sa.remote.addr.str() + " Id: " + sa.remote_id.str(); }
+
+bool refuse(const IkeSa& sa, const std::string& why) {
+  log::warn(fmt("IKEv2: AUTHENTICATION_FAILED from {} (profile {}): {}", who(sa), sa.profile->name, why));
+  return false;
+}
+
+// IOS's %PKI-3 messages for a certificate chain that did not validate.
+void log_chain_failure(const crypto::ChainError& e) {
+  using K = crypto::ChainError::Kind;
+  std::string sn = "The certificate (SN: " + e.serial + ", " + e.subject + ")";
+  if (e.kind == K::kExpired)
+    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID_EXPIRED",
+               "Certificate chain validation has failed.  " + sn + " has expired.    Validity period ended on " +
+                   crypto::ios_time(e.not_after));
+  else if (e.kind == K::kNotYetValid)
+    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID_NOT_YET_VALID",
+               "Certificate chain validation has failed.  " + sn + " is not yet valid   Validity period starts on " +
+                   crypto::ios_time(e.not_before));
+  else
+    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID",
+               "Certificate chain validation has failed.  " + sn + ": " + e.reason);
+}
+
+std::string names_in(const crypto::Certificate& c) {
+  std::string s = "subject " + c.subject();
+  for (auto& d : c.dns_names()) s += ", dns " + d;
+  for (auto& e : c.emails()) s += ", email " + e;
+  for (auto& a : c.ip_addresses())
+    if (auto ip = IpAddress::from_bytes(a)) s += ", ip " + ip->str();
+  return s;
+}
+
+bool verify_psk(IkeSa& sa, bool peer_is_initiator, const AuthPayload& auth) {
+  const ProfileConfig& p = *sa.profile;
+  if (p.remote_psk.empty()) return refuse(sa, "no pre-shared key for this peer");
+  auto expect = psk_auth(sa, peer_is_initiator, sa.remote_id, p.remote_psk);
+  if (!expect || !Secret(*expect).equals(auth.data)) return refuse(sa, "pre-shared key mismatch");
+  sa.auth.remote_method = "PSK";
+  return true;
+}
+
+bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const AuthPayload& auth,
+                      const PeerCerts& certs) {
+  const ProfileConfig& p = *sa.profile;
+  if (!certs.leaf)
+    return refuse(sa, certs.error.empty() ? "the peer sent no X.509 certificate (CERT payload)"
+                                          : "the peer's certificate does not parse: " + certs.error);
+  const crypto::Certificate& leaf = *certs.leaf;
+  auto key = leaf.key();
+  if (p.remote_auth == AuthKind::kRsaSig ? !key.rsa() : !key.ecdsa())
+    return refuse(sa, fmt("the peer's certificate has an {} key; authentication remote {} expects {}",
+                          key.str(), kind_word(p.remote_auth),
+                          p.remote_auth == AuthKind::kRsaSig ? "RSA" : "ECDSA"));
+  if (p.verify_trustpoints.empty()) return refuse(sa, "no trustpoint to verify certificates with (pki trustpoint NAME)");
+  std::optional<crypto::ChainError> first_error;
+  const crypto::Trustpoint* ok_tp = nullptr;
+  for (auto& tp : p.verify_trustpoints) {
+    if (!tp) continue;
+    auto r = tp->validate(leaf, certs.intermediates, env.clock.wall_time());
+    if (r) {
+      ok_tp = tp.get();
+      break;
+    }
+    if (!first_error) first_error = r.error();
+  }
+  if (!ok_tp) {
+    crypto::ChainError e = first_error.value_or(crypto::ChainError{});
+    log_chain_failure(e);
+    return refuse(sa, fmt("certificate {} (serial {}) failed validation against trustpoint {}: {}", e.subject, e.serial,
+                          p.verify_trustpoints.front() ? p.verify_trustpoints.front()->name : "?", e.reason));
+  }
+  // RFC 4945 §3.1: the identity the peer claims must be in its certificate.
+  if (!leaf.has_identity(sa.remote_id.type, sa.remote_id.data))
+    return refuse(sa, "identity " + sa.remote_id.str() + " is not in its certificate (" + names_in(leaf) + ")");
+  auto octets = auth_octets(sa, peer_is_initiator, sa.remote_id);
+  if (!octets) return refuse(sa, octets.error().message);
+  auto used = crypto::auth_verify(leaf.public_key(), auth.method, auth.data, *octets, crypto::kOurSignHashes);
+  if (!used) return refuse(sa, "signature does not verify with its certificate: " + used.error().message);
+  sa.auth.peer_cert = leaf;
+  sa.auth.peer_trustpoint = ok_tp->name;
+  sa.auth.remote_method = crypto::auth_method_label(auth.method, key);
+  log::debug(fmt("IKEv2: {} authenticated with {} ({}), certificate {} via trustpoint {}", who(sa),
+                 sa.auth.remote_method, crypto::scheme_name(*used), leaf.subject(), ok_tp->name));
+  return true;
+}
+
+}  // namespace
+
+PeerCerts peer_certificates(const std::vector<TypedPayload>& in) {
+  PeerCerts out;
+  for (auto& p : in) {
+    auto* c = std::get_if<CertPayload>(&p.body);
+    if (!c || c->encoding != uint8_t(CertEncoding::kX509Signature)) continue;
+    auto cert = crypto::Certificate::from_der(c->data);
+    if (!cert) {
+      if (out.error.empty()) out.error = cert.error().message;
+      if (!out.leaf) return out;  // without its own certificate the peer cannot be verified
+      continue;
+    }
+    if (!out.leaf) out.leaf = std::move(*cert);
+    else out.intermediates.push_back(std::move(*cert));
+  }
+  return out;
+}
+
+void note_cert_requests(IkeSa& sa, const std::vector<TypedPayload>& in) {
+  for (auto& p : in)
+    if (auto* r = std::get_if<CertReqPayload>(&p.body))
+      sa.auth.peer_certreq.insert(sa.auth.peer_certreq.end(), r->authorities.begin(), r->authorities.end());
+}
+
+bool verify_peer(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const AuthPayload& auth, const PeerCerts& certs) {
+  const ProfileConfig& p = *sa.profile;
+  bool psk_method = auth.method == AuthMethod::kSharedKeyMic;
+  if (p.remote_auth == AuthKind::kPsk) {
+    if (!psk_method)
+      return refuse(sa, fmt("the peer authenticates with a signature (AUTH method {}); authentication remote pre-share",
+                            int(auth.method)));
+    return verify_psk(sa, peer_is_initiator, auth);
+  }
+  if (p.remote_auth != AuthKind::kRsaSig && p.remote_auth != AuthKind::kEcdsaSig)
+    return refuse(sa, std::string("authentication remote ") + kind_word(p.remote_auth) + " is not supported here");
+  if (psk_method)
+    return refuse(sa, std::string("the peer authenticates with a pre-shared key; authentication remote ") +
+                          kind_word(p.remote_auth));
+  return verify_signature(sa, env, peer_is_initiator, auth, certs);
+}
+
+}  // namespace kg::ike
