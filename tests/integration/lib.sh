@@ -196,7 +196,8 @@ tshark_check() {
 # --- keygate <-> strongSwan ----------------------------------------------
 # sw_site_b DIR: swanctl.conf for strongSwan playing examples/site-b.cfg
 # (conn and child "kg"). The examples use one shared key for both
-# directions. SW_PROPOSALS / SW_ESP / SW_LOCAL_TS / SW_REMOTE_TS override.
+# directions. SW_PROPOSALS / SW_ESP / SW_LOCAL_TS / SW_REMOTE_TS override;
+# SW_CONN_EXTRA / SW_CHILD_EXTRA add swanctl.conf lines (rekey_time, dpd...).
 sw_site_b() {
   local psk
   psk=$(awk '/pre-shared-key/ {print $NF; exit}' "$KG_SOURCE_DIR/examples/site-a.cfg")
@@ -209,6 +210,7 @@ connections {
     remote_addrs = 198.51.100.1
     encap = yes
     proposals = ${SW_PROPOSALS:-aes256gcm16-prfsha256-ecp256}
+    ${SW_CONN_EXTRA:-}
     local { auth = psk
             id = site-b.example.net }
     remote { auth = psk
@@ -219,6 +221,7 @@ connections {
         remote_ts = ${SW_REMOTE_TS:-192.0.2.0/25}
         esp_proposals = ${SW_ESP:-aes256gcm16}
         start_action = none
+        ${SW_CHILD_EXTRA:-}
       }
     }
   }
