@@ -212,6 +212,11 @@ class Datapath {
   [[nodiscard]] std::vector<SaStats> sa_stats() const;
   // TUN packets of this tunnel dropped because it had no SA.
   [[nodiscard]] uint64_t no_sa_drops(const std::string& name) const;
+  // Tests only: the outbound half of the SA with this inbound SPI.
+  OutboundSa* outbound_for_testing(uint32_t spi_in) {
+    ChildSa* sa = sas_.find_inbound(spi_in);
+    return sa ? sa->out.get() : nullptr;
+  }
 
  private:
   static constexpr int kMaxRounds = 8;  // batches per event, then let others run

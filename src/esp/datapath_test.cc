@@ -360,6 +360,36 @@ TEST(Datapath, ByteLimitsReportedOnceEach) {
   EXPECT_FALSE(h.dp->activity(0x1));
 }
 
+// RFC 4303 §3.3.3: the sequence number must not cycle. The SA is reported
+// for rekeying at kSeqSoftLimit and as used up at 2^32-1, after which it
+// sends nothing more.
+TEST(Datapath, SequenceNumberMarksReported) {
+  Harness h;
+  std::vector<std::pair<uint32_t, bool>> got;
+  h.dp->on_sa_limit([&](uint32_t spi, bool hard) { got.push_back({spi, hard}); });
+  auto send = [&] {
+    h.tun->rx.push_back(ipv4("203.0.113.9", "198.51.100.7", 60));
+    h.dp->process_tun("Tunnel0");
+  };
+  send();
+  EXPECT_TRUE(got.empty());
+  h.dp->outbound_for_testing(0xb0000001)->skip_to_seq_for_testing(Datapath::kSeqSoftLimit - 1);
+  send();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], std::make_pair(0xb0000001u, false));
+  send();
+  EXPECT_EQ(got.size(), 1u);
+  h.dp->outbound_for_testing(0xb0000001)->skip_to_seq_for_testing(UINT32_MAX - 1);
+  send();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1], std::make_pair(0xb0000001u, true));
+  size_t sent = h.udp->tx.size();
+  send();  // nothing left to number it with
+  EXPECT_EQ(h.udp->tx.size(), sent);
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_EQ(h.dp->outbound_for_testing(0x12345678), nullptr);
+}
+
 // Cross-check: a packet built by the data path, opened by a straightforward
 // one-shot EVP implementation of RFC 4303/4106/4868 written here.
 Bytes open_independently(const Bytes& esp, const crypto::CipherSuite& s, const Bytes& ek, const Bytes& ik) {
