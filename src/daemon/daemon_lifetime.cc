@@ -30,7 +30,9 @@ void Daemon::peer_dead(const ike::PeerDead& ev) {
     if (h(ev)) return;
   auto& m = policy_.model();
   auto it = m.interfaces.find(ev.interface);
-  if (it == m.interfaces.end() || it->second.shutdown || it->second.tunnel_destination.empty()) return;
+  // Only a tunnel with a fixed destination address (not "dynamic": a FlexVPN
+  // client's handler chooses the next peer).
+  if (it == m.interfaces.end() || it->second.shutdown || !IpAddress::parse(it->second.tunnel_destination)) return;
   // A static tunnel comes back as soon as its peer does: keep initiating.
   log::info("keygated: " + ev.interface + ": peer " + ev.remote.addr.str() + " is dead; re-initiating");
   auto& st = tunnels_[ev.interface];

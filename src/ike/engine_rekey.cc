@@ -73,6 +73,7 @@ void EngineImpl::adopt_successor(IkeSa& old, bool we_initiated, std::vector<Acti
   stats_.ike_rekeys++;
   if (!we_initiated && in_flight(old, "IKE_REKEY")) {
     // The peer's rekey crossed ours: decide when ours completes.
+    log::info(fmt("IKEv2: {} rekeys the IKE SA while our rekey is in flight (simultaneous rekey)", old.remote.str()));
     old.collision_spi = key;
     return;
   }

@@ -105,10 +105,15 @@ EON
   wait "$PING_PID"
   assert_gap "$WORK/ping.out" 1.0
   log "keygate: CHILD_SA rekeys $(kg_stat "$NSA" "CHILD_SA:"), IKE SA rekeys $(kg_stat "$NSA" "Rekeys: IKE SA:"), collisions $(kg_stat "$NSA" "collisions:")"
-  grep -hE "simultaneous|TEMPORARY_FAILURE|CHILD_SA_NOT_FOUND|refused by|rekeys the IKE SA|deleted IKE SA" \
+  grep -hE "simultaneous|TEMPORARY_FAILURE|CHILD_SA_NOT_FOUND|refused by|deleted IKE SA" \
     "$WORK/keygated-$NSA.log" | sed 's/^/    /'
   grep -hiE "collision|redundant" "$SW/charon.log" | sed 's/^/    strongSwan: /' | head -6
-  grep -qiE "collision" "$SW/charon.log" || fail "strongSwan saw no collision"
+  # keygated always sees strongSwan's request while its own is held; whether
+  # strongSwan also sees keygated's before its answer depends on which
+  # retransmission comes first (then both compare nonces; otherwise
+  # strongSwan finishes and deletes the old SA, and keygated's request is
+  # refused).
+  grep -q "while our rekey.* is in flight" "$WORK/keygated-$NSA.log" || fail "keygated saw no simultaneous rekey"
   if [ "$kind" = child ]; then
     assert_one_fresh_sa "$NSA" "$SW" "$first"
   else

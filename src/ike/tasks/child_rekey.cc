@@ -179,6 +179,8 @@ class ChildRekeyResponder final : public Task {
     if (ChildSa* fresh = sa.child(create_.spi_in())) fresh->rekeys = rekeys + 1;
     if (env.stats) env.stats->child_rekeys++;
     if (collision) {
+      log::info(fmt("IKEv2: {} rekeys CHILD_SA {} on {} while our rekey of it is in flight (simultaneous rekey)",
+                    sa.remote.addr.str(), hex(peer_spi), old->sa.interface));
       old->peer_rekey = PeerRekey{create_.spi_in(), create_.ni(), create_.nr()};
     } else {
       // Replaced; the peer deletes it. A rekey of ours still queued is now moot.
