@@ -1,5 +1,5 @@
 // Global IKEv2 commands: DoS protection (crypto ikev2 cookie-challenge,
-// crypto ikev2 limit).
+// crypto ikev2 limit) and NAT keepalives (crypto ikev2 nat keepalive).
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -54,6 +54,15 @@ void add_commands(CommandTable& t) {
           if (out) g.max_in_negotiation_out = n;
           return ok();
         });
+  t.add(Mode::kConfig, "crypto ikev2 nat keepalive [<5-3600>]",
+        help({"NAT traversal", "Send NAT keepalives when behind a NAT", "Keepalive interval in seconds"}),
+        [](C c, A a) -> Result<std::string> {
+          auto& g = c.model.ikev2.nat_keepalive;
+          if (a.negated || a.defaulted) { g.reset(); return ok(); }
+          if (a.size() < 5) return fail(Errc::kInvalidArgument, "Incomplete command.");
+          g = std::stoi(a.at(4));
+          return ok();
+        });
 }
 
 void write_global(const Model& m, const WriteContext&, std::string& out) {
@@ -69,6 +78,7 @@ void write_global(const Model& m, const WriteContext&, std::string& out) {
     if (outg) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_out) + " outgoing\n";
   }
   if (g.cookie_challenge) s += "crypto ikev2 cookie-challenge " + std::to_string(*g.cookie_challenge) + "\n";
+  if (g.nat_keepalive) s += "crypto ikev2 nat keepalive " + std::to_string(*g.nat_keepalive) + "\n";
   if (!s.empty()) out += s + "!\n";
 }
 

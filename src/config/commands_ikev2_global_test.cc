@@ -33,13 +33,14 @@ TEST_F(Global, SetNoAndRoundTrip) {
   run("crypto ikev2 cookie-challenge 10");
   run("crypto ikev2 limit max-in-negotiation-sa 100 incoming");
   run("crypto ikev2 limit max-sa 5000");
+  run("crypto ikev2 nat keepalive 20");
   EXPECT_EQ(g().cookie_challenge, 10);
   EXPECT_EQ(g().max_in_negotiation_in, 100);
   EXPECT_EQ(g().max_in_negotiation_out, 400);
   EXPECT_EQ(g().max_sa, 5000);
   std::string text = cfg.running_config_text();
   for (auto want : {"crypto ikev2 cookie-challenge 10\n", "crypto ikev2 limit max-in-negotiation-sa 100 incoming\n",
-                    "crypto ikev2 limit max-sa 5000\n"})
+                    "crypto ikev2 limit max-sa 5000\n", "crypto ikev2 nat keepalive 20\n"})
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   auto p = std::filesystem::temp_directory_path() / ("kgglob-" + std::to_string(::getpid()));
   std::ofstream(p) << text;
@@ -53,6 +54,8 @@ TEST_F(Global, SetNoAndRoundTrip) {
   run("no crypto ikev2 cookie-challenge 10");
   run("no crypto ikev2 limit max-in-negotiation-sa");
   run("no crypto ikev2 limit max-sa");
+  run("no crypto ikev2 nat keepalive");
+  EXPECT_FALSE(g().nat_keepalive);
   EXPECT_FALSE(g().cookie_challenge);
   EXPECT_EQ(g().max_in_negotiation_in, 40);
   EXPECT_FALSE(g().max_sa);
@@ -70,6 +73,7 @@ TEST_F(Global, OutOfRangeAndIncompleteRejected) {
   EXPECT_FALSE(s.execute("crypto ikev2 cookie-challenge 0").ok);
   EXPECT_FALSE(s.execute("crypto ikev2 cookie-challenge 1001").ok);
   EXPECT_FALSE(s.execute("crypto ikev2 limit max-sa").ok);
+  EXPECT_FALSE(s.execute("crypto ikev2 nat keepalive 4").ok);
   EXPECT_FALSE(s.execute("crypto ikev2 limit max-in-negotiation-sa 100000").ok);
   auto r = s.execute("crypto ikev2 limit max-in-negotiation-sa 10 sideways");
   EXPECT_FALSE(r.ok);

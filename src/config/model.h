@@ -93,13 +93,14 @@ struct Interface {
   bool shutdown = false;
 };
 
-// Global crypto ikev2 settings: cookie-challenge, limit.
+// Global crypto ikev2 settings: cookie-challenge, limit, nat keepalive.
 struct Ikev2Global {
   std::optional<int> cookie_challenge;  // half-open SAs from which cookies are required
   int max_in_negotiation_in = kDefaultMaxInNegotiationIn;
   int max_in_negotiation_out = kDefaultMaxInNegotiationOut;
   std::optional<int> max_sa;
   std::optional<Dpd> dpd;  // crypto ikev2 dpd
+  std::optional<int> nat_keepalive;  // seconds; none unless configured (IOS)
   static constexpr int kDefaultMaxInNegotiationIn = 40;   // IOS: "Max in nego(in/out): 40/400"
   static constexpr int kDefaultMaxInNegotiationOut = 400;
 };

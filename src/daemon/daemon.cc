@@ -45,6 +45,14 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
   if (!dp) return std::unexpected(dp.error());
   d->datapath_ = std::move(*dp);
+  // Plain ESP (no NAT between the peers) needs a raw socket: without
+  // CAP_NET_RAW only ESP in UDP 4500 works.
+  if (auto raw = io::RawEspSocket::open(IpAddress::Family::kV4))
+    d->datapath_->set_esp_socket(esp::wrap(std::move(*raw)));
+  else
+    log::warn("keygated: no plain ESP (" + raw.error().message + "); only peers behind a NAT will work");
+  d->datapath_->on_peer_moved(
+      [self](uint32_t spi, const Endpoint& r) { self->execute(self->engine_->peer_moved(spi, r)); });
   if (auto r = d->datapath_->attach(*d->loop_); !r) return std::unexpected(r.error());
   d->traffic_.dp = d->datapath_.get();
   d->engine_->set_traffic_source(&d->traffic_);
@@ -131,6 +139,8 @@ void Daemon::execute(std::vector<ike::Action> actions) {
     } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
       auto r = datapath_->install_sa(*i);
       if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
+    } else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) {
+      datapath_->update_peer(up->spi_in, up->local, up->remote);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
       datapath_->remove_sa(rm->spi_in, rm->spi_out);
     } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
@@ -173,6 +183,8 @@ void Daemon::try_initiate(const std::string& tunnel) {
 
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
+  if (auto ka = policy_.model().ikev2.nat_keepalive)
+    nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
   for (auto& [name, st] : tunnels_) {
     if (st.up || !st.auto_retry || clock_.now() < st.next_try) continue;
     bool negotiating = false;

@@ -13,6 +13,7 @@
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/control_server.h"
+#include "daemon/nat_keepalive.h"
 #include "esp/datapath.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
@@ -91,6 +92,7 @@ class Daemon {
   aaa::AddressPools pools_;  // ip local pool: addresses leased to remote-access peers
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
+  NatKeepalive nat_keepalive_;
   TimePoint next_housekeeping_{};
 };
 

@@ -90,12 +90,16 @@ std::string show_stats(const Daemon& d, const Baseline& base) {
        "collisions: " + std::to_string(s.rekey_collisions) + "\n";
   o += col("DPD probes sent:", s.dpd_probes, 8) + " " + "peers declared dead: " + std::to_string(s.peers_dead) + "\n";
   o += col("Data path: IKE datagrams in:", since(dp.ike_in, base.dp.ike_in), 10) + " " +
-       "NAT keepalives in: " + std::to_string(since(dp.keepalives_in, base.dp.keepalives_in)) + "\n";
+       col("NAT keepalives in:", since(dp.keepalives_in, base.dp.keepalives_in), 8) + " " +
+       "out: " + std::to_string(since(dp.keepalives_out, base.dp.keepalives_out)) + "\n";
+  o += col("Data path: plain ESP in:", since(dp.esp_in, base.dp.esp_in), 10) + " " +
+       "peers followed to a new NAT mapping: " + std::to_string(since(dp.peer_moves, base.dp.peer_moves)) + "\n";
   o += col("Data path dropped: malformed:", since(dp.malformed, base.dp.malformed), 8) + " " +
        col("ESP no SA:", since(dp.no_sa, base.dp.no_sa), 8) + " " +
        "no outbound SA: " + std::to_string(since(dp.no_outbound_sa, base.dp.no_outbound_sa)) + "\n";
   o += col("Data path errors: TUN write:", since(dp.tun_write_errors, base.dp.tun_write_errors), 8) + " " +
-       "send: " + std::to_string(since(dp.udp_send_errors, base.dp.udp_send_errors)) + "\n";
+       col("send:", since(dp.udp_send_errors, base.dp.udp_send_errors), 8) + " " +
+       "no raw ESP socket: " + std::to_string(since(dp.no_esp_socket, base.dp.no_esp_socket)) + "\n";
   return o;
 }
 

@@ -151,7 +151,8 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
           o << "   local  ident (addr/mask/prot/port): " << ident(lt) << "\n";
           o << "   remote ident (addr/mask/prot/port): " << ident(rt) << "\n";
         }
-      o << "   current_peer " << p.remote.addr.str() << " port " << p.remote.port << "\n";
+      // Plain ESP has no port: IOS shows the IKE port then.
+      o << "   current_peer " << p.remote.addr.str() << " port " << (p.udp_encap ? p.remote.port : 500) << "\n";
       o << "     PERMIT, flags={origin_is_acl,}\n";
       o << "    #pkts encaps: " << p.pkts_encaps << ", #pkts encrypt: " << p.pkts_encaps
         << ", #pkts digest: " << p.pkts_encaps << "\n";
@@ -176,7 +177,7 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
         o << "     " << dir << " esp sas:\n";
         o << "      spi: " << hex_spi(spi) << "\n";
         o << "        transform: " << transform_text(p.suite) << "\n";
-        o << "        in use settings ={Tunnel UDP-Encaps, }\n";
+        o << "        in use settings ={Tunnel" << (p.udp_encap ? " UDP-Encaps" : "") << ", }\n";
         o << "        sa timing: remaining key lifetime (k/sec): (" << (kb > used ? kb - used : 0) << "/"
           << (remaining > 0 ? remaining : 0) << ")\n";
         if (!p.lifetime_kb) o << "        Kilobyte Volume Rekey has been disabled\n";

@@ -22,6 +22,17 @@ class UdpAdapter final : public DatagramSocket {
   io::UdpSocket s_;
 };
 
+class RawEspAdapter final : public DatagramSocket {
+ public:
+  explicit RawEspAdapter(io::RawEspSocket s) : s_(std::move(s)) {}
+  size_t recv_batch(std::span<io::RecvSlot> slots) override { return s_.recv_batch(slots); }
+  size_t send_batch(std::span<const io::SendSlot> slots) override { return s_.send_batch(slots); }
+  [[nodiscard]] int fd() const override { return s_.fd(); }
+
+ private:
+  io::RawEspSocket s_;
+};
+
 class TunAdapter final : public PacketDevice {
  public:
   explicit TunAdapter(io::TunDevice t) : t_(std::move(t)) {}
@@ -47,6 +58,7 @@ std::vector<AddrRange> ranges(const std::vector<ike::TrafficSelector>& v) {
 }  // namespace
 
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s) { return std::make_unique<UdpAdapter>(std::move(s)); }
+std::unique_ptr<DatagramSocket> wrap(io::RawEspSocket s) { return std::make_unique<RawEspAdapter>(std::move(s)); }
 std::unique_ptr<PacketDevice> wrap(io::TunDevice t) { return std::make_unique<TunAdapter>(std::move(t)); }
 
 DatapathOptions DatapathOptions::from_env() {
@@ -66,12 +78,14 @@ Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<Datagram
   tx_pool_.resize(kTxBatch * kTxBufferSize);
   ike_out_.reserve(4 + kRxBufferSize);
   limit_events_.reserve(2 * kMaxPending);
+  peer_moves_.reserve(kMaxPending);
 }
 
 Datapath::~Datapath() {
   if (!loop_) return;
   if (ike_ && ike_->fd() >= 0) loop_->remove_fd(ike_->fd());
   if (natt_ && natt_->fd() >= 0) loop_->remove_fd(natt_->fd());
+  if (esp_ && esp_->fd() >= 0) loop_->remove_fd(esp_->fd());
   for (auto& t : tunnels_)
     if (t.dev && t.dev->fd() >= 0) loop_->remove_fd(t.dev->fd());
 }
@@ -94,6 +108,8 @@ Result<void> Datapath::attach(io::EventLoop& loop) {
     if (auto r = loop.add_fd(ike_->fd(), EPOLLIN, [this](uint32_t) { process_udp(false); }); !r) return r;
   if (natt_ && natt_->fd() >= 0)
     if (auto r = loop.add_fd(natt_->fd(), EPOLLIN, [this](uint32_t) { process_udp(true); }); !r) return r;
+  if (esp_ && esp_->fd() >= 0)
+    if (auto r = loop.add_fd(esp_->fd(), EPOLLIN, [this](uint32_t) { process_esp(); }); !r) return r;
   for (uint32_t i = 0; i < tunnels_.size(); ++i)
     if (auto r = watch_tunnel(i); !r) return r;
   return {};
@@ -149,6 +165,8 @@ Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
   sa->suite = p.suite;
   sa->local = p.local;
   sa->remote = p.remote;
+  sa->udp_encap = p.udp_encap;
+  sa->peer_may_float = p.peer_may_float;
   sa->local_ts = p.local_ts;
   sa->remote_ts = p.remote_ts;
   sa->lifetime_s = p.lifetime_s;
@@ -175,6 +193,26 @@ bool Datapath::retire_sa(uint32_t spi_in) {
   sa->outbound = ChildSa::Outbound::kRetired;
   refresh_current(sa->tunnel);
   return true;
+}
+
+bool Datapath::update_peer(uint32_t spi_in, const Endpoint& local, const Endpoint& remote) {
+  ChildSa* sa = sas_.find_inbound(spi_in);
+  if (!sa) return false;
+  sa->local = local;
+  sa->remote = remote;
+  return true;
+}
+
+Result<void> Datapath::send_keepalive(const Endpoint& local, const Endpoint& remote) {
+  if (!natt_) return fail(Errc::kState, "no NAT-T socket");
+  const uint8_t ka = 0xff;
+  io::SendSlot slot{ByteView(&ka, 1), remote, local.addr};
+  if (natt_->send_batch(std::span<const io::SendSlot>(&slot, 1)) != 1) {
+    ++counters_.udp_send_errors;
+    return fail(Errc::kIo, "NAT keepalive to " + remote.str());
+  }
+  ++counters_.keepalives_out;
+  return {};
 }
 
 std::optional<SaActivity> Datapath::activity(uint32_t spi_in) const {
@@ -264,6 +302,36 @@ void Datapath::process_udp(bool natt) {
     if (n < kRxBatch) break;
   }
   report_limits();
+  report_peer_moves();
+}
+
+void Datapath::process_esp() {
+  if (!esp_) return;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    for (size_t i = 0; i < kRxBatch; ++i) recv_[i] = io::RecvSlot{rx_buffer(i)};
+    size_t n = esp_->recv_batch(recv_);
+    now_ = SteadyClock().now();
+    for (size_t i = 0; i < n; ++i) {
+      ++counters_.esp_in;
+      auto pkt = recv_[i].buf.first(std::min(recv_[i].len, recv_[i].buf.size()));
+      if (pkt.size() < kEspHeaderSize) {
+        ++counters_.malformed;
+        continue;
+      }
+      handle_esp(pkt, recv_[i], false);
+    }
+    flush_tun_writes();
+    if (n < kRxBatch) break;
+  }
+  report_limits();
+  report_peer_moves();
+}
+
+void Datapath::report_peer_moves() {
+  if (peer_moves_.empty()) return;
+  for (auto& m : peer_moves_)
+    if (on_peer_moved_) on_peer_moved_(m.spi_in, m.remote);
+  peer_moves_.clear();
 }
 
 void Datapath::handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt) {
@@ -285,13 +353,29 @@ void Datapath::handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt,
     if (on_ike_) on_ike_(slot.local, slot.remote, pkt.subspan(4));
     return;
   }
+  handle_esp(pkt, slot, true);
+}
+
+// Steps 3 and 4 of the inbound pipeline, for ESP from either socket.
+void Datapath::handle_esp(std::span<uint8_t> pkt, const io::RecvSlot& slot, bool udp) {
   ChildSa* sa = sas_.find_inbound(peek_spi(pkt));
   if (!sa) {
     ++counters_.no_sa;
     return;
   }
+  uint32_t seq = peek_seq(pkt);
   auto inner = sa->in->open(pkt);  // failures are counted by the SA
   if (!inner) return;
+  // RFC 7296 §2.23: a valid packet from a new address/port means the peer's
+  // NAT mapping changed. Follow it only if the packet is the newest yet (an
+  // old one, replayed or late, must not move us back).
+  if (udp && sa->peer_may_float && slot.remote != sa->remote &&
+      sa->in->highest_seq() == seq && peer_moves_.size() < peer_moves_.capacity()) {
+    sa->remote = slot.remote;
+    sa->local.addr = slot.local.addr;
+    ++counters_.peer_moves;
+    peer_moves_.push_back({sa->in->spi(), slot.remote});
+  }
   sa->last_in = now_;
   if (sa->outbound == ChildSa::Outbound::kPending) {  // the peer has it: use it
     sa->outbound = ChildSa::Outbound::kActive;
@@ -363,7 +447,9 @@ bool Datapath::tun_round(uint32_t idx, size_t& n) {
     auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i]);  // failures counted by the SA
     if (esp) send_[m++] = {*esp, sa->remote, sa->local.addr};
   }
-  size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
+  DatagramSocket* out = sa->udp_encap ? natt_.get() : esp_.get();  // ESP in UDP, or plain
+  size_t sent = out ? out->send_batch(std::span<const io::SendSlot>(send_.data(), m)) : 0;
+  if (!out) counters_.no_esp_socket += m;
   sa->out->counters().errors += m - sent;
   counters_.udp_send_errors += m - sent;
   sa->last_out = SteadyClock().now();
@@ -386,6 +472,7 @@ std::vector<SaStats> Datapath::sa_stats() const {
     s.suite = sa->suite;
     s.local = sa->local;
     s.remote = sa->remote;
+    s.udp_encap = sa->udp_encap;
     s.local_ts = sa->local_ts;
     s.remote_ts = sa->remote_ts;
     s.replay_window = sa->in->replay_window_size();

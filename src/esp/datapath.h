@@ -14,6 +14,10 @@
 //   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket; runs of
 //      equal-sized ESP packets to one peer leave as one UDP GSO message.
 //
+// Plain ESP (IP protocol 50, no NAT between the peers) takes the same two
+// pipelines through a raw socket (set_esp_socket): process_esp instead of
+// process_udp, and step 4 of the outbound pipeline sends on it.
+//
 // Inbound (process_udp), per readiness event, up to kMaxRounds batches:
 //   1. recvmmsg batch on UDP 4500 (or 500) into rx buffers; with UDP GRO
 //      one buffer may hold up to 64 datagrams of one flow (RecvSlot::segment).
@@ -53,6 +57,7 @@
 #include "ike/engine.h"
 #include "io/event_loop.h"
 #include "io/tun_device.h"
+#include "io/raw_esp_socket.h"
 #include "io/udp_socket.h"
 
 namespace kg::esp {
@@ -95,6 +100,7 @@ class PacketDevice {
 };
 
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s);
+std::unique_ptr<DatagramSocket> wrap(io::RawEspSocket s);
 std::unique_ptr<PacketDevice> wrap(io::TunDevice t);
 
 // The kernel offloads the data path uses; each can be turned off to measure
@@ -116,6 +122,10 @@ struct DatapathCounters {
   uint64_t no_outbound_sa = 0;  // TUN packets of a tunnel without an SA
   uint64_t tun_write_errors = 0;
   uint64_t udp_send_errors = 0;
+  uint64_t esp_in = 0;          // plain ESP packets from the raw socket
+  uint64_t no_esp_socket = 0;   // plain-ESP SA but no raw socket (no CAP_NET_RAW)
+  uint64_t peer_moves = 0;      // SAs that followed the peer's new NAT mapping
+  uint64_t keepalives_out = 0;  // RFC 3948 §2.3 NAT keepalives sent
 };
 
 // One SA as `show crypto ipsec sa` needs it.
@@ -126,6 +136,7 @@ struct SaStats {
   bool current_outbound = false;  // outbound traffic uses this SA
   crypto::CipherSuite suite;
   Endpoint local, remote;
+  bool udp_encap = true;
   std::vector<ike::TrafficSelector> local_ts, remote_ts;
   uint32_t replay_window = 0;
   uint32_t lifetime_s = 0;
@@ -151,6 +162,8 @@ class Datapath {
   // An SA crossed its soft (rekey now) or hard (delete now) volume limit, or
   // the sequence-number marks that force a rekey before the counter wraps.
   using LimitHandler = std::function<void(uint32_t spi_in, bool hard)>;
+  // An SA followed its peer to a new address/port (RFC 7296 §2.23).
+  using PeerMovedHandler = std::function<void(uint32_t spi_in, const Endpoint& remote)>;
 
   // Outbound sequence numbers: rekey at this mark, long before the hard stop
   // at 2^32-1 (RFC 4303 §3.3.3).
@@ -175,6 +188,11 @@ class Datapath {
   void on_no_sa(NoSaHandler h) { on_no_sa_ = std::move(h); }
   // Called after a batch when SAs crossed a limit (each limit once per SA).
   void on_sa_limit(LimitHandler h) { on_limit_ = std::move(h); }
+  // Called after a batch when an SA's peer moved (the SA already follows it).
+  void on_peer_moved(PeerMovedHandler h) { on_peer_moved_ = std::move(h); }
+  // The raw socket for plain ESP (IP protocol 50); register before attach().
+  void set_esp_socket(std::unique_ptr<DatagramSocket> s) { esp_ = std::move(s); }
+  [[nodiscard]] bool has_esp_socket() const { return esp_ != nullptr; }
   // Registers the sockets and every tunnel (also those added later) with the loop.
   Result<void> attach(io::EventLoop& loop);
 
@@ -199,6 +217,10 @@ class Datapath {
   // selectors hold its destination (DestinationIndex, datapath_shared.cc).
   void select_by_destination(const std::string& name);
   [[nodiscard]] std::optional<SaActivity> activity(uint32_t spi_in) const;
+  // New endpoints for an SA whose IKE SA moved (NAT mapping change, §2.23).
+  bool update_peer(uint32_t spi_in, const Endpoint& local, const Endpoint& remote);
+  // One NAT keepalive (a single 0xFF byte, RFC 3948 §2.3) on the 4500 socket.
+  Result<void> send_keepalive(const Endpoint& local, const Endpoint& remote);
   // IKE message out: on the 4500 socket (with the non-ESP marker) when either
   // port is 4500, else on the 500 socket.
   Result<void> send_ike(const Endpoint& local, const Endpoint& remote, ByteView message);
@@ -206,6 +228,7 @@ class Datapath {
   // The two pipelines (see the top of this file); the event loop calls them
   // when a socket or TUN is readable, tests call them directly.
   void process_udp(bool natt);
+  void process_esp();
   void process_tun(const std::string& name);
 
   [[nodiscard]] const DatapathCounters& counters() const { return counters_; }
@@ -243,6 +266,8 @@ class Datapath {
   // and on_no_sa was called (the tunnel may be gone).
   bool tun_round(uint32_t idx, size_t& n);
   void handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt);
+  void handle_esp(std::span<uint8_t> pkt, const io::RecvSlot& slot, bool udp);
+  void report_peer_moves();
   void flush_tun_writes();
   void refresh_current(uint32_t tunnel);
   void seal_by_destination(Tunnel& t, size_t n);  // datapath_shared.cc
@@ -250,10 +275,16 @@ class Datapath {
   void report_limits();
   Result<void> watch_tunnel(uint32_t idx);
 
-  std::unique_ptr<DatagramSocket> ike_, natt_;
+  std::unique_ptr<DatagramSocket> ike_, natt_, esp_;
   IkeHandler on_ike_;
   NoSaHandler on_no_sa_;
   LimitHandler on_limit_;
+  PeerMovedHandler on_peer_moved_;
+  struct PeerMove {
+    uint32_t spi_in;
+    Endpoint remote;
+  };
+  std::vector<PeerMove> peer_moves_;  // reserved: no allocation per packet
   struct LimitEvent {
     uint32_t spi_in;
     bool hard;

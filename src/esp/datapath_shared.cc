@@ -26,9 +26,21 @@ void Datapath::seal_by_destination(Tunnel& t, size_t n) {
     owners_[m] = sa;
     send_[m++] = {*esp, sa->remote, sa->local.addr};
   }
-  size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
-  counters_.udp_send_errors += m - sent;
-  for (size_t i = sent; i < m; ++i) owners_[i]->out->counters().errors++;
+  bool all_udp = true;  // sessions without a NAT use plain ESP (raw socket)
+  for (size_t i = 0; i < m; ++i) all_udp = all_udp && owners_[i]->udp_encap;
+  if (all_udp) {
+    size_t sent = natt_->send_batch(std::span<const io::SendSlot>(send_.data(), m));
+    counters_.udp_send_errors += m - sent;
+    for (size_t i = sent; i < m; ++i) owners_[i]->out->counters().errors++;
+  } else {
+    for (size_t i = 0; i < m; ++i) {
+      DatagramSocket* s = owners_[i]->udp_encap ? natt_.get() : esp_.get();
+      if (s && s->send_batch(std::span<const io::SendSlot>(&send_[i], 1)) == 1) continue;
+      if (!s) ++counters_.no_esp_socket;
+      ++counters_.udp_send_errors;
+      owners_[i]->out->counters().errors++;
+    }
+  }
   auto now = SteadyClock().now();
   for (size_t i = 0; i < m; ++i) {
     ChildSa* sa = owners_[i];

@@ -13,6 +13,11 @@ uint32_t peek_spi(std::span<const uint8_t> esp) {
   return s ? *s : 0;
 }
 
+uint32_t peek_seq(std::span<const uint8_t> esp) {
+  if (esp.size() < 8) return 0;
+  return uint32_t(esp[4]) << 24 | uint32_t(esp[5]) << 16 | uint32_t(esp[6]) << 8 | esp[7];
+}
+
 size_t esp_overhead(const crypto::CipherSuite& s) {
   size_t icv = 16, iv = 8, block = 4;  // AES-GCM (RFC 4106)
   if (s.encr != ike::EncrId::kAesGcm16) {

@@ -80,6 +80,8 @@ class InboundSa {
   [[nodiscard]] uint32_t spi() const { return spi_; }
   [[nodiscard]] const SaCounters& counters() const { return c_; }
   [[nodiscard]] uint32_t replay_window_size() const { return window_.size(); }
+  // Highest sequence number accepted so far.
+  [[nodiscard]] uint32_t highest_seq() const { return window_.highest(); }
 
  private:
   bool allowed(std::span<const uint8_t> inner) const;
@@ -92,5 +94,7 @@ class InboundSa {
 
 // SPI from the first 4 bytes of an ESP packet (0 if too short).
 uint32_t peek_spi(std::span<const uint8_t> esp);
+// Sequence number from bytes 4..7 of an ESP packet (0 if too short).
+uint32_t peek_seq(std::span<const uint8_t> esp);
 
 }  // namespace kg::esp

@@ -31,7 +31,9 @@ struct ChildSa {
   std::string interface;    // its name, e.g. "Tunnel0"
   uint64_t ike_spi_i = 0;
   crypto::CipherSuite suite;
-  Endpoint local, remote;   // UDP 4500 endpoints (RFC 3948)
+  Endpoint local, remote;   // UDP 4500 endpoints (RFC 3948), or addresses (port 0)
+  bool udp_encap = true;    // ESP in UDP 4500, else plain ESP (IP protocol 50)
+  bool peer_may_float = false;  // follow the peer's NAT mapping (RFC 7296 §2.23)
   std::vector<ike::TrafficSelector> local_ts, remote_ts;
   uint32_t lifetime_s = 0;
   uint64_t lifetime_kb = 0;  // 0: no volume limit

@@ -36,8 +36,14 @@ struct InstallChildSa {
   uint32_t spi_out = 0;    // SPI the peer chose
   crypto::CipherSuite suite;
   Secret encr_in, integ_in, encr_out, integ_out;
-  Endpoint local;          // UDP-encapsulation endpoints (port 4500)
-  Endpoint remote;
+  Endpoint local;          // UDP-encapsulation endpoints (port 4500), or the
+  Endpoint remote;         // IP addresses alone (port 0) for plain ESP
+  // ESP in UDP (RFC 3948) when a NAT was detected on either side, else
+  // plain ESP, IP protocol 50 (RFC 7296 §2.23).
+  bool udp_encap = true;
+  // The peer is behind a NAT and we are not: follow its address/port when an
+  // authenticated, new ESP packet comes from elsewhere (RFC 7296 §2.23).
+  bool peer_may_float = false;
   std::vector<TrafficSelector> local_ts, remote_ts;  // as negotiated
   uint32_t replay_window = 64;
   uint32_t lifetime_s = 3600;  // hard lifetime; the engine times it
@@ -48,6 +54,13 @@ struct InstallChildSa {
   // Rekey responder (RFC 7296 §2.8): carry outbound traffic only once the
   // peer sends on this SA or the older SAs are gone (see esp/sa_table.h).
   bool defer_outbound = false;
+};
+
+// The peer of a CHILD_SA moved (NAT mapping change, RFC 7296 §2.23): send
+// its ESP to these endpoints from now on.
+struct UpdateChildSaPeer {
+  uint32_t spi_in = 0;
+  Endpoint local, remote;
 };
 
 struct RemoveChildSa {
@@ -92,7 +105,7 @@ struct PeerDead {
 };
 
 using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent, ReleaseConfig,
-                            RetireChildSa, PeerDead>;
+                            RetireChildSa, PeerDead, UpdateChildSaPeer>;
 
 // One CHILD_SA's lifetime state, for show commands.
 struct ChildSaInfo {
@@ -170,6 +183,10 @@ class Engine {
   [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
   // Start IKE_SA_INIT for a tunnel unless one is up or in negotiation.
   virtual std::vector<Action> initiate(const InitiateRequest& req) = 0;
+  // The data path saw an authenticated, new ESP packet of CHILD_SA spi_in
+  // from `remote` and already follows it; the IKE SA (and its other
+  // CHILD_SAs) follows too if it may (RFC 7296 §2.23).
+  virtual std::vector<Action> peer_moved(uint32_t spi_in, const Endpoint& remote) = 0;
   // Delete the IKE SA (and its children) serving `interface`, notifying the
   // peer; empty string = all (clear crypto session).
   virtual std::vector<Action> delete_sessions(const std::string& interface) = 0;

@@ -7,11 +7,10 @@
 #include "ike/lifetime.h"
 #include "ike/auth_local.h"
 #include "ike/message.h"
+#include "ike/nat_t.h"
 
 namespace kg::ike {
 namespace {
-
-constexpr uint16_t kNattPort = 4500;
 
 bool has_ike_delete(const std::vector<TypedPayload>& in) {
   for (auto& p : in)
@@ -76,7 +75,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   IkeSa* sa = lookup(*m, local, remote, out);
   if (!sa) return out;
   if (m->header.is_response())
-    handle_response(*sa, *m, data, out);
+    handle_response(*sa, *m, data, local, remote, out);
   else
     handle_request(*sa, *m, data, local, remote, out);
   touch(*sa);
@@ -230,8 +229,12 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
     default:
       return;
   }
-  sa.local = local;
-  sa.remote = remote;  // answer where the request came from (§2.11)
+  // Answer where the request came from (§2.11); an established SA whose peer
+  // is behind a NAT also moves its CHILD_SAs there (§2.23).
+  if (!follow_peer(sa, local, remote, out)) {
+    sa.local = local;
+    sa.remote = remote;
+  }
   auto e = env(out);
   bool failed = false;
   std::vector<TypedPayload> reply;
@@ -293,7 +296,8 @@ void EngineImpl::on_established(IkeSa& sa, std::vector<Action>& out) {
   delete_stale(sa, out);
 }
 
-void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std::vector<Action>& out) {
+void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local,
+                                 const Endpoint& remote, std::vector<Action>& out) {
   const Header& h = m.header;
   if (!sa.outstanding_id || h.message_id != *sa.outstanding_id || h.exchange != sa.active_exchange) {
     stats_.rx_dropped_replay++;
@@ -312,6 +316,7 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, std:
     }
     in = std::move(*p);
     sa.last_heard = clock_.now();
+    follow_peer(sa, local, remote, out);  // authenticated and expected: §2.23
   }
   sa.outstanding_id.reset();
   sa.outstanding.clear();
@@ -386,10 +391,7 @@ void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
     ExchangeType ex = next.front()->exchange();
     if (std::string_view(next.front()->name()) == "IKE_AUTH") {
       ex = ExchangeType::kIkeAuth;
-      // RFC 7296 §2.23: after IKE_SA_INIT the initiator may float to 4500;
-      // we always do, so ESP and IKE share the NAT-T port (RFC 3948).
-      if (sa.local.port == 500) sa.local.port = kNattPort;
-      if (sa.remote.port == 500) sa.remote.port = kNattPort;
+      float_if_natted(sa);  // RFC 7296 §2.23: to 4500 when a NAT was detected
     }
     start(sa, ex, std::move(next), out);
   }
@@ -535,6 +537,19 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true), make_ike_auth_caps()), out);
   touch(*raw);
   settle(out);
+  return out;
+}
+
+std::vector<Action> EngineImpl::peer_moved(uint32_t spi_in, const Endpoint& remote) {
+  std::vector<Action> out;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->state != SaState::kEstablished) continue;
+    for (auto& c : sa->children)
+      if (c.sa.spi_in == spi_in) {
+        follow_peer(*sa, {c.sa.local.addr, sa->local.port}, remote, out);
+        return out;
+      }
+  }
   return out;
 }
 

@@ -31,6 +31,7 @@ class EngineImpl final : public Engine {
   std::vector<Action> delete_sessions(const std::string& interface) override;
   std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) override;
   void set_traffic_source(const TrafficSource* source) override { traffic_ = source; }
+  std::vector<Action> peer_moved(uint32_t spi_in, const Endpoint& remote) override;
   [[nodiscard]] std::vector<IkeSaInfo> sas() const override;
   [[nodiscard]] const EngineStats& stats() const override { return stats_; }
   void clear_stats() override { stats_ = {}; }
@@ -48,7 +49,8 @@ class EngineImpl final : public Engine {
   void prune_half_open();
   void handle_request(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local,
                       const Endpoint& remote, std::vector<Action>& out);
-  void handle_response(IkeSa& sa, const Message& m, ByteView raw, std::vector<Action>& out);
+  void handle_response(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local, const Endpoint& remote,
+                       std::vector<Action>& out);
   void finish_exchange(IkeSa& sa, ExchangeType ex, std::vector<Action>& out);
   void start_next(IkeSa& sa, std::vector<Action>& out);
   void start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out);

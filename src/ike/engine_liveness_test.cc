@@ -129,7 +129,7 @@ TEST_F(TwoEngines, InitialContactRemovesStaleSa) {
   EXPECT_EQ(a.of<RemoveChildSa>()[0].spi_in, stale_child);
   EXPECT_EQ(a.sessions(), 1u);
   EXPECT_EQ(a.dp.sas.size(), 1u);
-  EXPECT_NE(logs.find("INITIAL_CONTACT from 198.51.100.2:4500 Id: site-b.example.net: deleting stale IKE SA"),
+  EXPECT_NE(logs.find("INITIAL_CONTACT from 198.51.100.2:500 Id: site-b.example.net: deleting stale IKE SA"),
             std::string::npos)
       << logs;
   // No Delete was sent for the stale SA: only B's handshake answers.

@@ -141,15 +141,17 @@ TEST_F(TwoEngines, PskHandshakeInstallsMirroredChildSa) {
   EXPECT_TRUE(ia[0].encr_in.equals(ib[0].encr_out.view()));
   EXPECT_EQ(ia[0].encr_out.size(), 36u);  // AES-256 + 4-byte GCM salt
   EXPECT_FALSE(ia[0].encr_out.equals(ia[0].encr_in.view()));
-  EXPECT_EQ(ia[0].local.port, 4500);
-  EXPECT_EQ(ia[0].remote.port, 4500);
-  EXPECT_EQ(ib[0].remote.port, 4500);
+  // No NAT between them: plain ESP (IP protocol 50) and IKE stays on 500.
+  EXPECT_FALSE(ia[0].udp_encap);
+  EXPECT_FALSE(ib[0].udp_encap);
+  EXPECT_EQ(ia[0].local, (Endpoint{a.me, 0}));
+  EXPECT_EQ(ia[0].remote, (Endpoint{b.me, 0}));
+  EXPECT_FALSE(ia[0].peer_may_float);
   EXPECT_EQ(ia[0].interface, "Tunnel0");
   EXPECT_EQ(ia[0].remote_ts, b.policy.child.local_ts);
-  // The first request went to 500, IKE_AUTH to 4500.
   EXPECT_EQ(sent[0].remote.port, 500);
-  EXPECT_EQ(sent[2].remote.port, 4500);
-  EXPECT_EQ(sent[3].local.port, 4500);  // responder answers where the request arrived
+  EXPECT_EQ(sent[2].remote.port, 500);
+  EXPECT_EQ(sent[3].local.port, 500);  // responder answers where the request arrived
   ASSERT_EQ(a.of<SessionEvent>().size(), 1u);
   EXPECT_TRUE(a.of<SessionEvent>()[0].up);
   EXPECT_EQ(a.of<SessionEvent>()[0].remote_id, "site-b.example.net");
@@ -209,7 +211,8 @@ TEST_F(TwoEngines, DroppedRequestIsRetransmitted) {
   take(a, a.engine->initiate(req()));
   bool dropped = false;
   pump([&](const SendPacket& p) {  // lose the first IKE_AUTH request
-    if (p.remote.port == 4500 && !dropped) return dropped = true;
+    auto m = parse_message(p.data);
+    if (m && m->header.exchange == ExchangeType::kIkeAuth && !dropped) return dropped = true;
     return false;
   });
   EXPECT_TRUE(a.of<InstallChildSa>().empty());
@@ -302,6 +305,78 @@ TEST_F(TwoEngines, ReplayedOldMessageIdIgnored) {
   EXPECT_TRUE(wire.empty());
   EXPECT_EQ(a.engine->sas()[0].state, "READY");
   (void)old_init;
+}
+
+// --- NAT traversal (RFC 7296 §2.23, RFC 3948) ---
+
+// A behind a NAT (public address 203.0.113.9): what B sees of A's packets is
+// the NAT's address and a mapped port per A's source port.
+class Nat : public TwoEngines {
+ protected:
+  IpAddress pub = ip("203.0.113.9");
+  uint16_t map500 = 31000, map4500 = 31001;
+  void pump_nat() {
+    while (!wire.empty()) {
+      SendPacket p = wire.front();
+      wire.pop_front();
+      if (p.local.addr == a.me) {
+        Endpoint seen{pub, p.local.port == 500 ? map500 : map4500};
+        take(b, b.engine->on_packet(p.remote, seen, p.data));
+      } else {
+        ASSERT_EQ(p.remote.addr, pub);  // B answers the mapping, never A itself
+        Endpoint to{a.me, uint16_t(p.remote.port == map500 ? 500 : 4500)};
+        if (p.remote.port != map500 && p.remote.port != map4500) continue;  // stale mapping: NAT drops it
+        take(a, a.engine->on_packet(to, p.local, p.data));
+      }
+    }
+  }
+  void nat_handshake() {
+    start();
+    b.policy.child.remote_ts = a.policy.child.local_ts;
+    take(a, a.engine->initiate(req()));
+    pump_nat();
+  }
+};
+
+TEST_F(Nat, DetectedOnTheRightSideFloatsTo4500AndEncapsulates) {
+  nat_handshake();
+  auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
+  ASSERT_EQ(ia.size(), 1u) << logs;
+  ASSERT_EQ(ib.size(), 1u) << logs;
+  EXPECT_TRUE(a.engine->sas()[0].nat_local);    // A: "NAT-T is detected inside"
+  EXPECT_FALSE(a.engine->sas()[0].nat_remote);
+  EXPECT_TRUE(b.engine->sas()[0].nat_remote);   // B: "... outside"
+  EXPECT_FALSE(b.engine->sas()[0].nat_local);
+  EXPECT_TRUE(ia[0].udp_encap && ib[0].udp_encap);
+  EXPECT_EQ(ia[0].local.port, 4500);
+  EXPECT_EQ(ia[0].remote, (Endpoint{b.me, 4500}));
+  EXPECT_EQ(ib[0].remote, (Endpoint{pub, map4500}));  // the NAT's mapping of A's 4500
+  EXPECT_EQ(sent[2].local.port, 4500);  // IKE_AUTH floated (§2.23)
+  EXPECT_FALSE(ia[0].peer_may_float);   // behind a NAT: never follow (§2.23)
+  EXPECT_TRUE(ib[0].peer_may_float);
+}
+
+TEST_F(Nat, MappingChangeFollowedFromEspAndIke) {
+  nat_handshake();
+  auto ib = b.of<InstallChildSa>();
+  ASSERT_EQ(ib.size(), 1u) << logs;
+  // The data path saw a valid ESP packet from a new mapping: B's IKE SA follows.
+  auto acts = b.engine->peer_moved(ib[0].spi_in, Endpoint{pub, 32000});
+  ASSERT_EQ(acts.size(), 1u);
+  auto* up = std::get_if<UpdateChildSaPeer>(&acts[0]);
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->remote, (Endpoint{pub, 32000}));
+  EXPECT_EQ(b.engine->sas()[0].remote, (Endpoint{pub, 32000}));
+  EXPECT_NE(logs.find("NAT mapping changed"), std::string::npos) << logs;
+  // A, behind the NAT, does not follow anything.
+  auto ia = a.of<InstallChildSa>();
+  EXPECT_TRUE(a.engine->peer_moved(ia[0].spi_in, Endpoint{b.me, 4501}).empty());
+  // An authenticated IKE request from yet another mapping moves B again, and
+  // B answers there.
+  map4500 = 33000;
+  take(a, a.engine->delete_sessions("Tunnel0"));
+  pump_nat();
+  EXPECT_TRUE(a.engine->sas().empty()) << logs;  // the Delete was answered through the new mapping
 }
 
 // --- DoS protection (RFC 7296 §2.6, crypto ikev2 cookie-challenge / limit) ---

@@ -37,3 +37,52 @@ site_a_with() {
   cp "$KG_SOURCE_DIR/examples/site-a.cfg" "$out"
   printf '%s\n' "$@" >>"$out"
 }
+
+# nat_topology: turns lib_init's NSA - NSB link into NSA - NSR - NSB, NSR
+# masquerading NSA (nftables, random source ports): NSA 198.51.100.1/24
+# (private, default via 198.51.100.254), NSR 198.51.100.254 / 198.18.1.254
+# (public), NSB 198.18.1.2/24. Sets NSR and NAT_PUB.
+nat_topology() {
+  ip -n "$NSA" link del eth0 || fail "del eth0"
+  NSR=$(add_ns r)
+  veth_link "$NSA" eth0 198.51.100.1/24 "$NSR" eth0 198.51.100.254/24
+  veth_link "$NSR" eth1 198.18.1.254/24 "$NSB" eth0 198.18.1.2/24
+  ip -n "$NSA" route add default via 198.51.100.254
+  ip netns exec "$NSR" sysctl -qw net.ipv4.ip_forward=1
+  ip netns exec "$NSR" nft -f - <<'EON' || fail "nft masquerade"
+table ip kgnat {
+  chain post { type nat hook postrouting priority srcnat; oifname "eth1" masquerade random; }
+}
+EON
+  NAT_PUB=198.18.1.254
+}
+
+# Configs for nat_topology: site-a (behind the NAT) towards 198.18.1.2, and
+# site-b on the public side towards the NAT's address. Extra global lines
+# for site-a follow the file name.
+site_a_behind_nat() {
+  local out=$1; shift
+  sed -e 's/address 198.51.100.2$/address 198.18.1.2/' -e 's/tunnel destination 198.51.100.2/tunnel destination 198.18.1.2/' \
+    "$KG_SOURCE_DIR/examples/site-a.cfg" >"$out"
+  printf '%s\n' "$@" >>"$out"
+}
+site_b_public() {
+  sed -e 's/address 198.51.100.1$/address 198.18.1.254/' -e 's/tunnel destination 198.51.100.1/tunnel destination 198.18.1.254/' \
+    -e 's/ip address 198.51.100.2 255.255.255.0/ip address 198.18.1.2 255.255.255.0/' \
+    "$KG_SOURCE_DIR/examples/site-b.cfg" >"$1"
+}
+
+# no_own_initiation NS: drop keygated's IKE requests as original initiator
+# (I flag, RFC 7296 §3.1) so that the peer's initiation is the one.
+no_own_initiation() {
+  ip netns exec "$1" nft -f - <<'EON' || fail "nft"
+table inet kgtest {
+  chain out { type filter hook output priority 0;
+    udp dport 500 @th,216,8 & 0x08 == 0x08 drop
+  }
+}
+EON
+}
+
+# ipsec_peer_port NS: the port of "current_peer ADDR port N" in show crypto ipsec sa.
+ipsec_peer_port() { kg "$1" "show crypto ipsec sa" 2>/dev/null | awk '/current_peer/ {print $NF; exit}'; }

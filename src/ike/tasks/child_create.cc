@@ -3,12 +3,12 @@
 #include "common/log.h"
 #include "ike/fmt.h"
 #include "ike/lifetime.h"
+#include "ike/nat_t.h"
 #include "ike/ts.h"
 
 namespace kg::ike {
 namespace {
 
-constexpr uint16_t kNattPort = 4500;
 constexpr size_t kNonceSize = 32;
 
 uint32_t new_spi(Random& rng) {
@@ -16,11 +16,6 @@ uint32_t new_spi(Random& rng) {
     uint32_t s = rng.u32();
     if (s >= 256) return s;  // 1..255 are reserved (RFC 4303 §2.1)
   }
-}
-
-Endpoint natt(Endpoint e) {
-  if (e.port == 500) e.port = kNattPort;
-  return e;
 }
 
 Bytes nonce(Random& rng) {
@@ -262,8 +257,7 @@ bool ChildCreate::install(IkeSa& sa, TaskEnv& env, const EspChoice& choice, cons
   c.integ_in = initiator_ ? keys->integ_r : keys->integ_i;
   c.encr_out = initiator_ ? keys->encr_i : keys->encr_r;
   c.integ_out = initiator_ ? keys->integ_i : keys->integ_r;
-  c.local = natt(sa.local);
-  c.remote = natt(sa.remote);
+  set_child_endpoints(sa, c);  // ESP in UDP 4500 or plain ESP (nat_t.h)
   c.local_ts = initiator_ ? tsi : tsr;
   c.remote_ts = initiator_ ? tsr : tsi;
   c.replay_window = cfg.replay_window;

@@ -1,0 +1,30 @@
+#!/bin/bash
+# keygated <-> keygated with no NAT between them: NAT-D finds none, so IKE
+# stays on UDP 500 and ESP travels as IP protocol 50 through keygated's raw
+# socket (tshark sees ESP and nothing on UDP 4500); ping and TCP pass.
+d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
+lib_init
+capture_start "$NSA" eth0 "$WORK/cap.pcapng"
+start_keygated "$NSA" "$KG_SOURCE_DIR/examples/site-a.cfg"
+start_keygated "$NSB" "$KG_SOURCE_DIR/examples/site-b.cfg"
+wait_for "kg_ready $NSA && kg_ready $NSB" 20 || { kg "$NSA" "show crypto ikev2 sa"; fail "no READY IKE SA within 20 s"; }
+wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "first ping A->B"
+ping_ok "$NSA" 192.0.2.1 192.0.2.129 5 || fail "ping A->B"
+ping_ok "$NSB" 192.0.2.129 192.0.2.1 5 || fail "ping B->A"
+tcp_transfer "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 2M || fail "TCP A->B"
+capture_stop
+kg "$NSA" "show crypto ikev2 sa detailed" | grep -q "NAT-T is not detected" || fail "NAT-T detected without a NAT"
+kg "$NSA" "show crypto ipsec sa" | grep -q "in use settings ={Tunnel, }" || { kg "$NSA" "show crypto ipsec sa"; fail "SA not plain ESP"; }
+# One tshark pass: IP protocol, UDP ports and ISAKMP exchange per frame.
+tshark -r "$WORK/cap.pcapng" -T fields -e ip.proto -e udp.port -e isakmp.exchangetype \
+  -Y 'esp || udp' 2>/dev/null >"$WORK/frames.txt"
+n_esp=$(awk '$1 == 50' "$WORK/frames.txt" | wc -l)
+n_4500=$(grep -c '4500' "$WORK/frames.txt")
+n_auth=$(awk '$3 == 35' "$WORK/frames.txt" | wc -l)
+log "tshark: $n_esp ESP (IP protocol 50) frames, $n_4500 frames on UDP 4500, $n_auth IKE_AUTH on UDP 500"
+[ "$n_esp" -ge 20 ] || fail "too few plain ESP frames ($n_esp)"
+[ "$n_4500" -eq 0 ] || fail "$n_4500 frames on UDP 4500 without a NAT"
+[ "$n_auth" -ge 2 ] || fail "IKE_AUTH not seen on UDP 500"
+bad=$(tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
+[ "$bad" -eq 0 ] || fail "tshark: $bad malformed frames"
+log "PASS"
