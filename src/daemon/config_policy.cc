@@ -317,6 +317,7 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
     if (auto p = parse_addr_mask(r.prefix + " " + r.mask)) c.remote_ts.push_back(ts_for(*p));
   }
   if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
+  c.config_request = config_request_for(ifname);
   return c;
 }
 
@@ -330,7 +331,7 @@ std::optional<ChildConfig> ConfigPolicy::child_for_peer(const std::string& profi
     if (profile_for_tunnel(name) != profile) continue;
     return child_for_tunnel(name);
   }
-  return std::nullopt;
+  return child_for_template(profile);  // a hub: the profile's virtual-template
 }
 
 }  // namespace kg::daemon

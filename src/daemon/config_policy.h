@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "aaa/authorization.h"
+#include "aaa/ip_pool.h"
 #include "config/model.h"
 #include "config/pki_store.h"
 #include "ike/policy.h"
@@ -42,6 +44,18 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // ikev2-profile, else "default").
   std::string profile_for_tunnel(const std::string& ifname) const;
 
+  // Remote access (ra_policy.cc): local authorization of a peer's
+  // configuration request, with addresses from the daemon's pools; the
+  // Virtual-Template a profile clones sessions from; what a tunnel asks for
+  // (ip address negotiated) and advertises (its authorization's route set).
+  ike::ConfigDecision authorize(const ike::ConfigQuery& q) const override;
+  void set_remote_access(aaa::AddressPools* pools, aaa::InterfacePrefix iface) {
+    pools_ = pools;
+    iface_ = std::move(iface);
+  }
+  std::optional<ike::ChildConfig> child_for_template(const std::string& profile) const;
+  std::optional<ike::ConfigRequest> config_request_for(const std::string& tunnel) const;
+
  private:
   std::optional<ike::ProfileConfig> build_profile(const std::string& name, const config::Ikev2Profile& p,
                                                   const ike::Identity* remote_id, const IpAddress& remote) const;
@@ -52,7 +66,10 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // Authentication methods, trustpoints and identity local dn of a profile.
   void apply_pki(ike::ProfileConfig& c, const config::Ikev2Profile& p) const;
   const config::PkiStore* pki_ = nullptr;
+  std::string serving_interface(const std::string& profile, const IpAddress& remote) const;
   config::Model model_;
+  aaa::AddressPools* pools_ = nullptr;  // the daemon's; allocation is its decision
+  aaa::InterfacePrefix iface_;
 };
 
 // "ADDR MASK" → prefix; nullopt if malformed.

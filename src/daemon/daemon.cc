@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/log.h"
+#include "config/interface_names.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
 
@@ -58,7 +59,16 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->engine_->set_traffic_source(&d->traffic_);
   d->datapath_->on_sa_limit(
       [self](uint32_t spi_in, bool hard) { self->execute(self->engine_->on_child_limit(spi_in, hard)); });
+  d->ra_ = std::make_unique<RemoteAccess>(*d->datapath_, *d->netlink_, d->clock_, [self](const std::string& itf) {
+    self->execute(self->engine_->delete_sessions(itf));
+  });
+  d->policy_.set_remote_access(&d->ra_->pools(), [self](const std::string& n) -> std::optional<Prefix> {
+    auto a = self->netlink_->first_address(n, IpAddress::Family::kV4);
+    if (!a) return std::nullopt;
+    return Prefix{*a, 32};  // only the address is known: a host route
+  });
   d->datapath_->on_no_sa([self](const std::string& t) {
+    if (config::is_virtual_template(t)) return;  // a hub does not initiate to its clients
     auto& st = self->tunnels_[t];
     if (!st.up && self->clock_.now() >= st.next_try) {
       self->try_initiate(t);
@@ -145,8 +155,10 @@ void Daemon::execute(std::vector<ike::Action> actions) {
       datapath_->remove_sa(rm->spi_in, rm->spi_out);
     } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
       datapath_->retire_sa(rt->spi_in);
+    } else if (auto* rc = std::get_if<ike::ReleaseConfig>(&a)) {
+      ra_->on_release(rc->lease);
     } else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) {
-      session_event(*ev);
+      if (!ra_->on_session(*ev)) session_event(*ev);  // else a Virtual-Access session
     } else if (auto* pd = std::get_if<ike::PeerDead>(&a)) {
       peer_dead(*pd);
     }
@@ -205,6 +217,7 @@ bool Daemon::tunnel_up(const std::string& name) const {
 
 void Daemon::apply_interfaces(const config::Model& before, const config::Model& after) {
   for (auto& [name, itf] : before.interfaces) {
+    if (config::is_virtual_template(name)) continue;  // RemoteAccess::apply
     if (after.interfaces.count(name)) continue;
     if (is_tunnel(name)) {
       execute(engine_->delete_sessions(name));
@@ -215,6 +228,7 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
     }
   }
   for (auto& [name, itf] : after.interfaces) {
+    if (config::is_virtual_template(name)) continue;
     auto old = before.interfaces.find(name);
     std::string dev = is_loopback(name) ? "lo" : name;
     if (is_tunnel(name)) {
@@ -275,7 +289,7 @@ void Daemon::apply_routes(const config::Model& before, const config::Model& afte
 
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
-  pools_.configure(after);
+  ra_->apply(before, after);
   log::set_prefix(after.hostname);
   apply_interfaces(before, after);
   apply_routes(before, after);

@@ -7,13 +7,13 @@
 #include <memory>
 #include <string>
 
-#include "aaa/ip_pool.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/control_server.h"
 #include "daemon/nat_keepalive.h"
+#include "daemon/remote_access.h"
 #include "esp/datapath.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
@@ -37,7 +37,8 @@ class Daemon {
   const ike::Engine& engine() const { return *engine_; }
   const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
-  const aaa::AddressPools& pools() const { return pools_; }
+  const aaa::AddressPools& pools() const { return ra_->pools(); }
+  const RemoteAccess& remote_access() const { return *ra_; }
   bool tunnel_up(const std::string& name) const;
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
@@ -89,7 +90,7 @@ class Daemon {
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
-  aaa::AddressPools pools_;  // ip local pool: addresses leased to remote-access peers
+  std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
   NatKeepalive nat_keepalive_;

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "config/interface_names.h"
 #include "daemon/daemon.h"
 
 namespace kg::daemon {
@@ -71,7 +72,88 @@ std::string show_pool6(const aaa::AddressPools& p, const config::Model& m, const
   return o.str();
 }
 
+std::string unnumbered(const config::Model& m, const config::Interface& itf) {
+  if (itf.ip_unnumbered.empty()) return "";
+  std::string s = "  Interface is unnumbered. Using address of " + itf.ip_unnumbered;
+  if (auto u = m.interfaces.find(itf.ip_unnumbered); u != m.interfaces.end())
+    if (auto p = parse_addr_mask(u->second.ip_address)) s += " (" + p->addr.str() + ")";
+  return s + "\n";
+}
+
+// A template is never up itself (IOS: line protocol down); its sessions are.
+std::string show_template(const Daemon& d, const std::string& name) {
+  auto& m = d.model();
+  auto it = m.interfaces.find(name);
+  if (it == m.interfaces.end()) return "";
+  const config::Interface& itf = it->second;
+  std::ostringstream o;
+  o << name << " is " << (itf.shutdown ? "administratively down" : "up") << ", line protocol is down \n";
+  o << "  Hardware is Virtual Template interface\n";
+  if (!itf.description.empty()) o << "  Description: " << itf.description << "\n";
+  o << unnumbered(m, itf);
+  o << "  MTU " << (itf.mtu ? *itf.mtu : 1400) << " bytes\n";
+  o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source) << ", destination UNKNOWN\n";
+  o << "  Tunnel protocol/transport IPSEC/IP\n";
+  if (!itf.tunnel_protection.empty()) o << "  Tunnel protection via IPSec (profile \"" << itf.tunnel_protection << "\")\n";
+  size_t n = 0;
+  for (auto& [k, va] : d.remote_access().virtual_access().all()) n += va.templ == name;
+  o << "  Virtual-Access sessions: " << n << " (Linux device " << config::template_device(name) << ")\n";
+  return o.str();
+}
+
 }  // namespace
+
+std::vector<CryptoInterface> crypto_interfaces(const Daemon& d) {
+  std::vector<CryptoInterface> v;
+  auto& m = d.model();
+  for (auto& [name, itf] : m.interfaces)
+    if (config::is_tunnel(name)) v.push_back({name, name, std::nullopt, name, &itf, itf.tunnel_destination});
+  for (auto& [n, va] : d.remote_access().virtual_access().all()) {
+    auto t = m.interfaces.find(va.templ);
+    if (t == m.interfaces.end()) continue;
+    v.push_back({va.name, va.templ, va.remote, va.templ, &t->second, va.remote.addr.str()});
+  }
+  return v;
+}
+
+// IOS: "Virtual-Access1 is up, line protocol is up / Hardware is Virtual
+// Access interface / Interface is unnumbered ... / Tunnel vaccess, cloned
+// from Virtual-Template1".
+std::string show_virtual_interface(const Daemon& d, const std::string& name) {
+  if (config::is_virtual_template(name)) return show_template(d, name);
+  const VirtualAccess* va = d.remote_access().virtual_access().by_name(name);
+  if (!va) return "";
+  auto& m = d.model();
+  auto t = m.interfaces.find(va->templ);
+  std::ostringstream o;
+  o << name << " is up, line protocol is up \n";
+  o << "  Hardware is Virtual Access interface\n";
+  if (t != m.interfaces.end()) o << unnumbered(m, t->second);
+  int mtu = t != m.interfaces.end() && t->second.mtu ? *t->second.mtu : 1400;
+  o << "  MTU " << mtu << " bytes\n";
+  o << "  Tunnel vaccess, cloned from " << va->templ << "\n";
+  o << "  Tunnel source " << va->local.addr.str() << ", destination " << va->remote.addr.str() << "\n";
+  o << "  Tunnel protocol/transport IPSEC/IP\n";
+  if (t != m.interfaces.end() && !t->second.tunnel_protection.empty())
+    o << "  Tunnel protection via IPSec (profile \"" << t->second.tunnel_protection << "\")\n";
+  o << "  Peer identity: " << va->remote_id << "\n";
+  if (va->config.address) o << "  Peer address (assigned): " << va->config.address->addr.str() << "\n";
+  o << "  Routes:";
+  for (auto& r : va->routes) o << " " << r.str();
+  o << (va->routes.empty() ? " none\n" : "\n");
+  uint64_t ip = 0, ib = 0, op = 0, ob = 0, oe = 0;
+  for (auto& sa : d.datapath().sa_stats()) {
+    if (sa.interface != va->templ || sa.remote != va->remote) continue;
+    ip += sa.pkts_decaps;
+    ib += sa.bytes_decaps;
+    op += sa.pkts_encaps;
+    ob += sa.bytes_encaps;
+    oe += sa.send_errors;
+  }
+  o << "     " << ip << " packets input, " << ib << " bytes\n";
+  o << "     " << op << " packets output, " << ob << " bytes, " << oe << " output errors\n";
+  return o.str();
+}
 
 void register_ra_show_commands(config::Config& cfg, Daemon& d) {
   const std::string sh = "Show running system information";

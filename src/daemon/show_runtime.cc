@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <sstream>
 
+#include "config/interface_names.h"
 #include "daemon/daemon.h"
+#include "daemon/show_ra.h"
 
 namespace kg::daemon {
 namespace {
@@ -90,7 +92,9 @@ std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& rem
       << (sa.dpd.interval_s ? (sa.dpd.periodic ? ", periodic" : ", on-demand") : "") << "\n";
     o << "      Rekeyed " << sa.rekeys << " times, lifetime remaining: "
       << (sa.expire_in_s < 0 ? std::string("none") : std::to_string(sa.expire_in_s) + " sec") << "\n";
-    o << "      Interface: " << (sa.interface.empty() ? "(none)" : sa.interface) << "\n";
+    o << "      Interface: "
+      << (sa.interface.empty() ? "(none)" : d.remote_access().shown_interface(sa.interface, sa.remote)) << "\n";
+
     o << "      Child SAs: " << sa.child_spis_in.size() << "\n";
     if (sa.nat_local || sa.nat_remote)
       o << "      NAT-T is detected " << (sa.nat_local ? "inside" : "outside") << "\n";
@@ -122,12 +126,19 @@ std::vector<esp::SaStats> stats_for(const Daemon& d, const std::string& itf) {
   return out;
 }
 
+// A Virtual-Access shares its template's SAs table entries: only its session's.
+std::vector<esp::SaStats> stats_for(const Daemon& d, const CryptoInterface& ci) {
+  auto v = stats_for(d, ci.dataplane);
+  if (ci.remote) std::erase_if(v, [&](const esp::SaStats& s) { return s.remote != *ci.remote; });
+  return v;
+}
+
 std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::string& peer = "") {
   std::ostringstream o;
-  auto& m = d.model();
-  for (auto& [name, itf] : m.interfaces) {
-    if (name.rfind("Tunnel", 0) != 0 || (!only.empty() && name != only)) continue;
-    auto sas = stats_for(d, name);
+  for (auto& ci : crypto_interfaces(d)) {
+    const std::string& name = ci.name;
+    if (!only.empty() && name != only) continue;
+    auto sas = stats_for(d, ci);
     if (!peer.empty()) {
       std::erase_if(sas, [&](const esp::SaStats& st) { return st.remote.addr.str() != peer; });
       if (sas.empty()) continue;
@@ -137,8 +148,7 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
     o << "    Crypto map tag: " << name << "-head-0, local addr " << local_addr << "\n\n";
     o << "   protected vrf: (none)\n";
     if (sas.empty()) {
-      o << "   current_peer " << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination)
-        << " port 500\n";
+      o << "   current_peer " << (ci.peer.empty() ? "(none)" : ci.peer) << " port 500\n";
       o << "    #pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0\n";
       o << "    #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0\n";
       o << "    #send errors 0, #recv errors 0\n\n";
@@ -197,21 +207,22 @@ std::string show_session(const Daemon& d, bool detail) {
   std::ostringstream o;
   o << "Crypto session current status\n\n";
   auto sas = d.engine().sas();
-  auto& m = d.model();
-  for (auto& [name, itf] : m.interfaces) {
-    if (name.rfind("Tunnel", 0) != 0) continue;
+  for (auto& ci : crypto_interfaces(d)) {
+    const std::string& name = ci.name;
+    const config::Interface& itf = *ci.config;
     o << "Interface: " << name << "\n";
     const ike::IkeSaInfo* ike = nullptr;
     for (auto& s : sas)
-      if (s.interface == name && (!ike || s.state == "READY")) ike = &s;
-    auto children = stats_for(d, name);
+      if (s.interface == ci.dataplane && (!ci.remote || s.remote == *ci.remote) && (!ike || s.state == "READY"))
+        ike = &s;
+    auto children = stats_for(d, ci);
     size_t child = children.size();
     std::string status = itf.shutdown ? "DOWN" : (ike && ike->state == "READY" && child ? "UP-ACTIVE"
                                                   : ike ? "UP-NO-IKE" : "DOWN");
     if (ike && ike->state != "READY") status = "DOWN-NEGOTIATING";
-    o << "Profile: " << d.profile_for_tunnel(name) << "\n";
+    o << "Profile: " << d.profile_for_tunnel(ci.config_name) << "\n";
     o << "Session status: " << status << "\n";
-    o << "Peer: " << (ike ? ike->remote.addr.str() : itf.tunnel_destination) << " port "
+    o << "Peer: " << (ike ? ike->remote.addr.str() : ci.peer) << " port "
       << (ike ? ike->remote.port : 500) << "\n";
     if (ike) {
       o << "  Session ID: " << ike->tunnel_id << "\n";
@@ -235,6 +246,7 @@ std::string show_session(const Daemon& d, bool detail) {
 }
 
 std::string show_interface(const Daemon& d, const std::string& name) {
+  if (config::is_virtual_access(name) || config::is_virtual_template(name)) return show_virtual_interface(d, name);
   auto& m = d.model();
   auto it = m.interfaces.find(name);
   if (it == m.interfaces.end()) return "";
@@ -292,14 +304,23 @@ void register_runtime_commands(config::Config& cfg, Daemon& d) {
                     [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ipsec_sa(d, ""); });
   cfg.register_exec("show crypto ipsec sa interface WORD",
                     {sh, cr, "Show IPSEC info", "IPSEC SA table", "Show info for an interface", "Interface name"},
-                    [&d](const config::ParsedArgs& a) -> Result<std::string> { return show_ipsec_sa(d, a.words.back()); });
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return show_ipsec_sa(d, config::canonical_interface_name(a.words.back()));
+                    });
   cfg.register_exec("show crypto session", {sh, cr, "crypto session"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, false); });
   cfg.register_exec("show crypto session detail", {sh, cr, "crypto session", "detailed information"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, true); });
+  cfg.register_exec("show interfaces", {sh, "Interface status and configuration"},
+                    [&d](const config::ParsedArgs&) -> Result<std::string> {
+                      std::string out;
+                      for (auto& [name, itf] : d.model().interfaces) out += show_interface(d, name);
+                      for (auto& [n, va] : d.remote_access().virtual_access().all()) out += show_interface(d, va.name);
+                      return out;
+                    });
   cfg.register_exec("show interfaces WORD", {sh, "Interface status and configuration", "Interface name"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
-                      auto s = show_interface(d, a.words.back());
+                      auto s = show_interface(d, config::canonical_interface_name(a.words.back()));
                       if (s.empty()) return fail(Errc::kNotFound, "% Invalid interface: " + a.words.back());
                       return s;
                     });

@@ -82,6 +82,7 @@ struct ProfileConfig {
 // configuration exchange settled for one IKE SA: the daemon sets addresses
 // and routes from it when the session comes up.
 struct SessionConfig {
+  uint32_t session_id = 0;  // tunnel_id of the IKE SA that brought the session up; kept across IKE rekeys
   uint64_t lease = 0;                      // responder: the daemon's lease handle (ReleaseConfig)
   std::optional<Prefix> address, address6; // initiator: assigned to us; responder: to the peer
   std::vector<Prefix> routes;              // reachable through the peer (its or its side's subnets)

@@ -33,6 +33,9 @@ void emit_remove_children(IkeSa& sa, TaskEnv& env) {
 void emit_session(IkeSa& sa, TaskEnv& env, bool up) {
   if (sa.session_up == up) return;
   sa.session_up = up;
+  // The session keeps its first IKE SA's number through IKE rekeys (the
+  // config moves to the new SA), so the daemon matches its up and down.
+  if (!sa.config.session_id) sa.config.session_id = sa.tunnel_id;
   log::event("CRYPTO", log::Level::kNotice, "IKEV2_SESSION_STATUS",
              fmt("Crypto tunnel v2 is {}.  Peer {} Id: {}", up ? "UP" : "DOWN", sa.remote.str(),
                          sa.remote_id.str()));

@@ -97,13 +97,14 @@ charon {
   load_modular = no
   # kdf is needed for key derivation; openssl before aes/gcm for speed.
   # pem pkcs1 pkcs8 x509 revocation constraints: certificate authentication.
-  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici
-  install_virtual_ip = no
+  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici ${SW_LOAD:-}
+  install_virtual_ip = ${SW_INSTALL_VIP:-no}
   ${SW_CHARON_EXTRA:-}
   retransmit_timeout = 1.0
   retransmit_tries = 3
   plugins {
     vici { socket = unix://$dir/charon.vici }
+    resolve { file = $dir/resolv.conf }  # SW_LOAD=resolve: DNS servers received
   }
   filelog {
     log { path = $dir/charon.log
