@@ -99,7 +99,9 @@ TEST(UdpSocket, GsoRunsArriveAsTheSameDatagrams) {
     auto rx = UdpSocket::bind(ep("127.0.0.1", 0));
     auto tx = UdpSocket::bind(ep("127.0.0.1", 0));
     ASSERT_TRUE(rx && tx);
-    if (gro) ASSERT_TRUE(rx->enable_gro());
+    if (gro) {
+      ASSERT_TRUE(rx->enable_gro());
+    }
     std::vector<SendSlot> s;
     for (auto& m : msgs) s.push_back({m, rx->local()});
     ASSERT_EQ(tx->send_batch(s), msgs.size());
