@@ -75,6 +75,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
       st.next_try = self->clock_.now() + kTrafficRetry;
     }
   });
+  d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_peer_dead(ev); });
   d->register_show_commands();
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
@@ -182,12 +183,22 @@ void Daemon::try_initiate(const std::string& tunnel) {
   auto it = m.interfaces.find(tunnel);
   if (it == m.interfaces.end() || it->second.shutdown) return;
   auto dst = IpAddress::parse(it->second.tunnel_destination);
+  // tunnel destination dynamic: the FlexVPN client's current peer, if any.
+  if (!dst)
+    if (auto* fc = flexvpn_for(tunnel)) dst = fc->destination();
+  if (dst) initiate_to(tunnel, *dst);
+}
+
+void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
+  auto& m = policy_.model();
+  auto it = m.interfaces.find(tunnel);
+  if (it == m.interfaces.end() || it->second.shutdown) return;
   auto src = tunnel_source(it->second);
   auto child = policy_.child_for_tunnel(tunnel);
-  if (!dst || !src || !child) return;
+  if (!src || !child) return;
   ike::InitiateRequest req;
   req.local = {*src, 500};
-  req.remote = {*dst, 500};
+  req.remote = {dst, 500};
   req.profile = policy_.profile_for_tunnel(tunnel);
   req.child = std::move(*child);
   execute(engine_->initiate(req));
@@ -197,8 +208,10 @@ void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
+  flexvpn_tick();  // before the static tunnels' retries below skip its tunnels
   for (auto& [name, st] : tunnels_) {
     if (st.up || !st.auto_retry || clock_.now() < st.next_try) continue;
+    if (flexvpn_for(name)) continue;  // its client chooses when and where
     bool negotiating = false;
     for (auto& sa : engine_->sas()) negotiating = negotiating || sa.interface == name;
     st.next_try = clock_.now() + kRetryInterval;
@@ -290,6 +303,7 @@ void Daemon::apply_routes(const config::Model& before, const config::Model& afte
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
   ra_->apply(before, after);
+  apply_flexvpn(after);
   log::set_prefix(after.hostname);
   apply_interfaces(before, after);
   apply_routes(before, after);
@@ -305,6 +319,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
 void Daemon::register_show_commands() {
   register_runtime_commands(*config_, *this);
   register_ra_show_commands(*config_, *this);
+  register_flexvpn_show();
 }
 
 }  // namespace kg::daemon

@@ -12,6 +12,7 @@
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/control_server.h"
+#include "daemon/flexvpn_client.h"
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
 #include "esp/datapath.h"
@@ -74,6 +75,14 @@ class Daemon {
   void peer_dead(const ike::PeerDead& ev);
   void housekeeping();
   void try_initiate(const std::string& tunnel);
+  void initiate_to(const std::string& tunnel, const IpAddress& dst);
+  // FlexVPN clients (daemon_flexvpn.cc).
+  void apply_flexvpn(const config::Model& after);
+  [[nodiscard]] const FlexvpnClient* flexvpn_for(const std::string& tunnel) const;
+  void flexvpn_session(const ike::SessionEvent& ev);
+  bool flexvpn_peer_dead(const ike::PeerDead& ev);
+  void flexvpn_tick();
+  void register_flexvpn_show();
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
@@ -94,6 +103,7 @@ class Daemon {
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
   NatKeepalive nat_keepalive_;
+  std::map<std::string, FlexvpnClient> flexvpn_;  // by client name
   TimePoint next_housekeeping_{};
 };
 

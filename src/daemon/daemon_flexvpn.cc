@@ -1,0 +1,99 @@
+// keygated: the FlexVPN clients (crypto ikev2 client flexvpn) drive their
+// tunnels' destinations: config changes, session events, dead peers, the
+// periodic tick, and `show crypto ikev2 client flexvpn`.
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include "daemon/daemon.h"
+
+namespace kg::daemon {
+namespace {
+
+// peer N fqdn NAME: the first IPv4 address of NAME (getaddrinfo, blocking:
+// /etc/hosts or DNS, once per connection attempt).
+std::optional<IpAddress> resolve_v4(const std::string& name) {
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res) return std::nullopt;
+  auto* sin = reinterpret_cast<const sockaddr_in*>(res->ai_addr);
+  auto a = IpAddress::v4(ntohl(sin->sin_addr.s_addr));
+  freeaddrinfo(res);
+  return a;
+}
+
+bool same(const config::FlexvpnClient& a, const config::FlexvpnClient& b) {
+  return a.peers == b.peers && a.connect == b.connect && a.peer_reactivate == b.peer_reactivate;
+}
+
+}  // namespace
+
+void Daemon::apply_flexvpn(const config::Model& after) {
+  std::erase_if(flexvpn_, [&](auto& kv) {
+    auto it = after.flexvpn_clients.find(kv.first);
+    return it == after.flexvpn_clients.end() || !same(it->second, kv.second.config());
+  });
+  for (auto& [name, c] : after.flexvpn_clients)
+    if (!flexvpn_.contains(name)) flexvpn_.emplace(name, FlexvpnClient(name, c, resolve_v4));
+}
+
+const FlexvpnClient* Daemon::flexvpn_for(const std::string& tunnel) const {
+  for (auto& [n, c] : flexvpn_)
+    if (c.tunnel() == tunnel) return &c;
+  return nullptr;
+}
+
+void Daemon::flexvpn_session(const ike::SessionEvent& ev) {
+  for (auto& [n, c] : flexvpn_)
+    if (c.tunnel() == ev.interface) {
+      if (ev.up) c.on_up(ev.local, ev.remote);
+      else if (!tunnel_up(ev.interface)) c.on_down();  // the last session on it went
+    }
+}
+
+bool Daemon::flexvpn_peer_dead(const ike::PeerDead& ev) {
+  bool handled = false;
+  for (auto& [n, c] : flexvpn_)
+    if (c.tunnel() == ev.interface) {
+      c.on_dead();
+      handled = true;
+    }
+  if (handled) next_housekeeping_ = clock_.now();  // select the next peer now
+  return handled;
+}
+
+void Daemon::flexvpn_tick() {
+  auto sas = engine_->sas();
+  for (auto& [n, c] : flexvpn_) {
+    bool negotiating = false;
+    const ike::IkeSaInfo* ready = nullptr;
+    for (auto& sa : sas)
+      if (sa.interface == c.tunnel()) {
+        negotiating = true;
+        if (sa.state == "READY") ready = &sa;
+      }
+    // Up before this client was (re)configured: it is connected.
+    if (ready && tunnel_up(c.tunnel()) && c.state() != FlexvpnClient::State::kConnected) c.on_up(ready->local, ready->remote);
+    auto it = policy_.model().interfaces.find(c.tunnel());
+    if (it == policy_.model().interfaces.end() || it->second.shutdown) continue;
+    if (c.tick(clock_.now(), negotiating))
+      if (auto dst = c.destination()) initiate_to(c.tunnel(), *dst);
+  }
+}
+
+void Daemon::register_flexvpn_show() {
+  config_->register_exec(
+      "show crypto ikev2 client flexvpn [WORD]",
+      {"Show running system information", "Encryption module", "IKEv2 information", "IKEv2 client",
+       "FlexVPN client profiles", "Profile name"},
+      [this](const config::ParsedArgs& a) -> Result<std::string> {
+        std::string name = a.size() > 5 ? a.at(5) : "", out;
+        for (auto& [n, c] : flexvpn_)
+          if (name.empty() || n == name)
+            out += show_flexvpn_client(c, tunnel_up(c.tunnel()), ra_->negotiated_address(c.tunnel())) + "\n";
+        if (out.empty() && !name.empty()) return fail(Errc::kNotFound, "FlexVPN client " + name + " not found");
+        return out;
+      });
+}
+
+}  // namespace kg::daemon

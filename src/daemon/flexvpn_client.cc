@@ -1,0 +1,124 @@
+#include "daemon/flexvpn_client.h"
+
+#include "common/log.h"
+
+namespace kg::daemon {
+namespace {
+
+std::string tag(const std::string& name) { return "FlexVPN(" + name + ")"; }
+
+}  // namespace
+
+FlexvpnClient::FlexvpnClient(std::string name, const config::FlexvpnClient& cfg, Resolver resolve)
+    : name_(std::move(name)), cfg_(cfg), resolve_(std::move(resolve)) {
+  for (auto& [seq, spec] : cfg_.peers) peers_.emplace_back(seq, spec);  // std::map: by sequence number
+}
+
+std::optional<IpAddress> FlexvpnClient::destination() const {
+  if (state_ == State::kConnecting || state_ == State::kConnected) return addr_;
+  return std::nullopt;
+}
+
+void FlexvpnClient::on_up(const Endpoint& local, const Endpoint& remote) {
+  if (state_ == State::kConnected) return;
+  state_ = State::kConnected;
+  local_ = local;
+  remote_ = remote;
+  failed_in_row_ = 0;
+  log::event("FLEXVPN", log::Level::kInfo, "FLEXVPN_CONNECTION_UP",
+             tag(name_) + " Client_public_addr = " + local.addr.str() + " Server_public_addr = " + remote.addr.str());
+}
+
+void FlexvpnClient::on_down() {
+  if (state_ != State::kConnected) return;  // a failing attempt is seen by tick()
+  log::event("FLEXVPN", log::Level::kInfo, "FLEXVPN_CONNECTION_DOWN",
+             tag(name_) + " Client_public_addr = " + local_.addr.str() + " Server_public_addr = " + remote_.addr.str());
+  state_ = State::kLost;
+}
+
+void FlexvpnClient::on_dead() {
+  // The session-down of a dead peer comes first (on_down); a peer dead while
+  // we were still connecting is a failed attempt.
+  if (state_ == State::kConnected) on_down();
+  if (state_ == State::kConnecting) state_ = State::kLost;
+}
+
+bool FlexvpnClient::tick(TimePoint now, bool negotiating) {
+  if (peers_.empty() || cfg_.connect.empty()) return false;
+  switch (state_) {
+    case State::kConnected:
+      return false;
+    case State::kIdle:
+      if (now < pause_until_) return false;
+      return select(now, cur_);
+    case State::kConnecting:
+      if (negotiating && now - attempt_start_ < kConnectTimeout) return false;
+      log::warn(tag(name_) + ": " + cfg_.connect + ": connection to peer " + std::to_string(peer_seq()) + " " +
+                (addr_ ? addr_->str() : std::string("?")) + " failed");
+      break;
+    case State::kLost:
+      log::info(tag(name_) + ": " + cfg_.connect + ": lost peer " + std::to_string(peer_seq()) + " " +
+                (addr_ ? addr_->str() : std::string("?")));
+      break;
+  }
+  failed_in_row_++;
+  return select(now, cur_ + 1);
+}
+
+// The first peer from `from` (wrapping) whose address is known. After a
+// whole round of failures, pause before starting the next one.
+bool FlexvpnClient::select(TimePoint now, size_t from) {
+  size_t n = peers_.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (failed_in_row_ >= n) {
+      log::warn(tag(name_) + ": " + cfg_.connect + ": no peer answered; trying again in " +
+                std::to_string(kRoundPause.count() / 1000) + " s");
+      failed_in_row_ = 0;
+      state_ = State::kIdle;
+      cur_ = (from + i) % n;
+      pause_until_ = now + kRoundPause;
+      return false;
+    }
+    size_t idx = (from + i) % n;
+    auto& [seq, spec] = peers_[idx];
+    std::optional<IpAddress> a = IpAddress::parse(spec);
+    if (!a && spec.rfind("fqdn ", 0) == 0) {
+      std::string host = spec.substr(5, spec.find(' ', 5) - 5);
+      a = resolve_ ? resolve_(host) : std::nullopt;
+      if (!a) log::warn(tag(name_) + ": peer " + std::to_string(seq) + " " + host + " does not resolve");
+    }
+    if (!a) {
+      failed_in_row_++;
+      continue;
+    }
+    cur_ = idx;
+    addr_ = a;
+    state_ = State::kConnecting;
+    attempt_start_ = now;
+    log::info(tag(name_) + ": " + cfg_.connect + ": connecting to peer " + std::to_string(seq) + " " + a->str());
+    return true;
+  }
+  // Every peer failed to resolve: the loop's first check pauses next time.
+  state_ = State::kIdle;
+  pause_until_ = now + kRoundPause;
+  failed_in_row_ = 0;
+  return false;
+}
+
+// IOS layout (FlexVPN client configuration guide):
+//   Profile : default
+//   Current state:Tunnel0 up
+//   Peer : 198.51.100.1
+//   Backup group: None
+//   Tunnel0 : 198.18.1.10
+std::string show_flexvpn_client(const FlexvpnClient& c, bool tunnel_up, const std::optional<Prefix>& assigned) {
+  std::string s = "Profile : " + c.name() + "\n";
+  s += "Current state:" + c.tunnel() + (tunnel_up ? " up" : " down") + "\n";
+  auto d = c.destination();
+  s += "Peer : " + (d ? d->str() : std::string("None")) + "\n";
+  s += "Backup group: None\n";
+  s += c.tunnel() + " : " + (assigned ? assigned->addr.str() : std::string("unassigned")) + "\n";
+  return s;
+}
+
+}  // namespace kg::daemon
