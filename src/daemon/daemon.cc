@@ -42,6 +42,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   Daemon* self = d.get();
   auto dp = esp::Datapath::open(*IpAddress::parse("0.0.0.0"), [self](const Endpoint& l, const Endpoint& r,
                                                                       ByteView m) {
+    if (self->flexvpn_probe_answer(r, m)) return;  // peer reactivate probes
     self->execute(self->engine_->on_packet(l, r, m));
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
   if (!dp) return std::unexpected(dp.error());

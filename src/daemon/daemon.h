@@ -82,6 +82,8 @@ class Daemon {
   void flexvpn_session(const ike::SessionEvent& ev);
   bool flexvpn_peer_dead(const ike::PeerDead& ev);
   void flexvpn_tick();
+  void flexvpn_probe(const FlexvpnClient& c, const config::Interface& itf, const IpAddress& to);
+  bool flexvpn_probe_answer(const Endpoint& remote, ByteView m);
   void register_flexvpn_show();
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
@@ -104,6 +106,12 @@ class Daemon {
   std::vector<PeerDeadHandler> peer_dead_handlers_;
   NatKeepalive nat_keepalive_;
   std::map<std::string, FlexvpnClient> flexvpn_;  // by client name
+  struct FlexvpnProbe {
+    std::string client;
+    IpAddress to;
+    TimePoint expires;
+  };
+  std::map<uint64_t, FlexvpnProbe> flexvpn_probes_;  // peer reactivate probes by IKE SPIi
   TimePoint next_housekeeping_{};
 };
 

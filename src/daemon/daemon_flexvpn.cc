@@ -4,7 +4,10 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include "common/log.h"
+#include "crypto/dh.h"
 #include "daemon/daemon.h"
+#include "wire/ike/payloads.h"
 
 namespace kg::daemon {
 namespace {
@@ -25,6 +28,30 @@ std::optional<IpAddress> resolve_v4(const std::string& name) {
 bool same(const config::FlexvpnClient& a, const config::FlexvpnClient& b) {
   return a.peers == b.peers && a.connect == b.connect && a.peer_reactivate == b.peer_reactivate;
 }
+
+// An IKE_SA_INIT request (RFC 7296 §1.2) that only asks "is an IKE
+// responder there?": any response (SA_INIT, COOKIE, INVALID_KE_PAYLOAD,
+// NO_PROPOSAL_CHOSEN) says yes. AES-GCM-256, HMAC-SHA-256, ECP-256.
+Bytes probe_message(uint64_t spi, Random& rng) {
+  ike::Header h;
+  h.spi_i = spi;
+  h.exchange = ike::ExchangeType::kIkeSaInit;
+  h.flags = ike::kFlagInitiator;
+  ike::Proposal p;
+  p.protocol = ike::ProtocolId::kIke;
+  p.transforms = {{ike::TransformType::kEncr, uint16_t(ike::EncrId::kAesGcm16), 256},
+                  {ike::TransformType::kPrf, uint16_t(ike::PrfId::kHmacSha2_256), std::nullopt},
+                  {ike::TransformType::kDh, uint16_t(ike::DhGroup::kEcp256), std::nullopt}};
+  ike::KePayload ke{ike::DhGroup::kEcp256, {}};
+  if (auto kx = crypto::KeyExchange::generate(ike::DhGroup::kEcp256)) ke.data = (*kx)->public_value();
+  ike::NoncePayload nonce{Bytes(32)};
+  rng.fill(nonce.data);
+  return ike::encode_message(h, {{ike::PayloadType::kSa, ike::SaPayload{{p}}},
+                                 {ike::PayloadType::kKe, ke},
+                                 {ike::PayloadType::kNonce, nonce}});
+}
+
+constexpr Millis kProbeLife{5'000};
 
 }  // namespace
 
@@ -78,7 +105,36 @@ void Daemon::flexvpn_tick() {
     if (it == policy_.model().interfaces.end() || it->second.shutdown) continue;
     if (c.tick(clock_.now(), negotiating))
       if (auto dst = c.destination()) initiate_to(c.tunnel(), *dst);
+    for (auto& to : c.probes_due(clock_.now())) flexvpn_probe(c, it->second, to);
   }
+  std::erase_if(flexvpn_probes_, [&](auto& kv) { return clock_.now() >= kv.second.expires; });
+}
+
+void Daemon::flexvpn_probe(const FlexvpnClient& c, const config::Interface& itf, const IpAddress& to) {
+  auto src = tunnel_source(itf);
+  if (!src) return;
+  uint64_t spi = rng_.u64() | 1;
+  flexvpn_probes_[spi] = {c.name(), to, clock_.now() + kProbeLife};
+  log::debug("FlexVPN(" + c.name() + "): probing " + to.str());
+  if (auto r = datapath_->send_ike({*src, 500}, {to, 500}, probe_message(spi, rng_)); !r)
+    log::debug("FlexVPN probe to " + to.str() + ": " + r.error().message);
+}
+
+bool Daemon::flexvpn_probe_answer(const Endpoint& remote, ByteView m) {
+  if (flexvpn_probes_.empty()) return false;
+  ByteReader r(m);
+  auto h = ike::Header::parse(r);
+  if (!h || !h->is_response() || h->exchange != ike::ExchangeType::kIkeSaInit) return false;
+  auto p = flexvpn_probes_.find(h->spi_i);
+  if (p == flexvpn_probes_.end() || p->second.to != remote.addr) return false;
+  auto probe = p->second;
+  flexvpn_probes_.erase(p);
+  auto c = flexvpn_.find(probe.client);
+  if (c != flexvpn_.end() && c->second.on_probe_answer(clock_.now(), remote.addr)) {
+    execute(engine_->delete_sessions(c->second.tunnel()));
+    next_housekeeping_ = clock_.now();
+  }
+  return true;  // ours: the engine knows nothing of this SPI
 }
 
 void Daemon::register_flexvpn_show() {

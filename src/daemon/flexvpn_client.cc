@@ -25,6 +25,8 @@ void FlexvpnClient::on_up(const Endpoint& local, const Endpoint& remote) {
   local_ = local;
   remote_ = remote;
   failed_in_row_ = 0;
+  if (reactivating_) probe_interval_ = kProbeInterval;
+  reactivating_ = false;
   log::event("FLEXVPN", log::Level::kInfo, "FLEXVPN_CONNECTION_UP",
              tag(name_) + " Client_public_addr = " + local.addr.str() + " Server_public_addr = " + remote.addr.str());
 }
@@ -52,7 +54,17 @@ bool FlexvpnClient::tick(TimePoint now, bool negotiating) {
       if (now < pause_until_) return false;
       return select(now, cur_);
     case State::kConnecting:
+      if (pending_initiate_ && !negotiating) {  // the session left behind is gone
+        pending_initiate_ = false;
+        attempt_start_ = now;
+        return true;
+      }
       if (negotiating && now - attempt_start_ < kConnectTimeout) return false;
+      pending_initiate_ = false;
+      if (reactivating_) {  // do not come back too soon to a peer that fails
+        probe_interval_ = std::min(probe_interval_ * 2, kMaxProbeInterval);
+        reactivating_ = false;
+      }
       log::warn(tag(name_) + ": " + cfg_.connect + ": connection to peer " + std::to_string(peer_seq()) + " " +
                 (addr_ ? addr_->str() : std::string("?")) + " failed");
       break;
@@ -81,12 +93,7 @@ bool FlexvpnClient::select(TimePoint now, size_t from) {
     }
     size_t idx = (from + i) % n;
     auto& [seq, spec] = peers_[idx];
-    std::optional<IpAddress> a = IpAddress::parse(spec);
-    if (!a && spec.rfind("fqdn ", 0) == 0) {
-      std::string host = spec.substr(5, spec.find(' ', 5) - 5);
-      a = resolve_ ? resolve_(host) : std::nullopt;
-      if (!a) log::warn(tag(name_) + ": peer " + std::to_string(seq) + " " + host + " does not resolve");
-    }
+    std::optional<IpAddress> a = resolve(idx);
     if (!a) {
       failed_in_row_++;
       continue;
@@ -102,6 +109,48 @@ bool FlexvpnClient::select(TimePoint now, size_t from) {
   state_ = State::kIdle;
   pause_until_ = now + kRoundPause;
   failed_in_row_ = 0;
+  return false;
+}
+
+std::optional<IpAddress> FlexvpnClient::resolve(size_t idx) {
+  auto& [seq, spec] = peers_[idx];
+  std::optional<IpAddress> a = IpAddress::parse(spec);
+  if (!a && spec.rfind("fqdn ", 0) == 0) {
+    std::string host = spec.substr(5, spec.find(' ', 5) - 5);
+    a = resolve_ ? resolve_(host) : std::nullopt;
+    if (!a) log::warn(tag(name_) + ": peer " + std::to_string(seq) + " " + host + " does not resolve");
+  }
+  return a;
+}
+
+std::vector<IpAddress> FlexvpnClient::probes_due(TimePoint now) {
+  std::vector<IpAddress> v;
+  if (!cfg_.peer_reactivate || state_ != State::kConnected || cur_ == 0 || now < next_probe_) return v;
+  next_probe_ = now + probe_interval_;
+  probed_.clear();
+  for (size_t i = 0; i < cur_; ++i)
+    if (auto a = resolve(i)) {
+      probed_.emplace_back(i, *a);
+      v.push_back(*a);
+    }
+  return v;
+}
+
+bool FlexvpnClient::on_probe_answer(TimePoint now, const IpAddress& from) {
+  if (state_ != State::kConnected) return false;
+  for (auto& [idx, a] : probed_) {
+    if (a != from || idx >= cur_) continue;
+    log::info(tag(name_) + ": " + cfg_.connect + ": peer " + std::to_string(peers_[idx].first) + " " + a.str() +
+              " answers again; returning to it (peer reactivate)");
+    on_down();
+    cur_ = idx;
+    addr_ = a;
+    state_ = State::kConnecting;
+    attempt_start_ = now;
+    pending_initiate_ = reactivating_ = true;
+    probed_.clear();
+    return true;
+  }
   return false;
 }
 

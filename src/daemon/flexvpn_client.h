@@ -32,6 +32,11 @@ class FlexvpnClient {
   static constexpr Millis kConnectTimeout{30'000};
   // After every peer failed in a row, wait this long before the next round.
   static constexpr Millis kRoundPause{10'000};
+  // peer reactivate: how often a client on a backup peer asks the better
+  // peers whether they answer again (doubled after each failed return, up
+  // to kMaxProbeInterval; reset when a return succeeds).
+  static constexpr Millis kProbeInterval{10'000};
+  static constexpr Millis kMaxProbeInterval{300'000};
 
   FlexvpnClient(std::string name, const config::FlexvpnClient& cfg, Resolver resolve);
 
@@ -54,8 +59,19 @@ class FlexvpnClient {
   // must initiate to destination() now.
   bool tick(TimePoint now, bool negotiating);
 
+  // peer reactivate. IOS returns to a better peer when its `track` object
+  // goes up; keygate has no track objects and asks the peer itself: the
+  // daemon sends each address returned here an IKE_SA_INIT probe and reports
+  // an answer with on_probe_answer(). Empty unless connected to a backup
+  // peer with peer reactivate configured, every probe interval.
+  std::vector<IpAddress> probes_due(TimePoint now);
+  // A better peer answered: true when the daemon must delete the tunnel's
+  // session; the client then connects to that peer (tick() says when).
+  bool on_probe_answer(TimePoint now, const IpAddress& from);
+
  private:
   bool select(TimePoint now, size_t from);
+  std::optional<IpAddress> resolve(size_t idx);
 
   std::string name_;
   config::FlexvpnClient cfg_;
@@ -68,6 +84,11 @@ class FlexvpnClient {
   TimePoint attempt_start_{};
   TimePoint pause_until_{};
   size_t failed_in_row_ = 0;
+  bool pending_initiate_ = false;  // reactivating: initiate once the old SA is gone
+  bool reactivating_ = false;      // the current attempt returns to a better peer
+  Millis probe_interval_ = kProbeInterval;
+  TimePoint next_probe_{};
+  std::vector<std::pair<size_t, IpAddress>> probed_;  // better peers probed last
 };
 
 // `show crypto ikev2 client flexvpn [NAME]` for one client.

@@ -152,6 +152,73 @@ TEST_F(Flex, NothingWithoutPeersOrTunnel) {
   EXPECT_FALSE(c->tick(clock.now(), false));
 }
 
+// peer reactivate: on a backup peer, the better peers are probed every
+// kProbeInterval; one that answers gets the tunnel back once the backup
+// session is gone.
+TEST_F(Flex, ReactivateReturnsToABetterPeerThatAnswers) {
+  cfg.peer_reactivate = true;
+  make();
+  c->tick(clock.now(), false);
+  up();
+  EXPECT_TRUE(c->probes_due(clock.now()).empty());  // on the best peer already
+  c->on_dead();
+  ASSERT_TRUE(c->tick(clock.now(), false));
+  up();
+  EXPECT_EQ(c->peer_seq(), 2);
+  auto p = c->probes_due(clock.now());
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].str(), "198.51.100.1");
+  clock.advance(FlexvpnClient::kProbeInterval - kSec);
+  EXPECT_TRUE(c->probes_due(clock.now()).empty());
+  EXPECT_FALSE(c->on_probe_answer(clock.now(), ip("198.51.100.3")));  // not a better peer
+  clock.advance(kSec);
+  ASSERT_EQ(c->probes_due(clock.now()).size(), 1u);
+  ASSERT_TRUE(c->on_probe_answer(clock.now(), ip("198.51.100.1")));
+  EXPECT_NE(logs.find("peer 1 198.51.100.1 answers again; returning to it (peer reactivate)"), std::string::npos) << logs;
+  EXPECT_EQ(dest(), "198.51.100.1");
+  c->on_down();                                // the daemon deleted the backup session
+  EXPECT_FALSE(c->tick(clock.now(), true));    // its IKE SA is still being deleted
+  ASSERT_TRUE(c->tick(clock.now(), false));    // gone: initiate
+  EXPECT_FALSE(c->tick(clock.now(), true));
+  up();
+  EXPECT_EQ(c->peer_seq(), 1);
+  EXPECT_TRUE(c->probes_due(clock.now() + 3600 * kSec).empty());
+}
+
+TEST_F(Flex, NoProbesWithoutPeerReactivate) {
+  make();
+  c->tick(clock.now(), false);
+  c->on_dead();
+  c->tick(clock.now(), false);
+  up();
+  EXPECT_EQ(c->peer_seq(), 2);
+  EXPECT_TRUE(c->probes_due(clock.now() + 3600 * kSec).empty());
+  EXPECT_FALSE(c->on_probe_answer(clock.now(), ip("198.51.100.1")));
+}
+
+// A better peer that answers probes but does not come up: back to the
+// backup, and the probes slow down (doubling) so the tunnel does not flap.
+TEST_F(Flex, FailedReturnBacksOff) {
+  cfg.peer_reactivate = true;
+  make();
+  c->tick(clock.now(), false);
+  c->on_dead();
+  c->tick(clock.now(), false);
+  up();
+  ASSERT_EQ(c->probes_due(clock.now()).size(), 1u);
+  ASSERT_TRUE(c->on_probe_answer(clock.now(), ip("198.51.100.1")));
+  ASSERT_TRUE(c->tick(clock.now(), false));
+  clock.advance(FlexvpnClient::kConnectTimeout);
+  ASSERT_TRUE(c->tick(clock.now(), true));  // timed out: back to peer 2
+  EXPECT_EQ(c->peer_seq(), 2);
+  up();
+  ASSERT_EQ(c->probes_due(clock.now()).size(), 1u);  // the old schedule
+  clock.advance(2 * FlexvpnClient::kProbeInterval - kSec);
+  EXPECT_TRUE(c->probes_due(clock.now()).empty());
+  clock.advance(kSec);
+  EXPECT_EQ(c->probes_due(clock.now()).size(), 1u);
+}
+
 TEST_F(Flex, ShowLayout) {
   make();
   EXPECT_EQ(show_flexvpn_client(*c, false, std::nullopt),

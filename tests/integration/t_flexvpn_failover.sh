@@ -7,7 +7,9 @@
 # Virtual-Access; traffic flows LAN to LAN both ways. Hub 1 is killed
 # (SIGKILL: no Delete): DPD declares it dead, the client moves to peer 2
 # (hub 2, another namespace on the same segment), gets an address from hub 2's
-# pool and traffic flows again.
+# pool and traffic flows again. Hub 1 comes back: with peer reactivate the
+# client's IKE_SA_INIT probe finds it answering, and the client returns to
+# peer 1 (hub 2's session deleted, its address back in the pool).
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$(dirname "${BASH_SOURCE[0]}")/lib_paths.sh"
 lib_init
@@ -75,4 +77,18 @@ log "spoke on hub 2 with $addr2, $((t_up - t_kill)) s after hub 1 died"
 wait_for "ping_ok $SPOKE 192.0.2.1 203.0.113.1 1" 10 || fail "first ping spoke LAN -> hub 2 LAN"
 ping_ok "$SPOKE" 192.0.2.1 203.0.113.1 3 || fail "ping spoke LAN -> hub 2 LAN"
 ping_ok "$HUB2" 203.0.113.1 192.0.2.1 3 || fail "ping hub 2 LAN -> spoke LAN"
+
+# Hub 1 comes back (a new keygated in its namespace).
+rm -rf "$WORK/kg-$HUB1"; mv "$WORK/keygated-$HUB1.log" "$WORK/keygated-$HUB1-first.log"
+start_keygated "$HUB1" "$KG_SOURCE_DIR/examples/flexvpn-hub1.cfg"
+t_back=$(date +%s)
+wait_for "client | grep -q 'Peer : 198.51.100.1' && client | grep -q 'Current state:Tunnel0 up' && client | grep -q 'Tunnel0 : 198.18.1.'" 40 ||
+  { client; kg "$SPOKE" "show crypto ikev2 sa"; fail "spoke did not return to hub 1 within 40 s (peer reactivate)"; }
+log "spoke back on hub 1 $(( $(date +%s) - t_back )) s after it restarted"
+grep -q "peer 1 198.51.100.1 answers again; returning to it (peer reactivate)" "$WORK/keygated-$SPOKE.log" ||
+  fail "no peer reactivate log line"
+wait_for "kg $HUB2 'show ip local pool SPOKES' | grep -q -E '^ SPOKES .* 90 +0 '" 15 ||
+  { kg "$HUB2" "show ip local pool SPOKES"; fail "hub 2 kept the spoke's address"; }
+wait_for "ping_ok $SPOKE 192.0.2.1 203.0.113.1 1" 10 || fail "first ping spoke LAN -> hub 1 LAN after the return"
+ping_ok "$HUB1" 203.0.113.1 192.0.2.1 3 || fail "ping hub 1 LAN -> spoke LAN after the return"
 log "PASS"
