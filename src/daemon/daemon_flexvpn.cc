@@ -102,7 +102,10 @@ void Daemon::flexvpn_tick() {
     // Up before this client was (re)configured: it is connected.
     if (ready && tunnel_up(c.tunnel()) && c.state() != FlexvpnClient::State::kConnected) c.on_up(ready->local, ready->remote);
     auto it = policy_.model().interfaces.find(c.tunnel());
-    if (it == policy_.model().interfaces.end() || it->second.shutdown) continue;
+    if (it == policy_.model().interfaces.end() || it->second.shutdown) {
+      c.reset();
+      continue;
+    }
     if (c.tick(clock_.now(), negotiating))
       if (auto dst = c.destination()) initiate_to(c.tunnel(), *dst);
     for (auto& to : c.probes_due(clock_.now())) flexvpn_probe(c, it->second, to);

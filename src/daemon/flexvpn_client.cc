@@ -22,6 +22,11 @@ std::optional<IpAddress> FlexvpnClient::destination() const {
 void FlexvpnClient::on_up(const Endpoint& local, const Endpoint& remote) {
   if (state_ == State::kConnected) return;
   state_ = State::kConnected;
+  // Up before this client was (re)configured: find which peer it is.
+  if (addr_ != remote.addr)
+    for (size_t i = 0; i < peers_.size(); ++i)
+      if (IpAddress::parse(peers_[i].second) == remote.addr) cur_ = i;
+  addr_ = remote.addr;
   local_ = local;
   remote_ = remote;
   failed_in_row_ = 0;
@@ -29,6 +34,15 @@ void FlexvpnClient::on_up(const Endpoint& local, const Endpoint& remote) {
   reactivating_ = false;
   log::event("FLEXVPN", log::Level::kInfo, "FLEXVPN_CONNECTION_UP",
              tag(name_) + " Client_public_addr = " + local.addr.str() + " Server_public_addr = " + remote.addr.str());
+}
+
+void FlexvpnClient::reset() {
+  if (state_ == State::kIdle && cur_ == 0) return;
+  state_ = State::kIdle;
+  cur_ = failed_in_row_ = 0;
+  pause_until_ = next_probe_ = {};
+  pending_initiate_ = reactivating_ = false;
+  probe_interval_ = kProbeInterval;
 }
 
 void FlexvpnClient::on_down() {

@@ -54,6 +54,9 @@ class FlexvpnClient {
   void on_down();
   // DPD (or an unanswered request) declared the tunnel's peer dead.
   void on_dead();
+  // The tunnel was shut down: start again from the first peer when it is
+  // brought up (no shutdown).
+  void reset();
   // Called about once a second and after every event. `negotiating`: an IKE
   // SA on the tunnel exists (up or still negotiating). True when the daemon
   // must initiate to destination() now.

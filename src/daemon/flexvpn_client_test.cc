@@ -219,6 +219,33 @@ TEST_F(Flex, FailedReturnBacksOff) {
   EXPECT_EQ(c->probes_due(clock.now()).size(), 1u);
 }
 
+// shutdown / no shutdown of the tunnel starts again from peer 1.
+TEST_F(Flex, ResetStartsFromTheFirstPeer) {
+  make();
+  c->tick(clock.now(), false);
+  c->on_dead();
+  c->tick(clock.now(), false);
+  up();
+  EXPECT_EQ(c->peer_seq(), 2);
+  c->on_down();
+  c->reset();
+  EXPECT_EQ(dest(), "none");
+  ASSERT_TRUE(c->tick(clock.now(), false));
+  EXPECT_EQ(c->peer_seq(), 1);
+}
+
+// A client configured (or reconfigured) while its tunnel is already up to
+// peer 2 learns that from the session.
+TEST_F(Flex, LearnsTheConnectedPeerFromTheSession) {
+  make();
+  c->on_up({ip("198.51.100.2"), 500}, {ip("198.51.100.3"), 500});
+  EXPECT_EQ(c->peer_seq(), 2);
+  EXPECT_EQ(dest(), "198.51.100.3");
+  c->on_dead();
+  ASSERT_TRUE(c->tick(clock.now(), false));
+  EXPECT_EQ(c->peer_seq(), 1);
+}
+
 TEST_F(Flex, ShowLayout) {
   make();
   EXPECT_EQ(show_flexvpn_client(*c, false, std::nullopt),
