@@ -27,6 +27,7 @@ lib_cleanup() {
   sleep 0.3
   for p in "${LIB_PIDS[@]}" "${LIB_CAP_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   for n in "${LIB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null; done
+  [ -f "${WORK:-/nonexistent}/netns.list" ] && while read -r n; do ip netns del "$n" 2>/dev/null; done <"$WORK/netns.list"
   if [ $rc -ne 0 ] && [ -n "${WORK:-}" ]; then
     # Show the logs on failure so the ctest output is enough to debug.
     for f in "$WORK"/*.log "$WORK"/*/*.log; do [ -f "$f" ] && { echo "==== $f (tail)"; tail -n 40 "$f"; }; done

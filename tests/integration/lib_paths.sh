@@ -9,6 +9,9 @@ add_ns() {
   n=kg-$short-$1-$BASHPID
   ip netns add "$n" || fail "netns add $n"
   LIB_NETNS+=("$n")
+  # Callers use NS=$(add_ns TAG): a subshell, whose LIB_NETNS the EXIT trap
+  # never sees; lib_cleanup also reads this list.
+  echo "$n" >>"$WORK/netns.list"
   ip -n "$n" link set lo up
   echo "$n"
 }

@@ -20,17 +20,25 @@ ip -n "$NSB" addr flush dev eth0
 ip -n "$NSB" link add br0 type bridge || fail "bridge"
 ip -n "$NSB" link set eth0 master br0
 ip -n "$NSB" link set br0 up
+# attach TAG: a namespace on the switch, in ATTACHED (not in a $(...)
+# subshell: lib.sh's cleanup list must see it).
 attach() {
-  local ns t=kgf$RANDOM
-  ns=$(add_ns "$1")
+  local ns t=kgf$RANDOM short
+  short=$(basename "$0" .sh); short=${short#t_}; short=${short:0:20}
+  ns=kg-$short-$1-$BASHPID
+  ip netns add "$ns" || fail "netns add $ns"
+  LIB_NETNS+=("$ns")
+  ip -n "$ns" link set lo up
   ip link add "${t}a" netns "$ns" type veth peer name "${t}b" netns "$NSB" || fail "veth $ns"
   ip -n "$ns" link set "${t}a" name eth0
   ip -n "$ns" link set eth0 up
   ip -n "$NSB" link set "${t}b" master br0
   ip -n "$NSB" link set "${t}b" up
-  echo "$ns"
+  ATTACHED=$ns
 }
-HUB1=$NSA; SPOKE=$(attach s); HUB2=$(attach h2)
+HUB1=$NSA
+attach s; SPOKE=$ATTACHED
+attach h2; HUB2=$ATTACHED
 ip -n "$HUB1" addr flush dev eth0
 # DPD periodic 10 s / retry 2 s on the spoke: hub 1 is declared dead at most
 # 10 + 5 x 2 s after it stops answering.
