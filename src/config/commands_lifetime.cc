@@ -1,6 +1,7 @@
 // Liveness commands: dpd in crypto ikev2 profile and the global
 // crypto ikev2 dpd (IOS: DPD INTERVAL 10-3600 s, RETRY 2-60 s, on-demand or
-// periodic; a profile's setting overrides the global one).
+// periodic; a profile's setting overrides the global one); and the profile's
+// nat force-encap (ESP in UDP without a NAT, src/ike/tasks/ike_natd.cc).
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -50,6 +51,14 @@ void register_lifetime_commands(CommandTable& t) {
   t.add(Mode::kConfig, "crypto ikev2 dpd [<10-3600>] [<2-60>] [on-demand|periodic]", h,
         [](C c, A a) { return set_dpd(c.model.ikev2.dpd, a, 3); });
   t.add_writer(section::kIkev2Global + 1, write_global_dpd);
+  // IOS: nat force-encap in the profile forces UDP encapsulation of ESP
+  // (RFC 3948) even when NAT detection finds no NAT.
+  t.add(Mode::kIkev2Profile, "nat force-encap",
+        {"NAT traversal", "Force UDP encapsulation of IPsec (ESP in UDP 4500) even without a NAT"},
+        [](C c, A a) -> Result<std::string> {
+          c.model.profiles[c.object].nat_force_encap = !(a.negated || a.defaulted);
+          return std::string();
+        });
 }
 
 }  // namespace kg::config

@@ -96,5 +96,27 @@ TEST_F(Lifetime, SecurityAssociationLifetimes) {
             std::string::npos);
 }
 
+TEST_F(Lifetime, NatForceEncapSetNoAndRoundTrip) {
+  run("crypto ikev2 profile p1");
+  run("nat force-encap");
+  run("exit");
+  EXPECT_TRUE(cfg.model().profiles.at("p1").nat_force_encap);
+  std::string text = cfg.running_config_text();
+  EXPECT_NE(text.find("crypto ikev2 profile p1\n nat force-encap\n"), std::string::npos) << text;
+  auto p = std::filesystem::temp_directory_path() / ("kgnat-" + std::to_string(::getpid()));
+  std::ofstream(p) << text;
+  Config back;
+  auto rep = back.load_file(p.string());
+  std::filesystem::remove(p);
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(back.running_config_text(), text);
+  run("crypto ikev2 profile p1");
+  auto r = s.execute("nat force-encapsulation");
+  EXPECT_FALSE(r.ok);
+  run("no nat force-encap");
+  EXPECT_FALSE(cfg.model().profiles.at("p1").nat_force_encap);
+  EXPECT_EQ(cfg.running_config_text().find("force-encap"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kg::config

@@ -163,6 +163,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
     if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
     out += profile_ra_lines(p);
     if (p.dpd) out += " " + dpd_config_line(*p.dpd) + "\n";
+    if (p.nat_force_encap) out += " nat force-encap\n";
     out += "!\n";
   }
 }

@@ -65,6 +65,7 @@ struct Ikev2Profile {
   std::map<std::string, AaaAuthorization> aaa_group, aaa_user;
   int virtual_template = 0;  // virtual-template N (0: none)
   std::optional<Dpd> dpd;  // none: the global crypto ikev2 dpd, if any
+  bool nat_force_encap = false;  // nat force-encap: ESP in UDP even without a NAT
   std::vector<std::string> pki_trustpoints;    // "TP", "TP sign", "TP verify"
   std::vector<std::string> match_certificate;  // crypto pki certificate map names
 };

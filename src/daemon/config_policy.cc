@@ -211,6 +211,7 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   // dpd in the profile, else crypto ikev2 dpd.
   if (auto& d = p.dpd ? p.dpd : model_.ikev2.dpd)
     c.dpd = DpdConfig{uint32_t(d->interval), uint32_t(d->retry), d->periodic};
+  c.nat_force_encap = p.nat_force_encap;
   if (auto id = identity_from_words(p.identity_local)) c.local_id = *id;
   apply_pki(c, p);
   // Pre-shared keys only for the directions that use them (authentication

@@ -163,6 +163,30 @@ TEST_F(TwoEngines, PskHandshakeInstallsMirroredChildSa) {
   EXPECT_EQ(a.engine->sas()[0].spi_r, b.engine->sas()[0].spi_r);
 }
 
+// nat force-encap on the initiator (IOS; strongSwan's encap=yes): no NAT, yet
+// its faked NAT-D source hash makes the responder see one, the initiator
+// counts itself behind a NAT, IKE floats to 4500 and both install ESP in UDP.
+TEST_F(TwoEngines, NatForceEncapPutsEspInUdpWithoutNat) {
+  a.policy.profile.nat_force_encap = true;
+  handshake();
+  auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
+  ASSERT_EQ(ia.size(), 1u) << logs;
+  ASSERT_EQ(ib.size(), 1u) << logs;
+  EXPECT_TRUE(ia[0].udp_encap);
+  EXPECT_TRUE(ib[0].udp_encap);
+  EXPECT_EQ(ia[0].remote, (Endpoint{b.me, 4500}));
+  EXPECT_EQ(ib[0].remote, (Endpoint{a.me, 4500}));
+  EXPECT_TRUE(a.engine->sas()[0].nat_local);
+  EXPECT_TRUE(b.engine->sas()[0].nat_remote);
+  EXPECT_FALSE(b.engine->sas()[0].nat_local);
+  EXPECT_FALSE(ia[0].peer_may_float);  // "behind the NAT": it never follows the peer
+  EXPECT_EQ(sent[0].remote.port, 500);
+  EXPECT_EQ(sent[2].remote.port, 4500);  // IKE_AUTH floated (RFC 7296 §2.23)
+  // Without the command on either side the same pair stays on plain ESP
+  // (PskHandshakeInstallsMirroredChildSa); on the responder alone it has no
+  // effect at IKE_SA_INIT (its profile is chosen at IKE_AUTH).
+}
+
 TEST_F(TwoEngines, WrongPskIsAuthenticationFailed) {
   b.policy.profile.remote_psk = Secret("wrong");
   handshake();

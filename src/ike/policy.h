@@ -76,6 +76,9 @@ struct ProfileConfig {
   std::vector<std::shared_ptr<const crypto::Trustpoint>> verify_trustpoints;
   bool rsa_pss = false;  // sign RSA with RSASSA-PSS under RFC 7427 (else PKCS#1 v1.5)
   DpdConfig dpd;
+  // nat force-encap: fake our NAT-D source hash (as strongSwan's encap=yes)
+  // so both sides see a NAT and ESP goes in UDP 4500 even without one.
+  bool nat_force_encap = false;
 };
 
 // Remote access (RFC 7296 §2.19, tasks/ike_config.cc). What the

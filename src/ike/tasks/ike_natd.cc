@@ -3,6 +3,11 @@
 // record whether a NAT sits on either side; the initiator floats to UDP 4500
 // for IKE_AUTH regardless (allowed by §2.23), which also matches strongSwan
 // with encap=yes.
+//
+// nat force-encap (initiator's profile; the responder's profile is not known
+// before IKE_AUTH): like strongSwan's encap=yes we send a NAT-D source hash
+// that cannot match, so the peer sees us behind a NAT, and we treat our side
+// as NATed: IKE floats to 4500 and both sides put ESP in UDP (RFC 3948).
 #include <openssl/evp.h>
 
 #include "ike/fmt.h"
@@ -53,8 +58,12 @@ class IkeNatd final : public Task {
   bool fatal() const override { return false; }
 
  private:
+  bool forced(const IkeSa& sa) const { return initiator_ && sa.profile && sa.profile->nat_force_encap; }
   void add(const IkeSa& sa, std::vector<TypedPayload>& out) {
-    out.push_back(notify(NotifyType::kNatDetectionSourceIp, natd_hash(sa.spi_i, sa.spi_r, sa.local)));
+    // Forced: hash port 0, which no packet comes from (strongSwan hashes random data).
+    Endpoint src = sa.local;
+    if (forced(sa)) src.port = 0;
+    out.push_back(notify(NotifyType::kNatDetectionSourceIp, natd_hash(sa.spi_i, sa.spi_r, src)));
     out.push_back(notify(NotifyType::kNatDetectionDestinationIp, natd_hash(sa.spi_i, sa.spi_r, sa.remote)));
   }
   // Source hashes from the peer describe its address as it sent it; if none
@@ -75,7 +84,7 @@ class IkeNatd final : public Task {
       }
     }
     sa.nat_remote = saw_src && !src_match;
-    sa.nat_local = saw_dst && !dst_match;
+    sa.nat_local = (saw_dst && !dst_match) || (forced(sa) && saw_src);  // forced: only if the peer does NAT-T
     if (sa.nat_remote || sa.nat_local)
       log::info(fmt("IKEv2: NAT detected ({} side) with {}", sa.nat_local ? "local" : "remote",
                             sa.remote.str()));
