@@ -2,6 +2,7 @@
 # keygated, cleanup trap). Each part of bench/run.sh runs in its own subshell
 # so a failing part (lib.sh's fail() exits) does not abort the whole run.
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/integration/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/integration/lib_paths.sh"
 
 BENCH_T=${BENCH_T:-5}
 
@@ -70,3 +71,169 @@ secrets {
 }
 EOC
 }
+
+# --- handshakes (keygate-bench ike) ------------------------------------------
+KGBENCH=$KG_BUILD_DIR/tools/bench/keygate-bench
+BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000}
+BENCH_HS_WINDOW=${BENCH_HS_WINDOW:-64}
+BENCH_HS_SOURCES=${BENCH_HS_SOURCES:-16}
+
+# hs_sources NS: the generator's outer source addresses 198.51.100.10.. (as
+# many as $BENCH_HS_SOURCES) beside lib_init's .1 on eth0.
+hs_sources() {
+  local k
+  for k in $(seq 0 $((BENCH_HS_SOURCES - 1))); do
+    ip -n "$1" addr add 198.51.100.$((10 + k))/32 dev eth0 || return 1
+  done
+}
+
+# kg_hub_conf FILE AUTH [GLOBAL LINES...]: keygated as a hub at 198.51.100.2
+# (seed 004 remote access, without a configuration payload): one profile for
+# every client of *.bench.example.net, each session a Virtual-Access of
+# Virtual-Template1, IKE AES-GCM-128/PRF SHA-256/X25519, ESP AES-GCM-128.
+# AUTH: psk, or "ecdsa TP"/"rsa TP" (trustpoint TP imported before start).
+# The global lines set the admission limits of the measurement.
+kg_hub_conf() {
+  local f=$1 auth=$2; shift 2
+  local la="authentication local pre-share" ra="authentication remote pre-share" extra="" tp=""
+  case $auth in
+    ecdsa*|rsa*)
+      local m=${auth%% *}; tp=${auth#* }
+      la="authentication local $m-sig"; ra="authentication remote $m-sig"; extra=" pki trustpoint $tp"
+      tp=$(printf 'crypto pki trustpoint %s\n enrollment terminal pem\n revocation-check none\n' "$tp") ;;
+  esac
+  cat >"$f" <<EOC
+hostname bench-hub
+!
+$tp
+!
+crypto ikev2 proposal BENCH
+ encryption aes-gcm-128
+ prf sha256
+ group 31
+!
+crypto ikev2 policy BENCH
+ proposal BENCH
+!
+crypto ikev2 keyring CLIENTS
+ peer any
+  address 0.0.0.0 0.0.0.0
+  pre-shared-key bench-psk
+ !
+!
+crypto ikev2 profile default
+ match identity remote fqdn domain bench.example.net
+ identity local fqdn hub.example.net
+ $la
+ $ra
+ keyring local CLIENTS
+$extra
+ virtual-template 1
+!
+crypto ipsec transform-set GCM128 esp-gcm 128
+ mode tunnel
+!
+crypto ipsec profile default
+ set transform-set GCM128
+ set ikev2-profile default
+!
+interface eth0
+ ip address 198.51.100.2 255.255.255.0
+!
+interface Loopback1
+ ip address 203.0.113.1 255.255.255.0
+!
+interface Virtual-Template1 type tunnel
+ ip unnumbered Loopback1
+ tunnel source eth0
+ tunnel mode ipsec ipv4
+ tunnel protection ipsec profile default
+!
+EOC
+  printf '%s\n' "$@" >>"$f"
+}
+
+# speed_put: one core's RSA-2048 and ECDSA P-256 sign and verify rates from
+# openssl speed (1 s each), as speed_{rsa,ecdsa}_{sign,verify}.
+speed_put() {
+  local out
+  out=$(openssl speed -seconds 1 rsa2048 ecdsap256 2>/dev/null) || return 1
+  put speed_rsa_sign "$(echo "$out" | awk '/^rsa 2048 bits/ { print int($(NF-1)) }')"
+  put speed_rsa_verify "$(echo "$out" | awk '/^rsa 2048 bits/ { print int($NF) }')"
+  put speed_ecdsa_sign "$(echo "$out" | awk '/256 bits ecdsa \(nistp256\)/ { print int($(NF-1)) }')"
+  put speed_ecdsa_verify "$(echo "$out" | awk '/256 bits ecdsa \(nistp256\)/ { print int($NF) }')"
+}
+
+# kg_bench_ike NS REMOTE COUNT [ARGS...]: run the generator in NS against
+# REMOTE; its JSON on stdout (also in $WORK/gen.json).
+kg_bench_ike() {
+  local ns=$1 remote=$2 count=$3; shift 3
+  [ -x "$KGBENCH" ] || { echo "no $KGBENCH" >&2; return 1; }
+  ip netns exec "$ns" timeout 600 "$KGBENCH" ike --local 198.51.100.10 --sources "$BENCH_HS_SOURCES" \
+    --remote "$remote" --count "$count" --window "$BENCH_HS_WINDOW" "$@" >"$WORK/gen.json" 2>"$WORK/gen.log"
+  local rc=$?
+  cat "$WORK/gen.json"
+  jq -e '.rate' "$WORK/gen.json" >/dev/null 2>&1 || { echo "generator rc=$rc: $(tail -3 "$WORK/gen.log")" >&2; return 1; }
+}
+
+# sw_hub_start NS DIR AUTH: a strongSwan responder (charon, kernel-libipsec)
+# as the same hub: any *.bench.example.net client, PSK (or certificates),
+# aes128gcm16-prfsha256-x25519, ESP aes128gcm16. Logging off and the cookie
+# threshold raised (its default, 10 half-open SAs, would throttle the
+# generator's window); charon's default thread pool.
+sw_hub_start() {
+  local ns=$1 dir=$2 auth=${3:-psk} lauth=psk rauth=psk certs=""
+  mkdir -p "$dir/run" "$dir"/{x509,x509ca,private,pubkey,rsa,ecdsa,pkcs8}
+  case $auth in
+    psk) ;;
+    *) lauth=pubkey; rauth=pubkey; certs="certs = hub.crt" ;;
+  esac
+  cat >"$dir/strongswan.conf" <<EOC
+charon {
+  load_modular = no
+  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici
+  cookie_threshold = 100000
+  init_limit_half_open = 0
+  ikesa_table_size = 4096
+  retransmit_timeout = 2.0
+  plugins { vici { socket = unix://$dir/charon.vici } }
+  syslog { daemon { default = -1 } }
+  filelog { log { path = $dir/charon.log
+      default = 0 } }
+}
+swanctl {
+  load = pem pkcs1 pkcs8 x509 pubkey random nonce openssl
+  socket = unix://$dir/charon.vici
+}
+EOC
+  cat >"$dir/swanctl.conf" <<EOC
+connections {
+  hub {
+    version = 2
+    local_addrs = 198.51.100.2
+    proposals = aes128gcm16-prfsha256-x25519
+    local { auth = $lauth
+            id = hub.example.net
+            $certs }
+    remote { auth = $rauth
+             id = *.bench.example.net }
+    children {
+      c { local_ts = 203.0.113.0/24
+          remote_ts = 198.18.0.0/15
+          esp_proposals = aes128gcm16 }
+    }
+  }
+}
+secrets {
+  ike-any { secret = "bench-psk" }
+}
+EOC
+  ip netns exec "$ns" sh -c "mount --bind '$dir/run' /run && STRONGSWAN_CONF='$dir/strongswan.conf' exec /usr/lib/ipsec/charon" \
+    >"$WORK/charon-$ns.log" 2>&1 &
+  LIB_PIDS+=($!); SW_PID=$!
+  wait_for "[ -S '$dir/charon.vici' ]" 10 || fail "charon in $ns: no vici socket"
+  swanctl_ "$dir" --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1 || { cat "$dir/load.out"; fail "swanctl --load-all"; }
+}
+
+# rss_kib PID: resident set size in KiB.
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }

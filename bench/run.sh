@@ -1,23 +1,38 @@
 #!/bin/bash
-# keygate benchmark (issue 4, first step). Builds release binaries, then
-# measures in fresh network namespaces, each figure as a ratio against
-# references measured in the same run (these are noisy shared machines):
-#   veth         bare veth between two namespaces (reference for everything)
-#   strongSwan   strongSwan<->strongSwan over kernel-libipsec, AES-GCM-128,
-#                ESP in UDP (same data-path class as keygate: user space)
-#   keygate      keygated<->keygated from examples/site-a.cfg / site-b.cfg
+# keygate benchmark (issue 4). Builds release binaries, then measures in
+# fresh network namespaces, each figure as a ratio against references
+# measured in the same run (these are noisy shared machines):
+#   veth    bare veth between two namespaces (reference for throughput)
+#   sw      strongSwan<->strongSwan over kernel-libipsec, AES-GCM-128, ESP in
+#           UDP (same data-path class as keygate: user space)
+#   kg      keygated<->keygated (examples/site-a.cfg / site-b.cfg, site-a with
+#           nat force-encap): ESP in UDP, the issue's headline
+#   kgesp   the same pair without it: plain ESP (IP protocol 50), no NAT
+#   hs_kg   IKE_SA + first CHILD_SA setups/s: keygate-bench ike (PSK, X25519,
+#           AES-GCM-128) against a keygated hub (Virtual-Template)
+#   hs_sw   the same generator against a strongSwan responder (reference)
+#   cert    setups/s with ECDSA P-256 and RSA-2048 certificates against the
+#           keygated hub, and `openssl speed` sign+verify in the same run
+#   mem     RSS growth per IKE SA + CHILD_SA at $BENCH_MEM_SAS SAs on the hub,
+#           then an IKE_SA_INIT flood (keygate-ikeflood): cookies must engage
+#   prof    perf profiles of the data path and the handshake (not timed):
+#           bench/results/profile.txt
 # Writes a table to stdout and JSON to bench/results/latest.json. A part that
 # fails is reported as FAILED (reason); the run itself goes on.
-# Env: BENCH_T (iperf3 seconds, default 5), BENCH_PARTS ("veth sw kg").
+# Env: BENCH_T (iperf3 seconds, default 5), BENCH_PARTS (default: all of the
+# above), BENCH_HS_COUNT (20000), BENCH_CERT_COUNT (3000), BENCH_MEM_SAS
+# (100000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16).
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw kg}
+export PARTS=${BENCH_PARTS:-veth sw kg kgesp hs_kg hs_sw cert mem prof}
+export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
+export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000}
 RESULTS=$SRC/bench/results
 LOG=${BENCH_LOG:-/tmp/keygate-bench-last.log}
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces)"; exit 1; }
-for t in iperf3 jq /usr/lib/ipsec/charon swanctl; do
+for t in iperf3 jq /usr/lib/ipsec/charon swanctl openssl perf; do
   command -v "$t" >/dev/null || { echo "bench: missing $t (run make setup)"; exit 1; }
 done
 
@@ -31,7 +46,7 @@ echo "bench: log in $LOG"
 build_err=""
 echo "bench: building release keygated/keygate in build-bench"
 if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
-       ninja -C "$KG_BUILD_DIR" -j2 keygated keygate; } >>"$LOG" 2>&1; then
+       ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
   build_err="release build failed (see $LOG)"
 fi
 
@@ -55,14 +70,184 @@ part_sw() {
   wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no ping through the tunnel"
   tunnel_measure sw
 }
-part_kg() {
-  [ -z "$build_err" ] || { put kg_error "$build_err"; exit 1; }
+part_kg() { kg_pair kg "nat force-encap" 4500; }
+part_kgesp() { kg_pair kgesp "" 500; }
+# kg_pair NAME PROFILE_LINE PORT: the example pair, site-a's profile with
+# PROFILE_LINE; PORT: where site-b's CHILD_SA sends ESP as show crypto ipsec
+# sa says (4500: ESP in UDP; 500, as IOS shows it: plain ESP), checked first.
+kg_pair() {
+  need_build
   lib_init
-  start_keygated "$NSA" "$SRC/examples/site-a.cfg"
+  if [ -n "$2" ]; then sed "/^crypto ikev2 profile default/a\\ $2" "$SRC/examples/site-a.cfg" >"$WORK/site-a.cfg"
+  else cp "$SRC/examples/site-a.cfg" "$WORK/site-a.cfg"; fi
+  start_keygated "$NSA" "$WORK/site-a.cfg"
   start_keygated "$NSB" "$SRC/examples/site-b.cfg"
   wait_for "kg_ready $NSA && kg_ready $NSB" 20 || fail "no READY IKE SA within 20 s"
   wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no ping through the tunnel"
-  tunnel_measure kg
+  local port; port=$(ipsec_peer_port "$NSB")
+  [ "$port" = "$3" ] || fail "ESP goes to port '$port', want $3"
+  tunnel_measure "$1"
+}
+need_build() { [ -z "$build_err" ] || fail "$build_err"; }
+
+# cpu_s PID: user+system CPU seconds of a process so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# Handshakes against the keygated hub. Limits for the bench (said in the
+# README): max-in-negotiation-sa 2000 incoming and cookie-challenge 1000, so
+# the generator's window (64 exchanges from 16 addresses) is never refused
+# or challenged; the defaults (40 half-open, no cookies) would refuse part of
+# every window. The mem part shows cookies engaging with a lower threshold.
+part_hs_kg() {
+  need_build
+  lib_init
+  hs_sources "$NSA" || fail "source addresses"
+  kg_hub_conf "$WORK/hub.cfg" psk "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" "crypto ikev2 cookie-challenge 1000"
+  start_keygated "$NSB" "$WORK/hub.cfg"
+  local pid=$KG_LAST_PID c0 j
+  c0=$(cpu_s $pid)
+  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_HS_COUNT") || fail "generator: $j"
+  put hs_kg_cpu "$(echo "$(cpu_s $pid) - $c0" | bc)"
+  hs_put hs_kg "$j"
+}
+# hs_put NAME JSON: the generator's figures.
+hs_put() {
+  local k
+  for k in rate rate_min setups failed seconds retransmits generator_cpu_s; do
+    put "${1}_$k" "$(echo "$2" | jq -r ".$k")"
+  done
+}
+part_hs_sw() {
+  need_build
+  lib_init
+  hs_sources "$NSA" || fail "source addresses"
+  sw_hub_start "$NSB" "$WORK/swhub" psk
+  local c0 j
+  c0=$(cpu_s $SW_PID)
+  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_HS_COUNT") || fail "generator: $j"
+  put hs_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
+  hs_put hs_sw "$j"
+}
+
+# Certificates: the hub with an ECDSA P-256, then an RSA-2048 certificate
+# (CA, hub and client certificates made here with openssl), the generator
+# authenticating with a client certificate of the same CA; and one core's
+# openssl speed sign/verify for the ceiling (per setup the responder signs
+# once and verifies once).
+part_cert() {
+  need_build
+  lib_init
+  . "$SRC/tests/integration/lib_pki.sh"
+  hs_sources "$NSA" || fail "source addresses"
+  speed_put || fail "openssl speed"
+  local P=$WORK/pki kind kt j pid
+  mkdir -p "$P"
+  for kind in ecdsa rsa; do
+    kt=ec256; [ $kind = rsa ] && kt=rsa2048
+    pki_ca "$P" ca-$kind $kt
+    pki_leaf "$P" hub-$kind $kt ca-$kind hub.example.net 10
+    pki_leaf "$P" client-$kind $kt ca-$kind client.bench.example.net 11
+    pki_pem_set "$P" hub-$kind "$P/hub-$kind-pem" bench-pass ca-$kind
+    kg_hub_conf "$WORK/hub-$kind.cfg" "$kind HUB" "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" "crypto ikev2 cookie-challenge 1000"
+    start_keygated "$NSB" "$WORK/hub-$kind.cfg"; pid=$KG_LAST_PID
+    kg_import "$NSB" HUB "$P/hub-$kind-pem" bench-pass
+    if j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_CERT_COUNT" --cert "$P/client-$kind.crt" --key "$P/client-$kind.key" \
+        --ca "$P/ca-$kind.crt" --cert-id client.bench.example.net); then
+      put cert_${kind}_rate "$(echo "$j" | jq -r .rate)"
+      put cert_${kind}_failed "$(echo "$j" | jq -r .failed)"
+    else
+      log "certificate handshakes ($kind) failed: $j"; tail -20 "$WORK/keygated-$NSB.log"
+      put cert_error "$kind: generator failed"
+    fi
+    kill "$pid"; wait "$pid" 2>/dev/null
+    rm -f "$(kg_sock "$NSB")"
+  done
+}
+
+# Memory: RSS of the hub before and after $BENCH_MEM_SAS setups (each an IKE
+# SA with one CHILD_SA on a Virtual-Access), then a spoofed IKE_SA_INIT flood
+# from a third namespace: with cookie-challenge 100 the hub must answer it
+# with cookies while holding them all.
+part_mem() {
+  need_build
+  lib_init
+  hs_sources "$NSA" || fail "source addresses"
+  kg_hub_conf "$WORK/hub.cfg" psk "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" "crypto ikev2 cookie-challenge 100"
+  start_keygated "$NSB" "$WORK/hub.cfg"
+  local pid=$KG_LAST_PID r0 r1 j n
+  sleep 1
+  r0=$(rss_kib $pid)
+  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_MEM_SAS" --timeout 60) || fail "generator: $j"
+  sleep 2
+  r1=$(rss_kib $pid)
+  n=$(echo "$j" | jq -r .setups)
+  put mem_sas "$n"; put mem_rss0_kib "$r0"; put mem_rss1_kib "$r1"
+  put mem_rate "$(echo "$j" | jq -r .rate)"
+  [ "$n" -gt 0 ] && put mem_per_sa_bytes "$(( (r1 - r0) * 1024 / n ))"
+  # The flood: spoofed sources in 198.18.0.0/16 from a third namespace.
+  local nsc flood=$KG_BUILD_DIR/tools/ikeflood/keygate-ikeflood before neg
+  nsc=$(add_ns c)
+  veth_link "$NSB" eth1 198.19.255.1/24 "$nsc" eth0 198.19.255.2/24
+  ip -n "$nsc" route add default via 198.19.255.1
+  ip -n "$NSB" route add 198.18.0.0/16 via 198.19.255.2
+  ip netns exec "$NSB" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0
+  before=$(kg_stat "$NSB" 'rejected no cookie:'); before=${before:-0}
+  ip netns exec "$nsc" timeout 20 "$flood" -d 198.51.100.2 -s 198.18.0.0/16 -r 2000 -t 10 >"$WORK/flood.log" 2>&1 &
+  LIB_PIDS+=($!)
+  if wait_for "[ \"\$(kg_stat $NSB 'rejected no cookie:')\" -ge $((before + 500)) ]" 30; then
+    put mem_cookies "engaged: $(kg_stat "$NSB" 'rejected no cookie:') IKE_SA_INIT answered with N(COOKIE) only"
+  else
+    put mem_cookies "NOT engaged"
+    fail "cookies did not engage under the flood"
+  fi
+  neg=$(kg "$NSB" "show crypto ikev2 stats" | grep -o 'Total incoming IKEv2 SA Count: *[0-9]* *active: *[0-9]* *negotiating: [0-9]*' | grep -o '[0-9]*$')
+  put mem_halfopen "${neg:-?}"
+}
+
+# Profiles (perf record, flat self time per function, not timed): keygated
+# sending one TCP stream through the ESP-in-UDP pair (site-a encrypts) and
+# the keygated hub answering the generator. Summary in bench/results/profile.txt.
+part_prof() {
+  need_build
+  lib_init
+  local out=$RESULTS/profile.txt.new pa pb
+  sed "/^crypto ikev2 profile default/a\\ nat force-encap" "$SRC/examples/site-a.cfg" >"$WORK/site-a.cfg"
+  start_keygated "$NSA" "$WORK/site-a.cfg"; pa=$KG_LAST_PID
+  start_keygated "$NSB" "$SRC/examples/site-b.cfg"; pb=$KG_LAST_PID
+  wait_for "kg_ready $NSA && kg_ready $NSB" 20 || fail "no READY IKE SA within 20 s"
+  wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no ping through the tunnel"
+  {
+    echo "keygate profiles, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)"
+    echo "perf record -F 999 (no call graphs), share of the process's samples by function (self)."
+    echo
+  } >"$out"
+  perf record -q -F 999 -o "$WORK/dp-a.data" -p "$pa" -- sleep "$BENCH_T" >/dev/null 2>&1 &
+  local rec=$!
+  perf record -q -F 999 -o "$WORK/dp-b.data" -p "$pb" -- sleep "$BENCH_T" >/dev/null 2>&1 &
+  local rec2=$!
+  tcp_bps "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 1 >/dev/null || log "iperf3 failed during the profile"
+  wait $rec $rec2
+  prof_section "Data path, sender (site-a: TUN read, ESP encrypt, UDP send), 1 TCP stream" "$WORK/dp-a.data" >>"$out"
+  prof_section "Data path, receiver (site-b: UDP receive, ESP decrypt, TUN write), 1 TCP stream" "$WORK/dp-b.data" >>"$out"
+  kill "$pa" "$pb" 2>/dev/null; wait "$pa" "$pb" 2>/dev/null
+  rm -f "$(kg_sock "$NSB")"
+  hs_sources "$NSA" || fail "source addresses"
+  kg_hub_conf "$WORK/hub.cfg" psk "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" "crypto ikev2 cookie-challenge 1000"
+  start_keygated "$NSB" "$WORK/hub.cfg"; pb=$KG_LAST_PID
+  perf record -q -F 999 -o "$WORK/hs.data" -p "$pb" >/dev/null 2>&1 &
+  rec=$!
+  kg_bench_ike "$NSA" 198.51.100.2 5000 >/dev/null || log "generator failed during the profile"
+  kill -INT $rec; wait $rec
+  prof_section "Handshake responder (keygated hub, 5000 IKE_SA_INIT + IKE_AUTH, PSK, X25519)" "$WORK/hs.data" >>"$out"
+  mv "$out" "$RESULTS/profile.txt"
+  put prof_file "bench/results/profile.txt"
+}
+# prof_section TITLE DATA: the top functions of one perf recording.
+prof_section() {
+  echo "== $1"
+  perf report -i "$2" --no-children --sort dso,symbol --stdio --percent-limit 1.5 2>/dev/null |
+    grep -v '^#' | grep -v '^$' | head -25
+  echo
 }
 # tunnel_measure NAME: LAN A (192.0.2.1) -> LAN B (192.0.2.129).
 tunnel_measure() {
@@ -82,57 +267,5 @@ for p in $PARTS; do
   ) >>"$LOG" 2>&1
 done
 
-val() { awk -v k="$1" '$1 == k { sub(/^[^ ]* /, ""); v = $0 } END { print v }' "$OUT"; }
 export COMMIT=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
-python3 - "$OUT" "$RESULTS/latest.json" <<'PY'
-import json, os, sys, time
-vals, errs = {}, {}
-for line in open(sys.argv[1]):
-    k, _, v = line.rstrip("\n").partition(" ")
-    (errs if k.endswith("_error") else vals)[k.removesuffix("_error")] = v
-def num(k):
-    try: return int(vals[k])
-    except (KeyError, ValueError): return None
-def ratio(a, b):
-    a, b = num(a), num(b)
-    return round(a / b, 4) if a and b else None
-names = {"veth": "bare veth", "sw": "strongSwan", "kg": "keygate"}
-def status(part):
-    if part in errs: return f"FAILED ({errs[part]})"
-    return "ok" if part in os.environ.get("PARTS", "veth sw kg").split() else "skipped"
-res = {
-  "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-  "commit": os.environ.get("COMMIT"), "iperf_seconds": int(os.environ["BENCH_T"]),
-  "status": {names[p]: status(p) for p in names},
-  "veth_tcp1_bps": num("veth_tcp1"),
-  "strongswan_tcp1_bps": num("sw_tcp1"), "strongswan_tcp4_bps": num("sw_tcp4"),
-  "strongswan_udp64_pps": num("sw_udp64"),
-  "keygate_tcp1_bps": num("kg_tcp1"), "keygate_tcp4_bps": num("kg_tcp4"),
-  "keygate_udp64_pps": num("kg_udp64"),
-  "ike_handshakes_per_s": None, "ike_handshakes_note": "not measured (no load generator yet)",
-  "ratios": {
-    "strongswan_tcp1/veth": ratio("sw_tcp1", "veth_tcp1"),
-    "keygate_tcp1/veth": ratio("kg_tcp1", "veth_tcp1"),
-    "keygate_tcp1/strongswan_tcp1": ratio("kg_tcp1", "sw_tcp1"),
-    "keygate_tcp4/strongswan_tcp4": ratio("kg_tcp4", "sw_tcp4"),
-    "keygate_udp64/strongswan_udp64": ratio("kg_udp64", "sw_udp64"),
-  },
-}
-json.dump(res, open(sys.argv[2], "w"), indent=2); open(sys.argv[2], "a").write("\n")
-def g(k): v = num(k); return f"{v/1e9:8.3f} Gb/s" if v else "       -     "
-def p(k): v = num(k); return f"{v/1e3:8.1f} kpps" if v else "       -     "
-def r(x): return f"{x:.3f}" if x is not None else "-"
-R = res["ratios"]
-print(f"\n{'measurement':<34}{'value':>14}   ratio")
-print(f"{'veth, 1 TCP stream (reference)':<34}{g('veth_tcp1')}   1.000")
-print(f"{'strongSwan libipsec, 1 TCP':<34}{g('sw_tcp1')}   {r(R['strongswan_tcp1/veth'])} of veth")
-print(f"{'strongSwan libipsec, 4 TCP':<34}{g('sw_tcp4')}")
-print(f"{'strongSwan, UDP 64 B':<34}{p('sw_udp64')}")
-print(f"{'keygate, 1 TCP':<34}{g('kg_tcp1')}   {r(R['keygate_tcp1/veth'])} of veth, {r(R['keygate_tcp1/strongswan_tcp1'])} of strongSwan")
-print(f"{'keygate, 4 TCP':<34}{g('kg_tcp4')}   {r(R['keygate_tcp4/strongswan_tcp4'])} of strongSwan")
-print(f"{'keygate, UDP 64 B':<34}{p('kg_udp64')}   {r(R['keygate_udp64/strongswan_udp64'])} of strongSwan")
-print(f"{'IKE handshakes/s':<34}{'not measured':>14}   (no load generator yet)")
-for part, s in res["status"].items():
-    print(f"{part + ':':<12}{s}")
-print(f"JSON: {sys.argv[2]}")
-PY
+python3 "$SRC/bench/report.py" "$OUT" "$RESULTS/latest.json"

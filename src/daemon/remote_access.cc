@@ -37,26 +37,35 @@ std::vector<Prefix> peer_prefixes(const ike::SessionConfig& c) {
 }  // namespace
 
 VirtualAccess& VirtualAccessTable::add(VirtualAccess va) {
-  int n = 1;
-  while (by_number_.contains(n)) ++n;
+  int n;
+  if (!free_.empty()) {
+    n = *free_.begin();
+    free_.erase(free_.begin());
+  } else {
+    n = next_++;
+  }
   va.name = "Virtual-Access" + std::to_string(n);
+  by_session_[va.session] = n;
   return by_number_[n] = std::move(va);
 }
 
 std::optional<VirtualAccess> VirtualAccessTable::remove(uint32_t session) {
-  for (auto it = by_number_.begin(); it != by_number_.end(); ++it)
-    if (it->second.session == session) {
-      VirtualAccess va = std::move(it->second);
-      by_number_.erase(it);
-      return va;
-    }
-  return std::nullopt;
+  auto s = by_session_.find(session);
+  if (s == by_session_.end()) return std::nullopt;
+  auto it = by_number_.find(s->second);
+  by_session_.erase(s);
+  if (it == by_number_.end()) return std::nullopt;
+  VirtualAccess va = std::move(it->second);
+  free_.insert(it->first);
+  by_number_.erase(it);
+  return va;
 }
 
 const VirtualAccess* VirtualAccessTable::by_session(uint32_t session) const {
-  for (auto& [n, va] : by_number_)
-    if (va.session == session) return &va;
-  return nullptr;
+  auto s = by_session_.find(session);
+  if (s == by_session_.end()) return nullptr;
+  auto it = by_number_.find(s->second);
+  return it == by_number_.end() ? nullptr : &it->second;
 }
 
 const VirtualAccess* VirtualAccessTable::by_name(const std::string& name) const {

@@ -14,6 +14,8 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <set>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,7 +52,13 @@ class VirtualAccessTable {
   [[nodiscard]] const std::map<int, VirtualAccess>& all() const { return by_number_; }
 
  private:
+  // Indexes so that a hub with 100,000 sessions does not scan them all per
+  // session event: the unused numbers below next_ (IOS reuses the lowest),
+  // and each session's number.
   std::map<int, VirtualAccess> by_number_;
+  std::set<int> free_;
+  int next_ = 1;
+  std::unordered_map<uint32_t, int> by_session_;
 };
 
 class RemoteAccess {
