@@ -199,7 +199,7 @@ charon {
   plugins { vici { socket = unix://$dir/charon.vici } }
   syslog { daemon { default = -1 } }
   filelog { log { path = $dir/charon.log
-      default = 0 } }
+      default = 0 ${SW_HUB_LOG:-} } }
 }
 swanctl {
   load = pem pkcs1 pkcs8 x509 pubkey random nonce openssl
@@ -228,6 +228,8 @@ secrets {
   ike-any { secret = "bench-psk" }
 }
 EOC
+  # The hub's LAN (keygated's Loopback1): libipsec routes from its address.
+  ip -n "$ns" addr add 203.0.113.1/24 dev lo
   ip netns exec "$ns" sh -c "mount --bind '$dir/run' /run && STRONGSWAN_CONF='$dir/strongswan.conf' exec /usr/lib/ipsec/charon" \
     >"$WORK/charon-$ns.log" 2>&1 &
   LIB_PIDS+=($!); SW_PID=$!

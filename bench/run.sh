@@ -192,7 +192,7 @@ part_mem() {
   ip -n "$NSB" route add 198.18.0.0/16 via 198.19.255.2
   ip netns exec "$NSB" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0
   before=$(kg_stat "$NSB" 'rejected no cookie:'); before=${before:-0}
-  ip netns exec "$nsc" timeout 20 "$flood" -d 198.51.100.2 -s 198.18.0.0/16 -r 2000 -t 10 >"$WORK/flood.log" 2>&1 &
+  ip netns exec "$nsc" timeout 20 "$flood" -d 198.51.100.2 -s 198.18.0.0/16 -g 31 -r 2000 -t 10 >"$WORK/flood.log" 2>&1 &
   LIB_PIDS+=($!)
   if wait_for "[ \"\$(kg_stat $NSB 'rejected no cookie:')\" -ge $((before + 500)) ]" 30; then
     put mem_cookies "engaged: $(kg_stat "$NSB" 'rejected no cookie:') IKE_SA_INIT answered with N(COOKIE) only"
@@ -246,7 +246,7 @@ part_prof() {
 prof_section() {
   echo "== $1"
   perf report -i "$2" --no-children --sort dso,symbol --stdio --percent-limit 1.5 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -25
+    grep -v '^#' | grep -v '^$' | sed -e 's/[ -]*$//' -e 's/  */ /g' | cut -c1-150 | head -25
   echo
 }
 # tunnel_measure NAME: LAN A (192.0.2.1) -> LAN B (192.0.2.129).

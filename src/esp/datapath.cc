@@ -181,8 +181,10 @@ Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
   }
   sa->next_bytes_mark = sa->soft_bytes;
   sa->next_seq_mark = kSeqSoftLimit;
+  ChildSa* added = sa.get();
   auto r = sas_.insert(std::move(sa));
   if (!r) return std::unexpected(r.error());
+  if (auto& idx = tunnels_[it->second].by_destination) idx->add(added);
   refresh_current(it->second);
   return {};
 }
@@ -247,17 +249,19 @@ void Datapath::report_limits() {
 
 bool Datapath::remove_sa(uint32_t spi_in, uint32_t spi_out) {
   ChildSa* sa = sas_.find_inbound(spi_in);
-  if (!sa) return false;
+  if (!sa || (spi_out != 0 && sa->out->spi() != spi_out)) return false;
   uint32_t tunnel = sa->tunnel;
+  if (tunnel < tunnels_.size() && tunnels_[tunnel].by_destination) tunnels_[tunnel].by_destination->remove(sa);
   if (!sas_.remove(spi_in, spi_out)) return false;
   refresh_current(tunnel);
   return true;
 }
 
+// The by-destination index follows install_sa/remove_sa itself; an SA's
+// outbound state is read at lookup time.
 void Datapath::refresh_current(uint32_t tunnel) {
   if (tunnel >= tunnels_.size()) return;
   tunnels_[tunnel].current = sas_.current_outbound(tunnel);
-  if (tunnels_[tunnel].by_destination) tunnels_[tunnel].by_destination->rebuild(sas_.all(), tunnel);
 }
 
 Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, ByteView message) {

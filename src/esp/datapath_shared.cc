@@ -9,6 +9,7 @@ void Datapath::select_by_destination(const std::string& name) {
   auto it = by_name_.find(name);
   if (it == by_name_.end() || tunnels_[it->second].by_destination) return;
   tunnels_[it->second].by_destination = std::make_unique<DestinationIndex>();
+  tunnels_[it->second].by_destination->rebuild(sas_.all(), it->second);
   refresh_current(it->second);
 }
 

@@ -34,22 +34,44 @@ size_t DestinationIndex::AddrHash::operator()(const IpAddress& a) const noexcept
 void DestinationIndex::rebuild(const std::vector<std::unique_ptr<ChildSa>>& all, uint32_t tunnel) {
   hosts_.clear();
   ranges_.clear();
-  for (auto& p : all) {
-    ChildSa* sa = p.get();
-    if (sa->tunnel != tunnel) continue;
-    for (auto& ts : sa->remote_ts) {
-      if (ts.start == ts.end) {
-        hosts_[ts.start].push_back(sa);
-        continue;
-      }
-      auto r = std::find_if(ranges_.begin(), ranges_.end(),
-                            [&](const Range& x) { return x.lo == ts.start && x.hi == ts.end; });
-      if (r == ranges_.end()) ranges_.push_back({ts.start, ts.end, {sa}});
-      else r->sas.push_back(sa);
+  for (auto& p : all)
+    if (p->tunnel == tunnel) add(p.get());
+}
+
+void DestinationIndex::add(ChildSa* sa) {
+  for (auto& ts : sa->remote_ts) {
+    if (ts.start == ts.end) {
+      hosts_[ts.start].push_back(sa);
+      continue;
     }
+    auto r = std::find_if(ranges_.begin(), ranges_.end(),
+                          [&](const Range& x) { return x.lo == ts.start && x.hi == ts.end; });
+    if (r != ranges_.end()) {
+      r->sas.push_back(sa);
+      continue;
+    }
+    // Narrowest first; after ranges of the same width (as a stable sort would).
+    auto w = width(ts.start, ts.end);
+    auto at = std::find_if(ranges_.begin(), ranges_.end(), [&](const Range& x) { return w < width(x.lo, x.hi); });
+    ranges_.insert(at, Range{ts.start, ts.end, {sa}});
   }
-  std::stable_sort(ranges_.begin(), ranges_.end(),
-                   [](const Range& a, const Range& b) { return width(a.lo, a.hi) < width(b.lo, b.hi); });
+}
+
+void DestinationIndex::remove(const ChildSa* sa) {
+  for (auto& ts : sa->remote_ts) {
+    if (ts.start == ts.end) {
+      auto h = hosts_.find(ts.start);
+      if (h == hosts_.end()) continue;
+      std::erase(h->second, sa);
+      if (h->second.empty()) hosts_.erase(h);
+      continue;
+    }
+    auto r = std::find_if(ranges_.begin(), ranges_.end(),
+                          [&](const Range& x) { return x.lo == ts.start && x.hi == ts.end; });
+    if (r == ranges_.end()) continue;
+    std::erase(r->sas, sa);
+    if (r->sas.empty()) ranges_.erase(r);
+  }
 }
 
 ChildSa* DestinationIndex::prefer(const std::vector<ChildSa*>& sas) {

@@ -56,6 +56,31 @@ TEST(DestinationIndex, HostsRangesAndRekeyPreference) {
   EXPECT_EQ(idx.find(ip("203.0.113.5")), nullptr);
 }
 
+// add/remove one SA at a time (what the data path does) gives the same
+// answers as a rebuild from the table.
+TEST(DestinationIndex, AddAndRemoveMatchRebuild) {
+  std::vector<std::unique_ptr<ChildSa>> all;
+  all.push_back(sa(1, {ts("0.0.0.0/0")}));
+  all.push_back(sa(1, {ts("198.18.1.10/32")}));
+  all.push_back(sa(1, {ts("198.18.1.11/32"), ts("192.0.2.0/25")}));
+  all.push_back(sa(1, {ts("192.0.2.0/24")}));
+  all.push_back(sa(1, {ts("198.18.1.10/32")}, ChildSa::Outbound::kPending));
+  DestinationIndex inc, full;
+  for (auto& p : all) inc.add(p.get());
+  full.rebuild(all, 1);
+  for (auto* a : {"198.18.1.10", "198.18.1.11", "192.0.2.5", "192.0.2.200", "203.0.113.1"})
+    EXPECT_EQ(inc.find(ip(a)), full.find(ip(a))) << a;
+  EXPECT_EQ(inc.find(ip("192.0.2.5")), all[2].get());    // /25 before /24 before /0
+  EXPECT_EQ(inc.find(ip("192.0.2.200")), all[3].get());
+  inc.remove(all[2].get());
+  inc.remove(all[1].get());
+  EXPECT_EQ(inc.find(ip("192.0.2.5")), all[3].get());
+  EXPECT_EQ(inc.find(ip("198.18.1.11")), all[0].get());
+  EXPECT_EQ(inc.find(ip("198.18.1.10")), all[4].get());  // the pending one is all that is left
+  inc.remove(all[0].get());
+  EXPECT_EQ(inc.find(ip("203.0.113.1")), nullptr);
+}
+
 TEST(DestinationIndex, ReadsTheDestinationOfIpPackets) {
   std::vector<std::unique_ptr<ChildSa>> all;
   all.push_back(sa(0, {ts("198.18.1.10/32")}));
