@@ -14,6 +14,8 @@ PKGS=(
   strongswan-charon strongswan-swanctl charon-cmd
   libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
   softhsm2 opensc
+  # make bench: JSON results, profiles
+  jq linux-perf
 )
 
 missing=()
