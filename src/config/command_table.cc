@@ -23,6 +23,10 @@ Token parse_token(std::string_view g, std::string help) {
     t.kind = Token::Kind::kWord;
   } else if (g == "A.B.C.D") {
     t.kind = Token::Kind::kIpv4;
+  } else if (g == "X:X:X:X::X") {
+    t.kind = Token::Kind::kIpv6;
+  } else if (g == "X:X:X:X::X/<0-128>") {
+    t.kind = Token::Kind::kIpv6Prefix;
   } else if (g == "LINE") {
     t.kind = Token::Kind::kLine;
   } else if (g.size() > 2 && g.front() == '<') {
@@ -71,6 +75,16 @@ WordMatch match_word(const Token& t, std::string_view w) {
       if (a && a->family == IpAddress::Family::kV4) return {1, std::string(w), 0};
       return m;
     }
+    case Token::Kind::kIpv6: {
+      auto a = IpAddress::parse(w);
+      if (a && a->family == IpAddress::Family::kV6) return {1, std::string(w), 0};
+      return m;
+    }
+    case Token::Kind::kIpv6Prefix: {
+      auto p = w.find('/') == std::string_view::npos ? std::nullopt : Prefix::parse(w);
+      if (p && !p->addr.is_v4()) return {1, std::string(w), 0};
+      return m;
+    }
     case Token::Kind::kRange: {
       long v = 0;
       auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
@@ -87,6 +101,8 @@ std::string token_label(const Token& t) {
     case Token::Kind::kWord: return "WORD";
     case Token::Kind::kIpv4: return "A.B.C.D";
     case Token::Kind::kLine: return "LINE";
+    case Token::Kind::kIpv6: return "X:X:X:X::X";
+    case Token::Kind::kIpv6Prefix: return "X:X:X:X::X/<0-128>";
     case Token::Kind::kRange: return "<" + std::to_string(t.lo) + "-" + std::to_string(t.hi) + ">";
     default: return t.words.empty() ? "" : t.words[0];
   }

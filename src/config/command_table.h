@@ -39,7 +39,7 @@ struct CmdContext;  // defined by the session
 using Handler = std::function<Result<std::string>(CmdContext&, const ParsedArgs&)>;
 
 struct Token {
-  enum class Kind { kKeyword, kWord, kIpv4, kRange, kLine, kAlt } kind;
+  enum class Kind { kKeyword, kWord, kIpv4, kIpv6, kIpv6Prefix, kRange, kLine, kAlt } kind;
   std::vector<std::string> words;  // keyword or alternatives
   long lo = 0, hi = 0;
   std::string help;

@@ -188,6 +188,7 @@ void register_show_pki_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
+void register_ipv6_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -201,6 +202,7 @@ void register_core_commands(CommandTable& t) {
   register_ikev2_global_commands(t);
   register_ra_commands(t);
   register_lifetime_commands(t);
+  register_ipv6_commands(t);
 }
 
 }  // namespace kg::config

@@ -181,6 +181,7 @@ void write_interfaces(const Model& m, std::string& out) {
     if (!i.description.empty()) out += " description " + i.description + "\n";
     if (!i.ip_address.empty()) out += " ip address " + i.ip_address + "\n";
     if (!i.ip_unnumbered.empty()) out += " ip unnumbered " + i.ip_unnumbered + "\n";
+    for (auto& a : i.ipv6_addresses) out += " ipv6 address " + a + "\n";
     if (i.mtu) out += " ip mtu " + std::to_string(*i.mtu) + "\n";
     if (!i.tunnel_source.empty()) out += " tunnel source " + i.tunnel_source + "\n";
     if (!i.tunnel_mode.empty()) out += " tunnel mode " + i.tunnel_mode + "\n";

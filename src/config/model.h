@@ -88,7 +88,8 @@ struct Interface {
   std::string ip_address;  // "ADDR MASK", or "negotiated" (ip address negotiated)
   std::string ip_unnumbered;
   std::string tunnel_source, tunnel_destination;  // destination "dynamic": set by a FlexVPN client
-  std::string tunnel_mode;  // "ipsec ipv4"
+  std::string tunnel_mode;  // "ipsec ipv4", "ipsec ipv6" (commands_ipv6.cc)
+  std::vector<std::string> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc)
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;
   bool shutdown = false;
@@ -155,6 +156,10 @@ struct Route {
   std::string prefix, mask, target;
   bool operator==(const Route&) const = default;
 };
+struct Route6 {  // ipv6 route PREFIX/LEN TARGET (commands_ipv6.cc)
+  std::string prefix, target;
+  bool operator==(const Route6&) const = default;
+};
 
 // crypto pki trustpoint NAME (certificates live in PkiCertChain).
 struct PkiTrustpoint {
@@ -196,6 +201,8 @@ struct Model {
   std::map<std::string, IpsecProfile> ipsec_profiles;
   std::map<std::string, Interface> interfaces;
   std::vector<Route> routes;
+  std::vector<Route6> ipv6_routes;
+  bool ipv6_unicast_routing = false;
   Ikev2Global ikev2;
   // Remote access.
   bool aaa_new_model = false;

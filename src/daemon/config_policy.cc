@@ -141,6 +141,7 @@ const config::KeyringPeer* keyring_peer(const config::Ikev2Keyring& kr, const Id
 std::optional<Prefix> parse_addr_mask(const std::string& s) {
   auto w = split(s);
   if (w.empty()) return std::nullopt;
+  if (w.size() == 1 && w[0].find('/') != std::string::npos) return Prefix::parse(w[0]);  // IPv6 PREFIX/LEN
   auto a = IpAddress::parse(w[0]);
   if (!a) return std::nullopt;
   if (w.size() == 1) return Prefix{*a, uint8_t(a->size() * 8)};
@@ -291,6 +292,18 @@ std::string ConfigPolicy::profile_for_tunnel(const std::string& ifname) const {
   return ip->second.ikev2_profile;
 }
 
+void ConfigPolicy::add_ipv6_selectors(ChildConfig& c, const std::string& ifname,
+                                      const config::Interface& itf) const {
+  c.local_ts.push_back(ts_for(*Prefix::parse("::/0")));
+  for (auto& a : itf.ipv6_addresses)
+    if (auto p = Prefix::parse(a)) c.remote_ts.push_back(ts_for(Prefix{p->first(), p->len}));
+  for (auto& r : model_.ipv6_routes) {
+    if (r.target != ifname) continue;
+    if (auto p = Prefix::parse(r.prefix)) c.remote_ts.push_back(ts_for(*p));
+  }
+  if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("::/0")));
+}
+
 std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifname) const {
   auto it = model_.interfaces.find(ifname);
   if (it == model_.interfaces.end() || it->second.tunnel_protection.empty()) return std::nullopt;
@@ -311,13 +324,18 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
   // Selectors, narrowed to what the tunnel's routes need: anything of ours
   // may enter the tunnel (0.0.0.0/0 locally, like an IOS VTI), and on the far
   // side the tunnel's own subnet plus every prefix routed into the tunnel.
-  c.local_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
-  if (auto p = parse_addr_mask(it->second.ip_address)) c.remote_ts.push_back(ts_for(Prefix{p->first(), p->len}));
-  for (auto& r : model_.routes) {
-    if (r.target != ifname) continue;
-    if (auto p = parse_addr_mask(r.prefix + " " + r.mask)) c.remote_ts.push_back(ts_for(*p));
+  // tunnel mode ipsec ipv6 carries IPv6 (::/0 and the IPv6 prefixes).
+  if (it->second.tunnel_mode == "ipsec ipv6") {
+    add_ipv6_selectors(c, ifname, it->second);
+  } else {
+    c.local_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
+    if (auto p = parse_addr_mask(it->second.ip_address)) c.remote_ts.push_back(ts_for(Prefix{p->first(), p->len}));
+    for (auto& r : model_.routes) {
+      if (r.target != ifname) continue;
+      if (auto p = parse_addr_mask(r.prefix + " " + r.mask)) c.remote_ts.push_back(ts_for(*p));
+    }
+    if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
   }
-  if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
   c.config_request = config_request_for(ifname);
   return c;
 }

@@ -40,6 +40,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
 
   // CHILD_SA policy of a tunnel interface (for initiating).
   std::optional<ike::ChildConfig> child_for_tunnel(const std::string& ifname) const;
+  // tunnel mode ipsec ipv6: ::/0 locally, the IPv6 prefixes of the tunnel remotely.
+  void add_ipv6_selectors(ike::ChildConfig& c, const std::string& ifname, const config::Interface& itf) const;
   // The ikev2 profile a tunnel interface uses (its ipsec profile's set
   // ikev2-profile, else "default").
   std::string profile_for_tunnel(const std::string& ifname) const;

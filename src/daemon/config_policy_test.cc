@@ -63,5 +63,29 @@ TEST(ConfigPolicy, IdentityWords) {
   EXPECT_EQ(m->len, 25);
 }
 
+TEST(ConfigPolicy, Ipv6TunnelSelectorsAndKeyring) {
+  ConfigPolicy p;
+  p.set_model(load("site-a-ipv6.cfg"));
+  auto local = *IpAddress::parse("2001:db8:100::1"), remote = *IpAddress::parse("2001:db8:100::2");
+  auto prof = p.profile_for_peer(fqdn("site-b.example.net"), local, remote);
+  ASSERT_TRUE(prof);
+  EXPECT_FALSE(prof->local_psk.empty());  // keyring peer address 2001:db8:100::2/128
+  auto child = p.child_for_peer(prof->name, local, remote);
+  ASSERT_TRUE(child);
+  EXPECT_EQ(child->interface, "Tunnel0");
+  ASSERT_EQ(child->local_ts.size(), 1u);
+  EXPECT_EQ(child->local_ts[0].type, ike::TsType::kIpv6AddrRange);
+  EXPECT_EQ(child->local_ts[0].start.str(), "::");
+  ASSERT_EQ(child->remote_ts.size(), 2u);
+  EXPECT_EQ(child->remote_ts[0].start.str(), "2001:db8:ffff::");
+  EXPECT_EQ(child->remote_ts[1].start.str(), "2001:db8:b::");
+  EXPECT_EQ(child->remote_ts[1].end.str(), "2001:db8:b:0:ffff:ffff:ffff:ffff");
+  auto m = parse_addr_mask("2001:db8:100::2/128");  // keyring peer address
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->len, 128);
+  EXPECT_TRUE(m->contains(remote));
+  EXPECT_FALSE(m->contains(*IpAddress::parse("2001:db8:100::9")));
+}
+
 }  // namespace
 }  // namespace kg::daemon

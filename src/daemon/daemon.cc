@@ -10,6 +10,7 @@
 #include "config/interface_names.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
+#include "esp/dual_stack.h"
 
 namespace kg::daemon {
 
@@ -40,8 +41,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->policy_.set_pki(&d->config_->pki());
   d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
   Daemon* self = d.get();
-  auto dp = esp::Datapath::open(*IpAddress::parse("0.0.0.0"), [self](const Endpoint& l, const Endpoint& r,
-                                                                      ByteView m) {
+  auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     if (self->flexvpn_probe_answer(r, m)) return;  // peer reactivate probes
     self->execute(self->engine_->on_packet(l, r, m));
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
@@ -49,8 +49,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->datapath_ = std::move(*dp);
   // Plain ESP (no NAT between the peers) needs a raw socket: without
   // CAP_NET_RAW only ESP in UDP 4500 works.
-  if (auto raw = io::RawEspSocket::open(IpAddress::Family::kV4))
-    d->datapath_->set_esp_socket(esp::wrap(std::move(*raw)));
+  if (auto raw = esp::open_raw_esp_dual_stack())
+    d->datapath_->set_esp_socket(std::move(*raw));
   else
     log::warn("keygated: no plain ESP (" + raw.error().message + "); only peers behind a NAT will work");
   d->datapath_->on_peer_moved(
@@ -168,14 +168,23 @@ void Daemon::execute(std::vector<ike::Action> actions) {
   reschedule();
 }
 
+// The source address of the tunnel's family (that of its destination).
 std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
   if (auto a = IpAddress::parse(itf.tunnel_source)) return a;
+  auto dst = IpAddress::parse(itf.tunnel_destination);
+  bool v6 = dst && !dst->is_v4();
   auto& m = policy_.model();
   auto it = m.interfaces.find(itf.tunnel_source);
-  if (it != m.interfaces.end())
-    if (auto p = parse_addr_mask(it->second.ip_address)) return p->addr;
+  if (it != m.interfaces.end()) {
+    if (!v6)
+      if (auto p = parse_addr_mask(it->second.ip_address)) return p->addr;
+    if (v6)
+      for (auto& a : it->second.ipv6_addresses)
+        if (auto p = parse_addr_mask(a)) return p->addr;
+  }
   if (!itf.tunnel_source.empty())
-    if (auto a = netlink_->first_address(itf.tunnel_source, IpAddress::Family::kV4)) return *a;
+    if (auto a = netlink_->first_address(itf.tunnel_source, v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4))
+      return *a;
   return std::nullopt;
 }
 
@@ -308,6 +317,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   log::set_prefix(after.hostname);
   apply_interfaces(before, after);
   apply_routes(before, after);
+  apply_ipv6(before, after);
   // New certificates (crypto pki import): tunnels still down try again now
   // instead of at their next retry.
   if (before.cert_chains != after.cert_chains || before.trustpoints != after.trustpoints)

@@ -70,6 +70,8 @@ class Daemon {
   void apply_config(const config::Model& before, const config::Model& after);
   void apply_interfaces(const config::Model& before, const config::Model& after);
   void apply_routes(const config::Model& before, const config::Model& after);
+  // ipv6 address on interfaces, ipv6 route (daemon_ipv6.cc).
+  void apply_ipv6(const config::Model& before, const config::Model& after);
   void execute(std::vector<ike::Action> actions);
   void session_event(const ike::SessionEvent& ev);
   void peer_dead(const ike::PeerDead& ev);

@@ -31,11 +31,14 @@ std::string ts_text(const std::vector<ike::TrafficSelector>& v) {
 }
 
 // IOS "addr/mask/prot/port" for a selector range that is a prefix.
+// IPv4: address/mask; IPv6 (IOS "addr/prefixlen/prot/port"): address/length.
 std::string ident(const ike::TrafficSelector& t) {
-  for (int len = 0; len <= 32; ++len) {
+  bool v4 = t.start.is_v4();
+  for (int len = 0; len <= (v4 ? 32 : 128); ++len) {
     Prefix p{t.start, uint8_t(len)};
     if (p.first() == t.start && p.last() == t.end)
-      return "(" + t.start.str() + "/" + p.mask().str() + "/" + std::to_string(t.ip_protocol) + "/0)";
+      return "(" + t.start.str() + "/" + (v4 ? p.mask().str() : std::to_string(len)) + "/" +
+             std::to_string(t.ip_protocol) + "/0)";
   }
   return "(" + t.start.str() + "-" + t.end.str() + "/" + std::to_string(t.ip_protocol) + "/0)";
 }
@@ -158,8 +161,9 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
     for (auto& p : sas) {
       for (auto& lt : p.local_ts)
         for (auto& rt : p.remote_ts) {
-          o << "   local  ident (addr/mask/prot/port): " << ident(lt) << "\n";
-          o << "   remote ident (addr/mask/prot/port): " << ident(rt) << "\n";
+          const char* what = lt.start.is_v4() ? "addr/mask/prot/port" : "addr/prefixlen/prot/port";
+          o << "   local  ident (" << what << "): " << ident(lt) << "\n";
+          o << "   remote ident (" << what << "): " << ident(rt) << "\n";
         }
       // Plain ESP has no port: IOS shows the IKE port then.
       o << "   current_peer " << p.remote.addr.str() << " port " << (p.udp_encap ? p.remote.port : 500) << "\n";

@@ -153,7 +153,9 @@ Result<IpAddress> Netlink::first_address(const std::string& name, IpAddress::Fam
     nl_addr* l = rtnl_addr_get_local(a);
     if (!l) continue;
     auto ip = IpAddress::from_bytes({static_cast<uint8_t*>(nl_addr_get_binary_addr(l)), nl_addr_get_len(l)});
-    if (ip && ip->family == fam) found = ip;
+    // IPv6: a global address, never the link-local one (fe80::/10).
+    bool link_local = ip && !ip->is_v4() && ip->b[0] == 0xfe && (ip->b[1] & 0xc0) == 0x80;
+    if (ip && ip->family == fam && !link_local) found = ip;
   }
   nl_cache_free(cache);
   if (!found) return fail(Errc::kNotFound, "no address on " + name);

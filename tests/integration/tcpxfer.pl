@@ -10,10 +10,10 @@
 #
 # The content is a fixed 64 KiB pseudo-random block repeated, so the server
 # can check every byte without hashing (a corrupting data path is caught, not
-# only a truncating one).
+# only a truncating one). IO::Socket::IP: IPv4 and IPv6 addresses.
 use strict;
 use warnings;
-use IO::Socket::INET;
+use IO::Socket::IP;
 
 my $BLOCK_LEN = 65536;
 my $block = '';
@@ -29,7 +29,7 @@ my $twice = $block . $block;
 my $mode = shift // die "usage: $0 server ADDR PORT | client SADDR PORT CADDR BYTES\n";
 if ($mode eq 'server') {
   my ($addr, $port) = @ARGV;
-  my $l = IO::Socket::INET->new(LocalAddr => $addr, LocalPort => $port, Listen => 1,
+  my $l = IO::Socket::IP->new(LocalAddr => $addr, LocalPort => $port, Listen => 1,
                                 ReuseAddr => 1, Proto => 'tcp') or die "listen: $!\n";
   print STDERR "listening\n";
   my $c = $l->accept or die "accept: $!\n";
@@ -44,7 +44,7 @@ if ($mode eq 'server') {
   print "$n ", ($ok ? 'ok' : 'bad'), "\n";
 } elsif ($mode eq 'client') {
   my ($saddr, $port, $caddr, $bytes) = @ARGV;
-  my $s = IO::Socket::INET->new(PeerAddr => $saddr, PeerPort => $port, LocalAddr => $caddr,
+  my $s = IO::Socket::IP->new(PeerAddr => $saddr, PeerPort => $port, LocalAddr => $caddr,
                                 Proto => 'tcp') or die "connect: $!\n";
   my $left = $bytes;
   my $off = 0;

@@ -1,0 +1,96 @@
+// IPv6 on tunnels (seed 004 "Tunnel Encapsulation", "IPv6 Support Summary"):
+// ipv6 unicast-routing, ipv6 address on interfaces, ipv6 route, tunnel mode
+// ipsec ipv6, IPv6 tunnel destinations, IPv6 keyring peers and identities.
+#include "common/ip.h"
+#include "config/interface_names.h"
+#include "config/session.h"
+#include "config/writer.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+Result<std::string> ok() { return std::string(); }
+
+// "2001:DB8:1::5/64" as typed -> "2001:db8:1::5/64" (address kept, IOS
+// keeps the host part of an interface address).
+std::string canonical6(const std::string& w) {
+  auto p = Prefix::parse(w);
+  return p ? p->addr.str() + "/" + std::to_string(p->len) : w;
+}
+
+void toggle(std::vector<std::string>& v, const std::string& x, bool negated) {
+  std::erase(v, x);
+  if (!negated) v.push_back(x);
+}
+
+void add_global(CommandTable& t) {
+  t.add(Mode::kConfig, "ipv6 unicast-routing", {"IPv6 configuration subcommands", "Enable unicast routing"},
+        [](C c, A a) { c.model.ipv6_unicast_routing = !a.negated; return ok(); });
+  t.add(Mode::kConfig, "ipv6 route X:X:X:X::X/<0-128> WORD",
+        {"IPv6 configuration subcommands", "Configure static routing", "IPv6 prefix", "Interface or IPv6 next hop"},
+        [](C c, A a) -> Result<std::string> {
+          auto p = Prefix::parse(a.at(2));
+          if (!p) return fail(Errc::kInvalidArgument, "Invalid IPv6 prefix " + a.at(2));
+          std::string tgt = a.at(3);
+          if (auto nh = IpAddress::parse(tgt)) {
+            if (nh->is_v4()) return fail(Errc::kInvalidArgument, "Invalid IPv6 next hop " + tgt);
+            tgt = nh->str();
+          } else {
+            tgt = canonical_interface_name(tgt);
+          }
+          Route6 r{Prefix{p->first(), p->len}.str(), tgt};
+          std::erase(c.model.ipv6_routes, r);
+          if (!a.negated) c.model.ipv6_routes.push_back(r);
+          return ok();
+        });
+}
+
+void add_interface(CommandTable& t) {
+  auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
+  t.add(Mode::kInterface, "ipv6 address X:X:X:X::X/<0-128>",
+        {"IPv6 interface subcommands", "Configure IPv6 address on interface", "IPv6 prefix"},
+        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, canonical6(a.at(2)), a.negated); return ok(); });
+  t.add(Mode::kInterface, "tunnel destination X:X:X:X::X",
+        {"protocol-over-protocol tunneling", "destination of tunnel", "IPv6 address"},
+        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : IpAddress::parse(a.at(2))->str(); return ok(); });
+  t.add(Mode::kInterface, "tunnel mode ipsec ipv6",
+        {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv6"},
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv6"; return ok(); });
+}
+
+void add_ike(CommandTable& t) {
+  // IOS: "address {ipv4-address [mask] | ipv6-address prefix}" in a keyring
+  // peer and in match identity remote.
+  t.add(Mode::kKeyringPeer, "address X:X:X:X::X/<0-128>", {"Peer address", "IPv6 prefix"},
+        [](C c, A a) {
+          c.model.keyrings[c.object].peers[c.sub_object].address = a.negated ? "" : canonical6(a.at(1));
+          return ok();
+        });
+  t.add(Mode::kIkev2Profile, "match identity remote address X:X:X:X::X/<0-128>",
+        {"Match values", "Match identity", "Remote identity", "IP address", "IPv6 prefix"}, [](C c, A a) {
+          toggle(c.model.profiles[c.object].match_identity_remote, "address " + canonical6(a.at(4)), a.negated);
+          return ok();
+        });
+}
+
+void write_global(const Model& m, std::string& out) {
+  if (m.ipv6_unicast_routing) out += "ipv6 unicast-routing\n!\n";
+}
+
+void write_routes(const Model& m, std::string& out) {
+  for (const auto& r : m.ipv6_routes) out += "ipv6 route " + r.prefix + " " + r.target + "\n";
+}
+
+}  // namespace
+
+void register_ipv6_commands(CommandTable& t) {
+  add_global(t);
+  add_interface(t);
+  add_ike(t);
+  t.add_writer(section::kHostname + 5, [](const Model& m, const WriteContext&, std::string& out) { write_global(m, out); });
+  t.add_writer(section::kRoute + 1, [](const Model& m, const WriteContext&, std::string& out) { write_routes(m, out); });
+}
+
+}  // namespace kg::config

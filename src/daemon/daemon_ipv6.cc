@@ -1,0 +1,60 @@
+// IPv6 on interfaces and static IPv6 routes, applied to the kernel
+// (the IPv4 counterparts are in daemon.cc).
+#include <algorithm>
+
+#include "common/log.h"
+#include "config/interface_names.h"
+#include "daemon/daemon.h"
+
+namespace kg::daemon {
+
+namespace {
+std::string device(const std::string& n) { return config::is_loopback(n) ? "lo" : n; }
+}  // namespace
+
+void Daemon::apply_ipv6(const config::Model& before, const config::Model& after) {
+  auto addrs = [](const config::Model& m, const std::string& n) {
+    auto it = m.interfaces.find(n);
+    return it == m.interfaces.end() ? std::vector<std::string>{} : it->second.ipv6_addresses;
+  };
+  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  // Routes go first (they may use the addresses about to go).
+  for (auto& r : before.ipv6_routes)
+    if (std::find(after.ipv6_routes.begin(), after.ipv6_routes.end(), r) == after.ipv6_routes.end())
+      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, device(r.target));
+  for (auto& [name, itf] : before.interfaces) {
+    if (config::is_virtual_template(name)) continue;
+    auto now = addrs(after, name);
+    for (auto& a : itf.ipv6_addresses)
+      if (!has(now, a))
+        if (auto p = Prefix::parse(a)) (void)netlink_->del_address(device(name), *p);
+  }
+  for (auto& [name, itf] : after.interfaces) {
+    if (config::is_virtual_template(name)) continue;
+    auto old = addrs(before, name);
+    for (auto& a : itf.ipv6_addresses) {
+      if (has(old, a)) continue;
+      auto p = Prefix::parse(a);
+      if (!p) continue;
+      if (auto r = netlink_->add_address(device(name), *p); !r)
+        log::warn("interface " + name + ": ipv6 address " + a + ": " + r.error().message);
+    }
+  }
+  for (auto& r : after.ipv6_routes) {
+    auto p = Prefix::parse(r.prefix);
+    if (!p) continue;
+    auto via = IpAddress::parse(r.target);
+    std::string dev = r.target;
+    if (via) {  // next hop: the interface whose IPv6 subnet holds it
+      for (auto& [n, itf] : after.interfaces)
+        for (auto& a : itf.ipv6_addresses)
+          if (auto ip = Prefix::parse(a); ip && Prefix{ip->first(), ip->len}.contains(*via)) dev = device(n);
+    }
+    if (auto res = netlink_->add_route(*p, dev, via); !res)
+      log::warn("ipv6 route " + r.prefix + ": " + res.error().message);
+  }
+}
+
+}  // namespace kg::daemon
