@@ -189,6 +189,7 @@ void register_ikev2_global_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
 void register_ipv6_commands(CommandTable& t);
+void register_gre_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -203,6 +204,7 @@ void register_core_commands(CommandTable& t) {
   register_ra_commands(t);
   register_lifetime_commands(t);
   register_ipv6_commands(t);
+  register_gre_commands(t);
 }
 
 }  // namespace kg::config

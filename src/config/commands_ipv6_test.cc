@@ -79,5 +79,18 @@ TEST_F(Ipv6Cmd, KeyringPeerAndRemoteIdentity) {
   EXPECT_EQ(reload_text(), cfg.running_config_text());
 }
 
+TEST_F(Ipv6Cmd, TunnelModeGre) {  // commands_gre.cc
+  run("interface Tunnel1");
+  run("tunnel mode gre ip");
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel1").tunnel_mode, "gre ip");
+  run("tunnel mode gre ipv6");
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel1").tunnel_mode, "gre ipv6");
+  refused("tunnel mode gre mpls");
+  EXPECT_NE(cfg.running_config_text().find(" tunnel mode gre ipv6\n"), std::string::npos);
+  EXPECT_EQ(reload_text(), cfg.running_config_text());
+  run("no tunnel mode gre ipv6");
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel1").tunnel_mode, "");
+}
+
 }  // namespace
 }  // namespace kg::config

@@ -88,7 +88,7 @@ struct Interface {
   std::string ip_address;  // "ADDR MASK", or "negotiated" (ip address negotiated)
   std::string ip_unnumbered;
   std::string tunnel_source, tunnel_destination;  // destination "dynamic": set by a FlexVPN client
-  std::string tunnel_mode;  // "ipsec ipv4", "ipsec ipv6" (commands_ipv6.cc)
+  std::string tunnel_mode;  // "ipsec ipv4", "ipsec ipv6" (commands_ipv6.cc), "gre ip|ipv6" (commands_gre.cc)
   std::vector<std::string> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc)
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;

@@ -311,11 +311,15 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
   if (ip == model_.ipsec_profiles.end()) return std::nullopt;
   ChildConfig c;
   c.interface = ifname;
+  bool transport = false;  // the first usable transform set's mode decides
   for (auto& tsn : ip->second.transform_sets) {
     auto ts = model_.transform_sets.find(tsn);
     if (ts == model_.transform_sets.end()) continue;
+    if (c.transforms.empty()) transport = ts->second.mode == "transport";
     for (auto& t : to_transforms(tsn, ts->second)) c.transforms.push_back(t);
   }
+  // IOS uses transport mode only where the traffic is the tunnel's own GRE.
+  c.transport = transport && is_gre(it->second);
   if (c.transforms.empty()) return std::nullopt;
   if (ip->second.lifetime_seconds) c.lifetime_s = uint32_t(*ip->second.lifetime_seconds);
   if (ip->second.lifetime_kilobytes) c.lifetime_kb = *ip->second.lifetime_kilobytes;
@@ -324,8 +328,11 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
   // Selectors, narrowed to what the tunnel's routes need: anything of ours
   // may enter the tunnel (0.0.0.0/0 locally, like an IOS VTI), and on the far
   // side the tunnel's own subnet plus every prefix routed into the tunnel.
-  // tunnel mode ipsec ipv6 carries IPv6 (::/0 and the IPv6 prefixes).
-  if (it->second.tunnel_mode == "ipsec ipv6") {
+  // tunnel mode ipsec ipv6 carries IPv6 (::/0 and the IPv6 prefixes);
+  // tunnel mode gre: the GRE flow between the endpoints (config_policy_gre.cc).
+  if (is_gre(it->second)) {
+    add_gre_selectors(c, it->second);
+  } else if (it->second.tunnel_mode == "ipsec ipv6") {
     add_ipv6_selectors(c, ifname, it->second);
   } else {
     c.local_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
@@ -342,13 +349,14 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
 
 std::optional<ChildConfig> ConfigPolicy::child_for_peer(const std::string& profile, const IpAddress& local,
                                                         const IpAddress& remote) const {
-  (void)local;
   for (auto& [name, itf] : model_.interfaces) {
     if (itf.shutdown || itf.tunnel_destination.empty()) continue;
     auto dst = IpAddress::parse(itf.tunnel_destination);
     if (!dst || *dst != remote) continue;
     if (profile_for_tunnel(name) != profile) continue;
-    return child_for_tunnel(name);
+    auto c = child_for_tunnel(name);
+    if (c && is_gre(itf)) set_gre_local(*c, local);
+    return c;
   }
   return child_for_template(profile);  // a hub: the profile's virtual-template
 }

@@ -42,6 +42,9 @@ class ConfigPolicy final : public ike::PolicyProvider {
   std::optional<ike::ChildConfig> child_for_tunnel(const std::string& ifname) const;
   // tunnel mode ipsec ipv6: ::/0 locally, the IPv6 prefixes of the tunnel remotely.
   void add_ipv6_selectors(ike::ChildConfig& c, const std::string& ifname, const config::Interface& itf) const;
+  // tunnel mode gre: the GRE flow (IP protocol 47) from the tunnel source
+  // (when the model names an address) to the tunnel destination.
+  void add_gre_selectors(ike::ChildConfig& c, const config::Interface& itf) const;
   // The ikev2 profile a tunnel interface uses (its ipsec profile's set
   // ikev2-profile, else "default").
   std::string profile_for_tunnel(const std::string& ifname) const;
@@ -76,6 +79,10 @@ class ConfigPolicy final : public ike::PolicyProvider {
 
 // "ADDR MASK" → prefix; nullopt if malformed.
 std::optional<Prefix> parse_addr_mask(const std::string& s);
+// tunnel mode gre ip|ipv6 (config_policy_gre.cc).
+bool is_gre(const config::Interface& itf);
+// GRE selectors: our side becomes exactly `local` (once the address is known).
+void set_gre_local(ike::ChildConfig& c, const IpAddress& local);
 // IOS authentication words: pre-share (or nothing), rsa-sig, ecdsa-sig, eap.
 ike::AuthKind auth_kind(const std::string& method);
 // crypto pki certificate map: does one of its sequences accept the certificate?

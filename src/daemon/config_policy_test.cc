@@ -87,5 +87,39 @@ TEST(ConfigPolicy, Ipv6TunnelSelectorsAndKeyring) {
   EXPECT_FALSE(m->contains(*IpAddress::parse("2001:db8:100::9")));
 }
 
+TEST(ConfigPolicy, GreTunnelProtectsTheGreFlow) {
+  ConfigPolicy p;
+  p.set_model(load("site-a-gre.cfg"));
+  auto local = *IpAddress::parse("198.51.100.1"), remote = *IpAddress::parse("198.51.100.2");
+  auto prof = p.profile_for_peer(fqdn("site-b.example.net"), local, remote);
+  ASSERT_TRUE(prof);
+  auto child = p.child_for_peer(prof->name, local, remote);
+  ASSERT_TRUE(child);
+  ASSERT_EQ(child->local_ts.size(), 1u);
+  ASSERT_EQ(child->remote_ts.size(), 1u);
+  EXPECT_EQ(child->local_ts[0].ip_protocol, 47);
+  EXPECT_EQ(child->local_ts[0].start.str(), "198.51.100.1");
+  EXPECT_EQ(child->local_ts[0].end.str(), "198.51.100.1");
+  EXPECT_EQ(child->remote_ts[0].ip_protocol, 47);
+  EXPECT_EQ(child->remote_ts[0].start.str(), "198.51.100.2");
+  EXPECT_EQ(child->remote_ts[0].end.str(), "198.51.100.2");
+  // tunnel source eth0 has its address in the model: known before initiating.
+  auto init = p.child_for_tunnel("Tunnel0");
+  ASSERT_TRUE(init);
+  EXPECT_EQ(init->local_ts[0].start.str(), "198.51.100.1");
+  EXPECT_TRUE(is_gre(p.model().interfaces.at("Tunnel0")));
+  EXPECT_FALSE(init->transport);
+  // mode transport in the transform set: ask for USE_TRANSPORT_MODE.
+  auto m = p.model();
+  m.transform_sets["TR"] = {{"esp-gcm 256"}, "transport"};
+  m.ipsec_profiles["default"].transform_sets = {"TR"};
+  p.set_model(m);
+  ASSERT_TRUE(p.child_for_tunnel("Tunnel0"));
+  EXPECT_TRUE(p.child_for_tunnel("Tunnel0")->transport);
+  m.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";  // a VTI stays in tunnel mode, as on IOS
+  p.set_model(m);
+  EXPECT_FALSE(p.child_for_tunnel("Tunnel0")->transport);
+}
+
 }  // namespace
 }  // namespace kg::daemon

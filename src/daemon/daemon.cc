@@ -151,6 +151,7 @@ void Daemon::execute(std::vector<ike::Action> actions) {
     } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
       auto r = datapath_->install_sa(*i);
       if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
+      else gre_sa_installed(*i);
     } else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) {
       datapath_->update_peer(up->spi_in, up->local, up->remote);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
@@ -206,6 +207,10 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
   auto src = tunnel_source(it->second);
   auto child = policy_.child_for_tunnel(tunnel);
   if (!src || !child) return;
+  if (is_gre(it->second)) {  // the GRE flow from the source in use
+    set_gre_local(*child, *src);
+    set_gre_tunnel(tunnel, *src, dst);
+  }
   ike::InitiateRequest req;
   req.local = {*src, 500};
   req.remote = {dst, 500};
@@ -218,6 +223,10 @@ void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
+  for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later
+    if (!dev->tunnel())
+      if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
+        set_gre_endpoints(name, it->second);
   flexvpn_tick();  // before the static tunnels' retries below skip its tunnels
   for (auto& [name, st] : tunnels_) {
     if (st.up || !st.auto_retry || clock_.now() < st.next_try) continue;
@@ -244,6 +253,7 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
     if (after.interfaces.count(name)) continue;
     if (is_tunnel(name)) {
       execute(engine_->delete_sessions(name));
+      remove_gre_tunnel(name);
       datapath_->remove_tunnel(name);
       tunnels_.erase(name);
     } else if (auto p = parse_addr_mask(itf.ip_address)) {
@@ -255,11 +265,19 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
     auto old = before.interfaces.find(name);
     std::string dev = is_loopback(name) ? "lo" : name;
     if (is_tunnel(name)) {
-      if (auto r = datapath_->add_tunnel(name); !r) {
+      // A change of tunnel mode between ipsec and gre replaces the device.
+      if (old != before.interfaces.end() && is_gre(old->second) != is_gre(itf)) {
+        execute(engine_->delete_sessions(name));
+        if (is_gre(old->second)) remove_gre_tunnel(name);
+        else datapath_->remove_tunnel(name);
+      }
+      if (auto r = is_gre(itf) ? add_gre_tunnel(name, itf) : datapath_->add_tunnel(name); !r) {
         log::error("interface " + name + ": " + r.error().message);
         continue;
       }
-      (void)netlink_->set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu);
+      // GRE's delivery header comes out of the same 1400 bytes.
+      uint32_t gre = is_gre(itf) ? (itf.tunnel_mode == "gre ipv6" ? 44 : 24) : 0;
+      (void)netlink_->set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu - gre);
     }
     if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)
       if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(dev, *p);

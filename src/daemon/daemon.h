@@ -16,6 +16,7 @@
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
 #include "esp/datapath.h"
+#include "esp/gre_device.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
 #include "io/netlink.h"
@@ -70,6 +71,12 @@ class Daemon {
   void apply_config(const config::Model& before, const config::Model& after);
   void apply_interfaces(const config::Model& before, const config::Model& after);
   void apply_routes(const config::Model& before, const config::Model& after);
+  // tunnel mode gre (daemon_gre.cc): the TUN behind a GreDevice.
+  Result<void> add_gre_tunnel(const std::string& name, const config::Interface& itf);
+  void set_gre_endpoints(const std::string& name, const config::Interface& itf);
+  void set_gre_tunnel(const std::string& name, const IpAddress& src, const IpAddress& dst);
+  void remove_gre_tunnel(const std::string& name);
+  void gre_sa_installed(const ike::InstallChildSa& sa);  // tunnel or transport mode
   // ipv6 address on interfaces, ipv6 route (daemon_ipv6.cc).
   void apply_ipv6(const config::Model& before, const config::Model& after);
   void execute(std::vector<ike::Action> actions);
@@ -114,6 +121,8 @@ class Daemon {
     TimePoint expires;
   };
   std::map<uint64_t, FlexvpnProbe> flexvpn_probes_;  // peer reactivate probes by IKE SPIi
+  std::map<std::string, esp::GreDevice*> gre_;  // GRE tunnels' devices (owned by datapath_)
+  std::map<std::string, std::shared_ptr<esp::GreCounters>> gre_counters_;
   TimePoint next_housekeeping_{};
 };
 

@@ -191,7 +191,8 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
         o << "     " << dir << " esp sas:\n";
         o << "      spi: " << hex_spi(spi) << "\n";
         o << "        transform: " << transform_text(p.suite) << "\n";
-        o << "        in use settings ={Tunnel" << (p.udp_encap ? " UDP-Encaps" : "") << ", }\n";
+        o << "        in use settings ={" << (p.transport ? "Transport" : "Tunnel") << (p.udp_encap ? " UDP-Encaps" : "")
+          << ", }\n";
         o << "        sa timing: remaining key lifetime (k/sec): (" << (kb > used ? kb - used : 0) << "/"
           << (remaining > 0 ? remaining : 0) << ")\n";
         if (!p.lifetime_kb) o << "        Kilobyte Volume Rekey has been disabled\n";

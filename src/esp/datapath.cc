@@ -158,6 +158,12 @@ Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
   if (!out) return std::unexpected(out.error());
   // Inbound packets must come from behind the peer (remote TS) to us (local TS).
   (*in)->set_selectors(ranges(p.remote_ts), ranges(p.local_ts));
+  if (p.transport) {  // the selectors' protocol (GRE) is the ESP payload
+    uint8_t proto = p.local_ts.empty() ? 0 : p.local_ts[0].ip_protocol;
+    if (proto == 0) return fail(Errc::kInvalidArgument, "transport mode needs selectors with a protocol (GRE)");
+    (*in)->set_transport(proto);
+    (*out)->set_transport(proto);
+  }
   auto sa = std::make_unique<ChildSa>();
   sa->tunnel = it->second;
   sa->interface = p.interface;
@@ -166,6 +172,7 @@ Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
   sa->local = p.local;
   sa->remote = p.remote;
   sa->udp_encap = p.udp_encap;
+  sa->transport = p.transport;
   sa->peer_may_float = p.peer_may_float;
   sa->local_ts = p.local_ts;
   sa->remote_ts = p.remote_ts;
@@ -477,6 +484,7 @@ std::vector<SaStats> Datapath::sa_stats() const {
     s.local = sa->local;
     s.remote = sa->remote;
     s.udp_encap = sa->udp_encap;
+    s.transport = sa->transport;
     s.local_ts = sa->local_ts;
     s.remote_ts = sa->remote_ts;
     s.replay_window = sa->in->replay_window_size();

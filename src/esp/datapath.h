@@ -137,6 +137,7 @@ struct SaStats {
   crypto::CipherSuite suite;
   Endpoint local, remote;
   bool udp_encap = true;
+  bool transport = false;
   std::vector<ike::TrafficSelector> local_ts, remote_ts;
   uint32_t replay_window = 0;
   uint32_t lifetime_s = 0;

@@ -283,5 +283,31 @@ TEST(InboundSa, AcceptsReorderedWithinWindow) {
   EXPECT_FALSE(in->open(pk[1]));
 }
 
+// ESP transport mode for GRE (RFC 4303 §3.1.1): next header 47 and the GRE
+// header as payload; an SA in tunnel mode refuses it, and a transport SA
+// refuses anything but its protocol.
+TEST_P(EspRoundTrip, TransportModeCarriesGre) {
+  auto [out, in] = make_pair(GetParam());
+  out->set_transport(47);
+  in->set_transport(47);
+  Bytes gre = {0x00, 0x00, 0x08, 0x00};
+  Bytes inner = ipv4_packet(40, 1, 129);
+  gre.insert(gre.end(), inner.begin(), inner.end());
+  auto esp = seal_one(*out, gre);
+  auto got = in->open(esp);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(Bytes(got->begin(), got->end()), gre);
+  auto [out2, tunnel_in] = make_pair(GetParam());
+  out2->set_transport(47);
+  auto esp2 = seal_one(*out2, gre);
+  EXPECT_FALSE(tunnel_in->open(esp2));  // next header 47 on a tunnel-mode SA
+  EXPECT_EQ(tunnel_in->counters().malformed, 1u);
+  auto [out3, in3] = make_pair(GetParam());
+  in3->set_transport(47);
+  auto esp3 = seal_one(*out3, inner);  // next header 4 on a transport SA
+  EXPECT_FALSE(in3->open(esp3));
+  EXPECT_EQ(in3->counters().malformed, 1u);
+}
+
 }  // namespace
 }  // namespace kg::esp

@@ -53,7 +53,7 @@ PacketResult<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t
     ++c_.errors;
     return std::unexpected(Drop::kExhausted);
   }
-  uint8_t next = (buf[kHeadroom] >> 4) == 6 ? kNextIpv6 : kNextIpv4;
+  uint8_t next = transport_proto_ ? transport_proto_ : (buf[kHeadroom] >> 4) == 6 ? kNextIpv6 : kNextIpv4;
   EspCipher& c = *cipher_;
   size_t ivs = c.iv_size();
   // Padding to the block size (and 4-byte alignment), bytes 1, 2, 3, ...
@@ -122,6 +122,15 @@ PacketResult<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
   uint8_t next = tr->next_header;
   std::span<uint8_t> inner = payload.first(inner_len);
   if (next == kNextHeaderNone) return inner.first(0);  // dummy packet (RFC 4303 §2.6): drop silently
+  if (transport_proto_) {
+    if (next != transport_proto_ || inner.empty()) {
+      ++c_.malformed;
+      return std::unexpected(Drop::kMalformed);
+    }
+    ++c_.packets;
+    c_.bytes += inner_len;
+    return inner;
+  }
   if ((next != kNextIpv4 && next != kNextIpv6) || inner.empty() ||
       (inner[0] >> 4) != (next == kNextIpv4 ? 4 : 6)) {
     ++c_.malformed;

@@ -50,6 +50,9 @@ class OutboundSa {
   // Encapsulates buf[kHeadroom, kHeadroom+inner_len) in place; `buf` must have
   // kTailroom bytes after the packet. Returns the ESP packet inside buf.
   PacketResult<std::span<uint8_t>> seal(std::span<uint8_t> buf, size_t inner_len);
+  // Transport mode: every packet's next header is `proto` (GRE: 47) instead
+  // of 4/41 from the inner IP version.
+  void set_transport(uint8_t proto) { transport_proto_ = proto; }
   [[nodiscard]] uint32_t spi() const { return spi_; }
   [[nodiscard]] uint32_t seq() const { return seq_; }
   [[nodiscard]] const SaCounters& counters() const { return c_; }
@@ -60,6 +63,7 @@ class OutboundSa {
  private:
   uint32_t spi_ = 0;
   uint32_t seq_ = 0;  // last sequence number sent; the SA stops before it wraps
+  uint8_t transport_proto_ = 0;
   std::unique_ptr<EspCipher> cipher_;
   SaCounters c_;
 };
@@ -77,6 +81,10 @@ class InboundSa {
     remote_ = std::move(remote_src);
     local_ = std::move(local_dst);
   }
+  // Transport mode: accept next header `proto` (GRE: 47) only; the payload
+  // has no IP header to check against the selectors (the outer one was the
+  // endpoints, which the SPI already binds).
+  void set_transport(uint8_t proto) { transport_proto_ = proto; }
   [[nodiscard]] uint32_t spi() const { return spi_; }
   [[nodiscard]] const SaCounters& counters() const { return c_; }
   [[nodiscard]] uint32_t replay_window_size() const { return window_.size(); }
@@ -89,6 +97,7 @@ class InboundSa {
   std::unique_ptr<EspCipher> cipher_;
   ReplayWindow window_;
   std::vector<AddrRange> remote_, local_;
+  uint8_t transport_proto_ = 0;
   SaCounters c_;
 };
 

@@ -33,6 +33,7 @@ struct ChildSa {
   crypto::CipherSuite suite;
   Endpoint local, remote;   // UDP 4500 endpoints (RFC 3948), or addresses (port 0)
   bool udp_encap = true;    // ESP in UDP 4500, else plain ESP (IP protocol 50)
+  bool transport = false;   // ESP transport mode (GRE), else tunnel mode
   bool peer_may_float = false;  // follow the peer's NAT mapping (RFC 7296 §2.23)
   std::vector<ike::TrafficSelector> local_ts, remote_ts;
   uint32_t lifetime_s = 0;

@@ -46,6 +46,9 @@ struct InstallChildSa {
   bool peer_may_float = false;
   std::vector<TrafficSelector> local_ts, remote_ts;  // as negotiated
   uint32_t replay_window = 64;
+  // ESP transport mode (both sides sent N(USE_TRANSPORT_MODE)): the ESP
+  // payload is the upper-layer protocol of the selectors (GRE), not an IP packet.
+  bool transport = false;
   uint32_t lifetime_s = 3600;  // hard lifetime; the engine times it
   // Volume lifetime (set security-association lifetime kilobytes): the data
   // path reports crossing soft_kb (rekey) and lifetime_kb (delete) in either

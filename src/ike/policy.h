@@ -136,6 +136,9 @@ struct ChildConfig {
   // default; 0 = none.
   uint64_t lifetime_kb = 0;
   uint32_t replay_window = 64;
+  // mode transport in the transform set: ask for (initiator) or accept
+  // (responder) N(USE_TRANSPORT_MODE), RFC 7296 §1.3.1; else tunnel mode.
+  bool transport = false;
   std::optional<ConfigRequest> config_request;  // initiator: send CP(CFG_REQUEST)
 };
 

@@ -53,6 +53,7 @@ Result<void> ChildCreate::build_i(IkeSa& sa, TaskEnv& env, std::vector<TypedPayl
       dh_ = std::move(*dh);
     }
   }
+  if (cfg.transport) out.push_back(notify(NotifyType::kUseTransportMode));
   out.push_back({PayloadType::kSa, esp_sa_payload(cfg.transforms, spi_in_, in_ike_auth() ? DhGroup::kNone : group_)});
   if (!in_ike_auth()) {
     out.push_back({PayloadType::kNonce, NoncePayload{ni_}});
@@ -114,6 +115,9 @@ TaskStatus ChildCreate::process_i(IkeSa& sa, TaskEnv& env, const std::vector<Typ
       g_ir_ = std::move(*s);
     }
   }
+  // §1.3.1: transport mode only if the responder agreed (else tunnel mode,
+  // which IOS accepts as well).
+  transport_ = sa.child_cfg->transport && find_notify(in, NotifyType::kUseTransportMode) != nullptr;
   return install(sa, env, *choice, tsi->selectors, tsr->selectors) ? TaskStatus::kDone : TaskStatus::kFailed;
 }
 
@@ -196,6 +200,8 @@ TaskStatus ChildCreate::process_r(IkeSa& sa, TaskEnv& env, const std::vector<Typ
   }
   spi_in_ = new_spi(env.rng);
   chosen_ = *choice;
+  // §1.3.1: the peer asks for transport mode; we agree when configured for it.
+  transport_ = cfg.transport && find_notify(in, NotifyType::kUseTransportMode) != nullptr;
   if (!install(sa, env, *choice, ts_remote, ts_local)) {
     error = NotifyType::kNoProposalChosen;
     return TaskStatus::kFailed;
@@ -225,6 +231,7 @@ void ChildCreate::build_r(IkeSa& sa, TaskEnv&, std::vector<TypedPayload>& out) {
     p.transforms.push_back({TransformType::kInteg, uint16_t(c->sa.suite.integ), {}});
   if (dh_) p.transforms.push_back({TransformType::kDh, uint16_t(group_), {}});
   p.transforms.push_back({TransformType::kEsn, uint16_t(EsnId::kNo), {}});
+  if (transport_) out.push_back(notify(NotifyType::kUseTransportMode));
   out.push_back({PayloadType::kSa, SaPayload{{std::move(p)}}});
   if (!in_ike_auth()) {
     out.push_back({PayloadType::kNonce, NoncePayload{nr_}});
@@ -261,6 +268,7 @@ bool ChildCreate::install(IkeSa& sa, TaskEnv& env, const EspChoice& choice, cons
   c.local_ts = initiator_ ? tsi : tsr;
   c.remote_ts = initiator_ ? tsr : tsi;
   c.replay_window = cfg.replay_window;
+  c.transport = transport_;
   c.lifetime_s = cfg.lifetime_s;
   c.lifetime_kb = cfg.lifetime_kb;
   c.soft_kb = soft_kb(cfg.lifetime_kb, env.rng);

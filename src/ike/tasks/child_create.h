@@ -1,4 +1,6 @@
-// Creating one CHILD_SA (ESP, tunnel mode, UDP-encapsulated, RFC 3948):
+// Creating one CHILD_SA (ESP, tunnel mode or, when both sides send
+// N(USE_TRANSPORT_MODE) (RFC 7296 §1.3.1), transport mode; plain or
+// UDP-encapsulated, RFC 3948):
 //  - inside IKE_AUTH, keyed from the IKE SA's nonces (RFC 7296 §1.2, §2.17);
 //  - in CREATE_CHILD_SA (§1.3.1), with fresh nonces and, with `set pfs` or
 //    when the peer asks, a D-H exchange whose g^ir enters KEYMAT (§2.17);
@@ -59,6 +61,7 @@ class ChildCreate final : public Task {
   std::vector<TrafficSelector> ts_local_, ts_remote_;  // proposed (initiator)
   std::optional<NotifyType> refused_;
   bool retried_ke_ = false;
+  bool transport_ = false;  // both sides sent N(USE_TRANSPORT_MODE)
 };
 
 }  // namespace kg::ike

@@ -1,0 +1,45 @@
+// Traffic selectors of `tunnel mode gre ip|ipv6`: IOS protects the GRE
+// packets between tunnel source and destination (RFC 7296 §3.13.1 selectors
+// with IP protocol 47, one address each side), not the traffic inside.
+#include "daemon/config_policy.h"
+
+namespace kg::daemon {
+
+namespace {
+ike::TrafficSelector gre_host(const IpAddress& a) {
+  ike::TrafficSelector t;
+  t.type = a.is_v4() ? ike::TsType::kIpv4AddrRange : ike::TsType::kIpv6AddrRange;
+  t.ip_protocol = 47;
+  t.start = t.end = a;
+  return t;
+}
+ike::TrafficSelector gre_any(bool v4) {
+  auto t = gre_host(*IpAddress::parse(v4 ? "0.0.0.0" : "::"));
+  t.end = *IpAddress::parse(v4 ? "255.255.255.255" : "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+  return t;
+}
+}  // namespace
+
+bool is_gre(const config::Interface& itf) { return itf.tunnel_mode.rfind("gre", 0) == 0; }
+
+void set_gre_local(ike::ChildConfig& c, const IpAddress& local) { c.local_ts = {gre_host(local)}; }
+
+void ConfigPolicy::add_gre_selectors(ike::ChildConfig& c, const config::Interface& itf) const {
+  auto dst = IpAddress::parse(itf.tunnel_destination);
+  bool v4 = itf.tunnel_mode != "gre ipv6";
+  c.remote_ts = {dst ? gre_host(*dst) : gre_any(v4)};
+  // The source: an address, or an interface with one in the model; else any
+  // (the daemon sets the real one before initiating).
+  std::optional<IpAddress> src = IpAddress::parse(itf.tunnel_source);
+  auto it = model_.interfaces.find(itf.tunnel_source);
+  if (!src && it != model_.interfaces.end()) {
+    if (v4) {
+      if (auto p = parse_addr_mask(it->second.ip_address)) src = p->addr;
+    } else if (!it->second.ipv6_addresses.empty()) {
+      if (auto p = parse_addr_mask(it->second.ipv6_addresses.front())) src = p->addr;
+    }
+  }
+  c.local_ts = {src ? gre_host(*src) : gre_any(v4)};
+}
+
+}  // namespace kg::daemon

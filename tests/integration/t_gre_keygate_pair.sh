@@ -1,0 +1,56 @@
+#!/bin/bash
+# Two keygated from examples/site-{a,b}-gre.cfg: tunnel mode gre ip (GRE over
+# IPsec, RFC 2784 inside ESP). The CHILD_SA's selectors are the GRE flow
+# (IP protocol 47, 198.51.100.1 <-> .2); IPv4 and IPv6 ride in GRE: ping and
+# TCP both ways, ping6 both ways. On the wire tshark sees ESP only: no GRE.
+# Then both sides switch their transform set to `mode transport`: the new
+# SA is negotiated with N(USE_TRANSPORT_MODE) ("in use settings
+# ={Transport, }", ESP carries GRE without the outer IP header) and traffic
+# passes again.
+d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
+lib_init
+capture_start "$NSA" eth0 "$WORK/cap.pcapng"
+start_keygated "$NSA" "$KG_SOURCE_DIR/examples/site-a-gre.cfg"
+start_keygated "$NSB" "$KG_SOURCE_DIR/examples/site-b-gre.cfg"
+wait_for "kg_ready $NSA && kg_ready $NSB" 20 || { kg "$NSA" "show crypto ikev2 sa"; fail "no READY IKE SA within 20 s"; }
+log "IKE SA READY on both sides"
+sa=$(kg "$NSA" "show crypto ipsec sa")
+grep -q "local  ident (addr/mask/prot/port): (198.51.100.1/255.255.255.255/47/0)" <<<"$sa" &&
+  grep -q "remote ident (addr/mask/prot/port): (198.51.100.2/255.255.255.255/47/0)" <<<"$sa" ||
+  { echo "$sa"; fail "selectors are not the GRE flow"; }
+wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "first ping A->B"
+ping_ok "$NSA" 192.0.2.1 192.0.2.129 5 || fail "ping A->B"
+ping_ok "$NSB" 192.0.2.129 192.0.2.1 5 || fail "ping B->A"
+ping_ok "$NSA" 203.0.113.1 203.0.113.2 3 || fail "ping across the tunnel subnet"
+ping_ok "$NSA" 2001:db8:a::1 2001:db8:b::1 3 || fail "ping6 A->B through GRE"
+ping_ok "$NSB" 2001:db8:b::1 2001:db8:a::1 3 || fail "ping6 B->A through GRE"
+tcp_transfer "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 2M || fail "TCP A->B"
+tcp_transfer "$NSA" 192.0.2.1 "$NSB" 192.0.2.129 2M || fail "TCP B->A"
+tcp_transfer "$NSB" 2001:db8:b::1 "$NSA" 2001:db8:a::1 1M || fail "TCP over IPv6 A->B"
+capture_stop
+[ "$(kg_pkts "$NSA" encaps)" -gt 0 ] && [ "$(kg_pkts "$NSA" decaps)" -gt 0 ] || fail "zero ESP counters"
+kg "$NSA" "show running-config" | grep -q "tunnel mode gre ip" || fail "running-config lacks tunnel mode gre ip"
+# One tshark pass: IP protocol per frame; GRE would show as 47 / gre.
+tshark -r "$WORK/cap.pcapng" -T fields -E occurrence=f -e ip.proto -e gre.proto -Y 'ip' 2>/dev/null >"$WORK/frames.txt"
+n_esp=$(awk '$1 == 50' "$WORK/frames.txt" | wc -l)
+n_gre=$(awk '$1 == 47 || $2 != ""' "$WORK/frames.txt" | wc -l)
+bad=$(tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
+log "tshark: $n_esp ESP frames, $n_gre GRE frames in clear, $bad malformed"
+[ "$n_esp" -ge 20 ] || fail "too few ESP frames ($n_esp)"
+[ "$n_gre" -eq 0 ] || fail "GRE visible on the wire"
+[ "$bad" -eq 0 ] || fail "tshark: malformed frames"
+# ESP transport mode for the GRE flow.
+for n in "$NSA" "$NSB"; do
+  kg "$n" $'configure terminal\ncrypto ipsec transform-set TR esp-gcm 256\nmode transport\nexit\ncrypto ipsec profile default\nset transform-set TR\nend' >/dev/null ||
+    fail "transport mode configuration in $n"
+done
+kg "$NSA" "clear crypto session"
+wait_for "kg \"$NSA\" 'show crypto ipsec sa' | grep -q 'in use settings ={Transport, }'" 20 ||
+  { kg "$NSA" "show crypto ipsec sa"; fail "no transport-mode SA after the change"; }
+kg "$NSB" "show crypto ipsec sa" | grep -q "in use settings ={Transport, }" || fail "peer has no transport-mode SA"
+wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "first ping A->B in transport mode"
+ping_ok "$NSB" 192.0.2.129 192.0.2.1 3 || fail "ping B->A in transport mode"
+ping_ok "$NSA" 2001:db8:a::1 2001:db8:b::1 3 || fail "ping6 A->B in transport mode"
+tcp_transfer "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 1M || fail "TCP A->B in transport mode"
+log "transport mode: traffic passes"
+log "PASS"
