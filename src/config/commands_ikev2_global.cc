@@ -1,5 +1,6 @@
 // Global IKEv2 commands: DoS protection (crypto ikev2 cookie-challenge,
-// crypto ikev2 limit) and NAT keepalives (crypto ikev2 nat keepalive).
+// crypto ikev2 limit), NAT keepalives (crypto ikev2 nat keepalive) and IKE
+// fragmentation (crypto ikev2 fragmentation [mtu N], RFC 7383).
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -63,6 +64,24 @@ void add_commands(CommandTable& t) {
           g = std::stoi(a.at(4));
           return ok();
         });
+  // IOS: `crypto ikev2 fragmentation [mtu <68-1500>]`; the MTU is the size
+  // of the IP datagram carrying each fragment. `no` turns it off.
+  t.add(Mode::kConfig, "crypto ikev2 fragmentation [mtu] [<68-1500>]",
+        help({"Fragmentation of IKEv2 messages (RFC 7383)", "Maximum transmission unit of a fragment",
+              "MTU in bytes (IP datagram)"}),
+        [](C c, A a) -> Result<std::string> {
+          auto& g = c.model.ikev2;
+          if (a.negated || a.defaulted) {
+            g.fragmentation = false;
+            g.fragmentation_mtu.reset();
+            return ok();
+          }
+          if (a.size() == 4) return fail(Errc::kInvalidArgument, "Incomplete command.");
+          g.fragmentation = true;
+          if (a.size() >= 5) g.fragmentation_mtu = std::stoi(a.at(4));
+          else g.fragmentation_mtu.reset();
+          return ok();
+        });
 }
 
 void write_global(const Model& m, const WriteContext&, std::string& out) {
@@ -79,6 +98,9 @@ void write_global(const Model& m, const WriteContext&, std::string& out) {
   }
   if (g.cookie_challenge) s += "crypto ikev2 cookie-challenge " + std::to_string(*g.cookie_challenge) + "\n";
   if (g.nat_keepalive) s += "crypto ikev2 nat keepalive " + std::to_string(*g.nat_keepalive) + "\n";
+  if (g.fragmentation)
+    s += g.fragmentation_mtu ? "crypto ikev2 fragmentation mtu " + std::to_string(*g.fragmentation_mtu) + "\n"
+                             : std::string("crypto ikev2 fragmentation\n");
   if (!s.empty()) out += s + "!\n";
 }
 

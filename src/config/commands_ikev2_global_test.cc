@@ -81,5 +81,26 @@ TEST_F(Global, OutOfRangeAndIncompleteRejected) {
   EXPECT_EQ(cfg.running_config_text(), before);
 }
 
+TEST_F(Global, FragmentationWithAndWithoutMtu) {
+  EXPECT_FALSE(g().fragmentation);
+  run("crypto ikev2 fragmentation");
+  EXPECT_TRUE(g().fragmentation);
+  EXPECT_FALSE(g().fragmentation_mtu);
+  EXPECT_NE(cfg.running_config_text().find("crypto ikev2 fragmentation\n"), std::string::npos);
+  run("crypto ikev2 fragmentation mtu 1280");
+  EXPECT_EQ(g().fragmentation_mtu, 1280);
+  EXPECT_NE(cfg.running_config_text().find("crypto ikev2 fragmentation mtu 1280\n"), std::string::npos);
+  auto before = cfg.running_config_text();
+  for (auto bad : {"crypto ikev2 fragmentation mtu 67", "crypto ikev2 fragmentation mtu 1501",
+                   "crypto ikev2 fragmentation mtu", "crypto ikev2 fragmentation 1000"}) {
+    auto r = s.execute(bad);
+    EXPECT_FALSE(r.ok) << bad;
+  }
+  EXPECT_EQ(cfg.running_config_text(), before);
+  run("no crypto ikev2 fragmentation");
+  EXPECT_FALSE(g().fragmentation);
+  EXPECT_EQ(cfg.running_config_text().find("fragmentation"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kg::config

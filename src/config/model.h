@@ -103,6 +103,9 @@ struct Ikev2Global {
   std::optional<int> max_sa;
   std::optional<Dpd> dpd;  // crypto ikev2 dpd
   std::optional<int> nat_keepalive;  // seconds; none unless configured (IOS)
+  // crypto ikev2 fragmentation [mtu N] (RFC 7383); no mtu: IOS's 576/1280.
+  bool fragmentation = false;
+  std::optional<int> fragmentation_mtu;
   static constexpr int kDefaultMaxInNegotiationIn = 40;   // IOS: "Max in nego(in/out): 40/400"
   static constexpr int kDefaultMaxInNegotiationOut = 400;
 };

@@ -177,6 +177,8 @@ IkeLimits ConfigPolicy::limits() const {
   l.max_in_negotiation_in = uint32_t(g.max_in_negotiation_in);
   l.max_in_negotiation_out = uint32_t(g.max_in_negotiation_out);
   l.max_sa = uint32_t(g.max_sa.value_or(0));
+  l.fragmentation = g.fragmentation;
+  l.fragment_mtu = uint16_t(g.fragmentation_mtu.value_or(0));
   return l;
 }
 

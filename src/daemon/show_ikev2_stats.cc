@@ -88,6 +88,8 @@ std::string show_stats(const Daemon& d, const Baseline& base) {
        " " + col("bad ICV:", s.rx_dropped_auth, 8) + " " + "message ID: " + std::to_string(s.rx_dropped_replay) + "\n";
   o += col("Rekeys: IKE SA:", s.ike_rekeys, 8) + " " + col("CHILD_SA:", s.child_rekeys, 8) + " " +
        "collisions: " + std::to_string(s.rekey_collisions) + "\n";
+  o += col("IKE fragments (RFC 7383) out:", s.frag_tx, 8) + " " + col("in:", s.frag_rx, 8) + " " +
+       col("reassembled:", s.frag_reassembled, 8) + " " + "dropped: " + std::to_string(s.frag_dropped) + "\n";
   o += col("DPD probes sent:", s.dpd_probes, 8) + " " + "peers declared dead: " + std::to_string(s.peers_dead) + "\n";
   o += col("Data path: IKE datagrams in:", since(dp.ike_in, base.dp.ike_in), 10) + " " +
        col("NAT keepalives in:", since(dp.keepalives_in, base.dp.keepalives_in), 8) + " " +

@@ -172,6 +172,10 @@ struct EngineStats {
   // with a fresh N(COOKIE), RFC 7296 §2.6).
   uint64_t cookie_accepted = 0, cookie_rejected = 0, cookie_missing = 0;
   uint64_t child_rekeys = 0, ike_rekeys = 0, rekey_collisions = 0, dpd_probes = 0, peers_dead = 0;
+  // IKE fragmentation (RFC 7383): SKF datagrams sent and received, messages
+  // reassembled, fragments dropped (bad ICV, duplicate, out of range, not
+  // negotiated, discarded incomplete sets).
+  uint64_t frag_tx = 0, frag_rx = 0, frag_reassembled = 0, frag_dropped = 0;
 };
 
 class Engine {

@@ -37,6 +37,8 @@ struct CertPolicy final : PolicyProvider {
   ProfileConfig profile;
   ChildConfig child;
   std::function<bool(const Identity&, const crypto::Certificate*)> accept = [](auto&, auto*) { return true; };
+  IkeLimits lim;
+  IkeLimits limits() const override { return lim; }
   std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override { return proposals; }
   std::optional<ProfileConfig> profile_for_peer(const Identity&, const IpAddress&, const IpAddress&) const override {
     return profile;
@@ -334,6 +336,142 @@ TEST_F(CertEngines, CertReqSelectsTheTrustpointThePeerAsksFor) {
   a.policy.profile.sign_trustpoints.insert(a.policy.profile.sign_trustpoints.begin(), first);
   handshake();
   ASSERT_TRUE(up()) << logs;
+}
+
+// IKE fragmentation (RFC 7383): RSA-3072 certificates from an intermediate
+// CA on both sides make IKE_AUTH several kB; with a 576-byte MTU (IOS's
+// default) both messages go as SKF fragments and the SA comes up.
+class FragEngines : public CertEngines {
+ protected:
+  void big_chains(bool frag_a, bool frag_b) {
+    TestCa sub = root.intermediate("Keygate Sub CA", KeyKind::kRsa3072, 54, kNow, 9);
+    auto ka = test_key(KeyKind::kRsa3072, 62), kb = test_key(KeyKind::kRsa3072, 63);
+    auto ta = trustpoint("TP", {root.cert, sub.cert}, sub.leaf(spec("site-a.example.net", 0x51), ka.get()), ka.get());
+    auto tb = trustpoint("TP", {root.cert, sub.cert}, sub.leaf(spec("site-b.example.net", 0x52), kb.get()), kb.get());
+    set_sig(a, ta, ta, KeyKind::kRsa3072, KeyKind::kRsa3072);
+    set_sig(b, tb, tb, KeyKind::kRsa3072, KeyKind::kRsa3072);
+    a.policy.lim.fragmentation = frag_a;
+    b.policy.lim.fragmentation = frag_b;
+  }
+  static bool is_skf(const SendPacket& p) { return p.data.size() > 16 && p.data[16] == uint8_t(PayloadType::kSkf); }
+  static uint8_t exchange(const SendPacket& p) { return p.data[18]; }
+  size_t skf_from(const IpAddress& from) const {
+    size_t n = 0;
+    for (auto& p : sent) n += p.local.addr == from && is_skf(p);
+    return n;
+  }
+  // Deliver everything, but let `keep` decide which datagrams the network drops.
+  void pump_if(const std::function<bool(const SendPacket&)>& keep) {
+    while (!wire.empty()) {
+      auto p = wire.front();
+      wire.pop_front();
+      if (!keep(p)) continue;
+      Node& to = node_at(p.remote.addr);
+      take(to, to.engine->on_packet(p.remote, p.local, p.data));
+    }
+  }
+  void retransmit(Node& n) {
+    clock.advance(Millis(2500));
+    take(n, n.engine->on_timer());
+  }
+};
+
+TEST_F(FragEngines, CertificateChainsThroughFragmentsAtIosDefaultMtu) {
+  big_chains(true, true);
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_GE(skf_from(a.me), 4u);  // IKE_AUTH request: ~2 certificates + AUTH
+  EXPECT_GE(skf_from(b.me), 4u);
+  for (auto& p : sent) {
+    // 576-byte IP datagrams: 20 IP + 8 UDP + at most 548 of IKE.
+    if (!is_skf(p)) continue;
+    EXPECT_LE(p.data.size(), 548u);
+    EXPECT_EQ(exchange(p), uint8_t(ExchangeType::kIkeAuth));
+  }
+  EXPECT_EQ(a.engine->stats().frag_reassembled, 1u);
+  EXPECT_EQ(b.engine->stats().frag_reassembled, 1u);
+  EXPECT_EQ(a.engine->stats().frag_tx, skf_from(a.me));
+  EXPECT_EQ(b.engine->stats().frag_rx, skf_from(a.me));
+  EXPECT_EQ(a.engine->stats().frag_dropped + b.engine->stats().frag_dropped, 0u);
+  EXPECT_EQ(a.engine->sas()[0].remote_id, "site-b.example.net");
+}
+
+TEST_F(FragEngines, LargerMtuFewerFragmentsAndSmallMessagesStayWhole) {
+  big_chains(true, true);
+  a.policy.lim.fragment_mtu = 1280;
+  b.policy.lim.fragment_mtu = 1280;
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  for (auto& p : sent) {
+    if (is_skf(p)) {
+      EXPECT_LE(p.data.size(), 1280u - 28u);
+    }
+  }
+  size_t n = skf_from(a.me);
+  EXPECT_GE(n, 2u);
+  EXPECT_LE(n, 5u);
+  // A later exchange that fits (a DPD-style empty INFORMATIONAL) is not fragmented.
+  sent.clear();
+  take(a, a.engine->delete_sessions(""));
+  pump();
+  EXPECT_FALSE(sent.empty());
+  for (auto& p : sent) EXPECT_FALSE(is_skf(p));
+}
+
+TEST_F(FragEngines, NotUsedUnlessBothSidesAnnounceIt) {
+  big_chains(true, false);
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(skf_from(a.me) + skf_from(b.me), 0u);
+  EXPECT_EQ(a.engine->stats().frag_tx, 0u);
+}
+
+TEST_F(FragEngines, LostFragmentRetransmitsAllAndResponseOnlyOnFragmentOne) {
+  big_chains(true, true);
+  a.engine = Engine::create(a.policy, clock, a.rng);
+  b.engine = Engine::create(b.policy, clock, b.rng);
+  take(a, a.engine->initiate({Endpoint{a.me, 500}, Endpoint{b.me, 500}, "prof", a.policy.child}));
+  // The network loses fragment 2 of A's IKE_AUTH request once.
+  bool lost = false;
+  pump_if([&](const SendPacket& p) {
+    if (!lost && is_skf(p) && p.local.addr == a.me && p.data[33] == 2) return !(lost = true);
+    return true;
+  });
+  ASSERT_TRUE(lost);
+  EXPECT_FALSE(up());
+  size_t first = skf_from(a.me);
+  retransmit(a);  // all fragments again; B completes the set (fragment 2 new, the others duplicates)
+  EXPECT_EQ(skf_from(a.me), 2 * first);
+  // B's response fragments are all lost this time.
+  pump_if([&](const SendPacket& p) { return p.local.addr != b.me; });
+  EXPECT_GE(b.engine->stats().frag_dropped, 1u);  // fragment 1 again, before the set was complete
+  size_t b_sent = skf_from(b.me);
+  ASSERT_GT(b_sent, 0u);
+  retransmit(a);
+  pump();
+  ASSERT_TRUE(up()) << logs;
+  // §2.6.1: B answered the retransmitted request once (on fragment 1), not per fragment.
+  EXPECT_EQ(skf_from(b.me), 2 * b_sent);
+}
+
+TEST_F(FragEngines, ForgedOrCorruptedFragmentIsDroppedBeforeItIsKept) {
+  big_chains(true, true);
+  a.engine = Engine::create(a.policy, clock, a.rng);
+  b.engine = Engine::create(b.policy, clock, b.rng);
+  take(a, a.engine->initiate({Endpoint{a.me, 500}, Endpoint{b.me, 500}, "prof", a.policy.child}));
+  // Every SKF from A arrives corrupted first (bad ICV), then genuine.
+  pump_if([&](const SendPacket& p) {
+    if (is_skf(p) && p.local.addr == a.me) {
+      auto bad = p.data;
+      bad.back() ^= 1;
+      take(b, b.engine->on_packet(p.remote, p.local, bad));
+    }
+    return true;
+  });
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(b.engine->stats().rx_dropped_auth, skf_from(a.me));
+  EXPECT_EQ(b.engine->stats().frag_dropped, skf_from(a.me));
+  EXPECT_EQ(b.engine->stats().frag_reassembled, 1u);
 }
 
 }  // namespace

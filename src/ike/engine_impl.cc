@@ -53,6 +53,11 @@ void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
   out.push_back(SendPacket{sa.local, sa.remote, std::move(data)});
 }
 
+void EngineImpl::send(IkeSa& sa, const std::vector<Bytes>& datagrams, std::vector<Action>& out) {
+  if (datagrams.size() > 1) stats_.frag_tx += datagrams.size();
+  for (auto& d : datagrams) send(sa, d, out);
+}
+
 // Responder SAs that left the half-open state in ways the driver did not
 // record (robustness; the set is bounded by max-in-negotiation-sa).
 void EngineImpl::prune_half_open() {
@@ -74,7 +79,9 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   }
   IkeSa* sa = lookup(*m, local, remote, out);
   if (!sa) return out;
-  if (m->header.is_response())
+  if (!m->payloads.empty() && m->payloads.back().type == PayloadType::kSkf)
+    on_fragment(*sa, *m, data, local, remote, out);
+  else if (m->header.is_response())
     handle_response(*sa, *m, data, local, remote, out);
   else
     handle_request(*sa, *m, data, local, remote, out);
@@ -170,7 +177,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   if (sa.last_response_id && h.message_id == *sa.last_response_id) {
     bool genuine = init ? ByteView(sa.init_request).size() == raw.size() &&
                               std::equal(raw.begin(), raw.end(), sa.init_request.begin())
-                        : unprotect(sa, m, raw).has_value();
+                        : open_inner(sa, m, raw).has_value();
     if (genuine) {
       stats_.retransmits++;
       send(sa, sa.last_response, out);
@@ -188,7 +195,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
     in = m.payloads;
     sa.init_request.assign(raw.begin(), raw.end());
   } else {
-    auto p = unprotect(sa, m, raw);
+    auto p = open_inner(sa, m, raw);
     if (!p) {
       (p.error().code == Errc::kAuthFailed ? stats_.rx_dropped_auth : stats_.rx_dropped_malformed)++;
       log::debug(fmt("IKEv2: dropped {} from {}: {}", exchange_name(h.exchange), remote.str(),
@@ -204,7 +211,8 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   bool busy = false;  // answered TEMPORARY_FAILURE
   switch (h.exchange) {
     case ExchangeType::kIkeSaInit:
-      tasks = tasks_of(make_ike_init(false), make_ike_natd(false), make_ike_auth_caps());
+      tasks = tasks_of(make_ike_init(false), make_ike_natd(false), make_ike_auth_caps(),
+                       make_ike_fragmentation());
       break;
     case ExchangeType::kIkeAuth:
       if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
@@ -255,12 +263,12 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
             .exchange = h.exchange,
             .flags = static_cast<uint8_t>(kFlagResponse | (sa.initiator ? kFlagInitiator : 0)),
             .message_id = h.message_id};
-  Bytes resp;
+  std::vector<Bytes> resp;
   if (init) {
-    resp = encode_message(rh, reply);
-    sa.init_response = resp;
+    resp.push_back(encode_message(rh, reply));
+    sa.init_response = resp.front();
   } else {
-    auto p = protect(sa, rh, reply, rng_);
+    auto p = protect_out(sa, rh, reply);
     if (!p) {
       log::warn(fmt("IKEv2: cannot protect response to {}: {}", remote.str(), p.error().message));
       return;
@@ -270,7 +278,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   sa.last_response = resp;
   sa.last_response_id = h.message_id;
   sa.next_peer_request++;
-  send(sa, std::move(resp), out);
+  send(sa, resp, out);
 
   if (failed && (init || h.exchange == ExchangeType::kIkeAuth)) {
     sa.state = SaState::kDead;
@@ -309,7 +317,7 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, cons
     in = m.payloads;
     sa.spi_r = h.spi_r;
   } else {
-    auto p = unprotect(sa, m, raw);
+    auto p = open_inner(sa, m, raw);
     if (!p) {
       (p.error().code == Errc::kAuthFailed ? stats_.rx_dropped_auth : stats_.rx_dropped_malformed)++;
       return;
@@ -412,13 +420,14 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
            .exchange = ex,
            .flags = static_cast<uint8_t>(sa.initiator ? kFlagInitiator : 0),
            .message_id = sa.next_request_id};
-  Bytes msg;
+  std::vector<Bytes> msg;
   if (ex == ExchangeType::kIkeSaInit) {
-    msg = encode_message(h, req);
-    sa.init_request = msg;
+    msg.push_back(encode_message(h, req));
+    sa.init_request = msg.front();
   } else {
-    auto p = protect(sa, h, req, rng_);
+    auto p = protect_out(sa, h, req);
     if (!p) {
+      log::warn(fmt("IKEv2: cannot protect {} for {}: {}", exchange_name(ex), sa.remote.str(), p.error().message));
       fail_sa(sa, out, false);
       return;
     }
@@ -433,7 +442,7 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
   // DPD retransmits at the configured retry interval, without backoff.
   if (in_flight(sa, "IKE_DPD") && sa.profile) sa.backoff = Millis(uint64_t(sa.profile->dpd.retry_s) * 1000);
   sa.retransmit_at = clock_.now() + sa.backoff;
-  send(sa, std::move(msg), out);
+  send(sa, sa.outstanding, out);
 }
 
 // Tear the SA down locally; optionally a one-shot Delete to the peer.
@@ -534,7 +543,8 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   auto* raw = sa.get();
   sas_.emplace(sa->spi_i, std::move(sa));
   // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->
-  start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true), make_ike_auth_caps()), out);
+  start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true), make_ike_auth_caps(),
+                                                       make_ike_fragmentation()), out);
   touch(*raw);
   settle(out);
   return out;

@@ -56,6 +56,14 @@ class EngineImpl final : public Engine {
   void start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out);
   void fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer);
   void send(IkeSa& sa, Bytes data, std::vector<Action>& out);
+  void send(IkeSa& sa, const std::vector<Bytes>& datagrams, std::vector<Action>& out);
+  // engine_fragment.cc (RFC 7383): an SKF datagram of a known SA; a complete
+  // message goes on to handle_request/handle_response with reassembled_ set.
+  void on_fragment(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local, const Endpoint& remote,
+                   std::vector<Action>& out);
+  // The inner payloads of an SK message, or of the message just reassembled.
+  Result<std::vector<TypedPayload>> open_inner(IkeSa& sa, const Message& m, ByteView raw);
+  Result<std::vector<Bytes>> protect_out(IkeSa& sa, const Header& h, const std::vector<TypedPayload>& inner);
   TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, &stats_}; }
   void begin_delete(IkeSa& sa, std::vector<Action>& out);
   void retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out);
@@ -96,6 +104,7 @@ class EngineImpl final : public Engine {
   EngineStats stats_;
   uint32_t next_tunnel_id_ = 1;
   const TrafficSource* traffic_ = nullptr;
+  const std::vector<TypedPayload>* reassembled_ = nullptr;  // see on_fragment
 
   using TimerEntry = std::pair<TimePoint, uint64_t>;  // (deadline, our SPI)
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;

@@ -16,6 +16,7 @@
 #include "ike/auth_state.h"
 #include "ike/engine.h"
 #include "ike/proposals.h"
+#include "ike/reassembly.h"
 
 namespace kg::ike {
 
@@ -90,14 +91,14 @@ struct IkeSa {
   // Message IDs (§2.2): our requests and the peer's requests count separately.
   uint32_t next_request_id = 0;   // ID of the next request we send
   uint32_t next_peer_request = 0; // ID we expect on the peer's next request
-  Bytes last_response;            // resent when the peer retransmits (§2.1)
+  std::vector<Bytes> last_response;  // resent when the peer retransmits (§2.1); fragments: all
   std::optional<uint32_t> last_response_id;
 
   // Our request in flight.
   std::vector<std::unique_ptr<Task>> active;       // tasks of the exchange in flight
   std::deque<std::vector<std::unique_ptr<Task>>> queued;
   ExchangeType active_exchange = ExchangeType::kIkeSaInit;
-  Bytes outstanding;
+  std::vector<Bytes> outstanding;  // the request's datagram(s): several when fragmented
   std::optional<uint32_t> outstanding_id;
   int tries = 0;
   Millis backoff{500};
@@ -106,6 +107,14 @@ struct IkeSa {
   // Configuration exchange (tasks/ike_config.cc, RFC 7296 §2.19). An IKE
   // rekey must move `config` (and its lease) to the new IKE SA.
   SessionConfig config;
+
+  // IKE fragmentation (RFC 7383, ike/fragment.h): both sides announced it in
+  // IKE_SA_INIT (inherited by a rekeyed IKE SA); the peer's requests and
+  // responses being reassembled.
+  struct Fragmentation {
+    bool enabled = false;
+    Reassembly requests, responses;
+  } frag;
   bool config_blocks_child = false;  // no address assigned: INTERNAL_ADDRESS_FAILURE
 
   std::vector<ChildSa> children;

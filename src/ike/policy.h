@@ -157,6 +157,11 @@ struct IkeLimits {
   uint32_t max_in_negotiation_in = 40;   // IOS defaults, shown by show crypto ikev2 stats
   uint32_t max_in_negotiation_out = 400;
   uint32_t max_sa = 0;                   // all IKE SAs, either role
+  // crypto ikev2 fragmentation [mtu N] (RFC 7383): announce and use IKE
+  // fragmentation; fragments are at most `fragment_mtu` bytes as IP
+  // datagrams (0: the IOS default, 576 for IPv4, 1280 for IPv6).
+  bool fragmentation = false;
+  uint16_t fragment_mtu = 0;
 };
 
 class PolicyProvider {

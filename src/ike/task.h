@@ -43,7 +43,8 @@ using TaskList = std::vector<std::unique_ptr<Task>>;
 std::unique_ptr<Task> make_ike_init(bool initiator);
 std::unique_ptr<Task> make_ike_natd(bool initiator);
 std::unique_ptr<Task> make_ike_auth(bool initiator);
-std::unique_ptr<Task> make_ike_auth_caps();  // IKE_SA_INIT: N(SIGNATURE_HASH_ALGORITHMS), CERTREQ
+std::unique_ptr<Task> make_ike_auth_caps();
+std::unique_ptr<Task> make_ike_fragmentation();  // IKE_SA_INIT: N(IKEV2_FRAGMENTATION_SUPPORTED), RFC 7383  // IKE_SA_INIT: N(SIGNATURE_HASH_ALGORITHMS), CERTREQ
 std::unique_ptr<Task> make_child_create(bool initiator);      // in IKE_AUTH
 std::unique_ptr<Task> make_child_create_new(bool initiator);  // CREATE_CHILD_SA, a new CHILD_SA (§1.3.1)
 std::unique_ptr<Task> make_child_rekey(uint32_t spi_in);      // initiator: rekey our child spi_in (§1.3.3)

@@ -51,6 +51,7 @@ Result<std::unique_ptr<IkeSa>> successor_of(const IkeSa& old, TaskEnv& env, bool
   n->nr = std::move(nr);
   n->nat_local = old.nat_local;
   n->nat_remote = old.nat_remote;
+  n->frag.enabled = old.frag.enabled;  // RFC 7383 §2.3: negotiated once for the IKE SA
   n->rekeys = old.rekeys + 1;
   auto seed = crypto::skeyseed_rekey(old.suite.prf, old.keys.sk_d.view(), g_ir.view(), n->ni, n->nr);
   if (!seed) return std::unexpected(seed.error());
