@@ -103,6 +103,12 @@ std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& rem
       o << "      NAT-T is detected " << (sa.nat_local ? "inside" : "outside") << "\n";
     else
       o << "      NAT-T is not detected\n";
+    // IOS prints "Fragmentation not configured."; when it is, keygate says
+    // whether the peer agreed (RFC 7383 §2.3).
+    if (!d.model().ikev2.fragmentation)
+      o << "      Fragmentation not configured.\n";
+    else
+      o << "      Fragmentation configured, " << (sa.fragmentation ? "in use" : "not supported by the peer") << ".\n";
     o << "      Initiator of SA : " << (sa.initiator ? "Yes" : "No") << "\n";
     o << "\n";
   }

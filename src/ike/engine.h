@@ -151,6 +151,7 @@ struct IkeSaInfo {
   uint32_t next_request_id = 0, next_peer_request = 0;  // message IDs (§2.2)
   size_t queued_requests = 0;
   bool nat_local = false, nat_remote = false;  // NAT detected in front of us / the peer
+  bool fragmentation = false;                  // RFC 7383 negotiated (both announced it)
   // Lifetime and liveness.
   uint32_t rekeys = 0;               // IKE SA rekeys in a row (§2.18)
   int64_t expire_in_s = -1;          // until the hard lifetime; -1: none

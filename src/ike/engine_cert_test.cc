@@ -418,12 +418,25 @@ TEST_F(FragEngines, LargerMtuFewerFragmentsAndSmallMessagesStayWhole) {
   for (auto& p : sent) EXPECT_FALSE(is_skf(p));
 }
 
+TEST_F(FragEngines, MtuTooSmallForTheCipherSendsWholeWithAWarning) {
+  big_chains(true, true);
+  a.policy.lim.fragment_mtu = 68;  // IOS's minimum: 40 bytes of IKE, less than SKF + GCM overhead
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(skf_from(a.me), 0u);
+  EXPECT_GT(skf_from(b.me), 0u);  // B's own MTU (576) still applies to its answer
+  EXPECT_TRUE(logged("IKEv2: sending IKE_AUTH to 198.51.100.2:500 unfragmented: fragment MTU too small for the cipher"))
+      << logs;
+  EXPECT_TRUE(a.engine->sas()[0].fragmentation);
+}
+
 TEST_F(FragEngines, NotUsedUnlessBothSidesAnnounceIt) {
   big_chains(true, false);
   handshake();
   ASSERT_TRUE(up()) << logs;
   EXPECT_EQ(skf_from(a.me) + skf_from(b.me), 0u);
   EXPECT_EQ(a.engine->stats().frag_tx, 0u);
+  EXPECT_FALSE(a.engine->sas()[0].fragmentation);
 }
 
 TEST_F(FragEngines, LostFragmentRetransmitsAllAndResponseOnlyOnFragmentOne) {

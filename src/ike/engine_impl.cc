@@ -619,6 +619,7 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.queued_requests = sa->queued.size();
     i.nat_local = sa->nat_local;
     i.nat_remote = sa->nat_remote;
+    i.fragmentation = sa->frag.enabled;
     v.push_back(std::move(i));
   }
   return v;

@@ -1,5 +1,7 @@
 #include "ike/fragment.h"
 
+#include "common/log.h"
+#include "ike/fmt.h"
 #include "ike/message.h"
 
 namespace kg::ike {
@@ -64,7 +66,16 @@ Result<std::vector<Bytes>> protect_for_path(IkeSa& sa, Header h, const std::vect
     ByteWriter iw;
     write_payload_chain(inner, iw);
     size_t whole = kHeaderSize + kGenericPayloadHeaderSize + sa.out->sealed_size(iw.size());
-    if (whole + overhead > mtu && mtu > overhead) return protect_fragments(sa, h, inner, mtu - overhead, rng);
+    if (whole + overhead > mtu) {
+      Result<std::vector<Bytes>> f = fail(Errc::kInvalidArgument, "fragment MTU below the IP/UDP headers");
+      if (mtu > overhead) f = protect_fragments(sa, h, inner, mtu - overhead, rng);
+      if (f) return f;
+      // An MTU too small for this cipher's overhead, or a message needing
+      // more fragments than a receiver keeps: better whole (the IP layer
+      // may still deliver it) than not at all.
+      log::warn(fmt("IKEv2: sending {} to {} unfragmented: {}", exchange_name(h.exchange), sa.remote.str(),
+                    f.error().message));
+    }
   }
   auto p = protect(sa, h, inner, rng);
   if (!p) return std::unexpected(p.error());

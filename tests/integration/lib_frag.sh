@@ -44,9 +44,12 @@ frag_check_capture() {
   [ "$big" -eq 0 ] || fail "datagrams above the path MTU"
 }
 
-# frag_check_stats NS: show crypto ikev2 stats counts fragments both ways.
+# frag_check_stats NS: show crypto ikev2 stats counts fragments both ways;
+# show crypto ikev2 sa detailed says fragmentation is in use.
 frag_check_stats() {
   local s
+  kg "$1" "show crypto ikev2 sa detailed" | grep -q "Fragmentation configured, in use." ||
+    { kg "$1" "show crypto ikev2 sa detailed"; fail "$1: show crypto ikev2 sa detailed: fragmentation not in use"; }
   s=$(kg "$1" "show crypto ikev2 stats")
   grep -E "IKE fragments \(RFC 7383\) out: +[1-9]" <<<"$s" | grep -qE "reassembled: +[1-9]" ||
     { echo "$s"; fail "$1: show crypto ikev2 stats shows no fragments"; }
