@@ -107,12 +107,12 @@ bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const Aut
 
 }  // namespace
 
-PeerCerts peer_certificates(const std::vector<TypedPayload>& in) {
+PeerCerts peer_certificates(const std::vector<TypedPayload>& in, crypto::CertCache* cache) {
   PeerCerts out;
   for (auto& p : in) {
     auto* c = std::get_if<CertPayload>(&p.body);
     if (!c || c->encoding != uint8_t(CertEncoding::kX509Signature)) continue;
-    auto cert = crypto::Certificate::from_der(c->data);
+    auto cert = cache ? cache->parse(c->data) : crypto::Certificate::from_der(c->data);
     if (!cert) {
       if (out.error.empty()) out.error = cert.error().message;
       if (!out.leaf) return out;  // without its own certificate the peer cannot be verified

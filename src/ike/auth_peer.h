@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/cert_cache.h"
 #include "crypto/x509.h"
 #include "ike/task.h"
 
@@ -13,13 +14,14 @@ namespace kg::ike {
 
 // The X.509 CERT payloads of a message: the first is the peer's own
 // certificate, the rest intermediates (§3.6). `error` says why a CERT payload
-// did not parse; other encodings (hash and URL, ...) are skipped.
+// did not parse; other encodings (hash and URL, ...) are skipped. With a
+// cache, bytes parsed before are not parsed again (validation is not cached).
 struct PeerCerts {
   std::optional<crypto::Certificate> leaf;
   std::vector<crypto::Certificate> intermediates;
   std::string error;
 };
-PeerCerts peer_certificates(const std::vector<TypedPayload>& in);
+PeerCerts peer_certificates(const std::vector<TypedPayload>& in, crypto::CertCache* cache = nullptr);
 
 // The peer's CERTREQ CA hashes (IKE_AUTH request), appended to sa.auth.
 void note_cert_requests(IkeSa& sa, const std::vector<TypedPayload>& in);

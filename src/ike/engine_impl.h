@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "crypto/cert_cache.h"
 #include "ike/admission.h"
 #include "ike/engine.h"
 #include "ike/task.h"
@@ -64,7 +65,7 @@ class EngineImpl final : public Engine {
   // The inner payloads of an SK message, or of the message just reassembled.
   Result<std::vector<TypedPayload>> open_inner(IkeSa& sa, const Message& m, ByteView raw);
   Result<std::vector<Bytes>> protect_out(IkeSa& sa, const Header& h, const std::vector<TypedPayload>& inner);
-  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, &stats_}; }
+  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, &stats_, &certs_}; }
   void begin_delete(IkeSa& sa, std::vector<Action>& out);
   void retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out);
   void on_established(IkeSa& sa, std::vector<Action>& out);
@@ -102,6 +103,7 @@ class EngineImpl final : public Engine {
   std::unordered_set<uint64_t> half_open_;  // our SPIs of responder SAs before IKE_AUTH
   AdmissionControl admission_;
   EngineStats stats_;
+  crypto::CertCache certs_;
   uint32_t next_tunnel_id_ = 1;
   const TrafficSource* traffic_ = nullptr;
   const std::vector<TypedPayload>* reassembled_ = nullptr;  // see on_fragment

@@ -18,6 +18,10 @@
 #include "ike/proposals.h"
 #include "ike/reassembly.h"
 
+namespace kg::crypto {
+class CertCache;
+}
+
 namespace kg::ike {
 
 class Task;
@@ -58,6 +62,7 @@ struct TaskEnv {
   Random& rng;
   std::vector<Action>& actions;
   EngineStats* stats = nullptr;
+  crypto::CertCache* certs = nullptr;  // the engine's parsed peer certificates (crypto/cert_cache.h)
 };
 
 struct IkeSa {

@@ -47,7 +47,7 @@ class IkeAuth final : public Task {
       return TaskStatus::kFailed;
     }
     sa.remote_id = identity_of(*idr);
-    PeerCerts certs = peer_certificates(in);
+    PeerCerts certs = peer_certificates(in, env.certs);
     if (!verify_peer(sa, env, false, *auth, certs)) return TaskStatus::kFailed;
     const crypto::Certificate* cert = sa.auth.peer_cert ? &*sa.auth.peer_cert : nullptr;
     if (!env.policy.peer_matches_profile(*sa.profile, sa.remote_id, cert, sa.local.addr, sa.remote.addr)) {
@@ -69,7 +69,7 @@ class IkeAuth final : public Task {
     }
     sa.remote_id = identity_of(*idi);
     note_cert_requests(sa, in);
-    PeerCerts certs = peer_certificates(in);
+    PeerCerts certs = peer_certificates(in, env.certs);
     sa.profile = env.policy.profile_for_peer_cert(sa.remote_id, certs.leaf ? &*certs.leaf : nullptr, sa.local.addr,
                                                   sa.remote.addr);
     if (!sa.profile) {
