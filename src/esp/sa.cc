@@ -147,16 +147,25 @@ PacketResult<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
 
 bool InboundSa::allowed(std::span<const uint8_t> inner) const {
   if (remote_.empty() && local_.empty()) return true;
-  std::optional<IpAddress> src, dst;
   if ((inner[0] >> 4) == 4 && inner.size() >= 20) {
-    src = IpAddress::from_bytes(inner.subspan(12, 4));
-    dst = IpAddress::from_bytes(inner.subspan(16, 4));
-  } else if ((inner[0] >> 4) == 6 && inner.size() >= 40) {
-    src = IpAddress::from_bytes(inner.subspan(8, 16));
-    dst = IpAddress::from_bytes(inner.subspan(24, 16));
-  } else {
-    return false;
+    // IPv4, every packet of most tunnels: compare host-order words, no
+    // IpAddress built per packet.
+    auto word = [&](size_t off) {
+      return uint32_t(inner[off]) << 24 | uint32_t(inner[off + 1]) << 16 | uint32_t(inner[off + 2]) << 8 |
+             inner[off + 3];
+    };
+    auto in4 = [](const std::vector<AddrRange>& v, uint32_t a) {
+      for (auto& r : v)
+        if (r.start.is_v4() && r.end.is_v4() && r.start.v4_host_order() <= a &&
+            a <= r.end.v4_host_order())
+          return true;
+      return false;
+    };
+    return in4(remote_, word(12)) && in4(local_, word(16));
   }
+  if ((inner[0] >> 4) != 6 || inner.size() < 40) return false;
+  auto src = IpAddress::from_bytes(inner.subspan(8, 16));
+  auto dst = IpAddress::from_bytes(inner.subspan(24, 16));
   auto in = [](const std::vector<AddrRange>& v, const IpAddress& a) {
     for (auto& r : v)
       if (r.contains(a)) return true;
