@@ -8,6 +8,9 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
+
+#include <cstring>
 
 #include "crypto/ossl.h"
 
@@ -125,9 +128,20 @@ Bytes PkeyExchange::public_value() const {
 Result<Pkey> PkeyExchange::import_peer(ByteView peer) const {
   if (peer.size() != info_.size) return fail(Errc::kInvalidSyntax, "KE data has the wrong length");
   if (info_.family == Family::kX25519) {
-    Pkey p(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, peer.data(), peer.size()));
-    if (!p) return fail(Errc::kInvalidSyntax, "X25519 public value");
-    return p;
+    // A fromdata context kept per thread: EVP_PKEY_new_raw_public_key
+    // fetches the key manager by name on every call.
+    thread_local PkeyCtx ctx = [] {
+      PkeyCtx c(EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr));
+      if (c && EVP_PKEY_fromdata_init(c.get()) != 1) c.reset();
+      return c;
+    }();
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(peer.data()), peer.size()),
+        OSSL_PARAM_construct_end()};
+    EVP_PKEY* raw = nullptr;
+    if (!ctx || EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1)
+      return fail(Errc::kInvalidSyntax, "X25519 public value");
+    return Pkey(raw);
   }
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
   if (!bld) return ossl_fail("OSSL_PARAM_BLD_new");
@@ -174,11 +188,67 @@ Bn modp_prime(const GroupInfo& gi) {
   return Bn(nullptr);
 }
 
+// ECP: a keygen context per curve, kept per thread and used for every key of
+// that curve (EVP_PKEY_Q_keygen fetches the key manager and sets up a new
+// context for each key). Every key is still fresh.
+EVP_PKEY_CTX* keygen_ctx(const GroupInfo& gi) {
+  struct Slot {
+    const char* name = nullptr;
+    PkeyCtx ctx;
+  };
+  thread_local Slot cache[3];  // P-256, P-384, P-521
+  for (auto& s : cache) {
+    if (s.name && std::strcmp(s.name, gi.name) == 0) return s.ctx.get();
+    if (s.name) continue;
+    PkeyCtx c(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    if (!c || EVP_PKEY_keygen_init(c.get()) != 1 || EVP_PKEY_CTX_set_group_name(c.get(), gi.name) != 1)
+      return nullptr;
+    s.name = gi.name;
+    s.ctx = std::move(c);
+    return s.ctx.get();
+  }
+  return nullptr;
+}
+
+// X25519: the private key from OpenSSL's private DRBG (RAND_priv_bytes, as
+// its own keygen does), drawn eight keys at a time (each draw costs a
+// getpid() for OpenSSL's fork check: half the system calls per setup once
+// the rest was batched); the public value is computed from it on import.
+// Each key's bytes are wiped from the block as they are taken.
+Result<Pkey> x25519_keygen() {
+  struct Pool {
+    uint8_t b[8 * 32] = {};
+    size_t left = 0;
+    ~Pool() { OPENSSL_cleanse(b, sizeof b); }
+  };
+  thread_local Pool pool;
+  thread_local PkeyCtx ctx = [] {
+    PkeyCtx c(EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr));
+    if (c && EVP_PKEY_fromdata_init(c.get()) != 1) c.reset();
+    return c;
+  }();
+  if (!ctx) return ossl_fail("X25519");
+  if (pool.left < 32) {
+    if (RAND_priv_bytes(pool.b, sizeof pool.b) != 1) return ossl_fail("RAND_priv_bytes");
+    pool.left = sizeof pool.b;
+  }
+  uint8_t* priv = pool.b + (sizeof pool.b - pool.left);
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, priv, 32),
+                         OSSL_PARAM_construct_end()};
+  EVP_PKEY* raw = nullptr;
+  const bool ok = EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params) == 1;
+  OPENSSL_cleanse(priv, 32);
+  pool.left -= 32;
+  if (!ok) return ossl_fail("X25519 keygen");
+  return Pkey(raw);
+}
+
 Result<Pkey> keygen(const GroupInfo& gi) {
-  if (gi.family == Family::kX25519 || gi.family == Family::kEcp) {
-    EVP_PKEY* k = gi.family == Family::kX25519 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519")
-                                               : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", gi.name);
-    if (!k) return ossl_fail("keygen");
+  if (gi.family == Family::kX25519) return x25519_keygen();
+  if (gi.family == Family::kEcp) {
+    EVP_PKEY* k = nullptr;
+    EVP_PKEY_CTX* ctx = keygen_ctx(gi);
+    if (!ctx || EVP_PKEY_keygen(ctx, &k) != 1) return ossl_fail("keygen");
     return Pkey(k);
   }
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);

@@ -18,6 +18,13 @@
 namespace kg::ike {
 namespace {
 
+// Fetched once: EVP_sha1() is a legacy handle that EVP_Digest would fetch
+// by name on every call.
+const EVP_MD* sha1() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return md;
+}
+
 Bytes natd_hash(uint64_t spi_i, uint64_t spi_r, const Endpoint& ep) {
   ByteWriter w;
   w.u64(spi_i);
@@ -27,7 +34,7 @@ Bytes natd_hash(uint64_t spi_i, uint64_t spi_r, const Endpoint& ep) {
   Bytes in = w.take();
   Bytes out(20);
   unsigned len = 0;
-  if (EVP_Digest(in.data(), in.size(), out.data(), &len, EVP_sha1(), nullptr) != 1 || len != 20) {
+  if (sha1() == nullptr || EVP_Digest(in.data(), in.size(), out.data(), &len, sha1(), nullptr) != 1 || len != 20) {
     log::error("IKEv2: SHA1 unavailable for NAT detection");
     std::abort();  // impossible environment failure
   }
