@@ -1,9 +1,11 @@
 #include "common/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace kg {
 
@@ -15,11 +17,30 @@ uint32_t Random::u32() {
 
 uint64_t Random::u64() { return uint64_t(u32()) << 32 | u32(); }
 
-void SystemRandom::fill(std::span<uint8_t> out) {
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
+namespace {
+void rand_bytes(uint8_t* p, size_t n) {
+  if (RAND_bytes(p, static_cast<int>(n)) != 1) {
     std::fprintf(stderr, "keygate: RAND_bytes failed\n");
     std::abort();  // impossible environment failure
   }
+}
+}  // namespace
+
+SystemRandom::~SystemRandom() { OPENSSL_cleanse(pool_, sizeof pool_); }
+
+void SystemRandom::fill(std::span<uint8_t> out) {
+  if (out.size() > kBlock / 4) {
+    rand_bytes(out.data(), out.size());
+    return;
+  }
+  if (left_ < out.size()) {
+    rand_bytes(pool_, kBlock);
+    left_ = kBlock;
+  }
+  uint8_t* p = pool_ + (kBlock - left_);
+  std::memcpy(out.data(), p, out.size());
+  OPENSSL_cleanse(p, out.size());
+  left_ -= out.size();
 }
 
 void FakeRandom::fill(std::span<uint8_t> out) {
