@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 
@@ -12,6 +13,16 @@ std::mutex mu;
 Sink sink;
 Level max_level = Level::kInfo;
 std::string prefix;
+bool buffered = false;
+std::string pending;  // buffered lines not yet written
+constexpr size_t kFlushAt = 16 * 1024;
+
+void write_pending() {
+  if (pending.empty()) return;
+  std::fwrite(pending.data(), 1, pending.size(), stderr);
+  std::fflush(stderr);
+  pending.clear();
+}
 
 void emit(Level l, std::string_view text) {
   std::lock_guard lk(mu);
@@ -27,9 +38,12 @@ void emit(Level l, std::string_view text) {
   gmtime_r(&t, &tm);
   char ts[32];
   std::strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
-  std::fprintf(stderr, "*%s.%03lld: %s%s%.*s\n", ts, static_cast<long long>(ms), prefix.c_str(),
-               prefix.empty() ? "" : ": ", static_cast<int>(text.size()), text.data());
-  std::fflush(stderr);
+  char head[64];
+  int n = std::snprintf(head, sizeof head, "*%s.%03lld: ", ts, static_cast<long long>(ms));
+  pending.append(head, n > 0 ? size_t(n) : 0);
+  if (!prefix.empty()) pending.append(prefix).append(": ");
+  pending.append(text).push_back('\n');
+  if (!buffered || l <= Level::kError || pending.size() >= kFlushAt) write_pending();
 }
 
 }  // namespace
@@ -41,6 +55,16 @@ void set_sink(Sink s) {
 void set_level(Level l) {
   std::lock_guard lk(mu);
   max_level = l;
+}
+void set_buffered(bool on) {
+  std::lock_guard lk(mu);
+  if (on && !buffered) std::atexit(flush);
+  buffered = on;
+  if (!on) write_pending();
+}
+void flush() {
+  std::lock_guard lk(mu);
+  write_pending();
 }
 void set_prefix(std::string p) {
   std::lock_guard lk(mu);

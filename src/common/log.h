@@ -18,6 +18,12 @@ using Sink = std::function<void(Level, std::string_view line)>;
 void set_sink(Sink s);       // replaces the sink; nullptr restores stderr
 void set_level(Level max);   // lines above this level are dropped
 void set_prefix(std::string p);  // e.g. hostname, shown before every line
+// Buffered stderr (the daemon): lines are collected and written together by
+// flush(), which the event loop calls before it waits, and at exit; errors
+// and a full buffer are written at once. Saves a write() per line (a hub
+// logs four lines per session). Off by default: every line written at once.
+void set_buffered(bool on);
+void flush();
 
 // %FACILITY-SEVERITY-MNEMONIC: text   (severity is the numeric level)
 void event(std::string_view facility, Level sev, std::string_view mnemonic, std::string_view text);

@@ -28,6 +28,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   std::unique_ptr<Daemon> d(new Daemon());
   d->opts_ = o;
   log::set_level(o.debug ? log::Level::kDebug : log::Level::kInfo);
+  log::set_buffered(true);  // written before the event loop waits
   std::error_code ec;
   std::filesystem::create_directories(o.state_dir, ec);
   std::filesystem::create_directories(std::filesystem::path(o.socket_path).parent_path(), ec);

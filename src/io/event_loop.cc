@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/log.h"
+
 namespace kg::io {
 
 Result<std::unique_ptr<EventLoop>> EventLoop::create() {
@@ -22,8 +24,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create() {
   EventLoop* self = l.get();
   auto r = l->add_fd(l->timerfd_, EPOLLIN, [self](uint32_t) {
     uint64_t n;
-    while (read(self->timerfd_, &n, sizeof n) > 0) {
-    }
+    (void)!read(self->timerfd_, &n, sizeof n);  // one read takes all expirations
+    self->armed_.reset();  // a one-shot timer: expired
     if (self->deadline_cb_) self->deadline_cb_();
   });
   if (!r) return std::unexpected(r.error());
@@ -51,15 +53,17 @@ void EventLoop::remove_fd(int fd) {
   fds_.erase(fd);
 }
 
-void EventLoop::set_deadline(std::optional<TimePoint> when) {
+void EventLoop::arm() {
+  if (want_ == armed_) return;
   itimerspec its{};
-  if (when) {
+  if (want_) {
     auto now = SteadyClock().now();
-    auto ms = std::max<int64_t>(1, (*when - now).count());
+    auto ms = std::max<int64_t>(1, (*want_ - now).count());
     its.it_value.tv_sec = ms / 1000;
     its.it_value.tv_nsec = (ms % 1000) * 1'000'000;
   }
   timerfd_settime(timerfd_, 0, &its, nullptr);
+  armed_ = want_;
 }
 
 Result<void> EventLoop::add_signal(int sig, std::function<void()> cb) {
@@ -85,6 +89,8 @@ void EventLoop::run() {
   running_ = true;
   std::vector<epoll_event> evs(64);
   while (running_) {
+    log::flush();  // buffered log lines out before sleeping
+    arm();
     int n = epoll_wait(epfd_, evs.data(), int(evs.size()), 1000);
     if (n < 0) {
       if (errno == EINTR) continue;

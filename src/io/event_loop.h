@@ -23,8 +23,11 @@ class EventLoop {
 
   Result<void> add_fd(int fd, uint32_t events, FdCallback cb);
   void remove_fd(int fd);
-  // One deadline on the steady clock; nullopt disarms it.
-  void set_deadline(std::optional<TimePoint> when);
+  // One deadline on the steady clock; nullopt disarms it. Only recorded
+  // here: the timer is set before the loop next waits, and only when the
+  // deadline changed (a handshake reschedules several times per datagram,
+  // mostly to the same deadline).
+  void set_deadline(std::optional<TimePoint> when) { want_ = when; }
   void on_deadline(std::function<void()> cb) { deadline_cb_ = std::move(cb); }
   // Blocks `sig` and delivers it through the loop.
   Result<void> add_signal(int sig, std::function<void()> cb);
@@ -37,6 +40,8 @@ class EventLoop {
   int timerfd_ = -1;
   int sigfd_ = -1;
   bool running_ = false;
+  void arm();
+  std::optional<TimePoint> want_, armed_;  // asked for; set on the timerfd
   std::unordered_map<int, FdCallback> fds_;
   std::unordered_map<int, std::function<void()>> signals_;
   std::function<void()> deadline_cb_;
