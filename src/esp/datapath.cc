@@ -275,6 +275,17 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
   bool natt = local.port == kNattPort || remote.port == kNattPort || !ike_;
   DatagramSocket* s = natt ? natt_.get() : ike_.get();
   if (!s) return fail(Errc::kState, "no IKE socket");
+  if (queue_ike_) {
+    if (ike_queued_ == ike_queue_.size()) ike_queue_.emplace_back();
+    QueuedIke& q = ike_queue_[ike_queued_++];
+    q.sock = s;
+    q.data.assign(natt ? 4 : 0, 0);  // the non-ESP marker, as below
+    q.data.insert(q.data.end(), message.begin(), message.end());
+    q.remote = remote;
+    q.local = local.addr;
+    if (ike_queued_ >= kTxBatch) flush_ike();
+    return {};
+  }
   ByteView out = message;
   if (natt) {
     // RFC 3948 §2.2: IKE on the ESP port is preceded by a 4-byte zero non-ESP marker.
@@ -290,9 +301,33 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
   return {};
 }
 
+// The queued IKE messages, one send_batch per run of the same socket.
+void Datapath::flush_ike() {
+  size_t i = 0;
+  while (i < ike_queued_) {
+    DatagramSocket* sock = ike_queue_[i].sock;
+    ike_slots_.clear();
+    for (; i < ike_queued_ && ike_queue_[i].sock == sock; ++i)
+      ike_slots_.push_back(io::SendSlot{ike_queue_[i].data, ike_queue_[i].remote, ike_queue_[i].local, false});
+    size_t sent = sock->send_batch(ike_slots_);
+    counters_.udp_send_errors += ike_slots_.size() - std::min(sent, ike_slots_.size());
+  }
+  ike_queued_ = 0;
+}
+
 void Datapath::process_udp(bool natt) {
   DatagramSocket* s = natt ? natt_.get() : ike_.get();
   if (!s) return;
+  // Not nested: a send from within a batch handler is queued once.
+  struct Queue {
+    Datapath& d;
+    bool was;
+    explicit Queue(Datapath& dp) : d(dp), was(dp.queue_ike_) { d.queue_ike_ = true; }
+    ~Queue() {
+      d.queue_ike_ = was;
+      if (!was) d.flush_ike();
+    }
+  } queue(*this);
   for (int round = 0; round < kMaxRounds; ++round) {
     for (size_t i = 0; i < kRxBatch; ++i) recv_[i] = io::RecvSlot{rx_buffer(i)};
     size_t n = s->recv_batch(recv_);
@@ -310,6 +345,7 @@ void Datapath::process_udp(bool natt) {
         handle_datagram(slot, all.subspan(off, std::min(slot.segment, all.size() - off)), natt);
     }
     flush_tun_writes();
+    if (!queue.was) flush_ike();
     if (n < kRxBatch) break;
   }
   report_limits();

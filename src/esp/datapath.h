@@ -300,6 +300,21 @@ class Datapath {
   DatapathOptions opts_;
   std::vector<uint8_t> rx_pool_, tx_pool_;
   std::vector<uint8_t> ike_out_;  // marker + message for send_ike
+  // IKE messages sent while process_udp handles a batch (the engine's
+  // answers) wait here and leave together in one sendmmsg after it: a
+  // system call per answer was a third of the hub's system calls. The
+  // buffers are kept and reused.
+  struct QueuedIke {
+    DatagramSocket* sock = nullptr;
+    std::vector<uint8_t> data;
+    Endpoint remote;
+    IpAddress local;
+  };
+  void flush_ike();
+  bool queue_ike_ = false;
+  std::vector<QueuedIke> ike_queue_;
+  size_t ike_queued_ = 0;
+  std::vector<io::SendSlot> ike_slots_;
   std::array<io::RecvSlot, kRxBatch> recv_{};
   std::array<io::SendSlot, kTxBatch> send_{};
   std::array<std::span<uint8_t>, kTxBatch> tx_views_{};

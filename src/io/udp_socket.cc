@@ -197,9 +197,9 @@ size_t UdpSocket::send_batch(std::span<const SendSlot> slots) {
       // first except the last, which may be shorter.
       const SendSlot& s = slots[i];
       size_t seg = s.data.size(), run = 1, bytes = seg;
-      while (seg > 0 && i + run < slots.size() && run < kMaxGsoSegments && niov + run < kMaxIov) {
+      while (seg > 0 && s.gso && i + run < slots.size() && run < kMaxGsoSegments && niov + run < kMaxIov) {
         const SendSlot& x = slots[i + run];
-        if (x.remote != s.remote || x.local != s.local || x.data.empty() || x.data.size() > seg ||
+        if (!x.gso || x.remote != s.remote || x.local != s.local || x.data.empty() || x.data.size() > seg ||
             bytes + x.data.size() > kMaxGsoBytes)
           break;
         bytes += x.data.size();

@@ -34,6 +34,9 @@ struct SendSlot {
   // Source address to send from (IP_PKTINFO / IPV6_PKTINFO), for a socket
   // bound to the wildcard address; unspecified = let the kernel choose.
   IpAddress local{};
+  // False: never merged with its neighbours into one UDP GSO send (IKE
+  // messages and fragments stay separate datagrams of their own size).
+  bool gso = true;
 };
 
 class UdpSocket {
