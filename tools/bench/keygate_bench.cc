@@ -6,7 +6,8 @@
 // responder completed. Each SA is a separate client as a hub sees them: its
 // own identity (c<N>.<--id-domain>), its own inner address (TSi = the N-th
 // address of --local-ts, /32) and one of --sources consecutive outer source
-// addresses from --local (each bound to UDP 500 and 4500). The SAs are kept
+// addresses from --local (one socket pair on the wildcard address, UDP 500
+// and 4500, sends from each with IP_PKTINFO). The SAs are kept
 // (the responder's memory per SA is measured with them in place) and not
 // deleted; the generator exits without deleting them (the bench stops the
 // responder afterwards).
@@ -175,15 +176,16 @@ class Generator {
       policy_.use_certificate(*tp);
     }
     engine_ = Engine::create(policy_, clock_, rng_);
-    for (size_t k = 0; k < o_.sources; ++k) {
-      IpAddress a = IpAddress::v4(o_.local.v4_host_order() + uint32_t(k));
-      auto dp = esp::Datapath::open(a, [this](const Endpoint& l, const Endpoint& r, ByteView m) {
-        execute(engine_->on_packet(l, r, m));
-      });
-      if (!dp) return fail_msg(a.str() + ": " + dp.error().message);
-      if (auto r = (*dp)->attach(*loop_); !r) return fail_msg(r.error().message);
-      dps_.emplace(a, std::move(*dp));
-    }
+    // One socket pair on the wildcard address for all --sources addresses:
+    // each message leaves from its SA's own source address (IP_PKTINFO) and
+    // an arriving one says which address it came to, so the answers to a
+    // whole receive batch leave in one sendmmsg (Datapath queues them).
+    auto dp = esp::Datapath::open(IpAddress::v4(0), [this](const Endpoint& l, const Endpoint& r, ByteView m) {
+      execute(engine_->on_packet(l, r, m));
+    });
+    if (!dp) return fail_msg("0.0.0.0: " + dp.error().message);
+    if (auto r = (*dp)->attach(*loop_); !r) return fail_msg(r.error().message);
+    dp_ = std::move(*dp);
     loop_->on_deadline([this] {
       execute(engine_->on_timer());
       expire_attempts();
@@ -239,7 +241,7 @@ class Generator {
   void execute(std::vector<Action> actions) {
     for (auto& a : actions) {
       if (auto* s = std::get_if<SendPacket>(&a)) {
-        if (auto it = dps_.find(s->local.addr); it != dps_.end()) (void)it->second->send_ike(s->local, s->remote, s->data);
+        (void)dp_->send_ike(s->local, s->remote, s->data);
       } else if (auto* ev = std::get_if<SessionEvent>(&a)) {
         finished(ev->interface, ev->up);
       } else if (auto* d = std::get_if<PeerDead>(&a)) {
@@ -283,7 +285,7 @@ class Generator {
   SystemRandom rng_;
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<Engine> engine_;
-  std::map<IpAddress, std::unique_ptr<esp::Datapath>> dps_;  // by source address
+  std::unique_ptr<esp::Datapath> dp_;
   std::optional<TimePoint> stop_at_;  // --hold
   std::unordered_map<std::string, TimePoint> pending_;
   size_t started_ = 0, done_ = 0, up_ = 0, failed_ = 0;
