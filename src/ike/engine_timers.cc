@@ -75,7 +75,7 @@ void EngineImpl::settle_one(uint64_t spi, std::vector<Action>& out) {
     ix.deadline = d;
     if (d != kNever) timers_.push({d, spi});
   }
-  if (std::string itf = sa.interface(); itf != ix.interface) {
+  if (const std::string& itf = sa.interface(); itf != ix.interface) {
     if (!ix.interface.empty()) {
       auto [b, e] = by_interface_.equal_range(ix.interface);
       for (auto i = b; i != e; ++i)
@@ -85,7 +85,7 @@ void EngineImpl::settle_one(uint64_t spi, std::vector<Action>& out) {
         }
     }
     if (!itf.empty()) by_interface_.emplace(itf, spi);
-    ix.interface = std::move(itf);
+    ix.interface = itf;
   }
   if (!ix.peer || *ix.peer != sa.remote.addr) {
     if (ix.peer)

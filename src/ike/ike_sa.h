@@ -123,7 +123,10 @@ struct IkeSa {
   bool config_blocks_child = false;  // no address assigned: INTERNAL_ADDRESS_FAILURE
 
   std::vector<ChildSa> children;
-  std::string interface() const { return child_cfg ? child_cfg->interface : std::string(); }
+  const std::string& interface() const {
+    static const std::string kNone;
+    return child_cfg ? child_cfg->interface : kNone;
+  }
   ChildSa* child(uint32_t spi_in) {
     for (auto& c : children)
       if (c.sa.spi_in == spi_in) return &c;
