@@ -160,7 +160,7 @@ IkeSa* EngineImpl::new_responder(const Header& h, const Endpoint& local, const E
   sa->remote = remote;
   sa->remote_init = remote;
   sa->created = clock_.now();
-  sa->ike_cfg = policy_.ike_proposals(local.addr);
+  sa->ike_cfg = configs_.share(policy_.ike_proposals(local.addr));
   auto* raw = sa.get();
   responders_[{h.spi_i, remote.addr}] = sa->spi_r;
   half_open_.insert(sa->spi_r);
@@ -299,6 +299,7 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
 void EngineImpl::on_established(IkeSa& sa, std::vector<Action>& out) {
   auto e = env(out);
   sa.state = SaState::kEstablished;
+  sa.forget_handshake();
   arm_ike(sa, clock_.now(), rng_);
   emit_session(sa, e, true);
   delete_stale(sa, out);
@@ -503,7 +504,7 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
     if (sa->state == SaState::kEstablished && sa->children.empty() && !sa->outstanding_id && sa->queued.empty()) {
       log::info(fmt("IKEv2: {}: IKE SA with {} has no CHILD_SA; creating one", req.child.interface,
                     sa->remote.str()));
-      sa->child_cfg = req.child;
+      sa->child_cfg = configs_.share(req.child);
       sa->queued.push_back(tasks_of(make_child_create_new(true)));
       start_next(*sa, out);
       touch(*sa);
@@ -529,9 +530,9 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   sa->local = req.local;
   sa->remote = req.remote;
   sa->created = clock_.now();
-  sa->ike_cfg = policy_.ike_proposals(req.local.addr);
-  sa->profile = std::move(profile);
-  sa->child_cfg = req.child;
+  sa->ike_cfg = configs_.share(policy_.ike_proposals(req.local.addr));
+  sa->profile = configs_.share(std::move(profile));
+  sa->child_cfg = configs_.share(req.child);
   if (sa->ike_cfg.empty()) {
     log::warn(fmt("IKEv2: {}: no ikev2 proposal for local address {}", req.child.interface,
                           req.local.addr.str()));

@@ -35,6 +35,12 @@ class EngineImpl final : public Engine {
   std::vector<Action> peer_moved(uint32_t spi_in, const Endpoint& remote) override;
   [[nodiscard]] std::vector<IkeSaInfo> sas() const override;
   [[nodiscard]] const EngineStats& stats() const override { return stats_; }
+  // Tests only: the IKE SAs as they are held (what an SA keeps in memory).
+  [[nodiscard]] std::vector<const IkeSa*> sas_for_testing() const {
+    std::vector<const IkeSa*> v;
+    for (auto& [spi, sa] : sas_) v.push_back(sa.get());
+    return v;
+  }
   void clear_stats() override { stats_ = {}; }
 
   static constexpr int kMaxTries = 5;
@@ -65,7 +71,7 @@ class EngineImpl final : public Engine {
   // The inner payloads of an SK message, or of the message just reassembled.
   Result<std::vector<TypedPayload>> open_inner(IkeSa& sa, const Message& m, ByteView raw);
   Result<std::vector<Bytes>> protect_out(IkeSa& sa, const Header& h, const std::vector<TypedPayload>& inner);
-  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, &stats_, &certs_}; }
+  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, configs_, &stats_, &certs_}; }
   void begin_delete(IkeSa& sa, std::vector<Action>& out);
   void retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out);
   void on_established(IkeSa& sa, std::vector<Action>& out);
@@ -96,6 +102,7 @@ class EngineImpl final : public Engine {
   const PolicyProvider& policy_;
   const Clock& clock_;
   Random& rng_;
+  ConfigShare configs_;  // before sas_: outlives the SAs that hold its values
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;  // keyed by our own SPI
   // Responder SAs by (SPIi, initiator address): a retransmitted IKE_SA_INIT
   // finds its SA without a scan (§2.1), also under a flood.

@@ -81,6 +81,8 @@ void EngineImpl::adopt_successor(IkeSa& old, bool we_initiated, std::vector<Acti
   if (theirs) {
     stats_.rekey_collisions++;
     bool ours_lost = nonce_less(lowest(*fresh), lowest(*theirs));
+    fresh->forget_handshake();  // the nonces decided it
+    theirs->forget_handshake();
     IkeSa& winner = ours_lost ? *theirs : *fresh;
     IkeSa& loser = ours_lost ? *fresh : *theirs;
     log::info(fmt("IKEv2: simultaneous IKE SA rekey with {}: the {} rekey has the lowest nonce and is redundant",
@@ -101,6 +103,7 @@ void EngineImpl::adopt_successor(IkeSa& old, bool we_initiated, std::vector<Acti
     return;
   }
   hand_over(old, *fresh);
+  fresh->forget_handshake();  // no collision to decide with its nonces
   old.state = SaState::kDeleting;
   if (we_initiated) {
     // §2.18: the Delete is the last request on the old SA.

@@ -1,6 +1,7 @@
 // CREATE_CHILD_SA: CHILD_SA and IKE SA rekeys each way, PFS, collisions
 // (RFC 7296 §2.8.1, §2.25), lost messages. Every test also checks, after each
 // delivered datagram, that traffic would pass both ways (two_engines.h).
+#include "ike/engine_impl.h"
 #include "ike/two_engines.h"
 
 namespace kg::ike {
@@ -362,6 +363,56 @@ TEST_F(TwoEngines, InfoShowsLifetimes) {
   EXPECT_EQ(ia[0].lifetime_kb, 2560u);
   EXPECT_GE(ia[0].soft_kb, 2560u * 85 / 100);
   EXPECT_LE(ia[0].soft_kb, 2560u * 90 / 100);
+}
+
+
+// What an established IKE SA keeps (memory per SA on a hub): nothing that only
+// the handshake needed, in either role, after IKE_AUTH and after an IKE SA
+// rekey; and it still rekeys, both SAs, with what it kept.
+void expect_no_handshake_state(const Node& n, const char* who) {
+  SCOPED_TRACE(who);
+  auto sas = dynamic_cast<const EngineImpl&>(*n.engine).sas_for_testing();
+  ASSERT_EQ(sas.size(), 1u);
+  const IkeSa& sa = *sas[0];
+  EXPECT_EQ(sa.state, SaState::kEstablished);
+  EXPECT_EQ(sa.dh, nullptr);  // our DH private key
+  EXPECT_EQ(sa.init_request.capacity(), 0u);
+  EXPECT_EQ(sa.init_response.capacity(), 0u);
+  EXPECT_EQ(sa.ni.capacity(), 0u);
+  EXPECT_EQ(sa.nr.capacity(), 0u);
+  EXPECT_EQ(sa.cookie.capacity(), 0u);
+  for (const Secret* k : {&sa.keys.sk_ai, &sa.keys.sk_ar, &sa.keys.sk_ei, &sa.keys.sk_er, &sa.keys.sk_pi, &sa.keys.sk_pr})
+    EXPECT_TRUE(k->empty());
+  EXPECT_FALSE(sa.keys.sk_d.empty());  // CHILD_SA keys and the IKE rekey need it
+  EXPECT_TRUE(sa.keyed());
+  EXPECT_TRUE(sa.queued.empty());
+  ASSERT_EQ(sa.children.size(), 1u);
+  const InstallChildSa& c = sa.children[0].sa;  // the data path has the keys
+  for (const Secret* k : {&c.encr_in, &c.integ_in, &c.encr_out, &c.integ_out}) EXPECT_TRUE(k->empty());
+  EXPECT_FALSE(sa.last_response.empty());  // resent if the peer retransmits (§2.1)
+}
+
+TEST_F(TwoEngines, EstablishedSaKeepsNoHandshakeState) {
+  a.policy.profile.ike_lifetime_s = 200;
+  b.policy.profile.ike_lifetime_s = 2000;
+  a.policy.child.lifetime_s = 150;
+  b.policy.child.lifetime_s = 3000;
+  handshake();
+  expect_no_handshake_state(a, "initiator");
+  expect_no_handshake_state(b, "responder");
+  uint32_t child_before = child_in(a);
+  run_for(190 * kSec);  // a CHILD_SA rekey, then an IKE SA rekey
+  ASSERT_NE(a.ready(), nullptr);
+  EXPECT_EQ(a.ready()->rekeys, 1u) << logs;
+  EXPECT_EQ(a.ready()->children[0].rekeys, 1u) << logs;
+  EXPECT_NE(child_in(a), child_before);
+  expect_one_mirrored_child();
+  expect_no_handshake_state(a, "rekeyed, initiator");
+  expect_no_handshake_state(b, "rekeyed, responder");
+  run_for(150 * kSec);  // and once more, on the SA the rekey made
+  EXPECT_EQ(a.ready()->children[0].rekeys, 2u) << logs;
+  expect_one_mirrored_child();
+  EXPECT_EQ(lost, 0) << logs;
 }
 
 }  // namespace

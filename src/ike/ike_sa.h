@@ -2,9 +2,8 @@
 // exchange in flight. Tasks read and fill it; only the driver (engine_impl.cc)
 // changes `state` and the message-ID counters.
 #pragma once
-#include <deque>
+#include <list>
 #include <memory>
-#include <optional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "crypto/prf.h"
 #include "crypto/sk_cipher.h"
 #include "ike/auth_state.h"
+#include "ike/config_share.h"
 #include "ike/engine.h"
 #include "ike/proposals.h"
 #include "ike/reassembly.h"
@@ -47,7 +47,7 @@ struct PeerRekey {
 };
 
 struct ChildSa {
-  InstallChildSa sa;  // what the data path got (keys included, never logged)
+  InstallChildSa sa;  // what the data path got, without the keys (only the data path keeps them)
   ChildState state = ChildState::kInstalled;
   TimePoint installed{};
   TimePoint rekey_at = kNever, expire_at = kNever;  // soft and hard lifetime
@@ -61,6 +61,7 @@ struct TaskEnv {
   const Clock& clock;
   Random& rng;
   std::vector<Action>& actions;
+  ConfigShare& configs;  // where an SA gets its profile and CHILD_SA configuration
   EngineStats* stats = nullptr;
   crypto::CertCache* certs = nullptr;  // the engine's parsed peer certificates (crypto/cert_cache.h)
 };
@@ -75,9 +76,10 @@ struct IkeSa {
   TimePoint created{};
 
   // Negotiation.
-  std::vector<IkeProposalConfig> ike_cfg;
-  std::optional<ProfileConfig> profile;
-  std::optional<ChildConfig> child_cfg;
+  // Shared with the other SAs that got the same configuration (config_share.h).
+  SharedProposals ike_cfg;
+  std::shared_ptr<const ProfileConfig> profile;
+  std::shared_ptr<const ChildConfig> child_cfg;
   Identity remote_id;
   IkeSuite suite;
   DhGroup ke_group = DhGroup::kNone;  // group of our KE payload
@@ -101,7 +103,8 @@ struct IkeSa {
 
   // Our request in flight.
   std::vector<std::unique_ptr<Task>> active;       // tasks of the exchange in flight
-  std::deque<std::vector<std::unique_ptr<Task>>> queued;
+  // A list, not a deque: an empty std::deque allocates ~600 bytes, per SA.
+  std::list<std::vector<std::unique_ptr<Task>>> queued;
   ExchangeType active_exchange = ExchangeType::kIkeSaInit;
   std::vector<Bytes> outstanding;  // the request's datagram(s): several when fragmented
   std::optional<uint32_t> outstanding_id;
@@ -157,6 +160,14 @@ struct IkeSa {
     bool negotiating = false;      // counted as an outgoing SA in negotiation
     bool dirty = false;            // waiting in the settle list
   } indexed;
+
+  // Once authenticated (IKE_AUTH done, either role): drops what only the
+  // handshake needed, so an established SA holds no more than it uses: the
+  // IKE_SA_INIT messages and nonces (AUTH payloads, §2.15), our Diffie-Hellman
+  // private key, the cookie, SK_ei/er/ai/ar (the SkCiphers hold their own
+  // copies) and SK_pi/pr, and the peer's certificate, CERTREQs and hash
+  // algorithms. SK_d stays: CHILD_SA keys and the IKE SA rekey derive from it.
+  void forget_handshake();
 
   IkeSa();
   ~IkeSa();

@@ -11,6 +11,27 @@ namespace kg::ike {
 IkeSa::IkeSa() = default;
 IkeSa::~IkeSa() = default;
 
+namespace {
+// Empties `v` and gives its memory back (clear() keeps the capacity).
+template <class T>
+void release(T& v) {
+  T().swap(v);
+}
+}  // namespace
+
+void IkeSa::forget_handshake() {
+  dh.reset();
+  release(ni);
+  release(nr);
+  release(init_request);
+  release(init_response);
+  release(cookie);
+  for (Secret* k : {&keys.sk_ai, &keys.sk_ar, &keys.sk_ei, &keys.sk_er, &keys.sk_pi, &keys.sk_pr}) *k = Secret();
+  release(auth.peer_sign_hashes);
+  release(auth.peer_certreq);
+  auth.peer_cert.reset();
+}
+
 TypedPayload notify(NotifyType t, Bytes data) {
   NotifyPayload n;
   n.type = static_cast<uint16_t>(t);

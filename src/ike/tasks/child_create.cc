@@ -134,8 +134,14 @@ TaskStatus ChildCreate::process_r(IkeSa& sa, TaskEnv& env, const std::vector<Typ
     return TaskStatus::kFailed;
   }
   // The configuration as it is now (a changed lifetime applies at rekey).
-  if (auto cfg = env.policy.child_for_peer(sa.profile->name, sa.local.addr, sa.remote.addr)) sa.child_cfg = cfg;
-  else if (in_ike_auth()) sa.child_cfg.reset();
+  // The configuration exchange's address and routes narrow the selectors
+  // (on the value, before it is shared: config_share.h).
+  if (auto cfg = env.policy.child_for_peer(sa.profile->name, sa.local.addr, sa.remote.addr)) {
+    apply_config_selectors(sa, *cfg);
+    sa.child_cfg = env.configs.share(std::move(cfg));
+  } else if (in_ike_auth()) {
+    sa.child_cfg.reset();
+  }
   if (!sa.child_cfg) {
     log::warn(fmt("IKEv2: TS_UNACCEPTABLE: no tunnel interface protects peer {} with profile {}",
                   sa.remote.addr.str(), sa.profile->name));
@@ -146,7 +152,6 @@ TaskStatus ChildCreate::process_r(IkeSa& sa, TaskEnv& env, const std::vector<Typ
     error = NotifyType::kInternalAddressFailure;
     return TaskStatus::kFailed;
   }
-  apply_config_selectors(sa, *sa.child_cfg);
   const ChildConfig& cfg = *sa.child_cfg;
   std::optional<EspChoice> choice;
   if (in_ike_auth()) {
@@ -274,6 +279,9 @@ bool ChildCreate::install(IkeSa& sa, TaskEnv& env, const EspChoice& choice, cons
   c.soft_kb = soft_kb(cfg.lifetime_kb, env.rng);
   c.defer_outbound = !in_ike_auth() && !initiator_;
   ChildSa rec{c};
+  // Only the data path keeps the keys: the IKE SA never uses them again (a
+  // rekey derives new ones), and copies of keys are copies to wipe.
+  for (Secret* k : {&rec.sa.encr_in, &rec.sa.integ_in, &rec.sa.encr_out, &rec.sa.integ_out}) *k = Secret();
   arm_child(rec, env.clock.now(), env.rng);
   sa.children.push_back(std::move(rec));
   env.actions.push_back(std::move(c));

@@ -70,8 +70,8 @@ class IkeAuth final : public Task {
     sa.remote_id = identity_of(*idi);
     note_cert_requests(sa, in);
     PeerCerts certs = peer_certificates(in, env.certs);
-    sa.profile = env.policy.profile_for_peer_cert(sa.remote_id, certs.leaf ? &*certs.leaf : nullptr, sa.local.addr,
-                                                  sa.remote.addr);
+    sa.profile = env.configs.share(env.policy.profile_for_peer_cert(
+        sa.remote_id, certs.leaf ? &*certs.leaf : nullptr, sa.local.addr, sa.remote.addr));
     if (!sa.profile) {
       log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: no ikev2 profile matches peer {} Id: {}{}", sa.remote.addr.str(),
                     sa.remote_id.str(), certs.leaf ? " certificate " + certs.leaf->subject() : std::string()));
