@@ -28,14 +28,14 @@ struct SendPacket {
   Bytes data;
 };
 
-// Keys and parameters for one CHILD_SA (both directions) for the data path.
-struct InstallChildSa {
+// The parameters of one CHILD_SA (both directions), without its keys: what
+// the IKE SA keeps of it.
+struct ChildSaParams {
   std::string interface;   // tunnel interface the SA belongs to
   uint64_t ike_spi_i = 0;  // owning IKE SA, for show commands
   uint32_t spi_in = 0;     // SPI we chose: peer sends to it
   uint32_t spi_out = 0;    // SPI the peer chose
   crypto::CipherSuite suite;
-  Secret encr_in, integ_in, encr_out, integ_out;
   Endpoint local;          // UDP-encapsulation endpoints (port 4500), or the
   Endpoint remote;         // IP addresses alone (port 0) for plain ESP
   // ESP in UDP (RFC 3948) when a NAT was detected on either side, else
@@ -57,6 +57,11 @@ struct InstallChildSa {
   // Rekey responder (RFC 7296 §2.8): carry outbound traffic only once the
   // peer sends on this SA or the older SAs are gone (see esp/sa_table.h).
   bool defer_outbound = false;
+};
+
+// Keys and parameters for one CHILD_SA (both directions) for the data path.
+struct InstallChildSa : ChildSaParams {
+  Secret encr_in, integ_in, encr_out, integ_out;
 };
 
 // The peer of a CHILD_SA moved (NAT mapping change, RFC 7296 §2.23): send

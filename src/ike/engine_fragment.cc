@@ -56,13 +56,17 @@ void EngineImpl::on_fragment(IkeSa& sa, const Message& m, ByteView raw, const En
     }
     return;
   }
-  auto& set = response ? sa.frag.responses : sa.frag.requests;
+  auto& set = sa.frag.set(response);
   size_t discarded = set.discarded();
   auto v = set.add(h.message_id, f.number, f.total, f.first_inner, std::move(*plain), clock_.now());
   stats_.frag_dropped += set.discarded() - discarded;
   if (v == Reassembly::Verdict::kKept) return;
-  if (v != Reassembly::Verdict::kComplete) return drop(verdict_name(v));
+  if (v != Reassembly::Verdict::kComplete) {
+    sa.frag.release_idle();
+    return drop(verdict_name(v));
+  }
   auto whole = set.take();
+  sa.frag.release_idle();
   auto inner = parse_payload_chain(whole.first_inner, whole.plain);
   if (!inner) {
     stats_.rx_dropped_malformed++;

@@ -369,7 +369,7 @@ TEST_F(TwoEngines, InfoShowsLifetimes) {
 // What an established IKE SA keeps (memory per SA on a hub): nothing that only
 // the handshake needed, in either role, after IKE_AUTH and after an IKE SA
 // rekey; and it still rekeys, both SAs, with what it kept.
-void expect_no_handshake_state(const Node& n, const char* who) {
+void expect_no_handshake_state(const Node& n, const char* who, bool answered_ike_auth = false) {
   SCOPED_TRACE(who);
   auto sas = dynamic_cast<const EngineImpl&>(*n.engine).sas_for_testing();
   ASSERT_EQ(sas.size(), 1u);
@@ -387,9 +387,9 @@ void expect_no_handshake_state(const Node& n, const char* who) {
   EXPECT_TRUE(sa.keyed());
   EXPECT_TRUE(sa.queued.empty());
   ASSERT_EQ(sa.children.size(), 1u);
-  const InstallChildSa& c = sa.children[0].sa;  // the data path has the keys
-  for (const Secret* k : {&c.encr_in, &c.integ_in, &c.encr_out, &c.integ_out}) EXPECT_TRUE(k->empty());
-  EXPECT_FALSE(sa.last_response.empty());  // resent if the peer retransmits (§2.1)
+  // The record of the CHILD_SA is a ChildSaParams: the data path has the keys.
+  static_assert(!std::is_base_of_v<InstallChildSa, std::remove_cvref_t<decltype(sa.children[0].sa)>>);
+  if (answered_ike_auth) EXPECT_FALSE(sa.last_response.empty());  // resent if the peer retransmits (§2.1)
 }
 
 TEST_F(TwoEngines, EstablishedSaKeepsNoHandshakeState) {
@@ -399,7 +399,7 @@ TEST_F(TwoEngines, EstablishedSaKeepsNoHandshakeState) {
   b.policy.child.lifetime_s = 3000;
   handshake();
   expect_no_handshake_state(a, "initiator");
-  expect_no_handshake_state(b, "responder");
+  expect_no_handshake_state(b, "responder", true);
   uint32_t child_before = child_in(a);
   run_for(190 * kSec);  // a CHILD_SA rekey, then an IKE SA rekey
   ASSERT_NE(a.ready(), nullptr);

@@ -2,6 +2,7 @@
 // exchange in flight. Tasks read and fill it; only the driver (engine_impl.cc)
 // changes `state` and the message-ID counters.
 #pragma once
+#include <array>
 #include <list>
 #include <memory>
 #include <optional>
@@ -47,7 +48,7 @@ struct PeerRekey {
 };
 
 struct ChildSa {
-  InstallChildSa sa;  // what the data path got, without the keys (only the data path keeps them)
+  ChildSaParams sa;  // what the data path got, without the keys (only the data path keeps them)
   ChildState state = ChildState::kInstalled;
   TimePoint installed{};
   TimePoint rekey_at = kNever, expire_at = kNever;  // soft and hard lifetime
@@ -121,7 +122,17 @@ struct IkeSa {
   // responses being reassembled.
   struct Fragmentation {
     bool enabled = false;
-    Reassembly requests, responses;
+    // The set for the peer's requests (false) or responses (true), made with
+    // a first fragment: an SA that is not reassembling holds none (~150 B).
+    Reassembly& set(bool response) {
+      if (!sets) sets = std::make_unique<std::array<Reassembly, 2>>();
+      return (*sets)[response ? 1 : 0];
+    }
+    // Frees the sets once neither holds fragments.
+    void release_idle() {
+      if (sets && !(*sets)[0].active() && !(*sets)[1].active()) sets.reset();
+    }
+    std::unique_ptr<std::array<Reassembly, 2>> sets;
   } frag;
   bool config_blocks_child = false;  // no address assigned: INTERNAL_ADDRESS_FAILURE
 

@@ -19,7 +19,7 @@ void float_if_natted(IkeSa& sa) {
   sa.remote = natt(sa.remote);
 }
 
-void set_child_endpoints(const IkeSa& sa, InstallChildSa& c) {
+void set_child_endpoints(const IkeSa& sa, ChildSaParams& c) {
   c.udp_encap = nat_detected(sa);
   c.peer_may_float = peer_may_float(sa);
   c.local = c.udp_encap ? natt(sa.local) : Endpoint{sa.local.addr, 0};

@@ -20,7 +20,7 @@ inline bool peer_may_float(const IkeSa& sa) { return sa.nat_remote && !sa.nat_lo
 // (§2.23 MUST); without NAT IKE stays on 500 and ESP goes as IP protocol 50.
 void float_if_natted(IkeSa& sa);
 // The ESP endpoints of a CHILD_SA of this IKE SA.
-void set_child_endpoints(const IkeSa& sa, InstallChildSa& c);
+void set_child_endpoints(const IkeSa& sa, ChildSaParams& c);
 // A new, authenticated message (or ESP packet) arrived from `remote`: if the
 // SA may follow its peer and the address/port changed, move the IKE SA and
 // every CHILD_SA (UpdateChildSaPeer actions). Returns true if it moved.

@@ -278,10 +278,9 @@ bool ChildCreate::install(IkeSa& sa, TaskEnv& env, const EspChoice& choice, cons
   c.lifetime_kb = cfg.lifetime_kb;
   c.soft_kb = soft_kb(cfg.lifetime_kb, env.rng);
   c.defer_outbound = !in_ike_auth() && !initiator_;
-  ChildSa rec{c};
   // Only the data path keeps the keys: the IKE SA never uses them again (a
-  // rekey derives new ones), and copies of keys are copies to wipe.
-  for (Secret* k : {&rec.sa.encr_in, &rec.sa.integ_in, &rec.sa.encr_out, &rec.sa.integ_out}) *k = Secret();
+  // rekey derives new ones).
+  ChildSa rec{static_cast<const ChildSaParams&>(c)};
   arm_child(rec, env.clock.now(), env.rng);
   sa.children.push_back(std::move(rec));
   env.actions.push_back(std::move(c));
