@@ -52,7 +52,7 @@ Result<Reply> ControlClient::request(Request type, const std::string& line) {
   unsigned char h[5];
   if (!read_n(fd_, reinterpret_cast<char*>(h), 5)) return fail(Errc::kIo, "daemon closed the connection");
   uint32_t len = uint32_t(h[0]) << 24 | uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
-  if (len == 0 || len > kMaxFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
+  if (len == 0 || len > kMaxReplyFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
   std::string text(len - 1, '\0');
   if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
   return Reply{h[4] == uint8_t(Status::kOk), std::move(text)};

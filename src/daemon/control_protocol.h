@@ -10,7 +10,10 @@ namespace kg::control {
 
 enum class Request : uint8_t { kExec = 1, kComplete = 2, kHelp = 3, kPrompt = 4 };
 enum class Status : uint8_t { kOk = 0, kError = 1 };
-inline constexpr uint32_t kMaxFrame = 1u << 20;  // a bad client cannot make us buffer more
+inline constexpr uint32_t kMaxFrame = 1u << 20;  // requests: a bad client cannot make us buffer more
+// Replies come from the daemon the client trusts and grow with the state
+// shown (show crypto ikev2 sa at 100,000 SAs is about 20 MB).
+inline constexpr uint32_t kMaxReplyFrame = 1u << 30;
 
 inline std::string encode_frame(uint8_t type, const std::string& text) {
   uint32_t n = uint32_t(text.size() + 1);

@@ -69,5 +69,41 @@ TEST(ControlSocket, RoundTripAndBadClient) {
   std::filesystem::remove_all(dir);
 }
 
+// A reply larger than a request may be (show crypto ikev2 sa with thousands of
+// SAs) reaches the client whole.
+TEST(ControlSocket, ClientTakesRepliesLargerThanARequestFrame) {
+  auto dir = std::filesystem::temp_directory_path() / ("kgctl-big-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "s.sock").string();
+  int l = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::strcpy(sa.sun_path, path.c_str());
+  ASSERT_EQ(::bind(l, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+  ASSERT_EQ(::listen(l, 1), 0);
+  const std::string big(3 * kMaxFrame, 'x');
+  std::thread t([&] {
+    int c = ::accept(l, nullptr, nullptr);
+    char req[64];
+    (void)!::read(c, req, sizeof req);
+    std::string f = encode_frame(uint8_t(Status::kOk), big);
+    for (size_t off = 0; off < f.size();) {
+      ssize_t w = ::write(c, f.data() + off, f.size() - off);
+      if (w <= 0) break;
+      off += size_t(w);
+    }
+    ::close(c);
+  });
+  auto c = ControlClient::connect(path);
+  ASSERT_TRUE(c);
+  auto r = c->request(Request::kExec, "show crypto ikev2 sa");
+  t.join();
+  ::close(l);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->ok);
+  EXPECT_EQ(r->text.size(), big.size());
+}
+
 }  // namespace
 }  // namespace kg::control
