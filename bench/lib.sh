@@ -169,7 +169,7 @@ speed_put() {
 kg_bench_ike() {
   local ns=$1 remote=$2 count=$3; shift 3
   [ -x "$KGBENCH" ] || { echo "no $KGBENCH" >&2; return 1; }
-  ip netns exec "$ns" timeout "${BENCH_GEN_TIMEOUT:-300}" "$KGBENCH" ike --local 198.51.100.10 --sources "$BENCH_HS_SOURCES" \
+  ip netns exec "$ns" timeout "${BENCH_GEN_TIMEOUT:-600}" "$KGBENCH" ike --local 198.51.100.10 --sources "$BENCH_HS_SOURCES" \
     --remote "$remote" --count "$count" --window "$BENCH_HS_WINDOW" "$@" >"$WORK/gen.json" 2>"$WORK/gen.log"
   local rc=$?
   cat "$WORK/gen.json"

@@ -183,6 +183,7 @@ part_mem() {
   sleep 2
   r1=$(rss_kib $pid)
   n=$(echo "$j" | jq -r .setups)
+  [[ "$n" =~ ^[0-9]+$ ]] || fail "generator gave no setup count"
   put mem_sas "$n"; put mem_rss0_kib "$r0"; put mem_rss1_kib "$r1"
   put mem_rate "$(echo "$j" | jq -r .rate)"
   [ "$n" -gt 0 ] && put mem_per_sa_bytes "$(( (r1 - r0) * 1024 / n ))"
