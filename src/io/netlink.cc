@@ -71,33 +71,19 @@ Result<void> Netlink::set_mtu(const std::string& name, uint32_t mtu) {
   return {};
 }
 
-Result<void> Netlink::add_address(const std::string& name, const Prefix& p) {
+// Adding an address that is there, or deleting one that is not, is no error.
+Result<void> Netlink::change_address(const std::string& name, const Prefix& p, bool add) {
   auto idx = ifindex(name);
   if (!idx) return std::unexpected(idx.error());
   rtnl_addr* a = rtnl_addr_alloc();
   rtnl_addr_set_ifindex(a, *idx);
   nl_addr* local = to_nl(p.addr, p.len);
   rtnl_addr_set_local(a, local);
-  int e = rtnl_addr_add(sk_, a, 0);
+  int e = add ? rtnl_addr_add(sk_, a, 0) : rtnl_addr_delete(sk_, a, 0);
   nl_addr_put(local);
   rtnl_addr_put(a);
-  if (e < 0 && e != -NLE_EXIST) return fail(Errc::kIo, nlerr("address " + p.str() + " on " + name, e));
-  return {};
-}
-
-Result<void> Netlink::del_address(const std::string& name, const Prefix& p) {
-  auto idx = ifindex(name);
-  if (!idx) return std::unexpected(idx.error());
-  rtnl_addr* a = rtnl_addr_alloc();
-  rtnl_addr_set_ifindex(a, *idx);
-  nl_addr* local = to_nl(p.addr, p.len);
-  rtnl_addr_set_local(a, local);
-  int e = rtnl_addr_delete(sk_, a, 0);
-  nl_addr_put(local);
-  rtnl_addr_put(a);
-  if (e < 0 && e != -NLE_NOADDR && e != -NLE_OBJ_NOTFOUND)
-    return fail(Errc::kIo, nlerr("delete address " + p.str(), e));
-  return {};
+  if (e >= 0 || (add && e == -NLE_EXIST) || (!add && (e == -NLE_NOADDR || e == -NLE_OBJ_NOTFOUND))) return {};
+  return fail(Errc::kIo, nlerr((add ? "address " : "delete address ") + p.str() + (add ? " on " + name : ""), e));
 }
 
 static rtnl_route* build_route(const Prefix& dst, int idx, std::optional<IpAddress> via) {
