@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "common/log.h"
 #include "wire/esp/esp_packet.h"
 
 namespace kg::esp {
@@ -301,16 +302,26 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
   return {};
 }
 
-// The queued IKE messages, one send_batch per run of the same socket.
+// The queued IKE messages, one send_batch per run of the same socket. A
+// message the socket refuses is counted and logged as send_ike does when it
+// sends at once (the engine's retransmission covers the loss), and the
+// messages after it are still tried.
 void Datapath::flush_ike() {
   size_t i = 0;
   while (i < ike_queued_) {
     DatagramSocket* sock = ike_queue_[i].sock;
-    ike_slots_.clear();
-    for (; i < ike_queued_ && ike_queue_[i].sock == sock; ++i)
-      ike_slots_.push_back(io::SendSlot{ike_queue_[i].data, ike_queue_[i].remote, ike_queue_[i].local, false});
-    size_t sent = sock->send_batch(ike_slots_);
-    counters_.udp_send_errors += ike_slots_.size() - std::min(sent, ike_slots_.size());
+    size_t end = i;
+    while (end < ike_queued_ && ike_queue_[end].sock == sock) ++end;
+    while (i < end) {
+      ike_slots_.clear();
+      for (size_t k = i; k < end; ++k)
+        ike_slots_.push_back(io::SendSlot{ike_queue_[k].data, ike_queue_[k].remote, ike_queue_[k].local, false});
+      i += std::min(sock->send_batch(ike_slots_), ike_slots_.size());
+      if (i == end) break;
+      ++counters_.udp_send_errors;  // message i failed: skip it
+      log::warn("IKE send to " + ike_queue_[i].remote.str() + " failed");
+      ++i;
+    }
   }
   ike_queued_ = 0;
 }

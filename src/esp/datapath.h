@@ -223,7 +223,9 @@ class Datapath {
   // One NAT keepalive (a single 0xFF byte, RFC 3948 §2.3) on the 4500 socket.
   Result<void> send_keepalive(const Endpoint& local, const Endpoint& remote);
   // IKE message out: on the 4500 socket (with the non-ESP marker) when either
-  // port is 4500, else on the 500 socket.
+  // port is 4500, else on the 500 socket. Sent from within process_udp (an
+  // answer to a received batch), it is queued and leaves with the batch's
+  // other answers; a failure then is counted and logged when they leave.
   Result<void> send_ike(const Endpoint& local, const Endpoint& remote, ByteView message);
 
   // The two pipelines (see the top of this file); the event loop calls them
