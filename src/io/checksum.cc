@@ -4,23 +4,36 @@
 
 namespace kg::io {
 
+namespace {
+
+// The bulk of a checksum: `n` 32-bit words added into 64-bit lanes (no carry
+// is lost before 2^32 additions, far more than any packet). Written so the
+// compiler vectorizes it (zero-extend and add), once per instruction set the
+// CPU may have; the loader picks the best at start. This is every TCP
+// payload byte twice per tunnel (cut on send, merge check on receive): with
+// the baseline scalar loop it was 3% of a busy tunnel's CPU.
+[[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]] uint64_t sum_words(const uint8_t* p, size_t n) {
+  uint64_t s = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t w;
+    std::memcpy(&w, p + 4 * i, 4);
+    s += w;
+  }
+  return s;
+}
+
+}  // namespace
+
 uint64_t csum_add(ByteView data, uint64_t sum) {
   const uint8_t* p = data.data();
   size_t n = data.size();
-  // Four independent accumulators of 32-bit words: no carry is lost before
-  // 2^32 additions, far more than any packet.
-  uint64_t a = sum, b = 0, c = 0, d = 0;
-  while (n >= 16) {
-    uint32_t w[4];
-    std::memcpy(w, p, 16);
-    a += w[0];
-    b += w[1];
-    c += w[2];
-    d += w[3];
-    p += 16;
-    n -= 16;
+  uint64_t a = sum;
+  if (n >= 64) {
+    size_t words = n / 4;
+    a += sum_words(p, words);
+    p += 4 * words;
+    n -= 4 * words;
   }
-  a += b + c + d;
   while (n >= 4) {
     uint32_t w;
     std::memcpy(&w, p, 4);
