@@ -1,8 +1,12 @@
 #include "crypto/trust_store.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+
+#include <algorithm>
+#include <limits>
 
 namespace kg::crypto {
 
@@ -41,7 +45,31 @@ ChainError describe(const Certificate& c, ChainError::Kind k, std::string reason
   return e;
 }
 
+// SHA-256 over the leaf and the intermediates, each with its length: the
+// cache key of one path validation. Empty if SHA-256 is unavailable.
+Bytes path_key(const Certificate& leaf, std::span<const Certificate> untrusted) {
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!sha256 || !md || EVP_DigestInit_ex2(md.get(), sha256, nullptr) != 1) return {};
+  auto add = [&md](ByteView der) {
+    const uint32_t n = uint32_t(der.size());
+    const uint8_t len[4] = {uint8_t(n >> 24), uint8_t(n >> 16), uint8_t(n >> 8), uint8_t(n)};
+    return EVP_DigestUpdate(md.get(), len, 4) == 1 && EVP_DigestUpdate(md.get(), der.data(), der.size()) == 1;
+  };
+  bool ok = add(leaf.der());
+  for (auto& c : untrusted) ok = ok && add(c.der());
+  Bytes out(32);
+  unsigned int len = 0;
+  if (!ok || EVP_DigestFinal_ex(md.get(), out.data(), &len) != 1 || len != 32) return {};
+  return out;
+}
+
 }  // namespace
+
+uint64_t TrustStore::cache_hits() const {
+  std::lock_guard lock(mu_);
+  return hits_;
+}
 
 Result<std::shared_ptr<const TrustStore>> TrustStore::create(std::span<const Certificate> anchors) {
   std::shared_ptr<TrustStore> t(new TrustStore());
@@ -64,6 +92,15 @@ TrustStore::~TrustStore() { X509_STORE_free(store_); }
 
 std::expected<void, ChainError> TrustStore::verify(const Certificate& leaf, std::span<const Certificate> untrusted,
                                                    std::time_t at) const {
+  Bytes key = path_key(leaf, untrusted);
+  if (!key.empty()) {
+    std::lock_guard lock(mu_);
+    auto it = verified_.find(key);
+    if (it != verified_.end() && it->second.not_before <= at && at <= it->second.not_after) {
+      ++hits_;
+      return check_leaf_usage(leaf);
+    }
+  }
   std::unique_ptr<STACK_OF(X509), StackFree> chain(sk_X509_new_null());
   for (auto& c : untrusted) sk_X509_push(chain.get(), c.x509());
   std::unique_ptr<X509_STORE_CTX, CtxFree> ctx(X509_STORE_CTX_new());
@@ -85,6 +122,22 @@ std::expected<void, ChainError> TrustStore::verify(const Certificate& leaf, std:
       if (bad && X509_cmp(c.x509(), bad) == 0) at_fault = &c;
     return std::unexpected(describe(*at_fault, kind_of(err), X509_verify_cert_error_string(err), depth));
   }
+  if (!key.empty()) {  // remember the path with the window all of it is valid in
+    Window w{0, std::numeric_limits<std::time_t>::max()};
+    STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+    for (int i = 0; built && i < sk_X509_num(built); ++i) {
+      X509* c = sk_X509_value(built, i);
+      w.not_before = std::max(w.not_before, asn1_time(X509_get0_notBefore(c)));
+      w.not_after = std::min(w.not_after, asn1_time(X509_get0_notAfter(c)));
+    }
+    std::lock_guard lock(mu_);
+    if (verified_.size() >= kMaxCached) verified_.clear();
+    if (built) verified_[std::move(key)] = w;
+  }
+  return check_leaf_usage(leaf);
+}
+
+std::expected<void, ChainError> TrustStore::check_leaf_usage(const Certificate& leaf) {
   if (!leaf.key_usage_allows_signing())
     return std::unexpected(describe(leaf, ChainError::Kind::kKeyUsage,
                                     "key usage does not allow digitalSignature", 0));

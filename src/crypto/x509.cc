@@ -53,11 +53,6 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::time_t asn1_time(const ASN1_TIME* t) {
-  struct tm tm {};
-  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return timegm(&tm);
-}
 
 template <class F>
 void each_san(X509* x, int type, F f) {
@@ -260,6 +255,12 @@ std::optional<std::string> dn_text(ByteView der) {
 bool dn_equal(ByteView a, ByteView b) {
   auto na = parse_name(a), nb = parse_name(b);
   return na && nb && X509_NAME_cmp(na.get(), nb.get()) == 0;
+}
+
+std::time_t asn1_time(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return timegm(&tm);
 }
 
 std::string ios_time(std::time_t t) {

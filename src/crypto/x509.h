@@ -15,6 +15,7 @@
 
 typedef struct x509_st X509;           // NOLINT: OpenSSL's own forward names
 typedef struct evp_pkey_st EVP_PKEY;   // NOLINT
+typedef struct asn1_string_st ASN1_TIME;  // NOLINT
 
 namespace kg::crypto {
 
@@ -93,5 +94,8 @@ std::optional<std::string> dn_text(ByteView der);
 bool dn_equal(ByteView a, ByteView b);
 // "10:42:02 UTC Mar 1 2025", IOS's date layout in show crypto pki.
 std::string ios_time(std::time_t t);
+// A certificate time (notBefore, notAfter) as a time_t; 0 if it is missing
+// or does not parse.
+std::time_t asn1_time(const ASN1_TIME* t);
 
 }  // namespace kg::crypto

@@ -146,6 +146,50 @@ TEST_F(Chain, OtherCaExpiredNotYetValidAndKeyUsage) {
   EXPECT_EQ(r.error().kind, ChainError::Kind::kUntrusted);
 }
 
+// A validated path is remembered (TrustStore::kMaxCached), but only for the
+// same leaf with the same intermediates, inside the window in which every
+// certificate of the path is valid; failures are never remembered.
+TEST_F(Chain, ValidatedPathsAreCachedOnlyWhereTheyStillHold) {
+  auto s = store({root.cert});
+  auto spec = leaf_spec("c.example.net");
+  spec.not_before = kNow - 86400;
+  spec.not_after = kNow + 3600;
+  auto leaf = sub.leaf(spec, key.get());
+  std::vector<Certificate> inter{sub.cert};
+  ASSERT_TRUE(s->verify(leaf, inter, kNow));
+  EXPECT_EQ(s->cache_hits(), 0u);
+  EXPECT_TRUE(s->verify(leaf, inter, kNow + 60));
+  EXPECT_EQ(s->cache_hits(), 1u);
+  // Past the leaf's notAfter: validated again, and it has expired.
+  auto r = s->verify(leaf, inter, kNow + 7200);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ChainError::Kind::kExpired);
+  // Before its notBefore: not yet valid.
+  r = s->verify(leaf, inter, kNow - 2 * 86400);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ChainError::Kind::kNotYetValid);
+  // Without the intermediate it is another path, which does not validate.
+  r = s->verify(leaf, {}, kNow);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ChainError::Kind::kUntrusted);
+  // Another store (other anchors) has its own cache.
+  EXPECT_FALSE(store({other.cert})->verify(leaf, inter, kNow));
+  // A failure is not remembered: a forged leaf fails every time.
+  auto forged = issue(leaf_spec("f.example.net"), key.get(), &root.cert, other.key.get());
+  EXPECT_FALSE(s->verify(forged, {}, kNow));
+  EXPECT_FALSE(s->verify(forged, {}, kNow));
+  // A cached path still has its leaf's key usage checked.
+  auto enc_spec = leaf_spec("enc2.example.net");
+  enc_spec.key_usage_sign = false;
+  auto enc = root.leaf(enc_spec, key.get());
+  for (int i = 0; i < 2; ++i) {
+    r = s->verify(enc, {}, kNow);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ChainError::Kind::kKeyUsage);
+  }
+  EXPECT_EQ(s->cache_hits(), 2u);
+}
+
 TEST_F(Chain, TrustpointChainHashesAndRevocationPolicy) {
   Trustpoint tp;
   tp.name = "TP";
