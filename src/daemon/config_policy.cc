@@ -280,6 +280,22 @@ std::optional<ProfileConfig> ConfigPolicy::profile_for_peer_cert(const Identity&
   return std::nullopt;
 }
 
+bool ConfigPolicy::responder_force_encap(const IpAddress& local, const IpAddress& remote) const {
+  for (auto& [name, itf] : model_.interfaces) {
+    if (itf.shutdown || itf.tunnel_destination.empty()) continue;
+    if (auto dst = IpAddress::parse(itf.tunnel_destination); !dst || *dst != remote) continue;
+    auto p = model_.profiles.find(profile_for_tunnel(name));
+    if (p != model_.profiles.end()) return p->second.nat_force_encap;
+  }
+  for (auto& [name, p] : model_.profiles) {
+    if (!p.nat_force_encap) continue;
+    if (p.match_address_local.empty()) return true;
+    for (auto& m : p.match_address_local)
+      if (auto a = IpAddress::parse(m); a && *a == local) return true;
+  }
+  return false;
+}
+
 std::optional<ProfileConfig> ConfigPolicy::profile_by_name(const std::string& name, const IpAddress& remote) const {
   auto it = model_.profiles.find(name);
   if (it == model_.profiles.end()) return std::nullopt;

@@ -37,6 +37,9 @@ class ConfigPolicy final : public ike::PolicyProvider {
                             const crypto::Certificate* cert, const IpAddress& local,
                             const IpAddress& remote) const override;
   std::vector<Bytes> certreq_authorities(const IpAddress& local) const override;
+  // The profile of the tunnel whose destination is the peer; without one,
+  // any profile the local address may match.
+  bool responder_force_encap(const IpAddress& local, const IpAddress& remote) const override;
 
   // CHILD_SA policy of a tunnel interface (for initiating).
   std::optional<ike::ChildConfig> child_for_tunnel(const std::string& ifname) const;

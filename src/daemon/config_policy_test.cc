@@ -38,6 +38,32 @@ TEST(ConfigPolicy, SiteAExampleGivesProfileKeysAndTunnelSelectors) {
   EXPECT_FALSE(p.child_for_peer(prof->name, local, *IpAddress::parse("198.51.100.9")));
 }
 
+// nat force-encap on the responder: known at IKE_SA_INIT from the tunnel
+// whose destination is the peer, else from any profile for the local address.
+TEST(ConfigPolicy, ResponderForceEncapFollowsTheTunnelProfile) {
+  config::Config c;
+  auto r = c.load_file(std::string(KG_SOURCE_DIR) + "/examples/site-a.cfg");
+  ASSERT_TRUE(r && r->empty());
+  auto local = *IpAddress::parse("198.51.100.1"), remote = *IpAddress::parse("198.51.100.2");
+  auto other = *IpAddress::parse("198.51.100.9");
+  ConfigPolicy p;
+  p.set_model(c.model());
+  EXPECT_FALSE(p.responder_force_encap(local, remote));
+  EXPECT_FALSE(p.responder_force_encap(local, other));
+  config::CliSession cli(c);
+  auto run = [&cli](std::initializer_list<const char*> lines) {
+    for (auto* l : lines) ASSERT_TRUE(cli.execute(l).ok) << l;
+  };
+  run({"configure terminal", "crypto ikev2 profile default", "nat force-encap"});
+  p.set_model(c.model());
+  EXPECT_TRUE(p.responder_force_encap(local, remote));  // Tunnel0's profile
+  EXPECT_TRUE(p.responder_force_encap(local, other));   // no tunnel: any profile for this address
+  run({"match address local 198.51.100.7"});
+  p.set_model(c.model());
+  EXPECT_TRUE(p.responder_force_encap(local, remote));
+  EXPECT_FALSE(p.responder_force_encap(local, other));
+}
+
 TEST(ConfigPolicy, DefaultTransformSetYieldsGcmAndCbcAlternatives) {
   ConfigPolicy p;
   p.set_model(load("site-a.cfg"));

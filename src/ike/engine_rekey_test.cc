@@ -389,7 +389,9 @@ void expect_no_handshake_state(const Node& n, const char* who, bool answered_ike
   ASSERT_EQ(sa.children.size(), 1u);
   // The record of the CHILD_SA is a ChildSaParams: the data path has the keys.
   static_assert(!std::is_base_of_v<InstallChildSa, std::remove_cvref_t<decltype(sa.children[0].sa)>>);
-  if (answered_ike_auth) EXPECT_FALSE(sa.last_response.empty());  // resent if the peer retransmits (§2.1)
+  if (answered_ike_auth) {
+    EXPECT_FALSE(sa.last_response.empty());  // resent if the peer retransmits (§2.1)
+  }
 }
 
 TEST_F(TwoEngines, EstablishedSaKeepsNoHandshakeState) {

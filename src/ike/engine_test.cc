@@ -30,7 +30,9 @@ struct TestPolicy final : PolicyProvider {
   Identity peer_id;
   ChildConfig child;
   IkeLimits lim;
+  bool force_encap = false;  // responder_force_encap's answer
   IkeLimits limits() const override { return lim; }
+  bool responder_force_encap(const IpAddress&, const IpAddress&) const override { return force_encap; }
   std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override { return proposals; }
   std::optional<ProfileConfig> profile_for_peer(const Identity& id, const IpAddress&,
                                                 const IpAddress&) const override {
@@ -163,28 +165,39 @@ TEST_F(TwoEngines, PskHandshakeInstallsMirroredChildSa) {
   EXPECT_EQ(a.engine->sas()[0].spi_r, b.engine->sas()[0].spi_r);
 }
 
-// nat force-encap on the initiator (IOS; strongSwan's encap=yes): no NAT, yet
-// its faked NAT-D source hash makes the responder see one, the initiator
-// counts itself behind a NAT, IKE floats to 4500 and both install ESP in UDP.
+// nat force-encap, on whichever side: no NAT, yet that side's faked NAT-D
+// source hash makes its peer see one, it counts itself behind a NAT (and so
+// never follows the peer), IKE floats to 4500 and both install ESP in UDP.
+void expect_forced_esp_in_udp(Node& forced, Node& other, const std::string& logs) {
+  auto f = forced.of<InstallChildSa>(), o = other.of<InstallChildSa>();
+  ASSERT_EQ(f.size(), 1u) << logs;
+  ASSERT_EQ(o.size(), 1u) << logs;
+  EXPECT_TRUE(f[0].udp_encap);
+  EXPECT_TRUE(o[0].udp_encap);
+  EXPECT_EQ(f[0].remote, (Endpoint{other.me, 4500}));
+  EXPECT_EQ(o[0].remote, (Endpoint{forced.me, 4500}));
+  EXPECT_TRUE(forced.engine->sas()[0].nat_local);
+  EXPECT_TRUE(other.engine->sas()[0].nat_remote);
+  EXPECT_FALSE(other.engine->sas()[0].nat_local);
+  EXPECT_FALSE(f[0].peer_may_float);
+}
+
+// On the initiator (IOS; strongSwan's encap=yes). Without the command on
+// either side the same pair stays on plain ESP (PskHandshakeInstallsMirroredChildSa).
 TEST_F(TwoEngines, NatForceEncapPutsEspInUdpWithoutNat) {
   a.policy.profile.nat_force_encap = true;
   handshake();
-  auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
-  ASSERT_EQ(ia.size(), 1u) << logs;
-  ASSERT_EQ(ib.size(), 1u) << logs;
-  EXPECT_TRUE(ia[0].udp_encap);
-  EXPECT_TRUE(ib[0].udp_encap);
-  EXPECT_EQ(ia[0].remote, (Endpoint{b.me, 4500}));
-  EXPECT_EQ(ib[0].remote, (Endpoint{a.me, 4500}));
-  EXPECT_TRUE(a.engine->sas()[0].nat_local);
-  EXPECT_TRUE(b.engine->sas()[0].nat_remote);
-  EXPECT_FALSE(b.engine->sas()[0].nat_local);
-  EXPECT_FALSE(ia[0].peer_may_float);  // "behind the NAT": it never follows the peer
+  expect_forced_esp_in_udp(a, b, logs);
   EXPECT_EQ(sent[0].remote.port, 500);
   EXPECT_EQ(sent[2].remote.port, 4500);  // IKE_AUTH floated (RFC 7296 §2.23)
-  // Without the command on either side the same pair stays on plain ESP
-  // (PskHandshakeInstallsMirroredChildSa); on the responder alone it has no
-  // effect at IKE_SA_INIT (its profile is chosen at IKE_AUTH).
+}
+
+// On the responder only (both sites configured with it and the other one
+// initiated): the policy tells it at IKE_SA_INIT, before its profile is known.
+TEST_F(TwoEngines, NatForceEncapOnTheResponderPutsEspInUdpToo) {
+  b.policy.force_encap = true;
+  handshake();
+  expect_forced_esp_in_udp(b, a, logs);
 }
 
 TEST_F(TwoEngines, WrongPskIsAuthenticationFailed) {

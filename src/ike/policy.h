@@ -212,6 +212,15 @@ class PolicyProvider {
     (void)local;
     return {};
   }
+  // Responder, at IKE_SA_INIT (before IKE_AUTH picks the profile): does the
+  // profile this peer will most likely get have nat force-encap? Then we
+  // fake our NAT-D source hash too, as the initiator would, so ESP goes in
+  // UDP whichever side initiates (strongSwan decides encap=yes the same way,
+  // from the configuration it matches by address at IKE_SA_INIT).
+  virtual bool responder_force_encap(const IpAddress& local, const IpAddress& remote) const {
+    (void)local, (void)remote;
+    return false;
+  }
 };
 
 }  // namespace kg::ike

@@ -4,10 +4,13 @@
 // for IKE_AUTH regardless (allowed by §2.23), which also matches strongSwan
 // with encap=yes.
 //
-// nat force-encap (initiator's profile; the responder's profile is not known
-// before IKE_AUTH): like strongSwan's encap=yes we send a NAT-D source hash
+// nat force-encap: like strongSwan's encap=yes we send a NAT-D source hash
 // that cannot match, so the peer sees us behind a NAT, and we treat our side
 // as NATed: IKE floats to 4500 and both sides put ESP in UDP (RFC 3948).
+// The initiator knows its profile; the responder's is chosen only at
+// IKE_AUTH, so it asks the policy (PolicyProvider::responder_force_encap).
+// Both peers configured with it and initiating at once then agree on ESP in
+// UDP on both IKE SAs, whichever one's CHILD_SA carries the traffic.
 #include <openssl/evp.h>
 
 #include "ike/fmt.h"
@@ -47,6 +50,7 @@ class IkeNatd final : public Task {
   const char* name() const override { return "IKE_NATD"; }
 
   Result<void> build_i(IkeSa& sa, TaskEnv&, std::vector<TypedPayload>& out) override {
+    forced_ = sa.profile && sa.profile->nat_force_encap;
     add(sa, out);
     return {};
   }
@@ -54,8 +58,9 @@ class IkeNatd final : public Task {
     check(sa, in, sa.spi_r);
     return TaskStatus::kDone;
   }
-  TaskStatus process_r(IkeSa& sa, TaskEnv&, const std::vector<TypedPayload>& in) override {
+  TaskStatus process_r(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) override {
     peer_supports_ = find_notify(in, NotifyType::kNatDetectionSourceIp) != nullptr;
+    forced_ = peer_supports_ && env.policy.responder_force_encap(sa.local.addr, sa.remote.addr);
     check(sa, in, 0);  // the request's header carries SPIr = 0 (§2.23: SPIs as in the header)
     return TaskStatus::kDone;
   }
@@ -65,11 +70,10 @@ class IkeNatd final : public Task {
   bool fatal() const override { return false; }
 
  private:
-  bool forced(const IkeSa& sa) const { return initiator_ && sa.profile && sa.profile->nat_force_encap; }
   void add(const IkeSa& sa, std::vector<TypedPayload>& out) {
     // Forced: hash port 0, which no packet comes from (strongSwan hashes random data).
     Endpoint src = sa.local;
-    if (forced(sa)) src.port = 0;
+    if (forced_) src.port = 0;
     out.push_back(notify(NotifyType::kNatDetectionSourceIp, natd_hash(sa.spi_i, sa.spi_r, src)));
     out.push_back(notify(NotifyType::kNatDetectionDestinationIp, natd_hash(sa.spi_i, sa.spi_r, sa.remote)));
   }
@@ -91,13 +95,14 @@ class IkeNatd final : public Task {
       }
     }
     sa.nat_remote = saw_src && !src_match;
-    sa.nat_local = (saw_dst && !dst_match) || (forced(sa) && saw_src);  // forced: only if the peer does NAT-T
+    sa.nat_local = (saw_dst && !dst_match) || (forced_ && saw_src);  // forced: only if the peer does NAT-T
     if (sa.nat_remote || sa.nat_local)
       log::info(fmt("IKEv2: NAT detected ({} side) with {}", sa.nat_local ? "local" : "remote",
                             sa.remote.str()));
   }
   bool initiator_;
   bool peer_supports_ = false;
+  bool forced_ = false;  // nat force-encap applies to this SA
 };
 
 }  // namespace
