@@ -15,6 +15,7 @@
 #include <new>
 
 #include "esp/datapath.h"
+#include "esp/testing/fixtures.h"
 #include "io/netlink.h"
 #include "io/offload.h"
 
@@ -84,44 +85,14 @@ class RingTun final : public PacketDevice {
 
 Endpoint ep(const char* a, uint16_t p) { return {*IpAddress::parse(a), p}; }
 
-ike::TrafficSelector ts(const char* lo, const char* hi) {
-  ike::TrafficSelector t;
-  t.start = *IpAddress::parse(lo);
-  t.end = *IpAddress::parse(hi);
-  return t;
-}
+using testing::ipv4;
+using testing::ts;
 
-// One direction's keys from one byte; site A is 198.18.0.0/24, site B 198.18.1.0/24.
+// Site A is 198.18.0.0/24, site B 198.18.1.0/24; SPIs 0xa000000N and 0xb000000N.
 ike::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, Endpoint a, Endpoint b, uint32_t n = 1) {
-  bool gcm = s.encr == ike::EncrId::kAesGcm16;
-  size_t ek = gcm ? s.key_bits / 8 + 4 : s.key_bits / 8, ik = gcm ? 0 : 32;
-  Secret k_ab(Bytes(ek, 1)), k_ba(Bytes(ek, 2)), i_ab(Bytes(ik, 3)), i_ba(Bytes(ik, 4));
-  ike::InstallChildSa p;
-  p.interface = "Tunnel0";
-  p.suite = s;
-  p.spi_in = a_side ? 0xa0000000 + n : 0xb0000000 + n;
-  p.spi_out = a_side ? 0xb0000000 + n : 0xa0000000 + n;
-  p.encr_out = a_side ? k_ab : k_ba;
-  p.integ_out = a_side ? i_ab : i_ba;
-  p.encr_in = a_side ? k_ba : k_ab;
-  p.integ_in = a_side ? i_ba : i_ab;
-  p.local = a_side ? a : b;
-  p.remote = a_side ? b : a;
-  auto net_a = ts("198.18.0.0", "198.18.0.255"), net_b = ts("198.18.1.0", "198.18.1.255");
-  p.local_ts = {a_side ? net_a : net_b};
-  p.remote_ts = {a_side ? net_b : net_a};
-  return p;
-}
-
-Bytes ipv4(const char* src, const char* dst, size_t len) {
-  Bytes p(len, 0xab);
-  p[0] = 0x45;
-  p[2] = uint8_t(len >> 8);
-  p[3] = uint8_t(len);
-  auto s = *IpAddress::parse(src), d = *IpAddress::parse(dst);
-  std::copy_n(s.b.begin(), 4, p.begin() + 12);
-  std::copy_n(d.b.begin(), 4, p.begin() + 16);
-  return p;
+  return testing::child_of(a_side, s,
+                           {a, b, ts("198.18.0.0", "198.18.0.255"), ts("198.18.1.0", "198.18.1.255"),
+                            0xa0000000 + n, 0xb0000000 + n});
 }
 
 struct Site {

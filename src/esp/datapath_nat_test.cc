@@ -7,28 +7,12 @@
 #include <deque>
 
 #include "esp/datapath.h"
+#include "esp/testing/fixtures.h"
 
 namespace kg::esp {
 namespace {
 
-class MemTun final : public PacketDevice {
- public:
-  size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) override {
-    size_t n = 0;
-    for (; n < bufs.size() && !rx.empty(); ++n, rx.pop_front()) {
-      std::copy(rx.front().begin(), rx.front().end(), bufs[n].begin());
-      lens[n] = rx.front().size();
-    }
-    return n;
-  }
-  size_t write_batch(std::span<const ByteView> packets) override {
-    for (auto p : packets) tx.emplace_back(p.begin(), p.end());
-    return packets.size();
-  }
-  [[nodiscard]] int fd() const override { return -1; }
-  std::deque<Bytes> rx;
-  std::vector<Bytes> tx;
-};
+using testing::MemTun;
 
 struct Datagram {
   Bytes data;

@@ -2,6 +2,9 @@
 // with in-memory TUN devices, and a misbehaving peer that feeds crafted
 // datagrams (bad ICV, wrong SPI, replay, truncation) through a fake socket.
 #include "esp/datapath.h"
+#include "esp/testing/fixtures.h"
+
+#include "common/log.h"
 
 #include "io/netlink.h"
 
@@ -16,25 +19,9 @@
 namespace kg::esp {
 namespace {
 
-class FakeTun final : public PacketDevice {
- public:
-  size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) override {
-    size_t n = 0;
-    while (n < bufs.size() && !rx.empty()) {
-      std::copy(rx.front().begin(), rx.front().end(), bufs[n].begin());
-      lens[n++] = rx.front().size();
-      rx.pop_front();
-    }
-    return n;
-  }
-  size_t write_batch(std::span<const ByteView> packets) override {
-    for (auto p : packets) tx.emplace_back(p.begin(), p.end());
-    return packets.size();
-  }
-  [[nodiscard]] int fd() const override { return -1; }
-  std::deque<Bytes> rx;
-  std::vector<Bytes> tx;
-};
+using FakeTun = testing::MemTun;
+using testing::ipv4;
+using testing::ts;
 
 class FakeUdp final : public DatagramSocket {
  public:
@@ -64,47 +51,11 @@ class FakeUdp final : public DatagramSocket {
 
 Endpoint ep(const char* a, uint16_t p) { return {*IpAddress::parse(a), p}; }
 
-ike::TrafficSelector ts(const char* lo, const char* hi) {
-  ike::TrafficSelector t;
-  t.start = *IpAddress::parse(lo);
-  t.end = *IpAddress::parse(hi);
-  return t;
-}
-
 // Site A: 198.51.100.0/24 behind it; site B: 203.0.113.0/24.
 ike::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, uint32_t spi_a, uint32_t spi_b,
                           Endpoint a, Endpoint b) {
-  // Sizes computed here: kg_esp does not link kg_crypto.
-  bool gcm = s.encr == ike::EncrId::kAesGcm16;
-  size_t ek = gcm ? s.key_bits / 8 + 4 : (s.encr == ike::EncrId::k3des ? 24 : s.key_bits / 8);
-  size_t ik = gcm ? 0 : s.integ == ike::IntegId::kHmacSha1_96 ? 20 : 32;
-  Secret k_ab(Bytes(ek, 0x41)), k_ba(Bytes(ek, 0x42)), i_ab(Bytes(ik, 0x43)), i_ba(Bytes(ik, 0x44));
-  ike::InstallChildSa p;
-  p.interface = "Tunnel0";
-  p.suite = s;
-  p.spi_in = a_side ? spi_a : spi_b;
-  p.spi_out = a_side ? spi_b : spi_a;
-  p.encr_out = a_side ? k_ab : k_ba;
-  p.integ_out = a_side ? i_ab : i_ba;
-  p.encr_in = a_side ? k_ba : k_ab;
-  p.integ_in = a_side ? i_ba : i_ab;
-  p.local = a_side ? a : b;
-  p.remote = a_side ? b : a;
-  auto net_a = ts("198.51.100.0", "198.51.100.255"), net_b = ts("203.0.113.0", "203.0.113.255");
-  p.local_ts = {a_side ? net_a : net_b};
-  p.remote_ts = {a_side ? net_b : net_a};
-  return p;
-}
-
-Bytes ipv4(const char* src, const char* dst, size_t len, uint8_t fill = 0xab) {
-  Bytes p(len, fill);
-  p[0] = 0x45;
-  p[2] = uint8_t(len >> 8);
-  p[3] = uint8_t(len);
-  auto s = *IpAddress::parse(src), d = *IpAddress::parse(dst);
-  std::copy_n(s.b.begin(), 4, p.begin() + 12);
-  std::copy_n(d.b.begin(), 4, p.begin() + 16);
-  return p;
+  return testing::child_of(a_side, s,
+                           {a, b, ts("198.51.100.0", "198.51.100.255"), ts("203.0.113.0", "203.0.113.255"), spi_a, spi_b});
 }
 
 const crypto::CipherSuite kGcm128{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
@@ -256,6 +207,49 @@ TEST(Datapath, SendIkeOnNattPortAddsNonEspMarker) {
   ASSERT_EQ(h.udp->tx.size(), 1u);
   EXPECT_EQ(h.udp->tx[0].first, (Bytes{0, 0, 0, 0, 1, 2, 3}));
   EXPECT_EQ(h.udp->tx[0].second, h.a);
+}
+
+// Answers sent while a receive batch is handled leave together after it; a
+// datagram the socket refuses is counted and logged, and the rest still go.
+TEST(Datapath, QueuedIkeAnswersSurviveARefusedDatagram) {
+  struct Refusing final : DatagramSocket {
+    FakeUdp inner{ep("192.0.2.2", 4500)};
+    size_t refuse_at = 1;  // the position (in all datagrams sent) refused once
+    size_t seen = 0;
+    size_t recv_batch(std::span<io::RecvSlot> s) override { return inner.recv_batch(s); }
+    size_t send_batch(std::span<const io::SendSlot> slots) override {
+      for (size_t k = 0; k < slots.size(); ++k, ++seen) {
+        if (seen == refuse_at) {
+          ++seen;
+          return k;
+        }
+        inner.send_batch(slots.subspan(k, 1));
+      }
+      return slots.size();
+    }
+    [[nodiscard]] int fd() const override { return -1; }
+  };
+  auto u = std::make_unique<Refusing>();
+  Refusing* sock = u.get();
+  Datapath* self = nullptr;
+  Datapath dp(nullptr, std::move(u), [&self](const Endpoint& l, const Endpoint& r, ByteView m) {
+    for (uint8_t k = 0; k < 3; ++k) {
+      Bytes answer(m.begin(), m.end());
+      answer.push_back(k);
+      EXPECT_TRUE(self->send_ike(l, r, answer));
+    }
+  });
+  self = &dp;
+  std::string logs;
+  log::set_sink([&logs](log::Level, std::string_view line) { logs += std::string(line) + "\n"; });
+  sock->inner.rx.push_back({Bytes{0, 0, 0, 0, 7, 7, 7, 7}, ep("192.0.2.1", 4500)});
+  dp.process_udp(true);
+  log::set_sink(nullptr);
+  ASSERT_EQ(sock->inner.tx.size(), 2u);
+  EXPECT_EQ(sock->inner.tx[0].first, (Bytes{0, 0, 0, 0, 7, 7, 7, 7, 0}));
+  EXPECT_EQ(sock->inner.tx[1].first, (Bytes{0, 0, 0, 0, 7, 7, 7, 7, 2}));
+  EXPECT_EQ(dp.counters().udp_send_errors, 1u);
+  EXPECT_NE(logs.find("IKE send to 192.0.2.1:4500 failed"), std::string::npos) << logs;
 }
 
 TEST(Datapath, NoSaDropsAndReports) {

@@ -2,6 +2,7 @@
 // Datapath whose tunnel is shared (a Virtual-Template) sends each packet to
 // the session that owns its destination.
 #include "esp/destination_index.h"
+#include "esp/testing/fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -100,20 +101,7 @@ TEST(DestinationIndex, ReadsTheDestinationOfIpPackets) {
   EXPECT_EQ(idx.find(ByteView(v4)), nullptr);  // not IP
 }
 
-class MemTun final : public PacketDevice {
- public:
-  size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) override {
-    size_t n = 0;
-    for (; n < bufs.size() && !rx.empty(); ++n, rx.pop_front()) {
-      std::copy(rx.front().begin(), rx.front().end(), bufs[n].begin());
-      lens[n] = rx.front().size();
-    }
-    return n;
-  }
-  size_t write_batch(std::span<const ByteView> p) override { return p.size(); }
-  [[nodiscard]] int fd() const override { return -1; }
-  std::deque<Bytes> rx;
-};
+using testing::MemTun;
 
 class MemUdp final : public DatagramSocket {
  public:
