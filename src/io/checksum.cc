@@ -64,9 +64,21 @@ uint16_t csum_fold(uint64_t sum) {
 uint64_t csum_pseudo(ByteView src, ByteView dst, uint8_t proto, uint32_t l4_len) {
   // IPv6's 32-bit length and zero|proto words (RFC 8200 §8.1); for IPv4
   // (RFC 9293 §3.1: zero|proto and a 16-bit length) the high length word is 0
-  // and the sum is the same.
+  // and the sum is the same. Once per packet each way, so the address words
+  // are added here directly rather than through csum_add.
   const uint8_t tail[8] = {uint8_t(l4_len >> 24), uint8_t(l4_len >> 16), uint8_t(l4_len >> 8), uint8_t(l4_len),
                            0, 0, 0, proto};
+  auto word = [](const uint8_t* p) {
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return uint64_t(w);
+  };
+  uint64_t a = word(tail) + word(tail + 4);
+  if (src.size() == 4 && dst.size() == 4) return a + word(src.data()) + word(dst.data());
+  if (src.size() == 16 && dst.size() == 16) {
+    for (size_t i = 0; i < 16; i += 4) a += word(src.data() + i) + word(dst.data() + i);
+    return a;
+  }
   return csum_add(tail, csum_add(dst, csum_add(src)));
 }
 
