@@ -43,6 +43,7 @@ class TunAdapter final : public PacketDevice {
   size_t write_batch(std::span<const ByteView> packets) override { return t_.write_batch(packets); }
   [[nodiscard]] int fd() const override { return t_.fd(); }
   [[nodiscard]] bool pending() const override { return t_.pending(); }
+  [[nodiscard]] bool more() const override { return t_.more(); }
 
  private:
   io::TunDevice t_;
@@ -473,7 +474,8 @@ void Datapath::process_tun_index(uint32_t idx) {
     if (!tun_round(idx, n)) break;
     // Past kMaxRounds, only finish a TSO packet already read: the fd will
     // not signal its remaining segments.
-    if (n < kTxBatch && !tunnels_[idx].dev->pending()) break;
+    const PacketDevice& dev = *tunnels_[idx].dev;
+    if (n < kTxBatch && !dev.pending() && !dev.more()) break;
     if (round >= kMaxRounds && !tunnels_[idx].dev->pending()) break;
   }
   report_limits();

@@ -97,6 +97,9 @@ class PacketDevice {
   // True when packets already read wait for read_batch without the fd
   // signalling them (the rest of a cut TSO packet).
   [[nodiscard]] virtual bool pending() const { return false; }
+  // True when the last read_batch stopped before the device ran dry, with
+  // buffers left over (TunDevice::more): the data path reads again.
+  [[nodiscard]] virtual bool more() const { return false; }
 };
 
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s);

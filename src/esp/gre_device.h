@@ -39,6 +39,7 @@ class GreDevice final : public PacketDevice {
   size_t write_batch(std::span<const ByteView> packets) override;
   [[nodiscard]] int fd() const override { return tun_->fd(); }
   [[nodiscard]] bool pending() const override { return tun_->pending(); }
+  [[nodiscard]] bool more() const override { return tun_->more(); }
 
  private:
   static constexpr size_t kMaxBatch = 256;

@@ -170,6 +170,8 @@ std::optional<size_t> gso_count(const VnetHdr& h, ByteView pkt) {
   return std::max<size_t>(1, (payload + h.gso_size - 1) / h.gso_size);
 }
 
+std::optional<L4View> gso_headers(const VnetHdr& h, ByteView pkt) { return locate_gso(h, pkt); }
+
 size_t gso_segment(const VnetHdr& h, ByteView pkt, size_t i, std::span<uint8_t> out) {
   auto v = locate_gso(h, pkt);
   if (!v) return 0;
@@ -178,26 +180,31 @@ size_t gso_segment(const VnetHdr& h, ByteView pkt, size_t i, std::span<uint8_t> 
   if (i >= n) return 0;
   size_t start = hl + i * seg, chunk = std::min(seg, pkt.size() - start), len = hl + chunk;
   if (out.size() < len) return 0;
-  uint8_t* p = out.data();
-  std::memcpy(p, pkt.data(), hl);
-  std::memcpy(p + hl, pkt.data() + start, chunk);
-  if (v->v6) {
+  std::memcpy(out.data(), pkt.data(), hl);
+  std::memcpy(out.data() + hl, pkt.data() + start, chunk);
+  gso_fix_segment(h, *v, out.first(len), i, n);
+  return len;
+}
+
+void gso_fix_segment(const VnetHdr& h, const L4View& v, std::span<uint8_t> seg, size_t i, size_t n) {
+  uint8_t* p = seg.data();
+  size_t len = seg.size();
+  if (v.v6) {
     wr16(p + 4, uint16_t(len - 40));
   } else {
     wr16(p + 2, uint16_t(len));
     wr16(p + 4, uint16_t(rd16(p + 4) + i));  // IP ID: one per segment, as Linux's GSO
-    ipv4_header_checksum(p, v->l3_len);
+    ipv4_header_checksum(p, v.l3_len);
   }
-  uint8_t* l4 = p + v->l3_len;
-  if (v->proto == kTcp) {
-    wr32(l4 + 4, uint32_t(rd32(l4 + 4) + i * seg));
+  uint8_t* l4 = p + v.l3_len;
+  if (v.proto == kTcp) {
+    wr32(l4 + 4, uint32_t(rd32(l4 + 4) + i * h.gso_size));
     if (i + 1 < n) l4[13] &= uint8_t(~(kFin | kPsh));  // only the last segment ends or pushes
     if (i > 0) l4[13] &= uint8_t(~kCwr);               // only the first reports CWR (RFC 3168)
   } else {
-    wr16(l4 + 4, uint16_t(len - v->l3_len));
+    wr16(l4 + 4, uint16_t(len - v.l3_len));
   }
-  l4_checksum(p, len, *v);
-  return len;
+  l4_checksum(p, len, v);
 }
 
 bool complete_checksum(const VnetHdr& h, std::span<uint8_t> pkt) {

@@ -65,6 +65,12 @@ std::optional<size_t> gso_count(const VnetHdr& h, ByteView pkt);
 // Writes wire packet `i` (< gso_count) of a GSO packet into `out`; returns its
 // length, 0 if `out` is too small.
 size_t gso_segment(const VnetHdr& h, ByteView pkt, size_t i, std::span<uint8_t> out);
+// The headers of a GSO packet (nullopt if inconsistent, as gso_count).
+std::optional<L4View> gso_headers(const VnetHdr& h, ByteView pkt);
+// Makes `seg`, the large packet's headers followed by the payload of wire
+// packet `i` of `n`, into that wire packet in place: lengths, IPv4 ID and
+// header checksum, TCP sequence number and flags, transport checksum.
+void gso_fix_segment(const VnetHdr& h, const L4View& v, std::span<uint8_t> seg, size_t i, size_t n);
 // Completes a checksum the kernel left partial (NEEDS_CSUM) in place; false
 // if csum_start/csum_offset point outside the packet.
 bool complete_checksum(const VnetHdr& h, std::span<uint8_t> pkt);

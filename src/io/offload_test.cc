@@ -4,10 +4,13 @@
 // reference, never with the code under test.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
+#include <tuple>
 
 #include "io/checksum.h"
 #include "io/offload.h"
+#include "io/tso_scatter.h"
 
 namespace kg::io {
 namespace {
@@ -350,6 +353,134 @@ TEST(TunCoalescer, UdpDatagramsMergeOnlyWhenEnabled) {
   EXPECT_EQ(out.hdr[0].gso_type, VnetHdr::kGsoUdpL4);
   EXPECT_EQ(out.hdr[0].gso_size, 64);
   EXPECT_EQ(split(out.hdr[0], out.pkt[0]), (std::vector<Bytes>{u1, u2, u3}));
+}
+
+
+// --- Predictive scatter read (tso_scatter.h) --------------------------------
+// What readv(2) does with the layout: the bytes in order across the iovecs.
+size_t fake_readv(std::span<const iovec> iov, const VnetHdr& h, const Bytes& pkt) {
+  Bytes all(VnetHdr::kSize);
+  h.write(all.data());
+  all.insert(all.end(), pkt.begin(), pkt.end());
+  size_t off = 0;
+  for (auto& v : iov) {
+    size_t k = std::min(v.iov_len, all.size() - off);
+    std::memcpy(v.iov_base, all.data() + off, k);
+    off += k;
+  }
+  return off;
+}
+
+struct Scatter {
+  explicit Scatter(GsoShape s)
+      : shape(s), bufs(s.buffers(), Bytes(std::max<size_t>(2048, s.hdr_len + s.gso_size))), views(bufs.size()),
+        lens(bufs.size()) {
+    for (size_t i = 0; i < bufs.size(); ++i) views[i] = bufs[i];
+  }
+  // Reads (h, pkt) through the layout; the packets it is cut into in place,
+  // or nullopt when it had to be gathered (then `gathered` is the stage's packet).
+  std::optional<std::vector<Bytes>> read(const VnetHdr& h, const Bytes& pkt) {
+    std::vector<iovec> iov(views.size() + 2);
+    size_t k = scatter_layout(shape, views, stage, iov);
+    EXPECT_GT(k, 0u);
+    size_t r = fake_readv(std::span(iov).first(k), h, pkt);
+    EXPECT_EQ(r, VnetHdr::kSize + pkt.size());
+    auto cut = scatter_cut(shape, h, r - VnetHdr::kSize, views, lens);
+    if (!cut) {
+      scatter_gather(shape, r - VnetHdr::kSize, views, stage);
+      gathered.assign(stage.begin() + VnetHdr::kSize, stage.begin() + long(r));
+      return std::nullopt;
+    }
+    std::vector<Bytes> out;
+    for (size_t i = 0; i < *cut; ++i) out.emplace_back(bufs[i].begin(), bufs[i].begin() + long(lens[i]));
+    return out;
+  }
+  GsoShape shape;
+  std::vector<Bytes> bufs;
+  std::vector<std::span<uint8_t>> views;
+  std::vector<size_t> lens;
+  Bytes stage = Bytes(VnetHdr::kSize + 65536 + 16384);
+  Bytes gathered;
+};
+
+// A packet of the expected shape is cut in place into exactly the packets
+// gso_segment makes (IPv4 and IPv6 TCP, UDP, up to 64 KiB).
+TEST(TsoScatter, PacketOfTheShapeIsCutInPlaceAsGsoSegmentCutsIt) {
+  struct Case {
+    bool v6;
+    uint8_t proto;
+    uint16_t mss;
+    size_t payload;
+  } cases[] = {{false, 6, 1348, 46 * 1348}, {false, 6, 1348, 5000}, {false, 6, 1348, 65536 - 52},
+               {true, 6, 1000, 3000}, {false, 17, 1200, 2500}, {true, 17, 1200, 1200}};
+  for (auto& c : cases) {
+    VnetHdr h = tso_hdr(c.v6, c.proto, c.mss);
+    Bytes big = packet(c.v6, c.proto, c.payload, 4000000000u, 0x18 | 0x80);
+    GsoShape shape = shape_of(h, big);
+    ASSERT_EQ(shape, (GsoShape{h.hdr_len, c.mss}));
+    Scatter sc(shape);
+    auto segs = sc.read(h, big);
+    ASSERT_TRUE(segs) << c.payload;
+    EXPECT_EQ(*segs, split(h, big)) << c.payload;
+  }
+}
+
+// Single packets stay whole in the first buffer (checksum completed), unless
+// longer than it; other shapes and longer packets are gathered back intact.
+TEST(TsoScatter, OtherPacketsAreCompletedOrGatheredIntact) {
+  Scatter sc(GsoShape{52, 1348});
+  // An ACK with a partial checksum (the pseudo-header sum only).
+  Bytes ack = packet(false, 6, 0);
+  Bytes partial = ack;
+  uint32_t ph = ref_sum(Bytes{198, 18, 0, 1, 198, 18, 1, 2, 0, 6, 0, 32});
+  put16(partial, 36, uint16_t(ph));
+  VnetHdr one;
+  one.flags = VnetHdr::kNeedsCsum;
+  one.csum_start = 20;
+  one.csum_offset = 16;
+  auto got = sc.read(one, partial);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, std::vector<Bytes>{ack});
+  // A bad checksum offset: dropped (0 packets), not gathered.
+  VnetHdr bad = one;
+  bad.csum_offset = 60;
+  got = sc.read(bad, partial);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->empty());
+  // A single packet longer than the first buffer's part spills: gathered.
+  Bytes jumbo = packet(false, 17, 3000);
+  EXPECT_FALSE(sc.read(VnetHdr{}, jumbo));
+  EXPECT_EQ(sc.gathered, jumbo);
+  // Another MSS, another header length (IPv6), UDP: gathered intact.
+  for (auto [v6, proto, mss] : {std::tuple{false, uint8_t(6), uint16_t(1000)}, std::tuple{true, uint8_t(6), uint16_t(1348)},
+                                std::tuple{false, uint8_t(17), uint16_t(1348)}}) {
+    Bytes big = packet(v6, proto, 20000);
+    EXPECT_FALSE(sc.read(tso_hdr(v6, proto, mss), big));
+    EXPECT_EQ(sc.gathered, big);
+  }
+  // Past the buffers' capacity (52 + 4 * 20000: cannot come from a 64 KiB
+  // TUN, but must not be lost): the rest lands in the stage, and the
+  // gathered packet is whole.
+  Scatter small(GsoShape{52, 20000});
+  Bytes over = packet(false, 6, 81000 - 52);
+  EXPECT_FALSE(small.read(tso_hdr(false, 6, 20000), over));
+  EXPECT_EQ(small.gathered, over);
+}
+
+TEST(TsoScatter, LayoutNeedsEveryBufferLargeEnough) {
+  GsoShape shape{52, 1348};
+  EXPECT_EQ(shape.buffers(), 49u);  // 52 + 49 * 1348 >= 65536
+  EXPECT_EQ(GsoShape{}.buffers(), SIZE_MAX);
+  EXPECT_EQ((GsoShape{40, 100}).buffers(), SIZE_MAX) << "too many buffers for a tiny MSS";
+  std::vector<Bytes> bufs(49, Bytes(2048));
+  std::vector<std::span<uint8_t>> views(bufs.begin(), bufs.end());
+  Bytes stage(VnetHdr::kSize + 65536 + 16384);
+  std::vector<iovec> iov(51);
+  EXPECT_EQ(scatter_layout(shape, views, stage, iov), 51u);
+  views[7] = std::span(bufs[7]).first(1000);
+  EXPECT_EQ(scatter_layout(shape, views, stage, iov), 0u);
+  views.pop_back();
+  EXPECT_EQ(scatter_layout(shape, views, stage, iov), 0u) << "fewer buffers than the shape takes";
 }
 
 }  // namespace

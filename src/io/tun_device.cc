@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io/offload.h"
+#include "io/tso_scatter.h"
 
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20  // Linux 6.2
@@ -21,11 +22,16 @@
 namespace kg::io {
 
 // Receive state of an offloading TUN: the last large packet read (with its
-// virtio_net_hdr in front) and how far it has been cut.
+// virtio_net_hdr in front) and how far it has been cut, and the shape the
+// next one is expected to have (tso_scatter.h).
 struct TunDevice::Offload {
   explicit Offload(bool udp) : coalescer(udp) {}
-  static constexpr size_t kStage = VnetHdr::kSize + 65535 + 1;
+  // A 64 KiB packet, and room past it for a scatter layout's last buffer.
+  static constexpr size_t kStage = VnetHdr::kSize + 65536 + 16384;
   std::vector<uint8_t> stage = std::vector<uint8_t>(kStage);
+  GsoShape shape;
+  std::vector<iovec> iov = std::vector<iovec>(2 + 256);
+  bool more = false;     // the last read_batch stopped for room, not at EAGAIN
   VnetHdr hdr;
   size_t len = 0;        // packet bytes in stage after the header
   size_t next_seg = 0;   // next segment to hand out
@@ -73,6 +79,8 @@ const TunCounters& TunDevice::counters() const { return st_ ? st_->c : plain_cou
 
 bool TunDevice::pending() const { return st_ && st_->segs != 0; }
 
+bool TunDevice::more() const { return st_ && st_->more; }
+
 size_t TunDevice::read_plain(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens) {
   size_t n = 0;
   while (n < bufs.size() && n < lens.size()) {
@@ -87,13 +95,42 @@ size_t TunDevice::read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_
   if (!st_) return read_plain(bufs, lens);
   Offload& s = *st_;
   size_t n = 0, cap = std::min(bufs.size(), lens.size());
+  s.more = false;
   while (n < cap) {
     if (s.segs == 0) {
-      ssize_t r = read(fd_, s.stage.data(), s.stage.size());
+      // With a known shape the packet is read straight into the buffers;
+      // with too few left for it, stop here (more()) rather than copy.
+      const size_t need = s.shape.buffers();
+      const bool scatter = need <= cap - n;
+      if (s.shape.known() && !scatter && n > 0) {
+        s.more = true;
+        break;
+      }
+      auto into = bufs.subspan(n, scatter ? need : 0);
+      size_t niov = scatter ? scatter_layout(s.shape, into, s.stage, s.iov) : 0;
+      ssize_t r = niov ? readv(fd_, s.iov.data(), int(niov)) : read(fd_, s.stage.data(), 65536 + VnetHdr::kSize);
       if (r <= 0) break;
       if (size_t(r) <= VnetHdr::kSize) {
         ++s.c.malformed_in;
         continue;
+      }
+      if (niov) {
+        VnetHdr h = VnetHdr::parse(s.stage.data());
+        auto cut = scatter_cut(s.shape, h, size_t(r) - VnetHdr::kSize, into, lens.subspan(n));
+        if (cut && *cut == 0) {
+          ++s.c.malformed_in;
+          continue;
+        }
+        if (cut) {
+          if (*cut > 1 || (h.gso_type & ~VnetHdr::kGsoEcn) != VnetHdr::kGsoNone) {
+            ++s.c.gso_packets_in;
+            s.c.segments_in += *cut;
+          }
+          n += *cut;
+          continue;
+        }
+        ++s.c.gathered_in;  // another shape: cut it from the stage as below
+        scatter_gather(s.shape, size_t(r) - VnetHdr::kSize, into, s.stage);
       }
       s.hdr = VnetHdr::parse(s.stage.data());
       s.len = size_t(r) - VnetHdr::kSize;
@@ -117,6 +154,7 @@ size_t TunDevice::read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_
         continue;
       }
       ++s.c.gso_packets_in;
+      s.shape = shape_of(s.hdr, pkt);
       s.segs = *count;
       s.next_seg = 0;
     }

@@ -23,6 +23,7 @@ struct TunCounters {
   uint64_t merged_writes = 0;    // writes that carried several packets
   uint64_t malformed_in = 0;     // inconsistent GSO packet or checksum offsets: dropped
   uint64_t too_big_in = 0;       // packet larger than the caller's buffer: dropped
+  uint64_t gathered_in = 0;      // read laid out for another shape, copied back (tso_scatter.h)
 };
 
 class TunDevice {
@@ -37,10 +38,16 @@ class TunDevice {
   // Reads packets into bufs until EAGAIN or all are filled; lens[i] gets
   // each size. Returns the number read. A large packet that does not fit in
   // the remaining bufs is kept and continued by the next call (pending()).
+  // Large packets are read straight into bufs as their wire packets
+  // (tso_scatter.h) when enough bufs are left for one; else the call stops
+  // early (more()) unless it has read nothing yet.
   size_t read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_t> lens);
   // True while segments of a large packet already read wait for read_batch
   // (the fd does not signal them).
   [[nodiscard]] bool pending() const;
+  // True when the last read_batch stopped with bufs left but too few for a
+  // large packet, before the TUN ran dry: call again with fresh bufs.
+  [[nodiscard]] bool more() const;
   Result<void> write(ByteView packet);
   // Writes the packets, merged where possible; returns how many were
   // accepted.
