@@ -22,6 +22,8 @@ iperf_json() {
   [ $rc -eq 0 ] || { echo "iperf3 client rc=$rc: $(jq -r '.error // empty' "$WORK/iperf3-c.json" 2>/dev/null)" >&2; return 1; }
   cat "$WORK/iperf3-c.json"
 }
+# median "a,b,c": the middle value (the lower middle of an even count).
+median() { echo "$1" | tr ',' '\n' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 # tcp_bps SNS SADDR CNS CADDR STREAMS: receiver bits/s.
 tcp_bps() {
   local j

@@ -29,6 +29,18 @@ def rk(a, b):
     return ratio(num(a), num(b))
 
 
+def runs(k):
+    v = vals.get(k)
+    return [int(x) for x in v.split(",")] if v else None
+
+
+# The one-stream figures are medians of BENCH_TCP1_RUNS runs; each tunnel's
+# veth ratio uses the bare-veth runs made beside its own (same part).
+def per_run(name):
+    t, w = runs(f"{name}_tcp1_runs"), runs(f"{name}_veth_tcp1_runs")
+    return [round(a / b, 4) for a, b in zip(t, w)] if t and w else None
+
+
 parts = {
     "veth": "bare veth", "sw": "strongSwan throughput", "kg": "keygate throughput (ESP in UDP)",
     "kgesp": "keygate throughput (plain ESP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
@@ -56,7 +68,14 @@ res = {
     "iperf_seconds": int(os.environ.get("BENCH_T", "5")),
     "status": {parts[p]: status(p) for p in parts},
     "throughput": {
-        "veth_tcp1_bps": num("veth_tcp1"),
+        "tcp1_runs": int(os.environ.get("BENCH_TCP1_RUNS", "3")),
+        "veth_tcp1_bps": num("veth_tcp1"), "veth_tcp1_runs_bps": runs("veth_tcp1_runs"),
+        "strongswan_tcp1_runs_bps": runs("sw_tcp1_runs"), "strongswan_veth_tcp1_runs_bps": runs("sw_veth_tcp1_runs"),
+        "keygate_udp_encap_tcp1_runs_bps": runs("kg_tcp1_runs"),
+        "keygate_udp_encap_veth_tcp1_runs_bps": runs("kg_veth_tcp1_runs"),
+        "keygate_udp_encap_tcp1_per_run_of_veth": per_run("kg"),
+        "keygate_plain_esp_tcp1_runs_bps": runs("kgesp_tcp1_runs"),
+        "keygate_plain_esp_veth_tcp1_runs_bps": runs("kgesp_veth_tcp1_runs"),
         "strongswan_tcp1_bps": num("sw_tcp1"), "strongswan_tcp4_bps": num("sw_tcp4"),
         "strongswan_udp64_pps": num("sw_udp64"),
         "keygate_udp_encap_tcp1_bps": num("kg_tcp1"), "keygate_udp_encap_tcp4_bps": num("kg_tcp4"),
@@ -89,12 +108,12 @@ res = {
     },
     "profile": vals.get("prof_file"),
     "ratios": {
-        "strongswan_tcp1/veth": rk("sw_tcp1", "veth_tcp1"),
-        "keygate_tcp1/veth": rk("kg_tcp1", "veth_tcp1"),
+        "strongswan_tcp1/veth": rk("sw_tcp1", "sw_veth_tcp1"),
+        "keygate_tcp1/veth": rk("kg_tcp1", "kg_veth_tcp1"),
         "keygate_tcp1/strongswan_tcp1": rk("kg_tcp1", "sw_tcp1"),
         "keygate_tcp4/strongswan_tcp4": rk("kg_tcp4", "sw_tcp4"),
         "keygate_udp64/strongswan_udp64": rk("kg_udp64", "sw_udp64"),
-        "keygate_plain_esp_tcp1/veth": rk("kgesp_tcp1", "veth_tcp1"),
+        "keygate_plain_esp_tcp1/veth": rk("kgesp_tcp1", "kgesp_veth_tcp1"),
         "keygate_handshakes/strongswan_handshakes": rk("hs_kg_rate", "hs_sw_rate"),
     },
 }
@@ -123,16 +142,22 @@ def r(x):
     return f"{x:.3f}" if x is not None else "-"
 
 
+# The bare veth measured beside a tunnel's one-stream runs (their median).
+def beside(name):
+    v = num(f"{name}_veth_tcp1")
+    return f" ({v / 1e9:.1f} Gb/s beside it)" if v else ""
+
+
 rows = [
     ("veth, 1 TCP stream (reference)", g("veth_tcp1"), "1.000"),
-    ("strongSwan libipsec, 1 TCP", g("sw_tcp1"), f"{r(R['strongswan_tcp1/veth'])} of veth"),
+    ("strongSwan libipsec, 1 TCP", g("sw_tcp1"), f"{r(R['strongswan_tcp1/veth'])} of veth{beside('sw')}"),
     ("strongSwan libipsec, 4 TCP", g("sw_tcp4"), ""),
     ("strongSwan, UDP 64 B", pps("sw_udp64"), ""),
     ("keygate ESP-in-UDP, 1 TCP", g("kg_tcp1"),
-     f"{r(R['keygate_tcp1/veth'])} of veth, {r(R['keygate_tcp1/strongswan_tcp1'])}x strongSwan"),
+     f"{r(R['keygate_tcp1/veth'])} of veth{beside('kg')}, {r(R['keygate_tcp1/strongswan_tcp1'])}x strongSwan"),
     ("keygate ESP-in-UDP, 4 TCP", g("kg_tcp4"), f"{r(R['keygate_tcp4/strongswan_tcp4'])}x strongSwan"),
     ("keygate ESP-in-UDP, UDP 64 B", pps("kg_udp64"), f"{r(R['keygate_udp64/strongswan_udp64'])}x strongSwan"),
-    ("keygate plain ESP, 1 TCP", g("kgesp_tcp1"), f"{r(R['keygate_plain_esp_tcp1/veth'])} of veth"),
+    ("keygate plain ESP, 1 TCP", g("kgesp_tcp1"), f"{r(R['keygate_plain_esp_tcp1/veth'])} of veth{beside('kgesp')}"),
     ("keygate plain ESP, 4 TCP", g("kgesp_tcp4"), ""),
     ("keygate plain ESP, UDP 64 B", pps("kgesp_udp64"), ""),
     (f"strongSwan responder, setups (PSK)", rate(num("hs_sw_rate")),
@@ -150,7 +175,7 @@ per = m["rss_growth_per_sa_bytes"]
 rows.append((f"RSS per IKE+CHILD SA ({m['sas'] or '-'})", f"{per / 1024:8.2f} KiB   " if per else "        -    ",
              f"{r(ratio(per, 8192))} of the 8 KiB target; cookies {m['cookies_under_load'] or '-'}"))
 
-print(f"\n{'measurement':<38}{'value':>14}   ratio")
+print(f"\n{'measurement':<38}{'value':>14}   ratio   (1 TCP stream: median of {res['throughput']['tcp1_runs']} runs)")
 for a, b, c in rows:
     print(f"{a:<38}{b:>14}   {c}")
 for part, s in res["status"].items():
