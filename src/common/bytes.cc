@@ -2,40 +2,7 @@
 
 namespace kg {
 
-Result<uint8_t> ByteReader::u8() {
-  if (remaining() < 1) return fail(Errc::kTruncated, "u8");
-  return data_[pos_++];
-}
-
-Result<uint16_t> ByteReader::u16() {
-  if (remaining() < 2) return fail(Errc::kTruncated, "u16");
-  uint16_t v = static_cast<uint16_t>(data_[pos_] << 8 | data_[pos_ + 1]);
-  pos_ += 2;
-  return v;
-}
-
-Result<uint32_t> ByteReader::u32() {
-  if (remaining() < 4) return fail(Errc::kTruncated, "u32");
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = v << 8 | data_[pos_ + i];
-  pos_ += 4;
-  return v;
-}
-
-Result<uint64_t> ByteReader::u64() {
-  if (remaining() < 8) return fail(Errc::kTruncated, "u64");
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | data_[pos_ + i];
-  pos_ += 8;
-  return v;
-}
-
-Result<ByteView> ByteReader::bytes(size_t n) {
-  if (remaining() < n) return fail(Errc::kTruncated, "bytes");
-  ByteView v = data_.subspan(pos_, n);
-  pos_ += n;
-  return v;
-}
+std::unexpected<Error> ByteReader::truncated(const char* what) { return fail(Errc::kTruncated, what); }
 
 Result<ByteReader> ByteReader::sub(size_t n) {
   auto v = bytes(n);

@@ -25,12 +25,22 @@ class ByteReader {
   // The unread part, without consuming it.
   [[nodiscard]] ByteView rest() const { return data_.subspan(pos_); }
 
-  [[nodiscard]] Result<uint8_t> u8();
-  [[nodiscard]] Result<uint16_t> u16();  // big-endian (network order)
-  [[nodiscard]] Result<uint32_t> u32();
-  [[nodiscard]] Result<uint64_t> u64();
+  // Inline (every packet's headers are read through these); the failure is
+  // built out of line.
+  [[nodiscard]] Result<uint8_t> u8() {
+    if (remaining() < 1) [[unlikely]] return truncated("u8");
+    return data_[pos_++];
+  }
+  [[nodiscard]] Result<uint16_t> u16() { return be<uint16_t>("u16"); }  // big-endian (network order)
+  [[nodiscard]] Result<uint32_t> u32() { return be<uint32_t>("u32"); }
+  [[nodiscard]] Result<uint64_t> u64() { return be<uint64_t>("u64"); }
   // Consumes n bytes and returns a view of them (valid while the input lives).
-  [[nodiscard]] Result<ByteView> bytes(size_t n);
+  [[nodiscard]] Result<ByteView> bytes(size_t n) {
+    if (remaining() < n) [[unlikely]] return truncated("bytes");
+    ByteView v = data_.subspan(pos_, n);
+    pos_ += n;
+    return v;
+  }
   // Consumes n bytes and returns a reader limited to them: the way a payload
   // with a declared length is parsed, so it cannot read its neighbour.
   [[nodiscard]] Result<ByteReader> sub(size_t n);
@@ -40,6 +50,15 @@ class ByteReader {
   [[nodiscard]] Result<void> expect_end(const char* what) const;
 
  private:
+  [[gnu::cold]] static std::unexpected<Error> truncated(const char* what);
+  template <class T>
+  Result<T> be(const char* what) {
+    if (remaining() < sizeof(T)) [[unlikely]] return truncated(what);
+    T v = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) v = T(v << 8 | data_[pos_ + i]);
+    pos_ += sizeof(T);
+    return v;
+  }
   ByteView data_;
   size_t pos_ = 0;
 };
