@@ -452,7 +452,8 @@ TEST(TsoScatter, OtherPacketsAreCompletedOrGatheredIntact) {
   EXPECT_FALSE(sc.read(VnetHdr{}, jumbo));
   EXPECT_EQ(sc.gathered, jumbo);
   // Another MSS, another header length (IPv6), UDP: gathered intact.
-  for (auto [v6, proto, mss] : {std::tuple{false, uint8_t(6), uint16_t(1000)}, std::tuple{true, uint8_t(6), uint16_t(1348)},
+  for (auto [v6, proto, mss] : {std::tuple{false, uint8_t(6), uint16_t(1000)},
+                                std::tuple{true, uint8_t(6), uint16_t(1348)},
                                 std::tuple{false, uint8_t(17), uint16_t(1348)}}) {
     Bytes big = packet(v6, proto, 20000);
     EXPECT_FALSE(sc.read(tso_hdr(v6, proto, mss), big));

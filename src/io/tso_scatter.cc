@@ -6,9 +6,6 @@
 namespace kg::io {
 namespace {
 
-constexpr size_t kMaxPacket = 65536;   // the TUN's gso_max_size
-constexpr size_t kMaxBuffers = 256;    // a smaller gso_size is not worth laying out
-
 bool is_gso(const VnetHdr& h) {
   uint8_t t = h.gso_type & ~VnetHdr::kGsoEcn;
   return t == VnetHdr::kGsoTcpV4 || t == VnetHdr::kGsoTcpV6 || t == VnetHdr::kGsoUdpL4;
@@ -17,8 +14,8 @@ bool is_gso(const VnetHdr& h) {
 }  // namespace
 
 size_t GsoShape::buffers() const {
-  if (!known() || hdr_len >= kMaxPacket) return SIZE_MAX;
-  size_t k = (kMaxPacket - hdr_len + gso_size - 1) / gso_size;
+  if (!known() || hdr_len >= kMaxTunPacket) return SIZE_MAX;
+  size_t k = (kMaxTunPacket - hdr_len + gso_size - 1) / gso_size;
   return k <= kMaxBuffers ? k : SIZE_MAX;
 }
 

@@ -31,7 +31,12 @@
 
 namespace kg::io {
 
+// The largest packet a TUN hands over (its gso_max_size).
+inline constexpr size_t kMaxTunPacket = 65536;
+
 struct GsoShape {
+  // A smaller gso_size, which would need more buffers, is not laid out.
+  static constexpr size_t kMaxBuffers = 256;
   size_t hdr_len = 0, gso_size = 0;  // 0: no guess yet
   [[nodiscard]] bool known() const { return gso_size != 0; }
   // Buffers the layout takes: enough for the largest TUN packet (64 KiB).
@@ -43,9 +48,10 @@ struct GsoShape {
 GsoShape shape_of(const VnetHdr& h, ByteView pkt);
 
 // The readv layout over `bufs` (shape.buffers() of them, each at least
-// hdr_len + gso_size bytes) and `stage` (VnetHdr::kSize + 65536 bytes at
-// least): returns the number of iovecs written to `iov` (bufs.size() + 2
-// at most), 0 if the buffers cannot take the layout.
+// hdr_len + gso_size bytes) and `stage` (at least the virtio_net_hdr plus
+// hdr_len + buffers() * gso_size bytes, where a gathered packet goes):
+// returns the number of iovecs written to `iov` (bufs.size() + 2 at most),
+// 0 if the buffers or the stage cannot take the layout.
 size_t scatter_layout(const GsoShape& shape, std::span<const std::span<uint8_t>> bufs, std::span<uint8_t> stage,
                       std::span<iovec> iov);
 

@@ -27,10 +27,10 @@ namespace kg::io {
 struct TunDevice::Offload {
   explicit Offload(bool udp) : coalescer(udp) {}
   // A 64 KiB packet, and room past it for a scatter layout's last buffer.
-  static constexpr size_t kStage = VnetHdr::kSize + 65536 + 16384;
+  static constexpr size_t kStage = VnetHdr::kSize + kMaxTunPacket + 16384;
   std::vector<uint8_t> stage = std::vector<uint8_t>(kStage);
   GsoShape shape;
-  std::vector<iovec> iov = std::vector<iovec>(2 + 256);
+  std::vector<iovec> iov = std::vector<iovec>(2 + GsoShape::kMaxBuffers);
   bool more = false;     // the last read_batch stopped for room, not at EAGAIN
   VnetHdr hdr;
   size_t len = 0;        // packet bytes in stage after the header
@@ -108,7 +108,8 @@ size_t TunDevice::read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_
       }
       auto into = bufs.subspan(n, scatter ? need : 0);
       size_t niov = scatter ? scatter_layout(s.shape, into, s.stage, s.iov) : 0;
-      ssize_t r = niov ? readv(fd_, s.iov.data(), int(niov)) : read(fd_, s.stage.data(), 65536 + VnetHdr::kSize);
+      ssize_t r = niov ? readv(fd_, s.iov.data(), int(niov))
+                       : read(fd_, s.stage.data(), VnetHdr::kSize + kMaxTunPacket);
       if (r <= 0) break;
       if (size_t(r) <= VnetHdr::kSize) {
         ++s.c.malformed_in;
