@@ -259,16 +259,19 @@ bool ConfigPolicy::peer_matches_profile(const ProfileConfig& profile, const Iden
   return peer_matches(p, remote_id, cert, remote);
 }
 
+bool ConfigPolicy::local_matches(const config::Ikev2Profile& p, const IpAddress& local) {
+  if (p.match_address_local.empty()) return true;
+  for (auto& m : p.match_address_local)
+    if (auto a = IpAddress::parse(m); a && *a == local) return true;
+  return false;
+}
+
 std::optional<ProfileConfig> ConfigPolicy::profile_for_peer_cert(const Identity& remote_id,
                                                                  const crypto::Certificate* cert,
                                                                  const IpAddress& local,
                                                                  const IpAddress& remote) const {
   for (auto& [name, p] : model_.profiles) {
-    bool local_ok = p.match_address_local.empty();
-    for (auto& m : p.match_address_local)
-      if (auto a = IpAddress::parse(m); a && *a == local) local_ok = true;
-    if (!local_ok) continue;
-    if (!peer_matches(p, remote_id, cert, remote)) continue;
+    if (!local_matches(p, local) || !peer_matches(p, remote_id, cert, remote)) continue;
     auto c = build_profile(name, p, &remote_id, remote);
     if (!c) continue;
     if (c->local_id.data.empty()) {  // IOS default: identity local address
@@ -287,12 +290,8 @@ bool ConfigPolicy::responder_force_encap(const IpAddress& local, const IpAddress
     auto p = model_.profiles.find(profile_for_tunnel(name));
     if (p != model_.profiles.end()) return p->second.nat_force_encap;
   }
-  for (auto& [name, p] : model_.profiles) {
-    if (!p.nat_force_encap) continue;
-    if (p.match_address_local.empty()) return true;
-    for (auto& m : p.match_address_local)
-      if (auto a = IpAddress::parse(m); a && *a == local) return true;
-  }
+  for (auto& [name, p] : model_.profiles)
+    if (p.nat_force_encap && local_matches(p, local)) return true;
   return false;
 }
 

@@ -71,6 +71,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
   bool peer_matches(const config::Ikev2Profile& p, const ike::Identity& id, const crypto::Certificate* cert,
                     const IpAddress& remote) const;
   bool cert_matches(const config::Ikev2Profile& p, const crypto::Certificate& cert) const;
+  // match address local ... (none: any local address).
+  static bool local_matches(const config::Ikev2Profile& p, const IpAddress& local);
   // Authentication methods, trustpoints and identity local dn of a profile.
   void apply_pki(ike::ProfileConfig& c, const config::Ikev2Profile& p) const;
   const config::PkiStore* pki_ = nullptr;

@@ -102,10 +102,7 @@ std::vector<Bytes> ConfigPolicy::certreq_authorities(const IpAddress& local) con
   for (auto& [name, p] : model_.profiles) {
     AuthKind k = auth_kind(p.auth_remote);
     if (k != AuthKind::kRsaSig && k != AuthKind::kEcdsaSig) continue;
-    bool local_ok = p.match_address_local.empty();
-    for (auto& m : p.match_address_local)
-      if (auto a = IpAddress::parse(m); a && *a == local) local_ok = true;
-    if (!local_ok) continue;
+    if (!local_matches(p, local)) continue;
     ProfileConfig c;
     apply_pki(c, p);
     for (auto& tp : c.verify_trustpoints)
