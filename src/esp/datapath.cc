@@ -476,7 +476,7 @@ void Datapath::process_tun_index(uint32_t idx) {
     // not signal its remaining segments.
     const PacketDevice& dev = *tunnels_[idx].dev;
     if (n < kTxBatch && !dev.pending() && !dev.more()) break;
-    if (round >= kMaxRounds && !tunnels_[idx].dev->pending()) break;
+    if (round >= kMaxRounds && !dev.pending()) break;
   }
   report_limits();
 }

@@ -5,7 +5,9 @@
 // Outbound (process_tun), per readiness event, up to kMaxRounds batches:
 //   1. TUN read batch: up to kTxBatch inner IPv4/IPv6 packets, each at
 //      offset kHeadroom of a tx buffer. The TUN hands large TCP packets
-//      (TSO) that io::TunDevice cuts into wire-sized packets (io/offload.h).
+//      (TSO) that io::TunDevice cuts into wire-sized packets (io/offload.h),
+//      reading them straight into the tx buffers when their shape is
+//      known (io/tso_scatter.h); it may stop with buffers left (more()).
 //   2. The tunnel's current outbound SA (the newest active one, see
 //      sa_table.h; none: drop, count, tell the daemon through on_no_sa so it
 //      can initiate).
