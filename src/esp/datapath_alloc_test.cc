@@ -18,6 +18,7 @@
 #include "esp/testing/fixtures.h"
 #include "io/netlink.h"
 #include "io/offload.h"
+#include "io/tso_scatter.h"
 
 namespace {
 
@@ -222,6 +223,15 @@ TEST(NoAlloc, TunOffloadCutAndMerge) {
   std::vector<Bytes> segs(8, Bytes(1500));
   std::vector<ByteView> views;
   io::TunCoalescer c(true);
+  // The scatter read's layout and in-place cut (io/tso_scatter.h), with the
+  // kernel's readv done here by hand.
+  const io::GsoShape shape = io::shape_of(h, big);
+  std::vector<Bytes> sbufs(shape.buffers(), Bytes(1500));
+  std::vector<std::span<uint8_t>> sviews(sbufs.begin(), sbufs.end());
+  std::vector<size_t> slens(sbufs.size());
+  std::vector<iovec> iov(sbufs.size() + 2);
+  Bytes stage(io::VnetHdr::kSize + io::kMaxTunPacket + 16384);
+  size_t scut = 0;
   auto work = [&] {
     auto n = io::gso_count(h, big);
     views.clear();
@@ -230,6 +240,14 @@ TEST(NoAlloc, TunOffloadCutAndMerge) {
       views.push_back(ByteView(segs[i]).first(l));
     }
     c.plan(views);
+    size_t k = io::scatter_layout(shape, sviews, stage, iov);
+    h.write(stage.data());
+    for (size_t i = 1, off = 0; i < k && off < big.size(); ++i) {
+      size_t m = std::min(iov[i].iov_len, big.size() - off);
+      std::memcpy(iov[i].iov_base, big.data() + off, m);
+      off += m;
+    }
+    scut = io::scatter_cut(shape, h, big.size(), sviews, slens).value_or(0);
   };
   work();
   EXPECT_EQ(allocations([&] {
@@ -237,6 +255,7 @@ TEST(NoAlloc, TunOffloadCutAndMerge) {
             }),
             0u);
   EXPECT_EQ(views.size(), 6u);
+  EXPECT_EQ(scut, 6u);
 }
 
 // Real offloading TUN devices in a private network namespace: an
