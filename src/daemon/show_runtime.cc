@@ -288,6 +288,13 @@ std::string show_interface(const Daemon& d, const std::string& name) {
     o << "     " << ip << " packets input, " << ib << " bytes\n";
     o << "     " << op << " packets output, " << ob << " bytes, " << d.datapath().no_sa_drops(name)
       << " dropped (no SA), " << oe << " output errors\n";
+    if (const io::TunCounters* t = d.datapath().tun_counters(name)) {
+      // keygate's own lines: what the TUN offloads did (TSO in, merged writes out).
+      o << "     " << t->gso_packets_in << " large packets input (" << t->segments_in << " segments), "
+        << t->scattered_in << " read in place, " << t->gathered_in << " copied back\n";
+      o << "     " << t->merged_writes << " merged writes, " << t->malformed_in << " malformed, " << t->too_big_in
+        << " too big\n";
+    }
   }
   return o.str();
 }

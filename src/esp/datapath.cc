@@ -44,6 +44,7 @@ class TunAdapter final : public PacketDevice {
   [[nodiscard]] int fd() const override { return t_.fd(); }
   [[nodiscard]] bool pending() const override { return t_.pending(); }
   [[nodiscard]] bool more() const override { return t_.more(); }
+  [[nodiscard]] const io::TunCounters* tun_counters() const override { return &t_.counters(); }
 
  private:
   io::TunDevice t_;
@@ -561,6 +562,12 @@ std::vector<SaStats> Datapath::sa_stats() const {
 uint64_t Datapath::no_sa_drops(const std::string& name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? 0 : tunnels_[it->second].no_sa_drops;
+}
+
+const io::TunCounters* Datapath::tun_counters(const std::string& name) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end() || !tunnels_[it->second].dev) return nullptr;
+  return tunnels_[it->second].dev->tun_counters();
 }
 
 }  // namespace kg::esp

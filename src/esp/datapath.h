@@ -102,6 +102,8 @@ class PacketDevice {
   // True when the last read_batch stopped before the device ran dry, with
   // buffers left over (TunDevice::more): the data path reads again.
   [[nodiscard]] virtual bool more() const { return false; }
+  // The TUN's offload counters (show interfaces); null for other devices.
+  [[nodiscard]] virtual const io::TunCounters* tun_counters() const { return nullptr; }
 };
 
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s);
@@ -243,6 +245,8 @@ class Datapath {
   [[nodiscard]] std::vector<SaStats> sa_stats() const;
   // TUN packets of this tunnel dropped because it had no SA.
   [[nodiscard]] uint64_t no_sa_drops(const std::string& name) const;
+  // The tunnel's TUN offload counters, or null (no such tunnel, not a TUN).
+  [[nodiscard]] const io::TunCounters* tun_counters(const std::string& name) const;
   // Tests only: the outbound half of the SA with this inbound SPI.
   OutboundSa* outbound_for_testing(uint32_t spi_in) {
     ChildSa* sa = sas_.find_inbound(spi_in);

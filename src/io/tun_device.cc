@@ -125,6 +125,7 @@ size_t TunDevice::read_batch(std::span<std::span<uint8_t>> bufs, std::span<size_
         if (cut) {
           if (*cut > 1 || (h.gso_type & ~VnetHdr::kGsoEcn) != VnetHdr::kGsoNone) {
             ++s.c.gso_packets_in;
+            ++s.c.scattered_in;
             s.c.segments_in += *cut;
           }
           n += *cut;

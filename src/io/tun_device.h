@@ -24,6 +24,7 @@ struct TunCounters {
   uint64_t malformed_in = 0;     // inconsistent GSO packet or checksum offsets: dropped
   uint64_t too_big_in = 0;       // packet larger than the caller's buffer: dropped
   uint64_t gathered_in = 0;      // read laid out for another shape, copied back (tso_scatter.h)
+  uint64_t scattered_in = 0;     // large packets read straight into their wire buffers (tso_scatter.h)
 };
 
 class TunDevice {

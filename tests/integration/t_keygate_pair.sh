@@ -17,6 +17,15 @@ for n in "$NSA" "$NSB"; do
   log "$n: #pkts encaps $e, decaps $d"
   [ "$e" -gt 0 ] && [ "$d" -gt 0 ] || { kg "$n" "show crypto ipsec sa"; fail "zero ESP counters in $n"; }
 done
+# TCP sent into the TUN comes as TSO packets; each is read in place into its
+# wire buffers (io/tso_scatter.h) unless the stream's segment size changed
+# (copied back): show interfaces says how many of each.
+itf=$(kg "$NSA" "show interfaces Tunnel0")
+read -r large segs inplace copied < <(sed -n 's/^ *\([0-9]*\) large packets input (\([0-9]*\) segments), \([0-9]*\) read in place, \([0-9]*\) copied back$/\1 \2 \3 \4/p' <<<"$itf")
+log "Tunnel0: $large large packets in, $segs segments, $inplace read in place, $copied copied back"
+[ -n "$large" ] && [ "$large" -gt 0 ] && [ "$segs" -gt "$large" ] || { echo "$itf"; fail "no TSO packets read from the TUN"; }
+[ "$inplace" -gt $((copied * 4)) ] || { echo "$itf"; fail "TSO packets mostly copied back, not read in place"; }
+grep -q " merged writes, 0 malformed, 0 too big" <<<"$itf" || { echo "$itf"; fail "offload drops in show interfaces"; }
 # show crypto ikev2 sa detailed / ipsec sa peer: identities, SPIs, message IDs, peer filter.
 det=$(kg "$NSA" "show crypto ikev2 sa detailed")
 for want in "Remote id: site-b.example.net" "Local id: site-a.example.net" "Local spi: " "Local next msg id: " \
