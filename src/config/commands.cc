@@ -4,6 +4,7 @@
 #include <string>
 #include <tuple>
 
+#include "config/interface_names.h"
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -42,6 +43,22 @@ void add_modes(CommandTable& t) {
         [](C c, A) { enter(c, Mode::kConfig, ""); return ok(); });
   t.add(Mode::kExec, "show running-config", {"Show running system information", "Current operating configuration"},
         [](C c, A) { return Result<std::string>(c.config.running_config_text()); });
+  t.add(Mode::kExec, "show running-config interface WORD",
+        {"Show running system information", "Current operating configuration",
+         "Show interface configuration", "Interface name (Tunnel1, Tu1, Virtual-Template1...)"},
+        [](C c, A a) -> Result<std::string> {
+          std::string name = canonical_interface_name(a.at(3));
+          if (!c.model.interfaces.contains(name))
+            return fail(Errc::kInvalidArgument, "Invalid input: no interface " + name + " is configured");
+          // The interface's block of the whole text, so both always agree.
+          std::string all = c.config.running_config_text(), head = "interface " + name + "\n";
+          size_t at = all.find("\n" + head);
+          if (at == std::string::npos) return std::string();
+          size_t end = at + 1 + head.size();
+          while (end < all.size() && all[end] == ' ') end = all.find('\n', end) + 1;
+          return "Building configuration...\n\nCurrent configuration : " +
+                 std::to_string(end - at - 1) + " bytes\n!\n" + all.substr(at + 1, end - at - 1) + "end\n";
+        });
   t.add(Mode::kExec, "write memory", {"Write running configuration", "Write to NV memory"},
         [](C c, A) -> Result<std::string> {
           auto r = c.config.write_memory();
@@ -190,6 +207,7 @@ void register_ra_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
 void register_ipv6_commands(CommandTable& t);
 void register_gre_commands(CommandTable& t);
+void register_shell_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -205,6 +223,7 @@ void register_core_commands(CommandTable& t) {
   register_lifetime_commands(t);
   register_ipv6_commands(t);
   register_gre_commands(t);
+  register_shell_commands(t);
 }
 
 }  // namespace kg::config

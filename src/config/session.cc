@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+
+#include "config/output_filter.h"
 
 namespace kg::config {
 namespace {
@@ -62,17 +65,30 @@ Result<std::string> Config::load_file(const std::string& path) {
     ++n;
     auto hash = line.find_first_not_of(" \t");
     if (hash == std::string::npos || line[hash] == '!') continue;
-    // Indentation does not matter: IOS leaves a sub-mode when a line does not
-    // belong to it.
+    // IOS leaves a sub-mode when a line does not belong to it; indentation
+    // matters only under a rejected line (CliSession::execute).
     ExecResult r = s.execute(line);
+    std::string where = "% line " + std::to_string(n) + ": ";
     if (!r.ok) {
+      // The line, the '^' under the word that was refused, then the reason.
       std::string msg = r.text;
       auto pct = msg.find('%');
-      if (pct != std::string::npos) msg = msg.substr(pct + 1);
-      while (!msg.empty() && (msg.back() == '\n')) msg.pop_back();
-      report += "% line " + std::to_string(n) + ":" + msg + "\n";
+      if (pct != std::string::npos) msg = msg.substr(pct);
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      report += where + line + "\n";
+      if (r.error_column != std::string::npos)
+        report += std::string(where.size() + r.error_column, ' ') + "^\n";
+      report += msg + "\n";
     } else if (!r.text.empty()) {
-      report += r.text;
+      // Warnings ("% Warning: ...") say which line they are about.
+      std::string_view t = r.text;
+      while (!t.empty()) {
+        auto nl = t.find('\n');
+        std::string_view l = t.substr(0, nl);
+        report += (l.starts_with("% ") ? where + std::string(l.substr(2)) : std::string(l)) + "\n";
+        if (nl == std::string_view::npos) break;
+        t.remove_prefix(nl + 1);
+      }
     }
   }
   return report;
@@ -108,41 +124,109 @@ std::string CliSession::prompt() const {
   return cfg_.model_.hostname + mode_suffix(mode_) + "#";
 }
 
+namespace {
+
+size_t indent_of(std::string_view l) {
+  size_t i = 0;
+  while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) ++i;
+  return i;
+}
+
+// `do LINE` in a configuration mode: the offset of LINE, or npos.
+size_t do_rest(std::string_view line) {
+  auto words = split_words(line);
+  if (words.empty() || words[0].second != "do") return std::string_view::npos;
+  size_t after = words[0].first + 2;
+  if (words.size() == 1 && (after >= line.size())) return std::string_view::npos;
+  return after;
+}
+
+// Where the output modifiers start: the last '|' that follows white space.
+size_t last_bar(std::string_view line) {
+  for (size_t i = line.size(); i-- > 1;)
+    if (line[i] == '|' && (line[i - 1] == ' ' || line[i - 1] == '\t')) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 ExecResult CliSession::execute(std::string_view line) {
-  Mode try_mode = mode_;
+  size_t indent = indent_of(line);
+  if (indent == line.size()) return {};
+  if (rejected_indent_ && indent > *rejected_indent_)
+    return {false, "% Not applied: it is indented under the rejected line \"" + rejected_line_ + "\"\n",
+            indent};
+  rejected_indent_.reset();
+  bool configuring = mode_ != Mode::kExec;
+  ExecResult r;
+  size_t rest = configuring ? do_rest(line) : std::string_view::npos;
+  if (rest != std::string_view::npos) r = run_exec(line.substr(rest), rest);
+  else if (!configuring) r = run_exec(line, 0);
+  else r = run(mode_, line, 0);
+  if (!r.ok && configuring && rest == std::string_view::npos) {
+    rejected_indent_ = indent;
+    rejected_line_ = std::string(line.substr(indent));
+    while (!rejected_line_.empty() && std::isspace(static_cast<unsigned char>(rejected_line_.back())))
+      rejected_line_.pop_back();
+  }
+  return r;
+}
+
+ExecResult CliSession::run_exec(std::string_view line, size_t column_shift) {
+  auto piped = split_pipes(line);
+  if (!piped) return {false, "% " + piped.error().message + "\n"};
+  ExecResult r = run(Mode::kExec, piped->command, column_shift);
+  if (r.ok && !piped->filters.empty()) r.text = apply_filters(std::move(r.text), piped->filters);
+  return r;
+}
+
+ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shift) {
+  Mode try_mode = start;
   MatchResult m = cfg_.table_.match(try_mode, line);
-  if (m.status == MatchResult::Status::kEmpty) return {};
+  if (m.status == MatchResult::Status::kEmpty) return {false, "% Incomplete command.\n"};
   // A command of an enclosing mode typed in a sub-mode leaves the sub-mode first.
+  size_t furthest = 0;
   while (m.status == MatchResult::Status::kInvalid && try_mode != Mode::kConfig &&
          try_mode != Mode::kExec) {
+    furthest = std::max(furthest, m.error_column);
     try_mode = parent(try_mode);
     MatchResult pm = cfg_.table_.match(try_mode, line);
     if (pm.status != MatchResult::Status::kInvalid) { m = std::move(pm); break; }
+    furthest = std::max(furthest, pm.error_column);
   }
-  if (m.status == MatchResult::Status::kInvalid && try_mode != mode_) {
-    m = cfg_.table_.match(mode_, line);
-    try_mode = mode_;
+  if (m.status == MatchResult::Status::kInvalid && try_mode != start) {
+    // Refused everywhere: the '^' goes where the line got furthest (under
+    // `isakmp` in `crypto isakmp policy 1`, typed in an IKEv2 proposal).
+    m = cfg_.table_.match(start, line);
+    m.error_column = std::max(m.error_column, furthest);
+    try_mode = start;
   }
   switch (m.status) {
-    case MatchResult::Status::kInvalid:
-      return {false, std::string(prompt().size() + m.error_column, ' ') +
-                         "^\n% Invalid input detected at '^' marker.\n"};
+    case MatchResult::Status::kInvalid: {
+      size_t col = column_shift + m.error_column;
+      return {false, std::string(prompt().size() + col, ' ') +
+                         "^\n% Invalid input detected at '^' marker.\n", col};
+    }
     case MatchResult::Status::kIncomplete: return {false, "% Incomplete command.\n"};
     case MatchResult::Status::kAmbiguous:
       return {false, "% Ambiguous command:  \"" + m.ambiguous_text + "\"\n"};
     default: break;
   }
+  // `do` runs an exec command from a configuration mode and stays there.
+  bool keep_mode = start != mode_;
   Model copy = cfg_.model_;
   bool same_mode = try_mode == mode_;
   CmdContext ctx{cfg_, copy, try_mode, same_mode || try_mode == Mode::kIkev2Keyring ? object_ : "",
                  same_mode ? sub_object_ : "", try_mode, same_mode ? object_ : "",
-                 same_mode ? sub_object_ : ""};
+                 same_mode ? sub_object_ : "", &terminal_};
   if (try_mode == Mode::kIkev2Keyring && mode_ == Mode::kKeyringPeer) ctx.next_object = object_;
   auto r = m.command->handler(ctx, m.args);
   if (!r) return {false, "% " + r.error().message + "\n"};
-  mode_ = ctx.next_mode;
-  object_ = ctx.next_object;
-  sub_object_ = ctx.next_sub_object;
+  if (!keep_mode) {
+    mode_ = ctx.next_mode;
+    object_ = ctx.next_object;
+    sub_object_ = ctx.next_sub_object;
+  }
   if (try_mode != Mode::kExec) {
     Model before = std::move(cfg_.model_);
     cfg_.model_ = std::move(copy);
@@ -152,12 +236,33 @@ ExecResult CliSession::execute(std::string_view line) {
   return {true, *r};
 }
 
-std::vector<std::string> CliSession::complete(std::string_view partial_line) const {
-  return cfg_.table_.complete(mode_, partial_line);
+std::vector<std::string> CliSession::complete(std::string_view line) const {
+  Mode m = mode_;
+  if (m != Mode::kExec) {
+    size_t rest = do_rest(line);
+    if (rest != std::string_view::npos) { line = line.substr(rest); m = Mode::kExec; }
+  }
+  if (m == Mode::kExec) {
+    size_t bar = last_bar(line);
+    if (bar != std::string_view::npos) return pipe_complete(line.substr(bar + 1));
+  }
+  return cfg_.table_.complete(m, line);
 }
 
 std::string CliSession::help(std::string_view line) const {
-  return cfg_.table_.help(mode_, line);
+  Mode m = mode_;
+  if (m != Mode::kExec) {
+    size_t rest = do_rest(line);
+    if (rest != std::string_view::npos) { line = line.substr(rest); m = Mode::kExec; }
+  }
+  if (m != Mode::kExec) return cfg_.table_.help(m, line);
+  size_t bar = last_bar(line);
+  if (bar != std::string_view::npos) return pipe_help(line.substr(bar + 1));
+  // Every exec command's output can be filtered: IOS lists '|' before <cr>.
+  std::string h = cfg_.table_.help(m, line);
+  static constexpr std::string_view kCr = "  <cr>\n";
+  if (h.ends_with(kCr)) h.insert(h.size() - kCr.size(), "  |      Output modifiers\n");
+  return h;
 }
 
 }  // namespace kg::config

@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,12 @@ class Config;
 
 // What a handler sees: a COPY of the model (committed only on success) and the
 // mode it may enter.
+// Per-shell settings that exec commands change (terminal length, monitor).
+struct TerminalState {
+  int length = 24;  // terminal length: lines per page, 0 = no paging (IOS default 24)
+  bool closing = false;  // exit/logout in exec mode: the server ends the session
+};
+
 struct CmdContext {
   Config& config;
   Model& model;
@@ -27,11 +34,15 @@ struct CmdContext {
   std::string sub_object;  // keyring peer name
   Mode next_mode;
   std::string next_object, next_sub_object;
+  TerminalState* terminal = nullptr;  // the shell's own settings (null when loading a file)
 };
 
 struct ExecResult {
   bool ok = true;
   std::string text;
+  // For "% Invalid input": the byte offset in the line where the '^' goes
+  // (text already holds it placed after the prompt); npos for other errors.
+  size_t error_column = std::string::npos;
 };
 
 class Config {
@@ -44,8 +55,11 @@ class Config {
   }
   // Key text as typed after "pre-shared-key": "0 KEY", "6 SEALED" or "KEY".
   Result<std::string> key_from_config(const std::string& text) const;
-  // Load a startup-config style file; errors are reported with "% line N: ..."
-  // and loading continues (IOS behaviour). Returns the error report text.
+  // Load a startup-config style file; each rejected line is reported with
+  // "% line N: TEXT", the '^' under the bad word and the reason, warnings with
+  // "% line N:", and loading continues (IOS behaviour). Lines indented under a
+  // rejected line are rejected too (see CliSession::execute). Returns the
+  // report text.
   Result<std::string> load_file(const std::string& path);
   // Atomic save to <state_dir>/startup-config (temp + fsync + rename).
   Result<void> write_memory();
@@ -74,15 +88,30 @@ class CliSession {
  public:
   explicit CliSession(Config& cfg) : cfg_(cfg) {}
   std::string prompt() const;
+  // Runs one line as typed or pasted. In a configuration mode, `do LINE` runs
+  // an exec command and stays in the mode. An exec command may end in output
+  // modifiers (`| include REGEX`, output_filter.h). A line indented deeper
+  // than the last rejected line is rejected without being applied: it belongs
+  // to that line's block, and applying it would change whatever object the
+  // shell was still in (a pasted `crypto isakmp policy 1` block merged into
+  // the previous IKEv2 proposal).
   ExecResult execute(std::string_view line);
   std::vector<std::string> complete(std::string_view partial_line) const;
   std::string help(std::string_view line_up_to_question_mark) const;
   Mode mode() const { return mode_; }
+  const TerminalState& terminal() const { return terminal_; }
 
  private:
+  ExecResult run(Mode mode, std::string_view line, size_t column_shift);
+  ExecResult run_exec(std::string_view line, size_t column_shift);
   Config& cfg_;
   Mode mode_ = Mode::kExec;
   std::string object_, sub_object_;
+  TerminalState terminal_;
+  // The last rejected line and its indentation, while lines below it are
+  // indented deeper (its block).
+  std::optional<size_t> rejected_indent_;
+  std::string rejected_line_;
 };
 
 void register_core_commands(CommandTable& t);

@@ -7,7 +7,8 @@ for cfg in "$KG_SOURCE_DIR"/examples/*.cfg; do
   start_keygated "$NSA" "$cfg"
   kg "$NSA" "show running-config" >"$WORK/rc-$(basename "$cfg").txt" || { log "show running-config failed for $cfg"; bad=1; }
   pid=${LIB_PIDS[-1]}; kill "$pid"; wait "$pid" 2>/dev/null
-  if grep -E '% Invalid|% Incomplete|% line|% Ambiguous' "$WORK/keygated-$NSA.log"; then
+  # Errors; a warning ("% line N: Warning: ...") is not one.
+  if grep -E '% Invalid|% Incomplete|% Ambiguous|% Not applied|% line [0-9]+: [^W]' "$WORK/keygated-$NSA.log"; then
     log "FAIL: $(basename "$cfg") has configuration errors"; bad=1
   else
     log "$(basename "$cfg"): loaded cleanly"
