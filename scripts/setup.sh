@@ -10,7 +10,7 @@ PKGS=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   # test peers and tools
-  iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3
+  iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3 tmux
   strongswan-charon strongswan-swanctl charon-cmd
   libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
   softhsm2 opensc

@@ -1,8 +1,15 @@
 // keygate: IOS-style shell talking to keygated over its control socket.
-//   keygate [-S SOCKET]                 interactive (libedit; '?' help, Tab)
+//   keygate [-S SOCKET]                  interactive: '?' help, Tab, history, --More--
 //   keygate [-S SOCKET] -c "cmd" [-c ..] run commands, exit 1 on the first error
 //   ... < script                         non-tty stdin: one command per line
-#include <editline/readline.h>
+//
+// The daemon owns the command table, the modes and the help texts; this
+// program only edits a line and shows what the daemon answers. It uses
+// libedit's own interface (histedit.h) rather than its readline emulation,
+// because the emulation's rl_bind_key binds nothing but self-insertion:
+// '?' was typed into the line instead of asking for help.
+#include <histedit.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,11 +27,14 @@ using kg::control::ControlClient;
 using kg::control::Request;
 
 std::optional<ControlClient> g_client;
-std::vector<std::string> g_matches;
+std::string g_prompt;
 
-std::string ask(Request t, const std::string& line) {
+// A request whose reply is plain text; nullopt when the daemon has gone
+// (it closes the socket after `exit` in exec mode).
+std::optional<std::string> ask(Request t, const std::string& line) {
   auto r = g_client->request(t, line);
-  return r ? r->text : std::string();
+  if (!r) return std::nullopt;
+  return r->text;
 }
 
 // Split on real newlines and on a literal backslash-n, so both
@@ -45,16 +55,61 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+// One key from the terminal without echo or Enter (for --More--).
+int read_key() {
+  termios old{};
+  if (::tcgetattr(STDIN_FILENO, &old) != 0) return 'q';
+  termios raw = old;
+  raw.c_lflag &= ~tcflag_t(ICANON | ECHO);
+  raw.c_cc[VMIN] = 1;
+  raw.c_cc[VTIME] = 0;
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+  unsigned char c = 'q';
+  if (::read(STDIN_FILENO, &c, 1) != 1) c = 'q';
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  return c;
+}
+
+// IOS paging: a screen less one line, then " --More-- ". Space shows the
+// next screen, Enter the next line, any other key ends the output.
+void page(const std::string& text, int length) {
+  if (length <= 0) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  int budget = length - 1;
+  size_t p = 0;
+  while (p < text.size()) {
+    size_t nl = text.find('\n', p);
+    size_t end = nl == std::string::npos ? text.size() : nl + 1;
+    if (budget == 0) {
+      std::fputs(" --More-- ", stdout);
+      std::fflush(stdout);
+      int k = read_key();
+      std::fputs("\r          \r", stdout);
+      if (k == ' ') budget = length - 1;
+      else if (k == '\r' || k == '\n') budget = 1;
+      else return;
+    }
+    std::fwrite(text.data() + p, 1, end - p, stdout);
+    p = end;
+    --budget;
+  }
+}
+
 // Runs one line; on error prints the echoed line (for the '^' marker) to stderr.
-bool run(const std::string& line, bool echo_on_error) {
-  std::string prompt = ask(Request::kPrompt, "");
+bool run(const std::string& line, bool echo_on_error, bool paged) {
+  std::string prompt = ask(Request::kPrompt, "").value_or("");
   auto r = g_client->request(Request::kExec, line);
   if (!r) {
     std::cerr << "% " << r.error().message << "\n";
     return false;
   }
   if (r->ok) {
-    std::cout << r->text << std::flush;
+    int length = 0;
+    if (paged) length = std::atoi(ask(Request::kTerminal, "").value_or("0").c_str());
+    page(r->text, length);
+    std::fflush(stdout);
     return true;
   }
   if (echo_on_error) std::cerr << prompt << line << "\n";
@@ -62,46 +117,82 @@ bool run(const std::string& line, bool echo_on_error) {
   return false;
 }
 
-int on_question(int, int) {
-  std::string line(rl_line_buffer, size_t(rl_point));
-  std::cout << "?\n" << ask(Request::kHelp, line) << std::flush;
-  rl_on_new_line();
-  rl_forced_update_display();
-  return 0;
+std::string text_to_cursor(EditLine* el) {
+  const LineInfo* li = el_line(el);
+  return std::string(li->buffer, size_t(li->cursor - li->buffer));
 }
 
-char* generator(const char*, int state) {
-  static size_t i;
-  if (state == 0) i = 0;
-  return i < g_matches.size() ? strdup(g_matches[i++].c_str()) : nullptr;
+// '?': the daemon's help for the text before the cursor, at once, and the
+// line stays as typed (CC_REDISPLAY draws the prompt and line again).
+unsigned char on_question(EditLine* el, int) {
+  std::string help = ask(Request::kHelp, text_to_cursor(el)).value_or("% keygated has gone\n");
+  std::fputs("?\n", stdout);
+  std::fputs(help.c_str(), stdout);
+  std::fflush(stdout);
+  return CC_REDISPLAY;
 }
 
-char** on_complete(const char* text, int, int end) {
-  rl_attempted_completion_over = 1;
-  std::string words = ask(Request::kComplete, std::string(rl_line_buffer, size_t(end)));
-  g_matches.clear();
-  size_t p = 0, nl;
-  while ((nl = words.find('\n', p)) != std::string::npos) {
-    g_matches.push_back(words.substr(p, nl - p));
-    p = nl + 1;
+// Tab: completes the word before the cursor when one word fits (adding a
+// space, as IOS does), extends it to the longest common prefix when several
+// do, and lists them when it cannot extend.
+unsigned char on_tab(EditLine* el, int) {
+  std::string line = text_to_cursor(el);
+  std::string words = ask(Request::kComplete, line).value_or("");
+  std::vector<std::string> m;
+  for (size_t p = 0, nl; (nl = words.find('\n', p)) != std::string::npos; p = nl + 1)
+    m.push_back(words.substr(p, nl - p));
+  size_t start = line.find_last_of(" \t");
+  std::string partial = line.substr(start == std::string::npos ? 0 : start + 1);
+  if (m.empty()) return CC_REFRESH_BEEP;
+  std::string common = m[0];
+  for (const auto& w : m) {
+    size_t i = 0;
+    while (i < common.size() && i < w.size() && common[i] == w[i]) ++i;
+    common.resize(i);
   }
-  return rl_completion_matches(text, generator);
+  if (m.size() == 1) common += ' ';
+  if (common.size() > partial.size() || m.size() == 1) {
+    el_deletestr(el, int(partial.size()));
+    el_insertstr(el, common.c_str());
+    return CC_REFRESH;
+  }
+  std::string list = "\n";
+  for (const auto& w : m) list += w + "  ";
+  list += "\n";
+  std::fputs(list.c_str(), stdout);
+  std::fflush(stdout);
+  return CC_REDISPLAY;
 }
 
-int interactive() {
-  rl_attempted_completion_function = on_complete;
-  rl_bind_key('?', on_question);
+char* prompt_fn(EditLine*) { return g_prompt.data(); }
+
+int interactive(const char* argv0) {
+  EditLine* el = el_init(argv0, stdin, stdout, stderr);
+  History* hist = history_init();
+  HistEvent ev;
+  history(hist, &ev, H_SETSIZE, 200);
+  el_set(el, EL_HIST, history, hist);
+  el_set(el, EL_EDITOR, "emacs");
+  el_set(el, EL_PROMPT, prompt_fn);
+  el_set(el, EL_ADDFN, "kg-help", "IOS help for the line so far", on_question);
+  el_set(el, EL_ADDFN, "kg-complete", "IOS completion of the current word", on_tab);
+  el_set(el, EL_BIND, "?", "kg-help", nullptr);
+  el_set(el, EL_BIND, "\t", "kg-complete", nullptr);
   while (true) {
-    std::string prompt = ask(Request::kPrompt, "");
-    char* l = readline(prompt.c_str());
-    if (l == nullptr) break;  // Ctrl-D
-    std::string line(l);
-    free(l);
+    auto prompt = ask(Request::kPrompt, "");
+    if (!prompt) break;  // the daemon closed the session (exit) or went away
+    g_prompt = *prompt;
+    int n = 0;
+    const char* l = el_gets(el, &n);
+    if (l == nullptr || n <= 0) break;  // Ctrl-D
+    std::string line(l, size_t(n));
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    add_history(line.c_str());
-    run(line, false);
-    if (!g_client) break;
+    history(hist, &ev, H_ENTER, line.c_str());
+    run(line, false, true);
   }
+  history_end(hist);
+  el_end(el);
   std::cout << "\n";
   return 0;
 }
@@ -128,13 +219,13 @@ int main(int argc, char** argv) {
   g_client.emplace(std::move(*c));
   if (!cmds.empty()) {
     for (auto& l : cmds)
-      if (l.find_first_not_of(" \t") != std::string::npos && !run(l, true)) return 1;
+      if (l.find_first_not_of(" \t") != std::string::npos && !run(l, true, false)) return 1;
     return 0;
   }
-  if (isatty(STDIN_FILENO)) return interactive();
+  if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return interactive(argv[0]);
   bool ok = true;
   std::string line;
   while (std::getline(std::cin, line))
-    if (line.find_first_not_of(" \t") != std::string::npos) ok = run(line, true) && ok;
+    if (line.find_first_not_of(" \t") != std::string::npos) ok = run(line, true, false) && ok;
   return ok ? 0 : 1;
 }

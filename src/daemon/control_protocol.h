@@ -1,14 +1,15 @@
 // Control-socket framing shared by keygated and keygate (unix stream socket).
 // Frame: u32 big-endian length of the rest, u8 type/status, then text bytes.
-//   request  type: 1 EXEC, 2 COMPLETE, 3 HELP, 4 PROMPT; text = the line
-//   reply  status: 0 ok, 1 error; text = output (COMPLETE: words, one a line)
+//   request  type: 1 EXEC, 2 COMPLETE, 3 HELP, 4 PROMPT, 5 TERMINAL; text = the line
+//   reply  status: 0 ok, 1 error; text = output (COMPLETE: words, one a line;
+//          TERMINAL: the session's terminal length, lines per page, 0 = no paging)
 #pragma once
 #include <cstdint>
 #include <string>
 
 namespace kg::control {
 
-enum class Request : uint8_t { kExec = 1, kComplete = 2, kHelp = 3, kPrompt = 4 };
+enum class Request : uint8_t { kExec = 1, kComplete = 2, kHelp = 3, kPrompt = 4, kTerminal = 5 };
 enum class Status : uint8_t { kOk = 0, kError = 1 };
 inline constexpr uint32_t kMaxFrame = 1u << 20;  // requests: a bad client cannot make us buffer more
 // Replies come from the daemon the client trusts and grow with the state

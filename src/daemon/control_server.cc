@@ -120,9 +120,11 @@ bool ControlServer::serve(int fd, Client& c) {
         break;
       case Request::kHelp: out = c.session->help(text); break;
       case Request::kPrompt: out = c.session->prompt(); break;
+      case Request::kTerminal: out = std::to_string(c.session->terminal().length); break;
       default: return false;
     }
     if (!write_all(fd, encode_frame(uint8_t(st), out))) return false;
+    if (c.session->terminal().closing) return false;  // exit: the line hangs up
   }
   return true;
 }
