@@ -2,6 +2,9 @@
 //   keygate [-S SOCKET]                  interactive: '?' help, Tab, history, --More--
 //   keygate [-S SOCKET] -c "cmd" [-c ..] run commands, exit 1 on the first error
 //   ... < script                         non-tty stdin: one command per line
+// Root starts at privilege level 15; another local user logs in first with a
+// keygate username and secret (the line after the username, or after
+// `enable`, answers the password prompt in -c and script use too).
 //
 // The daemon owns the command table, the modes and the help texts; this
 // program only edits a line and shows what the daemon answers. It uses
@@ -14,6 +17,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -97,10 +101,46 @@ void page(const std::string& text, int length) {
   }
 }
 
+// A line typed without echo (passwords), from the terminal.
+std::optional<std::string> read_secret_from_tty() {
+  termios old{};
+  bool tty = ::tcgetattr(STDIN_FILENO, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~tcflag_t(ECHO);
+    quiet.c_lflag |= ICANON;
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  char ch;
+  bool got = false;
+  while (::read(STDIN_FILENO, &ch, 1) == 1) {
+    got = true;
+    if (ch == '\n' || ch == '\r') break;
+    line += ch;
+  }
+  if (tty) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::fputs("\n", stdout);
+  if (!got) return std::nullopt;
+  return line;
+}
+
+// Where the answer to a secret prompt comes from: the terminal without echo,
+// the next -c argument, or the next line of a script.
+std::function<std::optional<std::string>()> g_next_secret = read_secret_from_tty;
+
 // Runs one line; on error prints the echoed line (for the '^' marker) to stderr.
 bool run(const std::string& line, bool echo_on_error, bool paged) {
   std::string prompt = ask(Request::kPrompt, "").value_or("");
   auto r = g_client->request(Request::kExec, line);
+  // Login and enable ask for a secret: its prompt, then the line, unechoed.
+  while (r && r->secret) {
+    std::fputs(r->text.c_str(), stdout);
+    std::fflush(stdout);
+    auto secret = g_next_secret();
+    if (!secret) return false;
+    r = g_client->request(Request::kExec, *secret);
+  }
   if (!r) {
     std::cerr << "% " << r.error().message << "\n";
     return false;
@@ -218,11 +258,23 @@ int main(int argc, char** argv) {
   }
   g_client.emplace(std::move(*c));
   if (!cmds.empty()) {
-    for (auto& l : cmds)
+    size_t next = 0;
+    g_next_secret = [&]() -> std::optional<std::string> {
+      if (next >= cmds.size()) return std::nullopt;
+      return cmds[next++];
+    };
+    while (next < cmds.size()) {
+      const std::string& l = cmds[next++];
       if (l.find_first_not_of(" \t") != std::string::npos && !run(l, true, false)) return 1;
+    }
     return 0;
   }
   if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return interactive(argv[0]);
+  g_next_secret = []() -> std::optional<std::string> {
+    std::string l;
+    if (!std::getline(std::cin, l)) return std::nullopt;
+    return l;
+  };
   bool ok = true;
   std::string line;
   while (std::getline(std::cin, line))

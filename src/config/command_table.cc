@@ -143,7 +143,7 @@ void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::str
   commands_.push_back(Command{mode, std::move(toks), std::move(h), hidden});
 }
 
-MatchResult CommandTable::match(Mode mode, std::string_view line) const {
+MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible& visible) const {
   MatchResult r{MatchResult::Status::kEmpty};
   auto words = split_words(line);
   if (words.empty()) return r;
@@ -162,7 +162,7 @@ MatchResult CommandTable::match(Mode mode, std::string_view line) const {
   std::vector<std::set<std::string>> partial_kw(n);
   std::vector<bool> exact_kw(n, false);
   for (const auto& c : commands_) {
-    if (c.mode != mode) continue;
+    if (c.mode != mode || (visible && !visible(c))) continue;
     std::vector<std::string> vals;
     int exact = 0;
     size_t i = 0;
@@ -224,11 +224,11 @@ namespace {
 
 // Commands whose tokens accept words[0..k) and have a token at position k.
 template <class F>
-void for_each_next(const std::vector<Command>& cmds, Mode mode,
+void for_each_next(const std::vector<Command>& cmds, Mode mode, const Visible& visible,
                    const std::vector<std::pair<size_t, std::string>>& words, size_t first, F f) {
   size_t k = words.size() - first;
   for (const auto& c : cmds) {
-    if (c.mode != mode || c.hidden) continue;
+    if (c.mode != mode || c.hidden || (visible && !visible(c))) continue;
     bool ok = true;
     size_t i = 0;
     for (; i < k && i < c.tokens.size(); ++i) {
@@ -243,7 +243,7 @@ void for_each_next(const std::vector<Command>& cmds, Mode mode,
 
 }  // namespace
 
-std::vector<std::string> CommandTable::complete(Mode mode, std::string_view line) const {
+std::vector<std::string> CommandTable::complete(Mode mode, std::string_view line, const Visible& visible) const {
   auto words = split_words(line);
   std::string partial;
   if (!line.empty() && !std::isspace(static_cast<unsigned char>(line.back())) && !words.empty()) {
@@ -259,7 +259,7 @@ std::vector<std::string> CommandTable::complete(Mode mode, std::string_view line
     for (const char* k : {"no", "default"})
       if (is_prefix(partial, k)) out.insert(k);
   }
-  for_each_next(commands_, mode, words, first, [&](const Command& c, size_t k) {
+  for_each_next(commands_, mode, visible, words, first, [&](const Command& c, size_t k) {
     if (k >= c.tokens.size()) return;
     const Token& t = c.tokens[k];
     if (t.kind != Token::Kind::kKeyword && t.kind != Token::Kind::kAlt) return;
@@ -269,7 +269,7 @@ std::vector<std::string> CommandTable::complete(Mode mode, std::string_view line
   return {out.begin(), out.end()};
 }
 
-std::string CommandTable::help(Mode mode, std::string_view line) const {
+std::string CommandTable::help(Mode mode, std::string_view line, const Visible& visible) const {
   auto words = split_words(line);
   std::string partial;
   bool mid_word = !line.empty() && !std::isspace(static_cast<unsigned char>(line.back())) &&
@@ -288,7 +288,7 @@ std::string CommandTable::help(Mode mode, std::string_view line) const {
     if (is_prefix(partial, "default")) items.push_back({"default", "Set a command to its defaults"});
     if (is_prefix(partial, "no")) items.push_back({"no", "Negate a command or set its defaults"});
   }
-  for_each_next(commands_, mode, words, first, [&](const Command& c, size_t k) {
+  for_each_next(commands_, mode, visible, words, first, [&](const Command& c, size_t k) {
     if (k >= c.tokens.size()) { if (!mid_word) cr = true; return; }
     const Token& t = c.tokens[k];
     if (t.kind == Token::Kind::kKeyword || t.kind == Token::Kind::kAlt) {
@@ -312,6 +312,34 @@ std::string CommandTable::help(Mode mode, std::string_view line) const {
   for (auto& it : items) width = std::max(width, it.first.size());
   for (auto& [w, h] : items) out += "  " + w + std::string(width - w.size() + 2, ' ') + h + "\n";
   if (cr) out += "  <cr>\n";
+  return out;
+}
+
+Result<std::vector<std::string>> CommandTable::expand(Mode mode, std::string_view line) const {
+  auto words = split_words(line);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i].second;
+    std::set<std::string> exact, partial;
+    bool argument = false;
+    std::vector<std::pair<size_t, std::string>> before(words.begin(), words.begin() + long(i));
+    for_each_next(commands_, mode, {}, before, 0, [&](const Command& c, size_t k) {
+      for (size_t j = 0; j <= k && j < c.tokens.size(); ++j)
+        if (c.tokens[j].kind == Token::Kind::kLine) { argument = true; return; }
+      if (k >= c.tokens.size()) return;
+      const Token& t = c.tokens[k];
+      WordMatch m = match_word(t, w);
+      if (m.level == 0) return;
+      if (t.kind != Token::Kind::kKeyword && t.kind != Token::Kind::kAlt) argument = true;
+      else (m.level == 2 ? exact : partial).insert(m.value);
+    });
+    // IOS prefers a keyword to an argument that the same word could be.
+    if (!exact.empty()) out.push_back(w);
+    else if (partial.size() == 1) out.push_back(*partial.begin());
+    else if (partial.size() > 1) return fail(Errc::kInvalidArgument, "Ambiguous command:  \"" + w + "\"");
+    else if (argument) out.push_back(w);
+    else return fail(Errc::kInvalidArgument, "Invalid input: no command takes '" + w + "' there");
+  }
   return out;
 }
 

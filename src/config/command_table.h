@@ -61,16 +61,24 @@ struct MatchResult {
   std::string ambiguous_text;
 };
 
+// Which commands a shell may see: one above its privilege level is absent
+// from matching, `?` and Tab alike (privilege.h). Empty: all of them.
+using Visible = std::function<bool(const Command&)>;
+
 class CommandTable {
  public:
   // help: one help string per space-separated grammar element (missing = "").
   void add(Mode mode, std::string_view grammar, std::vector<std::string> help, Handler h,
            bool hidden = false);
-  MatchResult match(Mode mode, std::string_view line) const;
+  MatchResult match(Mode mode, std::string_view line, const Visible& visible = {}) const;
   // Completions of the last (partial) word of `line`.
-  std::vector<std::string> complete(Mode mode, std::string_view line) const;
+  std::vector<std::string> complete(Mode mode, std::string_view line, const Visible& visible = {}) const;
   // IOS `?` output for `line` (text before the '?').
-  std::string help(Mode mode, std::string_view line) const;
+  std::string help(Mode mode, std::string_view line, const Visible& visible = {}) const;
+  // `line`'s words with keywords spelled out ("sh cry sess" -> show crypto
+  // session), as far as some command of `mode` accepts them; an error names
+  // the first word that none accepts.
+  Result<std::vector<std::string>> expand(Mode mode, std::string_view line) const;
   // Registers the writer of one running-config section (order: config/writer.h).
   void add_writer(int order, SectionWriter w);
   // The whole running config: every section in order, then "end".

@@ -194,8 +194,20 @@ struct CertMapRule {
 };
 using CertMap = std::map<int, std::vector<CertMapRule>>;
 
+// username NAME [privilege N] secret ... (commands_users.cc)
+struct LocalUser {
+  int privilege = 1;
+  std::string secret;  // type 9 ($9$salt$hash): never the password itself
+  bool operator==(const LocalUser&) const = default;
+};
+
 struct Model {
   std::string hostname = "keygate";
+  // Users and privilege levels (commands_users.cc, privilege.h).
+  std::map<std::string, LocalUser> users;
+  std::string enable_secret;                     // type 9; empty: none
+  std::map<std::string, int> exec_privileges;    // privilege exec level N WORDS: "WORDS" -> N
+  bool aaa_login_local = false;                  // aaa authentication login default local
   std::map<std::string, Ikev2Proposal> proposals;
   std::map<std::string, Ikev2Policy> policies;
   std::map<std::string, Ikev2Keyring> keyrings;

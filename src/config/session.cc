@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <fstream>
 
+#include "common/log.h"
 #include "config/output_filter.h"
+#include "config/privilege.h"
+#include "crypto/password.h"
 
 namespace kg::config {
 namespace {
@@ -120,10 +123,6 @@ Result<void> Config::write_memory() {
   return {};
 }
 
-std::string CliSession::prompt() const {
-  return cfg_.model_.hostname + mode_suffix(mode_) + "#";
-}
-
 namespace {
 
 size_t indent_of(std::string_view l) {
@@ -150,7 +149,78 @@ size_t last_bar(std::string_view line) {
 
 }  // namespace
 
+std::string CliSession::prompt() const {
+  if (login_ == Login::kUsername) return "Username: ";
+  if (login_ == Login::kPassword) return "Password: ";
+  // IOS: '>' for user EXEC (levels 0 and 1), '#' from level 2 up.
+  const char* end = mode_ == Mode::kExec && terminal_.privilege <= 1 ? ">" : "#";
+  return cfg_.model_.hostname + mode_suffix(mode_) + end;
+}
+
+void CliSession::set_peer(unsigned uid) {
+  if (uid == 0) return;  // root: level 15, as on the console
+  peer_ = "local uid " + std::to_string(uid);
+  terminal_.privilege = 0;
+  login_ = Login::kUsername;
+}
+
+bool CliSession::visible(const Command& c) const {
+  return login_ == Login::kDone && grammar_level(cfg_.model_, c) <= terminal_.privilege;
+}
+
+namespace {
+
+// A typed user name as it may appear in a log line: printable, bounded.
+std::string loggable(std::string_view s) {
+  std::string out;
+  for (char ch : s.substr(0, 64)) out += std::isprint(static_cast<unsigned char>(ch)) ? ch : '?';
+  return out;
+}
+
+// Verifying against this keeps an unknown user name as slow as a wrong
+// password, so timing does not tell which names exist.
+constexpr std::string_view kNoSuchUser = "$9$nnnnnnnnnnnnnn$HQ3ZBxzfLlDpHV0LJfDmTUY2XGixDvCPk8bHQYhBWaM";
+
+}  // namespace
+
+ExecResult CliSession::login_step(std::string_view line) {
+  if (login_ == Login::kUsername) {
+    login_user_ = std::string(line.substr(indent_of(line)));
+    while (!login_user_.empty() && std::isspace(static_cast<unsigned char>(login_user_.back())))
+      login_user_.pop_back();
+    if (login_user_.empty()) return {true, ""};
+    login_ = Login::kPassword;
+    return {true, "", std::string::npos, "Password: "};
+  }
+  auto it = cfg_.model_.users.find(login_user_);
+  bool known = it != cfg_.model_.users.end() && !it->second.secret.empty();
+  bool ok = crypto::type9_verify(line, known ? std::string_view(it->second.secret) : kNoSuchUser) && known;
+  std::string who = "[user: " + loggable(login_user_) + "] [Source: " + peer_ + "] [localport: control socket]";
+  if (!ok) {
+    log::event("SEC_LOGIN", log::Level::kWarning, "LOGIN_FAILED",
+               "Login failed " + who + " [Reason: Login Authentication Failed]");
+    login_ = Login::kUsername;
+    if (++login_failures_ >= 3) terminal_.closing = true;  // IOS hangs up after three tries
+    return {false, "% Login invalid\n"};
+  }
+  log::event("SEC_LOGIN", log::Level::kNotice, "LOGIN_SUCCESS", "Login Success " + who);
+  login_ = Login::kDone;
+  terminal_.privilege = it->second.privilege;
+  terminal_.user = login_user_;
+  return {true, ""};
+}
+
+
 ExecResult CliSession::execute(std::string_view line) {
+  if (login_ != Login::kDone) return login_step(line);
+  if (question_) {
+    // The secret a command asked for: never parsed as a command, never kept.
+    auto q = std::move(*question_);
+    question_.reset();
+    auto r = q.answer(line);
+    if (!r) return {false, "% " + r.error().message + "\n"};
+    return {true, *r};
+  }
   size_t indent = indent_of(line);
   if (indent == line.size()) return {};
   if (rejected_indent_ && indent > *rejected_indent_)
@@ -182,7 +252,8 @@ ExecResult CliSession::run_exec(std::string_view line, size_t column_shift) {
 
 ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shift) {
   Mode try_mode = start;
-  MatchResult m = cfg_.table_.match(try_mode, line);
+  Visible vis = [this](const Command& c) { return visible(c); };
+  MatchResult m = cfg_.table_.match(try_mode, line, vis);
   if (m.status == MatchResult::Status::kEmpty) return {false, "% Incomplete command.\n"};
   // A command of an enclosing mode typed in a sub-mode leaves the sub-mode first.
   size_t furthest = 0;
@@ -190,14 +261,14 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
          try_mode != Mode::kExec) {
     furthest = std::max(furthest, m.error_column);
     try_mode = parent(try_mode);
-    MatchResult pm = cfg_.table_.match(try_mode, line);
+    MatchResult pm = cfg_.table_.match(try_mode, line, vis);
     if (pm.status != MatchResult::Status::kInvalid) { m = std::move(pm); break; }
     furthest = std::max(furthest, pm.error_column);
   }
   if (m.status == MatchResult::Status::kInvalid && try_mode != start) {
     // Refused everywhere: the '^' goes where the line got furthest (under
     // `isakmp` in `crypto isakmp policy 1`, typed in an IKEv2 proposal).
-    m = cfg_.table_.match(start, line);
+    m = cfg_.table_.match(start, line, vis);
     m.error_column = std::max(m.error_column, furthest);
     try_mode = start;
   }
@@ -212,6 +283,12 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
       return {false, "% Ambiguous command:  \"" + m.ambiguous_text + "\"\n"};
     default: break;
   }
+  // A line above the shell's level looks as if there were no such command
+  // (an argument's value may need more than the command: privilege.h).
+  if (line_level(cfg_.model_, try_mode, m.args.words) > terminal_.privilege) {
+    size_t col = column_shift + indent_of(line);
+    return {false, std::string(prompt().size() + col, ' ') + "^\n% Invalid input detected at '^' marker.\n", col};
+  }
   // `do` runs an exec command from a configuration mode and stays there.
   bool keep_mode = start != mode_;
   Model copy = cfg_.model_;
@@ -222,6 +299,11 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
   if (try_mode == Mode::kIkev2Keyring && mode_ == Mode::kKeyringPeer) ctx.next_object = object_;
   auto r = m.command->handler(ctx, m.args);
   if (!r) return {false, "% " + r.error().message + "\n"};
+  if (ctx.question) {
+    std::string ask = ctx.question->prompt;
+    question_ = std::move(ctx.question);
+    return {true, *r, std::string::npos, ask};
+  }
   if (!keep_mode) {
     mode_ = ctx.next_mode;
     object_ = ctx.next_object;
@@ -246,7 +328,8 @@ std::vector<std::string> CliSession::complete(std::string_view line) const {
     size_t bar = last_bar(line);
     if (bar != std::string_view::npos) return pipe_complete(line.substr(bar + 1));
   }
-  return cfg_.table_.complete(m, line);
+  if (login_ != Login::kDone) return {};
+  return cfg_.table_.complete(m, line, [this](const Command& c) { return visible(c); });
 }
 
 std::string CliSession::help(std::string_view line) const {
@@ -255,11 +338,13 @@ std::string CliSession::help(std::string_view line) const {
     size_t rest = do_rest(line);
     if (rest != std::string_view::npos) { line = line.substr(rest); m = Mode::kExec; }
   }
-  if (m != Mode::kExec) return cfg_.table_.help(m, line);
+  if (login_ != Login::kDone) return "";
+  Visible vis = [this](const Command& c) { return visible(c); };
+  if (m != Mode::kExec) return cfg_.table_.help(m, line, vis);
   size_t bar = last_bar(line);
   if (bar != std::string_view::npos) return pipe_help(line.substr(bar + 1));
   // Every exec command's output can be filtered: IOS lists '|' before <cr>.
-  std::string h = cfg_.table_.help(m, line);
+  std::string h = cfg_.table_.help(m, line, vis);
   static constexpr std::string_view kCr = "  <cr>\n";
   if (h.ends_with(kCr)) h.insert(h.size() - kCr.size(), "  |      Output modifiers\n");
   return h;

@@ -24,6 +24,15 @@ class Config;
 struct TerminalState {
   int length = 24;  // terminal length: lines per page, 0 = no paging (IOS default 24)
   bool closing = false;  // exit/logout in exec mode: the server ends the session
+  int privilege = 15;    // the shell's privilege level (privilege.h)
+  std::string user;      // who logged in; empty for root on the control socket
+};
+
+// A command that needs a secret typed without echo (enable's password) asks
+// this; the shell reads it and the session hands the next line to `answer`.
+struct SecretQuestion {
+  std::string prompt;  // "Password: "
+  std::function<Result<std::string>(std::string_view secret)> answer;
 };
 
 struct CmdContext {
@@ -35,6 +44,7 @@ struct CmdContext {
   Mode next_mode;
   std::string next_object, next_sub_object;
   TerminalState* terminal = nullptr;  // the shell's own settings (null when loading a file)
+  std::optional<SecretQuestion> question;  // set by a handler that needs a secret
 };
 
 struct ExecResult {
@@ -43,6 +53,9 @@ struct ExecResult {
   // For "% Invalid input": the byte offset in the line where the '^' goes
   // (text already holds it placed after the prompt); npos for other errors.
   size_t error_column = std::string::npos;
+  // Non-empty: the shell must read a secret with this prompt, without echo,
+  // and send it as the next line (login and enable passwords).
+  std::string secret_prompt;
 };
 
 class Config {
@@ -100,8 +113,15 @@ class CliSession {
   std::string help(std::string_view line_up_to_question_mark) const;
   Mode mode() const { return mode_; }
   const TerminalState& terminal() const { return terminal_; }
+  // Who is on the other end of the control socket (SO_PEERCRED). Root gets
+  // level 15 at once; any other user first logs in with a local username
+  // and secret ("Username: ", "Password: "), and gets that user's level.
+  void set_peer(unsigned uid);
 
  private:
+  enum class Login { kDone, kUsername, kPassword };
+  ExecResult login_step(std::string_view line);
+  bool visible(const Command& c) const;
   ExecResult run(Mode mode, std::string_view line, size_t column_shift);
   ExecResult run_exec(std::string_view line, size_t column_shift);
   Config& cfg_;
@@ -112,6 +132,10 @@ class CliSession {
   // indented deeper (its block).
   std::optional<size_t> rejected_indent_;
   std::string rejected_line_;
+  std::optional<SecretQuestion> question_;  // asked; the next line answers it
+  Login login_ = Login::kDone;
+  std::string login_user_, peer_;
+  int login_failures_ = 0;
 };
 
 void register_core_commands(CommandTable& t);

@@ -55,7 +55,8 @@ Result<Reply> ControlClient::request(Request type, const std::string& line) {
   if (len == 0 || len > kMaxReplyFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
   std::string text(len - 1, '\0');
   if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
-  return Reply{h[4] == uint8_t(Status::kOk), std::move(text)};
+  bool secret = h[4] == uint8_t(Status::kSecret);
+  return Reply{h[4] == uint8_t(Status::kOk) || secret, std::move(text), secret};
 }
 
 }  // namespace kg::control

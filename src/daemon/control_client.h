@@ -10,6 +10,7 @@ namespace kg::control {
 struct Reply {
   bool ok = true;
   std::string text;
+  bool secret = false;  // text ends with a prompt: send a secret, read without echo
 };
 
 class ControlClient {

@@ -71,7 +71,16 @@ void ControlServer::accept_all() {
   while (true) {
     int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (c < 0) return;
-    clients_[c] = Client{factory_(), {}};
+    // Who connected decides where the shell starts (CliSession::set_peer).
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (::getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+      ::close(c);
+      continue;
+    }
+    auto session = factory_();
+    session->set_peer(cred.uid);
+    clients_[c] = Client{std::move(session), {}};
     if (watch_) watch_(c, true);
   }
 }
@@ -113,6 +122,10 @@ bool ControlServer::serve(int fd, Client& c) {
         auto r = c.session->execute(text);
         st = r.ok ? Status::kOk : Status::kError;
         out = r.text;
+        if (!r.secret_prompt.empty()) {
+          st = Status::kSecret;
+          out += r.secret_prompt;
+        }
         break;
       }
       case Request::kComplete:
@@ -127,6 +140,10 @@ bool ControlServer::serve(int fd, Client& c) {
     if (c.session->terminal().closing) return false;  // exit: the line hangs up
   }
   return true;
+}
+
+void ControlServer::open_to_users(bool open) {
+  ::chmod(path_.c_str(), open ? 0666 : 0600);
 }
 
 void ControlServer::drop(int fd) {

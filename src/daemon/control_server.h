@@ -23,6 +23,10 @@ class ControlServer {
   int listen_fd() const { return listen_fd_; }
   void on_ready(int fd);
   size_t client_count() const { return clients_.size(); }
+  // Whether local users other than root may connect (and then log in with a
+  // local username): the socket is 0666 while `username` lines exist, 0600
+  // otherwise. Root always may; its shell starts at level 15.
+  void open_to_users(bool open);
 
  private:
   struct Client {

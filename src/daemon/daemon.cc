@@ -81,6 +81,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->register_show_commands();
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
+    if (self->control_ && before.users.empty() != after.users.empty())
+      self->control_->open_to_users(!after.users.empty());
   };
   // Load the startup configuration (a file given with -f, else the state
   // directory's startup-config), reporting bad lines as IOS does and going on.
@@ -109,6 +111,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   umask(old);
   if (!ctl) return std::unexpected(ctl.error());
   d->control_ = std::move(*ctl);
+  d->control_->open_to_users(!d->config_->model().users.empty());
   int lfd = d->control_->listen_fd();
   (void)d->loop_->add_fd(lfd, EPOLLIN, [self, lfd](uint32_t) { self->control_->on_ready(lfd); });
   d->loop_->on_deadline([self] {
