@@ -12,10 +12,13 @@
 // because the emulation's rl_bind_key binds nothing but self-insertion:
 // '?' was typed into the line instead of asking for help.
 #include <histedit.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cwchar>
 #include <cstring>
 #include <functional>
 #include <iostream>
@@ -206,6 +209,39 @@ unsigned char on_tab(EditLine* el, int) {
 
 char* prompt_fn(EditLine*) { return g_prompt.data(); }
 
+// Bound to libedit's ed-redisplay: returned by read_char after monitor lines
+// were printed, so the prompt and the line being typed are drawn again below.
+constexpr char kRedisplay = 0x1d;  // ^]
+
+// libedit's character source: the terminal, and meanwhile the daemon's
+// socket, whose `terminal monitor` lines are printed above the line being
+// typed as they come.
+int read_char(EditLine*, wchar_t* out) {
+  std::mbstate_t st{};
+  while (true) {
+    pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {g_client->fd(), POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (p[1].revents) {
+      std::fputs("\r\033[K", stdout);
+      auto any = g_client->poll_monitor();
+      if (!any) return 0;  // the daemon has gone: end of input
+      *out = kRedisplay;
+      return 1;
+    }
+    if (!p[0].revents) continue;
+    char c;
+    ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n <= 0) return int(n);
+    size_t r = std::mbrtowc(out, &c, 1, &st);
+    if (r == size_t(-2)) continue;      // more bytes of this character
+    if (r == size_t(-1)) { *out = wchar_t(static_cast<unsigned char>(c)); st = {}; }
+    return 1;
+  }
+}
+
 int interactive(const char* argv0) {
   EditLine* el = el_init(argv0, stdin, stdout, stderr);
   History* hist = history_init();
@@ -218,6 +254,8 @@ int interactive(const char* argv0) {
   el_set(el, EL_ADDFN, "kg-complete", "IOS completion of the current word", on_tab);
   el_set(el, EL_BIND, "?", "kg-help", nullptr);
   el_set(el, EL_BIND, "\t", "kg-complete", nullptr);
+  el_set(el, EL_BIND, "^]", "ed-redisplay", nullptr);
+  el_set(el, EL_GETCFN, read_char);
   while (true) {
     auto prompt = ask(Request::kPrompt, "");
     if (!prompt) break;  // the daemon closed the session (exit) or went away
@@ -257,6 +295,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   g_client.emplace(std::move(*c));
+  g_client->on_monitor = [](const std::string& line) {
+    std::fputs(line.c_str(), stdout);
+    std::fflush(stdout);
+  };
   if (!cmds.empty()) {
     size_t next = 0;
     g_next_secret = [&]() -> std::optional<std::string> {

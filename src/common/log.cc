@@ -1,5 +1,6 @@
 #include "common/log.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,10 +25,17 @@ void write_pending() {
   pending.clear();
 }
 
-void emit(Level l, std::string_view text) {
+std::atomic<uint32_t> debug_mask{0};
+Monitor monitor;
+
+// One line to stderr (or the test sink) when the level allows it, and to the
+// terminal monitor when it allows it too or `wanted` (an enabled category).
+void emit(Level l, std::string_view text, bool wanted = false) {
   std::lock_guard lk(mu);
-  if (static_cast<int>(l) > static_cast<int>(max_level)) return;
-  if (sink) {
+  bool to_log = static_cast<int>(l) <= static_cast<int>(max_level);
+  bool to_monitor = monitor && (to_log || wanted);
+  if (!to_log && !to_monitor) return;
+  if (sink && !to_monitor) {
     sink(l, text);
     return;
   }
@@ -40,9 +48,21 @@ void emit(Level l, std::string_view text) {
   std::strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
   char head[64];
   int n = std::snprintf(head, sizeof head, "*%s.%03lld: ", ts, static_cast<long long>(ms));
-  pending.append(head, n > 0 ? size_t(n) : 0);
-  if (!prefix.empty()) pending.append(prefix).append(": ");
-  pending.append(text).push_back('\n');
+  if (to_monitor) {
+    std::string line(head, n > 0 ? size_t(n) : 0);
+    if (!prefix.empty()) line.append(prefix).append(": ");
+    monitor(line.append(text));
+    if (!to_log) return;
+    if (sink) {
+      sink(l, text);
+      return;
+    }
+    pending.append(line).push_back('\n');
+  } else {
+    pending.append(head, n > 0 ? size_t(n) : 0);
+    if (!prefix.empty()) pending.append(prefix).append(": ");
+    pending.append(text).push_back('\n');
+  }
   if (!buffered || l <= Level::kError || pending.size() >= kFlushAt) write_pending();
 }
 
@@ -82,7 +102,19 @@ void event(std::string_view facility, Level sev, std::string_view mnemonic, std:
   line += text;
   emit(sev, line);
 }
-void debug(std::string_view t) { emit(Level::kDebug, t); }
+void debug(std::string_view t) { emit(Level::kDebug, t, debugging(Debug::kIkev2)); }
+void debug(Debug d, std::string_view t) { emit(Level::kDebug, t, debugging(d)); }
+void set_debug(Debug d, bool on) {
+  if (on) debug_mask.fetch_or(uint32_t(d), std::memory_order_relaxed);
+  else debug_mask.fetch_and(~uint32_t(d), std::memory_order_relaxed);
+}
+void clear_debug() { debug_mask.store(0, std::memory_order_relaxed); }
+uint32_t debug_flags() { return debug_mask.load(std::memory_order_relaxed); }
+bool debugging(Debug d) { return (debug_mask.load(std::memory_order_relaxed) & uint32_t(d)) != 0; }
+void set_monitor(Monitor m) {
+  std::lock_guard lk(mu);
+  monitor = std::move(m);
+}
 void info(std::string_view t) { emit(Level::kInfo, t); }
 void warn(std::string_view t) { emit(Level::kWarning, t); }
 void error(std::string_view t) { emit(Level::kError, t); }

@@ -5,6 +5,7 @@
 // Output goes to a sink (stderr by default; tests install a capturing sink).
 // Never pass secret material here: Secret has no string conversion on purpose.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -25,9 +26,28 @@ void set_prefix(std::string p);  // e.g. hostname, shown before every line
 void set_buffered(bool on);
 void flush();
 
+// Debug categories, switched on at run time by `debug crypto ikev2
+// [packet|internal]` and `debug crypto ipsec` (IOS). A line of an enabled
+// category reaches the terminal monitor (below) even when the stderr level
+// drops debug lines. Call debugging() before formatting such a line: it is one
+// atomic load, so a line nobody asked for costs nothing.
+enum class Debug : uint32_t { kIkev2 = 1, kIkev2Packet = 2, kIkev2Internal = 4, kIpsec = 8 };
+void set_debug(Debug d, bool on);
+void clear_debug();          // undebug all
+uint32_t debug_flags();
+bool debugging(Debug d);
+void debug(Debug d, std::string_view text);
+
+// Terminal monitor (`terminal monitor`): receives each line as stderr shows
+// it (time stamp and prefix, no newline): every line at or below the stderr
+// level, and debug lines of enabled categories. Called with the log lock
+// held: it must not log.
+using Monitor = std::function<void(std::string_view line)>;
+void set_monitor(Monitor m);  // nullptr: none
+
 // %FACILITY-SEVERITY-MNEMONIC: text   (severity is the numeric level)
 void event(std::string_view facility, Level sev, std::string_view mnemonic, std::string_view text);
-void debug(std::string_view text);
+void debug(std::string_view text);  // category kIkev2 when only the monitor wants it
 void info(std::string_view text);
 void warn(std::string_view text);
 void error(std::string_view text);

@@ -209,6 +209,7 @@ void register_ipv6_commands(CommandTable& t);
 void register_gre_commands(CommandTable& t);
 void register_shell_commands(CommandTable& t);
 void register_users_commands(CommandTable& t);
+void register_debug_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -225,6 +226,7 @@ void register_core_commands(CommandTable& t) {
   register_ipv6_commands(t);
   register_gre_commands(t);
   register_users_commands(t);
+  register_debug_commands(t);
   register_shell_commands(t);
 }
 

@@ -47,6 +47,45 @@ Mode parent(Mode m) {
 
 }  // namespace
 
+namespace {
+
+size_t indent_of(std::string_view l) {
+  size_t i = 0;
+  while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) ++i;
+  return i;
+}
+
+// A line as it may be echoed in a report or a log: the words after a secret's
+// keyword (key, pre-shared-key, secret, password) become '*', one for each
+// character, so the '^' under a rejected word still lands where it did.
+std::string redact_secrets(std::string_view line) {
+  std::string out(line);
+  bool hide = false;
+  for (auto& [pos, w] : split_words(line)) {
+    if (hide) out.replace(pos, w.size(), std::string(w.size(), '*'));
+    else if (w == "key" || w == "pre-shared-key" || w == "secret" || w == "password") hide = true;
+  }
+  return out;
+}
+
+// `do LINE` in a configuration mode: the offset of LINE, or npos.
+size_t do_rest(std::string_view line) {
+  auto words = split_words(line);
+  if (words.empty() || words[0].second != "do") return std::string_view::npos;
+  size_t after = words[0].first + 2;
+  if (words.size() == 1 && (after >= line.size())) return std::string_view::npos;
+  return after;
+}
+
+// Where the output modifiers start: the last '|' that follows white space.
+size_t last_bar(std::string_view line) {
+  for (size_t i = line.size(); i-- > 1;)
+    if (line[i] == '|' && (line[i - 1] == ' ' || line[i - 1] == '\t')) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 Config::Config(std::string state_dir) : model_(default_model()), state_dir_(std::move(state_dir)), cipher_(state_dir_) {
   register_core_commands(table_);
 }
@@ -78,7 +117,7 @@ Result<std::string> Config::load_file(const std::string& path) {
       auto pct = msg.find('%');
       if (pct != std::string::npos) msg = msg.substr(pct);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-      report += where + line + "\n";
+      report += where + redact_secrets(line) + "\n";
       if (r.error_column != std::string::npos)
         report += std::string(where.size() + r.error_column, ' ') + "^\n";
       report += msg + "\n";
@@ -122,32 +161,6 @@ Result<void> Config::write_memory() {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(Errc::kIo, "rename");
   return {};
 }
-
-namespace {
-
-size_t indent_of(std::string_view l) {
-  size_t i = 0;
-  while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) ++i;
-  return i;
-}
-
-// `do LINE` in a configuration mode: the offset of LINE, or npos.
-size_t do_rest(std::string_view line) {
-  auto words = split_words(line);
-  if (words.empty() || words[0].second != "do") return std::string_view::npos;
-  size_t after = words[0].first + 2;
-  if (words.size() == 1 && (after >= line.size())) return std::string_view::npos;
-  return after;
-}
-
-// Where the output modifiers start: the last '|' that follows white space.
-size_t last_bar(std::string_view line) {
-  for (size_t i = line.size(); i-- > 1;)
-    if (line[i] == '|' && (line[i - 1] == ' ' || line[i - 1] == '\t')) return i;
-  return std::string_view::npos;
-}
-
-}  // namespace
 
 std::string CliSession::prompt() const {
   if (login_ == Login::kUsername) return "Username: ";
@@ -235,7 +248,7 @@ ExecResult CliSession::execute(std::string_view line) {
   else r = run(mode_, line, 0);
   if (!r.ok && configuring && rest == std::string_view::npos) {
     rejected_indent_ = indent;
-    rejected_line_ = std::string(line.substr(indent));
+    rejected_line_ = redact_secrets(line.substr(indent));
     while (!rejected_line_.empty() && std::isspace(static_cast<unsigned char>(rejected_line_.back())))
       rejected_line_.pop_back();
   }

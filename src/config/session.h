@@ -24,6 +24,7 @@ class Config;
 struct TerminalState {
   int length = 24;  // terminal length: lines per page, 0 = no paging (IOS default 24)
   bool closing = false;  // exit/logout in exec mode: the server ends the session
+  bool monitor = false;  // terminal monitor: log and debug lines stream to this shell
   int privilege = 15;    // the shell's privilege level (privilege.h)
   std::string user;      // who logged in; empty for root on the control socket
 };

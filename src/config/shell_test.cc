@@ -167,3 +167,29 @@ TEST(ShellFile, ReportsLineTextCaretAndWarningsWithLineNumbers) {
 
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+
+// A rejected line is echoed in the load report (and so in keygated's log):
+// its secrets never are.
+TEST(ShellFile, EchoedLinesHideSecrets) {
+  auto p = std::filesystem::temp_directory_path() / ("kgshellsec-" + std::to_string(::getpid()));
+  std::ofstream(p) << "crypto ikev2 keyring K\n"
+                      " peer a\n"
+                      "  pre-shared-key local Sup3rSecret bogus\n"
+                      "username bob secret 5 $1$Sup3rHash\n"
+                      "crypto ikev2 profile P\n"
+                      " authentication local pre-share key Sup3rSecret extra\n"
+                      "  nested under it\n";
+  Config c;
+  auto rep = c.load_file(p.string());
+  std::filesystem::remove(p);
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->find("Sup3r"), std::string::npos) << *rep;
+  EXPECT_NE(rep->find("% line 6:  authentication local pre-share key *********** *****\n"), std::string::npos) << *rep;
+  EXPECT_NE(rep->find("indented under the rejected line \"authentication local pre-share key *********** *****\""), std::string::npos) << *rep;
+}
+
+}  // namespace
+}  // namespace kg::config

@@ -1,5 +1,6 @@
 #include "daemon/control_client.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -40,6 +41,30 @@ bool read_n(int fd, char* p, size_t n) {
 }
 }  // namespace
 
+Result<Reply> ControlClient::read_frame() {
+  unsigned char h[5];
+  if (!read_n(fd_, reinterpret_cast<char*>(h), 5)) return fail(Errc::kIo, "daemon closed the connection");
+  uint32_t len = uint32_t(h[0]) << 24 | uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
+  if (len == 0 || len > kMaxReplyFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
+  std::string text(len - 1, '\0');
+  if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
+  bool secret = h[4] == uint8_t(Status::kSecret);
+  bool monitor = h[4] == uint8_t(Status::kMonitor);
+  return Reply{h[4] == uint8_t(Status::kOk) || secret || monitor, std::move(text), secret, monitor};
+}
+
+Result<bool> ControlClient::poll_monitor() {
+  bool any = false;
+  while (true) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return any;
+    auto r = read_frame();
+    if (!r) return std::unexpected(r.error());
+    if (r->monitor && on_monitor) on_monitor(r->text);
+    any = true;
+  }
+}
+
 Result<Reply> ControlClient::request(Request type, const std::string& line) {
   std::string f = encode_frame(uint8_t(type), line);
   size_t off = 0;
@@ -49,14 +74,12 @@ Result<Reply> ControlClient::request(Request type, const std::string& line) {
     if (w <= 0) return fail(Errc::kIo, "send to daemon");
     off += size_t(w);
   }
-  unsigned char h[5];
-  if (!read_n(fd_, reinterpret_cast<char*>(h), 5)) return fail(Errc::kIo, "daemon closed the connection");
-  uint32_t len = uint32_t(h[0]) << 24 | uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
-  if (len == 0 || len > kMaxReplyFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
-  std::string text(len - 1, '\0');
-  if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
-  bool secret = h[4] == uint8_t(Status::kSecret);
-  return Reply{h[4] == uint8_t(Status::kOk) || secret, std::move(text), secret};
+  // Monitor lines may come before the reply (terminal monitor).
+  while (true) {
+    auto r = read_frame();
+    if (!r || !r->monitor) return r;
+    if (on_monitor) on_monitor(r->text);
+  }
 }
 
 }  // namespace kg::control

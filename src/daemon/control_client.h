@@ -1,5 +1,6 @@
 // Blocking control-socket client used by the `keygate` shell.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "common/result.h"
@@ -11,17 +12,24 @@ struct Reply {
   bool ok = true;
   std::string text;
   bool secret = false;  // text ends with a prompt: send a secret, read without echo
+  bool monitor = false;  // a log line for `terminal monitor`, not a reply
 };
 
 class ControlClient {
  public:
   static Result<ControlClient> connect(const std::string& path);
-  ControlClient(ControlClient&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  ControlClient(ControlClient&& o) noexcept : on_monitor(std::move(o.on_monitor)), fd_(o.fd_) { o.fd_ = -1; }
   ControlClient& operator=(ControlClient&&) = delete;
   ~ControlClient();
   Result<Reply> request(Request type, const std::string& line);
+  // Monitor lines that arrive between requests (or before a reply) go here.
+  std::function<void(const std::string&)> on_monitor;
+  int fd() const { return fd_; }
+  // Reads the frames waiting on the socket now (monitor lines); true if any.
+  Result<bool> poll_monitor();
 
  private:
+  Result<Reply> read_frame();
   explicit ControlClient(int fd) : fd_(fd) {}
   int fd_;
 };

@@ -5,6 +5,8 @@
 //          line; TERMINAL: the session's terminal length, lines per page, 0 = no
 //          paging). SECRET: text ends with a prompt ("Password: "); the client
 //          reads a line without echo and sends it as the next EXEC.
+//   monitor status 3: a log line for a session with `terminal monitor`, sent
+//          unasked at any time (also before a reply); not a reply.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -12,7 +14,7 @@
 namespace kg::control {
 
 enum class Request : uint8_t { kExec = 1, kComplete = 2, kHelp = 3, kPrompt = 4, kTerminal = 5 };
-enum class Status : uint8_t { kOk = 0, kError = 1, kSecret = 2 };
+enum class Status : uint8_t { kOk = 0, kError = 1, kSecret = 2, kMonitor = 3 };
 inline constexpr uint32_t kMaxFrame = 1u << 20;  // requests: a bad client cannot make us buffer more
 // Replies come from the daemon the client trusts and grow with the state
 // shown (show crypto ikev2 sa at 100,000 SAs is about 20 MB).

@@ -136,10 +136,26 @@ bool ControlServer::serve(int fd, Client& c) {
       case Request::kTerminal: out = std::to_string(c.session->terminal().length); break;
       default: return false;
     }
+    // Monitor lines queued before this reply go first, in order.
+    if (!c.out.empty() && !write_all(fd, c.out)) return false;
+    c.out.clear();
     if (!write_all(fd, encode_frame(uint8_t(st), out))) return false;
     if (c.session->terminal().closing) return false;  // exit: the line hangs up
   }
   return true;
+}
+
+void ControlServer::monitor_line(std::string_view line) {
+  for (auto& [fd, c] : clients_) {
+    if (!c.session->terminal().monitor) continue;
+    if (c.out.size() > kMaxMonitorBacklog) { ++monitor_lost_; continue; }
+    c.out += encode_frame(uint8_t(Status::kMonitor), std::string(line) + "\n");
+    while (!c.out.empty()) {
+      ssize_t w = ::send(fd, c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w <= 0) break;  // full or gone: kept for the next line or reply
+      c.out.erase(0, size_t(w));
+    }
+  }
 }
 
 void ControlServer::open_to_users(bool open) {

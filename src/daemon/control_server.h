@@ -27,12 +27,20 @@ class ControlServer {
   // local username): the socket is 0666 while `username` lines exist, 0600
   // otherwise. Root always may; its shell starts at level 15.
   void open_to_users(bool open);
+  // A log line for every session with `terminal monitor` on (log::set_monitor).
+  // Never blocks: a session whose socket is full loses lines beyond a bound,
+  // and they are counted.
+  void monitor_line(std::string_view line);
+  uint64_t monitor_lines_lost() const { return monitor_lost_; }
 
  private:
   struct Client {
     std::unique_ptr<config::CliSession> session;
     std::string in;
+    std::string out;  // monitor frames the socket did not take yet
   };
+  static constexpr size_t kMaxMonitorBacklog = 256 * 1024;
+  uint64_t monitor_lost_ = 0;
   ControlServer() = default;
   void accept_all();
   bool serve(int fd, Client& c);  // false = drop client

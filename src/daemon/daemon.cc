@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "config/interface_names.h"
+#include "daemon/debug_lines.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
 #include "esp/dual_stack.h"
@@ -43,6 +44,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
+    debug_ike_packet(false, l, r, m);
     if (self->flexvpn_probe_answer(r, m)) return;  // peer reactivate probes
     self->execute(self->engine_->on_packet(l, r, m));
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
@@ -112,6 +114,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   if (!ctl) return std::unexpected(ctl.error());
   d->control_ = std::move(*ctl);
   d->control_->open_to_users(!d->config_->model().users.empty());
+  log::set_monitor([self](std::string_view line) { self->control_->monitor_line(line); });
   int lfd = d->control_->listen_fd();
   (void)d->loop_->add_fd(lfd, EPOLLIN, [self, lfd](uint32_t) { self->control_->on_ready(lfd); });
   d->loop_->on_deadline([self] {
@@ -125,6 +128,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->reschedule();
   return d;
 }
+
+Daemon::~Daemon() { log::set_monitor(nullptr); }
 
 int Daemon::run() {
   log::info("keygated: control socket " + opts_.socket_path + ", state " + opts_.state_dir);
@@ -150,15 +155,17 @@ void Daemon::reschedule() {
 void Daemon::execute(std::vector<ike::Action> actions) {
   for (auto& a : actions) {
     if (auto* s = std::get_if<ike::SendPacket>(&a)) {
+      debug_ike_packet(true, s->local, s->remote, s->data);
       if (auto r = datapath_->send_ike(s->local, s->remote, s->data); !r)
         log::warn("IKE send to " + s->remote.str() + ": " + r.error().message);
     } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
       auto r = datapath_->install_sa(*i);
       if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
-      else gre_sa_installed(*i);
+      else { debug_ipsec_created(*i); gre_sa_installed(*i); }
     } else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) {
       datapath_->update_peer(up->spi_in, up->local, up->remote);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
+      debug_ipsec_deleted(rm->interface, rm->spi_in, rm->spi_out);
       datapath_->remove_sa(rm->spi_in, rm->spi_out);
     } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
       datapath_->retire_sa(rt->spi_in);

@@ -33,6 +33,7 @@ struct Options {
 class Daemon {
  public:
   static Result<std::unique_ptr<Daemon>> create(const Options& o);
+  ~Daemon();
   int run();
 
   // For show commands.
