@@ -6,6 +6,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "common/log_buffer.h"
+
 namespace kg::log {
 namespace {
 
@@ -16,6 +18,9 @@ std::string prefix;
 bool buffered = false;
 std::string pending;  // buffered lines not yet written
 constexpr size_t kFlushAt = 16 * 1024;
+LogBuffer ring;      // logging buffered
+int ring_level = 7;  // IOS's default buffer level: debugging
+uint64_t console_logged = 0;
 
 void write_pending() {
   if (pending.empty()) return;
@@ -24,13 +29,8 @@ void write_pending() {
   pending.clear();
 }
 
-void emit(Level l, std::string_view text) {
-  std::lock_guard lk(mu);
-  if (static_cast<int>(l) > static_cast<int>(max_level)) return;
-  if (sink) {
-    sink(l, text);
-    return;
-  }
+// IOS's "*Dec  6 21:04:11.123: " (UTC; '*' = the clock is not NTP-synchronised).
+std::string timestamp() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
@@ -40,7 +40,25 @@ void emit(Level l, std::string_view text) {
   std::strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
   char head[64];
   int n = std::snprintf(head, sizeof head, "*%s.%03lld: ", ts, static_cast<long long>(ms));
-  pending.append(head, n > 0 ? size_t(n) : 0);
+  return std::string(head, n > 0 ? size_t(n) : 0);
+}
+
+void emit(Level l, std::string_view text) {
+  std::lock_guard lk(mu);
+  bool to_ring = ring.capacity() > 0 && static_cast<int>(l) <= ring_level;
+  bool to_console = static_cast<int>(l) <= static_cast<int>(max_level);
+  if (!to_ring && !to_console) return;
+  std::string head = to_ring || !sink ? timestamp() : std::string();
+  if (to_ring) {
+    ring.push(head + std::string(text));
+  }
+  if (!to_console) return;
+  ++console_logged;
+  if (sink) {
+    sink(l, text);
+    return;
+  }
+  pending.append(head);
   if (!prefix.empty()) pending.append(prefix).append(": ");
   pending.append(text).push_back('\n');
   if (!buffered || l <= Level::kError || pending.size() >= kFlushAt) write_pending();
@@ -65,6 +83,20 @@ void set_buffered(bool on) {
 void flush() {
   std::lock_guard lk(mu);
   write_pending();
+}
+void set_buffer(size_t bytes, int level) {
+  std::lock_guard lk(mu);
+  ring.set_capacity(bytes);
+  if (bytes == 0) ring.clear();
+  ring_level = level;
+}
+void clear_buffer() {
+  std::lock_guard lk(mu);
+  ring.clear();
+}
+BufferState buffer_state() {
+  std::lock_guard lk(mu);
+  return {ring.capacity(), ring_level, ring.logged(), static_cast<int>(max_level), console_logged, ring.lines()};
 }
 void set_prefix(std::string p) {
   std::lock_guard lk(mu);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kg::log {
 
@@ -24,6 +25,21 @@ void set_prefix(std::string p);  // e.g. hostname, shown before every line
 // logs four lines per session). Off by default: every line written at once.
 void set_buffered(bool on);
 void flush();
+
+// logging buffered (IOS): lines of severity `level` (0-7) or more severe
+// also go into an in-memory buffer of `bytes` (0: off), whatever the sink.
+// Log text never holds secrets (see above), so neither does the buffer.
+void set_buffer(size_t bytes, int level);
+void clear_buffer();
+struct BufferState {
+  size_t bytes = 0;      // 0: buffered logging off
+  int level = 7;         // buffer's severity level
+  uint64_t buffer_logged = 0;  // lines that went into the buffer since start
+  int console_level = 6;       // stderr's (set_level)
+  uint64_t console_logged = 0;
+  std::vector<std::string> lines;  // oldest first
+};
+BufferState buffer_state();
 
 // %FACILITY-SEVERITY-MNEMONIC: text   (severity is the numeric level)
 void event(std::string_view facility, Level sev, std::string_view mnemonic, std::string_view text);
