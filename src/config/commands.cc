@@ -190,6 +190,7 @@ void register_ra_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
 void register_ipv6_commands(CommandTable& t);
 void register_gre_commands(CommandTable& t);
+void register_logging_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -205,6 +206,7 @@ void register_core_commands(CommandTable& t) {
   register_lifetime_commands(t);
   register_ipv6_commands(t);
   register_gre_commands(t);
+  register_logging_commands(t);
 }
 
 }  // namespace kg::config
