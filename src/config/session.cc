@@ -51,6 +51,16 @@ void Config::register_exec(std::string_view grammar, std::vector<std::string> he
              [fn](CmdContext&, const ParsedArgs& a) { return fn(a); });
 }
 
+void Config::register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
+                                    std::function<Result<Deferred>(const ParsedArgs&)> fn) {
+  table_.add(Mode::kExec, grammar, std::move(help), [fn](CmdContext& c, const ParsedArgs& a) -> Result<std::string> {
+    auto d = fn(a);
+    if (!d) return std::unexpected(d.error());
+    c.deferred = std::move(*d);
+    return std::string();
+  });
+}
+
 Result<std::string> Config::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return fail(Errc::kNotFound, "cannot open " + path);
@@ -136,7 +146,7 @@ ExecResult CliSession::execute(std::string_view line) {
   bool same_mode = try_mode == mode_;
   CmdContext ctx{cfg_, copy, try_mode, same_mode || try_mode == Mode::kIkev2Keyring ? object_ : "",
                  same_mode ? sub_object_ : "", try_mode, same_mode ? object_ : "",
-                 same_mode ? sub_object_ : ""};
+                 same_mode ? sub_object_ : "", {}};
   if (try_mode == Mode::kIkev2Keyring && mode_ == Mode::kKeyringPeer) ctx.next_object = object_;
   auto r = m.command->handler(ctx, m.args);
   if (!r) return {false, "% " + r.error().message + "\n"};
@@ -149,7 +159,7 @@ ExecResult CliSession::execute(std::string_view line) {
     cfg_.pki_.update(cfg_.model_);
     if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
   }
-  return {true, *r};
+  return {true, *r, std::move(ctx.deferred)};
 }
 
 std::vector<std::string> CliSession::complete(std::string_view partial_line) const {

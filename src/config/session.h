@@ -16,6 +16,13 @@
 namespace kg::config {
 
 class Config;
+struct ExecResult;
+
+// A command that answers later (ping waits for echo replies while the
+// daemon's event loop keeps running): it is started with the function that
+// takes its answer, and calls that once, from the event loop.
+using Reply = std::function<void(ExecResult)>;
+using Deferred = std::function<void(Reply)>;
 
 // What a handler sees: a COPY of the model (committed only on success) and the
 // mode it may enter.
@@ -27,11 +34,15 @@ struct CmdContext {
   std::string sub_object;  // keyring peer name
   Mode next_mode;
   std::string next_object, next_sub_object;
+  Deferred deferred;  // set by a command that answers later
 };
 
 struct ExecResult {
   bool ok = true;
   std::string text;
+  // Set when the answer comes later (text is then what to print first, if
+  // anything): the control server starts it and replies when it is called.
+  Deferred deferred;
 };
 
 class Config {
@@ -52,6 +63,10 @@ class Config {
   // The daemon registers runtime exec commands (show crypto ikev2 sa...).
   void register_exec(std::string_view grammar, std::vector<std::string> help,
                      std::function<Result<std::string>(const ParsedArgs&)> fn);
+  // An exec command that answers later: fn checks the arguments (an error is
+  // the answer at once) and returns what starts the work.
+  void register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
+                              std::function<Result<Deferred>(const ParsedArgs&)> fn);
   // Called after every successful config change.
   std::function<void(const Model& before, const Model& after)> on_change;
   const std::string& state_dir() const { return state_dir_; }

@@ -71,7 +71,7 @@ void ControlServer::accept_all() {
   while (true) {
     int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (c < 0) return;
-    clients_[c] = Client{factory_(), {}};
+    clients_[c] = Client{factory_(), {}, next_id_++, false};
     if (watch_) watch_(c, true);
   }
 }
@@ -98,7 +98,8 @@ bool write_all(int fd, const std::string& s) {
 }  // namespace
 
 bool ControlServer::serve(int fd, Client& c) {
-  while (c.in.size() >= 5) {
+  // Requests are answered in order: none while a deferred one is running.
+  while (!c.busy && c.in.size() >= 5) {
     auto b = [&](size_t i) { return uint32_t(uint8_t(c.in[i])); };
     uint32_t len = b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
     if (len == 0 || len > kMaxFrame) return false;
@@ -111,6 +112,18 @@ bool ControlServer::serve(int fd, Client& c) {
     switch (type) {
       case Request::kExec: {
         auto r = c.session->execute(text);
+        if (r.deferred) {
+          c.busy = true;
+          uint64_t id = c.id;
+          std::string first = r.text;
+          // The answer is called from the event loop, never from inside
+          // this call (see config::Deferred).
+          r.deferred([this, fd, id, first](config::ExecResult done) {
+            done.text = first + done.text;
+            finish(fd, id, done);
+          });
+          return true;
+        }
         st = r.ok ? Status::kOk : Status::kError;
         out = r.text;
         break;
@@ -125,6 +138,15 @@ bool ControlServer::serve(int fd, Client& c) {
     if (!write_all(fd, encode_frame(uint8_t(st), out))) return false;
   }
   return true;
+}
+
+void ControlServer::finish(int fd, uint64_t id, const config::ExecResult& r) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end() || it->second.id != id) return;  // gone
+  it->second.busy = false;
+  if (!write_all(fd, encode_frame(uint8_t(r.ok ? Status::kOk : Status::kError), r.text)) ||
+      !serve(fd, it->second))
+    drop(fd);
 }
 
 void ControlServer::drop(int fd) {
