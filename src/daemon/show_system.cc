@@ -19,9 +19,7 @@
 #include "daemon/system_format.h"
 #include "io/icmp_ping.h"
 
-#ifndef KG_VERSION
-#define KG_VERSION "unknown"
-#endif
+#include "kg_version.h"  // KG_VERSION, made at build time (version.cmake)
 
 namespace kg::daemon {
 namespace {
