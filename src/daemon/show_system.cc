@@ -265,9 +265,14 @@ Result<config::Deferred> ping_command(Daemon& d, const ParsedArgs& a) {
         std::string name = config::canonical_interface_name(v);
         auto fam = dst->family;
         auto src = d.netlink().first_address(device_of(name), fam);
-        // lo holds every LoopbackN's addresses: take the one configured.
-        if (auto it = d.model().interfaces.find(name); it != d.model().interfaces.end() && fam == IpAddress::Family::kV4)
-          if (auto p = parse_addr_mask(it->second.ip_address)) src = p->addr;
+        // lo holds every LoopbackN's addresses (and ::1): take the one configured.
+        if (auto it = d.model().interfaces.find(name); it != d.model().interfaces.end()) {
+          if (fam == IpAddress::Family::kV4) {
+            if (auto p = parse_addr_mask(it->second.ip_address)) src = p->addr;
+          } else if (!it->second.ipv6_addresses.empty()) {
+            if (auto p = parse_addr_mask(it->second.ipv6_addresses.front())) src = p->addr;
+          }
+        }
         if (!src) return fail(Errc::kInvalidArgument, "Invalid source interface - IP not enabled or interface is down");
         req.source = *src;
       }
