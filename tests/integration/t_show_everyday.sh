@@ -98,7 +98,8 @@ t0=$(date +%s.%N)
 kg "$NSA" "ping 203.0.113.99 timeout 1" >"$WORK/ping-lost.out" 2>&1 &
 pid=$!
 sleep 1
-# The daemon answers other commands while that ping waits.
+# The daemon answers other commands while that ping waits (blocked, it would
+# take the ~4 s left of the ping; 2.5 s leaves room for a loaded machine).
 s0=$(date +%s.%N)
 kg "$NSA" "show clock" >/dev/null || fail "show clock during a ping"
 s1=$(date +%s.%N)
@@ -107,7 +108,7 @@ t1=$(date +%s.%N)
 p=$(cat "$WORK/ping-lost.out")
 want "$p" '^\.\.\.\.\.$' "ping of an unused address"
 want "$p" '^Success rate is 0 percent \(0/5\)$' "ping of an unused address"
-[ "$(echo "$s1 - $s0 < 1" | bc)" = 1 ] || fail "show clock took $(echo "$s1 - $s0" | bc) s during a ping"
+[ "$(echo "$s1 - $s0 < 2.5" | bc)" = 1 ] || fail "show clock took $(echo "$s1 - $s0" | bc) s during a ping"
 [ "$(echo "$t1 - $t0 >= 4.5" | bc)" = 1 ] || fail "ping 203.0.113.99 timeout 1 returned after $(echo "$t1 - $t0" | bc) s, not ~5 s"
 log "ping 203.0.113.99: $(tail -n 1 <<<"$p") in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s; show clock meanwhile took $(printf '%.3f' "$(echo "$s1 - $s0" | bc)") s"
 e=$(kg "$NSA" "ping 203.0.113.99 source eth9" 2>&1) && fail "ping with a missing source interface succeeded"
