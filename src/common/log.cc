@@ -7,6 +7,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "common/log_buffer.h"
+
 namespace kg::log {
 namespace {
 
@@ -17,6 +19,9 @@ std::string prefix;
 bool buffered = false;
 std::string pending;  // buffered lines not yet written
 constexpr size_t kFlushAt = 16 * 1024;
+LogBuffer ring;      // logging buffered
+int ring_level = 7;  // IOS's default buffer level: debugging
+uint64_t console_logged = 0;
 
 void write_pending() {
   if (pending.empty()) return;
@@ -28,17 +33,8 @@ void write_pending() {
 std::atomic<uint32_t> debug_mask{0};
 Monitor monitor;
 
-// One line to stderr (or the test sink) when the level allows it, and to the
-// terminal monitor when it allows it too or `wanted` (an enabled category).
-void emit(Level l, std::string_view text, bool wanted = false) {
-  std::lock_guard lk(mu);
-  bool to_log = static_cast<int>(l) <= static_cast<int>(max_level);
-  bool to_monitor = monitor && (to_log || wanted);
-  if (!to_log && !to_monitor) return;
-  if (sink && !to_monitor) {
-    sink(l, text);
-    return;
-  }
+// IOS's "*Dec  6 21:04:11.123: " (UTC; '*' = the clock is not NTP-synchronised).
+std::string timestamp() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
@@ -48,21 +44,35 @@ void emit(Level l, std::string_view text, bool wanted = false) {
   std::strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
   char head[64];
   int n = std::snprintf(head, sizeof head, "*%s.%03lld: ", ts, static_cast<long long>(ms));
-  if (to_monitor) {
-    std::string line(head, n > 0 ? size_t(n) : 0);
-    if (!prefix.empty()) line.append(prefix).append(": ");
-    monitor(line.append(text));
-    if (!to_log) return;
-    if (sink) {
-      sink(l, text);
-      return;
-    }
-    pending.append(line).push_back('\n');
-  } else {
-    pending.append(head, n > 0 ? size_t(n) : 0);
-    if (!prefix.empty()) pending.append(prefix).append(": ");
-    pending.append(text).push_back('\n');
+  return std::string(head, n > 0 ? size_t(n) : 0);
+}
+
+// One line to stderr (or the test sink) when its level allows it, to the
+// log buffer when the buffer's level does, and to the terminal monitor. A
+// debug line goes anywhere only when stderr takes debug lines (-v) or its
+// category is switched on (`wanted`).
+void emit(Level l, std::string_view text, bool wanted = false) {
+  std::lock_guard lk(mu);
+  bool to_console = static_cast<int>(l) <= static_cast<int>(max_level);
+  bool eligible = l != Level::kDebug || to_console || wanted;
+  bool to_ring = eligible && ring.capacity() > 0 && static_cast<int>(l) <= ring_level;
+  bool to_monitor = eligible && monitor;
+  if (!to_console && !to_ring && !to_monitor) return;
+  std::string head = to_ring || to_monitor || !sink ? timestamp() : std::string();
+  if (to_ring || to_monitor) {
+    std::string line = head + std::string(text);
+    if (to_monitor) monitor(line);
+    if (to_ring) ring.push(std::move(line));
   }
+  if (!to_console) return;
+  ++console_logged;
+  if (sink) {
+    sink(l, text);
+    return;
+  }
+  pending.append(head);
+  if (!prefix.empty()) pending.append(prefix).append(": ");
+  pending.append(text).push_back('\n');
   if (!buffered || l <= Level::kError || pending.size() >= kFlushAt) write_pending();
 }
 
@@ -85,6 +95,20 @@ void set_buffered(bool on) {
 void flush() {
   std::lock_guard lk(mu);
   write_pending();
+}
+void set_buffer(size_t bytes, int level) {
+  std::lock_guard lk(mu);
+  ring.set_capacity(bytes);
+  if (bytes == 0) ring.clear();
+  ring_level = level;
+}
+void clear_buffer() {
+  std::lock_guard lk(mu);
+  ring.clear();
+}
+BufferState buffer_state() {
+  std::lock_guard lk(mu);
+  return {ring.capacity(), ring_level, ring.logged(), static_cast<int>(max_level), console_logged, ring.lines()};
 }
 void set_prefix(std::string p) {
   std::lock_guard lk(mu);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kg::log {
 
@@ -38,12 +39,27 @@ uint32_t debug_flags();
 bool debugging(Debug d);
 void debug(Debug d, std::string_view text);
 
-// Terminal monitor (`terminal monitor`): receives each line as stderr shows
-// it (time stamp and prefix, no newline): every line at or below the stderr
-// level, and debug lines of enabled categories. Called with the log lock
+// Terminal monitor (`terminal monitor`): receives each line with its IOS
+// time stamp and no newline, as `show logging` shows it: every line at or
+// below the stderr level, and debug lines of enabled categories. Called with the log lock
 // held: it must not log.
 using Monitor = std::function<void(std::string_view line)>;
 void set_monitor(Monitor m);  // nullptr: none
+
+// logging buffered (IOS): lines of severity `level` (0-7) or more severe
+// also go into an in-memory buffer of `bytes` (0: off), whatever the sink.
+// Log text never holds secrets (see above), so neither does the buffer.
+void set_buffer(size_t bytes, int level);
+void clear_buffer();
+struct BufferState {
+  size_t bytes = 0;      // 0: buffered logging off
+  int level = 7;         // buffer's severity level
+  uint64_t buffer_logged = 0;  // lines that went into the buffer since start
+  int console_level = 6;       // stderr's (set_level)
+  uint64_t console_logged = 0;
+  std::vector<std::string> lines;  // oldest first
+};
+BufferState buffer_state();
 
 // %FACILITY-SEVERITY-MNEMONIC: text   (severity is the numeric level)
 void event(std::string_view facility, Level sev, std::string_view mnemonic, std::string_view text);

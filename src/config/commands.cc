@@ -210,6 +210,7 @@ void register_gre_commands(CommandTable& t);
 void register_shell_commands(CommandTable& t);
 void register_users_commands(CommandTable& t);
 void register_debug_commands(CommandTable& t);
+void register_logging_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -228,6 +229,7 @@ void register_core_commands(CommandTable& t) {
   register_users_commands(t);
   register_debug_commands(t);
   register_shell_commands(t);
+  register_logging_commands(t);
 }
 
 }  // namespace kg::config

@@ -194,6 +194,16 @@ struct CertMapRule {
 };
 using CertMap = std::map<int, std::vector<CertMapRule>>;
 
+// logging buffered [SIZE] [LEVEL] (commands_logging.cc). Each is kept as typed
+// (unset: IOS's default), so show running-config prints back what was set.
+struct LoggingBuffered {
+  std::optional<long> size;  // bytes, 4096-2147483647; default 4096
+  std::optional<int> level;  // severity 0-7; default 7 (debugging)
+  static constexpr long kDefaultSize = 4096;
+  static constexpr int kDefaultLevel = 7;
+  bool operator==(const LoggingBuffered&) const = default;
+};
+
 // username NAME [privilege N] secret ... (commands_users.cc)
 struct LocalUser {
   int privilege = 1;
@@ -208,6 +218,7 @@ struct Model {
   std::string enable_secret;                     // type 9; empty: none
   std::map<std::string, int> exec_privileges;    // privilege exec level N WORDS: "WORDS" -> N
   bool aaa_login_local = false;                  // aaa authentication login default local
+  std::optional<LoggingBuffered> logging_buffered;  // none: no buffered logging
   std::map<std::string, Ikev2Proposal> proposals;
   std::map<std::string, Ikev2Policy> policies;
   std::map<std::string, Ikev2Keyring> keyrings;

@@ -96,6 +96,16 @@ void Config::register_exec(std::string_view grammar, std::vector<std::string> he
              [fn](CmdContext&, const ParsedArgs& a) { return fn(a); });
 }
 
+void Config::register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
+                                    std::function<Result<Deferred>(const ParsedArgs&)> fn) {
+  table_.add(Mode::kExec, grammar, std::move(help), [fn](CmdContext& c, const ParsedArgs& a) -> Result<std::string> {
+    auto d = fn(a);
+    if (!d) return std::unexpected(d.error());
+    c.deferred = std::move(*d);
+    return std::string();
+  });
+}
+
 Result<std::string> Config::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return fail(Errc::kNotFound, "cannot open " + path);
@@ -259,7 +269,17 @@ ExecResult CliSession::run_exec(std::string_view line, size_t column_shift) {
   auto piped = split_pipes(line);
   if (!piped) return {false, "% " + piped.error().message + "\n"};
   ExecResult r = run(Mode::kExec, piped->command, column_shift);
-  if (r.ok && !piped->filters.empty()) r.text = apply_filters(std::move(r.text), piped->filters);
+  if (r.ok && !piped->filters.empty()) {
+    r.text = apply_filters(std::move(r.text), piped->filters);
+    if (r.deferred) {  // ping | include ...: the late answer is filtered too
+      r.deferred = [inner = std::move(r.deferred), f = piped->filters](Reply reply) {
+        inner([reply, f](ExecResult done) {
+          done.text = apply_filters(std::move(done.text), f);
+          reply(std::move(done));
+        });
+      };
+    }
+  }
   return r;
 }
 
@@ -308,7 +328,7 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
   bool same_mode = try_mode == mode_;
   CmdContext ctx{cfg_, copy, try_mode, same_mode || try_mode == Mode::kIkev2Keyring ? object_ : "",
                  same_mode ? sub_object_ : "", try_mode, same_mode ? object_ : "",
-                 same_mode ? sub_object_ : "", &terminal_};
+                 same_mode ? sub_object_ : "", &terminal_, {}, {}};
   if (try_mode == Mode::kIkev2Keyring && mode_ == Mode::kKeyringPeer) ctx.next_object = object_;
   auto r = m.command->handler(ctx, m.args);
   if (!r) return {false, "% " + r.error().message + "\n"};
@@ -328,7 +348,7 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
     cfg_.pki_.update(cfg_.model_);
     if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
   }
-  return {true, *r};
+  return {true, *r, std::string::npos, "", std::move(ctx.deferred)};
 }
 
 std::vector<std::string> CliSession::complete(std::string_view line) const {

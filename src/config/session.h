@@ -17,9 +17,14 @@
 namespace kg::config {
 
 class Config;
+struct ExecResult;
 
-// What a handler sees: a COPY of the model (committed only on success) and the
-// mode it may enter.
+// A command that answers later (ping waits for echo replies while the
+// daemon's event loop keeps running): it is started with the function that
+// takes its answer, and calls that once, from the event loop.
+using Reply = std::function<void(ExecResult)>;
+using Deferred = std::function<void(Reply)>;
+
 // Per-shell settings that exec commands change (terminal length, monitor).
 struct TerminalState {
   int length = 24;  // terminal length: lines per page, 0 = no paging (IOS default 24)
@@ -36,6 +41,8 @@ struct SecretQuestion {
   std::function<Result<std::string>(std::string_view secret)> answer;
 };
 
+// What a handler sees: a COPY of the model (committed only on success) and the
+// mode it may enter.
 struct CmdContext {
   Config& config;
   Model& model;
@@ -46,6 +53,7 @@ struct CmdContext {
   std::string next_object, next_sub_object;
   TerminalState* terminal = nullptr;  // the shell's own settings (null when loading a file)
   std::optional<SecretQuestion> question;  // set by a handler that needs a secret
+  Deferred deferred;  // set by a command that answers later
 };
 
 struct ExecResult {
@@ -57,6 +65,9 @@ struct ExecResult {
   // Non-empty: the shell must read a secret with this prompt, without echo,
   // and send it as the next line (login and enable passwords).
   std::string secret_prompt;
+  // Set when the answer comes later (text is then what to print first, if
+  // anything): the control server starts it and replies when it is called.
+  Deferred deferred;
 };
 
 class Config {
@@ -80,6 +91,10 @@ class Config {
   // The daemon registers runtime exec commands (show crypto ikev2 sa...).
   void register_exec(std::string_view grammar, std::vector<std::string> help,
                      std::function<Result<std::string>(const ParsedArgs&)> fn);
+  // An exec command that answers later: fn checks the arguments (an error is
+  // the answer at once) and returns what starts the work.
+  void register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
+                              std::function<Result<Deferred>(const ParsedArgs&)> fn);
   // Called after every successful config change.
   std::function<void(const Model& before, const Model& after)> on_change;
   const std::string& state_dir() const { return state_dir_; }

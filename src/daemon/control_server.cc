@@ -80,7 +80,7 @@ void ControlServer::accept_all() {
     }
     auto session = factory_();
     session->set_peer(cred.uid);
-    clients_[c] = Client{std::move(session), {}};
+    clients_[c] = Client{std::move(session), {}, {}, next_id_++, false};
     if (watch_) watch_(c, true);
   }
 }
@@ -107,7 +107,8 @@ bool write_all(int fd, const std::string& s) {
 }  // namespace
 
 bool ControlServer::serve(int fd, Client& c) {
-  while (c.in.size() >= 5) {
+  // Requests are answered in order: none while a deferred one is running.
+  while (!c.busy && c.in.size() >= 5) {
     auto b = [&](size_t i) { return uint32_t(uint8_t(c.in[i])); };
     uint32_t len = b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
     if (len == 0 || len > kMaxFrame) return false;
@@ -120,6 +121,18 @@ bool ControlServer::serve(int fd, Client& c) {
     switch (type) {
       case Request::kExec: {
         auto r = c.session->execute(text);
+        if (r.deferred) {
+          c.busy = true;
+          uint64_t id = c.id;
+          std::string first = r.text;
+          // The answer is called from the event loop, never from inside
+          // this call (see config::Deferred).
+          r.deferred([this, fd, id, first](config::ExecResult done) {
+            done.text = first + done.text;
+            finish(fd, id, done);
+          });
+          return true;
+        }
         st = r.ok ? Status::kOk : Status::kError;
         out = r.text;
         if (!r.secret_prompt.empty()) {
@@ -160,6 +173,17 @@ void ControlServer::monitor_line(std::string_view line) {
 
 void ControlServer::open_to_users(bool open) {
   ::chmod(path_.c_str(), open ? 0666 : 0600);
+}
+
+void ControlServer::finish(int fd, uint64_t id, const config::ExecResult& r) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end() || it->second.id != id) return;  // gone
+  Client& c = it->second;
+  c.busy = false;
+  bool sent = (c.out.empty() || write_all(fd, c.out)) &&
+              write_all(fd, encode_frame(uint8_t(r.ok ? Status::kOk : Status::kError), r.text));
+  c.out.clear();
+  if (!sent || !serve(fd, c)) drop(fd);
 }
 
 void ControlServer::drop(int fd) {

@@ -38,6 +38,8 @@ class ControlServer {
     std::unique_ptr<config::CliSession> session;
     std::string in;
     std::string out;  // monitor frames the socket did not take yet
+    uint64_t id = 0;     // tells a later client on the same fd apart
+    bool busy = false;   // a deferred command (ping) has not answered yet
   };
   static constexpr size_t kMaxMonitorBacklog = 256 * 1024;
   uint64_t monitor_lost_ = 0;
@@ -45,11 +47,15 @@ class ControlServer {
   void accept_all();
   bool serve(int fd, Client& c);  // false = drop client
   void drop(int fd);
+  // The answer of a deferred command: written, then the client's next
+  // requests are served. Dropped if the client has gone meanwhile.
+  void finish(int fd, uint64_t id, const config::ExecResult& r);
   int listen_fd_ = -1;
   std::string path_;
   SessionFactory factory_;
   Watch watch_;
   std::map<int, Client> clients_;
+  uint64_t next_id_ = 1;
 };
 
 }  // namespace kg::control

@@ -105,5 +105,76 @@ TEST(ControlSocket, ClientTakesRepliesLargerThanARequestFrame) {
   EXPECT_EQ(r->text.size(), big.size());
 }
 
+
+// A deferred command (ping) answers later: the client's next request, sent
+// right behind it, is answered only after it; a client gone before the
+// answer is not written to.
+TEST(ControlSocket, DeferredCommandAnswersInOrder) {
+  auto dir = std::filesystem::temp_directory_path() / ("kgctl-later-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "s.sock").string();
+  config::Config cfg;
+  std::vector<config::Reply> pending;
+  cfg.register_exec_deferred("later", {"Answer later"}, [&](const config::ParsedArgs&) -> Result<config::Deferred> {
+    return config::Deferred([&](config::Reply r) { pending.push_back(std::move(r)); });
+  });
+  std::set<int> fds;
+  auto srv = ControlServer::create(
+      path, [&] { return std::make_unique<config::CliSession>(cfg); },
+      [&](int fd, bool add) { if (add) fds.insert(fd); else fds.erase(fd); });
+  ASSERT_TRUE(srv) << srv.error().message;
+  std::atomic<bool> done{false};
+  std::string got;
+  std::thread t([&] {
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::strcpy(sa.sun_path, path.c_str());
+    // One client leaves before its answer.
+    int gone = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ::connect(gone, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+    std::string f = encode_frame(uint8_t(Request::kExec), "later");
+    (void)!::write(gone, f.data(), f.size());
+    ::usleep(100'000);
+    ::close(gone);
+    int c = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ::connect(c, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+    f = encode_frame(uint8_t(Request::kExec), "later");
+    (void)!::write(c, f.data(), f.size());
+    ::usleep(50'000);  // the next request arrives while the first is pending
+    f = encode_frame(uint8_t(Request::kPrompt), "");
+    (void)!::write(c, f.data(), f.size());
+    char buf[256];
+    while (got.find("keygate#") == std::string::npos) {
+      ssize_t n = ::read(c, buf, sizeof buf);
+      if (n <= 0) break;
+      got.append(buf, size_t(n));
+    }
+    ::close(c);
+    done = true;
+  });
+  int rounds = 0;
+  while (!done && rounds < 400) {
+    std::vector<pollfd> p{{(*srv)->listen_fd(), POLLIN, 0}};
+    for (int fd : fds) p.push_back({fd, POLLIN, 0});
+    ::poll(p.data(), p.size(), 10);
+    for (auto& x : p)
+      if (x.revents) (*srv)->on_ready(x.fd);
+    // Answer each deferred command some rounds after it started.
+    if (++rounds % 20 == 0 && !pending.empty()) {
+      auto r = std::move(pending.front());
+      pending.erase(pending.begin());
+      r({true, "answered\n", {}});
+    }
+  }
+  t.join();
+  // Frames: 4-byte length, status, text. The answer comes first, then the prompt.
+  auto a = got.find("answered\n"), b = got.find("keygate#");
+  ASSERT_NE(a, std::string::npos) << got;
+  ASSERT_NE(b, std::string::npos) << got;
+  EXPECT_LT(a, b);
+  srv->reset();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace kg::control

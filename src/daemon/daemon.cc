@@ -11,6 +11,7 @@
 #include "daemon/debug_lines.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
+#include "daemon/show_system.h"
 #include "esp/dual_stack.h"
 
 namespace kg::daemon {
@@ -344,6 +345,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   ra_->apply(before, after);
   apply_flexvpn(after);
   log::set_prefix(after.hostname);
+  if (before.logging_buffered != after.logging_buffered) apply_logging(after);
   apply_interfaces(before, after);
   apply_routes(before, after);
   apply_ipv6(before, after);
@@ -360,6 +362,7 @@ void Daemon::register_show_commands() {
   register_runtime_commands(*config_, *this);
   register_ra_show_commands(*config_, *this);
   register_flexvpn_show();
+  register_system_commands(*config_, *this);
 }
 
 }  // namespace kg::daemon

@@ -42,6 +42,9 @@ class Daemon {
   const config::Model& model() const { return policy_.model(); }
   const aaa::AddressPools& pools() const { return ra_->pools(); }
   const RemoteAccess& remote_access() const { return *ra_; }
+  // For show ip route / show ip interface brief and ping (show_system.cc).
+  io::Netlink& netlink() { return *netlink_; }
+  io::EventLoop& loop() { return *loop_; }
   bool tunnel_up(const std::string& name) const;
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/ip.h"
 #include "common/result.h"
@@ -10,6 +11,31 @@
 struct nl_sock;
 
 namespace kg::io {
+
+// What the kernel has, for show ip route / show ip interface brief
+// (netlink_dump.cc). Plain data: the formatting is tested without a kernel.
+struct KernelLink {
+  int index = 0;
+  std::string name;
+  bool admin_up = false;  // IFF_UP
+  bool running = false;   // IFF_RUNNING: carrier (lower layer up)
+};
+struct KernelAddress {
+  int index = 0;  // link
+  Prefix prefix;  // the address and its prefix length
+};
+struct KernelNexthop {
+  std::optional<IpAddress> gateway;
+  int index = 0;  // outgoing link; 0: none
+};
+struct KernelRoute {
+  Prefix dst;
+  uint32_t table = 0;     // RT_TABLE_MAIN 254, RT_TABLE_LOCAL 255
+  uint8_t type = 0;       // RTN_UNICAST, RTN_LOCAL, RTN_BLACKHOLE...
+  uint8_t protocol = 0;   // RTPROT_KERNEL, RTPROT_STATIC...
+  uint32_t priority = 0;  // metric
+  std::vector<KernelNexthop> nexthops;
+};
 
 class Netlink {
  public:
@@ -25,6 +51,10 @@ class Netlink {
   Result<void> del_route(const Prefix& dst, const std::string& dev);
   // First address of the family on a link (for `tunnel source IFACE`).
   Result<IpAddress> first_address(const std::string& name, IpAddress::Family fam);
+  // Dumps of the namespace's links, addresses and routes (every table).
+  Result<std::vector<KernelLink>> links();
+  Result<std::vector<KernelAddress>> addresses();
+  Result<std::vector<KernelRoute>> routes(IpAddress::Family fam);
 
  private:
   Result<void> change_address(const std::string& name, const Prefix& p, bool add);
