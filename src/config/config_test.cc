@@ -200,3 +200,44 @@ TEST(Seed, IosSnippetsLoad) {
 }
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+// The smart defaults come from the algorithm registry; they must stay what
+// they were when each list was written by hand.
+TEST(SmartDefaults, ListsFromTheRegistry) {
+  auto p = default_proposal();
+  EXPECT_EQ(p.encryption, (std::vector<std::string>{"aes-gcm-256", "aes-gcm-128", "aes-cbc-256", "aes-cbc-128"}));
+  EXPECT_EQ(p.integrity, (std::vector<std::string>{"sha512", "sha384", "sha256"}));
+  EXPECT_EQ(p.prf, (std::vector<std::string>{"sha512", "sha384", "sha256"}));
+  EXPECT_EQ(p.groups, (std::vector<int>{19, 20, 14}));
+  EXPECT_EQ(default_transform_set().transforms,
+            (std::vector<std::string>{"esp-gcm 256", "esp-gcm 128", "esp-aes 256", "esp-sha256-hmac"}));
+}
+
+// Every legacy word still warns, in each place it can be configured.
+TEST(LegacyWarnings, FromTheRegistry) {
+  Config c;
+  CliSession s(c);
+  ASSERT_TRUE(s.execute("conf t").ok);
+  ASSERT_TRUE(s.execute("crypto ikev2 proposal L").ok);
+  for (const char* l : {"encryption 3des", "integrity md5", "prf md5", "group 2", "group 5"}) {
+    auto r = s.execute(l);
+    EXPECT_TRUE(r.ok) << l;
+    EXPECT_NE(r.text.find("is insecure and kept only for legacy peers"), std::string::npos) << l;
+  }
+  auto r = s.execute("encryption aes-gcm-256");
+  EXPECT_EQ(r.text.find("Warning"), std::string::npos);
+  r = s.execute("crypto ipsec transform-set T esp-3des esp-md5-hmac");
+  EXPECT_NE(r.text.find("% Warning: esp-3des"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("% Warning: esp-md5-hmac"), std::string::npos) << r.text;
+  r = s.execute("crypto ipsec transform-set G esp-gcm 192");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.text.find("esp-gcm 192"), std::string::npos) << r.text;
+  ASSERT_TRUE(s.execute("exit").ok);
+  ASSERT_TRUE(s.execute("crypto ipsec profile P").ok);
+  r = s.execute("set pfs group5");
+  EXPECT_NE(r.text.find("% Warning: group5"), std::string::npos) << r.text;
+}
+}  // namespace
+}  // namespace kg::config

@@ -7,11 +7,11 @@
 
 #include <cstring>
 
+#include "crypto/algorithms.h"
 #include "esp/esp_hmac.h"
 
 namespace kg::esp {
 
-using ike::EncrId;
 using ike::IntegId;
 
 struct EspCipher::Impl {
@@ -31,30 +31,10 @@ struct EspCipher::Impl {
 
 namespace {
 
-const EVP_CIPHER* cipher_for(const crypto::CipherSuite& s) {
-  switch (s.encr) {
-    case EncrId::kAesGcm16:
-      return s.key_bits == 256 ? EVP_aes_256_gcm() : s.key_bits == 128 ? EVP_aes_128_gcm() : nullptr;
-    case EncrId::kAesCbc:
-      return s.key_bits == 256   ? EVP_aes_256_cbc()
-             : s.key_bits == 192 ? EVP_aes_192_cbc()
-             : s.key_bits == 128 ? EVP_aes_128_cbc()
-                                 : nullptr;
-    case EncrId::k3des: return EVP_des_ede3_cbc();
-    default: return nullptr;
-  }
-}
-
-// HMAC digest name and truncated ICV length (RFC 2404, RFC 4868).
-bool hmac_for(IntegId i, const char** md, size_t* icv) {
-  switch (i) {
-    case IntegId::kHmacSha1_96: *md = "SHA1"; *icv = 12; return true;
-    case IntegId::kHmacSha2_256_128: *md = "SHA256"; *icv = 16; return true;
-    case IntegId::kHmacSha2_384_192: *md = "SHA384"; *icv = 24; return true;
-    case IntegId::kHmacSha2_512_256: *md = "SHA512"; *icv = 32; return true;
-    case IntegId::kHmacMd5_96: *md = "MD5"; *icv = 12; return true;
-    default: return false;
-  }
+// The registry's row for `s` when the ESP data path implements it.
+const crypto::EncrAlgorithm* esp_algorithm(const crypto::CipherSuite& s) {
+  const crypto::EncrAlgorithm* a = s.algorithm();
+  return a && a->esp ? a : nullptr;
 }
 
 // Per-packet GCM work goes through the provider's parameters, never through
@@ -101,27 +81,30 @@ EspCipher::~EspCipher() = default;
 
 Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& s, const Secret& encr,
                                                      const Secret& integ, bool encrypt) {
-  const EVP_CIPHER* c = cipher_for(s);
-  if (!c) return fail(Errc::kUnsupported, "ESP cipher");
+  const crypto::EncrAlgorithm* a = esp_algorithm(s);
+  if (!a) return fail(Errc::kUnsupported, "ESP cipher");
+  const EVP_CIPHER* c = EVP_get_cipherbyname(a->evp);
+  if (!c || size_t(EVP_CIPHER_get_key_length(c)) != a->key_size) return fail(Errc::kUnsupported, "ESP cipher");
   std::unique_ptr<EspCipher> e(new EspCipher());
   e->impl_ = std::make_unique<Impl>();
   auto& im = *e->impl_;
   im.encrypt = encrypt;
   im.ctx = EVP_CIPHER_CTX_new();
-  size_t key_len = size_t(EVP_CIPHER_get_key_length(c));
-  e->aead_ = s.encr == EncrId::kAesGcm16;
+  const size_t key_len = a->key_size;
+  e->aead_ = a->aead;
+  e->iv_size_ = a->iv_size;
+  e->block_ = a->block_size;  // AEAD: RFC 4303 §2.4's 4-byte alignment only
   if (e->aead_) {
-    if (encr.size() != key_len + 4) return fail(Errc::kInvalidArgument, "GCM key+salt length");
-    std::memcpy(im.salt, encr.view().data() + key_len, 4);
-    e->iv_size_ = 8;
-    e->block_ = 4;  // RFC 4303 §2.4: 4-byte alignment only
-    e->icv_ = 16;
+    if (a->backend != crypto::Backend::kAeadGcm || a->salt_size != sizeof(im.salt))
+      return fail(Errc::kUnsupported, "ESP cipher");
+    if (encr.size() != key_len + a->salt_size) return fail(Errc::kInvalidArgument, "AEAD key+salt length");
+    std::memcpy(im.salt, encr.view().data() + key_len, a->salt_size);
+    e->icv_ = a->icv_size;
   } else {
     if (encr.size() != key_len) return fail(Errc::kInvalidArgument, "cipher key length");
-    e->iv_size_ = size_t(EVP_CIPHER_get_iv_length(c));
-    e->block_ = size_t(EVP_CIPHER_get_block_size(c));
-    const char* md = nullptr;
-    if (!hmac_for(s.integ, &md, &e->icv_)) return fail(Errc::kUnsupported, "ESP integrity");
+    const crypto::IntegAlgorithm* i = crypto::find_integ(s.integ);
+    if (!i) return fail(Errc::kUnsupported, "ESP integrity");
+    e->icv_ = i->icv_size;
     im.mac = EspHmac::create(s.integ, integ.view());
     if (!im.mac) return fail(Errc::kCrypto, "HMAC init");
     if (encrypt) {
@@ -206,14 +189,13 @@ PacketResult<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<co
 }
 
 Result<size_t> hmac_icv(IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out) {
-  const char* md = nullptr;
-  size_t icv = 0;
-  if (!hmac_for(integ, &md, &icv)) return fail(Errc::kUnsupported, "ESP integrity");
+  const crypto::IntegAlgorithm* i = crypto::find_integ(integ);
+  if (!i) return fail(Errc::kUnsupported, "ESP integrity");
   auto h = EspHmac::create(integ, key);
   if (!h) return fail(Errc::kCrypto, "HMAC");
   const ByteView parts[] = {data};
   h->compute(parts, out);
-  return icv;
+  return i->icv_size;
 }
 
 }  // namespace kg::esp
