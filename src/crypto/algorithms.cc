@@ -16,6 +16,7 @@ using B = Backend;
 
 // IKEv1 IDs: RFC 2409 App. A (3DES-CBC 5), RFC 3602 §5 (AES-CBC 7).
 // Sizes: RFC 4106 §8.1 / RFC 5282 §7.1 (GCM: 4-byte salt, 8-byte IV),
+// RFC 7634 §2 (ChaCha20-Poly1305: the same layout),
 // RFC 3602 (AES-CBC: IV = block = 16), RFC 2451 (3DES: IV = block = 8).
 constexpr EncrAlgorithm kEncr[] = {
     // name      ikev2 id           bits fixed v1  ike word       esp word    bits bare   show             evp             key salt iv blk icv aead   esp   legacy ike esp
@@ -26,6 +27,11 @@ constexpr EncrAlgorithm kEncr[] = {
     {"AES-GCM", EncrId::kAesGcm16,  256, false, 0, "aes-gcm-256", "esp-gcm",  256, false, "esp-gcm 256", "AES-256-GCM",  32, 4, 8, 4, 16, true,  true,  false, 1, 1, B::kAeadGcm},
     // 3DES: today keygate sends a Key Length attribute of 192 for it.
     {"3DES",    EncrId::k3des,      192, true,  5, "3des",        "esp-3des",   0, true,  "esp-3des",    "DES-EDE3-CBC", 24, 0, 8, 8, 0,  false, true,  true,  0, 0, B::kCbc},
+    // RFC 7634: ENCR_CHACHA20_POLY1305 (IANA 28), 256-bit key + 4-byte salt,
+    // 8-byte IV, 16-byte tag, no Key Length attribute (§3). Not a default:
+    // IOS has no ChaCha20 at all.
+    {"CHACHA20-POLY1305", EncrId{28}, 0, true, 0, "chacha20-poly1305", "esp-chacha20-poly1305", 0, true,
+     "esp-chacha20-poly1305", "ChaCha20-Poly1305", 32, 4, 8, 4, 16, true, true, false, 0, 0, B::kAeadChacha},
     // Understood in IKE (a peer may offer them), no IOS keyword.
     {"AES-GCM", EncrId::kAesGcm16,  192, false, 0, "", "", 0, false, "", "AES-192-GCM",  24, 4, 8, 4, 16, true, false, false, 0, 0, B::kAeadGcm},
     {"AES-GCM8", EncrId::kAesGcm8,  128, false, 0, "", "", 0, false, "", "AES-128-GCM",  16, 4, 8, 4, 8,  true, false, false, 0, 0, B::kAeadGcm},

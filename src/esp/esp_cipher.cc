@@ -20,6 +20,7 @@ struct EspCipher::Impl {
   EVP_CIPHER_CTX* iv_ctx = nullptr;  // CBC: AES-128-ECB under a random key
   uint8_t salt[4] = {};
   bool encrypt = true;
+  bool chacha = false;  // ChaCha20-Poly1305: the nonce is set per packet
   // GCM sealing: the counter whose IV the provider has already set up
   // (after the previous packet's tag, see seal); 0: none.
   uint64_t next_counter = 0;
@@ -67,6 +68,19 @@ bool gcm_restart_iv(EVP_CIPHER_CTX* ctx, const uint8_t salt[4], uint64_t counter
          std::memcmp(iv, nonce + 4, 8) == 0;
 }
 
+// ChaCha20-Poly1305 (RFC 7634 §2): nonce = salt | IV, then the AAD. OpenSSL
+// has no IV generator for it, so every packet sets its nonce, which also
+// resets the Poly1305 state.
+bool chacha_start(EVP_CIPHER_CTX* ctx, const uint8_t salt[4], std::span<const uint8_t> iv,
+                  std::span<const uint8_t> aad) {
+  uint8_t nonce[12];
+  std::memcpy(nonce, salt, 4);
+  std::memcpy(nonce + 4, iv.data(), 8);
+  int outl = 0;
+  return EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce, -1, nullptr) == 1 &&
+         EVP_CipherUpdate(ctx, nullptr, &outl, aad.data(), int(aad.size())) == 1;
+}
+
 bool gcm_set_tag_and_iv(EVP_CIPHER_CTX* ctx, const uint8_t* tag, const uint8_t* iv) {
   OSSL_PARAM p[3] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<uint8_t*>(tag), 16),
                      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV,
@@ -95,8 +109,10 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   e->iv_size_ = a->iv_size;
   e->block_ = a->block_size;  // AEAD: RFC 4303 §2.4's 4-byte alignment only
   if (e->aead_) {
-    if (a->backend != crypto::Backend::kAeadGcm || a->salt_size != sizeof(im.salt))
+    if ((a->backend != crypto::Backend::kAeadGcm && a->backend != crypto::Backend::kAeadChacha) ||
+        a->salt_size != sizeof(im.salt) || a->iv_size != 8 || a->icv_size != 16)
       return fail(Errc::kUnsupported, "ESP cipher");
+    im.chacha = a->backend == crypto::Backend::kAeadChacha;
     if (encr.size() != key_len + a->salt_size) return fail(Errc::kInvalidArgument, "AEAD key+salt length");
     std::memcpy(im.salt, encr.view().data() + key_len, a->salt_size);
     e->icv_ = a->icv_size;
@@ -119,7 +135,7 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   if (EVP_CipherInit_ex2(im.ctx, c, encr.view().data(), nullptr, encrypt ? 1 : 0, nullptr) != 1)
     return fail(Errc::kCrypto, "cipher init");
   EVP_CIPHER_CTX_set_padding(im.ctx, 0);
-  if (e->aead_ && !encrypt) {  // the fixed part of every nonce: the salt
+  if (e->aead_ && !im.chacha && !encrypt) {  // the fixed part of every nonce: the salt
     OSSL_PARAM p[2] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED, im.salt, 4),
                        OSSL_PARAM_construct_end()};
     if (EVP_CIPHER_CTX_set_params(im.ctx, p) != 1) return fail(Errc::kCrypto, "GCM salt");
@@ -127,12 +143,20 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   return e;
 }
 
-PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+PacketResult<void> EspCipher::seal(std::span<const uint8_t> hdr, std::span<uint8_t> iv, uint64_t counter,
                                    std::span<uint8_t> payload, std::span<uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
   if (aead_) {
     for (int i = 0; i < 8; ++i) iv[size_t(i)] = uint8_t(counter >> (56 - 8 * i));
+    if (im.chacha) {
+      if (!chacha_start(im.ctx, im.salt, iv, hdr) ||
+          EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
+          EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
+          EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_AEAD_GET_TAG, int(icv_), icv.data()) != 1)
+        return std::unexpected(Drop::kCrypto);
+      return {};
+    }
     // Normally the previous packet left this counter's IV set up; else
     // (the first packet, a skipped counter) set it now.
     if (counter != im.next_counter || counter == 0) {
@@ -140,7 +164,7 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
       if (!gcm_restart_iv(im.ctx, im.salt, counter)) return std::unexpected(Drop::kCrypto);
     }
     uint8_t next_iv[8];
-    if (EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
+    if (EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), int(hdr.size())) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
         EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
         !gcm_get_tag_and_next_iv(im.ctx, icv.data(), next_iv)) {
@@ -150,7 +174,9 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
     im.next_counter = counter + 1;
     return {};
   }
-  if (!im.iv_ctx) return std::unexpected(Drop::kCrypto);
+  // CBC: the ICV covers SPI|seq|IV|ciphertext; no ESN (its high bits would
+  // follow the payload, RFC 4303 §2.2.1).
+  if (!im.iv_ctx || hdr.size() != 8) return std::unexpected(Drop::kCrypto);
   uint8_t block[16] = {}, ivb[16];
   for (int i = 0; i < 8; ++i) block[i] = uint8_t(counter >> (56 - 8 * i));
   if (EVP_EncryptUpdate(im.iv_ctx, ivb, &outl, block, 16) != 1) return std::unexpected(Drop::kCrypto);
@@ -165,18 +191,28 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
   return {};
 }
 
-PacketResult<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+PacketResult<void> EspCipher::open(std::span<const uint8_t> hdr, std::span<const uint8_t> iv,
                                    std::span<uint8_t> payload, std::span<const uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
+  if (aead_ && im.chacha) {
+    if (!chacha_start(im.ctx, im.salt, iv, hdr) ||
+        EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_AEAD_SET_TAG, int(icv_), const_cast<uint8_t*>(icv.data())) != 1 ||
+        EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
+      return std::unexpected(Drop::kCrypto);
+    // The tag check (constant time inside OpenSSL) happens in Final.
+    if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return std::unexpected(Drop::kAuth);
+    return {};
+  }
   if (aead_) {
     if (!gcm_set_tag_and_iv(im.ctx, icv.data(), iv.data()) ||
-        EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
+        EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), int(hdr.size())) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
       return std::unexpected(Drop::kCrypto);
     if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return std::unexpected(Drop::kAuth);
     return {};
   }
+  if (hdr.size() != 8) return std::unexpected(Drop::kCrypto);
   uint8_t full[64];
   const ByteView parts[] = {hdr, iv, payload};
   im.mac->compute(parts, full);
