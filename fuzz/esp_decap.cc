@@ -37,8 +37,8 @@ class NullTun final : public esp::PacketDevice {
   [[nodiscard]] int fd() const override { return -1; }
 };
 
-ike::InstallChildSa sa(uint32_t spi, crypto::CipherSuite s, size_t ek, size_t ik) {
-  ike::InstallChildSa p;
+esp::InstallChildSa sa(uint32_t spi, crypto::CipherSuite s, size_t ek, size_t ik) {
+  esp::InstallChildSa p;
   p.interface = "Tunnel0";
   p.spi_in = spi;
   p.spi_out = spi + 0x100;

@@ -6,6 +6,7 @@
 
 #include "config/interface_names.h"
 #include "config/session.h"
+#include "crypto/algorithms.h"
 #include "config/writer.h"
 
 namespace kg::config {
@@ -15,10 +16,33 @@ using A = const ParsedArgs&;
 using C = CmdContext&;
 Result<std::string> ok() { return std::string(); }
 
-std::string legacy_warning(const std::string& w) {
-  if (w == "3des" || w == "md5" || w == "esp-3des" || w == "esp-md5-hmac" || w == "2" || w == "5")
-    return "% Warning: " + w + " is insecure and kept only for legacy peers\n";
-  return "";
+// "{a|b|c}": the IOS words of one crypto ikev2 proposal field, in the
+// registry's order.
+template <class Rows, class Word>
+std::string alternatives(const Rows& rows, Word word) {
+  std::string s;
+  for (auto& r : rows) {
+    std::string w = word(r);
+    if (!w.empty()) s += (s.empty() ? "{" : "|") + w;
+  }
+  return s + "}";
+}
+
+bool legacy_encr(const std::string& w) {
+  const crypto::EncrAlgorithm* a = crypto::find_encr_ike_word(w);
+  return a && a->legacy;
+}
+bool legacy_integ(const std::string& w) {
+  const crypto::IntegAlgorithm* a = crypto::find_integ_ike_word(w);
+  return a && a->legacy;
+}
+bool legacy_prf(const std::string& w) {
+  const crypto::PrfAlgorithm* a = crypto::find_prf_ike_word(w);
+  return a && a->legacy;
+}
+bool legacy_group(int g) {
+  const crypto::DhAlgorithm* a = crypto::find_dh(static_cast<ike::DhGroup>(g));
+  return a && a->legacy;
 }
 
 void enter(C c, Mode m, std::string obj, std::string sub = "") {
@@ -100,34 +124,35 @@ void add_proposal(CommandTable& t) {
           enter(c, Mode::kIkev2Proposal, n);
           return ok();
         });
-  const char* enc = "{aes-cbc-128|aes-cbc-192|aes-cbc-256|aes-gcm-128|aes-gcm-256|3des}";
-  const char* hash = "{sha1|sha256|sha384|sha512|md5}";
-  auto list = [](std::vector<std::string> Ikev2Proposal::*field) {
-    return [field](C c, A a) -> Result<std::string> {
+  const std::string enc = alternatives(crypto::encr_algorithms(), [](auto& r) { return std::string(r.ike_word); });
+  const std::string integ = alternatives(crypto::integ_algorithms(), [](auto& r) { return std::string(r.ike_word); });
+  const std::string prf = alternatives(crypto::prf_algorithms(), [](auto& r) { return std::string(r.ike_word); });
+  auto list = [](std::vector<std::string> Ikev2Proposal::*field, bool (*legacy)(const std::string&)) {
+    return [field, legacy](C c, A a) -> Result<std::string> {
       auto& v = c.model.proposals[c.object].*field;
       std::string warn;
       for (size_t i = 1; i < a.size(); ++i) {
-        warn += legacy_warning(a.at(i));
+        if (legacy(a.at(i))) warn += crypto::legacy_warning(a.at(i));
         if (a.negated) std::erase(v, a.at(i)); else if (std::find(v.begin(), v.end(), a.at(i)) == v.end()) v.push_back(a.at(i));
       }
       return warn;
     };
   };
-  auto opt = [](const char* alt) { std::string s(alt); return "[" + s.substr(1, s.size() - 2) + "]"; };
-  for (auto [kw, alt, field] : {std::tuple{"encryption", enc, &Ikev2Proposal::encryption},
-                                 std::tuple{"integrity", hash, &Ikev2Proposal::integrity},
-                                 std::tuple{"prf", hash, &Ikev2Proposal::prf}}) {
+  auto opt = [](const std::string& alt) { return "[" + alt.substr(1, alt.size() - 2) + "]"; };
+  for (auto [kw, alt, field, legacy] : {std::tuple{"encryption", enc, &Ikev2Proposal::encryption, &legacy_encr},
+                                         std::tuple{"integrity", integ, &Ikev2Proposal::integrity, &legacy_integ},
+                                         std::tuple{"prf", prf, &Ikev2Proposal::prf, &legacy_prf}}) {
     std::string g = std::string(kw) + " " + alt + " " + opt(alt) + " " + opt(alt) + " " + opt(alt);
-    t.add(Mode::kIkev2Proposal, g, {std::string("Set ") + kw + " algorithm(s)", "algorithm"}, list(field));
+    t.add(Mode::kIkev2Proposal, g, {std::string("Set ") + kw + " algorithm(s)", "algorithm"}, list(field, legacy));
   }
-  const char* grp = "{2|5|14|15|16|19|20|21|31}";
-  t.add(Mode::kIkev2Proposal, std::string("group ") + grp + " " + opt(grp) + " " + opt(grp) + " " + opt(grp),
+  const std::string grp = alternatives(crypto::dh_algorithms(), [](auto& r) { return std::to_string(uint16_t(r.ikev2_id)); });
+  t.add(Mode::kIkev2Proposal, "group " + grp + " " + opt(grp) + " " + opt(grp) + " " + opt(grp),
         {"Set the Diffie-Hellman group(s)", "DH group"}, [](C c, A a) -> Result<std::string> {
           auto& v = c.model.proposals[c.object].groups;
           std::string warn;
           for (size_t i = 1; i < a.size(); ++i) {
             int g = std::stoi(a.at(i));
-            warn += legacy_warning(a.at(i));
+            if (legacy_group(g)) warn += crypto::legacy_warning(a.at(i));
             if (a.negated) std::erase(v, g); else if (std::find(v.begin(), v.end(), g) == v.end()) v.push_back(g);
           }
           return warn;

@@ -1,8 +1,11 @@
 // IPsec transform-set / profile, interfaces, static routes.
+#include <algorithm>
+
 #include "common/ip.h"
 #include "config/interface_names.h"
 #include "config/session.h"
 #include "config/writer.h"
+#include "crypto/algorithms.h"
 
 namespace kg::config {
 namespace {
@@ -11,16 +14,51 @@ using A = const ParsedArgs&;
 using C = CmdContext&;
 Result<std::string> ok() { return std::string(); }
 
+// Transform-set words from the algorithm registry.
+bool sized_esp_word(const std::string& x) {
+  for (auto& a : crypto::encr_algorithms())
+    if (a.esp_word == x && a.esp_word_bits != 0) return true;
+  return false;
+}
+
+bool legacy_esp_word(const std::string& x) {
+  for (auto& a : crypto::encr_algorithms())
+    if (a.esp_word == x && a.legacy) return true;
+  const crypto::IntegAlgorithm* i = crypto::find_integ_esp_word(x);
+  return i && i->legacy;
+}
+
+// "{esp-aes|esp-gcm|...|esp-sha-hmac|...|128|192|256}": encryption words,
+// then integrity words, then the key sizes, in the registry's order.
+std::string transform_alternatives() {
+  std::vector<std::string> words;
+  std::vector<uint16_t> sizes;
+  auto add = [&](std::string_view w) {
+    if (!w.empty() && std::find(words.begin(), words.end(), w) == words.end()) words.emplace_back(w);
+  };
+  for (auto& a : crypto::encr_algorithms()) {
+    add(a.esp_word);
+    if (a.esp_word_bits && std::find(sizes.begin(), sizes.end(), a.esp_word_bits) == sizes.end())
+      sizes.push_back(a.esp_word_bits);
+  }
+  for (auto& i : crypto::integ_algorithms()) add(i.esp_word);
+  std::sort(sizes.begin(), sizes.end());
+  for (auto b : sizes) words.push_back(std::to_string(b));
+  std::string s;
+  for (auto& w : words) s += (s.empty() ? "{" : "|") + w;
+  return s + "}";
+}
+
 // Group "esp-gcm 256" style words back into transforms.
 Result<std::vector<std::string>> parse_transforms(const std::vector<std::string>& w, std::string& warn) {
   std::vector<std::string> out;
   for (size_t i = 0; i < w.size(); ++i) {
     const std::string& x = w[i];
-    bool sized = x == "esp-aes" || x == "esp-gcm";
-    if (x == "esp-3des" || x == "esp-md5-hmac")
-      warn += "% Warning: " + x + " is insecure and kept only for legacy peers\n";
+    bool sized = sized_esp_word(x);
+    if (legacy_esp_word(x)) warn += crypto::legacy_warning(x);
     if (sized && i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1][0]))) {
-      if (x == "esp-gcm" && w[i + 1] == "192") return fail(Errc::kInvalidArgument, "Invalid input detected: esp-gcm 192");
+      if (!crypto::find_encr_esp_word(x + " " + w[i + 1]))
+        return fail(Errc::kInvalidArgument, "Invalid input detected: " + x + " " + w[i + 1]);
       out.push_back(x + " " + w[i + 1]);
       ++i;
     } else if (std::isdigit(static_cast<unsigned char>(x[0]))) {
@@ -33,8 +71,8 @@ Result<std::vector<std::string>> parse_transforms(const std::vector<std::string>
 }
 
 void add_ipsec(CommandTable& t) {
-  const char* tr = "{esp-aes|esp-gcm|esp-3des|esp-sha-hmac|esp-sha256-hmac|esp-sha384-hmac|esp-sha512-hmac|esp-md5-hmac|128|192|256}";
-  std::string o = std::string("[") + std::string(tr).substr(1, std::string(tr).size() - 2) + "]";
+  const std::string tr = transform_alternatives();
+  std::string o = "[" + tr.substr(1, tr.size() - 2) + "]";
   t.add(Mode::kConfig, std::string("crypto ipsec transform-set WORD ") + tr + " " + o + " " + o + " " + o + " " + o + " " + o,
         {"Encryption module", "Configure IPsec policy", "Define transform and settings", "Transform set tag", "Transform"},
         [](C c, A a) -> Result<std::string> {
@@ -86,12 +124,14 @@ void add_ipsec(CommandTable& t) {
   t.add(Mode::kIpsecProfile, "set security-association replay window-size <64-1024>",
         {"Specify parameter", "Security association parameters", "Replay", "Window size", "Packets"},
         [ip](C c, A a) { if (a.negated) ip(c).replay_window.reset(); else ip(c).replay_window = std::stoi(a.at(4)); return ok(); });
-  t.add(Mode::kIpsecProfile, "set pfs {group2|group5|group14|group15|group16|group19|group20|group21|group31}",
+  std::string groups;
+  for (auto& g : crypto::dh_algorithms()) groups += (groups.empty() ? "{group" : "|group") + std::to_string(uint16_t(g.ikev2_id));
+  t.add(Mode::kIpsecProfile, "set pfs " + groups + "}",
         {"Specify parameter", "Perfect forward secrecy", "DH group"}, [ip](C c, A a) -> Result<std::string> {
           if (a.negated) { ip(c).pfs_group.reset(); return ok(); }
           ip(c).pfs_group = std::stoi(a.at(2).substr(5));
-          if (a.at(2) == "group2" || a.at(2) == "group5")
-            return std::string("% Warning: " + a.at(2) + " is insecure and kept only for legacy peers\n");
+          const crypto::DhAlgorithm* g = crypto::find_dh(static_cast<ike::DhGroup>(*ip(c).pfs_group));
+          if (g && g->legacy) return crypto::legacy_warning(a.at(2));
           return ok();
         });
 }

@@ -201,3 +201,86 @@ TEST(Seed, IosSnippetsLoad) {
 }
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+// The smart defaults come from the algorithm registry; they must stay what
+// they were when each list was written by hand.
+TEST(SmartDefaults, ListsFromTheRegistry) {
+  auto p = default_proposal();
+  EXPECT_EQ(p.encryption, (std::vector<std::string>{"aes-gcm-256", "aes-gcm-128", "aes-cbc-256", "aes-cbc-128"}));
+  EXPECT_EQ(p.integrity, (std::vector<std::string>{"sha512", "sha384", "sha256"}));
+  EXPECT_EQ(p.prf, (std::vector<std::string>{"sha512", "sha384", "sha256"}));
+  EXPECT_EQ(p.groups, (std::vector<int>{19, 20, 14}));
+  EXPECT_EQ(default_transform_set().transforms,
+            (std::vector<std::string>{"esp-gcm 256", "esp-gcm 128", "esp-aes 256", "esp-sha256-hmac"}));
+}
+
+// Every legacy word still warns, in each place it can be configured.
+TEST(LegacyWarnings, FromTheRegistry) {
+  Config c;
+  CliSession s(c);
+  ASSERT_TRUE(s.execute("conf t").ok);
+  ASSERT_TRUE(s.execute("crypto ikev2 proposal L").ok);
+  for (const char* l : {"encryption 3des", "integrity md5", "prf md5", "group 2", "group 5"}) {
+    auto r = s.execute(l);
+    EXPECT_TRUE(r.ok) << l;
+    EXPECT_NE(r.text.find("is insecure and kept only for legacy peers"), std::string::npos) << l;
+  }
+  auto r = s.execute("encryption aes-gcm-256");
+  EXPECT_EQ(r.text.find("Warning"), std::string::npos);
+  r = s.execute("crypto ipsec transform-set T esp-3des esp-md5-hmac");
+  EXPECT_NE(r.text.find("% Warning: esp-3des"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("% Warning: esp-md5-hmac"), std::string::npos) << r.text;
+  r = s.execute("crypto ipsec transform-set G esp-gcm 192");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.text.find("esp-gcm 192"), std::string::npos) << r.text;
+  ASSERT_TRUE(s.execute("exit").ok);
+  ASSERT_TRUE(s.execute("crypto ipsec profile P").ok);
+  r = s.execute("set pfs group5");
+  EXPECT_NE(r.text.find("% Warning: group5"), std::string::npos) << r.text;
+}
+}  // namespace
+}  // namespace kg::config
+
+namespace kg::config {
+namespace {
+// ChaCha20-Poly1305 (RFC 7634): the IKEv2 and transform-set words come from
+// the algorithm registry; not legacy, not in the smart defaults.
+TEST(ChaCha20Poly1305, ParseShowAndRunningConfigRoundTrip) {
+  Config a;
+  CliSession s(a);
+  for (auto l : {"conf t", "crypto ikev2 proposal CP", "encryption chacha20-poly1305", "prf sha256", "group 31",
+                 "crypto ipsec transform-set CT esp-chacha20-poly1305", "crypto ipsec profile IP",
+                 "set transform-set CT", "end"}) {
+    auto r = s.execute(l);
+    ASSERT_TRUE(r.ok) << l << ": " << r.text;
+    EXPECT_EQ(r.text.find("Warning"), std::string::npos) << l;
+  }
+  EXPECT_EQ(a.model().proposals.at("CP").encryption, std::vector<std::string>{"chacha20-poly1305"});
+  EXPECT_EQ(a.model().transform_sets.at("CT").transforms, std::vector<std::string>{"esp-chacha20-poly1305"});
+  auto r = s.execute("show crypto ikev2 proposal CP");
+  EXPECT_NE(r.text.find("Encryption : CHACHA20-POLY1305"), std::string::npos) << r.text;
+  r = s.execute("show crypto ipsec transform-set CT");
+  EXPECT_NE(r.text.find("Transform set CT: { esp-chacha20-poly1305 }"), std::string::npos) << r.text;
+  const std::string run = a.running_config_text();
+  EXPECT_NE(run.find("crypto ikev2 proposal CP\n encryption chacha20-poly1305\n prf sha256\n group 31\n"),
+            std::string::npos) << run;
+  EXPECT_NE(run.find("crypto ipsec transform-set CT esp-chacha20-poly1305\n"), std::string::npos) << run;
+  auto dir = std::filesystem::temp_directory_path() / ("kgcp-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "run.cfg") << run;
+  Config b;
+  auto rep = b.load_file((dir / "run.cfg").string());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(*rep, "");
+  EXPECT_EQ(b.running_config_text(), run);
+  // A fixed-key cipher takes no key size word; IOS defaults do not offer it.
+  ASSERT_TRUE(s.execute("conf t").ok);
+  EXPECT_FALSE(s.execute("crypto ipsec transform-set CX esp-chacha20-poly1305 256").ok);
+  for (auto& w : default_proposal().encryption) EXPECT_EQ(w.find("chacha"), std::string::npos);
+  for (auto& w : default_transform_set().transforms) EXPECT_EQ(w.find("chacha"), std::string::npos);
+}
+}  // namespace
+}  // namespace kg::config

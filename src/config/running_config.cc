@@ -2,19 +2,49 @@
 // text is written by section writers next to each command file (writer.h).
 #include "config/writer.h"
 
-namespace kg::config {
+#include <algorithm>
 
+#include "crypto/algorithms.h"
+
+namespace kg::config {
+namespace {
+
+// The rows of one registry table that are in a default list (position > 0),
+// in the order of their positions, as `word(row)`.
+template <class Rows, class Pos, class Word>
+auto by_default_position(const Rows& rows, Pos pos, Word word) {
+  std::vector<std::pair<int, decltype(word(rows[0]))>> v;
+  for (auto& r : rows)
+    if (pos(r) > 0) v.emplace_back(pos(r), word(r));
+  std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<decltype(word(rows[0]))> out;
+  for (auto& [p, w] : v) out.push_back(w);
+  return out;
+}
+
+}  // namespace
+
+// The smart defaults come from the algorithm registry (crypto/algorithms.h):
+// the algorithms marked for the default lists, in their positions.
 Ikev2Proposal default_proposal() {
   // AEAD and CBC suites in one proposal for the user view; the engine splits
   // them into separate IKE proposals since AEAD takes no integrity transform.
-  return {{"aes-gcm-256", "aes-gcm-128", "aes-cbc-256", "aes-cbc-128"},
-          {"sha512", "sha384", "sha256"},
-          {"sha512", "sha384", "sha256"},
-          {19, 20, 14}};
+  auto word = [](auto& r) { return std::string(r.ike_word); };
+  auto ike = [](auto& r) { return int(r.ike_default); };
+  return {by_default_position(crypto::encr_algorithms(), ike, word),
+          by_default_position(crypto::integ_algorithms(), ike, word),
+          by_default_position(crypto::prf_algorithms(), ike, word),
+          by_default_position(crypto::dh_algorithms(), ike, [](auto& r) { return int(r.ikev2_id); })};
 }
 Ikev2Policy default_policy() { return {{"default"}, {}, true}; }
 TransformSet default_transform_set() {
-  return {{"esp-gcm 256", "esp-gcm 128", "esp-aes 256", "esp-sha256-hmac"}, "tunnel"};
+  auto esp = [](auto& r) { return int(r.esp_default); };
+  auto words = by_default_position(crypto::encr_algorithms(), esp, [](auto& r) {
+    return std::string(r.esp_word) + (r.esp_word_bits ? " " + std::to_string(r.esp_word_bits) : "");
+  });
+  for (auto& w : by_default_position(crypto::integ_algorithms(), esp, [](auto& r) { return std::string(r.esp_word); }))
+    words.push_back(w);
+  return {words, "tunnel"};
 }
 IpsecProfile default_ipsec_profile() {
   IpsecProfile p;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "config/session.h"
+#include "crypto/algorithms.h"
 
 namespace kg::config {
 namespace {
@@ -17,18 +18,8 @@ std::string upper(std::string s) {
 }
 
 std::string group_name(int g) {
-  switch (g) {
-    case 2: return "DH_GROUP_1024_MODP/Group 2";
-    case 5: return "DH_GROUP_1536_MODP/Group 5";
-    case 14: return "DH_GROUP_2048_MODP/Group 14";
-    case 15: return "DH_GROUP_3072_MODP/Group 15";
-    case 16: return "DH_GROUP_4096_MODP/Group 16";
-    case 19: return "DH_GROUP_256_ECP/Group 19";
-    case 20: return "DH_GROUP_384_ECP/Group 20";
-    case 21: return "DH_GROUP_521_ECP/Group 21";
-    case 31: return "DH_GROUP_CURVE25519/Group 31";
-  }
-  return "Group " + std::to_string(g);
+  const crypto::DhAlgorithm* a = crypto::find_dh(static_cast<ike::DhGroup>(g));
+  return a ? std::string(a->show) : "Group " + std::to_string(g);
 }
 
 std::string list_upper(const std::vector<std::string>& v) {

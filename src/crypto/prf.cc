@@ -1,6 +1,7 @@
 // IKEv2 PRFs and key schedule (RFC 7296 §2.13, §2.14, §2.17, §2.18).
 #include "crypto/prf.h"
 
+#include "crypto/algorithms.h"
 #include "crypto/ossl.h"
 
 namespace kg::crypto {
@@ -8,14 +9,8 @@ namespace kg::crypto {
 namespace {
 
 const char* prf_digest(ike::PrfId p) {
-  switch (p) {
-    case ike::PrfId::kHmacMd5: return "MD5";
-    case ike::PrfId::kHmacSha1: return "SHA1";
-    case ike::PrfId::kHmacSha2_256: return "SHA2-256";
-    case ike::PrfId::kHmacSha2_384: return "SHA2-384";
-    case ike::PrfId::kHmacSha2_512: return "SHA2-512";
-  }
-  return nullptr;
+  const PrfAlgorithm* a = find_prf(p);
+  return a ? a->digest : nullptr;
 }
 
 Bytes be64(uint64_t v) {
@@ -29,14 +24,8 @@ Bytes be64(uint64_t v) {
 bool prf_supported(ike::PrfId p) { return prf_digest(p) != nullptr; }
 
 size_t prf_size(ike::PrfId p) {
-  switch (p) {
-    case ike::PrfId::kHmacMd5: return 16;
-    case ike::PrfId::kHmacSha1: return 20;
-    case ike::PrfId::kHmacSha2_256: return 32;
-    case ike::PrfId::kHmacSha2_384: return 48;
-    case ike::PrfId::kHmacSha2_512: return 64;
-  }
-  return 0;
+  const PrfAlgorithm* a = find_prf(p);
+  return a ? a->size : 0;
 }
 
 Result<Secret> prf(ike::PrfId alg, ByteView key, ByteView data) {

@@ -1,5 +1,7 @@
-// SK payload protection (RFC 7296 §3.14): AES-GCM (RFC 5282) or a CBC cipher
-// with a truncated HMAC ICV (RFC 4868 / RFC 2404 / RFC 2403).
+// SK payload protection (RFC 7296 §3.14): an AEAD cipher (AES-GCM, RFC 5282;
+// ChaCha20-Poly1305, RFC 7634) or a CBC cipher with a truncated HMAC ICV
+// (RFC 4868 / RFC 2404 / RFC 2403). Which one, and its sizes, come from the
+// algorithm registry (algorithms.h).
 #include "crypto/sk_cipher.h"
 
 #include <openssl/core_names.h>
@@ -9,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/algorithms.h"
 #include "crypto/ossl.h"
 
 namespace kg::crypto {
@@ -16,39 +19,14 @@ namespace kg::crypto {
 namespace {
 
 const char* integ_digest(ike::IntegId i) {
-  switch (i) {
-    case ike::IntegId::kHmacMd5_96: return "MD5";
-    case ike::IntegId::kHmacSha1_96: return "SHA1";
-    case ike::IntegId::kHmacSha2_256_128: return "SHA2-256";
-    case ike::IntegId::kHmacSha2_384_192: return "SHA2-384";
-    case ike::IntegId::kHmacSha2_512_256: return "SHA2-512";
-    case ike::IntegId::kNone: break;
-  }
-  return nullptr;
+  const IntegAlgorithm* a = find_integ(i);
+  return a ? a->digest : nullptr;
 }
 
-bool is_gcm(ike::EncrId e) {
-  return e == ike::EncrId::kAesGcm8 || e == ike::EncrId::kAesGcm12 || e == ike::EncrId::kAesGcm16;
-}
-
-size_t gcm_tag_size(ike::EncrId e) {
-  return e == ike::EncrId::kAesGcm8 ? 8 : e == ike::EncrId::kAesGcm12 ? 12 : 16;
-}
-
-const char* cipher_name(ike::EncrId e, uint16_t bits) {
-  if (e == ike::EncrId::k3des) return "DES-EDE3-CBC";
-  const bool gcm = is_gcm(e);
-  if (!gcm && e != ike::EncrId::kAesCbc) return nullptr;
-  switch (bits) {
-    case 128: return gcm ? "AES-128-GCM" : "AES-128-CBC";
-    case 192: return gcm ? "AES-192-GCM" : "AES-192-CBC";
-    case 256: return gcm ? "AES-256-GCM" : "AES-256-CBC";
-    default: return nullptr;
-  }
-}
-
-constexpr size_t kGcmSalt = 4;  // RFC 5282 §7.1: salt appended to the key
-constexpr size_t kGcmIv = 8;    // RFC 5282 §3.1: explicit IV in the payload
+// Salt appended to the key (RFC 5282 §7.1, RFC 7634 §2) and explicit IV in
+// the payload (RFC 5282 §3.1, RFC 7634 §2): at most 4 and 8 bytes.
+constexpr size_t kMaxSalt = 4;
+constexpr size_t kMaxIv = 8;
 
 // The cipher, fetched once per algorithm for the process (EVP_CIPHER_fetch
 // is a locked method-store lookup) and kept for its lifetime.
@@ -110,60 +88,62 @@ Result<Bytes> unpad(Bytes b) {
   return b;
 }
 
-class GcmCipher final : public SkCipher {
+// AES-GCM (RFC 5282) and ChaCha20-Poly1305 (RFC 7634 §3): the same layout,
+// salt and IV sizes come from the registry.
+class AeadCipher final : public SkCipher {
  public:
-  GcmCipher(const char* name, size_t tag, ByteView key, ByteView salt)
-      : name_(name), tag_(tag), key_(key) {
+  AeadCipher(const EncrAlgorithm& a, ByteView key, ByteView salt)
+      : name_(a.evp), tag_(a.icv_size), salt_size_(a.salt_size), iv_size_(a.iv_size), key_(key) {
     std::copy(salt.begin(), salt.end(), salt_);
   }
-  ~GcmCipher() override { OPENSSL_cleanse(salt_, sizeof(salt_)); }
-  size_t sealed_size(size_t n) const override { return kGcmIv + n + 1 + tag_; }
+  ~AeadCipher() override { OPENSSL_cleanse(salt_, sizeof(salt_)); }
+  size_t sealed_size(size_t n) const override { return iv_size_ + n + 1 + tag_; }
   Result<Bytes> seal(ByteView aad, ByteView plaintext, Random& rng) override;
   Result<Bytes> open(ByteView aad, ByteView sealed) override;
 
  private:
   Result<detail::CipherCtx> start(bool encrypt, ByteView iv, ByteView aad);
   const char* name_;
-  size_t tag_;
+  size_t tag_, salt_size_, iv_size_;
   Secret key_;  // without the salt
-  uint8_t salt_[kGcmSalt] = {};
+  uint8_t salt_[kMaxSalt] = {};
 };
 
-// Nonce = salt | IV (RFC 5282 §4); AAD fed before any data.
-Result<detail::CipherCtx> GcmCipher::start(bool encrypt, ByteView iv, ByteView aad) {
+// Nonce = salt | IV (RFC 5282 §4, RFC 7634 §2); AAD fed before any data.
+Result<detail::CipherCtx> AeadCipher::start(bool encrypt, ByteView iv, ByteView aad) {
   auto ctx = keyed(name_, key_.view(), encrypt);
   if (!ctx) return std::unexpected(ctx.error());
   EVP_CIPHER_CTX* c = ctx->get();
-  uint8_t nonce[kGcmSalt + kGcmIv];
-  std::copy(salt_, salt_ + kGcmSalt, nonce);
-  std::copy(iv.begin(), iv.end(), nonce + kGcmSalt);
-  size_t ivlen = sizeof(nonce);
+  uint8_t nonce[kMaxSalt + kMaxIv];
+  std::copy(salt_, salt_ + salt_size_, nonce);
+  std::copy(iv.begin(), iv.end(), nonce + salt_size_);
+  size_t ivlen = salt_size_ + iv_size_;
   OSSL_PARAM p[] = {OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen), OSSL_PARAM_construct_end()};
   int n = 0;
   if (EVP_CipherInit_ex2(c, nullptr, nullptr, nullptr, -1, p) != 1 ||
       EVP_CipherInit_ex2(c, nullptr, nullptr, nonce, -1, nullptr) != 1 ||
       (!aad.empty() && EVP_CipherUpdate(c, nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1))
-    return fail(Errc::kCrypto, "GCM init");
+    return fail(Errc::kCrypto, "AEAD init");
   return ctx;
 }
 
-Result<Bytes> GcmCipher::seal(ByteView aad, ByteView plaintext, Random& rng) {
+Result<Bytes> AeadCipher::seal(ByteView aad, ByteView plaintext, Random& rng) {
   Bytes padded = pad(plaintext, 1);
-  Bytes out(kGcmIv + padded.size() + tag_);
-  rng.fill(std::span(out).first(kGcmIv));
-  auto ctx = start(true, ByteView(out).first(kGcmIv), aad);
+  Bytes out(iv_size_ + padded.size() + tag_);
+  rng.fill(std::span(out).first(iv_size_));
+  auto ctx = start(true, ByteView(out).first(iv_size_), aad);
   if (!ctx) return std::unexpected(ctx.error());
-  if (!run(ctx->get(), padded, out.data() + kGcmIv) ||
+  if (!run(ctx->get(), padded, out.data() + iv_size_) ||
       EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_AEAD_GET_TAG, static_cast<int>(tag_),
-                          out.data() + kGcmIv + padded.size()) != 1)
-    return fail(Errc::kCrypto, "GCM encrypt");
+                          out.data() + iv_size_ + padded.size()) != 1)
+    return fail(Errc::kCrypto, "AEAD encrypt");
   OPENSSL_cleanse(padded.data(), padded.size());
   return out;
 }
 
-Result<Bytes> GcmCipher::open(ByteView aad, ByteView sealed) {
-  if (sealed.size() < kGcmIv + 1 + tag_) return fail(Errc::kTruncated, "SK payload too short");
-  ByteView iv = sealed.first(kGcmIv), ct = sealed.subspan(kGcmIv, sealed.size() - kGcmIv - tag_);
+Result<Bytes> AeadCipher::open(ByteView aad, ByteView sealed) {
+  if (sealed.size() < iv_size_ + 1 + tag_) return fail(Errc::kTruncated, "SK payload too short");
+  ByteView iv = sealed.first(iv_size_), ct = sealed.subspan(iv_size_, sealed.size() - iv_size_ - tag_);
   Bytes tag(sealed.end() - static_cast<ptrdiff_t>(tag_), sealed.end());
   auto ctx = start(false, iv, aad);
   if (!ctx) return std::unexpected(ctx.error());
@@ -171,7 +151,7 @@ Result<Bytes> GcmCipher::open(ByteView aad, ByteView sealed) {
   int n = 0, m = 0;
   if (EVP_DecryptUpdate(ctx->get(), pt.data(), &n, ct.data(), static_cast<int>(ct.size())) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_), tag.data()) != 1)
-    return fail(Errc::kCrypto, "GCM decrypt");
+    return fail(Errc::kCrypto, "AEAD decrypt");
   // The tag check (constant time inside OpenSSL) happens in Final.
   if (EVP_DecryptFinal_ex(ctx->get(), pt.data() + n, &m) != 1) {
     OPENSSL_cleanse(pt.data(), pt.size());
@@ -237,60 +217,54 @@ Result<Bytes> CbcCipher::open(ByteView aad, ByteView sealed) {
 
 }  // namespace
 
-bool encr_supported(ike::EncrId e, uint16_t key_bits) {
-  if (e == ike::EncrId::k3des) return key_bits == 0 || key_bits == 192;
-  return cipher_name(e, key_bits) != nullptr;
-}
+bool encr_supported(ike::EncrId e, uint16_t key_bits) { return find_encr(e, key_bits) != nullptr; }
 
-bool integ_supported(ike::IntegId i) { return integ_digest(i) != nullptr; }
+bool integ_supported(ike::IntegId i) { return find_integ(i) != nullptr; }
 
 size_t integ_key_size(ike::IntegId i) {
-  switch (i) {
-    case ike::IntegId::kHmacMd5_96: return 16;
-    case ike::IntegId::kHmacSha1_96: return 20;
-    case ike::IntegId::kHmacSha2_256_128: return 32;
-    case ike::IntegId::kHmacSha2_384_192: return 48;
-    case ike::IntegId::kHmacSha2_512_256: return 64;
-    case ike::IntegId::kNone: break;
-  }
-  return 0;
+  const IntegAlgorithm* a = find_integ(i);
+  return a ? a->key_size : 0;
 }
 
 size_t integ_icv_size(ike::IntegId i) {
-  switch (i) {
-    case ike::IntegId::kHmacMd5_96: return 12;
-    case ike::IntegId::kHmacSha1_96: return 12;
-    case ike::IntegId::kHmacSha2_256_128: return 16;
-    case ike::IntegId::kHmacSha2_384_192: return 24;
-    case ike::IntegId::kHmacSha2_512_256: return 32;
-    case ike::IntegId::kNone: break;
-  }
-  return 0;
+  const IntegAlgorithm* a = find_integ(i);
+  return a ? a->icv_size : 0;
 }
 
-bool CipherSuite::aead() const { return is_gcm(encr); }
+const EncrAlgorithm* CipherSuite::algorithm() const { return find_encr(encr, key_bits); }
+
+bool CipherSuite::aead() const {
+  const EncrAlgorithm* a = algorithm();
+  return a && a->aead;
+}
 
 size_t CipherSuite::encr_key_size() const {
-  if (encr == ike::EncrId::k3des) return 24;
-  return key_bits / 8 + (aead() ? kGcmSalt : 0);
+  const EncrAlgorithm* a = algorithm();
+  return a ? size_t(a->key_size) + a->salt_size : 0;
 }
 
 size_t CipherSuite::integ_key_size() const { return aead() ? 0 : crypto::integ_key_size(integ); }
 
-size_t CipherSuite::icv_size() const { return aead() ? gcm_tag_size(encr) : integ_icv_size(integ); }
+size_t CipherSuite::icv_size() const {
+  const EncrAlgorithm* a = algorithm();
+  if (!a) return 0;
+  return a->aead ? a->icv_size : integ_icv_size(integ);
+}
 
 Result<std::unique_ptr<SkCipher>> SkCipher::create(const CipherSuite& s, const Secret& encr_key,
                                                    const Secret& integ_key) {
-  const uint16_t bits = s.encr == ike::EncrId::k3des ? 192 : s.key_bits;
-  const char* name = cipher_name(s.encr, bits);
-  if (!name) return fail(Errc::kUnsupported, "encryption transform");
+  const EncrAlgorithm* a = s.algorithm();
+  if (!a) return fail(Errc::kUnsupported, "encryption transform");
+  const char* name = a->evp;
   if (encr_key.size() != s.encr_key_size()) return fail(Errc::kInvalidArgument, "encryption key size");
-  if (s.aead()) {
-    const size_t k = encr_key.size() - kGcmSalt;
+  // Every AEAD of the registry runs through OpenSSL's generic AEAD calls.
+  if (a->aead) {
+    const size_t k = encr_key.size() - a->salt_size;
+    if (a->salt_size > kMaxSalt || a->iv_size > kMaxIv) return fail(Errc::kUnsupported, "AEAD nonce layout");
     if (auto r = check_key(name, k); !r) return std::unexpected(r.error());
-    return std::make_unique<GcmCipher>(name, gcm_tag_size(s.encr), encr_key.view().first(k),
-                                       encr_key.view().subspan(k));
+    return std::make_unique<AeadCipher>(*a, encr_key.view().first(k), encr_key.view().subspan(k));
   }
+  if (a->backend != Backend::kCbc) return fail(Errc::kUnsupported, "encryption transform");
   const char* d = integ_digest(s.integ);
   if (!d) return fail(Errc::kUnsupported, "integrity transform");
   if (integ_key.size() != crypto::integ_key_size(s.integ)) return fail(Errc::kInvalidArgument, "integrity key size");

@@ -1,5 +1,6 @@
 // Protection of the IKE SK payload (RFC 7296 §3.14): AES-CBC with an HMAC-SHA1/
-// SHA2 ICV (RFC 4868 truncations), or AES-GCM with 16-byte ICV (RFC 5282).
+// SHA2 ICV (RFC 4868 truncations), or an AEAD cipher of the algorithm
+// registry (AES-GCM, RFC 5282).
 #pragma once
 #include <memory>
 
@@ -11,10 +12,15 @@
 
 namespace kg::crypto {
 
+struct EncrAlgorithm;
+
+// What an SA runs: the negotiated IKEv2 transforms; sizes come from the
+// algorithm registry (algorithms.h).
 struct CipherSuite {
   ike::EncrId encr = ike::EncrId::kAesGcm16;
   uint16_t key_bits = 128;
   ike::IntegId integ = ike::IntegId::kNone;  // kNone with AEAD
+  [[nodiscard]] const EncrAlgorithm* algorithm() const;  // nullptr: not in the registry
   [[nodiscard]] bool aead() const;
   [[nodiscard]] size_t encr_key_size() const;  // incl. 4-byte salt for GCM
   [[nodiscard]] size_t integ_key_size() const;

@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include "crypto/algorithms.h"
 #include "crypto/prf.h"
 #include "crypto/vector_file.h"
 
@@ -66,8 +67,46 @@ TEST(SkCipherGcm, McGrewViegaVectors) {
   EXPECT_GE(used, 2);
 }
 
+CipherSuite chacha() { return {find_encr_ike_word("chacha20-poly1305")->ikev2_id, 0, IntegId::kNone}; }
+
+// ChaCha20-Poly1305 in the SK payload (RFC 7634 §3): the same layout as
+// GCM. The RFC 7634 A.2 IKEv2 example (its plaintext ends in pad length 0)
+// opens and is sealed again bit for bit with its IV; RFC 8439 §2.8.2 opens
+// (the tag verifies; its last byte is then read as a pad length).
+TEST(SkCipherChacha, PublishedVectors) {
+  const CipherSuite s = chacha();
+  EXPECT_TRUE(s.aead());
+  EXPECT_EQ(s.encr_key_size(), 36u);  // 256-bit key + 4-byte salt
+  EXPECT_EQ(s.integ_key_size(), 0u);
+  EXPECT_EQ(s.icv_size(), 16u);
+  int used = 0;
+  for (const auto& v : load_vectors("chacha20_poly1305.txt")) {
+    SCOPED_TRACE(v.str("name"));
+    ++used;
+    auto c = SkCipher::create(s, Secret(cat(v.hex("K"), v.hex("SALT"))), Secret());
+    ASSERT_TRUE(c);
+    const Bytes p = v.hex("P"), iv = v.hex("IV"), aad = v.hex("A");
+    const Bytes published = cat(cat(iv, v.hex("C")), v.hex("T"));
+    auto opened = (*c)->open(aad, published);
+    ASSERT_TRUE(opened) << opened.error().message;
+    EXPECT_EQ(*opened, Bytes(p.begin(), p.end() - p.back() - 1));
+    FixedRandom rng(iv);
+    auto sealed = (*c)->seal(aad, *opened, rng);
+    ASSERT_TRUE(sealed);
+    if (p.back() == 0) {
+      EXPECT_EQ(to_hex(*sealed), to_hex(published));
+    }
+    Bytes bad = published;
+    bad[bad.size() - 1] ^= 1;
+    auto r = (*c)->open(aad, bad);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::kAuthFailed);
+  }
+  EXPECT_EQ(used, 3);
+}
+
 std::vector<CipherSuite> all_suites() {
-  std::vector<CipherSuite> out;
+  std::vector<CipherSuite> out{chacha()};
   for (uint16_t bits : {128, 192, 256})
     for (EncrId e : {EncrId::kAesGcm8, EncrId::kAesGcm12, EncrId::kAesGcm16}) out.push_back({e, bits, IntegId::kNone});
   for (IntegId i : {IntegId::kHmacMd5_96, IntegId::kHmacSha1_96, IntegId::kHmacSha2_256_128,

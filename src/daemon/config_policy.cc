@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "crypto/algorithms.h"
+
 namespace kg::daemon {
 
 using namespace kg::ike;
@@ -15,32 +17,21 @@ std::vector<std::string> split(const std::string& s) {
   return w;
 }
 
+// IOS words to IKEv2 transforms, through the algorithm registry.
 std::optional<IkeProposalConfig::Encr> ike_encr(const std::string& w) {
-  if (w == "aes-cbc-128") return IkeProposalConfig::Encr{EncrId::kAesCbc, 128};
-  if (w == "aes-cbc-192") return IkeProposalConfig::Encr{EncrId::kAesCbc, 192};
-  if (w == "aes-cbc-256") return IkeProposalConfig::Encr{EncrId::kAesCbc, 256};
-  if (w == "aes-gcm-128") return IkeProposalConfig::Encr{EncrId::kAesGcm16, 128};
-  if (w == "aes-gcm-256") return IkeProposalConfig::Encr{EncrId::kAesGcm16, 256};
-  if (w == "3des") return IkeProposalConfig::Encr{EncrId::k3des, 192};
-  return std::nullopt;
+  const crypto::EncrAlgorithm* a = crypto::find_encr_ike_word(w);
+  if (!a) return std::nullopt;
+  return IkeProposalConfig::Encr{a->ikev2_id, a->key_bits};
 }
 
 std::optional<IntegId> integ_word(const std::string& w) {
-  if (w == "sha1") return IntegId::kHmacSha1_96;
-  if (w == "sha256") return IntegId::kHmacSha2_256_128;
-  if (w == "sha384") return IntegId::kHmacSha2_384_192;
-  if (w == "sha512") return IntegId::kHmacSha2_512_256;
-  if (w == "md5") return IntegId::kHmacMd5_96;
-  return std::nullopt;
+  const crypto::IntegAlgorithm* a = crypto::find_integ_ike_word(w);
+  return a ? std::optional(a->ikev2_id) : std::nullopt;
 }
 
 std::optional<PrfId> prf_word(const std::string& w) {
-  if (w == "sha1") return PrfId::kHmacSha1;
-  if (w == "sha256") return PrfId::kHmacSha2_256;
-  if (w == "sha384") return PrfId::kHmacSha2_384;
-  if (w == "sha512") return PrfId::kHmacSha2_512;
-  if (w == "md5") return PrfId::kHmacMd5;
-  return std::nullopt;
+  const crypto::PrfAlgorithm* a = crypto::find_prf_ike_word(w);
+  return a ? std::optional(a->ikev2_id) : std::nullopt;
 }
 
 IkeProposalConfig to_proposal(const std::string& name, const config::Ikev2Proposal& p) {
@@ -61,20 +52,13 @@ IkeProposalConfig to_proposal(const std::string& name, const config::Ikev2Propos
 std::vector<ChildTransformConfig> to_transforms(const std::string& name, const config::TransformSet& ts) {
   std::vector<ChildTransformConfig> out;
   IntegId integ = IntegId::kNone;
+  for (auto& t : ts.transforms)
+    if (const crypto::IntegAlgorithm* i = crypto::find_integ_esp_word(t)) integ = i->ikev2_id;
   for (auto& t : ts.transforms) {
-    if (t == "esp-sha-hmac") integ = IntegId::kHmacSha1_96;
-    else if (t == "esp-sha256-hmac") integ = IntegId::kHmacSha2_256_128;
-    else if (t == "esp-sha384-hmac") integ = IntegId::kHmacSha2_384_192;
-    else if (t == "esp-sha512-hmac") integ = IntegId::kHmacSha2_512_256;
-    else if (t == "esp-md5-hmac") integ = IntegId::kHmacMd5_96;
-  }
-  for (auto& t : ts.transforms) {
-    auto w = split(t);
-    if (w.empty()) continue;
-    uint16_t bits = w.size() > 1 ? uint16_t(std::stoi(w[1])) : 128;
-    if (w[0] == "esp-gcm") out.push_back({name, EncrId::kAesGcm16, bits, IntegId::kNone});
-    else if (w[0] == "esp-aes" && integ != IntegId::kNone) out.push_back({name, EncrId::kAesCbc, bits, integ});
-    else if (w[0] == "esp-3des" && integ != IntegId::kNone) out.push_back({name, EncrId::k3des, 192, integ});
+    const crypto::EncrAlgorithm* a = crypto::find_encr_esp_word(t);
+    if (!a || !a->esp) continue;
+    if (a->aead) out.push_back({name, a->ikev2_id, a->key_bits, IntegId::kNone});
+    else if (integ != IntegId::kNone) out.push_back({name, a->ikev2_id, a->key_bits, integ});
   }
   return out;
 }

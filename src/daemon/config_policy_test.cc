@@ -64,6 +64,29 @@ TEST(ConfigPolicy, ResponderForceEncapFollowsTheTunnelProfile) {
   EXPECT_FALSE(p.responder_force_encap(local, other));
 }
 
+// ChaCha20-Poly1305's words become ENCR 28 without a Key Length attribute.
+TEST(ConfigPolicy, Chacha20Poly1305WordsGiveTransform28) {
+  config::Config c;
+  auto r = c.load_file(std::string(KG_SOURCE_DIR) + "/examples/site-a.cfg");
+  ASSERT_TRUE(r && r->empty());
+  config::CliSession cli(c);
+  for (auto* l : {"configure terminal", "crypto ikev2 proposal default", "encryption chacha20-poly1305",
+                  "crypto ipsec transform-set default esp-chacha20-poly1305"})
+    ASSERT_TRUE(cli.execute(l).ok) << l;
+  ConfigPolicy p;
+  p.set_model(c.model());
+  bool ike = false;
+  for (auto& pr : p.ike_proposals(*IpAddress::parse("198.51.100.1")))
+    for (auto& e : pr.encr) ike = ike || (uint16_t(e.id) == 28 && e.key_bits == 0);
+  EXPECT_TRUE(ike);
+  auto child = p.child_for_tunnel("Tunnel0");
+  ASSERT_TRUE(child);
+  ASSERT_FALSE(child->transforms.empty());
+  EXPECT_EQ(uint16_t(child->transforms[0].encr), 28);
+  EXPECT_EQ(child->transforms[0].key_bits, 0);
+  EXPECT_EQ(child->transforms[0].integ, ike::IntegId::kNone);
+}
+
 TEST(ConfigPolicy, DefaultTransformSetYieldsGcmAndCbcAlternatives) {
   ConfigPolicy p;
   p.set_model(load("site-a.cfg"));

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "config/interface_names.h"
+#include "crypto/algorithms.h"
 #include "daemon/daemon.h"
 #include "daemon/show_ra.h"
 
@@ -43,18 +44,12 @@ std::string ident(const ike::TrafficSelector& t) {
   return "(" + t.start.str() + "-" + t.end.str() + "/" + std::to_string(t.ip_protocol) + "/0)";
 }
 
+// IOS `transform: esp-256-aes esp-sha256-hmac ,`, words from the registry.
 std::string transform_text(const crypto::CipherSuite& s) {
-  std::string t;
-  if (s.encr == ike::EncrId::kAesGcm16) return "esp-gcm " + std::to_string(s.key_bits) + " ,";
-  t = s.encr == ike::EncrId::k3des ? "esp-3des" : "esp-" + std::to_string(s.key_bits) + "-aes";
-  switch (s.integ) {
-    case ike::IntegId::kHmacSha1_96: t += " esp-sha-hmac"; break;
-    case ike::IntegId::kHmacSha2_256_128: t += " esp-sha256-hmac"; break;
-    case ike::IntegId::kHmacSha2_384_192: t += " esp-sha384-hmac"; break;
-    case ike::IntegId::kHmacSha2_512_256: t += " esp-sha512-hmac"; break;
-    case ike::IntegId::kHmacMd5_96: t += " esp-md5-hmac"; break;
-    default: break;
-  }
+  const crypto::EncrAlgorithm* a = s.algorithm();
+  std::string t = a ? std::string(a->esp_show) : "esp-?";
+  if (a && a->aead) return t + " ,";
+  if (const crypto::IntegAlgorithm* i = crypto::find_integ(s.integ)) t += " " + std::string(i->esp_word);
   return t + " ,";
 }
 

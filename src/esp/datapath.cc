@@ -152,7 +152,7 @@ void Datapath::remove_tunnel(const std::string& name) {
   by_name_.erase(it);
 }
 
-Result<void> Datapath::install_sa(const ike::InstallChildSa& p) {
+Result<void> Datapath::install_sa(const InstallChildSa& p) {
   auto it = by_name_.find(p.interface);
   if (it == by_name_.end()) return fail(Errc::kNotFound, "no tunnel interface " + p.interface);
   auto in = InboundSa::create(p.spi_in, p.suite, p.encr_in, p.integ_in, p.replay_window);

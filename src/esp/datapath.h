@@ -56,7 +56,7 @@
 #include "common/result.h"
 #include "esp/destination_index.h"
 #include "esp/sa_table.h"
-#include "ike/engine.h"
+#include "esp/child_sa_params.h"
 #include "io/event_loop.h"
 #include "io/tun_device.h"
 #include "io/raw_esp_socket.h"
@@ -214,7 +214,7 @@ class Datapath {
 
   // Installs both directions of a CHILD_SA on p.interface (which must exist).
   // The newest SA of a tunnel carries its outbound traffic (rekey switch).
-  Result<void> install_sa(const ike::InstallChildSa& p);
+  Result<void> install_sa(const InstallChildSa& p);
   // False if no SA has inbound SPI spi_in (and outbound spi_out, unless 0).
   bool remove_sa(uint32_t spi_in, uint32_t spi_out);
   // The SA is being deleted: outbound traffic moves to another SA of its

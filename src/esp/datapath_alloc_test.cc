@@ -90,7 +90,7 @@ using testing::ipv4;
 using testing::ts;
 
 // Site A is 198.18.0.0/24, site B 198.18.1.0/24; SPIs 0xa000000N and 0xb000000N.
-ike::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, Endpoint a, Endpoint b, uint32_t n = 1) {
+esp::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, Endpoint a, Endpoint b, uint32_t n = 1) {
   return testing::child_of(a_side, s,
                            {a, b, ts("198.18.0.0", "198.18.0.255"), ts("198.18.1.0", "198.18.1.255"),
                             0xa0000000 + n, 0xb0000000 + n});

@@ -69,8 +69,8 @@ struct Side {
 };
 
 // A's SA (spi_in 0x1111) or B's (spi_in 0x2222), both directions keyed alike.
-ike::InstallChildSa sa(bool a, bool udp, Endpoint local, Endpoint remote, bool may_float = false) {
-  ike::InstallChildSa p;
+esp::InstallChildSa sa(bool a, bool udp, Endpoint local, Endpoint remote, bool may_float = false) {
+  esp::InstallChildSa p;
   p.interface = "Tunnel0";
   p.suite = {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
   p.spi_in = a ? 0x1111 : 0x2222;

@@ -52,7 +52,7 @@ class FakeUdp final : public DatagramSocket {
 Endpoint ep(const char* a, uint16_t p) { return {*IpAddress::parse(a), p}; }
 
 // Site A: 198.51.100.0/24 behind it; site B: 203.0.113.0/24.
-ike::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, uint32_t spi_a, uint32_t spi_b,
+esp::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, uint32_t spi_a, uint32_t spi_b,
                           Endpoint a, Endpoint b) {
   return testing::child_of(a_side, s,
                            {a, b, ts("198.51.100.0", "198.51.100.255"), ts("203.0.113.0", "203.0.113.255"), spi_a, spi_b});

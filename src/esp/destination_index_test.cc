@@ -114,8 +114,8 @@ class MemUdp final : public DatagramSocket {
   std::vector<Endpoint> sent_to;
 };
 
-ike::InstallChildSa session(uint32_t spi, const char* peer, const char* assigned) {
-  ike::InstallChildSa p;
+esp::InstallChildSa session(uint32_t spi, const char* peer, const char* assigned) {
+  esp::InstallChildSa p;
   p.interface = "Virtual-Template1";
   p.suite = {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
   p.spi_in = spi;

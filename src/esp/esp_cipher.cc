@@ -7,11 +7,11 @@
 
 #include <cstring>
 
+#include "crypto/algorithms.h"
 #include "esp/esp_hmac.h"
 
 namespace kg::esp {
 
-using ike::EncrId;
 using ike::IntegId;
 
 struct EspCipher::Impl {
@@ -20,6 +20,7 @@ struct EspCipher::Impl {
   EVP_CIPHER_CTX* iv_ctx = nullptr;  // CBC: AES-128-ECB under a random key
   uint8_t salt[4] = {};
   bool encrypt = true;
+  bool chacha = false;  // ChaCha20-Poly1305: the nonce is set per packet
   // GCM sealing: the counter whose IV the provider has already set up
   // (after the previous packet's tag, see seal); 0: none.
   uint64_t next_counter = 0;
@@ -31,30 +32,10 @@ struct EspCipher::Impl {
 
 namespace {
 
-const EVP_CIPHER* cipher_for(const crypto::CipherSuite& s) {
-  switch (s.encr) {
-    case EncrId::kAesGcm16:
-      return s.key_bits == 256 ? EVP_aes_256_gcm() : s.key_bits == 128 ? EVP_aes_128_gcm() : nullptr;
-    case EncrId::kAesCbc:
-      return s.key_bits == 256   ? EVP_aes_256_cbc()
-             : s.key_bits == 192 ? EVP_aes_192_cbc()
-             : s.key_bits == 128 ? EVP_aes_128_cbc()
-                                 : nullptr;
-    case EncrId::k3des: return EVP_des_ede3_cbc();
-    default: return nullptr;
-  }
-}
-
-// HMAC digest name and truncated ICV length (RFC 2404, RFC 4868).
-bool hmac_for(IntegId i, const char** md, size_t* icv) {
-  switch (i) {
-    case IntegId::kHmacSha1_96: *md = "SHA1"; *icv = 12; return true;
-    case IntegId::kHmacSha2_256_128: *md = "SHA256"; *icv = 16; return true;
-    case IntegId::kHmacSha2_384_192: *md = "SHA384"; *icv = 24; return true;
-    case IntegId::kHmacSha2_512_256: *md = "SHA512"; *icv = 32; return true;
-    case IntegId::kHmacMd5_96: *md = "MD5"; *icv = 12; return true;
-    default: return false;
-  }
+// The registry's row for `s` when the ESP data path implements it.
+const crypto::EncrAlgorithm* esp_algorithm(const crypto::CipherSuite& s) {
+  const crypto::EncrAlgorithm* a = s.algorithm();
+  return a && a->esp ? a : nullptr;
 }
 
 // Per-packet GCM work goes through the provider's parameters, never through
@@ -87,6 +68,19 @@ bool gcm_restart_iv(EVP_CIPHER_CTX* ctx, const uint8_t salt[4], uint64_t counter
          std::memcmp(iv, nonce + 4, 8) == 0;
 }
 
+// ChaCha20-Poly1305 (RFC 7634 §2): nonce = salt | IV, then the AAD. OpenSSL
+// has no IV generator for it, so every packet sets its nonce, which also
+// resets the Poly1305 state.
+bool chacha_start(EVP_CIPHER_CTX* ctx, const uint8_t salt[4], std::span<const uint8_t> iv,
+                  std::span<const uint8_t> aad) {
+  uint8_t nonce[12];
+  std::memcpy(nonce, salt, 4);
+  std::memcpy(nonce + 4, iv.data(), 8);
+  int outl = 0;
+  return EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce, -1, nullptr) == 1 &&
+         EVP_CipherUpdate(ctx, nullptr, &outl, aad.data(), int(aad.size())) == 1;
+}
+
 bool gcm_set_tag_and_iv(EVP_CIPHER_CTX* ctx, const uint8_t* tag, const uint8_t* iv) {
   OSSL_PARAM p[3] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<uint8_t*>(tag), 16),
                      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV,
@@ -101,27 +95,32 @@ EspCipher::~EspCipher() = default;
 
 Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& s, const Secret& encr,
                                                      const Secret& integ, bool encrypt) {
-  const EVP_CIPHER* c = cipher_for(s);
-  if (!c) return fail(Errc::kUnsupported, "ESP cipher");
+  const crypto::EncrAlgorithm* a = esp_algorithm(s);
+  if (!a) return fail(Errc::kUnsupported, "ESP cipher");
+  const EVP_CIPHER* c = EVP_get_cipherbyname(a->evp);
+  if (!c || size_t(EVP_CIPHER_get_key_length(c)) != a->key_size) return fail(Errc::kUnsupported, "ESP cipher");
   std::unique_ptr<EspCipher> e(new EspCipher());
   e->impl_ = std::make_unique<Impl>();
   auto& im = *e->impl_;
   im.encrypt = encrypt;
   im.ctx = EVP_CIPHER_CTX_new();
-  size_t key_len = size_t(EVP_CIPHER_get_key_length(c));
-  e->aead_ = s.encr == EncrId::kAesGcm16;
+  const size_t key_len = a->key_size;
+  e->aead_ = a->aead;
+  e->iv_size_ = a->iv_size;
+  e->block_ = a->block_size;  // AEAD: RFC 4303 §2.4's 4-byte alignment only
   if (e->aead_) {
-    if (encr.size() != key_len + 4) return fail(Errc::kInvalidArgument, "GCM key+salt length");
-    std::memcpy(im.salt, encr.view().data() + key_len, 4);
-    e->iv_size_ = 8;
-    e->block_ = 4;  // RFC 4303 §2.4: 4-byte alignment only
-    e->icv_ = 16;
+    if ((a->backend != crypto::Backend::kAeadGcm && a->backend != crypto::Backend::kAeadChacha) ||
+        a->salt_size != sizeof(im.salt) || a->iv_size != 8 || a->icv_size != 16)
+      return fail(Errc::kUnsupported, "ESP cipher");
+    im.chacha = a->backend == crypto::Backend::kAeadChacha;
+    if (encr.size() != key_len + a->salt_size) return fail(Errc::kInvalidArgument, "AEAD key+salt length");
+    std::memcpy(im.salt, encr.view().data() + key_len, a->salt_size);
+    e->icv_ = a->icv_size;
   } else {
     if (encr.size() != key_len) return fail(Errc::kInvalidArgument, "cipher key length");
-    e->iv_size_ = size_t(EVP_CIPHER_get_iv_length(c));
-    e->block_ = size_t(EVP_CIPHER_get_block_size(c));
-    const char* md = nullptr;
-    if (!hmac_for(s.integ, &md, &e->icv_)) return fail(Errc::kUnsupported, "ESP integrity");
+    const crypto::IntegAlgorithm* i = crypto::find_integ(s.integ);
+    if (!i) return fail(Errc::kUnsupported, "ESP integrity");
+    e->icv_ = i->icv_size;
     im.mac = EspHmac::create(s.integ, integ.view());
     if (!im.mac) return fail(Errc::kCrypto, "HMAC init");
     if (encrypt) {
@@ -136,7 +135,7 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   if (EVP_CipherInit_ex2(im.ctx, c, encr.view().data(), nullptr, encrypt ? 1 : 0, nullptr) != 1)
     return fail(Errc::kCrypto, "cipher init");
   EVP_CIPHER_CTX_set_padding(im.ctx, 0);
-  if (e->aead_ && !encrypt) {  // the fixed part of every nonce: the salt
+  if (e->aead_ && !im.chacha && !encrypt) {  // the fixed part of every nonce: the salt
     OSSL_PARAM p[2] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED, im.salt, 4),
                        OSSL_PARAM_construct_end()};
     if (EVP_CIPHER_CTX_set_params(im.ctx, p) != 1) return fail(Errc::kCrypto, "GCM salt");
@@ -144,12 +143,20 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   return e;
 }
 
-PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+PacketResult<void> EspCipher::seal(std::span<const uint8_t> hdr, std::span<uint8_t> iv, uint64_t counter,
                                    std::span<uint8_t> payload, std::span<uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
   if (aead_) {
     for (int i = 0; i < 8; ++i) iv[size_t(i)] = uint8_t(counter >> (56 - 8 * i));
+    if (im.chacha) {
+      if (!chacha_start(im.ctx, im.salt, iv, hdr) ||
+          EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
+          EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
+          EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_AEAD_GET_TAG, int(icv_), icv.data()) != 1)
+        return std::unexpected(Drop::kCrypto);
+      return {};
+    }
     // Normally the previous packet left this counter's IV set up; else
     // (the first packet, a skipped counter) set it now.
     if (counter != im.next_counter || counter == 0) {
@@ -157,7 +164,7 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
       if (!gcm_restart_iv(im.ctx, im.salt, counter)) return std::unexpected(Drop::kCrypto);
     }
     uint8_t next_iv[8];
-    if (EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
+    if (EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), int(hdr.size())) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
         EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1 ||
         !gcm_get_tag_and_next_iv(im.ctx, icv.data(), next_iv)) {
@@ -167,7 +174,9 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
     im.next_counter = counter + 1;
     return {};
   }
-  if (!im.iv_ctx) return std::unexpected(Drop::kCrypto);
+  // CBC: the ICV covers SPI|seq|IV|ciphertext; no ESN (its high bits would
+  // follow the payload, RFC 4303 §2.2.1).
+  if (!im.iv_ctx || hdr.size() != 8) return std::unexpected(Drop::kCrypto);
   uint8_t block[16] = {}, ivb[16];
   for (int i = 0; i < 8; ++i) block[i] = uint8_t(counter >> (56 - 8 * i));
   if (EVP_EncryptUpdate(im.iv_ctx, ivb, &outl, block, 16) != 1) return std::unexpected(Drop::kCrypto);
@@ -182,18 +191,28 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t, 8> hdr, std::span<ui
   return {};
 }
 
-PacketResult<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+PacketResult<void> EspCipher::open(std::span<const uint8_t> hdr, std::span<const uint8_t> iv,
                                    std::span<uint8_t> payload, std::span<const uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
+  if (aead_ && im.chacha) {
+    if (!chacha_start(im.ctx, im.salt, iv, hdr) ||
+        EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_AEAD_SET_TAG, int(icv_), const_cast<uint8_t*>(icv.data())) != 1 ||
+        EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
+      return std::unexpected(Drop::kCrypto);
+    // The tag check (constant time inside OpenSSL) happens in Final.
+    if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return std::unexpected(Drop::kAuth);
+    return {};
+  }
   if (aead_) {
     if (!gcm_set_tag_and_iv(im.ctx, icv.data(), iv.data()) ||
-        EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), 8) != 1 ||
+        EVP_CipherUpdate(im.ctx, nullptr, &outl, hdr.data(), int(hdr.size())) != 1 ||
         EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
       return std::unexpected(Drop::kCrypto);
     if (EVP_CipherFinal_ex(im.ctx, payload.data() + outl, &outl) != 1) return std::unexpected(Drop::kAuth);
     return {};
   }
+  if (hdr.size() != 8) return std::unexpected(Drop::kCrypto);
   uint8_t full[64];
   const ByteView parts[] = {hdr, iv, payload};
   im.mac->compute(parts, full);
@@ -206,14 +225,13 @@ PacketResult<void> EspCipher::open(std::span<const uint8_t, 8> hdr, std::span<co
 }
 
 Result<size_t> hmac_icv(IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out) {
-  const char* md = nullptr;
-  size_t icv = 0;
-  if (!hmac_for(integ, &md, &icv)) return fail(Errc::kUnsupported, "ESP integrity");
+  const crypto::IntegAlgorithm* i = crypto::find_integ(integ);
+  if (!i) return fail(Errc::kUnsupported, "ESP integrity");
   auto h = EspHmac::create(integ, key);
   if (!h) return fail(Errc::kCrypto, "HMAC");
   const ByteView parts[] = {data};
   h->compute(parts, out);
-  return icv;
+  return i->icv_size;
 }
 
 }  // namespace kg::esp

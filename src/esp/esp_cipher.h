@@ -2,8 +2,11 @@
 // created once and reused for every packet:
 //  - AES-GCM-128/256 with a 16-byte ICV (RFC 4106): key material is key|salt,
 //    nonce = salt | IV, IV = the 64-bit packet counter, AAD = SPI | seq.
+//  - ChaCha20-Poly1305 (RFC 7634): the same layout as AES-GCM, the nonce
+//    set per packet;
 //  - AES-CBC-128/192/256 (and legacy 3DES) with HMAC-SHA1-96 / SHA2-256-128 /
 //    SHA2-384-192 / SHA2-512-256 (RFC 4868) over SPI|seq|IV|ciphertext.
+// Which one, and its sizes, come from the algorithm registry (crypto/algorithms.h).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -40,17 +43,19 @@ class EspCipher {
   [[nodiscard]] size_t icv_size() const { return icv_; }
   [[nodiscard]] bool aead() const { return aead_; }
 
-  // In place. `hdr` = SPI|seq (8 bytes); `iv` (iv_size bytes) is written
+  // In place. `hdr` = SPI|seq (8 bytes; an AEAD also takes the 12 bytes
+  // SPI|seq-hi|seq-lo of RFC 4106 §5 / RFC 7634 §2.1, the AAD with ESN, which
+  // is how RFC 8439's vector with its 12-byte AAD is checked); `iv` (iv_size bytes) is written
   // from `counter`, which must differ for every packet of the SA (the
   // sequence number): for GCM it is the counter itself (RFC 4106 §3.1), for
   // CBC the counter encrypted with a random per-SA AES key, which makes it
   // unpredictable as RFC 3602 §2.4 requires, without a DRBG call per packet.
   // `payload` = padded plaintext on input, ciphertext on output; `icv`
   // receives the ICV.
-  PacketResult<void> seal(std::span<const uint8_t, 8> hdr, std::span<uint8_t> iv, uint64_t counter,
+  PacketResult<void> seal(std::span<const uint8_t> hdr, std::span<uint8_t> iv, uint64_t counter,
                           std::span<uint8_t> payload, std::span<uint8_t> icv);
   // In place; verifies the ICV first (constant time), then decrypts.
-  PacketResult<void> open(std::span<const uint8_t, 8> hdr, std::span<const uint8_t> iv,
+  PacketResult<void> open(std::span<const uint8_t> hdr, std::span<const uint8_t> iv,
                           std::span<uint8_t> payload, std::span<const uint8_t> icv);
 
  private:

@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "crypto/algorithms.h"
+
 namespace kg::esp {
 
 using ike::IntegId;
@@ -60,15 +62,11 @@ EspHmac::~EspHmac() = default;
 std::unique_ptr<EspHmac> EspHmac::create(IntegId integ, ByteView key) {
   std::unique_ptr<EspHmac> h(new EspHmac());
   State& s = *h->st_;
+  const crypto::IntegAlgorithm* a = crypto::find_integ(integ);
+  if (!a || a->backend != crypto::Backend::kHmac) return nullptr;
   s.alg = integ;
-  switch (integ) {
-    case IntegId::kHmacSha1_96: s.digest = 20; break;
-    case IntegId::kHmacSha2_256_128: s.digest = 32; break;
-    case IntegId::kHmacSha2_384_192: s.block = 128, s.digest = 48; break;
-    case IntegId::kHmacSha2_512_256: s.block = 128, s.digest = 64; break;
-    case IntegId::kHmacMd5_96: s.digest = 16; break;
-    default: return nullptr;
-  }
+  s.block = a->hmac_block;
+  s.digest = a->key_size;  // an HMAC key is as long as the digest (RFC 2104 §2)
   // RFC 2104 §2: a key longer than the block is hashed first; then
   // (K xor ipad) and (K xor opad) start the inner and outer digests.
   uint8_t k[128] = {}, pad[128];

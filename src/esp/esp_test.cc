@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "crypto/algorithms.h"
 #include "esp/esp_hmac.h"
 #include "esp/sa.h"
 
@@ -132,6 +133,69 @@ TEST(EspCipher, GcmNonceFollowsTheCounterAcrossGaps) {
   }
 }
 
+const crypto::CipherSuite kChacha{crypto::find_encr_esp_word("esp-chacha20-poly1305")->ikev2_id, 0,
+                                  ike::IntegId::kNone};
+
+uint64_t be_counter(const Bytes& iv) {
+  uint64_t c = 0;
+  for (uint8_t b : iv) c = c << 8 | b;
+  return c;
+}
+
+// ChaCha20-Poly1305 through EspCipher (RFC 7634 §2): key material = key |
+// salt, nonce = salt | IV with IV = the counter, AAD = the header. RFC 8439
+// §2.8.2's vector has a 12-byte AAD (the ESN layout, RFC 7634 §2.1), the
+// RFC 7634 A.1 ESP example SPI | seq.
+TEST(EspCipher, ChaCha20Poly1305PublishedVectors) {
+  int used = 0;
+  for (auto& r : load_vectors("chacha20_poly1305.txt")) {
+    if (r["name"].find("ikev2") != std::string::npos) continue;  // the IKE example: sk_cipher_test
+    ++used;
+    SCOPED_TRACE(r["name"]);
+    const Bytes km = hx(r["K"] + r["SALT"]), aad = hx(r["A"]), p = hx(r["P"]);
+    auto enc = EspCipher::create(kChacha, Secret(km), Secret(), true);
+    auto dec = EspCipher::create(kChacha, Secret(km), Secret(), false);
+    ASSERT_TRUE(enc && dec);
+    EXPECT_TRUE((*enc)->aead());
+    EXPECT_EQ((*enc)->iv_size(), 8u);
+    EXPECT_EQ((*enc)->icv_size(), 16u);
+    EXPECT_EQ((*enc)->block_size(), 4u);
+    Bytes iv(8), payload = p, icv(16);
+    ASSERT_TRUE((*enc)->seal(aad, iv, be_counter(hx(r["IV"])), payload, icv));
+    EXPECT_EQ(to_hex(iv), r["IV"]);
+    EXPECT_EQ(to_hex(payload), r["C"]);
+    EXPECT_EQ(to_hex(icv), r["T"]);
+    ASSERT_TRUE((*dec)->open(aad, iv, payload, icv));
+    EXPECT_EQ(payload, p);
+    payload = hx(r["C"]);
+    icv[15] ^= 1;  // a bad tag fails, and the next packet still opens
+    EXPECT_EQ((*dec)->open(aad, iv, payload, icv), PacketResult<void>(std::unexpected(Drop::kAuth)));
+    icv[15] ^= 1;
+    payload = hx(r["C"]);
+    ASSERT_TRUE((*dec)->open(aad, iv, payload, icv));
+    EXPECT_EQ(payload, p);
+  }
+  EXPECT_EQ(used, 2);
+}
+
+// RFC 7634 A.1 as a whole ESP packet (SPI 0x01020304, seq 5) through
+// InboundSa: ICV, trailer (pad 1 2, pad length 2, next header 4) and the
+// inner IPv4 packet of 84 bytes.
+TEST(InboundSa, OpensTheRfc7634EspExample) {
+  for (auto& r : load_vectors("chacha20_poly1305.txt")) {
+    if (r["name"] != "rfc7634-A.1-esp") continue;
+    auto in = InboundSa::create(0x01020304, kChacha, Secret(hx(r["K"] + r["SALT"])), Secret(), 64);
+    ASSERT_TRUE(in);
+    Bytes esp = hx(r["A"] + r["IV"] + r["C"] + r["T"]);
+    auto inner = (*in)->open(esp);
+    ASSERT_TRUE(inner) << int(inner.error());
+    EXPECT_EQ(to_hex(Bytes(inner->begin(), inner->end())), r["P"].substr(0, 84 * 2));
+    EXPECT_EQ((*in)->highest_seq(), 5u);
+    return;
+  }
+  FAIL() << "no RFC 7634 A.1 vector";
+}
+
 // RFC 4868 §2.7.2: the ESP ICV is the leftmost half of the HMAC output.
 TEST(HmacIcv, Rfc4868AuthenticatorVectors) {
   auto recs = load_vectors("hmac_trunc_rfc4868.txt");
@@ -255,7 +319,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Suite{{ike::EncrId::kAesCbc, 256, ike::IntegId::kHmacSha2_256_128}, 32, 32},
                       Suite{{ike::EncrId::kAesCbc, 192, ike::IntegId::kHmacSha2_384_192}, 24, 48},
                       Suite{{ike::EncrId::kAesCbc, 256, ike::IntegId::kHmacSha2_512_256}, 32, 64},
-                      Suite{{ike::EncrId::k3des, 192, ike::IntegId::kHmacSha1_96}, 24, 20}));
+                      Suite{{ike::EncrId::k3des, 192, ike::IntegId::kHmacSha1_96}, 24, 20},
+                      Suite{kChacha, 36, 0}));
 
 // RFC 4303 §3.3.3: the sender never lets the sequence number cycle; the SA
 // stops and needs a rekey.

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/bytes.h"
+#include "crypto/algorithms.h"
 #include "wire/esp/esp_packet.h"
 
 namespace kg::esp {
@@ -19,15 +20,14 @@ uint32_t peek_seq(std::span<const uint8_t> esp) {
 }
 
 size_t esp_overhead(const crypto::CipherSuite& s) {
-  size_t icv = 16, iv = 8, block = 4;  // AES-GCM (RFC 4106)
-  if (s.encr != ike::EncrId::kAesGcm16) {
-    bool des = s.encr == ike::EncrId::k3des;
-    iv = block = des ? 8 : 16;
-    switch (s.integ) {
-      case ike::IntegId::kHmacSha2_256_128: icv = 16; break;
-      case ike::IntegId::kHmacSha2_384_192: icv = 24; break;
-      case ike::IntegId::kHmacSha2_512_256: icv = 32; break;
-      default: icv = 12; break;  // HMAC-SHA1-96, HMAC-MD5-96
+  size_t icv = 16, iv = 8, block = 4;  // AES-GCM (RFC 4106) if the suite is unknown
+  if (const crypto::EncrAlgorithm* a = s.algorithm()) {
+    iv = a->iv_size;
+    block = a->block_size;
+    icv = a->icv_size;
+    if (!a->aead) {
+      const crypto::IntegAlgorithm* i = crypto::find_integ(s.integ);
+      icv = i ? i->icv_size : 12;
     }
   }
   return kEspHeaderSize + iv + (block - 1) + 2 + icv;

@@ -4,6 +4,7 @@
 #include "ike/fmt.h"
 
 #include "common/log.h"
+#include "crypto/algorithms.h"
 #include "ike/lifetime.h"
 #include "ike/auth_local.h"
 #include "ike/message.h"
@@ -593,7 +594,8 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.initiator = sa->initiator;
     i.state = sa->state == SaState::kEstablished ? "READY" : sa->state == SaState::kDeleting ? "DELETE" : "IN-NEG";
     i.encr = encr_name(sa->suite.cipher.encr);
-    i.key_bits = sa->suite.cipher.key_bits;
+    const crypto::EncrAlgorithm* encr = sa->suite.cipher.algorithm();
+    i.key_bits = encr ? uint16_t(encr->key_size * 8) : sa->suite.cipher.key_bits;
     i.prf = prf_name(sa->suite.prf);
     i.integ = integ_name(sa->suite.cipher.integ);
     i.dh_group = static_cast<uint16_t>(sa->suite.group);

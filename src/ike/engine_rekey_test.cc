@@ -1,6 +1,7 @@
 // CREATE_CHILD_SA: CHILD_SA and IKE SA rekeys each way, PFS, collisions
 // (RFC 7296 §2.8.1, §2.25), lost messages. Every test also checks, after each
 // delivered datagram, that traffic would pass both ways (two_engines.h).
+#include "crypto/algorithms.h"
 #include "ike/engine_impl.h"
 #include "ike/two_engines.h"
 
@@ -170,6 +171,40 @@ TEST_F(TwoEngines, IkeRekeyEachWay) {
     EXPECT_TRUE(ia.back().encr_out.equals(ib.back().encr_in.view()));
     EXPECT_EQ(lost, 0) << logs;
   }
+}
+
+// ChaCha20-Poly1305 (RFC 7634) only, on both sides: the CHILD_SA rekey and
+// the IKE SA rekey choose it again (its ENCR transform has no Key Length
+// attribute), every message after IKE_SA_INIT is protected with it, and no
+// traffic is lost on the way.
+TEST_F(TwoEngines, Chacha20Poly1305ChildAndIkeRekey) {
+  const EncrId cp = crypto::find_encr_ike_word("chacha20-poly1305")->ikev2_id;
+  for (Node* n : {&a, &b}) {
+    n->policy.proposals = {{"cp", {{cp, 0}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kCurve25519}}};
+    n->policy.child.transforms = {{"ts", cp, 0, IntegId::kNone}};
+  }
+  a.policy.child.lifetime_s = 100;
+  b.policy.child.lifetime_s = 1000;
+  a.policy.profile.ike_lifetime_s = 250;
+  handshake();
+  run_for(95 * kSec);
+  expect_one_mirrored_child();
+  auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
+  ASSERT_EQ(ia.size(), 2u) << logs;
+  ASSERT_EQ(ib.size(), 2u) << logs;
+  for (auto& i : {ia[1], ib[1]}) {
+    EXPECT_EQ(uint16_t(i.suite.encr), 28);
+    EXPECT_EQ(i.encr_out.size(), 36u);
+  }
+  EXPECT_TRUE(ia[1].encr_out.equals(ib[1].encr_in.view()));
+  uint64_t spi_before = a.ready()->spi_i;
+  run_for(150 * kSec);
+  ASSERT_EQ(a.engine->sas().size(), 1u) << logs;
+  EXPECT_NE(a.ready()->spi_i, spi_before);
+  EXPECT_EQ(a.ready()->rekeys, 1u);
+  EXPECT_EQ(a.ready()->encr, "CHACHA20-POLY1305");
+  EXPECT_EQ(b.ready()->encr, "CHACHA20-POLY1305");
+  EXPECT_EQ(lost, 0) << logs;
 }
 
 // The responder picks another group than the one the rekey initiator's KE

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/log.h"
+#include "crypto/algorithms.h"
 #include "ike/admission.h"
 #include "ike/engine.h"
 #include "ike/engine_impl.h"
@@ -286,6 +287,41 @@ TEST_F(TwoEngines, PeerGivesUpAfterFiveTries) {
   }
   EXPECT_TRUE(a.engine->sas().empty());
   EXPECT_EQ(a.engine->stats().retransmits, 4u);
+}
+
+// ChaCha20-Poly1305 (RFC 7634) for the IKE SA and the CHILD_SA, both sides
+// configured with it only: IKE_AUTH and the INFORMATIONAL delete travel in
+// SK payloads it protects; the CHILD_SA gets 36 bytes of key material.
+TEST_F(TwoEngines, Chacha20Poly1305ForIkeAndEsp) {
+  const EncrId cp = crypto::find_encr_ike_word("chacha20-poly1305")->ikev2_id;
+  for (Node* n : {&a, &b}) {
+    n->policy.proposals = {{"cp", {{cp, 0}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kCurve25519}}};
+    n->policy.child.transforms = {{"ts", cp, 0, IntegId::kNone}};
+  }
+  handshake();
+  auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
+  ASSERT_EQ(ia.size(), 1u) << logs;
+  ASSERT_EQ(ib.size(), 1u) << logs;
+  EXPECT_EQ(uint16_t(ia[0].suite.encr), 28);  // ENCR_CHACHA20_POLY1305
+  EXPECT_EQ(ia[0].suite.integ, IntegId::kNone);
+  EXPECT_EQ(ia[0].encr_out.size(), 36u);  // 256-bit key + 4-byte salt (RFC 7634 §2)
+  EXPECT_EQ(ia[0].integ_out.size(), 0u);
+  EXPECT_TRUE(ia[0].encr_out.equals(ib[0].encr_in.view()));
+  EXPECT_TRUE(ia[0].encr_in.equals(ib[0].encr_out.view()));
+  for (Node* n : {&a, &b}) {
+    ASSERT_EQ(n->engine->sas().size(), 1u);
+    auto sa = n->engine->sas()[0];
+    EXPECT_EQ(sa.state, "READY");
+    EXPECT_EQ(sa.encr, "CHACHA20-POLY1305");
+    EXPECT_EQ(sa.key_bits, 256);
+    EXPECT_EQ(sa.integ, "NONE");
+    EXPECT_EQ(sa.dh_group, 31);
+  }
+  take(a, a.engine->delete_sessions("Tunnel0"));
+  pump();
+  EXPECT_EQ(b.of<RemoveChildSa>().size(), 1u) << logs;
+  EXPECT_TRUE(b.engine->sas().empty());
+  EXPECT_TRUE(a.engine->sas().empty());
 }
 
 TEST_F(TwoEngines, DeleteFromInitiatorRemovesBothChildren) {

@@ -2,27 +2,31 @@
 
 #include <algorithm>
 
+#include "crypto/algorithms.h"
 #include "crypto/dh.h"
 
 namespace kg::ike {
 namespace {
 
-bool is_aead(EncrId e) { return e == EncrId::kAesGcm8 || e == EncrId::kAesGcm12 || e == EncrId::kAesGcm16; }
+// AEAD per the registry; an ID it does not know is no AEAD.
+bool is_aead(EncrId e, uint16_t key_bits) {
+  const crypto::EncrAlgorithm* a = crypto::find_encr(e, key_bits);
+  return a && a->aead;
+}
+
+// The registry's row for an IKEv2 ID whatever the key size (names).
+const crypto::EncrAlgorithm* encr_family(EncrId e) {
+  for (auto& a : crypto::encr_algorithms())
+    if (a.ikev2_id == e) return &a;
+  return nullptr;
+}
 
 // IOS behaviour: no PRF configured means the integrity hash; AEAD defaults to SHA-256.
 std::vector<PrfId> prfs_of(const IkeProposalConfig& c) {
   if (!c.prf.empty()) return c.prf;
   std::vector<PrfId> out;
-  for (auto i : c.integ) {
-    switch (i) {
-      case IntegId::kHmacSha1_96: out.push_back(PrfId::kHmacSha1); break;
-      case IntegId::kHmacSha2_256_128: out.push_back(PrfId::kHmacSha2_256); break;
-      case IntegId::kHmacSha2_384_192: out.push_back(PrfId::kHmacSha2_384); break;
-      case IntegId::kHmacSha2_512_256: out.push_back(PrfId::kHmacSha2_512); break;
-      case IntegId::kHmacMd5_96: out.push_back(PrfId::kHmacMd5); break;
-      default: break;
-    }
-  }
+  for (auto i : c.integ)
+    if (const crypto::IntegAlgorithm* a = crypto::find_integ(i)) out.push_back(a->prf);
   if (out.empty()) out.push_back(PrfId::kHmacSha2_256);
   return out;
 }
@@ -68,7 +72,7 @@ std::optional<IkeSuite> match(const Proposal& p, const IkeProposalConfig& c) {
   if (!prf || !dh) return std::nullopt;
   s.prf = *prf;
   s.group = *dh;
-  if (is_aead(s.cipher.encr)) {
+  if (is_aead(s.cipher.encr, s.cipher.key_bits)) {
     // §3.3: an AEAD proposal carries no integrity transform, or only NONE.
     for (auto i : integ_o)
       if (i != IntegId::kNone) return std::nullopt;
@@ -101,8 +105,14 @@ std::string proposal_str(const Proposal& p) {
 
 }  // namespace
 
+// key_bits 0: a cipher with one key size whose registry row sends no Key
+// Length attribute (RFC 7296 §3.3.5, e.g. RFC 7634 §3).
+Transform encr_transform(EncrId e, uint16_t key_bits) {
+  return t(TransformType::kEncr, uint16_t(e), key_bits ? std::optional<uint16_t>(key_bits) : std::nullopt);
+}
+
 std::string IkeSuite::str() const {
-  std::string s = std::string(encr_name(cipher.encr)) + "-" + std::to_string(cipher.key_bits);
+  std::string s = crypto::encr_label(cipher.encr, cipher.key_bits);
   if (cipher.integ != IntegId::kNone) s += std::string("/") + integ_name(cipher.integ);
   return s + "/PRF-" + prf_name(prf) + "/" + group_name(group);
 }
@@ -114,7 +124,8 @@ SaPayload ike_sa_payload(const std::vector<IkeProposalConfig>& cfg) {
       Proposal p;
       p.protocol = ProtocolId::kIke;
       for (auto& e : c.encr)
-        if (is_aead(e.id) == aead) p.transforms.push_back(t(TransformType::kEncr, uint16_t(e.id), e.key_bits));
+        if (is_aead(e.id, e.key_bits) == aead)
+          p.transforms.push_back(encr_transform(e.id, e.key_bits));
       if (p.transforms.empty()) continue;
       for (auto pr : prfs_of(c)) p.transforms.push_back(t(TransformType::kPrf, uint16_t(pr)));
       if (!aead)
@@ -164,8 +175,8 @@ SaPayload esp_sa_payload(const std::vector<ChildTransformConfig>& sets, uint32_t
     p.number = static_cast<uint8_t>(sa.proposals.size() + 1);
     p.protocol = ProtocolId::kEsp;
     p.spi = spi_b;
-    p.transforms.push_back(t(TransformType::kEncr, uint16_t(ts.encr), ts.key_bits));
-    if (!is_aead(ts.encr) && ts.integ != IntegId::kNone)
+    p.transforms.push_back(encr_transform(ts.encr, ts.key_bits));
+    if (!is_aead(ts.encr, ts.key_bits) && ts.integ != IntegId::kNone)
       p.transforms.push_back(t(TransformType::kInteg, uint16_t(ts.integ)));
     if (pfs != DhGroup::kNone) p.transforms.push_back(t(TransformType::kDh, uint16_t(pfs)));
     p.transforms.push_back(t(TransformType::kEsn, uint16_t(EsnId::kNo)));
@@ -185,7 +196,7 @@ std::optional<EspChoice> select_esp(const SaPayload& offered, const std::vector<
         return x.type == TransformType::kEncr && x.id == uint16_t(s.encr) && x.key_length.value_or(0) == s.key_bits;
       });
       if (!encr_ok) continue;
-      bool aead = is_aead(s.encr);
+      bool aead = is_aead(s.encr, s.key_bits);
       bool integ_ok = aead ? std::all_of(integ_o.begin(), integ_o.end(), [](auto i) { return i == IntegId::kNone; })
                            : std::find(integ_o.begin(), integ_o.end(), s.integ) != integ_o.end();
       if (!integ_ok) continue;
@@ -244,48 +255,21 @@ std::string describe(const std::vector<ChildTransformConfig>& sets) {
 }
 
 const char* encr_name(EncrId e) {
-  switch (e) {
-    case EncrId::kAesCbc: return "AES-CBC";
-    case EncrId::kAesGcm8: return "AES-GCM8";
-    case EncrId::kAesGcm12: return "AES-GCM12";
-    case EncrId::kAesGcm16: return "AES-GCM";
-    default: return "ENCR?";
-  }
+  const crypto::EncrAlgorithm* a = encr_family(e);
+  return a ? a->name : "ENCR?";
 }
 const char* integ_name(IntegId i) {
-  switch (i) {
-    case IntegId::kNone: return "NONE";
-    case IntegId::kHmacMd5_96: return "MD596";
-    case IntegId::kHmacSha1_96: return "SHA96";
-    case IntegId::kHmacSha2_256_128: return "SHA256";
-    case IntegId::kHmacSha2_384_192: return "SHA384";
-    case IntegId::kHmacSha2_512_256: return "SHA512";
-    default: return "INTEG?";
-  }
+  if (i == IntegId::kNone) return "NONE";
+  const crypto::IntegAlgorithm* a = crypto::find_integ(i);
+  return a ? a->name : "INTEG?";
 }
 const char* prf_name(PrfId p) {
-  switch (p) {
-    case PrfId::kHmacMd5: return "MD5";
-    case PrfId::kHmacSha1: return "SHA1";
-    case PrfId::kHmacSha2_256: return "SHA256";
-    case PrfId::kHmacSha2_384: return "SHA384";
-    case PrfId::kHmacSha2_512: return "SHA512";
-    default: return "PRF?";
-  }
+  const crypto::PrfAlgorithm* a = crypto::find_prf(p);
+  return a ? a->name : "PRF?";
 }
 const char* group_name(DhGroup g) {
-  switch (g) {
-    case DhGroup::kModp1024: return "MODP1024";
-    case DhGroup::kModp1536: return "MODP1536";
-    case DhGroup::kModp2048: return "MODP2048";
-    case DhGroup::kModp3072: return "MODP3072";
-    case DhGroup::kModp4096: return "MODP4096";
-    case DhGroup::kEcp256: return "ECP256";
-    case DhGroup::kEcp384: return "ECP384";
-    case DhGroup::kEcp521: return "ECP521";
-    case DhGroup::kCurve25519: return "CURVE25519";
-    default: return "DH?";
-  }
+  const crypto::DhAlgorithm* a = crypto::find_dh(g);
+  return a ? a->name : "DH?";
 }
 
 }  // namespace kg::ike

@@ -19,6 +19,9 @@ struct IkeSuite {
   [[nodiscard]] std::string str() const;  // "AES-GCM-256/PRF-SHA256/ECP256"
 };
 
+// The ENCR transform for a cipher, with its Key Length attribute if it has one.
+Transform encr_transform(EncrId e, uint16_t key_bits);
+
 // One proposal per configured proposal, AEAD and non-AEAD split (§3.3).
 SaPayload ike_sa_payload(const std::vector<IkeProposalConfig>& cfg);
 // Responder: first peer proposal acceptable under `cfg`, with its number.

@@ -56,13 +56,10 @@ struct SitePair {
   ike::TrafficSelector net_a, net_b;
   uint32_t spi_a = 0, spi_b = 0;  // inbound SPI on A, on B
 };
-inline ike::InstallChildSa child_of(bool a_side, const crypto::CipherSuite& s, const SitePair& x) {
-  // Sizes computed here: kg_esp does not link kg_crypto.
-  bool gcm = s.encr == ike::EncrId::kAesGcm16;
-  size_t ek = gcm ? s.key_bits / 8 + 4 : (s.encr == ike::EncrId::k3des ? 24 : s.key_bits / 8);
-  size_t ik = gcm ? 0 : s.integ == ike::IntegId::kHmacSha1_96 ? 20 : 32;
+inline esp::InstallChildSa child_of(bool a_side, const crypto::CipherSuite& s, const SitePair& x) {
+  const size_t ek = s.encr_key_size(), ik = s.integ_key_size();
   Secret k_ab(Bytes(ek, 0x41)), k_ba(Bytes(ek, 0x42)), i_ab(Bytes(ik, 0x43)), i_ba(Bytes(ik, 0x44));
-  ike::InstallChildSa p;
+  esp::InstallChildSa p;
   p.interface = "Tunnel0";
   p.suite = s;
   p.spi_in = a_side ? x.spi_a : x.spi_b;

@@ -231,7 +231,7 @@ void ChildCreate::build_r(IkeSa& sa, TaskEnv&, std::vector<TypedPayload>& out) {
   p.number = chosen_.number;
   p.protocol = ProtocolId::kEsp;
   p.spi = Bytes{uint8_t(spi_in_ >> 24), uint8_t(spi_in_ >> 16), uint8_t(spi_in_ >> 8), uint8_t(spi_in_)};
-  p.transforms.push_back({TransformType::kEncr, uint16_t(c->sa.suite.encr), c->sa.suite.key_bits});
+  p.transforms.push_back(encr_transform(c->sa.suite.encr, c->sa.suite.key_bits));
   if (c->sa.suite.integ != IntegId::kNone)
     p.transforms.push_back({TransformType::kInteg, uint16_t(c->sa.suite.integ), {}});
   if (dh_) p.transforms.push_back({TransformType::kDh, uint16_t(group_), {}});

@@ -175,7 +175,7 @@ class IkeInit final : public Task {
     p.number = chosen_;
     p.protocol = ProtocolId::kIke;
     auto& c = sa.suite.cipher;
-    p.transforms.push_back({TransformType::kEncr, uint16_t(c.encr), c.key_bits});
+    p.transforms.push_back(encr_transform(c.encr, c.key_bits));
     p.transforms.push_back({TransformType::kPrf, uint16_t(sa.suite.prf), std::nullopt});
     if (c.integ != IntegId::kNone) p.transforms.push_back({TransformType::kInteg, uint16_t(c.integ), std::nullopt});
     p.transforms.push_back({TransformType::kDh, uint16_t(sa.suite.group), std::nullopt});

@@ -221,7 +221,7 @@ class IkeRekey final : public Task {
     p.protocol = ProtocolId::kIke;
     p.spi = be64(spi_);
     auto& c = suite_.cipher;
-    p.transforms.push_back({TransformType::kEncr, uint16_t(c.encr), c.key_bits});
+    p.transforms.push_back(encr_transform(c.encr, c.key_bits));
     p.transforms.push_back({TransformType::kPrf, uint16_t(suite_.prf), std::nullopt});
     if (c.integ != IntegId::kNone) p.transforms.push_back({TransformType::kInteg, uint16_t(c.integ), std::nullopt});
     p.transforms.push_back({TransformType::kDh, uint16_t(group_), std::nullopt});
