@@ -185,7 +185,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
       out += "\n";
     };
     auth("local", p.auth_local, p.auth_local_key);
-    for (auto& m : p.auth_remote) auth("remote", m, m == "pre-share" ? p.auth_remote_key : std::string());
+    for (auto& meth : p.auth_remote) auth("remote", meth, meth == "pre-share" ? p.auth_remote_key : std::string());
     if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
     for (auto& tp : p.pki_trustpoints) out += " pki trustpoint " + tp + "\n";
     if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
