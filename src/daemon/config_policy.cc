@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/log.h"
+
 namespace kg::daemon {
 
 using namespace kg::ike;
@@ -118,6 +120,18 @@ bool id_matches(const std::string& rule, const Identity& id) {
     return false;
   }
   return false;
+}
+
+const char* id_type_word(IdType t) {
+  switch (t) {
+    case IdType::kIpv4Addr:
+    case IdType::kIpv6Addr: return "address";
+    case IdType::kFqdn: return "fqdn";
+    case IdType::kRfc822Addr: return "email";
+    case IdType::kDerAsn1Dn: return "dn";
+    case IdType::kKeyId: return "key-id";
+    default: return "other";
+  }
 }
 
 std::string keyring_miss(const std::string& keyring, const Identity* id, const IpAddress& remote) {
@@ -315,7 +329,32 @@ std::optional<ProfileConfig> ConfigPolicy::profile_for_peer_cert(const Identity&
     if (c && c->psk_missing.empty()) return c;
     if (c && !first) first = std::move(c);
   }
+  if (!first) log::warn("IKEv2: " + no_profile_reason(remote_id, local, remote));
   return first;
+}
+
+// Why no profile took the peer: each profile and the statement it failed.
+std::string ConfigPolicy::no_profile_reason(const Identity& id, const IpAddress& local, const IpAddress& remote) const {
+  std::string s = "peer " + remote.str() + " Id: " + id.str() + " (" + id_type_word(id.type) + ") matches no ikev2 profile";
+  if (model_.profiles.empty()) return s + ": none is configured";
+  std::string sep = ": ";
+  for (auto& [name, p] : model_.profiles) {
+    s += sep + name + " ";
+    sep = "; ";
+    if (!local_matches(p, local)) {
+      s += "(match address local";
+      for (auto& a : p.match_address_local) s += " " + a;
+      s += ", not " + local.str() + ")";
+    } else if (p.match_identity_remote.empty() && p.match_certificate.empty()) {
+      s += "(no match identity remote)";
+    } else {
+      s += "(wants";
+      for (auto& r : p.match_identity_remote) s += " " + r + ",";
+      for (auto& m : p.match_certificate) s += " certificate map " + m + ",";
+      s.back() = ')';
+    }
+  }
+  return s;
 }
 
 bool ConfigPolicy::responder_force_encap(const IpAddress& local, const IpAddress& remote) const {

@@ -71,6 +71,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
   bool peer_matches(const config::Ikev2Profile& p, const ike::Identity& id, const crypto::Certificate* cert,
                     const IpAddress& remote) const;
   bool cert_matches(const config::Ikev2Profile& p, const crypto::Certificate& cert) const;
+  // For the log: each profile and the statement that did not take the peer.
+  std::string no_profile_reason(const ike::Identity& id, const IpAddress& local, const IpAddress& remote) const;
   // match address local ... (none: any local address).
   static bool local_matches(const config::Ikev2Profile& p, const IpAddress& local);
   // Authentication methods, trustpoints and identity local dn of a profile.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/log.h"
 #include "config/session.h"
 #include "ike/auth_local.h"
 
@@ -275,6 +276,24 @@ TEST(IosDefaults, MissingKeySaysWhereItWasLookedFor) {
             "keyring local GONE is not configured");
   EXPECT_EQ(p.profile_for_peer(fqdn("y.example.org"), local, ip("198.51.100.2"))->psk_missing,
             "no key in `authentication local pre-share key` and no keyring local");
+}
+
+// No profile takes the peer: the log says what each profile wanted.
+TEST(IosDefaults, NoProfileSaysWhatEachWanted) {
+  ConfigPolicy p;
+  p.set_model(from_lines({"crypto ikev2 profile RA", "match identity remote email domain example.net",
+                          "match identity remote fqdn hub.example.net", "authentication remote pre-share key r",
+                          "authentication local pre-share key l", "crypto ikev2 profile SITE",
+                          "match identity remote any", "match address local 198.51.100.7"}));
+  std::string logs;
+  log::set_sink([&logs](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
+  EXPECT_FALSE(p.profile_for_peer(email("mallory@example.org"), ip("198.51.100.1"), ip("198.51.100.12")));
+  log::set_sink(nullptr);
+  EXPECT_NE(logs.find("IKEv2: peer 198.51.100.12 Id: mallory@example.org (email) matches no ikev2 profile: "
+                      "RA (wants email domain example.net, fqdn hub.example.net); SITE (match address local "
+                      "198.51.100.7, not 198.51.100.1)"),
+            std::string::npos)
+      << logs;
 }
 
 // authentication remote pre-share + rsa-sig: both allowed; without a key

@@ -99,6 +99,8 @@ log "alice@example.net: key from keyring peer 'identity email domain example.net
 sw_initiate "$WORK/c2" ra && fail "mallory@example.org was accepted"
 sw_has_sa "$WORK/c2" && fail "mallory@example.org has an SA"
 wait_for "grep -q 'no ikev2 profile matches peer 198.51.100.12 Id: mallory@example.org' '$WORK/keygated-$NSA.log'" 5 ||
-  { tail -20 "$WORK/keygated-$NSA.log"; fail "hub did not log why mallory was refused"; }
-log "mallory@example.org refused: no profile matches"
+  { tail -20 "$WORK/keygated-$NSA.log"; fail "hub did not log that mallory was refused"; }
+grep -qF "Id: mallory@example.org (email) matches no ikev2 profile: default (wants email domain example.net)" \
+  "$WORK/keygated-$NSA.log" || { tail -20 "$WORK/keygated-$NSA.log"; fail "hub did not log what the profile wanted"; }
+log "mallory@example.org refused: no profile matches (the log says default wants email domain example.net)"
 log "PASS"
