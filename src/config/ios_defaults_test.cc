@@ -131,5 +131,38 @@ TEST_F(IosDefaults, TunnelWithoutModeIsGreAndOtherModesArePrinted) {
   run("tunnel mode ipsec ipv4");
 }
 
+// A startup-config saved by an earlier keygate (no marker line) meant
+// ipsec ipv4 where a tunnel has no mode line: loading it keeps that, says
+// so, and write memory then saves the line and the marker. The same text
+// elsewhere (a file given with -f, a pasted IOS config) is GRE, as on IOS.
+TEST_F(IosDefaults, StartupConfigFromAnEarlierKeygateKeepsIpsec) {
+  const char* old_text =
+      "hostname site-a\n!\ninterface Tunnel0\n tunnel source eth0\n tunnel destination 198.51.100.2\n"
+      " tunnel protection ipsec profile default\n!\ninterface Tunnel1\n tunnel mode gre ipv6\n!\n";
+  std::ofstream(dir / "startup-config") << old_text;
+  std::ofstream(dir / "other.cfg") << old_text;
+  Config old(dir.string());
+  auto rep = old.load_file((dir / "startup-config").string());
+  ASSERT_TRUE(rep);
+  EXPECT_NE(rep->find("% Note: Tunnel0: startup-config saved by an earlier keygate"), std::string::npos) << *rep;
+  EXPECT_EQ(old.model().interfaces.at("Tunnel0").tunnel_mode, "ipsec ipv4");
+  EXPECT_EQ(old.model().interfaces.at("Tunnel1").tunnel_mode, "gre ipv6");  // its own line wins
+  Config pasted(dir.string());
+  ASSERT_TRUE(pasted.load_file((dir / "other.cfg").string()));
+  EXPECT_EQ(pasted.model().interfaces.at("Tunnel0").tunnel_mode, "");  // GRE
+  // Saved again: the marker first, the mode explicit; reloading changes nothing.
+  ASSERT_TRUE(old.write_memory());
+  std::ifstream in(dir / "startup-config");
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first, kStartupMarker);
+  Config again(dir.string());
+  auto rep2 = again.load_file((dir / "startup-config").string());
+  ASSERT_TRUE(rep2);
+  EXPECT_EQ(*rep2, "");
+  EXPECT_EQ(again.model().interfaces.at("Tunnel0").tunnel_mode, "ipsec ipv4");
+  EXPECT_EQ(again.running_config_text(), old.running_config_text());
+}
+
 }  // namespace
 }  // namespace kg::config
