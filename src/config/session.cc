@@ -76,11 +76,13 @@ Result<std::string> Config::load_file(const std::string& path) {
     if (hash == std::string::npos || line[hash] == '!') continue;
     // Indentation does not matter: IOS leaves a sub-mode when a line does not
     // belong to it.
-    ExecResult r = s.execute(line);
     auto words = split_words(line);
-    if (r.ok && legacy && words.size() == 2 && s.mode() == Mode::kInterface &&
-        std::string_view("interface").starts_with(words[0].second) && words[0].second.size() >= 3 &&
-        is_tunnel(canonical_interface_name(words[1].second))) {
+    bool new_tunnel = legacy && words.size() == 2 && words[0].second.size() >= 3 &&
+                      std::string_view("interface").starts_with(words[0].second) &&
+                      is_tunnel(canonical_interface_name(words[1].second)) &&
+                      !model_.interfaces.contains(canonical_interface_name(words[1].second));
+    ExecResult r = s.execute(line);
+    if (r.ok && new_tunnel && s.mode() == Mode::kInterface) {
       // A later `tunnel mode` line in the file still wins.
       (void)s.execute("tunnel mode ipsec ipv4");
       report += "% Note: " + canonical_interface_name(words[1].second) +
