@@ -1,4 +1,7 @@
 // tunnel mode gre ip|ipv6 (seed 004 "Tunnel Encapsulation": GRE over IPsec).
+// `tunnel mode gre ip` is IOS's default on tunnel interfaces: stored as no
+// mode at all, so show running-config prints it as IOS does (not at all).
+#include "config/interface_names.h"
 #include "config/session.h"
 
 namespace kg::config {
@@ -8,7 +11,9 @@ void register_gre_commands(CommandTable& t) {
         {"protocol-over-protocol tunneling", "tunnel encapsulation method", "generic route encapsulation protocol",
          "over IP (IPv4) | over IPv6"},
         [](CmdContext& c, const ParsedArgs& a) -> Result<std::string> {
-          c.model.interfaces[c.object].tunnel_mode = a.negated ? "" : "gre " + a.at(3);
+          if (!a.negated && is_virtual_template(c.object))
+            return fail(Errc::kInvalidArgument, "GRE on a Virtual-Template is not supported; use tunnel mode ipsec ipv4");
+          c.model.interfaces[c.object].tunnel_mode = a.negated || a.at(3) == "ip" ? "" : "gre ipv6";
           return std::string();
         });
 }

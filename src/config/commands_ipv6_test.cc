@@ -81,8 +81,8 @@ TEST_F(Ipv6Cmd, KeyringPeerAndRemoteIdentity) {
 
 TEST_F(Ipv6Cmd, TunnelModeGre) {  // commands_gre.cc
   run("interface Tunnel1");
-  run("tunnel mode gre ip");
-  EXPECT_EQ(cfg.model().interfaces.at("Tunnel1").tunnel_mode, "gre ip");
+  run("tunnel mode gre ip");  // IOS's default: kept as no mode (ios_defaults_test.cc)
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel1").tunnel_mode, "");
   run("tunnel mode gre ipv6");
   EXPECT_EQ(cfg.model().interfaces.at("Tunnel1").tunnel_mode, "gre ipv6");
   refused("tunnel mode gre mpls");

@@ -12,6 +12,9 @@
 #include "crypto/trust_store.h"
 
 namespace kg::config {
+
+void set_remote_method(std::vector<std::string>& methods, const std::string& m, bool negated);  // commands_profile.cc
+
 namespace {
 
 using A = const ParsedArgs&;
@@ -281,14 +284,16 @@ void add_profile_pki(CommandTable& t) {
         {"Set authentication method", "Local or remote authentication", "Certificate (RSA or ECDSA signature)"},
         [prof](C c, A a) {
           auto& p = prof(c);
-          bool local = a.at(1) == "local";
-          std::string& m = local ? p.auth_local : p.auth_remote;
-          if (a.negated) {
-            if (m == a.at(2)) m.clear();
+          if (a.at(1) == "remote") {  // one of several methods the peer may use
+            set_remote_method(p.auth_remote, a.at(2), a.negated);
             return ok();
           }
-          m = a.at(2);
-          (local ? p.auth_local_key : p.auth_remote_key).clear();
+          if (a.negated) {
+            if (p.auth_local == a.at(2)) p.auth_local.clear();
+            return ok();
+          }
+          p.auth_local = a.at(2);
+          p.auth_local_key.clear();
           return ok();
         });
   t.add(Mode::kIkev2Profile, "pki trustpoint WORD [sign|verify]",

@@ -236,7 +236,7 @@ TEST_F(Pki, CertificateMapsAndProfileCommands) {
   run("pki trustpoint TP verify");  // replaces "TP sign"
   auto& p = cfg->model().profiles.at("P");
   EXPECT_EQ(p.auth_local, "rsa-sig");
-  EXPECT_EQ(p.auth_remote, "ecdsa-sig");
+  EXPECT_EQ(p.auth_remote, std::vector<std::string>{"ecdsa-sig"});
   EXPECT_EQ(p.identity_local, "dn");
   EXPECT_EQ(p.pki_trustpoints, (std::vector<std::string>{"TP2", "TP verify"}));
   std::string text = cfg->running_config_text();

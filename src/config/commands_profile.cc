@@ -1,4 +1,5 @@
 // IKEv2 keyring and profile commands.
+#include "common/ip.h"
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -21,6 +22,17 @@ std::string join(A a, size_t from) {
 
 void set_or_clear(std::string& field, A a, size_t from) { field = a.negated ? "" : join(a, from); }
 
+}  // namespace
+
+// authentication remote METHOD: IOS keeps each method given (pre-share and
+// rsa-sig, ...); the responder accepts whichever the peer uses.
+void set_remote_method(std::vector<std::string>& methods, const std::string& m, bool negated) {
+  std::erase(methods, m);
+  if (!negated) methods.push_back(m);
+}
+
+namespace {
+
 void add_keyring(CommandTable& t) {
   t.add(Mode::kConfig, "crypto ikev2 keyring WORD",
         {"Encryption module", "Configure IKEv2 parameters", "Define IKEv2 keyrings", "Keyring name"},
@@ -42,11 +54,26 @@ void add_keyring(CommandTable& t) {
   });
   auto peer = [](C c) -> KeyringPeer& { return c.model.keyrings[c.object].peers[c.sub_object]; };
   t.add(Mode::kKeyringPeer, "address A.B.C.D [A.B.C.D]", {"Peer address", "IPv4 address", "Mask"},
-        [peer](C c, A a) { set_or_clear(peer(c).address, a, 1); return ok(); });
+        [peer](C c, A a) -> Result<std::string> {
+          set_or_clear(peer(c).address, a, 1);
+          if (a.negated || a.size() < 3) return ok();
+          auto m = Prefix::from_mask(*IpAddress::parse(a.at(1)), *IpAddress::parse(a.at(2)));
+          if (!m) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(2));
+          // Seed 004 marks this BAD: one key for every peer.
+          if (m->len == 0)
+            return "% Warning: peer " + c.sub_object + " (address 0.0.0.0 0.0.0.0) matches every peer: its pre-shared " +
+                   "key is used by any peer no other keyring peer matches; prefer one key per peer\n";
+          return ok();
+        });
   t.add(Mode::kKeyringPeer, "hostname WORD", {"Peer hostname", "Hostname"},
         [peer](C c, A a) { set_or_clear(peer(c).hostname, a, 1); return ok(); });
+  // One identity per peer (a new line replaces it); `domain` matches every
+  // FQDN in the domain, or every email address @domain.
   t.add(Mode::kKeyringPeer, "identity {address|fqdn|email|key-id} WORD",
         {"Peer identity", "Identity type", "Identity value"},
+        [peer](C c, A a) { set_or_clear(peer(c).identity, a, 1); return ok(); });
+  t.add(Mode::kKeyringPeer, "identity {fqdn|email} domain WORD",
+        {"Peer identity", "Identity type", "Match the domain only", "Domain name"},
         [peer](C c, A a) { set_or_clear(peer(c).identity, a, 1); return ok(); });
   t.add(Mode::kKeyringPeer, "pre-shared-key LINE", {"Pre-shared key", "Key"}, [peer](C c, A a) -> Result<std::string> {
     std::string k = a.at(1);
@@ -102,7 +129,8 @@ void add_profile(CommandTable& t) {
     std::string s = side;
     auto set = [prof, s](C c, A a) -> Result<std::string> {
       auto& p = prof(c);
-      (s == "local" ? p.auth_local : p.auth_remote) = a.negated ? "" : "pre-share";
+      if (s == "local") p.auth_local = a.negated ? "" : "pre-share";
+      else set_remote_method(p.auth_remote, "pre-share", a.negated);
       std::string key;
       if (a.size() > 4 && !a.negated) {
         auto k = c.config.key_from_config(a.size() == 6 ? a.at(4) + " " + a.at(5) : a.at(4));
@@ -157,7 +185,7 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
       out += "\n";
     };
     auth("local", p.auth_local, p.auth_local_key);
-    auth("remote", p.auth_remote, p.auth_remote_key);
+    for (auto& meth : p.auth_remote) auth("remote", meth, meth == "pre-share" ? p.auth_remote_key : std::string());
     if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
     for (auto& tp : p.pki_trustpoints) out += " pki trustpoint " + tp + "\n";
     if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";

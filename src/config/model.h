@@ -26,7 +26,7 @@ struct Ikev2Policy {
 struct KeyringPeer {
   std::string address;  // "ADDR" or "ADDR MASK"
   std::string hostname;
-  std::string identity;  // "fqdn x" / "address a" ...
+  std::string identity;  // "fqdn x" / "address a" / "email domain d" / "fqdn domain d" ...
   std::string psk;       // symmetric pre-shared-key (clear, in memory only)
   std::string psk_local, psk_remote;
 };
@@ -56,7 +56,7 @@ struct Ikev2Profile {
   std::vector<std::string> match_address_local;
   std::string identity_local;  // "fqdn site-a.example.net"
   std::string auth_local;      // "pre-share" when configured
-  std::string auth_remote;
+  std::vector<std::string> auth_remote;  // "pre-share", "rsa-sig"...: several allowed (IOS), in the order typed
   std::string auth_local_key, auth_remote_key;
   std::string keyring_local;
   int lifetime = 86400;
@@ -88,7 +88,9 @@ struct Interface {
   std::string ip_address;  // "ADDR MASK", or "negotiated" (ip address negotiated)
   std::string ip_unnumbered;
   std::string tunnel_source, tunnel_destination;  // destination "dynamic": set by a FlexVPN client
-  std::string tunnel_mode;  // "ipsec ipv4", "ipsec ipv6" (commands_ipv6.cc), "gre ip|ipv6" (commands_gre.cc)
+  // "ipsec ipv4", "ipsec ipv6" (commands_ipv6.cc), "gre ipv6" (commands_gre.cc);
+  // empty: IOS's default, GRE over IPv4 (`tunnel mode gre ip`, never printed).
+  std::string tunnel_mode;
   std::vector<std::string> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc)
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "common/log.h"
 #include "config/output_filter.h"
 #include "config/privilege.h"
 #include "crypto/password.h"
+#include "config/interface_names.h"
 
 namespace kg::config {
 namespace {
@@ -106,6 +108,14 @@ void Config::register_exec_deferred(std::string_view grammar, std::vector<std::s
   });
 }
 
+// The state directory's startup-config as saved by an earlier keygate: no
+// marker line, and a tunnel without `tunnel mode` meant ipsec ipv4.
+bool Config::legacy_startup(const std::string& path, const std::string& first_line) const {
+  if (state_dir_.empty() || first_line == kStartupMarker) return false;
+  std::error_code ec;
+  return std::filesystem::equivalent(path, state_dir_ + "/startup-config", ec);
+}
+
 Result<std::string> Config::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return fail(Errc::kNotFound, "cannot open " + path);
@@ -113,14 +123,27 @@ Result<std::string> Config::load_file(const std::string& path) {
   s.execute("configure terminal");
   std::string line, report;
   int n = 0;
+  bool legacy = false;
   while (std::getline(in, line)) {
-    ++n;
+    if (++n == 1) legacy = legacy_startup(path, line);
     auto hash = line.find_first_not_of(" \t");
     if (hash == std::string::npos || line[hash] == '!') continue;
     // IOS leaves a sub-mode when a line does not belong to it; indentation
     // matters only under a rejected line (CliSession::execute).
+    auto words = split_words(line);
+    bool new_tunnel = legacy && words.size() == 2 && words[0].second.size() >= 3 &&
+                      std::string_view("interface").starts_with(words[0].second) &&
+                      is_tunnel(canonical_interface_name(words[1].second)) &&
+                      !model_.interfaces.contains(canonical_interface_name(words[1].second));
     ExecResult r = s.execute(line);
     std::string where = "% line " + std::to_string(n) + ": ";
+    if (r.ok && new_tunnel && s.mode() == Mode::kInterface) {
+      // A later `tunnel mode` line in the file still wins.
+      (void)s.execute("tunnel mode ipsec ipv4");
+      report += where + "Note: " + canonical_interface_name(words[1].second) +
+                ": startup-config saved by an earlier keygate, where a tunnel without tunnel mode was ipsec ipv4: "
+                "kept so (write memory now saves the line)\n";
+    }
     if (!r.ok) {
       // The line, the '^' under the word that was refused, then the reason.
       std::string msg = r.text;
@@ -157,7 +180,7 @@ Result<void> Config::write_memory() {
   if (state_dir_.empty()) return fail(Errc::kInvalidArgument, "no state directory");
   std::string path = state_dir_ + "/startup-config";
   std::string tmp = path + ".tmp";
-  std::string text = running_config_text();
+  std::string text = std::string(kStartupMarker) + "\n" + running_config_text();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(Errc::kIo, "open " + tmp);
   size_t off = 0;

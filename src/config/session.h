@@ -70,6 +70,11 @@ struct ExecResult {
   Deferred deferred;
 };
 
+// First line of a startup-config written by write memory. Its absence marks
+// one saved by a keygate from before a tunnel without `tunnel mode` became
+// GRE/IP (IOS's default): loading it keeps such tunnels ipsec ipv4.
+inline constexpr const char* kStartupMarker = "! keygate startup-config: no tunnel mode line means gre ip";
+
 class Config {
  public:
   explicit Config(std::string state_dir = "");
@@ -105,6 +110,7 @@ class Config {
 
  private:
   friend class CliSession;
+  bool legacy_startup(const std::string& path, const std::string& first_line) const;
   Model model_;
   CommandTable table_;
   std::string state_dir_;

@@ -5,6 +5,7 @@
 
 #include "config/session.h"
 #include "crypto/algorithms.h"
+#include "config/writer.h"
 
 namespace kg::config {
 namespace {
@@ -72,9 +73,13 @@ void register_show_config_commands(CommandTable& t) {
             if (p.match_certificate.empty()) s += " none";
             for (auto& mc : p.match_certificate) s += " " + mc;
             s += "\n";
-            s += " Local identity: " + (p.identity_local.empty() ? "none" : p.identity_local) + "\n";
+            bool signs = p.auth_local == "rsa-sig" || p.auth_local == "ecdsa-sig";
+            s += " Local identity: " +
+                 (!p.identity_local.empty() ? p.identity_local
+                                            : std::string(signs ? "none (default: dn)" : "none (default: address)")) +
+                 "\n";
             s += " Remote identity: none\n Local authentication method: " + (p.auth_local.empty() ? "none" : p.auth_local) + "\n";
-            s += " Remote authentication method(s): " + (p.auth_remote.empty() ? "none" : p.auth_remote) + "\n";
+            s += " Remote authentication method(s):" + (p.auth_remote.empty() ? " none" : join_words(p.auth_remote)) + "\n";
             s += " Keyring: " + (p.keyring_local.empty() ? "none" : p.keyring_local) + "\n";
             s += " Trustpoint(s):";
             if (p.pki_trustpoints.empty()) s += " none";

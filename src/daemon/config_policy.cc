@@ -1,7 +1,9 @@
 #include "daemon/config_policy.h"
 
+#include <algorithm>
 #include <sstream>
 
+#include "common/log.h"
 #include "crypto/algorithms.h"
 
 namespace kg::daemon {
@@ -71,53 +73,53 @@ TrafficSelector ts_for(const Prefix& p) {
   return t;
 }
 
-bool id_matches(const std::string& rule, const Identity& id, const IpAddress& remote) {
+bool ends_with(const std::string& s, const std::string& suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+// `address 0.0.0.0` (seed 004's catch-all for Windows clients), `address
+// 0.0.0.0 0.0.0.0` and `address ::/0`: any peer, whatever its identity type.
+bool any_address(const Prefix& p) { return p.len == 0 || (p.addr.is_unspecified() && p.len == p.addr.size() * 8); }
+
+bool id_matches(const std::string& rule, const Identity& id) {
   auto w = split(rule);
   if (w.empty()) return false;
   std::string data(id.data.begin(), id.data.end());
-  auto ends_with = [](const std::string& s, const std::string& suf) {
-    return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-  };
   if (w[0] == "any") return true;
-  if (w[0] == "fqdn" && id.type == IdType::kFqdn) {
-    if (w.size() == 3 && w[1] == "domain") return data == w[2] || ends_with(data, "." + w[2]);
-    return w.size() == 2 && data == w[1];
-  }
-  if (w[0] == "email" && id.type == IdType::kRfc822Addr) {
-    if (w.size() == 3 && w[1] == "domain") return ends_with(data, "@" + w[2]);
-    return w.size() == 2 && data == w[1];
-  }
+  if ((w[0] == "fqdn" || w[0] == "email") && w.size() == 3 && w[1] == "domain")
+    return identity_in_domain(w[0], w[2], id);
+  if (w[0] == "fqdn" && id.type == IdType::kFqdn) return w.size() == 2 && data == w[1];
+  if (w[0] == "email" && id.type == IdType::kRfc822Addr) return w.size() == 2 && data == w[1];
   if (w[0] == "key-id" && id.type == IdType::kKeyId) return w.size() == 2 && data == w[1];
   if (w[0] == "address") {
     std::string am = w.size() > 2 ? w[1] + " " + w[2] : (w.size() > 1 ? w[1] : "");
     auto p = parse_addr_mask(am);
     if (!p) return false;
+    if (any_address(*p)) return true;
     if (id.type == IdType::kIpv4Addr || id.type == IdType::kIpv6Addr) {
       auto a = IpAddress::from_bytes(id.data);
       return a && p->contains(*a);
     }
-    (void)remote;
     return false;
   }
   return false;
 }
 
-// A keyring peer matches by address (with mask), identity, or hostname.
-const config::KeyringPeer* keyring_peer(const config::Ikev2Keyring& kr, const Identity* id, const IpAddress& remote) {
-  for (auto& [name, p] : kr.peers) {
-    if (!p.address.empty()) {
-      auto pre = parse_addr_mask(p.address);
-      if (pre && pre->contains(remote)) return &p;
-    }
-    if (id && !p.identity.empty()) {
-      auto want = identity_from_words(p.identity);
-      if (want && *want == *id) return &p;
-    }
-    if (id && !p.hostname.empty() && id->type == IdType::kFqdn &&
-        std::string(id->data.begin(), id->data.end()) == p.hostname)
-      return &p;
+const char* id_type_word(IdType t) {
+  switch (t) {
+    case IdType::kIpv4Addr:
+    case IdType::kIpv6Addr: return "address";
+    case IdType::kFqdn: return "fqdn";
+    case IdType::kRfc822Addr: return "email";
+    case IdType::kDerAsn1Dn: return "dn";
+    case IdType::kKeyId: return "key-id";
+    default: return "other";
   }
-  return nullptr;
+}
+
+std::string keyring_miss(const std::string& keyring, const Identity* id, const IpAddress& remote) {
+  return "keyring " + keyring + " has no peer for address " + remote.str() +
+         (id ? " or identity " + id->str() : std::string());
 }
 
 }  // namespace
@@ -132,6 +134,42 @@ std::optional<Prefix> parse_addr_mask(const std::string& s) {
   auto m = IpAddress::parse(w[1]);
   if (!m) return std::nullopt;
   return Prefix::from_mask(*a, *m);
+}
+
+bool identity_in_domain(const std::string& kind, const std::string& domain, const Identity& id) {
+  std::string data(id.data.begin(), id.data.end());
+  if (kind == "fqdn") return id.type == IdType::kFqdn && (data == domain || ends_with(data, "." + domain));
+  if (kind == "email") return id.type == IdType::kRfc822Addr && ends_with(data, "@" + domain);
+  return false;
+}
+
+// IOS's most specific match first: an exact identity (or hostname), then
+// the longest domain, then the address with the longest mask. Without an
+// identity (we initiate and know only the peer's address), only addresses.
+const config::KeyringPeer* keyring_peer(const config::Ikev2Keyring& kr, const Identity* id, const IpAddress& remote) {
+  const config::KeyringPeer* best = nullptr;
+  int best_rank = -1;
+  auto consider = [&](const config::KeyringPeer& p, int rank) {
+    if (rank > best_rank) best = &p, best_rank = rank;
+  };
+  // Ranks: exact identity 1000, domain 500 + its length (< 256), address 0-128 by mask.
+  for (auto& [name, p] : kr.peers) {
+    if (id && !p.identity.empty()) {
+      auto w = split(p.identity);
+      if (w.size() == 3 && w[1] == "domain") {
+        if (identity_in_domain(w[0], w[2], *id)) consider(p, 500 + int(std::min<size_t>(w[2].size(), 255)));
+      } else if (auto want = identity_from_words(p.identity); want && *want == *id) {
+        consider(p, 1000);
+      }
+    }
+    if (id && !p.hostname.empty() && id->type == IdType::kFqdn &&
+        std::string(id->data.begin(), id->data.end()) == p.hostname)
+      consider(p, 1000);
+    if (!p.address.empty())
+      if (auto pre = parse_addr_mask(p.address); pre && pre->addr.is_v4() == remote.is_v4() && pre->contains(remote))
+        consider(p, pre->len);
+  }
+  return best;
 }
 
 std::optional<Identity> identity_from_words(const std::string& words) {
@@ -199,24 +237,35 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   if (auto& d = p.dpd ? p.dpd : model_.ikev2.dpd)
     c.dpd = DpdConfig{uint32_t(d->interval), uint32_t(d->retry), d->periodic};
   c.nat_force_encap = p.nat_force_encap;
+  // No identity local: left without data for the engine to fill in with the
+  // SA's address (or the certificate's DN, apply_pki), as IOS does.
   if (auto id = identity_from_words(p.identity_local)) c.local_id = *id;
   apply_pki(c, p);
   // Pre-shared keys only for the directions that use them (authentication
   // local and remote are independent in IOS).
-  bool need_l = c.local_auth == AuthKind::kPsk, need_r = c.remote_auth == AuthKind::kPsk;
+  bool need_l = c.local_auth == AuthKind::kPsk, need_r = c.remote_auth.has(AuthKind::kPsk);
   std::string lk = p.auth_local_key, rk = p.auth_remote_key;
-  if (((need_l && lk.empty()) || (need_r && rk.empty())) && !p.keyring_local.empty()) {
-    auto kr = model_.keyrings.find(p.keyring_local);
-    if (kr != model_.keyrings.end()) {
-      if (auto* peer = keyring_peer(kr->second, remote_id, remote)) {
-        if (lk.empty()) lk = !peer->psk_local.empty() ? peer->psk_local : peer->psk;
-        if (rk.empty()) rk = !peer->psk_remote.empty() ? peer->psk_remote : peer->psk;
-      }
+  std::string why;
+  if ((need_l && lk.empty()) || (need_r && rk.empty())) {
+    if (p.keyring_local.empty()) {
+      why = "no key in `authentication " + std::string(need_l && lk.empty() ? "local" : "remote") +
+            " pre-share key` and no keyring local";
+    } else if (auto kr = model_.keyrings.find(p.keyring_local); kr == model_.keyrings.end()) {
+      why = "keyring local " + p.keyring_local + " is not configured";
+    } else if (auto* peer = keyring_peer(kr->second, remote_id, remote); !peer) {
+      why = keyring_miss(p.keyring_local, remote_id, remote);
+    } else {
+      if (lk.empty()) lk = !peer->psk_local.empty() ? peer->psk_local : peer->psk;
+      if (rk.empty()) rk = !peer->psk_remote.empty() ? peer->psk_remote : peer->psk;
+      for (auto& [pn, pp] : kr->second.peers)
+        if (&pp == peer && ((need_l && lk.empty()) || (need_r && rk.empty())))
+          why = "keyring " + p.keyring_local + " peer " + pn + " has no " +
+                (need_l && lk.empty() ? "local" : "remote") + " pre-shared-key";
     }
   }
-  if ((need_l && lk.empty()) || (need_r && rk.empty())) return std::nullopt;  // no key for this peer
   c.local_psk = Secret(std::string_view(lk));
   c.remote_psk = Secret(std::string_view(rk));
+  if ((need_l && lk.empty()) || (need_r && rk.empty())) c.psk_missing = why;
   return c;
 }
 
@@ -226,9 +275,9 @@ std::optional<ProfileConfig> ConfigPolicy::profile_for_peer(const Identity& remo
 }
 
 bool ConfigPolicy::peer_matches(const config::Ikev2Profile& p, const Identity& id, const crypto::Certificate* cert,
-                                const IpAddress& remote) const {
+                                const IpAddress&) const {
   for (auto& rule : p.match_identity_remote)
-    if (id_matches(rule, id, remote)) return true;
+    if (id_matches(rule, id)) return true;
   return cert && cert_matches(p, *cert);
 }
 
@@ -254,17 +303,41 @@ std::optional<ProfileConfig> ConfigPolicy::profile_for_peer_cert(const Identity&
                                                                  const crypto::Certificate* cert,
                                                                  const IpAddress& local,
                                                                  const IpAddress& remote) const {
+  // The first matching profile that has the peer's keys; else the first
+  // matching one, whose psk_missing then tells the log what is lacking.
+  std::optional<ProfileConfig> first;
   for (auto& [name, p] : model_.profiles) {
     if (!local_matches(p, local) || !peer_matches(p, remote_id, cert, remote)) continue;
     auto c = build_profile(name, p, &remote_id, remote);
-    if (!c) continue;
-    if (c->local_id.data.empty()) {  // IOS default: identity local address
-      c->local_id.type = local.is_v4() ? IdType::kIpv4Addr : IdType::kIpv6Addr;
-      c->local_id.data.assign(local.bytes().begin(), local.bytes().end());
-    }
-    return c;
+    if (c && c->psk_missing.empty()) return c;
+    if (c && !first) first = std::move(c);
   }
-  return std::nullopt;
+  if (!first) log::warn("IKEv2: " + no_profile_reason(remote_id, local, remote));
+  return first;
+}
+
+// Why no profile took the peer: each profile and the statement it failed.
+std::string ConfigPolicy::no_profile_reason(const Identity& id, const IpAddress& local, const IpAddress& remote) const {
+  std::string s = "peer " + remote.str() + " Id: " + id.str() + " (" + id_type_word(id.type) + ") matches no ikev2 profile";
+  if (model_.profiles.empty()) return s + ": none is configured";
+  std::string sep = ": ";
+  for (auto& [name, p] : model_.profiles) {
+    s += sep + name + " ";
+    sep = "; ";
+    if (!local_matches(p, local)) {
+      s += "(match address local";
+      for (auto& a : p.match_address_local) s += " " + a;
+      s += ", not " + local.str() + ")";
+    } else if (p.match_identity_remote.empty() && p.match_certificate.empty()) {
+      s += "(no match identity remote)";
+    } else {
+      s += "(wants";
+      for (auto& r : p.match_identity_remote) s += " " + r + ",";
+      for (auto& m : p.match_certificate) s += " certificate map " + m + ",";
+      s.back() = ')';
+    }
+  }
+  return s;
 }
 
 bool ConfigPolicy::responder_force_encap(const IpAddress& local, const IpAddress& remote) const {
@@ -320,7 +393,7 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
     for (auto& t : to_transforms(tsn, ts->second)) c.transforms.push_back(t);
   }
   // IOS uses transport mode only where the traffic is the tunnel's own GRE.
-  c.transport = transport && is_gre(it->second);
+  c.transport = transport && is_gre(ifname, it->second);
   if (c.transforms.empty()) return std::nullopt;
   if (ip->second.lifetime_seconds) c.lifetime_s = uint32_t(*ip->second.lifetime_seconds);
   if (ip->second.lifetime_kilobytes) c.lifetime_kb = *ip->second.lifetime_kilobytes;
@@ -331,7 +404,7 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
   // side the tunnel's own subnet plus every prefix routed into the tunnel.
   // tunnel mode ipsec ipv6 carries IPv6 (::/0 and the IPv6 prefixes);
   // tunnel mode gre: the GRE flow between the endpoints (config_policy_gre.cc).
-  if (is_gre(it->second)) {
+  if (is_gre(ifname, it->second)) {
     add_gre_selectors(c, it->second);
   } else if (it->second.tunnel_mode == "ipsec ipv6") {
     add_ipv6_selectors(c, ifname, it->second);
@@ -356,7 +429,7 @@ std::optional<ChildConfig> ConfigPolicy::child_for_peer(const std::string& profi
     if (!dst || *dst != remote) continue;
     if (profile_for_tunnel(name) != profile) continue;
     auto c = child_for_tunnel(name);
-    if (c && is_gre(itf)) set_gre_local(*c, local);
+    if (c && is_gre(name, itf)) set_gre_local(*c, local);
     return c;
   }
   return child_for_template(profile);  // a hub: the profile's virtual-template

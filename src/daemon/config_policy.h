@@ -71,6 +71,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
   bool peer_matches(const config::Ikev2Profile& p, const ike::Identity& id, const crypto::Certificate* cert,
                     const IpAddress& remote) const;
   bool cert_matches(const config::Ikev2Profile& p, const crypto::Certificate& cert) const;
+  // For the log: each profile and the statement that did not take the peer.
+  std::string no_profile_reason(const ike::Identity& id, const IpAddress& local, const IpAddress& remote) const;
   // match address local ... (none: any local address).
   static bool local_matches(const config::Ikev2Profile& p, const IpAddress& local);
   // Authentication methods, trustpoints and identity local dn of a profile.
@@ -84,15 +86,25 @@ class ConfigPolicy final : public ike::PolicyProvider {
 
 // "ADDR MASK" → prefix; nullopt if malformed.
 std::optional<Prefix> parse_addr_mask(const std::string& s);
-// tunnel mode gre ip|ipv6 (config_policy_gre.cc).
-bool is_gre(const config::Interface& itf);
+// tunnel mode gre ip|ipv6, or no tunnel mode on a TunnelN (config_policy_gre.cc).
+bool is_gre(const std::string& name, const config::Interface& itf);
 // GRE selectors: our side becomes exactly `local` (once the address is known).
 void set_gre_local(ike::ChildConfig& c, const IpAddress& local);
 // IOS authentication words: pre-share (or nothing), rsa-sig, ecdsa-sig, eap.
 ike::AuthKind auth_kind(const std::string& method);
+// authentication remote METHOD lines (none: pre-share).
+ike::AuthMethods auth_methods(const std::vector<std::string>& methods);
 // crypto pki certificate map: does one of its sequences accept the certificate?
 bool cert_map_matches(const config::CertMap& map, const crypto::Certificate& cert);
 // Identity from IOS words ("fqdn x", "address a", "email e", "key-id k").
 std::optional<ike::Identity> identity_from_words(const std::string& words);
+// `fqdn domain D` / `email domain D`: an FQDN identity D or ending in .D, an
+// email identity ending in @D.
+bool identity_in_domain(const std::string& kind, const std::string& domain, const ike::Identity& id);
+// The keyring peer for a peer (IOS's most specific match: exact identity or
+// hostname, then the longest domain, then the longest address mask); with
+// no identity (initiating), by address only. nullptr: none.
+const config::KeyringPeer* keyring_peer(const config::Ikev2Keyring& kr, const ike::Identity* id,
+                                        const IpAddress& remote);
 
 }  // namespace kg::daemon

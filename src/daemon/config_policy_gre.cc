@@ -1,6 +1,7 @@
 // Traffic selectors of `tunnel mode gre ip|ipv6`: IOS protects the GRE
 // packets between tunnel source and destination (RFC 7296 §3.13.1 selectors
 // with IP protocol 47, one address each side), not the traffic inside.
+#include "config/interface_names.h"
 #include "daemon/config_policy.h"
 
 namespace kg::daemon {
@@ -20,7 +21,12 @@ ike::TrafficSelector gre_any(bool v4) {
 }
 }  // namespace
 
-bool is_gre(const config::Interface& itf) { return itf.tunnel_mode.rfind("gre", 0) == 0; }
+// No tunnel mode line: GRE on a TunnelN, as on IOS. A Virtual-Template keeps
+// IPsec (keygate runs no GRE on templates; `tunnel mode gre` is refused there).
+bool is_gre(const std::string& name, const config::Interface& itf) {
+  if (itf.tunnel_mode.empty()) return config::is_tunnel(name);
+  return itf.tunnel_mode.rfind("gre", 0) == 0;
+}
 
 void set_gre_local(ike::ChildConfig& c, const IpAddress& local) { c.local_ts = {gre_host(local)}; }
 

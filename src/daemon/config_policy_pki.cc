@@ -50,6 +50,13 @@ AuthKind auth_kind(const std::string& method) {
   return AuthKind::kPsk;
 }
 
+AuthMethods auth_methods(const std::vector<std::string>& methods) {
+  if (methods.empty()) return AuthKind::kPsk;
+  AuthMethods m;
+  for (auto& w : methods) m.add(auth_kind(w));
+  return m;
+}
+
 bool cert_map_matches(const config::CertMap& map, const crypto::Certificate& cert) {
   // One sequence whose every rule holds is enough (IOS: rules of a sequence
   // are ANDed, sequences ORed).
@@ -70,8 +77,10 @@ bool ConfigPolicy::cert_matches(const config::Ikev2Profile& p, const crypto::Cer
 
 void ConfigPolicy::apply_pki(ProfileConfig& c, const config::Ikev2Profile& p) const {
   c.local_auth = auth_kind(p.auth_local);
-  c.remote_auth = auth_kind(p.auth_remote);
-  if (p.identity_local == "dn") c.local_id = Identity{IdType::kDerAsn1Dn, {}};
+  c.remote_auth = auth_methods(p.auth_remote);
+  // identity local dn, and IOS's default when we sign with a certificate.
+  bool signs = c.local_auth == AuthKind::kRsaSig || c.local_auth == AuthKind::kEcdsaSig;
+  if (p.identity_local == "dn" || (p.identity_local.empty() && signs)) c.local_id = Identity{IdType::kDerAsn1Dn, {}};
   if (!pki_) return;
   if (p.pki_trustpoints.empty()) {
     // No pki trustpoint in the profile: every trustpoint serves, as in IOS.
@@ -100,8 +109,7 @@ void ConfigPolicy::apply_pki(ProfileConfig& c, const config::Ikev2Profile& p) co
 std::vector<Bytes> ConfigPolicy::certreq_authorities(const IpAddress& local) const {
   std::vector<Bytes> out;
   for (auto& [name, p] : model_.profiles) {
-    AuthKind k = auth_kind(p.auth_remote);
-    if (k != AuthKind::kRsaSig && k != AuthKind::kEcdsaSig) continue;
+    if (!auth_methods(p.auth_remote).any_signature()) continue;
     if (!local_matches(p, local)) continue;
     ProfileConfig c;
     apply_pki(c, p);

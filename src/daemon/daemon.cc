@@ -219,7 +219,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
   auto src = tunnel_source(it->second);
   auto child = policy_.child_for_tunnel(tunnel);
   if (!src || !child) return;
-  if (is_gre(it->second)) {  // the GRE flow from the source in use
+  if (is_gre(tunnel, it->second)) {  // the GRE flow from the source in use
     set_gre_local(*child, *src);
     set_gre_tunnel(tunnel, *src, dst);
   }
@@ -278,17 +278,17 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
     std::string dev = is_loopback(name) ? "lo" : name;
     if (is_tunnel(name)) {
       // A change of tunnel mode between ipsec and gre replaces the device.
-      if (old != before.interfaces.end() && is_gre(old->second) != is_gre(itf)) {
+      if (old != before.interfaces.end() && is_gre(name, old->second) != is_gre(name, itf)) {
         execute(engine_->delete_sessions(name));
-        if (is_gre(old->second)) remove_gre_tunnel(name);
+        if (is_gre(name, old->second)) remove_gre_tunnel(name);
         else datapath_->remove_tunnel(name);
       }
-      if (auto r = is_gre(itf) ? add_gre_tunnel(name, itf) : datapath_->add_tunnel(name); !r) {
+      if (auto r = is_gre(name, itf) ? add_gre_tunnel(name, itf) : datapath_->add_tunnel(name); !r) {
         log::error("interface " + name + ": " + r.error().message);
         continue;
       }
       // GRE's delivery header comes out of the same 1400 bytes.
-      uint32_t gre = is_gre(itf) ? (itf.tunnel_mode == "gre ipv6" ? 44 : 24) : 0;
+      uint32_t gre = is_gre(name, itf) ? (itf.tunnel_mode == "gre ipv6" ? 44 : 24) : 0;
       (void)netlink_->set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu - gre);
     }
     if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)

@@ -34,6 +34,13 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
     auto old = addrs(before, name);
+    // A tunnel whose mode changed between GRE and IPsec got a new device
+    // (apply_interfaces): all its addresses go on again. Loading a file does
+    // this whenever `tunnel mode ipsec` follows `ipv6 address`, since the
+    // interface starts as GRE (IOS's default).
+    if (auto b = before.interfaces.find(name);
+        b != before.interfaces.end() && config::is_tunnel(name) && is_gre(name, b->second) != is_gre(name, itf))
+      old.clear();
     for (auto& a : itf.ipv6_addresses) {
       if (has(old, a)) continue;
       auto p = Prefix::parse(a);

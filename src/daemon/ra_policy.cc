@@ -22,9 +22,10 @@ std::string method_of(ike::AuthKind k) {
   }
 }
 
-std::string method_of(const std::string& auth_remote) {
-  if (auth_remote.empty() || auth_remote == "pre-share") return "psk";
-  if (auth_remote == "eap") return "eap";
+// A client's own authorization: the first `authentication remote` method.
+std::string method_of(const std::vector<std::string>& auth_remote) {
+  if (auth_remote.empty() || auth_remote[0] == "pre-share") return "psk";
+  if (auth_remote[0] == "eap") return "eap";
   return "cert";
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -298,8 +299,9 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
   }
   io::SendSlot slot{out, remote, local.addr};
   if (s->send_batch(std::span<const io::SendSlot>(&slot, 1)) != 1) {
+    int e = errno;  // the caller says where to; this says why
     ++counters_.udp_send_errors;
-    return fail(Errc::kIo, "IKE send to " + remote.str());
+    return fail(Errc::kIo, std::string("sendmsg: ") + std::strerror(e));
   }
   return {};
 }
@@ -320,8 +322,9 @@ void Datapath::flush_ike() {
         ike_slots_.push_back(io::SendSlot{ike_queue_[k].data, ike_queue_[k].remote, ike_queue_[k].local, false});
       i += std::min(sock->send_batch(ike_slots_), ike_slots_.size());
       if (i == end) break;
+      int e = errno;
       ++counters_.udp_send_errors;  // message i failed: skip it
-      log::warn("IKE send to " + ike_queue_[i].remote.str() + " failed");
+      log::warn("IKE send to " + ike_queue_[i].remote.str() + ": sendmsg: " + std::strerror(e));
       ++i;
     }
   }

@@ -44,9 +44,27 @@ Result<Bytes> psk_auth(const IkeSa& sa, bool signer_is_initiator, const Identity
   return crypto::psk_auth(sa.suite.prf, psk.view(), *octets);
 }
 
+Identity local_identity(const ProfileConfig& p, const IpAddress& local, const crypto::Trustpoint* signer) {
+  Identity id = p.local_id;
+  if (!id.data.empty()) return id;
+  if (id.type == IdType::kDerAsn1Dn) {
+    if (signer && signer->cert) id.data = signer->cert->subject_der();
+    return id;
+  }
+  id.type = local.is_v4() ? IdType::kIpv4Addr : IdType::kIpv6Addr;
+  id.data.assign(local.bytes().begin(), local.bytes().end());
+  return id;
+}
+
+Identity local_identity(const ProfileConfig& p, const IpAddress& local) {
+  return local_identity(p, local, signature_kind(p.local_auth) ? pick_signer(p, {}) : nullptr);
+}
+
 Result<void> local_auth_ready(const ProfileConfig& p) {
   if (!signature_kind(p.local_auth)) {
-    if (p.local_psk.empty()) return fail(Errc::kState, fmt("profile {}: no local pre-shared key", p.name));
+    if (p.local_psk.empty())
+      return fail(Errc::kState, fmt("profile {}: no local pre-shared key{}", p.name,
+                                    p.psk_missing.empty() ? std::string() : ": " + p.psk_missing));
     return {};
   }
   if (!pick_signer(p, {}))
@@ -62,15 +80,15 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
   PayloadType idt = initiator ? PayloadType::kIdi : PayloadType::kIdr;
   if (auto ready = local_auth_ready(p); !ready) return std::unexpected(ready.error());
   if (!signature_kind(p.local_auth)) {
-    auto a = psk_auth(sa, initiator, p.local_id, p.local_psk);
+    Identity id = local_identity(p, sa.local.addr, nullptr);
+    auto a = psk_auth(sa, initiator, id, p.local_psk);
     if (!a) return std::unexpected(a.error());
     sa.auth.local_method = "PSK";
-    return LocalAuth{{idt, p.local_id.payload()}, {}, {PayloadType::kAuth, AuthPayload{AuthMethod::kSharedKeyMic, std::move(*a)}}};
+    return LocalAuth{{idt, id.payload()}, {}, {PayloadType::kAuth, AuthPayload{AuthMethod::kSharedKeyMic, std::move(*a)}}};
   }
   const crypto::Trustpoint* tp = pick_signer(p, sa.auth.peer_certreq);  // non-null: local_auth_ready
   // identity local dn: the subject of the certificate we actually send.
-  Identity id = p.local_id;
-  if (id.type == IdType::kDerAsn1Dn) id.data = tp->cert->subject_der();
+  Identity id = local_identity(p, sa.local.addr, tp);
   auto octets = auth_octets(sa, initiator, id);
   if (!octets) return std::unexpected(octets.error());
   auto choice = crypto::choose_auth(tp->signer->key(), sa.auth.peer_sign_hashes, p.rsa_pss);
@@ -86,7 +104,7 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
 }
 
 std::optional<TypedPayload> cert_request(const ProfileConfig& p) {
-  if (!signature_kind(p.remote_auth)) return std::nullopt;
+  if (!p.remote_auth.any_signature()) return std::nullopt;
   CertReqPayload r;
   for (auto& tp : p.verify_trustpoints)
     if (tp)

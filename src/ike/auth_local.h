@@ -21,6 +21,14 @@ struct LocalAuth {
   TypedPayload auth;
 };
 
+// The identity we send (IDi/IDr): the profile's `identity local`, else
+// IOS's default: the local address of the SA (ID_IPV4_ADDR/ID_IPV6_ADDR), or
+// the DN of the certificate we sign with (identity local dn, also the
+// default with rsa-sig/ecdsa-sig). `signer` is that certificate's trustpoint.
+Identity local_identity(const ProfileConfig& p, const IpAddress& local, const crypto::Trustpoint* signer);
+// The same for show commands, with the signer a new SA would pick.
+Identity local_identity(const ProfileConfig& p, const IpAddress& local);
+
 // Can the profile's local method be served at all (a key, a certificate of
 // the right kind)? Checked before initiating, so that a router without its
 // certificate does not leave half-open SAs on its peer.

@@ -51,12 +51,22 @@ std::string names_in(const crypto::Certificate& c) {
   return s;
 }
 
+// "pre-share", "pre-share and rsa-sig": what `authentication remote` allows.
+std::string methods_words(AuthMethods m) {
+  std::string s;
+  for (AuthKind k : {AuthKind::kPsk, AuthKind::kRsaSig, AuthKind::kEcdsaSig, AuthKind::kEap})
+    if (m.has(k)) s += (s.empty() ? "" : " and ") + std::string(kind_word(k));
+  return s.empty() ? "none" : s;
+}
+
 bool verify_psk(IkeSa& sa, bool peer_is_initiator, const AuthPayload& auth) {
   const ProfileConfig& p = *sa.profile;
-  if (p.remote_psk.empty()) return refuse(sa, "no pre-shared key for this peer");
+  if (p.remote_psk.empty())
+    return refuse(sa, "no pre-shared key for this peer" + (p.psk_missing.empty() ? std::string() : ": " + p.psk_missing));
   auto expect = psk_auth(sa, peer_is_initiator, sa.remote_id, p.remote_psk);
   if (!expect || !Secret(*expect).equals(auth.data)) return refuse(sa, "pre-shared key mismatch");
   sa.auth.remote_method = "PSK";
+  sa.auth.peer_kind = AuthKind::kPsk;
   return true;
 }
 
@@ -68,10 +78,11 @@ bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const Aut
                                           : "the peer's certificate does not parse: " + certs.error);
   const crypto::Certificate& leaf = *certs.leaf;
   auto key = leaf.key();
-  if (p.remote_auth == AuthKind::kRsaSig ? !key.rsa() : !key.ecdsa())
-    return refuse(sa, fmt("the peer's certificate has an {} key; authentication remote {} expects {}",
-                          key.str(), kind_word(p.remote_auth),
-                          p.remote_auth == AuthKind::kRsaSig ? "RSA" : "ECDSA"));
+  // rsa-sig accepts an RSA certificate, ecdsa-sig an ECDSA one.
+  AuthKind used_kind = key.rsa() ? AuthKind::kRsaSig : AuthKind::kEcdsaSig;
+  if ((!key.rsa() && !key.ecdsa()) || !p.remote_auth.has(used_kind))
+    return refuse(sa, fmt("the peer's certificate has an {} key; authentication remote {} expects {}", key.str(),
+                          methods_words(p.remote_auth), p.remote_auth.has(AuthKind::kRsaSig) ? "RSA" : "ECDSA"));
   if (p.verify_trustpoints.empty()) return refuse(sa, "no trustpoint to verify certificates with (pki trustpoint NAME)");
   std::optional<crypto::ChainError> first_error;
   const crypto::Trustpoint* ok_tp = nullptr;
@@ -100,6 +111,7 @@ bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const Aut
   sa.auth.peer_cert = leaf;
   sa.auth.peer_trustpoint = ok_tp->name;
   sa.auth.remote_method = crypto::auth_method_label(auth.method, key);
+  sa.auth.peer_kind = used_kind;
   log::debug(fmt("IKEv2: {} authenticated with {} ({}), certificate {} via trustpoint {}", who(sa),
                  sa.auth.remote_method, crypto::scheme_name(*used), leaf.subject(), ok_tp->name));
   return true;
@@ -132,18 +144,17 @@ void note_cert_requests(IkeSa& sa, const std::vector<TypedPayload>& in) {
 
 bool verify_peer(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const AuthPayload& auth, const PeerCerts& certs) {
   const ProfileConfig& p = *sa.profile;
-  bool psk_method = auth.method == AuthMethod::kSharedKeyMic;
-  if (p.remote_auth == AuthKind::kPsk) {
-    if (!psk_method)
-      return refuse(sa, fmt("the peer authenticates with a signature (AUTH method {}); authentication remote pre-share",
-                            int(auth.method)));
+  // Whichever of the allowed methods the peer used (IOS: several
+  // `authentication remote` lines).
+  if (auth.method == AuthMethod::kSharedKeyMic) {
+    if (!p.remote_auth.has(AuthKind::kPsk))
+      return refuse(sa, "the peer authenticates with a pre-shared key; authentication remote " +
+                            methods_words(p.remote_auth));
     return verify_psk(sa, peer_is_initiator, auth);
   }
-  if (p.remote_auth != AuthKind::kRsaSig && p.remote_auth != AuthKind::kEcdsaSig)
-    return refuse(sa, std::string("authentication remote ") + kind_word(p.remote_auth) + " is not supported here");
-  if (psk_method)
-    return refuse(sa, std::string("the peer authenticates with a pre-shared key; authentication remote ") +
-                          kind_word(p.remote_auth));
+  if (!p.remote_auth.any_signature())
+    return refuse(sa, fmt("the peer authenticates with a signature (AUTH method {}); authentication remote {}",
+                          int(auth.method), methods_words(p.remote_auth)));
   return verify_signature(sa, env, peer_is_initiator, auth, certs);
 }
 

@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "crypto/signer.h"
 #include "crypto/x509.h"
+#include "ike/policy.h"
 
 namespace kg::ike {
 
@@ -18,6 +19,7 @@ struct AuthState {
   std::optional<crypto::Certificate> peer_cert;    // the peer's end-entity certificate, once validated
   std::string peer_trustpoint;                     // the trustpoint that validated it
   std::string local_method = "PSK", remote_method = "PSK";  // IOS words: PSK, RSA, ECDSA
+  AuthKind peer_kind = AuthKind::kPsk;  // which of `authentication remote`'s methods the peer used
 };
 
 }  // namespace kg::ike

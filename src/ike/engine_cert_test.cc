@@ -213,6 +213,36 @@ TEST_F(CertEngines, MixedKeysAndAsymmetricPsk) {
   EXPECT_EQ(auth_of(b, false), "RSA");
 }
 
+// authentication remote pre-share + ecdsa-sig (IOS takes several lines): a
+// peer with an ECDSA certificate is accepted, and so is one with the PSK.
+TEST_F(CertEngines, SeveralRemoteMethodsAcceptCertificateOrPsk) {
+  certificates(root, KeyKind::kEcP256, KeyKind::kEcP256);
+  b.policy.profile.remote_auth = AuthMethods(AuthKind::kPsk).add(AuthKind::kEcdsaSig);
+  b.policy.profile.remote_psk = Secret("a-to-b");
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(auth_of(b, false), "ECDSA");
+  logs.clear();
+  a.got.clear();
+  b.got.clear();
+  a.policy.profile.local_auth = AuthKind::kPsk;
+  a.policy.profile.local_psk = Secret("a-to-b");
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(auth_of(b, false), "PSK");
+}
+
+// No identity local with rsa-sig/ecdsa-sig: IOS sends the DN of the
+// certificate (ID_DER_ASN1_DN), which the peer finds in that certificate.
+TEST_F(CertEngines, NoIdentityLocalWithCertificateSendsItsDn) {
+  certificates(root, KeyKind::kEcP256, KeyKind::kEcP256);
+  a.policy.profile.local_id = Identity{IdType::kDerAsn1Dn, {}};
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(b.engine->sas()[0].remote_id, "o=keygate test,cn=site-a.example.net");
+  EXPECT_EQ(a.engine->sas()[0].local_id, "o=keygate test,cn=site-a.example.net");
+}
+
 TEST_F(CertEngines, IntermediateSentAndDnIdentity) {
   // B's certificate comes from an intermediate A does not have: B sends it.
   TestCa sub = root.intermediate("Keygate Sub CA", KeyKind::kEcP256, 52, kNow, 9);

@@ -516,11 +516,19 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   if (!admission_.outgoing(policy_.limits(), negotiating_out_, sas_.size(), stats_)) return out;
   auto profile = policy_.profile_by_name(req.profile, req.remote.addr);
   if (!profile) {
-    log::warn(fmt("IKEv2: {}: no ikev2 profile {}", req.child.interface, req.profile));
+    log::warn(fmt("IKEv2: {}: not initiating: crypto ikev2 profile {} is not configured (the ipsec profile's "
+                  "set ikev2-profile names it)",
+                  req.child.interface, req.profile));
     return out;
   }
   if (auto ready = local_auth_ready(*profile); !ready) {
     log::warn(fmt("IKEv2: {}: not initiating: {}", req.child.interface, ready.error().message));
+    return out;
+  }
+  // The peer can only use a pre-shared key, and we have none to check it.
+  if (profile->remote_auth == AuthMethods(AuthKind::kPsk) && profile->remote_psk.empty()) {
+    log::warn(fmt("IKEv2: {}: not initiating: profile {}: no remote pre-shared key{}", req.child.interface,
+                  profile->name, profile->psk_missing.empty() ? std::string() : ": " + profile->psk_missing));
     return out;
   }
   auto sa = std::make_unique<IkeSa>();
@@ -602,7 +610,7 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.local_auth = sa->auth.local_method;
     i.remote_auth = sa->auth.remote_method;
     if (sa->profile) {
-      i.local_id = sa->profile->local_id.str();
+      i.local_id = local_identity(*sa->profile, sa->local.addr).str();
       i.lifetime_s = sa->profile->ike_lifetime_s;
       i.dpd = sa->profile->dpd;
     }

@@ -50,6 +50,28 @@ struct Identity {
 
 enum class AuthKind { kPsk, kRsaSig, kEcdsaSig, kEap };
 
+// The methods `authentication remote` allows: IOS takes several lines
+// (pre-share and rsa-sig, say), and the responder accepts whichever of them
+// the peer used. Built from one AuthKind where a profile has one method.
+class AuthMethods {
+ public:
+  AuthMethods() = default;
+  AuthMethods(AuthKind k) : bits_(bit(k)) {}  // NOLINT(google-explicit-constructor): one method
+  AuthMethods& add(AuthKind k) {
+    bits_ |= bit(k);
+    return *this;
+  }
+  [[nodiscard]] bool has(AuthKind k) const { return (bits_ & bit(k)) != 0; }
+  [[nodiscard]] bool empty() const { return bits_ == 0; }
+  // rsa-sig or ecdsa-sig among them: the peer may send a certificate.
+  [[nodiscard]] bool any_signature() const { return has(AuthKind::kRsaSig) || has(AuthKind::kEcdsaSig); }
+  bool operator==(const AuthMethods&) const = default;
+
+ private:
+  static uint8_t bit(AuthKind k) { return uint8_t(1u << unsigned(k)); }
+  uint8_t bits_ = 0;
+};
+
 // Dead peer detection (dpd INTERVAL RETRY on-demand|periodic, in the profile
 // or global): on-demand probes when we sent traffic and heard nothing for
 // INTERVAL; periodic whenever we heard nothing for INTERVAL. A probe is
@@ -64,11 +86,18 @@ struct DpdConfig {
 // The profile chosen for a peer (crypto ikev2 profile + keyring lookups done).
 struct ProfileConfig {
   std::string name;
+  // Without data, IOS's default is filled in per SA (auth_local.cc): the
+  // address the SA uses (ID_IPV4_ADDR / ID_IPV6_ADDR), or with kDerAsn1Dn
+  // the subject of the certificate we sign with.
   Identity local_id;
   AuthKind local_auth = AuthKind::kPsk;
-  AuthKind remote_auth = AuthKind::kPsk;
+  AuthMethods remote_auth = AuthKind::kPsk;
   Secret local_psk;   // what we sign with
   Secret remote_psk;  // what we verify the peer with
+  // Why local_psk or remote_psk is empty where a method needs it (no key
+  // in the profile, no keyring peer for this address or identity...): what
+  // the log says instead of a bare "no pre-shared key".
+  std::string psk_missing;
   uint32_t ike_lifetime_s = 86400;
   // Certificate authentication (pki trustpoint NAME [sign|verify]): where our
   // certificate and key come from, and which CAs we accept for the peer.

@@ -117,7 +117,8 @@ class BenchPolicy final : public PolicyProvider {
   }
   void use_certificate(std::shared_ptr<const crypto::Trustpoint> tp) {
     auto kind = tp->signer->key().type == crypto::KeyType::kRsa ? AuthKind::kRsaSig : AuthKind::kEcdsaSig;
-    profile_.local_auth = profile_.remote_auth = kind;
+    profile_.local_auth = kind;
+    profile_.remote_auth = kind;
     profile_.sign_trustpoints = profile_.verify_trustpoints = {tp};
     profile_.local_psk = profile_.remote_psk = Secret();
     cert_ = true;

@@ -37,7 +37,7 @@ class IkeAuth final : public Task {
     if (find_notify(in, NotifyType::kAuthenticationFailed)) {
       log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: {} rejected our identity {} (check the keys or certificates and "
                     "identities on both sides)",
-                    sa.remote.addr.str(), sa.profile->local_id.str()));
+                    sa.remote.addr.str(), local_identity(*sa.profile, sa.local.addr).str()));
       return TaskStatus::kFailed;
     }
     auto* idr = find_payload<IdPayload>(in, PayloadType::kIdr);

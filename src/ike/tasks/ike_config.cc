@@ -89,7 +89,7 @@ class IkeConfig final : public Task {
       return TaskStatus::kFailed;
     }
     type_ = cp->cfg_type == CfgType::kSet ? CfgType::kAck : CfgType::kReply;
-    ConfigQuery q{sa.profile->name, sa.profile->remote_auth, sa.remote_id, sa.local.addr, sa.remote.addr, *req};
+    ConfigQuery q{sa.profile->name, sa.auth.peer_kind, sa.remote_id, sa.local.addr, sa.remote.addr, *req};
     auto d = env.policy.authorize(q);
     switch (d.status) {
       case ConfigDecision::Status::kNone:
