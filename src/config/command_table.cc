@@ -124,7 +124,7 @@ std::vector<std::pair<size_t, std::string>> split_words(std::string_view line) {
 }
 
 void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::string> help,
-                       Handler h, bool hidden) {
+                       Handler h, bool hidden, bool json) {
   auto words = split_words(grammar);
   std::vector<Token> toks;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -134,13 +134,13 @@ void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::str
     bool optional = g.front() == '[';
     if (optional) {
       // Variant ending just before this optional element.
-      commands_.push_back(Command{mode, toks, h, hidden});
+      commands_.push_back(Command{mode, toks, h, hidden, json});
       g = g.substr(1, g.size() - 2);
       if (g.find('|') != std::string::npos) g = "{" + g + "}";
     }
     toks.push_back(parse_token(g, hs));
   }
-  commands_.push_back(Command{mode, std::move(toks), std::move(h), hidden});
+  commands_.push_back(Command{mode, std::move(toks), std::move(h), hidden, json});
 }
 
 MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible& visible) const {

@@ -31,6 +31,7 @@ struct ParsedArgs {
   std::vector<std::string> words;
   bool negated = false;   // "no ..." form
   bool defaulted = false;  // "default ..." form
+  bool json = false;       // `| json`: answer with JSON (only commands registered with json)
   const std::string& at(size_t i) const { return words.at(i); }
   size_t size() const { return words.size(); }
 };
@@ -50,6 +51,7 @@ struct Command {
   std::vector<Token> tokens;
   Handler handler;
   bool hidden = false;
+  bool json = false;  // the handler can answer `| json` (ParsedArgs::json)
 };
 
 // Outcome of matching one line in one mode.
@@ -69,7 +71,7 @@ class CommandTable {
  public:
   // help: one help string per space-separated grammar element (missing = "").
   void add(Mode mode, std::string_view grammar, std::vector<std::string> help, Handler h,
-           bool hidden = false);
+           bool hidden = false, bool json = false);
   MatchResult match(Mode mode, std::string_view line, const Visible& visible = {}) const;
   // Completions of the last (partial) word of `line`.
   std::vector<std::string> complete(Mode mode, std::string_view line, const Visible& visible = {}) const;

@@ -3,6 +3,8 @@
 // categories (common/log.h). Like IOS's, they are the router's, not one
 // shell's; their lines reach every shell with `terminal monitor` on, and the
 // log itself only when keygated runs with -v.
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
 #include "config/session.h"
 
@@ -55,12 +57,17 @@ void register_debug_commands(CommandTable& t) {
   t.add(Mode::kExec, "no debug all", {"Negate a command or set its defaults", h[0], "Disable all debugging"},
         all_off);
   t.add(Mode::kExec, "show debugging", {"Show running system information", "State of each debugging option"},
-        [](C, A) -> Result<std::string> {
+        [](C, A a) -> Result<std::string> {
+          if (a.json) {
+            nlohmann::json j = nlohmann::json::object();
+            for (const auto& c : kCategories) j[c.words] = log::debugging(c.flag);
+            return j.dump() + "\n";
+          }
           std::string out;
           for (const auto& c : kCategories)
             if (log::debugging(c.flag)) out += "  " + std::string(c.name) + " debugging is on\n";
           return out.empty() ? out : "Crypto Subsystem:\n" + out;
-        });
+        }, false, true);
   t.add(Mode::kExec, "terminal monitor", {"Set terminal line parameters", "Copy debug output to the current terminal line"},
         [](C c, A) -> Result<std::string> {
           if (c.terminal) c.terminal->monitor = true;

@@ -5,6 +5,8 @@
 // hashed when the line is accepted and is never stored or printed.
 #include <charconv>
 
+#include <nlohmann/json.hpp>
+
 #include "common/random.h"
 #include "config/privilege.h"
 #include "config/session.h"
@@ -172,9 +174,15 @@ void register_users_commands(CommandTable& t) {
   t.add(Mode::kExec, "disable", {"Turn off privileged commands"}, disable);
   t.add(Mode::kExec, "disable <0-15>", {"Turn off privileged commands", "Privilege level to go to"}, disable);
   t.add(Mode::kExec, "show privilege", {"Show running system information", "Show current privilege level"},
-        [](C c, A) -> Result<std::string> {
-          return ok("Current privilege level is " + std::to_string(c.terminal ? c.terminal->privilege : 15) + "\n");
-        });
+        [](C c, A a) -> Result<std::string> {
+          int level = c.terminal ? c.terminal->privilege : kMaxPrivilege;
+          if (a.json) {
+            nlohmann::json j{{"privilege", level}};
+            if (c.terminal && !c.terminal->user.empty()) j["user"] = c.terminal->user;
+            return ok(j.dump() + "\n");
+          }
+          return ok("Current privilege level is " + std::to_string(level) + "\n");
+        }, false, true);
 
   t.add_writer(section::kHostname + 1, [](const Model& m, const WriteContext&, std::string& out) {
     if (!m.enable_secret.empty()) out += "enable secret 9 " + m.enable_secret + "\n!\n";

@@ -17,6 +17,7 @@ constexpr Modifier kModifiers[] = {
     {"count", OutputFilter::Kind::kCount, "Count number of lines which match regexp"},
     {"exclude", OutputFilter::Kind::kExclude, "Exclude lines that match"},
     {"include", OutputFilter::Kind::kInclude, "Include lines that match"},
+    {"json", OutputFilter::Kind::kJson, "Output in JSON format (show commands that support it)"},
     {"section", OutputFilter::Kind::kSection, "Filter a section of output"},
 };
 
@@ -74,6 +75,12 @@ Result<PipedLine> split_pipes(std::string_view line) {
                   hits ? "Ambiguous command:  \"" + std::string(trim(line)) + "\""
                        : "Invalid output modifier '" + std::string(word) + "'");
     }
+    if (hit->kind == OutputFilter::Kind::kJson) {
+      if (!rest.empty() || k + 1 != at.size() || !p.filters.empty())
+        return fail(Errc::kInvalidArgument, "| json stands alone, at the end of the line");
+      p.json = true;
+      continue;
+    }
     if (rest.empty() && hit->kind != OutputFilter::Kind::kCount)
       return fail(Errc::kInvalidArgument, "Incomplete command.");
     try {
@@ -111,6 +118,9 @@ std::string apply_filters(std::string text, const std::vector<OutputFilter>& fil
         out = "Number of lines which match regexp = " + std::to_string(n) + "\n";
         break;
       }
+      case OutputFilter::Kind::kJson:
+        out = text;  // never a filter: split_pipes sets PipedLine::json
+        break;
       case OutputFilter::Kind::kSection:
         // A section is a line that is not indented and the indented lines
         // under it; it is shown whole when any of its lines matches.
@@ -144,6 +154,7 @@ std::string pipe_help(std::string_view after_bar) {
     if (out.empty()) return "% Unrecognized command\n";
     return mid_word ? out + "\n" : out;
   }
+  if (words[0].second == "json") return words.size() == 1 && !mid_word ? "  <cr>\n" : "% Unrecognized command\n";
   if (words.size() == 1 || (words.size() == 2 && mid_word)) return "  LINE  Regular Expression\n";
   return "  LINE  Regular Expression\n  <cr>\n";
 }

@@ -1,4 +1,5 @@
-// IOS output modifiers: `show ... | include|exclude|begin|section|count REGEX`.
+// IOS output modifiers: `show ... | include|exclude|begin|section|count REGEX`,
+// and NX-OS's `| json` for commands that can answer with a JSON document.
 // The session splits them off an exec line before matching it and runs the
 // command's text through them afterwards, so every show command gets them
 // without knowing about them. Several may follow each other (`| i a | e b`).
@@ -12,7 +13,7 @@
 namespace kg::config {
 
 struct OutputFilter {
-  enum class Kind { kInclude, kExclude, kBegin, kSection, kCount } kind;
+  enum class Kind { kInclude, kExclude, kBegin, kSection, kCount, kJson } kind;
   std::string regex;
 };
 
@@ -22,6 +23,7 @@ struct OutputFilter {
 struct PipedLine {
   std::string_view command;
   std::vector<OutputFilter> filters;
+  bool json = false;  // `| json` (NX-OS): the command answers in JSON; alone, last
 };
 Result<PipedLine> split_pipes(std::string_view line);
 

@@ -93,9 +93,9 @@ Config::Config(std::string state_dir) : model_(default_model()), state_dir_(std:
 }
 
 void Config::register_exec(std::string_view grammar, std::vector<std::string> help,
-                           std::function<Result<std::string>(const ParsedArgs&)> fn) {
+                           std::function<Result<std::string>(const ParsedArgs&)> fn, bool json) {
   table_.add(Mode::kExec, grammar, std::move(help),
-             [fn](CmdContext&, const ParsedArgs& a) { return fn(a); });
+             [fn](CmdContext&, const ParsedArgs& a) { return fn(a); }, false, json);
 }
 
 void Config::register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
@@ -291,7 +291,7 @@ ExecResult CliSession::execute(std::string_view line) {
 ExecResult CliSession::run_exec(std::string_view line, size_t column_shift) {
   auto piped = split_pipes(line);
   if (!piped) return {false, "% " + piped.error().message + "\n"};
-  ExecResult r = run(Mode::kExec, piped->command, column_shift);
+  ExecResult r = run(Mode::kExec, piped->command, column_shift, piped->json);
   if (r.ok && !piped->filters.empty()) {
     r.text = apply_filters(std::move(r.text), piped->filters);
     if (r.deferred) {  // ping | include ...: the late answer is filtered too
@@ -306,7 +306,7 @@ ExecResult CliSession::run_exec(std::string_view line, size_t column_shift) {
   return r;
 }
 
-ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shift) {
+ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shift, bool json) {
   Mode try_mode = start;
   Visible vis = [this](const Command& c) { return visible(c); };
   MatchResult m = cfg_.table_.match(try_mode, line, vis);
@@ -344,6 +344,11 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
   if (line_level(cfg_.model_, try_mode, m.args.words) > terminal_.privilege) {
     size_t col = column_shift + indent_of(line);
     return {false, std::string(prompt().size() + col, ' ') + "^\n% Invalid input detected at '^' marker.\n", col};
+  }
+  if (json) {
+    if (!m.command->json)
+      return {false, "% JSON output is not available for this command yet\n"};
+    m.args.json = true;
   }
   // `do` runs an exec command from a configuration mode and stays there.
   bool keep_mode = start != mode_;

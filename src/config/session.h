@@ -94,8 +94,10 @@ class Config {
   // Atomic save to <state_dir>/startup-config (temp + fsync + rename).
   Result<void> write_memory();
   // The daemon registers runtime exec commands (show crypto ikev2 sa...).
+  // With `json`, fn also answers `| json` (ParsedArgs::json set) with a JSON
+  // document instead of the IOS text.
   void register_exec(std::string_view grammar, std::vector<std::string> help,
-                     std::function<Result<std::string>(const ParsedArgs&)> fn);
+                     std::function<Result<std::string>(const ParsedArgs&)> fn, bool json = false);
   // An exec command that answers later: fn checks the arguments (an error is
   // the answer at once) and returns what starts the work.
   void register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
@@ -144,7 +146,7 @@ class CliSession {
   enum class Login { kDone, kUsername, kPassword };
   ExecResult login_step(std::string_view line);
   bool visible(const Command& c) const;
-  ExecResult run(Mode mode, std::string_view line, size_t column_shift);
+  ExecResult run(Mode mode, std::string_view line, size_t column_shift, bool json = false);
   ExecResult run_exec(std::string_view line, size_t column_shift);
   Config& cfg_;
   Mode mode_ = Mode::kExec;

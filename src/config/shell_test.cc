@@ -193,3 +193,23 @@ TEST(ShellFile, EchoedLinesHideSecrets) {
 
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+
+TEST_F(Shell, JsonForCommandsThatHaveIt) {
+  EXPECT_EQ(run("show privilege | json"), "{\"privilege\":15}\n");
+  auto r = s.execute("show running-config | json");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.text, "% JSON output is not available for this command yet\n");
+  EXPECT_FALSE(s.execute("show privilege | json | include x").ok);
+  EXPECT_FALSE(s.execute("show privilege | include x | json").ok);
+  EXPECT_FALSE(s.execute("show privilege | json extra").ok);
+  EXPECT_NE(s.help("show privilege | ").find("json     Output in JSON format"), std::string::npos);
+  EXPECT_EQ(s.help("show privilege | json "), "  <cr>\n");
+  std::string dbg = run("show debugging | json");
+  EXPECT_NE(dbg.find("\"ikev2 packet\":false"), std::string::npos) << dbg;
+}
+
+}  // namespace
+}  // namespace kg::config

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "config/interface_names.h"
 #include "crypto/algorithms.h"
 #include "daemon/daemon.h"
@@ -109,6 +111,30 @@ std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& rem
   }
   o << "\n IPv6 Crypto IKEv2  SA \n";
   return o.str();
+}
+
+// `show crypto ikev2 sa | json` and `show crypto session | json`: every IKE
+// SA with what the detailed text shows, and its CHILD_SAs (never keys).
+std::string ikev2_sa_json(const Daemon& d, const std::string& remote = "") {
+  nlohmann::json sas = nlohmann::json::array();
+  for (auto& sa : d.engine().sas()) {
+    if (!remote.empty() && sa.remote.addr.str() != remote) continue;
+    nlohmann::json children = nlohmann::json::array();
+    for (auto& c : sa.children)
+      children.push_back({{"spi_in", c.spi_in}, {"spi_out", c.spi_out}, {"state", c.state}, {"rekeys", c.rekeys},
+                          {"rekey_in_s", c.rekey_in_s}, {"expire_in_s", c.expire_in_s}, {"lifetime_kb", c.lifetime_kb}});
+    sas.push_back({{"tunnel_id", sa.tunnel_id}, {"local", sa.local.str()}, {"remote", sa.remote.str()},
+                   {"status", sa.state}, {"encryption", sa.encr}, {"keysize", sa.key_bits}, {"prf", sa.prf},
+                   {"hash", sa.integ}, {"dh_group", sa.dh_group}, {"auth_sign", sa.local_auth},
+                   {"auth_verify", sa.remote_auth}, {"lifetime_s", sa.lifetime_s}, {"active_s", sa.age_s},
+                   {"local_spi", spi_hex(sa.initiator ? sa.spi_i : sa.spi_r)},
+                   {"remote_spi", spi_hex(sa.initiator ? sa.spi_r : sa.spi_i)}, {"local_id", sa.local_id},
+                   {"remote_id", sa.remote_id}, {"interface", sa.interface.empty() ? "" : d.remote_access().shown_interface(sa.interface, sa.remote)},
+                   {"initiator", sa.initiator}, {"nat_local", sa.nat_local}, {"nat_remote", sa.nat_remote},
+                   {"fragmentation", sa.fragmentation}, {"rekeys", sa.rekeys}, {"expire_in_s", sa.expire_in_s},
+                   {"dpd_interval_s", sa.dpd.interval_s}, {"child_sas", std::move(children)}});
+  }
+  return nlohmann::json{{"ikev2_sas", std::move(sas)}}.dump() + "\n";
 }
 
 constexpr uint64_t kIosDefaultKb = 4608000;
@@ -299,14 +325,19 @@ std::string show_interface(const Daemon& d, const std::string& name) {
 void register_runtime_commands(config::Config& cfg, Daemon& d) {
   const std::string sh = "Show running system information", cr = "Encryption module";
   cfg.register_exec("show crypto ikev2 sa", {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ikev2_sa(d, false); });
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return a.json ? ikev2_sa_json(d) : show_ikev2_sa(d, false);
+                    }, true);
   cfg.register_exec("show crypto ikev2 sa detailed", {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs", "detailed SA information"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ikev2_sa(d, true); });
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return a.json ? ikev2_sa_json(d) : show_ikev2_sa(d, true);
+                    }, true);
   cfg.register_exec("show crypto ikev2 sa remote A.B.C.D [detailed]",
                     {sh, cr, "Shows ikev2 info", "Shows ikev2 SAs", "Remote address", "Remote IP address", "detailed SA information"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      if (a.json) return ikev2_sa_json(d, a.at(5));
                       return show_ikev2_sa(d, a.words.back() == "detailed", a.at(5));
-                    });
+                    }, true);
   cfg.register_exec("show crypto ipsec sa peer A.B.C.D",
                     {sh, cr, "Show IPSEC info", "IPSEC SA table", "Show info for a peer", "Peer IP address"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
@@ -321,7 +352,9 @@ void register_runtime_commands(config::Config& cfg, Daemon& d) {
                       return show_ipsec_sa(d, config::canonical_interface_name(a.words.back()));
                     });
   cfg.register_exec("show crypto session", {sh, cr, "crypto session"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, false); });
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return a.json ? ikev2_sa_json(d) : show_session(d, false);
+                    }, true);
   cfg.register_exec("show crypto session detail", {sh, cr, "crypto session", "detailed information"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, true); });
   cfg.register_exec("show interfaces", {sh, "Interface status and configuration"},

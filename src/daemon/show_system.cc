@@ -12,6 +12,8 @@
 #include <memory>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
 #include "config/interface_names.h"
 #include "daemon/config_policy.h"
@@ -41,7 +43,8 @@ bool clock_synchronised() {
   return ::adjtimex(&tx) != TIME_ERROR;
 }
 
-std::string show_version(Daemon& d, system_clock::time_point started, std::chrono::steady_clock::time_point t0) {
+std::string show_version(Daemon& d, system_clock::time_point started, std::chrono::steady_clock::time_point t0,
+                         bool json) {
   VersionFacts f;
   f.version = KG_VERSION;
   f.hostname = d.model().hostname;
@@ -55,7 +58,26 @@ std::string show_version(Daemon& d, system_clock::time_point started, std::chron
   if (::sysinfo(&si) == 0) f.memory_kb = uint64_t(si.totalram) * si.mem_unit / 1024;
   f.cpus = int(::sysconf(_SC_NPROCESSORS_ONLN));
   f.interfaces = int(d.model().interfaces.size());
+  if (json)
+    return nlohmann::json{{"version", f.version}, {"hostname", f.hostname}, {"uptime_s", f.uptime.count()},
+                          {"started", f.started}, {"kernel_release", f.kernel_release},
+                          {"kernel_version", f.kernel_version}, {"machine", f.machine}, {"image", f.image},
+                          {"memory_kb", f.memory_kb}, {"cpus", f.cpus}, {"interfaces", f.interfaces},
+                          {"config_register", "0x2102"}}
+               .dump() + "\n";
   return format_show_version(f);
+}
+
+nlohmann::json routes_json(const std::vector<RouteLine>& lines) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& l : lines) {
+    nlohmann::json r{{"code", l.code}, {"prefix", l.dst.str()}, {"distance", l.distance}, {"metric", l.metric}};
+    if (l.via) r["via"] = l.via->str();
+    if (!l.interface.empty()) r["interface"] = l.interface;
+    if (l.receive) r["receive"] = true;
+    a.push_back(std::move(r));
+  }
+  return nlohmann::json{{"routes", std::move(a)}};
 }
 
 // The IOS name of the link a route uses: TunnelN as configured, lo as the
@@ -95,17 +117,18 @@ struct LinkNames {
   }
 };
 
-Result<std::string> show_route(Daemon& d, bool v6) {
+Result<std::string> show_route(Daemon& d, bool v6, bool json) {
   auto links = d.netlink().links();
   if (!links) return std::unexpected(links.error());
   auto routes = d.netlink().routes(v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4);
   if (!routes) return std::unexpected(routes.error());
   LinkNames names(d, *links);
   auto lines = classify_routes(*routes, [&](int i, const Prefix& p) { return names(i, p); });
+  if (json) return routes_json(lines).dump() + "\n";
   return v6 ? format_ipv6_route(lines) : format_ip_route(lines);
 }
 
-Result<std::string> show_ip_interface_brief(Daemon& d) {
+Result<std::string> show_ip_interface_brief(Daemon& d, bool json) {
   auto links = d.netlink().links();
   if (!links) return std::unexpected(links.error());
   auto addrs = d.netlink().addresses();
@@ -159,6 +182,13 @@ Result<std::string> show_ip_interface_brief(Daemon& d) {
     if (auto a = first_v4(l.index)) r.address = a->str(), r.method = "other";
     if (l.admin_up) r.status = "up", r.protocol = l.running ? "up" : "down";
     rows.push_back(r);
+  }
+  if (json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& r : rows)
+      a.push_back({{"interface", r.interface}, {"ip_address", r.address}, {"ok", "YES"}, {"method", r.method},
+                   {"status", r.status}, {"protocol", r.protocol}});
+    return nlohmann::json{{"interfaces", std::move(a)}}.dump() + "\n";
   }
   return format_ip_interface_brief(rows);
 }
@@ -308,12 +338,27 @@ void register_system_commands(config::Config& cfg, Daemon& d) {
   auto started = system_clock::now();
   auto t0 = std::chrono::steady_clock::now();
   cfg.register_exec("show version", {sh, "System hardware and software status"},
-                    [&d, started, t0](const ParsedArgs&) -> Result<std::string> { return show_version(d, started, t0); });
-  cfg.register_exec("show clock", {sh, "Display the system clock"}, [](const ParsedArgs&) -> Result<std::string> {
-    return ios_clock(system_clock::now(), clock_synchronised()) + "\n";
-  });
+                    [&d, started, t0](const ParsedArgs& a) -> Result<std::string> {
+                      return show_version(d, started, t0, a.json);
+                    }, true);
+  cfg.register_exec("show clock", {sh, "Display the system clock"}, [](const ParsedArgs& a) -> Result<std::string> {
+    auto now = system_clock::now();
+    std::string text = ios_clock(now, clock_synchronised());
+    if (a.json)
+      return nlohmann::json{{"clock", text}, {"synchronised", clock_synchronised()},
+                            {"unix_ms", std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()}}
+                 .dump() + "\n";
+    return text + "\n";
+  }, true);
   cfg.register_exec("show logging", {sh, "Show the contents of logging buffers"},
-                    [](const ParsedArgs&) -> Result<std::string> { return format_show_logging(log::buffer_state()); });
+                    [](const ParsedArgs& a) -> Result<std::string> {
+                      auto st = log::buffer_state();
+                      if (a.json)
+                        return nlohmann::json{{"buffer_bytes", st.bytes}, {"buffer_level", st.level},
+                                              {"buffer_logged", st.buffer_logged}, {"lines", st.lines}}
+                                   .dump() + "\n";
+                      return format_show_logging(st);
+                    }, true);
   cfg.register_exec("clear logging", {"Reset functions", "Clear logging buffer"},
                     [](const ParsedArgs&) -> Result<std::string> {
                       // IOS asks "Clear logging buffer [confirm]"; a control
@@ -322,12 +367,12 @@ void register_system_commands(config::Config& cfg, Daemon& d) {
                       return std::string("Clear logging buffer: cleared\n");
                     });
   cfg.register_exec("show ip route", {sh, "IP information", "IP routing table"},
-                    [&d](const ParsedArgs&) { return show_route(d, false); });
+                    [&d](const ParsedArgs& a) { return show_route(d, false, a.json); }, true);
   cfg.register_exec("show ipv6 route", {sh, "IPv6 information", "Show IPv6 route table entries"},
-                    [&d](const ParsedArgs&) { return show_route(d, true); });
+                    [&d](const ParsedArgs& a) { return show_route(d, true, a.json); }, true);
   cfg.register_exec("show ip interface brief", {sh, "IP information", "IP interface status and configuration",
                                                 "Brief summary of IP status and configuration"},
-                    [&d](const ParsedArgs&) { return show_ip_interface_brief(d); });
+                    [&d](const ParsedArgs& a) { return show_ip_interface_brief(d, a.json); }, true);
   std::vector<std::pair<std::string, std::vector<std::string>>> pings;
   add_ping_variants(pings, "ping WORD", {"Send echo messages", "Ping destination address or hostname"},
                     std::vector<bool>(kPingOptions.size(), false));
