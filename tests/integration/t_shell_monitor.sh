@@ -5,18 +5,12 @@
 # stays), not into another shell, and undebug all stops them.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
-command -v tmux >/dev/null || fail "tmux is not installed (scripts/setup.sh installs it)"
+. "$(dirname "$0")/lib_tmux.sh"
 start_keygated "$NSA" "$KG_SOURCE_DIR/examples/site-a.cfg"
 sock=$(kg_sock "$NSA")
 
-T=kgmon$BASHPID
-tmux -L "$T" -f /dev/null new-session -d -x 200 -y 60 "$KEYGATE -S $sock" || fail "tmux"
-LIB_PIDS+=("$(tmux -L "$T" display-message -p '#{pid}')")
-tmux -L "$T" new-window -d "$KEYGATE -S $sock"   # a second shell, no monitor
-screen() { tmux -L "$T" capture-pane -p -J -S -500 -t "${1:-0}"; }
-keys() { tmux -L "$T" send-keys -t 0 "$@"; }
-type_() { tmux -L "$T" send-keys -t 0 -l "$1"; }
-expect_screen() { wait_for "screen | grep -qE -- '$1'" "${3:-5}" || { screen | tail -30; fail "$2"; }; }
+tmux_start "$KEYGATE -S $sock" 200 60
+tmux_window "$KEYGATE -S $sock"   # a second shell, no monitor
 
 expect_screen '^site-a#' "no prompt"
 type_ "terminal monitor"; keys Enter
@@ -34,7 +28,7 @@ expect_screen 'IKEv2:Received Packet \[From 198\.51\.100\.2:500/To 198\.51\.100\
 expect_screen 'IKEv2:Sending Packet \[To 198\.51\.100\.2:500/From 198\.51\.100\.1:500\]' "no sent-packet debug line"
 expect_screen 'IPSEC\(create_sa\): sa created, \(sa\) sa_dest= 198\.51\.100\.2, sa_proto= 50, sa_spi= 0x[0-9A-F]{8}' \
   "no create_sa debug line"
-[ "$(screen | sed 's/[[:space:]]*$//' | grep -v '^$' | tail -1)" = "site-a#show ver" ] ||
+[ "$(last_line)" = "site-a#show ver" ] ||
   { screen | tail -5; fail "the line being typed was not kept below the monitor lines"; }
 screen 1 | grep -q 'IKEv2:' && fail "a shell without terminal monitor got debug lines"
 grep -q 'IKEv2:Received Packet' "$WORK/keygated-$NSA.log" && fail "debug lines reached the log without -v"

@@ -6,7 +6,7 @@
 # '?' was typed into the line in a real terminal.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
-command -v tmux >/dev/null || fail "tmux is not installed (scripts/setup.sh installs it)"
+. "$(dirname "$0")/lib_tmux.sh"
 
 cfg=$WORK/hub.cfg
 {
@@ -16,17 +16,7 @@ cfg=$WORK/hub.cfg
 start_keygated "$NSA" "$cfg"
 sock=$(kg_sock "$NSA")
 
-T=kgsh$BASHPID
-tmux -L "$T" -f /dev/null new-session -d -x 160 -y 50 "$KEYGATE -S $sock" || fail "tmux"
-LIB_PIDS+=("$(tmux -L "$T" display-message -p '#{pid}')")
-screen() { tmux -L "$T" capture-pane -p -J -S -200; }
-keys() { tmux -L "$T" send-keys "$@"; }
-type_() { tmux -L "$T" send-keys -l "$1"; }
-# expect_screen REGEX WHAT: wait up to 5 s for the screen to match.
-expect_screen() {
-  wait_for "screen | grep -qE -- '$1'" 5 || { screen | tail -25; fail "$2"; }
-}
-clear_screen() { keys C-u; tmux -L "$T" clear-history; keys C-l; sleep 0.2; }
+tmux_start "$KEYGATE -S $sock"
 
 expect_screen '^hub#' "no prompt"
 
@@ -34,7 +24,6 @@ expect_screen '^hub#' "no prompt"
 type_ "show "; type_ "?"
 expect_screen '^  running-config +Current operating configuration' "'show ?' listed no help"
 expect_screen '^hub#show $' "'show ?' did not keep the line"
-last_line() { screen | sed 's/[[:space:]]*$//' | grep -v '^$' | tail -1; }
 [ "$(last_line)" = "hub#show" ] || fail "the line after '?' is '$(last_line)', not 'hub#show ' ('?' typed into it?)"
 log "'show ?' lists help and keeps the line"
 
@@ -69,8 +58,8 @@ log "config mode: '?', do, output modifiers"
 # A pasted block under a rejected parent: children reported, nothing applied.
 clear_screen
 keys C-u
-tmux -L "$T" set-buffer $'crypto isakmp policy 1\n encryption 3des\n group 2\n'
-tmux -L "$T" paste-buffer
+tmux_ set-buffer $'crypto isakmp policy 1\n encryption 3des\n group 2\n'
+tmux_ paste-buffer -t 0
 expect_screen 'Not applied: it is indented under the rejected line "crypto isakmp policy 1"' "pasted children were not rejected"
 type_ "end"; keys Enter
 kg "$NSA" "show running-config" >"$WORK/rc.txt" || fail "show running-config"
@@ -95,5 +84,5 @@ expect_screen '^Number of lines which match regexp = 30$' "| count"
 log "terminal length pages with --More--; terminal length 0 does not"
 
 type_ "exit"; keys Enter
-wait_for "! tmux -L '$T' has-session 2>/dev/null" 5 || fail "exit did not end the shell"
+wait_for "! tmux -L '$TMUX_SERVER' has-session 2>/dev/null" 5 || fail "exit did not end the shell"
 log "PASS"

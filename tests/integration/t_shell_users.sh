@@ -8,7 +8,7 @@
 # is root's alone.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
-command -v tmux >/dev/null || fail "tmux is not installed (scripts/setup.sh installs it)"
+. "$(dirname "$0")/lib_tmux.sh"
 
 cfg=$WORK/hub.cfg
 cat >"$cfg" <<'EOC'
@@ -28,14 +28,8 @@ grep -q '^username op secret 9 \$9\$' "$WORK/rc.txt" || fail "no type 9 secret i
 grep -q '^privilege exec level 1 show crypto session$' "$WORK/rc.txt" || fail "no privilege line"
 log "users configured; secrets shown only as type 9"
 
-T=kgus$BASHPID
 as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
-tmux -L "$T" -f /dev/null new-session -d -x 160 -y 50 "$as_nobody $KEYGATE -S $sock; sleep 30" || fail "tmux"
-LIB_PIDS+=("$(tmux -L "$T" display-message -p '#{pid}')")
-screen() { tmux -L "$T" capture-pane -p -J -S -200; }
-keys() { tmux -L "$T" send-keys "$@"; }
-type_() { tmux -L "$T" send-keys -l "$1"; }
-expect_screen() { wait_for "screen | grep -qE -- '$1'" 5 || { screen | tail -25; fail "$2"; }; }
+tmux_start "$as_nobody $KEYGATE -S $sock; sleep 30"
 
 # A wrong password: refused, logged without the password.
 expect_screen '^Username: ' "no Username: prompt for a non-root user"
