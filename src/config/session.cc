@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -169,6 +170,17 @@ Result<std::string> Config::load_file(const std::string& path) {
   return report;
 }
 
+bool Config::take_login_check(std::chrono::steady_clock::time_point now) {
+  using namespace std::chrono;
+  if (login_checks_at_ == steady_clock::time_point{}) login_checks_at_ = now;
+  double refill = duration<double>(now - login_checks_at_) / kLoginCheckEvery;
+  login_checks_ = std::min(double(kLoginCheckBurst), login_checks_ + refill);
+  login_checks_at_ = now;
+  if (login_checks_ < 1) return false;
+  login_checks_ -= 1;
+  return true;
+}
+
 Result<std::string> Config::key_from_config(const std::string& text) const {
   if (text.rfind("6 ", 0) == 0) return cipher_.open(text.substr(2));
   if (text.rfind("0 ", 0) == 0) return text.substr(2);
@@ -240,11 +252,18 @@ ExecResult CliSession::login_step(std::string_view line) {
   }
   auto it = cfg_.model_.users.find(login_user_);
   bool known = it != cfg_.model_.users.end() && !it->second.secret.empty();
-  bool ok = crypto::type9_verify(line, known ? std::string_view(it->second.secret) : kNoSuchUser) && known;
+  // One scrypt costs tens of ms on the daemon's event loop: password checks
+  // are rationed across all sessions (IOS's `login block-for` in spirit), so
+  // a local user who reconnects to guess cannot stall the daemon. An attempt
+  // beyond the ration fails without being checked.
+  bool throttled = !cfg_.take_login_check(std::chrono::steady_clock::now());
+  bool ok = !throttled &&
+            crypto::type9_verify(line, known ? std::string_view(it->second.secret) : kNoSuchUser) && known;
   std::string who = "[user: " + loggable(login_user_) + "] [Source: " + peer_ + "] [localport: control socket]";
   if (!ok) {
     log::event("SEC_LOGIN", log::Level::kWarning, "LOGIN_FAILED",
-               "Login failed " + who + " [Reason: Login Authentication Failed]");
+               "Login failed " + who + " [Reason: " +
+                   (throttled ? "Too many login attempts, not checked" : "Login Authentication Failed") + "]");
     login_ = Login::kUsername;
     if (++login_failures_ >= 3) terminal_.closing = true;  // IOS hangs up after three tries
     return {false, "% Login invalid\n"};

@@ -1,5 +1,6 @@
 // Config (model + command table + file load) and CliSession (one shell).
 #pragma once
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -109,6 +110,9 @@ class Config {
   // trustpoints built from the model and those keys.
   KeyStore& keys() { return keys_; }
   const PkiStore& pki() const { return pki_; }
+  // Login password checks, rationed across all sessions (a token bucket:
+  // bursts of 5, then one each 250 ms): false when none is left.
+  bool take_login_check(std::chrono::steady_clock::time_point now);
 
  private:
   friend class CliSession;
@@ -119,6 +123,10 @@ class Config {
   KeyCipher cipher_;
   KeyStore keys_{state_dir_, cipher_};
   PkiStore pki_{keys_};
+  static constexpr int kLoginCheckBurst = 5;
+  static constexpr std::chrono::milliseconds kLoginCheckEvery{250};
+  double login_checks_ = kLoginCheckBurst;
+  std::chrono::steady_clock::time_point login_checks_at_{};
 };
 
 class CliSession {

@@ -167,3 +167,41 @@ TEST_F(Users, RootSessionsStartAtFifteen) {
 
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+
+// Password checks are rationed across sessions: five at once, then one per
+// 250 ms; one beyond that fails unchecked and says so in the log.
+TEST(LoginRation, BurstThenOnePerQuarterSecond) {
+  Config c;
+  auto t = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(c.take_login_check(t)) << i;
+  EXPECT_FALSE(c.take_login_check(t));
+  EXPECT_FALSE(c.take_login_check(t + std::chrono::milliseconds(200)));
+  EXPECT_TRUE(c.take_login_check(t + std::chrono::milliseconds(260)));
+  EXPECT_FALSE(c.take_login_check(t + std::chrono::milliseconds(300)));
+  EXPECT_TRUE(c.take_login_check(t + std::chrono::seconds(10)));
+}
+
+TEST_F(Users, GuessesBeyondTheRationAreNotChecked) {
+  std::vector<std::string> lines;
+  kg::log::set_sink([&](kg::log::Level, std::string_view l) { lines.emplace_back(l); });
+  for (int i = 0; i < 6; ++i) {
+    auto s = std::make_unique<CliSession>(cfg);
+    s->set_peer(1000);
+    s->execute("op");
+    EXPECT_FALSE(s->execute("guess").ok);
+  }
+  auto s = std::make_unique<CliSession>(cfg);  // even the right password, now
+  s->set_peer(1000);
+  s->execute("op");
+  EXPECT_FALSE(s->execute("op-pass").ok);
+  kg::log::set_sink(nullptr);
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_NE(lines[4].find("[Reason: Login Authentication Failed]"), std::string::npos) << lines[4];
+  EXPECT_NE(lines[5].find("[Reason: Too many login attempts, not checked]"), std::string::npos) << lines[5];
+}
+
+}  // namespace
+}  // namespace kg::config
