@@ -67,6 +67,10 @@ void add_modes(CommandTable& t) {
         [](C c, A) { enter(c, Mode::kConfig, ""); return ok(); });
   t.add(Mode::kExec, "show running-config", {"Show running system information", "Current operating configuration"},
         [](C c, A) { return Result<std::string>(c.config.running_config_text()); });
+  t.add(Mode::kExec, "show running-config all",
+        {"Show running system information", "Current operating configuration",
+         "Configuration with the smart defaults"},
+        [](C c, A) { return Result<std::string>(c.config.running_config_text(true)); });
   t.add(Mode::kExec, "show running-config interface WORD",
         {"Show running system information", "Current operating configuration",
          "Show interface configuration", "Interface name (Tunnel1, Tu1, Virtual-Template1...)"},
@@ -189,11 +193,11 @@ void add_writers(CommandTable& t) {
   t.add_writer(section::kHostname, [](const Model& m, const WriteContext&, std::string& out) {
     out += "hostname " + m.hostname + "\n!\n";
   });
-  t.add_writer(section::kIkev2Proposal, [](const Model& m, const WriteContext&, std::string& out) {
+  t.add_writer(section::kIkev2Proposal, [](const Model& m, const WriteContext& ctx, std::string& out) {
     auto same = [](const Ikev2Proposal& a, const Ikev2Proposal& b) {
       return a.encryption == b.encryption && a.integrity == b.integrity && a.prf == b.prf && a.groups == b.groups;
     };
-    emit_with_default(out, m.proposals, default_proposal(), "crypto ikev2 proposal", same, [&](auto& n, auto& p) {
+    emit_with_default(ctx, out, m.proposals, default_proposal(), "crypto ikev2 proposal", same, [&](auto& n, auto& p) {
       out += "crypto ikev2 proposal " + n + "\n";
       if (!p.encryption.empty()) out += " encryption" + join_words(p.encryption) + "\n";
       if (!p.integrity.empty()) out += " integrity" + join_words(p.integrity) + "\n";
@@ -206,11 +210,11 @@ void add_writers(CommandTable& t) {
       out += "!\n";
     });
   });
-  t.add_writer(section::kIkev2Policy, [](const Model& m, const WriteContext&, std::string& out) {
+  t.add_writer(section::kIkev2Policy, [](const Model& m, const WriteContext& ctx, std::string& out) {
     auto same = [](const Ikev2Policy& a, const Ikev2Policy& b) {
       return a.proposals == b.proposals && a.match_local == b.match_local && a.match_fvrf_any == b.match_fvrf_any;
     };
-    emit_with_default(out, m.policies, default_policy(), "crypto ikev2 policy", same, [&](auto& n, auto& p) {
+    emit_with_default(ctx, out, m.policies, default_policy(), "crypto ikev2 policy", same, [&](auto& n, auto& p) {
       out += "crypto ikev2 policy " + n + "\n";
       for (auto& a : p.match_local) out += " match address local " + a + "\n";
       if (p.match_fvrf_any) out += " match fvrf any\n";

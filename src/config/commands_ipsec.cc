@@ -185,11 +185,11 @@ void add_interface(CommandTable& t) {
         });
 }
 
-void write_ipsec(const Model& m, std::string& out) {
+void write_ipsec(const Model& m, const WriteContext& ctx, std::string& out) {
   auto same_ts = [](const TransformSet& a, const TransformSet& b) {
     return a.transforms == b.transforms && a.mode == b.mode;
   };
-  emit_with_default(out, m.transform_sets, default_transform_set(), "crypto ipsec transform-set", same_ts,
+  emit_with_default(ctx, out, m.transform_sets, default_transform_set(), "crypto ipsec transform-set", same_ts,
                     [&](auto& n, auto& t) {
                       out += "crypto ipsec transform-set " + n + join_words(t.transforms) + "\n";
                       if (t.mode != "tunnel") out += " mode " + t.mode + "\n";
@@ -197,13 +197,13 @@ void write_ipsec(const Model& m, std::string& out) {
                     });
 }
 
-void write_ipsec_profiles(const Model& m, std::string& out) {
+void write_ipsec_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
   auto same = [](const IpsecProfile& a, const IpsecProfile& b) {
     return a.transform_sets == b.transform_sets && a.ikev2_profile == b.ikev2_profile &&
            a.lifetime_seconds == b.lifetime_seconds && a.lifetime_kilobytes == b.lifetime_kilobytes &&
            a.replay_window == b.replay_window && a.pfs_group == b.pfs_group;
   };
-  emit_with_default(out, m.ipsec_profiles, default_ipsec_profile(), "crypto ipsec profile", same, [&](auto& n, auto& p) {
+  emit_with_default(ctx, out, m.ipsec_profiles, default_ipsec_profile(), "crypto ipsec profile", same, [&](auto& n, auto& p) {
     out += "crypto ipsec profile " + n + "\n";
     if (!p.transform_sets.empty()) out += " set transform-set" + join_words(p.transform_sets) + "\n";
     if (!p.ikev2_profile.empty()) out += " set ikev2-profile " + p.ikev2_profile + "\n";
@@ -241,9 +241,9 @@ void write_routes(const Model& m, std::string& out) {
 void register_ipsec_interface_commands(CommandTable& t) {
   add_ipsec(t);
   add_interface(t);
-  t.add_writer(section::kTransformSet, [](const Model& m, const WriteContext&, std::string& out) { write_ipsec(m, out); });
+  t.add_writer(section::kTransformSet, [](const Model& m, const WriteContext& ctx, std::string& out) { write_ipsec(m, ctx, out); });
   t.add_writer(section::kIpsecProfile,
-               [](const Model& m, const WriteContext&, std::string& out) { write_ipsec_profiles(m, out); });
+               [](const Model& m, const WriteContext& ctx, std::string& out) { write_ipsec_profiles(m, ctx, out); });
   t.add_writer(section::kInterface, [](const Model& m, const WriteContext&, std::string& out) { write_interfaces(m, out); });
   t.add_writer(section::kRoute, [](const Model& m, const WriteContext&, std::string& out) { write_routes(m, out); });
 }

@@ -243,8 +243,8 @@ void write_aaa(const Model& m, const WriteContext&, std::string& out) {
   out += "!\n";
 }
 
-void write_authorization(const Model& m, const WriteContext&, std::string& out) {
-  emit_with_default(out, m.authorization_policies, default_authorization_policy(), "crypto ikev2 authorization policy",
+void write_authorization(const Model& m, const WriteContext& ctx, std::string& out) {
+  emit_with_default(ctx, out, m.authorization_policies, default_authorization_policy(), "crypto ikev2 authorization policy",
                     std::equal_to<AuthorizationPolicy>(), [&](const std::string& n, const AuthorizationPolicy& p) {
                       out += "crypto ikev2 authorization policy " + n + "\n";
                       if (!p.pool.empty()) out += " pool " + p.pool + "\n";

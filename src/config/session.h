@@ -81,8 +81,9 @@ class Config {
   explicit Config(std::string state_dir = "");
   const Model& model() const { return model_; }
   CommandTable& table() { return table_; }
-  std::string running_config_text() const {
-    return table_.write(model_, WriteContext{[this](const std::string& k) { return cipher_.seal(k); }});
+  // `all`: the smart-default blocks too (show running-config all).
+  std::string running_config_text(bool all = false) const {
+    return table_.write(model_, WriteContext{[this](const std::string& k) { return cipher_.seal(k); }, all});
   }
   // Key text as typed after "pre-shared-key": "0 KEY", "6 SEALED" or "KEY".
   Result<std::string> key_from_config(const std::string& text) const;

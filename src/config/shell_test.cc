@@ -213,3 +213,25 @@ TEST_F(Shell, JsonForCommandsThatHaveIt) {
 
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+
+TEST_F(Shell, RunningConfigAllShowsTheSmartDefaults) {
+  std::string plain = run("show running-config"), all = run("show running-config all");
+  EXPECT_EQ(plain.find("crypto ikev2 proposal default"), std::string::npos) << plain;
+  EXPECT_NE(all.find("crypto ikev2 proposal default\n encryption aes-gcm-256"), std::string::npos) << all;
+  EXPECT_NE(all.find("crypto ipsec transform-set default"), std::string::npos) << all;
+  EXPECT_EQ(all.find("no crypto ikev2 proposal default"), std::string::npos) << all;
+  // It reloads to the same configuration.
+  auto p = std::filesystem::temp_directory_path() / ("kgall-" + std::to_string(::getpid()));
+  std::ofstream(p) << all;
+  Config b;
+  auto rep = b.load_file(p.string());
+  std::filesystem::remove(p);
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(b.running_config_text(), cfg.running_config_text()) << *rep;
+}
+
+}  // namespace
+}  // namespace kg::config

@@ -14,6 +14,8 @@ namespace kg::config {
 struct WriteContext {
   // Seals a secret for display: "6 <sealed>" (never the clear key).
   std::function<std::string(const std::string&)> seal;
+  // show running-config all: the smart-default blocks too, as they stand.
+  bool all = false;
   [[nodiscard]] std::string key(const std::string& k) const { return "6 " + seal(k); }
 };
 
@@ -29,16 +31,18 @@ constexpr int kHostname = 0, kAaa = 10, kPki = 20, kIkev2Proposal = 30, kIkev2Po
 
 std::string join_words(const std::vector<std::string>& v);  // " a b c"
 
-// Smart-default blocks: nothing when unchanged, "no HEAD default" when removed,
-// "no HEAD default" + the block when changed (list commands append, so a
-// reload onto the built-in default would otherwise merge lists).
+// Smart-default blocks: nothing when unchanged (the block itself with
+// `all`), "no HEAD default" when removed, "no HEAD default" + the block when
+// changed (list commands append, so a reload onto the built-in default would
+// otherwise merge lists).
 template <class T, class Same, class Body>
-void emit_with_default(std::string& out, const std::map<std::string, T>& m, const T& def,
-                       const std::string& head, Same same, Body body) {
+void emit_with_default(const WriteContext& ctx, std::string& out, const std::map<std::string, T>& m,
+                       const T& def, const std::string& head, Same same, Body body) {
   if (!m.contains("default")) out += "no " + head + " default\n!\n";
   for (const auto& [name, v] : m) {
-    if (name == "default" && same(v, def)) continue;
-    if (name == "default") out += "no " + head + " default\n";
+    bool unchanged = name == "default" && same(v, def);
+    if (unchanged && !ctx.all) continue;
+    if (name == "default" && !unchanged) out += "no " + head + " default\n";
     body(name, v);
   }
 }
