@@ -44,8 +44,9 @@ TaskList create_child_sa_tasks(const std::vector<TypedPayload>& in) {
 
 }  // namespace
 
-std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng) {
-  return std::make_unique<EngineImpl>(policy, clock, rng);
+std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng,
+                                       EngineOptions options) {
+  return std::make_unique<EngineImpl>(policy, clock, rng, options);
 }
 
 void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
@@ -174,13 +175,25 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
   bool init = h.exchange == ExchangeType::kIkeSaInit;
   // A retransmission of the peer's last request: resend our cached answer (§2.1),
   // but only once it proves to be genuine (same bytes, or a valid ICV).
+  auto genuine = [&] {
+    return init ? ByteView(sa.init_request).size() == raw.size() &&
+                      std::equal(raw.begin(), raw.end(), sa.init_request.begin())
+                : open_inner(sa, m, raw).has_value();
+  };
   if (sa.last_response_id && h.message_id == *sa.last_response_id) {
-    bool genuine = init ? ByteView(sa.init_request).size() == raw.size() &&
-                              std::equal(raw.begin(), raw.end(), sa.init_request.begin())
-                        : open_inner(sa, m, raw).has_value();
-    if (genuine) {
+    if (genuine()) {
       stats_.retransmits++;
       send(sa, sa.last_response, out);
+    }
+    return;
+  }
+  // A retransmission of the request we are still answering: it gets its one
+  // answer when the work we wait for is done (§2.1: never processed twice).
+  if (sa.waiting && !sa.waiting->building && sa.responding && h.message_id == sa.responding->request.message_id) {
+    if (genuine()) {
+      stats_.rx_held_while_waiting++;
+      log::debug(fmt("IKEv2: {} retransmitted {} while we wait for a {}; answered when it is done", remote.str(),
+                     exchange_name(h.exchange), sa.waiting->what));
     }
     return;
   }
@@ -206,32 +219,39 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
     sa.last_heard = clock_.now();
   }
   // Which exchanges the peer may start in this state.
-  TaskList tasks;
+  Responding r;
   bool established = sa.state == SaState::kEstablished;
-  bool busy = false;  // answered TEMPORARY_FAILURE
   switch (h.exchange) {
     case ExchangeType::kIkeSaInit:
-      tasks = tasks_of(make_ike_init(false), make_ike_natd(false), make_ike_auth_caps(),
-                       make_ike_fragmentation());
+      r.tasks = tasks_of(make_ike_init(false), make_ike_natd(false), make_ike_auth_caps(),
+                         make_ike_fragmentation());
       break;
     case ExchangeType::kIkeAuth:
-      if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
-      tasks = tasks_of(make_ike_auth(false), make_ike_config(false), make_child_create(false),
-                       make_ike_contact(false));
+      // After IKE_SA_INIT, until authentication completes: the first request
+      // starts it, later ones continue it (EAP rounds, §2.16).
+      if (sa.state != SaState::kConnecting || !sa.keyed()) return;
+      if (sa.responding) {
+        if (sa.responding->request.exchange != ExchangeType::kIkeAuth) return;
+        r = std::move(*sa.responding);
+        sa.responding.reset();
+      } else {
+        r.tasks = tasks_of(make_ike_auth(false), make_ike_config(false), make_child_create(false),
+                           make_ike_contact(false));
+      }
       break;
     case ExchangeType::kInformational:
       if (!established && sa.state != SaState::kDeleting) return;
       if (has_ike_delete(in)) {
         // §2.25.2: the peer's rekey won a collision we had not resolved yet.
         if (IkeSa* w = sa.collision_spi ? find_sa(sa.collision_spi) : nullptr) hand_over(sa, *w);
-        tasks = tasks_of(make_ike_delete(false));
+        r.tasks = tasks_of(make_ike_delete(false));
       } else if (has_esp_delete(in)) {
-        tasks = tasks_of(make_child_delete());
+        r.tasks = tasks_of(make_child_delete());
       }
       break;  // no tasks: a liveness check, answered empty
     case ExchangeType::kCreateChildSa:
-      if (established) tasks = create_child_sa_tasks(in);
-      else if (sa.state == SaState::kDeleting) busy = true;  // §2.25.2: closing it
+      if (established) r.tasks = create_child_sa_tasks(in);
+      else if (sa.state == SaState::kDeleting) r.busy = true;  // §2.25.2: closing it
       else return;
       break;
     default:
@@ -243,55 +263,92 @@ void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const
     sa.local = local;
     sa.remote = remote;
   }
+  r.request = h;
+  r.in = std::move(in);
+  respond(sa, std::move(r), out);
+}
+
+void EngineImpl::respond(IkeSa& sa, Responding r, std::vector<Action>& out) {
+  const ExchangeType ex = r.request.exchange;
+  const bool init = ex == ExchangeType::kIkeSaInit;
   auto e = env(out);
-  bool failed = false;
-  std::vector<TypedPayload> reply;
-  for (auto& t : tasks) {
-    auto st = t->process_r(sa, e, in);
-    if (st == TaskStatus::kFailed && t->fatal()) {
+  bool failed = false, more = false;
+  for (; r.at < r.tasks.size(); ++r.at) {
+    Task& t = *r.tasks[r.at];
+    // In a continued exchange the holding task reads each new request, the
+    // tasks after it the first one (which carried their payloads).
+    const auto& in = r.at > r.built && !r.first.empty() ? r.first : r.in;
+    auto st = t.process_r(sa, e, in);
+    if (e.wait) {
+      Work w = std::move(*e.wait);
+      sa.responding = std::make_unique<Responding>(std::move(r));
+      begin_wait(sa, std::move(w), false, out);
+      return;
+    }
+    if (st == TaskStatus::kFailed && t.fatal()) {
       failed = true;
-      t->build_r(sa, e, reply);  // the error notify alone (§2.21)
+      break;
+    }
+    if (st == TaskStatus::kContinue) {
+      more = true;
       break;
     }
   }
-  if (!failed)
-    for (auto& t : tasks) t->build_r(sa, e, reply);
-  if (busy) reply.push_back(notify(NotifyType::kTemporaryFailure));
+  std::vector<TypedPayload> reply;
+  if (failed) {
+    r.tasks[r.at]->build_r(sa, e, reply);  // the error notify alone (§2.21)
+  } else {
+    size_t end = more ? r.at + 1 : r.tasks.size();
+    for (size_t i = r.built; i < end; ++i) r.tasks[i]->build_r(sa, e, reply);
+  }
+  if (r.busy) reply.push_back(notify(NotifyType::kTemporaryFailure));
+  if (!send_response(sa, r.request, reply, init && failed, out)) return;
 
+  if (failed && (init || ex == ExchangeType::kIkeAuth)) {
+    sa.state = SaState::kDead;
+    return;
+  }
+  if (more) {  // the holding task answers the next request
+    r.built = r.at;
+    if (r.first.empty()) r.first = std::move(r.in);
+    r.in.clear();
+    sa.responding = std::make_unique<Responding>(std::move(r));
+    return;
+  }
+  if (ex == ExchangeType::kIkeAuth) {
+    half_open_.erase(sa.spi_r);
+    on_established(sa, out);
+  } else if (ex == ExchangeType::kInformational && has_ike_delete(r.in)) {
+    emit_session(sa, e, false);
+    sa.state = SaState::kDead;
+  }
+  if (sa.successor) adopt_successor(sa, false, out);
+}
+
+bool EngineImpl::send_response(IkeSa& sa, const Header& request, const std::vector<TypedPayload>& reply,
+                               bool refused_init, std::vector<Action>& out) {
   Header rh{.spi_i = sa.spi_i,
-            .spi_r = (init && failed) ? 0 : sa.spi_r,  // no state kept for a refused IKE_SA_INIT
-            .exchange = h.exchange,
+            .spi_r = refused_init ? 0 : sa.spi_r,  // no state kept for a refused IKE_SA_INIT
+            .exchange = request.exchange,
             .flags = static_cast<uint8_t>(kFlagResponse | (sa.initiator ? kFlagInitiator : 0)),
-            .message_id = h.message_id};
+            .message_id = request.message_id};
   std::vector<Bytes> resp;
-  if (init) {
+  if (request.exchange == ExchangeType::kIkeSaInit) {
     resp.push_back(encode_message(rh, reply));
     sa.init_response = resp.front();
   } else {
     auto p = protect_out(sa, rh, reply);
     if (!p) {
-      log::warn(fmt("IKEv2: cannot protect response to {}: {}", remote.str(), p.error().message));
-      return;
+      log::warn(fmt("IKEv2: cannot protect response to {}: {}", sa.remote.str(), p.error().message));
+      return false;
     }
     resp = std::move(*p);
   }
   sa.last_response = resp;
-  sa.last_response_id = h.message_id;
+  sa.last_response_id = request.message_id;
   sa.next_peer_request++;
   send(sa, resp, out);
-
-  if (failed && (init || h.exchange == ExchangeType::kIkeAuth)) {
-    sa.state = SaState::kDead;
-    return;
-  }
-  if (h.exchange == ExchangeType::kIkeAuth) {
-    half_open_.erase(sa.spi_r);
-    on_established(sa, out);
-  } else if (h.exchange == ExchangeType::kInformational && has_ike_delete(in)) {
-    emit_session(sa, e, false);
-    sa.state = SaState::kDead;
-  }
-  if (sa.successor) adopt_successor(sa, false, out);
+  return true;
 }
 
 // IKE_AUTH done, either role: timers, session up, stale SAs of a peer that
@@ -335,8 +392,19 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, cons
   auto e = env(out);
   TaskStatus result = TaskStatus::kDone;
   bool child_failed = false;
-  for (auto& t : sa.active) {
+  for (size_t i = sa.active_from; i < sa.active.size(); ++i) {
+    auto& t = sa.active[i];
     auto st = t->process_i(sa, e, in);
+    if (e.wait) {  // no task waits while processing a response (yet)
+      log::error(fmt("IKEv2: {} cannot wait while processing a response", t->name()));
+      st = TaskStatus::kFailed;
+      e.wait.reset();
+    }
+    if (st == TaskStatus::kContinue) {
+      // Another round trip of this exchange (EAP, §2.16), built by this task.
+      continue_exchange(sa, i, out);
+      return;
+    }
     if (st == TaskStatus::kRetry || (st == TaskStatus::kFailed && t->fatal())) {
       result = st;
       break;
@@ -393,7 +461,7 @@ void EngineImpl::finish_exchange(IkeSa& sa, ExchangeType ex, std::vector<Action>
 }
 
 void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
-  while (!sa.outstanding_id && !sa.queued.empty()) {
+  while (!sa.outstanding_id && !sa.building && !sa.queued.empty()) {
     auto next = std::move(sa.queued.front());
     sa.queued.pop_front();
     if (next.empty() || std::any_of(next.begin(), next.end(), [&](auto& t) { return t->obsolete(sa); })) continue;
@@ -407,15 +475,39 @@ void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
 }
 
 void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out) {
+  Building b;
+  b.exchange = ex;
+  b.end = tasks.size();
+  b.tasks = std::move(tasks);
+  build(sa, std::move(b), out);
+}
+
+void EngineImpl::continue_exchange(IkeSa& sa, size_t at, std::vector<Action>& out) {
+  Building b;
+  b.exchange = sa.active_exchange;
+  b.tasks = std::move(sa.active);
+  b.from = b.at = at;
+  b.end = at + 1;
+  build(sa, std::move(b), out);
+}
+
+void EngineImpl::build(IkeSa& sa, Building b, std::vector<Action>& out) {
+  const ExchangeType ex = b.exchange;
   auto e = env(out);
-  std::vector<TypedPayload> req;
-  for (auto& t : tasks)
-    if (auto r = t->build_i(sa, e, req); !r) {
-      log::warn(fmt("IKEv2: cannot build {} for {}: {}", exchange_name(ex), sa.remote.str(),
-                            r.error().message));
+  for (; b.at < b.end; ++b.at) {
+    auto r = b.tasks[b.at]->build_i(sa, e, b.payloads);
+    if (!r) {
+      log::warn(fmt("IKEv2: cannot build {} for {}: {}", exchange_name(ex), sa.remote.str(), r.error().message));
       fail_sa(sa, out, false);
       return;
     }
+    if (e.wait) {
+      Work w = std::move(*e.wait);
+      sa.building = std::make_unique<Building>(std::move(b));
+      begin_wait(sa, std::move(w), true, out);
+      return;
+    }
+  }
   Header h{.spi_i = sa.spi_i,
            .spi_r = sa.spi_r,
            .exchange = ex,
@@ -423,10 +515,10 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
            .message_id = sa.next_request_id};
   std::vector<Bytes> msg;
   if (ex == ExchangeType::kIkeSaInit) {
-    msg.push_back(encode_message(h, req));
+    msg.push_back(encode_message(h, b.payloads));
     sa.init_request = msg.front();
   } else {
-    auto p = protect_out(sa, h, req);
+    auto p = protect_out(sa, h, b.payloads);
     if (!p) {
       log::warn(fmt("IKEv2: cannot protect {} for {}: {}", exchange_name(ex), sa.remote.str(), p.error().message));
       fail_sa(sa, out, false);
@@ -434,7 +526,8 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
     }
     msg = std::move(*p);
   }
-  sa.active = std::move(tasks);
+  sa.active = std::move(b.tasks);
+  sa.active_from = b.from;
   sa.active_exchange = ex;
   sa.outstanding = msg;
   sa.outstanding_id = h.message_id;
@@ -592,6 +685,7 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.spi_r = sa->spi_r;
     i.initiator = sa->initiator;
     i.state = sa->state == SaState::kEstablished ? "READY" : sa->state == SaState::kDeleting ? "DELETE" : "IN-NEG";
+    if (sa->waiting) i.waiting_for = sa->waiting->what;
     i.encr = encr_name(sa->suite.cipher.encr);
     i.key_bits = sa->suite.cipher.key_bits;
     i.prf = prf_name(sa->suite.prf);
