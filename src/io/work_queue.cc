@@ -1,5 +1,6 @@
 #include "io/work_queue.h"
 
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -19,7 +20,14 @@ Result<std::unique_ptr<WorkQueue>> WorkQueue::create(EventLoop& loop) {
     q->efd_ = -1;
     return std::unexpected(r.error());
   }
+  // The worker takes no signals: the loop handles SIGTERM and SIGINT through
+  // its signalfd, which works only while every thread blocks them (a thread
+  // that does not would take the default action and end keygated).
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
   q->thread_ = std::thread([self] { self->worker(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return q;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <atomic>
 
 namespace kg::io {
@@ -37,6 +39,27 @@ TEST(WorkQueue, RunsJobsOffTheLoopAndCompletesOnIt) {
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
   EXPECT_TRUE(worker_elsewhere);
   EXPECT_GE(ticks, 2) << "the loop was blocked by the job";
+}
+
+// keygated's SIGTERM goes through the loop's signalfd; a worker thread that
+// did not block it would take the default action and kill the daemon
+// without its shutdown (seen in t_cert_strongswan_rsa).
+TEST(WorkQueue, WorkerBlocksEverySignal) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto q = WorkQueue::create(**loop);
+  ASSERT_TRUE(q);
+  std::atomic<int> term_blocked{-1}, int_blocked{-1};
+  (*q)->submit([&]() -> WorkQueue::Completion {
+    sigset_t cur;
+    pthread_sigmask(SIG_SETMASK, nullptr, &cur);
+    term_blocked = sigismember(&cur, SIGTERM);
+    int_blocked = sigismember(&cur, SIGINT);
+    return [&] { (*loop)->stop(); };
+  });
+  (*loop)->run();
+  EXPECT_EQ(term_blocked, 1);
+  EXPECT_EQ(int_blocked, 1);
 }
 
 TEST(WorkQueue, DestroyedWithWorkQueuedDoesNotHang) {
