@@ -1,7 +1,9 @@
 // The exchange driver (task manager) behind Engine: SA lookup, message IDs
 // (RFC 7296 §2.2), retransmission (§2.1), response caching and the state
 // changes of each IKE SA. Tasks (task.h) do the payload work.
-// engine_impl.cc: packets, exchanges, initiation and deletion;
+// engine_impl.cc: packets, our requests and their responses, initiation and deletion;
+// engine_request.cc: the peer's requests and our answers;
+// engine_wait.cc: slow work the engine waits for (WorkRequest, resume);
 // engine_lifetime.cc: lifetimes, rekey triggers, DPD, volume limits;
 // engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT;
 // engine_timers.cc: each SA's next deadline in a timer heap, the indexes

@@ -53,6 +53,14 @@ class Task {
 
 using TaskList = std::vector<std::unique_ptr<Task>>;
 
+// The tasks of one exchange; null entries (optional tasks) are skipped.
+template <class... T>
+TaskList tasks_of(T... tasks) {
+  TaskList t;
+  ((tasks ? t.push_back(std::move(tasks)) : void()), ...);
+  return t;
+}
+
 std::unique_ptr<Task> make_ike_init(bool initiator);
 std::unique_ptr<Task> make_ike_natd(bool initiator);
 std::unique_ptr<Task> make_ike_auth(bool initiator);
