@@ -147,6 +147,28 @@ void add_profile(CommandTable& t) {
     t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key {0|6} WORD", hh, set);
     t.add(Mode::kIkev2Profile, "authentication " + s + " pre-shared key WORD", hh, set, true);
   }
+  // IOS's EAP client (RFC 7296 §2.16): the initiator omits AUTH and answers
+  // the responder's EAP-MD5 challenge. Only md5 is implemented.
+  auto set_eap = [prof](C c, A a) -> Result<std::string> {
+    auto& p = prof(c);
+    if (a.negated) {
+      if (p.auth_local == "eap") p.auth_local.clear();
+      p.eap_username.clear();
+      p.eap_password.clear();
+      return ok();
+    }
+    auto pw = c.config.key_from_config(a.size() == 9 ? a.at(7) + " " + a.at(8) : a.at(7));
+    if (!pw) return std::unexpected(pw.error());
+    p.auth_local = "eap";
+    p.auth_local_key.clear();
+    p.eap_username = a.at(5);
+    p.eap_password = *pw;
+    return ok();
+  };
+  std::vector<std::string> eh = {"Set authentication method", "local authentication", "Extensible Authentication Protocol",
+                                 "EAP-MD5 (RFC 3748)", "EAP username", "Username", "EAP password", "Password"};
+  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password WORD", eh, set_eap);
+  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password {0|6} WORD", eh, set_eap);
   t.add(Mode::kIkev2Profile, "keyring local WORD", {"Keyring", "Local keyring", "Keyring name"},
         [prof](C c, A a) { set_or_clear(prof(c).keyring_local, a, 2); return ok(); });
   // IOS accepts 120-86400; keygate also takes down to 10 s (tests, labs).
@@ -184,7 +206,10 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
       if (!k.empty()) out += " key " + ctx.key(k);
       out += "\n";
     };
-    auth("local", p.auth_local, p.auth_local_key);
+    if (p.auth_local == "eap")
+      out += " authentication local eap md5 username " + p.eap_username + " password " + ctx.key(p.eap_password) + "\n";
+    else
+      auth("local", p.auth_local, p.auth_local_key);
     for (auto& meth : p.auth_remote) auth("remote", meth, meth == "pre-share" ? p.auth_remote_key : std::string());
     if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
     for (auto& tp : p.pki_trustpoints) out += " pki trustpoint " + tp + "\n";

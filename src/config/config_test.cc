@@ -125,6 +125,27 @@ TEST(Secrets, NeverClearAndType6Reload) {
   EXPECT_EQ(c.model().keyrings.at("K").peers.at("q").psk, "s3cret-key");
   EXPECT_FALSE(s.execute("pre-shared-key 6 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").ok);
 }
+
+// The initiator's EAP-MD5 credentials: the password kept like a key (type 6
+// in the running-config), the shown line accepted back, `no` clears it.
+TEST(Secrets, EapPasswordSealedAndReloaded) {
+  Config c;
+  CliSession s(c);
+  for (auto l : {"conf t", "crypto ikev2 profile P", "authentication local eap md5 username alice password wonder1and"})
+    ASSERT_TRUE(s.execute(l).ok) << l;
+  EXPECT_EQ(c.model().profiles.at("P").auth_local, "eap");
+  std::string run = c.running_config_text();
+  EXPECT_EQ(run.find("wonder1and"), std::string::npos) << run;
+  auto pos = run.find(" authentication local eap md5 username alice password 6 ");
+  ASSERT_NE(pos, std::string::npos) << run;
+  std::string line = run.substr(pos + 1, run.find('\n', pos) - pos - 1);
+  ASSERT_TRUE(s.execute("crypto ikev2 profile Q").ok);
+  ASSERT_TRUE(s.execute(line).ok) << line;
+  EXPECT_EQ(c.model().profiles.at("Q").eap_password, "wonder1and");
+  ASSERT_TRUE(s.execute("no authentication local eap md5 username alice password x").ok);
+  EXPECT_EQ(c.model().profiles.at("Q").auth_local, "");
+  EXPECT_EQ(c.model().profiles.at("Q").eap_password, "");
+}
 }  // namespace
 }  // namespace kg::config
 

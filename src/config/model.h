@@ -58,6 +58,9 @@ struct Ikev2Profile {
   std::string auth_local;      // "pre-share" when configured
   std::vector<std::string> auth_remote;  // "pre-share", "rsa-sig"...: several allowed (IOS), in the order typed
   std::string auth_local_key, auth_remote_key;
+  // authentication local eap md5 username U password P (auth_local "eap"):
+  // what keygate answers an EAP-MD5 server with as an initiator.
+  std::string eap_username, eap_password;
   std::string keyring_local;
   int lifetime = 86400;
   // aaa authorization group [override] psk|cert|eap list LIST [NAME] and

@@ -40,6 +40,10 @@ class Signer {
   [[nodiscard]] virtual Result<Bytes> sign(SigScheme scheme, ByteView data) const = 0;
   // Does this key belong to the certificate?
   [[nodiscard]] virtual bool matches(const Certificate& cert) const = 0;
+  // Does sign() return without blocking (a key in memory)? The engine then
+  // signs inline; otherwise (a token) it waits and the daemon signs on a
+  // worker thread (ike/engine.h SignWork).
+  [[nodiscard]] virtual bool completes_at_once() const { return true; }
 };
 
 // A private key held in memory (loaded from a PEM file or from the sealed

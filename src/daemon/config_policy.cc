@@ -241,6 +241,10 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   // SA's address (or the certificate's DN, apply_pki), as IOS does.
   if (auto id = identity_from_words(p.identity_local)) c.local_id = *id;
   apply_pki(c, p);
+  if (c.local_auth == AuthKind::kEap) {  // authentication local eap md5 ...
+    c.eap_username = p.eap_username;
+    c.eap_password = Secret(std::string_view(p.eap_password));
+  }
   // Pre-shared keys only for the directions that use them (authentication
   // local and remote are independent in IOS).
   bool need_l = c.local_auth == AuthKind::kPsk, need_r = c.remote_auth.has(AuthKind::kPsk);

@@ -43,6 +43,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->policy_.set_pki(&d->config_->pki());
   d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
+  auto wq = io::WorkQueue::create(*d->loop_);
+  if (!wq) return std::unexpected(wq.error());
+  d->work_ = std::move(*wq);
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     debug_ike_packet(false, l, r, m);
@@ -176,9 +179,21 @@ void Daemon::execute(std::vector<ike::Action> actions) {
       if (!ra_->on_session(*ev)) session_event(*ev);  // else a Virtual-Access session
     } else if (auto* pd = std::get_if<ike::PeerDead>(&a)) {
       peer_dead(*pd);
+    } else if (auto* w = std::get_if<ike::WorkRequest>(&a)) {
+      run_work(std::move(*w));
     }
   }
   reschedule();
+}
+
+// Today only a signer or EAP back end that declares itself slow gets here
+// (none of keygate's own do yet: PKCS#11 and RADIUS come later); the common
+// case is signed inline by the engine and never hops threads.
+void Daemon::run_work(ike::WorkRequest w) {
+  work_->submit([self = this, w = std::move(w)]() -> io::WorkQueue::Completion {
+    auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, on the worker
+    return [self, id = w.id, result] { self->execute(self->engine_->resume(id, std::move(*result))); };
+  });
 }
 
 // The source address of the tunnel's family (that of its destination).

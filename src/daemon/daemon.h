@@ -20,6 +20,7 @@
 #include "ike/engine.h"
 #include "io/event_loop.h"
 #include "io/netlink.h"
+#include "io/work_queue.h"
 
 namespace kg::daemon {
 
@@ -84,6 +85,8 @@ class Daemon {
   // ipv6 address on interfaces, ipv6 route (daemon_ipv6.cc).
   void apply_ipv6(const config::Model& before, const config::Model& after);
   void execute(std::vector<ike::Action> actions);
+  // A WorkRequest: done on the worker thread, resumed on the loop.
+  void run_work(ike::WorkRequest w);
   void session_event(const ike::SessionEvent& ev);
   void peer_dead(const ike::PeerDead& ev);
   void housekeeping();
@@ -111,6 +114,9 @@ class Daemon {
   std::unique_ptr<config::Config> config_;
   ConfigPolicy policy_;
   std::unique_ptr<ike::Engine> engine_;
+  // Slow work the engine waits for (ike::WorkRequest), after engine_: it is
+  // stopped, and its pending completions dropped, before the engine goes.
+  std::unique_ptr<io::WorkQueue> work_;
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;

@@ -77,7 +77,8 @@ std::string show_ikev2_sa(const Daemon& d, bool detailed, const std::string& rem
     if (!detailed) continue;
     o << "      CE id: 0, Session-id: " << sa.tunnel_id << "\n";
     o << "      Status Description: "
-      << (sa.state == "READY" ? "Negotiation done" : sa.state == "DELETE" ? "Deleting" : "Negotiating") << "\n";
+      << (sa.state == "READY" ? "Negotiation done" : sa.state == "DELETE" ? "Deleting" : "Negotiating")
+      << (sa.waiting_for.empty() ? "" : " (waiting for a " + sa.waiting_for + " result)") << "\n";
     uint64_t local_spi = sa.initiator ? sa.spi_i : sa.spi_r, remote_spi = sa.initiator ? sa.spi_r : sa.spi_i;
     o << "      Local spi: " << spi_hex(local_spi) << "       Remote spi: " << spi_hex(remote_spi) << "\n";
     o << "      Local id: " << sa.local_id << "\n";

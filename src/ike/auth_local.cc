@@ -60,7 +60,16 @@ Identity local_identity(const ProfileConfig& p, const IpAddress& local) {
   return local_identity(p, local, signature_kind(p.local_auth) ? pick_signer(p, {}) : nullptr);
 }
 
+Result<Bytes> eap_auth(const IkeSa& sa, bool signer_is_initiator, const Identity& id, const Secret& msk) {
+  const Secret& key = !msk.empty() ? msk : signer_is_initiator ? sa.keys.sk_pi : sa.keys.sk_pr;
+  return psk_auth(sa, signer_is_initiator, id, key);
+}
+
 Result<void> local_auth_ready(const ProfileConfig& p) {
+  if (p.local_auth == AuthKind::kEap) {
+    if (p.eap_username.empty()) return fail(Errc::kState, fmt("profile {}: authentication local eap needs an EAP username", p.name));
+    return {};
+  }
   if (!signature_kind(p.local_auth)) {
     if (p.local_psk.empty())
       return fail(Errc::kState, fmt("profile {}: no local pre-shared key{}", p.name,
@@ -78,6 +87,8 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
   if (!sa.profile) return fail(Errc::kState, "no ikev2 profile");
   const ProfileConfig& p = *sa.profile;
   PayloadType idt = initiator ? PayloadType::kIdi : PayloadType::kIdr;
+  if (p.local_auth == AuthKind::kEap)  // §2.16: only the initiator is an EAP peer
+    return fail(Errc::kState, fmt("profile {}: authentication local eap on a responder", p.name));
   if (auto ready = local_auth_ready(p); !ready) return std::unexpected(ready.error());
   if (!signature_kind(p.local_auth)) {
     Identity id = local_identity(p, sa.local.addr, nullptr);
@@ -93,10 +104,16 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
   if (!octets) return std::unexpected(octets.error());
   auto choice = crypto::choose_auth(tp->signer->key(), sa.auth.peer_sign_hashes, p.rsa_pss);
   if (!choice) return std::unexpected(choice.error());
-  // The one place a private-key operation happens (see crypto/signer.h).
-  auto data = crypto::auth_sign(*tp->signer, *choice, *octets);
-  if (!data) return std::unexpected(data.error());
-  LocalAuth out{{idt, id.payload()}, {}, {PayloadType::kAuth, AuthPayload{choice->method, std::move(*data)}}};
+  // The one place a private-key operation happens (see crypto/signer.h):
+  // here when the signer answers at once, else by whoever does the SignWork.
+  LocalAuth out{{idt, id.payload()}, {}, {PayloadType::kAuth, AuthPayload{choice->method, {}}}};
+  if (tp->signer->completes_at_once()) {
+    auto data = crypto::auth_sign(*tp->signer, *choice, *octets);
+    if (!data) return std::unexpected(data.error());
+    out.set_auth_data(std::move(*data));
+  } else {
+    out.sign = SignWork{tp->signer, *choice, std::move(*octets)};
+  }
   for (auto& c : tp->chain_to_send())
     out.certs.push_back({PayloadType::kCert, CertPayload{uint8_t(CertEncoding::kX509Signature), Bytes(c.der().begin(), c.der().end())}});
   sa.auth.local_method = crypto::auth_method_label(choice->method, tp->signer->key());

@@ -15,10 +15,18 @@ Result<Bytes> auth_octets(const IkeSa& sa, bool signer_is_initiator, const Ident
 // AUTH = prf(prf(PSK, "Key Pad for IKEv2"), octets) for that side.
 Result<Bytes> psk_auth(const IkeSa& sa, bool signer_is_initiator, const Identity& id, const Secret& psk);
 
+// After EAP (RFC 7296 §2.16): the AUTH data of that side, keyed with the
+// method's MSK, or with SK_pi / SK_pr when the method makes none (EAP-MD5).
+Result<Bytes> eap_auth(const IkeSa& sa, bool signer_is_initiator, const Identity& id, const Secret& msk);
+
 struct LocalAuth {
   TypedPayload id;
   std::vector<TypedPayload> certs;  // CERT payloads: our certificate, then intermediates
   TypedPayload auth;
+  // A signer that does not complete at once: the AUTH data is still to be
+  // made by this work (the caller waits for it, then set_auth_data).
+  std::optional<SignWork> sign;
+  void set_auth_data(Bytes data) { std::get<AuthPayload>(auth.body).data = std::move(data); }
 };
 
 // The identity we send (IDi/IDr): the profile's `identity local`, else
@@ -35,6 +43,7 @@ Identity local_identity(const ProfileConfig& p, const IpAddress& local);
 Result<void> local_auth_ready(const ProfileConfig& p);
 
 // Builds our ID, CERT and AUTH payloads and records the method in sa.auth.
+// A signer that does not complete at once is not called: see LocalAuth::sign.
 // kState when the profile's local method cannot be served (no key, no
 // certificate of the right kind), with a message for the log.
 Result<LocalAuth> local_auth(IkeSa& sa, bool initiator);

@@ -8,7 +8,7 @@ namespace kg::ike {
 // with different configurations would share one: these sizes are a reminder
 // (x86-64, libstdc++).
 static_assert(sizeof(void*) != 8 || sizeof(IkeProposalConfig) == 128, "compare the new field in same()");
-static_assert(sizeof(void*) != 8 || sizeof(ProfileConfig) == 232, "compare the new field in same()");
+static_assert(sizeof(void*) != 8 || sizeof(ProfileConfig) == 304, "compare the new field in same()");
 static_assert(sizeof(void*) != 8 || sizeof(ChildConfig) == 304, "compare the new field in same()");
 
 namespace {
@@ -54,7 +54,8 @@ bool same(const ProfileConfig& a, const ProfileConfig& b) {
          same_secret(a.remote_psk, b.remote_psk) && a.ike_lifetime_s == b.ike_lifetime_s &&
          a.sign_trustpoints == b.sign_trustpoints && a.verify_trustpoints == b.verify_trustpoints &&
          a.rsa_pss == b.rsa_pss && a.dpd == b.dpd && a.nat_force_encap == b.nat_force_encap &&
-         a.psk_missing == b.psk_missing;
+         a.psk_missing == b.psk_missing &&
+         a.eap_username == b.eap_username && same_secret(a.eap_password, b.eap_password) && a.eap == b.eap;
 }
 
 bool same(const ChildConfig& a, const ChildConfig& b) {

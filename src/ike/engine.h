@@ -15,8 +15,10 @@
 #include "common/ip.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "crypto/auth_sig.h"
 #include "crypto/sk_cipher.h"
 #include "esp/child_sa_params.h"
+#include "ike/eap.h"
 #include "ike/policy.h"
 
 namespace kg::ike {
@@ -83,8 +85,41 @@ struct PeerDead {
   std::string remote_id;
 };
 
+// Slow work the engine waits for (BoringSSL's "private key operation
+// pending"). A backend that answers at once (a key in memory, an in-process
+// EAP method) is called inline and never shows up here; one that may block
+// or wait for the network (a PKCS#11 token, a RADIUS server) is handed to
+// the daemon as a WorkRequest. The daemon does the work off its event loop
+// (do_work() on a worker thread, or its own non-blocking I/O) and calls
+// Engine::resume(id, result); meanwhile the exchange is in progress, a
+// retransmitted request is not answered, and after
+// EngineOptions::pending_timeout the IKE SA fails.
+//
+// Our AUTH data: crypto::auth_sign(*signer, choice, octets).
+struct SignWork {
+  std::shared_ptr<const crypto::Signer> signer;
+  crypto::AuthChoice choice;
+  Bytes octets;
+};
+// One step of an EAP conversation: conversation->step(message).
+struct EapWork {
+  std::shared_ptr<EapConversation> conversation;
+  Bytes message;  // the peer's EAP packet; empty: begin
+};
+using Work = std::variant<SignWork, EapWork>;
+struct WorkRequest {
+  uint64_t id = 0;  // what resume() is called with
+  Work work;
+};
+// The AUTH data (or why there is none), or the EAP back end's answer.
+using WorkResult = std::variant<Result<Bytes>, EapStep>;
+// Does the work, blocking: for the daemon's worker thread, and tests.
+[[nodiscard]] WorkResult do_work(const Work& work);
+// "signature", "EAP" (logs).
+[[nodiscard]] const char* work_name(const Work& work);
+
 using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent, ReleaseConfig,
-                            RetireChildSa, PeerDead, UpdateChildSaPeer>;
+                            RetireChildSa, PeerDead, UpdateChildSaPeer, WorkRequest>;
 
 // One CHILD_SA's lifetime state, for show commands.
 struct ChildSaInfo {
@@ -114,6 +149,7 @@ struct IkeSaInfo {
   uint64_t spi_i = 0, spi_r = 0;
   bool initiator = false;
   std::string state;               // IOS words: READY, IN-NEG, DELETE
+  std::string waiting_for;         // IN-NEG: "signature", "EAP" while a WorkRequest is out
   std::string encr, prf, integ;    // "AES-GCM", keysize separately
   uint16_t key_bits = 0;
   uint16_t dh_group = 0;
@@ -139,6 +175,9 @@ struct EngineStats {
   uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0,
            rx_dropped_auth = 0, tx_packets = 0, retransmits = 0,
            rx_dropped_replay = 0;  // message ID outside the window, or an unexpected response
+  // Requests retransmitted while we waited for slow work to answer them
+  // (answered once, when it is done); waits that timed out or failed.
+  uint64_t rx_held_while_waiting = 0, work_timeouts = 0, work_failures = 0;
   // Admission of new IKE SAs (admission.h), for show crypto ikev2 stats.
   // Incoming requests are IKE_SA_INIT requests that passed the cookie check.
   uint64_t in_requests = 0, in_accepted = 0, in_rejected = 0;
@@ -155,9 +194,16 @@ struct EngineStats {
   uint64_t frag_tx = 0, frag_rx = 0, frag_reassembled = 0, frag_dropped = 0;
 };
 
+struct EngineOptions {
+  // How long an exchange waits for a WorkRequest's result before its IKE SA
+  // fails (AUTHENTICATION_FAILED to a peer waiting for our IKE_AUTH answer).
+  Millis pending_timeout{5'000};
+};
+
 class Engine {
  public:
-  static std::unique_ptr<Engine> create(const PolicyProvider& policy, const Clock& clock, Random& rng);
+  static std::unique_ptr<Engine> create(const PolicyProvider& policy, const Clock& clock, Random& rng,
+                                        EngineOptions options = {});
   virtual ~Engine() = default;
 
   // A datagram arrived on `local` from `remote` (non-ESP marker removed).
@@ -177,6 +223,9 @@ class Engine {
   // The data path saw a CHILD_SA (by inbound SPI) cross its soft volume or
   // sequence-number limit (rekey it) or its hard one (delete it).
   virtual std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) = 0;
+  // The result of WorkRequest `id`: the waiting exchange goes on. A result
+  // that comes after the timeout, or for an SA that is gone, is dropped.
+  virtual std::vector<Action> resume(uint64_t id, WorkResult result) = 0;
   // Where DPD learns about ESP traffic; without one only IKE messages count.
   virtual void set_traffic_source(const TrafficSource* source) = 0;
 

@@ -11,42 +11,10 @@
 #include "ike/nat_t.h"
 
 namespace kg::ike {
-namespace {
 
-bool has_ike_delete(const std::vector<TypedPayload>& in) {
-  for (auto& p : in)
-    if (auto* d = std::get_if<DeletePayload>(&p.body); d && d->protocol == ProtocolId::kIke) return true;
-  return false;
-}
-
-bool has_esp_delete(const std::vector<TypedPayload>& in) {
-  for (auto& p : in)
-    if (auto* d = std::get_if<DeletePayload>(&p.body); d && d->protocol == ProtocolId::kEsp) return true;
-  return false;
-}
-
-// Null entries (optional tasks) are skipped.
-template <class... T>
-TaskList tasks_of(T... tasks) {
-  TaskList t;
-  ((tasks ? t.push_back(std::move(tasks)) : void()), ...);
-  return t;
-}
-
-// Which CREATE_CHILD_SA the peer asks for (§1.3): a CHILD_SA rekey carries
-// N(REKEY_SA), an IKE SA rekey an SA payload of protocol IKE.
-TaskList create_child_sa_tasks(const std::vector<TypedPayload>& in) {
-  if (find_notify(in, NotifyType::kRekeySa)) return tasks_of(make_child_rekey_responder());
-  if (auto* sa = find_payload<SaPayload>(in, PayloadType::kSa);
-      sa && !sa->proposals.empty() && sa->proposals[0].protocol == ProtocolId::kIke)
-    return tasks_of(make_ike_rekey(false));
-  return tasks_of(make_child_create_new(false));
-}
-
-}  // namespace
-
-std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng) {
-  return std::make_unique<EngineImpl>(policy, clock, rng);
+std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng,
+                                       EngineOptions options) {
+  return std::make_unique<EngineImpl>(policy, clock, rng, options);
 }
 
 void EngineImpl::send(IkeSa& sa, Bytes data, std::vector<Action>& out) {
@@ -169,132 +137,6 @@ IkeSa* EngineImpl::new_responder(const Header& h, const Endpoint& local, const E
   return raw;
 }
 
-void EngineImpl::handle_request(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local,
-                                const Endpoint& remote, std::vector<Action>& out) {
-  const Header& h = m.header;
-  bool init = h.exchange == ExchangeType::kIkeSaInit;
-  // A retransmission of the peer's last request: resend our cached answer (§2.1),
-  // but only once it proves to be genuine (same bytes, or a valid ICV).
-  if (sa.last_response_id && h.message_id == *sa.last_response_id) {
-    bool genuine = init ? ByteView(sa.init_request).size() == raw.size() &&
-                              std::equal(raw.begin(), raw.end(), sa.init_request.begin())
-                        : open_inner(sa, m, raw).has_value();
-    if (genuine) {
-      stats_.retransmits++;
-      send(sa, sa.last_response, out);
-    }
-    return;
-  }
-  if (h.message_id != sa.next_peer_request) {
-    stats_.rx_dropped_replay++;
-    log::debug(fmt("IKEv2: dropped request with message ID {} from {} (expected {})", h.message_id,
-                           remote.str(), sa.next_peer_request));
-    return;
-  }
-  std::vector<TypedPayload> in;
-  if (init) {
-    in = m.payloads;
-    sa.init_request.assign(raw.begin(), raw.end());
-  } else {
-    auto p = open_inner(sa, m, raw);
-    if (!p) {
-      (p.error().code == Errc::kAuthFailed ? stats_.rx_dropped_auth : stats_.rx_dropped_malformed)++;
-      log::debug(fmt("IKEv2: dropped {} from {}: {}", exchange_name(h.exchange), remote.str(),
-                             p.error().message));
-      return;
-    }
-    in = std::move(*p);
-    sa.last_heard = clock_.now();
-  }
-  // Which exchanges the peer may start in this state.
-  TaskList tasks;
-  bool established = sa.state == SaState::kEstablished;
-  bool busy = false;  // answered TEMPORARY_FAILURE
-  switch (h.exchange) {
-    case ExchangeType::kIkeSaInit:
-      tasks = tasks_of(make_ike_init(false), make_ike_natd(false), make_ike_auth_caps(),
-                       make_ike_fragmentation());
-      break;
-    case ExchangeType::kIkeAuth:
-      if (sa.state != SaState::kConnecting || sa.next_peer_request != 1) return;
-      tasks = tasks_of(make_ike_auth(false), make_ike_config(false), make_child_create(false),
-                       make_ike_contact(false));
-      break;
-    case ExchangeType::kInformational:
-      if (!established && sa.state != SaState::kDeleting) return;
-      if (has_ike_delete(in)) {
-        // §2.25.2: the peer's rekey won a collision we had not resolved yet.
-        if (IkeSa* w = sa.collision_spi ? find_sa(sa.collision_spi) : nullptr) hand_over(sa, *w);
-        tasks = tasks_of(make_ike_delete(false));
-      } else if (has_esp_delete(in)) {
-        tasks = tasks_of(make_child_delete());
-      }
-      break;  // no tasks: a liveness check, answered empty
-    case ExchangeType::kCreateChildSa:
-      if (established) tasks = create_child_sa_tasks(in);
-      else if (sa.state == SaState::kDeleting) busy = true;  // §2.25.2: closing it
-      else return;
-      break;
-    default:
-      return;
-  }
-  // Answer where the request came from (§2.11); an established SA whose peer
-  // is behind a NAT also moves its CHILD_SAs there (§2.23).
-  if (!follow_peer(sa, local, remote, out)) {
-    sa.local = local;
-    sa.remote = remote;
-  }
-  auto e = env(out);
-  bool failed = false;
-  std::vector<TypedPayload> reply;
-  for (auto& t : tasks) {
-    auto st = t->process_r(sa, e, in);
-    if (st == TaskStatus::kFailed && t->fatal()) {
-      failed = true;
-      t->build_r(sa, e, reply);  // the error notify alone (§2.21)
-      break;
-    }
-  }
-  if (!failed)
-    for (auto& t : tasks) t->build_r(sa, e, reply);
-  if (busy) reply.push_back(notify(NotifyType::kTemporaryFailure));
-
-  Header rh{.spi_i = sa.spi_i,
-            .spi_r = (init && failed) ? 0 : sa.spi_r,  // no state kept for a refused IKE_SA_INIT
-            .exchange = h.exchange,
-            .flags = static_cast<uint8_t>(kFlagResponse | (sa.initiator ? kFlagInitiator : 0)),
-            .message_id = h.message_id};
-  std::vector<Bytes> resp;
-  if (init) {
-    resp.push_back(encode_message(rh, reply));
-    sa.init_response = resp.front();
-  } else {
-    auto p = protect_out(sa, rh, reply);
-    if (!p) {
-      log::warn(fmt("IKEv2: cannot protect response to {}: {}", remote.str(), p.error().message));
-      return;
-    }
-    resp = std::move(*p);
-  }
-  sa.last_response = resp;
-  sa.last_response_id = h.message_id;
-  sa.next_peer_request++;
-  send(sa, resp, out);
-
-  if (failed && (init || h.exchange == ExchangeType::kIkeAuth)) {
-    sa.state = SaState::kDead;
-    return;
-  }
-  if (h.exchange == ExchangeType::kIkeAuth) {
-    half_open_.erase(sa.spi_r);
-    on_established(sa, out);
-  } else if (h.exchange == ExchangeType::kInformational && has_ike_delete(in)) {
-    emit_session(sa, e, false);
-    sa.state = SaState::kDead;
-  }
-  if (sa.successor) adopt_successor(sa, false, out);
-}
-
 // IKE_AUTH done, either role: timers, session up, stale SAs of a peer that
 // sent INITIAL_CONTACT.
 void EngineImpl::on_established(IkeSa& sa, std::vector<Action>& out) {
@@ -336,8 +178,19 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, cons
   auto e = env(out);
   TaskStatus result = TaskStatus::kDone;
   bool child_failed = false;
-  for (auto& t : sa.active) {
+  for (size_t i = sa.active_from; i < sa.active.size(); ++i) {
+    auto& t = sa.active[i];
     auto st = t->process_i(sa, e, in);
+    if (e.wait) {  // no task waits while processing a response (yet)
+      log::error(fmt("IKEv2: {} cannot wait while processing a response", t->name()));
+      st = TaskStatus::kFailed;
+      e.wait.reset();
+    }
+    if (st == TaskStatus::kContinue) {
+      // Another round trip of this exchange (EAP, §2.16), built by this task.
+      continue_exchange(sa, i, out);
+      return;
+    }
     if (st == TaskStatus::kRetry || (st == TaskStatus::kFailed && t->fatal())) {
       result = st;
       break;
@@ -394,7 +247,7 @@ void EngineImpl::finish_exchange(IkeSa& sa, ExchangeType ex, std::vector<Action>
 }
 
 void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
-  while (!sa.outstanding_id && !sa.queued.empty()) {
+  while (!sa.outstanding_id && !sa.building && !sa.queued.empty()) {
     auto next = std::move(sa.queued.front());
     sa.queued.pop_front();
     if (next.empty() || std::any_of(next.begin(), next.end(), [&](auto& t) { return t->obsolete(sa); })) continue;
@@ -408,15 +261,39 @@ void EngineImpl::start_next(IkeSa& sa, std::vector<Action>& out) {
 }
 
 void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out) {
+  Building b;
+  b.exchange = ex;
+  b.end = tasks.size();
+  b.tasks = std::move(tasks);
+  build(sa, std::move(b), out);
+}
+
+void EngineImpl::continue_exchange(IkeSa& sa, size_t at, std::vector<Action>& out) {
+  Building b;
+  b.exchange = sa.active_exchange;
+  b.tasks = std::move(sa.active);
+  b.from = b.at = at;
+  b.end = at + 1;
+  build(sa, std::move(b), out);
+}
+
+void EngineImpl::build(IkeSa& sa, Building b, std::vector<Action>& out) {
+  const ExchangeType ex = b.exchange;
   auto e = env(out);
-  std::vector<TypedPayload> req;
-  for (auto& t : tasks)
-    if (auto r = t->build_i(sa, e, req); !r) {
-      log::warn(fmt("IKEv2: cannot build {} for {}: {}", exchange_name(ex), sa.remote.str(),
-                            r.error().message));
+  for (; b.at < b.end; ++b.at) {
+    auto r = b.tasks[b.at]->build_i(sa, e, b.payloads);
+    if (!r) {
+      log::warn(fmt("IKEv2: cannot build {} for {}: {}", exchange_name(ex), sa.remote.str(), r.error().message));
       fail_sa(sa, out, false);
       return;
     }
+    if (e.wait) {
+      Work w = std::move(*e.wait);
+      sa.building = std::make_unique<Building>(std::move(b));
+      begin_wait(sa, std::move(w), true, out);
+      return;
+    }
+  }
   Header h{.spi_i = sa.spi_i,
            .spi_r = sa.spi_r,
            .exchange = ex,
@@ -424,10 +301,10 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
            .message_id = sa.next_request_id};
   std::vector<Bytes> msg;
   if (ex == ExchangeType::kIkeSaInit) {
-    msg.push_back(encode_message(h, req));
+    msg.push_back(encode_message(h, b.payloads));
     sa.init_request = msg.front();
   } else {
-    auto p = protect_out(sa, h, req);
+    auto p = protect_out(sa, h, b.payloads);
     if (!p) {
       log::warn(fmt("IKEv2: cannot protect {} for {}: {}", exchange_name(ex), sa.remote.str(), p.error().message));
       fail_sa(sa, out, false);
@@ -435,7 +312,8 @@ void EngineImpl::start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<A
     }
     msg = std::move(*p);
   }
-  sa.active = std::move(tasks);
+  sa.active = std::move(b.tasks);
+  sa.active_from = b.from;
   sa.active_exchange = ex;
   sa.outstanding = msg;
   sa.outstanding_id = h.message_id;
@@ -601,6 +479,7 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.spi_r = sa->spi_r;
     i.initiator = sa->initiator;
     i.state = sa->state == SaState::kEstablished ? "READY" : sa->state == SaState::kDeleting ? "DELETE" : "IN-NEG";
+    if (sa->waiting) i.waiting_for = sa->waiting->what;
     i.encr = encr_name(sa->suite.cipher.encr);
     const crypto::EncrAlgorithm* encr = sa->suite.cipher.algorithm();
     i.key_bits = encr ? uint16_t(encr->key_size * 8) : sa->suite.cipher.key_bits;

@@ -1,7 +1,9 @@
 // The exchange driver (task manager) behind Engine: SA lookup, message IDs
 // (RFC 7296 §2.2), retransmission (§2.1), response caching and the state
 // changes of each IKE SA. Tasks (task.h) do the payload work.
-// engine_impl.cc: packets, exchanges, initiation and deletion;
+// engine_impl.cc: packets, our requests and their responses, initiation and deletion;
+// engine_request.cc: the peer's requests and our answers;
+// engine_wait.cc: slow work the engine waits for (WorkRequest, resume);
 // engine_lifetime.cc: lifetimes, rekey triggers, DPD, volume limits;
 // engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT;
 // engine_timers.cc: each SA's next deadline in a timer heap, the indexes
@@ -22,8 +24,8 @@ namespace kg::ike {
 
 class EngineImpl final : public Engine {
  public:
-  EngineImpl(const PolicyProvider& policy, const Clock& clock, Random& rng)
-      : policy_(policy), clock_(clock), rng_(rng), admission_(clock, rng) {}
+  EngineImpl(const PolicyProvider& policy, const Clock& clock, Random& rng, EngineOptions options = {})
+      : policy_(policy), clock_(clock), rng_(rng), options_(options), admission_(clock, rng) {}
 
   std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) override;
   std::vector<Action> on_timer() override;
@@ -31,6 +33,7 @@ class EngineImpl final : public Engine {
   std::vector<Action> initiate(const InitiateRequest& req) override;
   std::vector<Action> delete_sessions(const std::string& interface) override;
   std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) override;
+  std::vector<Action> resume(uint64_t id, WorkResult result) override;
   void set_traffic_source(const TrafficSource* source) override { traffic_ = source; }
   std::vector<Action> peer_moved(uint32_t spi_in, const Endpoint& remote) override;
   [[nodiscard]] std::vector<IkeSaInfo> sas() const override;
@@ -58,9 +61,22 @@ class EngineImpl final : public Engine {
                       const Endpoint& remote, std::vector<Action>& out);
   void handle_response(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local, const Endpoint& remote,
                        std::vector<Action>& out);
+  // Runs the responder's tasks from where they stopped (a new request, a
+  // wait that ended, the next round of a continued exchange) and answers.
+  void respond(IkeSa& sa, Responding r, std::vector<Action>& out);
+  bool send_response(IkeSa& sa, const Header& request, const std::vector<TypedPayload>& reply, bool refused_init,
+                     std::vector<Action>& out);
+  // Builds and sends our request from where it stopped (build_i of tasks [from, end)).
+  void build(IkeSa& sa, Building b, std::vector<Action>& out);
+  // engine_wait.cc: slow work handed to the daemon, its result, its timeout.
+  void begin_wait(IkeSa& sa, Work work, bool building, std::vector<Action>& out);
+  void end_wait(IkeSa& sa, WorkResult result, std::vector<Action>& out);
+  void wait_timed_out(IkeSa& sa, std::vector<Action>& out);
   void finish_exchange(IkeSa& sa, ExchangeType ex, std::vector<Action>& out);
   void start_next(IkeSa& sa, std::vector<Action>& out);
   void start(IkeSa& sa, ExchangeType ex, TaskList tasks, std::vector<Action>& out);
+  // The next request of a continued exchange, built by task `at` (kContinue).
+  void continue_exchange(IkeSa& sa, size_t at, std::vector<Action>& out);
   void fail_sa(IkeSa& sa, std::vector<Action>& out, bool notify_peer);
   void send(IkeSa& sa, Bytes data, std::vector<Action>& out);
   void send(IkeSa& sa, const std::vector<Bytes>& datagrams, std::vector<Action>& out);
@@ -102,6 +118,7 @@ class EngineImpl final : public Engine {
   const PolicyProvider& policy_;
   const Clock& clock_;
   Random& rng_;
+  EngineOptions options_;
   ConfigShare configs_;  // before sas_: outlives the SAs that hold its values
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;  // keyed by our own SPI
   // Responder SAs by (SPIi, initiator address): a retransmitted IKE_SA_INIT
@@ -113,6 +130,8 @@ class EngineImpl final : public Engine {
   crypto::CertCache certs_;
   uint32_t next_tunnel_id_ = 1;
   const TrafficSource* traffic_ = nullptr;
+  std::unordered_map<uint64_t, uint64_t> waiting_;  // WorkRequest id -> our SPI
+  uint64_t next_work_id_ = 1;
   const std::vector<TypedPayload>* reassembled_ = nullptr;  // see on_fragment
 
   using TimerEntry = std::pair<TimePoint, uint64_t>;  // (deadline, our SPI)

@@ -421,6 +421,9 @@ void expect_no_handshake_state(const Node& n, const char* who, bool answered_ike
   EXPECT_FALSE(sa.keys.sk_d.empty());  // CHILD_SA keys and the IKE rekey need it
   EXPECT_TRUE(sa.keyed());
   EXPECT_TRUE(sa.queued.empty());
+  EXPECT_EQ(sa.responding, nullptr);  // no exchange held open (engine_wait.cc)
+  EXPECT_EQ(sa.building, nullptr);
+  EXPECT_FALSE(sa.waiting);
   ASSERT_EQ(sa.children.size(), 1u);
   // The record of the CHILD_SA is a ChildSaParams: the data path has the keys.
   static_assert(!std::is_base_of_v<InstallChildSa, std::remove_cvref_t<decltype(sa.children[0].sa)>>);

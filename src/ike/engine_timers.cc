@@ -33,12 +33,14 @@ TimePoint EngineImpl::sa_deadline(const IkeSa& sa) const {
   TimePoint t = lifetime_deadline(sa);
   if (sa.outstanding_id) t = std::min(t, sa.retransmit_at);
   if (!sa.initiator && sa.state == SaState::kConnecting) t = std::min(t, sa.created + kHalfOpenTimeout);
+  if (sa.waiting) t = std::min(t, sa.waiting->deadline);
   return t;
 }
 
 // Removes an SA and every index entry it has.
 void EngineImpl::forget(std::map<uint64_t, std::unique_ptr<IkeSa>>::iterator it, std::vector<Action>& out) {
   IkeSa& sa = *it->second;
+  if (sa.waiting) waiting_.erase(sa.waiting->id);  // a late result finds nothing
   // The address leased to the peer goes back to its pool (RFC 7296 §2.19).
   if (sa.config.lease) out.push_back(ReleaseConfig{sa.config.lease});
   if (!sa.initiator) {
@@ -139,6 +141,8 @@ std::vector<Action> EngineImpl::on_timer() {
       sa->state = SaState::kDead;
       continue;
     }
+    if (sa->waiting && now >= sa->waiting->deadline) wait_timed_out(*sa, out);
+    if (sa->state == SaState::kDead) continue;
     if (sa->outstanding_id && now >= sa->retransmit_at) retransmit_or_give_up(*sa, now, out);
     if (sa->state != SaState::kDead && now >= lifetime_deadline(*sa)) service(*sa, now, out);
   }

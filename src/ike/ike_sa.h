@@ -65,6 +65,36 @@ struct TaskEnv {
   ConfigShare& configs;  // where an SA gets its profile and CHILD_SA configuration
   EngineStats* stats = nullptr;
   crypto::CertCache* certs = nullptr;  // the engine's parsed peer certificates (crypto/cert_cache.h)
+  // Set by a task that must wait for slow work (TaskStatus::kPending).
+  std::optional<Work> wait;
+};
+
+// Responder: the request being answered while a task waits for slow work,
+// or an exchange that spans several requests (IKE_AUTH with EAP, §2.16).
+struct Responding {
+  Header request;                  // the request being answered now
+  std::vector<TypedPayload> in;    // its payloads
+  std::vector<TypedPayload> first; // the exchange's first request, once a later one came
+  std::vector<std::unique_ptr<Task>> tasks;
+  size_t at = 0;     // the next task to process (or the one that waits)
+  size_t built = 0;  // tasks before it have built their part of a response
+  bool busy = false; // answer TEMPORARY_FAILURE too
+};
+
+// Initiator: the request being built while a task waits for slow work.
+struct Building {
+  ExchangeType exchange = ExchangeType::kInformational;
+  std::vector<std::unique_ptr<Task>> tasks;
+  std::vector<TypedPayload> payloads;  // built so far
+  size_t from = 0, at = 0, end = 0;    // tasks [from, end) build it; `at` is next
+};
+
+// A WorkRequest out to the daemon.
+struct Waiting {
+  uint64_t id = 0;
+  TimePoint deadline{};
+  const char* what = "";  // work_name()
+  bool building = false;  // the initiator's request (Building), else the answer (Responding)
 };
 
 struct IkeSa {
@@ -112,6 +142,11 @@ struct IkeSa {
   int tries = 0;
   Millis backoff{500};
   TimePoint retransmit_at{};
+  size_t active_from = 0;  // the task the next response is processed from (kContinue)
+  // Slow work in progress (task.h kPending) and what waits for it.
+  std::optional<Waiting> waiting;
+  std::unique_ptr<Responding> responding;  // also between the rounds of a continued exchange
+  std::unique_ptr<Building> building;
 
   // Configuration exchange (tasks/ike_config.cc, RFC 7296 §2.19). An IKE
   // rekey must move `config` (and its lease) to the new IKE SA.

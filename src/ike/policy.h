@@ -12,6 +12,7 @@
 #include "common/secret.h"
 #include "crypto/sk_cipher.h"
 #include "crypto/trustpoint.h"
+#include "ike/eap.h"
 #include "wire/ike/constants.h"
 #include "wire/ike/cp_attributes.h"
 #include "wire/ike/payloads.h"
@@ -108,6 +109,12 @@ struct ProfileConfig {
   // nat force-encap: fake our NAT-D source hash (as strongSwan's encap=yes)
   // so both sides see a NAT and ESP goes in UDP 4500 even without one.
   bool nat_force_encap = false;
+  // EAP (RFC 7296 §2.16). Initiator with local_auth kEap: the EAP identity
+  // and password it answers with. Responder with remote_auth kEap: the back
+  // end that authenticates the peer (null: EAP refused).
+  std::string eap_username;
+  Secret eap_password;
+  std::shared_ptr<const EapAuthenticator> eap;
 };
 
 // Remote access (RFC 7296 §2.19, tasks/ike_config.cc). What the

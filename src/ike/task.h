@@ -16,6 +16,17 @@ enum class TaskStatus {
   kDone,    // the task finished successfully
   kRetry,   // initiator: send the exchange again (INVALID_KE_PAYLOAD, COOKIE)
   kFailed,  // the exchange failed; the IKE SA goes down
+  // The task put slow work in TaskEnv::wait. The driver hands it to the
+  // daemon, passes its result to resume() and then calls the same method
+  // again, which goes on from where it stopped. (build_i, which returns no
+  // status, waits by setting TaskEnv::wait alone.)
+  kPending,
+  // The exchange needs another round trip (IKE_AUTH with EAP, RFC 7296
+  // §2.16): the initiator sends another request of the same exchange, built
+  // by this task alone; the responder answers with this task's payloads and
+  // gives it the next request. The tasks after it see the exchange's last
+  // response (initiator) or first request (responder) once it is done.
+  kContinue,
 };
 
 class Task {
@@ -28,6 +39,8 @@ class Task {
   // Responder. process_r may set `error` (the notify to answer with).
   virtual TaskStatus process_r(IkeSa&, TaskEnv&, const std::vector<TypedPayload>&) { return TaskStatus::kDone; }
   virtual void build_r(IkeSa&, TaskEnv&, std::vector<TypedPayload>&) {}
+  // The result of the work this task waited for (kPending).
+  virtual void resume(IkeSa&, TaskEnv&, WorkResult&) {}
   std::optional<NotifyType> error;
   // true when a failed task should only drop its part (CHILD_SA) and keep the IKE SA.
   virtual bool fatal() const { return true; }
@@ -39,6 +52,14 @@ class Task {
 };
 
 using TaskList = std::vector<std::unique_ptr<Task>>;
+
+// The tasks of one exchange; null entries (optional tasks) are skipped.
+template <class... T>
+TaskList tasks_of(T... tasks) {
+  TaskList t;
+  ((tasks ? t.push_back(std::move(tasks)) : void()), ...);
+  return t;
+}
 
 std::unique_ptr<Task> make_ike_init(bool initiator);
 std::unique_ptr<Task> make_ike_natd(bool initiator);

@@ -1,0 +1,93 @@
+// Waiting for slow work, BoringSSL's way (engine.h WorkRequest): a task that
+// needs a signature from a token or an answer from an EAP back end sets
+// TaskEnv::wait and returns kPending; the driver keeps the exchange where it
+// stopped (IkeSa::responding / building), hands the work to the daemon and
+// goes on when resume() brings the result:
+//
+//   IKE_AUTH { IDi AUTH ... } -->        responder: process_r waits
+//                                        WorkRequest{id, SignWork} to the daemon
+//   IKE_AUTH (retransmitted) -->         held: not processed, not answered
+//                                        resume(id, signature)
+//   <-- IKE_AUTH { IDr AUTH ... }        the one answer; later retransmits
+//                                        get it from the response cache
+//
+// A wait that outlasts EngineOptions::pending_timeout, or work that fails,
+// ends the exchange as a failure the task reports (AUTHENTICATION_FAILED).
+#include "common/log.h"
+#include "crypto/auth_sig.h"
+#include "ike/engine_impl.h"
+#include "ike/fmt.h"
+
+namespace kg::ike {
+
+WorkResult do_work(const Work& work) {
+  if (auto* s = std::get_if<SignWork>(&work)) {
+    if (!s->signer) return WorkResult(std::in_place_index<0>, fail(Errc::kState, "no signer"));
+    return WorkResult(std::in_place_index<0>, crypto::auth_sign(*s->signer, s->choice, s->octets));
+  }
+  auto& e = std::get<EapWork>(work);
+  if (!e.conversation) return EapStep{EapStep::Kind::kFailure, {}, {}, {}, "no EAP conversation"};
+  return e.conversation->step(e.message);
+}
+
+const char* work_name(const Work& work) { return std::holds_alternative<SignWork>(work) ? "signature" : "EAP"; }
+
+void EngineImpl::begin_wait(IkeSa& sa, Work work, bool building, std::vector<Action>& out) {
+  uint64_t id = next_work_id_++;
+  sa.waiting = Waiting{id, clock_.now() + options_.pending_timeout, work_name(work), building};
+  waiting_[id] = sa.initiator ? sa.spi_i : sa.spi_r;
+  log::debug(fmt("IKEv2: {}: waiting for a {} (request {})", sa.remote.str(), sa.waiting->what, id));
+  out.push_back(WorkRequest{id, std::move(work)});
+  touch(sa);
+}
+
+std::vector<Action> EngineImpl::resume(uint64_t id, WorkResult result) {
+  std::vector<Action> out;
+  auto it = waiting_.find(id);
+  if (it == waiting_.end()) {
+    log::debug(fmt("IKEv2: result of request {} dropped: nothing waits for it (timed out, or the SA is gone)", id));
+    return out;
+  }
+  IkeSa* sa = find_sa(it->second);
+  waiting_.erase(it);
+  if (!sa || !sa->waiting || sa->waiting->id != id || sa->state == SaState::kDead) return out;
+  if (auto* r = std::get_if<Result<Bytes>>(&result); r && !*r) stats_.work_failures++;
+  end_wait(*sa, std::move(result), out);
+  touch(*sa);
+  settle(out);
+  return out;
+}
+
+void EngineImpl::end_wait(IkeSa& sa, WorkResult result, std::vector<Action>& out) {
+  bool building = sa.waiting->building;
+  waiting_.erase(sa.waiting->id);
+  sa.waiting.reset();
+  auto e = env(out);
+  if (building) {
+    Building b = std::move(*sa.building);
+    sa.building.reset();
+    b.tasks[b.at]->resume(sa, e, result);
+    build(sa, std::move(b), out);
+  } else {
+    Responding r = std::move(*sa.responding);
+    sa.responding.reset();
+    r.tasks[r.at]->resume(sa, e, result);
+    respond(sa, std::move(r), out);
+  }
+}
+
+// The work did not come back in time: the task gets a failure with the
+// reason, so the peer hears the usual error and the SA goes.
+void EngineImpl::wait_timed_out(IkeSa& sa, std::vector<Action>& out) {
+  stats_.work_timeouts++;
+  auto ms = options_.pending_timeout.count();
+  std::string why = fmt("no {} within {} ms (request {})", sa.waiting->what, ms, sa.waiting->id);
+  log::warn(fmt("IKEv2: {}: {}; IKE SA deleted", sa.remote.str(), why));
+  WorkResult r = std::string_view(sa.waiting->what) == "EAP"
+                     ? WorkResult(EapStep{EapStep::Kind::kFailure, {}, {}, {}, why})
+                     : WorkResult(std::in_place_index<0>, fail(Errc::kLimit, why));
+  end_wait(sa, std::move(r), out);
+  if (sa.state != SaState::kDead) fail_sa(sa, out, false);
+}
+
+}  // namespace kg::ike

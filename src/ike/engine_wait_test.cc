@@ -1,0 +1,254 @@
+// Two engines that wait for slow work (engine.h WorkRequest) and IKE_AUTH
+// over several round trips (EAP-MD5, RFC 7296 §2.16), on a fake clock. The
+// harness plays the daemon: it does the work (do_work) when a test says so.
+#include <gtest/gtest.h>
+
+#include "aaa/eap_md5.h"
+#include "crypto/testing/test_ca.h"
+#include "ike/engine_impl.h"
+#include "ike/task.h"
+#include "ike/two_engines.h"
+#include "wire/eap/eap.h"
+
+namespace kg::ike::testing {
+namespace {
+
+using crypto::testing::KeyKind;
+using crypto::testing::TestCa;
+
+constexpr std::time_t kNow = FakeClock::kEpoch;
+
+// A key on a "token": same key, but sign() is work for the daemon.
+class SlowSigner final : public crypto::Signer {
+ public:
+  explicit SlowSigner(std::shared_ptr<const crypto::Signer> key) : key_(std::move(key)) {}
+  crypto::KeyInfo key() const override { return key_->key(); }
+  Result<Bytes> sign(crypto::SigScheme s, ByteView d) const override { return key_->sign(s, d); }
+  bool matches(const crypto::Certificate& c) const override { return key_->matches(c); }
+  bool completes_at_once() const override { return false; }
+
+ private:
+  std::shared_ptr<const crypto::Signer> key_;
+};
+
+// An EAP back end that answers later (as a RADIUS relay will).
+class SlowEap final : public EapAuthenticator {
+ public:
+  explicit SlowEap(std::shared_ptr<const EapAuthenticator> inner) : inner_(std::move(inner)) {}
+  std::shared_ptr<EapConversation> start(std::string_view id) const override {
+    struct Conv final : EapConversation {
+      std::shared_ptr<EapConversation> in;
+      bool completes_at_once() const override { return false; }
+      EapStep step(ByteView m) override { return in->step(m); }
+    };
+    auto c = std::make_shared<Conv>();
+    c->in = inner_->start(id);
+    return c;
+  }
+
+ private:
+  std::shared_ptr<const EapAuthenticator> inner_;
+};
+
+class WaitingEngines : public TwoEngines {
+ protected:
+  // `n` signs with an ECDSA certificate through `wrap(key)`; its peer
+  // verifies it (and keeps its PSK the other way).
+  void signs_with(Node& n, const char* cn,
+                  std::function<std::shared_ptr<const crypto::Signer>(std::shared_ptr<const crypto::Signer>)> wrap) {
+    auto key = crypto::testing::test_key(KeyKind::kEcP256, 61);
+    crypto::testing::CertSpec s;
+    s.subject = {{"O", "keygate test"}, {"CN", cn}};
+    s.dns = {cn};
+    s.serial = 0x12;
+    s.not_before = kNow - 3600;
+    s.not_after = kNow + 30 * 86400;
+    auto tp = std::make_shared<crypto::Trustpoint>();
+    tp->name = "TP";
+    tp->ca_certs = {root.cert};
+    tp->trust = *crypto::TrustStore::create(tp->ca_certs);
+    tp->cert = root.leaf(s, key.get());
+    tp->signer = wrap(crypto::testing::signer_of(key.get()));
+    tp->crl_check = false;
+    n.policy.profile.local_auth = AuthKind::kEcdsaSig;
+    n.policy.profile.sign_trustpoints = {tp};
+    peer_of(n).policy.profile.remote_auth = AuthKind::kEcdsaSig;
+    peer_of(n).policy.profile.verify_trustpoints = {tp};
+  }
+  void b_signs_with(std::function<std::shared_ptr<const crypto::Signer>(std::shared_ptr<const crypto::Signer>)> wrap) {
+    signs_with(b, "site-b.example.net", std::move(wrap));
+  }
+  static std::shared_ptr<const crypto::Signer> slow(std::shared_ptr<const crypto::Signer> k) {
+    return std::make_shared<SlowSigner>(std::move(k));
+  }
+  // A initiates EAP-MD5 as alice; B checks it against its user table.
+  void eap(const char* password, bool slow_backend = false) {
+    a.policy.profile.local_auth = AuthKind::kEap;
+    a.policy.profile.eap_username = "alice";
+    a.policy.profile.eap_password = Secret(password);
+    b.policy.profile.remote_auth = AuthKind::kEap;
+    std::map<std::string, Secret> users;
+    users.emplace("alice", Secret("wonderland"));
+    std::shared_ptr<const EapAuthenticator> md5 = std::make_shared<aaa::EapMd5Authenticator>(std::move(users), b.rng);
+    b.policy.profile.eap = slow_backend ? std::make_shared<SlowEap>(md5) : md5;
+  }
+  // The WorkRequests a node emitted, and the harness doing one of them.
+  std::vector<WorkRequest> work(Node& n) { return n.of<WorkRequest>(); }
+  void finish(Node& n, const WorkRequest& w) {
+    take(n, n.engine->resume(w.id, do_work(w.work)));
+    pump();
+  }
+  // IKE_AUTH messages `from` sent: requests or responses.
+  size_t ike_auth(Node& from, bool responses) const {
+    size_t k = 0;
+    for (auto& p : sent) {
+      auto m = parse_message(p.data);
+      if (m && p.local.addr == from.me && m->header.exchange == ExchangeType::kIkeAuth &&
+          m->header.is_response() == responses)
+        ++k;
+    }
+    return k;
+  }
+  void expect_gone(Node& n) {
+    EXPECT_TRUE(n.engine->sas().empty()) << logs;
+    EXPECT_TRUE(n.of<InstallChildSa>().empty()) << logs;
+  }
+
+  TestCa root = TestCa::root("Keygate Test Root", KeyKind::kEcP256, 50, kNow);
+};
+
+// The responder's token takes 2 s: A retransmits IKE_AUTH meanwhile; B holds
+// the copies and answers once, when the signature is in.
+TEST_F(WaitingEngines, SlowSignerAnswersRetransmittedIkeAuthOnce) {
+  b_signs_with(slow);
+  handshake();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  EXPECT_EQ(b.engine->sas()[0].waiting_for, "signature");
+  run_for(Millis(2000));
+  EXPECT_GE(ike_auth(a, false), 3u);  // the request and at least two retransmissions
+  EXPECT_EQ(b.engine->stats().rx_held_while_waiting, ike_auth(a, false) - 1);
+  EXPECT_EQ(ike_auth(b, true), 0u) << "no answer while the signature is out";
+  EXPECT_EQ(work(b).size(), 1u) << "the retransmissions started no second signature";
+  finish(b, work(b)[0]);
+  EXPECT_EQ(ike_auth(b, true), 1u);
+  expect_one_mirrored_child();
+  EXPECT_EQ(a.engine->sas()[0].remote_auth, "ECDSA");
+  // A late copy of the request gets the cached answer, as always (§2.1).
+  SendPacket copy;
+  for (auto& p : sent)
+    if (auto m = parse_message(p.data); m && p.local.addr == a.me && m->header.exchange == ExchangeType::kIkeAuth)
+      copy = p;
+  wire.push_back(copy);
+  pump();
+  EXPECT_EQ(ike_auth(b, true), 2u);
+  EXPECT_EQ(b.of<InstallChildSa>().size(), 1u);
+}
+
+TEST_F(WaitingEngines, InitiatorWaitsForItsSignatureBeforeSending) {
+  // The other way round: A's token is slow; A sends IKE_AUTH only when signed.
+  signs_with(a, "site-a.example.net", slow);
+  handshake();
+  ASSERT_EQ(work(a).size(), 1u) << logs;
+  EXPECT_EQ(ike_auth(a, false), 0u);
+  finish(a, work(a)[0]);
+  EXPECT_EQ(ike_auth(a, false), 1u);
+  expect_one_mirrored_child();
+}
+
+TEST_F(WaitingEngines, FailingSignerGivesAuthenticationFailed) {
+  b_signs_with(slow);
+  handshake();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  take(b, b.engine->resume(work(b)[0].id, WorkResult(std::in_place_index<0>, fail(Errc::kIo, "token removed"))));
+  pump();
+  EXPECT_EQ(ike_auth(b, true), 1u);
+  EXPECT_EQ(count("cannot authenticate to 198.51.100.1: signature failed: token removed"), 1u) << logs;
+  EXPECT_EQ(count("AUTHENTICATION_FAILED: 198.51.100.2 rejected our identity"), 1u) << logs;
+  EXPECT_EQ(b.engine->stats().work_failures, 1u);
+  expect_gone(a);
+  expect_gone(b);
+}
+
+TEST_F(WaitingEngines, SignerThatNeverAnswersTimesOut) {
+  b_signs_with(slow);
+  start();
+  b.engine = Engine::create(b.policy, clock, b.rng, EngineOptions{.pending_timeout = Millis(3000)});
+  take(a, a.engine->initiate(req(a, b)));
+  pump();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  run_for(Millis(2900));
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+  run_for(Millis(200));
+  EXPECT_EQ(count("no signature within 3000 ms (request 1); IKE SA deleted"), 1u) << logs;
+  EXPECT_EQ(b.engine->stats().work_timeouts, 1u);
+  expect_gone(b);
+  expect_gone(a);  // told AUTHENTICATION_FAILED
+  // The answer that comes too late finds nothing and sends nothing.
+  size_t before = sent.size();
+  take(b, b.engine->resume(work(b)[0].id, do_work(work(b)[0].work)));
+  pump();
+  EXPECT_EQ(sent.size(), before);
+}
+
+// RFC 7296 §2.16 with EAP-MD5: IDi without AUTH; B's AUTH + Request/Identity;
+// Response/Identity; Request/MD5-Challenge; Response; Success; both AUTHs
+// keyed with SK_pi/SK_pr (EAP-MD5 makes no MSK); then the CHILD_SA.
+TEST_F(WaitingEngines, EapMd5OverSeveralRoundTrips) {
+  eap("wonderland");
+  handshake();
+  EXPECT_EQ(ike_auth(a, false), 4u) << logs;
+  EXPECT_EQ(ike_auth(b, true), 4u) << logs;
+  expect_one_mirrored_child();
+  auto sa = b.engine->sas()[0];
+  EXPECT_EQ(sa.remote_auth, "EAP");
+  EXPECT_EQ(a.engine->sas()[0].local_auth, "EAP");
+  EXPECT_EQ(sa.next_peer_request, 5u);
+  EXPECT_EQ(count("authenticated as EAP user alice"), 1u) << logs;
+  EXPECT_EQ(count("EAP user alice authenticated by 198.51.100.2"), 1u) << logs;
+  EXPECT_EQ(a.sessions(), 1u);
+  EXPECT_EQ(b.sessions(), 1u);
+  // The exchange held across the rounds is gone with the handshake state.
+  auto held = dynamic_cast<const EngineImpl&>(*b.engine).sas_for_testing();
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0]->responding, nullptr);
+  EXPECT_TRUE(held[0]->keys.sk_pi.empty());
+}
+
+TEST_F(WaitingEngines, EapMd5WithWrongPasswordFails) {
+  eap("looking-glass");
+  handshake();
+  EXPECT_EQ(ike_auth(b, true), 3u) << logs;  // the third answer carries EAP Failure
+  EXPECT_EQ(count("EAP authentication of 198.51.100.1 Id: site-a.example.net user alice failed: EAP-MD5: wrong "
+                  "password"),
+            1u)
+      << logs;
+  EXPECT_EQ(count("refused EAP user alice with EAP Failure"), 1u) << logs;
+  expect_gone(a);
+  expect_gone(b);
+}
+
+TEST_F(WaitingEngines, EapBackEndThatAnswersLater) {
+  eap("wonderland", true);
+  handshake();
+  // Each EAP step is work for the daemon: begin, identity, MD5 response.
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(work(b).size(), i + 1) << logs;
+    EXPECT_TRUE(std::holds_alternative<EapWork>(work(b)[i].work));
+    run_for(Millis(1000));  // A's retransmissions are held
+    finish(b, work(b)[i]);
+  }
+  expect_one_mirrored_child();
+  EXPECT_EQ(ike_auth(b, true), 4u) << logs;
+}
+
+TEST_F(WaitingEngines, EapRefusedWithoutAuthenticationRemoteEap) {
+  eap("wonderland");
+  b.policy.profile.remote_auth = AuthKind::kPsk;
+  handshake();
+  EXPECT_EQ(count("asks for EAP (no AUTH payload); ikev2 profile prof has no authentication remote eap"), 1u) << logs;
+  expect_gone(a);
+  expect_gone(b);
+}
+
+}  // namespace
+}  // namespace kg::ike::testing
