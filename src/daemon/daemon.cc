@@ -1,5 +1,6 @@
 #include "daemon/daemon.h"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
@@ -68,7 +69,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     self->execute(self->engine_->delete_sessions(itf));
   });
   d->policy_.set_remote_access(&d->ra_->pools(), [self](const std::string& n) -> std::optional<Prefix> {
-    auto a = self->netlink_->first_address(n, IpAddress::Family::kV4);
+    auto a = self->netlink_->first_address(config::linux_device(self->policy_.model().interface_map, n),
+                                           IpAddress::Family::kV4);
     if (!a) return std::nullopt;
     return Prefix{*a, 32};  // only the address is known: a host route
   });
@@ -82,6 +84,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_peer_dead(ev); });
   d->register_show_commands();
+  d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
     if (self->control_ && before.users.empty() != after.users.empty())
@@ -196,7 +199,8 @@ std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
         if (auto p = parse_addr_mask(a)) return p->addr;
   }
   if (!itf.tunnel_source.empty())
-    if (auto a = netlink_->first_address(itf.tunnel_source, v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4))
+    if (auto a = netlink_->first_address(config::linux_device(m.interface_map, itf.tunnel_source),
+                                         v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4))
       return *a;
   return std::nullopt;
 }
@@ -269,13 +273,25 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
       datapath_->remove_tunnel(name);
       tunnels_.erase(name);
     } else if (auto p = parse_addr_mask(itf.ip_address)) {
-      (void)netlink_->del_address(is_loopback(name) ? "lo" : name, *p);
+      (void)netlink_->del_address(config::linux_device(before.interface_map, name), *p);
     }
   }
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
     auto old = before.interfaces.find(name);
-    std::string dev = is_loopback(name) ? "lo" : name;
+    std::string dev = config::linux_device(after.interface_map, name);
+    if (!is_tunnel(name) && !is_loopback(name) && ::if_nametoindex(dev.c_str()) == 0) {
+      // An IOS port with no map entry, or a device the kernel does not have:
+      // the load report warned; nothing to change, and it is never shown up.
+      bool was_missing = old != before.interfaces.end() &&
+                         config::linux_device(before.interface_map, name) == dev;
+      if (!was_missing) log::warn("interface " + name + ": no Linux device " + dev + "; not applied");
+      continue;
+    }
+    // The map moved the interface to another device: its address moves too.
+    if (std::string old_dev = config::linux_device(before.interface_map, name);
+        old != before.interfaces.end() && old_dev != dev)
+      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(old_dev, *p);
     if (is_tunnel(name)) {
       // A change of tunnel mode between ipsec and gre replaces the device.
       if (old != before.interfaces.end() && is_gre(name, old->second) != is_gre(name, itf)) {
@@ -325,12 +341,12 @@ void Daemon::apply_routes(const config::Model& before, const config::Model& afte
     auto p = parse_addr_mask(r.prefix + " " + r.mask);
     if (!p) return;
     auto via = IpAddress::parse(r.target);
-    std::string dev = r.target;
+    std::string dev = config::linux_device(after.interface_map, r.target);
     if (via) {
       // Next hop: find the interface whose subnet holds it.
       for (auto& [n, itf] : after.interfaces)
         if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
-          dev = is_loopback(n) ? "lo" : n;
+          dev = config::linux_device(after.interface_map, n);
     }
     auto res = add ? netlink_->add_route(*p, dev, via) : netlink_->del_route(*p, dev);
     if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);

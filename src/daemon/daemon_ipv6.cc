@@ -8,11 +8,10 @@
 
 namespace kg::daemon {
 
-namespace {
-std::string device(const std::string& n) { return config::is_loopback(n) ? "lo" : n; }
-}  // namespace
 
 void Daemon::apply_ipv6(const config::Model& before, const config::Model& after) {
+  auto device = [&](const std::string& n) { return config::linux_device(after.interface_map, n); };
+  auto old_device = [&](const std::string& n) { return config::linux_device(before.interface_map, n); };
   auto addrs = [](const config::Model& m, const std::string& n) {
     auto it = m.interfaces.find(n);
     return it == m.interfaces.end() ? std::vector<std::string>{} : it->second.ipv6_addresses;
@@ -23,13 +22,13 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
   // Routes go first (they may use the addresses about to go).
   for (auto& r : before.ipv6_routes)
     if (std::find(after.ipv6_routes.begin(), after.ipv6_routes.end(), r) == after.ipv6_routes.end())
-      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, device(r.target));
+      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, old_device(r.target));
   for (auto& [name, itf] : before.interfaces) {
     if (config::is_virtual_template(name)) continue;
     auto now = addrs(after, name);
     for (auto& a : itf.ipv6_addresses)
       if (!has(now, a))
-        if (auto p = Prefix::parse(a)) (void)netlink_->del_address(device(name), *p);
+        if (auto p = Prefix::parse(a)) (void)netlink_->del_address(old_device(name), *p);
   }
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
