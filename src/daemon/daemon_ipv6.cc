@@ -52,7 +52,7 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
     auto p = Prefix::parse(r.prefix);
     if (!p) continue;
     auto via = IpAddress::parse(r.target);
-    std::string dev = r.target;
+    std::string dev = device(r.target);
     if (via) {  // next hop: the interface whose IPv6 subnet holds it
       for (auto& [n, itf] : after.interfaces)
         for (auto& a : itf.ipv6_addresses)
