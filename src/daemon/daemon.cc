@@ -280,18 +280,18 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
     if (config::is_virtual_template(name)) continue;
     auto old = before.interfaces.find(name);
     std::string dev = config::linux_device(after.interface_map, name);
+    // The map moved the interface to another device (or unmapped it): its
+    // address leaves the old one.
+    std::string old_dev = config::linux_device(before.interface_map, name);
+    if (old != before.interfaces.end() && old_dev != dev)
+      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(old_dev, *p);
     if (!is_tunnel(name) && !is_loopback(name) && ::if_nametoindex(dev.c_str()) == 0) {
       // An IOS port with no map entry, or a device the kernel does not have:
       // the load report warned; nothing to change, and it is never shown up.
-      bool was_missing = old != before.interfaces.end() &&
-                         config::linux_device(before.interface_map, name) == dev;
+      bool was_missing = old != before.interfaces.end() && old_dev == dev;
       if (!was_missing) log::warn("interface " + name + ": no Linux device " + dev + "; not applied");
       continue;
     }
-    // The map moved the interface to another device: its address moves too.
-    if (std::string old_dev = config::linux_device(before.interface_map, name);
-        old != before.interfaces.end() && old_dev != dev)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(old_dev, *p);
     if (is_tunnel(name)) {
       // A change of tunnel mode between ipsec and gre replaces the device.
       if (old != before.interfaces.end() && is_gre(name, old->second) != is_gre(name, itf)) {

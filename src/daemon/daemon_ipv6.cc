@@ -1,5 +1,7 @@
 // IPv6 on interfaces and static IPv6 routes, applied to the kernel
 // (the IPv4 counterparts are in daemon.cc).
+#include <net/if.h>
+
 #include <algorithm>
 
 #include "common/log.h"
@@ -25,7 +27,8 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
       if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, old_device(r.target));
   for (auto& [name, itf] : before.interfaces) {
     if (config::is_virtual_template(name)) continue;
-    auto now = addrs(after, name);
+    // Remapped (platform interface-map): every address leaves the old device.
+    auto now = device(name) == old_device(name) ? addrs(after, name) : std::vector<std::string>{};
     for (auto& a : itf.ipv6_addresses)
       if (!has(now, a))
         if (auto p = Prefix::parse(a)) (void)netlink_->del_address(old_device(name), *p);
@@ -40,6 +43,9 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
     if (auto b = before.interfaces.find(name);
         b != before.interfaces.end() && config::is_tunnel(name) && is_gre(name, b->second) != is_gre(name, itf))
       old.clear();
+    if (device(name) != old_device(name)) old.clear();
+    // A port without a Linux device: apply_interfaces logged it once.
+    if (!config::is_tunnel(name) && !config::is_loopback(name) && ::if_nametoindex(device(name).c_str()) == 0) continue;
     for (auto& a : itf.ipv6_addresses) {
       if (has(old, a)) continue;
       auto p = Prefix::parse(a);

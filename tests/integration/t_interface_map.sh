@@ -82,6 +82,18 @@ echo "$out"
 grep -Eq "^GigabitEthernet0/1 +203.0.113.65 .* down +down" <<<"$out" || { echo "$out"; fail "brief: unmapped port not down"; }
 grep -Eq "^GigabitEthernet0/0 +198.51.100.1 .* up +up" <<<"$out" || { echo "$out"; fail "brief: mapped port"; }
 grep -Eq "^eth0 " <<<"$out" && { echo "$out"; fail "brief lists eth0 besides GigabitEthernet0/0"; }
+# Mapping GigabitEthernet0/1 later (a device that appeared): its address goes
+# on that device; moving the map moves the address; unmapping takes it off.
+ip -n "$NSA" link add kglan0 type veth peer name kglan1 || fail "veth kglan"
+kg "$NSA" $'configure terminal\nplatform interface-map GigabitEthernet0/1 kglan0\nend' || fail "map Gi0/1"
+wait_for "ip -n $NSA -4 addr show dev kglan0 | grep -q 203.0.113.65/26" 5 || { ip -n "$NSA" addr; fail "Gi0/1's address not on kglan0 after mapping"; }
+kg "$NSA" "show interfaces GigabitEthernet0/1" | grep -q "Linux device kglan0" || fail "show interfaces after mapping"
+kg "$NSA" $'configure terminal\nno platform interface-map GigabitEthernet0/1 kglan0\nplatform interface-map Gi0/1 kglan1\nend' || fail "remap Gi0/1"
+wait_for "ip -n $NSA -4 addr show dev kglan1 | grep -q 203.0.113.65/26" 5 || { ip -n "$NSA" addr; fail "Gi0/1's address not on kglan1 after remapping"; }
+ip -n "$NSA" -4 addr show dev kglan0 | grep -q 203.0.113.65 && fail "Gi0/1's address left on kglan0"
+kg "$NSA" $'configure terminal\nno platform interface-map Gi0/1 kglan1\nend' || fail "unmap Gi0/1"
+ip -n "$NSA" -4 addr show dev kglan1 | grep -q 203.0.113.65 && fail "Gi0/1's address left on kglan1 after unmapping"
+kg "$NSA" "show interfaces GigabitEthernet0/1" | grep -q "^GigabitEthernet0/1 is down" || fail "unmapped again: not down"
 out=$(kg "$NSB" "show running-config")
 grep -q "^platform interface-map Ethernet0/0 eth0$" <<<"$out" && grep -q "^interface Ethernet0/0$" <<<"$out" &&
   grep -q "^ tunnel source Ethernet0/0$" <<<"$out" || { echo "$out"; fail "running-config of site B"; }
