@@ -238,18 +238,29 @@ template <class F>
 void for_each_next(const std::vector<Command>& cmds, Mode mode, const Visible& visible,
                    const std::vector<std::pair<size_t, std::string>>& words, size_t first, F f) {
   size_t k = words.size() - first;
+  // As in match(): a word that is some command's keyword exactly rules out
+  // the commands that only abbreviate there ("ip ?" lists no ipv6 words).
+  std::vector<bool> exact(k, false);
+  std::vector<std::pair<const Command*, std::vector<size_t>>> next;  // with their abbreviated positions
   for (const auto& c : cmds) {
     if (c.mode != mode || c.hidden || (visible && !visible(c))) continue;
     bool ok = true;
     size_t i = 0;
+    std::vector<size_t> partial;
     for (; i < k && i < c.tokens.size(); ++i) {
       if (c.tokens[i].kind == Token::Kind::kLine) break;
-      if (match_word(c.tokens[i], words[first + i].second).level == 0) { ok = false; break; }
+      WordMatch m = match_word(c.tokens[i], words[first + i].second);
+      if (m.level == 0) { ok = false; break; }
+      bool kw = c.tokens[i].kind == Token::Kind::kKeyword || c.tokens[i].kind == Token::Kind::kAlt;
+      if (kw && m.level == 2) exact[i] = true;
+      if (kw && m.level == 1) partial.push_back(i);
     }
     if (!ok) continue;
     if (i < k && (i >= c.tokens.size() || c.tokens[i].kind != Token::Kind::kLine)) continue;
-    f(c, k);
+    next.push_back({&c, std::move(partial)});
   }
+  for (auto& [c, partial] : next)
+    if (std::none_of(partial.begin(), partial.end(), [&](size_t i) { return bool(exact[i]); })) f(*c, k);
 }
 
 }  // namespace

@@ -306,6 +306,12 @@ TEST(CommandTable, ExactKeywordIsNotAnAbbreviation) {
   EXPECT_TRUE(s.execute("exit").ok);
   EXPECT_TRUE(s.execute("ipv6 unicast").ok);
   EXPECT_TRUE(c.model().ipv6_unicast_routing);
+  // ? and Tab agree: after "ip " only ip's own words.
+  std::string h = s.help("ip ");
+  EXPECT_NE(h.find("route"), std::string::npos) << h;
+  EXPECT_EQ(h.find("unicast-routing"), std::string::npos) << h;
+  EXPECT_TRUE(s.complete("ip unic").empty());
+  EXPECT_FALSE(s.complete("ipv6 unic").empty());
 }
 }  // namespace
 }  // namespace kg::config
