@@ -82,6 +82,8 @@ echo "$out"
 grep -Eq "^GigabitEthernet0/1 +203.0.113.65 .* down +down" <<<"$out" || { echo "$out"; fail "brief: unmapped port not down"; }
 grep -Eq "^GigabitEthernet0/0 +198.51.100.1 .* up +up" <<<"$out" || { echo "$out"; fail "brief: mapped port"; }
 grep -Eq "^eth0 " <<<"$out" && { echo "$out"; fail "brief lists eth0 besides GigabitEthernet0/0"; }
+out=$(kg "$NSA" "show ip route")
+grep -q "directly connected, GigabitEthernet0/0" <<<"$out" || { echo "$out"; fail "show ip route: eth0 not named GigabitEthernet0/0"; }
 # Mapping GigabitEthernet0/1 later (a device that appeared): its address goes
 # on that device; moving the map moves the address; unmapping takes it off.
 ip -n "$NSA" link add kglan0 type veth peer name kglan1 || fail "veth kglan"
