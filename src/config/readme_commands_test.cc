@@ -64,7 +64,8 @@ std::vector<std::vector<std::string>> readme_lines() {
   std::vector<std::vector<std::string>> lines;
   bool in_section = false;
   for (std::string l; std::getline(in, l);) {
-    if (l.starts_with("## ")) in_section = l == "## Supported commands";
+    // The command lists: from "## Supported commands" to its first subsection.
+    if (l.starts_with("#")) in_section = l == "## Supported commands";
     if (!in_section) continue;
     for (char& ch : l)
       if (ch == '[' || ch == ']' || ch == '|' || ch == '`' || ch == '\\' || ch == '/') ch = ' ';
