@@ -337,23 +337,30 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
 }
 
 void Daemon::apply_routes(const config::Model& before, const config::Model& after) {
-  auto install = [&](const config::Route& r, bool add) {
+  // The device a route goes out of in model m (the port map may change it).
+  auto device = [](const config::Model& m, const config::Route& r) {
+    std::string dev = config::linux_device(m.interface_map, r.target);
+    if (auto via = IpAddress::parse(r.target)) {
+      // Next hop: find the interface whose subnet holds it.
+      for (auto& [n, itf] : m.interfaces)
+        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
+          dev = config::linux_device(m.interface_map, n);
+    }
+    return dev;
+  };
+  auto install = [&](const config::Model& m, const config::Route& r, bool add) {
     auto p = parse_addr_mask(r.prefix + " " + r.mask);
     if (!p) return;
-    auto via = IpAddress::parse(r.target);
-    std::string dev = config::linux_device(after.interface_map, r.target);
-    if (via) {
-      // Next hop: find the interface whose subnet holds it.
-      for (auto& [n, itf] : after.interfaces)
-        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
-          dev = config::linux_device(after.interface_map, n);
-    }
-    auto res = add ? netlink_->add_route(*p, dev, via) : netlink_->del_route(*p, dev);
+    std::string dev = device(m, r);
+    // Out of a port without a Linux device: apply_interfaces logged it once.
+    if (!IpAddress::parse(r.target) && ::if_nametoindex(dev.c_str()) == 0) return;
+    auto res = add ? netlink_->add_route(*p, dev, IpAddress::parse(r.target)) : netlink_->del_route(*p, dev);
     if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);
   };
   for (auto& r : before.routes)
-    if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end()) install(r, false);
-  for (auto& r : after.routes) install(r, true);
+    if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end() || device(before, r) != device(after, r))
+      install(before, r, false);
+  for (auto& r : after.routes) install(after, r, true);
 }
 
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {

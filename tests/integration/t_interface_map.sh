@@ -34,6 +34,7 @@ interface Tunnel0
  tunnel destination 198.51.100.2
  tunnel protection ipsec profile default
 ip route 192.0.2.128 255.255.255.128 Tunnel0
+ip route 198.18.7.0 255.255.255.0 GigabitEthernet0/1
 EOC
 cat >"$WORK/b.cfg" <<'EOC'
 hostname site-b
@@ -93,6 +94,9 @@ kg "$NSA" "show interfaces GigabitEthernet0/1" | grep -q "Linux device kglan0" |
 kg "$NSA" $'configure terminal\nno platform interface-map GigabitEthernet0/1 kglan0\nplatform interface-map Gi0/1 kglan1\nend' || fail "remap Gi0/1"
 wait_for "ip -n $NSA -4 addr show dev kglan1 | grep -q 203.0.113.65/26" 5 || { ip -n "$NSA" addr; fail "Gi0/1's address not on kglan1 after remapping"; }
 ip -n "$NSA" -4 addr show dev kglan0 | grep -q 203.0.113.65 && fail "Gi0/1's address left on kglan0"
+ip -n "$NSA" link set kglan1 up
+kg "$NSA" $'configure terminal\nip route 198.18.8.0 255.255.255.0 Gi0/1\nend' || fail "route via Gi0/1"
+wait_for "ip -n $NSA route show 198.18.8.0/24 | grep -q 'dev kglan1'" 5 || { ip -n "$NSA" route; fail "ip route ... Gi0/1 is not on kglan1"; }
 kg "$NSA" $'configure terminal\nno platform interface-map Gi0/1 kglan1\nend' || fail "unmap Gi0/1"
 ip -n "$NSA" -4 addr show dev kglan1 | grep -q 203.0.113.65 && fail "Gi0/1's address left on kglan1 after unmapping"
 kg "$NSA" "show interfaces GigabitEthernet0/1" | grep -q "^GigabitEthernet0/1 is down" || fail "unmapped again: not down"
