@@ -156,14 +156,17 @@ MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible&
   size_t n = words.size() - first;
   size_t best_fail = 0;
   bool any_incomplete = false;
-  struct Full { const Command* c; std::vector<std::string> vals; int exact; };
+  // partial: positions where the command's keyword was only abbreviated.
+  struct Full { const Command* c; std::vector<std::string> vals; int exact; std::vector<size_t> partial; };
   std::vector<Full> full;
+  std::vector<std::vector<size_t>> incomplete;  // the partial positions of each
   // Per position: distinct keywords that a non-exact word matched (ambiguity).
   std::vector<std::set<std::string>> partial_kw(n);
   std::vector<bool> exact_kw(n, false);
   for (const auto& c : commands_) {
     if (c.mode != mode || (visible && !visible(c))) continue;
     std::vector<std::string> vals;
+    std::vector<size_t> partial;
     int exact = 0;
     size_t i = 0;
     bool ok = true, line_consumed = false;
@@ -182,17 +185,25 @@ MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible&
         return r;
       }
       if (t.kind == Token::Kind::kKeyword || t.kind == Token::Kind::kAlt) {
-        if (m.level == 2) exact_kw[i] = true; else partial_kw[i].insert(m.value);
+        if (m.level == 2) exact_kw[i] = true; else partial_kw[i].insert(m.value), partial.push_back(i);
         exact += m.level;
       }
       vals.push_back(m.value);
     }
     if (!ok) { best_fail = std::max(best_fail, i); continue; }
-    if (line_consumed) { full.push_back({&c, vals, exact}); continue; }
+    if (line_consumed) { full.push_back({&c, vals, exact, partial}); continue; }
     if (n > c.tokens.size()) { best_fail = std::max(best_fail, c.tokens.size()); continue; }
-    if (n < c.tokens.size()) { any_incomplete = true; continue; }
-    full.push_back({&c, vals, exact});
+    if (n < c.tokens.size()) { incomplete.push_back(partial); continue; }
+    full.push_back({&c, vals, exact, partial});
   }
+  // As on IOS, a word that is some command's keyword exactly is that keyword,
+  // never an abbreviation of a longer one: `ip unicast-routing` is not
+  // `ipv6 unicast-routing`.
+  auto overruled = [&](const std::vector<size_t>& partial) {
+    return std::any_of(partial.begin(), partial.end(), [&](size_t i) { return bool(exact_kw[i]); });
+  };
+  std::erase_if(full, [&](const Full& f) { return overruled(f.partial); });
+  for (auto& p : incomplete) any_incomplete = any_incomplete || !overruled(p);
   for (size_t i = 0; i < n; ++i) {
     if (partial_kw[i].size() > 1 && !exact_kw[i]) {
       r.status = MatchResult::Status::kAmbiguous;
@@ -227,18 +238,29 @@ template <class F>
 void for_each_next(const std::vector<Command>& cmds, Mode mode, const Visible& visible,
                    const std::vector<std::pair<size_t, std::string>>& words, size_t first, F f) {
   size_t k = words.size() - first;
+  // As in match(): a word that is some command's keyword exactly rules out
+  // the commands that only abbreviate there ("ip ?" lists no ipv6 words).
+  std::vector<bool> exact(k, false);
+  std::vector<std::pair<const Command*, std::vector<size_t>>> next;  // with their abbreviated positions
   for (const auto& c : cmds) {
     if (c.mode != mode || c.hidden || (visible && !visible(c))) continue;
     bool ok = true;
     size_t i = 0;
+    std::vector<size_t> partial;
     for (; i < k && i < c.tokens.size(); ++i) {
       if (c.tokens[i].kind == Token::Kind::kLine) break;
-      if (match_word(c.tokens[i], words[first + i].second).level == 0) { ok = false; break; }
+      WordMatch m = match_word(c.tokens[i], words[first + i].second);
+      if (m.level == 0) { ok = false; break; }
+      bool kw = c.tokens[i].kind == Token::Kind::kKeyword || c.tokens[i].kind == Token::Kind::kAlt;
+      if (kw && m.level == 2) exact[i] = true;
+      if (kw && m.level == 1) partial.push_back(i);
     }
     if (!ok) continue;
     if (i < k && (i >= c.tokens.size() || c.tokens[i].kind != Token::Kind::kLine)) continue;
-    f(c, k);
+    next.push_back({&c, std::move(partial)});
   }
+  for (auto& [c, partial] : next)
+    if (std::none_of(partial.begin(), partial.end(), [&](size_t i) { return bool(exact[i]); })) f(*c, k);
 }
 
 }  // namespace

@@ -240,6 +240,7 @@ void register_shell_commands(CommandTable& t);
 void register_users_commands(CommandTable& t);
 void register_debug_commands(CommandTable& t);
 void register_logging_commands(CommandTable& t);
+void register_platform_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -259,6 +260,7 @@ void register_core_commands(CommandTable& t) {
   register_debug_commands(t);
   register_shell_commands(t);
   register_logging_commands(t);
+  register_platform_commands(t);
 }
 
 }  // namespace kg::config

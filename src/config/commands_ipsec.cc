@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "common/ip.h"
+#include "config/commands_platform.h"
 #include "config/interface_names.h"
 #include "config/session.h"
 #include "config/writer.h"
@@ -140,13 +141,13 @@ std::string canonical_ifname(const std::string& n) { return canonical_interface_
 
 void add_interface(CommandTable& t) {
   t.add(Mode::kConfig, "interface WORD", {"Select an interface to configure", "Interface name (TunnelN, LoopbackN, eth0...)"},
-        [](C c, A a) {
+        [](C c, A a) -> Result<std::string> {
           std::string n = canonical_ifname(a.at(1));
           if (a.negated || a.defaulted) { c.model.interfaces.erase(n); return ok(); }
           c.model.interfaces[n];
           c.next_mode = Mode::kInterface;
           c.next_object = n;
-          return ok();
+          return missing_device_warning(c.config, c.model, n);
         });
   auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
   t.add(Mode::kInterface, "ip address A.B.C.D A.B.C.D", {"Interface Internet Protocol config commands", "Set the IP address of an interface", "IP address", "IP subnet mask"},
@@ -162,7 +163,11 @@ void add_interface(CommandTable& t) {
   t.add(Mode::kInterface, "ip mtu <576-9000>", {"Interface Internet Protocol config commands", "Set IP Maximum Transmission Unit", "MTU (bytes)"},
         [itf](C c, A a) { if (a.negated) itf(c).mtu.reset(); else itf(c).mtu = std::stoi(a.at(2)); return ok(); });
   t.add(Mode::kInterface, "tunnel source WORD", {"protocol-over-protocol tunneling", "source of tunnel packets", "Interface or address"},
-        [itf](C c, A a) { itf(c).tunnel_source = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); });
+        [itf](C c, A a) -> Result<std::string> {
+          itf(c).tunnel_source = a.negated ? "" : canonical_ifname(a.at(2));
+          if (a.negated || IpAddress::parse(a.at(2))) return ok();
+          return missing_device_warning(c.config, c.model, itf(c).tunnel_source);
+        });
   t.add(Mode::kInterface, "tunnel destination A.B.C.D", {"protocol-over-protocol tunneling", "destination of tunnel", "IP address"},
         [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : a.at(2); return ok(); });
   t.add(Mode::kInterface, "tunnel mode ipsec ipv4", {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv4"},

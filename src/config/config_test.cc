@@ -305,3 +305,34 @@ TEST(ChaCha20Poly1305, ParseShowAndRunningConfigRoundTrip) {
 }
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+// A word that is one command's keyword exactly is not an abbreviation of
+// another's (IOS): `ip unicast-routing` (seed-style IPv4 line) must not turn
+// on ipv6 unicast-routing, and `ip addr` is not `ipv6 address`.
+TEST(CommandTable, ExactKeywordIsNotAnAbbreviation) {
+  Config c;
+  CliSession s(c);
+  ASSERT_TRUE(s.execute("configure terminal").ok);
+  auto r = s.execute("ip unicast-routing");
+  EXPECT_FALSE(r.ok) << r.text;
+  EXPECT_FALSE(c.model().ipv6_unicast_routing);
+  ASSERT_TRUE(s.execute("interface Loopback0").ok);
+  EXPECT_FALSE(s.execute("ip addr 2001:db8::1/64").ok);
+  EXPECT_TRUE(c.model().interfaces.at("Loopback0").ipv6_addresses.empty());
+  // Abbreviations still work where nothing is exact.
+  EXPECT_TRUE(s.execute("ipv addr 2001:db8::1/64").ok);
+  EXPECT_TRUE(s.execute("ip addr 192.0.2.1 255.255.255.255").ok);
+  EXPECT_TRUE(s.execute("exit").ok);
+  EXPECT_TRUE(s.execute("ipv6 unicast").ok);
+  EXPECT_TRUE(c.model().ipv6_unicast_routing);
+  // ? and Tab agree: after "ip " only ip's own words.
+  std::string h = s.help("ip ");
+  EXPECT_NE(h.find("route"), std::string::npos) << h;
+  EXPECT_EQ(h.find("unicast-routing"), std::string::npos) << h;
+  EXPECT_TRUE(s.complete("ip unic").empty());
+  EXPECT_FALSE(s.complete("ipv6 unic").empty());
+}
+}  // namespace
+}  // namespace kg::config

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "config/interface_names.h"
+
 namespace kg::config {
 
 struct Ikev2Proposal {
@@ -230,6 +232,9 @@ struct Model {
   std::map<std::string, Ikev2Profile> profiles;
   std::map<std::string, TransformSet> transform_sets;
   std::map<std::string, IpsecProfile> ipsec_profiles;
+  // platform interface-map IOS-NAME DEVICE (commands_platform.cc): the
+  // Linux device of each IOS physical port; interfaces stay keyed by IOS name.
+  InterfaceMap interface_map;
   std::map<std::string, Interface> interfaces;
   std::vector<Route> routes;
   std::vector<Route6> ipv6_routes;

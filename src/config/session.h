@@ -104,6 +104,9 @@ class Config {
   // the answer at once) and returns what starts the work.
   void register_exec_deferred(std::string_view grammar, std::vector<std::string> help,
                               std::function<Result<Deferred>(const ParsedArgs&)> fn);
+  // Does the kernel have this network device? Set by the daemon (netlink);
+  // unset (unit tests, offline checks): only unmapped IOS port names warn.
+  std::function<bool(const std::string& device)> device_exists;
   // Called after every successful config change.
   std::function<void(const Model& before, const Model& after)> on_change;
   const std::string& state_dir() const { return state_dir_; }

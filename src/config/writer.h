@@ -24,7 +24,7 @@ using Writer = std::function<void(const Model&, const WriteContext&, std::string
 // Section order in the output (IOS prints AAA and PKI before crypto, interfaces
 // after, static routes last). New areas pick a free number between these.
 namespace section {
-constexpr int kHostname = 0, kAaa = 10, kPki = 20, kIkev2Proposal = 30, kIkev2Policy = 35,
+constexpr int kHostname = 0, kPlatform = 5, kAaa = 10, kPki = 20, kIkev2Proposal = 30, kIkev2Policy = 35,
               kIkev2Keyring = 40, kIkev2Authorization = 45, kIkev2Profile = 50, kIkev2Global = 55,
               kTransformSet = 60, kIpsecProfile = 65, kInterface = 70, kPool = 80, kRoute = 90;
 }

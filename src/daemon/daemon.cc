@@ -1,5 +1,6 @@
 #include "daemon/daemon.h"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
@@ -71,7 +72,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     self->execute(self->engine_->delete_sessions(itf));
   });
   d->policy_.set_remote_access(&d->ra_->pools(), [self](const std::string& n) -> std::optional<Prefix> {
-    auto a = self->netlink_->first_address(n, IpAddress::Family::kV4);
+    auto a = self->netlink_->first_address(config::linux_device(self->policy_.model().interface_map, n),
+                                           IpAddress::Family::kV4);
     if (!a) return std::nullopt;
     return Prefix{*a, 32};  // only the address is known: a host route
   });
@@ -85,6 +87,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_peer_dead(ev); });
   d->register_show_commands();
+  d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
     if (self->control_ && before.users.empty() != after.users.empty())
@@ -211,7 +214,8 @@ std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
         if (auto p = parse_addr_mask(a)) return p->addr;
   }
   if (!itf.tunnel_source.empty())
-    if (auto a = netlink_->first_address(itf.tunnel_source, v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4))
+    if (auto a = netlink_->first_address(config::linux_device(m.interface_map, itf.tunnel_source),
+                                         v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4))
       return *a;
   return std::nullopt;
 }
@@ -284,13 +288,25 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
       datapath_->remove_tunnel(name);
       tunnels_.erase(name);
     } else if (auto p = parse_addr_mask(itf.ip_address)) {
-      (void)netlink_->del_address(is_loopback(name) ? "lo" : name, *p);
+      (void)netlink_->del_address(config::linux_device(before.interface_map, name), *p);
     }
   }
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
     auto old = before.interfaces.find(name);
-    std::string dev = is_loopback(name) ? "lo" : name;
+    std::string dev = config::linux_device(after.interface_map, name);
+    // The map moved the interface to another device (or unmapped it): its
+    // address leaves the old one.
+    std::string old_dev = config::linux_device(before.interface_map, name);
+    if (old != before.interfaces.end() && old_dev != dev)
+      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(old_dev, *p);
+    if (!is_tunnel(name) && !is_loopback(name) && ::if_nametoindex(dev.c_str()) == 0) {
+      // An IOS port with no map entry, or a device the kernel does not have:
+      // the load report warned; nothing to change, and it is never shown up.
+      bool was_missing = old != before.interfaces.end() && old_dev == dev;
+      if (!was_missing) log::warn("interface " + name + ": no Linux device " + dev + "; not applied");
+      continue;
+    }
     if (is_tunnel(name)) {
       // A change of tunnel mode between ipsec and gre replaces the device.
       if (old != before.interfaces.end() && is_gre(name, old->second) != is_gre(name, itf)) {
@@ -336,23 +352,30 @@ void Daemon::apply_interfaces(const config::Model& before, const config::Model& 
 }
 
 void Daemon::apply_routes(const config::Model& before, const config::Model& after) {
-  auto install = [&](const config::Route& r, bool add) {
+  // The device a route goes out of in model m (the port map may change it).
+  auto device = [](const config::Model& m, const config::Route& r) {
+    std::string dev = config::linux_device(m.interface_map, r.target);
+    if (auto via = IpAddress::parse(r.target)) {
+      // Next hop: find the interface whose subnet holds it.
+      for (auto& [n, itf] : m.interfaces)
+        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
+          dev = config::linux_device(m.interface_map, n);
+    }
+    return dev;
+  };
+  auto install = [&](const config::Model& m, const config::Route& r, bool add) {
     auto p = parse_addr_mask(r.prefix + " " + r.mask);
     if (!p) return;
-    auto via = IpAddress::parse(r.target);
-    std::string dev = r.target;
-    if (via) {
-      // Next hop: find the interface whose subnet holds it.
-      for (auto& [n, itf] : after.interfaces)
-        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
-          dev = is_loopback(n) ? "lo" : n;
-    }
-    auto res = add ? netlink_->add_route(*p, dev, via) : netlink_->del_route(*p, dev);
+    std::string dev = device(m, r);
+    // Out of a port without a Linux device: apply_interfaces logged it once.
+    if (!IpAddress::parse(r.target) && ::if_nametoindex(dev.c_str()) == 0) return;
+    auto res = add ? netlink_->add_route(*p, dev, IpAddress::parse(r.target)) : netlink_->del_route(*p, dev);
     if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);
   };
   for (auto& r : before.routes)
-    if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end()) install(r, false);
-  for (auto& r : after.routes) install(r, true);
+    if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end() || device(before, r) != device(after, r))
+      install(before, r, false);
+  for (auto& r : after.routes) install(after, r, true);
 }
 
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {

@@ -1,5 +1,7 @@
 // IPv6 on interfaces and static IPv6 routes, applied to the kernel
 // (the IPv4 counterparts are in daemon.cc).
+#include <net/if.h>
+
 #include <algorithm>
 
 #include "common/log.h"
@@ -8,11 +10,10 @@
 
 namespace kg::daemon {
 
-namespace {
-std::string device(const std::string& n) { return config::is_loopback(n) ? "lo" : n; }
-}  // namespace
 
 void Daemon::apply_ipv6(const config::Model& before, const config::Model& after) {
+  auto device = [&](const std::string& n) { return config::linux_device(after.interface_map, n); };
+  auto old_device = [&](const std::string& n) { return config::linux_device(before.interface_map, n); };
   auto addrs = [](const config::Model& m, const std::string& n) {
     auto it = m.interfaces.find(n);
     return it == m.interfaces.end() ? std::vector<std::string>{} : it->second.ipv6_addresses;
@@ -23,13 +24,14 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
   // Routes go first (they may use the addresses about to go).
   for (auto& r : before.ipv6_routes)
     if (std::find(after.ipv6_routes.begin(), after.ipv6_routes.end(), r) == after.ipv6_routes.end())
-      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, device(r.target));
+      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, old_device(r.target));
   for (auto& [name, itf] : before.interfaces) {
     if (config::is_virtual_template(name)) continue;
-    auto now = addrs(after, name);
+    // Remapped (platform interface-map): every address leaves the old device.
+    auto now = device(name) == old_device(name) ? addrs(after, name) : std::vector<std::string>{};
     for (auto& a : itf.ipv6_addresses)
       if (!has(now, a))
-        if (auto p = Prefix::parse(a)) (void)netlink_->del_address(device(name), *p);
+        if (auto p = Prefix::parse(a)) (void)netlink_->del_address(old_device(name), *p);
   }
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
@@ -41,6 +43,9 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
     if (auto b = before.interfaces.find(name);
         b != before.interfaces.end() && config::is_tunnel(name) && is_gre(name, b->second) != is_gre(name, itf))
       old.clear();
+    if (device(name) != old_device(name)) old.clear();
+    // A port without a Linux device: apply_interfaces logged it once.
+    if (!config::is_tunnel(name) && !config::is_loopback(name) && ::if_nametoindex(device(name).c_str()) == 0) continue;
     for (auto& a : itf.ipv6_addresses) {
       if (has(old, a)) continue;
       auto p = Prefix::parse(a);
@@ -53,7 +58,7 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
     auto p = Prefix::parse(r.prefix);
     if (!p) continue;
     auto via = IpAddress::parse(r.target);
-    std::string dev = r.target;
+    std::string dev = device(r.target);
     if (via) {  // next hop: the interface whose IPv6 subnet holds it
       for (auto& [n, itf] : after.interfaces)
         for (auto& a : itf.ipv6_addresses)

@@ -1,5 +1,7 @@
 #include "daemon/show_runtime.h"
 
+#include <net/if.h>
+
 #include <cstdio>
 #include <sstream>
 
@@ -285,11 +287,18 @@ std::string show_interface(const Daemon& d, const std::string& name) {
   if (it == m.interfaces.end()) return "";
   auto& itf = it->second;
   bool tunnel = name.rfind("Tunnel", 0) == 0;
-  bool line_up = tunnel ? d.tunnel_up(name) : !itf.shutdown;
+  bool loopback = config::is_loopback(name);
+  // A port whose Linux device is missing (an unmapped IOS name, or a device
+  // the kernel does not have) is down, whatever the configuration says.
+  std::string dev = config::linux_device(m.interface_map, name);
+  bool present = tunnel || loopback || ::if_nametoindex(dev.c_str()) != 0;
+  bool line_up = tunnel ? d.tunnel_up(name) : !itf.shutdown && present;
   std::ostringstream o;
-  o << name << " is " << (itf.shutdown ? "administratively down" : "up") << ", line protocol is "
+  o << name << " is " << (itf.shutdown ? "administratively down" : present ? "up" : "down") << ", line protocol is "
     << (line_up && !itf.shutdown ? "up" : "down") << " \n";
-  o << "  Hardware is " << (tunnel ? "Tunnel" : name.rfind("Loopback", 0) == 0 ? "Loopback" : "Ethernet") << "\n";
+  o << "  Hardware is " << (tunnel ? "Tunnel" : loopback ? "Loopback" : "Ethernet");
+  if (!tunnel && !loopback) o << (present ? ", Linux device " : ", no Linux device ") << dev;
+  o << "\n";
   if (!itf.description.empty()) o << "  Description: " << itf.description << "\n";
   if (auto p = parse_addr_mask(itf.ip_address)) o << "  Internet address is " << p->str() << "\n";
   if (tunnel) {

@@ -29,12 +29,6 @@ namespace {
 using config::ParsedArgs;
 using std::chrono::system_clock;
 
-// The Linux device that carries a configured interface.
-std::string device_of(const std::string& name) {
-  if (config::is_loopback(name)) return "lo";
-  if (config::is_virtual_template(name)) return config::template_device(name);
-  return name;
-}
 
 // adjtimex: is the kernel clock synchronised (NTP)? IOS marks an
 // unsynchronised clock with '*'.
@@ -109,6 +103,8 @@ struct LinkNames {
       }
       return dev;
     }
+    for (auto& [ios, mapped] : d.model().interface_map)  // platform interface-map: the IOS name
+      if (mapped == dev) return ios;
     if (auto t = template_of_device.find(dev); t != template_of_device.end()) {
       auto va = va_routes.find(dst);
       return va != va_routes.end() ? va->second : t->second;
@@ -147,7 +143,7 @@ Result<std::string> show_ip_interface_brief(Daemon& d, bool json) {
   std::set<std::string> shown;  // devices that have a configured row
   bool loopback = false;
   for (auto& [name, itf] : d.model().interfaces) {
-    std::string dev = device_of(name);
+    std::string dev = config::linux_device(d.model().interface_map, name);
     shown.insert(dev);
     loopback = loopback || dev == "lo";
     const io::KernelLink* l = link(dev);
@@ -294,7 +290,7 @@ Result<config::Deferred> ping_command(Daemon& d, const ParsedArgs& a) {
       } else {
         std::string name = config::canonical_interface_name(v);
         auto fam = dst->family;
-        auto src = d.netlink().first_address(device_of(name), fam);
+        auto src = d.netlink().first_address(config::linux_device(d.model().interface_map, name), fam);
         // lo holds every LoopbackN's addresses (and ::1): take the one configured.
         if (auto it = d.model().interfaces.find(name); it != d.model().interfaces.end()) {
           if (fam == IpAddress::Family::kV4) {
