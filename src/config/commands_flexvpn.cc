@@ -1,6 +1,8 @@
 // Standard access lists (for `route set access-list`), the FlexVPN client
 // block (crypto ikev2 client flexvpn) and the configuration show commands of
 // remote access (show crypto ikev2 authorization policy).
+#include <nlohmann/json.hpp>
+
 #include "common/ip.h"
 #include "config/interface_names.h"
 #include "config/session.h"
@@ -168,11 +170,20 @@ void register_show_ra_config_commands(CommandTable& t) {
          "IKEv2 authorization policies", "Policy name"},
         [](C c, A a) -> Result<std::string> {
           std::string out;
-          for (auto& [n, p] : c.model.authorization_policies)
-            if (a.size() <= 5 || a.at(5) == n) out += show_policy(n, p);
+          nlohmann::json list = nlohmann::json::array();
+          for (auto& [n, p] : c.model.authorization_policies) {
+            if (a.size() > 5 && a.at(5) != n) continue;
+            out += show_policy(n, p);
+            list.push_back({{"name", n}, {"pool", p.pool}, {"ipv6_pool", p.ipv6_pool}, {"dns", p.dns},
+                            {"ipv6_dns", p.ipv6_dns}, {"netmask", p.netmask}, {"def_domain", p.def_domain},
+                            {"route_set_interface", p.route_set_interface},
+                            {"route_set_interfaces", p.route_set_interfaces}, {"route_set_remote", p.route_set_remote},
+                            {"route_set_access_list", p.route_set_acl}, {"route_accept_any", p.route_accept_any}});
+          }
           if (out.empty() && a.size() > 5) return fail(Errc::kNotFound, "IKEv2 authorization policy " + a.at(5) + " not found");
+          if (a.json) return nlohmann::json{{"authorization_policies", std::move(list)}}.dump() + "\n";
           return out;
-        });
+        }, false, true);
 }
 
 void register_flexvpn_commands(CommandTable& t) {

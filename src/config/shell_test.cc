@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "config/output_filter.h"
 #include "config/session.h"
 
@@ -231,6 +233,36 @@ TEST_F(Shell, RunningConfigAllShowsTheSmartDefaults) {
   std::filesystem::remove(p);
   ASSERT_TRUE(rep);
   EXPECT_EQ(b.running_config_text(), cfg.running_config_text()) << *rep;
+}
+
+}  // namespace
+}  // namespace kg::config
+
+namespace kg::config {
+namespace {
+
+TEST_F(Shell, JsonForConfigurationObjects) {
+  run("configure terminal");
+  run("crypto ikev2 proposal P1");
+  run("encryption aes-gcm-128");
+  run("group 19");
+  run("crypto ikev2 keyring K");
+  run("peer a");
+  run("pre-shared-key S3cretKey");
+  run("crypto ikev2 profile PR");
+  run("authentication local pre-share key S3cretKey");
+  run("authentication remote pre-share");
+  run("end");
+  auto j = nlohmann::json::parse(run("show crypto ikev2 proposal P1 | json"));
+  ASSERT_EQ(j["proposals"].size(), 1u);
+  EXPECT_EQ(j["proposals"][0]["name"], "P1");
+  EXPECT_EQ(j["proposals"][0]["groups"], nlohmann::json::array({19}));
+  std::string prof = run("show crypto ikev2 profile | json");
+  EXPECT_EQ(prof.find("S3cretKey"), std::string::npos) << prof;  // never a key
+  EXPECT_EQ(nlohmann::json::parse(prof)["profiles"][0]["authentication_local"], "pre-share");
+  for (const char* cmd : {"show crypto ikev2 policy | json", "show crypto ipsec transform-set | json",
+                          "show crypto ipsec profile | json", "show crypto ikev2 authorization policy | json"})
+    EXPECT_NO_THROW((void)nlohmann::json::parse(run(cmd))) << cmd;
 }
 
 }  // namespace

@@ -366,7 +366,9 @@ void register_runtime_commands(config::Config& cfg, Daemon& d) {
                       return a.json ? ikev2_sa_json(d) : show_session(d, false);
                     }, true);
   cfg.register_exec("show crypto session detail", {sh, cr, "crypto session", "detailed information"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_session(d, true); });
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return a.json ? ikev2_sa_json(d) : show_session(d, true);
+                    }, true);
   cfg.register_exec("show interfaces", {sh, "Interface status and configuration"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> {
                       std::string out;
