@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "daemon/daemon.h"
 #include "daemon/show_runtime.h"
 
@@ -105,13 +107,47 @@ std::string show_stats(const Daemon& d, const Baseline& base) {
   return o;
 }
 
+// The same counters as one JSON document (`show crypto ikev2 stats | json`).
+std::string stats_json(const Daemon& d, const Baseline& base) {
+  const ike::EngineStats& s = d.engine().stats();
+  const esp::DatapathCounters& dp = d.datapath().counters();
+  SaCounts c = count(d);
+  return nlohmann::json{
+      {"sas", {{"in_total", c.in_total}, {"in_active", c.in_active}, {"in_negotiating", c.in_neg},
+               {"out_total", c.out_total}, {"out_active", c.out_active}, {"out_negotiating", c.out_neg}}},
+      {"requests", {{"in", s.in_requests}, {"in_accepted", s.in_accepted}, {"in_rejected", s.in_rejected},
+                    {"out", s.out_requests}, {"out_accepted", s.out_accepted}, {"out_rejected", s.out_rejected},
+                    {"rejected_sa_limit", s.rejected_sa_limit}}},
+      {"cookies", {{"accepted", s.cookie_accepted}, {"rejected", s.cookie_rejected}, {"missing", s.cookie_missing}}},
+      {"ike", {{"rx_packets", s.rx_packets}, {"tx_packets", s.tx_packets}, {"retransmits", s.retransmits},
+               {"dropped_malformed", s.rx_dropped_malformed}, {"dropped_unknown_sa", s.rx_dropped_unknown_sa},
+               {"dropped_auth", s.rx_dropped_auth}, {"dropped_message_id", s.rx_dropped_replay},
+               {"ike_rekeys", s.ike_rekeys}, {"child_rekeys", s.child_rekeys},
+               {"rekey_collisions", s.rekey_collisions}, {"fragments_out", s.frag_tx}, {"fragments_in", s.frag_rx},
+               {"reassembled", s.frag_reassembled}, {"fragments_dropped", s.frag_dropped},
+               {"dpd_probes", s.dpd_probes}, {"peers_dead", s.peers_dead}}},
+      {"datapath", {{"ike_in", since(dp.ike_in, base.dp.ike_in)},
+                    {"keepalives_in", since(dp.keepalives_in, base.dp.keepalives_in)},
+                    {"keepalives_out", since(dp.keepalives_out, base.dp.keepalives_out)},
+                    {"esp_in", since(dp.esp_in, base.dp.esp_in)},
+                    {"peer_moves", since(dp.peer_moves, base.dp.peer_moves)},
+                    {"malformed", since(dp.malformed, base.dp.malformed)},
+                    {"no_sa", since(dp.no_sa, base.dp.no_sa)},
+                    {"no_outbound_sa", since(dp.no_outbound_sa, base.dp.no_outbound_sa)},
+                    {"tun_write_errors", since(dp.tun_write_errors, base.dp.tun_write_errors)},
+                    {"send_errors", since(dp.udp_send_errors, base.dp.udp_send_errors)}}}}
+             .dump() + "\n";
+}
+
 }  // namespace
 
 void register_ikev2_stats_commands(config::Config& cfg, Daemon& d) {
   auto base = std::make_shared<Baseline>();
   const std::string sh = "Show running system information", cr = "Encryption module";
   cfg.register_exec("show crypto ikev2 stats", {sh, cr, "Shows ikev2 info", "Shows ikev2 statistics"},
-                    [&d, base](const config::ParsedArgs&) -> Result<std::string> { return show_stats(d, *base); });
+                    [&d, base](const config::ParsedArgs& a) -> Result<std::string> {
+                      return a.json ? stats_json(d, *base) : show_stats(d, *base);
+                    }, true);
   cfg.register_exec("clear crypto ikev2 stats", {"Reset functions", cr, "IKEv2 info", "IKEv2 statistics"},
                     [&d, base](const config::ParsedArgs&) -> Result<std::string> {
                       d.clear_ikev2_stats();

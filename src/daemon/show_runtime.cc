@@ -238,6 +238,36 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
   return o.str();
 }
 
+// `show crypto ipsec sa | json`: each CHILD_SA with its selectors, SPIs,
+// transform, counters and lifetimes (never its keys).
+std::string ipsec_sa_json(const Daemon& d, const std::string& only, const std::string& peer = "") {
+  nlohmann::json list = nlohmann::json::array();
+  for (auto& ci : crypto_interfaces(d)) {
+    if (!only.empty() && ci.name != only) continue;
+    for (auto& p : stats_for(d, ci)) {
+      if (!peer.empty() && p.remote.addr.str() != peer) continue;
+      nlohmann::json lts = nlohmann::json::array(), rts = nlohmann::json::array();
+      for (auto& t : p.local_ts) lts.push_back(ident(t));
+      for (auto& t : p.remote_ts) rts.push_back(ident(t));
+      auto age = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock().now() - p.installed).count();
+      const ike::ChildSaInfo* info = child_info(d, p.spi_in);
+      list.push_back({{"interface", ci.name}, {"local", p.local.str()}, {"remote", p.remote.str()},
+                      {"local_ident", std::move(lts)}, {"remote_ident", std::move(rts)},
+                      {"spi_in", p.spi_in}, {"spi_out", p.spi_out}, {"current_outbound", p.current_outbound},
+                      {"transform", transform_text(p.suite)}, {"udp_encap", p.udp_encap}, {"transport", p.transport},
+                      {"pkts_encaps", p.pkts_encaps}, {"pkts_decaps", p.pkts_decaps},
+                      {"bytes_encaps", p.bytes_encaps}, {"bytes_decaps", p.bytes_decaps},
+                      {"send_errors", p.send_errors}, {"recv_errors", p.recv_errors},
+                      {"replay_failures", p.replay_failures}, {"auth_failures", p.auth_failures},
+                      {"policy_drops", p.policy_drops}, {"replay_window", p.replay_window},
+                      {"lifetime_s", p.lifetime_s}, {"remaining_s", std::max<long>(0, long(p.lifetime_s) - long(age))},
+                      {"lifetime_kb", p.lifetime_kb}, {"rekeys", info ? info->rekeys : 0},
+                      {"state", info ? info->state : std::string()}});
+    }
+  }
+  return nlohmann::json{{"ipsec_sas", std::move(list)}}.dump() + "\n";
+}
+
 std::string show_session(const Daemon& d, bool detail) {
   std::ostringstream o;
   o << "Crypto session current status\n\n";
@@ -351,16 +381,20 @@ void register_runtime_commands(config::Config& cfg, Daemon& d) {
   cfg.register_exec("show crypto ipsec sa peer A.B.C.D",
                     {sh, cr, "Show IPSEC info", "IPSEC SA table", "Show info for a peer", "Peer IP address"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      if (a.json) return ipsec_sa_json(d, "", a.words.back());
                       auto s = show_ipsec_sa(d, "", a.words.back());
                       return s.empty() || s == "No IPsec SAs\n" ? std::string("No IPsec SAs for peer " + a.words.back() + "\n") : s;
-                    });
+                    }, true);
   cfg.register_exec("show crypto ipsec sa", {sh, cr, "Show IPSEC info", "IPSEC SA table"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> { return show_ipsec_sa(d, ""); });
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      return a.json ? ipsec_sa_json(d, "") : show_ipsec_sa(d, "");
+                    }, true);
   cfg.register_exec("show crypto ipsec sa interface WORD",
                     {sh, cr, "Show IPSEC info", "IPSEC SA table", "Show info for an interface", "Interface name"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
-                      return show_ipsec_sa(d, config::canonical_interface_name(a.words.back()));
-                    });
+                      std::string itf = config::canonical_interface_name(a.words.back());
+                      return a.json ? ipsec_sa_json(d, itf) : show_ipsec_sa(d, itf);
+                    }, true);
   cfg.register_exec("show crypto session", {sh, cr, "crypto session"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
                       return a.json ? ikev2_sa_json(d) : show_session(d, false);
