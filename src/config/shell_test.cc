@@ -262,7 +262,7 @@ TEST_F(Shell, JsonForConfigurationObjects) {
   EXPECT_EQ(nlohmann::json::parse(prof)["profiles"][0]["authentication_local"], "pre-share");
   for (const char* cmd : {"show crypto ikev2 policy | json", "show crypto ipsec transform-set | json",
                           "show crypto ipsec profile | json", "show crypto ikev2 authorization policy | json"})
-    EXPECT_NO_THROW((void)nlohmann::json::parse(run(cmd))) << cmd;
+    EXPECT_TRUE(nlohmann::json::accept(run(cmd))) << cmd;
 }
 
 }  // namespace
