@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "config/interface_names.h"
 #include "daemon/daemon.h"
 
@@ -70,6 +72,38 @@ std::string show_pool6(const aaa::AddressPools& p, const config::Model& m, const
         o << "    " << left(l->prefix6->str(), 40) << left(short_name(l->interface), 19) << l->user << "\n";
   }
   return o.str();
+}
+
+// `show ip|ipv6 local pool [NAME] | json`: the ranges (or prefixes) with their
+// free and used counts, and with NAME the leases (address, interface, user).
+std::string pools_json(const aaa::AddressPools& p, const config::Model& m, const std::string& name, bool v6) {
+  nlohmann::json pools = nlohmann::json::array();
+  auto leases_of = [&](const std::string& n) {
+    nlohmann::json a = nlohmann::json::array();
+    for (auto* l : p.leases(n)) {
+      if (!v6 && l->addr && l->pool == n)
+        a.push_back({{"address", l->addr->str()}, {"interface", l->interface}, {"user", l->user}});
+      if (v6 && l->prefix6 && l->pool6 == n)
+        a.push_back({{"prefix", l->prefix6->str()}, {"interface", l->interface}, {"user", l->user}});
+    }
+    return a;
+  };
+  if (!v6) {
+    for (auto& r : p.stats(name)) {
+      nlohmann::json j{{"name", r.pool}, {"begin", r.begin.str()}, {"end", r.end.str()}, {"free", r.free},
+                       {"in_use", r.in_use}};
+      if (!name.empty()) j["leases"] = leases_of(r.pool);
+      pools.push_back(std::move(j));
+    }
+  } else {
+    for (auto& [n, pool] : m.ipv6_pools) {
+      if (!name.empty() && n != name) continue;
+      nlohmann::json j{{"name", n}, {"prefix", pool.prefix}, {"assigned_length", pool.assigned_len}};
+      j["leases"] = leases_of(n);
+      pools.push_back(std::move(j));
+    }
+  }
+  return nlohmann::json{{"pools", std::move(pools)}}.dump() + "\n";
 }
 
 std::string unnumbered(const config::Model& m, const config::Interface& itf) {
@@ -163,13 +197,14 @@ void register_ra_show_commands(config::Config& cfg, Daemon& d) {
                       std::string name = a.size() > 4 ? a.at(4) : "";
                       if (!name.empty() && !d.pools().has_pool(name))
                         return fail(Errc::kNotFound, "Pool " + name + " not found");
-                      return show_pool(d.pools(), name);
-                    });
+                      return a.json ? pools_json(d.pools(), d.model(), name, false) : show_pool(d.pools(), name);
+                    }, true);
   cfg.register_exec("show ipv6 local pool [WORD]",
                     {sh, "IPv6 information", "IPv6 local options", "IPv6 local prefix pool statistics", "Pool name"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
-                      return show_pool6(d.pools(), d.model(), a.size() > 4 ? a.at(4) : "");
-                    });
+                      std::string name = a.size() > 4 ? a.at(4) : "";
+                      return a.json ? pools_json(d.pools(), d.model(), name, true) : show_pool6(d.pools(), d.model(), name);
+                    }, true);
 }
 
 }  // namespace kg::daemon

@@ -310,6 +310,42 @@ std::string show_session(const Daemon& d, bool detail) {
   return o.str();
 }
 
+// `show interfaces [IFACE] | json`: each configured interface with the state
+// `show interfaces` gives it (a port without its Linux device is down), and
+// each Virtual-Access with its peer, assigned address and routes.
+std::string interfaces_json(const Daemon& d, const std::string& only) {
+  auto& m = d.model();
+  nlohmann::json list = nlohmann::json::array();
+  for (auto& [name, itf] : m.interfaces) {
+    if (!only.empty() && name != only) continue;
+    bool tunnel = config::is_tunnel(name), loopback = config::is_loopback(name);
+    std::string dev = config::linux_device(m.interface_map, name);
+    bool present = tunnel || loopback || config::is_virtual_template(name) || ::if_nametoindex(dev.c_str()) != 0;
+    bool line_up = tunnel ? d.tunnel_up(name) : !itf.shutdown && present && !config::is_virtual_template(name);
+    nlohmann::json j{{"name", name}, {"status", itf.shutdown ? "administratively down" : present ? "up" : "down"},
+                     {"line_protocol", line_up && !itf.shutdown ? "up" : "down"}, {"description", itf.description},
+                     {"ip_address", itf.ip_address}, {"ipv6_addresses", itf.ipv6_addresses}};
+    if (!tunnel && !loopback && !config::is_virtual_template(name)) j["linux_device"] = dev;
+    if (itf.mtu) j["mtu"] = *itf.mtu;
+    if (tunnel || config::is_virtual_template(name))
+      j["tunnel"] = {{"source", itf.tunnel_source}, {"destination", itf.tunnel_destination},
+                     {"mode", itf.tunnel_mode.empty() ? "gre ip" : itf.tunnel_mode},
+                     {"protection", itf.tunnel_protection}};
+    list.push_back(std::move(j));
+  }
+  for (auto& [n, va] : d.remote_access().virtual_access().all()) {
+    if (!only.empty() && va.name != only) continue;
+    nlohmann::json routes = nlohmann::json::array();
+    for (auto& r : va.routes) routes.push_back(r.str());
+    nlohmann::json j{{"name", va.name}, {"status", "up"}, {"line_protocol", "up"}, {"template", va.templ},
+                     {"local", va.local.str()}, {"remote", va.remote.str()}, {"peer_identity", va.remote_id},
+                     {"routes", std::move(routes)}};
+    if (va.config.address) j["assigned_address"] = va.config.address->addr.str();
+    list.push_back(std::move(j));
+  }
+  return nlohmann::json{{"interfaces", std::move(list)}}.dump() + "\n";
+}
+
 std::string show_interface(const Daemon& d, const std::string& name) {
   if (config::is_virtual_access(name) || config::is_virtual_template(name)) return show_virtual_interface(d, name);
   auto& m = d.model();
@@ -404,18 +440,20 @@ void register_runtime_commands(config::Config& cfg, Daemon& d) {
                       return a.json ? ikev2_sa_json(d) : show_session(d, true);
                     }, true);
   cfg.register_exec("show interfaces", {sh, "Interface status and configuration"},
-                    [&d](const config::ParsedArgs&) -> Result<std::string> {
+                    [&d](const config::ParsedArgs& a) -> Result<std::string> {
+                      if (a.json) return interfaces_json(d, "");
                       std::string out;
                       for (auto& [name, itf] : d.model().interfaces) out += show_interface(d, name);
                       for (auto& [n, va] : d.remote_access().virtual_access().all()) out += show_interface(d, va.name);
                       return out;
-                    });
+                    }, true);
   cfg.register_exec("show interfaces WORD", {sh, "Interface status and configuration", "Interface name"},
                     [&d](const config::ParsedArgs& a) -> Result<std::string> {
-                      auto s = show_interface(d, config::canonical_interface_name(a.words.back()));
+                      std::string name = config::canonical_interface_name(a.words.back());
+                      auto s = show_interface(d, name);
                       if (s.empty()) return fail(Errc::kNotFound, "% Invalid interface: " + a.words.back());
-                      return s;
-                    });
+                      return a.json ? interfaces_json(d, name) : s;
+                    }, true);
   cfg.register_exec("clear crypto session", {"Reset functions", cr, "crypto session"},
                     [&d](const config::ParsedArgs&) -> Result<std::string> {
                       d.clear_sessions("");

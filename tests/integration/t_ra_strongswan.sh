@@ -44,6 +44,11 @@ done
 [ "$(pool_line)" = "87 3" ] || fail "pool with 3 clients: $(pool_line)"
 kg "$NSA" "show ip local pool RA-POOL" | grep -E "^    198.18.1.1[0-2] +Vi[1-3] +client[1-3].example.net" | wc -l | grep -qx 3 ||
   { kg "$NSA" "show ip local pool RA-POOL" | head -20; fail "in-use addresses not listed"; }
+j=$(kg "$NSA" "show ip local pool RA-POOL | json") || fail "show ip local pool | json"
+[ "$(jq '.pools[0].leases | length' <<<"$j")" = 3 ] || fail "pool json leases: $j"
+j=$(kg "$NSA" "show interfaces Virtual-Access1 | json") || fail "show interfaces Vi1 | json"
+jq -e '.interfaces[0] | select(.name=="Virtual-Access1" and .line_protocol=="up" and (.assigned_address | startswith("198.18.1.")))' \
+  <<<"$j" >/dev/null || fail "interfaces json: $j"
 kg "$NSA" "show interfaces Virtual-Access1" | grep -q "Virtual-Access1 is up, line protocol is up" ||
   { kg "$NSA" "show interfaces Virtual-Access1"; fail "show interfaces Virtual-Access1"; }
 log "3 clients: 198.18.1.10-12 on Virtual-Access1-3, traffic both ways"

@@ -125,6 +125,8 @@ j=$(kg "$NSA" "show crypto ipsec sa | json") || fail "show crypto ipsec sa | jso
 [ "$(jq '[.ipsec_sas[].pkts_encaps] | add' <<<"$j")" -gt 0 ] || fail "ipsec sa json counters: $j"
 j=$(kg "$NSA" "show crypto ikev2 stats | json") || fail "show crypto ikev2 stats | json"
 [ "$(jq '.sas.out_total + .sas.in_total' <<<"$j")" -ge 1 ] || fail "ikev2 stats json: $j"
+j=$(kg "$NSA" "show interfaces | json") || fail "show interfaces | json"
+[ "$(jq -r '.interfaces[] | select(.name=="Tunnel0") | .line_protocol' <<<"$j")" = up ] || fail "interfaces json: $j"
 j=$(kg "$NSA" "show ip interface brief | json") || fail "show ip interface brief | json"
 [ "$(jq -r '.interfaces[] | select(.interface=="Tunnel0") | .protocol' <<<"$j")" = up ] || fail "brief json: $j"
 j=$(kg "$NSA" "show ip route | json") || fail "show ip route | json"
