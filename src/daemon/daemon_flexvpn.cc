@@ -4,6 +4,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
 #include "crypto/dh.h"
 #include "daemon/daemon.h"
@@ -151,12 +153,22 @@ void Daemon::register_flexvpn_show() {
        "FlexVPN client profiles", "Profile name"},
       [this](const config::ParsedArgs& a) -> Result<std::string> {
         std::string name = a.size() > 5 ? a.at(5) : "", out;
-        for (auto& [n, c] : flexvpn_)
-          if (name.empty() || n == name)
-            out += show_flexvpn_client(c, tunnel_up(c.tunnel()), ra_->negotiated_address(c.tunnel())) + "\n";
+        nlohmann::json list = nlohmann::json::array();
+        for (auto& [n, c] : flexvpn_) {
+          if (!name.empty() && n != name) continue;
+          bool up = tunnel_up(c.tunnel());
+          auto assigned = ra_->negotiated_address(c.tunnel());
+          out += show_flexvpn_client(c, up, assigned) + "\n";
+          auto dest = c.destination();
+          nlohmann::json j{{"name", c.name()}, {"tunnel", c.tunnel()}, {"tunnel_up", up},
+                           {"peer", dest ? dest->str() : ""}};
+          if (assigned) j["assigned_address"] = assigned->addr.str();
+          list.push_back(std::move(j));
+        }
         if (out.empty() && !name.empty()) return fail(Errc::kNotFound, "FlexVPN client " + name + " not found");
+        if (a.json) return nlohmann::json{{"flexvpn_clients", std::move(list)}}.dump() + "\n";
         return out;
-      });
+      }, true);
 }
 
 }  // namespace kg::daemon

@@ -54,6 +54,9 @@ client | grep -q "Peer : 198.51.100.1" || { client; fail "not connected to peer 
 client
 addr1=$(client | awk '/^Tunnel0 :/ {print $3}')
 ip -n "$SPOKE" -4 addr show dev Tunnel0 | grep -q "inet $addr1/" || { ip -n "$SPOKE" addr show dev Tunnel0; fail "Tunnel0 lacks $addr1"; }
+j=$(kg "$SPOKE" "show crypto ikev2 client flexvpn | json") || fail "show crypto ikev2 client flexvpn | json"
+[ "$(jq -r '.flexvpn_clients[0] | "\(.tunnel_up) \(.peer) \(.assigned_address)"' <<<"$j")" = "true 198.51.100.1 $addr1" ] ||
+  fail "flexvpn client json: $j"
 kg "$HUB1" "show ip local pool SPOKES" | grep -q "$addr1 *Vi1 *spoke1.example.net" ||
   { kg "$HUB1" "show ip local pool SPOKES"; fail "hub 1 pool does not show the lease"; }
 # IKEv2 routing both ways: the hub's LAN on the spoke, the spoke's LAN on the hub.
