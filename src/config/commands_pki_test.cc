@@ -218,6 +218,14 @@ TEST_F(Pki, ShowCommands) {
   EXPECT_NE(st.find("Keys generated ............. Yes (TP, matches the certificate)"), std::string::npos) << st;
   EXPECT_NE(st.find("Issuing CA authenticated ....... Yes"), std::string::npos);
   EXPECT_EQ(st.find("PRIVATE"), std::string::npos);
+  // The same as JSON documents, without key material.
+  std::string jc = run("show crypto pki certificates | json").text;
+  EXPECT_NE(jc.find("\"serial\":\"0A\""), std::string::npos) << jc;
+  EXPECT_NE(jc.find("\"usage\":\"General Purpose\""), std::string::npos) << jc;
+  std::string jt = run("show crypto pki trustpoints status | json").text;
+  EXPECT_NE(jt.find("\"key_present\":true"), std::string::npos) << jt;
+  EXPECT_NE(jt.find("\"key_matches_certificate\":true"), std::string::npos) << jt;
+  EXPECT_EQ(jt.find("PRIVATE"), std::string::npos);
 }
 
 TEST_F(Pki, CertificateMapsAndProfileCommands) {

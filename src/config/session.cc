@@ -366,7 +366,7 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
   }
   if (json) {
     if (!m.command->json)
-      return {false, "% JSON output is not available for this command yet\n"};
+      return {false, "% JSON output is not available for this command\n"};
     m.args.json = true;
   }
   // `do` runs an exec command from a configuration mode and stays there.

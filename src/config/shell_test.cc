@@ -203,7 +203,7 @@ TEST_F(Shell, JsonForCommandsThatHaveIt) {
   EXPECT_EQ(run("show privilege | json"), "{\"privilege\":15}\n");
   auto r = s.execute("show running-config | json");
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.text, "% JSON output is not available for this command yet\n");
+  EXPECT_EQ(r.text, "% JSON output is not available for this command\n");
   EXPECT_FALSE(s.execute("show privilege | json | include x").ok);
   EXPECT_FALSE(s.execute("show privilege | include x | json").ok);
   EXPECT_FALSE(s.execute("show privilege | json extra").ok);

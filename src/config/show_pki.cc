@@ -3,6 +3,8 @@
 // pair is present.
 #include <ctime>
 
+#include <nlohmann/json.hpp>
+
 #include "config/session.h"
 
 namespace kg::config {
@@ -59,7 +61,23 @@ std::string describe(const Certificate& c, const std::string& title, const std::
   return s;
 }
 
+nlohmann::json cert_json(const Certificate& c, const std::string& tp) {
+  return {{"status", status(c)}, {"serial", c.serial_hex()}, {"usage", usage(c)}, {"ca", c.is_ca()},
+          {"issuer", c.issuer_rdns()}, {"subject", c.subject_rdns()}, {"dns_names", c.dns_names()},
+          {"not_before", crypto::ios_time(c.not_before())}, {"not_after", crypto::ios_time(c.not_after())},
+          {"fingerprint_sha1", fingerprint(c)}, {"trustpoint", tp}};
+}
+
 Result<std::string> show_certificates(C c, A a) {
+  if (a.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (auto& [name, tp] : c.config.pki().all()) {
+      if (a.size() > 4 && a.at(4) != name) continue;
+      if (tp->cert) list.push_back(cert_json(*tp->cert, name));
+      for (auto& ca : tp->ca_certs) list.push_back(cert_json(ca, name));
+    }
+    return nlohmann::json{{"certificates", std::move(list)}}.dump() + "\n";
+  }
   std::string out;
   for (auto& [name, tp] : c.config.pki().all()) {
     if (a.size() > 4 && a.at(4) != name) continue;
@@ -73,6 +91,21 @@ Result<std::string> show_trustpoints(C c, A a) {
   bool want_status = a.size() > 4 && a.at(a.size() - 1) == "status";
   std::string only = a.size() > 4 && a.at(4) != "status" ? a.at(4) : "";
   std::string out;
+  if (a.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (auto& [name, tp] : c.config.pki().all()) {
+      if (!only.empty() && only != name) continue;
+      std::string label = key_label(name, c.model.trustpoints.at(name));
+      nlohmann::json cas = nlohmann::json::array();
+      for (auto& ca : tp->ca_certs) cas.push_back({{"subject", ca.subject()}, {"fingerprint_sha1", fingerprint(ca)}});
+      nlohmann::json j{{"name", name}, {"ca_certificates", std::move(cas)}, {"key_label", label},
+                       {"key_present", c.config.keys().get(label) != nullptr},
+                       {"key_matches_certificate", tp->signer != nullptr}};
+      if (tp->cert) j["certificate"] = {{"subject", tp->cert->subject()}, {"fingerprint_sha1", fingerprint(*tp->cert)}};
+      list.push_back(std::move(j));
+    }
+    return nlohmann::json{{"trustpoints", std::move(list)}}.dump() + "\n";
+  }
   for (auto& [name, tp] : c.config.pki().all()) {
     if (!only.empty() && only != name) continue;
     out += "Trustpoint " + name + ":\n";
@@ -112,11 +145,12 @@ Result<std::string> show_trustpoints(C c, A a) {
 void register_show_pki_commands(CommandTable& t) {
   std::vector<std::string> h = {"Show running system information", "Encryption module", "Show PKI"};
   t.add(Mode::kExec, "show crypto pki certificates [WORD]",
-        {h[0], h[1], h[2], "Show certificates", "Trustpoint name"}, show_certificates);
+        {h[0], h[1], h[2], "Show certificates", "Trustpoint name"}, show_certificates, false, true);
   t.add(Mode::kExec, "show crypto pki trustpoints [WORD] [status]",
-        {h[0], h[1], h[2], "Show trustpoints", "Trustpoint name", "Show trustpoint status"}, show_trustpoints);
+        {h[0], h[1], h[2], "Show trustpoints", "Trustpoint name", "Show trustpoint status"}, show_trustpoints,
+        false, true);
   t.add(Mode::kExec, "show crypto pki trustpoints status",
-        {h[0], h[1], h[2], "Show trustpoints", "Show trustpoint status"}, show_trustpoints);
+        {h[0], h[1], h[2], "Show trustpoints", "Show trustpoint status"}, show_trustpoints, false, true);
 }
 
 }  // namespace kg::config
