@@ -155,6 +155,7 @@ MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible&
   }
   size_t n = words.size() - first;
   size_t best_fail = 0;
+  std::set<std::string> ranges;  // ranges that refused the word at best_fail
   bool any_incomplete = false;
   // partial: positions where the command's keyword was only abbreviated.
   struct Full { const Command* c; std::vector<std::string> vals; int exact; std::vector<size_t> partial; };
@@ -190,7 +191,17 @@ MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible&
       }
       vals.push_back(m.value);
     }
-    if (!ok) { best_fail = std::max(best_fail, i); continue; }
+    if (!ok) {
+      // A number refused by a range: remember the range for the error text.
+      const std::string& w = words[first + i].second;
+      if (i >= best_fail && c.tokens[i].kind == Token::Kind::kRange && !w.empty() &&
+          w.find_first_not_of("0123456789") == std::string::npos) {
+        if (i > best_fail) ranges.clear();
+        ranges.insert(token_label(c.tokens[i]));
+      }
+      best_fail = std::max(best_fail, i);
+      continue;
+    }
     if (line_consumed) { full.push_back({&c, vals, exact, partial}); continue; }
     if (n > c.tokens.size()) { best_fail = std::max(best_fail, c.tokens.size()); continue; }
     if (n < c.tokens.size()) { incomplete.push_back(partial); continue; }
@@ -228,6 +239,7 @@ MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible&
   }
   r.status = MatchResult::Status::kInvalid;
   r.error_column = words[first + std::min(best_fail, n - 1)].first;
+  if (ranges.size() == 1 && best_fail < n) r.expected_range = *ranges.begin();
   return r;
 }
 

@@ -61,6 +61,9 @@ struct MatchResult {
   ParsedArgs args;
   size_t error_column = 0;   // byte offset for the '^' marker
   std::string ambiguous_text;
+  // kInvalid at a number that a <lo-hi> token refused: that range ("<0-512>"),
+  // so the error can say what is allowed.
+  std::string expected_range;
 };
 
 // Which commands a shell may see: one above its privilege level is absent

@@ -350,8 +350,9 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
   switch (m.status) {
     case MatchResult::Status::kInvalid: {
       size_t col = column_shift + m.error_column;
-      return {false, std::string(prompt().size() + col, ' ') +
-                         "^\n% Invalid input detected at '^' marker.\n", col};
+      std::string text = std::string(prompt().size() + col, ' ') + "^\n% Invalid input detected at '^' marker.\n";
+      if (!m.expected_range.empty()) text += "% The number must be in the range " + m.expected_range + "\n";
+      return {false, text, col};
     }
     case MatchResult::Status::kIncomplete: return {false, "% Incomplete command.\n"};
     case MatchResult::Status::kAmbiguous:

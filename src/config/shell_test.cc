@@ -267,3 +267,20 @@ TEST_F(Shell, JsonForConfigurationObjects) {
 
 }  // namespace
 }  // namespace kg::config
+
+namespace kg::config {
+namespace {
+
+TEST_F(Shell, NumberErrorsSayTheRange) {
+  auto r = s.execute("terminal length 513");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.text.find("% Invalid input detected at '^' marker.\n% The number must be in the range <0-512>\n"),
+            std::string::npos) << r.text;
+  EXPECT_EQ(s.execute("terminal length many").text.find("range"), std::string::npos);
+  run("configure terminal");
+  auto d = s.execute("crypto ikev2 dpd 5 2 on-demand");
+  EXPECT_NE(d.text.find("range <10-3600>"), std::string::npos) << d.text;
+}
+
+}  // namespace
+}  // namespace kg::config
