@@ -25,10 +25,12 @@ ra_switch() {
   done
 }
 
-# sw_ra_client DIR K: swanctl.conf for road warrior clientK.example.net
-# (PSK clientK-secret, as examples/ra-hub.cfg) asking for a virtual IP and
-# the hub's LAN 203.0.113.0/24 (connection and child "ra").
+# sw_ra_client DIR K [ID HUB_ID SECRET]: swanctl.conf for road warrior K
+# (198.51.100.1K), by default clientK.example.net with PSK clientK-secret
+# against ra-hub.example.net (as examples/ra-hub.cfg), asking for a virtual
+# IP and the hub's LAN 203.0.113.0/24 (connection and child "ra").
 sw_ra_client() {
+  local id=${3:-client$2.example.net} hub=${4:-ra-hub.example.net} secret=${5:-client$2-secret}
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
 connections {
@@ -40,9 +42,9 @@ connections {
     vips = 0.0.0.0
     proposals = aes256gcm16-prfsha256-ecp256
     local { auth = psk
-            id = client$2.example.net }
+            id = $id }
     remote { auth = psk
-             id = ra-hub.example.net }
+             id = $hub }
     children {
       ra {
         remote_ts = 203.0.113.0/24
@@ -53,9 +55,9 @@ connections {
   }
 }
 secrets {
-  ike-ra { id-a = client$2.example.net
-           id-b = ra-hub.example.net
-           secret = "client$2-secret" }
+  ike-ra { id-a = $id
+           id-b = $hub
+           secret = "$secret" }
 }
 EOC
 }

@@ -44,41 +44,9 @@ EOC
 start_keygated "$NSA" "$WORK/hub.cfg"
 grep -E '% (Invalid|Incomplete|line)' "$WORK/keygated-$NSA.log" && fail "hub configuration not accepted"
 
-# sw_email_client DIR K ID SECRET: road warrior K (198.51.100.1K) with email id ID.
-sw_email_client() {
-  mkdir -p "$1"
-  cat >"$1/swanctl.conf" <<EOC
-connections {
-  ra {
-    version = 2
-    local_addrs = 198.51.100.1$2
-    remote_addrs = 198.51.100.1
-    encap = yes
-    vips = 0.0.0.0
-    proposals = aes256gcm16-prfsha256-ecp256
-    local { auth = psk
-            id = $3 }
-    remote { auth = psk
-             id = 198.51.100.1 }
-    children {
-      ra {
-        remote_ts = 203.0.113.0/24
-        esp_proposals = aes256gcm16
-        start_action = none
-      }
-    }
-  }
-}
-secrets {
-  ike-ra { id-a = $3
-           id-b = 198.51.100.1
-           secret = "$4" }
-}
-EOC
-}
 export SW_INSTALL_VIP=yes
-sw_email_client "$WORK/c1" 1 alice@example.net users-secret
-sw_email_client "$WORK/c2" 2 mallory@example.org users-secret
+sw_ra_client "$WORK/c1" 1 alice@example.net 198.51.100.1 users-secret  # the hub has no identity local: its address
+sw_ra_client "$WORK/c2" 2 mallory@example.org 198.51.100.1 users-secret
 start_charon "${RA_NS[1]}" "$WORK/c1"
 start_charon "${RA_NS[2]}" "$WORK/c2"
 
