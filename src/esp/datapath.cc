@@ -59,6 +59,11 @@ std::vector<AddrRange> ranges(const std::vector<ike::TrafficSelector>& v) {
   return r;
 }
 
+const Clock& steady_clock() {
+  static const SteadyClock clock;
+  return clock;
+}
+
 }  // namespace
 
 std::unique_ptr<DatagramSocket> wrap(io::UdpSocket s) { return std::make_unique<UdpAdapter>(std::move(s)); }
@@ -77,7 +82,7 @@ DatapathOptions DatapathOptions::from_env() {
 
 Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike,
                    DatapathOptions opts)
-    : ike_(std::move(ike)), natt_(std::move(natt)), on_ike_(std::move(on_ike)), opts_(opts) {
+    : ike_(std::move(ike)), natt_(std::move(natt)), on_ike_(std::move(on_ike)), clock_(&steady_clock()), opts_(opts) {
   rx_pool_.resize(kRxBatch * kRxBufferSize);
   tx_pool_.resize(kTxBatch * kTxBufferSize);
   ike_out_.reserve(4 + kRxBufferSize);
@@ -182,7 +187,7 @@ Result<void> Datapath::install_sa(const InstallChildSa& p) {
   sa->remote_ts = p.remote_ts;
   sa->lifetime_s = p.lifetime_s;
   sa->lifetime_kb = p.lifetime_kb;
-  sa->installed = SteadyClock().now();
+  sa->installed = clock_->now();
   sa->in = std::move(*in);
   sa->out = std::move(*out);
   sa->outbound = p.defer_outbound ? ChildSa::Outbound::kPending : ChildSa::Outbound::kActive;
@@ -279,7 +284,7 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
   bool natt = local.port == kNattPort || remote.port == kNattPort || !ike_;
   DatagramSocket* s = natt ? natt_.get() : ike_.get();
   if (!s) return fail(Errc::kState, "no IKE socket");
-  if (queue_ike_) {
+  if (batching_ike_) {
     if (ike_queued_ == ike_queue_.size()) ike_queue_.emplace_back();
     QueuedIke& q = ike_queue_[ike_queued_++];
     q.sock = s;
@@ -306,10 +311,10 @@ Result<void> Datapath::send_ike(const Endpoint& local, const Endpoint& remote, B
   return {};
 }
 
-// The queued IKE messages, one send_batch per run of the same socket. A
-// message the socket refuses is counted and logged as send_ike does when it
-// sends at once (the engine's retransmission covers the loss), and the
-// messages after it are still tried.
+// The IKE messages sent while hand_over_ike ran, one send_batch per run of
+// the same socket. A message the socket refuses is counted and logged as
+// send_ike does when it sends at once (the engine's retransmission covers
+// the loss), and the messages after it are still tried.
 void Datapath::flush_ike() {
   size_t i = 0;
   while (i < ike_queued_) {
@@ -334,20 +339,10 @@ void Datapath::flush_ike() {
 void Datapath::process_udp(bool natt) {
   DatagramSocket* s = natt ? natt_.get() : ike_.get();
   if (!s) return;
-  // Not nested: a send from within a batch handler is queued once.
-  struct Queue {
-    Datapath& d;
-    bool was;
-    explicit Queue(Datapath& dp) : d(dp), was(dp.queue_ike_) { d.queue_ike_ = true; }
-    ~Queue() {
-      d.queue_ike_ = was;
-      if (!was) d.flush_ike();
-    }
-  } queue(*this);
   for (int round = 0; round < kMaxRounds; ++round) {
     for (size_t i = 0; i < kRxBatch; ++i) recv_[i] = io::RecvSlot{rx_buffer(i)};
     size_t n = s->recv_batch(recv_);
-    now_ = SteadyClock().now();
+    now_ = clock_->now();
     for (size_t i = 0; i < n; ++i) {
       const io::RecvSlot& slot = recv_[i];
       auto all = slot.buf.first(std::min(slot.len, slot.buf.size()));
@@ -361,11 +356,25 @@ void Datapath::process_udp(bool natt) {
         handle_datagram(slot, all.subspan(off, std::min(slot.segment, all.size() - off)), natt);
     }
     flush_tun_writes();
-    if (!queue.was) flush_ike();
+    hand_over_ike();  // the round's rx buffers are still intact
     if (n < kRxBatch) break;
   }
   report_limits();
   report_peer_moves();
+}
+
+// Step 5 of the inbound pipeline: the round's IKE datagrams go to the IKE
+// handler now that the batch is done, so the handler may change anything
+// (install or remove SAs and tunnels). Its answers leave together in one
+// sendmmsg: a system call per answer was a third of a hub's system calls.
+void Datapath::hand_over_ike() {
+  if (nike_in_ == 0) return;
+  batching_ike_ = true;
+  for (size_t i = 0; i < nike_in_; ++i)
+    if (on_ike_) on_ike_(ike_in_[i].local, ike_in_[i].remote, ike_in_[i].message);
+  nike_in_ = 0;
+  batching_ike_ = false;
+  flush_ike();
 }
 
 void Datapath::process_esp() {
@@ -373,7 +382,7 @@ void Datapath::process_esp() {
   for (int round = 0; round < kMaxRounds; ++round) {
     for (size_t i = 0; i < kRxBatch; ++i) recv_[i] = io::RecvSlot{rx_buffer(i)};
     size_t n = esp_->recv_batch(recv_);
-    now_ = SteadyClock().now();
+    now_ = clock_->now();
     for (size_t i = 0; i < n; ++i) {
       ++counters_.esp_in;
       auto pkt = recv_[i].buf.first(std::min(recv_[i].len, recv_[i].buf.size()));
@@ -399,8 +408,7 @@ void Datapath::report_peer_moves() {
 
 void Datapath::handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt) {
   if (!natt) {
-    ++counters_.ike_in;
-    if (on_ike_) on_ike_(slot.local, slot.remote, pkt);
+    queue_ike(slot, pkt);
     return;
   }
   if (pkt.size() == 1 && pkt[0] == 0xff) {  // NAT keepalive (RFC 3948 §2.3)
@@ -412,11 +420,20 @@ void Datapath::handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt,
     return;
   }
   if (pkt[0] == 0 && pkt[1] == 0 && pkt[2] == 0 && pkt[3] == 0) {  // non-ESP marker (RFC 3948 §2.2)
-    ++counters_.ike_in;
-    if (on_ike_) on_ike_(slot.local, slot.remote, pkt.subspan(4));
+    queue_ike(slot, pkt.subspan(4));
     return;
   }
   handle_esp(pkt, slot, true);
+}
+
+// The view stays valid until the next recv_batch: hand_over_ike runs first.
+void Datapath::queue_ike(const io::RecvSlot& slot, ByteView message) {
+  if (nike_in_ == ike_in_.size()) {  // cannot happen: sized for a full round of GRO batches
+    ++counters_.malformed;
+    return;
+  }
+  ++counters_.ike_in;
+  ike_in_[nike_in_++] = {slot.local, slot.remote, message};
 }
 
 // Steps 3 and 4 of the inbound pipeline, for ESP from either socket.
@@ -472,10 +489,14 @@ void Datapath::process_tun(const std::string& name) {
 }
 
 void Datapath::process_tun_index(uint32_t idx) {
+  bool no_sa = false;
   for (int round = 0;; ++round) {
     if (idx >= tunnels_.size() || !tunnels_[idx].dev) break;
     size_t n = 0;
-    if (!tun_round(idx, n)) break;
+    if (!tun_round(idx, n)) {
+      no_sa = true;
+      break;
+    }
     // Past kMaxRounds, only finish a TSO packet already read: the fd will
     // not signal its remaining segments.
     const PacketDevice& dev = *tunnels_[idx].dev;
@@ -483,6 +504,15 @@ void Datapath::process_tun_index(uint32_t idx) {
     if (round >= kMaxRounds && !dev.pending()) break;
   }
   report_limits();
+  if (no_sa) report_no_sa(idx);
+}
+
+// After the batch: the handler may add or remove tunnels and SAs, so it gets
+// its own copy of the name (the buffer is kept: no allocation per event).
+void Datapath::report_no_sa(uint32_t idx) {
+  if (!on_no_sa_ || idx >= tunnels_.size() || !tunnels_[idx].dev) return;
+  no_sa_name_.assign(tunnels_[idx].name);
+  on_no_sa_(no_sa_name_);
 }
 
 bool Datapath::tun_round(uint32_t idx, size_t& n) {
@@ -490,17 +520,14 @@ bool Datapath::tun_round(uint32_t idx, size_t& n) {
   for (size_t i = 0; i < kTxBatch; ++i) tx_views_[i] = tx_buffer(i).subspan(kHeadroom, kMaxInnerPacket);
   n = t.dev->read_batch(tx_views_, tx_lens_);
   if (n == 0) return true;
+  now_ = clock_->now();
   ChildSa* sa = t.current;
   if (!sa || !natt_) {
     t.no_sa_drops += n;
     counters_.no_outbound_sa += n;
-    // The handler may add or remove tunnels (invalidating `t`): stop here;
-    // the loop calls again while the TUN stays readable.
-    if (on_no_sa_) {
-      on_no_sa_(t.name);
-      return false;
-    }
-    return true;
+    // Stop here and report after the batch (report_no_sa); the loop calls
+    // again while the TUN stays readable.
+    return !on_no_sa_;
   }
   if (t.by_destination) {
     seal_by_destination(t, n);
@@ -516,7 +543,7 @@ bool Datapath::tun_round(uint32_t idx, size_t& n) {
   if (!out) counters_.no_esp_socket += m;
   sa->out->counters().errors += m - sent;
   counters_.udp_send_errors += m - sent;
-  sa->last_out = SteadyClock().now();
+  sa->last_out = now_;
   if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark)
     check_limits(*sa);
   return true;

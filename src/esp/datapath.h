@@ -9,8 +9,8 @@
 //      reading them straight into the tx buffers when their shape is
 //      known (io/tso_scatter.h); it may stop with buffers left (more()).
 //   2. The tunnel's current outbound SA (the newest active one, see
-//      sa_table.h; none: drop, count, tell the daemon through on_no_sa so it
-//      can initiate).
+//      sa_table.h; none: drop, count, and once the batch is done tell the
+//      daemon through on_no_sa so it can initiate).
 //   3. ESP encapsulation in place (OutboundSa::seal): header and IV in the
 //      headroom, padding/trailer/ICV in the tailroom, next header 4 or 41.
 //   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket; runs of
@@ -24,17 +24,22 @@
 //   1. recvmmsg batch on UDP 4500 (or 500) into rx buffers; with UDP GRO
 //      one buffer may hold up to 64 datagrams of one flow (RecvSlot::segment).
 //   2. Per datagram, classify (RFC 3948 §2): 1 byte 0xFF = NAT keepalive,
-//      dropped; 4 zero bytes = non-ESP marker, the rest is IKE, handed to the
-//      IKE callback; otherwise ESP. Everything on port 500 is IKE.
+//      dropped; 4 zero bytes = non-ESP marker, the rest is IKE, queued for
+//      step 5; otherwise ESP. Everything on port 500 is IKE.
 //   3. SPI lookup (SaTable, no allocation), replay check, ICV check and
 //      decryption in place, replay window update, trailer and padding check,
 //      inner addresses against the SA's traffic selectors (InboundSa::open).
 //   4. Inner packets are written to their SA's TUN, consecutive packets of a
 //      tunnel as one batch, which the TUN merges per TCP connection (GRO).
-// Both pipelines stamp each SA's last packet time (one clock read per batch,
-// for DPD) and compare its byte counts and sequence number with its next
-// limit mark; a crossed soft or hard limit is reported through on_sa_limit
-// once the batches are done (the handler may then change the SA table).
+//   5. The batch done, its IKE datagrams go to the IKE callback (the engine),
+//      one by one; what the engine sends in answer leaves in one batch.
+// Packets flow one way: nothing outside the data path runs in the middle of
+// a batch, so the callbacks may change the SA table and the tunnels.
+// Both pipelines stamp each SA's last packet time (one read of the Clock,
+// set_clock, per batch, for DPD) and compare its byte counts and sequence
+// number with its next limit mark; a crossed soft or hard limit is reported
+// through on_sa_limit once the batches are done (the handler may then change
+// the SA table).
 // Every bad datagram is dropped and counted, in the SA when one was found,
 // otherwise in DatapathCounters; nothing on this path throws or allocates.
 //
@@ -52,6 +57,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "common/clock.h"
 #include "common/ip.h"
 #include "common/result.h"
 #include "esp/destination_index.h"
@@ -190,10 +196,15 @@ class Datapath {
   Datapath(const Datapath&) = delete;
   Datapath& operator=(const Datapath&) = delete;
 
-  // Called (from process_tun) when a tunnel has traffic but no SA, so the
-  // daemon can initiate. Both handlers may call back into the Datapath
-  // (install_sa, remove_sa, send_ike, even add/remove_tunnel).
+  // Called (from process_tun, after the batch) when a tunnel had traffic but
+  // no SA, so the daemon can initiate. The IKE handler and this one may call
+  // back into the Datapath (install_sa, remove_sa, send_ike, even
+  // add/remove_tunnel), but not into process_*.
   void on_no_sa(NoSaHandler h) { on_no_sa_ = std::move(h); }
+  // Where batch times, SA install times and activity stamps come from; a
+  // steady clock unless set (the daemon passes its own, tests a FakeClock).
+  // `c` must outlive the Datapath.
+  void set_clock(const Clock& c) { clock_ = &c; }
   // Called after a batch when SAs crossed a limit (each limit once per SA).
   void on_sa_limit(LimitHandler h) { on_limit_ = std::move(h); }
   // Called after a batch when an SA's peer moved (the SA already follows it).
@@ -230,7 +241,7 @@ class Datapath {
   // One NAT keepalive (a single 0xFF byte, RFC 3948 §2.3) on the 4500 socket.
   Result<void> send_keepalive(const Endpoint& local, const Endpoint& remote);
   // IKE message out: on the 4500 socket (with the non-ESP marker) when either
-  // port is 4500, else on the 500 socket. Sent from within process_udp (an
+  // port is 4500, else on the 500 socket. Sent from the IKE handler (an
   // answer to a received batch), it is queued and leaves with the batch's
   // other answers; a failure then is counted and logged when they leave.
   Result<void> send_ike(const Endpoint& local, const Endpoint& remote, ByteView message);
@@ -275,9 +286,12 @@ class Datapath {
   }
   void process_tun_index(uint32_t idx);
   // Returns false when the tunnel's packets were dropped for want of an SA
-  // and on_no_sa was called (the tunnel may be gone).
+  // and on_no_sa is to be called once the batch is done (report_no_sa).
   bool tun_round(uint32_t idx, size_t& n);
+  void report_no_sa(uint32_t idx);
   void handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt);
+  void queue_ike(const io::RecvSlot& slot, ByteView message);
+  void hand_over_ike();
   void handle_esp(std::span<uint8_t> pkt, const io::RecvSlot& slot, bool udp);
   void report_peer_moves();
   void flush_tun_writes();
@@ -303,6 +317,7 @@ class Datapath {
   };
   std::vector<LimitEvent> limit_events_;  // reserved: no allocation per packet
   TimePoint now_{};                       // batch time
+  const Clock* clock_;                    // set_clock; a SteadyClock by default
   io::EventLoop* loop_ = nullptr;
   SaTable sas_;
   std::vector<Tunnel> tunnels_;
@@ -311,10 +326,17 @@ class Datapath {
   DatapathOptions opts_;
   std::vector<uint8_t> rx_pool_, tx_pool_;
   std::vector<uint8_t> ike_out_;  // marker + message for send_ike
-  // IKE messages sent while process_udp handles a batch (the engine's
-  // answers) wait here and leave together in one sendmmsg after it: a
-  // system call per answer was a third of the hub's system calls. The
-  // buffers are kept and reused.
+  // A round's IKE datagrams (views into the rx buffers), handed over after it.
+  struct IkeDatagram {
+    Endpoint local, remote;
+    ByteView message;
+  };
+  std::vector<IkeDatagram> ike_in_ = std::vector<IkeDatagram>(kMaxPending);
+  size_t nike_in_ = 0;
+  std::string no_sa_name_;  // report_no_sa's copy of the tunnel name
+  // IKE messages sent while hand_over_ike runs (the engine's answers) wait
+  // here and leave together in one sendmmsg after it. The buffers are kept
+  // and reused.
   struct QueuedIke {
     DatagramSocket* sock = nullptr;
     std::vector<uint8_t> data;
@@ -322,7 +344,7 @@ class Datapath {
     IpAddress local;
   };
   void flush_ike();
-  bool queue_ike_ = false;
+  bool batching_ike_ = false;  // hand_over_ike is running
   std::vector<QueuedIke> ike_queue_;
   size_t ike_queued_ = 0;
   std::vector<io::SendSlot> ike_slots_;

@@ -42,10 +42,9 @@ void Datapath::seal_by_destination(Tunnel& t, size_t n) {
       owners_[i]->out->counters().errors++;
     }
   }
-  auto now = SteadyClock().now();
   for (size_t i = 0; i < m; ++i) {
     ChildSa* sa = owners_[i];
-    sa->last_out = now;
+    sa->last_out = now_;  // tun_round's batch time
     if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark) check_limits(*sa);
   }
 }

@@ -132,6 +132,7 @@ struct Harness {
   FakeTun* tun = nullptr;
   std::unique_ptr<Datapath> dp;
   std::vector<std::pair<Endpoint, Bytes>> ike;
+  std::function<void()> during_ike;  // runs inside the IKE handler
   std::unique_ptr<OutboundSa> peer;  // the peer's sending half
   Endpoint a = ep("192.0.2.1", 4500), b = ep("192.0.2.2", 4500);
 
@@ -140,6 +141,7 @@ struct Harness {
     udp = u.get();
     dp = std::make_unique<Datapath>(nullptr, std::move(u), [this](const Endpoint&, const Endpoint& r, ByteView m) {
       ike.push_back({r, Bytes(m.begin(), m.end())});
+      if (during_ike) during_ike();
     });
     auto t = std::make_unique<FakeTun>();
     tun = t.get();
@@ -270,6 +272,65 @@ TEST(Datapath, NoSaDropsAndReports) {
   EXPECT_EQ(dp.no_sa_drops("Tunnel1"), 1u);
   EXPECT_EQ(asked, std::vector<std::string>{"Tunnel1"});
   EXPECT_FALSE(dp.install_sa(child(false, kGcm128, 1000, 2000, {}, {})));  // no Tunnel0
+}
+
+// Packets flow one way: a batch's IKE datagrams reach the handler once the
+// batch is done (the ESP behind them already decrypted and written), so the
+// handler may change the SA table.
+TEST(Datapath, IkeIsHandedOverAfterTheBatch) {
+  Harness h;
+  size_t written_before_ike = 99;
+  h.during_ike = [&h, &written_before_ike] {
+    written_before_ike = h.tun->tx.size();
+    EXPECT_TRUE(h.dp->remove_sa(0xb0000001, 0));
+  };
+  h.udp->rx.push_back({Bytes{0, 0, 0, 0, 1, 2, 3, 4}, h.a});
+  h.udp->rx.push_back({h.esp(ipv4("198.51.100.7", "203.0.113.9", 80)), h.a});
+  h.dp->process_udp(true);
+  ASSERT_EQ(h.ike.size(), 1u);
+  EXPECT_EQ(h.ike[0].second, (Bytes{1, 2, 3, 4}));
+  EXPECT_EQ(written_before_ike, 1u);
+  EXPECT_TRUE(h.dp->sa_stats().empty());
+}
+
+// "No SA for this packet" is reported after the batch, with a name of its
+// own: the handler may even remove the tunnel.
+TEST(Datapath, NoSaIsReportedAfterTheBatch) {
+  Datapath dp(nullptr, std::make_unique<FakeUdp>(ep("192.0.2.2", 4500)), nullptr);
+  auto t = std::make_unique<FakeTun>();
+  FakeTun* tun = t.get();
+  ASSERT_TRUE(dp.add_tunnel("Tunnel1", std::move(t)));
+  std::vector<std::string> asked;
+  dp.on_no_sa([&](const std::string& n) {
+    asked.push_back(n);
+    dp.remove_tunnel(n);
+  });
+  for (int i = 0; i < 3; ++i) tun->rx.push_back(ipv4("203.0.113.9", "198.51.100.7", 60));
+  dp.process_tun("Tunnel1");
+  EXPECT_EQ(asked, std::vector<std::string>{"Tunnel1"});
+  EXPECT_FALSE(dp.has_tunnel("Tunnel1"));
+  EXPECT_EQ(dp.counters().no_outbound_sa, 3u);
+}
+
+// Batch times (DPD's activity) and install times come from the Clock the
+// data path is given.
+TEST(Datapath, TimeComesFromTheInjectedClock) {
+  FakeClock clock;
+  Harness h;
+  h.dp->set_clock(clock);
+  clock.advance(Millis(5'000));
+  h.deliver(h.esp(ipv4("198.51.100.7", "203.0.113.9", 80)));
+  auto act = h.dp->activity(0xb0000001);
+  ASSERT_TRUE(act);
+  EXPECT_EQ(act->last_in, clock.now());
+  clock.advance(Millis(7'000));
+  h.tun->rx.push_back(ipv4("203.0.113.9", "198.51.100.7", 60));
+  h.dp->process_tun("Tunnel0");
+  EXPECT_EQ(h.dp->activity(0xb0000001)->last_out, clock.now());
+  ASSERT_TRUE(h.dp->install_sa(child(false, kGcm128, 0xa0000002, 0xb0000002, h.a, h.b)));
+  for (auto& st : h.dp->sa_stats()) {
+    if (st.spi_in == 0xb0000002) EXPECT_EQ(st.installed, clock.now());
+  }
 }
 
 // Rekey: the new SA carries outbound traffic at once; the old inbound SA
