@@ -118,8 +118,16 @@ using WorkResult = std::variant<Result<Bytes>, EapStep>;
 // "signature", "EAP" (logs).
 [[nodiscard]] const char* work_name(const Work& work);
 
+// Engine::probe's IKE_SA_INIT was answered: an IKE responder is there
+// (whatever it answered: SA_INIT, COOKIE, INVALID_KE_PAYLOAD,
+// NO_PROPOSAL_CHOSEN). A probe that gets no answer reports nothing.
+struct PeerAnswered {
+  uint64_t probe = 0;  // the id given to probe()
+  Endpoint remote;
+};
+
 using Action = std::variant<SendPacket, InstallChildSa, RemoveChildSa, SessionEvent, ReleaseConfig,
-                            RetireChildSa, PeerDead, UpdateChildSaPeer, WorkRequest>;
+                            RetireChildSa, PeerDead, UpdateChildSaPeer, WorkRequest, PeerAnswered>;
 
 // One CHILD_SA's lifetime state, for show commands.
 struct ChildSaInfo {
@@ -213,6 +221,12 @@ class Engine {
   [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
   // Start IKE_SA_INIT for a tunnel unless one is up or in negotiation.
   virtual std::vector<Action> initiate(const InitiateRequest& req) = 0;
+  // Asks `remote` whether an IKE responder is there (FlexVPN peer
+  // reactivate): an IKE_SA_INIT with our proposals for `local`, retransmitted
+  // as any request, that goes no further. The first answer gives
+  // PeerAnswered{id} and the half-open SA is dropped quietly; it is not in
+  // sas() and serves no tunnel.
+  virtual std::vector<Action> probe(uint64_t id, const Endpoint& local, const Endpoint& remote) = 0;
   // The data path saw an authenticated, new ESP packet of CHILD_SA spi_in
   // from `remote` and already follows it; the IKE SA (and its other
   // CHILD_SAs) follows too if it may (RFC 7296 §2.23).

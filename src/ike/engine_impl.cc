@@ -157,6 +157,12 @@ void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, cons
   }
   std::vector<TypedPayload> in;
   bool init = h.exchange == ExchangeType::kIkeSaInit;
+  if (init && sa.probe) {  // any answer will do: the responder is there
+    out.push_back(PeerAnswered{sa.probe, remote});
+    sa.state = SaState::kDead;
+    touch(sa);
+    return;
+  }
   if (init) {
     in = m.payloads;
     sa.spi_r = h.spi_r;
@@ -360,8 +366,10 @@ void EngineImpl::retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Act
       peer_dead(sa, out);
       return;
     }
-    log::warn(fmt("IKEv2: {} did not answer {} after {} tries; IKE SA deleted", sa.remote.str(),
-                  exchange_name(sa.active_exchange), sa.tries));
+    if (sa.probe) log::debug(fmt("IKEv2: probe to {} not answered", sa.remote.str()));
+    else
+      log::warn(fmt("IKEv2: {} did not answer {} after {} tries; IKE SA deleted", sa.remote.str(),
+                    exchange_name(sa.active_exchange), sa.tries));
     fail_sa(sa, out, false);
     return;
   }
@@ -438,6 +446,28 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   return out;
 }
 
+std::vector<Action> EngineImpl::probe(uint64_t id, const Endpoint& local, const Endpoint& remote) {
+  std::vector<Action> out;
+  if (id == 0 || !admission_.outgoing(policy_.limits(), negotiating_out_, sas_.size(), stats_)) return out;
+  auto sa = std::make_unique<IkeSa>();
+  sa->initiator = true;
+  sa->probe = id;
+  do sa->spi_i = rng_.u64();
+  while (sa->spi_i == 0 || sas_.contains(sa->spi_i));
+  sa->local = local;
+  sa->remote = remote;
+  sa->created = clock_.now();
+  sa->ike_cfg = configs_.share(policy_.ike_proposals(local.addr));
+  if (sa->ike_cfg.empty()) return out;
+  auto* raw = sa.get();
+  sas_.emplace(sa->spi_i, std::move(sa));
+  // IKE_SA_INIT { SA KE Ni N(NATD_S) N(NATD_D) } -->, and nothing after it.
+  start(*raw, ExchangeType::kIkeSaInit, tasks_of(make_ike_init(true), make_ike_natd(true)), out);
+  touch(*raw);
+  settle(out);
+  return out;
+}
+
 std::vector<Action> EngineImpl::peer_moved(uint32_t spi_in, const Endpoint& remote) {
   std::vector<Action> out;
   for (auto& [spi, sa] : sas_) {
@@ -471,6 +501,7 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
   std::vector<IkeSaInfo> v;
   auto now = clock_.now();
   for (auto& [spi, sa] : sas_) {
+    if (sa->probe) continue;  // no SA to show: a question to a peer
     IkeSaInfo i;
     i.tunnel_id = sa->tunnel_id;
     i.local = sa->local;

@@ -100,6 +100,7 @@ struct Waiting {
 struct IkeSa {
   uint32_t tunnel_id = 0;
   bool initiator = false;
+  uint64_t probe = 0;  // Engine::probe's id: an IKE_SA_INIT that goes no further
   SaState state = SaState::kConnecting;
   uint64_t spi_i = 0, spi_r = 0;
   Endpoint local, remote;
