@@ -107,7 +107,13 @@ bool FlexvpnClient::select(TimePoint now, size_t from) {
     }
     size_t idx = (from + i) % n;
     auto& [seq, spec] = peers_[idx];
-    std::optional<IpAddress> a = resolve(idx);
+    Resolution r = resolve(idx);
+    if (r.pending) {  // its name is being looked up: this peer again on a later tick
+      cur_ = idx;
+      state_ = State::kIdle;
+      return false;
+    }
+    std::optional<IpAddress> a = r.address;
     if (!a) {
       failed_in_row_++;
       continue;
@@ -126,15 +132,15 @@ bool FlexvpnClient::select(TimePoint now, size_t from) {
   return false;
 }
 
-std::optional<IpAddress> FlexvpnClient::resolve(size_t idx) {
+FlexvpnClient::Resolution FlexvpnClient::resolve(size_t idx) {
   auto& [seq, spec] = peers_[idx];
-  std::optional<IpAddress> a = IpAddress::parse(spec);
-  if (!a && spec.rfind("fqdn ", 0) == 0) {
-    std::string host = spec.substr(5, spec.find(' ', 5) - 5);
-    a = resolve_ ? resolve_(host) : std::nullopt;
-    if (!a) log::warn(tag(name_) + ": peer " + std::to_string(seq) + " " + host + " does not resolve");
-  }
-  return a;
+  if (auto a = IpAddress::parse(spec)) return a;
+  if (spec.rfind("fqdn ", 0) != 0) return std::nullopt;
+  std::string host = spec.substr(5, spec.find(' ', 5) - 5);
+  Resolution r = resolve_ ? resolve_(host) : Resolution(std::nullopt);
+  if (!r.pending && !r.address)
+    log::warn(tag(name_) + ": peer " + std::to_string(seq) + " " + host + " does not resolve");
+  return r;
 }
 
 std::vector<IpAddress> FlexvpnClient::probes_due(TimePoint now) {
@@ -143,7 +149,7 @@ std::vector<IpAddress> FlexvpnClient::probes_due(TimePoint now) {
   next_probe_ = now + probe_interval_;
   probed_.clear();
   for (size_t i = 0; i < cur_; ++i)
-    if (auto a = resolve(i)) {
+    if (auto a = resolve(i).address) {  // a name still being looked up: next time
       probed_.emplace_back(i, *a);
       v.push_back(*a);
     }

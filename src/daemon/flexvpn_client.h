@@ -24,8 +24,21 @@ namespace kg::daemon {
 class FlexvpnClient {
  public:
   enum class State { kIdle, kConnecting, kConnected, kLost };
-  // A name to an address (peer N fqdn NAME); nullopt when it does not resolve.
-  using Resolver = std::function<std::optional<IpAddress>(const std::string& name)>;
+  // A name's address (peer N fqdn NAME): the address, none (the name does
+  // not resolve), or `pending`: the lookup runs off the event loop and the
+  // client asks again on a later tick, once the answer is in.
+  struct Resolution {
+    Resolution(std::optional<IpAddress> a) : address(a) {}  // NOLINT: an answer
+    Resolution(std::nullopt_t) {}                          // NOLINT: does not resolve
+    static Resolution waiting() {
+      Resolution r(std::nullopt);
+      r.pending = true;
+      return r;
+    }
+    std::optional<IpAddress> address;
+    bool pending = false;
+  };
+  using Resolver = std::function<Resolution(const std::string& name)>;
 
   // An attempt still negotiating after this is given up (the IKE
   // retransmissions give up after ~16 s; this is the backstop).
@@ -74,7 +87,7 @@ class FlexvpnClient {
 
  private:
   bool select(TimePoint now, size_t from);
-  std::optional<IpAddress> resolve(size_t idx);
+  Resolution resolve(size_t idx);
 
   std::string name_;
   config::FlexvpnClient cfg_;
