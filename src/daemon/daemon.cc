@@ -50,11 +50,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     debug_ike_packet(false, l, r, m);
-    if (self->flexvpn_probe_answer(r, m)) return;  // peer reactivate probes
     self->execute(self->engine_->on_packet(l, r, m));
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
   if (!dp) return std::unexpected(dp.error());
   d->datapath_ = std::move(*dp);
+  d->datapath_->set_clock(d->clock_);
   // Plain ESP (no NAT between the peers) needs a raw socket: without
   // CAP_NET_RAW only ESP in UDP 4500 works.
   if (auto raw = esp::open_raw_esp_dual_stack())
@@ -85,7 +85,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
       st.next_try = self->clock_.now() + kTrafficRetry;
     }
   });
-  d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_peer_dead(ev); });
+  d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
   d->register_show_commands();
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
@@ -184,6 +184,8 @@ void Daemon::execute(std::vector<ike::Action> actions) {
       peer_dead(*pd);
     } else if (auto* w = std::get_if<ike::WorkRequest>(&a)) {
       run_work(std::move(*w));
+    } else if (auto* pa = std::get_if<ike::PeerAnswered>(&a)) {
+      flexvpn_.on_peer_answered(*pa);
     }
   }
   reschedule();
@@ -227,7 +229,7 @@ void Daemon::try_initiate(const std::string& tunnel) {
   auto dst = IpAddress::parse(it->second.tunnel_destination);
   // tunnel destination dynamic: the FlexVPN client's current peer, if any.
   if (!dst)
-    if (auto* fc = flexvpn_for(tunnel)) dst = fc->destination();
+    if (auto* fc = flexvpn_.for_tunnel(tunnel)) dst = fc->destination();
   if (dst) initiate_to(tunnel, *dst);
 }
 
@@ -258,12 +260,16 @@ void Daemon::housekeeping() {
     if (!dev->tunnel())
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
         set_gre_endpoints(name, it->second);
-  flexvpn_tick();  // before the static tunnels' retries below skip its tunnels
+  flexvpn_.tick();  // before the static tunnels' retries below skip its tunnels
+  // A snapshot of the IKE SAs only when a tunnel is due to retry, once: a
+  // hub's tick must not copy every SA.
+  std::optional<std::vector<ike::IkeSaInfo>> sas;
   for (auto& [name, st] : tunnels_) {
     if (st.up || !st.auto_retry || clock_.now() < st.next_try) continue;
-    if (flexvpn_for(name)) continue;  // its client chooses when and where
+    if (flexvpn_.for_tunnel(name)) continue;  // its client chooses when and where
+    if (!sas) sas = engine_->sas();
     bool negotiating = false;
-    for (auto& sa : engine_->sas()) negotiating = negotiating || sa.interface == name;
+    for (auto& sa : *sas) negotiating = negotiating || sa.interface == name;
     st.next_try = clock_.now() + kRetryInterval;
     if (!negotiating) try_initiate(name);
   }
@@ -381,7 +387,7 @@ void Daemon::apply_routes(const config::Model& before, const config::Model& afte
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
   ra_->apply(before, after);
-  apply_flexvpn(after);
+  flexvpn_.apply(after);
   log::set_prefix(after.hostname);
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);
   apply_interfaces(before, after);

@@ -1,6 +1,34 @@
 // keygated: wires the IOS configuration, the IKE engine, the ESP data path,
 // the kernel (TUN devices, addresses, routes) and the control socket onto one
-// event loop. The engine and the config code do no I/O; this file does.
+// event loop. The engine and the config code do no I/O; the daemon does.
+//
+// The parts, each with one job (and its own tests on a fake clock):
+//   ike::Engine         IKEv2 (src/ike): datagrams in, actions out; no I/O.
+//   io::WorkQueue       slow work off the loop (signatures, name lookups),
+//                       completions posted back through an eventfd.
+//   esp::Datapath       the sockets (UDP 500/4500, raw ESP) and the TUNs:
+//                       ESP both ways, in batches (src/esp/datapath.h).
+//   FlexvpnClients      crypto ikev2 client flexvpn: which peer each client
+//                       tunnel goes to, fail-over, peer reactivate (probes
+//                       are Engine::probe exchanges); flexvpn_clients.h,
+//                       one client's peer selection in flexvpn_client.h.
+//   RemoteAccess        the hub side: pools, Virtual-Access sessions.
+//   NatKeepalive        RFC 3948 keepalives for SAs behind a NAT.
+//   ConfigPolicy        the configuration as the engine's PolicyProvider.
+// Daemon itself keeps the tunnel interfaces (TUN/GRE, addresses, routes,
+// IPv6: daemon.cc, daemon_gre.cc, daemon_ipv6.cc), their line protocol and
+// retries (daemon_lifetime.cc), and executes the engine's actions.
+//
+// How data flows, one way (nothing re-enters a part in the middle of its work):
+//   socket -> Datapath batch (ESP decrypted, TUN written) -> after the batch,
+//     each IKE datagram -> Engine::on_packet -> actions -> execute():
+//     SendPacket back to the Datapath (sent together after the batch),
+//     InstallChildSa/RemoveChildSa to the Datapath, SessionEvent/PeerDead
+//     to the tunnels and FlexVPN, PeerAnswered (a probe) to FlexVPN.
+//   TUN -> Datapath batch -> ESP out; a tunnel without an SA is reported
+//     after the batch (on_no_sa) and the daemon initiates.
+//   WorkRequest -> WorkQueue worker -> completion on the loop -> Engine::resume.
+//   timer -> Engine::on_timer, housekeeping (FlexVPN tick, retries, keepalives).
 #pragma once
 #include <functional>
 #include <map>
@@ -12,7 +40,7 @@
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/control_server.h"
-#include "daemon/flexvpn_client.h"
+#include "daemon/flexvpn_clients.h"
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
 #include "esp/datapath.h"
@@ -92,14 +120,20 @@ class Daemon {
   void housekeeping();
   void try_initiate(const std::string& tunnel);
   void initiate_to(const std::string& tunnel, const IpAddress& dst);
-  // FlexVPN clients (daemon_flexvpn.cc).
-  void apply_flexvpn(const config::Model& after);
-  [[nodiscard]] const FlexvpnClient* flexvpn_for(const std::string& tunnel) const;
-  void flexvpn_session(const ike::SessionEvent& ev);
-  bool flexvpn_peer_dead(const ike::PeerDead& ev);
-  void flexvpn_tick();
-  void flexvpn_probe(const FlexvpnClient& c, const config::Interface& itf, const IpAddress& to);
-  bool flexvpn_probe_answer(const Endpoint& remote, ByteView m);
+  // What the FlexVPN part asks of the daemon (daemon_flexvpn.cc).
+  struct FlexvpnHost final : FlexvpnClients::Host {
+    explicit FlexvpnHost(Daemon& daemon) : d(daemon) {}
+    bool tunnel_enabled(const std::string& tunnel) const override;
+    bool tunnel_up(const std::string& tunnel) const override;
+    std::vector<ike::IkeSaInfo> tunnel_sas(const std::string& tunnel) const override;
+    std::optional<IpAddress> tunnel_source(const std::string& tunnel) override;
+    void initiate(const std::string& tunnel, const IpAddress& to) override;
+    void delete_sessions(const std::string& tunnel) override;
+    void probe(uint64_t id, const Endpoint& local, const Endpoint& remote) override;
+    void lookup(const std::string& name, std::function<void(std::optional<IpAddress>)> done) override;
+    void wake() override;
+    Daemon& d;
+  };
   void register_flexvpn_show();
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
@@ -124,13 +158,8 @@ class Daemon {
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
   NatKeepalive nat_keepalive_;
-  std::map<std::string, FlexvpnClient> flexvpn_;  // by client name
-  struct FlexvpnProbe {
-    std::string client;
-    IpAddress to;
-    TimePoint expires;
-  };
-  std::map<uint64_t, FlexvpnProbe> flexvpn_probes_;  // peer reactivate probes by IKE SPIi
+  FlexvpnHost flexvpn_host_{*this};
+  FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
   std::map<std::string, esp::GreDevice*> gre_;  // GRE tunnels' devices (owned by datapath_)
   std::map<std::string, std::shared_ptr<esp::GreCounters>> gre_counters_;
   TimePoint next_housekeeping_{};

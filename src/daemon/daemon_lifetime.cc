@@ -23,7 +23,7 @@ void Daemon::session_event(const ike::SessionEvent& ev) {
   st.up = up;
   // After a delete, wait for traffic (or a config change) before trying again.
   if (!up) st.auto_retry = false;
-  flexvpn_session(ev);
+  flexvpn_.on_session(ev);
 }
 
 void Daemon::peer_dead(const ike::PeerDead& ev) {
