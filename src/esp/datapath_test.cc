@@ -328,9 +328,10 @@ TEST(Datapath, TimeComesFromTheInjectedClock) {
   h.dp->process_tun("Tunnel0");
   EXPECT_EQ(h.dp->activity(0xb0000001)->last_out, clock.now());
   ASSERT_TRUE(h.dp->install_sa(child(false, kGcm128, 0xa0000002, 0xb0000002, h.a, h.b)));
-  for (auto& st : h.dp->sa_stats()) {
-    if (st.spi_in == 0xb0000002) EXPECT_EQ(st.installed, clock.now());
-  }
+  for (auto& st : h.dp->sa_stats())
+    if (st.spi_in == 0xb0000002) {
+      EXPECT_EQ(st.installed, clock.now());
+    }
 }
 
 // Rekey: the new SA carries outbound traffic at once; the old inbound SA
