@@ -2,7 +2,7 @@
 // the kernel (TUN devices, addresses, routes) and the control socket onto one
 // event loop. The engine and the config code do no I/O; the daemon does.
 //
-// The parts, each with one job (and its own tests on a fake clock):
+// The parts, each with one job:
 //   ike::Engine         IKEv2 (src/ike): datagrams in, actions out; no I/O.
 //   io::WorkQueue       slow work off the loop (signatures, name lookups),
 //                       completions posted back through an eventfd.
@@ -11,7 +11,8 @@
 //   FlexvpnClients      crypto ikev2 client flexvpn: which peer each client
 //                       tunnel goes to, fail-over, peer reactivate (probes
 //                       are Engine::probe exchanges); flexvpn_clients.h,
-//                       one client's peer selection in flexvpn_client.h.
+//                       one client's peer selection in flexvpn_client.h;
+//                       tested on a fake clock without sockets.
 //   RemoteAccess        the hub side: pools, Virtual-Access sessions.
 //   NatKeepalive        RFC 3948 keepalives for SAs behind a NAT.
 //   ConfigPolicy        the configuration as the engine's PolicyProvider.
