@@ -3,7 +3,7 @@ BUILD      ?= build
 TEST_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all setup build build-test test unit integration demo bench clean
+.PHONY: all setup build build-test test unit integration demo bench fuzz clean
 
 all: build
 
@@ -38,6 +38,11 @@ demo: build
 
 bench: setup
 	@bash bench/run.sh
+
+# Coverage-guided fuzzing with AFL++ (FUZZ_SECONDS per target, default 120);
+# grows fuzz/*_corpus with what it finds. Not part of make test.
+fuzz: setup
+	@bash scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) build-*

@@ -2,8 +2,10 @@
 // `make test` with g++ and the sanitizers, no clang needed:
 //   fuzz_X CORPUS_DIR [--iterations=N] [--seed=S]
 // Replays every corpus file, then feeds N seeded mutations of them (byte
-// flips, truncations, insertions, splices). The same sources also build with
-// clang -fsanitize=fuzzer for long coverage-guided runs.
+// flips, truncations, insertions, splices). For long coverage-guided runs,
+// `make fuzz` links the same targets with AFL++'s driver instead
+// (scripts/fuzz.sh, fuzz/afl_bridge.cc); clang's libFuzzer cannot build this
+// tree on Debian 12 (clang 14 has no std::expected with libstdc++ 12).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

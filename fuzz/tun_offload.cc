@@ -9,8 +9,9 @@
 //  - odd: decrypted packets about to be written (each preceded by a 2-byte
 //    length), merged by TunCoalescer; every planned iovec must lie inside
 //    one of the packets or the coalescer's own header.
-// The corpus holds a TSO TCPv4 packet, a USO UDPv6 one and a batch of TCP
-// segments of one connection.
+// The corpus holds a TSO TCPv4 packet, a USO UDPv6 one, a batch of TCP
+// segments of one connection, and the input that once divided by zero
+// (gso_none_size0_v6tcp: a single packet's header, gso_size 0).
 #include <cstdint>
 #include <cstdlib>
 #include <vector>

@@ -17,6 +17,8 @@ PKGS=(
   softhsm2 opensc
   # make bench: JSON results, profiles
   jq linux-perf
+  # make fuzz: AFL++ (its runtime and afl-fuzz; GCC instruments, fuzz/afl_bridge.cc)
+  afl++
 )
 
 missing=()

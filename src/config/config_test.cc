@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -88,6 +93,62 @@ TEST(ConfigFile, ExamplesLoadCleanlyAndRoundTrip) {
               std::filesystem::perms::none);
     std::filesystem::remove_all(dir);
   }
+}
+
+// write memory onto a full disk and onto a read-only one: a clear error, the
+// previous startup-config whole, no temporary file left. The state directory
+// is a 64 KiB tmpfs in a private mount namespace of a child process (the test
+// runs as root, like make test), so nothing outside the child sees it.
+void write_memory_faults(const std::filesystem::path& dir) {
+  auto check = [](bool ok, const char* what) {
+    if (!ok) {
+      std::fprintf(stderr, "FAILED: %s\n", what);
+      std::_Exit(1);
+    }
+  };
+  check(::unshare(CLONE_NEWNS) == 0, "unshare");
+  check(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0, "private mounts");
+  check(::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=64k") == 0, "tmpfs");
+  Config cfg(dir.string());
+  (void)cfg.load_file(example("site-a.cfg"));
+  check(bool(cfg.write_memory()), "first write memory");
+  std::string before;
+  std::getline(std::ifstream(dir / "startup-config"), before, '\0');
+  // Fill the disk, then make the running-config differ.
+  {
+    std::ofstream fill(dir / "fill", std::ios::binary);
+    std::string block(4096, 'x');
+    while (fill.write(block.data(), std::streamsize(block.size())) && fill.flush()) {
+    }
+  }
+  CliSession s(cfg);
+  (void)s.execute("configure terminal");
+  check(s.execute("hostname full-disk").ok, "hostname");
+  auto r = s.execute("do write memory");
+  check(!r.ok, "write memory on a full disk fails");
+  check(r.text.find("No space left on device") != std::string::npos, r.text.c_str());
+  check(r.text.find("unchanged") != std::string::npos, r.text.c_str());
+  std::string after;
+  std::getline(std::ifstream(dir / "startup-config"), after, '\0');
+  check(after == before, "the old startup-config is intact");
+  check(!std::filesystem::exists(dir / "startup-config.tmp"), "no temporary file left");
+  // Read-only.
+  std::filesystem::remove(dir / "fill");
+  check(::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0, "remount ro");
+  r = s.execute("do write memory");
+  check(!r.ok && r.text.find("Read-only file system") != std::string::npos, r.text.c_str());
+  std::getline(std::ifstream(dir / "startup-config"), after, '\0');
+  check(after == before, "the old startup-config is intact (ro)");
+  std::_Exit(0);
+}
+
+TEST(ConfigFile, WriteMemoryOnAFullOrReadOnlyDiskLosesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (mount namespaces)";
+  auto dir = std::filesystem::temp_directory_path() / ("kgfull-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(write_memory_faults(dir), ::testing::ExitedWithCode(0), "");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ConfigFile, LineNumbers) {

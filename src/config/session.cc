@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -188,22 +190,49 @@ Result<std::string> Config::key_from_config(const std::string& text) const {
   return text;
 }
 
+// Written to a temporary file, flushed to the disk, then renamed over the old
+// one and the directory flushed: at every moment the state directory holds
+// either the old startup-config or the new one, whole. A full or read-only
+// disk leaves the old one and no temporary file, and says why.
 Result<void> Config::write_memory() {
   if (state_dir_.empty()) return fail(Errc::kInvalidArgument, "no state directory");
   std::string path = state_dir_ + "/startup-config";
   std::string tmp = path + ".tmp";
   std::string text = std::string(kStartupMarker) + "\n" + running_config_text();
+  auto error = [&](bool created) {
+    std::string why = std::strerror(errno);
+    if (created) ::unlink(tmp.c_str());
+    return fail(Errc::kIo, "Error writing " + path + " (" + why + "); the startup-config is unchanged");
+  };
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Errc::kIo, "open " + tmp);
+  if (fd < 0) return error(false);
   size_t off = 0;
   while (off < text.size()) {
     ssize_t w = ::write(fd, text.data() + off, text.size() - off);
-    if (w <= 0) { ::close(fd); return fail(Errc::kIo, "write " + tmp); }
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      if (w == 0) errno = ENOSPC;
+      int e = errno;
+      ::close(fd);
+      errno = e;
+      return error(true);
+    }
     off += size_t(w);
   }
-  if (::fsync(fd) != 0) { ::close(fd); return fail(Errc::kIo, "fsync"); }
+  if (::fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    errno = e;
+    return error(true);
+  }
   ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(Errc::kIo, "rename");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return error(true);
+  // The rename itself reaches the disk with the directory.
+  int dfd = ::open(state_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
   return {};
 }
 

@@ -1,7 +1,7 @@
 #include "daemon/control_server.h"
 
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -51,12 +51,16 @@ void ControlServer::on_ready(int fd) {
   if (fd == listen_fd_) { accept_all(); return; }
   auto it = clients_.find(fd);
   if (it == clients_.end()) return;
+  Client& c = it->second;
+  if (!flush(fd, c)) { drop(fd); return; }
   char buf[4096];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n > 0) {
-      it->second.in.append(buf, size_t(n));
-      if (it->second.in.size() > kMaxFrame + 5) { drop(fd); return; }
+      c.in.append(buf, size_t(n));
+      // One frame at most, or requests queued by a client that does not
+      // read its replies: either way more than a client may make us hold.
+      if (c.in.size() > kMaxFrame + 5) { drop(fd); return; }
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
@@ -64,13 +68,23 @@ void ControlServer::on_ready(int fd) {
     drop(fd);  // EOF or error
     return;
   }
-  if (!serve(fd, it->second)) drop(fd);
+  if (!serve(fd, c) || (c.hangup && c.out.empty())) { drop(fd); return; }
+  update_watch(fd, c);
 }
 
 void ControlServer::accept_all() {
   while (true) {
     int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (c < 0) return;
+    if (clients_.size() >= kMaxClients) {
+      // Said as a monitor line, which the client prints whatever it asked.
+      std::string f = encode_frame(uint8_t(Status::kMonitor), "% All " + std::to_string(kMaxClients) +
+                                                                   " sessions are in use; try again later\n");
+      (void)!::send(c, f.data(), f.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(c);
+      ++refused_;
+      continue;
+    }
     // Who connected decides where the shell starts (CliSession::set_peer).
     ucred cred{};
     socklen_t len = sizeof(cred);
@@ -80,35 +94,39 @@ void ControlServer::accept_all() {
     }
     auto session = factory_();
     session->set_peer(cred.uid);
-    clients_[c] = Client{std::move(session), {}, {}, next_id_++, false};
-    if (watch_) watch_(c, true);
+    Client& cl = clients_[c] = Client{std::move(session), {}, {}, 0, next_id_++, false, false, 0};
+    update_watch(c, cl);
   }
 }
 
-namespace {
+size_t ControlServer::pending_output(int fd) const {
+  auto it = clients_.find(fd);
+  return it == clients_.end() ? 0 : it->second.out.size() - it->second.out_sent;
+}
 
-// Replies are small; wait briefly for buffer space rather than queueing.
-bool write_all(int fd, const std::string& s) {
-  size_t off = 0;
-  while (off < s.size()) {
-    ssize_t w = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-    if (w > 0) { off += size_t(w); continue; }
+bool ControlServer::flush(int fd, Client& c) {
+  while (c.out_sent < c.out.size()) {
+    ssize_t w = ::send(fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w > 0) { c.out_sent += size_t(w); continue; }
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd p{fd, POLLOUT, 0};
-      if (::poll(&p, 1, 1000) <= 0) return false;
-      continue;
-    }
-    return false;
+    return w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);  // full: the rest when writable
   }
+  c.out.clear();
+  c.out_sent = 0;
   return true;
 }
 
-}  // namespace
+void ControlServer::update_watch(int fd, Client& c) {
+  uint32_t want = EPOLLIN | (c.out_sent < c.out.size() ? uint32_t(EPOLLOUT) : 0u);
+  if (want == c.events) return;
+  c.events = want;
+  if (watch_) watch_(fd, want);
+}
 
 bool ControlServer::serve(int fd, Client& c) {
-  // Requests are answered in order: none while a deferred one is running.
-  while (!c.busy && c.in.size() >= 5) {
+  // Requests are answered in order: none while a deferred one is running or
+  // the last reply is still on its way out.
+  while (!c.busy && !c.hangup && c.out.empty() && c.in.size() >= 5) {
     auto b = [&](size_t i) { return uint32_t(uint8_t(c.in[i])); };
     uint32_t len = b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
     if (len == 0 || len > kMaxFrame) return false;
@@ -149,11 +167,10 @@ bool ControlServer::serve(int fd, Client& c) {
       case Request::kTerminal: out = std::to_string(c.session->terminal().length); break;
       default: return false;
     }
-    // Monitor lines queued before this reply go first, in order.
-    if (!c.out.empty() && !write_all(fd, c.out)) return false;
-    c.out.clear();
-    if (!write_all(fd, encode_frame(uint8_t(st), out))) return false;
-    if (c.session->terminal().closing) return false;  // exit: the line hangs up
+    // After any monitor lines queued before it, in order.
+    c.out += encode_frame(uint8_t(st), out);
+    if (!flush(fd, c)) return false;
+    if (c.session->terminal().closing) c.hangup = true;  // exit: the line hangs up
   }
   return true;
 }
@@ -161,13 +178,12 @@ bool ControlServer::serve(int fd, Client& c) {
 void ControlServer::monitor_line(std::string_view line) {
   for (auto& [fd, c] : clients_) {
     if (!c.session->terminal().monitor) continue;
-    if (c.out.size() > kMaxMonitorBacklog) { ++monitor_lost_; continue; }
+    if (c.out.size() - c.out_sent > kMaxMonitorBacklog) { ++monitor_lost_; continue; }
     c.out += encode_frame(uint8_t(Status::kMonitor), std::string(line) + "\n");
-    while (!c.out.empty()) {
-      ssize_t w = ::send(fd, c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (w <= 0) break;  // full or gone: kept for the next line or reply
-      c.out.erase(0, size_t(w));
-    }
+    // Gone or full: dropped or sent later, by on_ready (never from here,
+    // which runs inside a log call).
+    (void)flush(fd, c);
+    update_watch(fd, c);
   }
 }
 
@@ -180,14 +196,13 @@ void ControlServer::finish(int fd, uint64_t id, const config::ExecResult& r) {
   if (it == clients_.end() || it->second.id != id) return;  // gone
   Client& c = it->second;
   c.busy = false;
-  bool sent = (c.out.empty() || write_all(fd, c.out)) &&
-              write_all(fd, encode_frame(uint8_t(r.ok ? Status::kOk : Status::kError), r.text));
-  c.out.clear();
-  if (!sent || !serve(fd, c)) drop(fd);
+  c.out += encode_frame(uint8_t(r.ok ? Status::kOk : Status::kError), r.text);
+  if (!flush(fd, c) || !serve(fd, c) || (c.hangup && c.out.empty())) { drop(fd); return; }
+  update_watch(fd, c);
 }
 
 void ControlServer::drop(int fd) {
-  if (watch_) watch_(fd, false);
+  if (watch_) watch_(fd, 0);
   ::close(fd);
   clients_.erase(fd);
 }

@@ -1,6 +1,13 @@
 // Control-socket server, driven by the daemon's own epoll loop (no threads).
 // The daemon calls on_ready(fd) whenever listen_fd() or a client fd it was
-// told about through `watch` is readable.
+// told about through `watch` is ready in the way it asked for.
+//
+// Nothing here blocks the loop: a reply the client's socket does not take at
+// once waits in the client's output and goes out as the socket drains
+// (writable readiness is asked for only while output waits), and the
+// client's next request is served only after it. A client is dropped, never
+// waited for, when it sends a frame over kMaxFrame or queues more than
+// kMaxFrame of requests without reading; at most kMaxClients are connected.
 #pragma once
 #include <functional>
 #include <map>
@@ -15,8 +22,11 @@ namespace kg::control {
 class ControlServer {
  public:
   using SessionFactory = std::function<std::unique_ptr<config::CliSession>()>;
-  // watch(fd, true) = add fd to the event loop (readable), watch(fd, false) = remove.
-  using Watch = std::function<void(int fd, bool add)>;
+  // watch(fd, EPOLLIN [| EPOLLOUT]) = watch fd for these (added, or changed),
+  // watch(fd, 0) = remove it from the event loop.
+  using Watch = std::function<void(int fd, uint32_t events)>;
+  // Sessions at once (IOS: line vty 0 15); a client beyond is told so and hung up.
+  static constexpr size_t kMaxClients = 16;
   static Result<std::unique_ptr<ControlServer>> create(const std::string& path, SessionFactory f,
                                                        Watch watch);
   ~ControlServer();
@@ -32,20 +42,31 @@ class ControlServer {
   // and they are counted.
   void monitor_line(std::string_view line);
   uint64_t monitor_lines_lost() const { return monitor_lost_; }
+  uint64_t sessions_refused() const { return refused_; }  // over kMaxClients
+  // Output waiting for the client's socket on `fd` (tests).
+  size_t pending_output(int fd) const;
 
  private:
   struct Client {
     std::unique_ptr<config::CliSession> session;
     std::string in;
-    std::string out;  // monitor frames the socket did not take yet
+    std::string out;  // frames (replies, monitor lines) the socket did not take yet
+    size_t out_sent = 0; // of `out`, already sent
     uint64_t id = 0;     // tells a later client on the same fd apart
     bool busy = false;   // a deferred command (ping) has not answered yet
+    bool hangup = false; // exit: close once the last reply is out
+    uint32_t events = 0; // what the loop watches for (watch_)
   };
   static constexpr size_t kMaxMonitorBacklog = 256 * 1024;
   uint64_t monitor_lost_ = 0;
+  uint64_t refused_ = 0;
   ControlServer() = default;
   void accept_all();
   bool serve(int fd, Client& c);  // false = drop client
+  // Sends what the socket takes of c.out; false if the client is gone.
+  bool flush(int fd, Client& c);
+  // Watches for writability exactly while output waits.
+  void update_watch(int fd, Client& c);
   void drop(int fd);
   // The answer of a deferred command: written, then the client's next
   // requests are served. Dropped if the client has gone meanwhile.

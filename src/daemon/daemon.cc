@@ -113,9 +113,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   mode_t old = umask(077);
   auto ctl = control::ControlServer::create(
       o.socket_path, [self] { return std::make_unique<config::CliSession>(*self->config_); },
-      [self](int fd, bool add) {
-        if (add) (void)self->loop_->add_fd(fd, EPOLLIN, [self, fd](uint32_t) { self->control_->on_ready(fd); });
-        else self->loop_->remove_fd(fd);
+      [self](int fd, uint32_t events) {
+        io::EventLoop& ev_loop = *self->loop_;
+        if (events == 0) ev_loop.remove_fd(fd);
+        else if (ev_loop.has_fd(fd)) (void)ev_loop.set_fd_events(fd, events);
+        else (void)ev_loop.add_fd(fd, events, [self, fd](uint32_t) { self->control_->on_ready(fd); });
       });
   umask(old);
   if (!ctl) return std::unexpected(ctl.error());

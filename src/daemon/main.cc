@@ -1,5 +1,7 @@
 // keygated: the keygate daemon.
 //   keygated [-f CONFIG] [-S SOCKET] [-d STATEDIR] [-v]
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,9 +20,20 @@ void usage() {
                "  -v           debug logging\n");
 }
 
+// keygated holds keys (IKE and ESP keys, PSKs, the master key of the state
+// directory) in its memory: no core dump may carry them to disk, and no
+// other process of the same user may read its memory. IOS has no cores to
+// leak; strongSwan leaves this to the administrator.
+void keep_memory_private() {
+  rlimit none{0, 0};
+  (void)::setrlimit(RLIMIT_CORE, &none);
+  (void)::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_memory_private();
   kg::daemon::Options o;
   int c;
   while ((c = getopt(argc, argv, "f:S:d:vh")) != -1) {

@@ -48,6 +48,15 @@ Result<void> EventLoop::add_fd(int fd, uint32_t events, FdCallback cb) {
   return {};
 }
 
+Result<void> EventLoop::set_fd_events(int fd, uint32_t events) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) < 0)
+    return fail(Errc::kIo, std::string("epoll_ctl mod: ") + std::strerror(errno));
+  return {};
+}
+
 void EventLoop::remove_fd(int fd) {
   epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
   fds_.erase(fd);

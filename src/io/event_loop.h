@@ -22,6 +22,9 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
 
   Result<void> add_fd(int fd, uint32_t events, FdCallback cb);
+  // What an added fd is watched for (EPOLLOUT only while output waits, say).
+  Result<void> set_fd_events(int fd, uint32_t events);
+  [[nodiscard]] bool has_fd(int fd) const { return fds_.contains(fd); }
   void remove_fd(int fd);
   // One deadline on the steady clock; nullopt disarms it. Only recorded
   // here: the timer is set before the loop next waits, and only when the

@@ -59,8 +59,13 @@ bool l4_checksum_ok(ByteView p, const L4View& v) {
 
 // A GSO packet from the kernel: IP header from its version, transport header
 // where csum_start says (it is the kernel's own packet, but checked anyway).
+// Only the GSO types keygate asks for, with a segment size: a header of type
+// none (the kernel's usual one for a single packet, gso_size 0) has nothing
+// to cut, and every caller divides by gso_size.
 std::optional<L4View> locate_gso(const VnetHdr& h, ByteView p) {
   uint8_t type = h.gso_type & ~VnetHdr::kGsoEcn;
+  if (type != VnetHdr::kGsoTcpV4 && type != VnetHdr::kGsoTcpV6 && type != VnetHdr::kGsoUdpL4) return std::nullopt;
+  if (h.gso_size == 0) return std::nullopt;
   L4View v;
   v.proto = type == VnetHdr::kGsoUdpL4 ? kUdp : kTcp;
   if (p.size() < 20) return std::nullopt;
@@ -165,7 +170,7 @@ std::optional<size_t> gso_count(const VnetHdr& h, ByteView pkt) {
   if (type == VnetHdr::kGsoNone) return 1;
   if (type != VnetHdr::kGsoTcpV4 && type != VnetHdr::kGsoTcpV6 && type != VnetHdr::kGsoUdpL4) return std::nullopt;
   auto v = locate_gso(h, pkt);
-  if (!v || h.gso_size == 0) return std::nullopt;
+  if (!v) return std::nullopt;
   size_t payload = pkt.size() - v->hdr_len();
   return std::max<size_t>(1, (payload + h.gso_size - 1) / h.gso_size);
 }

@@ -239,6 +239,25 @@ TEST(GsoSegment, InconsistentHeadersAreRejected) {
   EXPECT_EQ(gso_segment(tso_hdr(false, 6, 1000), big, 0, small), 0u) << "output buffer too small";
 }
 
+// Found by coverage-guided fuzzing (fuzz/tun_offload_corpus/gso_none_size0_v6tcp):
+// the kernel's header for a single packet (type none, gso_size 0, NEEDS_CSUM
+// at csum_start 40) before an IPv6/TCP packet made gso_segment divide by
+// zero. A single packet has no segments to cut; the TUN reader copies it
+// whole (gso_count 1) and never asks for one.
+TEST(GsoSegment, SinglePacketHeaderHasNoSegmentsToCut) {
+  Bytes pkt = packet(true, 6, 20);
+  VnetHdr h;
+  h.flags = VnetHdr::kNeedsCsum;
+  h.csum_start = 40;
+  h.csum_offset = 16;
+  EXPECT_EQ(gso_count(h, pkt), 1u);
+  Bytes out(2000);
+  EXPECT_EQ(gso_segment(h, pkt, 0, out), 0u);
+  EXPECT_FALSE(gso_headers(h, pkt));
+  h.gso_size = 1000;  // a size with type none is still not GSO
+  EXPECT_EQ(gso_segment(h, pkt, 0, out), 0u);
+}
+
 TEST(CompleteChecksum, FinishesPartialChecksumAndChecksBounds) {
   for (bool v6 : {false, true}) {
     Bytes p = packet(v6, 17, 100);
