@@ -80,7 +80,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->datapath_->on_no_sa([self](const std::string& t) {
     if (config::is_virtual_template(t)) return;  // a hub does not initiate to its clients
     auto& st = self->tunnels_[t];
-    if (!st.up && self->clock_.now() >= st.next_try) {
+    // Also while the tunnel is up: its IKE SA may have lost its CHILD_SA (a
+    // hard lifetime reached while the peer was unreachable, a rekey both
+    // sides refused); the engine then creates a new one on it (§1.3.1), as
+    // IOS does on the next packet. With a CHILD_SA in place it does nothing.
+    if (self->clock_.now() >= st.next_try) {
       self->try_initiate(t);
       st.next_try = self->clock_.now() + kTrafficRetry;
     }
