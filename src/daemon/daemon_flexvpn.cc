@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
-#include "crypto/dh.h"
+#include "ike/transform_ids.h"
 #include "daemon/daemon.h"
 #include "wire/ike/payloads.h"
 
@@ -45,7 +45,7 @@ Bytes probe_message(uint64_t spi, Random& rng) {
                   {ike::TransformType::kPrf, uint16_t(ike::PrfId::kHmacSha2_256), std::nullopt},
                   {ike::TransformType::kDh, uint16_t(ike::DhGroup::kEcp256), std::nullopt}};
   ike::KePayload ke{ike::DhGroup::kEcp256, {}};
-  if (auto kx = crypto::KeyExchange::generate(ike::DhGroup::kEcp256)) ke.data = (*kx)->public_value();
+  if (auto kx = ike::key_exchange(ike::DhGroup::kEcp256)) ke.data = (*kx)->public_value();
   ike::NoncePayload nonce{Bytes(32)};
   rng.fill(nonce.data);
   return ike::encode_message(h, {{ike::PayloadType::kSa, ike::SaPayload{{p}}},
