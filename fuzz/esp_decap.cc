@@ -45,7 +45,7 @@ esp::InstallChildSa sa(uint32_t spi, crypto::CipherSuite s, size_t ek, size_t ik
   p.suite = s;
   p.encr_in = p.encr_out = Secret(std::vector<uint8_t>(ek, 0x11));
   p.integ_in = p.integ_out = Secret(std::vector<uint8_t>(ik, 0x22));
-  ike::TrafficSelector any4;
+  TrafficSelector any4;
   any4.start = *IpAddress::parse("0.0.0.0");
   any4.end = *IpAddress::parse("255.255.255.255");
   p.local_ts = p.remote_ts = {any4};
@@ -61,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sock = s.get();
     auto* d = new esp::Datapath(nullptr, std::move(s), [](const Endpoint&, const Endpoint&, ByteView) {});
     (void)d->add_tunnel("Tunnel0", std::make_unique<NullTun>());
-    (void)d->install_sa(sa(0xc0ffee01, {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0));
-    (void)d->install_sa(sa(0xc0ffee02, {ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha2_256_128}, 16, 32));
+    (void)d->install_sa(sa(0xc0ffee01, {crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0));
+    (void)d->install_sa(sa(0xc0ffee02, {crypto::Cipher::kAesCbc, 128, crypto::Mac::kHmacSha2_256_128}, 16, 32));
     return d;
   }();
   sock->data.assign(data, data + size);

@@ -26,7 +26,7 @@ void exercise(const kg::ike::CertPayload& c) {
   (void)cert->spki_sha1();
   (void)cert->key();
   (void)cert->not_after();
-  (void)cert->has_identity(kg::ike::IdType::kFqdn, kg::as_bytes("a.example.net"));
+  (void)cert->has_identity(kg::crypto::NameKind::kDnsName, kg::as_bytes("a.example.net"));
   (void)kg::crypto::dn_text(cert->subject_der());
 }
 

@@ -41,7 +41,7 @@ bool legacy_prf(const std::string& w) {
   return a && a->legacy;
 }
 bool legacy_group(int g) {
-  const crypto::DhAlgorithm* a = crypto::find_dh(static_cast<ike::DhGroup>(g));
+  const crypto::DhAlgorithm* a = crypto::find_dh_by_ikev2_id(uint16_t(g));
   return a && a->legacy;
 }
 

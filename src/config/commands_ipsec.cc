@@ -131,7 +131,7 @@ void add_ipsec(CommandTable& t) {
         {"Specify parameter", "Perfect forward secrecy", "DH group"}, [ip](C c, A a) -> Result<std::string> {
           if (a.negated) { ip(c).pfs_group.reset(); return ok(); }
           ip(c).pfs_group = std::stoi(a.at(2).substr(5));
-          const crypto::DhAlgorithm* g = crypto::find_dh(static_cast<ike::DhGroup>(*ip(c).pfs_group));
+          const crypto::DhAlgorithm* g = crypto::find_dh_by_ikev2_id(uint16_t(*ip(c).pfs_group));
           if (g && g->legacy) return crypto::legacy_warning(a.at(2));
           return ok();
         });

@@ -22,7 +22,7 @@ std::string upper(std::string s) {
 }
 
 std::string group_name(int g) {
-  const crypto::DhAlgorithm* a = crypto::find_dh(static_cast<ike::DhGroup>(g));
+  const crypto::DhAlgorithm* a = crypto::find_dh_by_ikev2_id(uint16_t(g));
   return a ? std::string(a->show) : "Group " + std::to_string(g);
 }
 

@@ -7,16 +7,18 @@
 // ciphers all read it, so adding an algorithm means adding a row here and,
 // if it needs new code, a case in its backend.
 //
-// It lives in src/crypto so that config, ike, esp and daemon can all read it;
-// it only knows IKEv2 transform IDs as numbers (wire/ike/constants.h) and
-// IOS words as strings, never the configuration model.
+// It lives in src/crypto so that config, ike, esp and daemon can all read it.
+// Each row is named by the crypto layer's own identifier (algorithm_ids.h);
+// the IKEv2 transform ID and the IKEv1 ID are plain numbers in columns, which
+// src/ike translates at its edge (find_*_by_ikev2_id), and IOS words are
+// strings: it never sees the configuration model nor the IKE wire format.
 #pragma once
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 
-#include "wire/ike/constants.h"
+#include "crypto/algorithm_ids.h"
 
 namespace kg::crypto {
 
@@ -34,7 +36,8 @@ enum class Backend : uint8_t {
 // IOS has one keyword per key size.
 struct EncrAlgorithm {
   const char* name;             // family, as `show crypto ikev2 sa` prints it: "AES-GCM"
-  ike::EncrId ikev2_id;
+  Cipher id;
+  uint16_t ikev2_id;            // IKEv2 transform ID, type 1 (RFC 7296 §3.3.2, IANA)
   uint16_t key_bits;            // the IKEv2 Key Length attribute keygate sends and expects (0: none)
   bool fixed_key;               // a cipher with one key size: also matched when key_bits is 0
   uint8_t ikev1_id;             // IKEv1 (RFC 2409 App. A) encryption algorithm; 0: not defined yet
@@ -60,7 +63,8 @@ struct EncrAlgorithm {
 // An integrity transform (IKEv2 transform type 3), HMAC truncated (RFC 2404, RFC 4868).
 struct IntegAlgorithm {
   const char* name;             // "SHA256", as `show crypto ikev2 sa` prints it
-  ike::IntegId ikev2_id;
+  Mac id;
+  uint16_t ikev2_id;            // IKEv2 transform ID, type 3
   uint8_t ikev1_id;             // IKEv1 hash / authentication algorithm; 0: not defined yet
   std::string_view ike_word;    // `integrity` word ("sha256")
   std::string_view esp_word;    // transform-set word ("esp-sha256-hmac")
@@ -68,7 +72,7 @@ struct IntegAlgorithm {
   uint8_t key_size;             // HMAC key (= digest size)
   uint8_t icv_size;             // truncated ICV
   uint8_t hmac_block;           // the digest's block size (RFC 2104 B)
-  ike::PrfId prf;               // the PRF IOS uses with it when no `prf` is configured
+  Prf prf;                      // the PRF IOS uses with it when no `prf` is configured
   bool legacy;
   uint8_t ike_default;          // position in the default IKEv2 proposal (0: not in it)
   uint8_t esp_default;          // position in the default transform set (0: not in it)
@@ -78,7 +82,8 @@ struct IntegAlgorithm {
 // A pseudo-random function (IKEv2 transform type 2).
 struct PrfAlgorithm {
   const char* name;             // "SHA256"
-  ike::PrfId ikev2_id;
+  Prf id;
+  uint16_t ikev2_id;            // IKEv2 transform ID, type 2
   std::string_view ike_word;    // `prf` word ("sha256")
   const char* digest;           // OpenSSL digest name
   uint8_t size;                 // output size = preferred key size (RFC 7296 §2.13)
@@ -90,7 +95,9 @@ struct PrfAlgorithm {
 // A Diffie-Hellman group (IKEv2 transform type 4).
 struct DhAlgorithm {
   const char* name;             // "ECP256" in logs
-  ike::DhGroup ikev2_id;        // also the IOS group number (`group 19`, `set pfs group19`)
+  Group id;
+  uint16_t ikev2_id;            // IKEv2 transform ID, type 4; also the IOS group number
+                                // (`group 19`, `set pfs group19`)
   std::string_view show;        // `show crypto ikev2 proposal`: "DH_GROUP_256_ECP/Group 19"
   bool legacy;
   uint8_t ike_default;
@@ -102,11 +109,19 @@ std::span<const IntegAlgorithm> integ_algorithms();
 std::span<const PrfAlgorithm> prf_algorithms();
 std::span<const DhAlgorithm> dh_algorithms();
 
-// By IKEv2 transform; nullptr when keygate does not know it.
-const EncrAlgorithm* find_encr(ike::EncrId id, uint16_t key_bits);
-const IntegAlgorithm* find_integ(ike::IntegId id);
-const PrfAlgorithm* find_prf(ike::PrfId id);
-const DhAlgorithm* find_dh(ike::DhGroup id);
+// By the crypto layer's identifier; nullptr for Mac::kNone / Group::kNone
+// or a key size the cipher does not have.
+const EncrAlgorithm* find_encr(Cipher id, uint16_t key_bits);
+const IntegAlgorithm* find_integ(Mac id);
+const PrfAlgorithm* find_prf(Prf id);
+const DhAlgorithm* find_dh(Group id);
+
+// By IKEv2 transform ID (the edge where src/ike translates); nullptr when
+// keygate does not know it. key_bits 0: no Key Length attribute.
+const EncrAlgorithm* find_encr_by_ikev2_id(uint16_t id, uint16_t key_bits);
+const IntegAlgorithm* find_integ_by_ikev2_id(uint16_t id);
+const PrfAlgorithm* find_prf_by_ikev2_id(uint16_t id);
+const DhAlgorithm* find_dh_by_ikev2_id(uint16_t id);
 
 // By IOS keyword; nullptr when it is not one.
 const EncrAlgorithm* find_encr_ike_word(std::string_view w);
@@ -119,7 +134,7 @@ const IntegAlgorithm* find_integ_esp_word(std::string_view w);
 
 // The name and Key Length as logs show them: "AES-GCM-256"; a cipher
 // without a Key Length attribute has its name alone.
-std::string encr_label(ike::EncrId id, uint16_t key_bits);
+std::string encr_label(Cipher id, uint16_t key_bits);
 
 // The warning IOS-style configuration prints when a legacy algorithm is
 // configured; `word` is the keyword as the user sees it.

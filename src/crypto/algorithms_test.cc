@@ -12,11 +12,13 @@ namespace kg::crypto {
 namespace {
 
 // Every IOS word names exactly one row, and every row is found again by its
-// IKEv2 transform: the registry is the one place, so it must be unambiguous.
+// own identifier and by its IKEv2 transform: the registry is the one place,
+// so it must be unambiguous.
 TEST(AlgorithmRegistry, WordsAndIdsAreUnique) {
   std::set<std::string> ike, esp;
   for (auto& a : encr_algorithms()) {
-    EXPECT_EQ(find_encr(a.ikev2_id, a.key_bits), &a) << a.name << " " << a.key_bits;
+    EXPECT_EQ(find_encr(a.id, a.key_bits), &a) << a.name << " " << a.key_bits;
+    EXPECT_EQ(find_encr_by_ikev2_id(a.ikev2_id, a.key_bits), &a) << a.name << " " << a.key_bits;
     if (!a.ike_word.empty()) {
       EXPECT_TRUE(ike.insert(std::string(a.ike_word)).second) << a.ike_word;
       EXPECT_EQ(find_encr_ike_word(a.ike_word), &a);
@@ -29,13 +31,23 @@ TEST(AlgorithmRegistry, WordsAndIdsAreUnique) {
     }
   }
   for (auto& i : integ_algorithms()) {
-    EXPECT_EQ(find_integ(i.ikev2_id), &i);
+    EXPECT_EQ(find_integ(i.id), &i);
+    EXPECT_EQ(find_integ_by_ikev2_id(i.ikev2_id), &i);
     EXPECT_EQ(find_integ_ike_word(i.ike_word), &i);
     EXPECT_EQ(find_integ_esp_word(i.esp_word), &i);
     EXPECT_NE(find_prf(i.prf), nullptr) << i.name;
   }
-  for (auto& p : prf_algorithms()) EXPECT_EQ(find_prf_ike_word(p.ike_word), &p);
-  for (auto& d : dh_algorithms()) EXPECT_EQ(find_dh(d.ikev2_id), &d);
+  for (auto& p : prf_algorithms()) {
+    EXPECT_EQ(find_prf_ike_word(p.ike_word), &p);
+    EXPECT_EQ(find_prf(p.id), &p);
+    EXPECT_EQ(find_prf_by_ikev2_id(p.ikev2_id), &p);
+  }
+  for (auto& d : dh_algorithms()) {
+    EXPECT_EQ(find_dh(d.id), &d);
+    EXPECT_EQ(find_dh_by_ikev2_id(d.ikev2_id), &d);
+  }
+  EXPECT_EQ(find_integ(Mac::kNone), nullptr);
+  EXPECT_EQ(find_dh(Group::kNone), nullptr);
 }
 
 // The bare transform-set words keep their IOS meaning: esp-aes and esp-gcm
@@ -43,7 +55,8 @@ TEST(AlgorithmRegistry, WordsAndIdsAreUnique) {
 TEST(AlgorithmRegistry, BareAndSizedTransformWords) {
   ASSERT_NE(find_encr_esp_word("esp-aes"), nullptr);
   EXPECT_EQ(find_encr_esp_word("esp-aes")->key_bits, 128);
-  EXPECT_EQ(find_encr_esp_word("esp-gcm")->ikev2_id, ike::EncrId::kAesGcm16);
+  EXPECT_EQ(find_encr_esp_word("esp-gcm")->id, Cipher::kAesGcm16);
+  EXPECT_EQ(find_encr_esp_word("esp-gcm")->ikev2_id, 20);  // RFC 4106
   EXPECT_EQ(find_encr_esp_word("esp-gcm")->key_bits, 128);
   EXPECT_EQ(find_encr_esp_word("esp-3des")->key_bits, 192);
   EXPECT_EQ(find_encr_esp_word("esp-gcm 192"), nullptr);
@@ -63,13 +76,13 @@ TEST(AlgorithmRegistry, SizesFollowTheRfcs) {
       EXPECT_EQ(a.icv_size, 0) << a.name;
       EXPECT_EQ(a.iv_size, a.block_size) << a.name;
     }
-    CipherSuite s{a.ikev2_id, a.key_bits, a.aead ? ike::IntegId::kNone : ike::IntegId::kHmacSha2_256_128};
+    CipherSuite s{a.id, a.key_bits, a.aead ? Mac::kNone : Mac::kHmacSha2_256_128};
     EXPECT_EQ(s.encr_key_size(), size_t(a.key_size) + a.salt_size) << a.name;
     EXPECT_EQ(s.aead(), a.aead);
   }
-  EXPECT_EQ(prf_size(ike::PrfId::kHmacSha2_384), 48u);
-  EXPECT_EQ(integ_icv_size(ike::IntegId::kHmacSha2_384_192), 24u);
-  EXPECT_EQ(encr_label(ike::EncrId::kAesGcm16, 256), "AES-GCM-256");
+  EXPECT_EQ(prf_size(Prf::kHmacSha2_384), 48u);
+  EXPECT_EQ(integ_icv_size(Mac::kHmacSha2_384_192), 24u);
+  EXPECT_EQ(encr_label(Cipher::kAesGcm16, 256), "AES-GCM-256");
 }
 
 TEST(AlgorithmRegistry, LegacyOnesAreTheBrokenOnes) {

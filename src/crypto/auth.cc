@@ -5,7 +5,7 @@
 
 namespace kg::crypto {
 
-Result<Bytes> signed_octets(ike::PrfId alg, ByteView real_message, ByteView peer_nonce, ByteView sk_p,
+Result<Bytes> signed_octets(Prf alg, ByteView real_message, ByteView peer_nonce, ByteView sk_p,
                             ByteView id_body) {
   auto mac_id = prf(alg, sk_p, id_body);
   if (!mac_id) return std::unexpected(mac_id.error());
@@ -15,7 +15,7 @@ Result<Bytes> signed_octets(ike::PrfId alg, ByteView real_message, ByteView peer
   return out;
 }
 
-Result<Bytes> psk_auth(ike::PrfId alg, ByteView psk, ByteView octets) {
+Result<Bytes> psk_auth(Prf alg, ByteView psk, ByteView octets) {
   // The pad is the 17 ASCII characters without a terminating NUL (§2.15).
   static constexpr std::string_view kKeyPad = "Key Pad for IKEv2";
   auto inner = prf(alg, psk, as_bytes(kKeyPad));

@@ -11,8 +11,6 @@
 
 namespace kg::crypto {
 
-using ike::AuthMethod;
-
 namespace {
 
 struct AlgorFree { void operator()(X509_ALGOR* a) const { X509_ALGOR_free(a); } };
@@ -93,24 +91,25 @@ Result<SigScheme> parse_pss(const ASN1_TYPE* param) {
 
 Result<Bytes> sign_raw(const Signer& signer, SigScheme s, ByteView octets) { return signer.sign(s, octets); }
 
-AuthMethod classic_method(KeyType t) {
+SigFormat classic_format(KeyType t) {
   switch (t) {
-    case KeyType::kEcP256: return AuthMethod::kEcdsa256;
-    case KeyType::kEcP384: return AuthMethod::kEcdsa384;
-    case KeyType::kEcP521: return AuthMethod::kEcdsa521;
-    default: return AuthMethod::kRsaSig;
+    case KeyType::kEcP256: return SigFormat::kEcdsaP256Sha256;
+    case KeyType::kEcP384: return SigFormat::kEcdsaP384Sha384;
+    case KeyType::kEcP521: return SigFormat::kEcdsaP521Sha512;
+    default: return SigFormat::kRsaPkcs1Sha1;
   }
 }
 
 // RFC 4754 §3: each method fixes curve and hash.
-std::optional<std::pair<KeyType, SignHash>> ecdsa_method(AuthMethod m) {
-  switch (m) {
-    case AuthMethod::kEcdsa256: return std::pair{KeyType::kEcP256, SignHash::kSha256};
-    case AuthMethod::kEcdsa384: return std::pair{KeyType::kEcP384, SignHash::kSha384};
-    case AuthMethod::kEcdsa521: return std::pair{KeyType::kEcP521, SignHash::kSha512};
+std::optional<std::pair<KeyType, SignHash>> ecdsa_format(SigFormat f) {
+  switch (f) {
+    case SigFormat::kEcdsaP256Sha256: return std::pair{KeyType::kEcP256, SignHash::kSha256};
+    case SigFormat::kEcdsaP384Sha384: return std::pair{KeyType::kEcP384, SignHash::kSha384};
+    case SigFormat::kEcdsaP521Sha512: return std::pair{KeyType::kEcP521, SignHash::kSha512};
     default: return std::nullopt;
   }
 }
+
 
 }  // namespace
 
@@ -203,18 +202,18 @@ Result<AuthChoice> choose_auth(KeyInfo key, std::span<const SignHash> peer_hashe
     if (!pick && peer_has(h)) pick = h;
   if (!pick) {
     // No RFC 7427 support in common: the classic method of the key type.
-    AuthMethod m = classic_method(key.type);
-    if (auto e = ecdsa_method(m)) return AuthChoice{m, {SigAlg::kEcdsa, e->second}};
-    return AuthChoice{m, {SigAlg::kRsaPkcs1, SignHash::kSha1}};
+    SigFormat f = classic_format(key.type);
+    if (auto e = ecdsa_format(f)) return AuthChoice{f, {SigAlg::kEcdsa, e->second}};
+    return AuthChoice{f, {SigAlg::kRsaPkcs1, SignHash::kSha1}};
   }
   SigAlg alg = key.ecdsa() ? SigAlg::kEcdsa : rsa_pss ? SigAlg::kRsaPss : SigAlg::kRsaPkcs1;
-  return AuthChoice{AuthMethod::kDigitalSignature, {alg, *pick}};
+  return AuthChoice{SigFormat::kDigitalSignature, {alg, *pick}};
 }
 
 Result<Bytes> auth_sign(const Signer& signer, AuthChoice c, ByteView octets) {
   auto sig = sign_raw(signer, c.scheme, octets);
   if (!sig) return sig;
-  if (c.method == AuthMethod::kDigitalSignature) {
+  if (c.format == SigFormat::kDigitalSignature) {
     // RFC 7427 §3: ASN.1 Length (1) | AlgorithmIdentifier | Signature Value.
     Bytes algid = algorithm_identifier(c.scheme);
     Bytes out;
@@ -224,21 +223,21 @@ Result<Bytes> auth_sign(const Signer& signer, AuthChoice c, ByteView octets) {
     out.insert(out.end(), sig->begin(), sig->end());
     return out;
   }
-  if (ecdsa_method(c.method)) return ecdsa_der_to_raw(*sig, ecdsa_coord_size(signer.key().type));
+  if (ecdsa_format(c.format)) return ecdsa_der_to_raw(*sig, ecdsa_coord_size(signer.key().type));
   return sig;
 }
 
-Result<SigScheme> auth_verify(const EVP_PKEY* pub, AuthMethod m, ByteView data, ByteView octets,
+Result<SigScheme> auth_verify(const EVP_PKEY* pub, SigFormat f, ByteView data, ByteView octets,
                               std::span<const SignHash> accepted) {
   KeyInfo k = key_info(pub);
-  if (m == AuthMethod::kRsaSig) {
+  if (f == SigFormat::kRsaPkcs1Sha1) {
     SigScheme s{SigAlg::kRsaPkcs1, SignHash::kSha1};
     if (auto r = verify_signature(pub, s, octets, data); !r) return std::unexpected(r.error());
     return s;
   }
-  if (auto e = ecdsa_method(m)) {
+  if (auto e = ecdsa_format(f)) {
     if (k.type != e->first)
-      return fail(Errc::kAuthFailed, std::string("AUTH method ECDSA-") + std::to_string(int(m)) +
+      return fail(Errc::kAuthFailed, "AUTH method " + KeyInfo{e->first, 0}.str() +
                                          " does not match the certificate's " + k.str() + " key");
     if (data.size() != 2 * ecdsa_coord_size(k.type)) return fail(Errc::kAuthFailed, "ECDSA signature has the wrong length");
     auto der = ecdsa_raw_to_der(data);
@@ -247,8 +246,6 @@ Result<SigScheme> auth_verify(const EVP_PKEY* pub, AuthMethod m, ByteView data, 
     if (auto r = verify_signature(pub, s, octets, *der); !r) return std::unexpected(r.error());
     return s;
   }
-  if (m != AuthMethod::kDigitalSignature)
-    return fail(Errc::kUnsupported, "AUTH method " + std::to_string(int(m)) + " is not a signature method we support");
   if (data.empty() || data[0] == 0 || size_t(data[0]) + 1 > data.size())
     return fail(Errc::kInvalidSyntax, "Digital Signature AUTH data is malformed");
   auto s = parse_algorithm_identifier(data.subspan(1, data[0]));
@@ -298,16 +295,15 @@ Result<Bytes> ecdsa_raw_to_der(ByteView raw) {
   return out;
 }
 
-const char* auth_method_label(AuthMethod m, KeyInfo key) {
-  switch (m) {
-    case AuthMethod::kSharedKeyMic: return "PSK";
-    case AuthMethod::kRsaSig: return "RSA";
-    case AuthMethod::kEcdsa256:
-    case AuthMethod::kEcdsa384:
-    case AuthMethod::kEcdsa521: return "ECDSA";
-    case AuthMethod::kDigitalSignature: return key.ecdsa() ? "ECDSA" : "RSA";
-    default: return "Unknown";
+const char* auth_method_label(SigFormat f, KeyInfo key) {
+  switch (f) {
+    case SigFormat::kRsaPkcs1Sha1: return "RSA";
+    case SigFormat::kEcdsaP256Sha256:
+    case SigFormat::kEcdsaP384Sha384:
+    case SigFormat::kEcdsaP521Sha512: return "ECDSA";
+    case SigFormat::kDigitalSignature: return key.ecdsa() ? "ECDSA" : "RSA";
   }
+  return "Unknown";
 }
 
 }  // namespace kg::crypto

@@ -12,7 +12,6 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "crypto/signer.h"
-#include "wire/ike/constants.h"
 
 namespace kg::crypto {
 
@@ -29,11 +28,21 @@ Result<std::vector<SignHash>> decode_sign_hashes(ByteView data);
 Bytes algorithm_identifier(SigScheme s);
 Result<SigScheme> parse_algorithm_identifier(ByteView der);
 
+// The layout of a signature's Authentication Data. These are the crypto
+// layer's names; src/ike maps the IKEv2 AUTH methods (1, 9, 10, 11, 14) to them.
+enum class SigFormat : uint8_t {
+  kRsaPkcs1Sha1,      // RSA PKCS#1 v1.5 with SHA-1 (RFC 7296 §3.8 method 1)
+  kEcdsaP256Sha256,   // RFC 4754: r|s, curve and hash fixed by the method
+  kEcdsaP384Sha384,
+  kEcdsaP521Sha512,
+  kDigitalSignature,  // RFC 7427: length, AlgorithmIdentifier, signature
+};
+
 // How we sign: method 14 when the peer announced a hash we also use
 // (`peer_hashes` non-empty), preferring the hash that matches the key's
 // strength; otherwise the classic method of the key type.
 struct AuthChoice {
-  ike::AuthMethod method = ike::AuthMethod::kRsaSig;
+  SigFormat format = SigFormat::kRsaPkcs1Sha1;
   SigScheme scheme;
 };
 Result<AuthChoice> choose_auth(KeyInfo key, std::span<const SignHash> peer_hashes, bool rsa_pss);
@@ -41,9 +50,9 @@ Result<AuthChoice> choose_auth(KeyInfo key, std::span<const SignHash> peer_hashe
 // Authentication Data for `choice` over the signed octets.
 Result<Bytes> auth_sign(const Signer& signer, AuthChoice choice, ByteView octets);
 
-// Checks Authentication Data of method `m` with the peer's public key.
+// Checks Authentication Data of format `f` with the peer's public key.
 // Method 14 must use one of `accepted` hashes. Returns the scheme used.
-Result<SigScheme> auth_verify(const EVP_PKEY* pub, ike::AuthMethod m, ByteView auth_data, ByteView octets,
+Result<SigScheme> auth_verify(const EVP_PKEY* pub, SigFormat f, ByteView auth_data, ByteView octets,
                               std::span<const SignHash> accepted);
 
 // ECDSA signature encodings: DER Ecdsa-Sig-Value <-> r|s, each padded to the
@@ -52,7 +61,7 @@ Result<Bytes> ecdsa_der_to_raw(ByteView der, size_t coord_size);
 Result<Bytes> ecdsa_raw_to_der(ByteView raw);
 size_t ecdsa_coord_size(KeyType t);  // 32, 48, 66
 
-// "RSA", "ECDSA" or "PSK": how show crypto ikev2 sa names a method.
-const char* auth_method_label(ike::AuthMethod m, KeyInfo key);
+// "RSA" or "ECDSA": how show crypto ikev2 sa names a signature method.
+const char* auth_method_label(SigFormat f, KeyInfo key);
 
 }  // namespace kg::crypto

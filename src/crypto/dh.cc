@@ -30,18 +30,18 @@ struct GroupInfo {
   size_t size;       // KE payload data length
 };
 
-GroupInfo info(ike::DhGroup g) {
+GroupInfo info(Group g) {
   switch (g) {
-    case ike::DhGroup::kCurve25519: return {Family::kX25519, "X25519", 32};
-    case ike::DhGroup::kEcp256: return {Family::kEcp, "P-256", 64};
-    case ike::DhGroup::kEcp384: return {Family::kEcp, "P-384", 96};
-    case ike::DhGroup::kEcp521: return {Family::kEcp, "P-521", 132};
-    case ike::DhGroup::kModp1024: return {Family::kModp, nullptr, 128};
-    case ike::DhGroup::kModp1536: return {Family::kModp, "modp_1536", 192};
-    case ike::DhGroup::kModp2048: return {Family::kModp, "modp_2048", 256};
-    case ike::DhGroup::kModp3072: return {Family::kModp, "modp_3072", 384};
-    case ike::DhGroup::kModp4096: return {Family::kModp, "modp_4096", 512};
-    case ike::DhGroup::kNone: break;
+    case Group::kCurve25519: return {Family::kX25519, "X25519", 32};
+    case Group::kEcp256: return {Family::kEcp, "P-256", 64};
+    case Group::kEcp384: return {Family::kEcp, "P-384", 96};
+    case Group::kEcp521: return {Family::kEcp, "P-521", 132};
+    case Group::kModp1024: return {Family::kModp, nullptr, 128};
+    case Group::kModp1536: return {Family::kModp, "modp_1536", 192};
+    case Group::kModp2048: return {Family::kModp, "modp_2048", 256};
+    case Group::kModp3072: return {Family::kModp, "modp_3072", 384};
+    case Group::kModp4096: return {Family::kModp, "modp_4096", 512};
+    case Group::kNone: break;
   }
   return {Family::kNone, nullptr, 0};
 }
@@ -90,14 +90,14 @@ Bytes left_pad(Bytes v, size_t size) {
 
 class PkeyExchange final : public KeyExchange {
  public:
-  PkeyExchange(ike::DhGroup g, Pkey key) : group_(g), info_(info(g)), key_(std::move(key)) {}
-  ike::DhGroup group() const override { return group_; }
+  PkeyExchange(Group g, Pkey key) : group_(g), info_(info(g)), key_(std::move(key)) {}
+  Group group() const override { return group_; }
   Bytes public_value() const override;
   Result<Secret> shared_secret(ByteView peer) override;
 
  private:
   Result<Pkey> import_peer(ByteView peer) const;
-  ike::DhGroup group_;
+  Group group_;
   GroupInfo info_;
   Pkey key_;
 };
@@ -307,10 +307,10 @@ Result<Pkey> import_private(const GroupInfo& gi, ByteView priv) {
 
 }  // namespace
 
-bool dh_supported(ike::DhGroup g) { return info(g).family != Family::kNone; }
-size_t dh_public_size(ike::DhGroup g) { return info(g).size; }
+bool dh_supported(Group g) { return info(g).family != Family::kNone; }
+size_t dh_public_size(Group g) { return info(g).size; }
 
-Result<std::unique_ptr<KeyExchange>> KeyExchange::generate(ike::DhGroup g) {
+Result<std::unique_ptr<KeyExchange>> KeyExchange::generate(Group g) {
   const GroupInfo gi = info(g);
   if (gi.family == Family::kNone) return fail(Errc::kUnsupported, "DH group");
   auto k = keygen(gi);
@@ -318,7 +318,7 @@ Result<std::unique_ptr<KeyExchange>> KeyExchange::generate(ike::DhGroup g) {
   return std::make_unique<PkeyExchange>(g, std::move(*k));
 }
 
-Result<std::unique_ptr<KeyExchange>> KeyExchange::from_private(ike::DhGroup g, ByteView priv) {
+Result<std::unique_ptr<KeyExchange>> KeyExchange::from_private(Group g, ByteView priv) {
   const GroupInfo gi = info(g);
   if (gi.family == Family::kNone) return fail(Errc::kUnsupported, "DH group");
   auto k = import_private(gi, priv);

@@ -7,24 +7,24 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "common/secret.h"
-#include "wire/ike/constants.h"
+#include "crypto/algorithm_ids.h"
 
 namespace kg::crypto {
 
-bool dh_supported(ike::DhGroup g);
+bool dh_supported(Group g);
 // Length of the KE payload data for the group (e.g. 32 for group 31, 64 for 19).
-size_t dh_public_size(ike::DhGroup g);
+size_t dh_public_size(Group g);
 
 class KeyExchange {
  public:
   // Generates a fresh private key.
-  [[nodiscard]] static Result<std::unique_ptr<KeyExchange>> generate(ike::DhGroup g);
+  [[nodiscard]] static Result<std::unique_ptr<KeyExchange>> generate(Group g);
   // Test hook: a fixed private key (raw scalar for ECP/X25519, exponent for MODP)
   // so published vectors (RFC 5903, RFC 7748) can be checked.
-  [[nodiscard]] static Result<std::unique_ptr<KeyExchange>> from_private(ike::DhGroup g, ByteView priv);
+  [[nodiscard]] static Result<std::unique_ptr<KeyExchange>> from_private(Group g, ByteView priv);
   virtual ~KeyExchange() = default;
 
-  [[nodiscard]] virtual ike::DhGroup group() const = 0;
+  [[nodiscard]] virtual Group group() const = 0;
   // KE payload data, exactly dh_public_size() bytes.
   [[nodiscard]] virtual Bytes public_value() const = 0;
   // g^ir. Fails (kInvalidSyntax) on a peer value of the wrong length or not on

@@ -8,7 +8,7 @@ namespace kg::crypto {
 
 namespace {
 
-const char* prf_digest(ike::PrfId p) {
+const char* prf_digest(Prf p) {
   const PrfAlgorithm* a = find_prf(p);
   return a ? a->digest : nullptr;
 }
@@ -21,14 +21,14 @@ Bytes be64(uint64_t v) {
 
 }  // namespace
 
-bool prf_supported(ike::PrfId p) { return prf_digest(p) != nullptr; }
+bool prf_supported(Prf p) { return prf_digest(p) != nullptr; }
 
-size_t prf_size(ike::PrfId p) {
+size_t prf_size(Prf p) {
   const PrfAlgorithm* a = find_prf(p);
   return a ? a->size : 0;
 }
 
-Result<Secret> prf(ike::PrfId alg, ByteView key, ByteView data) {
+Result<Secret> prf(Prf alg, ByteView key, ByteView data) {
   const char* d = prf_digest(alg);
   if (!d) return fail(Errc::kUnsupported, "PRF transform");
   return detail::hmac(d, key, {data});
@@ -36,7 +36,7 @@ Result<Secret> prf(ike::PrfId alg, ByteView key, ByteView data) {
 
 // T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n); n is one octet, so at
 // most 255 blocks can be produced (§2.13).
-Result<Secret> prf_plus(ike::PrfId alg, ByteView key, ByteView seed, size_t len) {
+Result<Secret> prf_plus(Prf alg, ByteView key, ByteView seed, size_t len) {
   const char* d = prf_digest(alg);
   if (!d) return fail(Errc::kUnsupported, "PRF transform");
   auto h = detail::Hmac::create(d, key);
@@ -55,20 +55,20 @@ Result<Secret> prf_plus(ike::PrfId alg, ByteView key, ByteView seed, size_t len)
   return out.slice(0, len);
 }
 
-Result<Secret> skeyseed(ike::PrfId alg, ByteView ni, ByteView nr, ByteView g_ir) {
+Result<Secret> skeyseed(Prf alg, ByteView ni, ByteView nr, ByteView g_ir) {
   Bytes key(ni.begin(), ni.end());
   key.insert(key.end(), nr.begin(), nr.end());
   return prf(alg, key, g_ir);
 }
 
-Result<Secret> skeyseed_rekey(ike::PrfId alg, ByteView sk_d_old, ByteView g_ir, ByteView ni,
+Result<Secret> skeyseed_rekey(Prf alg, ByteView sk_d_old, ByteView g_ir, ByteView ni,
                               ByteView nr) {
   const char* d = prf_digest(alg);
   if (!d) return fail(Errc::kUnsupported, "PRF transform");
   return detail::hmac(d, sk_d_old, {g_ir, ni, nr});
 }
 
-Result<IkeKeys> derive_ike_keys(ike::PrfId alg, const IkeKeySizes& s, ByteView seed_key, ByteView ni,
+Result<IkeKeys> derive_ike_keys(Prf alg, const IkeKeySizes& s, ByteView seed_key, ByteView ni,
                                 ByteView nr, uint64_t spi_i, uint64_t spi_r) {
   Bytes seed(ni.begin(), ni.end());
   seed.insert(seed.end(), nr.begin(), nr.end());
@@ -91,7 +91,7 @@ Result<IkeKeys> derive_ike_keys(ike::PrfId alg, const IkeKeySizes& s, ByteView s
   return k;
 }
 
-Result<ChildKeys> derive_child_keys(ike::PrfId alg, ByteView sk_d, size_t encr_size, size_t integ_size,
+Result<ChildKeys> derive_child_keys(Prf alg, ByteView sk_d, size_t encr_size, size_t integ_size,
                                     ByteView g_ir_or_empty, ByteView ni, ByteView nr) {
   Bytes seed(g_ir_or_empty.begin(), g_ir_or_empty.end());
   seed.insert(seed.end(), ni.begin(), ni.end());

@@ -4,25 +4,25 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "common/secret.h"
-#include "wire/ike/constants.h"
+#include "crypto/algorithm_ids.h"
 
 namespace kg::crypto {
 
 // Output size of the PRF in bytes (= preferred key size for HMAC PRFs).
-size_t prf_size(ike::PrfId prf);
-bool prf_supported(ike::PrfId prf);
+size_t prf_size(Prf prf);
+bool prf_supported(Prf prf);
 
 // prf(K, S)
-[[nodiscard]] Result<Secret> prf(ike::PrfId alg, ByteView key, ByteView data);
+[[nodiscard]] Result<Secret> prf(Prf alg, ByteView key, ByteView data);
 
 // prf+(K, S) = T1 | T2 | ... truncated to `len` (§2.13)
-[[nodiscard]] Result<Secret> prf_plus(ike::PrfId alg, ByteView key, ByteView seed, size_t len);
+[[nodiscard]] Result<Secret> prf_plus(Prf alg, ByteView key, ByteView seed, size_t len);
 
 // SKEYSEED = prf(Ni | Nr, g^ir) (§2.14)
-[[nodiscard]] Result<Secret> skeyseed(ike::PrfId alg, ByteView ni, ByteView nr, ByteView g_ir);
+[[nodiscard]] Result<Secret> skeyseed(Prf alg, ByteView ni, ByteView nr, ByteView g_ir);
 
 // SKEYSEED for an IKE SA rekey: prf(SK_d (old), g^ir (new) | Ni | Nr) (§2.18)
-[[nodiscard]] Result<Secret> skeyseed_rekey(ike::PrfId alg, ByteView sk_d_old, ByteView g_ir,
+[[nodiscard]] Result<Secret> skeyseed_rekey(Prf alg, ByteView sk_d_old, ByteView g_ir,
                                             ByteView ni, ByteView nr);
 
 struct IkeKeySizes {
@@ -37,7 +37,7 @@ struct IkeKeys {
 
 // {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
 //   = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)   (§2.14)
-[[nodiscard]] Result<IkeKeys> derive_ike_keys(ike::PrfId alg, const IkeKeySizes& sizes,
+[[nodiscard]] Result<IkeKeys> derive_ike_keys(Prf alg, const IkeKeySizes& sizes,
                                               ByteView skeyseed, ByteView ni, ByteView nr,
                                               uint64_t spi_i, uint64_t spi_r);
 
@@ -47,7 +47,7 @@ struct ChildKeys {
   // encr_i, integ_i, encr_r, integ_r.
   Secret encr_i, integ_i, encr_r, integ_r;
 };
-[[nodiscard]] Result<ChildKeys> derive_child_keys(ike::PrfId alg, ByteView sk_d, size_t encr_size,
+[[nodiscard]] Result<ChildKeys> derive_child_keys(Prf alg, ByteView sk_d, size_t encr_size,
                                                   size_t integ_size, ByteView g_ir_or_empty,
                                                   ByteView ni, ByteView nr);
 

@@ -18,7 +18,7 @@ namespace kg::crypto {
 
 namespace {
 
-const char* integ_digest(ike::IntegId i) {
+const char* integ_digest(Mac i) {
   const IntegAlgorithm* a = find_integ(i);
   return a ? a->digest : nullptr;
 }
@@ -217,16 +217,16 @@ Result<Bytes> CbcCipher::open(ByteView aad, ByteView sealed) {
 
 }  // namespace
 
-bool encr_supported(ike::EncrId e, uint16_t key_bits) { return find_encr(e, key_bits) != nullptr; }
+bool encr_supported(Cipher e, uint16_t key_bits) { return find_encr(e, key_bits) != nullptr; }
 
-bool integ_supported(ike::IntegId i) { return find_integ(i) != nullptr; }
+bool integ_supported(Mac i) { return find_integ(i) != nullptr; }
 
-size_t integ_key_size(ike::IntegId i) {
+size_t integ_key_size(Mac i) {
   const IntegAlgorithm* a = find_integ(i);
   return a ? a->key_size : 0;
 }
 
-size_t integ_icv_size(ike::IntegId i) {
+size_t integ_icv_size(Mac i) {
   const IntegAlgorithm* a = find_integ(i);
   return a ? a->icv_size : 0;
 }

@@ -8,28 +8,29 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "common/secret.h"
-#include "wire/ike/constants.h"
+#include "crypto/algorithm_ids.h"
 
 namespace kg::crypto {
 
 struct EncrAlgorithm;
 
-// What an SA runs: the negotiated IKEv2 transforms; sizes come from the
-// algorithm registry (algorithms.h).
+// What an SA runs, by the crypto layer's identifiers (src/ike translates the
+// negotiated IKEv2 transforms); sizes come from the algorithm registry
+// (algorithms.h).
 struct CipherSuite {
-  ike::EncrId encr = ike::EncrId::kAesGcm16;
+  Cipher encr = Cipher::kAesGcm16;
   uint16_t key_bits = 128;
-  ike::IntegId integ = ike::IntegId::kNone;  // kNone with AEAD
+  Mac integ = Mac::kNone;  // kNone with AEAD
   [[nodiscard]] const EncrAlgorithm* algorithm() const;  // nullptr: not in the registry
   [[nodiscard]] bool aead() const;
   [[nodiscard]] size_t encr_key_size() const;  // incl. 4-byte salt for GCM
   [[nodiscard]] size_t integ_key_size() const;
   [[nodiscard]] size_t icv_size() const;       // HMAC truncation or GCM tag
 };
-bool encr_supported(ike::EncrId e, uint16_t key_bits);
-bool integ_supported(ike::IntegId i);
-size_t integ_key_size(ike::IntegId i);   // 20 sha1, 32/48/64 sha2, 16 md5
-size_t integ_icv_size(ike::IntegId i);   // 12 sha1/md5, 16/24/32 sha2
+bool encr_supported(Cipher e, uint16_t key_bits);
+bool integ_supported(Mac i);
+size_t integ_key_size(Mac i);   // 20 sha1, 32/48/64 sha2, 16 md5
+size_t integ_icv_size(Mac i);   // 12 sha1/md5, 16/24/32 sha2
 
 // One direction of an IKE SA's SK protection.
 class SkCipher {

@@ -11,8 +11,6 @@
 namespace kg::crypto {
 namespace {
 
-using ike::EncrId;
-using ike::IntegId;
 using testing::load_vectors;
 
 // Returns preset bytes, so a published IV can be used.
@@ -44,7 +42,7 @@ TEST(SkCipherGcm, McGrewViegaVectors) {
     const Bytes key = v.hex("K"), iv96 = v.hex("IV");
     if (iv96.size() != 12 || (key.size() != 16 && key.size() != 32)) continue;
     ++used;
-    CipherSuite s{EncrId::kAesGcm16, static_cast<uint16_t>(key.size() * 8), IntegId::kNone};
+    CipherSuite s{Cipher::kAesGcm16, static_cast<uint16_t>(key.size() * 8), Mac::kNone};
     const Bytes salt(iv96.begin(), iv96.begin() + 4), iv(iv96.begin() + 4, iv96.end());
     auto c = SkCipher::create(s, Secret(cat(key, salt)), Secret());
     ASSERT_TRUE(c) << v.str("name");
@@ -67,7 +65,7 @@ TEST(SkCipherGcm, McGrewViegaVectors) {
   EXPECT_GE(used, 2);
 }
 
-CipherSuite chacha() { return {find_encr_ike_word("chacha20-poly1305")->ikev2_id, 0, IntegId::kNone}; }
+CipherSuite chacha() { return {find_encr_ike_word("chacha20-poly1305")->id, 0, Mac::kNone}; }
 
 // ChaCha20-Poly1305 in the SK payload (RFC 7634 §3): the same layout as
 // GCM. The RFC 7634 A.2 IKEv2 example (its plaintext ends in pad length 0)
@@ -108,11 +106,11 @@ TEST(SkCipherChacha, PublishedVectors) {
 std::vector<CipherSuite> all_suites() {
   std::vector<CipherSuite> out{chacha()};
   for (uint16_t bits : {128, 192, 256})
-    for (EncrId e : {EncrId::kAesGcm8, EncrId::kAesGcm12, EncrId::kAesGcm16}) out.push_back({e, bits, IntegId::kNone});
-  for (IntegId i : {IntegId::kHmacMd5_96, IntegId::kHmacSha1_96, IntegId::kHmacSha2_256_128,
-                    IntegId::kHmacSha2_384_192, IntegId::kHmacSha2_512_256}) {
-    for (uint16_t bits : {128, 192, 256}) out.push_back({EncrId::kAesCbc, bits, i});
-    out.push_back({EncrId::k3des, 0, i});
+    for (Cipher e : {Cipher::kAesGcm8, Cipher::kAesGcm12, Cipher::kAesGcm16}) out.push_back({e, bits, Mac::kNone});
+  for (Mac i : {Mac::kHmacMd5_96, Mac::kHmacSha1_96, Mac::kHmacSha2_256_128,
+                    Mac::kHmacSha2_384_192, Mac::kHmacSha2_512_256}) {
+    for (uint16_t bits : {128, 192, 256}) out.push_back({Cipher::kAesCbc, bits, i});
+    out.push_back({Cipher::k3des, 0, i});
   }
   return out;
 }
@@ -182,7 +180,7 @@ TEST(SkCipher, TamperingFailsAuthentication) {
 // last byte says 32 bytes of padding, encrypted and MACed directly with EVP and
 // the (vector-checked) HMAC PRF.
 TEST(SkCipher, BadPadLengthRejected) {
-  CipherSuite s{EncrId::kAesCbc, 128, IntegId::kHmacSha2_256_128};
+  CipherSuite s{Cipher::kAesCbc, 128, Mac::kHmacSha2_256_128};
   const Bytes ek(16, 0x42), ik(32, 0x24), iv(16, 0x99), aad{9, 9};
   Bytes block(16, 0);
   block.back() = 32;
@@ -194,7 +192,7 @@ TEST(SkCipher, BadPadLengthRejected) {
   ASSERT_EQ(EVP_EncryptUpdate(ctx, ct.data(), &n, block.data(), 16), 1);
   EVP_CIPHER_CTX_free(ctx);
   Bytes sealed = cat(iv, ct);
-  auto icv = prf(ike::PrfId::kHmacSha2_256, ik, cat(aad, sealed));
+  auto icv = prf(Prf::kHmacSha2_256, ik, cat(aad, sealed));
   ASSERT_TRUE(icv);
   sealed.insert(sealed.end(), icv->view().begin(), icv->view().begin() + 16);
   auto c = SkCipher::create(s, Secret(ek), Secret(ik));
@@ -207,7 +205,7 @@ TEST(SkCipher, BadPadLengthRejected) {
 // The CBC ICV is HMAC(SK_a, aad | IV | ciphertext) truncated (RFC 7296
 // §3.14, RFC 4868 §2.3), on every message: the keyed HMAC context is reused.
 TEST(SkCipher, CbcIcvIsTruncatedHmacOverAadIvCiphertext) {
-  CipherSuite s{EncrId::kAesCbc, 256, IntegId::kHmacSha2_384_192};
+  CipherSuite s{Cipher::kAesCbc, 256, Mac::kHmacSha2_384_192};
   const Bytes ek(32, 1), ik(48, 2), aad{0x21, 0x20, 0x22, 0x08};
   auto c = SkCipher::create(s, Secret(ek), Secret(ik));
   ASSERT_TRUE(c);
@@ -216,27 +214,27 @@ TEST(SkCipher, CbcIcvIsTruncatedHmacOverAadIvCiphertext) {
     auto sealed = (*c)->seal(aad, Bytes(n, 0x77), rng);
     ASSERT_TRUE(sealed);
     const ByteView body = ByteView(*sealed).first(sealed->size() - 24);
-    auto mac = prf(ike::PrfId::kHmacSha2_384, ik, cat(aad, body));
+    auto mac = prf(Prf::kHmacSha2_384, ik, cat(aad, body));
     ASSERT_TRUE(mac);
     EXPECT_EQ(to_hex(ByteView(*sealed).last(24)), to_hex(mac->view().first(24)));
   }
 }
 
 TEST(SkCipher, SizesAndSupport) {
-  CipherSuite gcm{EncrId::kAesGcm16, 256, IntegId::kNone};
+  CipherSuite gcm{Cipher::kAesGcm16, 256, Mac::kNone};
   EXPECT_TRUE(gcm.aead());
   EXPECT_EQ(gcm.encr_key_size(), 36u);
   EXPECT_EQ(gcm.integ_key_size(), 0u);
   EXPECT_EQ(gcm.icv_size(), 16u);
-  CipherSuite cbc{EncrId::kAesCbc, 128, IntegId::kHmacSha2_256_128};
+  CipherSuite cbc{Cipher::kAesCbc, 128, Mac::kHmacSha2_256_128};
   EXPECT_FALSE(cbc.aead());
   EXPECT_EQ(cbc.encr_key_size(), 16u);
   EXPECT_EQ(cbc.integ_key_size(), 32u);
   EXPECT_EQ(cbc.icv_size(), 16u);
-  EXPECT_EQ(integ_key_size(IntegId::kHmacSha1_96), 20u);
-  EXPECT_EQ(integ_icv_size(IntegId::kHmacSha2_512_256), 32u);
-  EXPECT_FALSE(encr_supported(EncrId::kAesCbc, 100));
-  EXPECT_FALSE(integ_supported(IntegId::kNone));
+  EXPECT_EQ(integ_key_size(Mac::kHmacSha1_96), 20u);
+  EXPECT_EQ(integ_icv_size(Mac::kHmacSha2_512_256), 32u);
+  EXPECT_FALSE(encr_supported(Cipher::kAesCbc, 100));
+  EXPECT_FALSE(integ_supported(Mac::kNone));
   EXPECT_FALSE(SkCipher::create(cbc, Secret(Bytes(15, 0)), Secret(Bytes(32, 0))));
 }
 

@@ -222,26 +222,26 @@ Bytes Certificate::fingerprint_sha1() const {
 
 uint32_t Certificate::key_usage() const { return X509_get_key_usage(x509()); }
 
-bool Certificate::has_identity(ike::IdType type, ByteView data) const {
+bool Certificate::has_identity(NameKind kind, ByteView data) const {
   bool found = false;
-  switch (type) {
-    case ike::IdType::kDerAsn1Dn: {
+  switch (kind) {
+    case NameKind::kDn: {
       Bytes s = subject_der();
       return dn_equal(s, data);
     }
-    case ike::IdType::kFqdn:
+    case NameKind::kDnsName:
       for (auto& d : dns_names()) found = found || iequal(d, data);
       return found;
-    case ike::IdType::kRfc822Addr:
+    case NameKind::kEmail:
       for (auto& e : emails()) found = found || iequal(e, data);
       return found;
-    case ike::IdType::kIpv4Addr:
-    case ike::IdType::kIpv6Addr:
+    case NameKind::kIpAddress:
       for (auto& a : ip_addresses()) found = found || (a.size() == data.size() && std::equal(a.begin(), a.end(), data.begin()));
       return found;
-    default:
+    case NameKind::kOther:
       return false;
   }
+  return false;
 }
 
 bool Certificate::operator==(const Certificate& o) const { return p_->der == o.p_->der; }

@@ -11,7 +11,6 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
-#include "wire/ike/constants.h"
 
 typedef struct x509_st X509;           // NOLINT: OpenSSL's own forward names
 typedef struct evp_pkey_st EVP_PKEY;   // NOLINT
@@ -20,6 +19,15 @@ typedef struct asn1_string_st ASN1_TIME;  // NOLINT
 namespace kg::crypto {
 
 enum class KeyType { kUnknown, kRsa, kEcP256, kEcP384, kEcP521 };
+
+// The kinds of name a certificate can carry, as an identity names them.
+enum class NameKind : uint8_t {
+  kDn,         // the subject, DER
+  kDnsName,    // subjectAltName dNSName
+  kEmail,      // subjectAltName rfc822Name
+  kIpAddress,  // subjectAltName iPAddress, 4 or 16 bytes
+  kOther,      // nothing a certificate can match
+};
 
 struct KeyInfo {
   KeyType type = KeyType::kUnknown;
@@ -74,9 +82,10 @@ class Certificate {
   static constexpr uint32_t kKeyUsageAbsent = 0xffffffffu, kKuDigitalSignature = 0x80, kKuKeyEncipherment = 0x20,
                             kKuKeyCertSign = 0x04;
 
-  // Does the certificate carry this IKE identity (RFC 4945 §3.1)? DN against
-  // the subject, FQDN/email/address against subjectAltName.
-  [[nodiscard]] bool has_identity(ike::IdType type, ByteView data) const;
+  // Does the certificate carry this identity (RFC 4945 §3.1)? DN against
+  // the subject, DNS name/email/address against subjectAltName. src/ike maps
+  // its ID types to NameKind.
+  [[nodiscard]] bool has_identity(NameKind kind, ByteView data) const;
 
   bool operator==(const Certificate& o) const;
 

@@ -40,15 +40,14 @@ TEST(Certificate, FactsAndIdentities) {
   EXPECT_TRUE(ca.cert.self_issued());
   EXPECT_EQ(c.spki_sha1().size(), kCaHashSize);
   EXPECT_NE(c.spki_sha1(), ca.cert.spki_sha1());
-  using ike::IdType;
-  EXPECT_TRUE(c.has_identity(IdType::kFqdn, as_bytes("SITE-A.example.net")));
-  EXPECT_FALSE(c.has_identity(IdType::kFqdn, as_bytes("site-b.example.net")));
-  EXPECT_TRUE(c.has_identity(IdType::kRfc822Addr, as_bytes("vpn@site-a.example.net")));
-  EXPECT_TRUE(c.has_identity(IdType::kIpv4Addr, Bytes{198, 51, 100, 1}));
-  EXPECT_FALSE(c.has_identity(IdType::kIpv4Addr, Bytes{198, 51, 100, 2}));
-  EXPECT_TRUE(c.has_identity(IdType::kDerAsn1Dn, c.subject_der()));
-  EXPECT_FALSE(c.has_identity(IdType::kDerAsn1Dn, ca.cert.subject_der()));
-  EXPECT_FALSE(c.has_identity(IdType::kKeyId, as_bytes("site-a.example.net")));
+  EXPECT_TRUE(c.has_identity(NameKind::kDnsName, as_bytes("SITE-A.example.net")));
+  EXPECT_FALSE(c.has_identity(NameKind::kDnsName, as_bytes("site-b.example.net")));
+  EXPECT_TRUE(c.has_identity(NameKind::kEmail, as_bytes("vpn@site-a.example.net")));
+  EXPECT_TRUE(c.has_identity(NameKind::kIpAddress, Bytes{198, 51, 100, 1}));
+  EXPECT_FALSE(c.has_identity(NameKind::kIpAddress, Bytes{198, 51, 100, 2}));
+  EXPECT_TRUE(c.has_identity(NameKind::kDn, c.subject_der()));
+  EXPECT_FALSE(c.has_identity(NameKind::kDn, ca.cert.subject_der()));
+  EXPECT_FALSE(c.has_identity(NameKind::kOther, as_bytes("site-a.example.net")));
   EXPECT_EQ(dn_text(c.subject_der()).value_or(""), c.subject());
   EXPECT_FALSE(dn_text(Bytes{0x30, 0x05, 0x01}));
 }

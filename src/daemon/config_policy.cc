@@ -23,17 +23,17 @@ std::vector<std::string> split(const std::string& s) {
 std::optional<IkeProposalConfig::Encr> ike_encr(const std::string& w) {
   const crypto::EncrAlgorithm* a = crypto::find_encr_ike_word(w);
   if (!a) return std::nullopt;
-  return IkeProposalConfig::Encr{a->ikev2_id, a->key_bits};
+  return IkeProposalConfig::Encr{EncrId(a->ikev2_id), a->key_bits};
 }
 
 std::optional<IntegId> integ_word(const std::string& w) {
   const crypto::IntegAlgorithm* a = crypto::find_integ_ike_word(w);
-  return a ? std::optional(a->ikev2_id) : std::nullopt;
+  return a ? std::optional(IntegId(a->ikev2_id)) : std::nullopt;
 }
 
 std::optional<PrfId> prf_word(const std::string& w) {
   const crypto::PrfAlgorithm* a = crypto::find_prf_ike_word(w);
-  return a ? std::optional(a->ikev2_id) : std::nullopt;
+  return a ? std::optional(PrfId(a->ikev2_id)) : std::nullopt;
 }
 
 IkeProposalConfig to_proposal(const std::string& name, const config::Ikev2Proposal& p) {
@@ -55,12 +55,12 @@ std::vector<ChildTransformConfig> to_transforms(const std::string& name, const c
   std::vector<ChildTransformConfig> out;
   IntegId integ = IntegId::kNone;
   for (auto& t : ts.transforms)
-    if (const crypto::IntegAlgorithm* i = crypto::find_integ_esp_word(t)) integ = i->ikev2_id;
+    if (const crypto::IntegAlgorithm* i = crypto::find_integ_esp_word(t)) integ = IntegId(i->ikev2_id);
   for (auto& t : ts.transforms) {
     const crypto::EncrAlgorithm* a = crypto::find_encr_esp_word(t);
     if (!a || !a->esp) continue;
-    if (a->aead) out.push_back({name, a->ikev2_id, a->key_bits, IntegId::kNone});
-    else if (integ != IntegId::kNone) out.push_back({name, a->ikev2_id, a->key_bits, integ});
+    if (a->aead) out.push_back({name, EncrId(a->ikev2_id), a->key_bits, IntegId::kNone});
+    else if (integ != IntegId::kNone) out.push_back({name, EncrId(a->ikev2_id), a->key_bits, integ});
   }
   return out;
 }

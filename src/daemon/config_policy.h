@@ -16,6 +16,11 @@ namespace kg::daemon {
 
 class ConfigPolicy final : public ike::PolicyProvider {
  public:
+  ConfigPolicy();
+  // The local authorizer refers to this object.
+  ConfigPolicy(const ConfigPolicy&) = delete;
+  ConfigPolicy& operator=(const ConfigPolicy&) = delete;
+
   void set_model(const config::Model& m) { model_ = m; }
   const config::Model& model() const { return model_; }
 
@@ -53,10 +58,13 @@ class ConfigPolicy final : public ike::PolicyProvider {
   std::string profile_for_tunnel(const std::string& ifname) const;
 
   // Remote access (ra_policy.cc): local authorization of a peer's
-  // configuration request, with addresses from the daemon's pools; the
-  // Virtual-Template a profile clones sessions from; what a tunnel asks for
-  // (ip address negotiated) and advertises (its authorization's route set).
-  ike::ConfigDecision authorize(const ike::ConfigQuery& q) const override;
+  // configuration request, with addresses leased from the daemon's pools
+  // (not const: it leases), and the ike::Authorizer that answers with it at
+  // once; the Virtual-Template a profile clones sessions from; what a tunnel
+  // asks for (ip address negotiated) and advertises (its authorization's
+  // route set).
+  ike::ConfigDecision authorize(const ike::ConfigQuery& q);
+  std::shared_ptr<ike::Authorizer> authorizer() const override { return local_authorizer_; }
   void set_remote_access(aaa::AddressPools* pools, aaa::InterfacePrefix iface) {
     pools_ = pools;
     iface_ = std::move(iface);
@@ -78,6 +86,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // Authentication methods, trustpoints and identity local dn of a profile.
   void apply_pki(ike::ProfileConfig& c, const config::Ikev2Profile& p) const;
   const config::PkiStore* pki_ = nullptr;
+  std::shared_ptr<ike::Authorizer> local_authorizer_;
   std::string serving_interface(const std::string& profile, const IpAddress& remote) const;
   config::Model model_;
   aaa::AddressPools* pools_ = nullptr;  // the daemon's; allocation is its decision

@@ -197,9 +197,11 @@ void Daemon::execute(std::vector<ike::Action> actions) {
   reschedule();
 }
 
-// Today only a signer or EAP back end that declares itself slow gets here
-// (none of keygate's own do yet: PKCS#11 and RADIUS come later); the common
-// case is signed inline by the engine and never hops threads.
+// Today only a signer, EAP back end or authorizer that declares itself slow
+// gets here (none of keygate's own do yet: PKCS#11 and RADIUS come later);
+// the common case is signed or authorized inline by the engine and never
+// hops threads. Local authorization must stay inline: it leases from pools
+// that only the event loop touches.
 void Daemon::run_work(ike::WorkRequest w) {
   work_->submit([self = this, w = std::move(w)]() -> io::WorkQueue::Completion {
     auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, on the worker

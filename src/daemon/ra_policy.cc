@@ -63,7 +63,24 @@ std::string ConfigPolicy::serving_interface(const std::string& profile, const Ip
   return "";
 }
 
-ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) const {
+namespace {
+
+// Local authorization (aaa authorization group ... list LOCAL-NAME): table
+// lookups and a pool lease, so it answers at once on the event loop.
+class LocalAuthorizer final : public ike::Authorizer {
+ public:
+  explicit LocalAuthorizer(ConfigPolicy& policy) : policy_(policy) {}
+  ike::ConfigDecision authorize(const ike::ConfigQuery& q) override { return policy_.authorize(q); }
+
+ private:
+  ConfigPolicy& policy_;
+};
+
+}  // namespace
+
+ConfigPolicy::ConfigPolicy() : local_authorizer_(std::make_shared<LocalAuthorizer>(*this)) {}
+
+ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
   ike::ConfigDecision d;
   auto prof = model_.profiles.find(q.profile);
   if (prof == model_.profiles.end()) return d;
@@ -74,6 +91,7 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) const {
     log::warn("IKEv2: authorization of " + q.remote.str() + " Id: " + user + " (profile " + q.profile +
               ") failed: " + a.error);
     d.status = Status::kRefused;
+    d.reason = a.error;
     return d;
   }
   const config::AuthorizationPolicy& p = a.attrs;

@@ -11,7 +11,7 @@
 #include "common/ip.h"
 #include "common/secret.h"
 #include "crypto/sk_cipher.h"
-#include "wire/ike/payloads.h"
+#include "common/traffic_selector.h"
 
 namespace kg::esp {
 
@@ -31,7 +31,7 @@ struct ChildSaParams {
   // The peer is behind a NAT and we are not: follow its address/port when an
   // authenticated, new ESP packet comes from elsewhere (RFC 7296 §2.23).
   bool peer_may_float = false;
-  std::vector<ike::TrafficSelector> local_ts, remote_ts;  // as negotiated
+  std::vector<TrafficSelector> local_ts, remote_ts;  // as negotiated
   uint32_t replay_window = 64;
   // ESP transport mode (both sides sent N(USE_TRANSPORT_MODE)): the ESP
   // payload is the upper-layer protocol of the selectors (GRE), not an IP packet.

@@ -53,7 +53,7 @@ class TunAdapter final : public PacketDevice {
 
 // The SA's inbound selectors as address ranges (ports and protocol are not
 // enforced here: the tunnels keygate builds use whole-address selectors).
-std::vector<AddrRange> ranges(const std::vector<ike::TrafficSelector>& v) {
+std::vector<AddrRange> ranges(const std::vector<TrafficSelector>& v) {
   std::vector<AddrRange> r;
   for (auto& t : v) r.push_back({t.start, t.end});
   return r;

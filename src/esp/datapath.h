@@ -151,7 +151,7 @@ struct SaStats {
   Endpoint local, remote;
   bool udp_encap = true;
   bool transport = false;
-  std::vector<ike::TrafficSelector> local_ts, remote_ts;
+  std::vector<TrafficSelector> local_ts, remote_ts;
   uint32_t replay_window = 0;
   uint32_t lifetime_s = 0;
   uint64_t lifetime_kb = 0;  // 0: no volume limit

@@ -201,9 +201,9 @@ TEST_P(NoAlloc, GoodAndBadPacketsBothWays) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Suites, NoAlloc,
-                         ::testing::Values(crypto::CipherSuite{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone},
-                                           crypto::CipherSuite{ike::EncrId::kAesCbc, 256,
-                                                               ike::IntegId::kHmacSha2_256_128}));
+                         ::testing::Values(crypto::CipherSuite{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone},
+                                           crypto::CipherSuite{crypto::Cipher::kAesCbc, 256,
+                                                               crypto::Mac::kHmacSha2_256_128}));
 
 // The TUN offloads' packet work: cutting a TSO packet and merging segments.
 TEST(NoAlloc, TunOffloadCutAndMerge) {
@@ -277,7 +277,7 @@ int tun_child() {
   auto b = mk("kgb", "198.18.1.1/24", 4501);
   if (!a || !b) return 12;
   if (!(*nl)->add_route(*Prefix::parse("198.18.1.0/24"), "kga", std::nullopt)) return 13;
-  const crypto::CipherSuite gcm{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  const crypto::CipherSuite gcm{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   auto pa = child(true, gcm, ep("127.0.0.1", 4500), ep("127.0.0.1", 4501));
   auto pb = child(false, gcm, ep("127.0.0.1", 4500), ep("127.0.0.1", 4501));
   pa.interface = "kga";

@@ -72,7 +72,7 @@ struct Side {
 esp::InstallChildSa sa(bool a, bool udp, Endpoint local, Endpoint remote, bool may_float = false) {
   esp::InstallChildSa p;
   p.interface = "Tunnel0";
-  p.suite = {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  p.suite = {crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   p.spi_in = a ? 0x1111 : 0x2222;
   p.spi_out = a ? 0x2222 : 0x1111;
   Secret ab(Bytes(20, 0x41)), ba(Bytes(20, 0x42));
@@ -82,7 +82,7 @@ esp::InstallChildSa sa(bool a, bool udp, Endpoint local, Endpoint remote, bool m
   p.remote = remote;
   p.udp_encap = udp;
   p.peer_may_float = may_float;
-  ike::TrafficSelector any;
+  TrafficSelector any;
   any.start = ip("0.0.0.0");
   any.end = ip("255.255.255.255");
   p.local_ts = p.remote_ts = {any};

@@ -60,8 +60,8 @@ esp::InstallChildSa child(bool a_side, const crypto::CipherSuite& s, uint32_t sp
                            {a, b, ts("198.51.100.0", "198.51.100.255"), ts("203.0.113.0", "203.0.113.255"), spi_a, spi_b});
 }
 
-const crypto::CipherSuite kGcm128{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
-const crypto::CipherSuite kCbcSha256{ike::EncrId::kAesCbc, 256, ike::IntegId::kHmacSha2_256_128};
+const crypto::CipherSuite kGcm128{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
+const crypto::CipherSuite kCbcSha256{crypto::Cipher::kAesCbc, 256, crypto::Mac::kHmacSha2_256_128};
 
 struct Site {
   std::unique_ptr<Datapath> dp;
@@ -121,10 +121,10 @@ TEST_P(TwoSites, PacketsCrossInBothDirectionsOverLoopbackUdp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Suites, TwoSites,
-                         ::testing::Values(kGcm128, crypto::CipherSuite{ike::EncrId::kAesGcm16, 256},
+                         ::testing::Values(kGcm128, crypto::CipherSuite{crypto::Cipher::kAesGcm16, 256},
                                            kCbcSha256,
-                                           crypto::CipherSuite{ike::EncrId::kAesCbc, 128,
-                                                               ike::IntegId::kHmacSha1_96}));
+                                           crypto::CipherSuite{crypto::Cipher::kAesCbc, 128,
+                                                               crypto::Mac::kHmacSha1_96}));
 
 // A misbehaving peer: B's data path behind a fake socket, fed crafted datagrams.
 struct Harness {
@@ -457,7 +457,7 @@ Bytes open_independently(const Bytes& esp, const crypto::CipherSuite& s, const B
   Bytes plain;
   int l = 0, l2 = 0;
   EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
-  if (s.encr == ike::EncrId::kAesGcm16) {
+  if (s.encr == crypto::Cipher::kAesGcm16) {
     Bytes nonce(ek.end() - 4, ek.end());
     nonce.insert(nonce.end(), esp.begin() + 8, esp.begin() + 16);
     Bytes ct(esp.begin() + 16, esp.end() - 16), tag(esp.end() - 16, esp.end());

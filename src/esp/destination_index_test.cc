@@ -13,16 +13,16 @@
 namespace kg::esp {
 namespace {
 
-ike::TrafficSelector ts(const char* p) {
+TrafficSelector ts(const char* p) {
   auto x = *Prefix::parse(p);
-  ike::TrafficSelector t;
-  t.type = x.addr.is_v4() ? ike::TsType::kIpv4AddrRange : ike::TsType::kIpv6AddrRange;
+  TrafficSelector t;
+  t.type = x.addr.is_v4() ? TsType::kIpv4AddrRange : TsType::kIpv6AddrRange;
   t.start = x.first();
   t.end = x.last();
   return t;
 }
 
-std::unique_ptr<ChildSa> sa(uint32_t tunnel, std::vector<ike::TrafficSelector> remote,
+std::unique_ptr<ChildSa> sa(uint32_t tunnel, std::vector<TrafficSelector> remote,
                             ChildSa::Outbound o = ChildSa::Outbound::kActive) {
   auto s = std::make_unique<ChildSa>();
   s->tunnel = tunnel;
@@ -117,7 +117,7 @@ class MemUdp final : public DatagramSocket {
 esp::InstallChildSa session(uint32_t spi, const char* peer, const char* assigned) {
   esp::InstallChildSa p;
   p.interface = "Virtual-Template1";
-  p.suite = {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  p.suite = {crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   p.spi_in = spi;
   p.spi_out = spi + 1;
   p.encr_in = p.encr_out = Secret(Bytes(20, uint8_t(spi)));

@@ -12,7 +12,7 @@
 
 namespace kg::esp {
 
-using ike::IntegId;
+using crypto::Mac;
 
 struct EspCipher::Impl {
   EVP_CIPHER_CTX* ctx = nullptr;
@@ -224,7 +224,7 @@ PacketResult<void> EspCipher::open(std::span<const uint8_t> hdr, std::span<const
   return {};
 }
 
-Result<size_t> hmac_icv(IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out) {
+Result<size_t> hmac_icv(Mac integ, ByteView key, ByteView data, std::span<uint8_t, 64> out) {
   const crypto::IntegAlgorithm* i = crypto::find_integ(integ);
   if (!i) return fail(Errc::kUnsupported, "ESP integrity");
   auto h = EspHmac::create(integ, key);

@@ -69,6 +69,6 @@ class EspCipher {
 // HMAC of `data` truncated to the ESP ICV size of `integ` (RFC 2404, RFC 4868
 // §2.3: the leftmost bits), through the same EspHmac packets use; one-shot,
 // for tests and vectors.
-Result<size_t> hmac_icv(ike::IntegId integ, ByteView key, ByteView data, std::span<uint8_t, 64> out);
+Result<size_t> hmac_icv(crypto::Mac integ, ByteView key, ByteView data, std::span<uint8_t, 64> out);
 
 }  // namespace kg::esp

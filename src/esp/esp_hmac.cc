@@ -13,7 +13,7 @@
 
 namespace kg::esp {
 
-using ike::IntegId;
+using crypto::Mac;
 
 struct EspHmac::State {
   union Ctx {
@@ -22,34 +22,34 @@ struct EspHmac::State {
     SHA512_CTX sha512;  // also SHA-384
     MD5_CTX md5;
   };
-  IntegId alg = IntegId::kNone;
+  Mac alg = Mac::kNone;
   size_t block = 64, digest = 32;
   Ctx inner{}, outer{}, work{};
 
   void init(Ctx& c) const {
     switch (alg) {
-      case IntegId::kHmacSha1_96: SHA1_Init(&c.sha1); break;
-      case IntegId::kHmacSha2_256_128: SHA256_Init(&c.sha256); break;
-      case IntegId::kHmacSha2_384_192: SHA384_Init(&c.sha512); break;
-      case IntegId::kHmacSha2_512_256: SHA512_Init(&c.sha512); break;
+      case Mac::kHmacSha1_96: SHA1_Init(&c.sha1); break;
+      case Mac::kHmacSha2_256_128: SHA256_Init(&c.sha256); break;
+      case Mac::kHmacSha2_384_192: SHA384_Init(&c.sha512); break;
+      case Mac::kHmacSha2_512_256: SHA512_Init(&c.sha512); break;
       default: MD5_Init(&c.md5); break;
     }
   }
   void update(Ctx& c, ByteView d) const {
     switch (alg) {
-      case IntegId::kHmacSha1_96: SHA1_Update(&c.sha1, d.data(), d.size()); break;
-      case IntegId::kHmacSha2_256_128: SHA256_Update(&c.sha256, d.data(), d.size()); break;
-      case IntegId::kHmacSha2_384_192: SHA384_Update(&c.sha512, d.data(), d.size()); break;
-      case IntegId::kHmacSha2_512_256: SHA512_Update(&c.sha512, d.data(), d.size()); break;
+      case Mac::kHmacSha1_96: SHA1_Update(&c.sha1, d.data(), d.size()); break;
+      case Mac::kHmacSha2_256_128: SHA256_Update(&c.sha256, d.data(), d.size()); break;
+      case Mac::kHmacSha2_384_192: SHA384_Update(&c.sha512, d.data(), d.size()); break;
+      case Mac::kHmacSha2_512_256: SHA512_Update(&c.sha512, d.data(), d.size()); break;
       default: MD5_Update(&c.md5, d.data(), d.size()); break;
     }
   }
   void final(Ctx& c, uint8_t* out) const {
     switch (alg) {
-      case IntegId::kHmacSha1_96: SHA1_Final(out, &c.sha1); break;
-      case IntegId::kHmacSha2_256_128: SHA256_Final(out, &c.sha256); break;
-      case IntegId::kHmacSha2_384_192: SHA384_Final(out, &c.sha512); break;
-      case IntegId::kHmacSha2_512_256: SHA512_Final(out, &c.sha512); break;
+      case Mac::kHmacSha1_96: SHA1_Final(out, &c.sha1); break;
+      case Mac::kHmacSha2_256_128: SHA256_Final(out, &c.sha256); break;
+      case Mac::kHmacSha2_384_192: SHA384_Final(out, &c.sha512); break;
+      case Mac::kHmacSha2_512_256: SHA512_Final(out, &c.sha512); break;
       default: MD5_Final(out, &c.md5); break;
     }
   }
@@ -59,7 +59,7 @@ struct EspHmac::State {
 EspHmac::EspHmac() : st_(std::make_unique<State>()) {}
 EspHmac::~EspHmac() = default;
 
-std::unique_ptr<EspHmac> EspHmac::create(IntegId integ, ByteView key) {
+std::unique_ptr<EspHmac> EspHmac::create(Mac integ, ByteView key) {
   std::unique_ptr<EspHmac> h(new EspHmac());
   State& s = *h->st_;
   const crypto::IntegAlgorithm* a = crypto::find_integ(integ);

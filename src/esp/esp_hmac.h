@@ -10,14 +10,14 @@
 #include <span>
 
 #include "common/bytes.h"
-#include "wire/ike/constants.h"
+#include "crypto/algorithm_ids.h"
 
 namespace kg::esp {
 
 class EspHmac {
  public:
   // nullptr for an integrity algorithm ESP does not use.
-  static std::unique_ptr<EspHmac> create(ike::IntegId integ, ByteView key);
+  static std::unique_ptr<EspHmac> create(crypto::Mac integ, ByteView key);
   ~EspHmac();
   // The full (untruncated) HMAC of the concatenation of `parts`; returns
   // its length (at most 64).

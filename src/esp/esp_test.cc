@@ -86,7 +86,7 @@ std::pair<Bytes, Bytes> one_shot_gcm(const Bytes& key, const Bytes& nonce, ByteV
 // the path with an 8-byte AAD by re-encrypting with the primitive above.
 TEST(EspCipher, GcmMatchesIndependentOneShot) {
   Bytes key = hx("feffe9928665731c6d6a8f9467308308cafebabe");  // key | salt
-  crypto::CipherSuite s{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  crypto::CipherSuite s{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   auto enc = EspCipher::create(s, Secret(key), Secret(), true);
   ASSERT_TRUE(enc) << enc.error().message;
   uint8_t hdr[8] = {0, 0, 0x10, 0x01, 0, 0, 0, 7};
@@ -107,7 +107,7 @@ TEST(EspCipher, GcmMatchesIndependentOneShot) {
 // nonce salt | counter, checked against an independent one-shot, and open.
 TEST(EspCipher, GcmNonceFollowsTheCounterAcrossGaps) {
   Bytes key = hx("feffe9928665731c6d6a8f9467308308cafebabe");
-  crypto::CipherSuite s{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  crypto::CipherSuite s{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   auto enc = EspCipher::create(s, Secret(key), Secret(), true);
   auto dec = EspCipher::create(s, Secret(key), Secret(), false);
   ASSERT_TRUE(enc && dec);
@@ -133,8 +133,8 @@ TEST(EspCipher, GcmNonceFollowsTheCounterAcrossGaps) {
   }
 }
 
-const crypto::CipherSuite kChacha{crypto::find_encr_esp_word("esp-chacha20-poly1305")->ikev2_id, 0,
-                                  ike::IntegId::kNone};
+const crypto::CipherSuite kChacha{crypto::find_encr_esp_word("esp-chacha20-poly1305")->id, 0,
+                                  crypto::Mac::kNone};
 
 uint64_t be_counter(const Bytes& iv) {
   uint64_t c = 0;
@@ -201,9 +201,9 @@ TEST(HmacIcv, Rfc4868AuthenticatorVectors) {
   auto recs = load_vectors("hmac_trunc_rfc4868.txt");
   ASSERT_EQ(recs.size(), 7u);
   for (auto& r : recs) {
-    auto integ = r["alg"] == "sha256"   ? ike::IntegId::kHmacSha2_256_128
-                 : r["alg"] == "sha384" ? ike::IntegId::kHmacSha2_384_192
-                                        : ike::IntegId::kHmacSha2_512_256;
+    auto integ = r["alg"] == "sha256"   ? crypto::Mac::kHmacSha2_256_128
+                 : r["alg"] == "sha384" ? crypto::Mac::kHmacSha2_384_192
+                                        : crypto::Mac::kHmacSha2_512_256;
     std::array<uint8_t, 64> out{};
     auto n = hmac_icv(integ, hx(r["KEY"]), hx(r["DATA"]), out);
     ASSERT_TRUE(n) << r["name"];
@@ -216,13 +216,13 @@ TEST(HmacIcv, Rfc4868AuthenticatorVectors) {
 // and data given in parts.
 TEST(EspHmac, MatchesOneShotHmac) {
   struct Alg {
-    ike::IntegId id;
+    crypto::Mac id;
     const char* md;
   };
-  for (auto [id, md] : {Alg{ike::IntegId::kHmacMd5_96, "MD5"}, Alg{ike::IntegId::kHmacSha1_96, "SHA1"},
-                        Alg{ike::IntegId::kHmacSha2_256_128, "SHA256"},
-                        Alg{ike::IntegId::kHmacSha2_384_192, "SHA384"},
-                        Alg{ike::IntegId::kHmacSha2_512_256, "SHA512"}}) {
+  for (auto [id, md] : {Alg{crypto::Mac::kHmacMd5_96, "MD5"}, Alg{crypto::Mac::kHmacSha1_96, "SHA1"},
+                        Alg{crypto::Mac::kHmacSha2_256_128, "SHA256"},
+                        Alg{crypto::Mac::kHmacSha2_384_192, "SHA384"},
+                        Alg{crypto::Mac::kHmacSha2_512_256, "SHA512"}}) {
     for (size_t klen : {16u, 64u, 131u}) {
       Bytes key(klen), data(1500);
       for (size_t i = 0; i < key.size(); ++i) key[i] = uint8_t(i * 13 + klen);
@@ -313,19 +313,19 @@ TEST_P(EspRoundTrip, SealOpenAndRejectTampering) {
 
 INSTANTIATE_TEST_SUITE_P(
     Suites, EspRoundTrip,
-    ::testing::Values(Suite{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0},
-                      Suite{{ike::EncrId::kAesGcm16, 256, ike::IntegId::kNone}, 36, 0},
-                      Suite{{ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha1_96}, 16, 20},
-                      Suite{{ike::EncrId::kAesCbc, 256, ike::IntegId::kHmacSha2_256_128}, 32, 32},
-                      Suite{{ike::EncrId::kAesCbc, 192, ike::IntegId::kHmacSha2_384_192}, 24, 48},
-                      Suite{{ike::EncrId::kAesCbc, 256, ike::IntegId::kHmacSha2_512_256}, 32, 64},
-                      Suite{{ike::EncrId::k3des, 192, ike::IntegId::kHmacSha1_96}, 24, 20},
+    ::testing::Values(Suite{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0},
+                      Suite{{crypto::Cipher::kAesGcm16, 256, crypto::Mac::kNone}, 36, 0},
+                      Suite{{crypto::Cipher::kAesCbc, 128, crypto::Mac::kHmacSha1_96}, 16, 20},
+                      Suite{{crypto::Cipher::kAesCbc, 256, crypto::Mac::kHmacSha2_256_128}, 32, 32},
+                      Suite{{crypto::Cipher::kAesCbc, 192, crypto::Mac::kHmacSha2_384_192}, 24, 48},
+                      Suite{{crypto::Cipher::kAesCbc, 256, crypto::Mac::kHmacSha2_512_256}, 32, 64},
+                      Suite{{crypto::Cipher::k3des, 192, crypto::Mac::kHmacSha1_96}, 24, 20},
                       Suite{kChacha, 36, 0}));
 
 // RFC 4303 §3.3.3: the sender never lets the sequence number cycle; the SA
 // stops and needs a rekey.
 TEST(OutboundSa, StopsAtSequenceNumberExhaustion) {
-  Suite su{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0};
+  Suite su{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0};
   auto [out, in] = make_pair(su);
   out->skip_to_seq_for_testing(UINT32_MAX - 1);
   auto last = seal_one(*out, ipv4_packet(40, 1, 129));
@@ -341,7 +341,7 @@ TEST(OutboundSa, StopsAtSequenceNumberExhaustion) {
 
 // CBC IVs are unpredictable: neither the counter nor repeated.
 TEST(OutboundSa, CbcIvsDiffer) {
-  Suite su{{ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha1_96}, 16, 20};
+  Suite su{{crypto::Cipher::kAesCbc, 128, crypto::Mac::kHmacSha1_96}, 16, 20};
   auto [out, in] = make_pair(su);
   auto a = seal_one(*out, ipv4_packet(40, 1, 129));
   auto b = seal_one(*out, ipv4_packet(40, 1, 129));
@@ -353,7 +353,7 @@ TEST(OutboundSa, CbcIvsDiffer) {
 }
 
 TEST(InboundSa, WrongSpiIsMalformed) {
-  Suite su{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0};
+  Suite su{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0};
   auto [out, in] = make_pair(su);
   auto esp = seal_one(*out, ipv4_packet(40, 1, 129));
   esp[0] ^= 0xff;
@@ -362,7 +362,7 @@ TEST(InboundSa, WrongSpiIsMalformed) {
 }
 
 TEST(InboundSa, DropsInnerPacketOutsideSelectors) {
-  Suite su{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0};
+  Suite su{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0};
   auto [out, in] = make_pair(su);
   in->set_selectors({{*IpAddress::parse("192.0.2.0"), *IpAddress::parse("192.0.2.127")}},
                     {{*IpAddress::parse("192.0.2.128"), *IpAddress::parse("192.0.2.255")}});
@@ -374,7 +374,7 @@ TEST(InboundSa, DropsInnerPacketOutsideSelectors) {
 }
 
 TEST(InboundSa, AcceptsReorderedWithinWindow) {
-  Suite su{{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone}, 20, 0};
+  Suite su{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0};
   auto [out, in] = make_pair(su);
   std::vector<std::vector<uint8_t>> pk;
   for (int i = 0; i < 5; ++i) pk.push_back(seal_one(*out, ipv4_packet(40, 1, 129)));

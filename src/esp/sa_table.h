@@ -21,7 +21,7 @@
 #include "common/result.h"
 #include "crypto/sk_cipher.h"
 #include "esp/sa.h"
-#include "wire/ike/payloads.h"
+#include "common/traffic_selector.h"
 
 namespace kg::esp {
 
@@ -35,7 +35,7 @@ struct ChildSa {
   bool udp_encap = true;    // ESP in UDP 4500, else plain ESP (IP protocol 50)
   bool transport = false;   // ESP transport mode (GRE), else tunnel mode
   bool peer_may_float = false;  // follow the peer's NAT mapping (RFC 7296 §2.23)
-  std::vector<ike::TrafficSelector> local_ts, remote_ts;
+  std::vector<TrafficSelector> local_ts, remote_ts;
   uint32_t lifetime_s = 0;
   uint64_t lifetime_kb = 0;  // 0: no volume limit
   TimePoint installed{};

@@ -6,7 +6,7 @@ namespace kg::esp {
 namespace {
 
 std::unique_ptr<ChildSa> make(uint32_t tunnel, uint32_t spi_in, uint32_t spi_out) {
-  crypto::CipherSuite s{ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  crypto::CipherSuite s{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   Secret k(Bytes(20, 1));
   auto sa = std::make_unique<ChildSa>();
   sa->tunnel = tunnel;

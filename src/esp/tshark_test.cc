@@ -50,9 +50,9 @@ TEST(Tshark, DecodesAndVerifiesOurEspInUdp) {
     std::ofstream pref(dir / "preferences");
     pref << "esp.enable_encryption_decode: TRUE\nesp.enable_authentication_check: TRUE\n";
   }
-  auto gcm = OutboundSa::create(0xc0ffee01, {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone},
+  auto gcm = OutboundSa::create(0xc0ffee01, {crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone},
                                 Secret(Bytes(20, 0x11)), Secret());
-  auto cbc = OutboundSa::create(0xc0ffee02, {ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha2_256_128},
+  auto cbc = OutboundSa::create(0xc0ffee02, {crypto::Cipher::kAesCbc, 128, crypto::Mac::kHmacSha2_256_128},
                                 Secret(Bytes(16, 0x11)), Secret(Bytes(32, 0x22)));
   ASSERT_TRUE(gcm && cbc);
   const uint8_t outer_s[4] = {192, 0, 2, 1}, outer_d[4] = {192, 0, 2, 2};

@@ -25,7 +25,7 @@ Bytes CookieJar::compute(const Generation& g, ByteView ni, const IpAddress& ipi,
   w.bytes(ipi.bytes());
   w.u64(spi_i);
   Bytes in = w.take();
-  auto mac = crypto::prf(PrfId::kHmacSha2_256, g.key.view(), in);
+  auto mac = crypto::prf(crypto::Prf::kHmacSha2_256, g.key.view(), in);
   if (!mac) {
     log::error("IKEv2: HMAC-SHA256 unavailable for cookies");
     std::abort();  // impossible environment failure

@@ -106,7 +106,7 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
   if (!choice) return std::unexpected(choice.error());
   // The one place a private-key operation happens (see crypto/signer.h):
   // here when the signer answers at once, else by whoever does the SignWork.
-  LocalAuth out{{idt, id.payload()}, {}, {PayloadType::kAuth, AuthPayload{choice->method, {}}}};
+  LocalAuth out{{idt, id.payload()}, {}, {PayloadType::kAuth, AuthPayload{auth_method(choice->format), {}}}};
   if (tp->signer->completes_at_once()) {
     auto data = crypto::auth_sign(*tp->signer, *choice, *octets);
     if (!data) return std::unexpected(data.error());
@@ -116,7 +116,7 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
   }
   for (auto& c : tp->chain_to_send())
     out.certs.push_back({PayloadType::kCert, CertPayload{uint8_t(CertEncoding::kX509Signature), Bytes(c.der().begin(), c.der().end())}});
-  sa.auth.local_method = crypto::auth_method_label(choice->method, tp->signer->key());
+  sa.auth.local_method = crypto::auth_method_label(choice->format, tp->signer->key());
   return out;
 }
 

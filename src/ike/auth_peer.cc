@@ -102,15 +102,19 @@ bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const Aut
                           p.verify_trustpoints.front() ? p.verify_trustpoints.front()->name : "?", e.reason));
   }
   // RFC 4945 §3.1: the identity the peer claims must be in its certificate.
-  if (!leaf.has_identity(sa.remote_id.type, sa.remote_id.data))
+  if (!leaf.has_identity(name_kind(sa.remote_id.type), sa.remote_id.data))
     return refuse(sa, "identity " + sa.remote_id.str() + " is not in its certificate (" + names_in(leaf) + ")");
   auto octets = auth_octets(sa, peer_is_initiator, sa.remote_id);
   if (!octets) return refuse(sa, octets.error().message);
-  auto used = crypto::auth_verify(leaf.public_key(), auth.method, auth.data, *octets, crypto::kOurSignHashes);
+  auto format = sig_format(auth.method);
+  if (!format)
+    return refuse(sa, fmt("signature does not verify with its certificate: AUTH method {} is not a signature method we support",
+                          int(auth.method)));
+  auto used = crypto::auth_verify(leaf.public_key(), *format, auth.data, *octets, crypto::kOurSignHashes);
   if (!used) return refuse(sa, "signature does not verify with its certificate: " + used.error().message);
   sa.auth.peer_cert = leaf;
   sa.auth.peer_trustpoint = ok_tp->name;
-  sa.auth.remote_method = crypto::auth_method_label(auth.method, key);
+  sa.auth.remote_method = crypto::auth_method_label(*format, key);
   sa.auth.peer_kind = used_kind;
   log::debug(fmt("IKEv2: {} authenticated with {} ({}), certificate {} via trustpoint {}", who(sa),
                  sa.auth.remote_method, crypto::scheme_name(*used), leaf.subject(), ok_tp->name));

@@ -106,16 +106,23 @@ struct EapWork {
   std::shared_ptr<EapConversation> conversation;
   Bytes message;  // the peer's EAP packet; empty: begin
 };
-using Work = std::variant<SignWork, EapWork>;
+// Authorize this peer: authorizer->authorize(query). Its decision may hold
+// a lease (policy.h Authorizer).
+struct AuthorizeWork {
+  std::shared_ptr<Authorizer> authorizer;
+  ConfigQuery query;
+};
+using Work = std::variant<SignWork, EapWork, AuthorizeWork>;
 struct WorkRequest {
   uint64_t id = 0;  // what resume() is called with
   Work work;
 };
-// The AUTH data (or why there is none), or the EAP back end's answer.
-using WorkResult = std::variant<Result<Bytes>, EapStep>;
+// The AUTH data (or why there is none), the EAP back end's answer, or the
+// authorizer's decision.
+using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision>;
 // Does the work, blocking: for the daemon's worker thread, and tests.
 [[nodiscard]] WorkResult do_work(const Work& work);
-// "signature", "EAP" (logs).
+// "signature", "EAP", "authorization" (logs).
 [[nodiscard]] const char* work_name(const Work& work);
 
 // Engine::probe's IKE_SA_INIT was answered: an IKE responder is there
@@ -157,7 +164,7 @@ struct IkeSaInfo {
   uint64_t spi_i = 0, spi_r = 0;
   bool initiator = false;
   std::string state;               // IOS words: READY, IN-NEG, DELETE
-  std::string waiting_for;         // IN-NEG: "signature", "EAP" while a WorkRequest is out
+  std::string waiting_for;         // IN-NEG: "signature", "EAP", "authorization" while a WorkRequest is out
   std::string encr, prf, integ;    // "AES-GCM", keysize separately
   uint16_t key_bits = 0;
   uint16_t dh_group = 0;

@@ -178,7 +178,7 @@ TEST_F(TwoEngines, IkeRekeyEachWay) {
 // attribute), every message after IKE_SA_INIT is protected with it, and no
 // traffic is lost on the way.
 TEST_F(TwoEngines, Chacha20Poly1305ChildAndIkeRekey) {
-  const EncrId cp = crypto::find_encr_ike_word("chacha20-poly1305")->ikev2_id;
+  const EncrId cp = EncrId(crypto::find_encr_ike_word("chacha20-poly1305")->ikev2_id);
   for (Node* n : {&a, &b}) {
     n->policy.proposals = {{"cp", {{cp, 0}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kCurve25519}}};
     n->policy.child.transforms = {{"ts", cp, 0, IntegId::kNone}};
@@ -193,7 +193,7 @@ TEST_F(TwoEngines, Chacha20Poly1305ChildAndIkeRekey) {
   ASSERT_EQ(ia.size(), 2u) << logs;
   ASSERT_EQ(ib.size(), 2u) << logs;
   for (auto& i : {ia[1], ib[1]}) {
-    EXPECT_EQ(uint16_t(i.suite.encr), 28);
+    EXPECT_EQ(encr_id(i.suite.encr), EncrId(28));
     EXPECT_EQ(i.encr_out.size(), 36u);
   }
   EXPECT_TRUE(ia[1].encr_out.equals(ib[1].encr_in.view()));

@@ -293,7 +293,7 @@ TEST_F(TwoEngines, PeerGivesUpAfterFiveTries) {
 // configured with it only: IKE_AUTH and the INFORMATIONAL delete travel in
 // SK payloads it protects; the CHILD_SA gets 36 bytes of key material.
 TEST_F(TwoEngines, Chacha20Poly1305ForIkeAndEsp) {
-  const EncrId cp = crypto::find_encr_ike_word("chacha20-poly1305")->ikev2_id;
+  const EncrId cp = EncrId(crypto::find_encr_ike_word("chacha20-poly1305")->ikev2_id);
   for (Node* n : {&a, &b}) {
     n->policy.proposals = {{"cp", {{cp, 0}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kCurve25519}}};
     n->policy.child.transforms = {{"ts", cp, 0, IntegId::kNone}};
@@ -302,8 +302,8 @@ TEST_F(TwoEngines, Chacha20Poly1305ForIkeAndEsp) {
   auto ia = a.of<InstallChildSa>(), ib = b.of<InstallChildSa>();
   ASSERT_EQ(ia.size(), 1u) << logs;
   ASSERT_EQ(ib.size(), 1u) << logs;
-  EXPECT_EQ(uint16_t(ia[0].suite.encr), 28);  // ENCR_CHACHA20_POLY1305
-  EXPECT_EQ(ia[0].suite.integ, IntegId::kNone);
+  EXPECT_EQ(encr_id(ia[0].suite.encr), EncrId(28));  // ENCR_CHACHA20_POLY1305
+  EXPECT_EQ(ia[0].suite.integ, crypto::Mac::kNone);
   EXPECT_EQ(ia[0].encr_out.size(), 36u);  // 256-bit key + 4-byte salt (RFC 7634 §2)
   EXPECT_EQ(ia[0].integ_out.size(), 0u);
   EXPECT_TRUE(ia[0].encr_out.equals(ib[0].encr_in.view()));

@@ -11,6 +11,11 @@
 //   <-- IKE_AUTH { IDr AUTH ... }        the one answer; later retransmits
 //                                        get it from the response cache
 //
+// Authorization of a peer's configuration request (AuthorizeWork, for a
+// RADIUS server) waits the same way. Its decision may hold an address
+// lease: one that arrives when nothing waits for it any more is handed
+// straight back (ReleaseConfig), so no lease outlives its exchange.
+//
 // A wait that outlasts EngineOptions::pending_timeout, or work that fails,
 // ends the exchange as a failure the task reports (AUTHENTICATION_FAILED).
 #include "common/log.h"
@@ -25,12 +30,35 @@ WorkResult do_work(const Work& work) {
     if (!s->signer) return WorkResult(std::in_place_index<0>, fail(Errc::kState, "no signer"));
     return WorkResult(std::in_place_index<0>, crypto::auth_sign(*s->signer, s->choice, s->octets));
   }
+  if (auto* a = std::get_if<AuthorizeWork>(&work)) {
+    if (!a->authorizer) return ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, "no authorizer"};
+    return a->authorizer->authorize(a->query);
+  }
   auto& e = std::get<EapWork>(work);
   if (!e.conversation) return EapStep{EapStep::Kind::kFailure, {}, {}, {}, "no EAP conversation"};
   return e.conversation->step(e.message);
 }
 
-const char* work_name(const Work& work) { return std::holds_alternative<SignWork>(work) ? "signature" : "EAP"; }
+const char* work_name(const Work& work) {
+  if (std::holds_alternative<SignWork>(work)) return "signature";
+  if (std::holds_alternative<AuthorizeWork>(work)) return "authorization";
+  return "EAP";
+}
+
+namespace {
+
+// A decision that holds a lease nobody will take any more (it came after the
+// timeout, or its SA is gone): the lease goes straight back.
+void release_orphan(WorkResult& result, std::vector<Action>& out) {
+  auto* d = std::get_if<ConfigDecision>(&result);
+  if (d && d->session.lease) {
+    log::debug(fmt("IKEv2: authorization came too late; lease {} released", d->session.lease));
+    out.push_back(ReleaseConfig{d->session.lease});
+    d->session.lease = 0;
+  }
+}
+
+}  // namespace
 
 void EngineImpl::begin_wait(IkeSa& sa, Work work, bool building, std::vector<Action>& out) {
   uint64_t id = next_work_id_++;
@@ -46,12 +74,18 @@ std::vector<Action> EngineImpl::resume(uint64_t id, WorkResult result) {
   auto it = waiting_.find(id);
   if (it == waiting_.end()) {
     log::debug(fmt("IKEv2: result of request {} dropped: nothing waits for it (timed out, or the SA is gone)", id));
+    release_orphan(result, out);
     return out;
   }
   IkeSa* sa = find_sa(it->second);
   waiting_.erase(it);
-  if (!sa || !sa->waiting || sa->waiting->id != id || sa->state == SaState::kDead) return out;
+  if (!sa || !sa->waiting || sa->waiting->id != id || sa->state == SaState::kDead) {
+    release_orphan(result, out);
+    return out;
+  }
   if (auto* r = std::get_if<Result<Bytes>>(&result); r && !*r) stats_.work_failures++;
+  if (auto* d = std::get_if<ConfigDecision>(&result); d && d->status == ConfigDecision::Status::kRefused)
+    stats_.work_failures++;
   end_wait(*sa, std::move(result), out);
   touch(*sa);
   settle(out);
@@ -83,9 +117,10 @@ void EngineImpl::wait_timed_out(IkeSa& sa, std::vector<Action>& out) {
   auto ms = options_.pending_timeout.count();
   std::string why = fmt("no {} within {} ms (request {})", sa.waiting->what, ms, sa.waiting->id);
   log::warn(fmt("IKEv2: {}: {}; IKE SA deleted", sa.remote.str(), why));
-  WorkResult r = std::string_view(sa.waiting->what) == "EAP"
-                     ? WorkResult(EapStep{EapStep::Kind::kFailure, {}, {}, {}, why})
-                     : WorkResult(std::in_place_index<0>, fail(Errc::kLimit, why));
+  std::string_view what = sa.waiting->what;
+  WorkResult r = what == "EAP"             ? WorkResult(EapStep{EapStep::Kind::kFailure, {}, {}, {}, why})
+                 : what == "authorization" ? WorkResult(ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, why})
+                                           : WorkResult(std::in_place_index<0>, fail(Errc::kLimit, why));
   end_wait(sa, std::move(r), out);
   if (sa.state != SaState::kDead) fail_sa(sa, out, false);
 }

@@ -50,8 +50,42 @@ class SlowEap final : public EapAuthenticator {
   std::shared_ptr<const EapAuthenticator> inner_;
 };
 
+// An authorizer that answers later (as a RADIUS server will), with a fixed
+// decision; it counts what it was asked.
+class SlowAuthorizer final : public Authorizer {
+ public:
+  bool completes_at_once() const override { return false; }
+  ConfigDecision authorize(const ConfigQuery& q) override {
+    asked.push_back(q);
+    return answer;
+  }
+  ConfigDecision answer;
+  std::vector<ConfigQuery> asked;
+};
+
 class WaitingEngines : public TwoEngines {
  protected:
+  // A asks for an address (ip address negotiated); B's authorization is
+  // slow and grants 198.18.1.10 with lease 7 unless the test says otherwise.
+  std::shared_ptr<SlowAuthorizer> slow_authorization() {
+    auto z = std::make_shared<SlowAuthorizer>();
+    z->answer.status = ConfigDecision::Status::kGranted;
+    z->answer.reply.ip4 = *Prefix::parse("198.18.1.10/32");
+    z->answer.session.address = z->answer.reply.ip4;
+    z->answer.session.lease = 7;
+    b.policy.authz = z;
+    ConfigRequest want;
+    want.request.want_ip4 = true;
+    a.policy.child.config_request = want;
+    // The assigned address is inside what both sides protect.
+    a.policy.child.local_ts = b.policy.child.remote_ts = {range("0.0.0.0", "255.255.255.255")};
+    return z;
+  }
+  std::vector<uint64_t> released(Node& n) {
+    std::vector<uint64_t> v;
+    for (auto& r : n.of<ReleaseConfig>()) v.push_back(r.lease);
+    return v;
+  }
   // `n` signs with an ECDSA certificate through `wrap(key)`; its peer
   // verifies it (and keeps its PSK the other way).
   void signs_with(Node& n, const char* cn,
@@ -188,6 +222,88 @@ TEST_F(WaitingEngines, SignerThatNeverAnswersTimesOut) {
   take(b, b.engine->resume(work(b)[0].id, do_work(work(b)[0].work)));
   pump();
   EXPECT_EQ(sent.size(), before);
+}
+
+// B's authorization waits 2 s for its server: A's retransmitted IKE_AUTH is
+// held and answered once, with the address, when the decision is in; the
+// lease goes back once, when the IKE SA ends.
+TEST_F(WaitingEngines, SlowAuthorizerAnswersRetransmittedIkeAuthOnce) {
+  auto z = slow_authorization();
+  handshake();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  ASSERT_TRUE(std::holds_alternative<AuthorizeWork>(work(b)[0].work));
+  EXPECT_EQ(b.engine->sas()[0].waiting_for, "authorization");
+  EXPECT_TRUE(z->asked.empty()) << "the daemon asks, off the engine";
+  run_for(Millis(2000));
+  EXPECT_GE(ike_auth(a, false), 3u);  // the request and at least two retransmissions
+  EXPECT_EQ(b.engine->stats().rx_held_while_waiting, ike_auth(a, false) - 1);
+  EXPECT_EQ(ike_auth(b, true), 0u) << "no answer while the authorization is out";
+  EXPECT_EQ(work(b).size(), 1u) << "the retransmissions started no second authorization";
+  finish(b, work(b)[0]);
+  ASSERT_EQ(z->asked.size(), 1u);
+  EXPECT_EQ(z->asked[0].peer_id, fqdn("site-a.example.net"));
+  EXPECT_TRUE(z->asked[0].request.want_ip4);
+  EXPECT_EQ(ike_auth(b, true), 1u);
+  expect_one_mirrored_child();
+  auto up = a.of<SessionEvent>();
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0].config.address, Prefix::parse("198.18.1.10/32"));
+  EXPECT_EQ(b.of<SessionEvent>()[0].config.lease, 7u);
+  EXPECT_TRUE(released(b).empty());
+  take(a, a.engine->delete_sessions(""));
+  pump();
+  EXPECT_EQ(released(b), std::vector<uint64_t>{7});
+}
+
+TEST_F(WaitingEngines, RefusingAuthorizerGivesAuthenticationFailed) {
+  auto z = slow_authorization();
+  z->answer = {};
+  z->answer.status = ConfigDecision::Status::kRefused;
+  z->answer.reason = "user site-a.example.net is not in aaa group RA";
+  handshake();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  finish(b, work(b)[0]);
+  EXPECT_EQ(ike_auth(b, true), 1u);
+  EXPECT_EQ(count("AUTHENTICATION_FAILED: authorization of 198.51.100.1 Id: site-a.example.net (profile prof) "
+                  "failed: user site-a.example.net is not in aaa group RA"),
+            1u)
+      << logs;
+  EXPECT_EQ(count("AUTHENTICATION_FAILED: 198.51.100.2 rejected our identity"), 1u) << logs;
+  EXPECT_EQ(b.engine->stats().work_failures, 1u);
+  expect_gone(a);
+  expect_gone(b);
+  EXPECT_TRUE(released(b).empty()) << "a refusal holds no lease";
+}
+
+TEST_F(WaitingEngines, AuthorizerThatNeverAnswersTimesOut) {
+  auto z = slow_authorization();
+  start();
+  b.engine = Engine::create(b.policy, clock, b.rng, EngineOptions{.pending_timeout = Millis(3000)});
+  take(a, a.engine->initiate(req(a, b)));
+  pump();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  run_for(Millis(2900));
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+  run_for(Millis(200));
+  EXPECT_EQ(count("no authorization within 3000 ms (request 1); IKE SA deleted"), 1u) << logs;
+  EXPECT_EQ(count("authorization of 198.51.100.1 Id: site-a.example.net (profile prof) failed: no authorization "
+                  "within 3000 ms"),
+            1u)
+      << logs;
+  EXPECT_EQ(b.engine->stats().work_timeouts, 1u);
+  expect_gone(b);
+  expect_gone(a);  // told AUTHENTICATION_FAILED
+  EXPECT_TRUE(released(b).empty()) << "nothing was leased";
+  // The grant that comes too late finds nothing: its lease goes straight
+  // back, once, and nothing is sent.
+  size_t before = sent.size();
+  take(b, b.engine->resume(work(b)[0].id, do_work(work(b)[0].work)));
+  pump();
+  EXPECT_EQ(sent.size(), before);
+  EXPECT_EQ(released(b), std::vector<uint64_t>{7});
+  run_for(Millis(60'000));
+  EXPECT_EQ(released(b), std::vector<uint64_t>{7}) << "released once";
+  EXPECT_EQ(z->asked.size(), 1u);
 }
 
 // RFC 7296 §2.16 with EAP-MD5: IDi without AUTH; B's AUTH + Request/Identity;

@@ -26,11 +26,22 @@ TrafficSelector sel(const char* p) {
 
 // A hub (responder) with local authorization, or a client (initiator).
 struct Policy final : PolicyProvider {
+  Policy() { local->policy = this; }
+  Policy(const Policy&) = delete;
   ProfileConfig profile;
   Identity peer_id;
   ChildConfig child;
-  ConfigDecision decision;                 // what authorize() answers
-  mutable std::vector<ConfigQuery> asked;  // what it was asked
+  ConfigDecision decision;         // what its authorizer answers
+  std::vector<ConfigQuery> asked;  // what it was asked
+  // Local authorization: answers at once.
+  struct Local final : Authorizer {
+    Policy* policy = nullptr;
+    ConfigDecision authorize(const ConfigQuery& q) override {
+      policy->asked.push_back(q);
+      return policy->decision;
+    }
+  };
+  std::shared_ptr<Local> local = std::make_shared<Local>();
   std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override {
     return {{"p", {{EncrId::kAesGcm16, 128}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kCurve25519}}};
   }
@@ -42,10 +53,7 @@ struct Policy final : PolicyProvider {
   std::optional<ChildConfig> child_for_peer(const std::string&, const IpAddress&, const IpAddress&) const override {
     return child;
   }
-  ConfigDecision authorize(const ConfigQuery& q) const override {
-    asked.push_back(q);
-    return decision;
-  }
+  std::shared_ptr<Authorizer> authorizer() const override { return local; }
 };
 
 struct Node {

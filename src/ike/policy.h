@@ -3,6 +3,7 @@
 // PolicyProvider over it (crypto ikev2 policy/proposal/profile/keyring, ipsec
 // profile/transform-set, tunnel interfaces), and tests implement it directly.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,6 +151,28 @@ struct ConfigDecision {
   } status = Status::kNone;
   ConfigAttributes reply;
   SessionConfig session;
+  std::string reason;  // kRefused: why, for the log ("" when the authorizer logged it)
+};
+
+// Authorization of a peer that sent a configuration request (aaa
+// authorization ...): local authorization today, a RADIUS server next. It
+// is a backend chosen at start-up, as a Signer is: one that answers at once
+// is asked inline; any other is handed to the daemon as AuthorizeWork and
+// the exchange waits (engine.h WorkRequest).
+//
+// Leases are explicit: a kGranted (or kNoAddress) decision may hold a pool
+// lease in SessionConfig::lease, which from then on belongs to the IKE SA;
+// the engine emits ReleaseConfig{lease} exactly once, when that SA ends, or
+// at once when the decision comes after the exchange stopped waiting for
+// it. A refused decision holds none.
+class Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  // Local authorization: a table lookup and a pool lease, no I/O.
+  [[nodiscard]] virtual bool completes_at_once() const { return true; }
+  // Not const: it leases. Called on the daemon's event loop when
+  // completes_at_once(), else wherever the daemon runs AuthorizeWork.
+  [[nodiscard]] virtual ConfigDecision authorize(const ConfigQuery& q) = 0;
 };
 
 // Initiator: what a tunnel interface asks for and advertises (`ip address
@@ -219,10 +242,11 @@ class PolicyProvider {
   virtual std::optional<ChildConfig> child_for_peer(const std::string& profile,
                                                     const IpAddress& local,
                                                     const IpAddress& remote) const = 0;
-  // Responder: authorization of a peer that sent a configuration payload.
-  // Allocating an address is the daemon's decision; the engine asks once per
-  // IKE SA and emits ReleaseConfig for the lease when the IKE SA ends.
-  virtual ConfigDecision authorize(const ConfigQuery&) const { return {}; }
+  // Responder: who authorizes a peer that sent a configuration payload
+  // (null: nobody, the request is ignored as with ConfigDecision::kNone).
+  // Allocating an address is the authorizer's decision; the engine asks once
+  // per IKE SA and emits ReleaseConfig for the lease when the IKE SA ends.
+  virtual std::shared_ptr<Authorizer> authorizer() const { return nullptr; }
 
   // Certificate authentication. Responder: the profile for a peer that also
   // showed a certificate (crypto pki certificate maps need it); by default

@@ -10,14 +10,14 @@ namespace {
 
 // AEAD per the registry; an ID it does not know is no AEAD.
 bool is_aead(EncrId e, uint16_t key_bits) {
-  const crypto::EncrAlgorithm* a = crypto::find_encr(e, key_bits);
+  const crypto::EncrAlgorithm* a = crypto::find_encr_by_ikev2_id(uint16_t(e), key_bits);
   return a && a->aead;
 }
 
 // The registry's row for an IKEv2 ID whatever the key size (names).
 const crypto::EncrAlgorithm* encr_family(EncrId e) {
   for (auto& a : crypto::encr_algorithms())
-    if (a.ikev2_id == e) return &a;
+    if (a.ikev2_id == uint16_t(e)) return &a;
   return nullptr;
 }
 
@@ -26,7 +26,7 @@ std::vector<PrfId> prfs_of(const IkeProposalConfig& c) {
   if (!c.prf.empty()) return c.prf;
   std::vector<PrfId> out;
   for (auto i : c.integ)
-    if (const crypto::IntegAlgorithm* a = crypto::find_integ(i)) out.push_back(a->prf);
+    if (const crypto::IntegAlgorithm* a = crypto::find_integ_by_ikev2_id(uint16_t(i))) out.push_back(prf_id(a->prf));
   if (out.empty()) out.push_back(PrfId::kHmacSha2_256);
   return out;
 }
@@ -51,7 +51,9 @@ std::optional<IkeSuite> match(const Proposal& p, const IkeProposalConfig& c) {
     if (x.type != TransformType::kEncr || got_encr) continue;
     for (auto& e : c.encr)
       if (static_cast<uint16_t>(e.id) == x.id && x.key_length.value_or(0) == e.key_bits) {
-        s.cipher.encr = e.id;
+        auto cipher = crypto_cipher(e.id, e.key_bits);
+        if (!cipher) continue;  // configured, but not in the registry
+        s.cipher.encr = *cipher;
         s.cipher.key_bits = e.key_bits;
         got_encr = true;
         break;
@@ -70,17 +72,21 @@ std::optional<IkeSuite> match(const Proposal& p, const IkeProposalConfig& c) {
   auto prf = pick(prf_o, prfs_of(c));
   auto dh = pick(dh_o, c.groups);
   if (!prf || !dh) return std::nullopt;
-  s.prf = *prf;
+  auto crypto_prf_id = crypto_prf(*prf);
+  if (!crypto_prf_id) return std::nullopt;
+  s.prf = *crypto_prf_id;
   s.group = *dh;
-  if (is_aead(s.cipher.encr, s.cipher.key_bits)) {
+  if (s.cipher.aead()) {
     // §3.3: an AEAD proposal carries no integrity transform, or only NONE.
     for (auto i : integ_o)
       if (i != IntegId::kNone) return std::nullopt;
-    s.cipher.integ = IntegId::kNone;
+    s.cipher.integ = crypto::Mac::kNone;
   } else {
     auto in = integ_o.empty() ? std::nullopt : pick(integ_o, c.integ);
     if (!in) return std::nullopt;
-    s.cipher.integ = *in;
+    auto mac = crypto_mac(*in);
+    if (!mac) return std::nullopt;
+    s.cipher.integ = *mac;
   }
   return s;
 }
@@ -110,10 +116,11 @@ std::string proposal_str(const Proposal& p) {
 Transform encr_transform(EncrId e, uint16_t key_bits) {
   return t(TransformType::kEncr, uint16_t(e), key_bits ? std::optional<uint16_t>(key_bits) : std::nullopt);
 }
+Transform encr_transform(crypto::Cipher c, uint16_t key_bits) { return encr_transform(encr_id(c), key_bits); }
 
 std::string IkeSuite::str() const {
   std::string s = crypto::encr_label(cipher.encr, cipher.key_bits);
-  if (cipher.integ != IntegId::kNone) s += std::string("/") + integ_name(cipher.integ);
+  if (cipher.integ != crypto::Mac::kNone) s += std::string("/") + integ_name(cipher.integ);
   return s + "/PRF-" + prf_name(prf) + "/" + group_name(group);
 }
 
@@ -200,9 +207,12 @@ std::optional<EspChoice> select_esp(const SaPayload& offered, const std::vector<
       bool integ_ok = aead ? std::all_of(integ_o.begin(), integ_o.end(), [](auto i) { return i == IntegId::kNone; })
                            : std::find(integ_o.begin(), integ_o.end(), s.integ) != integ_o.end();
       if (!integ_ok) continue;
+      auto cipher = crypto_cipher(s.encr, s.key_bits);
+      auto mac = crypto_mac(aead ? IntegId::kNone : s.integ);
+      if (!cipher || !mac) continue;  // configured, but not in the registry
       EspChoice c;
       c.number = p.number;
-      c.suite = {s.encr, s.key_bits, aead ? IntegId::kNone : s.integ};
+      c.suite = {*cipher, s.key_bits, *mac};
       c.peer_spi = uint32_t(p.spi[0]) << 24 | uint32_t(p.spi[1]) << 16 | uint32_t(p.spi[2]) << 8 | p.spi[3];
       return c;
     }
@@ -227,11 +237,11 @@ EspPfsChoice select_esp_pfs(const SaPayload& offered, const std::vector<ChildTra
         continue;
       }
       use = pfs;
-    } else if (peer_ke != DhGroup::kNone && has(peer_ke) && crypto::dh_supported(peer_ke)) {
+    } else if (peer_ke != DhGroup::kNone && has(peer_ke) && dh_supported(peer_ke)) {
       use = peer_ke;
     } else if (!none_ok) {
       for (auto g : dh)
-        if (g != DhGroup::kNone && crypto::dh_supported(g) && out.want_group == DhGroup::kNone) out.want_group = g;
+        if (g != DhGroup::kNone && dh_supported(g) && out.want_group == DhGroup::kNone) out.want_group = g;
       continue;
     } else if (peer_ke != DhGroup::kNone) {
       continue;  // a KE for a group the proposal does not list
@@ -260,16 +270,19 @@ const char* encr_name(EncrId e) {
 }
 const char* integ_name(IntegId i) {
   if (i == IntegId::kNone) return "NONE";
-  const crypto::IntegAlgorithm* a = crypto::find_integ(i);
+  const crypto::IntegAlgorithm* a = crypto::find_integ_by_ikev2_id(uint16_t(i));
   return a ? a->name : "INTEG?";
 }
 const char* prf_name(PrfId p) {
-  const crypto::PrfAlgorithm* a = crypto::find_prf(p);
+  const crypto::PrfAlgorithm* a = crypto::find_prf_by_ikev2_id(uint16_t(p));
   return a ? a->name : "PRF?";
 }
 const char* group_name(DhGroup g) {
-  const crypto::DhAlgorithm* a = crypto::find_dh(g);
+  const crypto::DhAlgorithm* a = crypto::find_dh_by_ikev2_id(uint16_t(g));
   return a ? a->name : "DH?";
 }
+const char* encr_name(crypto::Cipher c) { return encr_name(encr_id(c)); }
+const char* integ_name(crypto::Mac m) { return integ_name(integ_id(m)); }
+const char* prf_name(crypto::Prf p) { return prf_name(prf_id(p)); }
 
 }  // namespace kg::ike

@@ -8,19 +8,23 @@
 
 #include "crypto/sk_cipher.h"
 #include "ike/policy.h"
+#include "ike/transform_ids.h"
 
 namespace kg::ike {
 
-// The algorithms an IKE SA runs with once negotiated.
+// The algorithms an IKE SA runs with once negotiated: cipher and PRF as the
+// crypto layer names them; the group as IKEv2 numbers it, since KE payloads
+// and INVALID_KE_PAYLOAD carry it.
 struct IkeSuite {
   crypto::CipherSuite cipher;
-  PrfId prf = PrfId::kHmacSha2_256;
+  crypto::Prf prf = crypto::Prf::kHmacSha2_256;
   DhGroup group = DhGroup::kNone;
   [[nodiscard]] std::string str() const;  // "AES-GCM-256/PRF-SHA256/ECP256"
 };
 
 // The ENCR transform for a cipher, with its Key Length attribute if it has one.
 Transform encr_transform(EncrId e, uint16_t key_bits);
+Transform encr_transform(crypto::Cipher c, uint16_t key_bits);
 
 // One proposal per configured proposal, AEAD and non-AEAD split (§3.3).
 SaPayload ike_sa_payload(const std::vector<IkeProposalConfig>& cfg);
@@ -65,5 +69,8 @@ const char* encr_name(EncrId e);
 const char* integ_name(IntegId i);
 const char* prf_name(PrfId p);
 const char* group_name(DhGroup g);
+const char* encr_name(crypto::Cipher c);
+const char* integ_name(crypto::Mac m);
+const char* prf_name(crypto::Prf p);
 
 }  // namespace kg::ike

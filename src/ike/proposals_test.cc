@@ -31,10 +31,10 @@ TEST(IkeProposals, ResponderPicksFirstAcceptablePeerProposal) {
   auto r = select_ike(offered, {gcm256_ecp256(), mixed()});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->first, 1);
-  EXPECT_EQ(r->second.cipher.encr, EncrId::kAesGcm16);
+  EXPECT_EQ(r->second.cipher.encr, crypto::Cipher::kAesGcm16);
   EXPECT_EQ(r->second.cipher.key_bits, 128);
   EXPECT_EQ(r->second.group, DhGroup::kModp2048);  // peer's order wins
-  EXPECT_EQ(r->second.prf, PrfId::kHmacSha2_256);  // derived from integrity (IOS)
+  EXPECT_EQ(r->second.prf, crypto::Prf::kHmacSha2_256);  // derived from integrity (IOS)
 }
 
 TEST(IkeProposals, NoCommonProposal) {
@@ -50,7 +50,7 @@ TEST(EspProposals, SelectsTransformSetAndPeerSpi) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->number, 2);
   EXPECT_EQ(c->peer_spi, 0xc0ffee01u);
-  EXPECT_EQ(c->suite.encr, EncrId::kAesGcm16);
+  EXPECT_EQ(c->suite.encr, crypto::Cipher::kAesGcm16);
   EXPECT_FALSE(select_esp(offered, {{"x", EncrId::kAesCbc, 256, IntegId::kHmacSha1_96}}));
 }
 

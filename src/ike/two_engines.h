@@ -32,7 +32,9 @@ struct Policy final : PolicyProvider {
   ProfileConfig profile;
   Identity peer_id;
   ChildConfig child;
+  std::shared_ptr<Authorizer> authz;  // responder's authorization; null: none
   std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override { return proposals; }
+  std::shared_ptr<Authorizer> authorizer() const override { return authz; }
   std::optional<ProfileConfig> profile_for_peer(const Identity& id, const IpAddress&,
                                                 const IpAddress&) const override {
     if (id != peer_id) return std::nullopt;

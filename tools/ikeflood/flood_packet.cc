@@ -1,6 +1,6 @@
 #include "flood_packet.h"
 
-#include "crypto/dh.h"
+#include "ike/transform_ids.h"
 #include "ike/policy.h"
 #include "ike/proposals.h"
 #include "ike/task.h"
@@ -18,7 +18,7 @@ uint16_t inet_checksum(ByteView data, uint32_t sum) {
 }
 
 Result<FloodPacketFactory> FloodPacketFactory::create(DhGroup group) {
-  auto kx = crypto::KeyExchange::generate(group);
+  auto kx = key_exchange(group);
   if (!kx) return std::unexpected(kx.error());
   FloodPacketFactory f;
   f.group_ = group;

@@ -30,8 +30,8 @@ class MemTun final : public PacketDevice {
   std::vector<Bytes> tx;
 };
 
-inline ike::TrafficSelector ts(const char* lo, const char* hi) {
-  ike::TrafficSelector t;
+inline TrafficSelector ts(const char* lo, const char* hi) {
+  TrafficSelector t;
   t.start = *IpAddress::parse(lo);
   t.end = *IpAddress::parse(hi);
   return t;
@@ -53,7 +53,7 @@ inline Bytes ipv4(const char* src, const char* dst, size_t len, uint8_t fill = 0
 // site B: the two sides' parameters mirror each other (fixed test keys).
 struct SitePair {
   Endpoint a, b;
-  ike::TrafficSelector net_a, net_b;
+  TrafficSelector net_a, net_b;
   uint32_t spi_a = 0, spi_b = 0;  // inbound SPI on A, on B
 };
 inline esp::InstallChildSa child_of(bool a_side, const crypto::CipherSuite& s, const SitePair& x) {

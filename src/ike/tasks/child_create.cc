@@ -48,7 +48,7 @@ Result<void> ChildCreate::build_i(IkeSa& sa, TaskEnv& env, std::vector<TypedPayl
     ni_ = nonce(env.rng);
     dh_.reset();
     if (group_ != DhGroup::kNone) {
-      auto dh = crypto::KeyExchange::generate(group_);
+      auto dh = key_exchange(group_);
       if (!dh) return std::unexpected(dh.error());
       dh_ = std::move(*dh);
     }
@@ -189,7 +189,7 @@ TaskStatus ChildCreate::process_r(IkeSa& sa, TaskEnv& env, const std::vector<Typ
     ni_ = ni->data;
     nr_ = nonce(env.rng);
     if (group_ != DhGroup::kNone) {
-      auto dh = crypto::KeyExchange::generate(group_);
+      auto dh = key_exchange(group_);
       if (!dh) {
         error = NotifyType::kNoProposalChosen;
         return TaskStatus::kFailed;
@@ -232,8 +232,8 @@ void ChildCreate::build_r(IkeSa& sa, TaskEnv&, std::vector<TypedPayload>& out) {
   p.protocol = ProtocolId::kEsp;
   p.spi = Bytes{uint8_t(spi_in_ >> 24), uint8_t(spi_in_ >> 16), uint8_t(spi_in_ >> 8), uint8_t(spi_in_)};
   p.transforms.push_back(encr_transform(c->sa.suite.encr, c->sa.suite.key_bits));
-  if (c->sa.suite.integ != IntegId::kNone)
-    p.transforms.push_back({TransformType::kInteg, uint16_t(c->sa.suite.integ), {}});
+  if (c->sa.suite.integ != crypto::Mac::kNone)
+    p.transforms.push_back({TransformType::kInteg, uint16_t(integ_id(c->sa.suite.integ)), {}});
   if (dh_) p.transforms.push_back({TransformType::kDh, uint16_t(group_), {}});
   p.transforms.push_back({TransformType::kEsn, uint16_t(EsnId::kNo), {}});
   if (transport_) out.push_back(notify(NotifyType::kUseTransportMode));

@@ -8,9 +8,15 @@
 //   IKE_AUTH { IDi AUTH CP(CFG_REQUEST) SA TSi TSr } -->
 //   <-- IKE_AUTH { IDr AUTH CP(CFG_REPLY) SA TSi TSr }
 //
-// Address allocation and release are the daemon's (PolicyProvider::authorize
+// Address allocation and release are the daemon's (PolicyProvider::authorizer
 // and the ReleaseConfig action); the task only asks and records the answer in
-// IkeSa::config, which travels to the daemon in the SessionEvent.
+// IkeSa::config, which travels to the daemon in the SessionEvent. An
+// authorizer that cannot answer at once (RADIUS) makes the task wait:
+//
+//   IKE_AUTH { IDi AUTH CP(CFG_REQUEST) SA TSi TSr } -->
+//                                        WorkRequest{AuthorizeWork} to the daemon
+//                                        resume(id, ConfigDecision)
+//   <-- IKE_AUTH { IDr AUTH CP(CFG_REPLY) SA TSi TSr }
 #include "ike/fmt.h"
 
 #include "common/log.h"
@@ -89,14 +95,45 @@ class IkeConfig final : public Task {
       return TaskStatus::kFailed;
     }
     type_ = cp->cfg_type == CfgType::kSet ? CfgType::kAck : CfgType::kReply;
+    // Called again after resume(): the decision is in.
+    if (decision_) {
+      ConfigDecision d = std::move(*decision_);
+      decision_.reset();
+      return decide(sa, std::move(d));
+    }
+    auto authorizer = env.policy.authorizer();
+    if (!authorizer) return TaskStatus::kDone;  // §2.19: a responder without configuration ignores the request
     ConfigQuery q{sa.profile->name, sa.auth.peer_kind, sa.remote_id, sa.local.addr, sa.remote.addr, *req};
-    auto d = env.policy.authorize(q);
+    if (authorizer->completes_at_once()) return decide(sa, authorizer->authorize(q));
+    env.wait = AuthorizeWork{std::move(authorizer), std::move(q)};
+    return TaskStatus::kPending;
+  }
+
+  void resume(IkeSa&, TaskEnv&, WorkResult& r) override {
+    if (auto* d = std::get_if<ConfigDecision>(&r)) decision_ = std::move(*d);
+    else decision_ = ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, "the authorizer answered no decision"};
+  }
+
+  // <-- IKE_AUTH { ... CP(CFG_REPLY) ... }
+  void build_r(IkeSa&, TaskEnv&, std::vector<TypedPayload>& out) override {
+    if (error) {
+      out.push_back(notify(*error));
+      return;
+    }
+    if (answer_) out.push_back({PayloadType::kCp, encode_config(type_, type_ == CfgType::kAck ? ConfigAttributes{} : reply_)});
+  }
+
+ private:
+  // What the authorizer decided. From here on a lease in it belongs to the
+  // IKE SA (IkeSa::config), which releases it when it ends.
+  TaskStatus decide(IkeSa& sa, ConfigDecision d) {
     switch (d.status) {
       case ConfigDecision::Status::kNone:
         return TaskStatus::kDone;  // §2.19: a responder without configuration ignores the request
       case ConfigDecision::Status::kRefused:
-        log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: authorization of {} Id: {} (profile {}) failed",
-                      sa.remote.addr.str(), sa.remote_id.str(), sa.profile->name));
+        log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: authorization of {} Id: {} (profile {}) failed{}",
+                      sa.remote.addr.str(), sa.remote_id.str(), sa.profile->name,
+                      d.reason.empty() ? std::string() : ": " + d.reason));
         error = NotifyType::kAuthenticationFailed;
         return TaskStatus::kFailed;
       case ConfigDecision::Status::kNoAddress:
@@ -114,17 +151,8 @@ class IkeConfig final : public Task {
     return TaskStatus::kDone;
   }
 
-  // <-- IKE_AUTH { ... CP(CFG_REPLY) ... }
-  void build_r(IkeSa&, TaskEnv&, std::vector<TypedPayload>& out) override {
-    if (error) {
-      out.push_back(notify(*error));
-      return;
-    }
-    if (answer_) out.push_back({PayloadType::kCp, encode_config(type_, type_ == CfgType::kAck ? ConfigAttributes{} : reply_)});
-  }
-
- private:
   bool initiator_;
+  std::optional<ConfigDecision> decision_;  // resume()'s, for the second process_r
   bool answer_ = false;
   CfgType type_ = CfgType::kReply;
   ConfigAttributes reply_;

@@ -53,8 +53,8 @@ class IkeInit final : public Task {
       for (auto& c : sa.ike_cfg)
         if (!c.groups.empty()) { sa.ke_group = c.groups.front(); break; }
     }
-    if (!sa.dh || sa.dh->group() != sa.ke_group) {
-      auto dh = crypto::KeyExchange::generate(sa.ke_group);
+    if (!sa.dh || dh_group(sa.dh->group()) != sa.ke_group) {
+      auto dh = key_exchange(sa.ke_group);
       if (!dh) return std::unexpected(dh.error());
       sa.dh = std::move(*dh);
     }
@@ -143,7 +143,7 @@ class IkeInit final : public Task {
       error = NotifyType::kInvalidKePayload;
       return TaskStatus::kFailed;
     }
-    auto dh = crypto::KeyExchange::generate(sa.suite.group);
+    auto dh = key_exchange(sa.suite.group);
     if (!dh) {
       error = NotifyType::kNoProposalChosen;
       return TaskStatus::kFailed;
@@ -176,8 +176,8 @@ class IkeInit final : public Task {
     p.protocol = ProtocolId::kIke;
     auto& c = sa.suite.cipher;
     p.transforms.push_back(encr_transform(c.encr, c.key_bits));
-    p.transforms.push_back({TransformType::kPrf, uint16_t(sa.suite.prf), std::nullopt});
-    if (c.integ != IntegId::kNone) p.transforms.push_back({TransformType::kInteg, uint16_t(c.integ), std::nullopt});
+    p.transforms.push_back({TransformType::kPrf, uint16_t(prf_id(sa.suite.prf)), std::nullopt});
+    if (c.integ != crypto::Mac::kNone) p.transforms.push_back({TransformType::kInteg, uint16_t(integ_id(c.integ)), std::nullopt});
     p.transforms.push_back({TransformType::kDh, uint16_t(sa.suite.group), std::nullopt});
     chosen.proposals.push_back(std::move(p));
     out.push_back({PayloadType::kSa, std::move(chosen)});

@@ -84,7 +84,7 @@ class IkeRekey final : public Task {
     while (spi_ == 0);
     if (group_ == DhGroup::kNone)
       group_ = group_configured(sa.ike_cfg, sa.suite.group) ? sa.suite.group : first_group(sa);
-    auto dh = crypto::KeyExchange::generate(group_);
+    auto dh = key_exchange(group_);
     if (!dh) return std::unexpected(dh.error());
     dh_ = std::move(*dh);
     ni_.assign(kNonceSize, 0);
@@ -181,7 +181,7 @@ class IkeRekey final : public Task {
       error = NotifyType::kInvalidKePayload;
       return TaskStatus::kFailed;
     }
-    auto dh = crypto::KeyExchange::generate(group_);
+    auto dh = key_exchange(group_);
     if (!dh) {
       error = NotifyType::kNoProposalChosen;
       return TaskStatus::kFailed;
@@ -222,8 +222,8 @@ class IkeRekey final : public Task {
     p.spi = be64(spi_);
     auto& c = suite_.cipher;
     p.transforms.push_back(encr_transform(c.encr, c.key_bits));
-    p.transforms.push_back({TransformType::kPrf, uint16_t(suite_.prf), std::nullopt});
-    if (c.integ != IntegId::kNone) p.transforms.push_back({TransformType::kInteg, uint16_t(c.integ), std::nullopt});
+    p.transforms.push_back({TransformType::kPrf, uint16_t(prf_id(suite_.prf)), std::nullopt});
+    if (c.integ != crypto::Mac::kNone) p.transforms.push_back({TransformType::kInteg, uint16_t(integ_id(c.integ)), std::nullopt});
     p.transforms.push_back({TransformType::kDh, uint16_t(group_), std::nullopt});
     out.push_back({PayloadType::kSa, SaPayload{{std::move(p)}}});
     out.push_back({PayloadType::kNonce, NoncePayload{ni_}});

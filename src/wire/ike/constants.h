@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 
+#include "common/traffic_selector.h"
+
 namespace kg::ike {
 
 // RFC 7296 §3.1 exchange types
@@ -142,8 +144,8 @@ enum class AuthMethod : uint8_t {
   kDigitalSignature = 14,
 };
 
-// RFC 7296 §3.13.1 traffic selector types
-enum class TsType : uint8_t { kIpv4AddrRange = 7, kIpv6AddrRange = 8 };
+// RFC 7296 §3.13.1 traffic selector types (common/traffic_selector.h: ESP uses them too)
+using TsType = kg::TsType;
 
 // RFC 7296 §3.10.1 notify message types (errors < 16384, status >= 16384)
 enum class NotifyType : uint16_t {

@@ -128,16 +128,8 @@ struct VendorIdPayload {  // §3.12
   Bytes data;
 };
 
-// §3.13.1 traffic selector
-struct TrafficSelector {
-  TsType type = TsType::kIpv4AddrRange;
-  uint8_t ip_protocol = 0;  // 0 = any
-  uint16_t start_port = 0;
-  uint16_t end_port = 65535;
-  IpAddress start;
-  IpAddress end;
-  auto operator<=>(const TrafficSelector&) const = default;
-};
+// §3.13.1 traffic selector: common/traffic_selector.h (ESP enforces it too)
+using TrafficSelector = kg::TrafficSelector;
 
 struct TsPayload {  // §3.13, used for both TSi and TSr
   std::vector<TrafficSelector> selectors;
