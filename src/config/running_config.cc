@@ -1,5 +1,5 @@
 // Smart defaults (keygate's safe replacement for IOS's). The running-config
-// text is written by section writers next to each command file (writer.h).
+// text is written by the command table, each command its own lines (writer.h).
 #include "config/writer.h"
 
 #include <algorithm>
