@@ -2,7 +2,6 @@
 // in CmdContext; the session commits it only when the handler succeeds.
 #include <algorithm>
 #include <string>
-#include <tuple>
 
 #include "config/interface_names.h"
 #include "config/session.h"
@@ -28,18 +27,29 @@ std::string alternatives(const Rows& rows, Word word) {
   return s + "}";
 }
 
-bool legacy_encr(const std::string& w) {
-  const crypto::EncrAlgorithm* a = crypto::find_encr_ike_word(w);
-  return a && a->legacy;
+// One `encryption`, `integrity` or `prf` line: each word becomes its
+// registry row here, once (the grammar offers only the registry's words).
+template <class Row>
+void add_algorithm_list(CommandTable& t, const std::string& kw, const std::string& grammar,
+                        std::vector<const Row*> Ikev2Proposal::*field, const Row* (*find)(std::string_view)) {
+  t.add(Mode::kIkev2Proposal, grammar, {"Set " + kw + " algorithm(s)", "algorithm"},
+        [field, find](C c, A a) -> Result<std::string> {
+          auto& v = c.model.proposals[c.object].*field;
+          std::string warn;
+          for (size_t i = 1; i < a.size(); ++i) {
+            const Row* r = find(a.at(i));
+            if (!r) return fail(Errc::kInvalidArgument, "Invalid input detected: " + a.at(i));
+            if (r->legacy) warn += crypto::legacy_warning(a.at(i));
+            if (a.negated) std::erase(v, r); else if (std::find(v.begin(), v.end(), r) == v.end()) v.push_back(r);
+          }
+          return warn;
+        })
+      .writes(0, [kw, field](const WriteScope& s, std::string& out) {
+        auto& v = s.model.proposals.at(s.object).*field;
+        if (!v.empty()) out += " " + kw + join_words(ike_words(v)) + "\n";
+      });
 }
-bool legacy_integ(const std::string& w) {
-  const crypto::IntegAlgorithm* a = crypto::find_integ_ike_word(w);
-  return a && a->legacy;
-}
-bool legacy_prf(const std::string& w) {
-  const crypto::PrfAlgorithm* a = crypto::find_prf_ike_word(w);
-  return a && a->legacy;
-}
+
 bool legacy_group(int g) {
   const crypto::DhAlgorithm* a = crypto::find_dh(static_cast<ike::DhGroup>(g));
   return a && a->legacy;
@@ -143,28 +153,13 @@ void add_proposal(CommandTable& t) {
   const std::string enc = alternatives(crypto::encr_algorithms(), [](auto& r) { return std::string(r.ike_word); });
   const std::string integ = alternatives(crypto::integ_algorithms(), [](auto& r) { return std::string(r.ike_word); });
   const std::string prf = alternatives(crypto::prf_algorithms(), [](auto& r) { return std::string(r.ike_word); });
-  auto list = [](std::vector<std::string> Ikev2Proposal::*field, bool (*legacy)(const std::string&)) {
-    return [field, legacy](C c, A a) -> Result<std::string> {
-      auto& v = c.model.proposals[c.object].*field;
-      std::string warn;
-      for (size_t i = 1; i < a.size(); ++i) {
-        if (legacy(a.at(i))) warn += crypto::legacy_warning(a.at(i));
-        if (a.negated) std::erase(v, a.at(i)); else if (std::find(v.begin(), v.end(), a.at(i)) == v.end()) v.push_back(a.at(i));
-      }
-      return warn;
-    };
-  };
   auto opt = [](const std::string& alt) { return "[" + alt.substr(1, alt.size() - 2) + "]"; };
-  for (auto [kw, alt, field, legacy] : {std::tuple{"encryption", enc, &Ikev2Proposal::encryption, &legacy_encr},
-                                         std::tuple{"integrity", integ, &Ikev2Proposal::integrity, &legacy_integ},
-                                         std::tuple{"prf", prf, &Ikev2Proposal::prf, &legacy_prf}}) {
-    std::string g = std::string(kw) + " " + alt + " " + opt(alt) + " " + opt(alt) + " " + opt(alt);
-    t.add(Mode::kIkev2Proposal, g, {std::string("Set ") + kw + " algorithm(s)", "algorithm"}, list(field, legacy))
-        .writes(0, [kw = std::string(kw), field](const WriteScope& s, std::string& out) {
-          auto& v = s.model.proposals.at(s.object).*field;
-          if (!v.empty()) out += " " + kw + join_words(v) + "\n";
-        });
-  }
+  auto grammar = [opt](const char* kw, const std::string& alt) {
+    return std::string(kw) + " " + alt + " " + opt(alt) + " " + opt(alt) + " " + opt(alt);
+  };
+  add_algorithm_list(t, "encryption", grammar("encryption", enc), &Ikev2Proposal::encryption, crypto::find_encr_ike_word);
+  add_algorithm_list(t, "integrity", grammar("integrity", integ), &Ikev2Proposal::integrity, crypto::find_integ_ike_word);
+  add_algorithm_list(t, "prf", grammar("prf", prf), &Ikev2Proposal::prf, crypto::find_prf_ike_word);
   const std::string grp = alternatives(crypto::dh_algorithms(), [](auto& r) { return std::to_string(uint16_t(r.ikev2_id)); });
   t.add(Mode::kIkev2Proposal, "group " + grp + " " + opt(grp) + " " + opt(grp) + " " + opt(grp),
         {"Set the Diffie-Hellman group(s)", "DH group"}, [](C c, A a) -> Result<std::string> {
@@ -215,12 +210,13 @@ void add_proposal(CommandTable& t) {
   t.add(Mode::kIkev2Policy, "match address local A.B.C.D", {"Match values", "Local address", "Local address", "IPv4 address"},
         [](C c, A a) {
           auto& v = c.model.policies[c.object].match_local;
-          std::erase(v, a.at(3));
-          if (!a.negated) v.push_back(a.at(3));
+          IpAddress addr = *IpAddress::parse(a.at(3));  // the grammar took only an address
+          std::erase(v, addr);
+          if (!a.negated) v.push_back(addr);
           return ok();
         })
       .writes(1, [](const WriteScope& s, std::string& out) {
-        for (auto& a : s.model.policies.at(s.object).match_local) out += " match address local " + a + "\n";
+        for (auto& a : s.model.policies.at(s.object).match_local) out += " match address local " + a.str() + "\n";
       });
   t.add(Mode::kIkev2Policy, "match fvrf any", {"Match values", "Front-door VRF", "Any VRF"}, [](C c, A a) {
     c.model.policies[c.object].match_fvrf_any = !a.negated;

@@ -50,22 +50,26 @@ std::string transform_alternatives() {
   return s + "}";
 }
 
-// Group "esp-gcm 256" style words back into transforms.
-Result<std::vector<std::string>> parse_transforms(const std::vector<std::string>& w, std::string& warn) {
-  std::vector<std::string> out;
+// Group "esp-gcm 256" style words back into transforms, each its registry row.
+Result<std::vector<EspTransform>> parse_transforms(const std::vector<std::string>& w, std::string& warn) {
+  std::vector<EspTransform> out;
+  auto add = [&out](const std::string& entry) -> Result<void> {
+    auto t = EspTransform::parse(entry);
+    if (!t) return fail(Errc::kInvalidArgument, "Invalid input detected: " + entry);
+    out.push_back(*t);
+    return {};
+  };
   for (size_t i = 0; i < w.size(); ++i) {
     const std::string& x = w[i];
     bool sized = sized_esp_word(x);
     if (legacy_esp_word(x)) warn += crypto::legacy_warning(x);
     if (sized && i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1][0]))) {
-      if (!crypto::find_encr_esp_word(x + " " + w[i + 1]))
-        return fail(Errc::kInvalidArgument, "Invalid input detected: " + x + " " + w[i + 1]);
-      out.push_back(x + " " + w[i + 1]);
+      if (auto r = add(x + " " + w[i + 1]); !r) return std::unexpected(r.error());
       ++i;
     } else if (std::isdigit(static_cast<unsigned char>(x[0]))) {
       return fail(Errc::kInvalidArgument, "Invalid input detected: key size without cipher");
-    } else {
-      out.push_back(x);
+    } else if (auto r = add(x); !r) {
+      return std::unexpected(r.error());
     }
   }
   return out;
@@ -94,7 +98,7 @@ void add_ipsec(CommandTable& t) {
         };
         emit_with_default(s.ctx, out, s.model.transform_sets, default_transform_set(), "crypto ipsec transform-set", same_ts,
                           [&](auto& n, auto& ts) {
-                            out += "crypto ipsec transform-set " + n + join_words(ts.transforms) + "\n";
+                            out += "crypto ipsec transform-set " + n + join_words(esp_words(ts.transforms)) + "\n";
                             s.sub(Mode::kTransformSet, n, out);
                             out += "!\n";
                           });

@@ -7,6 +7,9 @@
 #include "config/writer.h"
 
 namespace kg::config {
+
+void toggle_identity(std::vector<IkeIdentity>& v, const IkeIdentity& id, bool negated);  // commands_profile.cc
+
 namespace {
 
 using A = const ParsedArgs&;
@@ -74,12 +77,15 @@ void add_ike(CommandTable& t) {
   // peer and in match identity remote.
   t.add(Mode::kKeyringPeer, "address X:X:X:X::X/<0-128>", {"Peer address", "IPv6 prefix"},
         [](C c, A a) {
-          c.model.keyrings[c.object].peers[c.sub_object].address = a.negated ? "" : canonical6(a.at(1));
+          auto& addr = c.model.keyrings[c.object].peers[c.sub_object].address;
+          if (a.negated) addr.reset();
+          else addr = AddressMatch::parse(canonical6(a.at(1)));
           return ok();
         }).writes(t.write_back_of(Mode::kKeyringPeer, "address A.B.C.D"));
   t.add(Mode::kIkev2Profile, "match identity remote address X:X:X:X::X/<0-128>",
         {"Match values", "Match identity", "Remote identity", "IP address", "IPv6 prefix"}, [](C c, A a) {
-          toggle(c.model.profiles[c.object].match_identity_remote, "address " + canonical6(a.at(4)), a.negated);
+          if (auto id = IkeIdentity::parse("address " + canonical6(a.at(4))))
+            toggle_identity(c.model.profiles[c.object].match_identity_remote, *id, a.negated);
           return ok();
         }).writes(t.write_back_of(Mode::kIkev2Profile, "match identity remote any"));
 }

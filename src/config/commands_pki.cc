@@ -13,7 +13,7 @@
 
 namespace kg::config {
 
-void set_remote_method(std::vector<std::string>& methods, const std::string& m, bool negated);  // commands_profile.cc
+void set_remote_method(std::vector<AuthMethod>& methods, AuthMethod m, bool negated);  // commands_profile.cc
 
 namespace {
 
@@ -344,16 +344,17 @@ void add_profile_pki(CommandTable& t) {
         {"Set authentication method", "Local or remote authentication", "Certificate (RSA or ECDSA signature)"},
         [prof](C c, A a) {
           auto& p = prof(c);
+          AuthMethod m = auth_method_from_word(a.at(2));
           if (a.at(1) == "remote") {  // one of several methods the peer may use
-            set_remote_method(p.auth_remote, a.at(2), a.negated);
+            set_remote_method(p.auth_remote, m, a.negated);
             return ok();
           }
           if (a.negated) {
-            if (p.auth_local == a.at(2)) p.auth_local.clear();
+            if (p.auth_local == m) p.auth_local = AuthMethod::kNone;
             return ok();
           }
-          p.auth_local = a.at(2);
-          p.auth_local_key.clear();
+          p.auth_local = m;
+          p.auth_local_key = Secret();
           return ok();
         })
       .writes(t.write_back_of(Mode::kIkev2Profile, "authentication local pre-share"));
@@ -371,8 +372,8 @@ void add_profile_pki(CommandTable& t) {
   t.add(Mode::kIkev2Profile, "identity local dn", {"Specify IKE identity to use", "Local identity", "Distinguished name of the local certificate"},
         [prof](C c, A a) {
           auto& id = prof(c).identity_local;
-          if (!a.negated) id = "dn";
-          else if (id == "dn") id.clear();
+          if (!a.negated) id = IkeIdentity{IkeIdentity::Kind::kDn};
+          else if (id && id->kind == IkeIdentity::Kind::kDn) id.reset();
           return ok();
         })
       .writes(t.write_back_of(Mode::kIkev2Profile, "identity local {address|fqdn|email|key-id} WORD"));

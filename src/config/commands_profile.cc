@@ -20,11 +20,25 @@ std::string join(A a, size_t from) {
 
 void set_or_clear(std::string& field, A a, size_t from) { field = a.negated ? "" : join(a, from); }
 
+// An identity line's words from `from` on, parsed once here.
+Result<std::string> set_identity(std::optional<IkeIdentity>& field, A a, size_t from) {
+  if (a.negated) { field.reset(); return std::string(); }
+  field = IkeIdentity::parse(join(a, from));
+  if (!field) return fail(Errc::kInvalidArgument, "Invalid identity: " + join(a, from));
+  return std::string();
+}
+
 }  // namespace
+
+// match identity remote ID: each rule once, in the order typed.
+void toggle_identity(std::vector<IkeIdentity>& v, const IkeIdentity& id, bool negated) {
+  std::erase(v, id);
+  if (!negated) v.push_back(id);
+}
 
 // authentication remote METHOD: IOS keeps each method given (pre-share and
 // rsa-sig, ...); the responder accepts whichever the peer uses.
-void set_remote_method(std::vector<std::string>& methods, const std::string& m, bool negated) {
+void set_remote_method(std::vector<AuthMethod>& methods, AuthMethod m, bool negated) {
   std::erase(methods, m);
   if (!negated) methods.push_back(m);
 }
@@ -67,18 +81,19 @@ void add_keyring(CommandTable& t) {
   auto peer_of = [](const WriteScope& s) -> const KeyringPeer& { return s.model.keyrings.at(s.object).peers.at(s.sub_object); };
   t.add(Mode::kKeyringPeer, "address A.B.C.D [A.B.C.D]", {"Peer address", "IPv4 address", "Mask"},
         [peer](C c, A a) -> Result<std::string> {
-          set_or_clear(peer(c).address, a, 1);
-          if (a.negated || a.size() < 3) return ok();
-          auto m = Prefix::from_mask(*IpAddress::parse(a.at(1)), *IpAddress::parse(a.at(2)));
-          if (!m) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(2));
+          auto& addr = peer(c).address;
+          if (a.negated) { addr.reset(); return ok(); }
+          addr = AddressMatch::parse(join(a, 1));
+          if (!addr) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(2));
+          if (a.size() < 3) return ok();
           // Seed 004 marks this BAD: one key for every peer.
-          if (m->len == 0)
+          if (addr->prefix.len == 0)
             return "% Warning: peer " + c.sub_object + " (address 0.0.0.0 0.0.0.0) matches every peer: its pre-shared " +
                    "key is used by any peer no other keyring peer matches; prefer one key per peer\n";
           return ok();
         })
       .writes(1, [peer_of](const WriteScope& s, std::string& out) {
-        if (auto& p = peer_of(s); !p.address.empty()) out += "  address " + p.address + "\n";
+        if (auto& p = peer_of(s); p.address) out += "  address " + p.address->str() + "\n";
       });
   t.add(Mode::kKeyringPeer, "hostname WORD", {"Peer hostname", "Hostname"},
         [peer](C c, A a) { set_or_clear(peer(c).hostname, a, 1); return ok(); })
@@ -89,24 +104,24 @@ void add_keyring(CommandTable& t) {
   // FQDN in the domain, or every email address @domain.
   auto identity = t.add(Mode::kKeyringPeer, "identity {address|fqdn|email|key-id} WORD",
                         {"Peer identity", "Identity type", "Identity value"},
-                        [peer](C c, A a) { set_or_clear(peer(c).identity, a, 1); return ok(); })
+                        [peer](C c, A a) { return set_identity(peer(c).identity, a, 1); })
                       .writes(3, [peer_of](const WriteScope& s, std::string& out) {
-                        if (auto& p = peer_of(s); !p.identity.empty()) out += "  identity " + p.identity + "\n";
+                        if (auto& p = peer_of(s); p.identity) out += "  identity " + p.identity->words() + "\n";
                       });
   t.add(Mode::kKeyringPeer, "identity {fqdn|email} domain WORD",
         {"Peer identity", "Identity type", "Match the domain only", "Domain name"},
-        [peer](C c, A a) { set_or_clear(peer(c).identity, a, 1); return ok(); })
+        [peer](C c, A a) { return set_identity(peer(c).identity, a, 1); })
       .writes(identity);
   t.add(Mode::kKeyringPeer, "pre-shared-key LINE", {"Pre-shared key", "Key"}, [peer](C c, A a) -> Result<std::string> {
     std::string k = a.at(1);
     auto& p = peer(c);
-    std::string* field = &p.psk;
+    Secret* field = &p.psk;
     if (k.rfind("local ", 0) == 0) { field = &p.psk_local; k = k.substr(6); }
     else if (k.rfind("remote ", 0) == 0) { field = &p.psk_remote; k = k.substr(7); }
-    if (a.negated) { *field = ""; return ok(); }
+    if (a.negated) { *field = Secret(); return ok(); }
     auto key = c.config.key_from_config(k);
     if (!key) return std::unexpected(key.error());
-    *field = *key;
+    *field = Secret(std::string_view(*key));
     return ok();
   }).writes(4, [peer_of](const WriteScope& s, std::string& out) {
     auto& p = peer_of(s);
@@ -135,64 +150,64 @@ void add_profile(CommandTable& t) {
       });
   auto prof = [](C c) -> Ikev2Profile& { return c.model.profiles[c.object]; };
   auto prof_of = [](const WriteScope& s) -> const Ikev2Profile& { return s.model.profiles.at(s.object); };
-  auto add_remote = [prof](C c, A a) {
-    auto& v = prof(c).match_identity_remote;
-    std::string val = join(a, 3);
-    std::erase(v, val);
-    if (!a.negated) v.push_back(val);
+  auto add_remote = [prof](C c, A a) -> Result<std::string> {
+    auto id = IkeIdentity::parse(join(a, 3));
+    if (!id) return fail(Errc::kInvalidArgument, "Invalid identity: " + join(a, 3));
+    toggle_identity(prof(c).match_identity_remote, *id, a.negated);
     return ok();
   };
   std::vector<std::string> h = {"Match values", "Match identity", "Remote identity"};
   auto remote = t.add(Mode::kIkev2Profile, "match identity remote address A.B.C.D [A.B.C.D]", h, add_remote)
                     .writes(profile_line::kMatchIdentity, [prof_of](const WriteScope& s, std::string& out) {
-                      for (auto& r : prof_of(s).match_identity_remote) out += " match identity remote " + r + "\n";
+                      for (auto& r : prof_of(s).match_identity_remote) out += " match identity remote " + r.words() + "\n";
                     });
   for (const char* g : {"fqdn WORD", "fqdn domain WORD", "email WORD", "email domain WORD", "key-id WORD", "any"})
     t.add(Mode::kIkev2Profile, std::string("match identity remote ") + g, h, add_remote).writes(remote);
   t.add(Mode::kIkev2Profile, "match address local A.B.C.D", {"Match values", "Local address", "Local address"},
         [prof](C c, A a) {
           auto& v = prof(c).match_address_local;
-          std::erase(v, a.at(3));
-          if (!a.negated) v.push_back(a.at(3));
+          IpAddress addr = *IpAddress::parse(a.at(3));  // the grammar took only an address
+          std::erase(v, addr);
+          if (!a.negated) v.push_back(addr);
           return ok();
         })
       .writes(profile_line::kMatchAddress, [prof_of](const WriteScope& s, std::string& out) {
-        for (auto& a : prof_of(s).match_address_local) out += " match address local " + a + "\n";
+        for (auto& a : prof_of(s).match_address_local) out += " match address local " + a.str() + "\n";
       });
   t.add(Mode::kIkev2Profile, "identity local {address|fqdn|email|key-id} WORD",
         {"Specify IKE identity to use", "Local identity", "Identity type", "Identity value"},
-        [prof](C c, A a) { set_or_clear(prof(c).identity_local, a, 2); return ok(); })
+        [prof](C c, A a) { return set_identity(prof(c).identity_local, a, 2); })
       .writes(profile_line::kIdentityLocal, [prof_of](const WriteScope& s, std::string& out) {
-        if (auto& p = prof_of(s); !p.identity_local.empty()) out += " identity local " + p.identity_local + "\n";
+        if (auto& p = prof_of(s); p.identity_local) out += " identity local " + p.identity_local->words() + "\n";
       });
   // The authentication lines, local then remote, whichever command set them
   // (pre-share here, eap below, rsa-sig/ecdsa-sig in commands_pki.cc).
   auto auth_lines = std::make_shared<const WriteBack>(WriteBack{profile_line::kAuthentication,
       [prof_of](const WriteScope& s, std::string& out) {
         auto& p = prof_of(s);
-        auto auth = [&](const char* side, const std::string& meth, const std::string& k) {
-          if (meth.empty()) return;
-          out += std::string(" authentication ") + side + " " + meth;
-          if (!k.empty()) out += " key " + s.ctx.key(k);
+        auto auth = [&](const char* side, AuthMethod meth, const Secret* k) {
+          if (meth == AuthMethod::kNone) return;
+          out += std::string(" authentication ") + side + " " + std::string(auth_method_word(meth));
+          if (k && !k->empty()) out += " key " + s.ctx.key(*k);
           out += "\n";
         };
-        if (p.auth_local == "eap")
+        if (p.auth_local == AuthMethod::kEap)
           out += " authentication local eap md5 username " + p.eap_username + " password " + s.ctx.key(p.eap_password) + "\n";
         else
-          auth("local", p.auth_local, p.auth_local_key);
-        for (auto& meth : p.auth_remote) auth("remote", meth, meth == "pre-share" ? p.auth_remote_key : std::string());
+          auth("local", p.auth_local, &p.auth_local_key);
+        for (AuthMethod meth : p.auth_remote) auth("remote", meth, meth == AuthMethod::kPreShare ? &p.auth_remote_key : nullptr);
       }});
   for (const char* side : {"local", "remote"}) {
     std::string s = side;
     auto set = [prof, s](C c, A a) -> Result<std::string> {
       auto& p = prof(c);
-      if (s == "local") p.auth_local = a.negated ? "" : "pre-share";
-      else set_remote_method(p.auth_remote, "pre-share", a.negated);
-      std::string key;
+      if (s == "local") p.auth_local = a.negated ? AuthMethod::kNone : AuthMethod::kPreShare;
+      else set_remote_method(p.auth_remote, AuthMethod::kPreShare, a.negated);
+      Secret key;
       if (a.size() > 4 && !a.negated) {
         auto k = c.config.key_from_config(a.size() == 6 ? a.at(4) + " " + a.at(5) : a.at(4));
         if (!k) return std::unexpected(k.error());
-        key = *k;
+        key = Secret(std::string_view(*k));
       }
       (s == "local" ? p.auth_local_key : p.auth_remote_key) = key;
       return ok();
@@ -209,17 +224,17 @@ void add_profile(CommandTable& t) {
   auto set_eap = [prof](C c, A a) -> Result<std::string> {
     auto& p = prof(c);
     if (a.negated) {
-      if (p.auth_local == "eap") p.auth_local.clear();
+      if (p.auth_local == AuthMethod::kEap) p.auth_local = AuthMethod::kNone;
       p.eap_username.clear();
-      p.eap_password.clear();
+      p.eap_password = Secret();
       return ok();
     }
     auto pw = c.config.key_from_config(a.size() == 9 ? a.at(7) + " " + a.at(8) : a.at(7));
     if (!pw) return std::unexpected(pw.error());
-    p.auth_local = "eap";
-    p.auth_local_key.clear();
+    p.auth_local = AuthMethod::kEap;
+    p.auth_local_key = Secret();
     p.eap_username = a.at(5);
-    p.eap_password = *pw;
+    p.eap_password = Secret(std::string_view(*pw));
     return ok();
   };
   std::vector<std::string> eh = {"Set authentication method", "local authentication", "Extensible Authentication Protocol",

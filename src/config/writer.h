@@ -20,6 +20,10 @@ struct WriteContext {
   // show running-config all: the smart-default blocks too, as they stand.
   bool all = false;
   [[nodiscard]] std::string key(const std::string& k) const { return "6 " + seal(k); }
+  // The only place a configured secret leaves its Secret: to be sealed.
+  [[nodiscard]] std::string key(const Secret& k) const {
+    return key(std::string(reinterpret_cast<const char*>(k.view().data()), k.size()));
+  }
 };
 
 // What a command's writer sees: the model, how to show keys, and the object
