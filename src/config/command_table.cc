@@ -123,8 +123,9 @@ std::vector<std::pair<size_t, std::string>> split_words(std::string_view line) {
   return out;
 }
 
-void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::string> help,
-                       Handler h, bool hidden, bool json) {
+CommandTable::Registration CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::string> help,
+                                             Handler h, bool hidden, bool json) {
+  size_t first = commands_.size();
   auto words = split_words(grammar);
   std::vector<Token> toks;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -141,6 +142,21 @@ void CommandTable::add(Mode mode, std::string_view grammar, std::vector<std::str
     toks.push_back(parse_token(g, hs));
   }
   commands_.push_back(Command{mode, std::move(toks), std::move(h), hidden, json});
+  return Registration(*this, first, commands_.size());
+}
+
+WriteBackRef CommandTable::Registration::writes(int order, LineWriter w) {
+  auto wb = std::make_shared<const WriteBack>(WriteBack{order, std::move(w)});
+  writes(wb);
+  return wb;
+}
+
+void CommandTable::Registration::writes(const WriteBackRef& w) {
+  for (size_t i = first_; i < end_; ++i) t_.commands_[i].write_back = w;
+}
+
+void CommandTable::Registration::not_persisted() {
+  for (size_t i = first_; i < end_; ++i) t_.commands_[i].not_persisted = true;
 }
 
 MatchResult CommandTable::match(Mode mode, std::string_view line, const Visible& visible) const {
@@ -377,16 +393,48 @@ Result<std::vector<std::string>> CommandTable::expand(Mode mode, std::string_vie
   return out;
 }
 
-void CommandTable::add_writer(int order, SectionWriter w) {
-  auto at = std::upper_bound(writers_.begin(), writers_.end(), order,
-                             [](int o, const auto& e) { return o < e.first; });
-  writers_.insert(at, {order, std::move(w)});
+void CommandTable::write_mode(Mode mode, const WriteScope& scope, std::string& out) const {
+  // Each writer once (variants and commands of one field share it), in order.
+  std::vector<const WriteBack*> wbs;
+  for (const auto& c : commands_)
+    if (c.mode == mode && c.write_back && std::find(wbs.begin(), wbs.end(), c.write_back.get()) == wbs.end())
+      wbs.push_back(c.write_back.get());
+  std::stable_sort(wbs.begin(), wbs.end(), [](auto* a, auto* b) { return a->order < b->order; });
+  for (const WriteBack* wb : wbs) wb->write(scope, out);
 }
 
 std::string CommandTable::write(const Model& m, const WriteContext& ctx) const {
   std::string out = "!\n";
-  for (const auto& [order, w] : writers_) w(m, ctx, out);
+  write_mode(Mode::kConfig, WriteScope{m, ctx, *this}, out);
   return out + "!\nend\n";
+}
+
+std::string CommandTable::grammar(const Command& c) {
+  std::string g;
+  for (const auto& t : c.tokens) {
+    std::string w = token_label(t);
+    if (t.kind == Token::Kind::kAlt) {
+      w.clear();
+      for (const auto& a : t.words) w += (w.empty() ? "{" : "|") + a;
+      w += "}";
+    }
+    g += (g.empty() ? "" : " ") + w;
+  }
+  return g;
+}
+
+WriteBackRef CommandTable::write_back_of(Mode mode, std::string_view g) const {
+  for (const auto& c : commands_)
+    if (c.mode == mode && grammar(c) == g) return c.write_back;
+  return nullptr;
+}
+
+std::vector<std::string> CommandTable::unwritten() const {
+  std::vector<std::string> out;
+  for (const auto& c : commands_)
+    if (c.mode != Mode::kExec && !c.write_back && !c.not_persisted)
+      out.push_back(std::to_string(int(c.mode)) + ": " + grammar(c));
+  return out;
 }
 
 }  // namespace kg::config

@@ -6,6 +6,7 @@
 // (expanded at registration into one variant per prefix).
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,18 @@ namespace kg::config {
 
 struct Model;
 struct WriteContext;
-// Writes one block of `show running-config` (see config/writer.h).
-using SectionWriter = std::function<void(const Model&, const WriteContext&, std::string&)>;
+struct WriteScope;
+// Appends a command's line(s) of `show running-config` for the model and the
+// sub-mode object in scope (config/writer.h).
+using LineWriter = std::function<void(const WriteScope&, std::string&)>;
+// How a command appears in the running config. `order` places its lines
+// among the other commands of its mode (configuration mode: the section
+// numbers of writer.h); equal orders keep the table's order.
+struct WriteBack {
+  int order;
+  LineWriter write;
+};
+using WriteBackRef = std::shared_ptr<const WriteBack>;
 
 enum class Mode {
   kExec, kConfig, kIkev2Proposal, kIkev2Policy, kIkev2Keyring, kKeyringPeer,
@@ -52,6 +63,10 @@ struct Command {
   Handler handler;
   bool hidden = false;
   bool json = false;  // the handler can answer `| json` (ParsedArgs::json)
+  // Its running-config text. Commands that set the same field share one
+  // (written once); the variants of one grammar ("x [y]") share it too.
+  WriteBackRef write_back;
+  bool not_persisted = false;  // an action or a mode change: nothing to write
 };
 
 // Outcome of matching one line in one mode.
@@ -72,9 +87,25 @@ using Visible = std::function<bool(const Command&)>;
 
 class CommandTable {
  public:
+  // What add() registered (every variant of one grammar), to say how it is
+  // written back.
+  class Registration {
+   public:
+    Registration(CommandTable& t, size_t first, size_t end) : t_(t), first_(first), end_(end) {}
+    // The command writes its own line(s).
+    WriteBackRef writes(int order, LineWriter w);
+    // Another command's writer prints what this one sets (same field).
+    void writes(const WriteBackRef& w);
+    // Nothing to write back: an action, a mode change, an exec command.
+    void not_persisted();
+
+   private:
+    CommandTable& t_;
+    size_t first_, end_;
+  };
   // help: one help string per space-separated grammar element (missing = "").
-  void add(Mode mode, std::string_view grammar, std::vector<std::string> help, Handler h,
-           bool hidden = false, bool json = false);
+  Registration add(Mode mode, std::string_view grammar, std::vector<std::string> help, Handler h,
+                   bool hidden = false, bool json = false);
   MatchResult match(Mode mode, std::string_view line, const Visible& visible = {}) const;
   // Completions of the last (partial) word of `line`.
   std::vector<std::string> complete(Mode mode, std::string_view line, const Visible& visible = {}) const;
@@ -84,14 +115,24 @@ class CommandTable {
   // session), as far as some command of `mode` accepts them; an error names
   // the first word that none accepts.
   Result<std::vector<std::string>> expand(Mode mode, std::string_view line) const;
-  // Registers the writer of one running-config section (order: config/writer.h).
-  void add_writer(int order, SectionWriter w);
-  // The whole running config: every section in order, then "end".
+  // The whole running config: the configuration mode's commands write
+  // themselves in order (those that open a sub-mode write its commands
+  // through WriteScope::sub), then "end".
   std::string write(const Model& m, const WriteContext& ctx) const;
+  // The lines of one mode for the object in `scope`.
+  void write_mode(Mode mode, const WriteScope& scope, std::string& out) const;
+  // Configuration commands (any mode but exec) that neither write themselves
+  // back nor are declared not persisted, as "MODE: GRAMMAR" (a table check).
+  std::vector<std::string> unwritten() const;
+  // The writer of a registered command, for a command in another file that
+  // sets the same field (null if none).
+  WriteBackRef write_back_of(Mode mode, std::string_view grammar) const;
+  // The grammar of a command as the table holds it ("ip address A.B.C.D A.B.C.D").
+  static std::string grammar(const Command& c);
+  const std::vector<Command>& commands() const { return commands_; }
 
  private:
   std::vector<Command> commands_;
-  std::vector<std::pair<int, SectionWriter>> writers_;
 };
 
 std::vector<std::pair<size_t, std::string>> split_words(std::string_view line);

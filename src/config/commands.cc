@@ -2,7 +2,6 @@
 // in CmdContext; the session commits it only when the handler succeeds.
 #include <algorithm>
 #include <string>
-#include <tuple>
 
 #include "config/interface_names.h"
 #include "config/session.h"
@@ -28,18 +27,29 @@ std::string alternatives(const Rows& rows, Word word) {
   return s + "}";
 }
 
-bool legacy_encr(const std::string& w) {
-  const crypto::EncrAlgorithm* a = crypto::find_encr_ike_word(w);
-  return a && a->legacy;
+// One `encryption`, `integrity` or `prf` line: each word becomes its
+// registry row here, once (the grammar offers only the registry's words).
+template <class Row>
+void add_algorithm_list(CommandTable& t, const std::string& kw, const std::string& grammar,
+                        std::vector<const Row*> Ikev2Proposal::*field, const Row* (*find)(std::string_view)) {
+  t.add(Mode::kIkev2Proposal, grammar, {"Set " + kw + " algorithm(s)", "algorithm"},
+        [field, find](C c, A a) -> Result<std::string> {
+          auto& v = c.model.proposals[c.object].*field;
+          std::string warn;
+          for (size_t i = 1; i < a.size(); ++i) {
+            const Row* r = find(a.at(i));
+            if (!r) return fail(Errc::kInvalidArgument, "Invalid input detected: " + a.at(i));
+            if (r->legacy) warn += crypto::legacy_warning(a.at(i));
+            if (a.negated) std::erase(v, r); else if (std::find(v.begin(), v.end(), r) == v.end()) v.push_back(r);
+          }
+          return warn;
+        })
+      .writes(0, [kw, field](const WriteScope& s, std::string& out) {
+        auto& v = s.model.proposals.at(s.object).*field;
+        if (!v.empty()) out += " " + kw + join_words(ike_words(v)) + "\n";
+      });
 }
-bool legacy_integ(const std::string& w) {
-  const crypto::IntegAlgorithm* a = crypto::find_integ_ike_word(w);
-  return a && a->legacy;
-}
-bool legacy_prf(const std::string& w) {
-  const crypto::PrfAlgorithm* a = crypto::find_prf_ike_word(w);
-  return a && a->legacy;
-}
+
 bool legacy_group(int g) {
   const crypto::DhAlgorithm* a = crypto::find_dh_by_ikev2_id(uint16_t(g));
   return a && a->legacy;
@@ -56,12 +66,12 @@ void add_modes(CommandTable& t) {
                  Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet,
                  Mode::kIpsecProfile, Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient,
                  Mode::kAccessList}) {
-    t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { enter(c, Mode::kExec, ""); return ok(); });
+    t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { enter(c, Mode::kExec, ""); return ok(); }).not_persisted();
     t.add(m, "exit", {"Exit from the current mode"}, [m](C c, A) {
       if (m == Mode::kKeyringPeer) enter(c, Mode::kIkev2Keyring, c.object);
       else enter(c, m == Mode::kConfig ? Mode::kExec : Mode::kConfig, "");
       return ok();
-    });
+    }).not_persisted();
   }
   t.add(Mode::kExec, "configure terminal", {"Enter configuration mode", "Configure from the terminal"},
         [](C c, A) { enter(c, Mode::kConfig, ""); return ok(); });
@@ -94,7 +104,8 @@ void add_modes(CommandTable& t) {
           return std::string("[OK]\n");
         });
   t.add(Mode::kConfig, "hostname WORD", {"Set system's network name", "This system's network name"},
-        [](C c, A a) { c.model.hostname = a.negated ? "keygate" : a.at(1); return ok(); });
+        [](C c, A a) { c.model.hostname = a.negated ? "keygate" : a.at(1); return ok(); })
+      .writes(section::kHostname, [](const WriteScope& s, std::string& out) { out += "hostname " + s.model.hostname + "\n!\n"; });
 }
 
 // "default crypto ikev2 proposal" (no name) restores the built-in default.
@@ -107,10 +118,10 @@ void add_default_restore(CommandTable& t) {
     };
   };
   std::vector<std::string> h = {"Encryption module", "Configure parameters", "Object"};
-  t.add(Mode::kConfig, "crypto ikev2 proposal", h, only_default([](Model& m) { m.proposals["default"] = default_proposal(); }), true);
-  t.add(Mode::kConfig, "crypto ikev2 policy", h, only_default([](Model& m) { m.policies["default"] = default_policy(); }), true);
-  t.add(Mode::kConfig, "crypto ipsec transform-set", h, only_default([](Model& m) { m.transform_sets["default"] = default_transform_set(); }), true);
-  t.add(Mode::kConfig, "crypto ipsec profile", h, only_default([](Model& m) { m.ipsec_profiles["default"] = default_ipsec_profile(); }), true);
+  t.add(Mode::kConfig, "crypto ikev2 proposal", h, only_default([](Model& m) { m.proposals["default"] = default_proposal(); }), true).not_persisted();
+  t.add(Mode::kConfig, "crypto ikev2 policy", h, only_default([](Model& m) { m.policies["default"] = default_policy(); }), true).not_persisted();
+  t.add(Mode::kConfig, "crypto ipsec transform-set", h, only_default([](Model& m) { m.transform_sets["default"] = default_transform_set(); }), true).not_persisted();
+  t.add(Mode::kConfig, "crypto ipsec profile", h, only_default([](Model& m) { m.ipsec_profiles["default"] = default_ipsec_profile(); }), true).not_persisted();
 }
 
 void add_proposal(CommandTable& t) {
@@ -127,28 +138,28 @@ void add_proposal(CommandTable& t) {
           c.model.proposals[n];
           enter(c, Mode::kIkev2Proposal, n);
           return ok();
-        });
+        })
+      .writes(section::kIkev2Proposal, [](const WriteScope& s, std::string& out) {
+        auto same = [](const Ikev2Proposal& a, const Ikev2Proposal& b) {
+          return a.encryption == b.encryption && a.integrity == b.integrity && a.prf == b.prf && a.groups == b.groups;
+        };
+        emit_with_default(s.ctx, out, s.model.proposals, default_proposal(), "crypto ikev2 proposal", same,
+                          [&](auto& n, auto&) {
+                            out += "crypto ikev2 proposal " + n + "\n";
+                            s.sub(Mode::kIkev2Proposal, n, out);
+                            out += "!\n";
+                          });
+      });
   const std::string enc = alternatives(crypto::encr_algorithms(), [](auto& r) { return std::string(r.ike_word); });
   const std::string integ = alternatives(crypto::integ_algorithms(), [](auto& r) { return std::string(r.ike_word); });
   const std::string prf = alternatives(crypto::prf_algorithms(), [](auto& r) { return std::string(r.ike_word); });
-  auto list = [](std::vector<std::string> Ikev2Proposal::*field, bool (*legacy)(const std::string&)) {
-    return [field, legacy](C c, A a) -> Result<std::string> {
-      auto& v = c.model.proposals[c.object].*field;
-      std::string warn;
-      for (size_t i = 1; i < a.size(); ++i) {
-        if (legacy(a.at(i))) warn += crypto::legacy_warning(a.at(i));
-        if (a.negated) std::erase(v, a.at(i)); else if (std::find(v.begin(), v.end(), a.at(i)) == v.end()) v.push_back(a.at(i));
-      }
-      return warn;
-    };
-  };
   auto opt = [](const std::string& alt) { return "[" + alt.substr(1, alt.size() - 2) + "]"; };
-  for (auto [kw, alt, field, legacy] : {std::tuple{"encryption", enc, &Ikev2Proposal::encryption, &legacy_encr},
-                                         std::tuple{"integrity", integ, &Ikev2Proposal::integrity, &legacy_integ},
-                                         std::tuple{"prf", prf, &Ikev2Proposal::prf, &legacy_prf}}) {
-    std::string g = std::string(kw) + " " + alt + " " + opt(alt) + " " + opt(alt) + " " + opt(alt);
-    t.add(Mode::kIkev2Proposal, g, {std::string("Set ") + kw + " algorithm(s)", "algorithm"}, list(field, legacy));
-  }
+  auto grammar = [opt](const char* kw, const std::string& alt) {
+    return std::string(kw) + " " + alt + " " + opt(alt) + " " + opt(alt) + " " + opt(alt);
+  };
+  add_algorithm_list(t, "encryption", grammar("encryption", enc), &Ikev2Proposal::encryption, crypto::find_encr_ike_word);
+  add_algorithm_list(t, "integrity", grammar("integrity", integ), &Ikev2Proposal::integrity, crypto::find_integ_ike_word);
+  add_algorithm_list(t, "prf", grammar("prf", prf), &Ikev2Proposal::prf, crypto::find_prf_ike_word);
   const std::string grp = alternatives(crypto::dh_algorithms(), [](auto& r) { return std::to_string(uint16_t(r.ikev2_id)); });
   t.add(Mode::kIkev2Proposal, "group " + grp + " " + opt(grp) + " " + opt(grp) + " " + opt(grp),
         {"Set the Diffie-Hellman group(s)", "DH group"}, [](C c, A a) -> Result<std::string> {
@@ -160,7 +171,14 @@ void add_proposal(CommandTable& t) {
             if (a.negated) std::erase(v, g); else if (std::find(v.begin(), v.end(), g) == v.end()) v.push_back(g);
           }
           return warn;
-        });
+        })
+      .writes(0, [](const WriteScope& s, std::string& out) {
+        auto& groups = s.model.proposals.at(s.object).groups;
+        if (groups.empty()) return;
+        out += " group";
+        for (int g : groups) out += " " + std::to_string(g);
+        out += "\n";
+      });
   t.add(Mode::kConfig, "crypto ikev2 policy WORD", {"Encryption module", "Configure IKEv2 parameters", "Define IKEv2 policies", "Policy name"},
         [](C c, A a) {
           const std::string& n = a.at(3);
@@ -169,58 +187,42 @@ void add_proposal(CommandTable& t) {
           c.model.policies[n];
           enter(c, Mode::kIkev2Policy, n);
           return ok();
-        });
+        })
+      .writes(section::kIkev2Policy, [](const WriteScope& s, std::string& out) {
+        auto same = [](const Ikev2Policy& a, const Ikev2Policy& b) {
+          return a.proposals == b.proposals && a.match_local == b.match_local && a.match_fvrf_any == b.match_fvrf_any;
+        };
+        emit_with_default(s.ctx, out, s.model.policies, default_policy(), "crypto ikev2 policy", same,
+                          [&](auto& n, auto&) {
+                            out += "crypto ikev2 policy " + n + "\n";
+                            s.sub(Mode::kIkev2Policy, n, out);
+                            out += "!\n";
+                          });
+      });
   t.add(Mode::kIkev2Policy, "proposal WORD", {"Specify proposal", "Proposal name"}, [](C c, A a) {
     auto& v = c.model.policies[c.object].proposals;
     std::erase(v, a.at(1));
     if (!a.negated) v.push_back(a.at(1));
     return ok();
+  }).writes(3, [](const WriteScope& s, std::string& out) {
+    for (auto& pr : s.model.policies.at(s.object).proposals) out += " proposal " + pr + "\n";
   });
   t.add(Mode::kIkev2Policy, "match address local A.B.C.D", {"Match values", "Local address", "Local address", "IPv4 address"},
         [](C c, A a) {
           auto& v = c.model.policies[c.object].match_local;
-          std::erase(v, a.at(3));
-          if (!a.negated) v.push_back(a.at(3));
+          IpAddress addr = *IpAddress::parse(a.at(3));  // the grammar took only an address
+          std::erase(v, addr);
+          if (!a.negated) v.push_back(addr);
           return ok();
-        });
+        })
+      .writes(1, [](const WriteScope& s, std::string& out) {
+        for (auto& a : s.model.policies.at(s.object).match_local) out += " match address local " + a.str() + "\n";
+      });
   t.add(Mode::kIkev2Policy, "match fvrf any", {"Match values", "Front-door VRF", "Any VRF"}, [](C c, A a) {
     c.model.policies[c.object].match_fvrf_any = !a.negated;
     return ok();
-  });
-}
-
-void add_writers(CommandTable& t) {
-  t.add_writer(section::kHostname, [](const Model& m, const WriteContext&, std::string& out) {
-    out += "hostname " + m.hostname + "\n!\n";
-  });
-  t.add_writer(section::kIkev2Proposal, [](const Model& m, const WriteContext& ctx, std::string& out) {
-    auto same = [](const Ikev2Proposal& a, const Ikev2Proposal& b) {
-      return a.encryption == b.encryption && a.integrity == b.integrity && a.prf == b.prf && a.groups == b.groups;
-    };
-    emit_with_default(ctx, out, m.proposals, default_proposal(), "crypto ikev2 proposal", same, [&](auto& n, auto& p) {
-      out += "crypto ikev2 proposal " + n + "\n";
-      if (!p.encryption.empty()) out += " encryption" + join_words(p.encryption) + "\n";
-      if (!p.integrity.empty()) out += " integrity" + join_words(p.integrity) + "\n";
-      if (!p.prf.empty()) out += " prf" + join_words(p.prf) + "\n";
-      if (!p.groups.empty()) {
-        out += " group";
-        for (int g : p.groups) out += " " + std::to_string(g);
-        out += "\n";
-      }
-      out += "!\n";
-    });
-  });
-  t.add_writer(section::kIkev2Policy, [](const Model& m, const WriteContext& ctx, std::string& out) {
-    auto same = [](const Ikev2Policy& a, const Ikev2Policy& b) {
-      return a.proposals == b.proposals && a.match_local == b.match_local && a.match_fvrf_any == b.match_fvrf_any;
-    };
-    emit_with_default(ctx, out, m.policies, default_policy(), "crypto ikev2 policy", same, [&](auto& n, auto& p) {
-      out += "crypto ikev2 policy " + n + "\n";
-      for (auto& a : p.match_local) out += " match address local " + a + "\n";
-      if (p.match_fvrf_any) out += " match fvrf any\n";
-      for (auto& pr : p.proposals) out += " proposal " + pr + "\n";
-      out += "!\n";
-    });
+  }).writes(2, [](const WriteScope& s, std::string& out) {
+    if (s.model.policies.at(s.object).match_fvrf_any) out += " match fvrf any\n";
   });
 }
 
@@ -245,7 +247,6 @@ void register_platform_commands(CommandTable& t);
 void register_core_commands(CommandTable& t) {
   add_modes(t);
   add_proposal(t);
-  add_writers(t);
   register_ikev2_profile_commands(t);
   register_ipsec_interface_commands(t);
   register_show_config_commands(t);

@@ -41,8 +41,17 @@ Result<std::string> change_acl(AccessList& acl, bool negated, bool permit, const
   return ok();
 }
 
+// One entry as IOS prints it ("permit any", "deny   192.0.2.1").
+std::string acl_entry(const AclEntry& e) {
+  std::string s = e.permit ? "permit " : "deny   ";
+  if (e.wildcard == "255.255.255.255") return s + "any";
+  if (e.wildcard == "0.0.0.0") return s + e.addr;
+  return s + e.addr + " " + e.wildcard;
+}
+
 void add_acls(CommandTable& t) {
-  t.add(Mode::kConfig, "ip access-list standard WORD",
+  // Named and numbered lists in one walk, in name order (as IOS keeps them).
+  auto acls = t.add(Mode::kConfig, "ip access-list standard WORD",
         {"Global IP configuration subcommands", "Named access list", "Standard Access List", "Access-list name"},
         [](C c, A a) {
           if (a.negated) { c.model.access_lists.erase(a.at(3)); return ok(); }
@@ -50,7 +59,21 @@ void add_acls(CommandTable& t) {
           c.next_mode = Mode::kAccessList;
           c.next_object = a.at(3);
           return ok();
-        });
+        })
+      .writes(section::kRoute + 5, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, acl] : s.model.access_lists) {
+          if (acl.numbered) {
+            for (auto& e : acl.entries) out += "access-list " + n + " " + acl_entry(e) + "\n";
+            continue;
+          }
+          out += "ip access-list standard " + n + "\n";
+          s.sub(Mode::kAccessList, n, out);
+        }
+        if (!s.model.access_lists.empty()) out += "!\n";
+      });
+  auto entries = std::make_shared<const WriteBack>(WriteBack{0, [](const WriteScope& s, std::string& out) {
+    for (auto& e : s.model.access_lists.at(s.object).entries) out += " " + acl_entry(e) + "\n";
+  }});
   for (const char* verb : {"permit", "deny"}) {
     bool permit = std::string(verb) == "permit";
     auto h = std::vector<std::string>{permit ? "Specify packets to forward" : "Specify packets to reject",
@@ -58,9 +81,10 @@ void add_acls(CommandTable& t) {
     auto sub = [permit](C c, A a) {
       return change_acl(c.model.access_lists[c.object], a.negated, permit, {a.words.begin() + 1, a.words.end()});
     };
-    t.add(Mode::kAccessList, std::string(verb) + " A.B.C.D [A.B.C.D]", h, sub);
-    t.add(Mode::kAccessList, std::string(verb) + " host A.B.C.D", {h[0], "A single host address", "Host address"}, sub);
-    t.add(Mode::kAccessList, std::string(verb) + " any", {h[0], "Any source host"}, sub);
+    t.add(Mode::kAccessList, std::string(verb) + " A.B.C.D [A.B.C.D]", h, sub).writes(entries);
+    t.add(Mode::kAccessList, std::string(verb) + " host A.B.C.D", {h[0], "A single host address", "Host address"}, sub)
+        .writes(entries);
+    t.add(Mode::kAccessList, std::string(verb) + " any", {h[0], "Any source host"}, sub).writes(entries);
   }
   auto numbered = [](C c, A a) -> Result<std::string> {
     if (a.negated && a.size() == 2) { c.model.access_lists.erase(a.at(1)); return ok(); }
@@ -73,9 +97,10 @@ void add_acls(CommandTable& t) {
   };
   std::vector<std::string> h = {"Add an access list entry", "IP standard access list", "Action", "Address to match",
                                 "Wildcard bits"};
-  t.add(Mode::kConfig, "access-list <1-99> [permit|deny] [A.B.C.D] [A.B.C.D]", h, numbered);
-  t.add(Mode::kConfig, "access-list <1-99> {permit|deny} host A.B.C.D", {h[0], h[1], h[2], "A single host address", "Host address"}, numbered);
-  t.add(Mode::kConfig, "access-list <1-99> {permit|deny} any", {h[0], h[1], h[2], "Any source host"}, numbered);
+  t.add(Mode::kConfig, "access-list <1-99> [permit|deny] [A.B.C.D] [A.B.C.D]", h, numbered).writes(acls);
+  t.add(Mode::kConfig, "access-list <1-99> {permit|deny} host A.B.C.D", {h[0], h[1], h[2], "A single host address", "Host address"}, numbered)
+      .writes(acls);
+  t.add(Mode::kConfig, "access-list <1-99> {permit|deny} any", {h[0], h[1], h[2], "Any source host"}, numbered).writes(acls);
 }
 
 void add_flexvpn_client(CommandTable& t) {
@@ -88,8 +113,16 @@ void add_flexvpn_client(CommandTable& t) {
           c.next_mode = Mode::kFlexvpnClient;
           c.next_object = a.at(4);
           return ok();
-        });
+        })
+      .writes(section::kIkev2Profile + 2, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, c] : s.model.flexvpn_clients) {
+          out += "crypto ikev2 client flexvpn " + n + "\n";
+          s.sub(Mode::kFlexvpnClient, n, out);
+          out += "!\n";
+        }
+      });
   auto cl = [](C c) -> FlexvpnClient& { return c.model.flexvpn_clients[c.object]; };
+  auto cl_of = [](const WriteScope& s) -> const FlexvpnClient& { return s.model.flexvpn_clients.at(s.object); };
   auto set_peer = [cl](C c, A a) -> Result<std::string> {
     int n = std::stoi(a.at(1));
     if (a.negated) { cl(c).peers.erase(n); return ok(); }
@@ -99,11 +132,16 @@ void add_flexvpn_client(CommandTable& t) {
     return ok();
   };
   std::vector<std::string> ph = {"Specify a peer", "Peer sequence number (lower is preferred)", "Peer IPv4 address"};
-  t.add(Mode::kFlexvpnClient, "peer <1-10> A.B.C.D", ph, set_peer);
+  auto peers = t.add(Mode::kFlexvpnClient, "peer <1-10> A.B.C.D", ph, set_peer).writes(0, [cl_of](const WriteScope& s, std::string& out) {
+    for (auto& [i, p] : cl_of(s).peers) out += " peer " + std::to_string(i) + " " + p + "\n";
+  });
   t.add(Mode::kFlexvpnClient, "peer <1-10> fqdn WORD [dynamic]",
-        {ph[0], ph[1], "Peer fully qualified domain name", "Name", "Resolve the name at every connection"}, set_peer);
+        {ph[0], ph[1], "Peer fully qualified domain name", "Name", "Resolve the name at every connection"}, set_peer).writes(peers);
   t.add(Mode::kFlexvpnClient, "peer reactivate", {"Specify a peer", "Go back to a more preferred peer when it answers again"},
-        [cl](C c, A a) { cl(c).peer_reactivate = !a.negated; return ok(); });
+        [cl](C c, A a) { cl(c).peer_reactivate = !a.negated; return ok(); })
+      .writes(0, [cl_of](const WriteScope& s, std::string& out) {
+        if (cl_of(s).peer_reactivate) out += " peer reactivate\n";
+      });
   t.add(Mode::kFlexvpnClient, "client connect WORD [<0-65535>]",
         {"Client configuration", "Tunnel interface the client brings up", "Interface (TunnelN, or tunnel N)", "Number"},
         [cl](C c, A a) -> Result<std::string> {
@@ -112,35 +150,10 @@ void add_flexvpn_client(CommandTable& t) {
           if (!is_tunnel(n)) return invalid("client connect needs a Tunnel interface, not " + n);
           cl(c).connect = n;
           return ok();
-        });
-}
-
-void write_acls(const Model& m, const WriteContext&, std::string& out) {
-  auto entry = [](const AclEntry& e) {
-    std::string s = e.permit ? "permit " : "deny   ";
-    if (e.wildcard == "255.255.255.255") return s + "any";
-    if (e.wildcard == "0.0.0.0") return s + e.addr;
-    return s + e.addr + " " + e.wildcard;
-  };
-  for (auto& [n, acl] : m.access_lists) {
-    if (acl.numbered) {
-      for (auto& e : acl.entries) out += "access-list " + n + " " + entry(e) + "\n";
-      continue;
-    }
-    out += "ip access-list standard " + n + "\n";
-    for (auto& e : acl.entries) out += " " + entry(e) + "\n";
-  }
-  if (!m.access_lists.empty()) out += "!\n";
-}
-
-void write_flexvpn(const Model& m, const WriteContext&, std::string& out) {
-  for (auto& [n, c] : m.flexvpn_clients) {
-    out += "crypto ikev2 client flexvpn " + n + "\n";
-    for (auto& [i, p] : c.peers) out += " peer " + std::to_string(i) + " " + p + "\n";
-    if (c.peer_reactivate) out += " peer reactivate\n";
-    if (!c.connect.empty()) out += " client connect " + c.connect + "\n";
-    out += "!\n";
-  }
+        })
+      .writes(0, [cl_of](const WriteScope& s, std::string& out) {
+        if (auto& n = cl_of(s).connect; !n.empty()) out += " client connect " + n + "\n";
+      });
 }
 
 std::string show_policy(const std::string& n, const AuthorizationPolicy& p) {
@@ -189,8 +202,6 @@ void register_show_ra_config_commands(CommandTable& t) {
 void register_flexvpn_commands(CommandTable& t) {
   add_acls(t);
   add_flexvpn_client(t);
-  t.add_writer(section::kIkev2Profile + 2, write_flexvpn);
-  t.add_writer(section::kRoute + 5, write_acls);
 }
 
 }  // namespace kg::config

@@ -15,7 +15,9 @@ void register_gre_commands(CommandTable& t) {
             return fail(Errc::kInvalidArgument, "GRE on a Virtual-Template is not supported; use tunnel mode ipsec ipv4");
           c.model.interfaces[c.object].tunnel_mode = a.negated || a.at(3) == "ip" ? "" : "gre ipv6";
           return std::string();
-        });
+        })
+      // Written with the other tunnel modes; gre ip, the default, as nothing.
+      .writes(t.write_back_of(Mode::kInterface, "tunnel mode ipsec ipv4"));
 }
 
 }  // namespace kg::config

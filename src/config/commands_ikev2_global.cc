@@ -19,6 +19,38 @@ std::vector<std::string> help(std::vector<std::string> rest) {
   return h;
 }
 
+// The lines of the global block, in IOS's order; the block ends in "!" when
+// any is set.
+std::string limit_lines(const Ikev2Global& g) {
+  std::string s;
+  if (g.max_sa) s += "crypto ikev2 limit max-sa " + std::to_string(*g.max_sa) + "\n";
+  bool in = g.max_in_negotiation_in != Ikev2Global::kDefaultMaxInNegotiationIn;
+  bool outg = g.max_in_negotiation_out != Ikev2Global::kDefaultMaxInNegotiationOut;
+  if (in && outg && g.max_in_negotiation_in == g.max_in_negotiation_out) {
+    s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_in) + "\n";
+  } else {
+    if (in) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_in) + " incoming\n";
+    if (outg) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_out) + " outgoing\n";
+  }
+  return s;
+}
+std::string cookie_line(const Ikev2Global& g) {
+  return g.cookie_challenge ? "crypto ikev2 cookie-challenge " + std::to_string(*g.cookie_challenge) + "\n" : "";
+}
+std::string keepalive_line(const Ikev2Global& g) {
+  return g.nat_keepalive ? "crypto ikev2 nat keepalive " + std::to_string(*g.nat_keepalive) + "\n" : "";
+}
+std::string fragmentation_line(const Ikev2Global& g) {
+  if (!g.fragmentation) return "";
+  return g.fragmentation_mtu ? "crypto ikev2 fragmentation mtu " + std::to_string(*g.fragmentation_mtu) + "\n"
+                             : std::string("crypto ikev2 fragmentation\n");
+}
+
+// A writer for one of them, at `pos` in the block.
+WriteBack global_line(int pos, std::string (*line)(const Ikev2Global&)) {
+  return {section::kIkev2Global + pos, [line](const WriteScope& s, std::string& out) { out += line(s.model.ikev2); }};
+}
+
 void add_commands(CommandTable& t) {
   t.add(Mode::kConfig, "crypto ikev2 cookie-challenge <1-1000>",
         help({"Enable cookie challenge", "Number of half-open SAs from which the cookie challenge starts"}),
@@ -26,7 +58,8 @@ void add_commands(CommandTable& t) {
           auto& g = c.model.ikev2.cookie_challenge;
           if (a.negated || a.defaulted) g.reset(); else g = std::stoi(a.at(3));
           return ok();
-        });
+        })
+      .writes(std::make_shared<const WriteBack>(global_line(1, cookie_line)));
   // "no crypto ikev2 limit max-sa" needs no number: the grammar's trailing
   // [..] makes it optional, the handler insists on it for the positive form.
   t.add(Mode::kConfig, "crypto ikev2 limit max-sa [<1-99999>]",
@@ -37,7 +70,9 @@ void add_commands(CommandTable& t) {
           if (a.size() < 5) return fail(Errc::kInvalidArgument, "Incomplete command.");
           g = std::stoi(a.at(4));
           return ok();
-        });
+        })
+      .writes(std::make_shared<const WriteBack>(global_line(0, limit_lines)));
+  auto limits = t.write_back_of(Mode::kConfig, "crypto ikev2 limit max-sa");
   t.add(Mode::kConfig, "crypto ikev2 limit max-in-negotiation-sa [<1-99999>] [incoming|outgoing]",
         help({"Limit the number of SAs", "Number of in-negotiation IKEv2 SAs", "Number of SAs",
               "Incoming (responder) or outgoing (initiator) SAs"}),
@@ -54,7 +89,7 @@ void add_commands(CommandTable& t) {
           if (in) g.max_in_negotiation_in = n;
           if (out) g.max_in_negotiation_out = n;
           return ok();
-        });
+        }).writes(limits);
   t.add(Mode::kConfig, "crypto ikev2 nat keepalive [<5-3600>]",
         help({"NAT traversal", "Send NAT keepalives when behind a NAT", "Keepalive interval in seconds"}),
         [](C c, A a) -> Result<std::string> {
@@ -63,7 +98,8 @@ void add_commands(CommandTable& t) {
           if (a.size() < 5) return fail(Errc::kInvalidArgument, "Incomplete command.");
           g = std::stoi(a.at(4));
           return ok();
-        });
+        })
+      .writes(std::make_shared<const WriteBack>(global_line(2, keepalive_line)));
   // IOS: `crypto ikev2 fragmentation [mtu <68-1500>]`; the MTU is the size
   // of the IP datagram carrying each fragment. `no` turns it off.
   t.add(Mode::kConfig, "crypto ikev2 fragmentation [mtu] [<68-1500>]",
@@ -81,34 +117,18 @@ void add_commands(CommandTable& t) {
           if (a.size() >= 5) g.fragmentation_mtu = std::stoi(a.at(4));
           else g.fragmentation_mtu.reset();
           return ok();
-        });
-}
-
-void write_global(const Model& m, const WriteContext&, std::string& out) {
-  const auto& g = m.ikev2;
-  std::string s;
-  if (g.max_sa) s += "crypto ikev2 limit max-sa " + std::to_string(*g.max_sa) + "\n";
-  bool in = g.max_in_negotiation_in != Ikev2Global::kDefaultMaxInNegotiationIn;
-  bool outg = g.max_in_negotiation_out != Ikev2Global::kDefaultMaxInNegotiationOut;
-  if (in && outg && g.max_in_negotiation_in == g.max_in_negotiation_out) {
-    s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_in) + "\n";
-  } else {
-    if (in) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_in) + " incoming\n";
-    if (outg) s += "crypto ikev2 limit max-in-negotiation-sa " + std::to_string(g.max_in_negotiation_out) + " outgoing\n";
-  }
-  if (g.cookie_challenge) s += "crypto ikev2 cookie-challenge " + std::to_string(*g.cookie_challenge) + "\n";
-  if (g.nat_keepalive) s += "crypto ikev2 nat keepalive " + std::to_string(*g.nat_keepalive) + "\n";
-  if (g.fragmentation)
-    s += g.fragmentation_mtu ? "crypto ikev2 fragmentation mtu " + std::to_string(*g.fragmentation_mtu) + "\n"
-                             : std::string("crypto ikev2 fragmentation\n");
-  if (!s.empty()) out += s + "!\n";
+        })
+      .writes(section::kIkev2Global + 3, [](const WriteScope& s, std::string& out) {
+        const auto& g = s.model.ikev2;
+        out += fragmentation_line(g);
+        if (!(limit_lines(g) + cookie_line(g) + keepalive_line(g) + fragmentation_line(g)).empty()) out += "!\n";
+      });
 }
 
 }  // namespace
 
 void register_ikev2_global_commands(CommandTable& t) {
   add_commands(t);
-  t.add_writer(section::kIkev2Global, write_global);
 }
 
 }  // namespace kg::config

@@ -50,22 +50,26 @@ std::string transform_alternatives() {
   return s + "}";
 }
 
-// Group "esp-gcm 256" style words back into transforms.
-Result<std::vector<std::string>> parse_transforms(const std::vector<std::string>& w, std::string& warn) {
-  std::vector<std::string> out;
+// Group "esp-gcm 256" style words back into transforms, each its registry row.
+Result<std::vector<EspTransform>> parse_transforms(const std::vector<std::string>& w, std::string& warn) {
+  std::vector<EspTransform> out;
+  auto add = [&out](const std::string& entry) -> Result<void> {
+    auto t = EspTransform::parse(entry);
+    if (!t) return fail(Errc::kInvalidArgument, "Invalid input detected: " + entry);
+    out.push_back(*t);
+    return {};
+  };
   for (size_t i = 0; i < w.size(); ++i) {
     const std::string& x = w[i];
     bool sized = sized_esp_word(x);
     if (legacy_esp_word(x)) warn += crypto::legacy_warning(x);
     if (sized && i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1][0]))) {
-      if (!crypto::find_encr_esp_word(x + " " + w[i + 1]))
-        return fail(Errc::kInvalidArgument, "Invalid input detected: " + x + " " + w[i + 1]);
-      out.push_back(x + " " + w[i + 1]);
+      if (auto r = add(x + " " + w[i + 1]); !r) return std::unexpected(r.error());
       ++i;
     } else if (std::isdigit(static_cast<unsigned char>(x[0]))) {
       return fail(Errc::kInvalidArgument, "Invalid input detected: key size without cipher");
-    } else {
-      out.push_back(x);
+    } else if (auto r = add(x); !r) {
+      return std::unexpected(r.error());
     }
   }
   return out;
@@ -74,7 +78,7 @@ Result<std::vector<std::string>> parse_transforms(const std::vector<std::string>
 void add_ipsec(CommandTable& t) {
   const std::string tr = transform_alternatives();
   std::string o = "[" + tr.substr(1, tr.size() - 2) + "]";
-  t.add(Mode::kConfig, std::string("crypto ipsec transform-set WORD ") + tr + " " + o + " " + o + " " + o + " " + o + " " + o,
+  auto ts_block = t.add(Mode::kConfig, std::string("crypto ipsec transform-set WORD ") + tr + " " + o + " " + o + " " + o + " " + o + " " + o,
         {"Encryption module", "Configure IPsec policy", "Define transform and settings", "Transform set tag", "Transform"},
         [](C c, A a) -> Result<std::string> {
           const std::string& n = a.at(3);
@@ -87,15 +91,29 @@ void add_ipsec(CommandTable& t) {
           c.next_mode = Mode::kTransformSet;
           c.next_object = n;
           return warn;
-        });
+        })
+      .writes(section::kTransformSet, [](const WriteScope& s, std::string& out) {
+        auto same_ts = [](const TransformSet& a, const TransformSet& b) {
+          return a.transforms == b.transforms && a.mode == b.mode;
+        };
+        emit_with_default(s.ctx, out, s.model.transform_sets, default_transform_set(), "crypto ipsec transform-set", same_ts,
+                          [&](auto& n, auto& ts) {
+                            out += "crypto ipsec transform-set " + n + join_words(esp_words(ts.transforms)) + "\n";
+                            s.sub(Mode::kTransformSet, n, out);
+                            out += "!\n";
+                          });
+      });
   t.add(Mode::kConfig, "crypto ipsec transform-set default", {"Encryption module", "Configure IPsec policy", "Define transform and settings", "Default transform set"},
         [](C c, A a) {
           if (a.negated) c.model.transform_sets.erase("default");
           else c.model.transform_sets["default"] = default_transform_set();
           return ok();
-        }, true);
+        }, true).writes(ts_block);
   t.add(Mode::kTransformSet, "mode {tunnel|transport}", {"Encapsulation mode", "Mode"},
-        [](C c, A a) { c.model.transform_sets[c.object].mode = a.negated ? "tunnel" : a.at(1); return ok(); });
+        [](C c, A a) { c.model.transform_sets[c.object].mode = a.negated ? "tunnel" : a.at(1); return ok(); })
+      .writes(0, [](const WriteScope& s, std::string& out) {
+        if (auto& m = s.model.transform_sets.at(s.object).mode; m != "tunnel") out += " mode " + m + "\n";
+      });
   t.add(Mode::kConfig, "crypto ipsec profile WORD", {"Encryption module", "Configure IPsec policy", "Configure an ipsec policy profile", "Profile name"},
         [](C c, A a) {
           const std::string& n = a.at(3);
@@ -105,26 +123,55 @@ void add_ipsec(CommandTable& t) {
           c.next_mode = Mode::kIpsecProfile;
           c.next_object = n;
           return ok();
-        });
+        })
+      .writes(section::kIpsecProfile, [](const WriteScope& s, std::string& out) {
+        auto same = [](const IpsecProfile& a, const IpsecProfile& b) {
+          return a.transform_sets == b.transform_sets && a.ikev2_profile == b.ikev2_profile &&
+                 a.lifetime_seconds == b.lifetime_seconds && a.lifetime_kilobytes == b.lifetime_kilobytes &&
+                 a.replay_window == b.replay_window && a.pfs_group == b.pfs_group;
+        };
+        emit_with_default(s.ctx, out, s.model.ipsec_profiles, default_ipsec_profile(), "crypto ipsec profile", same,
+                          [&](auto& n, auto&) {
+                            out += "crypto ipsec profile " + n + "\n";
+                            s.sub(Mode::kIpsecProfile, n, out);
+                            out += "!\n";
+                          });
+      });
   auto ip = [](C c) -> IpsecProfile& { return c.model.ipsec_profiles[c.object]; };
+  auto ip_of = [](const WriteScope& s) -> const IpsecProfile& { return s.model.ipsec_profiles.at(s.object); };
   t.add(Mode::kIpsecProfile, "set transform-set WORD [WORD] [WORD] [WORD] [WORD] [WORD]",
         {"Specify parameter", "Specify list of transform sets", "Transform set name"},
         [ip](C c, A a) {
           ip(c).transform_sets = a.negated ? std::vector<std::string>{} : std::vector<std::string>(a.words.begin() + 2, a.words.end());
           return ok();
-        });
+        })
+      .writes(0, [ip_of](const WriteScope& s, std::string& out) {
+        if (auto& v = ip_of(s).transform_sets; !v.empty()) out += " set transform-set" + join_words(v) + "\n";
+      });
   t.add(Mode::kIpsecProfile, "set ikev2-profile WORD", {"Specify parameter", "Specify ikev2 Profile", "Profile name"},
-        [ip](C c, A a) { ip(c).ikev2_profile = a.negated ? "" : a.at(2); return ok(); });
+        [ip](C c, A a) { ip(c).ikev2_profile = a.negated ? "" : a.at(2); return ok(); })
+      .writes(0, [ip_of](const WriteScope& s, std::string& out) {
+        if (auto& v = ip_of(s).ikev2_profile; !v.empty()) out += " set ikev2-profile " + v + "\n";
+      });
   t.add(Mode::kIpsecProfile, "set security-association lifetime {seconds|kilobytes} <1-4294967295>",
         {"Specify parameter", "Security association parameters", "SA lifetime", "Unit", "Value"},
         [ip](C c, A a) {
           auto& f = a.at(3) == "seconds" ? ip(c).lifetime_seconds : ip(c).lifetime_kilobytes;
           if (a.negated) f.reset(); else f = std::stoull(a.at(4));
           return ok();
-        });
+        })
+      .writes(0, [ip_of](const WriteScope& s, std::string& out) {
+        auto& p = ip_of(s);
+        if (p.lifetime_seconds) out += " set security-association lifetime seconds " + std::to_string(*p.lifetime_seconds) + "\n";
+        if (p.lifetime_kilobytes)
+          out += " set security-association lifetime kilobytes " + std::to_string(*p.lifetime_kilobytes) + "\n";
+      });
   t.add(Mode::kIpsecProfile, "set security-association replay window-size <64-1024>",
         {"Specify parameter", "Security association parameters", "Replay", "Window size", "Packets"},
-        [ip](C c, A a) { if (a.negated) ip(c).replay_window.reset(); else ip(c).replay_window = std::stoi(a.at(4)); return ok(); });
+        [ip](C c, A a) { if (a.negated) ip(c).replay_window.reset(); else ip(c).replay_window = std::stoi(a.at(4)); return ok(); })
+      .writes(0, [ip_of](const WriteScope& s, std::string& out) {
+        if (auto& v = ip_of(s).replay_window) out += " set security-association replay window-size " + std::to_string(*v) + "\n";
+      });
   std::string groups;
   for (auto& g : crypto::dh_algorithms()) groups += (groups.empty() ? "{group" : "|group") + std::to_string(uint16_t(g.ikev2_id));
   t.add(Mode::kIpsecProfile, "set pfs " + groups + "}",
@@ -134,7 +181,10 @@ void add_ipsec(CommandTable& t) {
           const crypto::DhAlgorithm* g = crypto::find_dh_by_ikev2_id(uint16_t(*ip(c).pfs_group));
           if (g && g->legacy) return crypto::legacy_warning(a.at(2));
           return ok();
-        });
+        })
+      .writes(0, [ip_of](const WriteScope& s, std::string& out) {
+        if (auto& v = ip_of(s).pfs_group) out += " set pfs group" + std::to_string(*v) + "\n";
+      });
 }
 
 std::string canonical_ifname(const std::string& n) { return canonical_interface_name(n); }
@@ -148,8 +198,21 @@ void add_interface(CommandTable& t) {
           c.next_mode = Mode::kInterface;
           c.next_object = n;
           return missing_device_warning(c.config, c.model, n);
-        });
+        })
+      .writes(section::kInterface, [](const WriteScope& s, std::string& out) {
+        for (const auto& [n, i] : s.model.interfaces) {
+          out += "interface " + n + (is_virtual_template(n) ? " type tunnel\n" : "\n");
+          s.sub(Mode::kInterface, n, out);
+          out += "!\n";
+        }
+      });
   auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
+  // The writer of one optional word field of the interface.
+  auto line = [](std::string Interface::*f, std::string head) {
+    return [f, head](const WriteScope& s, std::string& out) {
+      if (auto& v = s.model.interfaces.at(s.object).*f; !v.empty()) out += " " + head + " " + v + "\n";
+    };
+  };
   t.add(Mode::kInterface, "ip address A.B.C.D A.B.C.D", {"Interface Internet Protocol config commands", "Set the IP address of an interface", "IP address", "IP subnet mask"},
         [itf](C c, A a) -> Result<std::string> {
           auto m = IpAddress::parse(a.at(3));
@@ -157,27 +220,40 @@ void add_interface(CommandTable& t) {
             return fail(Errc::kInvalidArgument, "Bad mask " + a.at(3));
           itf(c).ip_address = a.negated ? "" : a.at(2) + " " + a.at(3);
           return ok();
-        });
+        })
+      .writes(interface_line::kIpAddress, line(&Interface::ip_address, "ip address"));
   t.add(Mode::kInterface, "ip unnumbered WORD", {"Interface Internet Protocol config commands", "Enable IP processing without an explicit address", "Interface"},
-        [itf](C c, A a) { itf(c).ip_unnumbered = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); });
+        [itf](C c, A a) { itf(c).ip_unnumbered = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); })
+      .writes(interface_line::kIpUnnumbered, line(&Interface::ip_unnumbered, "ip unnumbered"));
   t.add(Mode::kInterface, "ip mtu <576-9000>", {"Interface Internet Protocol config commands", "Set IP Maximum Transmission Unit", "MTU (bytes)"},
-        [itf](C c, A a) { if (a.negated) itf(c).mtu.reset(); else itf(c).mtu = std::stoi(a.at(2)); return ok(); });
+        [itf](C c, A a) { if (a.negated) itf(c).mtu.reset(); else itf(c).mtu = std::stoi(a.at(2)); return ok(); })
+      .writes(interface_line::kMtu, [](const WriteScope& s, std::string& out) {
+        if (auto& v = s.model.interfaces.at(s.object).mtu) out += " ip mtu " + std::to_string(*v) + "\n";
+      });
   t.add(Mode::kInterface, "tunnel source WORD", {"protocol-over-protocol tunneling", "source of tunnel packets", "Interface or address"},
         [itf](C c, A a) -> Result<std::string> {
           itf(c).tunnel_source = a.negated ? "" : canonical_ifname(a.at(2));
           if (a.negated || IpAddress::parse(a.at(2))) return ok();
           return missing_device_warning(c.config, c.model, itf(c).tunnel_source);
-        });
+        })
+      .writes(interface_line::kTunnelSource, line(&Interface::tunnel_source, "tunnel source"));
   t.add(Mode::kInterface, "tunnel destination A.B.C.D", {"protocol-over-protocol tunneling", "destination of tunnel", "IP address"},
-        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : a.at(2); return ok(); });
+        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : a.at(2); return ok(); })
+      .writes(interface_line::kTunnelDestination, line(&Interface::tunnel_destination, "tunnel destination"));
   t.add(Mode::kInterface, "tunnel mode ipsec ipv4", {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv4"},
-        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv4"; return ok(); });
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv4"; return ok(); })
+      .writes(interface_line::kTunnelMode, line(&Interface::tunnel_mode, "tunnel mode"));
   t.add(Mode::kInterface, "tunnel protection ipsec profile WORD", {"protocol-over-protocol tunneling", "Enable tunnel protection", "IPsec", "IPsec profile", "Profile name"},
-        [itf](C c, A a) { itf(c).tunnel_protection = a.negated ? "" : a.at(4); return ok(); });
+        [itf](C c, A a) { itf(c).tunnel_protection = a.negated ? "" : a.at(4); return ok(); })
+      .writes(interface_line::kTunnelProtection, line(&Interface::tunnel_protection, "tunnel protection ipsec profile"));
   t.add(Mode::kInterface, "shutdown", {"Shutdown the selected interface"},
-        [itf](C c, A a) { itf(c).shutdown = !a.negated; return ok(); });
+        [itf](C c, A a) { itf(c).shutdown = !a.negated; return ok(); })
+      .writes(interface_line::kShutdown, [](const WriteScope& s, std::string& out) {
+        if (s.model.interfaces.at(s.object).shutdown) out += " shutdown\n";
+      });
   t.add(Mode::kInterface, "description LINE", {"Interface specific description", "Up to 240 characters describing this interface"},
-        [itf](C c, A a) { itf(c).description = a.negated ? "" : a.at(1); return ok(); });
+        [itf](C c, A a) { itf(c).description = a.negated ? "" : a.at(1); return ok(); })
+      .writes(interface_line::kDescription, line(&Interface::description, "description"));
   t.add(Mode::kConfig, "ip route A.B.C.D A.B.C.D WORD", {"Global IP configuration subcommands", "Establish static routes", "Destination prefix", "Destination prefix mask", "Interface or next hop"},
         [](C c, A a) -> Result<std::string> {
           auto m = IpAddress::parse(a.at(3));
@@ -187,58 +263,10 @@ void add_interface(CommandTable& t) {
           std::erase(c.model.routes, r);
           if (!a.negated) c.model.routes.push_back(r);
           return ok();
-        });
-}
-
-void write_ipsec(const Model& m, const WriteContext& ctx, std::string& out) {
-  auto same_ts = [](const TransformSet& a, const TransformSet& b) {
-    return a.transforms == b.transforms && a.mode == b.mode;
-  };
-  emit_with_default(ctx, out, m.transform_sets, default_transform_set(), "crypto ipsec transform-set", same_ts,
-                    [&](auto& n, auto& t) {
-                      out += "crypto ipsec transform-set " + n + join_words(t.transforms) + "\n";
-                      if (t.mode != "tunnel") out += " mode " + t.mode + "\n";
-                      out += "!\n";
-                    });
-}
-
-void write_ipsec_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
-  auto same = [](const IpsecProfile& a, const IpsecProfile& b) {
-    return a.transform_sets == b.transform_sets && a.ikev2_profile == b.ikev2_profile &&
-           a.lifetime_seconds == b.lifetime_seconds && a.lifetime_kilobytes == b.lifetime_kilobytes &&
-           a.replay_window == b.replay_window && a.pfs_group == b.pfs_group;
-  };
-  emit_with_default(ctx, out, m.ipsec_profiles, default_ipsec_profile(), "crypto ipsec profile", same, [&](auto& n, auto& p) {
-    out += "crypto ipsec profile " + n + "\n";
-    if (!p.transform_sets.empty()) out += " set transform-set" + join_words(p.transform_sets) + "\n";
-    if (!p.ikev2_profile.empty()) out += " set ikev2-profile " + p.ikev2_profile + "\n";
-    if (p.lifetime_seconds) out += " set security-association lifetime seconds " + std::to_string(*p.lifetime_seconds) + "\n";
-    if (p.lifetime_kilobytes) out += " set security-association lifetime kilobytes " + std::to_string(*p.lifetime_kilobytes) + "\n";
-    if (p.replay_window) out += " set security-association replay window-size " + std::to_string(*p.replay_window) + "\n";
-    if (p.pfs_group) out += " set pfs group" + std::to_string(*p.pfs_group) + "\n";
-    out += "!\n";
-  });
-}
-
-void write_interfaces(const Model& m, std::string& out) {
-  for (const auto& [n, i] : m.interfaces) {
-    out += "interface " + n + (is_virtual_template(n) ? " type tunnel\n" : "\n");
-    if (!i.description.empty()) out += " description " + i.description + "\n";
-    if (!i.ip_address.empty()) out += " ip address " + i.ip_address + "\n";
-    if (!i.ip_unnumbered.empty()) out += " ip unnumbered " + i.ip_unnumbered + "\n";
-    for (auto& a : i.ipv6_addresses) out += " ipv6 address " + a + "\n";
-    if (i.mtu) out += " ip mtu " + std::to_string(*i.mtu) + "\n";
-    if (!i.tunnel_source.empty()) out += " tunnel source " + i.tunnel_source + "\n";
-    if (!i.tunnel_mode.empty()) out += " tunnel mode " + i.tunnel_mode + "\n";
-    if (!i.tunnel_destination.empty()) out += " tunnel destination " + i.tunnel_destination + "\n";
-    if (!i.tunnel_protection.empty()) out += " tunnel protection ipsec profile " + i.tunnel_protection + "\n";
-    if (i.shutdown) out += " shutdown\n";
-    out += "!\n";
-  }
-}
-
-void write_routes(const Model& m, std::string& out) {
-  for (const auto& r : m.routes) out += "ip route " + r.prefix + " " + r.mask + " " + r.target + "\n";
+        })
+      .writes(section::kRoute, [](const WriteScope& s, std::string& out) {
+        for (const auto& r : s.model.routes) out += "ip route " + r.prefix + " " + r.mask + " " + r.target + "\n";
+      });
 }
 
 }  // namespace
@@ -246,11 +274,6 @@ void write_routes(const Model& m, std::string& out) {
 void register_ipsec_interface_commands(CommandTable& t) {
   add_ipsec(t);
   add_interface(t);
-  t.add_writer(section::kTransformSet, [](const Model& m, const WriteContext& ctx, std::string& out) { write_ipsec(m, ctx, out); });
-  t.add_writer(section::kIpsecProfile,
-               [](const Model& m, const WriteContext& ctx, std::string& out) { write_ipsec_profiles(m, ctx, out); });
-  t.add_writer(section::kInterface, [](const Model& m, const WriteContext&, std::string& out) { write_interfaces(m, out); });
-  t.add_writer(section::kRoute, [](const Model& m, const WriteContext&, std::string& out) { write_routes(m, out); });
 }
 
 }  // namespace kg::config

@@ -7,6 +7,9 @@
 #include "config/writer.h"
 
 namespace kg::config {
+
+void toggle_identity(std::vector<IkeIdentity>& v, const IkeIdentity& id, bool negated);  // commands_profile.cc
+
 namespace {
 
 using A = const ParsedArgs&;
@@ -27,7 +30,10 @@ void toggle(std::vector<std::string>& v, const std::string& x, bool negated) {
 
 void add_global(CommandTable& t) {
   t.add(Mode::kConfig, "ipv6 unicast-routing", {"IPv6 configuration subcommands", "Enable unicast routing"},
-        [](C c, A a) { c.model.ipv6_unicast_routing = !a.negated; return ok(); });
+        [](C c, A a) { c.model.ipv6_unicast_routing = !a.negated; return ok(); })
+      .writes(section::kHostname + 5, [](const WriteScope& s, std::string& out) {
+        if (s.model.ipv6_unicast_routing) out += "ipv6 unicast-routing\n!\n";
+      });
   t.add(Mode::kConfig, "ipv6 route X:X:X:X::X/<0-128> WORD",
         {"IPv6 configuration subcommands", "Configure static routing", "IPv6 prefix", "Interface or IPv6 next hop"},
         [](C c, A a) -> Result<std::string> {
@@ -44,20 +50,26 @@ void add_global(CommandTable& t) {
           std::erase(c.model.ipv6_routes, r);
           if (!a.negated) c.model.ipv6_routes.push_back(r);
           return ok();
-        });
+        })
+      .writes(section::kRoute + 1, [](const WriteScope& s, std::string& out) {
+        for (const auto& r : s.model.ipv6_routes) out += "ipv6 route " + r.prefix + " " + r.target + "\n";
+      });
 }
 
 void add_interface(CommandTable& t) {
   auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
   t.add(Mode::kInterface, "ipv6 address X:X:X:X::X/<0-128>",
         {"IPv6 interface subcommands", "Configure IPv6 address on interface", "IPv6 prefix"},
-        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, canonical6(a.at(2)), a.negated); return ok(); });
+        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, canonical6(a.at(2)), a.negated); return ok(); })
+      .writes(interface_line::kIpv6Address, [](const WriteScope& s, std::string& out) {
+        for (auto& a : s.model.interfaces.at(s.object).ipv6_addresses) out += " ipv6 address " + a + "\n";
+      });
   t.add(Mode::kInterface, "tunnel destination X:X:X:X::X",
         {"protocol-over-protocol tunneling", "destination of tunnel", "IPv6 address"},
-        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : IpAddress::parse(a.at(2))->str(); return ok(); });
+        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : IpAddress::parse(a.at(2))->str(); return ok(); }).writes(t.write_back_of(Mode::kInterface, "tunnel destination A.B.C.D"));
   t.add(Mode::kInterface, "tunnel mode ipsec ipv6",
         {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv6"},
-        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv6"; return ok(); });
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv6"; return ok(); }).writes(t.write_back_of(Mode::kInterface, "tunnel mode ipsec ipv4"));
 }
 
 void add_ike(CommandTable& t) {
@@ -65,22 +77,17 @@ void add_ike(CommandTable& t) {
   // peer and in match identity remote.
   t.add(Mode::kKeyringPeer, "address X:X:X:X::X/<0-128>", {"Peer address", "IPv6 prefix"},
         [](C c, A a) {
-          c.model.keyrings[c.object].peers[c.sub_object].address = a.negated ? "" : canonical6(a.at(1));
+          auto& addr = c.model.keyrings[c.object].peers[c.sub_object].address;
+          if (a.negated) addr.reset();
+          else addr = AddressMatch::parse(canonical6(a.at(1)));
           return ok();
-        });
+        }).writes(t.write_back_of(Mode::kKeyringPeer, "address A.B.C.D"));
   t.add(Mode::kIkev2Profile, "match identity remote address X:X:X:X::X/<0-128>",
         {"Match values", "Match identity", "Remote identity", "IP address", "IPv6 prefix"}, [](C c, A a) {
-          toggle(c.model.profiles[c.object].match_identity_remote, "address " + canonical6(a.at(4)), a.negated);
+          if (auto id = IkeIdentity::parse("address " + canonical6(a.at(4))))
+            toggle_identity(c.model.profiles[c.object].match_identity_remote, *id, a.negated);
           return ok();
-        });
-}
-
-void write_global(const Model& m, std::string& out) {
-  if (m.ipv6_unicast_routing) out += "ipv6 unicast-routing\n!\n";
-}
-
-void write_routes(const Model& m, std::string& out) {
-  for (const auto& r : m.ipv6_routes) out += "ipv6 route " + r.prefix + " " + r.target + "\n";
+        }).writes(t.write_back_of(Mode::kIkev2Profile, "match identity remote any"));
 }
 
 }  // namespace
@@ -89,8 +96,6 @@ void register_ipv6_commands(CommandTable& t) {
   add_global(t);
   add_interface(t);
   add_ike(t);
-  t.add_writer(section::kHostname + 5, [](const Model& m, const WriteContext&, std::string& out) { write_global(m, out); });
-  t.add_writer(section::kRoute + 1, [](const Model& m, const WriteContext&, std::string& out) { write_routes(m, out); });
 }
 
 }  // namespace kg::config

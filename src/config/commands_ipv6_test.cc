@@ -74,8 +74,9 @@ TEST_F(Ipv6Cmd, KeyringPeerAndRemoteIdentity) {
   run("exit");
   run("crypto ikev2 profile P");
   run("match identity remote address 2001:db8:100::/64");
-  EXPECT_EQ(cfg.model().keyrings.at("KR").peers.at("B").address, "2001:db8:100::2/128");
-  EXPECT_EQ(cfg.model().profiles.at("P").match_identity_remote, std::vector<std::string>{"address 2001:db8:100::/64"});
+  EXPECT_EQ(cfg.model().keyrings.at("KR").peers.at("B").address->str(), "2001:db8:100::2/128");
+  ASSERT_EQ(cfg.model().profiles.at("P").match_identity_remote.size(), 1u);
+  EXPECT_EQ(cfg.model().profiles.at("P").match_identity_remote[0].words(), "address 2001:db8:100::/64");
   EXPECT_EQ(reload_text(), cfg.running_config_text());
 }
 

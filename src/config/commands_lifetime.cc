@@ -35,22 +35,22 @@ const std::vector<std::string> kDpdHelp = {
     "Enable IKE liveness check for peers", "DPD interval in seconds", "Retry interval in seconds",
     "Send DPD on demand (only with traffic to send and nothing received) or periodically"};
 
-void write_global_dpd(const Model& m, const WriteContext&, std::string& out) {
-  if (m.ikev2.dpd) out += "crypto ikev2 dpd " + dpd_words(*m.ikev2.dpd) + "\n!\n";
-}
-
 }  // namespace
-
-std::string dpd_config_line(const Dpd& d) { return "dpd " + dpd_words(d); }
 
 void register_lifetime_commands(CommandTable& t) {
   std::vector<std::string> h = kDpdHelp;
   t.add(Mode::kIkev2Profile, "dpd [<10-3600>] [<2-60>] [on-demand|periodic]", h,
-        [](C c, A a) { return set_dpd(c.model.profiles[c.object].dpd, a, 1); });
+        [](C c, A a) { return set_dpd(c.model.profiles[c.object].dpd, a, 1); })
+      .writes(profile_line::kDpd, [](const WriteScope& s, std::string& out) {
+        if (auto& d = s.model.profiles.at(s.object).dpd) out += " dpd " + dpd_words(*d) + "\n";
+      });
   h.insert(h.begin(), {"Encryption module", "Configure IKEv2 parameters"});
   t.add(Mode::kConfig, "crypto ikev2 dpd [<10-3600>] [<2-60>] [on-demand|periodic]", h,
-        [](C c, A a) { return set_dpd(c.model.ikev2.dpd, a, 3); });
-  t.add_writer(section::kIkev2Global + 1, write_global_dpd);
+        [](C c, A a) { return set_dpd(c.model.ikev2.dpd, a, 3); })
+      // After the global block (commands_ikev2_global.cc), in its own.
+      .writes(section::kIkev2Global + 5, [](const WriteScope& s, std::string& out) {
+        if (auto& d = s.model.ikev2.dpd) out += "crypto ikev2 dpd " + dpd_words(*d) + "\n!\n";
+      });
   // IOS: nat force-encap in the profile forces UDP encapsulation of ESP
   // (RFC 3948) even when NAT detection finds no NAT.
   t.add(Mode::kIkev2Profile, "nat force-encap",
@@ -58,7 +58,10 @@ void register_lifetime_commands(CommandTable& t) {
         [](C c, A a) -> Result<std::string> {
           c.model.profiles[c.object].nat_force_encap = !(a.negated || a.defaulted);
           return std::string();
-        });
+        })
+      .writes(profile_line::kNatForceEncap, [](const WriteScope& s, std::string& out) {
+        if (s.model.profiles.at(s.object).nat_force_encap) out += " nat force-encap\n";
+      });
 }
 
 }  // namespace kg::config

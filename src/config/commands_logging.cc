@@ -49,7 +49,14 @@ Result<std::string> set_buffered(C c, A a) {
   return std::string();
 }
 
-void write_logging(const Model& m, const WriteContext&, std::string& out) {
+}  // namespace
+
+std::string level_name(int level) {
+  return level >= 0 && level < int(kLevelNames.size()) ? kLevelNames[size_t(level)] : std::to_string(level);
+}
+
+void write_logging(const WriteScope& s, std::string& out) {
+  const Model& m = s.model;
   if (!m.logging_buffered) return;
   std::string line = "logging buffered";
   if (m.logging_buffered->size) line += " " + std::to_string(*m.logging_buffered->size);
@@ -57,25 +64,20 @@ void write_logging(const Model& m, const WriteContext&, std::string& out) {
   out += line + "\n!\n";
 }
 
-}  // namespace
-
-std::string level_name(int level) {
-  return level >= 0 && level < int(kLevelNames.size()) ? kLevelNames[size_t(level)] : std::to_string(level);
-}
-
 void register_logging_commands(CommandTable& t) {
   const std::string head = "Modify message logging facilities", buf = "Set buffered logging parameters";
   const std::string size = "Logging buffer size", lvl = "Logging severity level";
-  t.add(Mode::kConfig, "logging buffered [<4096-2147483647>]", {head, buf, size}, set_buffered);
-  t.add(Mode::kConfig, "logging buffered <4096-2147483647> <0-7>", {head, buf, size, lvl}, set_buffered);
-  t.add(Mode::kConfig, "logging buffered <0-7>", {head, buf, lvl}, set_buffered);
+  auto line = t.add(Mode::kConfig, "logging buffered [<4096-2147483647>]", {head, buf, size}, set_buffered)
+                  .writes(section::kHostname + 2, write_logging);
+  t.add(Mode::kConfig, "logging buffered <4096-2147483647> <0-7>", {head, buf, size, lvl}, set_buffered).writes(line);
+  t.add(Mode::kConfig, "logging buffered <0-7>", {head, buf, lvl}, set_buffered).writes(line);
   // One command per severity name, so that `?` shows each with its own help.
   for (size_t i = 0; i < kLevelNames.size(); ++i) {
     std::string name = kLevelNames[i];
-    t.add(Mode::kConfig, "logging buffered " + name, {head, buf, kLevelHelp[i]}, set_buffered);
-    t.add(Mode::kConfig, "logging buffered <4096-2147483647> " + name, {head, buf, size, kLevelHelp[i]}, set_buffered);
+    t.add(Mode::kConfig, "logging buffered " + name, {head, buf, kLevelHelp[i]}, set_buffered).writes(line);
+    t.add(Mode::kConfig, "logging buffered <4096-2147483647> " + name, {head, buf, size, kLevelHelp[i]}, set_buffered)
+        .writes(line);
   }
-  t.add_writer(section::kHostname + 2, write_logging);
 }
 
 }  // namespace kg::config

@@ -13,7 +13,7 @@
 
 namespace kg::config {
 
-void set_remote_method(std::vector<std::string>& methods, const std::string& m, bool negated);  // commands_profile.cc
+void set_remote_method(std::vector<AuthMethod>& methods, AuthMethod m, bool negated);  // commands_profile.cc
 
 namespace {
 
@@ -54,10 +54,24 @@ void add_trustpoint(CommandTable& t) {
           c.model.trustpoints[n];
           enter(c, Mode::kPkiTrustpoint, n);
           return ok();
-        });
+        })
+      .writes(section::kPki, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, tp] : s.model.trustpoints) {
+          out += "crypto pki trustpoint " + n + "\n";
+          s.sub(Mode::kPkiTrustpoint, n, out);
+          out += "!\n";
+        }
+      });
   auto tp = [](C c) -> PkiTrustpoint& { return c.model.trustpoints[c.object]; };
+  // The writer of one optional word field of the trustpoint.
+  auto line = [](std::string PkiTrustpoint::*f, std::string head) {
+    return [f, head](const WriteScope& s, std::string& out) {
+      if (auto& v = s.model.trustpoints.at(s.object).*f; !v.empty()) out += " " + head + " " + v + "\n";
+    };
+  };
   t.add(Mode::kPkiTrustpoint, "enrollment terminal [pem]", {"Enrollment parameters", "Enroll via the terminal (cut-and-paste)", "PEM format"},
-        [tp](C c, A a) { tp(c).enrollment = a.negated ? "" : join(a, 1); return ok(); });
+        [tp](C c, A a) { tp(c).enrollment = a.negated ? "" : join(a, 1); return ok(); })
+      .writes(1, line(&PkiTrustpoint::enrollment, "enrollment"));
   t.add(Mode::kPkiTrustpoint, "revocation-check {crl|none} [crl|none]",
         {"Revocation checking options", "Revocation check method", "Fallback method"}, [tp](C c, A a) {
           auto& r = tp(c).revocation;
@@ -65,21 +79,27 @@ void add_trustpoint(CommandTable& t) {
           if (!a.negated && !a.defaulted)
             for (size_t i = 1; i < a.size(); ++i) r.push_back(a.at(i));
           return ok();
-        });
+        })
+      .writes(3, [](const WriteScope& s, std::string& out) {
+        if (auto& r = s.model.trustpoints.at(s.object).revocation; !r.empty()) out += " revocation-check" + join_words(r) + "\n";
+      });
   t.add(Mode::kPkiTrustpoint, "subject-name LINE", {"Subject Name", "Subject name (e.g. cn=router,o=example)"},
-        [tp](C c, A a) { tp(c).subject_name = a.negated ? "" : a.at(1); return ok(); });
+        [tp](C c, A a) { tp(c).subject_name = a.negated ? "" : a.at(1); return ok(); })
+      .writes(2, line(&PkiTrustpoint::subject_name, "subject-name"));
   t.add(Mode::kPkiTrustpoint, "rsakeypair WORD [<512-4096>]", {"Specify the key pair", "RSA key pair label", "Key size"},
         [tp](C c, A a) -> Result<std::string> {
           if (!a.negated && !KeyStore::valid_label(a.at(1))) return fail(Errc::kInvalidArgument, "Invalid key pair label");
           tp(c).rsakeypair = a.negated ? "" : join(a, 1);
           return ok();
-        });
+        })
+      .writes(4, line(&PkiTrustpoint::rsakeypair, "rsakeypair"));
   t.add(Mode::kPkiTrustpoint, "eckeypair WORD", {"Specify the EC key pair", "EC key pair label"},
         [tp](C c, A a) -> Result<std::string> {
           if (!a.negated && !KeyStore::valid_label(a.at(1))) return fail(Errc::kInvalidArgument, "Invalid key pair label");
           tp(c).eckeypair = a.negated ? "" : a.at(1);
           return ok();
-        });
+        })
+      .writes(5, line(&PkiTrustpoint::eckeypair, "eckeypair"));
 }
 
 // --- crypto pki certificate chain -----------------------------------------
@@ -96,6 +116,16 @@ std::pair<bool, std::string> block_of(const std::string& sub) {
   return {false, sub};
 }
 
+// IOS layout: eight groups of eight hex digits per line.
+void write_hex(const std::string& der, std::string& out) {
+  std::string hex = upper(to_hex(as_bytes(der)));
+  for (size_t i = 0; i < hex.size(); i += 64) {
+    out += " ";
+    for (size_t j = i; j < std::min(hex.size(), i + 64); j += 8) out += " " + hex.substr(j, 8);
+    out += "\n";
+  }
+}
+
 void add_chain(CommandTable& t) {
   t.add(Mode::kConfig, "crypto pki certificate chain WORD",
         {"Encryption module", "Public Key components", "Actions on certificates", "Certificate chain", "Trustpoint name"},
@@ -108,7 +138,14 @@ void add_chain(CommandTable& t) {
           c.model.cert_chains[n];
           enter(c, Mode::kCertChain, n);
           return ok();
-        });
+        })
+      .writes(section::kPki + 2, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, ch] : s.model.cert_chains) {
+          out += "crypto pki certificate chain " + n + "\n";
+          s.sub(Mode::kCertChain, n, out);
+          out += "!\n";
+        }
+      });
   auto cert = [](bool ca) {
     return [ca](C c, A a) -> Result<std::string> {
       std::string serial = upper(a.at(ca ? 2 : 1));
@@ -125,9 +162,19 @@ void add_chain(CommandTable& t) {
       return ok();
     };
   };
-  t.add(Mode::kCertChain, "certificate WORD", {"Certificate", "Certificate serial number (hex)"}, cert(false));
+  // Each certificate block: the hex lines and quit, which its data-entry
+  // mode's commands read.
+  auto certs = t.add(Mode::kCertChain, "certificate WORD", {"Certificate", "Certificate serial number (hex)"}, cert(false))
+                   .writes(0, [](const WriteScope& s, std::string& out) {
+                     for (auto& c : s.model.cert_chains.at(s.object).certs) {
+                       out += std::string(" certificate ") + (c.ca ? "ca " : "") + c.serial + "\n";
+                       write_hex(c.der, out);
+                       out += "  \tquit\n";
+                     }
+                   });
   t.add(Mode::kCertChain, "certificate ca WORD", {"Certificate", "A CA certificate", "Certificate serial number (hex)"},
-        cert(true));
+        cert(true))
+      .writes(certs);
   t.add(Mode::kCertHex, "quit", {"Exit data entry mode"}, [](C c, A) -> Result<std::string> {
     auto [ca, serial] = block_of(c.sub_object);
     auto& ch = c.model.cert_chains[c.object];
@@ -139,7 +186,7 @@ void add_chain(CommandTable& t) {
     std::erase_if(ch.certs, [&](const PkiCertificate& x) { return x.ca == ca && x.serial == serial; });
     return ok(std::string("% Error in saving certificate ") + serial + ": " +
               (parsed ? (ca ? "not a CA certificate" : "a CA certificate, use certificate ca") : parsed.error().message) + "\n");
-  });
+  }).writes(certs);
   t.add(Mode::kCertHex, "LINE", {"Hex data of the certificate"}, [](C c, A a) -> Result<std::string> {
     auto bytes = from_hex(a.at(0));
     if (!bytes) return fail(Errc::kInvalidArgument, "Invalid hex data; end the certificate with quit");
@@ -147,7 +194,7 @@ void add_chain(CommandTable& t) {
     PkiCertificate* p = find_cert(c.model.cert_chains[c.object], ca, serial);
     if (p) p->der.append(bytes->begin(), bytes->end());
     return ok();
-  });
+  }).writes(certs);
 }
 
 // --- crypto pki import NAME pem url PREFIX [password PASS] ----------------
@@ -239,7 +286,9 @@ void add_import(CommandTable& t) {
         [](C c, A a) -> Result<std::string> {
           if (a.negated || a.defaulted) return fail(Errc::kInvalidArgument, "Incomplete command.");
           return import_pem(c, a);
-        });
+        })
+      // What it imports is written by the trustpoint and chain commands.
+      .not_persisted();
 }
 
 // --- crypto pki certificate map -------------------------------------------
@@ -262,7 +311,18 @@ void add_cert_map(CommandTable& t) {
           c.model.cert_maps[n][seq];
           enter(c, Mode::kCertMap, n, a.at(5));
           return ok();
-        });
+        })
+      .writes(section::kPki + 1, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, map] : s.model.cert_maps)
+          for (auto& [seq, rules] : map) {
+            out += "crypto pki certificate map " + n + " " + std::to_string(seq) + "\n";
+            s.sub(Mode::kCertMap, n, out, std::to_string(seq));
+            out += "!\n";
+          }
+      });
+  auto rule_lines = std::make_shared<const WriteBack>(WriteBack{0, [](const WriteScope& s, std::string& out) {
+    for (auto& r : s.model.cert_maps.at(s.object).at(std::stoi(s.sub_object))) out += " " + r.field + " " + r.op + " " + r.value + "\n";
+  }});
   for (const char* field : {"subject-name", "issuer-name", "alt-subject-name", "serial-number"}) {
     std::string f = field;
     t.add(Mode::kCertMap, f + " {eq|ne|co|nc} LINE", {"Certificate field", "Comparison (equal, not equal, contains, does not contain)", "Value"},
@@ -272,7 +332,7 @@ void add_cert_map(CommandTable& t) {
             std::erase(rules, r);
             if (!a.negated) rules.push_back(r);
             return ok();
-          });
+          }).writes(rule_lines);
   }
 }
 
@@ -284,18 +344,20 @@ void add_profile_pki(CommandTable& t) {
         {"Set authentication method", "Local or remote authentication", "Certificate (RSA or ECDSA signature)"},
         [prof](C c, A a) {
           auto& p = prof(c);
+          AuthMethod m = auth_method_from_word(a.at(2));
           if (a.at(1) == "remote") {  // one of several methods the peer may use
-            set_remote_method(p.auth_remote, a.at(2), a.negated);
+            set_remote_method(p.auth_remote, m, a.negated);
             return ok();
           }
           if (a.negated) {
-            if (p.auth_local == a.at(2)) p.auth_local.clear();
+            if (p.auth_local == m) p.auth_local = AuthMethod::kNone;
             return ok();
           }
-          p.auth_local = a.at(2);
-          p.auth_local_key.clear();
+          p.auth_local = m;
+          p.auth_local_key = Secret();
           return ok();
-        });
+        })
+      .writes(t.write_back_of(Mode::kIkev2Profile, "authentication local pre-share"));
   t.add(Mode::kIkev2Profile, "pki trustpoint WORD [sign|verify]",
         {"Public Key Infrastructure", "Trustpoint for certificates", "Trustpoint name", "Use for signing only, or verifying only"},
         [prof](C c, A a) {
@@ -303,66 +365,35 @@ void add_profile_pki(CommandTable& t) {
           std::erase_if(v, [&](const std::string& s) { return s.substr(0, s.find(' ')) == a.at(2); });
           if (!a.negated) v.push_back(join(a, 2));
           return ok();
-        });
+        })
+      .writes(profile_line::kPkiTrustpoint, [](const WriteScope& s, std::string& out) {
+        for (auto& tp : s.model.profiles.at(s.object).pki_trustpoints) out += " pki trustpoint " + tp + "\n";
+      });
   t.add(Mode::kIkev2Profile, "identity local dn", {"Specify IKE identity to use", "Local identity", "Distinguished name of the local certificate"},
         [prof](C c, A a) {
           auto& id = prof(c).identity_local;
-          if (!a.negated) id = "dn";
-          else if (id == "dn") id.clear();
+          if (!a.negated) id = IkeIdentity{IkeIdentity::Kind::kDn};
+          else if (id && id->kind == IkeIdentity::Kind::kDn) id.reset();
           return ok();
-        });
+        })
+      .writes(t.write_back_of(Mode::kIkev2Profile, "identity local {address|fqdn|email|key-id} WORD"));
   t.add(Mode::kIkev2Profile, "match certificate WORD", {"Match values", "Peer certificate attributes", "Certificate map"},
         [prof](C c, A a) {
           auto& v = prof(c).match_certificate;
           std::erase(v, a.at(2));
           if (!a.negated) v.push_back(a.at(2));
           return ok();
-        });
+        })
+      .writes(profile_line::kMatchCertificate, [](const WriteScope& s, std::string& out) {
+        for (auto& mc : s.model.profiles.at(s.object).match_certificate) out += " match certificate " + mc + "\n";
+      });
 }
 
 void add_exits(CommandTable& t) {
   for (Mode m : {Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap}) {
-    t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { enter(c, Mode::kExec, ""); return ok(); });
-    t.add(m, "exit", {"Exit from the current mode"}, [](C c, A) { enter(c, Mode::kConfig, ""); return ok(); });
-  }
-}
-
-// --- running-config ---------------------------------------------------------
-
-// IOS layout: eight groups of eight hex digits per line.
-void write_hex(const std::string& der, std::string& out) {
-  std::string hex = upper(to_hex(as_bytes(der)));
-  for (size_t i = 0; i < hex.size(); i += 64) {
-    out += " ";
-    for (size_t j = i; j < std::min(hex.size(), i + 64); j += 8) out += " " + hex.substr(j, 8);
-    out += "\n";
-  }
-}
-
-void write_pki(const Model& m, const WriteContext&, std::string& out) {
-  for (auto& [n, tp] : m.trustpoints) {
-    out += "crypto pki trustpoint " + n + "\n";
-    if (!tp.enrollment.empty()) out += " enrollment " + tp.enrollment + "\n";
-    if (!tp.subject_name.empty()) out += " subject-name " + tp.subject_name + "\n";
-    if (!tp.revocation.empty()) out += " revocation-check" + join_words(tp.revocation) + "\n";
-    if (!tp.rsakeypair.empty()) out += " rsakeypair " + tp.rsakeypair + "\n";
-    if (!tp.eckeypair.empty()) out += " eckeypair " + tp.eckeypair + "\n";
-    out += "!\n";
-  }
-  for (auto& [n, map] : m.cert_maps)
-    for (auto& [seq, rules] : map) {
-      out += "crypto pki certificate map " + n + " " + std::to_string(seq) + "\n";
-      for (auto& r : rules) out += " " + r.field + " " + r.op + " " + r.value + "\n";
-      out += "!\n";
-    }
-  for (auto& [n, ch] : m.cert_chains) {
-    out += "crypto pki certificate chain " + n + "\n";
-    for (auto& c : ch.certs) {
-      out += std::string(" certificate ") + (c.ca ? "ca " : "") + c.serial + "\n";
-      write_hex(c.der, out);
-      out += "  \tquit\n";
-    }
-    out += "!\n";
+    t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { enter(c, Mode::kExec, ""); return ok(); }).not_persisted();
+    t.add(m, "exit", {"Exit from the current mode"}, [](C c, A) { enter(c, Mode::kConfig, ""); return ok(); })
+        .not_persisted();
   }
 }
 
@@ -375,7 +406,6 @@ void register_pki_commands(CommandTable& t) {
   add_cert_map(t);
   add_profile_pki(t);
   add_exits(t);
-  t.add_writer(section::kPki, write_pki);
 }
 
 }  // namespace kg::config

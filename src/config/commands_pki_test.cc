@@ -243,9 +243,9 @@ TEST_F(Pki, CertificateMapsAndProfileCommands) {
   run("pki trustpoint TP2");
   run("pki trustpoint TP verify");  // replaces "TP sign"
   auto& p = cfg->model().profiles.at("P");
-  EXPECT_EQ(p.auth_local, "rsa-sig");
-  EXPECT_EQ(p.auth_remote, std::vector<std::string>{"ecdsa-sig"});
-  EXPECT_EQ(p.identity_local, "dn");
+  EXPECT_EQ(p.auth_local, AuthMethod::kRsaSig);
+  EXPECT_EQ(p.auth_remote, std::vector<AuthMethod>{AuthMethod::kEcdsaSig});
+  EXPECT_EQ(p.identity_local->words(), "dn");
   EXPECT_EQ(p.pki_trustpoints, (std::vector<std::string>{"TP2", "TP verify"}));
   std::string text = cfg->running_config_text();
   EXPECT_NE(text.find("crypto pki certificate map PEERS 10\n subject-name co site-b\n"
@@ -267,8 +267,8 @@ TEST_F(Pki, CertificateMapsAndProfileCommands) {
   run("no authentication local rsa-sig");
   run("no identity local dn");
   run("no match certificate PEERS");
-  EXPECT_TRUE(cfg->model().profiles.at("P").auth_local.empty());
-  EXPECT_TRUE(cfg->model().profiles.at("P").identity_local.empty());
+  EXPECT_EQ(cfg->model().profiles.at("P").auth_local, AuthMethod::kNone);
+  EXPECT_FALSE(cfg->model().profiles.at("P").identity_local);
   run("no crypto pki certificate map PEERS 10");
   EXPECT_TRUE(cfg->model().cert_maps.empty());
 }

@@ -48,19 +48,17 @@ Result<std::string> set_map(C c, A a) {
   return std::string();
 }
 
-void write_map(const Model& m, std::string& out) {
-  for (auto& [ios, dev] : m.interface_map) out += "platform interface-map " + ios + " " + dev + "\n";
-  if (!m.interface_map.empty()) out += "!\n";
-}
-
 }  // namespace
 
 void register_platform_commands(CommandTable& t) {
   t.add(Mode::kConfig, "platform interface-map WORD WORD",
         {"keygate platform settings (not IOS)", "Map an IOS interface name to a Linux device",
          "IOS interface name (GigabitEthernet0/0, Gi0/0, Ethernet0/0, FastEthernet4...)", "Linux device (eth0, ens3...)"},
-        set_map);
-  t.add_writer(section::kPlatform, [](const Model& m, const WriteContext&, std::string& out) { write_map(m, out); });
+        set_map)
+      .writes(section::kPlatform, [](const WriteScope& s, std::string& out) {
+        for (auto& [ios, dev] : s.model.interface_map) out += "platform interface-map " + ios + " " + dev + "\n";
+        if (!s.model.interface_map.empty()) out += "!\n";
+      });
 }
 
 }  // namespace kg::config

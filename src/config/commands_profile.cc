@@ -5,8 +5,6 @@
 
 namespace kg::config {
 
-std::string profile_ra_lines(const Ikev2Profile& p);  // commands_ra.cc
-std::string dpd_config_line(const Dpd& d);  // commands_lifetime.cc
 
 namespace {
 
@@ -22,11 +20,25 @@ std::string join(A a, size_t from) {
 
 void set_or_clear(std::string& field, A a, size_t from) { field = a.negated ? "" : join(a, from); }
 
+// An identity line's words from `from` on, parsed once here.
+Result<std::string> set_identity(std::optional<IkeIdentity>& field, A a, size_t from) {
+  if (a.negated) { field.reset(); return std::string(); }
+  field = IkeIdentity::parse(join(a, from));
+  if (!field) return fail(Errc::kInvalidArgument, "Invalid identity: " + join(a, from));
+  return std::string();
+}
+
 }  // namespace
+
+// match identity remote ID: each rule once, in the order typed.
+void toggle_identity(std::vector<IkeIdentity>& v, const IkeIdentity& id, bool negated) {
+  std::erase(v, id);
+  if (!negated) v.push_back(id);
+}
 
 // authentication remote METHOD: IOS keeps each method given (pre-share and
 // rsa-sig, ...); the responder accepts whichever the peer uses.
-void set_remote_method(std::vector<std::string>& methods, const std::string& m, bool negated) {
+void set_remote_method(std::vector<AuthMethod>& methods, AuthMethod m, bool negated) {
   std::erase(methods, m);
   if (!negated) methods.push_back(m);
 }
@@ -42,7 +54,14 @@ void add_keyring(CommandTable& t) {
           c.next_mode = Mode::kIkev2Keyring;
           c.next_object = a.at(3);
           return ok();
-        });
+        })
+      .writes(section::kIkev2Keyring, [](const WriteScope& s, std::string& out) {
+        for (const auto& [n, kr] : s.model.keyrings) {
+          out += "crypto ikev2 keyring " + n + "\n";
+          s.sub(Mode::kIkev2Keyring, n, out);
+          out += "!\n";
+        }
+      });
   t.add(Mode::kIkev2Keyring, "peer WORD", {"Configure a peer", "Peer name"}, [](C c, A a) {
     auto& kr = c.model.keyrings[c.object];
     if (a.negated) { kr.peers.erase(a.at(1)); return ok(); }
@@ -51,41 +70,64 @@ void add_keyring(CommandTable& t) {
     c.next_object = c.object;
     c.next_sub_object = a.at(1);
     return ok();
+  }).writes(0, [](const WriteScope& s, std::string& out) {
+    for (const auto& [pn, p] : s.model.keyrings.at(s.object).peers) {
+      out += " peer " + pn + "\n";
+      s.sub(Mode::kKeyringPeer, s.object, out, pn);
+      out += " !\n";
+    }
   });
   auto peer = [](C c) -> KeyringPeer& { return c.model.keyrings[c.object].peers[c.sub_object]; };
+  auto peer_of = [](const WriteScope& s) -> const KeyringPeer& { return s.model.keyrings.at(s.object).peers.at(s.sub_object); };
   t.add(Mode::kKeyringPeer, "address A.B.C.D [A.B.C.D]", {"Peer address", "IPv4 address", "Mask"},
         [peer](C c, A a) -> Result<std::string> {
-          set_or_clear(peer(c).address, a, 1);
-          if (a.negated || a.size() < 3) return ok();
-          auto m = Prefix::from_mask(*IpAddress::parse(a.at(1)), *IpAddress::parse(a.at(2)));
-          if (!m) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(2));
+          auto& addr = peer(c).address;
+          if (a.negated) { addr.reset(); return ok(); }
+          addr = AddressMatch::parse(join(a, 1));
+          if (!addr) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(2));
+          if (a.size() < 3) return ok();
           // Seed 004 marks this BAD: one key for every peer.
-          if (m->len == 0)
+          if (addr->prefix.len == 0)
             return "% Warning: peer " + c.sub_object + " (address 0.0.0.0 0.0.0.0) matches every peer: its pre-shared " +
                    "key is used by any peer no other keyring peer matches; prefer one key per peer\n";
           return ok();
-        });
+        })
+      .writes(1, [peer_of](const WriteScope& s, std::string& out) {
+        if (auto& p = peer_of(s); p.address) out += "  address " + p.address->str() + "\n";
+      });
   t.add(Mode::kKeyringPeer, "hostname WORD", {"Peer hostname", "Hostname"},
-        [peer](C c, A a) { set_or_clear(peer(c).hostname, a, 1); return ok(); });
+        [peer](C c, A a) { set_or_clear(peer(c).hostname, a, 1); return ok(); })
+      .writes(2, [peer_of](const WriteScope& s, std::string& out) {
+        if (auto& p = peer_of(s); !p.hostname.empty()) out += "  hostname " + p.hostname + "\n";
+      });
   // One identity per peer (a new line replaces it); `domain` matches every
   // FQDN in the domain, or every email address @domain.
-  t.add(Mode::kKeyringPeer, "identity {address|fqdn|email|key-id} WORD",
-        {"Peer identity", "Identity type", "Identity value"},
-        [peer](C c, A a) { set_or_clear(peer(c).identity, a, 1); return ok(); });
+  auto identity = t.add(Mode::kKeyringPeer, "identity {address|fqdn|email|key-id} WORD",
+                        {"Peer identity", "Identity type", "Identity value"},
+                        [peer](C c, A a) { return set_identity(peer(c).identity, a, 1); })
+                      .writes(3, [peer_of](const WriteScope& s, std::string& out) {
+                        if (auto& p = peer_of(s); p.identity) out += "  identity " + p.identity->words() + "\n";
+                      });
   t.add(Mode::kKeyringPeer, "identity {fqdn|email} domain WORD",
         {"Peer identity", "Identity type", "Match the domain only", "Domain name"},
-        [peer](C c, A a) { set_or_clear(peer(c).identity, a, 1); return ok(); });
+        [peer](C c, A a) { return set_identity(peer(c).identity, a, 1); })
+      .writes(identity);
   t.add(Mode::kKeyringPeer, "pre-shared-key LINE", {"Pre-shared key", "Key"}, [peer](C c, A a) -> Result<std::string> {
     std::string k = a.at(1);
     auto& p = peer(c);
-    std::string* field = &p.psk;
+    Secret* field = &p.psk;
     if (k.rfind("local ", 0) == 0) { field = &p.psk_local; k = k.substr(6); }
     else if (k.rfind("remote ", 0) == 0) { field = &p.psk_remote; k = k.substr(7); }
-    if (a.negated) { *field = ""; return ok(); }
+    if (a.negated) { *field = Secret(); return ok(); }
     auto key = c.config.key_from_config(k);
     if (!key) return std::unexpected(key.error());
-    *field = *key;
+    *field = Secret(std::string_view(*key));
     return ok();
+  }).writes(4, [peer_of](const WriteScope& s, std::string& out) {
+    auto& p = peer_of(s);
+    if (!p.psk.empty()) out += "  pre-shared-key " + s.ctx.key(p.psk) + "\n";
+    if (!p.psk_local.empty()) out += "  pre-shared-key local " + s.ctx.key(p.psk_local) + "\n";
+    if (!p.psk_remote.empty()) out += "  pre-shared-key remote " + s.ctx.key(p.psk_remote) + "\n";
   });
 }
 
@@ -98,127 +140,119 @@ void add_profile(CommandTable& t) {
           c.next_mode = Mode::kIkev2Profile;
           c.next_object = a.at(3);
           return ok();
-        });
+        })
+      .writes(section::kIkev2Profile, [](const WriteScope& s, std::string& out) {
+        for (const auto& [n, p] : s.model.profiles) {
+          out += "crypto ikev2 profile " + n + "\n";
+          s.sub(Mode::kIkev2Profile, n, out);
+          out += "!\n";
+        }
+      });
   auto prof = [](C c) -> Ikev2Profile& { return c.model.profiles[c.object]; };
-  auto add_remote = [prof](C c, A a) {
-    auto& v = prof(c).match_identity_remote;
-    std::string val = join(a, 3);
-    std::erase(v, val);
-    if (!a.negated) v.push_back(val);
+  auto prof_of = [](const WriteScope& s) -> const Ikev2Profile& { return s.model.profiles.at(s.object); };
+  auto add_remote = [prof](C c, A a) -> Result<std::string> {
+    auto id = IkeIdentity::parse(join(a, 3));
+    if (!id) return fail(Errc::kInvalidArgument, "Invalid identity: " + join(a, 3));
+    toggle_identity(prof(c).match_identity_remote, *id, a.negated);
     return ok();
   };
   std::vector<std::string> h = {"Match values", "Match identity", "Remote identity"};
-  t.add(Mode::kIkev2Profile, "match identity remote address A.B.C.D [A.B.C.D]", h, add_remote);
-  t.add(Mode::kIkev2Profile, "match identity remote fqdn WORD", h, add_remote);
-  t.add(Mode::kIkev2Profile, "match identity remote fqdn domain WORD", h, add_remote);
-  t.add(Mode::kIkev2Profile, "match identity remote email WORD", h, add_remote);
-  t.add(Mode::kIkev2Profile, "match identity remote email domain WORD", h, add_remote);
-  t.add(Mode::kIkev2Profile, "match identity remote key-id WORD", h, add_remote);
-  t.add(Mode::kIkev2Profile, "match identity remote any", h, add_remote);
+  auto remote = t.add(Mode::kIkev2Profile, "match identity remote address A.B.C.D [A.B.C.D]", h, add_remote)
+                    .writes(profile_line::kMatchIdentity, [prof_of](const WriteScope& s, std::string& out) {
+                      for (auto& r : prof_of(s).match_identity_remote) out += " match identity remote " + r.words() + "\n";
+                    });
+  for (const char* g : {"fqdn WORD", "fqdn domain WORD", "email WORD", "email domain WORD", "key-id WORD", "any"})
+    t.add(Mode::kIkev2Profile, std::string("match identity remote ") + g, h, add_remote).writes(remote);
   t.add(Mode::kIkev2Profile, "match address local A.B.C.D", {"Match values", "Local address", "Local address"},
         [prof](C c, A a) {
           auto& v = prof(c).match_address_local;
-          std::erase(v, a.at(3));
-          if (!a.negated) v.push_back(a.at(3));
+          IpAddress addr = *IpAddress::parse(a.at(3));  // the grammar took only an address
+          std::erase(v, addr);
+          if (!a.negated) v.push_back(addr);
           return ok();
-        });
+        })
+      .writes(profile_line::kMatchAddress, [prof_of](const WriteScope& s, std::string& out) {
+        for (auto& a : prof_of(s).match_address_local) out += " match address local " + a.str() + "\n";
+      });
   t.add(Mode::kIkev2Profile, "identity local {address|fqdn|email|key-id} WORD",
         {"Specify IKE identity to use", "Local identity", "Identity type", "Identity value"},
-        [prof](C c, A a) { set_or_clear(prof(c).identity_local, a, 2); return ok(); });
+        [prof](C c, A a) { return set_identity(prof(c).identity_local, a, 2); })
+      .writes(profile_line::kIdentityLocal, [prof_of](const WriteScope& s, std::string& out) {
+        if (auto& p = prof_of(s); p.identity_local) out += " identity local " + p.identity_local->words() + "\n";
+      });
+  // The authentication lines, local then remote, whichever command set them
+  // (pre-share here, eap below, rsa-sig/ecdsa-sig in commands_pki.cc).
+  auto auth_lines = std::make_shared<const WriteBack>(WriteBack{profile_line::kAuthentication,
+      [prof_of](const WriteScope& s, std::string& out) {
+        auto& p = prof_of(s);
+        auto auth = [&](const char* side, AuthMethod meth, const Secret* k) {
+          if (meth == AuthMethod::kNone) return;
+          out += std::string(" authentication ") + side + " " + std::string(auth_method_word(meth));
+          if (k && !k->empty()) out += " key " + s.ctx.key(*k);
+          out += "\n";
+        };
+        if (p.auth_local == AuthMethod::kEap)
+          out += " authentication local eap md5 username " + p.eap_username + " password " + s.ctx.key(p.eap_password) + "\n";
+        else
+          auth("local", p.auth_local, &p.auth_local_key);
+        for (AuthMethod meth : p.auth_remote) auth("remote", meth, meth == AuthMethod::kPreShare ? &p.auth_remote_key : nullptr);
+      }});
   for (const char* side : {"local", "remote"}) {
     std::string s = side;
     auto set = [prof, s](C c, A a) -> Result<std::string> {
       auto& p = prof(c);
-      if (s == "local") p.auth_local = a.negated ? "" : "pre-share";
-      else set_remote_method(p.auth_remote, "pre-share", a.negated);
-      std::string key;
+      if (s == "local") p.auth_local = a.negated ? AuthMethod::kNone : AuthMethod::kPreShare;
+      else set_remote_method(p.auth_remote, AuthMethod::kPreShare, a.negated);
+      Secret key;
       if (a.size() > 4 && !a.negated) {
         auto k = c.config.key_from_config(a.size() == 6 ? a.at(4) + " " + a.at(5) : a.at(4));
         if (!k) return std::unexpected(k.error());
-        key = *k;
+        key = Secret(std::string_view(*k));
       }
       (s == "local" ? p.auth_local_key : p.auth_remote_key) = key;
       return ok();
     };
     std::vector<std::string> hh = {"Set authentication method", s + " authentication", "Pre-shared key", "Key", "Key string"};
-    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share", hh, set);
-    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key WORD", hh, set);
+    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share", hh, set).writes(auth_lines);
+    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key WORD", hh, set).writes(auth_lines);
     // The seed document spells it "pre-shared key"; accepted silently.
-    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key {0|6} WORD", hh, set);
-    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-shared key WORD", hh, set, true);
+    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-share key {0|6} WORD", hh, set).writes(auth_lines);
+    t.add(Mode::kIkev2Profile, "authentication " + s + " pre-shared key WORD", hh, set, true).writes(auth_lines);
   }
   // IOS's EAP client (RFC 7296 §2.16): the initiator omits AUTH and answers
   // the responder's EAP-MD5 challenge. Only md5 is implemented.
   auto set_eap = [prof](C c, A a) -> Result<std::string> {
     auto& p = prof(c);
     if (a.negated) {
-      if (p.auth_local == "eap") p.auth_local.clear();
+      if (p.auth_local == AuthMethod::kEap) p.auth_local = AuthMethod::kNone;
       p.eap_username.clear();
-      p.eap_password.clear();
+      p.eap_password = Secret();
       return ok();
     }
     auto pw = c.config.key_from_config(a.size() == 9 ? a.at(7) + " " + a.at(8) : a.at(7));
     if (!pw) return std::unexpected(pw.error());
-    p.auth_local = "eap";
-    p.auth_local_key.clear();
+    p.auth_local = AuthMethod::kEap;
+    p.auth_local_key = Secret();
     p.eap_username = a.at(5);
-    p.eap_password = *pw;
+    p.eap_password = Secret(std::string_view(*pw));
     return ok();
   };
   std::vector<std::string> eh = {"Set authentication method", "local authentication", "Extensible Authentication Protocol",
                                  "EAP-MD5 (RFC 3748)", "EAP username", "Username", "EAP password", "Password"};
-  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password WORD", eh, set_eap);
-  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password {0|6} WORD", eh, set_eap);
+  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password WORD", eh, set_eap).writes(auth_lines);
+  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password {0|6} WORD", eh, set_eap)
+      .writes(auth_lines);
   t.add(Mode::kIkev2Profile, "keyring local WORD", {"Keyring", "Local keyring", "Keyring name"},
-        [prof](C c, A a) { set_or_clear(prof(c).keyring_local, a, 2); return ok(); });
+        [prof](C c, A a) { set_or_clear(prof(c).keyring_local, a, 2); return ok(); })
+      .writes(profile_line::kKeyring, [prof_of](const WriteScope& s, std::string& out) {
+        if (auto& p = prof_of(s); !p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
+      });
   // IOS accepts 120-86400; keygate also takes down to 10 s (tests, labs).
   t.add(Mode::kIkev2Profile, "lifetime <10-86400>", {"Set IKE SA lifetime", "Seconds"},
-        [prof](C c, A a) { prof(c).lifetime = a.negated ? 86400 : std::stoi(a.at(1)); return ok(); });
-}
-
-void write_keyrings(const Model& m, const WriteContext& ctx, std::string& out) {
-  for (const auto& [n, kr] : m.keyrings) {
-    out += "crypto ikev2 keyring " + n + "\n";
-    for (const auto& [pn, p] : kr.peers) {
-      out += " peer " + pn + "\n";
-      if (!p.address.empty()) out += "  address " + p.address + "\n";
-      if (!p.hostname.empty()) out += "  hostname " + p.hostname + "\n";
-      if (!p.identity.empty()) out += "  identity " + p.identity + "\n";
-      if (!p.psk.empty()) out += "  pre-shared-key " + ctx.key(p.psk) + "\n";
-      if (!p.psk_local.empty()) out += "  pre-shared-key local " + ctx.key(p.psk_local) + "\n";
-      if (!p.psk_remote.empty()) out += "  pre-shared-key remote " + ctx.key(p.psk_remote) + "\n";
-      out += " !\n";
-    }
-    out += "!\n";
-  }
-}
-
-void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
-  for (const auto& [n, p] : m.profiles) {
-    out += "crypto ikev2 profile " + n + "\n";
-    for (auto& r : p.match_identity_remote) out += " match identity remote " + r + "\n";
-    for (auto& a : p.match_address_local) out += " match address local " + a + "\n";
-    for (auto& mc : p.match_certificate) out += " match certificate " + mc + "\n";
-    if (!p.identity_local.empty()) out += " identity local " + p.identity_local + "\n";
-    auto auth = [&](const char* side, const std::string& meth, const std::string& k) {
-      if (meth.empty()) return;
-      out += std::string(" authentication ") + side + " " + meth;
-      if (!k.empty()) out += " key " + ctx.key(k);
-      out += "\n";
-    };
-    if (p.auth_local == "eap")
-      out += " authentication local eap md5 username " + p.eap_username + " password " + ctx.key(p.eap_password) + "\n";
-    else
-      auth("local", p.auth_local, p.auth_local_key);
-    for (auto& meth : p.auth_remote) auth("remote", meth, meth == "pre-share" ? p.auth_remote_key : std::string());
-    if (!p.keyring_local.empty()) out += " keyring local " + p.keyring_local + "\n";
-    for (auto& tp : p.pki_trustpoints) out += " pki trustpoint " + tp + "\n";
-    if (p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
-    out += profile_ra_lines(p);
-    if (p.dpd) out += " " + dpd_config_line(*p.dpd) + "\n";
-    if (p.nat_force_encap) out += " nat force-encap\n";
-    out += "!\n";
-  }
+        [prof](C c, A a) { prof(c).lifetime = a.negated ? 86400 : std::stoi(a.at(1)); return ok(); })
+      .writes(profile_line::kLifetime, [prof_of](const WriteScope& s, std::string& out) {
+        if (auto& p = prof_of(s); p.lifetime != 86400) out += " lifetime " + std::to_string(p.lifetime) + "\n";
+      });
 }
 
 }  // namespace
@@ -226,8 +260,6 @@ void write_profiles(const Model& m, const WriteContext& ctx, std::string& out) {
 void register_ikev2_profile_commands(CommandTable& t) {
   add_keyring(t);
   add_profile(t);
-  t.add_writer(section::kIkev2Keyring, write_keyrings);
-  t.add_writer(section::kIkev2Profile, write_profiles);
 }
 
 }  // namespace kg::config

@@ -19,7 +19,10 @@ Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalid
 
 void add_aaa(CommandTable& t) {
   t.add(Mode::kConfig, "aaa new-model", {"Authentication, Authorization and Accounting.", "Enable NEW access control commands and functions.(Disables OLD commands.)"},
-        [](C c, A a) { c.model.aaa_new_model = !a.negated; return ok(); });
+        [](C c, A a) { c.model.aaa_new_model = !a.negated; return ok(); })
+      .writes(section::kAaa, [](const WriteScope& s, std::string& out) {
+        if (s.model.aaa_new_model) out += "aaa new-model\n";
+      });
   t.add(Mode::kConfig, "aaa authorization network WORD local",
         {"Authentication, Authorization and Accounting.", "Authorization configurations.",
          "For network services.", "Named authorization list (or default).", "Use local database."},
@@ -29,7 +32,13 @@ void add_aaa(CommandTable& t) {
           if (!c.model.aaa_new_model) return invalid("AAA is not enabled: configure 'aaa new-model' first");
           c.model.aaa_authorization_network[a.at(3)] = "local";
           return ok();
-        });
+        })
+      .writes(section::kAaa, [](const WriteScope& s, std::string& out) {
+        // One block with aaa new-model, closed here.
+        auto& m = s.model;
+        for (auto& [list, method] : m.aaa_authorization_network) out += "aaa authorization network " + list + " " + method + "\n";
+        if (m.aaa_new_model || !m.aaa_authorization_network.empty()) out += "!\n";
+      });
 }
 
 // ip local pool NAME START [END]: one more range of pool NAME. Ranges of all
@@ -68,7 +77,11 @@ void add_pools(CommandTable& t) {
   t.add(Mode::kConfig, "ip local pool WORD [A.B.C.D] [A.B.C.D]",
         {"Global IP configuration subcommands", "Specify local options", "IP Local address pool lists",
          "Create named local address pool", "First IP address of range", "Last IP address of range"},
-        ip_local_pool);
+        ip_local_pool)
+      .writes(section::kPool, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, p] : s.model.pools)
+          for (auto& r : p.ranges) out += "ip local pool " + n + " " + r.start + (r.end != r.start ? " " + r.end : "") + "\n";
+      });
   t.add(Mode::kConfig, "ipv6 local pool WORD [WORD] [<1-128>]",
         {"IPv6 configuration subcommands", "Specify local options", "IPv6 local pool",
          "Pool name", "IPv6 prefix X:X:X:X::X/<0-128>", "Prefix length to assign from pool"},
@@ -81,10 +94,22 @@ void add_pools(CommandTable& t) {
           if (len < p->len || len - p->len > 20) return invalid("Assigned length must be between the prefix length and 20 bits longer");
           c.model.ipv6_pools[a.at(3)] = {Prefix{p->first(), p->len}.str(), len};
           return ok();
-        });
+        })
+      .writes(section::kPool, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, p] : s.model.ipv6_pools)
+          out += "ipv6 local pool " + n + " " + p.prefix + " " + std::to_string(p.assigned_len) + "\n";
+      });
 }
 
 AuthorizationPolicy& ap(C c) { return c.model.authorization_policies[c.object]; }
+const AuthorizationPolicy& ap(const WriteScope& s) { return s.model.authorization_policies.at(s.object); }
+
+// The writer of one optional word field of the authorization policy.
+LineWriter word_line(std::string AuthorizationPolicy::*f, std::string head) {
+  return [f, head](const WriteScope& s, std::string& out) {
+    if (auto& v = ap(s).*f; !v.empty()) out += " " + head + " " + v + "\n";
+  };
+}
 
 void set_word(std::string& f, A a, size_t at) { f = a.negated ? "" : a.at(at); }
 
@@ -109,24 +134,35 @@ void add_authorization_policy(CommandTable& t) {
           c.next_mode = Mode::kIkev2Authorization;
           c.next_object = n;
           return ok();
-        });
+        })
+      .writes(section::kIkev2Authorization, [](const WriteScope& s, std::string& out) {
+        emit_with_default(s.ctx, out, s.model.authorization_policies, default_authorization_policy(),
+                          "crypto ikev2 authorization policy", std::equal_to<AuthorizationPolicy>(),
+                          [&](const std::string& n, const AuthorizationPolicy&) {
+                            out += "crypto ikev2 authorization policy " + n + "\n";
+                            s.sub(Mode::kIkev2Authorization, n, out);
+                            out += "!\n";
+                          });
+      });
   auto m = Mode::kIkev2Authorization;
   t.add(m, "pool WORD", {"Specify the local address pool name", "Pool name"},
-        [](C c, A a) { set_word(ap(c).pool, a, 1); return ok(); });
+        [](C c, A a) { set_word(ap(c).pool, a, 1); return ok(); }).writes(0, word_line(&AuthorizationPolicy::pool, "pool"));
   t.add(m, "dns A.B.C.D [A.B.C.D]", {"Specify DNS servers", "Primary DNS server", "Secondary DNS server"},
         [](C c, A a) {
           ap(c).dns = a.negated ? std::vector<std::string>{} : std::vector<std::string>(a.words.begin() + 1, a.words.end());
           return ok();
-        });
+        }).writes(0, [](const WriteScope& s, std::string& out) {
+    if (auto& v = ap(s).dns; !v.empty()) out += " dns" + join_words(v) + "\n";
+  });
   t.add(m, "netmask A.B.C.D", {"Specify the subnet mask", "Subnet mask"}, [](C c, A a) -> Result<std::string> {
     if (!a.negated && !mask_to_len(*IpAddress::parse(a.at(1)))) return invalid("Bad mask " + a.at(1));
     set_word(ap(c).netmask, a, 1);
     return ok();
-  });
+  }).writes(0, word_line(&AuthorizationPolicy::netmask, "netmask"));
   t.add(m, "def-domain WORD", {"Specify default domain name", "Domain name"},
-        [](C c, A a) { set_word(ap(c).def_domain, a, 1); return ok(); });
+        [](C c, A a) { set_word(ap(c).def_domain, a, 1); return ok(); }).writes(0, word_line(&AuthorizationPolicy::def_domain, "def-domain"));
   t.add(m, "ipv6 pool WORD", {"IPv6 attributes", "Specify the IPv6 local pool name", "Pool name"},
-        [](C c, A a) { set_word(ap(c).ipv6_pool, a, 2); return ok(); });
+        [](C c, A a) { set_word(ap(c).ipv6_pool, a, 2); return ok(); }).writes(0, word_line(&AuthorizationPolicy::ipv6_pool, "ipv6 pool"));
   t.add(m, "ipv6 dns WORD [WORD]", {"IPv6 attributes", "Specify IPv6 DNS servers", "Primary", "Secondary"},
         [](C c, A a) -> Result<std::string> {
           if (a.negated) { ap(c).ipv6_dns.clear(); return ok(); }
@@ -134,7 +170,9 @@ void add_authorization_policy(CommandTable& t) {
             if (auto x = IpAddress::parse(a.at(i)); !x || x->is_v4()) return invalid("Invalid IPv6 address " + a.at(i));
           ap(c).ipv6_dns.assign(a.words.begin() + 2, a.words.end());
           return ok();
-        });
+        }).writes(0, [](const WriteScope& s, std::string& out) {
+    if (auto& v = ap(s).ipv6_dns; !v.empty()) out += " ipv6 dns" + join_words(v) + "\n";
+  });
   std::vector<std::string> rs = {"Routing attributes", "Routes to be pushed to the peer"};
   t.add(m, "route set interface [WORD]", {rs[0], rs[1], "Advertise the tunnel or the given interface's subnet", "Interface"},
         [](C c, A a) {
@@ -142,25 +180,30 @@ void add_authorization_policy(CommandTable& t) {
           if (a.size() == 3) p.route_set_interface = !a.negated;
           else toggle(p.route_set_interfaces, canonical_interface_name(a.at(3)), a.negated);
           return ok();
-        });
-  t.add(m, "route set remote ipv4 A.B.C.D A.B.C.D", {rs[0], rs[1], "Remote subnet", "IPv4", "Prefix", "Mask"},
+        }).writes(0, [](const WriteScope& s, std::string& out) {
+    if (ap(s).route_set_interface) out += " route set interface\n";
+    for (auto& i : ap(s).route_set_interfaces) out += " route set interface " + i + "\n";
+  });
+  auto remote = t.add(m, "route set remote ipv4 A.B.C.D A.B.C.D", {rs[0], rs[1], "Remote subnet", "IPv4", "Prefix", "Mask"},
         [](C c, A a) -> Result<std::string> {
           auto pre = Prefix::from_mask(*IpAddress::parse(a.at(4)), *IpAddress::parse(a.at(5)));
           if (!pre) return invalid("Bad mask " + a.at(5));
           toggle(ap(c).route_set_remote, "ipv4 " + pre->first().str() + " " + a.at(5), a.negated);
           return ok();
-        });
+        }).writes(0, [](const WriteScope& s, std::string& out) {
+    for (auto& r : ap(s).route_set_remote) out += " route set remote " + r + "\n";
+  });
   t.add(m, "route set remote ipv6 WORD", {rs[0], rs[1], "Remote subnet", "IPv6", "X:X:X:X::X/<0-128>"},
         [](C c, A a) -> Result<std::string> {
           auto pre = Prefix::parse(a.at(4));
           if (!pre || pre->addr.is_v4()) return invalid("Invalid IPv6 prefix " + a.at(4));
           toggle(ap(c).route_set_remote, "ipv6 " + Prefix{pre->first(), pre->len}.str(), a.negated);
           return ok();
-        });
+        }).writes(remote);
   t.add(m, "route set access-list WORD", {rs[0], rs[1], "Standard access list of subnets", "Access list name or number"},
-        [](C c, A a) { set_word(ap(c).route_set_acl, a, 3); return ok(); });
+        [](C c, A a) { set_word(ap(c).route_set_acl, a, 3); return ok(); }).writes(0, word_line(&AuthorizationPolicy::route_set_acl, "route set access-list"));
   t.add(m, "route set access-list ipv6 WORD", {rs[0], rs[1], "Standard access list of subnets", "IPv6 access list", "Name"},
-        [](C c, A a) { set_word(ap(c).route_set_acl6, a, 4); return ok(); });
+        [](C c, A a) { set_word(ap(c).route_set_acl6, a, 4); return ok(); }).writes(0, word_line(&AuthorizationPolicy::route_set_acl6, "route set access-list ipv6"));
   auto accept = [](C c, A a) {
     auto& p = ap(c);
     p.route_accept_any = !a.negated;
@@ -172,11 +215,20 @@ void add_authorization_policy(CommandTable& t) {
   };
   std::vector<std::string> ra = {"Routing attributes", "Routes received from the peer", "Accept any route",
                                  "Route tag", "Tag value"};
-  t.add(m, "route accept any", ra, accept);
-  t.add(m, "route accept any tag <1-4294967295>", ra, accept);
-  t.add(m, "route accept any distance <1-255>", {ra[0], ra[1], ra[2], "Administrative distance", "Distance"}, accept);
+  auto accept_line = t.add(m, "route accept any", ra, accept).writes(0, [](const WriteScope& s, std::string& out) {
+    auto& p = ap(s);
+    if (!p.route_accept_any) return;
+    out += " route accept any";
+    if (p.route_accept_tag != 1) out += " tag " + std::to_string(p.route_accept_tag);
+    if (p.route_accept_distance != 1) out += " distance " + std::to_string(p.route_accept_distance);
+    out += "\n";
+  });
+  t.add(m, "route accept any tag <1-4294967295>", ra, accept).writes(accept_line);
+  t.add(m, "route accept any distance <1-255>", {ra[0], ra[1], ra[2], "Administrative distance", "Distance"}, accept)
+      .writes(accept_line);
   t.add(m, "route accept any tag <1-4294967295> distance <1-255>",
-        {ra[0], ra[1], ra[2], ra[3], ra[4], "Administrative distance", "Distance"}, accept);
+        {ra[0], ra[1], ra[2], ra[3], ra[4], "Administrative distance", "Distance"}, accept)
+      .writes(accept_line);
 }
 
 void add_profile_lines(CommandTable& t) {
@@ -196,17 +248,36 @@ void add_profile_lines(CommandTable& t) {
   };
   std::vector<std::string> h = {"AAA configuration", "AAA authorization", "Group authorization",
                                 "AAA authorization by method", "AAA method list", "List name", "Authorization policy name"};
-  t.add(Mode::kIkev2Profile, "aaa authorization group {psk|cert|eap} list WORD [WORD]", h, set(false));
+  auto aaa_lines = t.add(Mode::kIkev2Profile, "aaa authorization group {psk|cert|eap} list WORD [WORD]", h, set(false))
+                       .writes(profile_line::kAaa, [](const WriteScope& s, std::string& out) {
+                         auto& p = s.model.profiles.at(s.object);
+                         auto line = [&](const char* kind, const std::string& method, const AaaAuthorization& x) {
+                           out += std::string(" aaa authorization ") + kind + (x.override ? " override " : " ") + method +
+                                  " list " + x.list + (x.name.empty() ? "" : " " + x.name) + "\n";
+                         };
+                         for (auto& [method, x] : p.aaa_group) line("group", method, x);
+                         for (auto& [method, x] : p.aaa_user) line("user", method, x);
+                       });
   t.add(Mode::kIkev2Profile, "aaa authorization group override {psk|cert|eap} list WORD [WORD]",
-        {h[0], h[1], h[2], "Group attributes take precedence over user attributes", h[3], h[4], h[5], h[6]}, set(false));
+        {h[0], h[1], h[2], "Group attributes take precedence over user attributes", h[3], h[4], h[5], h[6]}, set(false))
+      .writes(aaa_lines);
   t.add(Mode::kIkev2Profile, "aaa authorization user {psk|cert|eap} list WORD [WORD]",
-        {h[0], h[1], "User authorization", h[3], h[4], h[5], h[6]}, set(true));
+        {h[0], h[1], "User authorization", h[3], h[4], h[5], h[6]}, set(true))
+      .writes(aaa_lines);
   t.add(Mode::kIkev2Profile, "virtual-template <1-65535>",
         {"Specify the virtual template for dynamic interfaces", "Virtual-Template interface number"},
-        [prof](C c, A a) { prof(c).virtual_template = a.negated ? 0 : std::stoi(a.at(1)); return ok(); });
+        [prof](C c, A a) { prof(c).virtual_template = a.negated ? 0 : std::stoi(a.at(1)); return ok(); })
+      .writes(profile_line::kVirtualTemplate, [](const WriteScope& s, std::string& out) {
+        if (int v = s.model.profiles.at(s.object).virtual_template) out += " virtual-template " + std::to_string(v) + "\n";
+      });
 }
 
+// The interface block, its ip address and tunnel destination lines are
+// written by commands_ipsec.cc's commands.
 void add_interface_lines(CommandTable& t) {
+  auto interface_block = t.write_back_of(Mode::kConfig, "interface WORD");
+  auto ip_address = t.write_back_of(Mode::kInterface, "ip address A.B.C.D A.B.C.D");
+  auto tunnel_destination = t.write_back_of(Mode::kInterface, "tunnel destination A.B.C.D");
   t.add(Mode::kConfig, "interface WORD type tunnel",
         {"Select an interface to configure", "Virtual-Template interface", "Interface type", "Tunnel"},
         [](C c, A a) -> Result<std::string> {
@@ -217,7 +288,7 @@ void add_interface_lines(CommandTable& t) {
           c.next_mode = Mode::kInterface;
           c.next_object = n;
           return ok();
-        });
+        }).writes(interface_block);
   t.add(Mode::kInterface, "ip address negotiated",
         {"Interface Internet Protocol config commands", "Set the IP address of an interface",
          "IP Address negotiated over IKEv2 (configuration payload)"},
@@ -227,68 +298,16 @@ void add_interface_lines(CommandTable& t) {
           if (a.negated) { if (itf.ip_address == kNegotiated) itf.ip_address.clear(); return ok(); }
           itf.ip_address = kNegotiated;
           return ok();
-        });
+        }).writes(ip_address);
   t.add(Mode::kInterface, "tunnel destination dynamic",
         {"protocol-over-protocol tunneling", "destination of tunnel", "Destination set by a FlexVPN client"},
         [](C c, A a) {
           c.model.interfaces[c.object].tunnel_destination = a.negated ? "" : "dynamic";
           return ok();
-        });
-}
-
-void write_aaa(const Model& m, const WriteContext&, std::string& out) {
-  if (!m.aaa_new_model && m.aaa_authorization_network.empty()) return;
-  if (m.aaa_new_model) out += "aaa new-model\n";
-  for (auto& [list, method] : m.aaa_authorization_network) out += "aaa authorization network " + list + " " + method + "\n";
-  out += "!\n";
-}
-
-void write_authorization(const Model& m, const WriteContext& ctx, std::string& out) {
-  emit_with_default(ctx, out, m.authorization_policies, default_authorization_policy(), "crypto ikev2 authorization policy",
-                    std::equal_to<AuthorizationPolicy>(), [&](const std::string& n, const AuthorizationPolicy& p) {
-                      out += "crypto ikev2 authorization policy " + n + "\n";
-                      if (!p.pool.empty()) out += " pool " + p.pool + "\n";
-                      if (!p.dns.empty()) out += " dns" + join_words(p.dns) + "\n";
-                      if (!p.netmask.empty()) out += " netmask " + p.netmask + "\n";
-                      if (!p.def_domain.empty()) out += " def-domain " + p.def_domain + "\n";
-                      if (!p.ipv6_pool.empty()) out += " ipv6 pool " + p.ipv6_pool + "\n";
-                      if (!p.ipv6_dns.empty()) out += " ipv6 dns" + join_words(p.ipv6_dns) + "\n";
-                      if (p.route_set_interface) out += " route set interface\n";
-                      for (auto& i : p.route_set_interfaces) out += " route set interface " + i + "\n";
-                      for (auto& r : p.route_set_remote) out += " route set remote " + r + "\n";
-                      if (!p.route_set_acl.empty()) out += " route set access-list " + p.route_set_acl + "\n";
-                      if (!p.route_set_acl6.empty()) out += " route set access-list ipv6 " + p.route_set_acl6 + "\n";
-                      if (p.route_accept_any) {
-                        out += " route accept any";
-                        if (p.route_accept_tag != 1) out += " tag " + std::to_string(p.route_accept_tag);
-                        if (p.route_accept_distance != 1) out += " distance " + std::to_string(p.route_accept_distance);
-                        out += "\n";
-                      }
-                      out += "!\n";
-                    });
-}
-
-void write_pools(const Model& m, const WriteContext&, std::string& out) {
-  for (auto& [n, p] : m.pools)
-    for (auto& r : p.ranges) out += "ip local pool " + n + " " + r.start + (r.end != r.start ? " " + r.end : "") + "\n";
-  for (auto& [n, p] : m.ipv6_pools)
-    out += "ipv6 local pool " + n + " " + p.prefix + " " + std::to_string(p.assigned_len) + "\n";
+        }).writes(tunnel_destination);
 }
 
 }  // namespace
-
-// Profile lines printed inside the profile block (commands_profile.cc).
-std::string profile_ra_lines(const Ikev2Profile& p) {
-  std::string out;
-  auto line = [&](const char* kind, const std::string& method, const AaaAuthorization& x) {
-    out += std::string(" aaa authorization ") + kind + (x.override ? " override " : " ") + method + " list " + x.list +
-           (x.name.empty() ? "" : " " + x.name) + "\n";
-  };
-  for (auto& [method, x] : p.aaa_group) line("group", method, x);
-  for (auto& [method, x] : p.aaa_user) line("user", method, x);
-  if (p.virtual_template) out += " virtual-template " + std::to_string(p.virtual_template) + "\n";
-  return out;
-}
 
 void register_flexvpn_commands(CommandTable& t);
 void register_show_ra_config_commands(CommandTable& t);
@@ -301,9 +320,6 @@ void register_ra_commands(CommandTable& t) {
   add_interface_lines(t);
   register_flexvpn_commands(t);
   register_show_ra_config_commands(t);
-  t.add_writer(section::kAaa, write_aaa);
-  t.add_writer(section::kIkev2Authorization, write_authorization);
-  t.add_writer(section::kPool, write_pools);
 }
 
 }  // namespace kg::config

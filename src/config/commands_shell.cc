@@ -13,7 +13,8 @@ void register_shell_commands(CommandTable& t) {
     t.add(m, "do LINE", {"To run exec commands in config mode", "Exec Command"},
           [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
             return fail(Errc::kInvalidArgument, "Incomplete command.");
-          });
+          })
+        .not_persisted();
   }
   for (const char* w : {"exit", "logout"})
     t.add(Mode::kExec, w, {"Exit from the EXEC"}, [](CmdContext& c, const ParsedArgs&) -> Result<std::string> {

@@ -102,15 +102,6 @@ Result<std::string> disable(C c, A a) {
   return ok();
 }
 
-void write_users(const Model& m, const WriteContext&, std::string& out) {
-  for (const auto& [name, u] : m.users) {
-    out += "username " + name;
-    if (u.privilege != 1) out += " privilege " + std::to_string(u.privilege);
-    out += u.secret.empty() ? "\n" : " secret 9 " + u.secret + "\n";
-  }
-  if (!m.users.empty()) out += "!\n";
-}
-
 }  // namespace
 
 void register_users_commands(CommandTable& t) {
@@ -118,20 +109,27 @@ void register_users_commands(CommandTable& t) {
                                        "User privilege level"};
   const std::string hs = "Specify the secret for the user", hl = "The secret: 0 CLEAR, 9 $9$..., or CLEAR";
   const std::string ha = "Encryption algorithm", hsc = "SCRYPT hashing algorithm";
-  t.add(Mode::kConfig, "username WORD", {hu[0], hu[1]}, [](C c, A a) -> Result<std::string> {
+  auto users = t.add(Mode::kConfig, "username WORD", {hu[0], hu[1]}, [](C c, A a) -> Result<std::string> {
     if (!a.negated) return fail(Errc::kInvalidArgument, "Incomplete command.");
     return username(c, a);
+  }).writes(section::kPki + 5, [](const WriteScope& s, std::string& out) {
+    for (const auto& [name, u] : s.model.users) {
+      out += "username " + name;
+      if (u.privilege != 1) out += " privilege " + std::to_string(u.privilege);
+      out += u.secret.empty() ? "\n" : " secret 9 " + u.secret + "\n";
+    }
+    if (!s.model.users.empty()) out += "!\n";
   });
-  t.add(Mode::kConfig, "username WORD privilege <0-15>", hu, username);
+  t.add(Mode::kConfig, "username WORD privilege <0-15>", hu, username).writes(users);
   for (const char* kind : {"secret", "password"}) {
     std::string k = kind, hk = k == "secret" ? hs : "Specify the password for the user (stored as secret 9)";
-    t.add(Mode::kConfig, "username WORD " + k + " LINE", {hu[0], hu[1], hk, hl}, username);
+    t.add(Mode::kConfig, "username WORD " + k + " LINE", {hu[0], hu[1], hk, hl}, username).writes(users);
     t.add(Mode::kConfig, "username WORD privilege <0-15> " + k + " LINE", {hu[0], hu[1], hu[2], hu[3], hk, hl},
-          username);
+          username).writes(users);
   }
-  t.add(Mode::kConfig, "username WORD algorithm-type scrypt secret LINE", {hu[0], hu[1], ha, hsc, hs, hl}, username);
+  t.add(Mode::kConfig, "username WORD algorithm-type scrypt secret LINE", {hu[0], hu[1], ha, hsc, hs, hl}, username).writes(users);
   t.add(Mode::kConfig, "username WORD privilege <0-15> algorithm-type scrypt secret LINE",
-        {hu[0], hu[1], hu[2], hu[3], ha, hsc, hs, hl}, username);
+        {hu[0], hu[1], hu[2], hu[3], ha, hsc, hs, hl}, username).writes(users);
 
   auto enable_secret = [](C c, A a) -> Result<std::string> {
     if (a.negated) { c.model.enable_secret.clear(); return ok(); }
@@ -141,13 +139,15 @@ void register_users_commands(CommandTable& t) {
     return ok();
   };
   const std::string he = "Modify enable password parameters", hes = "Assign the privileged level secret";
-  t.add(Mode::kConfig, "enable secret", {he, hes}, [](C c, A a) -> Result<std::string> {
+  auto enable_line = t.add(Mode::kConfig, "enable secret", {he, hes}, [](C c, A a) -> Result<std::string> {
     if (!a.negated) return fail(Errc::kInvalidArgument, "Incomplete command.");
     c.model.enable_secret.clear();
     return ok();
+  }).writes(section::kHostname + 1, [](const WriteScope& s, std::string& out) {
+    if (!s.model.enable_secret.empty()) out += "enable secret 9 " + s.model.enable_secret + "\n!\n";
   });
-  t.add(Mode::kConfig, "enable secret LINE", {he, hes, hl}, enable_secret);
-  t.add(Mode::kConfig, "enable algorithm-type scrypt secret LINE", {he, ha, hsc, hes, hl}, enable_secret);
+  t.add(Mode::kConfig, "enable secret LINE", {he, hes, hl}, enable_secret).writes(enable_line);
+  t.add(Mode::kConfig, "enable algorithm-type scrypt secret LINE", {he, ha, hsc, hes, hl}, enable_secret).writes(enable_line);
 
   t.add(Mode::kConfig, "privilege exec level <0-15> LINE",
         {"Command privilege parameters", "Exec mode", "Set privilege level of command", "Privilege level",
@@ -160,14 +160,21 @@ void register_users_commands(CommandTable& t) {
           if (a.negated) c.model.exec_privileges.erase(key);
           else c.model.exec_privileges[key] = number(a.at(3));
           return ok();
-        });
+        })
+      .writes(section::kRoute + 8, [](const WriteScope& s, std::string& out) {
+        for (const auto& [words, level] : s.model.exec_privileges)
+          out += "privilege exec level " + std::to_string(level) + " " + words + "\n";
+      });
   t.add(Mode::kConfig, "aaa authentication login default local",
         {"Authentication, Authorization and Accounting.", "Authentication configurations parameters.",
          "Set authentication lists for logins.", "The default authentication list.", "Use local username authentication."},
         [](C c, A a) -> Result<std::string> {
           c.model.aaa_login_local = !a.negated;
           return ok();
-        });
+        })
+      .writes(section::kAaa + 1, [](const WriteScope& s, std::string& out) {
+        if (s.model.aaa_login_local) out += "aaa authentication login default local\n!\n";
+      });
 
   t.add(Mode::kExec, "enable", {"Turn on privileged commands"}, enable);
   t.add(Mode::kExec, "enable <0-15>", {"Turn on privileged commands", "Enable level"}, enable);
@@ -183,18 +190,6 @@ void register_users_commands(CommandTable& t) {
           }
           return ok("Current privilege level is " + std::to_string(level) + "\n");
         }, false, true);
-
-  t.add_writer(section::kHostname + 1, [](const Model& m, const WriteContext&, std::string& out) {
-    if (!m.enable_secret.empty()) out += "enable secret 9 " + m.enable_secret + "\n!\n";
-  });
-  t.add_writer(section::kAaa + 1, [](const Model& m, const WriteContext&, std::string& out) {
-    if (m.aaa_login_local) out += "aaa authentication login default local\n!\n";
-  });
-  t.add_writer(section::kPki + 5, write_users);
-  t.add_writer(section::kRoute + 8, [](const Model& m, const WriteContext&, std::string& out) {
-    for (const auto& [words, level] : m.exec_privileges)
-      out += "privilege exec level " + std::to_string(level) + " " + words + "\n";
-  });
 }
 
 }  // namespace kg::config

@@ -11,6 +11,15 @@
 
 namespace kg::config {
 namespace {
+// A secret's clear text, for the assertions (never printed by keygate itself).
+inline std::string clear_text(const Secret& s) { return std::string(s.view().begin(), s.view().end()); }
+// An optional identity's IOS words ("" when none).
+inline std::string words_of(const std::optional<IkeIdentity>& id) { return id ? id->words() : std::string(); }
+}  // namespace
+}  // namespace kg::config
+
+namespace kg::config {
+namespace {
 
 struct IosDefaults : ::testing::Test {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("kgdef-" + std::to_string(::getpid()));
@@ -58,16 +67,16 @@ TEST_F(IosDefaults, KeyringPeerByEmailAndFqdnDomain) {
   run("peer one");
   run("identity fqdn domain");  // an FQDN named "domain", not a domain match
   const auto& peers = cfg->model().keyrings.at("RA").peers;
-  EXPECT_EQ(peers.at("users").identity, "email domain example.net");
-  EXPECT_EQ(peers.at("branches").identity, "fqdn domain branch.example.net");
-  EXPECT_EQ(peers.at("one").identity, "fqdn domain");
+  EXPECT_EQ(words_of(peers.at("users").identity), "email domain example.net");
+  EXPECT_EQ(words_of(peers.at("branches").identity), "fqdn domain branch.example.net");
+  EXPECT_EQ(words_of(peers.at("one").identity), "fqdn domain");
   EXPECT_NE(text().find(" peer users\n  identity email domain example.net\n  pre-shared-key 6 "), std::string::npos)
       << text();
   EXPECT_NE(text().find("  identity fqdn domain branch.example.net\n"), std::string::npos);
   EXPECT_EQ(reload_text(), text());
   run("peer users");
   run("no identity email domain example.net");
-  EXPECT_EQ(cfg->model().keyrings.at("RA").peers.at("users").identity, "");
+  EXPECT_EQ(words_of(cfg->model().keyrings.at("RA").peers.at("users").identity), "");
 }
 
 TEST_F(IosDefaults, KeyringAddressAnyIsAcceptedWithAWarning) {
@@ -77,7 +86,7 @@ TEST_F(IosDefaults, KeyringAddressAnyIsAcceptedWithAWarning) {
   EXPECT_NE(w.find("% Warning: peer all-of-my-peers (address 0.0.0.0 0.0.0.0) matches every peer"),
             std::string::npos)
       << w;
-  EXPECT_EQ(cfg->model().keyrings.at("KR").peers.at("all-of-my-peers").address, "0.0.0.0 0.0.0.0");
+  EXPECT_EQ(cfg->model().keyrings.at("KR").peers.at("all-of-my-peers").address->str(), "0.0.0.0 0.0.0.0");
   EXPECT_EQ(run("address 198.51.100.0 255.255.255.0"), "");  // an ordinary mask: no warning
   refused("address 198.51.100.0 255.0.255.0");
 }
@@ -88,22 +97,22 @@ TEST_F(IosDefaults, SeveralRemoteAuthenticationMethodsAreKept) {
   run("authentication remote rsa-sig");
   run("authentication remote ecdsa-sig");
   run("authentication local pre-share key local-secret");
-  EXPECT_EQ(profile("P").auth_remote, (std::vector<std::string>{"pre-share", "rsa-sig", "ecdsa-sig"}));
-  EXPECT_EQ(profile("P").auth_remote_key, "remote-secret");
+  EXPECT_EQ(auth_method_words(profile("P").auth_remote), (std::vector<std::string>{"pre-share", "rsa-sig", "ecdsa-sig"}));
+  EXPECT_EQ(clear_text(profile("P").auth_remote_key), "remote-secret");
   auto t = text();
   auto at = t.find(" authentication remote pre-share key 6 ");
   ASSERT_NE(at, std::string::npos) << t;
   EXPECT_NE(t.find("\n authentication remote rsa-sig\n authentication remote ecdsa-sig\n", at), std::string::npos) << t;
   EXPECT_EQ(reload_text(), t);
   run("authentication remote rsa-sig");  // again: still once
-  EXPECT_EQ(profile("P").auth_remote, (std::vector<std::string>{"pre-share", "ecdsa-sig", "rsa-sig"}));
+  EXPECT_EQ(auth_method_words(profile("P").auth_remote), (std::vector<std::string>{"pre-share", "ecdsa-sig", "rsa-sig"}));
   run("no authentication remote rsa-sig");
   run("no authentication remote pre-share");
-  EXPECT_EQ(profile("P").auth_remote, std::vector<std::string>{"ecdsa-sig"});
-  EXPECT_EQ(profile("P").auth_remote_key, "");
+  EXPECT_EQ(auth_method_words(profile("P").auth_remote), std::vector<std::string>{"ecdsa-sig"});
+  EXPECT_TRUE(profile("P").auth_remote_key.empty());
   // authentication local stays one method: the last one given.
   run("authentication local rsa-sig");
-  EXPECT_EQ(profile("P").auth_local, "rsa-sig");
+  EXPECT_EQ(profile("P").auth_local, AuthMethod::kRsaSig);
 }
 
 // IOS: "tunnel mode gre ip is the default on static & dynamic tunnel

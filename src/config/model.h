@@ -8,29 +8,45 @@
 #include <string>
 #include <vector>
 
+#include "common/secret.h"
+#include "config/ike_identity.h"
 #include "config/interface_names.h"
+#include "crypto/algorithms.h"
 
 namespace kg::config {
 
+// Each IOS word is its registry row (crypto/algorithms.h) from the moment
+// the line is accepted; the row's ike_word is what show running-config prints.
 struct Ikev2Proposal {
-  std::vector<std::string> encryption;  // IOS words: aes-cbc-256, aes-gcm-128...
-  std::vector<std::string> integrity;   // sha256...
-  std::vector<std::string> prf;
-  std::vector<int> groups;
+  std::vector<const crypto::EncrAlgorithm*> encryption;  // aes-cbc-256, aes-gcm-128...
+  std::vector<const crypto::IntegAlgorithm*> integrity;  // sha256...
+  std::vector<const crypto::PrfAlgorithm*> prf;
+  std::vector<int> groups;  // DH group numbers
 };
+
+// Addresses as IOS prints them, in order (show output).
+std::vector<std::string> address_words(const std::vector<IpAddress>& v);
+
+// The IOS words of registry rows, in order (show output, tests).
+template <class Row>
+std::vector<std::string> ike_words(const std::vector<const Row*>& rows) {
+  std::vector<std::string> w;
+  for (const Row* r : rows) w.emplace_back(r->ike_word);
+  return w;
+}
 
 struct Ikev2Policy {
   std::vector<std::string> proposals;
-  std::vector<std::string> match_local;  // match address local ADDR
+  std::vector<IpAddress> match_local;  // match address local ADDR
   bool match_fvrf_any = false;
 };
 
 struct KeyringPeer {
-  std::string address;  // "ADDR" or "ADDR MASK"
+  std::optional<AddressMatch> address;  // address ADDR [MASK] | PREFIX/LEN
   std::string hostname;
-  std::string identity;  // "fqdn x" / "address a" / "email domain d" / "fqdn domain d" ...
-  std::string psk;       // symmetric pre-shared-key (clear, in memory only)
-  std::string psk_local, psk_remote;
+  std::optional<IkeIdentity> identity;  // fqdn x / address a / email domain d / fqdn domain d ...
+  Secret psk;  // symmetric pre-shared-key (clear, in memory only)
+  Secret psk_local, psk_remote;
 };
 
 struct Ikev2Keyring {
@@ -53,16 +69,24 @@ struct Dpd {
   bool operator==(const Dpd&) const = default;
 };
 
+// authentication local|remote METHOD.
+enum class AuthMethod { kNone, kPreShare, kRsaSig, kEcdsaSig, kEap };
+// The IOS word ("pre-share", "rsa-sig", "ecdsa-sig", "eap"; "" for none).
+std::string_view auth_method_word(AuthMethod m);
+AuthMethod auth_method_from_word(std::string_view w);  // kNone if unknown
+std::vector<std::string> auth_method_words(const std::vector<AuthMethod>& v);
+
 struct Ikev2Profile {
-  std::vector<std::string> match_identity_remote;  // "fqdn x", "address a m", "any"
-  std::vector<std::string> match_address_local;
-  std::string identity_local;  // "fqdn site-a.example.net"
-  std::string auth_local;      // "pre-share" when configured
-  std::vector<std::string> auth_remote;  // "pre-share", "rsa-sig"...: several allowed (IOS), in the order typed
-  std::string auth_local_key, auth_remote_key;
-  // authentication local eap md5 username U password P (auth_local "eap"):
+  std::vector<IkeIdentity> match_identity_remote;  // fqdn x, address a m, any...
+  std::vector<IpAddress> match_address_local;
+  std::optional<IkeIdentity> identity_local;  // fqdn site-a.example.net, dn...; none: IOS's default
+  AuthMethod auth_local = AuthMethod::kNone;
+  std::vector<AuthMethod> auth_remote;  // several allowed (IOS), in the order typed
+  Secret auth_local_key, auth_remote_key;
+  // authentication local eap md5 username U password P (auth_local kEap):
   // what keygate answers an EAP-MD5 server with as an initiator.
-  std::string eap_username, eap_password;
+  std::string eap_username;
+  Secret eap_password;
   std::string keyring_local;
   int lifetime = 86400;
   // aaa authorization group [override] psk|cert|eap list LIST [NAME] and
@@ -75,8 +99,21 @@ struct Ikev2Profile {
   std::vector<std::string> match_certificate;  // crypto pki certificate map names
 };
 
+// One transform of a transform set as registry rows: an ESP cipher
+// ("esp-gcm 256", "esp-aes") or an ESP integrity algorithm ("esp-sha256-hmac").
+struct EspTransform {
+  const crypto::EncrAlgorithm* encr = nullptr;
+  const crypto::IntegAlgorithm* integ = nullptr;
+  bool bits_typed = false;  // the key size word followed the cipher's
+  // "esp-gcm 256" / "esp-aes 256"; nullopt if no registry row has it.
+  static std::optional<EspTransform> parse(std::string_view entry);
+  [[nodiscard]] std::string word() const;  // back to the IOS words
+  bool operator==(const EspTransform&) const = default;
+};
+std::vector<std::string> esp_words(const std::vector<EspTransform>& v);
+
 struct TransformSet {
-  std::vector<std::string> transforms;  // esp-gcm 256 -> "esp-gcm 256"
+  std::vector<EspTransform> transforms;
   std::string mode = "tunnel";
 };
 

@@ -1,5 +1,5 @@
 // Smart defaults (keygate's safe replacement for IOS's). The running-config
-// text is written by section writers next to each command file (writer.h).
+// text is written by the command table, each command its own lines (writer.h).
 #include "config/writer.h"
 
 #include <algorithm>
@@ -29,22 +29,22 @@ auto by_default_position(const Rows& rows, Pos pos, Word word) {
 Ikev2Proposal default_proposal() {
   // AEAD and CBC suites in one proposal for the user view; the engine splits
   // them into separate IKE proposals since AEAD takes no integrity transform.
-  auto word = [](auto& r) { return std::string(r.ike_word); };
+  auto row = [](auto& r) { return &r; };
   auto ike = [](auto& r) { return int(r.ike_default); };
-  return {by_default_position(crypto::encr_algorithms(), ike, word),
-          by_default_position(crypto::integ_algorithms(), ike, word),
-          by_default_position(crypto::prf_algorithms(), ike, word),
+  return {by_default_position(crypto::encr_algorithms(), ike, row),
+          by_default_position(crypto::integ_algorithms(), ike, row),
+          by_default_position(crypto::prf_algorithms(), ike, row),
           by_default_position(crypto::dh_algorithms(), ike, [](auto& r) { return int(r.ikev2_id); })};
 }
 Ikev2Policy default_policy() { return {{"default"}, {}, true}; }
 TransformSet default_transform_set() {
   auto esp = [](auto& r) { return int(r.esp_default); };
-  auto words = by_default_position(crypto::encr_algorithms(), esp, [](auto& r) {
-    return std::string(r.esp_word) + (r.esp_word_bits ? " " + std::to_string(r.esp_word_bits) : "");
+  auto transforms = by_default_position(crypto::encr_algorithms(), esp, [](auto& r) {
+    return EspTransform{&r, nullptr, r.esp_word_bits != 0};
   });
-  for (auto& w : by_default_position(crypto::integ_algorithms(), esp, [](auto& r) { return std::string(r.esp_word); }))
-    words.push_back(w);
-  return {words, "tunnel"};
+  for (auto& t : by_default_position(crypto::integ_algorithms(), esp, [](auto& r) { return EspTransform{nullptr, &r}; }))
+    transforms.push_back(t);
+  return {transforms, "tunnel"};
 }
 IpsecProfile default_ipsec_profile() {
   IpsecProfile p;
@@ -69,6 +69,54 @@ Model default_model() {
   m.ipsec_profiles["default"] = default_ipsec_profile();
   m.authorization_policies["default"] = default_authorization_policy();
   return m;
+}
+
+std::string_view auth_method_word(AuthMethod m) {
+  switch (m) {
+    case AuthMethod::kPreShare: return "pre-share";
+    case AuthMethod::kRsaSig: return "rsa-sig";
+    case AuthMethod::kEcdsaSig: return "ecdsa-sig";
+    case AuthMethod::kEap: return "eap";
+    case AuthMethod::kNone: break;
+  }
+  return "";
+}
+
+AuthMethod auth_method_from_word(std::string_view w) {
+  for (AuthMethod m : {AuthMethod::kPreShare, AuthMethod::kRsaSig, AuthMethod::kEcdsaSig, AuthMethod::kEap})
+    if (auth_method_word(m) == w) return m;
+  return AuthMethod::kNone;
+}
+
+std::optional<EspTransform> EspTransform::parse(std::string_view entry) {
+  if (const crypto::EncrAlgorithm* e = crypto::find_encr_esp_word(entry))
+    return EspTransform{e, nullptr, entry.find(' ') != std::string_view::npos};
+  if (const crypto::IntegAlgorithm* i = crypto::find_integ_esp_word(entry)) return EspTransform{nullptr, i};
+  return std::nullopt;
+}
+
+std::string EspTransform::word() const {
+  if (integ) return std::string(integ->esp_word);
+  if (!encr) return "";
+  return std::string(encr->esp_word) + (bits_typed ? " " + std::to_string(encr->esp_word_bits) : "");
+}
+
+std::vector<std::string> esp_words(const std::vector<EspTransform>& v) {
+  std::vector<std::string> out;
+  for (auto& t : v) out.push_back(t.word());
+  return out;
+}
+
+std::vector<std::string> address_words(const std::vector<IpAddress>& v) {
+  std::vector<std::string> out;
+  for (const IpAddress& a : v) out.push_back(a.str());
+  return out;
+}
+
+std::vector<std::string> auth_method_words(const std::vector<AuthMethod>& v) {
+  std::vector<std::string> out;
+  for (AuthMethod m : v) out.emplace_back(auth_method_word(m));
+  return out;
 }
 
 std::string join_words(const std::vector<std::string>& v) {

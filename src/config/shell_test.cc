@@ -30,7 +30,7 @@ TEST_F(Shell, DoRunsAnExecCommandAndStaysInTheMode) {
   EXPECT_NE(out.find("crypto ikev2 proposal P1"), std::string::npos) << out;
   EXPECT_EQ(s.prompt(), "keygate(config-ikev2-proposal)#");
   run("encryption aes-gcm-128");  // still in the proposal
-  EXPECT_EQ(cfg.model().proposals.at("P1").encryption, std::vector<std::string>{"aes-gcm-128"});
+  EXPECT_EQ(ike_words(cfg.model().proposals.at("P1").encryption), std::vector<std::string>{"aes-gcm-128"});
   // The caret counts from the start of the whole line.
   auto bad = s.execute("do show bogus");
   EXPECT_FALSE(bad.ok);
@@ -122,7 +122,7 @@ TEST_F(Shell, LinesUnderARejectedLineAreNotApplied) {
   // The next line at the parent's depth ends the block.
   run("crypto ikev2 proposal P2");
   run(" encryption aes-gcm-128");
-  EXPECT_EQ(cfg.model().proposals.at("P2").encryption, std::vector<std::string>{"aes-gcm-128"});
+  EXPECT_EQ(ike_words(cfg.model().proposals.at("P2").encryption), std::vector<std::string>{"aes-gcm-128"});
 }
 
 TEST_F(Shell, RejectedChildLeavesItsSiblingsAlone) {
@@ -162,7 +162,7 @@ TEST(ShellFile, ReportsLineTextCaretAndWarningsWithLineNumbers) {
   EXPECT_NE(rep->find("% line 7:  group 2\n"), std::string::npos) << *rep;
   EXPECT_NE(rep->find("% line 9: Warning: 3des is insecure"), std::string::npos) << *rep;
   // P1 kept its own settings; nothing of the ISAKMP block landed in it.
-  EXPECT_EQ(c.model().proposals.at("P1").encryption, std::vector<std::string>{"aes-gcm-256"});
+  EXPECT_EQ(ike_words(c.model().proposals.at("P1").encryption), std::vector<std::string>{"aes-gcm-256"});
   EXPECT_EQ(c.model().proposals.at("P1").groups, std::vector<int>{19});
   EXPECT_EQ(c.model().proposals.at("P2").groups, std::vector<int>{19});
 }

@@ -66,28 +66,29 @@ void register_show_config_commands(CommandTable& t) {
         [](C c, A a) {
           if (a.json)
             return show_map_json(c.model.proposals, a, 4, "proposals", [](const Ikev2Proposal& p) {
-              return nlohmann::json{{"encryption", p.encryption}, {"integrity", p.integrity}, {"prf", p.prf},
+              return nlohmann::json{{"encryption", ike_words(p.encryption)}, {"integrity", ike_words(p.integrity)},
+                                    {"prf", ike_words(p.prf)},
                                     {"groups", p.groups}};
             });
           return show_map(c.model.proposals, a, 4, [](auto& n, const Ikev2Proposal& p) {
             std::string dh;
             for (int g : p.groups) dh += " " + group_name(g);
-            return " IKEv2 proposal: " + n + "\n     Encryption :" + list_upper(p.encryption) +
-                   "\n     Integrity  :" + list_upper(p.integrity) + "\n     PRF        :" +
-                   list_upper(p.prf) + "\n     DH Group   :" + dh + "\n";
+            return " IKEv2 proposal: " + n + "\n     Encryption :" + list_upper(ike_words(p.encryption)) +
+                   "\n     Integrity  :" + list_upper(ike_words(p.integrity)) + "\n     PRF        :" +
+                   list_upper(ike_words(p.prf)) + "\n     DH Group   :" + dh + "\n";
           });
         }, false, true);
   t.add(Mode::kExec, "show crypto ikev2 policy [WORD]", {h[0], h[1], h[2], "Show IKEv2 policies", "Policy name"},
         [](C c, A a) {
           if (a.json)
             return show_map_json(c.model.policies, a, 4, "policies", [](const Ikev2Policy& p) {
-              return nlohmann::json{{"proposals", p.proposals}, {"match_address_local", p.match_local},
+              return nlohmann::json{{"proposals", p.proposals}, {"match_address_local", address_words(p.match_local)},
                                     {"match_fvrf_any", p.match_fvrf_any}};
             });
           return show_map(c.model.policies, a, 4, [](auto& n, const Ikev2Policy& p) {
             std::string s = "\n IKEv2 policy : " + n + "\n      Match fvrf : " +
                             std::string(p.match_fvrf_any ? "any" : "global") + "\n      Match address local : ";
-            s += p.match_local.empty() ? "any" : p.match_local[0];
+            s += p.match_local.empty() ? "any" : p.match_local[0].str();
             for (auto& pr : p.proposals) s += "\n      Proposal    : " + pr;
             return s + "\n";
           });
@@ -97,12 +98,14 @@ void register_show_config_commands(CommandTable& t) {
           const auto& global_dpd = c.model.ikev2.dpd;
           if (a.json)
             return show_map_json(c.model.profiles, a, 4, "profiles", [&global_dpd](const Ikev2Profile& p) {
-              nlohmann::json j{{"match_identity_remote", p.match_identity_remote},
-                               {"match_address_local", p.match_address_local},
+              std::vector<std::string> remote;
+              for (auto& r : p.match_identity_remote) remote.push_back(r.words());
+              nlohmann::json j{{"match_identity_remote", remote},
+                               {"match_address_local", address_words(p.match_address_local)},
                                {"match_certificate", p.match_certificate},
-                               {"identity_local", p.identity_local},
-                               {"authentication_local", p.auth_local},
-                               {"authentication_remote", p.auth_remote},
+                               {"identity_local", p.identity_local ? p.identity_local->words() : ""},
+                               {"authentication_local", std::string(auth_method_word(p.auth_local))},
+                               {"authentication_remote", auth_method_words(p.auth_remote)},
                                {"keyring", p.keyring_local},
                                {"trustpoints", p.pki_trustpoints},
                                {"lifetime_s", p.lifetime},
@@ -113,20 +116,20 @@ void register_show_config_commands(CommandTable& t) {
             });
           return show_map(c.model.profiles, a, 4, [&global_dpd](auto& n, const Ikev2Profile& p) {
             std::string s = "IKEv2 profile: " + n + "\n Ref Count: 0\n Match criteria:\n  Fvrf: global\n  Local address/interface: ";
-            s += p.match_address_local.empty() ? "none" : p.match_address_local[0];
+            s += p.match_address_local.empty() ? "none" : p.match_address_local[0].str();
             s += "\n  Identities:\n";
-            for (auto& r : p.match_identity_remote) s += "   " + r + "\n";
+            for (auto& r : p.match_identity_remote) s += "   " + r.words() + "\n";
             s += "  Certificate maps:";
             if (p.match_certificate.empty()) s += " none";
             for (auto& mc : p.match_certificate) s += " " + mc;
             s += "\n";
-            bool signs = p.auth_local == "rsa-sig" || p.auth_local == "ecdsa-sig";
+            bool signs = p.auth_local == AuthMethod::kRsaSig || p.auth_local == AuthMethod::kEcdsaSig;
             s += " Local identity: " +
-                 (!p.identity_local.empty() ? p.identity_local
+                 (p.identity_local ? p.identity_local->words()
                                             : std::string(signs ? "none (default: dn)" : "none (default: address)")) +
                  "\n";
-            s += " Remote identity: none\n Local authentication method: " + (p.auth_local.empty() ? "none" : p.auth_local) + "\n";
-            s += " Remote authentication method(s):" + (p.auth_remote.empty() ? " none" : join_words(p.auth_remote)) + "\n";
+            s += " Remote identity: none\n Local authentication method: " + (p.auth_local == AuthMethod::kNone ? "none" : std::string(auth_method_word(p.auth_local))) + "\n";
+            s += " Remote authentication method(s):" + (p.auth_remote.empty() ? " none" : join_words(auth_method_words(p.auth_remote))) + "\n";
             s += " Keyring: " + (p.keyring_local.empty() ? "none" : p.keyring_local) + "\n";
             s += " Trustpoint(s):";
             if (p.pki_trustpoints.empty()) s += " none";
@@ -146,11 +149,11 @@ void register_show_config_commands(CommandTable& t) {
         [](C c, A a) {
           if (a.json)
             return show_map_json(c.model.transform_sets, a, 4, "transform_sets", [](const TransformSet& ts) {
-              return nlohmann::json{{"transforms", ts.transforms}, {"mode", ts.mode}};
+              return nlohmann::json{{"transforms", esp_words(ts.transforms)}, {"mode", ts.mode}};
             });
           return show_map(c.model.transform_sets, a, 4, [](auto& n, const TransformSet& ts) {
             std::string s = "Transform set " + n + ": {";
-            for (auto& x : ts.transforms) s += " " + x;
+            for (auto& x : esp_words(ts.transforms)) s += " " + x;
             return s + " }\n   will negotiate = { " + (ts.mode == "tunnel" ? "Tunnel" : "Transport") + ",  },\n\n";
           });
         }, false, true);

@@ -19,32 +19,14 @@ std::vector<std::string> split(const std::string& s) {
   return w;
 }
 
-// IOS words to IKEv2 transforms, through the algorithm registry.
-std::optional<IkeProposalConfig::Encr> ike_encr(const std::string& w) {
-  const crypto::EncrAlgorithm* a = crypto::find_encr_ike_word(w);
-  if (!a) return std::nullopt;
-  return IkeProposalConfig::Encr{EncrId(a->ikev2_id), a->key_bits};
-}
-
-std::optional<IntegId> integ_word(const std::string& w) {
-  const crypto::IntegAlgorithm* a = crypto::find_integ_ike_word(w);
-  return a ? std::optional(IntegId(a->ikev2_id)) : std::nullopt;
-}
-
-std::optional<PrfId> prf_word(const std::string& w) {
-  const crypto::PrfAlgorithm* a = crypto::find_prf_ike_word(w);
-  return a ? std::optional(PrfId(a->ikev2_id)) : std::nullopt;
-}
-
+// The proposal's registry rows to IKEv2 transforms (the IOS words became
+// rows when the lines were accepted).
 IkeProposalConfig to_proposal(const std::string& name, const config::Ikev2Proposal& p) {
   IkeProposalConfig c;
   c.name = name;
-  for (auto& w : p.encryption)
-    if (auto e = ike_encr(w)) c.encr.push_back(*e);
-  for (auto& w : p.integrity)
-    if (auto i = integ_word(w)) c.integ.push_back(*i);
-  for (auto& w : p.prf)
-    if (auto f = prf_word(w)) c.prf.push_back(*f);
+  for (const crypto::EncrAlgorithm* a : p.encryption) c.encr.push_back(IkeProposalConfig::Encr{EncrId(a->ikev2_id), a->key_bits});
+  for (const crypto::IntegAlgorithm* a : p.integrity) c.integ.push_back(IntegId(a->ikev2_id));
+  for (const crypto::PrfAlgorithm* a : p.prf) c.prf.push_back(PrfId(a->ikev2_id));
   for (int g : p.groups) c.groups.push_back(static_cast<DhGroup>(g));
   return c;
 }
@@ -55,9 +37,9 @@ std::vector<ChildTransformConfig> to_transforms(const std::string& name, const c
   std::vector<ChildTransformConfig> out;
   IntegId integ = IntegId::kNone;
   for (auto& t : ts.transforms)
-    if (const crypto::IntegAlgorithm* i = crypto::find_integ_esp_word(t)) integ = IntegId(i->ikev2_id);
+    if (t.integ) integ = IntegId(t.integ->ikev2_id);
   for (auto& t : ts.transforms) {
-    const crypto::EncrAlgorithm* a = crypto::find_encr_esp_word(t);
+    const crypto::EncrAlgorithm* a = t.encr;
     if (!a || !a->esp) continue;
     if (a->aead) out.push_back({name, EncrId(a->ikev2_id), a->key_bits, IntegId::kNone});
     else if (integ != IntegId::kNone) out.push_back({name, EncrId(a->ikev2_id), a->key_bits, integ});
@@ -77,32 +59,52 @@ bool ends_with(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
 }
 
-// `address 0.0.0.0` (seed 004's catch-all for Windows clients), `address
-// 0.0.0.0 0.0.0.0` and `address ::/0`: any peer, whatever its identity type.
-bool any_address(const Prefix& p) { return p.len == 0 || (p.addr.is_unspecified() && p.len == p.addr.size() * 8); }
+using IdKind = config::IkeIdentity::Kind;
 
-bool id_matches(const std::string& rule, const Identity& id) {
-  auto w = split(rule);
-  if (w.empty()) return false;
+// One `match identity remote` rule against the peer's identity.
+bool id_matches(const config::IkeIdentity& rule, const Identity& id) {
   std::string data(id.data.begin(), id.data.end());
-  if (w[0] == "any") return true;
-  if ((w[0] == "fqdn" || w[0] == "email") && w.size() == 3 && w[1] == "domain")
-    return identity_in_domain(w[0], w[2], id);
-  if (w[0] == "fqdn" && id.type == IdType::kFqdn) return w.size() == 2 && data == w[1];
-  if (w[0] == "email" && id.type == IdType::kRfc822Addr) return w.size() == 2 && data == w[1];
-  if (w[0] == "key-id" && id.type == IdType::kKeyId) return w.size() == 2 && data == w[1];
-  if (w[0] == "address") {
-    std::string am = w.size() > 2 ? w[1] + " " + w[2] : (w.size() > 1 ? w[1] : "");
-    auto p = parse_addr_mask(am);
-    if (!p) return false;
-    if (any_address(*p)) return true;
-    if (id.type == IdType::kIpv4Addr || id.type == IdType::kIpv6Addr) {
+  switch (rule.kind) {
+    case IdKind::kAny: return true;
+    case IdKind::kFqdn:
+    case IdKind::kEmail:
+      if (rule.domain) return identity_in_domain(std::string(rule.kind_word()), rule.value, id);
+      return id.type == (rule.kind == IdKind::kFqdn ? IdType::kFqdn : IdType::kRfc822Addr) && data == rule.value;
+    case IdKind::kKeyId: return id.type == IdType::kKeyId && data == rule.value;
+    case IdKind::kAddress: {
+      // `address 0.0.0.0` (seed 004's catch-all for Windows clients), `address
+      // 0.0.0.0 0.0.0.0` and `address ::/0`: any peer, whatever its identity type.
+      if (rule.address.any()) return true;
+      if (id.type != IdType::kIpv4Addr && id.type != IdType::kIpv6Addr) return false;
       auto a = IpAddress::from_bytes(id.data);
-      return a && p->contains(*a);
+      return a && rule.address.prefix.contains(*a);
     }
-    return false;
+    case IdKind::kDn: break;
   }
   return false;
+}
+
+// The identity an IOS identity line sends or expects exactly: fqdn, email,
+// key-id or a host address (not a domain, mask or prefix, any or dn).
+std::optional<Identity> identity_of(const config::IkeIdentity& w) {
+  Identity id;
+  if (w.domain) return std::nullopt;
+  switch (w.kind) {
+    case IdKind::kFqdn: id.type = IdType::kFqdn; break;
+    case IdKind::kEmail: id.type = IdType::kRfc822Addr; break;
+    case IdKind::kKeyId: id.type = IdType::kKeyId; break;
+    case IdKind::kAddress: {
+      if (w.address.form != config::AddressMatch::Form::kHost) return std::nullopt;
+      const IpAddress& a = w.address.prefix.addr;
+      id.type = a.is_v4() ? IdType::kIpv4Addr : IdType::kIpv6Addr;
+      id.data.assign(a.bytes().begin(), a.bytes().end());
+      return id;
+    }
+    case IdKind::kAny:
+    case IdKind::kDn: return std::nullopt;
+  }
+  id.data.assign(w.value.begin(), w.value.end());
+  return id;
 }
 
 const char* id_type_word(IdType t) {
@@ -154,42 +156,26 @@ const config::KeyringPeer* keyring_peer(const config::Ikev2Keyring& kr, const Id
   };
   // Ranks: exact identity 1000, domain 500 + its length (< 256), address 0-128 by mask.
   for (auto& [name, p] : kr.peers) {
-    if (id && !p.identity.empty()) {
-      auto w = split(p.identity);
-      if (w.size() == 3 && w[1] == "domain") {
-        if (identity_in_domain(w[0], w[2], *id)) consider(p, 500 + int(std::min<size_t>(w[2].size(), 255)));
-      } else if (auto want = identity_from_words(p.identity); want && *want == *id) {
+    if (id && p.identity) {
+      const config::IkeIdentity& w = *p.identity;
+      if (w.domain) {
+        if (identity_in_domain(std::string(w.kind_word()), w.value, *id))
+          consider(p, 500 + int(std::min<size_t>(w.value.size(), 255)));
+      } else if (auto want = identity_of(w); want && *want == *id) {
         consider(p, 1000);
       }
     }
     if (id && !p.hostname.empty() && id->type == IdType::kFqdn &&
         std::string(id->data.begin(), id->data.end()) == p.hostname)
       consider(p, 1000);
-    if (!p.address.empty())
-      if (auto pre = parse_addr_mask(p.address); pre && pre->addr.is_v4() == remote.is_v4() && pre->contains(remote))
-        consider(p, pre->len);
+    if (p.address && p.address->contains(remote)) consider(p, p.address->prefix.len);
   }
   return best;
 }
 
 std::optional<Identity> identity_from_words(const std::string& words) {
-  auto w = split(words);
-  if (w.size() != 2) return std::nullopt;
-  Identity id;
-  if (w[0] == "fqdn") id.type = IdType::kFqdn;
-  else if (w[0] == "email") id.type = IdType::kRfc822Addr;
-  else if (w[0] == "key-id") id.type = IdType::kKeyId;
-  else if (w[0] == "address") {
-    auto a = IpAddress::parse(w[1]);
-    if (!a) return std::nullopt;
-    id.type = a->is_v4() ? IdType::kIpv4Addr : IdType::kIpv6Addr;
-    id.data.assign(a->bytes().begin(), a->bytes().end());
-    return id;
-  } else {
-    return std::nullopt;
-  }
-  id.data.assign(w[1].begin(), w[1].end());
-  return id;
+  auto w = config::IkeIdentity::parse(words);
+  return w ? identity_of(*w) : std::nullopt;
 }
 
 IkeLimits ConfigPolicy::limits() const {
@@ -209,8 +195,8 @@ std::vector<IkeProposalConfig> ConfigPolicy::ike_proposals(const IpAddress& loca
   // one without match statements (the default policy matches everything).
   const config::Ikev2Policy* chosen = nullptr;
   for (auto& [name, pol] : model_.policies) {
-    for (auto& m : pol.match_local)
-      if (auto a = IpAddress::parse(m); a && *a == local) chosen = &pol;
+    for (const IpAddress& a : pol.match_local)
+      if (a == local) chosen = &pol;
     if (chosen) break;
   }
   if (!chosen)
@@ -239,16 +225,17 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   c.nat_force_encap = p.nat_force_encap;
   // No identity local: left without data for the engine to fill in with the
   // SA's address (or the certificate's DN, apply_pki), as IOS does.
-  if (auto id = identity_from_words(p.identity_local)) c.local_id = *id;
+  if (p.identity_local)
+    if (auto id = identity_of(*p.identity_local)) c.local_id = *id;
   apply_pki(c, p);
   if (c.local_auth == AuthKind::kEap) {  // authentication local eap md5 ...
     c.eap_username = p.eap_username;
-    c.eap_password = Secret(std::string_view(p.eap_password));
+    c.eap_password = p.eap_password;
   }
   // Pre-shared keys only for the directions that use them (authentication
   // local and remote are independent in IOS).
   bool need_l = c.local_auth == AuthKind::kPsk, need_r = c.remote_auth.has(AuthKind::kPsk);
-  std::string lk = p.auth_local_key, rk = p.auth_remote_key;
+  Secret lk = p.auth_local_key, rk = p.auth_remote_key;
   std::string why;
   if ((need_l && lk.empty()) || (need_r && rk.empty())) {
     if (p.keyring_local.empty()) {
@@ -267,9 +254,9 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
                 (need_l && lk.empty() ? "local" : "remote") + " pre-shared-key";
     }
   }
-  c.local_psk = Secret(std::string_view(lk));
-  c.remote_psk = Secret(std::string_view(rk));
   if ((need_l && lk.empty()) || (need_r && rk.empty())) c.psk_missing = why;
+  c.local_psk = std::move(lk);
+  c.remote_psk = std::move(rk);
   return c;
 }
 
@@ -298,8 +285,8 @@ bool ConfigPolicy::peer_matches_profile(const ProfileConfig& profile, const Iden
 
 bool ConfigPolicy::local_matches(const config::Ikev2Profile& p, const IpAddress& local) {
   if (p.match_address_local.empty()) return true;
-  for (auto& m : p.match_address_local)
-    if (auto a = IpAddress::parse(m); a && *a == local) return true;
+  for (const IpAddress& a : p.match_address_local)
+    if (a == local) return true;
   return false;
 }
 
@@ -330,13 +317,13 @@ std::string ConfigPolicy::no_profile_reason(const Identity& id, const IpAddress&
     sep = "; ";
     if (!local_matches(p, local)) {
       s += "(match address local";
-      for (auto& a : p.match_address_local) s += " " + a;
+      for (auto& a : p.match_address_local) s += " " + a.str();
       s += ", not " + local.str() + ")";
     } else if (p.match_identity_remote.empty() && p.match_certificate.empty()) {
       s += "(no match identity remote)";
     } else {
       s += "(wants";
-      for (auto& r : p.match_identity_remote) s += " " + r + ",";
+      for (auto& r : p.match_identity_remote) s += " " + r.words() + ",";
       for (auto& m : p.match_certificate) s += " certificate map " + m + ",";
       s.back() = ')';
     }

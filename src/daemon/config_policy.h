@@ -100,9 +100,9 @@ bool is_gre(const std::string& name, const config::Interface& itf);
 // GRE selectors: our side becomes exactly `local` (once the address is known).
 void set_gre_local(ike::ChildConfig& c, const IpAddress& local);
 // IOS authentication words: pre-share (or nothing), rsa-sig, ecdsa-sig, eap.
-ike::AuthKind auth_kind(const std::string& method);
+ike::AuthKind auth_kind(config::AuthMethod method);
 // authentication remote METHOD lines (none: pre-share).
-ike::AuthMethods auth_methods(const std::vector<std::string>& methods);
+ike::AuthMethods auth_methods(const std::vector<config::AuthMethod>& methods);
 // crypto pki certificate map: does one of its sequences accept the certificate?
 bool cert_map_matches(const config::CertMap& map, const crypto::Certificate& cert);
 // Identity from IOS words ("fqdn x", "address a", "email e", "key-id k").

@@ -43,17 +43,21 @@ bool rule_holds(const config::CertMapRule& r, const crypto::Certificate& c) {
 
 }  // namespace
 
-AuthKind auth_kind(const std::string& method) {
-  if (method == "rsa-sig") return AuthKind::kRsaSig;
-  if (method == "ecdsa-sig") return AuthKind::kEcdsaSig;
-  if (method == "eap") return AuthKind::kEap;
+AuthKind auth_kind(config::AuthMethod method) {
+  switch (method) {
+    case config::AuthMethod::kRsaSig: return AuthKind::kRsaSig;
+    case config::AuthMethod::kEcdsaSig: return AuthKind::kEcdsaSig;
+    case config::AuthMethod::kEap: return AuthKind::kEap;
+    case config::AuthMethod::kPreShare:
+    case config::AuthMethod::kNone: break;  // IOS's default: pre-share
+  }
   return AuthKind::kPsk;
 }
 
-AuthMethods auth_methods(const std::vector<std::string>& methods) {
+AuthMethods auth_methods(const std::vector<config::AuthMethod>& methods) {
   if (methods.empty()) return AuthKind::kPsk;
   AuthMethods m;
-  for (auto& w : methods) m.add(auth_kind(w));
+  for (auto w : methods) m.add(auth_kind(w));
   return m;
 }
 
@@ -80,7 +84,8 @@ void ConfigPolicy::apply_pki(ProfileConfig& c, const config::Ikev2Profile& p) co
   c.remote_auth = auth_methods(p.auth_remote);
   // identity local dn, and IOS's default when we sign with a certificate.
   bool signs = c.local_auth == AuthKind::kRsaSig || c.local_auth == AuthKind::kEcdsaSig;
-  if (p.identity_local == "dn" || (p.identity_local.empty() && signs)) c.local_id = Identity{IdType::kDerAsn1Dn, {}};
+  bool dn = p.identity_local && p.identity_local->kind == config::IkeIdentity::Kind::kDn;
+  if (dn || (!p.identity_local && signs)) c.local_id = Identity{IdType::kDerAsn1Dn, {}};
   if (!pki_) return;
   if (p.pki_trustpoints.empty()) {
     // No pki trustpoint in the profile: every trustpoint serves, as in IOS.

@@ -162,7 +162,7 @@ TEST(ConfigPolicy, GreTunnelProtectsTheGreFlow) {
   EXPECT_FALSE(init->transport);
   // mode transport in the transform set: ask for USE_TRANSPORT_MODE.
   auto m = p.model();
-  m.transform_sets["TR"] = {{"esp-gcm 256"}, "transport"};
+  m.transform_sets["TR"] = {{*config::EspTransform::parse("esp-gcm 256")}, "transport"};
   m.ipsec_profiles["default"].transform_sets = {"TR"};
   p.set_model(m);
   ASSERT_TRUE(p.child_for_tunnel("Tunnel0"));
@@ -210,7 +210,7 @@ TEST(IosDefaults, KeyringPeerMostSpecificMatch) {
   const auto& kr = m.keyrings.at("KR");
   auto key = [&](const ike::Identity* id, const char* from) {
     auto* p = keyring_peer(kr, id, ip(from));
-    return p ? p->psk : std::string("(none)");
+    return p ? std::string(p->psk.view().begin(), p->psk.view().end()) : std::string("(none)");
   };
   auto alice = email("alice@example.net"), bob = email("bob@example.net"), other = email("eve@example.org");
   auto r1 = fqdn("r1.example.net"), x = fqdn("x.example.net"), br = fqdn("x.branch.example.net");

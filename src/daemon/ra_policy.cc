@@ -23,9 +23,9 @@ std::string method_of(ike::AuthKind k) {
 }
 
 // A client's own authorization: the first `authentication remote` method.
-std::string method_of(const std::vector<std::string>& auth_remote) {
-  if (auth_remote.empty() || auth_remote[0] == "pre-share") return "psk";
-  if (auth_remote[0] == "eap") return "eap";
+std::string method_of(const std::vector<config::AuthMethod>& auth_remote) {
+  if (auth_remote.empty() || auth_remote[0] == config::AuthMethod::kPreShare) return "psk";
+  if (auth_remote[0] == config::AuthMethod::kEap) return "eap";
   return "cert";
 }
 

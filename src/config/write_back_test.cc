@@ -1,0 +1,220 @@
+// The running config is written by the command table (command_table.h,
+// writer.h): every configuration command either writes itself back or is
+// declared not persisted, and a configuration that uses every writer comes
+// back unchanged through show running-config and a reload.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/session.h"
+#include "crypto/testing/test_ca.h"
+
+namespace kg::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(WriteBack, EveryConfigurationCommandWritesItselfOrIsDeclaredNotPersisted) {
+  Config cfg;
+  auto missing = cfg.table().unwritten();
+  std::string list;
+  for (auto& m : missing) list += "  " + m + "\n";
+  EXPECT_TRUE(missing.empty()) << "configuration commands with no way to be written back:\n" << list;
+}
+
+TEST(WriteBack, TheTableCheckCatchesACommandWithoutWriter) {
+  CommandTable t;
+  auto h = [](CmdContext&, const ParsedArgs&) -> Result<std::string> { return std::string(); };
+  t.add(Mode::kConfig, "forgotten WORD", {"A command nobody writes back", "Value"}, h);
+  t.add(Mode::kConfig, "written WORD", {"Written", "Value"}, h).writes(0, [](const WriteScope&, std::string&) {});
+  t.add(Mode::kConfig, "action", {"An action"}, h).not_persisted();
+  t.add(Mode::kExec, "show thing", {"Show", "Thing"}, h);
+  auto missing = t.unwritten();
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_NE(missing[0].find("forgotten WORD"), std::string::npos) << missing[0];
+}
+
+// One line or more for every writer in the table (checked below).
+constexpr const char* kEveryCommand = R"(hostname r1
+enable algorithm-type scrypt secret 0 enable-pass
+logging buffered 8192 informational
+ipv6 unicast-routing
+platform interface-map GigabitEthernet0/0 eth0
+aaa new-model
+aaa authorization network L local
+aaa authentication login default local
+crypto pki trustpoint TP
+ enrollment terminal pem
+ subject-name cn=r1,o=example
+ revocation-check crl none
+ rsakeypair TP 2048
+crypto pki trustpoint TP2
+ eckeypair TP2
+crypto pki certificate map MAP 10
+ subject-name co example
+ issuer-name eq cn=ca
+username admin privilege 15 secret 0 admin-pass
+username op password 0 op-pass
+crypto ikev2 proposal P
+ encryption aes-gcm-256 aes-cbc-128
+ integrity sha256
+ prf sha384
+ group 19 20
+crypto ikev2 policy POL
+ match address local 192.0.2.1
+ match fvrf any
+ proposal P
+crypto ikev2 keyring KR
+ peer a
+  address 198.51.100.2 255.255.255.255
+  hostname peer-a
+  identity fqdn domain example.net
+  pre-shared-key local 0 local-key
+  pre-shared-key remote remote-key
+ peer b
+  address 2001:db8::2/128
+  identity email user@example.net
+  pre-shared-key both-key
+crypto ikev2 authorization policy AP
+ pool POOL
+ dns 192.0.2.53 192.0.2.54
+ netmask 255.255.255.0
+ def-domain example.net
+ ipv6 pool POOL6
+ ipv6 dns 2001:db8::53
+ route set interface
+ route set interface Loopback0
+ route set remote ipv4 192.0.2.0 255.255.255.0
+ route set remote ipv6 2001:db8:5::/64
+ route set access-list ACL
+ route set access-list ipv6 ACL6
+ route accept any tag 5 distance 7
+crypto ikev2 profile PR
+ match identity remote fqdn site-b.example.net
+ match identity remote address 2001:db8::/32
+ match address local 192.0.2.1
+ match certificate MAP
+ identity local fqdn r1.example.net
+ authentication local pre-share key 0 profile-key
+ authentication remote pre-share
+ authentication remote rsa-sig
+ keyring local KR
+ pki trustpoint TP sign
+ lifetime 3600
+ aaa authorization group override psk list L AP
+ aaa authorization user eap list L
+ virtual-template 1
+ dpd 10 3 periodic
+ nat force-encap
+crypto ikev2 profile EAP
+ identity local dn
+ authentication local eap md5 username u1 password 0 eap-pass
+ authentication remote ecdsa-sig
+crypto ikev2 client flexvpn FC
+ peer 1 198.51.100.2
+ peer 2 fqdn hub.example.net dynamic
+ peer reactivate
+ client connect Tunnel0
+crypto ikev2 cookie-challenge 10
+crypto ikev2 limit max-sa 100
+crypto ikev2 limit max-in-negotiation-sa 20 incoming
+crypto ikev2 nat keepalive 20
+crypto ikev2 fragmentation mtu 1200
+crypto ikev2 dpd 30 5 on-demand
+crypto ipsec transform-set TS esp-gcm 256
+ mode transport
+crypto ipsec profile IPP
+ set transform-set TS
+ set ikev2-profile PR
+ set security-association lifetime seconds 3600
+ set security-association lifetime kilobytes 100000
+ set security-association replay window-size 128
+ set pfs group19
+interface Loopback0
+ ip address 192.0.2.1 255.255.255.255
+interface Tunnel0
+ description to site b
+ ip address 203.0.113.1 255.255.255.252
+ ip mtu 1400
+ tunnel source Loopback0
+ tunnel mode ipsec ipv4
+ tunnel destination 198.51.100.2
+ tunnel protection ipsec profile IPP
+ shutdown
+interface Tunnel1
+ ip address negotiated
+ ipv6 address 2001:db8:1::1/64
+ tunnel mode gre ipv6
+ tunnel destination 2001:db8::2
+interface Tunnel2
+ tunnel destination dynamic
+interface Virtual-Template1 type tunnel
+ ip unnumbered Loopback0
+ip local pool POOL 192.0.2.200 192.0.2.210
+ipv6 local pool POOL6 2001:db8:2::/48 64
+ip route 192.0.2.128 255.255.255.128 Tunnel0
+ipv6 route 2001:db8:3::/64 Tunnel1
+ip access-list standard ACL
+ permit 192.0.2.0 0.0.0.255
+ deny   any
+access-list 10 permit host 192.0.2.7
+privilege exec level 1 show running-config
+)";
+
+struct RoundTrip : ::testing::Test {
+  fs::path dir = fs::temp_directory_path() / ("kg-writeback-" + std::to_string(::getpid()));
+  void SetUp() override { fs::create_directories(dir); }
+  void TearDown() override { fs::remove_all(dir); }
+};
+
+// The certificate chain block, as a user pastes it.
+std::string chain_block(const crypto::Certificate& cert) {
+  std::string hex = to_hex(cert.der()), out = "crypto pki certificate chain TP\n certificate ca 01\n";
+  for (size_t i = 0; i < hex.size(); i += 64) out += "  " + hex.substr(i, 64) + "\n";
+  return out + "  quit\n";
+}
+
+TEST_F(RoundTrip, AConfigurationWithEveryWriterComesBackUnchanged) {
+  using crypto::testing::KeyKind;
+  auto ca = crypto::testing::TestCa::root("Keygate Test Root", KeyKind::kEcP256, 40, std::time(nullptr));
+  std::string text = std::string(kEveryCommand) + chain_block(ca.cert);
+
+  // Load it line by line, noting which writer each line's command has.
+  Config a(dir.string());
+  CliSession s(a);
+  s.execute("configure terminal");
+  std::set<const WriteBack*> used;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    // As the session does, a line a sub-mode refuses belongs to an enclosing mode.
+    MatchResult m = a.table().match(s.mode(), line);
+    for (Mode up : {Mode::kIkev2Keyring, Mode::kCertChain, Mode::kConfig})
+      if (m.status != MatchResult::Status::kOk) m = a.table().match(up, line);
+    ASSERT_EQ(m.status, MatchResult::Status::kOk) << line;
+    used.insert(m.command->write_back.get());
+    auto r = s.execute(line);
+    ASSERT_TRUE(r.ok) << line << ": " << r.text;
+  }
+  for (const auto& c : a.table().commands())
+    if (c.write_back && !used.contains(c.write_back.get()))
+      ADD_FAILURE() << "no line of the test configuration uses the writer of: " << CommandTable::grammar(c);
+
+  // show running-config -> startup-config -> reload -> the same text.
+  std::string first = a.running_config_text();
+  for (const char* line : {"hostname r1", " tunnel protection ipsec profile IPP", " nat force-encap",
+                           " certificate ca 01", "crypto ikev2 dpd 30 5 on-demand"})
+    EXPECT_NE(first.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << first;
+  std::ofstream(dir / "startup-config") << kStartupMarker << "\n" << first;
+  Config b(dir.string());
+  auto report = b.load_file((dir / "startup-config").string());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->find("% line"), std::string::npos) << *report;
+  EXPECT_EQ(b.running_config_text(), first);
+  EXPECT_EQ(b.running_config_text(true), a.running_config_text(true));
+}
+
+}  // namespace
+}  // namespace kg::config
