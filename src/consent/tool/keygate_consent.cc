@@ -11,6 +11,7 @@
 //       appended to the audit log (default ./keygate-consent-audit.log).
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -138,6 +139,8 @@ int show(const Args& a) {
 bool audit(const std::string& path, std::string_view decision, const Challenge& c, const Bytes& raw,
            uint32_t granted, std::string_view why) {
   const char* user = std::getenv("SUDO_USER") ? std::getenv("SUDO_USER") : std::getenv("USER");
+  if (!user)
+    if (const passwd* pw = ::getpwuid(::getuid())) user = pw->pw_name;
   std::string line = utc(std::time(nullptr)) + " decision=" + std::string(decision) + " by=" + (user ? user : "?") +
                      " device=" + c.hostname + " serial=" + c.serial + " privilege=" +
                      std::string(privilege_keyword(c.privilege)) + " asked=" + std::to_string(c.timeout_minutes) +
