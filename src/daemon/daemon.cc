@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "config/interface_names.h"
+#include "consent/device_serial.h"
 #include "daemon/debug_lines.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
@@ -87,6 +88,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_peer_dead(ev); });
   d->register_show_commands();
+  auto serial = consent::load_device_serial(o.state_dir, d->rng_);
+  if (!serial) return std::unexpected(serial.error());
+  d->consent_ = std::make_unique<ConsentService>(*d->config_, d->clock_, d->rng_, *serial);
+  d->consent_->register_commands();
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
@@ -252,6 +257,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
 
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
+  consent_->tick();  // the 10-minute warnings and expiries
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later

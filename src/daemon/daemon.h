@@ -11,6 +11,7 @@
 #include "common/random.h"
 #include "config/session.h"
 #include "daemon/config_policy.h"
+#include "daemon/consent_service.h"
 #include "daemon/control_server.h"
 #include "daemon/flexvpn_client.h"
 #include "daemon/nat_keepalive.h"
@@ -47,6 +48,8 @@ class Daemon {
   io::Netlink& netlink() { return *netlink_; }
   io::EventLoop& loop() { return *loop_; }
   bool tunnel_up(const std::string& name) const;
+  // Consent Token (consent_service.h): what a second party has authorized.
+  const ConsentService& consent() const { return *consent_; }
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
   void clear_sessions(const std::string& interface);
@@ -120,6 +123,7 @@ class Daemon {
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
+  std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
