@@ -92,6 +92,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   if (!serial) return std::unexpected(serial.error());
   d->consent_ = std::make_unique<ConsentService>(*d->config_, d->clock_, d->rng_, *serial);
   d->consent_->register_commands();
+  d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->engine_->sa_keys(); });
+  d->debug_keys_->register_commands(*d->config_);
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
@@ -173,12 +175,13 @@ void Daemon::execute(std::vector<ike::Action> actions) {
     } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
       auto r = datapath_->install_sa(*i);
       if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
-      else { debug_ipsec_created(*i); gre_sa_installed(*i); }
+      else { debug_ipsec_created(*i); gre_sa_installed(*i); debug_keys_->installed(*i); }
     } else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) {
       datapath_->update_peer(up->spi_in, up->local, up->remote);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
       debug_ipsec_deleted(rm->interface, rm->spi_in, rm->spi_out);
       datapath_->remove_sa(rm->spi_in, rm->spi_out);
+      debug_keys_->removed(rm->spi_in);
     } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
       datapath_->retire_sa(rt->spi_in);
     } else if (auto* rc = std::get_if<ike::ReleaseConfig>(&a)) {

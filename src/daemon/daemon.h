@@ -12,6 +12,7 @@
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/consent_service.h"
+#include "daemon/debug_keys.h"
 #include "daemon/control_server.h"
 #include "daemon/flexvpn_client.h"
 #include "daemon/nat_keepalive.h"
@@ -124,6 +125,7 @@ class Daemon {
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it
+  std::unique_ptr<DebugKeys> debug_keys_;     // behind consent-token debug-keys
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
