@@ -35,6 +35,7 @@ enum class Mode {
   kIkev2Profile, kTransformSet, kIpsecProfile, kInterface,
   kIkev2Authorization, kFlexvpnClient, kAccessList,  // commands_ra.cc
   kPkiTrustpoint, kCertChain, kCertHex, kCertMap,  // crypto pki (commands_pki.cc)
+  kConsentAuthority,  // consent-token authority (commands_consent.cc)
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

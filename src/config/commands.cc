@@ -243,6 +243,7 @@ void register_users_commands(CommandTable& t);
 void register_debug_commands(CommandTable& t);
 void register_logging_commands(CommandTable& t);
 void register_platform_commands(CommandTable& t);
+void register_consent_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -262,6 +263,7 @@ void register_core_commands(CommandTable& t) {
   register_shell_commands(t);
   register_logging_commands(t);
   register_platform_commands(t);
+  register_consent_commands(t);
 }
 
 }  // namespace kg::config

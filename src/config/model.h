@@ -255,6 +255,13 @@ struct LocalUser {
   bool operator==(const LocalUser&) const = default;
 };
 
+// consent-token authority NAME (commands_consent.cc): the public key that
+// signs consent-token responses for this gateway.
+struct ConsentAuthority {
+  std::string public_key;  // Ed25519 SubjectPublicKeyInfo, base 64 (one line); empty: none yet
+  bool operator==(const ConsentAuthority&) const = default;
+};
+
 struct Model {
   std::string hostname = "keygate";
   // Users and privilege levels (commands_users.cc, privilege.h).
@@ -288,6 +295,7 @@ struct Model {
   std::map<std::string, PkiTrustpoint> trustpoints;
   std::map<std::string, PkiCertChain> cert_chains;
   std::map<std::string, CertMap> cert_maps;
+  std::map<std::string, ConsentAuthority> consent_authorities;
 };
 
 // Smart defaults (keygate's safe replacement for IOS's, without 3DES/MD5/DH 2,5).

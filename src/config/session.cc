@@ -39,6 +39,7 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertChain: return "(config-cert-chain)";
     case Mode::kCertHex: return "(config-pubkey)";
     case Mode::kCertMap: return "(ca-certificate-map)";
+    case Mode::kConsentAuthority: return "(config-ctoken-authority)";
   }
   return "";
 }

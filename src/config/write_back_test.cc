@@ -46,6 +46,8 @@ platform interface-map GigabitEthernet0/0 eth0
 aaa new-model
 aaa authorization network L local
 aaa authentication login default local
+consent-token authority tac
+ public-key ed25519 MCowBQYDK2VwAyEAR93bm/wgHMugWRDlSiM5lzb8b/v2zC9PX2oQXclRr4E=
 crypto pki trustpoint TP
  enrollment terminal pem
  subject-name cn=r1,o=example

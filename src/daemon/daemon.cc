@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "config/interface_names.h"
+#include "consent/device_serial.h"
 #include "daemon/debug_lines.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
@@ -91,6 +92,12 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
   d->register_show_commands();
+  auto serial = consent::load_device_serial(o.state_dir, d->rng_);
+  if (!serial) return std::unexpected(serial.error());
+  d->consent_ = std::make_unique<ConsentService>(*d->config_, d->clock_, d->rng_, *serial);
+  d->consent_->register_commands();
+  d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->engine_->sa_keys(); });
+  d->debug_keys_->register_commands(*d->config_);
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
@@ -174,12 +181,13 @@ void Daemon::execute(std::vector<ike::Action> actions) {
     } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
       auto r = datapath_->install_sa(*i);
       if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
-      else { debug_ipsec_created(*i); gre_sa_installed(*i); }
+      else { debug_ipsec_created(*i); gre_sa_installed(*i); debug_keys_->installed(*i); }
     } else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) {
       datapath_->update_peer(up->spi_in, up->local, up->remote);
     } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
       debug_ipsec_deleted(rm->interface, rm->spi_in, rm->spi_out);
       datapath_->remove_sa(rm->spi_in, rm->spi_out);
+      debug_keys_->removed(rm->spi_in);
     } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
       datapath_->retire_sa(rt->spi_in);
     } else if (auto* rc = std::get_if<ike::ReleaseConfig>(&a)) {
@@ -262,6 +270,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
 
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
+  consent_->tick();  // the 10-minute warnings and expiries
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later

@@ -40,6 +40,8 @@
 #include "common/random.h"
 #include "config/session.h"
 #include "daemon/config_policy.h"
+#include "daemon/consent_service.h"
+#include "daemon/debug_keys.h"
 #include "daemon/control_server.h"
 #include "daemon/flexvpn_clients.h"
 #include "daemon/nat_keepalive.h"
@@ -76,6 +78,8 @@ class Daemon {
   io::Netlink& netlink() { return *netlink_; }
   io::EventLoop& loop() { return *loop_; }
   bool tunnel_up(const std::string& name) const;
+  // Consent Token (consent_service.h): what a second party has authorized.
+  const ConsentService& consent() const { return *consent_; }
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
   void clear_sessions(const std::string& interface);
@@ -155,6 +159,8 @@ class Daemon {
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::map<std::string, TunnelState> tunnels_;
+  std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it
+  std::unique_ptr<DebugKeys> debug_keys_;     // behind consent-token debug-keys
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;

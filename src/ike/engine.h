@@ -186,6 +186,17 @@ struct IkeSaInfo {
   std::vector<ChildSaInfo> children;
 };
 
+// An established IKE SA's SK keys (RFC 7296 §2.14), only for keygated's
+// consent-token debug-keys (show crypto ikev2 sa detailed keys, crypto export
+// wireshark-keys): nothing else may ask for them.
+struct IkeSaKeys {
+  uint64_t spi_i = 0, spi_r = 0;
+  Endpoint local, remote;
+  bool initiator = false;
+  crypto::CipherSuite cipher;
+  Secret sk_ei, sk_er, sk_ai, sk_ar;
+};
+
 struct EngineStats {
   uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0,
            rx_dropped_auth = 0, tx_packets = 0, retransmits = 0,
@@ -251,6 +262,8 @@ class Engine {
   virtual void set_traffic_source(const TrafficSource* source) = 0;
 
   [[nodiscard]] virtual std::vector<IkeSaInfo> sas() const = 0;
+  // The keys of every established IKE SA (see IkeSaKeys: consent-token only).
+  [[nodiscard]] virtual std::vector<IkeSaKeys> sa_keys() const = 0;
   [[nodiscard]] virtual const EngineStats& stats() const = 0;
   virtual void clear_stats() = 0;  // clear crypto ikev2 stats
 };

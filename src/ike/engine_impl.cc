@@ -546,4 +546,14 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
   return v;
 }
 
+std::vector<IkeSaKeys> EngineImpl::sa_keys() const {
+  std::vector<IkeSaKeys> v;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->state != SaState::kEstablished || !sa->keyed()) continue;
+    v.push_back({sa->spi_i, sa->spi_r, sa->local, sa->remote, sa->initiator, sa->suite.cipher, sa->sk_kept.sk_ei,
+                 sa->sk_kept.sk_er, sa->sk_kept.sk_ai, sa->sk_kept.sk_ar});
+  }
+  return v;
+}
+
 }  // namespace kg::ike

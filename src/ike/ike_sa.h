@@ -215,6 +215,12 @@ struct IkeSa {
   // copies) and SK_pi/pr, and the peer's certificate, CERTREQs and hash
   // algorithms. SK_d stays: CHILD_SA keys and the IKE SA rekey derive from it.
   void forget_handshake();
+  // SK_ei/er/ai/ar as the SkCiphers were keyed, kept past forget_handshake
+  // only for keygated's consent-token debug-keys (Engine::sa_keys), which
+  // shows them while a second party allows it. The SkCiphers' OpenSSL
+  // contexts hold the same keys for the SA's life, so this adds no lifetime.
+  void keep_sk_keys();
+  crypto::IkeKeys sk_kept;  // only sk_ei, sk_er, sk_ai, sk_ar are set
 
   IkeSa();
   ~IkeSa();

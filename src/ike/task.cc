@@ -32,6 +32,13 @@ void IkeSa::forget_handshake() {
   auth.peer_cert.reset();
 }
 
+void IkeSa::keep_sk_keys() {
+  sk_kept.sk_ei = keys.sk_ei;
+  sk_kept.sk_er = keys.sk_er;
+  sk_kept.sk_ai = keys.sk_ai;
+  sk_kept.sk_ar = keys.sk_ar;
+}
+
 TypedPayload notify(NotifyType t, Bytes data) {
   NotifyPayload n;
   n.type = static_cast<uint16_t>(t);

@@ -33,6 +33,7 @@ Result<void> derive_keys(IkeSa& sa, ByteView peer_ke) {
   if (!in) return std::unexpected(in.error());
   sa.out = std::move(*out);
   sa.in = std::move(*in);
+  sa.keep_sk_keys();
   return {};
 }
 

@@ -66,6 +66,7 @@ Result<std::unique_ptr<IkeSa>> successor_of(const IkeSa& old, TaskEnv& env, bool
   if (!in) return std::unexpected(in.error());
   n->out = std::move(*out);
   n->in = std::move(*in);
+  n->keep_sk_keys();
   arm_ike(*n, env.clock.now(), env.rng);
   return n;
 }
