@@ -7,8 +7,8 @@
 namespace kg::daemon {
 namespace {
 
-using ike::EncrId;
-using ike::IntegId;
+using EncrId = crypto::Cipher;
+using IntegId = crypto::Mac;
 
 std::string hex(ByteView v) { return to_hex(v); }
 
@@ -85,8 +85,8 @@ std::string ike_record(const ike::IkeSaKeys& k, const std::string& encr) {
 }
 
 std::string cipher_text(const crypto::CipherSuite& c) {
-  return "encr id " + std::to_string(int(c.encr)) + "/" + std::to_string(c.key_bits) + " bits, integ id " +
-         std::to_string(int(c.integ));
+  const crypto::IntegAlgorithm* i = crypto::find_integ(c.integ);
+  return crypto::encr_label(c.encr, c.key_bits) + (i ? std::string("/") + i->name : "");
 }
 
 }  // namespace
