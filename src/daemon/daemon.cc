@@ -263,7 +263,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   if (auto ka = policy_.model().ikev2.nat_keepalive)
-    nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
+    nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->behind_nat(), *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later
     if (!dev->tunnel())
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
