@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "config/session.h"
 #include "daemon/config_policy.h"
 
 namespace kg::daemon {
@@ -34,7 +35,7 @@ struct FakeHost final : IkeSide::Host {
   void actions_done() override { ++batches; }
 };
 
-struct Side : ::testing::Test {
+struct IkeSidePart : ::testing::Test {
   FakeClock clock;
   FakeRandom rng{3};
   ConfigPolicy policy;
@@ -42,7 +43,7 @@ struct Side : ::testing::Test {
   IkeSide side{ike::Engine::create(policy, clock, rng), host};
 };
 
-TEST_F(Side, EachActionGoesToItsPartInOrder) {
+TEST_F(IkeSidePart, EachActionGoesToItsPartInOrder) {
   std::vector<ike::Action> actions;
   ike::SendPacket send;
   send.remote = {ip("198.51.100.1"), 500};
@@ -71,7 +72,7 @@ TEST_F(Side, EachActionGoesToItsPartInOrder) {
   EXPECT_TRUE(host.jobs.empty());
 }
 
-TEST_F(Side, SlowWorkRunsOffTheLoopAndGoesBackToTheEngine) {
+TEST_F(IkeSidePart, SlowWorkRunsOffTheLoopAndGoesBackToTheEngine) {
   side.execute({ike::WorkRequest{5, ike::SignWork{}}});
   ASSERT_EQ(host.jobs.size(), 1u);
   EXPECT_TRUE(host.got.empty());
@@ -83,7 +84,11 @@ TEST_F(Side, SlowWorkRunsOffTheLoopAndGoesBackToTheEngine) {
   EXPECT_TRUE(host.got.empty());
 }
 
-TEST_F(Side, TheEnginesPacketsReachTheDataPath) {
+TEST_F(IkeSidePart, TheEnginesPacketsReachTheDataPath) {
+  config::Config c;  // a site's configuration: proposals to probe with
+  auto r = c.load_file(std::string(KG_SOURCE_DIR) + "/examples/site-a.cfg");
+  ASSERT_TRUE(r && r->empty());
+  policy.set_model(c.model());
   side.probe(1, {ip("192.0.2.2"), 500}, {ip("198.51.100.1"), 500});
   EXPECT_EQ(host.got, std::vector<std::string>{"send 198.51.100.1:500"});
   EXPECT_TRUE(side.engine().sas().empty());  // a probe is no SA

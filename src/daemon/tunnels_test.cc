@@ -26,7 +26,7 @@ struct FakeHost final : Tunnels::Host {
   bool flexvpn_tunnel(const std::string& tunnel) const override { return flexvpn.contains(tunnel); }
 };
 
-struct Part : ::testing::Test {
+struct TunnelsPart : ::testing::Test {
   FakeClock clock;
   FakeRandom rng{7};
   FakeHost host;
@@ -61,7 +61,7 @@ struct Part : ::testing::Test {
   }
 };
 
-TEST_F(Part, LineProtocolIsUpWhileAnySessionIs) {
+TEST_F(TunnelsPart, LineProtocolIsUpWhileAnySessionIs) {
   session(true);
   EXPECT_TRUE(part.up("Tunnel0"));
   session(true);   // a peer reconnects: its new session comes up first
@@ -75,7 +75,7 @@ TEST_F(Part, LineProtocolIsUpWhileAnySessionIs) {
   EXPECT_EQ(std::count(logs.begin(), logs.end(), '\n'), 2) << logs;  // one line each way
 }
 
-TEST_F(Part, ANewTunnelTriesUntilItsFirstSessionIsUp) {
+TEST_F(TunnelsPart, ANewTunnelTriesUntilItsFirstSessionIsUp) {
   part.configured("Tunnel0", nullptr, tunnel0());
   auto first = part.next_retry();
   ASSERT_TRUE(first);
@@ -101,7 +101,7 @@ TEST_F(Part, ANewTunnelTriesUntilItsFirstSessionIsUp) {
   EXPECT_EQ(host.initiated.size(), 2u);
 }
 
-TEST_F(Part, APacketWithNoSaInitiatesAtMostEveryTrafficRetry) {
+TEST_F(TunnelsPart, APacketWithNoSaInitiatesAtMostEveryTrafficRetry) {
   part.on_no_sa("Tunnel0");
   part.on_no_sa("Tunnel0");
   EXPECT_EQ(host.initiated, std::vector<std::string>{"Tunnel0"});
@@ -118,7 +118,7 @@ TEST_F(Part, APacketWithNoSaInitiatesAtMostEveryTrafficRetry) {
   EXPECT_EQ(host.initiated.size(), 3u);
 }
 
-TEST_F(Part, AStaticTunnelWhosePeerDiedKeepsInitiating) {
+TEST_F(TunnelsPart, AStaticTunnelWhosePeerDiedKeepsInitiating) {
   part.configured("Tunnel0", nullptr, tunnel0());
   session(true);
   session(false);  // DPD: the IKE SA is gone
@@ -130,7 +130,7 @@ TEST_F(Part, AStaticTunnelWhosePeerDiedKeepsInitiating) {
   EXPECT_EQ(host.initiated.size(), 2u);  // until the peer is back
 }
 
-TEST_F(Part, ADeadPeerOfADynamicOrShutTunnelIsNotRetried) {
+TEST_F(TunnelsPart, ADeadPeerOfADynamicOrShutTunnelIsNotRetried) {
   host.m.interfaces["Tunnel0"].tunnel_destination = "dynamic";
   peer_dead("Tunnel0");
   host.m.interfaces["Tunnel0"].tunnel_destination = "198.51.100.1";
@@ -142,14 +142,14 @@ TEST_F(Part, ADeadPeerOfADynamicOrShutTunnelIsNotRetried) {
   EXPECT_TRUE(host.initiated.empty());
 }
 
-TEST_F(Part, AFlexvpnClientsTunnelIsLeftToItsClient) {
+TEST_F(TunnelsPart, AFlexvpnClientsTunnelIsLeftToItsClient) {
   host.flexvpn = {"Tunnel0"};
   part.configured("Tunnel0", nullptr, tunnel0());
   run_for(Tunnels::kRetryInterval * 2);
   EXPECT_TRUE(host.initiated.empty());
 }
 
-TEST_F(Part, ConfigChangesShutRestartAndRemoveTunnels) {
+TEST_F(TunnelsPart, ConfigChangesShutRestartAndRemoveTunnels) {
   config::Interface before = tunnel0();
   part.configured("Tunnel0", nullptr, before);
   session(true);
@@ -176,7 +176,7 @@ TEST_F(Part, ConfigChangesShutRestartAndRemoveTunnels) {
   EXPECT_FALSE(part.next_retry());
 }
 
-TEST_F(Part, NewCredentialsRetryTunnelsThatAreDownNow) {
+TEST_F(TunnelsPart, NewCredentialsRetryTunnelsThatAreDownNow) {
   part.configured("Tunnel0", nullptr, tunnel0());
   session(true);
   session(false);  // deleted: waits for traffic
