@@ -11,6 +11,9 @@
 //                       completions posted back through an eventfd.
 //   esp::Datapath       the sockets (UDP 500/4500, raw ESP) and the TUNs:
 //                       ESP both ways, in batches (src/esp/datapath.h).
+//   Interfaces          each config change applied to the kernel: addresses,
+//                       links, tunnel devices (TUN, GRE) and MTU, IPv4 and
+//                       IPv6 routes (interfaces.h; tested with a fake kernel).
 //   Tunnels             the static tunnel interfaces' line protocol and when
 //                       they (re)initiate: first tries, traffic with no SA,
 //                       dead peers, config changes (tunnels.h; tested on a
@@ -25,10 +28,9 @@
 //                       Engine::behind_nat).
 //   ConfigPolicy        the configuration as the engine's PolicyProvider.
 // Each part reaches the daemon through a small Host that Daemon implements
-// (daemon_lifetime.cc, daemon_flexvpn.cc). Daemon itself still applies the
-// interfaces to the kernel (TUN/GRE devices, addresses, routes, IPv6:
-// daemon.cc, daemon_gre.cc, daemon_ipv6.cc) and resolves a tunnel's source
-// address and initiation request.
+// (daemon_lifetime.cc, daemon_flexvpn.cc, daemon_interfaces.cc). Daemon
+// itself keeps the GRE devices' endpoints (daemon_gre.cc) and resolves a
+// tunnel's source address and initiation request (daemon.cc).
 //
 // How data flows, one way (nothing re-enters a part in the middle of its work):
 //   socket -> Datapath batch (ESP decrypted, TUN written) -> after the batch,
@@ -56,6 +58,7 @@
 #include "daemon/control_server.h"
 #include "daemon/flexvpn_clients.h"
 #include "daemon/ike_side.h"
+#include "daemon/interfaces.h"
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
 #include "daemon/tunnels.h"
@@ -112,16 +115,32 @@ class Daemon {
   };
   Daemon() = default;
   void apply_config(const config::Model& before, const config::Model& after);
-  void apply_interfaces(const config::Model& before, const config::Model& after);
-  void apply_routes(const config::Model& before, const config::Model& after);
   // tunnel mode gre (daemon_gre.cc): the TUN behind a GreDevice.
   Result<void> add_gre_tunnel(const std::string& name, const config::Interface& itf);
   void set_gre_endpoints(const std::string& name, const config::Interface& itf);
   void set_gre_tunnel(const std::string& name, const IpAddress& src, const IpAddress& dst);
   void remove_gre_tunnel(const std::string& name);
   void gre_sa_installed(const ike::InstallChildSa& sa);  // tunnel or transport mode
-  // ipv6 address on interfaces, ipv6 route (daemon_ipv6.cc).
-  void apply_ipv6(const config::Model& before, const config::Model& after);
+  // What the interfaces part asks of the kernel, the data path and the
+  // other parts (daemon_interfaces.cc).
+  struct InterfacesHost final : Interfaces::Host {
+    explicit InterfacesHost(Daemon& daemon) : d(daemon) {}
+    bool device_exists(const std::string& dev) const override;
+    Result<void> set_link_up(const std::string& dev, bool up) override;
+    Result<void> set_mtu(const std::string& dev, uint32_t mtu) override;
+    Result<void> add_address(const std::string& dev, const Prefix& p) override;
+    Result<void> del_address(const std::string& dev, const Prefix& p) override;
+    Result<void> add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via) override;
+    Result<void> del_route(const Prefix& dst, const std::string& dev) override;
+    Result<void> add_ipsec_tunnel(const std::string& name) override;
+    Result<void> add_gre_tunnel(const std::string& name, const config::Interface& itf) override;
+    void remove_tunnel(const std::string& name) override;
+    void delete_sessions(const std::string& tunnel) override;
+    void tunnel_configured(const std::string& tunnel, const config::Interface* old,
+                           const config::Interface& itf) override;
+    void tunnel_removed(const std::string& tunnel) override;
+    Daemon& d;
+  };
   // Where the IKE side sends the engine's actions (daemon_lifetime.cc).
   struct IkeHost final : IkeSide::Host {
     explicit IkeHost(Daemon& daemon) : d(daemon) {}
@@ -195,6 +214,8 @@ class Daemon {
   FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
   TunnelsHost tunnels_host_{*this};
   Tunnels tunnels_{tunnels_host_, clock_, rng_};  // static tunnels' line protocol and retries
+  InterfacesHost interfaces_host_{*this};
+  Interfaces interfaces_{interfaces_host_};  // the configuration applied to the kernel
   std::map<std::string, esp::GreDevice*> gre_;  // GRE tunnels' devices (owned by datapath_)
   std::map<std::string, std::shared_ptr<esp::GreCounters>> gre_counters_;
   TimePoint next_housekeeping_{};

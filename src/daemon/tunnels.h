@@ -6,9 +6,9 @@
 // no SA, at most every kTrafficRetry), a configuration change, or a dead
 // peer. A FlexVPN client's tunnel is connected by its client
 // (flexvpn_clients.h), not by these retries. The kernel side of the
-// interfaces (devices, addresses, routes) is still in Daemon. This part
-// reaches the rest of the daemon only through Host, so its tests run on a
-// fake clock without sockets.
+// interfaces (devices, addresses, routes) is the interfaces part's
+// (interfaces.h). This part reaches the rest of the daemon only through
+// Host, so its tests run on a fake clock without sockets.
 #pragma once
 #include <map>
 #include <optional>
