@@ -19,13 +19,7 @@
 namespace kg::daemon {
 
 namespace {
-constexpr Millis kRetryInterval{10'000};
-constexpr Millis kTrafficRetry{3'000};
 constexpr Millis kHousekeeping{1'000};
-constexpr uint32_t kDefaultTunnelMtu = 1400;  // 1500 minus ESP-in-UDP overhead, rounded down
-
-bool is_tunnel(const std::string& n) { return n.rfind("Tunnel", 0) == 0; }
-bool is_loopback(const std::string& n) { return n.rfind("Loopback", 0) == 0; }
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
@@ -44,14 +38,14 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->netlink_ = std::move(*nl);
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->policy_.set_pki(&d->config_->pki());
-  d->engine_ = ike::Engine::create(d->policy_, d->clock_, d->rng_);
+  d->ike_ = std::make_unique<IkeSide>(ike::Engine::create(d->policy_, d->clock_, d->rng_), d->ike_host_);
   auto wq = io::WorkQueue::create(*d->loop_);
   if (!wq) return std::unexpected(wq.error());
   d->work_ = std::move(*wq);
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     debug_ike_packet(false, l, r, m);
-    self->execute(self->engine_->on_packet(l, r, m));
+    self->ike_->on_packet(l, r, m);
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
   if (!dp) return std::unexpected(dp.error());
   d->datapath_ = std::move(*dp);
@@ -63,14 +57,14 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   else
     log::warn("keygated: no plain ESP (" + raw.error().message + "); only peers behind a NAT will work");
   d->datapath_->on_peer_moved(
-      [self](uint32_t spi, const Endpoint& r) { self->execute(self->engine_->peer_moved(spi, r)); });
+      [self](uint32_t spi, const Endpoint& r) { self->ike_->peer_moved(spi, r); });
   if (auto r = d->datapath_->attach(*d->loop_); !r) return std::unexpected(r.error());
   d->traffic_.dp = d->datapath_.get();
-  d->engine_->set_traffic_source(&d->traffic_);
+  d->ike_->engine().set_traffic_source(&d->traffic_);
   d->datapath_->on_sa_limit(
-      [self](uint32_t spi_in, bool hard) { self->execute(self->engine_->on_child_limit(spi_in, hard)); });
+      [self](uint32_t spi_in, bool hard) { self->ike_->on_child_limit(spi_in, hard); });
   d->ra_ = std::make_unique<RemoteAccess>(*d->datapath_, *d->netlink_, d->clock_, [self](const std::string& itf) {
-    self->execute(self->engine_->delete_sessions(itf));
+    self->ike_->delete_sessions(itf);
   });
   d->policy_.set_remote_access(&d->ra_->pools(), [self](const std::string& n) -> std::optional<Prefix> {
     auto a = self->netlink_->first_address(config::linux_device(self->policy_.model().interface_map, n),
@@ -78,25 +72,14 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     if (!a) return std::nullopt;
     return Prefix{*a, 32};  // only the address is known: a host route
   });
-  d->datapath_->on_no_sa([self](const std::string& t) {
-    if (config::is_virtual_template(t)) return;  // a hub does not initiate to its clients
-    auto& st = self->tunnels_[t];
-    // Also while the tunnel is up: its IKE SA may have lost its CHILD_SA (a
-    // hard lifetime reached while the peer was unreachable, a rekey both
-    // sides refused); the engine then creates a new one on it (§1.3.1), as
-    // IOS does on the next packet. With a CHILD_SA in place it does nothing.
-    if (self->clock_.now() >= st.next_try) {
-      self->try_initiate(t);
-      st.next_try = self->clock_.now() + kTrafficRetry;
-    }
-  });
+  d->datapath_->on_no_sa([self](const std::string& t) { self->tunnels_.on_no_sa(t); });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
   d->register_show_commands();
   auto serial = consent::load_device_serial(o.state_dir, d->rng_);
   if (!serial) return std::unexpected(serial.error());
   d->consent_ = std::make_unique<ConsentService>(*d->config_, d->clock_, d->rng_, *serial);
   d->consent_->register_commands();
-  d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->engine_->sa_keys(); });
+  d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->ike_->engine().sa_keys(); });
   d->debug_keys_->register_commands(*d->config_);
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
@@ -138,7 +121,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   int lfd = d->control_->listen_fd();
   (void)d->loop_->add_fd(lfd, EPOLLIN, [self, lfd](uint32_t) { self->control_->on_ready(lfd); });
   d->loop_->on_deadline([self] {
-    self->execute(self->engine_->on_timer());
+    self->ike_->on_timer();
     self->housekeeping();
     self->reschedule();
   });
@@ -159,62 +142,16 @@ int Daemon::run() {
 
 void Daemon::shutdown() {
   log::info("keygated: shutting down, deleting IKE SAs");
-  execute(engine_->delete_sessions(""));
+  ike_->delete_sessions("");
   loop_->stop();
 }
 
 void Daemon::reschedule() {
-  auto d = engine_->next_deadline();
+  auto d = ike_->engine().next_deadline();
   TimePoint when = next_housekeeping_;
   if (d && *d < when) when = *d;
-  for (auto& [name, st] : tunnels_)
-    if (!st.up && st.auto_retry && st.next_try < when) when = st.next_try;
+  if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
   loop_->set_deadline(when);
-}
-
-void Daemon::execute(std::vector<ike::Action> actions) {
-  for (auto& a : actions) {
-    if (auto* s = std::get_if<ike::SendPacket>(&a)) {
-      debug_ike_packet(true, s->local, s->remote, s->data);
-      if (auto r = datapath_->send_ike(s->local, s->remote, s->data); !r)
-        log::warn("IKE send to " + s->remote.str() + ": " + r.error().message);
-    } else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) {
-      auto r = datapath_->install_sa(*i);
-      if (!r) log::error("cannot install CHILD_SA on " + i->interface + ": " + r.error().message);
-      else { debug_ipsec_created(*i); gre_sa_installed(*i); debug_keys_->installed(*i); }
-    } else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) {
-      datapath_->update_peer(up->spi_in, up->local, up->remote);
-    } else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) {
-      debug_ipsec_deleted(rm->interface, rm->spi_in, rm->spi_out);
-      datapath_->remove_sa(rm->spi_in, rm->spi_out);
-      debug_keys_->removed(rm->spi_in);
-    } else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) {
-      datapath_->retire_sa(rt->spi_in);
-    } else if (auto* rc = std::get_if<ike::ReleaseConfig>(&a)) {
-      ra_->on_release(rc->lease);
-    } else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) {
-      if (!ra_->on_session(*ev)) session_event(*ev);  // else a Virtual-Access session
-    } else if (auto* pd = std::get_if<ike::PeerDead>(&a)) {
-      peer_dead(*pd);
-    } else if (auto* w = std::get_if<ike::WorkRequest>(&a)) {
-      run_work(std::move(*w));
-    } else if (auto* pa = std::get_if<ike::PeerAnswered>(&a)) {
-      flexvpn_.on_peer_answered(*pa);
-    }
-  }
-  reschedule();
-}
-
-// Today only a signer, EAP back end or authorizer that declares itself slow
-// gets here (none of keygate's own do yet: PKCS#11 and RADIUS come later);
-// the common case is signed or authorized inline by the engine and never
-// hops threads. Local authorization must stay inline: it leases from pools
-// that only the event loop touches.
-void Daemon::run_work(ike::WorkRequest w) {
-  work_->submit([self = this, w = std::move(w)]() -> io::WorkQueue::Completion {
-    auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, on the worker
-    return [self, id = w.id, result] { self->execute(self->engine_->resume(id, std::move(*result))); };
-  });
 }
 
 // The source address of the tunnel's family (that of its destination).
@@ -265,141 +202,27 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
   req.remote = {dst, 500};
   req.profile = policy_.profile_for_tunnel(tunnel);
   req.child = std::move(*child);
-  execute(engine_->initiate(req));
+  ike_->initiate(req);
 }
 
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   consent_->tick();  // the 10-minute warnings and expiries
   if (auto ka = policy_.model().ikev2.nat_keepalive)
-    nat_keepalive_.tick(clock_.now(), uint32_t(*ka), engine_->sas(), *datapath_);
+    nat_keepalive_.tick(clock_.now(), uint32_t(*ka), ike_->engine().behind_nat(), *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later
     if (!dev->tunnel())
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
         set_gre_endpoints(name, it->second);
-  flexvpn_.tick();  // before the static tunnels' retries below skip its tunnels
-  // A snapshot of the IKE SAs only when a tunnel is due to retry, once: a
-  // hub's tick must not copy every SA.
-  std::optional<std::vector<ike::IkeSaInfo>> sas;
-  for (auto& [name, st] : tunnels_) {
-    if (st.up || !st.auto_retry || clock_.now() < st.next_try) continue;
-    if (flexvpn_.for_tunnel(name)) continue;  // its client chooses when and where
-    if (!sas) sas = engine_->sas();
-    bool negotiating = false;
-    for (auto& sa : *sas) negotiating = negotiating || sa.interface == name;
-    st.next_try = clock_.now() + kRetryInterval;
-    if (!negotiating) try_initiate(name);
-  }
+  flexvpn_.tick();  // before the static tunnels' retries, which skip its tunnels
+  tunnels_.tick();
 }
 
 void Daemon::clear_sessions(const std::string& interface) {
-  execute(engine_->delete_sessions(interface));
+  ike_->delete_sessions(interface);
 }
 
-bool Daemon::tunnel_up(const std::string& name) const {
-  auto it = tunnels_.find(name);
-  return it != tunnels_.end() && it->second.up;
-}
-
-void Daemon::apply_interfaces(const config::Model& before, const config::Model& after) {
-  for (auto& [name, itf] : before.interfaces) {
-    if (config::is_virtual_template(name)) continue;  // RemoteAccess::apply
-    if (after.interfaces.count(name)) continue;
-    if (is_tunnel(name)) {
-      execute(engine_->delete_sessions(name));
-      remove_gre_tunnel(name);
-      datapath_->remove_tunnel(name);
-      tunnels_.erase(name);
-    } else if (auto p = parse_addr_mask(itf.ip_address)) {
-      (void)netlink_->del_address(config::linux_device(before.interface_map, name), *p);
-    }
-  }
-  for (auto& [name, itf] : after.interfaces) {
-    if (config::is_virtual_template(name)) continue;
-    auto old = before.interfaces.find(name);
-    std::string dev = config::linux_device(after.interface_map, name);
-    // The map moved the interface to another device (or unmapped it): its
-    // address leaves the old one.
-    std::string old_dev = config::linux_device(before.interface_map, name);
-    if (old != before.interfaces.end() && old_dev != dev)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(old_dev, *p);
-    if (!is_tunnel(name) && !is_loopback(name) && ::if_nametoindex(dev.c_str()) == 0) {
-      // An IOS port with no map entry, or a device the kernel does not have:
-      // the load report warned; nothing to change, and it is never shown up.
-      bool was_missing = old != before.interfaces.end() && old_dev == dev;
-      if (!was_missing) log::warn("interface " + name + ": no Linux device " + dev + "; not applied");
-      continue;
-    }
-    if (is_tunnel(name)) {
-      // A change of tunnel mode between ipsec and gre replaces the device.
-      if (old != before.interfaces.end() && is_gre(name, old->second) != is_gre(name, itf)) {
-        execute(engine_->delete_sessions(name));
-        if (is_gre(name, old->second)) remove_gre_tunnel(name);
-        else datapath_->remove_tunnel(name);
-      }
-      if (auto r = is_gre(name, itf) ? add_gre_tunnel(name, itf) : datapath_->add_tunnel(name); !r) {
-        log::error("interface " + name + ": " + r.error().message);
-        continue;
-      }
-      // GRE's delivery header comes out of the same 1400 bytes.
-      uint32_t gre = is_gre(name, itf) ? (itf.tunnel_mode == "gre ipv6" ? 44 : 24) : 0;
-      (void)netlink_->set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu - gre);
-    }
-    if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)netlink_->del_address(dev, *p);
-    if (auto p = parse_addr_mask(itf.ip_address)) {
-      if (auto r = netlink_->add_address(dev, *p); !r) log::warn("interface " + name + ": " + r.error().message);
-    }
-    if (!is_loopback(name)) {
-      bool was_up = old == before.interfaces.end() ? false : !old->second.shutdown;
-      (void)netlink_->set_link_up(dev, !itf.shutdown);
-      if (is_tunnel(name) && was_up != !itf.shutdown)
-        log::event("LINK", log::Level::kNotice, "UPDOWN",
-                   "Interface " + name + ", changed state to " + (itf.shutdown ? "administratively down" : "up"));
-    }
-    if (is_tunnel(name)) {
-      bool changed = old == before.interfaces.end() || old->second.tunnel_destination != itf.tunnel_destination ||
-                     old->second.tunnel_protection != itf.tunnel_protection ||
-                     old->second.tunnel_source != itf.tunnel_source || old->second.shutdown != itf.shutdown;
-      if (itf.shutdown && old != before.interfaces.end() && !old->second.shutdown)
-        execute(engine_->delete_sessions(name));
-      if (changed && !itf.shutdown) {
-        auto& st = tunnels_[name];
-        st.auto_retry = true;
-        // A little jitter so two peers configured at the same moment rarely
-        // both initiate (which would give two IKE SAs for one tunnel).
-        st.next_try = clock_.now() + Millis(rng_.u32() % 1000);
-      }
-    }
-  }
-}
-
-void Daemon::apply_routes(const config::Model& before, const config::Model& after) {
-  // The device a route goes out of in model m (the port map may change it).
-  auto device = [](const config::Model& m, const config::Route& r) {
-    std::string dev = config::linux_device(m.interface_map, r.target);
-    if (auto via = IpAddress::parse(r.target)) {
-      // Next hop: find the interface whose subnet holds it.
-      for (auto& [n, itf] : m.interfaces)
-        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
-          dev = config::linux_device(m.interface_map, n);
-    }
-    return dev;
-  };
-  auto install = [&](const config::Model& m, const config::Route& r, bool add) {
-    auto p = parse_addr_mask(r.prefix + " " + r.mask);
-    if (!p) return;
-    std::string dev = device(m, r);
-    // Out of a port without a Linux device: apply_interfaces logged it once.
-    if (!IpAddress::parse(r.target) && ::if_nametoindex(dev.c_str()) == 0) return;
-    auto res = add ? netlink_->add_route(*p, dev, IpAddress::parse(r.target)) : netlink_->del_route(*p, dev);
-    if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);
-  };
-  for (auto& r : before.routes)
-    if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end() || device(before, r) != device(after, r))
-      install(before, r, false);
-  for (auto& r : after.routes) install(after, r, true);
-}
+bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name); }
 
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
@@ -407,14 +230,11 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   flexvpn_.apply(after);
   log::set_prefix(after.hostname);
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);
-  apply_interfaces(before, after);
-  apply_routes(before, after);
-  apply_ipv6(before, after);
+  interfaces_.apply(before, after);
   // New certificates (crypto pki import): tunnels still down try again now
   // instead of at their next retry.
   if (before.cert_chains != after.cert_chains || before.trustpoints != after.trustpoints)
-    for (auto& [name, st] : tunnels_)
-      if (!st.up) st.auto_retry = true, st.next_try = clock_.now();
+    tunnels_.credentials_changed();
   next_housekeeping_ = clock_.now();
   if (loop_) reschedule();
 }

@@ -3,37 +3,52 @@
 // event loop. The engine and the config code do no I/O; the daemon does.
 //
 // The parts, each with one job:
-//   ike::Engine         IKEv2 (src/ike): datagrams in, actions out; no I/O.
+//   IkeSide             the ike::Engine (src/ike: datagrams in, actions out,
+//                       no I/O) and the one place its actions are routed to
+//                       the other parts (ike_side.h; tested with a fake
+//                       Host, no sockets or threads).
 //   io::WorkQueue       slow work off the loop (signatures, name lookups),
 //                       completions posted back through an eventfd.
 //   esp::Datapath       the sockets (UDP 500/4500, raw ESP) and the TUNs:
 //                       ESP both ways, in batches (src/esp/datapath.h).
+//   Interfaces          each config change applied to the kernel: addresses,
+//                       links, tunnel devices (TUN, GRE) and MTU, IPv4 and
+//                       IPv6 routes (interfaces.h; tested with a fake kernel).
+//   Tunnels             the static tunnel interfaces' line protocol and when
+//                       they (re)initiate: first tries, traffic with no SA,
+//                       dead peers, config changes (tunnels.h; tested on a
+//                       fake clock without sockets).
 //   FlexvpnClients      crypto ikev2 client flexvpn: which peer each client
 //                       tunnel goes to, fail-over, peer reactivate (probes
 //                       are Engine::probe exchanges); flexvpn_clients.h,
 //                       one client's peer selection in flexvpn_client.h;
 //                       tested on a fake clock without sockets.
 //   RemoteAccess        the hub side: pools, Virtual-Access sessions.
-//   NatKeepalive        RFC 3948 keepalives for SAs behind a NAT.
+//   NatKeepalive        RFC 3948 keepalives for SAs behind a NAT (only those:
+//                       Engine::behind_nat).
 //   ConfigPolicy        the configuration as the engine's PolicyProvider.
-// Daemon itself keeps the tunnel interfaces (TUN/GRE, addresses, routes,
-// IPv6: daemon.cc, daemon_gre.cc, daemon_ipv6.cc), their line protocol and
-// retries (daemon_lifetime.cc), and executes the engine's actions.
+// Each part reaches the daemon through a small Host that Daemon implements
+// (daemon_lifetime.cc, daemon_flexvpn.cc, daemon_interfaces.cc). Daemon
+// itself keeps the GRE devices' endpoints (daemon_gre.cc) and resolves a
+// tunnel's source address and initiation request (daemon.cc).
 //
 // How data flows, one way (nothing re-enters a part in the middle of its work):
 //   socket -> Datapath batch (ESP decrypted, TUN written) -> after the batch,
-//     each IKE datagram -> Engine::on_packet -> actions -> execute():
+//     each IKE datagram -> IkeSide::on_packet -> Engine -> actions, routed:
 //     SendPacket back to the Datapath (sent together after the batch),
 //     InstallChildSa/RemoveChildSa to the Datapath, SessionEvent/PeerDead
-//     to the tunnels and FlexVPN, PeerAnswered (a probe) to FlexVPN.
+//     to remote access, the tunnels and FlexVPN, PeerAnswered (a probe) to
+//     FlexVPN.
 //   TUN -> Datapath batch -> ESP out; a tunnel without an SA is reported
-//     after the batch (on_no_sa) and the daemon initiates.
+//     after the batch (on_no_sa) and Tunnels initiates.
 //   WorkRequest -> WorkQueue worker -> completion on the loop -> Engine::resume.
-//   timer -> Engine::on_timer, housekeeping (FlexVPN tick, retries, keepalives).
+//   timer -> Engine::on_timer, housekeeping (FlexVPN tick, tunnel retries,
+//     keepalives).
 #pragma once
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/clock.h"
@@ -44,8 +59,11 @@
 #include "daemon/debug_keys.h"
 #include "daemon/control_server.h"
 #include "daemon/flexvpn_clients.h"
+#include "daemon/ike_side.h"
+#include "daemon/interfaces.h"
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
+#include "daemon/tunnels.h"
 #include "esp/datapath.h"
 #include "esp/gre_device.h"
 #include "ike/engine.h"
@@ -69,7 +87,7 @@ class Daemon {
   int run();
 
   // For show commands.
-  const ike::Engine& engine() const { return *engine_; }
+  const ike::Engine& engine() const { return ike_->engine(); }
   const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
   const aaa::AddressPools& pools() const { return ra_->pools(); }
@@ -83,7 +101,7 @@ class Daemon {
   std::string profile_for_tunnel(const std::string& name) const { return policy_.profile_for_tunnel(name); }
   // clear crypto session: delete IKE SAs (all when interface is empty).
   void clear_sessions(const std::string& interface);
-  void clear_ikev2_stats() { engine_->clear_stats(); }
+  void clear_ikev2_stats() { ike_->engine().clear_stats(); }
 
   // Called for every ike::PeerDead: DPD (or an unanswered request) declared
   // the peer dead; its IKE SA and CHILD_SAs are already gone and the line
@@ -94,12 +112,6 @@ class Daemon {
   void add_peer_dead_handler(PeerDeadHandler h) { peer_dead_handlers_.push_back(std::move(h)); }
 
  private:
-  struct TunnelState {
-    bool up = false;
-    int sessions = 0;        // IKE SAs up on it (one, two while a stale one goes)
-    bool auto_retry = true;  // keep trying until the first session is up
-    TimePoint next_try{};
-  };
   // The data path's per-SA activity, for DPD (daemon_lifetime.cc).
   struct DatapathTraffic final : ike::TrafficSource {
     const esp::Datapath* dp = nullptr;
@@ -107,19 +119,48 @@ class Daemon {
   };
   Daemon() = default;
   void apply_config(const config::Model& before, const config::Model& after);
-  void apply_interfaces(const config::Model& before, const config::Model& after);
-  void apply_routes(const config::Model& before, const config::Model& after);
   // tunnel mode gre (daemon_gre.cc): the TUN behind a GreDevice.
   Result<void> add_gre_tunnel(const std::string& name, const config::Interface& itf);
   void set_gre_endpoints(const std::string& name, const config::Interface& itf);
   void set_gre_tunnel(const std::string& name, const IpAddress& src, const IpAddress& dst);
   void remove_gre_tunnel(const std::string& name);
   void gre_sa_installed(const ike::InstallChildSa& sa);  // tunnel or transport mode
-  // ipv6 address on interfaces, ipv6 route (daemon_ipv6.cc).
-  void apply_ipv6(const config::Model& before, const config::Model& after);
-  void execute(std::vector<ike::Action> actions);
-  // A WorkRequest: done on the worker thread, resumed on the loop.
-  void run_work(ike::WorkRequest w);
+  // What the interfaces part asks of the kernel, the data path and the
+  // other parts (daemon_interfaces.cc).
+  struct InterfacesHost final : Interfaces::Host {
+    explicit InterfacesHost(Daemon& daemon) : d(daemon) {}
+    bool device_exists(const std::string& dev) const override;
+    Result<void> set_link_up(const std::string& dev, bool up) override;
+    Result<void> set_mtu(const std::string& dev, uint32_t mtu) override;
+    Result<void> add_address(const std::string& dev, const Prefix& p) override;
+    Result<void> del_address(const std::string& dev, const Prefix& p) override;
+    Result<void> add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via) override;
+    Result<void> del_route(const Prefix& dst, const std::string& dev) override;
+    Result<void> add_ipsec_tunnel(const std::string& name) override;
+    Result<void> add_gre_tunnel(const std::string& name, const config::Interface& itf) override;
+    void remove_tunnel(const std::string& name) override;
+    void delete_sessions(const std::string& tunnel) override;
+    void tunnel_configured(const std::string& tunnel, const config::Interface* old,
+                           const config::Interface& itf) override;
+    void tunnel_removed(const std::string& tunnel) override;
+    Daemon& d;
+  };
+  // Where the IKE side sends the engine's actions (daemon_lifetime.cc).
+  struct IkeHost final : IkeSide::Host {
+    explicit IkeHost(Daemon& daemon) : d(daemon) {}
+    void send(const ike::SendPacket& p) override;
+    void install(const ike::InstallChildSa& sa) override;
+    void update_peer(const ike::UpdateChildSaPeer& u) override;
+    void remove(const ike::RemoveChildSa& sa) override;
+    void retire(const ike::RetireChildSa& sa) override;
+    void release(const ike::ReleaseConfig& rc) override;
+    void session(const ike::SessionEvent& ev) override;
+    void peer_dead(const ike::PeerDead& ev) override;
+    void peer_answered(const ike::PeerAnswered& a) override;
+    void off_loop(std::function<std::function<void()>()> job) override;
+    void actions_done() override;
+    Daemon& d;
+  };
   void session_event(const ike::SessionEvent& ev);
   void peer_dead(const ike::PeerDead& ev);
   void housekeeping();
@@ -140,6 +181,16 @@ class Daemon {
     Daemon& d;
   };
   void register_flexvpn_show();
+  // What the tunnels part asks of the daemon (daemon_lifetime.cc).
+  struct TunnelsHost final : Tunnels::Host {
+    explicit TunnelsHost(Daemon& daemon) : d(daemon) {}
+    const config::Model& model() const override;
+    void initiate(const std::string& tunnel) override;
+    void delete_sessions(const std::string& tunnel) override;
+    std::set<std::string> tunnels_with_sas() const override;
+    bool flexvpn_tunnel(const std::string& tunnel) const override;
+    Daemon& d;
+  };
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
@@ -152,13 +203,13 @@ class Daemon {
   std::unique_ptr<io::Netlink> netlink_;
   std::unique_ptr<config::Config> config_;
   ConfigPolicy policy_;
-  std::unique_ptr<ike::Engine> engine_;
-  // Slow work the engine waits for (ike::WorkRequest), after engine_: it is
+  IkeHost ike_host_{*this};
+  std::unique_ptr<IkeSide> ike_;  // the engine and where its actions go
+  // Slow work the engine waits for (ike::WorkRequest), after ike_: it is
   // stopped, and its pending completions dropped, before the engine goes.
   std::unique_ptr<io::WorkQueue> work_;
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
-  std::map<std::string, TunnelState> tunnels_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it
   std::unique_ptr<DebugKeys> debug_keys_;     // behind consent-token debug-keys
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
@@ -167,6 +218,10 @@ class Daemon {
   NatKeepalive nat_keepalive_;
   FlexvpnHost flexvpn_host_{*this};
   FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
+  TunnelsHost tunnels_host_{*this};
+  Tunnels tunnels_{tunnels_host_, clock_, rng_};  // static tunnels' line protocol and retries
+  InterfacesHost interfaces_host_{*this};
+  Interfaces interfaces_{interfaces_host_};  // the configuration applied to the kernel
   std::map<std::string, esp::GreDevice*> gre_;  // GRE tunnels' devices (owned by datapath_)
   std::map<std::string, std::shared_ptr<esp::GreCounters>> gre_counters_;
   TimePoint next_housekeeping_{};

@@ -36,7 +36,7 @@ bool Daemon::FlexvpnHost::tunnel_up(const std::string& tunnel) const { return d.
 
 std::vector<ike::IkeSaInfo> Daemon::FlexvpnHost::tunnel_sas(const std::string& tunnel) const {
   std::vector<ike::IkeSaInfo> v;
-  for (auto& sa : d.engine_->sas())
+  for (auto& sa : d.ike_->engine().sas())
     if (sa.interface == tunnel) v.push_back(std::move(sa));
   return v;
 }
@@ -51,11 +51,11 @@ std::optional<IpAddress> Daemon::FlexvpnHost::tunnel_source(const std::string& t
 void Daemon::FlexvpnHost::initiate(const std::string& tunnel, const IpAddress& to) { d.initiate_to(tunnel, to); }
 
 void Daemon::FlexvpnHost::delete_sessions(const std::string& tunnel) {
-  d.execute(d.engine_->delete_sessions(tunnel));
+  d.ike_->delete_sessions(tunnel);
 }
 
 void Daemon::FlexvpnHost::probe(uint64_t id, const Endpoint& local, const Endpoint& remote) {
-  d.execute(d.engine_->probe(id, local, remote));
+  d.ike_->probe(id, local, remote);
 }
 
 void Daemon::FlexvpnHost::lookup(const std::string& name, std::function<void(std::optional<IpAddress>)> done) {

@@ -6,7 +6,7 @@
 
 namespace kg::daemon {
 
-void NatKeepalive::tick(TimePoint now, uint32_t interval_s, const std::vector<ike::IkeSaInfo>& sas,
+void NatKeepalive::tick(TimePoint now, uint32_t interval_s, const std::vector<ike::NatKeepaliveTarget>& sas,
                         esp::Datapath& dp) {
   if (interval_s == 0) {
     last_sent_.clear();
@@ -15,7 +15,6 @@ void NatKeepalive::tick(TimePoint now, uint32_t interval_s, const std::vector<ik
   auto interval = std::chrono::duration_cast<Millis>(std::chrono::seconds(interval_s));
   std::set<uint64_t> seen;
   for (auto& sa : sas) {
-    if (sa.state != "READY" || !sa.nat_local || sa.child_spis_in.empty()) continue;
     seen.insert(sa.spi_i);
     // Anything we sent on the SA's CHILD_SAs keeps the mapping as well.
     TimePoint last = last_sent_[sa.spi_i];

@@ -15,8 +15,9 @@ namespace kg::daemon {
 
 class NatKeepalive {
  public:
-  // Called about once a second; interval_s 0 = off.
-  void tick(TimePoint now, uint32_t interval_s, const std::vector<ike::IkeSaInfo>& sas, esp::Datapath& dp);
+  // Called about once a second; interval_s 0 = off. `sas`: Engine::behind_nat,
+  // the only SAs that may need one.
+  void tick(TimePoint now, uint32_t interval_s, const std::vector<ike::NatKeepaliveTarget>& sas, esp::Datapath& dp);
 
  private:
   std::map<uint64_t, TimePoint> last_sent_;  // by the IKE SA's SPIi

@@ -197,6 +197,15 @@ struct IkeSaKeys {
   Secret sk_ei, sk_er, sk_ai, sk_ar;
 };
 
+// An established IKE SA with a NAT in front of us and CHILD_SAs on it: where
+// NAT keepalives go (RFC 3948 §2.3). Engine::behind_nat lists only these, so
+// the once-a-second keepalive tick copies nothing of the other SAs.
+struct NatKeepaliveTarget {
+  uint64_t spi_i = 0;
+  Endpoint local, remote;
+  std::vector<uint32_t> child_spis_in;
+};
+
 struct EngineStats {
   uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0,
            rx_dropped_auth = 0, tx_packets = 0, retransmits = 0,
@@ -264,6 +273,7 @@ class Engine {
   [[nodiscard]] virtual std::vector<IkeSaInfo> sas() const = 0;
   // The keys of every established IKE SA (see IkeSaKeys: consent-token only).
   [[nodiscard]] virtual std::vector<IkeSaKeys> sa_keys() const = 0;
+  [[nodiscard]] virtual std::vector<NatKeepaliveTarget> behind_nat() const = 0;
   [[nodiscard]] virtual const EngineStats& stats() const = 0;
   virtual void clear_stats() = 0;  // clear crypto ikev2 stats
 };

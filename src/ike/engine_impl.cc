@@ -556,4 +556,15 @@ std::vector<IkeSaKeys> EngineImpl::sa_keys() const {
   return v;
 }
 
+std::vector<NatKeepaliveTarget> EngineImpl::behind_nat() const {
+  std::vector<NatKeepaliveTarget> v;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->probe || sa->state != SaState::kEstablished || !sa->nat_local || sa->children.empty()) continue;
+    NatKeepaliveTarget t{sa->spi_i, sa->local, sa->remote, {}};
+    for (auto& c : sa->children) t.child_spis_in.push_back(c.sa.spi_in);
+    v.push_back(std::move(t));
+  }
+  return v;
+}
+
 }  // namespace kg::ike

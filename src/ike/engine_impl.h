@@ -39,6 +39,7 @@ class EngineImpl final : public Engine {
   std::vector<Action> peer_moved(uint32_t spi_in, const Endpoint& remote) override;
   [[nodiscard]] std::vector<IkeSaInfo> sas() const override;
   [[nodiscard]] std::vector<IkeSaKeys> sa_keys() const override;
+  [[nodiscard]] std::vector<NatKeepaliveTarget> behind_nat() const override;
   [[nodiscard]] const EngineStats& stats() const override { return stats_; }
   // Tests only: the IKE SAs as they are held (what an SA keeps in memory).
   [[nodiscard]] std::vector<const IkeSa*> sas_for_testing() const {

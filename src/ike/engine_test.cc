@@ -420,6 +420,13 @@ TEST_F(Nat, DetectedOnTheRightSideFloatsTo4500AndEncapsulates) {
   EXPECT_FALSE(a.engine->sas()[0].nat_remote);
   EXPECT_TRUE(b.engine->sas()[0].nat_remote);   // B: "... outside"
   EXPECT_FALSE(b.engine->sas()[0].nat_local);
+  // Only the side behind the NAT has SAs to keep its mapping open.
+  auto ka = a.engine->behind_nat();
+  ASSERT_EQ(ka.size(), 1u);
+  EXPECT_EQ(ka[0].spi_i, a.engine->sas()[0].spi_i);
+  EXPECT_EQ(ka[0].remote, (Endpoint{b.me, 4500}));
+  EXPECT_EQ(ka[0].child_spis_in, std::vector<uint32_t>{ia[0].spi_in});
+  EXPECT_TRUE(b.engine->behind_nat().empty());
   EXPECT_TRUE(ia[0].udp_encap && ib[0].udp_encap);
   EXPECT_EQ(ia[0].local.port, 4500);
   EXPECT_EQ(ia[0].remote, (Endpoint{b.me, 4500}));

@@ -1,17 +1,15 @@
 // IPv6 on interfaces and static IPv6 routes, applied to the kernel
-// (the IPv4 counterparts are in daemon.cc).
-#include <net/if.h>
-
+// (the interfaces part; the IPv4 counterparts are in interfaces.cc).
 #include <algorithm>
 
 #include "common/log.h"
 #include "config/interface_names.h"
-#include "daemon/daemon.h"
+#include "daemon/config_policy.h"
+#include "daemon/interfaces.h"
 
 namespace kg::daemon {
 
-
-void Daemon::apply_ipv6(const config::Model& before, const config::Model& after) {
+void Interfaces::apply_ipv6(const config::Model& before, const config::Model& after) {
   auto device = [&](const std::string& n) { return config::linux_device(after.interface_map, n); };
   auto old_device = [&](const std::string& n) { return config::linux_device(before.interface_map, n); };
   auto addrs = [](const config::Model& m, const std::string& n) {
@@ -24,14 +22,14 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
   // Routes go first (they may use the addresses about to go).
   for (auto& r : before.ipv6_routes)
     if (std::find(after.ipv6_routes.begin(), after.ipv6_routes.end(), r) == after.ipv6_routes.end())
-      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)netlink_->del_route(*p, old_device(r.target));
+      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)host_.del_route(*p, old_device(r.target));
   for (auto& [name, itf] : before.interfaces) {
     if (config::is_virtual_template(name)) continue;
     // Remapped (platform interface-map): every address leaves the old device.
     auto now = device(name) == old_device(name) ? addrs(after, name) : std::vector<std::string>{};
     for (auto& a : itf.ipv6_addresses)
       if (!has(now, a))
-        if (auto p = Prefix::parse(a)) (void)netlink_->del_address(old_device(name), *p);
+        if (auto p = Prefix::parse(a)) (void)host_.del_address(old_device(name), *p);
   }
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
@@ -45,12 +43,12 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
       old.clear();
     if (device(name) != old_device(name)) old.clear();
     // A port without a Linux device: apply_interfaces logged it once.
-    if (!config::is_tunnel(name) && !config::is_loopback(name) && ::if_nametoindex(device(name).c_str()) == 0) continue;
+    if (!config::is_tunnel(name) && !config::is_loopback(name) && !host_.device_exists(device(name))) continue;
     for (auto& a : itf.ipv6_addresses) {
       if (has(old, a)) continue;
       auto p = Prefix::parse(a);
       if (!p) continue;
-      if (auto r = netlink_->add_address(device(name), *p); !r)
+      if (auto r = host_.add_address(device(name), *p); !r)
         log::warn("interface " + name + ": ipv6 address " + a + ": " + r.error().message);
     }
   }
@@ -64,7 +62,7 @@ void Daemon::apply_ipv6(const config::Model& before, const config::Model& after)
         for (auto& a : itf.ipv6_addresses)
           if (auto ip = Prefix::parse(a); ip && Prefix{ip->first(), ip->len}.contains(*via)) dev = device(n);
     }
-    if (auto res = netlink_->add_route(*p, dev, via); !res)
+    if (auto res = host_.add_route(*p, dev, via); !res)
       log::warn("ipv6 route " + r.prefix + ": " + res.error().message);
   }
 }

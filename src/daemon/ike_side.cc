@@ -1,0 +1,36 @@
+#include "daemon/ike_side.h"
+
+namespace kg::daemon {
+
+// A new kind of action must be routed here, or the engine's request is lost.
+static_assert(std::variant_size_v<ike::Action> == 10, "route the new action in IkeSide::execute");
+
+void IkeSide::execute(std::vector<ike::Action> actions) {
+  for (auto& a : actions) {
+    if (auto* s = std::get_if<ike::SendPacket>(&a)) host_.send(*s);
+    else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) host_.install(*i);
+    else if (auto* up = std::get_if<ike::UpdateChildSaPeer>(&a)) host_.update_peer(*up);
+    else if (auto* rm = std::get_if<ike::RemoveChildSa>(&a)) host_.remove(*rm);
+    else if (auto* rt = std::get_if<ike::RetireChildSa>(&a)) host_.retire(*rt);
+    else if (auto* rc = std::get_if<ike::ReleaseConfig>(&a)) host_.release(*rc);
+    else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) host_.session(*ev);
+    else if (auto* pd = std::get_if<ike::PeerDead>(&a)) host_.peer_dead(*pd);
+    else if (auto* w = std::get_if<ike::WorkRequest>(&a)) run_work(std::move(*w));
+    else if (auto* pa = std::get_if<ike::PeerAnswered>(&a)) host_.peer_answered(*pa);
+  }
+  host_.actions_done();
+}
+
+// Today only a signer, EAP back end or authorizer that declares itself slow
+// gets here (none of keygate's own do yet: PKCS#11 and RADIUS come later);
+// the common case is signed or authorized inline by the engine and never
+// hops threads. Local authorization must stay inline: it leases from pools
+// that only the event loop touches.
+void IkeSide::run_work(ike::WorkRequest w) {
+  host_.off_loop([this, w = std::move(w)]() -> std::function<void()> {
+    auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, off the loop
+    return [this, id = w.id, result] { execute(engine_->resume(id, std::move(*result))); };
+  });
+}
+
+}  // namespace kg::daemon
