@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "crypto/algorithms.h"
 #include "crypto/ipsec_mb_gcm.h"
 
 namespace kg::crypto {
@@ -32,6 +33,12 @@ bool select_esp_engine(CryptoEngine e) {
   if (e == CryptoEngine::kIpsecMb && !ipsec_mb_available()) return false;
   choice().store(e, std::memory_order_relaxed);
   return true;
+}
+
+CryptoEngine esp_engine_for(const EncrAlgorithm& a, CryptoEngine preferred) {
+  const bool gcm = a.backend == Backend::kAeadGcm && a.icv_size == 16 && (a.key_size == 16 || a.key_size == 32);
+  return preferred == CryptoEngine::kIpsecMb && gcm && ipsec_mb_available() ? CryptoEngine::kIpsecMb
+                                                                              : CryptoEngine::kOpenSsl;
 }
 
 std::string engine_name(CryptoEngine e) {

@@ -10,6 +10,8 @@
 
 namespace kg::crypto {
 
+struct EncrAlgorithm;
+
 enum class CryptoEngine : uint8_t {
   kOpenSsl,  // OpenSSL EVP, always available
   kIpsecMb,  // Intel IPsec Multi-Buffer (libIPSec_MB), for AES-GCM
@@ -21,6 +23,11 @@ enum class CryptoEngine : uint8_t {
 // Makes `e` the engine for SAs created from now on (tests, a benchmark);
 // false, and no change, when `e` is not available here.
 bool select_esp_engine(CryptoEngine e);
+
+// The engine that runs ESP with `a` when `preferred` is asked for: the
+// library takes the registry's AES-GCM rows with a 16-byte ICV and a 128- or
+// 256-bit key (what IpsecMbGcm does), OpenSSL everything else.
+[[nodiscard]] CryptoEngine esp_engine_for(const EncrAlgorithm& a, CryptoEngine preferred);
 
 // As `show crypto engine` prints it: "Intel IPsec Multi-Buffer 1.3.0
 // (AVX512, VAES)", "OpenSSL 3.0.19".

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/algorithms.h"
 #include "crypto/crypto_engine.h"
 #include "crypto/vector_file.h"
 
@@ -59,6 +60,19 @@ TEST(CryptoEngine, StartUpChoiceFollowsTheEnvironment) {
     EXPECT_TRUE(select_esp_engine(CryptoEngine::kIpsecMb));
     EXPECT_EQ(esp_engine(), CryptoEngine::kIpsecMb);
     EXPECT_TRUE(select_esp_engine(before));
+  }
+}
+
+// The library takes the ESP AES-GCM rows it implements (16-byte ICV, 128-
+// or 256-bit key) when asked for; every other row, and every row when
+// OpenSSL is asked for, stays on OpenSSL.
+TEST(CryptoEngine, EspEngineForEachRegistryRow) {
+  for (const auto& a : encr_algorithms()) {
+    EXPECT_EQ(esp_engine_for(a, CryptoEngine::kOpenSsl), CryptoEngine::kOpenSsl) << a.name << a.key_bits;
+    const bool lib = ipsec_mb_available() && a.backend == Backend::kAeadGcm && a.icv_size == 16 &&
+                     (a.key_bits == 128 || a.key_bits == 256);
+    EXPECT_EQ(esp_engine_for(a, CryptoEngine::kIpsecMb), lib ? CryptoEngine::kIpsecMb : CryptoEngine::kOpenSsl)
+        << a.name << a.key_bits;
   }
 }
 

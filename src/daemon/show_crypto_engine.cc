@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/algorithms.h"
 #include "crypto/crypto_engine.h"
 #include "crypto/ipsec_mb_gcm.h"
 
@@ -16,20 +17,25 @@ struct EngineBlock {
   std::vector<std::string> used_for;
 };
 
-// The OpenSSL block always (IKE and the other ESP transforms); the IPsec
-// Multi-Buffer block when the library is usable on this CPU, holding ESP
-// AES-GCM unless KEYGATE_CRYPTO=openssl moved it to OpenSSL.
+// Each ESP transform of the algorithm registry under the engine that runs
+// it (crypto::esp_engine_for), ESP integrity and IKEv2 under OpenSSL; the
+// library's block is listed whenever it is usable here, "disabled" when
+// KEYGATE_CRYPTO=openssl keeps it out.
 std::vector<EngineBlock> engines() {
   using crypto::CryptoEngine;
-  const bool mb = crypto::esp_engine() == CryptoEngine::kIpsecMb;
-  std::vector<EngineBlock> out;
-  if (crypto::ipsec_mb_available())
-    out.push_back({crypto::engine_name(CryptoEngine::kIpsecMb), mb ? "installed" : "disabled",
-                   mb ? std::vector<std::string>{"esp-gcm", "esp-gcm 256"} : std::vector<std::string>{}});
+  const CryptoEngine chosen = crypto::esp_engine();
+  EngineBlock mb{crypto::engine_name(CryptoEngine::kIpsecMb),
+                 chosen == CryptoEngine::kIpsecMb ? "installed" : "disabled", {}};
   EngineBlock ossl{crypto::engine_name(CryptoEngine::kOpenSsl), "installed", {}};
-  if (!mb) ossl.used_for = {"esp-gcm", "esp-gcm 256"};
-  for (const char* t : {"esp-aes", "esp-3des", "esp-chacha20-poly1305", "esp-*-hmac", "ikev2"})
-    ossl.used_for.push_back(t);
+  for (const auto& a : crypto::encr_algorithms()) {
+    if (!a.esp || a.esp_show.empty()) continue;
+    (crypto::esp_engine_for(a, chosen) == CryptoEngine::kIpsecMb ? mb : ossl).used_for.emplace_back(a.esp_show);
+  }
+  for (const auto& i : crypto::integ_algorithms())
+    if (!i.esp_word.empty()) ossl.used_for.emplace_back(i.esp_word);
+  ossl.used_for.emplace_back("ikev2");
+  std::vector<EngineBlock> out;
+  if (crypto::ipsec_mb_available()) out.push_back(std::move(mb));
   out.push_back(std::move(ossl));
   return out;
 }

@@ -122,9 +122,10 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
     if (encr.size() != key_len + a->salt_size) return fail(Errc::kInvalidArgument, "AEAD key+salt length");
     std::memcpy(im.salt, encr.view().data() + key_len, a->salt_size);
     e->icv_ = a->icv_size;
-    if (a->backend == crypto::Backend::kAeadGcm && engine == crypto::CryptoEngine::kIpsecMb) {
+    if (crypto::esp_engine_for(*a, engine) == crypto::CryptoEngine::kIpsecMb) {
       im.mb = crypto::IpsecMbGcm::create(encr.view().first(key_len), std::span<const uint8_t, 4>(im.salt, 4));
-      if (im.mb) return e;  // else (no AES-NI): OpenSSL below
+      if (!im.mb) return fail(Errc::kCrypto, "IPsec Multi-Buffer GCM key");
+      return e;
     }
   } else {
     if (encr.size() != key_len) return fail(Errc::kInvalidArgument, "cipher key length");

@@ -15,8 +15,8 @@ ping_ok "$NSA" 192.0.2.1 192.0.2.129 5 || fail "ping A->B"
 ping_ok "$NSB" 192.0.2.129 192.0.2.1 5 || fail "ping B->A"
 tcp_transfer "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 2M || fail "TCP A->B"
 capture_stop
-# The engine whose block lists esp-gcm, per site.
-gcm_engine() { kg "$1" "show crypto engine | json" | jq -r '.engines[] | select(.used_for | index("esp-gcm")) | .name'; }
+# The engine whose block lists the transform of the example's SAs, per site.
+gcm_engine() { kg "$1" "show crypto engine | json" | jq -r '.engines[] | select(.used_for | index("esp-gcm 256")) | .name'; }
 eng_a=$(gcm_engine "$NSA"); eng_b=$(gcm_engine "$NSB")
 log "ESP AES-GCM engines: site A '$eng_a', site B '$eng_b'"
 [[ "$eng_a" == OpenSSL* ]] || { kg "$NSA" "show crypto engine"; fail "KEYGATE_CRYPTO=openssl not followed"; }
