@@ -9,6 +9,7 @@ PKGS=(
   libssl-dev libnl-3-dev libnl-route-3-dev libedit-dev
   libgtest-dev libgmock-dev
   nlohmann-json3-dev
+  libipsec-mb-dev
   clang libclang-rt-14-dev
   # test peers and tools
   iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3 tmux

@@ -25,7 +25,7 @@ namespace kg::crypto {
 // The code that implements an algorithm. The IKE SK ciphers (sk_cipher.cc)
 // and the ESP ciphers (esp/esp_cipher.cc) each have one path per backend.
 enum class Backend : uint8_t {
-  kAeadGcm,       // AES-GCM through OpenSSL EVP (RFC 4106, RFC 5282)
+  kAeadGcm,       // AES-GCM (RFC 4106, RFC 5282): OpenSSL EVP; for ESP the crypto engine (crypto_engine.h)
   kAeadChacha,    // ChaCha20-Poly1305 through OpenSSL EVP (RFC 7634)
   kCbc,           // a block cipher in CBC mode with a separate HMAC (RFC 3602)
   kHmac,          // HMAC: OpenSSL EVP_MAC for IKE, esp/esp_hmac.cc for ESP

@@ -11,6 +11,7 @@
 #include "config/interface_names.h"
 #include "consent/device_serial.h"
 #include "daemon/debug_lines.h"
+#include "daemon/show_crypto_engine.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
 #include "daemon/show_system.h"
@@ -244,6 +245,7 @@ void Daemon::register_show_commands() {
   register_ra_show_commands(*config_, *this);
   register_flexvpn_show();
   register_system_commands(*config_, *this);
+  register_crypto_engine_show(*config_);
 }
 
 }  // namespace kg::daemon

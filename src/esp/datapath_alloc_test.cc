@@ -13,7 +13,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <tuple>
 
+#include "crypto/crypto_engine.h"
 #include "esp/datapath.h"
 #include "esp/testing/fixtures.h"
 #include "io/netlink.h"
@@ -129,13 +131,22 @@ void push(Site& from, Site& to, size_t n) {
   }
 }
 
-class NoAlloc : public ::testing::TestWithParam<crypto::CipherSuite> {};
+// A cipher suite on a crypto engine (AES-GCM has two, crypto_engine.h).
+class NoAlloc : public ::testing::TestWithParam<std::tuple<crypto::CipherSuite, crypto::CryptoEngine>> {
+ protected:
+  void SetUp() override {
+    if (!crypto::select_esp_engine(std::get<1>(GetParam()))) GTEST_SKIP() << "engine not available here";
+  }
+  void TearDown() override { (void)crypto::select_esp_engine(engine_at_start_); }
+  const crypto::CipherSuite& suite() const { return std::get<0>(GetParam()); }
+  crypto::CryptoEngine engine_at_start_ = crypto::esp_engine();
+};
 
 TEST_P(NoAlloc, GoodAndBadPacketsBothWays) {
   ASSERT_EQ(g_ossl_hooked, 1) << "OpenSSL allocated before main";
   Site a = make_site(), b = make_site();
-  ASSERT_TRUE(a.dp->install_sa(child(true, GetParam(), a.natt, b.natt)));
-  ASSERT_TRUE(b.dp->install_sa(child(false, GetParam(), a.natt, b.natt)));
+  ASSERT_TRUE(a.dp->install_sa(child(true, suite(), a.natt, b.natt)));
+  ASSERT_TRUE(b.dp->install_sa(child(false, suite(), a.natt, b.natt)));
   // Full-sized packets (GSO/GRO runs) and small ones, each way.
   for (int i = 0; i < 96; ++i) a.tun->packets.push_back(ipv4("198.18.0.7", "198.18.1.9", i % 3 ? 1400 : 60));
   for (int i = 0; i < 8; ++i) b.tun->packets.push_back(ipv4("198.18.1.9", "198.18.0.7", 52));
@@ -144,11 +155,11 @@ TEST_P(NoAlloc, GoodAndBadPacketsBothWays) {
   // whose inner source is outside the selectors. The authentic ones use an
   // SA of their own (on a second tunnel), so they do not move the replay
   // window of the traffic above.
-  auto evil_sa = child(false, GetParam(), a.natt, b.natt, 2);
+  auto evil_sa = child(false, suite(), a.natt, b.natt, 2);
   evil_sa.interface = "Tunnel1";
   ASSERT_TRUE(b.dp->add_tunnel("Tunnel1", std::make_unique<RingTun>()));
   ASSERT_TRUE(b.dp->install_sa(evil_sa));
-  auto peer = OutboundSa::create(0xb0000002, GetParam(), evil_sa.encr_in, evil_sa.integ_in);
+  auto peer = OutboundSa::create(0xb0000002, suite(), evil_sa.encr_in, evil_sa.integ_in);
   ASSERT_TRUE(peer);
   auto seal = [&](const Bytes& inner) {
     Bytes buf(kHeadroom + inner.size() + kTailroom);
@@ -200,10 +211,16 @@ TEST_P(NoAlloc, GoodAndBadPacketsBothWays) {
   EXPECT_GE(b.dp->counters().keepalives_in, 5u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Suites, NoAlloc,
-                         ::testing::Values(crypto::CipherSuite{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone},
-                                           crypto::CipherSuite{crypto::Cipher::kAesCbc, 256,
-                                                               crypto::Mac::kHmacSha2_256_128}));
+INSTANTIATE_TEST_SUITE_P(
+    Suites, NoAlloc,
+    ::testing::Values(std::tuple(crypto::CipherSuite{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone},
+                                 crypto::CryptoEngine::kOpenSsl),
+                      std::tuple(crypto::CipherSuite{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone},
+                                 crypto::CryptoEngine::kIpsecMb),
+                      std::tuple(crypto::CipherSuite{crypto::Cipher::kAesGcm16, 256, crypto::Mac::kNone},
+                                 crypto::CryptoEngine::kIpsecMb),
+                      std::tuple(crypto::CipherSuite{crypto::Cipher::kAesCbc, 256, crypto::Mac::kHmacSha2_256_128},
+                                 crypto::CryptoEngine::kOpenSsl)));
 
 // The TUN offloads' packet work: cutting a TSO packet and merging segments.
 TEST(NoAlloc, TunOffloadCutAndMerge) {

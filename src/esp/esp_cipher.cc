@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "crypto/algorithms.h"
+#include "crypto/ipsec_mb_gcm.h"
 #include "esp/esp_hmac.h"
 
 namespace kg::esp {
@@ -15,6 +16,7 @@ namespace kg::esp {
 using crypto::Mac;
 
 struct EspCipher::Impl {
+  std::unique_ptr<crypto::IpsecMbGcm> mb;  // AES-GCM on the IPsec Multi-Buffer engine; then ctx is unused
   EVP_CIPHER_CTX* ctx = nullptr;
   std::unique_ptr<EspHmac> mac;
   EVP_CIPHER_CTX* iv_ctx = nullptr;  // CBC: AES-128-ECB under a random key
@@ -93,8 +95,13 @@ bool gcm_set_tag_and_iv(EVP_CIPHER_CTX* ctx, const uint8_t* tag, const uint8_t* 
 
 EspCipher::~EspCipher() = default;
 
+crypto::CryptoEngine EspCipher::engine() const {
+  return impl_->mb ? crypto::CryptoEngine::kIpsecMb : crypto::CryptoEngine::kOpenSsl;
+}
+
 Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& s, const Secret& encr,
-                                                     const Secret& integ, bool encrypt) {
+                                                     const Secret& integ, bool encrypt,
+                                                     crypto::CryptoEngine engine) {
   const crypto::EncrAlgorithm* a = esp_algorithm(s);
   if (!a) return fail(Errc::kUnsupported, "ESP cipher");
   const EVP_CIPHER* c = EVP_get_cipherbyname(a->evp);
@@ -103,7 +110,6 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
   e->impl_ = std::make_unique<Impl>();
   auto& im = *e->impl_;
   im.encrypt = encrypt;
-  im.ctx = EVP_CIPHER_CTX_new();
   const size_t key_len = a->key_size;
   e->aead_ = a->aead;
   e->iv_size_ = a->iv_size;
@@ -116,6 +122,11 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
     if (encr.size() != key_len + a->salt_size) return fail(Errc::kInvalidArgument, "AEAD key+salt length");
     std::memcpy(im.salt, encr.view().data() + key_len, a->salt_size);
     e->icv_ = a->icv_size;
+    if (crypto::esp_engine_for(*a, engine) == crypto::CryptoEngine::kIpsecMb) {
+      im.mb = crypto::IpsecMbGcm::create(encr.view().first(key_len), std::span<const uint8_t, 4>(im.salt, 4));
+      if (!im.mb) return fail(Errc::kCrypto, "IPsec Multi-Buffer GCM key");
+      return e;
+    }
   } else {
     if (encr.size() != key_len) return fail(Errc::kInvalidArgument, "cipher key length");
     const crypto::IntegAlgorithm* i = crypto::find_integ(s.integ);
@@ -132,7 +143,8 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
       EVP_CIPHER_CTX_set_padding(im.iv_ctx, 0);
     }
   }
-  if (EVP_CipherInit_ex2(im.ctx, c, encr.view().data(), nullptr, encrypt ? 1 : 0, nullptr) != 1)
+  im.ctx = EVP_CIPHER_CTX_new();
+  if (!im.ctx || EVP_CipherInit_ex2(im.ctx, c, encr.view().data(), nullptr, encrypt ? 1 : 0, nullptr) != 1)
     return fail(Errc::kCrypto, "cipher init");
   EVP_CIPHER_CTX_set_padding(im.ctx, 0);
   if (e->aead_ && !im.chacha && !encrypt) {  // the fixed part of every nonce: the salt
@@ -149,6 +161,10 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t> hdr, std::span<uint8
   int outl = 0;
   if (aead_) {
     for (int i = 0; i < 8; ++i) iv[size_t(i)] = uint8_t(counter >> (56 - 8 * i));
+    if (im.mb) {
+      im.mb->seal(iv.first<8>(), hdr, payload, icv.first<16>());
+      return {};
+    }
     if (im.chacha) {
       if (!chacha_start(im.ctx, im.salt, iv, hdr) ||
           EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1 ||
@@ -195,6 +211,8 @@ PacketResult<void> EspCipher::open(std::span<const uint8_t> hdr, std::span<const
                                    std::span<uint8_t> payload, std::span<const uint8_t> icv) {
   auto& im = *impl_;
   int outl = 0;
+  if (im.mb) return im.mb->open(iv.first<8>(), hdr, payload, icv.first<16>()) ? PacketResult<void>{}
+                                                                              : std::unexpected(Drop::kAuth);
   if (aead_ && im.chacha) {
     if (!chacha_start(im.ctx, im.salt, iv, hdr) ||
         EVP_CIPHER_CTX_ctrl(im.ctx, EVP_CTRL_AEAD_SET_TAG, int(icv_), const_cast<uint8_t*>(icv.data())) != 1 ||

@@ -7,6 +7,8 @@
 //  - AES-CBC-128/192/256 (and legacy 3DES) with HMAC-SHA1-96 / SHA2-256-128 /
 //    SHA2-384-192 / SHA2-512-256 (RFC 4868) over SPI|seq|IV|ciphertext.
 // Which one, and its sizes, come from the algorithm registry (crypto/algorithms.h).
+// AES-GCM runs on the crypto engine (crypto/crypto_engine.h): the IPsec
+// Multi-Buffer library where the CPU allows, otherwise OpenSSL.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "common/secret.h"
+#include "crypto/crypto_engine.h"
 #include "crypto/sk_cipher.h"
 
 namespace kg::esp {
@@ -35,13 +38,17 @@ using PacketResult = std::expected<T, Drop>;
 
 class EspCipher {
  public:
+  // `engine` matters for AES-GCM only; tests pass it to compare the two.
   static Result<std::unique_ptr<EspCipher>> create(const crypto::CipherSuite& s, const Secret& encr,
-                                                   const Secret& integ, bool encrypt);
+                                                   const Secret& integ, bool encrypt,
+                                                   crypto::CryptoEngine engine = crypto::esp_engine());
   ~EspCipher();
   [[nodiscard]] size_t iv_size() const { return iv_size_; }
   [[nodiscard]] size_t block_size() const { return block_; }
   [[nodiscard]] size_t icv_size() const { return icv_; }
   [[nodiscard]] bool aead() const { return aead_; }
+  // The engine that runs this cipher (OpenSSL for all but AES-GCM).
+  [[nodiscard]] crypto::CryptoEngine engine() const;
 
   // In place. `hdr` = SPI|seq (8 bytes; an AEAD also takes the 12 bytes
   // SPI|seq-hi|seq-lo of RFC 4106 §5 / RFC 7634 §2.1, the AAD with ESN, which

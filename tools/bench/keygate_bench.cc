@@ -45,6 +45,7 @@
 #include "crypto/trustpoint.h"
 #include "crypto/x509.h"
 #include "esp/datapath.h"
+#include "esp_crypto.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
 
@@ -299,7 +300,8 @@ int usage() {
                "usage: keygate-bench ike --local ADDR --remote ADDR [--sources K] [--count N] [--window W]\n"
                "                         [--psk KEY] [--id-domain DOMAIN] [--remote-id FQDN] [--local-ts PREFIX]\n"
                "                         [--remote-ts PREFIX] [--timeout S] [--hold S]\n"
-               "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n");
+               "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
+               "       keygate-bench esp-crypto [--rounds N]\n");
   return 2;
 }
 
@@ -339,6 +341,7 @@ int ike_main(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     if (argc >= 2 && std::strcmp(argv[1], "ike") == 0) return kg::bench::ike_main(argc - 2, argv + 2);
+    if (argc >= 2 && std::strcmp(argv[1], "esp-crypto") == 0) return kg::bench::esp_crypto_main(argc - 2, argv + 2);
   } catch (const std::exception&) {  // std::stoul on a bad number
   }
   return kg::bench::usage();
