@@ -18,7 +18,7 @@ TEST(WiresharkKeys, IkeGcmRecord) {
   ike::IkeSaKeys k;
   k.spi_i = 0x0102030405060708;
   k.spi_r = 0xa1a2a3a4a5a6a7a8;
-  k.cipher = {ike::EncrId::kAesGcm16, 256, ike::IntegId::kNone};
+  k.cipher = {crypto::Cipher::kAesGcm16, 256, crypto::Mac::kNone};
   k.sk_ei = bytes(36, 0x11);
   k.sk_er = bytes(36, 0x22);
   std::string t = ikev2_decryption_table({k});
@@ -30,7 +30,7 @@ TEST(WiresharkKeys, IkeGcmRecord) {
 
 TEST(WiresharkKeys, IkeCbcRecordAndUnsupported) {
   ike::IkeSaKeys k;
-  k.cipher = {ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha2_256_128};
+  k.cipher = {crypto::Cipher::kAesCbc, 128, crypto::Mac::kHmacSha2_256_128};
   k.sk_ei = bytes(16, 1);
   k.sk_er = bytes(16, 2);
   k.sk_ai = bytes(32, 3);
@@ -40,7 +40,7 @@ TEST(WiresharkKeys, IkeCbcRecordAndUnsupported) {
                    "0404040404040404040404040404040404040404040404040404040404040404,\"HMAC_SHA2_256_128 [RFC4868]\""),
             std::string::npos)
       << t;
-  k.cipher.encr = ike::EncrId(28);  // ChaCha20-Poly1305: Wireshark 4.0 cannot decrypt it
+  k.cipher.encr = crypto::Cipher::kChacha20Poly1305;  // ChaCha20-Poly1305: Wireshark 4.0 cannot decrypt it
   t = ikev2_decryption_table({k});
   EXPECT_NE(t.find("not decryptable by Wireshark"), std::string::npos);
   EXPECT_EQ(t.find("\n00"), std::string::npos);
@@ -50,7 +50,7 @@ TEST(WiresharkKeys, EspBothDirections) {
   ChildSaKeys s;
   s.spi_in = 0xc0000001;
   s.spi_out = 0xd0000002;
-  s.suite = {ike::EncrId::kAesGcm16, 128, ike::IntegId::kNone};
+  s.suite = {crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone};
   s.local = {*IpAddress::parse("198.51.100.1"), 4500};
   s.remote = {*IpAddress::parse("198.51.100.2"), 4500};
   s.encr_in = bytes(20, 0xaa);
