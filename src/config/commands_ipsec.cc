@@ -238,11 +238,24 @@ void add_interface(CommandTable& t) {
         })
       .writes(interface_line::kTunnelSource, line(&Interface::tunnel_source, "tunnel source"));
   t.add(Mode::kInterface, "tunnel destination A.B.C.D", {"protocol-over-protocol tunneling", "destination of tunnel", "IP address"},
-        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : a.at(2); return ok(); })
-      .writes(interface_line::kTunnelDestination, line(&Interface::tunnel_destination, "tunnel destination"));
+        [itf](C c, A a) -> Result<std::string> {
+          if (a.negated) { itf(c).tunnel_destination = {}; return ok(); }
+          auto dst = IpAddress::parse(a.at(2));
+          if (!dst || !dst->is_v4()) return fail(Errc::kInvalidArgument, "Invalid address " + a.at(2));
+          itf(c).tunnel_destination = {*dst, false};
+          return ok();
+        })
+      .writes(interface_line::kTunnelDestination, [](const WriteScope& s, std::string& out) {
+        auto& d = s.model.interfaces.at(s.object).tunnel_destination;
+        if (!d.empty()) out += " tunnel destination " + d.word() + "\n";
+      });
   t.add(Mode::kInterface, "tunnel mode ipsec ipv4", {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv4"},
-        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv4"; return ok(); })
-      .writes(interface_line::kTunnelMode, line(&Interface::tunnel_mode, "tunnel mode"));
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? TunnelMode::kGreIp : TunnelMode::kIpsecIpv4; return ok(); })
+      // Every tunnel mode but IOS's default, gre ip.
+      .writes(interface_line::kTunnelMode, [](const WriteScope& s, std::string& out) {
+        TunnelMode m = s.model.interfaces.at(s.object).tunnel_mode;
+        if (m != TunnelMode::kGreIp) out += " tunnel mode " + std::string(tunnel_mode_word(m)) + "\n";
+      });
   t.add(Mode::kInterface, "tunnel protection ipsec profile WORD", {"protocol-over-protocol tunneling", "Enable tunnel protection", "IPsec", "IPsec profile", "Profile name"},
         [itf](C c, A a) { itf(c).tunnel_protection = a.negated ? "" : a.at(4); return ok(); })
       .writes(interface_line::kTunnelProtection, line(&Interface::tunnel_protection, "tunnel protection ipsec profile"));
@@ -257,15 +270,17 @@ void add_interface(CommandTable& t) {
   t.add(Mode::kConfig, "ip route A.B.C.D A.B.C.D WORD", {"Global IP configuration subcommands", "Establish static routes", "Destination prefix", "Destination prefix mask", "Interface or next hop"},
         [](C c, A a) -> Result<std::string> {
           auto m = IpAddress::parse(a.at(3));
-          if (!m || !Prefix::from_mask(*IpAddress::parse(a.at(2)), *m)) return fail(Errc::kInvalidArgument, "Inconsistent address and mask");
-          std::string tgt = IpAddress::parse(a.at(4)) ? a.at(4) : canonical_ifname(a.at(4));
-          Route r{a.at(2), a.at(3), tgt};
+          auto dest = m ? Prefix::from_mask(*IpAddress::parse(a.at(2)), *m) : std::nullopt;
+          if (!dest) return fail(Errc::kInvalidArgument, "Inconsistent address and mask");
+          auto via = IpAddress::parse(a.at(4));
+          Route r{*dest, {via ? "" : canonical_ifname(a.at(4)), via}};
           std::erase(c.model.routes, r);
           if (!a.negated) c.model.routes.push_back(r);
           return ok();
         })
       .writes(section::kRoute, [](const WriteScope& s, std::string& out) {
-        for (const auto& r : s.model.routes) out += "ip route " + r.prefix + " " + r.mask + " " + r.target + "\n";
+        for (const auto& r : s.model.routes)
+          out += "ip route " + r.dest.addr.str() + " " + r.dest.mask().str() + " " + r.target.word() + "\n";
       });
 }
 

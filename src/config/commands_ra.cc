@@ -302,7 +302,7 @@ void add_interface_lines(CommandTable& t) {
   t.add(Mode::kInterface, "tunnel destination dynamic",
         {"protocol-over-protocol tunneling", "destination of tunnel", "Destination set by a FlexVPN client"},
         [](C c, A a) {
-          c.model.interfaces[c.object].tunnel_destination = a.negated ? "" : "dynamic";
+          c.model.interfaces[c.object].tunnel_destination = {std::nullopt, !a.negated};
           return ok();
         }).writes(tunnel_destination);
 }

@@ -24,15 +24,15 @@ ike::TrafficSelector gre_any(bool v4) {
 // No tunnel mode line: GRE on a TunnelN, as on IOS. A Virtual-Template keeps
 // IPsec (keygate runs no GRE on templates; `tunnel mode gre` is refused there).
 bool is_gre(const std::string& name, const config::Interface& itf) {
-  if (itf.tunnel_mode.empty()) return config::is_tunnel(name);
-  return itf.tunnel_mode.rfind("gre", 0) == 0;
+  if (itf.tunnel_mode == config::TunnelMode::kGreIp) return config::is_tunnel(name);
+  return config::is_gre_mode(itf.tunnel_mode);
 }
 
 void set_gre_local(ike::ChildConfig& c, const IpAddress& local) { c.local_ts = {gre_host(local)}; }
 
 void ConfigPolicy::add_gre_selectors(ike::ChildConfig& c, const config::Interface& itf) const {
-  auto dst = IpAddress::parse(itf.tunnel_destination);
-  bool v4 = itf.tunnel_mode != "gre ipv6";
+  auto& dst = itf.tunnel_destination.address;
+  bool v4 = itf.tunnel_mode != config::TunnelMode::kGreIpv6;
   c.remote_ts = {dst ? gre_host(*dst) : gre_any(v4)};
   // The source: an address, or an interface with one in the model; else any
   // (the daemon sets the real one before initiating).

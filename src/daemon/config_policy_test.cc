@@ -167,7 +167,7 @@ TEST(ConfigPolicy, GreTunnelProtectsTheGreFlow) {
   p.set_model(m);
   ASSERT_TRUE(p.child_for_tunnel("Tunnel0"));
   EXPECT_TRUE(p.child_for_tunnel("Tunnel0")->transport);
-  m.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";  // a VTI stays in tunnel mode, as on IOS
+  m.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;  // a VTI stays in tunnel mode, as on IOS
   p.set_model(m);
   EXPECT_FALSE(p.child_for_tunnel("Tunnel0")->transport);
 }
@@ -350,7 +350,7 @@ TEST(IosDefaults, TunnelWithoutModeIsGre) {
   EXPECT_EQ(c->local_ts[0].ip_protocol, 47);
   EXPECT_EQ(c->remote_ts[0].start.str(), "198.51.100.2");
   auto m = p.model();
-  m.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  m.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   p.set_model(m);
   EXPECT_EQ(p.child_for_tunnel("Tunnel0")->local_ts[0].ip_protocol, 0);
 }

@@ -158,7 +158,7 @@ void Daemon::reschedule() {
 // The source address of the tunnel's family (that of its destination).
 std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
   if (auto a = IpAddress::parse(itf.tunnel_source)) return a;
-  auto dst = IpAddress::parse(itf.tunnel_destination);
+  auto& dst = itf.tunnel_destination.address;
   bool v6 = dst && !dst->is_v4();
   auto& m = policy_.model();
   auto it = m.interfaces.find(itf.tunnel_source);
@@ -180,7 +180,7 @@ void Daemon::try_initiate(const std::string& tunnel) {
   auto& m = policy_.model();
   auto it = m.interfaces.find(tunnel);
   if (it == m.interfaces.end() || it->second.shutdown) return;
-  auto dst = IpAddress::parse(it->second.tunnel_destination);
+  std::optional<IpAddress> dst = it->second.tunnel_destination.address;
   // tunnel destination dynamic: the FlexVPN client's current peer, if any.
   if (!dst)
     if (auto* fc = flexvpn_.for_tunnel(tunnel)) dst = fc->destination();

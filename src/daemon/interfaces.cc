@@ -57,7 +57,7 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
         continue;
       }
       // GRE's delivery header comes out of the same 1400 bytes.
-      uint32_t gre = is_gre(name, itf) ? (itf.tunnel_mode == "gre ipv6" ? 44 : 24) : 0;
+      uint32_t gre = is_gre(name, itf) ? (itf.tunnel_mode == config::TunnelMode::kGreIpv6 ? 44 : 24) : 0;
       (void)host_.set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu - gre);
     }
     if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)
@@ -79,8 +79,8 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
 void Interfaces::apply_routes(const config::Model& before, const config::Model& after) {
   // The device a route goes out of in model m (the port map may change it).
   auto device = [](const config::Model& m, const config::Route& r) {
-    std::string dev = config::linux_device(m.interface_map, r.target);
-    if (auto via = IpAddress::parse(r.target)) {
+    std::string dev = config::linux_device(m.interface_map, r.target.word());
+    if (auto& via = r.target.next_hop) {
       // Next hop: find the interface whose subnet holds it.
       for (auto& [n, itf] : m.interfaces)
         if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
@@ -89,13 +89,11 @@ void Interfaces::apply_routes(const config::Model& before, const config::Model& 
     return dev;
   };
   auto install = [&](const config::Model& m, const config::Route& r, bool add) {
-    auto p = parse_addr_mask(r.prefix + " " + r.mask);
-    if (!p) return;
     std::string dev = device(m, r);
     // Out of a port without a Linux device: apply_interfaces logged it once.
-    if (!IpAddress::parse(r.target) && !host_.device_exists(dev)) return;
-    auto res = add ? host_.add_route(*p, dev, IpAddress::parse(r.target)) : host_.del_route(*p, dev);
-    if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);
+    if (!r.target.next_hop && !host_.device_exists(dev)) return;
+    auto res = add ? host_.add_route(r.dest, dev, r.target.next_hop) : host_.del_route(r.dest, dev);
+    if (!res) log::warn(std::string(add ? "route " : "delete route ") + r.dest.str() + ": " + res.error().message);
   };
   for (auto& r : before.routes)
     if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end() || device(before, r) != device(after, r))

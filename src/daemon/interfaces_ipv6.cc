@@ -22,7 +22,7 @@ void Interfaces::apply_ipv6(const config::Model& before, const config::Model& af
   // Routes go first (they may use the addresses about to go).
   for (auto& r : before.ipv6_routes)
     if (std::find(after.ipv6_routes.begin(), after.ipv6_routes.end(), r) == after.ipv6_routes.end())
-      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)host_.del_route(*p, old_device(r.target));
+      if (!r.target.next_hop) (void)host_.del_route(r.prefix, old_device(r.target.interface));
   for (auto& [name, itf] : before.interfaces) {
     if (config::is_virtual_template(name)) continue;
     // Remapped (platform interface-map): every address leaves the old device.
@@ -53,17 +53,15 @@ void Interfaces::apply_ipv6(const config::Model& before, const config::Model& af
     }
   }
   for (auto& r : after.ipv6_routes) {
-    auto p = Prefix::parse(r.prefix);
-    if (!p) continue;
-    auto via = IpAddress::parse(r.target);
-    std::string dev = device(r.target);
+    auto& via = r.target.next_hop;
+    std::string dev = device(r.target.word());
     if (via) {  // next hop: the interface whose IPv6 subnet holds it
       for (auto& [n, itf] : after.interfaces)
         for (auto& a : itf.ipv6_addresses)
           if (auto ip = Prefix::parse(a); ip && Prefix{ip->first(), ip->len}.contains(*via)) dev = device(n);
     }
-    if (auto res = host_.add_route(*p, dev, via); !res)
-      log::warn("ipv6 route " + r.prefix + ": " + res.error().message);
+    if (auto res = host_.add_route(r.prefix, dev, via); !res)
+      log::warn("ipv6 route " + r.prefix.str() + ": " + res.error().message);
   }
 }
 

@@ -107,7 +107,7 @@ TEST_F(InterfacesPart, APortWithoutALinuxDeviceIsLeftAloneWithOneWarning) {
 
 TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
   auto& t = after.interfaces["Tunnel0"];
-  t.tunnel_mode = "ipsec ipv4";
+  t.tunnel_mode = config::TunnelMode::kIpsecIpv4;
   t.ip_address = "10.0.0.1 255.255.255.252";
   EXPECT_EQ(apply(), (Calls{"ipsec+ Tunnel0", "mtu Tunnel0 1400", "addr+ Tunnel0 10.0.0.1/30", "up Tunnel0",
                             "new Tunnel0"}));
@@ -118,7 +118,7 @@ TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
   EXPECT_EQ(calls.at(0), "ipsec+ Tunnel0");  // already there: changes nothing
   EXPECT_NE(std::find(calls.begin(), calls.end(), "gre+ Tunnel1"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "mtu Tunnel1 1376"), calls.end());
-  after.interfaces["Tunnel2"].tunnel_mode = "gre ipv6";
+  after.interfaces["Tunnel2"].tunnel_mode = config::TunnelMode::kGreIpv6;
   after.interfaces["Tunnel3"].mtu = 1300;
   calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "mtu Tunnel2 1356"), calls.end());
@@ -126,7 +126,7 @@ TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
 }
 
 TEST_F(InterfacesPart, ShutdownTakesTheLinkDownAndTellsTheTunnels) {
-  after.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   apply();
   logs.clear();
   after.interfaces["Tunnel0"].shutdown = true;
@@ -135,15 +135,15 @@ TEST_F(InterfacesPart, ShutdownTakesTheLinkDownAndTellsTheTunnels) {
 }
 
 TEST_F(InterfacesPart, ANewTunnelModeReplacesTheDeviceAfterTheSessionsGo) {
-  after.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   apply();
-  after.interfaces["Tunnel0"].tunnel_mode = "";  // GRE
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kGreIp;  // GRE
   EXPECT_EQ(apply(), (Calls{"delete Tunnel0", "tunnel- Tunnel0", "gre+ Tunnel0", "mtu Tunnel0 1376", "up Tunnel0",
                             "changed Tunnel0"}));
 }
 
 TEST_F(InterfacesPart, ARemovedTunnelIsForgottenThenItsDeviceGoes) {
-  after.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   apply();
   after.interfaces.erase("Tunnel0");
   EXPECT_EQ(apply(), (Calls{"removed Tunnel0", "tunnel- Tunnel0"}));
@@ -151,7 +151,8 @@ TEST_F(InterfacesPart, ARemovedTunnelIsForgottenThenItsDeviceGoes) {
 
 TEST_F(InterfacesPart, RoutesFollowTheConfiguration) {
   after.interfaces["eth0"].ip_address = "192.0.2.1 255.255.255.0";
-  after.routes = {{"203.0.113.0", "255.255.255.0", "192.0.2.254"}, {"198.51.100.0", "255.255.255.0", "eth1"}};
+  after.routes = {{*Prefix::parse("203.0.113.0/24"), {"", IpAddress::parse("192.0.2.254")}},
+                  {*Prefix::parse("198.51.100.0/24"), {"eth1", std::nullopt}}};
   auto calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 203.0.113.0/24 eth0 via 192.0.2.254"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 198.51.100.0/24 eth1"), calls.end());
@@ -159,14 +160,14 @@ TEST_F(InterfacesPart, RoutesFollowTheConfiguration) {
   calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route- 198.51.100.0/24 eth1"), calls.end());
   // Out of a port without a Linux device: nothing.
-  after.routes.push_back({"198.51.100.0", "255.255.255.0", "GigabitEthernet0/3"});
+  after.routes.push_back({*Prefix::parse("198.51.100.0/24"), {"GigabitEthernet0/3", std::nullopt}});
   calls = apply();
   for (auto& c : calls) EXPECT_EQ(c.find("198.51.100.0"), std::string::npos) << c;
 }
 
 TEST_F(InterfacesPart, Ipv6AddressesAndRoutesFollowTheConfiguration) {
   after.interfaces["eth0"].ipv6_addresses = {"2001:db8::1/64"};
-  after.ipv6_routes = {{"2001:db8:5::/48", "2001:db8::fe"}};
+  after.ipv6_routes = {{*Prefix::parse("2001:db8:5::/48"), {"", IpAddress::parse("2001:db8::fe")}}};
   auto calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr+ eth0 2001:db8::1/64"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 2001:db8:5::/48 eth0 via 2001:db8::fe"), calls.end());

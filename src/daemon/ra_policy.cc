@@ -58,7 +58,7 @@ std::string ConfigPolicy::serving_interface(const std::string& profile, const Ip
   if (p != model_.profiles.end() && p->second.virtual_template)
     return "Virtual-Template" + std::to_string(p->second.virtual_template);
   for (auto& [name, itf] : model_.interfaces)
-    if (auto dst = IpAddress::parse(itf.tunnel_destination); dst && *dst == remote && profile_for_tunnel(name) == profile)
+    if (itf.tunnel_destination.address == remote && profile_for_tunnel(name) == profile)
       return name;
   return "";
 }

@@ -141,7 +141,7 @@ std::vector<CryptoInterface> crypto_interfaces(const Daemon& d) {
   std::vector<CryptoInterface> v;
   auto& m = d.model();
   for (auto& [name, itf] : m.interfaces)
-    if (config::is_tunnel(name)) v.push_back({name, name, std::nullopt, name, &itf, itf.tunnel_destination});
+    if (config::is_tunnel(name)) v.push_back({name, name, std::nullopt, name, &itf, itf.tunnel_destination.word()});
   for (auto& [n, va] : d.remote_access().virtual_access().all()) {
     auto t = m.interfaces.find(va.templ);
     if (t == m.interfaces.end()) continue;

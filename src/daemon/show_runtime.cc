@@ -328,8 +328,8 @@ std::string interfaces_json(const Daemon& d, const std::string& only) {
     if (!tunnel && !loopback && !config::is_virtual_template(name)) j["linux_device"] = dev;
     if (itf.mtu) j["mtu"] = *itf.mtu;
     if (tunnel || config::is_virtual_template(name))
-      j["tunnel"] = {{"source", itf.tunnel_source}, {"destination", itf.tunnel_destination},
-                     {"mode", itf.tunnel_mode.empty() ? "gre ip" : itf.tunnel_mode},
+      j["tunnel"] = {{"source", itf.tunnel_source}, {"destination", itf.tunnel_destination.word()},
+                     {"mode", std::string(config::tunnel_mode_word(itf.tunnel_mode))},
                      {"protection", itf.tunnel_protection}};
     list.push_back(std::move(j));
   }
@@ -370,7 +370,7 @@ std::string show_interface(const Daemon& d, const std::string& name) {
   if (tunnel) {
     o << "  MTU " << (itf.mtu ? *itf.mtu : 1400) << " bytes\n";
     o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source) << ", destination "
-      << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination) << "\n";
+      << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination.word()) << "\n";
     o << "  Tunnel protocol/transport IPSEC/IP\n";
     if (!itf.tunnel_protection.empty())
       o << "  Tunnel protection via IPSec (profile \"" << itf.tunnel_protection << "\")\n";
