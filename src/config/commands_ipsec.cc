@@ -215,13 +215,16 @@ void add_interface(CommandTable& t) {
   };
   t.add(Mode::kInterface, "ip address A.B.C.D A.B.C.D", {"Interface Internet Protocol config commands", "Set the IP address of an interface", "IP address", "IP subnet mask"},
         [itf](C c, A a) -> Result<std::string> {
+          if (a.negated) { itf(c).ip_address = {}; return ok(); }
           auto m = IpAddress::parse(a.at(3));
-          if (!a.negated && (!m || !Prefix::from_mask(*IpAddress::parse(a.at(2)), *m)))
-            return fail(Errc::kInvalidArgument, "Bad mask " + a.at(3));
-          itf(c).ip_address = a.negated ? "" : a.at(2) + " " + a.at(3);
+          auto p = m ? Prefix::from_mask(*IpAddress::parse(a.at(2)), *m) : std::nullopt;
+          if (!p) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(3));
+          itf(c).ip_address = {*p, false};
           return ok();
         })
-      .writes(interface_line::kIpAddress, line(&Interface::ip_address, "ip address"));
+      .writes(interface_line::kIpAddress, [](const WriteScope& s, std::string& out) {
+        if (auto& v = s.model.interfaces.at(s.object).ip_address; !v.empty()) out += " ip address " + v.word() + "\n";
+      });
   t.add(Mode::kInterface, "ip unnumbered WORD", {"Interface Internet Protocol config commands", "Enable IP processing without an explicit address", "Interface"},
         [itf](C c, A a) { itf(c).ip_unnumbered = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); })
       .writes(interface_line::kIpUnnumbered, line(&Interface::ip_unnumbered, "ip unnumbered"));
@@ -232,11 +235,15 @@ void add_interface(CommandTable& t) {
       });
   t.add(Mode::kInterface, "tunnel source WORD", {"protocol-over-protocol tunneling", "source of tunnel packets", "Interface or address"},
         [itf](C c, A a) -> Result<std::string> {
-          itf(c).tunnel_source = a.negated ? "" : canonical_ifname(a.at(2));
-          if (a.negated || IpAddress::parse(a.at(2))) return ok();
-          return missing_device_warning(c.config, c.model, itf(c).tunnel_source);
+          if (a.negated) { itf(c).tunnel_source = {}; return ok(); }
+          auto addr = IpAddress::parse(a.at(2));
+          itf(c).tunnel_source = {addr ? a.at(2) : canonical_ifname(a.at(2)), addr};
+          if (addr) return ok();
+          return missing_device_warning(c.config, c.model, itf(c).tunnel_source.word);
         })
-      .writes(interface_line::kTunnelSource, line(&Interface::tunnel_source, "tunnel source"));
+      .writes(interface_line::kTunnelSource, [](const WriteScope& s, std::string& out) {
+        if (auto& v = s.model.interfaces.at(s.object).tunnel_source; !v.empty()) out += " tunnel source " + v.word + "\n";
+      });
   t.add(Mode::kInterface, "tunnel destination A.B.C.D", {"protocol-over-protocol tunneling", "destination of tunnel", "IP address"},
         [itf](C c, A a) -> Result<std::string> {
           if (a.negated) { itf(c).tunnel_destination = {}; return ok(); }

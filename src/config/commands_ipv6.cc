@@ -23,7 +23,8 @@ std::string canonical6(const std::string& w) {
   return p ? p->addr.str() + "/" + std::to_string(p->len) : w;
 }
 
-void toggle(std::vector<std::string>& v, const std::string& x, bool negated) {
+template <class T>
+void toggle(std::vector<T>& v, const T& x, bool negated) {
   std::erase(v, x);
   if (!negated) v.push_back(x);
 }
@@ -60,9 +61,9 @@ void add_interface(CommandTable& t) {
   auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
   t.add(Mode::kInterface, "ipv6 address X:X:X:X::X/<0-128>",
         {"IPv6 interface subcommands", "Configure IPv6 address on interface", "IPv6 prefix"},
-        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, canonical6(a.at(2)), a.negated); return ok(); })
+        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, *Prefix::parse(a.at(2)), a.negated); return ok(); })
       .writes(interface_line::kIpv6Address, [](const WriteScope& s, std::string& out) {
-        for (auto& a : s.model.interfaces.at(s.object).ipv6_addresses) out += " ipv6 address " + a + "\n";
+        for (auto& a : s.model.interfaces.at(s.object).ipv6_addresses) out += " ipv6 address " + a.str() + "\n";
       });
   t.add(Mode::kInterface, "tunnel destination X:X:X:X::X",
         {"protocol-over-protocol tunneling", "destination of tunnel", "IPv6 address"},

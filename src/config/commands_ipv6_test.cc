@@ -51,7 +51,7 @@ TEST_F(Ipv6Cmd, TunnelInterfaceRoutesAndReload) {
   refused("ipv6 route 2001:db8:c::/64 192.0.2.1");  // IPv4 next hop
   refused("ipv6 route 2001:db8:c::/129 Tunnel0");
   const auto& t = cfg.model().interfaces.at("Tunnel0");
-  EXPECT_EQ(t.ipv6_addresses, std::vector<std::string>{"2001:db8:ffff::1/64"});
+  EXPECT_EQ(prefix_words(t.ipv6_addresses), std::vector<std::string>{"2001:db8:ffff::1/64"});
   EXPECT_EQ(t.tunnel_mode, TunnelMode::kIpsecIpv6);
   EXPECT_EQ(t.tunnel_destination.word(), "2001:db8:100::2");
   ASSERT_EQ(cfg.model().ipv6_routes.size(), 1u);
@@ -144,6 +144,37 @@ TEST_F(Ipv6Cmd, RoutesTyped) {
   EXPECT_EQ(reload_text(), cfg.running_config_text());
   run("no ip route 203.0.113.7 255.255.255.0 Tunnel0");
   EXPECT_EQ(cfg.model().routes.size(), 1u);
+}
+
+// An interface's addresses and tunnel source are typed when accepted and
+// printed back as typed; a bad address or mask changes nothing.
+TEST_F(Ipv6Cmd, InterfaceAddressesTyped) {
+  run("interface Loopback3");
+  run("ip address 192.0.2.9 255.255.255.0");
+  run("ipv6 address 2001:DB8:9::9/64");
+  auto itf = [&]() -> const Interface& { return cfg.model().interfaces.at("Loopback3"); };
+  EXPECT_EQ(itf().ip_address.address, (Prefix{*IpAddress::parse("192.0.2.9"), 24}));
+  EXPECT_EQ(itf().ipv6_addresses, std::vector<Prefix>{*Prefix::parse("2001:db8:9::9/64")});
+  for (const char* bad : {"ip address 192.0.2.300 255.255.255.0", "ip address 192.0.2.9 255.255.255",
+                          "ipv6 address 2001:db8:9::9/130", "ipv6 address 2001:db8::9::9/64"}) {
+    auto before = cfg.running_config_text();
+    auto r = s.execute(bad);
+    EXPECT_FALSE(r.ok) << bad;
+    EXPECT_NE(r.text.find("% Invalid input detected at '^' marker."), std::string::npos) << bad << ": " << r.text;
+    EXPECT_EQ(cfg.running_config_text(), before) << bad;
+  }
+  refused("ip address 192.0.2.9 255.0.255.0");  // not a mask
+  run("exit");
+  run("interface Tunnel3");
+  run("tunnel source Lo3");
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel3").tunnel_source.word, "Loopback3");
+  EXPECT_FALSE(cfg.model().interfaces.at("Tunnel3").tunnel_source.address);
+  run("tunnel source 2001:DB8:9::9");  // kept as typed, as before
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel3").tunnel_source.address, IpAddress::parse("2001:db8:9::9"));
+  auto text = cfg.running_config_text();
+  EXPECT_NE(text.find(" ip address 192.0.2.9 255.255.255.0\n ipv6 address 2001:db8:9::9/64\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" tunnel source 2001:DB8:9::9\n"), std::string::npos) << text;
+  EXPECT_EQ(reload_text(), text);
 }
 
 }  // namespace

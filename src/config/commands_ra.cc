@@ -295,8 +295,8 @@ void add_interface_lines(CommandTable& t) {
         [](C c, A a) -> Result<std::string> {
           auto& itf = c.model.interfaces[c.object];
           if (!is_tunnel(c.object)) return invalid("ip address negotiated applies to Tunnel interfaces only");
-          if (a.negated) { if (itf.ip_address == kNegotiated) itf.ip_address.clear(); return ok(); }
-          itf.ip_address = kNegotiated;
+          if (a.negated) { if (itf.ip_address.negotiated) itf.ip_address = {}; return ok(); }
+          itf.ip_address = {std::nullopt, true};
           return ok();
         }).writes(ip_address);
   t.add(Mode::kInterface, "tunnel destination dynamic",

@@ -26,6 +26,7 @@ struct Ikev2Proposal {
 
 // Addresses as IOS prints them, in order (show output).
 std::vector<std::string> address_words(const std::vector<IpAddress>& v);
+std::vector<std::string> prefix_words(const std::vector<Prefix>& v);  // "a/len"
 
 // The IOS words of registry rows, in order (show output, tests).
 template <class Row>
@@ -142,15 +143,33 @@ struct TunnelDestination {
   bool operator==(const TunnelDestination&) const = default;
 };
 
+// ip address ADDR MASK | ip address negotiated (commands_ra.cc: a FlexVPN
+// client's address, from the hub); neither: none.
+struct InterfaceAddress {
+  std::optional<Prefix> address;  // the address as typed, the mask as its length
+  bool negotiated = false;
+  [[nodiscard]] bool empty() const { return !address && !negotiated; }
+  [[nodiscard]] std::string word() const;  // "ADDR MASK", "negotiated"; "" when empty
+  bool operator==(const InterfaceAddress&) const = default;
+};
+
+// tunnel source INTERFACE | ADDRESS.
+struct TunnelSource {
+  std::string word;                 // as printed: the canonical interface name, or the address as typed
+  std::optional<IpAddress> address;  // when the word is an address
+  [[nodiscard]] bool empty() const { return word.empty(); }
+  bool operator==(const TunnelSource&) const = default;
+};
+
 struct Interface {
   std::string description;
-  std::string ip_address;  // "ADDR MASK", or "negotiated" (ip address negotiated)
-  std::string ip_unnumbered;
-  std::string tunnel_source;
+  InterfaceAddress ip_address;
+  std::string ip_unnumbered;  // the interface whose address is borrowed
+  TunnelSource tunnel_source;
   TunnelDestination tunnel_destination;
   // ipsec ipv4 (commands_ipsec.cc), ipsec ipv6 (commands_ipv6.cc), gre (commands_gre.cc).
   TunnelMode tunnel_mode = TunnelMode::kGreIp;
-  std::vector<std::string> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc)
+  std::vector<Prefix> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc), the address as typed
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;
   bool shutdown = false;

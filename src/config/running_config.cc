@@ -98,6 +98,17 @@ std::string_view tunnel_mode_word(TunnelMode m) {
   return "gre ip";
 }
 
+std::string InterfaceAddress::word() const {
+  if (address) return address->addr.str() + " " + address->mask().str();
+  return negotiated ? kNegotiated : "";
+}
+
+std::vector<std::string> prefix_words(const std::vector<Prefix>& v) {
+  std::vector<std::string> out;
+  for (const Prefix& p : v) out.push_back(p.str());
+  return out;
+}
+
 std::string TunnelDestination::word() const {
   if (address) return address->str();
   return dynamic ? "dynamic" : "";

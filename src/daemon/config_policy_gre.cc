@@ -36,13 +36,13 @@ void ConfigPolicy::add_gre_selectors(ike::ChildConfig& c, const config::Interfac
   c.remote_ts = {dst ? gre_host(*dst) : gre_any(v4)};
   // The source: an address, or an interface with one in the model; else any
   // (the daemon sets the real one before initiating).
-  std::optional<IpAddress> src = IpAddress::parse(itf.tunnel_source);
-  auto it = model_.interfaces.find(itf.tunnel_source);
+  std::optional<IpAddress> src = itf.tunnel_source.address;
+  auto it = model_.interfaces.find(itf.tunnel_source.word);
   if (!src && it != model_.interfaces.end()) {
     if (v4) {
-      if (auto p = parse_addr_mask(it->second.ip_address)) src = p->addr;
+      if (auto& p = it->second.ip_address.address) src = p->addr;
     } else if (!it->second.ipv6_addresses.empty()) {
-      if (auto p = parse_addr_mask(it->second.ipv6_addresses.front())) src = p->addr;
+      src = it->second.ipv6_addresses.front().addr;
     }
   }
   c.local_ts = {src ? gre_host(*src) : gre_any(v4)};

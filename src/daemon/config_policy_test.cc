@@ -109,9 +109,6 @@ TEST(ConfigPolicy, IdentityWords) {
   EXPECT_EQ(a->type, ike::IdType::kIpv4Addr);
   EXPECT_EQ(a->data.size(), 4u);
   EXPECT_FALSE(identity_from_words("bogus x"));
-  auto m = parse_addr_mask("192.0.2.0 255.255.255.128");
-  ASSERT_TRUE(m);
-  EXPECT_EQ(m->len, 25);
 }
 
 TEST(ConfigPolicy, Ipv6TunnelSelectorsAndKeyring) {
@@ -131,11 +128,6 @@ TEST(ConfigPolicy, Ipv6TunnelSelectorsAndKeyring) {
   EXPECT_EQ(child->remote_ts[0].start.str(), "2001:db8:ffff::");
   EXPECT_EQ(child->remote_ts[1].start.str(), "2001:db8:b::");
   EXPECT_EQ(child->remote_ts[1].end.str(), "2001:db8:b:0:ffff:ffff:ffff:ffff");
-  auto m = parse_addr_mask("2001:db8:100::2/128");  // keyring peer address
-  ASSERT_TRUE(m);
-  EXPECT_EQ(m->len, 128);
-  EXPECT_TRUE(m->contains(remote));
-  EXPECT_FALSE(m->contains(*IpAddress::parse("2001:db8:100::9")));
 }
 
 TEST(ConfigPolicy, GreTunnelProtectsTheGreFlow) {

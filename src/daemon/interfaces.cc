@@ -26,7 +26,7 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
     if (is_tunnel(name)) {
       host_.tunnel_removed(name);
       host_.remove_tunnel(name);
-    } else if (auto p = parse_addr_mask(itf.ip_address)) {
+    } else if (auto& p = itf.ip_address.address) {
       (void)host_.del_address(config::linux_device(before.interface_map, name), *p);
     }
   }
@@ -38,7 +38,7 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
     // address leaves the old one.
     std::string old_dev = config::linux_device(before.interface_map, name);
     if (old != before.interfaces.end() && old_dev != dev)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)host_.del_address(old_dev, *p);
+      if (auto& p = old->second.ip_address.address) (void)host_.del_address(old_dev, *p);
     if (!is_tunnel(name) && !is_loopback(name) && !host_.device_exists(dev)) {
       // An IOS port with no map entry, or a device the kernel does not have:
       // the load report warned; nothing to change, and it is never shown up.
@@ -61,8 +61,8 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
       (void)host_.set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu - gre);
     }
     if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)host_.del_address(dev, *p);
-    if (auto p = parse_addr_mask(itf.ip_address)) {
+      if (auto& p = old->second.ip_address.address) (void)host_.del_address(dev, *p);
+    if (auto& p = itf.ip_address.address) {
       if (auto r = host_.add_address(dev, *p); !r) log::warn("interface " + name + ": " + r.error().message);
     }
     if (!is_loopback(name)) {
@@ -83,7 +83,7 @@ void Interfaces::apply_routes(const config::Model& before, const config::Model& 
     if (auto& via = r.target.next_hop) {
       // Next hop: find the interface whose subnet holds it.
       for (auto& [n, itf] : m.interfaces)
-        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
+        if (auto& ip = itf.ip_address.address; ip && ip->contains(*via))
           dev = config::linux_device(m.interface_map, n);
     }
     return dev;

@@ -79,9 +79,9 @@ struct InterfacesPart : ::testing::Test {
 };
 
 TEST_F(InterfacesPart, AnAddressFollowsItsInterface) {
-  after.interfaces["eth0"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["eth0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_EQ(apply(), (Calls{"addr+ eth0 192.0.2.1/24", "up eth0"}));
-  after.interfaces["eth0"].ip_address = "192.0.2.7 255.255.255.0";
+  after.interfaces["eth0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.7"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_EQ(apply(), (Calls{"addr- eth0 192.0.2.1/24", "addr+ eth0 192.0.2.7/24", "up eth0"}));
   after.interfaces.erase("eth0");
   EXPECT_EQ(apply(), (Calls{"addr- eth0 192.0.2.7/24"}));
@@ -89,14 +89,14 @@ TEST_F(InterfacesPart, AnAddressFollowsItsInterface) {
 
 TEST_F(InterfacesPart, TheInterfaceMapMovesTheAddressToAnotherDevice) {
   after.interface_map["GigabitEthernet0/0"] = "eth0";
-  after.interfaces["GigabitEthernet0/0"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["GigabitEthernet0/0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_EQ(apply(), (Calls{"addr+ eth0 192.0.2.1/24", "up eth0"}));
   after.interface_map["GigabitEthernet0/0"] = "eth1";
   EXPECT_EQ(apply(), (Calls{"addr- eth0 192.0.2.1/24", "addr+ eth1 192.0.2.1/24", "up eth1"}));
 }
 
 TEST_F(InterfacesPart, APortWithoutALinuxDeviceIsLeftAloneWithOneWarning) {
-  after.interfaces["GigabitEthernet0/1"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["GigabitEthernet0/1"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_TRUE(apply().empty());
   EXPECT_NE(logs.find("interface GigabitEthernet0/1: no Linux device"), std::string::npos) << logs;
   logs.clear();
@@ -108,7 +108,7 @@ TEST_F(InterfacesPart, APortWithoutALinuxDeviceIsLeftAloneWithOneWarning) {
 TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
   auto& t = after.interfaces["Tunnel0"];
   t.tunnel_mode = config::TunnelMode::kIpsecIpv4;
-  t.ip_address = "10.0.0.1 255.255.255.252";
+  t.ip_address = {Prefix::from_mask(*IpAddress::parse("10.0.0.1"), *IpAddress::parse("255.255.255.252")), false};
   EXPECT_EQ(apply(), (Calls{"ipsec+ Tunnel0", "mtu Tunnel0 1400", "addr+ Tunnel0 10.0.0.1/30", "up Tunnel0",
                             "new Tunnel0"}));
   EXPECT_NE(logs.find("Interface Tunnel0, changed state to up"), std::string::npos) << logs;
@@ -150,7 +150,7 @@ TEST_F(InterfacesPart, ARemovedTunnelIsForgottenThenItsDeviceGoes) {
 }
 
 TEST_F(InterfacesPart, RoutesFollowTheConfiguration) {
-  after.interfaces["eth0"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["eth0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   after.routes = {{*Prefix::parse("203.0.113.0/24"), {"", IpAddress::parse("192.0.2.254")}},
                   {*Prefix::parse("198.51.100.0/24"), {"eth1", std::nullopt}}};
   auto calls = apply();
@@ -166,12 +166,12 @@ TEST_F(InterfacesPart, RoutesFollowTheConfiguration) {
 }
 
 TEST_F(InterfacesPart, Ipv6AddressesAndRoutesFollowTheConfiguration) {
-  after.interfaces["eth0"].ipv6_addresses = {"2001:db8::1/64"};
+  after.interfaces["eth0"].ipv6_addresses = {*Prefix::parse("2001:db8::1/64")};
   after.ipv6_routes = {{*Prefix::parse("2001:db8:5::/48"), {"", IpAddress::parse("2001:db8::fe")}}};
   auto calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr+ eth0 2001:db8::1/64"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 2001:db8:5::/48 eth0 via 2001:db8::fe"), calls.end());
-  after.interfaces["eth0"].ipv6_addresses = {"2001:db8::2/64"};
+  after.interfaces["eth0"].ipv6_addresses = {*Prefix::parse("2001:db8::2/64")};
   calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr- eth0 2001:db8::1/64"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr+ eth0 2001:db8::2/64"), calls.end());

@@ -149,7 +149,7 @@ std::optional<ike::ConfigRequest> ConfigPolicy::config_request_for(const std::st
   auto it = model_.interfaces.find(tunnel);
   if (it == model_.interfaces.end() || !config::is_tunnel(tunnel)) return std::nullopt;
   ike::ConfigRequest r;
-  bool negotiated = it->second.ip_address == config::kNegotiated;
+  bool negotiated = it->second.ip_address.negotiated;
   r.request.want_ip4 = r.request.want_dns = negotiated;
   // IOS: a client's own route set and route accept come from the local
   // authorization its profile names (aaa authorization group ... POLICY);

@@ -36,7 +36,7 @@ struct TunnelsPart : ::testing::Test {
   void SetUp() override {
     log::set_sink([this](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
     auto& t = host.m.interfaces["Tunnel0"];
-    t.tunnel_source = "192.0.2.2";
+    t.tunnel_source = {"192.0.2.2", IpAddress::parse("192.0.2.2")};
     t.tunnel_destination = {IpAddress::parse("198.51.100.1"), false};
     t.tunnel_protection = "P";
   }
