@@ -57,10 +57,10 @@ std::optional<Prefix> addr_mask(const std::string& s) {
 std::optional<Prefix> interface_host(const config::Model& m, const std::string& name, const InterfacePrefix& iface) {
   auto it = m.interfaces.find(name);
   if (it == m.interfaces.end()) return std::nullopt;
-  std::optional<Prefix> p = addr_mask(it->second.ip_address);
+  std::optional<Prefix> p = it->second.ip_address.address;
   if (!p && !it->second.ip_unnumbered.empty()) {
     auto u = m.interfaces.find(it->second.ip_unnumbered);
-    if (u != m.interfaces.end()) p = addr_mask(u->second.ip_address);
+    if (u != m.interfaces.end()) p = u->second.ip_address.address;
     if (!p && iface) p = iface(it->second.ip_unnumbered);
   }
   if (!p) return std::nullopt;
@@ -117,7 +117,7 @@ std::vector<Prefix> route_set_prefixes(const config::Model& m, const config::Aut
   if (p.route_set_interface) add(interface_host(m, tunnel, iface));
   for (auto& name : p.route_set_interfaces) {
     auto it = m.interfaces.find(name);
-    std::optional<Prefix> x = it != m.interfaces.end() ? addr_mask(it->second.ip_address) : std::nullopt;
+    std::optional<Prefix> x = it != m.interfaces.end() ? it->second.ip_address.address : std::nullopt;
     add(x ? x : iface ? iface(name) : std::nullopt);
   }
   for (auto& r : p.route_set_remote) {

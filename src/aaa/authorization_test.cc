@@ -71,9 +71,9 @@ TEST_F(Fixture, ClearErrors) {
 }
 
 TEST_F(Fixture, RouteSetPrefixes) {
-  m.interfaces["Loopback0"].ip_address = "198.18.0.1 255.255.255.0";
+  m.interfaces["Loopback0"].ip_address = {Prefix::parse("198.18.0.1/24"), false};
   m.interfaces["Virtual-Template1"].ip_unnumbered = "Loopback0";
-  m.interfaces["Tunnel0"].ip_address = "198.18.7.2 255.255.255.255";
+  m.interfaces["Tunnel0"].ip_address = {Prefix::parse("198.18.7.2/32"), false};
   m.access_lists["ike-policy"].entries = {{true, "192.0.2.0", "0.0.0.127"}, {false, "192.0.2.128", "0.0.0.127"}};
   config::AuthorizationPolicy p;
   p.route_set_interface = true;

@@ -13,7 +13,7 @@ void register_gre_commands(CommandTable& t) {
         [](CmdContext& c, const ParsedArgs& a) -> Result<std::string> {
           if (!a.negated && is_virtual_template(c.object))
             return fail(Errc::kInvalidArgument, "GRE on a Virtual-Template is not supported; use tunnel mode ipsec ipv4");
-          c.model.interfaces[c.object].tunnel_mode = a.negated || a.at(3) == "ip" ? "" : "gre ipv6";
+          c.model.interfaces[c.object].tunnel_mode = a.negated || a.at(3) == "ip" ? TunnelMode::kGreIp : TunnelMode::kGreIpv6;
           return std::string();
         })
       // Written with the other tunnel modes; gre ip, the default, as nothing.

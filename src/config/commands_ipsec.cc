@@ -215,13 +215,16 @@ void add_interface(CommandTable& t) {
   };
   t.add(Mode::kInterface, "ip address A.B.C.D A.B.C.D", {"Interface Internet Protocol config commands", "Set the IP address of an interface", "IP address", "IP subnet mask"},
         [itf](C c, A a) -> Result<std::string> {
+          if (a.negated) { itf(c).ip_address = {}; return ok(); }
           auto m = IpAddress::parse(a.at(3));
-          if (!a.negated && (!m || !Prefix::from_mask(*IpAddress::parse(a.at(2)), *m)))
-            return fail(Errc::kInvalidArgument, "Bad mask " + a.at(3));
-          itf(c).ip_address = a.negated ? "" : a.at(2) + " " + a.at(3);
+          auto p = m ? Prefix::from_mask(*IpAddress::parse(a.at(2)), *m) : std::nullopt;
+          if (!p) return fail(Errc::kInvalidArgument, "Bad mask " + a.at(3));
+          itf(c).ip_address = {*p, false};
           return ok();
         })
-      .writes(interface_line::kIpAddress, line(&Interface::ip_address, "ip address"));
+      .writes(interface_line::kIpAddress, [](const WriteScope& s, std::string& out) {
+        if (auto& v = s.model.interfaces.at(s.object).ip_address; !v.empty()) out += " ip address " + v.word() + "\n";
+      });
   t.add(Mode::kInterface, "ip unnumbered WORD", {"Interface Internet Protocol config commands", "Enable IP processing without an explicit address", "Interface"},
         [itf](C c, A a) { itf(c).ip_unnumbered = a.negated ? "" : canonical_ifname(a.at(2)); return ok(); })
       .writes(interface_line::kIpUnnumbered, line(&Interface::ip_unnumbered, "ip unnumbered"));
@@ -232,17 +235,34 @@ void add_interface(CommandTable& t) {
       });
   t.add(Mode::kInterface, "tunnel source WORD", {"protocol-over-protocol tunneling", "source of tunnel packets", "Interface or address"},
         [itf](C c, A a) -> Result<std::string> {
-          itf(c).tunnel_source = a.negated ? "" : canonical_ifname(a.at(2));
-          if (a.negated || IpAddress::parse(a.at(2))) return ok();
-          return missing_device_warning(c.config, c.model, itf(c).tunnel_source);
+          if (a.negated) { itf(c).tunnel_source = {}; return ok(); }
+          auto addr = IpAddress::parse(a.at(2));
+          itf(c).tunnel_source = {addr ? a.at(2) : canonical_ifname(a.at(2)), addr};
+          if (addr) return ok();
+          return missing_device_warning(c.config, c.model, itf(c).tunnel_source.word);
         })
-      .writes(interface_line::kTunnelSource, line(&Interface::tunnel_source, "tunnel source"));
+      .writes(interface_line::kTunnelSource, [](const WriteScope& s, std::string& out) {
+        if (auto& v = s.model.interfaces.at(s.object).tunnel_source; !v.empty()) out += " tunnel source " + v.word + "\n";
+      });
   t.add(Mode::kInterface, "tunnel destination A.B.C.D", {"protocol-over-protocol tunneling", "destination of tunnel", "IP address"},
-        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : a.at(2); return ok(); })
-      .writes(interface_line::kTunnelDestination, line(&Interface::tunnel_destination, "tunnel destination"));
+        [itf](C c, A a) -> Result<std::string> {
+          if (a.negated) { itf(c).tunnel_destination = {}; return ok(); }
+          auto dst = IpAddress::parse(a.at(2));
+          if (!dst || !dst->is_v4()) return fail(Errc::kInvalidArgument, "Invalid address " + a.at(2));
+          itf(c).tunnel_destination = {*dst, false};
+          return ok();
+        })
+      .writes(interface_line::kTunnelDestination, [](const WriteScope& s, std::string& out) {
+        auto& d = s.model.interfaces.at(s.object).tunnel_destination;
+        if (!d.empty()) out += " tunnel destination " + d.word() + "\n";
+      });
   t.add(Mode::kInterface, "tunnel mode ipsec ipv4", {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv4"},
-        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv4"; return ok(); })
-      .writes(interface_line::kTunnelMode, line(&Interface::tunnel_mode, "tunnel mode"));
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? TunnelMode::kGreIp : TunnelMode::kIpsecIpv4; return ok(); })
+      // Every tunnel mode but IOS's default, gre ip.
+      .writes(interface_line::kTunnelMode, [](const WriteScope& s, std::string& out) {
+        TunnelMode m = s.model.interfaces.at(s.object).tunnel_mode;
+        if (m != TunnelMode::kGreIp) out += " tunnel mode " + std::string(tunnel_mode_word(m)) + "\n";
+      });
   t.add(Mode::kInterface, "tunnel protection ipsec profile WORD", {"protocol-over-protocol tunneling", "Enable tunnel protection", "IPsec", "IPsec profile", "Profile name"},
         [itf](C c, A a) { itf(c).tunnel_protection = a.negated ? "" : a.at(4); return ok(); })
       .writes(interface_line::kTunnelProtection, line(&Interface::tunnel_protection, "tunnel protection ipsec profile"));
@@ -257,15 +277,17 @@ void add_interface(CommandTable& t) {
   t.add(Mode::kConfig, "ip route A.B.C.D A.B.C.D WORD", {"Global IP configuration subcommands", "Establish static routes", "Destination prefix", "Destination prefix mask", "Interface or next hop"},
         [](C c, A a) -> Result<std::string> {
           auto m = IpAddress::parse(a.at(3));
-          if (!m || !Prefix::from_mask(*IpAddress::parse(a.at(2)), *m)) return fail(Errc::kInvalidArgument, "Inconsistent address and mask");
-          std::string tgt = IpAddress::parse(a.at(4)) ? a.at(4) : canonical_ifname(a.at(4));
-          Route r{a.at(2), a.at(3), tgt};
+          auto dest = m ? Prefix::from_mask(*IpAddress::parse(a.at(2)), *m) : std::nullopt;
+          if (!dest) return fail(Errc::kInvalidArgument, "Inconsistent address and mask");
+          auto via = IpAddress::parse(a.at(4));
+          Route r{*dest, {via ? "" : canonical_ifname(a.at(4)), via}};
           std::erase(c.model.routes, r);
           if (!a.negated) c.model.routes.push_back(r);
           return ok();
         })
       .writes(section::kRoute, [](const WriteScope& s, std::string& out) {
-        for (const auto& r : s.model.routes) out += "ip route " + r.prefix + " " + r.mask + " " + r.target + "\n";
+        for (const auto& r : s.model.routes)
+          out += "ip route " + r.dest.addr.str() + " " + r.dest.mask().str() + " " + r.target.word() + "\n";
       });
 }
 

@@ -23,7 +23,8 @@ std::string canonical6(const std::string& w) {
   return p ? p->addr.str() + "/" + std::to_string(p->len) : w;
 }
 
-void toggle(std::vector<std::string>& v, const std::string& x, bool negated) {
+template <class T>
+void toggle(std::vector<T>& v, const T& x, bool negated) {
   std::erase(v, x);
   if (!negated) v.push_back(x);
 }
@@ -39,20 +40,20 @@ void add_global(CommandTable& t) {
         [](C c, A a) -> Result<std::string> {
           auto p = Prefix::parse(a.at(2));
           if (!p) return fail(Errc::kInvalidArgument, "Invalid IPv6 prefix " + a.at(2));
-          std::string tgt = a.at(3);
-          if (auto nh = IpAddress::parse(tgt)) {
-            if (nh->is_v4()) return fail(Errc::kInvalidArgument, "Invalid IPv6 next hop " + tgt);
-            tgt = nh->str();
+          RouteTarget tgt;
+          if (auto nh = IpAddress::parse(a.at(3))) {
+            if (nh->is_v4()) return fail(Errc::kInvalidArgument, "Invalid IPv6 next hop " + a.at(3));
+            tgt.next_hop = nh;
           } else {
-            tgt = canonical_interface_name(tgt);
+            tgt.interface = canonical_interface_name(a.at(3));
           }
-          Route6 r{Prefix{p->first(), p->len}.str(), tgt};
+          Route6 r{Prefix{p->first(), p->len}, tgt};
           std::erase(c.model.ipv6_routes, r);
           if (!a.negated) c.model.ipv6_routes.push_back(r);
           return ok();
         })
       .writes(section::kRoute + 1, [](const WriteScope& s, std::string& out) {
-        for (const auto& r : s.model.ipv6_routes) out += "ipv6 route " + r.prefix + " " + r.target + "\n";
+        for (const auto& r : s.model.ipv6_routes) out += "ipv6 route " + r.prefix.str() + " " + r.target.word() + "\n";
       });
 }
 
@@ -60,16 +61,20 @@ void add_interface(CommandTable& t) {
   auto itf = [](C c) -> Interface& { return c.model.interfaces[c.object]; };
   t.add(Mode::kInterface, "ipv6 address X:X:X:X::X/<0-128>",
         {"IPv6 interface subcommands", "Configure IPv6 address on interface", "IPv6 prefix"},
-        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, canonical6(a.at(2)), a.negated); return ok(); })
+        [itf](C c, A a) { toggle(itf(c).ipv6_addresses, *Prefix::parse(a.at(2)), a.negated); return ok(); })
       .writes(interface_line::kIpv6Address, [](const WriteScope& s, std::string& out) {
-        for (auto& a : s.model.interfaces.at(s.object).ipv6_addresses) out += " ipv6 address " + a + "\n";
+        for (auto& a : s.model.interfaces.at(s.object).ipv6_addresses) out += " ipv6 address " + a.str() + "\n";
       });
   t.add(Mode::kInterface, "tunnel destination X:X:X:X::X",
         {"protocol-over-protocol tunneling", "destination of tunnel", "IPv6 address"},
-        [itf](C c, A a) { itf(c).tunnel_destination = a.negated ? "" : IpAddress::parse(a.at(2))->str(); return ok(); }).writes(t.write_back_of(Mode::kInterface, "tunnel destination A.B.C.D"));
+        [itf](C c, A a) {
+          if (a.negated) { itf(c).tunnel_destination = {}; return ok(); }
+          itf(c).tunnel_destination = {*IpAddress::parse(a.at(2)), false};
+          return ok();
+        }).writes(t.write_back_of(Mode::kInterface, "tunnel destination A.B.C.D"));
   t.add(Mode::kInterface, "tunnel mode ipsec ipv6",
         {"protocol-over-protocol tunneling", "tunnel encapsulation method", "IPSec tunnel encapsulation", "over IPv6"},
-        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? "" : "ipsec ipv6"; return ok(); }).writes(t.write_back_of(Mode::kInterface, "tunnel mode ipsec ipv4"));
+        [itf](C c, A a) { itf(c).tunnel_mode = a.negated ? TunnelMode::kGreIp : TunnelMode::kIpsecIpv6; return ok(); }).writes(t.write_back_of(Mode::kInterface, "tunnel mode ipsec ipv4"));
 }
 
 void add_ike(CommandTable& t) {

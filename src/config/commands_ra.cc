@@ -295,14 +295,14 @@ void add_interface_lines(CommandTable& t) {
         [](C c, A a) -> Result<std::string> {
           auto& itf = c.model.interfaces[c.object];
           if (!is_tunnel(c.object)) return invalid("ip address negotiated applies to Tunnel interfaces only");
-          if (a.negated) { if (itf.ip_address == kNegotiated) itf.ip_address.clear(); return ok(); }
-          itf.ip_address = kNegotiated;
+          if (a.negated) { if (itf.ip_address.negotiated) itf.ip_address = {}; return ok(); }
+          itf.ip_address = {std::nullopt, true};
           return ok();
         }).writes(ip_address);
   t.add(Mode::kInterface, "tunnel destination dynamic",
         {"protocol-over-protocol tunneling", "destination of tunnel", "Destination set by a FlexVPN client"},
         [](C c, A a) {
-          c.model.interfaces[c.object].tunnel_destination = a.negated ? "" : "dynamic";
+          c.model.interfaces[c.object].tunnel_destination = {std::nullopt, !a.negated};
           return ok();
         }).writes(tunnel_destination);
 }

@@ -62,8 +62,8 @@ TEST(InterfaceMap, CommandRunningConfigAndAbbreviations) {
               "tunnel source GigabitEthernet0/0"});
   ASSERT_TRUE(r.ok) << r.text;
   EXPECT_TRUE(r.text.empty()) << r.text;  // mapped: no warning
-  EXPECT_EQ(c.model().interfaces.at("GigabitEthernet0/0").ip_address, "192.0.2.1 255.255.255.0");
-  EXPECT_EQ(c.model().interfaces.at("Tunnel0").tunnel_source, "GigabitEthernet0/0");
+  EXPECT_EQ(c.model().interfaces.at("GigabitEthernet0/0").ip_address.word(), "192.0.2.1 255.255.255.0");
+  EXPECT_EQ(c.model().interfaces.at("Tunnel0").tunnel_source.word, "GigabitEthernet0/0");
   std::string rc = c.running_config_text();
   auto map_at = rc.find("platform interface-map GigabitEthernet0/0 eth0\n");
   ASSERT_NE(map_at, std::string::npos) << rc;
@@ -93,7 +93,7 @@ TEST(InterfaceMap, UnmappedPortsWarnWithTheirLine) {
   EXPECT_NE(rep->find("% line 7: Warning: FastEthernet0/0 is not mapped"), std::string::npos) << *rep;
   EXPECT_NE(rep->find("% line 8: Warning: eth7: no Linux device eth7"), std::string::npos) << *rep;
   // Warned, not rejected: the configuration is kept as written.
-  EXPECT_EQ(c.model().interfaces.at("GigabitEthernet0/1").ip_address, "198.51.100.1 255.255.255.0");
+  EXPECT_EQ(c.model().interfaces.at("GigabitEthernet0/1").ip_address.word(), "198.51.100.1 255.255.255.0");
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 
 namespace kg::config {
 
-// `ip address negotiated` is stored as this ip_address value.
+// The word of `ip address negotiated` (InterfaceAddress::word).
 inline constexpr const char* kNegotiated = "negotiated";
 
 // Expands an abbreviated IOS interface type ("Tu", "lo", "Virtual-T", "gi",

@@ -121,16 +121,16 @@ TEST_F(IosDefaults, TunnelWithoutModeIsGreAndOtherModesArePrinted) {
   run("interface Tunnel0");
   run("tunnel source eth0");
   run("tunnel destination 198.51.100.2");
-  EXPECT_EQ(cfg->model().interfaces.at("Tunnel0").tunnel_mode, "");
+  EXPECT_EQ(cfg->model().interfaces.at("Tunnel0").tunnel_mode, TunnelMode::kGreIp);
   EXPECT_EQ(text().find("tunnel mode"), std::string::npos);
   run("tunnel mode gre ip");  // the default, typed: still not printed
-  EXPECT_EQ(cfg->model().interfaces.at("Tunnel0").tunnel_mode, "");
+  EXPECT_EQ(cfg->model().interfaces.at("Tunnel0").tunnel_mode, TunnelMode::kGreIp);
   EXPECT_EQ(text().find("tunnel mode"), std::string::npos);
   run("tunnel mode ipsec ipv4");  // the old keygate default, now explicit
   EXPECT_NE(text().find(" tunnel source eth0\n tunnel mode ipsec ipv4\n"), std::string::npos) << text();
   EXPECT_EQ(reload_text(), text());
   run("no tunnel mode ipsec ipv4");
-  EXPECT_EQ(cfg->model().interfaces.at("Tunnel0").tunnel_mode, "");
+  EXPECT_EQ(cfg->model().interfaces.at("Tunnel0").tunnel_mode, TunnelMode::kGreIp);
   run("tunnel mode gre ipv6");
   EXPECT_NE(text().find(" tunnel mode gre ipv6\n"), std::string::npos);
   EXPECT_EQ(reload_text(), text());
@@ -154,11 +154,11 @@ TEST_F(IosDefaults, StartupConfigFromAnEarlierKeygateKeepsIpsec) {
   auto rep = old.load_file((dir / "startup-config").string());
   ASSERT_TRUE(rep);
   EXPECT_NE(rep->find("% line 3: Note: Tunnel0: startup-config saved by an earlier keygate"), std::string::npos) << *rep;
-  EXPECT_EQ(old.model().interfaces.at("Tunnel0").tunnel_mode, "ipsec ipv4");
-  EXPECT_EQ(old.model().interfaces.at("Tunnel1").tunnel_mode, "gre ipv6");  // its own line wins
+  EXPECT_EQ(old.model().interfaces.at("Tunnel0").tunnel_mode, TunnelMode::kIpsecIpv4);
+  EXPECT_EQ(old.model().interfaces.at("Tunnel1").tunnel_mode, TunnelMode::kGreIpv6);  // its own line wins
   Config pasted(dir.string());
   ASSERT_TRUE(pasted.load_file((dir / "other.cfg").string()));
-  EXPECT_EQ(pasted.model().interfaces.at("Tunnel0").tunnel_mode, "");  // GRE
+  EXPECT_EQ(pasted.model().interfaces.at("Tunnel0").tunnel_mode, TunnelMode::kGreIp);  // GRE
   // Saved again: the marker first, the mode explicit; reloading changes nothing.
   ASSERT_TRUE(old.write_memory());
   std::ifstream in(dir / "startup-config");
@@ -169,7 +169,7 @@ TEST_F(IosDefaults, StartupConfigFromAnEarlierKeygateKeepsIpsec) {
   auto rep2 = again.load_file((dir / "startup-config").string());
   ASSERT_TRUE(rep2);
   EXPECT_EQ(*rep2, "");
-  EXPECT_EQ(again.model().interfaces.at("Tunnel0").tunnel_mode, "ipsec ipv4");
+  EXPECT_EQ(again.model().interfaces.at("Tunnel0").tunnel_mode, TunnelMode::kIpsecIpv4);
   EXPECT_EQ(again.running_config_text(), old.running_config_text());
 }
 

@@ -26,6 +26,7 @@ struct Ikev2Proposal {
 
 // Addresses as IOS prints them, in order (show output).
 std::vector<std::string> address_words(const std::vector<IpAddress>& v);
+std::vector<std::string> prefix_words(const std::vector<Prefix>& v);  // "a/len"
 
 // The IOS words of registry rows, in order (show output, tests).
 template <class Row>
@@ -125,15 +126,50 @@ struct IpsecProfile {
   std::optional<int> pfs_group;
 };
 
+// tunnel mode: the encapsulation of a tunnel interface. kGreIp is IOS's
+// default (`tunnel mode gre ip`), which show running-config never prints.
+enum class TunnelMode { kGreIp, kGreIpv6, kIpsecIpv4, kIpsecIpv6 };
+// The IOS words after "tunnel mode": "gre ip", "gre ipv6", "ipsec ipv4", "ipsec ipv6".
+std::string_view tunnel_mode_word(TunnelMode m);
+inline bool is_gre_mode(TunnelMode m) { return m == TunnelMode::kGreIp || m == TunnelMode::kGreIpv6; }
+
+// tunnel destination ADDR | dynamic (a FlexVPN client chooses the peer);
+// neither: not configured.
+struct TunnelDestination {
+  std::optional<IpAddress> address;
+  bool dynamic = false;
+  [[nodiscard]] bool empty() const { return !address && !dynamic; }
+  [[nodiscard]] std::string word() const;  // as IOS prints it; "" when empty
+  bool operator==(const TunnelDestination&) const = default;
+};
+
+// ip address ADDR MASK | ip address negotiated (commands_ra.cc: a FlexVPN
+// client's address, from the hub); neither: none.
+struct InterfaceAddress {
+  std::optional<Prefix> address;  // the address as typed, the mask as its length
+  bool negotiated = false;
+  [[nodiscard]] bool empty() const { return !address && !negotiated; }
+  [[nodiscard]] std::string word() const;  // "ADDR MASK", "negotiated"; "" when empty
+  bool operator==(const InterfaceAddress&) const = default;
+};
+
+// tunnel source INTERFACE | ADDRESS.
+struct TunnelSource {
+  std::string word;                 // as printed: the canonical interface name, or the address as typed
+  std::optional<IpAddress> address;  // when the word is an address
+  [[nodiscard]] bool empty() const { return word.empty(); }
+  bool operator==(const TunnelSource&) const = default;
+};
+
 struct Interface {
   std::string description;
-  std::string ip_address;  // "ADDR MASK", or "negotiated" (ip address negotiated)
-  std::string ip_unnumbered;
-  std::string tunnel_source, tunnel_destination;  // destination "dynamic": set by a FlexVPN client
-  // "ipsec ipv4", "ipsec ipv6" (commands_ipv6.cc), "gre ipv6" (commands_gre.cc);
-  // empty: IOS's default, GRE over IPv4 (`tunnel mode gre ip`, never printed).
-  std::string tunnel_mode;
-  std::vector<std::string> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc)
+  InterfaceAddress ip_address;
+  std::string ip_unnumbered;  // the interface whose address is borrowed
+  TunnelSource tunnel_source;
+  TunnelDestination tunnel_destination;
+  // ipsec ipv4 (commands_ipsec.cc), ipsec ipv6 (commands_ipv6.cc), gre (commands_gre.cc).
+  TunnelMode tunnel_mode = TunnelMode::kGreIp;
+  std::vector<Prefix> ipv6_addresses;  // ipv6 address PREFIX/LEN (commands_ipv6.cc), the address as typed
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;
   bool shutdown = false;
@@ -199,12 +235,21 @@ struct FlexvpnClient {
   bool peer_reactivate = false;
 };
 
-struct Route {
-  std::string prefix, mask, target;
+// Where a static route goes: out of an interface, or via a next hop.
+struct RouteTarget {
+  std::string interface;              // canonical IOS name; empty with a next hop
+  std::optional<IpAddress> next_hop;
+  [[nodiscard]] std::string word() const { return next_hop ? next_hop->str() : interface; }
+  bool operator==(const RouteTarget&) const = default;
+};
+struct Route {  // ip route ADDR MASK TARGET
+  Prefix dest;  // the address as typed (IOS prints it so), the mask as its length
+  RouteTarget target;
   bool operator==(const Route&) const = default;
 };
 struct Route6 {  // ipv6 route PREFIX/LEN TARGET (commands_ipv6.cc)
-  std::string prefix, target;
+  Prefix prefix;  // the network: host bits typed are cleared
+  RouteTarget target;
   bool operator==(const Route6&) const = default;
 };
 

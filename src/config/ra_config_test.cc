@@ -131,7 +131,7 @@ TEST_F(Ra, VirtualTemplateAndNegotiatedTunnel) {
   run("interface Tunnel0");
   run("ip address negotiated");
   run("tunnel destination dynamic");
-  EXPECT_EQ(cfg.model().interfaces.at("Tunnel0").ip_address, kNegotiated);
+  EXPECT_EQ(cfg.model().interfaces.at("Tunnel0").ip_address.word(), kNegotiated);
   run("interface Loopback3");
   EXPECT_NE(refused("ip address negotiated").find("Tunnel"), std::string::npos);
   auto rc = cfg.running_config_text();

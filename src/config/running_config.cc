@@ -88,6 +88,32 @@ AuthMethod auth_method_from_word(std::string_view w) {
   return AuthMethod::kNone;
 }
 
+std::string_view tunnel_mode_word(TunnelMode m) {
+  switch (m) {
+    case TunnelMode::kGreIpv6: return "gre ipv6";
+    case TunnelMode::kIpsecIpv4: return "ipsec ipv4";
+    case TunnelMode::kIpsecIpv6: return "ipsec ipv6";
+    case TunnelMode::kGreIp: break;
+  }
+  return "gre ip";
+}
+
+std::string InterfaceAddress::word() const {
+  if (address) return address->addr.str() + " " + address->mask().str();
+  return negotiated ? kNegotiated : "";
+}
+
+std::vector<std::string> prefix_words(const std::vector<Prefix>& v) {
+  std::vector<std::string> out;
+  for (const Prefix& p : v) out.push_back(p.str());
+  return out;
+}
+
+std::string TunnelDestination::word() const {
+  if (address) return address->str();
+  return dynamic ? "dynamic" : "";
+}
+
 std::optional<EspTransform> EspTransform::parse(std::string_view entry) {
   if (const crypto::EncrAlgorithm* e = crypto::find_encr_esp_word(entry))
     return EspTransform{e, nullptr, entry.find(' ') != std::string_view::npos};

@@ -1,7 +1,6 @@
 #include "daemon/config_policy.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "common/log.h"
 #include "crypto/algorithms.h"
@@ -11,13 +10,6 @@ namespace kg::daemon {
 using namespace kg::ike;
 
 namespace {
-
-std::vector<std::string> split(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> w;
-  for (std::string x; in >> x;) w.push_back(x);
-  return w;
-}
 
 // The proposal's registry rows to IKEv2 transforms (the IOS words became
 // rows when the lines were accepted).
@@ -125,18 +117,6 @@ std::string keyring_miss(const std::string& keyring, const Identity* id, const I
 }
 
 }  // namespace
-
-std::optional<Prefix> parse_addr_mask(const std::string& s) {
-  auto w = split(s);
-  if (w.empty()) return std::nullopt;
-  if (w.size() == 1 && w[0].find('/') != std::string::npos) return Prefix::parse(w[0]);  // IPv6 PREFIX/LEN
-  auto a = IpAddress::parse(w[0]);
-  if (!a) return std::nullopt;
-  if (w.size() == 1) return Prefix{*a, uint8_t(a->size() * 8)};
-  auto m = IpAddress::parse(w[1]);
-  if (!m) return std::nullopt;
-  return Prefix::from_mask(*a, *m);
-}
 
 bool identity_in_domain(const std::string& kind, const std::string& domain, const Identity& id) {
   std::string data(id.data.begin(), id.data.end());
@@ -333,8 +313,7 @@ std::string ConfigPolicy::no_profile_reason(const Identity& id, const IpAddress&
 
 bool ConfigPolicy::responder_force_encap(const IpAddress& local, const IpAddress& remote) const {
   for (auto& [name, itf] : model_.interfaces) {
-    if (itf.shutdown || itf.tunnel_destination.empty()) continue;
-    if (auto dst = IpAddress::parse(itf.tunnel_destination); !dst || *dst != remote) continue;
+    if (itf.shutdown || itf.tunnel_destination.address != remote) continue;
     auto p = model_.profiles.find(profile_for_tunnel(name));
     if (p != model_.profiles.end()) return p->second.nat_force_encap;
   }
@@ -360,12 +339,9 @@ std::string ConfigPolicy::profile_for_tunnel(const std::string& ifname) const {
 void ConfigPolicy::add_ipv6_selectors(ChildConfig& c, const std::string& ifname,
                                       const config::Interface& itf) const {
   c.local_ts.push_back(ts_for(*Prefix::parse("::/0")));
-  for (auto& a : itf.ipv6_addresses)
-    if (auto p = Prefix::parse(a)) c.remote_ts.push_back(ts_for(Prefix{p->first(), p->len}));
-  for (auto& r : model_.ipv6_routes) {
-    if (r.target != ifname) continue;
-    if (auto p = Prefix::parse(r.prefix)) c.remote_ts.push_back(ts_for(*p));
-  }
+  for (auto& a : itf.ipv6_addresses) c.remote_ts.push_back(ts_for(Prefix{a.first(), a.len}));
+  for (auto& r : model_.ipv6_routes)
+    if (r.target.interface == ifname) c.remote_ts.push_back(ts_for(r.prefix));
   if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("::/0")));
 }
 
@@ -397,15 +373,13 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
   // tunnel mode gre: the GRE flow between the endpoints (config_policy_gre.cc).
   if (is_gre(ifname, it->second)) {
     add_gre_selectors(c, it->second);
-  } else if (it->second.tunnel_mode == "ipsec ipv6") {
+  } else if (it->second.tunnel_mode == config::TunnelMode::kIpsecIpv6) {
     add_ipv6_selectors(c, ifname, it->second);
   } else {
     c.local_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
-    if (auto p = parse_addr_mask(it->second.ip_address)) c.remote_ts.push_back(ts_for(Prefix{p->first(), p->len}));
-    for (auto& r : model_.routes) {
-      if (r.target != ifname) continue;
-      if (auto p = parse_addr_mask(r.prefix + " " + r.mask)) c.remote_ts.push_back(ts_for(*p));
-    }
+    if (auto& p = it->second.ip_address.address) c.remote_ts.push_back(ts_for(Prefix{p->first(), p->len}));
+    for (auto& r : model_.routes)
+      if (r.target.interface == ifname) c.remote_ts.push_back(ts_for(r.dest));
     if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("0.0.0.0/0")));
   }
   c.config_request = config_request_for(ifname);
@@ -415,9 +389,7 @@ std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifn
 std::optional<ChildConfig> ConfigPolicy::child_for_peer(const std::string& profile, const IpAddress& local,
                                                         const IpAddress& remote) const {
   for (auto& [name, itf] : model_.interfaces) {
-    if (itf.shutdown || itf.tunnel_destination.empty()) continue;
-    auto dst = IpAddress::parse(itf.tunnel_destination);
-    if (!dst || *dst != remote) continue;
+    if (itf.shutdown || itf.tunnel_destination.address != remote) continue;
     if (profile_for_tunnel(name) != profile) continue;
     auto c = child_for_tunnel(name);
     if (c && is_gre(name, itf)) set_gre_local(*c, local);

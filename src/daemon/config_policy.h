@@ -93,8 +93,6 @@ class ConfigPolicy final : public ike::PolicyProvider {
   aaa::InterfacePrefix iface_;
 };
 
-// "ADDR MASK" → prefix; nullopt if malformed.
-std::optional<Prefix> parse_addr_mask(const std::string& s);
 // tunnel mode gre ip|ipv6, or no tunnel mode on a TunnelN (config_policy_gre.cc).
 bool is_gre(const std::string& name, const config::Interface& itf);
 // GRE selectors: our side becomes exactly `local` (once the address is known).

@@ -24,25 +24,25 @@ ike::TrafficSelector gre_any(bool v4) {
 // No tunnel mode line: GRE on a TunnelN, as on IOS. A Virtual-Template keeps
 // IPsec (keygate runs no GRE on templates; `tunnel mode gre` is refused there).
 bool is_gre(const std::string& name, const config::Interface& itf) {
-  if (itf.tunnel_mode.empty()) return config::is_tunnel(name);
-  return itf.tunnel_mode.rfind("gre", 0) == 0;
+  if (itf.tunnel_mode == config::TunnelMode::kGreIp) return config::is_tunnel(name);
+  return config::is_gre_mode(itf.tunnel_mode);
 }
 
 void set_gre_local(ike::ChildConfig& c, const IpAddress& local) { c.local_ts = {gre_host(local)}; }
 
 void ConfigPolicy::add_gre_selectors(ike::ChildConfig& c, const config::Interface& itf) const {
-  auto dst = IpAddress::parse(itf.tunnel_destination);
-  bool v4 = itf.tunnel_mode != "gre ipv6";
+  auto& dst = itf.tunnel_destination.address;
+  bool v4 = itf.tunnel_mode != config::TunnelMode::kGreIpv6;
   c.remote_ts = {dst ? gre_host(*dst) : gre_any(v4)};
   // The source: an address, or an interface with one in the model; else any
   // (the daemon sets the real one before initiating).
-  std::optional<IpAddress> src = IpAddress::parse(itf.tunnel_source);
-  auto it = model_.interfaces.find(itf.tunnel_source);
+  std::optional<IpAddress> src = itf.tunnel_source.address;
+  auto it = model_.interfaces.find(itf.tunnel_source.word);
   if (!src && it != model_.interfaces.end()) {
     if (v4) {
-      if (auto p = parse_addr_mask(it->second.ip_address)) src = p->addr;
+      if (auto& p = it->second.ip_address.address) src = p->addr;
     } else if (!it->second.ipv6_addresses.empty()) {
-      if (auto p = parse_addr_mask(it->second.ipv6_addresses.front())) src = p->addr;
+      src = it->second.ipv6_addresses.front().addr;
     }
   }
   c.local_ts = {src ? gre_host(*src) : gre_any(v4)};

@@ -157,20 +157,18 @@ void Daemon::reschedule() {
 
 // The source address of the tunnel's family (that of its destination).
 std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
-  if (auto a = IpAddress::parse(itf.tunnel_source)) return a;
-  auto dst = IpAddress::parse(itf.tunnel_destination);
+  if (itf.tunnel_source.address) return itf.tunnel_source.address;
+  auto& dst = itf.tunnel_destination.address;
   bool v6 = dst && !dst->is_v4();
   auto& m = policy_.model();
-  auto it = m.interfaces.find(itf.tunnel_source);
+  auto it = m.interfaces.find(itf.tunnel_source.word);
   if (it != m.interfaces.end()) {
     if (!v6)
-      if (auto p = parse_addr_mask(it->second.ip_address)) return p->addr;
-    if (v6)
-      for (auto& a : it->second.ipv6_addresses)
-        if (auto p = parse_addr_mask(a)) return p->addr;
+      if (auto& p = it->second.ip_address.address) return p->addr;
+    if (v6 && !it->second.ipv6_addresses.empty()) return it->second.ipv6_addresses.front().addr;
   }
   if (!itf.tunnel_source.empty())
-    if (auto a = netlink_->first_address(config::linux_device(m.interface_map, itf.tunnel_source),
+    if (auto a = netlink_->first_address(config::linux_device(m.interface_map, itf.tunnel_source.word),
                                          v6 ? IpAddress::Family::kV6 : IpAddress::Family::kV4))
       return *a;
   return std::nullopt;
@@ -180,7 +178,7 @@ void Daemon::try_initiate(const std::string& tunnel) {
   auto& m = policy_.model();
   auto it = m.interfaces.find(tunnel);
   if (it == m.interfaces.end() || it->second.shutdown) return;
-  auto dst = IpAddress::parse(it->second.tunnel_destination);
+  std::optional<IpAddress> dst = it->second.tunnel_destination.address;
   // tunnel destination dynamic: the FlexVPN client's current peer, if any.
   if (!dst)
     if (auto* fc = flexvpn_.for_tunnel(tunnel)) dst = fc->destination();

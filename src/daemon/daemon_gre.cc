@@ -11,7 +11,7 @@ void Daemon::set_gre_endpoints(const std::string& name, const config::Interface&
   auto it = gre_.find(name);
   if (it == gre_.end()) return;
   auto src = tunnel_source(itf);
-  auto dst = IpAddress::parse(itf.tunnel_destination);
+  auto& dst = itf.tunnel_destination.address;
   if (src && dst) set_gre_tunnel(name, *src, *dst);  // else reads stay dropped (counted) until known
 }
 

@@ -26,7 +26,7 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
     if (is_tunnel(name)) {
       host_.tunnel_removed(name);
       host_.remove_tunnel(name);
-    } else if (auto p = parse_addr_mask(itf.ip_address)) {
+    } else if (auto& p = itf.ip_address.address) {
       (void)host_.del_address(config::linux_device(before.interface_map, name), *p);
     }
   }
@@ -38,7 +38,7 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
     // address leaves the old one.
     std::string old_dev = config::linux_device(before.interface_map, name);
     if (old != before.interfaces.end() && old_dev != dev)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)host_.del_address(old_dev, *p);
+      if (auto& p = old->second.ip_address.address) (void)host_.del_address(old_dev, *p);
     if (!is_tunnel(name) && !is_loopback(name) && !host_.device_exists(dev)) {
       // An IOS port with no map entry, or a device the kernel does not have:
       // the load report warned; nothing to change, and it is never shown up.
@@ -57,12 +57,12 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
         continue;
       }
       // GRE's delivery header comes out of the same 1400 bytes.
-      uint32_t gre = is_gre(name, itf) ? (itf.tunnel_mode == "gre ipv6" ? 44 : 24) : 0;
+      uint32_t gre = is_gre(name, itf) ? (itf.tunnel_mode == config::TunnelMode::kGreIpv6 ? 44 : 24) : 0;
       (void)host_.set_mtu(name, itf.mtu ? uint32_t(*itf.mtu) : kDefaultTunnelMtu - gre);
     }
     if (old != before.interfaces.end() && old->second.ip_address != itf.ip_address)
-      if (auto p = parse_addr_mask(old->second.ip_address)) (void)host_.del_address(dev, *p);
-    if (auto p = parse_addr_mask(itf.ip_address)) {
+      if (auto& p = old->second.ip_address.address) (void)host_.del_address(dev, *p);
+    if (auto& p = itf.ip_address.address) {
       if (auto r = host_.add_address(dev, *p); !r) log::warn("interface " + name + ": " + r.error().message);
     }
     if (!is_loopback(name)) {
@@ -79,23 +79,21 @@ void Interfaces::apply_interfaces(const config::Model& before, const config::Mod
 void Interfaces::apply_routes(const config::Model& before, const config::Model& after) {
   // The device a route goes out of in model m (the port map may change it).
   auto device = [](const config::Model& m, const config::Route& r) {
-    std::string dev = config::linux_device(m.interface_map, r.target);
-    if (auto via = IpAddress::parse(r.target)) {
+    std::string dev = config::linux_device(m.interface_map, r.target.word());
+    if (auto& via = r.target.next_hop) {
       // Next hop: find the interface whose subnet holds it.
       for (auto& [n, itf] : m.interfaces)
-        if (auto ip = parse_addr_mask(itf.ip_address); ip && Prefix{ip->first(), ip->len}.contains(*via))
+        if (auto& ip = itf.ip_address.address; ip && ip->contains(*via))
           dev = config::linux_device(m.interface_map, n);
     }
     return dev;
   };
   auto install = [&](const config::Model& m, const config::Route& r, bool add) {
-    auto p = parse_addr_mask(r.prefix + " " + r.mask);
-    if (!p) return;
     std::string dev = device(m, r);
     // Out of a port without a Linux device: apply_interfaces logged it once.
-    if (!IpAddress::parse(r.target) && !host_.device_exists(dev)) return;
-    auto res = add ? host_.add_route(*p, dev, IpAddress::parse(r.target)) : host_.del_route(*p, dev);
-    if (!res) log::warn(std::string(add ? "route " : "delete route ") + p->str() + ": " + res.error().message);
+    if (!r.target.next_hop && !host_.device_exists(dev)) return;
+    auto res = add ? host_.add_route(r.dest, dev, r.target.next_hop) : host_.del_route(r.dest, dev);
+    if (!res) log::warn(std::string(add ? "route " : "delete route ") + r.dest.str() + ": " + res.error().message);
   };
   for (auto& r : before.routes)
     if (std::find(after.routes.begin(), after.routes.end(), r) == after.routes.end() || device(before, r) != device(after, r))

@@ -14,22 +14,21 @@ void Interfaces::apply_ipv6(const config::Model& before, const config::Model& af
   auto old_device = [&](const std::string& n) { return config::linux_device(before.interface_map, n); };
   auto addrs = [](const config::Model& m, const std::string& n) {
     auto it = m.interfaces.find(n);
-    return it == m.interfaces.end() ? std::vector<std::string>{} : it->second.ipv6_addresses;
+    return it == m.interfaces.end() ? std::vector<Prefix>{} : it->second.ipv6_addresses;
   };
-  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+  auto has = [](const std::vector<Prefix>& v, const Prefix& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   // Routes go first (they may use the addresses about to go).
   for (auto& r : before.ipv6_routes)
     if (std::find(after.ipv6_routes.begin(), after.ipv6_routes.end(), r) == after.ipv6_routes.end())
-      if (auto p = Prefix::parse(r.prefix); p && !IpAddress::parse(r.target)) (void)host_.del_route(*p, old_device(r.target));
+      if (!r.target.next_hop) (void)host_.del_route(r.prefix, old_device(r.target.interface));
   for (auto& [name, itf] : before.interfaces) {
     if (config::is_virtual_template(name)) continue;
     // Remapped (platform interface-map): every address leaves the old device.
-    auto now = device(name) == old_device(name) ? addrs(after, name) : std::vector<std::string>{};
+    auto now = device(name) == old_device(name) ? addrs(after, name) : std::vector<Prefix>{};
     for (auto& a : itf.ipv6_addresses)
-      if (!has(now, a))
-        if (auto p = Prefix::parse(a)) (void)host_.del_address(old_device(name), *p);
+      if (!has(now, a)) (void)host_.del_address(old_device(name), a);
   }
   for (auto& [name, itf] : after.interfaces) {
     if (config::is_virtual_template(name)) continue;
@@ -46,24 +45,20 @@ void Interfaces::apply_ipv6(const config::Model& before, const config::Model& af
     if (!config::is_tunnel(name) && !config::is_loopback(name) && !host_.device_exists(device(name))) continue;
     for (auto& a : itf.ipv6_addresses) {
       if (has(old, a)) continue;
-      auto p = Prefix::parse(a);
-      if (!p) continue;
-      if (auto r = host_.add_address(device(name), *p); !r)
-        log::warn("interface " + name + ": ipv6 address " + a + ": " + r.error().message);
+      if (auto r = host_.add_address(device(name), a); !r)
+        log::warn("interface " + name + ": ipv6 address " + a.str() + ": " + r.error().message);
     }
   }
   for (auto& r : after.ipv6_routes) {
-    auto p = Prefix::parse(r.prefix);
-    if (!p) continue;
-    auto via = IpAddress::parse(r.target);
-    std::string dev = device(r.target);
+    auto& via = r.target.next_hop;
+    std::string dev = device(r.target.word());
     if (via) {  // next hop: the interface whose IPv6 subnet holds it
       for (auto& [n, itf] : after.interfaces)
         for (auto& a : itf.ipv6_addresses)
-          if (auto ip = Prefix::parse(a); ip && Prefix{ip->first(), ip->len}.contains(*via)) dev = device(n);
+          if (a.contains(*via)) dev = device(n);
     }
-    if (auto res = host_.add_route(*p, dev, via); !res)
-      log::warn("ipv6 route " + r.prefix + ": " + res.error().message);
+    if (auto res = host_.add_route(r.prefix, dev, via); !res)
+      log::warn("ipv6 route " + r.prefix.str() + ": " + res.error().message);
   }
 }
 

@@ -79,9 +79,9 @@ struct InterfacesPart : ::testing::Test {
 };
 
 TEST_F(InterfacesPart, AnAddressFollowsItsInterface) {
-  after.interfaces["eth0"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["eth0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_EQ(apply(), (Calls{"addr+ eth0 192.0.2.1/24", "up eth0"}));
-  after.interfaces["eth0"].ip_address = "192.0.2.7 255.255.255.0";
+  after.interfaces["eth0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.7"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_EQ(apply(), (Calls{"addr- eth0 192.0.2.1/24", "addr+ eth0 192.0.2.7/24", "up eth0"}));
   after.interfaces.erase("eth0");
   EXPECT_EQ(apply(), (Calls{"addr- eth0 192.0.2.7/24"}));
@@ -89,14 +89,14 @@ TEST_F(InterfacesPart, AnAddressFollowsItsInterface) {
 
 TEST_F(InterfacesPart, TheInterfaceMapMovesTheAddressToAnotherDevice) {
   after.interface_map["GigabitEthernet0/0"] = "eth0";
-  after.interfaces["GigabitEthernet0/0"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["GigabitEthernet0/0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_EQ(apply(), (Calls{"addr+ eth0 192.0.2.1/24", "up eth0"}));
   after.interface_map["GigabitEthernet0/0"] = "eth1";
   EXPECT_EQ(apply(), (Calls{"addr- eth0 192.0.2.1/24", "addr+ eth1 192.0.2.1/24", "up eth1"}));
 }
 
 TEST_F(InterfacesPart, APortWithoutALinuxDeviceIsLeftAloneWithOneWarning) {
-  after.interfaces["GigabitEthernet0/1"].ip_address = "192.0.2.1 255.255.255.0";
+  after.interfaces["GigabitEthernet0/1"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
   EXPECT_TRUE(apply().empty());
   EXPECT_NE(logs.find("interface GigabitEthernet0/1: no Linux device"), std::string::npos) << logs;
   logs.clear();
@@ -107,8 +107,8 @@ TEST_F(InterfacesPart, APortWithoutALinuxDeviceIsLeftAloneWithOneWarning) {
 
 TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
   auto& t = after.interfaces["Tunnel0"];
-  t.tunnel_mode = "ipsec ipv4";
-  t.ip_address = "10.0.0.1 255.255.255.252";
+  t.tunnel_mode = config::TunnelMode::kIpsecIpv4;
+  t.ip_address = {Prefix::from_mask(*IpAddress::parse("10.0.0.1"), *IpAddress::parse("255.255.255.252")), false};
   EXPECT_EQ(apply(), (Calls{"ipsec+ Tunnel0", "mtu Tunnel0 1400", "addr+ Tunnel0 10.0.0.1/30", "up Tunnel0",
                             "new Tunnel0"}));
   EXPECT_NE(logs.find("Interface Tunnel0, changed state to up"), std::string::npos) << logs;
@@ -118,7 +118,7 @@ TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
   EXPECT_EQ(calls.at(0), "ipsec+ Tunnel0");  // already there: changes nothing
   EXPECT_NE(std::find(calls.begin(), calls.end(), "gre+ Tunnel1"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "mtu Tunnel1 1376"), calls.end());
-  after.interfaces["Tunnel2"].tunnel_mode = "gre ipv6";
+  after.interfaces["Tunnel2"].tunnel_mode = config::TunnelMode::kGreIpv6;
   after.interfaces["Tunnel3"].mtu = 1300;
   calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "mtu Tunnel2 1356"), calls.end());
@@ -126,7 +126,7 @@ TEST_F(InterfacesPart, ATunnelGetsItsDeviceMtuAndLink) {
 }
 
 TEST_F(InterfacesPart, ShutdownTakesTheLinkDownAndTellsTheTunnels) {
-  after.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   apply();
   logs.clear();
   after.interfaces["Tunnel0"].shutdown = true;
@@ -135,23 +135,24 @@ TEST_F(InterfacesPart, ShutdownTakesTheLinkDownAndTellsTheTunnels) {
 }
 
 TEST_F(InterfacesPart, ANewTunnelModeReplacesTheDeviceAfterTheSessionsGo) {
-  after.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   apply();
-  after.interfaces["Tunnel0"].tunnel_mode = "";  // GRE
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kGreIp;  // GRE
   EXPECT_EQ(apply(), (Calls{"delete Tunnel0", "tunnel- Tunnel0", "gre+ Tunnel0", "mtu Tunnel0 1376", "up Tunnel0",
                             "changed Tunnel0"}));
 }
 
 TEST_F(InterfacesPart, ARemovedTunnelIsForgottenThenItsDeviceGoes) {
-  after.interfaces["Tunnel0"].tunnel_mode = "ipsec ipv4";
+  after.interfaces["Tunnel0"].tunnel_mode = config::TunnelMode::kIpsecIpv4;
   apply();
   after.interfaces.erase("Tunnel0");
   EXPECT_EQ(apply(), (Calls{"removed Tunnel0", "tunnel- Tunnel0"}));
 }
 
 TEST_F(InterfacesPart, RoutesFollowTheConfiguration) {
-  after.interfaces["eth0"].ip_address = "192.0.2.1 255.255.255.0";
-  after.routes = {{"203.0.113.0", "255.255.255.0", "192.0.2.254"}, {"198.51.100.0", "255.255.255.0", "eth1"}};
+  after.interfaces["eth0"].ip_address = {Prefix::from_mask(*IpAddress::parse("192.0.2.1"), *IpAddress::parse("255.255.255.0")), false};
+  after.routes = {{*Prefix::parse("203.0.113.0/24"), {"", IpAddress::parse("192.0.2.254")}},
+                  {*Prefix::parse("198.51.100.0/24"), {"eth1", std::nullopt}}};
   auto calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 203.0.113.0/24 eth0 via 192.0.2.254"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 198.51.100.0/24 eth1"), calls.end());
@@ -159,18 +160,18 @@ TEST_F(InterfacesPart, RoutesFollowTheConfiguration) {
   calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route- 198.51.100.0/24 eth1"), calls.end());
   // Out of a port without a Linux device: nothing.
-  after.routes.push_back({"198.51.100.0", "255.255.255.0", "GigabitEthernet0/3"});
+  after.routes.push_back({*Prefix::parse("198.51.100.0/24"), {"GigabitEthernet0/3", std::nullopt}});
   calls = apply();
   for (auto& c : calls) EXPECT_EQ(c.find("198.51.100.0"), std::string::npos) << c;
 }
 
 TEST_F(InterfacesPart, Ipv6AddressesAndRoutesFollowTheConfiguration) {
-  after.interfaces["eth0"].ipv6_addresses = {"2001:db8::1/64"};
-  after.ipv6_routes = {{"2001:db8:5::/48", "2001:db8::fe"}};
+  after.interfaces["eth0"].ipv6_addresses = {*Prefix::parse("2001:db8::1/64")};
+  after.ipv6_routes = {{*Prefix::parse("2001:db8:5::/48"), {"", IpAddress::parse("2001:db8::fe")}}};
   auto calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr+ eth0 2001:db8::1/64"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "route+ 2001:db8:5::/48 eth0 via 2001:db8::fe"), calls.end());
-  after.interfaces["eth0"].ipv6_addresses = {"2001:db8::2/64"};
+  after.interfaces["eth0"].ipv6_addresses = {*Prefix::parse("2001:db8::2/64")};
   calls = apply();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr- eth0 2001:db8::1/64"), calls.end());
   EXPECT_NE(std::find(calls.begin(), calls.end(), "addr+ eth0 2001:db8::2/64"), calls.end());

@@ -58,7 +58,7 @@ std::string ConfigPolicy::serving_interface(const std::string& profile, const Ip
   if (p != model_.profiles.end() && p->second.virtual_template)
     return "Virtual-Template" + std::to_string(p->second.virtual_template);
   for (auto& [name, itf] : model_.interfaces)
-    if (auto dst = IpAddress::parse(itf.tunnel_destination); dst && *dst == remote && profile_for_tunnel(name) == profile)
+    if (itf.tunnel_destination.address == remote && profile_for_tunnel(name) == profile)
       return name;
   return "";
 }
@@ -149,7 +149,7 @@ std::optional<ike::ConfigRequest> ConfigPolicy::config_request_for(const std::st
   auto it = model_.interfaces.find(tunnel);
   if (it == model_.interfaces.end() || !config::is_tunnel(tunnel)) return std::nullopt;
   ike::ConfigRequest r;
-  bool negotiated = it->second.ip_address == config::kNegotiated;
+  bool negotiated = it->second.ip_address.negotiated;
   r.request.want_ip4 = r.request.want_dns = negotiated;
   // IOS: a client's own route set and route accept come from the local
   // authorization its profile names (aaa authorization group ... POLICY);

@@ -119,7 +119,7 @@ void RemoteAccess::add_template(const std::string& name, const config::Interface
   // the hub itself sends to a client leaves from it (IOS behaviour).
   std::string src;
   if (auto u = m.interfaces.find(itf.ip_unnumbered); u != m.interfaces.end())
-    if (auto p = parse_addr_mask(u->second.ip_address)) src = Prefix{p->addr, uint8_t(p->addr.size() * 8)}.str();
+    if (auto& p = u->second.ip_address.address) src = Prefix{p->addr, uint8_t(p->addr.size() * 8)}.str();
   auto& cur = template_source_[name];
   if (cur != src) {
     if (auto p = Prefix::parse(cur)) (void)nl_.del_address(dev, *p);

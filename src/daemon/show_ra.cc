@@ -110,7 +110,7 @@ std::string unnumbered(const config::Model& m, const config::Interface& itf) {
   if (itf.ip_unnumbered.empty()) return "";
   std::string s = "  Interface is unnumbered. Using address of " + itf.ip_unnumbered;
   if (auto u = m.interfaces.find(itf.ip_unnumbered); u != m.interfaces.end())
-    if (auto p = parse_addr_mask(u->second.ip_address)) s += " (" + p->addr.str() + ")";
+    if (auto& p = u->second.ip_address.address) s += " (" + p->addr.str() + ")";
   return s + "\n";
 }
 
@@ -126,7 +126,7 @@ std::string show_template(const Daemon& d, const std::string& name) {
   if (!itf.description.empty()) o << "  Description: " << itf.description << "\n";
   o << unnumbered(m, itf);
   o << "  MTU " << (itf.mtu ? *itf.mtu : 1400) << " bytes\n";
-  o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source) << ", destination UNKNOWN\n";
+  o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source.word) << ", destination UNKNOWN\n";
   o << "  Tunnel protocol/transport IPSEC/IP\n";
   if (!itf.tunnel_protection.empty()) o << "  Tunnel protection via IPSec (profile \"" << itf.tunnel_protection << "\")\n";
   size_t n = 0;
@@ -141,7 +141,7 @@ std::vector<CryptoInterface> crypto_interfaces(const Daemon& d) {
   std::vector<CryptoInterface> v;
   auto& m = d.model();
   for (auto& [name, itf] : m.interfaces)
-    if (config::is_tunnel(name)) v.push_back({name, name, std::nullopt, name, &itf, itf.tunnel_destination});
+    if (config::is_tunnel(name)) v.push_back({name, name, std::nullopt, name, &itf, itf.tunnel_destination.word()});
   for (auto& [n, va] : d.remote_access().virtual_access().all()) {
     auto t = m.interfaces.find(va.templ);
     if (t == m.interfaces.end()) continue;

@@ -324,12 +324,12 @@ std::string interfaces_json(const Daemon& d, const std::string& only) {
     bool line_up = tunnel ? d.tunnel_up(name) : !itf.shutdown && present && !config::is_virtual_template(name);
     nlohmann::json j{{"name", name}, {"status", itf.shutdown ? "administratively down" : present ? "up" : "down"},
                      {"line_protocol", line_up && !itf.shutdown ? "up" : "down"}, {"description", itf.description},
-                     {"ip_address", itf.ip_address}, {"ipv6_addresses", itf.ipv6_addresses}};
+                     {"ip_address", itf.ip_address.word()}, {"ipv6_addresses", config::prefix_words(itf.ipv6_addresses)}};
     if (!tunnel && !loopback && !config::is_virtual_template(name)) j["linux_device"] = dev;
     if (itf.mtu) j["mtu"] = *itf.mtu;
     if (tunnel || config::is_virtual_template(name))
-      j["tunnel"] = {{"source", itf.tunnel_source}, {"destination", itf.tunnel_destination},
-                     {"mode", itf.tunnel_mode.empty() ? "gre ip" : itf.tunnel_mode},
+      j["tunnel"] = {{"source", itf.tunnel_source.word}, {"destination", itf.tunnel_destination.word()},
+                     {"mode", std::string(config::tunnel_mode_word(itf.tunnel_mode))},
                      {"protection", itf.tunnel_protection}};
     list.push_back(std::move(j));
   }
@@ -366,11 +366,11 @@ std::string show_interface(const Daemon& d, const std::string& name) {
   if (!tunnel && !loopback) o << (present ? ", Linux device " : ", no Linux device ") << dev;
   o << "\n";
   if (!itf.description.empty()) o << "  Description: " << itf.description << "\n";
-  if (auto p = parse_addr_mask(itf.ip_address)) o << "  Internet address is " << p->str() << "\n";
+  if (auto& p = itf.ip_address.address) o << "  Internet address is " << p->str() << "\n";
   if (tunnel) {
     o << "  MTU " << (itf.mtu ? *itf.mtu : 1400) << " bytes\n";
-    o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source) << ", destination "
-      << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination) << "\n";
+    o << "  Tunnel source " << (itf.tunnel_source.empty() ? "(none)" : itf.tunnel_source.word) << ", destination "
+      << (itf.tunnel_destination.empty() ? "(none)" : itf.tunnel_destination.word()) << "\n";
     o << "  Tunnel protocol/transport IPSEC/IP\n";
     if (!itf.tunnel_protection.empty())
       o << "  Tunnel protection via IPSec (profile \"" << itf.tunnel_protection << "\")\n";

@@ -97,9 +97,9 @@ struct LinkNames {
     if (dev == "lo") {
       for (auto& [n, itf] : d.model().interfaces) {
         if (!config::is_loopback(n)) continue;
-        if (auto p = parse_addr_mask(itf.ip_address); p && p->contains(dst.addr)) return n;
+        if (auto& p = itf.ip_address.address; p && p->contains(dst.addr)) return n;
         for (auto& a : itf.ipv6_addresses)
-          if (auto p = parse_addr_mask(a); p && p->contains(dst.addr)) return n;
+          if (a.contains(dst.addr)) return n;
       }
       return dev;
     }
@@ -148,9 +148,9 @@ Result<std::string> show_ip_interface_brief(Daemon& d, bool json) {
     loopback = loopback || dev == "lo";
     const io::KernelLink* l = link(dev);
     BriefRow r{name, "unassigned", "unset", "down", "down"};
-    if (auto p = parse_addr_mask(itf.ip_address)) {
+    if (auto& p = itf.ip_address.address) {
       r.address = p->addr.str(), r.method = "NVRAM";
-    } else if (itf.ip_address == config::kNegotiated) {
+    } else if (itf.ip_address.negotiated) {
       r.method = "IPCP";
       if (l)
         if (auto a = first_v4(l->index)) r.address = a->str();
@@ -294,9 +294,9 @@ Result<config::Deferred> ping_command(Daemon& d, const ParsedArgs& a) {
         // lo holds every LoopbackN's addresses (and ::1): take the one configured.
         if (auto it = d.model().interfaces.find(name); it != d.model().interfaces.end()) {
           if (fam == IpAddress::Family::kV4) {
-            if (auto p = parse_addr_mask(it->second.ip_address)) src = p->addr;
+            if (auto& p = it->second.ip_address.address) src = p->addr;
           } else if (!it->second.ipv6_addresses.empty()) {
-            if (auto p = parse_addr_mask(it->second.ipv6_addresses.front())) src = p->addr;
+            src = it->second.ipv6_addresses.front().addr;
           }
         }
         if (!src) return fail(Errc::kInvalidArgument, "Invalid source interface - IP not enabled or interface is down");

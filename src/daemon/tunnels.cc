@@ -32,7 +32,7 @@ void Tunnels::on_peer_dead(const ike::PeerDead& ev) {
   auto it = m.interfaces.find(ev.interface);
   // Only a tunnel with a fixed destination address (not "dynamic": a FlexVPN
   // client's handler chooses the next peer).
-  if (it == m.interfaces.end() || it->second.shutdown || !IpAddress::parse(it->second.tunnel_destination)) return;
+  if (it == m.interfaces.end() || it->second.shutdown || !it->second.tunnel_destination.address) return;
   log::info("keygated: " + ev.interface + ": peer " + ev.remote.addr.str() + " is dead; re-initiating");
   auto& st = tunnels_[ev.interface];
   st.auto_retry = true;

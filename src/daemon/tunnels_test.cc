@@ -36,8 +36,8 @@ struct TunnelsPart : ::testing::Test {
   void SetUp() override {
     log::set_sink([this](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
     auto& t = host.m.interfaces["Tunnel0"];
-    t.tunnel_source = "192.0.2.2";
-    t.tunnel_destination = "198.51.100.1";
+    t.tunnel_source = {"192.0.2.2", IpAddress::parse("192.0.2.2")};
+    t.tunnel_destination = {IpAddress::parse("198.51.100.1"), false};
     t.tunnel_protection = "P";
   }
   void TearDown() override { log::set_sink(nullptr); }
@@ -131,9 +131,9 @@ TEST_F(TunnelsPart, AStaticTunnelWhosePeerDiedKeepsInitiating) {
 }
 
 TEST_F(TunnelsPart, ADeadPeerOfADynamicOrShutTunnelIsNotRetried) {
-  host.m.interfaces["Tunnel0"].tunnel_destination = "dynamic";
+  host.m.interfaces["Tunnel0"].tunnel_destination = {std::nullopt, true};
   peer_dead("Tunnel0");
-  host.m.interfaces["Tunnel0"].tunnel_destination = "198.51.100.1";
+  host.m.interfaces["Tunnel0"].tunnel_destination = {IpAddress::parse("198.51.100.1"), false};
   host.m.interfaces["Tunnel0"].shutdown = true;
   peer_dead("Tunnel0");
   peer_dead("Tunnel7");  // no such interface
