@@ -2,6 +2,7 @@
 #include "consent/token.h"
 
 #include <algorithm>
+#include <ctime>
 
 namespace kg::consent {
 namespace {
@@ -173,6 +174,15 @@ Result<Response> decode_response(ByteView b) {
   std::copy(sig->begin(), sig->end(), out.signature.begin());
   if (!r.empty()) return fail(Errc::kInvalidSyntax, "unexpected bytes after the signature");
   return out;
+}
+
+std::string utc_text(int64_t unix_seconds) {
+  char buf[32];
+  std::tm tm{};
+  std::time_t t = std::time_t(unix_seconds);
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
 }
 
 }  // namespace kg::consent

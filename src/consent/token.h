@@ -41,6 +41,9 @@ inline constexpr size_t kMaxChallengeSize = 512;
 enum class Privilege : uint8_t { kShellAccess = 1, kDebugKeys = 2 };
 std::string_view privilege_keyword(Privilege p);  // "shell-access" (the CLI's word)
 std::string_view privilege_title(Privilege p);    // "Shell access" (the log's words)
+// A wall-clock time as the device's show command and the authority's tool
+// print it: "2026-12-07 02:50:00 UTC".
+std::string utc_text(int64_t unix_seconds);
 
 struct Challenge {
   Privilege privilege = Privilege::kShellAccess;

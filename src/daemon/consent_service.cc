@@ -25,14 +25,6 @@ std::string left(Millis d) {
   return buf;
 }
 
-std::string utc(std::time_t t) {
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
 }  // namespace
 
 ConsentService::ConsentService(config::Config& cfg, const Clock& clock, Random& rng, std::string serial)
@@ -130,7 +122,7 @@ std::string ConsentService::show(bool json) const {
       state = "authorized";
       authority = g.authority;
       user = g.user;
-      expires = "in " + left(g.until - now) + " (" + utc(g.until_wall) + ")";
+      expires = "in " + left(g.until - now) + " (" + consent::utc_text(int64_t(g.until_wall)) + ")";
     }
     std::snprintf(line, sizeof line, "%-13s %-18s %-10s %-12s %s\n", std::string(consent::privilege_keyword(p)).c_str(),
                   state.c_str(), authority.c_str(), user.c_str(), expires.c_str());

@@ -59,14 +59,6 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-std::string utc(std::time_t t) {
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
 std::string sha256_hex(ByteView b) {
   unsigned char md[32];
   unsigned int n = 0;
@@ -94,7 +86,7 @@ void describe(const Challenge& c, const Bytes& raw) {
   std::cout << "Device:     " << c.hostname << " (serial " << c.serial << ")\n"
             << "Privilege:  " << privilege_keyword(c.privilege) << "\n"
             << "Timeout:    " << minutes_text(c.timeout_minutes) << "\n"
-            << "Created:    " << utc(std::time_t(c.created)) << " (" << (age < 0 ? "in the future: check clocks" : std::to_string(age / 60) + " min ago") << ")\n"
+            << "Created:    " << consent::utc_text(int64_t(c.created)) << " (" << (age < 0 ? "in the future: check clocks" : std::to_string(age / 60) + " min ago") << ")\n"
             << "Authority:  " << c.authority << "\n"
             << "Nonce:      " << to_hex(c.nonce) << "\n"
             << "SHA-256:    " << sha256_hex(raw) << "\n";
@@ -141,7 +133,7 @@ bool audit(const std::string& path, std::string_view decision, const Challenge& 
   const char* user = std::getenv("SUDO_USER") ? std::getenv("SUDO_USER") : std::getenv("USER");
   if (!user)
     if (const passwd* pw = ::getpwuid(::getuid())) user = pw->pw_name;
-  std::string line = utc(std::time(nullptr)) + " decision=" + std::string(decision) + " by=" + (user ? user : "?") +
+  std::string line = consent::utc_text(int64_t(std::time(nullptr))) + " decision=" + std::string(decision) + " by=" + (user ? user : "?") +
                      " device=" + c.hostname + " serial=" + c.serial + " privilege=" +
                      std::string(privilege_keyword(c.privilege)) + " asked=" + std::to_string(c.timeout_minutes) +
                      " granted=" + std::to_string(granted) + " authority=" + c.authority +
