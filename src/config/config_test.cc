@@ -9,14 +9,11 @@
 #include <fstream>
 
 #include "config/session.h"
+#include "config/testing/model_words.h"
 
 namespace kg::config {
-namespace {
-// A secret's clear text, for the assertions (never printed by keygate itself).
-inline std::string clear_text(const Secret& s) { return std::string(s.view().begin(), s.view().end()); }
-// An optional identity's IOS words ("" when none).
-inline std::string words_of(const std::optional<IkeIdentity>& id) { return id ? id->words() : std::string(); }
-}  // namespace
+using testing::clear_text;
+using testing::words_of;
 }  // namespace kg::config
 
 namespace kg::config {
