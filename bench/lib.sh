@@ -37,7 +37,8 @@ tcp_bps() {
 # on each end is then the limit rather than the tunnel.
 UDP_TOOL=${BENCH_UDP_TOOL:-$KG_BUILD_DIR/tools/bench/keygate-bench}
 udp_tool() {
-  if [ -x "$UDP_TOOL" ] && "$UDP_TOOL" udp-send 2>&1 | grep -q 'udp-send'; then echo keygate-bench; else echo iperf3; fi
+  # An older build's keygate-bench has no udp-send: its usage does not name it.
+  if [ -x "$UDP_TOOL" ] && [[ "$("$UDP_TOOL" udp-send 2>&1)" == *udp-send* ]]; then echo keygate-bench; else echo iperf3; fi
 }
 udp_pps() {
   local sns=$1 saddr=$2 cns=$3 caddr=$4 port=$((5201 + RANDOM % 500)) rpid rc
