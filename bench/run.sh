@@ -6,7 +6,8 @@
 #   sw      strongSwan<->strongSwan over kernel-libipsec, AES-GCM-256, ESP in
 #           UDP (same data-path class as keygate: user space)
 #   wg      wireguard-go<->wireguard-go (bench/peers.sh)
-#   ovpn    OpenVPN 2.6 <-> OpenVPN 2.6, AES-256-GCM (bench/peers.sh)
+#   ovpn    OpenVPN 2.6 <-> OpenVPN 2.6, AES-256-GCM, tuned (bench/peers.sh)
+#   ovpn1500  the same with OpenVPN's default MTU
 #   kg      keygated<->keygated (examples/site-a.cfg / site-b.cfg, site-a with
 #           nat force-encap): ESP in UDP, tuned
 #   kgesp   the same pair as written: plain ESP (IP protocol 50), the default
@@ -38,7 +39,7 @@ set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw wg ovpn kg kgesp hs_kg hs_sw cert mem prof}
+export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw cert mem prof}
 export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
 export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
 export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3}
