@@ -16,8 +16,9 @@ PKGS=(
   strongswan-charon strongswan-swanctl charon-cmd
   libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
   softhsm2 opensc
-  # make bench: JSON results, profiles
+  # make bench: JSON results, profiles; the user-space VPN peers it measures
   jq linux-perf
+  wireguard-go wireguard-tools openvpn
   # make fuzz: AFL++ (its runtime and afl-fuzz; GCC instruments, fuzz/afl_bridge.cc)
   afl++
 )
