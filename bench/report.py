@@ -91,10 +91,12 @@ def cpu(name, kind):
     return {"received": int(n), "sender_cpu_s": round(a, 2), "receiver_cpu_s": round(b, 2)}
 
 
-def per_cpu(c, scale):
-    if not c or c["sender_cpu_s"] + c["receiver_cpu_s"] <= 0:
+# per_cpu(c, scale, ends): amount received per CPU-second of the given ends
+# (both by default), times scale.
+def per_cpu(c, scale, ends=("sender_cpu_s", "receiver_cpu_s")):
+    if not c or sum(c[e] for e in ends) <= 0:
         return None
-    return round(c["received"] * scale / (c["sender_cpu_s"] + c["receiver_cpu_s"]), 4)
+    return round(c["received"] * scale / sum(c[e] for e in ends), 4)
 
 
 def tunnel(name):
@@ -109,6 +111,8 @@ def tunnel(name):
         "udp64/veth": rk(f"{name}_udp64", f"{name}_veth_udp64"), "udp64_tool": vals.get(f"{name}_udp64_tool"),
         # Both ends' CPU seconds (/proc/PID/stat utime+stime) over the runs.
         "tcp1_cpu": c1, "tcp1_gbit_per_cpu_s": per_cpu(c1, 8e-9),
+        "tcp1_gbit_per_sender_cpu_s": per_cpu(c1, 8e-9, ("sender_cpu_s",)),
+        "tcp1_gbit_per_receiver_cpu_s": per_cpu(c1, 8e-9, ("receiver_cpu_s",)),
         "tcp4_cpu": c4, "tcp4_gbit_per_cpu_s": per_cpu(c4, 8e-9),
         "udp64_cpu": cu, "udp64_kpkts_per_cpu_s": per_cpu(cu, 1e-3),
     }
