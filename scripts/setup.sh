@@ -19,8 +19,9 @@ PKGS=(
   softhsm2 opensc
   # the web page's browser test: Chromium driven by playwright-core (npm, below)
   chromium nodejs curl
-  # make bench: JSON results, profiles
+  # make bench: JSON results, profiles; the user-space VPN peers it measures
   jq linux-perf
+  wireguard-go wireguard-tools openvpn
   # make fuzz: AFL++ (its runtime and afl-fuzz; GCC instruments, fuzz/afl_bridge.cc)
   afl++
 )
