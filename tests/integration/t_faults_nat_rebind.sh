@@ -29,7 +29,8 @@ table ip kgnat {
 }
 EON
 ct() { ip netns exec "$NSR" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=$1 net.netfilter.nf_conntrack_udp_timeout_stream=$1; }
-ct 1; sleep 3; ct 120
+# An entry takes the new timeout when a packet refreshes it: one ping, then silence.
+ct 1; ping_ok "$NSA" 192.0.2.1 192.0.2.129 1 >/dev/null; sleep 3; ct 120
 ping_ok "$NSA" 192.0.2.1 192.0.2.129 3 || fail "ping A->B after the NAT's address changed"
 wait_for "kg $NSB 'show crypto ipsec sa' | grep -q 'current_peer 198.18.1.253 port'" 5 ||
   { kg "$NSB" "show crypto ipsec sa"; fail "B's CHILD_SA did not follow the new address"; }
