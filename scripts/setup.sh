@@ -21,9 +21,9 @@ PKGS=(
   chromium nodejs curl
   # make bench: JSON results, profiles; the user-space VPN peers it measures
   jq linux-perf
+  wireguard-go wireguard-tools openvpn
   # t_service_unit: systemd-analyze checks packaging/keygated.service
   systemd
-  wireguard-go wireguard-tools openvpn
   # make fuzz: AFL++ (its runtime and afl-fuzz; GCC instruments, fuzz/afl_bridge.cc)
   afl++
 )
