@@ -58,11 +58,18 @@ void EngineImpl::send(IsakmpSa& sa, Flight& f, Bytes data, bool awaiting, std::v
   out.push_back(ike::SendPacket{f.local, f.remote, f.data});
 }
 
+void EngineImpl::session_status(const IsakmpSa& sa, bool up) const {
+  log::event("CRYPTO", log::Level::kNotice, "SESSION_STATUS",
+             fmt("Crypto tunnel is {}  .  Peer {}:{}       Id: {}", up ? "UP" : "DOWN", sa.remote.addr.str(),
+                 sa.remote.port, sa.remote_id.empty() ? sa.remote.addr.str() : sa.remote_id));
+}
+
 void EngineImpl::remove_children(IsakmpSa& sa, std::vector<Action>& out) {
   for (auto& c : sa.children) out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c.spi_in, c.spi_out});
   sa.children.clear();
   if (sa.session_up) {
     sa.session_up = false;
+    session_status(sa, false);
     ike::SessionEvent ev;
     ev.interface = sa.child ? sa.child->interface : "";
     ev.local = sa.local;

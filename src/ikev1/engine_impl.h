@@ -37,6 +37,8 @@ class EngineImpl final : public Engine {
   void send(IsakmpSa& sa, Flight& f, Bytes data, bool awaiting, std::vector<Action>& out);
   void remove_sa(IsakmpSa& sa, bool notify_peer, std::vector<Action>& out);  // erases it from sas_ later
   void remove_children(IsakmpSa& sa, std::vector<Action>& out);
+  // %CRYPTO-5-SESSION_STATUS, as IOS prints it for IKEv1 tunnels.
+  void session_status(const IsakmpSa& sa, bool up) const;
 
   // main_mode.cc
   void mm_initiate(IsakmpSa& sa, std::vector<Action>& out);

@@ -99,6 +99,7 @@ void EngineImpl::info_process(IsakmpSa& sa, const isakmp::Message& m, std::vecto
       }
       if (sa.children.empty() && sa.session_up) {
         sa.session_up = false;
+        session_status(sa, false);
         ike::SessionEvent ev;
         ev.interface = sa.child ? sa.child->interface : "";
         ev.local = sa.local;

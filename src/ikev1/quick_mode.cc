@@ -67,8 +67,10 @@ void EngineImpl::qm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   q.spi_in = random_spi();
   q.ni = random_bytes(kNonceSize);
   q.lifetime_s = child.lifetime_s;
-  q.local_ts = {child.local_ts.empty() ? any4() : child.local_ts.front()};
-  q.remote_ts = {child.remote_ts.empty() ? any4() : child.remote_ts.front()};
+  // One pair of client IDs per Quick Mode: a tunnel interface with several
+  // selectors on a side proposes any there, as an IOS static VTI does.
+  q.local_ts = {child.local_ts.size() == 1 ? child.local_ts.front() : any4()};
+  q.remote_ts = {child.remote_ts.size() == 1 ? child.remote_ts.front() : any4()};
   std::vector<TypedPayload> p = {{PayloadType::kSa, phase2_sa(child, q.spi_in, sa.nat())},
                                  {PayloadType::kNonce, isakmp::NoncePayload{q.ni}}};
   if (auto g = ike::crypto_group(child.pfs); g && *g != crypto::Group::kNone) {
@@ -277,6 +279,7 @@ void EngineImpl::qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out
   out.push_back(std::move(c));
   if (!sa.session_up) {
     sa.session_up = true;
+    session_status(sa, true);
     ike::SessionEvent ev;
     ev.up = true;
     ev.interface = sa.child ? sa.child->interface : "";
