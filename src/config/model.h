@@ -190,6 +190,31 @@ struct Ikev2Global {
   static constexpr int kDefaultMaxInNegotiationOut = 400;
 };
 
+// crypto isakmp (IKEv1, commands_isakmp.cc, seed 001). A protection suite
+// (crypto isakmp policy N); its defaults are IOS's except where keygate has
+// no such algorithm (IOS: des, group 1): aes 128 and group 14 instead.
+struct IsakmpPolicy {
+  std::string encryption = "aes";  // aes | 3des
+  int key_bits = 128;              // aes 128|192|256
+  std::string hash = "sha";        // sha | sha256 | sha384 | sha512 | md5
+  std::string authentication = "rsa-sig";  // pre-share | rsa-sig
+  int group = 14;
+  int lifetime = 86400;
+  bool operator==(const IsakmpPolicy&) const = default;
+};
+// crypto isakmp key [0|6] KEY address A [MASK]
+struct IsakmpKey {
+  Secret key;  // clear, in memory only
+  std::string address;
+  std::string mask = "255.255.255.255";
+};
+struct IsakmpGlobal {
+  std::map<int, IsakmpPolicy> policies;
+  bool default_policy = true;       // no crypto isakmp default policy
+  std::vector<IsakmpKey> keys;
+  bool identity_hostname = false;   // crypto isakmp identity hostname
+};
+
 // Remote access (commands_ra.cc): address pools, authorization policies.
 struct PoolRange {
   std::string start, end;
@@ -342,6 +367,7 @@ struct Model {
   std::vector<Route6> ipv6_routes;
   bool ipv6_unicast_routing = false;
   Ikev2Global ikev2;
+  IsakmpGlobal isakmp;
   // Remote access.
   bool aaa_new_model = false;
   std::map<std::string, std::string> aaa_authorization_network;  // list -> "local"

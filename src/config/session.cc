@@ -40,6 +40,7 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertHex: return "(config-pubkey)";
     case Mode::kCertMap: return "(ca-certificate-map)";
     case Mode::kConsentAuthority: return "(config-ctoken-authority)";
+    case Mode::kIsakmpPolicy: return "(config-isakmp)";
   }
   return "";
 }

@@ -125,6 +125,16 @@ crypto ikev2 limit max-sa 100
 crypto ikev2 limit max-in-negotiation-sa 20 incoming
 crypto ikev2 nat keepalive 20
 crypto ikev2 fragmentation mtu 1200
+crypto isakmp policy 10
+ encr aes 256
+ hash sha256
+ authentication pre-share
+ group 14
+ lifetime 3600
+no crypto isakmp default policy
+crypto isakmp identity hostname
+crypto isakmp key 0 isakmp-key address 198.51.100.2
+crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
 crypto ikev2 dpd 30 5 on-demand
 crypto ipsec transform-set TS esp-gcm 256
  mode transport

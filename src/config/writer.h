@@ -45,7 +45,7 @@ struct WriteScope {
 // pick a free number between these.
 namespace section {
 constexpr int kHostname = 0, kPlatform = 50, kAaa = 100, kPki = 200, kIkev2Proposal = 300, kIkev2Policy = 350,
-              kIkev2Keyring = 400, kIkev2Authorization = 450, kIkev2Profile = 500, kIkev2Global = 550,
+              kIkev2Keyring = 400, kIkev2Authorization = 450, kIkev2Profile = 500, kIkev2Global = 550, kIsakmp = 575,
               kTransformSet = 600, kIpsecProfile = 650, kInterface = 700, kPool = 800, kRoute = 900;
 }
 

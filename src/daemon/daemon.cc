@@ -12,6 +12,8 @@
 #include "consent/device_serial.h"
 #include "daemon/debug_lines.h"
 #include "daemon/show_crypto_engine.h"
+#include "daemon/show_isakmp.h"
+#include "wire/isakmp/payloads.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_runtime.h"
 #include "daemon/show_system.h"
@@ -40,11 +42,17 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->policy_.set_pki(&d->config_->pki());
   d->ike_ = std::make_unique<IkeSide>(ike::Engine::create(d->policy_, d->clock_, d->rng_), d->ike_host_);
+  d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_);
   auto wq = io::WorkQueue::create(*d->loop_);
   if (!wq) return std::unexpected(wq.error());
   d->work_ = std::move(*wq);
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
+    // The version in the IKE header picks the engine (ISAKMP is 1.0, IKEv2 2.0).
+    if (isakmp::major_version(m) == 1) {
+      self->isakmp_actions(self->ikev1_->on_packet(l, r, m));
+      return;
+    }
     debug_ike_packet(false, l, r, m);
     self->ike_->on_packet(l, r, m);
   }, esp::kIkePort, esp::kNattPort, esp::DatapathOptions::from_env());
@@ -127,6 +135,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   (void)d->loop_->add_fd(lfd, EPOLLIN, [self, lfd](uint32_t) { self->control_->on_ready(lfd); });
   d->loop_->on_deadline([self] {
     self->ike_->on_timer();
+    self->isakmp_actions(self->ikev1_->on_timer());
     self->housekeeping();
     self->reschedule();
   });
@@ -148,6 +157,7 @@ int Daemon::run() {
 void Daemon::shutdown() {
   log::info("keygated: shutting down, deleting IKE SAs");
   ike_->delete_sessions("");
+  isakmp_actions(ikev1_->delete_sessions(""));
   loop_->stop();
 }
 
@@ -155,6 +165,7 @@ void Daemon::reschedule() {
   auto d = ike_->engine().next_deadline();
   TimePoint when = next_housekeeping_;
   if (d && *d < when) when = *d;
+  if (auto v1 = ikev1_->next_deadline(); v1 && *v1 < when) when = *v1;
   if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
   loop_->set_deadline(when);
 }
@@ -200,6 +211,10 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
     set_gre_local(*child, *src);
     set_gre_tunnel(tunnel, *src, dst);
   }
+  if (isakmp_policy_.tunnel_uses_isakmp(tunnel)) {
+    isakmp_actions(ikev1_->initiate({{*src, 500}, {dst, 500}, std::move(*child)}));
+    return;
+  }
   ike::InitiateRequest req;
   req.local = {*src, 500};
   req.remote = {dst, 500};
@@ -224,6 +239,7 @@ void Daemon::housekeeping() {
 
 void Daemon::clear_sessions(const std::string& interface) {
   ike_->delete_sessions(interface);
+  isakmp_actions(ikev1_->delete_sessions(interface));
 }
 
 bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name); }
@@ -250,6 +266,7 @@ void Daemon::register_show_commands() {
   register_flexvpn_show();
   register_system_commands(*config_, *this);
   register_crypto_engine_show(*config_);
+  register_isakmp_show_commands(*config_, *this);
 }
 
 }  // namespace kg::daemon

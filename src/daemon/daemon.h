@@ -63,6 +63,7 @@
 #include "daemon/flexvpn_clients.h"
 #include "daemon/ike_side.h"
 #include "daemon/interfaces.h"
+#include "daemon/isakmp_policy.h"
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
 #include "daemon/tunnels.h"
@@ -70,6 +71,7 @@
 #include "esp/datapath.h"
 #include "esp/gre_device.h"
 #include "ike/engine.h"
+#include "ikev1/engine.h"
 #include "io/event_loop.h"
 #include "io/netlink.h"
 #include "io/work_queue.h"
@@ -91,6 +93,11 @@ class Daemon {
 
   // For show commands.
   const ike::Engine& engine() const { return ike_->engine(); }
+  // The IKEv1 engine: ISAKMP datagrams (major version 1) on the same ports.
+  ikev1::Engine& isakmp() { return *ikev1_; }
+  const ikev1::Engine& isakmp() const { return *ikev1_; }
+  // Runs IKEv1 engine actions through the same routing as IKEv2's.
+  void isakmp_actions(std::vector<ikev1::Action> a) { ike_->execute(std::move(a)); }
   const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
   const aaa::AddressPools& pools() const { return ra_->pools(); }
@@ -208,6 +215,8 @@ class Daemon {
   ConfigPolicy policy_;
   IkeHost ike_host_{*this};
   std::unique_ptr<IkeSide> ike_;  // the engine and where its actions go
+  IsakmpPolicy isakmp_policy_{policy_};
+  std::unique_ptr<ikev1::Engine> ikev1_;  // its actions go through ike_ too
   // Slow work the engine waits for (ike::WorkRequest), after ike_: it is
   // stopped, and its pending completions dropped, before the engine goes.
   std::unique_ptr<io::WorkQueue> work_;

@@ -46,7 +46,10 @@ void Daemon::InterfacesHost::remove_tunnel(const std::string& name) {
   d.datapath_->remove_tunnel(name);
 }
 
-void Daemon::InterfacesHost::delete_sessions(const std::string& tunnel) { d.ike_->delete_sessions(tunnel); }
+void Daemon::InterfacesHost::delete_sessions(const std::string& tunnel) {
+  d.ike_->delete_sessions(tunnel);
+  d.isakmp_actions(d.ikev1_->delete_sessions(tunnel));
+}
 
 void Daemon::InterfacesHost::tunnel_configured(const std::string& tunnel, const config::Interface* old,
                                                const config::Interface& itf) {

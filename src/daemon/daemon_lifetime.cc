@@ -31,11 +31,13 @@ void Daemon::TunnelsHost::initiate(const std::string& tunnel) { d.try_initiate(t
 
 void Daemon::TunnelsHost::delete_sessions(const std::string& tunnel) {
   d.ike_->delete_sessions(tunnel);
+  d.isakmp_actions(d.ikev1_->delete_sessions(tunnel));
 }
 
 std::set<std::string> Daemon::TunnelsHost::tunnels_with_sas() const {
   std::set<std::string> s;
   for (auto& sa : d.ike_->engine().sas()) s.insert(sa.interface);
+  for (auto& sa : d.ikev1_->sas()) s.insert(sa.interface);
   return s;
 }
 

@@ -1,0 +1,175 @@
+// IKEv1 (ISAKMP) configuration, as seed 001 describes it: protection suites
+// (crypto isakmp policy N), the default policy table (65507-65514, on unless
+// `no crypto isakmp default policy`), pre-shared keys by peer address
+// (crypto isakmp key [0|6] KEY address A [MASK]) and the identity we show
+// (crypto isakmp identity address|hostname); show crypto isakmp policy.
+#include "config/isakmp_defaults.h"
+#include "config/session.h"
+#include "config/writer.h"
+#include "crypto/algorithms.h"
+
+namespace kg::config {
+namespace {
+
+using A = const ParsedArgs&;
+using C = CmdContext&;
+Result<std::string> ok() { return std::string(); }
+
+const std::vector<std::string> kHead = {"Encryption module", "Configure ISAKMP policy"};
+std::vector<std::string> help(std::vector<std::string> rest) {
+  auto h = kHead;
+  h.insert(h.end(), rest.begin(), rest.end());
+  return h;
+}
+
+std::string key_line(const WriteContext& ctx, const IsakmpKey& k) {
+  std::string s = "crypto isakmp key " + ctx.key(k.key) + " address " + k.address;
+  if (k.mask != "255.255.255.255") s += " " + k.mask;
+  return s + "\n";
+}
+
+std::string policy_lines(const IsakmpPolicy& p) {
+  IsakmpPolicy d;
+  std::string s;
+  if (p.encryption != d.encryption || p.key_bits != d.key_bits)
+    s += " encr " + p.encryption + (p.encryption == "aes" && p.key_bits != 128 ? " " + std::to_string(p.key_bits) : "") + "\n";
+  if (p.hash != d.hash) s += " hash " + p.hash + "\n";
+  if (p.authentication != d.authentication) s += " authentication " + p.authentication + "\n";
+  if (p.group != d.group) s += " group " + std::to_string(p.group) + "\n";
+  if (p.lifetime != d.lifetime) s += " lifetime " + std::to_string(p.lifetime) + "\n";
+  return s;
+}
+
+void add_policy(CommandTable& t) {
+  t.add(Mode::kConfig, "crypto isakmp policy <1-10000>", help({"Set policy for an ISAKMP protection suite", "Priority of protection suite"}),
+        [](C c, A a) {
+          int n = std::stoi(a.at(3));
+          if (a.negated || a.defaulted) { c.model.isakmp.policies.erase(n); return ok(); }
+          c.model.isakmp.policies[n];
+          c.next_mode = Mode::kIsakmpPolicy;
+          c.next_object = a.at(3);
+          return ok();
+        })
+      .writes(section::kIsakmp + 1, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, p] : s.model.isakmp.policies) {
+          out += "crypto isakmp policy " + std::to_string(n) + "\n";
+          s.sub(Mode::kIsakmpPolicy, std::to_string(n), out);
+          out += "!\n";
+        }
+      });
+  auto pol = [](C c) -> IsakmpPolicy& { return c.model.isakmp.policies[std::stoi(c.object)]; };
+  auto pol_of = [](const WriteScope& s) -> const IsakmpPolicy& { return s.model.isakmp.policies.at(std::stoi(s.object)); };
+  auto lines = t.add(Mode::kIsakmpPolicy, "encryption {aes|3des} [128|192|256]",
+        {"Set encryption algorithm for protection suite", "Encryption algorithm", "Key length in bits"},
+        [pol](C c, A a) -> Result<std::string> {
+          auto& p = pol(c);
+          if (a.negated || a.defaulted) { p.encryption = IsakmpPolicy{}.encryption; p.key_bits = 128; return ok(); }
+          p.encryption = a.at(1);
+          p.key_bits = p.encryption == "3des" ? 192 : a.size() > 2 ? std::stoi(a.at(2)) : 128;
+          if (p.encryption == "3des") return crypto::legacy_warning("3des");
+          return ok();
+        })
+      .writes(0, [pol_of](const WriteScope& s, std::string& out) { out += policy_lines(pol_of(s)); });
+  t.add(Mode::kIsakmpPolicy, "hash {sha|sha256|sha384|sha512|md5}", {"Set hash algorithm for protection suite", "Hash algorithm"},
+        [pol](C c, A a) -> Result<std::string> {
+          pol(c).hash = a.negated || a.defaulted ? IsakmpPolicy{}.hash : a.at(1);
+          if (pol(c).hash == "md5") return crypto::legacy_warning("md5");
+          return ok();
+        })
+      .writes(lines);  // the suite's lines are one writer
+  t.add(Mode::kIsakmpPolicy, "authentication {pre-share|rsa-sig}", {"Set authentication method for protection suite", "Method"},
+        [pol](C c, A a) { pol(c).authentication = a.negated || a.defaulted ? IsakmpPolicy{}.authentication : a.at(1); return ok(); })
+      .writes(lines);
+  t.add(Mode::kIsakmpPolicy, "group {2|5|14|15|16|19|20|21}", {"Set the Diffie-Hellman group", "Group number"},
+        [pol](C c, A a) -> Result<std::string> {
+          int g = a.negated || a.defaulted ? IsakmpPolicy{}.group : std::stoi(a.at(1));
+          if (!crypto::find_dh_by_ikev2_id(uint16_t(g)))
+            return fail(Errc::kInvalidArgument, "% Diffie-Hellman group " + std::to_string(g) + " is not supported");
+          pol(c).group = g;
+          if (g == 2 || g == 5) return crypto::legacy_warning("group " + std::to_string(g));
+          return ok();
+        })
+      .writes(lines);
+  t.add(Mode::kIsakmpPolicy, "lifetime <60-86400>", {"Set lifetime for ISAKMP security association", "lifetime in seconds"},
+        [pol](C c, A a) { pol(c).lifetime = a.negated || a.defaulted ? 86400 : std::stoi(a.at(1)); return ok(); })
+      .writes(lines);
+}
+
+void add_globals(CommandTable& t) {
+  t.add(Mode::kConfig, "crypto isakmp default policy", help({"Enable the default ISAKMP policies", "Default policies"}),
+        [](C c, A a) { c.model.isakmp.default_policy = !a.negated; return ok(); })
+      .writes(section::kIsakmp + 0, [](const WriteScope& s, std::string& out) {
+        if (!s.model.isakmp.default_policy) out += "no crypto isakmp default policy\n";
+      });
+  t.add(Mode::kConfig, "crypto isakmp identity {address|hostname}",
+        help({"Set the identifier for the ISAKMP SA", "Identity type"}),
+        [](C c, A a) { c.model.isakmp.identity_hostname = !a.negated && !a.defaulted && a.at(3) == "hostname"; return ok(); })
+      .writes(section::kIsakmp + 2, [](const WriteScope& s, std::string& out) {
+        if (s.model.isakmp.identity_hostname) out += "crypto isakmp identity hostname\n";
+      });
+  // The key is [0|6] KEY (key_from_config reads both), then address A [MASK].
+  t.add(Mode::kConfig, "crypto isakmp key LINE", help({"Set pre-shared key for remote peer", "Key, then address A.B.C.D [MASK]"}),
+        [](C c, A a) -> Result<std::string> {
+          const std::string& line = a.at(3);
+          auto at = line.rfind(" address ");
+          if (at == std::string::npos) return fail(Errc::kInvalidArgument, "% Incomplete command: address A.B.C.D [MASK] is required");
+          std::string rest = line.substr(at + 9), addr = rest, mask = "255.255.255.255";
+          if (auto sp = rest.find(' '); sp != std::string::npos) {
+            addr = rest.substr(0, sp);
+            mask = rest.substr(sp + 1);
+          }
+          auto ip = IpAddress::parse(addr);
+          auto m = IpAddress::parse(mask);
+          if (!ip || !ip->is_v4() || !m || !mask_to_len(*m)) return fail(Errc::kInvalidArgument, "% Invalid address or mask");
+          auto& keys = c.model.isakmp.keys;
+          std::erase_if(keys, [&](const IsakmpKey& k) { return k.address == addr && k.mask == mask; });
+          if (a.negated) return ok();
+          auto key = c.config.key_from_config(line.substr(0, at));
+          if (!key) return std::unexpected(key.error());
+          keys.push_back({Secret(std::string_view(*key)), addr, mask});
+          return ok();
+        })
+      .writes(section::kIsakmp + 3, [](const WriteScope& s, std::string& out) {
+        for (auto& k : s.model.isakmp.keys) out += key_line(s.ctx, k);
+        if (!s.model.isakmp.keys.empty() || !s.model.isakmp.default_policy || s.model.isakmp.identity_hostname) out += "!\n";
+      });
+}
+
+std::string suite_text(const std::string& head, const IsakmpPolicy& p) {
+  std::string s = head + "\n";
+  s += "        encryption algorithm:   " + isakmp_encryption_text(p) + "\n";
+  s += "        hash algorithm:         " + isakmp_hash_text(p.hash) + "\n";
+  s += "        authentication method:  " +
+       std::string(p.authentication == "pre-share" ? "Pre-Shared Key" : "Rivest-Shamir-Adleman Signature") + "\n";
+  s += "        Diffie-Hellman group:   " + isakmp_group_text(p.group) + "\n";
+  s += "        lifetime:               " + std::to_string(p.lifetime) + " seconds, no volume limit\n";
+  return s;
+}
+
+void add_show(CommandTable& t) {
+  t.add(Mode::kExec, "show crypto isakmp policy", {"Show running system information", "Encryption module", "ISAKMP", "Show ISAKMP protection suite policy"},
+        [](C c, A) -> Result<std::string> {
+          std::string s = "\nGlobal IKE policy\n";
+          for (auto& [n, p] : c.model.isakmp.policies) s += suite_text("Protection suite of priority " + std::to_string(n), p);
+          if (c.model.isakmp.policies.empty() && c.model.isakmp.default_policy)
+            for (auto& [n, p] : isakmp_default_table()) s += suite_text("Default protection suite of priority " + std::to_string(n), p);
+          return s;
+        });
+  t.add(Mode::kExec, "show crypto isakmp default policy", {"Show running system information", "Encryption module", "ISAKMP", "Default", "Show the default ISAKMP policies"},
+        [](C c, A) -> Result<std::string> {
+          if (!c.model.isakmp.default_policy) return std::string();
+          std::string s = "\nDefault IKE policy\n";
+          for (auto& [n, p] : isakmp_default_table()) s += suite_text("Default protection suite of priority " + std::to_string(n), p);
+          return s;
+        });
+}
+
+}  // namespace
+
+void register_isakmp_commands(CommandTable& t) {
+  add_policy(t);
+  add_globals(t);
+  add_show(t);
+}
+
+}  // namespace kg::config

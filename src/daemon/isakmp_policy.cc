@@ -1,0 +1,79 @@
+#include "daemon/isakmp_policy.h"
+
+#include "config/isakmp_defaults.h"
+#include "ikev1/transform_ids.h"
+
+namespace kg::daemon {
+
+std::optional<ikev1::IsakmpPolicy> engine_policy(int priority, const config::IsakmpPolicy& p) {
+  ikev1::IsakmpPolicy e;
+  e.priority = uint32_t(priority);
+  e.encr = p.encryption == "3des" ? crypto::Cipher::k3des : crypto::Cipher::kAesCbc;
+  e.key_bits = uint16_t(p.encryption == "3des" ? 192 : p.key_bits);
+  if (p.hash == "sha") e.hash = crypto::Prf::kHmacSha1;
+  else if (p.hash == "sha256") e.hash = crypto::Prf::kHmacSha2_256;
+  else if (p.hash == "sha384") e.hash = crypto::Prf::kHmacSha2_384;
+  else if (p.hash == "sha512") e.hash = crypto::Prf::kHmacSha2_512;
+  else if (p.hash == "md5") e.hash = crypto::Prf::kHmacMd5;
+  else return std::nullopt;
+  auto g = ikev1::crypto_group(uint16_t(p.group));
+  if (!g) return std::nullopt;
+  e.group = *g;
+  e.auth = p.authentication == "pre-share" ? isakmp::P1Auth::kPreSharedKey : isakmp::P1Auth::kRsaSig;
+  e.lifetime_s = uint32_t(p.lifetime);
+  return e;
+}
+
+std::vector<ikev1::IsakmpPolicy> IsakmpPolicy::policies() const {
+  auto& m = config_.model().isakmp;
+  std::vector<ikev1::IsakmpPolicy> v;
+  // seed 001: the default table applies only when no policy is configured.
+  const auto& table = m.policies.empty() && m.default_policy ? config::isakmp_default_table() : std::map<int, config::IsakmpPolicy>{};
+  for (auto* src : {&m.policies, &table})
+    for (auto& [n, p] : *src)
+      if (auto e = engine_policy(n, p)) v.push_back(*e);
+  return v;
+}
+
+std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remote) const {
+  const config::IsakmpKey* best = nullptr;
+  uint8_t best_len = 0;
+  for (auto& k : config_.model().isakmp.keys) {
+    auto a = IpAddress::parse(k.address);
+    auto mask = IpAddress::parse(k.mask);
+    if (!a || !mask) continue;
+    auto p = Prefix::from_mask(*a, *mask);
+    if (!p || !p->contains(remote)) continue;
+    if (!best || p->len > best_len) {  // the most specific mask wins
+      best = &k;
+      best_len = p->len;
+    }
+  }
+  if (!best) return std::nullopt;
+  return best->key;
+}
+
+std::optional<std::string> IsakmpPolicy::identity_hostname() const {
+  if (!config_.model().isakmp.identity_hostname) return std::nullopt;
+  return config_.model().hostname;
+}
+
+bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
+  auto& m = config_.model();
+  auto it = m.interfaces.find(ifname);
+  if (it == m.interfaces.end() || it->second.tunnel_protection.empty() || !it->second.tunnel_destination.address)
+    return false;
+  auto ip = m.ipsec_profiles.find(it->second.tunnel_protection);
+  if (ip == m.ipsec_profiles.end() || !ip->second.ikev2_profile.empty()) return false;
+  return psk({}, *it->second.tunnel_destination.address).has_value();
+}
+
+std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, const IpAddress& remote) const {
+  for (auto& [name, itf] : config_.model().interfaces) {
+    if (itf.shutdown || itf.tunnel_destination.address != remote || !tunnel_uses_isakmp(name)) continue;
+    return config_.child_for_tunnel(name);
+  }
+  return std::nullopt;
+}
+
+}  // namespace kg::daemon

@@ -1,0 +1,34 @@
+// The configuration as the IKEv1 engine's PolicyProvider (ikev1/policy.h):
+// crypto isakmp policy N (or seed 001's default table), crypto isakmp key
+// ... address, crypto isakmp identity, and the tunnel interfaces that use
+// ISAKMP: a tunnel whose ipsec profile has no `set ikev2-profile` and whose
+// destination has a crypto isakmp key (IOS uses ISAKMP for such a profile;
+// keygate asks for the key too, so configurations written for IKEv2 with
+// the default ikev2 profile keep using IKEv2).
+#pragma once
+#include "daemon/config_policy.h"
+#include "ikev1/policy.h"
+
+namespace kg::daemon {
+
+class IsakmpPolicy final : public ikev1::PolicyProvider {
+ public:
+  explicit IsakmpPolicy(const ConfigPolicy& config) : config_(config) {}
+
+  std::vector<ikev1::IsakmpPolicy> policies() const override;
+  std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const override;
+  std::optional<std::string> identity_hostname() const override;
+  std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
+
+  // Does this tunnel interface negotiate with ISAKMP (see above)?
+  bool tunnel_uses_isakmp(const std::string& ifname) const;
+
+ private:
+  const ConfigPolicy& config_;
+};
+
+// A configured protection suite in the engine's terms; nullopt for what the
+// engine cannot run.
+std::optional<ikev1::IsakmpPolicy> engine_policy(int priority, const config::IsakmpPolicy& p);
+
+}  // namespace kg::daemon

@@ -1,0 +1,339 @@
+// The IKEv1 engine's driver: decode first, then find the ISAKMP SA by its
+// cookies and hand the message to its exchange; timers for retransmission
+// and lifetimes; operator commands; show data.
+#include "common/log.h"
+#include "ikev1/engine_impl.h"
+#include "ikev1/transform_ids.h"
+
+namespace kg::ikev1 {
+
+using isakmp::ExchangeType;
+
+std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng) {
+  return std::make_unique<EngineImpl>(policy, clock, rng);
+}
+
+Bytes EngineImpl::random_bytes(size_t n) {
+  Bytes b(n);
+  rng_.fill(b);
+  return b;
+}
+
+// SPIs 0-255 are reserved (RFC 4303 §2.1).
+uint32_t EngineImpl::random_spi() {
+  uint32_t s = 0;
+  while (s < 256) s = rng_.u32();
+  return s;
+}
+
+IsakmpSa* EngineImpl::find(uint64_t cky_i, uint64_t cky_r) {
+  for (auto& [id, sa] : sas_)
+    if (sa->cky_i == cky_i && sa->cky_r == cky_r) return sa.get();
+  return nullptr;
+}
+
+IsakmpSa& EngineImpl::create_sa(bool initiator, const Endpoint& local, const Endpoint& remote) {
+  auto sa = std::make_unique<IsakmpSa>();
+  sa->conn_id = next_conn_id_++;
+  sa->initiator = initiator;
+  sa->local = local;
+  sa->remote = remote;
+  sa->created = clock_.now();
+  sa->expires = sa->created + std::chrono::seconds(86400);
+  while (sa->cky_i == 0 && initiator) sa->cky_i = rng_.u64();
+  while (sa->cky_r == 0 && !initiator) sa->cky_r = rng_.u64();
+  auto& ref = *sa;
+  sas_[sa->conn_id] = std::move(sa);
+  return ref;
+}
+
+void EngineImpl::send(IsakmpSa& sa, Flight& f, Bytes data, bool awaiting, std::vector<Action>& out) {
+  f.data = std::move(data);
+  f.local = sa.local;
+  f.remote = sa.remote;
+  f.awaiting = awaiting;
+  f.sent = 1;
+  f.next = clock_.now() + kRetransmitBase;
+  ++stats_.tx_packets;
+  out.push_back(ike::SendPacket{f.local, f.remote, f.data});
+}
+
+void EngineImpl::session_status(const IsakmpSa& sa, bool up) const {
+  log::event("CRYPTO", log::Level::kNotice, "SESSION_STATUS",
+             fmt("Crypto tunnel is {}  .  Peer {}:{}       Id: {}", up ? "UP" : "DOWN", sa.remote.addr.str(),
+                 sa.remote.port, sa.remote_id.empty() ? sa.remote.addr.str() : sa.remote_id));
+}
+
+void EngineImpl::remove_children(IsakmpSa& sa, std::vector<Action>& out) {
+  for (auto& c : sa.children) out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c.spi_in, c.spi_out});
+  sa.children.clear();
+  if (sa.session_up) {
+    sa.session_up = false;
+    session_status(sa, false);
+    ike::SessionEvent ev;
+    ev.interface = sa.child ? sa.child->interface : "";
+    ev.local = sa.local;
+    ev.remote = sa.remote;
+    ev.remote_id = sa.remote_id;
+    ev.tunnel_id = sa.conn_id;
+    ev.ike_spi_i = sa.cky_i;
+    out.push_back(std::move(ev));
+  }
+}
+
+void EngineImpl::remove_sa(IsakmpSa& sa, bool notify_peer, std::vector<Action>& out) {
+  if (std::find(dead_.begin(), dead_.end(), sa.conn_id) != dead_.end()) return;
+  if (notify_peer && sa.state == MmState::kReady) {
+    std::vector<isakmp::TypedPayload> p;
+    if (!sa.children.empty()) {
+      isakmp::DeletePayload d;
+      for (auto& c : sa.children) {
+        ByteWriter w;
+        w.u32(c.spi_in);
+        d.spis.push_back(w.take());
+      }
+      p.push_back({isakmp::PayloadType::kDelete, std::move(d)});
+      info_send(sa, std::move(p), out);
+      p.clear();
+    }
+    ByteWriter w;
+    w.u64(sa.cky_i);
+    w.u64(sa.cky_r);
+    p.push_back({isakmp::PayloadType::kDelete,
+                 isakmp::DeletePayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, 16, {w.take()}}});
+    info_send(sa, std::move(p), out);
+  }
+  remove_children(sa, out);
+  dead_.push_back(sa.conn_id);
+}
+
+void EngineImpl::reap() {
+  for (auto id : dead_) sas_.erase(id);
+  dead_.clear();
+}
+
+std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) {
+  std::vector<Action> out;
+  ++stats_.rx_packets;
+  auto m = isakmp::parse_message(data);
+  if (!m) {
+    ++stats_.rx_dropped_malformed;
+    log::debug(fmt("IKEv1: dropped malformed packet from {}: {}", remote.str(), m.error().message));
+    return out;
+  }
+  const auto& h = m->header;
+  IsakmpSa* sa = nullptr;
+  if (h.cookie_r == 0) {
+    // Main Mode message 1, or its retransmission.
+    for (auto& [id, s] : sas_)
+      if (!s->initiator && s->cky_i == h.cookie_i && s->remote == remote) sa = s.get();
+    if (!sa) {
+      if (h.exchange != ExchangeType::kIdentityProtection || h.message_id != 0 || h.encrypted()) {
+        ++stats_.rx_dropped_unknown_sa;
+        log::debug(fmt("IKEv1: {} from {} is not a Main Mode offer; only Main Mode is implemented",
+                       isakmp::exchange_name(h.exchange), remote.str()));
+        return out;
+      }
+      auto& fresh = create_sa(false, local, remote);
+      fresh.cky_i = h.cookie_i;
+      fresh.policy.lifetime_s = 86400;
+      mm_respond_sa(fresh, *m, data, out);
+      if (fresh.state == MmState::kSaChosen) fresh.expires = clock_.now() + std::chrono::seconds(fresh.policy.lifetime_s);
+      reap();
+      return out;
+    }
+  } else {
+    sa = find(h.cookie_i, h.cookie_r);
+    if (!sa) {  // the answer to our message 1 names the responder's cookie
+      for (auto& [id, s] : sas_)
+        if (s->initiator && s->cky_i == h.cookie_i && s->cky_r == 0 && s->state == MmState::kSaSent) sa = s.get();
+      if (sa) sa->cky_r = h.cookie_r;
+    }
+  }
+  if (!sa) {
+    ++stats_.rx_dropped_unknown_sa;
+    log::event("CRYPTO", log::Level::kWarning, "IKMP_NO_SA",
+               fmt("IKE message from {} has no SA and is not an initialization offer", remote.addr.str()));
+    return out;
+  }
+  // A repeat of the message our last one answered: the peer lost our answer.
+  auto repeat = [&](Flight& f) {
+    if (f.last_rx.empty() || !std::equal(f.last_rx.begin(), f.last_rx.end(), data.begin(), data.end())) return false;
+    ++stats_.rx_retransmitted;
+    if (!f.data.empty()) {
+      ++stats_.tx_packets;
+      out.push_back(ike::SendPacket{f.local, f.remote, f.data});
+    }
+    return true;
+  };
+  switch (h.exchange) {
+    case ExchangeType::kIdentityProtection:
+      if (repeat(sa->flight)) break;
+      // RFC 3947 §4: the initiator moves to 4500 at message 5; follow it.
+      if (!sa->initiator && sa->state == MmState::kKeDone) {
+        sa->local = local;
+        sa->remote = remote;
+      }
+      mm_process(*sa, *m, data, out);
+      break;
+    case ExchangeType::kQuickMode: {
+      auto it = sa->quick.find(h.message_id);
+      if (it != sa->quick.end() && repeat(it->second.flight)) break;
+      qm_process(*sa, *m, data, out);
+      break;
+    }
+    case ExchangeType::kInformational:
+      info_process(*sa, *m, out);
+      break;
+    default:
+      ++stats_.rx_dropped_unknown_sa;
+      log::debug(fmt("IKEv1: {} from {} not implemented", isakmp::exchange_name(h.exchange), remote.str()));
+  }
+  reap();
+  return out;
+}
+
+std::vector<Action> EngineImpl::on_timer() {
+  std::vector<Action> out;
+  const TimePoint now = clock_.now();
+  auto retransmit = [&](IsakmpSa& sa, Flight& f) -> bool {  // false: give up
+    if (!f.awaiting || f.next > now) return true;
+    if (f.sent >= kMaxSends) return false;
+    ++f.sent;
+    ++stats_.retransmits;
+    ++stats_.tx_packets;
+    f.next = now + kRetransmitBase * (1 << (f.sent - 1));
+    out.push_back(ike::SendPacket{f.local, f.remote, f.data});
+    (void)sa;
+    return true;
+  };
+  for (auto& [id, p] : sas_) {
+    IsakmpSa& sa = *p;
+    bool alive = retransmit(sa, sa.flight);
+    for (auto& [mid, q] : sa.quick) alive = alive && retransmit(sa, q.flight);
+    if (!alive) {
+      log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
+                 fmt("Processing of {} mode failed with peer at {}",
+                     sa.state == MmState::kReady ? "Quick" : "Main", sa.remote.addr.str()));
+      log::warn(fmt("IKEv1: {} did not answer after {} tries; ISAKMP SA {} deleted", sa.remote.str(), kMaxSends,
+                    sa.conn_id));
+      if (sa.child) {
+        out.push_back(ike::PeerDead{sa.child->interface, "", sa.local, sa.remote, sa.remote_id});
+      }
+      remove_sa(sa, false, out);
+      continue;
+    }
+    // IPsec SAs end at their lifetime (the initiator starts a new Quick
+    // Mode at 90% of it, so traffic moves before).
+    bool rekey = false;
+    for (auto& c : sa.children)
+      if (!c.rekeyed && c.rekey_at <= now && sa.state == MmState::kReady && sa.child) {
+        c.rekeyed = true;
+        rekey = true;
+      }
+    if (rekey) qm_initiate(sa, out);
+    for (auto c = sa.children.begin(); c != sa.children.end();) {
+      if (c->expires <= now) {
+        out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c->spi_in, c->spi_out});
+        c = sa.children.erase(c);
+      } else {
+        ++c;
+      }
+    }
+    if (sa.expires <= now) {
+      log::debug(fmt("IKEv1: ISAKMP SA {} with {} expired", sa.conn_id, sa.remote.str()));
+      remove_sa(sa, true, out);
+    }
+  }
+  reap();
+  return out;
+}
+
+std::optional<TimePoint> EngineImpl::next_deadline() const {
+  std::optional<TimePoint> t;
+  auto at = [&](TimePoint x) { t = t ? std::min(*t, x) : x; };
+  for (auto& [id, sa] : sas_) {
+    if (sa->flight.awaiting) at(sa->flight.next);
+    for (auto& [mid, q] : sa->quick)
+      if (q.flight.awaiting) at(q.flight.next);
+    for (auto& c : sa->children) {
+      at(c.expires);
+      if (!c.rekeyed) at(c.rekey_at);
+    }
+    at(sa->expires);
+  }
+  return t;
+}
+
+std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
+  std::vector<Action> out;
+  for (auto& [id, sa] : sas_)
+    if (sa->child && sa->child->interface == req.child.interface && sa->remote.addr == req.remote.addr) {
+      if (sa->state == MmState::kReady && sa->children.empty() && sa->quick.empty()) qm_initiate(*sa, out);
+      return out;
+    }
+  auto& sa = create_sa(true, req.local, req.remote);
+  sa.child = req.child;
+  mm_initiate(sa, out);
+  reap();
+  return out;
+}
+
+std::vector<Action> EngineImpl::delete_sessions(const std::string& interface) {
+  std::vector<Action> out;
+  for (auto& [id, sa] : sas_)
+    if (interface.empty() || (sa->child && sa->child->interface == interface)) remove_sa(*sa, true, out);
+  reap();
+  return out;
+}
+
+std::vector<Action> EngineImpl::clear_sa(uint32_t conn_id) {
+  std::vector<Action> out;
+  auto it = sas_.find(conn_id);
+  if (it == sas_.end()) return out;
+  remove_sa(*it->second, true, out);
+  reap();
+  return out;
+}
+
+namespace {
+
+const char* state_word(MmState s) {
+  switch (s) {
+    case MmState::kSaSent: return "MM_NO_STATE";
+    case MmState::kSaChosen:
+    case MmState::kKeSent: return "MM_SA_SETUP";
+    case MmState::kKeDone:
+    case MmState::kAuthSent: return "MM_KEY_EXCH";
+    case MmState::kReady: return "QM_IDLE";
+  }
+  return "MM_NO_STATE";
+}
+
+}  // namespace
+
+std::vector<IsakmpSaInfo> EngineImpl::sas() const {
+  std::vector<IsakmpSaInfo> v;
+  const TimePoint now = clock_.now();
+  for (auto& [id, sa] : sas_) {
+    IsakmpSaInfo i;
+    i.conn_id = sa->conn_id;
+    i.local = sa->local;
+    i.remote = sa->remote;
+    i.cky_i = sa->cky_i;
+    i.cky_r = sa->cky_r;
+    i.initiator = sa->initiator;
+    i.state = state_word(sa->state);
+    i.status = sa->state == MmState::kReady ? "ACTIVE" : "";
+    i.policy = sa->policy;
+    i.remote_id = sa->remote_id;
+    i.nat = sa->nat();
+    i.expire_in_s = std::chrono::duration_cast<std::chrono::seconds>(sa->expires - now).count();
+    i.interface = sa->child ? sa->child->interface : "";
+    for (auto& c : sa->children) i.child_spis_in.push_back(c.spi_in);
+    v.push_back(std::move(i));
+  }
+  return v;
+}
+
+}  // namespace kg::ikev1

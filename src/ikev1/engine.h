@@ -1,0 +1,71 @@
+// The IKEv1 (ISAKMP) engine: Main Mode with pre-shared keys, Quick Mode with
+// PFS, informational DELETE and INITIAL-CONTACT, NAT traversal (RFC 3947),
+// retransmission. Like the IKEv2 engine (ike/engine.h) it does no I/O: the
+// daemon feeds it datagrams (non-ESP marker removed), timer ticks and
+// operator commands, and it answers with the IKEv2 engine's Action types,
+// so the daemon routes both engines' actions the same way.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "ike/engine.h"
+#include "ikev1/policy.h"
+
+namespace kg::ikev1 {
+
+using Action = ike::Action;
+
+// Bring up a tunnel interface's SAs with a peer.
+struct InitiateRequest {
+  Endpoint local;
+  Endpoint remote;
+  ike::ChildConfig child;
+};
+
+// One ISAKMP SA for show crypto isakmp sa [detail].
+struct IsakmpSaInfo {
+  uint32_t conn_id = 0;
+  Endpoint local, remote;
+  uint64_t cky_i = 0, cky_r = 0;
+  bool initiator = false;
+  std::string state;   // IOS words: MM_NO_STATE, MM_SA_SETUP, MM_KEY_EXCH, QM_IDLE
+  std::string status;  // ACTIVE, or "" while negotiating
+  IsakmpPolicy policy;  // as negotiated (priority: the local policy that matched)
+  std::string remote_id;
+  bool nat = false;     // a NAT between us (ESP in UDP 4500)
+  int64_t expire_in_s = -1;
+  std::string interface;
+  std::vector<uint32_t> child_spis_in;
+};
+
+struct Stats {
+  uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0, rx_dropped_auth = 0,
+           rx_retransmitted = 0, tx_packets = 0, retransmits = 0, no_proposal_chosen = 0;
+};
+
+class Engine {
+ public:
+  static std::unique_ptr<Engine> create(const PolicyProvider& policy, const Clock& clock, Random& rng);
+  virtual ~Engine() = default;
+
+  virtual std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) = 0;
+  virtual std::vector<Action> on_timer() = 0;
+  [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
+  // Main Mode then Quick Mode for the interface, unless an SA for it is up
+  // or in negotiation.
+  virtual std::vector<Action> initiate(const InitiateRequest& req) = 0;
+  // Delete (with an informational DELETE to the peer) the ISAKMP SAs serving
+  // `interface` and their IPsec SAs; "" = all.
+  virtual std::vector<Action> delete_sessions(const std::string& interface) = 0;
+  // clear crypto isakmp CONN-ID: that ISAKMP SA only (its IPsec SAs stay).
+  virtual std::vector<Action> clear_sa(uint32_t conn_id) = 0;
+
+  [[nodiscard]] virtual std::vector<IsakmpSaInfo> sas() const = 0;
+  [[nodiscard]] virtual const Stats& stats() const = 0;
+};
+
+}  // namespace kg::ikev1

@@ -1,0 +1,115 @@
+// Internal to the IKEv1 engine: the implementation class. Its methods are
+// spread over one file per exchange:
+//   engine.cc         dispatch by cookies, timers and retransmission, show
+//   main_mode.cc      Main Mode, both roles (RFC 2409 §5, PSK)
+//   quick_mode.cc     Quick Mode, both roles (RFC 2409 §5.5)
+//   informational.cc  DELETE, INITIAL-CONTACT (RFC 2408 §4.8, RFC 2407 §4.6.3)
+//   crypt.cc          encrypted bodies with the IV chaining of RFC 2409 App. B
+//   proposals.cc      phase-1 and phase-2 SA payloads: build and choose
+#pragma once
+#include <map>
+
+#include "ike/fmt.h"
+#include "ikev1/isakmp_sa.h"
+
+namespace kg::ikev1 {
+
+using ike::fmt;
+
+inline constexpr Millis kRetransmitBase{2'000};  // then doubled
+inline constexpr int kMaxSends = 6;               // first send + 5 retransmissions
+inline constexpr size_t kNonceSize = 32;
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(const PolicyProvider& p, const Clock& c, Random& r) : policy_(p), clock_(c), rng_(r) {}
+
+  std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) override;
+  std::vector<Action> on_timer() override;
+  std::optional<TimePoint> next_deadline() const override;
+  std::vector<Action> initiate(const InitiateRequest& req) override;
+  std::vector<Action> delete_sessions(const std::string& interface) override;
+  std::vector<Action> clear_sa(uint32_t conn_id) override;
+  std::vector<IsakmpSaInfo> sas() const override;
+  const Stats& stats() const override { return stats_; }
+
+  // engine.cc
+  void send(IsakmpSa& sa, Flight& f, Bytes data, bool awaiting, std::vector<Action>& out);
+  void remove_sa(IsakmpSa& sa, bool notify_peer, std::vector<Action>& out);  // erases it from sas_ later
+  void remove_children(IsakmpSa& sa, std::vector<Action>& out);
+  // %CRYPTO-5-SESSION_STATUS, as IOS prints it for IKEv1 tunnels.
+  void session_status(const IsakmpSa& sa, bool up) const;
+
+  // main_mode.cc
+  void mm_initiate(IsakmpSa& sa, std::vector<Action>& out);
+  void mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  void mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+
+  // quick_mode.cc
+  void qm_initiate(IsakmpSa& sa, std::vector<Action>& out);
+  void qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  void qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out);
+
+  // informational.cc
+  void info_process(IsakmpSa& sa, const isakmp::Message& m, std::vector<Action>& out);
+  // An informational exchange of one message, protected with HASH(1) once
+  // phase 1 is done (RFC 2409 §5.7), in clear before.
+  void info_send(IsakmpSa& sa, std::vector<isakmp::TypedPayload> payloads, std::vector<Action>& out);
+  void initial_contact(IsakmpSa& sa, std::vector<Action>& out);
+
+  // crypt.cc: encrypt a payload chain, advancing `iv`; decrypt a body with
+  // `iv`, giving the IV that follows it in `next_iv` (committed by the
+  // caller once the message's hash checks, so a forged packet cannot
+  // desynchronise the chain).
+  Result<Bytes> seal(IsakmpSa& sa, isakmp::Header h, const std::vector<isakmp::TypedPayload>& chain, Bytes& iv);
+  Result<Bytes> open(IsakmpSa& sa, const isakmp::Message& m, const Bytes& iv, Bytes& next_iv);
+  Result<Bytes> exchange_iv(IsakmpSa& sa, uint32_t mid);
+
+  IsakmpSa* find(uint64_t cky_i, uint64_t cky_r);
+  IsakmpSa& create_sa(bool initiator, const Endpoint& local, const Endpoint& remote);
+  void reap();  // erase the SAs remove_sa marked
+  std::vector<uint32_t> dead_;
+  // Keys for phase 1 once both KE/nonce pairs are known (RFC 2409 §5).
+  Result<void> derive_keys(IsakmpSa& sa, ByteView peer_ke);
+  isakmp::IdPayload our_id(const IsakmpSa& sa) const;
+  Bytes natd_hash(const IsakmpSa& sa, const Endpoint& e) const;
+  Bytes random_bytes(size_t n);
+  uint32_t random_spi();
+  Endpoint natt_port(Endpoint e) const { return {e.addr, 4500}; }
+
+  const PolicyProvider& policy_;
+  const Clock& clock_;
+  Random& rng_;
+  std::map<uint32_t, std::unique_ptr<IsakmpSa>> sas_;  // by conn-id
+  uint32_t next_conn_id_ = 1001;  // IOS numbers conn-ids from 1001
+  Stats stats_;
+};
+
+// proposals.cc
+isakmp::SaPayload phase1_sa(const std::vector<IsakmpPolicy>& policies);
+// Responder: the first of our policies (priority order) that one of the
+// peer's transforms matches (its lifetime may be shorter: that one is used).
+struct Phase1Choice {
+  IsakmpPolicy policy;
+  isakmp::Transform transform;  // the peer's
+  isakmp::Proposal proposal;    // its proposal with that transform alone: message 2's
+};
+std::optional<Phase1Choice> choose_phase1(const isakmp::SaPayload& offer, const std::vector<IsakmpPolicy>& ours);
+// Initiator: the policy the responder's one transform names.
+std::optional<IsakmpPolicy> accepted_phase1(const isakmp::SaPayload& reply, const std::vector<IsakmpPolicy>& offered);
+
+isakmp::SaPayload phase2_sa(const ike::ChildConfig& child, uint32_t spi, bool udp_encap);
+struct Phase2Choice {
+  crypto::CipherSuite suite;
+  isakmp::Proposal proposal;  // echoed in message 2 with our SPI
+  uint32_t peer_spi = 0;
+  uint32_t lifetime_s = 0;
+  crypto::Group pfs = crypto::Group::kNone;
+};
+std::optional<Phase2Choice> choose_phase2(const isakmp::SaPayload& offer, const ike::ChildConfig& child);
+
+// Quick Mode client IDs (RFC 2407 §4.6.2): a subnet when the range is one.
+isakmp::IdPayload client_id(const TrafficSelector& ts);
+std::optional<TrafficSelector> selector_of(const isakmp::IdPayload& id);
+
+}  // namespace kg::ikev1

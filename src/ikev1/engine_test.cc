@@ -1,0 +1,281 @@
+// Two IKEv1 engines in one process on a fake clock: Main Mode + Quick Mode
+// end to end, each step the real bytes the other side parses.
+#include "ikev1/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+
+#include "common/log.h"
+#include "wire/isakmp/payloads.h"
+
+namespace kg::ikev1 {
+namespace {
+
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
+TrafficSelector range(const char* a, const char* b) {
+  TrafficSelector t;
+  t.start = ip(a);
+  t.end = ip(b);
+  return t;
+}
+
+struct Policy final : PolicyProvider {
+  std::vector<IsakmpPolicy> pols{{10, crypto::Cipher::kAesCbc, 256, crypto::Prf::kHmacSha2_256, crypto::Group::kModp2048}};
+  std::string key = "cisco123";
+  std::optional<ike::ChildConfig> child;
+  std::vector<IsakmpPolicy> policies() const override { return pols; }
+  std::optional<Secret> psk(const IpAddress&, const IpAddress&) const override {
+    if (key.empty()) return std::nullopt;
+    return Secret(key);
+  }
+  std::optional<ike::ChildConfig> child_for_peer(const IpAddress&, const IpAddress&) const override { return child; }
+};
+
+struct Node {
+  Node(uint64_t seed, const char* addr) : rng(seed), me(ip(addr)) {}
+  Policy policy;
+  FakeRandom rng;
+  IpAddress me;
+  std::unique_ptr<Engine> engine;
+  std::vector<Action> got;
+  template <class T>
+  std::vector<T> of() const {
+    std::vector<T> v;
+    for (auto& a : got)
+      if (auto* x = std::get_if<T>(&a)) v.push_back(*x);
+    return v;
+  }
+};
+
+ike::ChildConfig child(const char* l0, const char* l1, const char* r0, const char* r1) {
+  ike::ChildConfig c;
+  c.interface = "Tunnel0";
+  c.transforms = {{"ts", ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha1_96}};
+  c.local_ts = {range(l0, l1)};
+  c.remote_ts = {range(r0, r1)};
+  c.pfs = ike::DhGroup::kModp2048;
+  return c;
+}
+
+class Ikev1Engines : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::set_sink([this](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
+    a.policy.child = child("198.18.1.0", "198.18.1.255", "198.18.2.0", "198.18.2.255");
+    b.policy.child = child("198.18.2.0", "198.18.2.255", "198.18.1.0", "198.18.1.255");
+  }
+  void TearDown() override { log::set_sink(nullptr); }
+  void start() {
+    a.engine = Engine::create(a.policy, clock, a.rng);
+    b.engine = Engine::create(b.policy, clock, b.rng);
+  }
+  Node& node_at(const IpAddress& x) { return x == a.me ? a : b; }
+  void take(Node& from, std::vector<Action> acts) {
+    for (auto& x : acts) {
+      if (auto* s = std::get_if<ike::SendPacket>(&x)) {
+        wire.push_back(*s);
+        sent.push_back(*s);
+      } else {
+        from.got.push_back(std::move(x));
+      }
+    }
+  }
+  void pump(std::function<bool(const ike::SendPacket&)> drop = nullptr) {
+    while (!wire.empty()) {
+      auto p = wire.front();
+      wire.pop_front();
+      if (drop && drop(p)) continue;
+      Node& to = node_at(p.remote.addr);
+      take(to, to.engine->on_packet(p.remote, p.local, p.data));
+    }
+  }
+  void run_for(Millis d, std::function<bool(const ike::SendPacket&)> drop = nullptr) {
+    TimePoint end = clock.now() + d;
+    for (;;) {
+      TimePoint next = end;
+      for (Node* n : {&a, &b})
+        if (auto t = n->engine->next_deadline()) next = std::min(next, std::max(*t, clock.now()));
+      clock.advance(next - clock.now());
+      take(a, a.engine->on_timer());
+      take(b, b.engine->on_timer());
+      pump(drop);
+      if (next >= end) break;
+    }
+  }
+  InitiateRequest req() { return {Endpoint{a.me, 500}, Endpoint{b.me, 500}, *a.policy.child}; }
+  void expect_mirrored() {
+    auto ia = a.of<ike::InstallChildSa>(), ib = b.of<ike::InstallChildSa>();
+    ASSERT_EQ(ia.size(), 1u) << logs;
+    ASSERT_EQ(ib.size(), 1u) << logs;
+    EXPECT_EQ(ia[0].spi_in, ib[0].spi_out);
+    EXPECT_EQ(ia[0].spi_out, ib[0].spi_in);
+    // One side's outbound keys are the other's inbound keys.
+    EXPECT_TRUE(ia[0].encr_out.equals(ib[0].encr_in.view()));
+    EXPECT_TRUE(ia[0].integ_out.equals(ib[0].integ_in.view()));
+    EXPECT_TRUE(ia[0].encr_in.equals(ib[0].encr_out.view()));
+    EXPECT_FALSE(ia[0].encr_in.equals(ia[0].encr_out.view()));
+    EXPECT_EQ(ia[0].encr_in.size(), 16u);
+    EXPECT_EQ(ia[0].integ_in.size(), 20u);
+  }
+
+  FakeClock clock;
+  Node a{1, "198.51.100.1"};
+  Node b{2, "198.51.100.2"};
+  std::deque<ike::SendPacket> wire;
+  std::vector<ike::SendPacket> sent;
+  std::string logs;
+};
+
+// MM1..MM6, QM1..QM3: nine datagrams, then both sides hold mirrored ESP SAs
+// with the selectors of the initiator's interface.
+TEST_F(Ikev1Engines, MainModeThenQuickModeInstallsMirroredSas) {
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(sent.size(), 9u) << logs;
+  expect_mirrored();
+  auto ia = a.of<ike::InstallChildSa>()[0], ib = b.of<ike::InstallChildSa>()[0];
+  EXPECT_EQ(ia.local_ts[0].start.str(), "198.18.1.0");
+  EXPECT_EQ(ib.local_ts[0].start.str(), "198.18.2.0");
+  EXPECT_EQ(ib.remote_ts[0].end.str(), "198.18.1.255");
+  EXPECT_FALSE(ia.udp_encap);  // no NAT between them
+  EXPECT_EQ(a.of<ike::SessionEvent>().size(), 1u);
+  EXPECT_EQ(b.of<ike::SessionEvent>().size(), 1u);
+  auto sa = a.engine->sas();
+  ASSERT_EQ(sa.size(), 1u);
+  EXPECT_EQ(sa[0].state, "QM_IDLE");
+  EXPECT_EQ(sa[0].status, "ACTIVE");
+  EXPECT_EQ(sa[0].conn_id, 1001u);
+  EXPECT_EQ(b.engine->sas()[0].remote_id, "198.51.100.1");
+  EXPECT_NE(logs.find("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP  .  Peer 198.51.100.2:500       Id: 198.51.100.2"),
+            std::string::npos) << logs;
+  // Every datagram is ISAKMP that our own codec decodes; 5 on are encrypted.
+  for (size_t i = 0; i < sent.size(); ++i) {
+    auto m = isakmp::parse_message(sent[i].data);
+    ASSERT_TRUE(m) << i;
+    EXPECT_EQ(m->header.encrypted(), i >= 4) << i;
+  }
+}
+
+TEST_F(Ikev1Engines, WrongPreSharedKeyFailsWithoutSas) {
+  b.policy.key = "not-the-same";
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  run_for(Millis(180'000));
+  EXPECT_TRUE(a.of<ike::InstallChildSa>().empty());
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from 198.51.100.1 failed its sanity check or is malformed"),
+            std::string::npos) << logs;
+  EXPECT_TRUE(a.engine->sas().empty()) << logs;  // gave up after its retransmissions
+  EXPECT_GE(a.engine->stats().retransmits, 5u);
+}
+
+TEST_F(Ikev1Engines, NoMatchingPolicyIsRefused) {
+  b.policy.pols = {{10, crypto::Cipher::k3des, 192, crypto::Prf::kHmacSha1, crypto::Group::kModp1536}};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(b.engine->stats().no_proposal_chosen, 1u);
+  EXPECT_NE(logs.find("%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed with peer at 198.51.100.1"),
+            std::string::npos) << logs;
+  EXPECT_TRUE(a.engine->sas().empty()) << logs;  // the clear NO-PROPOSAL-CHOSEN ended it
+}
+
+// Lose each of the nine datagrams once in turn: retransmission (or the
+// answer to a repeated message) still brings both sides up, once.
+TEST_F(Ikev1Engines, EveryMessageLostOnceStillConverges) {
+  for (int lose = 0; lose < 9; ++lose) {
+    SCOPED_TRACE(lose);
+    a = Node{uint64_t(10 + lose), "198.51.100.1"};
+    b = Node{uint64_t(50 + lose), "198.51.100.2"};
+    SetUp();
+    wire.clear();
+    sent.clear();
+    start();
+    int n = 0;
+    auto drop = [&](const ike::SendPacket&) { return n++ == lose; };
+    take(a, a.engine->initiate(req()));
+    pump(drop);
+    run_for(Millis(30'000), drop);
+    expect_mirrored();
+  }
+}
+
+TEST_F(Ikev1Engines, DeleteRemovesBothSides) {
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  take(a, a.engine->delete_sessions("Tunnel0"));
+  pump();
+  EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u);
+  EXPECT_EQ(b.of<ike::RemoveChildSa>().size(), 1u) << logs;
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(b.engine->sas().empty()) << logs;
+  auto down = b.of<ike::SessionEvent>();
+  ASSERT_EQ(down.size(), 2u);
+  EXPECT_FALSE(down[1].up);
+}
+
+// RFC 3947: a NAT in front of the initiator (its source address rewritten
+// on the way) makes both sides move to UDP 4500 from message 5 and ask
+// for UDP-encapsulated tunnel mode.
+TEST_F(Ikev1Engines, NatDetectedMovesTo4500AndEncapsulates) {
+  start();
+  const IpAddress nat_outside = ip("203.0.113.9");
+  auto translate = [&](ike::SendPacket p) {
+    if (p.local.addr == a.me) p.local = {nat_outside, uint16_t(p.local.port == 500 ? 1500 : 14500)};
+    if (p.remote.addr == nat_outside) p.remote = {a.me, uint16_t(p.remote.port == 1500 ? 500 : 4500)};
+    return p;
+  };
+  take(a, a.engine->initiate(req()));
+  while (!wire.empty()) {
+    auto p = translate(wire.front());
+    wire.pop_front();
+    Node& to = p.remote.addr == b.me ? b : a;
+    take(to, to.engine->on_packet(p.remote, p.local, p.data));
+  }
+  expect_mirrored();
+  auto ia = a.of<ike::InstallChildSa>()[0], ib = b.of<ike::InstallChildSa>()[0];
+  EXPECT_TRUE(ia.udp_encap);
+  EXPECT_TRUE(ib.udp_encap);
+  EXPECT_EQ(ia.remote.port, 4500);
+  EXPECT_EQ(ib.remote.addr, nat_outside);
+  EXPECT_EQ(ib.remote.port, 14500);
+  EXPECT_TRUE(ib.peer_may_float);
+  EXPECT_EQ(sent[4].local.port, 4500);  // message 5 from 4500
+}
+
+TEST_F(Ikev1Engines, QuickModeRekeysBeforeTheLifetimeEnds) {
+  a.policy.child->lifetime_s = 100;
+  b.policy.child->lifetime_s = 100;
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  run_for(Millis(95'000));
+  EXPECT_EQ(a.of<ike::InstallChildSa>().size(), 2u) << logs;
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 2u) << logs;
+  run_for(Millis(10'000));
+  EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u);  // the first one, at its lifetime
+  EXPECT_EQ(a.engine->sas()[0].child_spis_in.size(), 1u);
+}
+
+TEST_F(Ikev1Engines, GarbageAndUnknownCookiesAreCounted) {
+  start();
+  take(b, b.engine->on_packet({b.me, 500}, {a.me, 500}, Bytes(40, 0x11)));
+  EXPECT_EQ(b.engine->stats().rx_dropped_malformed, 1u);
+  isakmp::Header h;
+  h.cookie_i = 7;
+  h.cookie_r = 9;
+  h.exchange = isakmp::ExchangeType::kQuickMode;
+  take(b, b.engine->on_packet({b.me, 500}, {a.me, 500},
+                              isakmp::encode_encrypted(h, isakmp::PayloadType::kHash, Bytes(32, 1))));
+  EXPECT_EQ(b.engine->stats().rx_dropped_unknown_sa, 1u);
+  EXPECT_NE(logs.find("%CRYPTO-4-IKMP_NO_SA"), std::string::npos);
+  EXPECT_TRUE(sent.empty());
+}
+
+}  // namespace
+}  // namespace kg::ikev1

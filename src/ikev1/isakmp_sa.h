@@ -1,0 +1,89 @@
+// Internal to the IKEv1 engine: the state of one ISAKMP SA and of its Quick
+// Mode exchanges.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "crypto/dh.h"
+#include "crypto/ikev1_keys.h"
+#include "ikev1/engine.h"
+#include "wire/isakmp/payloads.h"
+
+namespace kg::ikev1 {
+
+// The last message we sent in an exchange and how to repeat it: RFC 2408
+// §5 leaves retransmission to the implementation; as IOS and strongSwan do,
+// the side waiting for an answer resends on a timer, and either side answers
+// a repeated message with its own last message again.
+struct Flight {
+  Bytes data;
+  Endpoint local, remote;
+  bool awaiting = false;  // a reply is expected: retransmit on the timer
+  int sent = 0;
+  TimePoint next{};
+  Bytes last_rx;          // the peer message this flight answered
+};
+
+// The phase-1 states, named as show crypto isakmp sa prints them.
+enum class MmState {
+  kSaSent,     // I: message 1 out                (MM_NO_STATE)
+  kSaChosen,   // R: message 2 out                (MM_SA_SETUP)
+  kKeSent,     // I: message 3 out                (MM_SA_SETUP)
+  kKeDone,     // R: message 4 out                (MM_KEY_EXCH)
+  kAuthSent,   // I: message 5 out                (MM_KEY_EXCH)
+  kReady,      // authenticated                   (QM_IDLE)
+};
+
+struct QuickMode {
+  uint32_t mid = 0;
+  bool initiator = false;
+  Bytes iv;  // CBC state of this exchange
+  Bytes ni, nr;
+  std::unique_ptr<crypto::KeyExchange> dh;
+  Secret g_qm;
+  uint32_t spi_in = 0, spi_out = 0;
+  crypto::CipherSuite suite;
+  std::vector<TrafficSelector> local_ts, remote_ts;
+  uint32_t lifetime_s = 3600;
+  bool done = false;  // installed (responder: message 3 seen)
+  Flight flight;
+};
+
+struct ChildInfo {
+  uint32_t spi_in = 0, spi_out = 0;
+  TimePoint expires{};
+  TimePoint rekey_at{};  // initiator: a new Quick Mode at 90% of the lifetime
+  bool rekeyed = false;
+};
+
+struct IsakmpSa {
+  uint32_t conn_id = 0;
+  uint64_t cky_i = 0, cky_r = 0;
+  bool initiator = false;
+  Endpoint local, remote;
+  MmState state = MmState::kSaSent;
+  TimePoint created{}, expires{};
+  IsakmpPolicy policy;
+  std::vector<IsakmpPolicy> offered;  // initiator: what message 1 proposed
+  Bytes sa_i;                         // the initiator's SA body, as on the wire (HASH_I/HASH_R)
+  isakmp::Transform chosen;           // responder: the peer's transform we accepted
+  bool peer_natt = false;             // the peer sent the RFC 3947 vendor ID
+  bool nat_local = false, nat_remote = false;
+  std::unique_ptr<crypto::KeyExchange> dh;
+  Bytes g_xi, g_xr, ni, nr;
+  Secret skeyid;
+  crypto::ikev1::Phase1Keys keys;
+  Bytes iv;            // phase-1 CBC state: the last ciphertext block
+  std::string remote_id;
+  Flight flight;
+  std::map<uint32_t, QuickMode> quick;
+  std::vector<ChildInfo> children;
+  std::optional<ike::ChildConfig> child;  // the interface this SA serves
+  bool session_up = false;
+
+  [[nodiscard]] bool nat() const { return nat_local || nat_remote; }
+  [[nodiscard]] size_t block() const { return crypto::ikev1::cbc_block_size(policy.encr); }
+};
+
+}  // namespace kg::ikev1

@@ -1,0 +1,371 @@
+// Main Mode with pre-shared keys (RFC 2409 §5, §5.4), both roles, with NAT
+// detection (RFC 3947 §3):
+//
+//   Initiator                          Responder
+//   HDR, SA, VID           -->
+//                          <--  HDR, SA, VID
+//   HDR, KE, Ni, NAT-D, NAT-D -->
+//                          <--  HDR, KE, Nr, NAT-D, NAT-D
+//   HDR*, IDii, HASH_I [, N(INITIAL-CONTACT)]  -->    (UDP 4500 once a NAT is seen)
+//                          <--  HDR*, IDir, HASH_R
+//
+// The responder picks the pre-shared key by the peer's address, as it must:
+// the identity comes encrypted with a key derived from it.
+#include "common/log.h"
+#include "ikev1/engine_impl.h"
+#include "ikev1/transform_ids.h"
+
+namespace kg::ikev1 {
+
+namespace ck = crypto::ikev1;
+using isakmp::PayloadType;
+using isakmp::TypedPayload;
+
+namespace {
+
+// MD5("RFC 3947"), RFC 3947 §3.1.
+const Bytes kVidRfc3947 = *from_hex("4a131c81070358455c5728f20e95452f");
+
+bool sent_rfc3947(const isakmp::Message& m) {
+  for (auto& p : m.payloads)
+    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == kVidRfc3947) return true;
+  return false;
+}
+
+ByteView body_of(ByteView chain, const TypedPayload& p) {
+  return chain.subspan(p.wire_offset + isakmp::kGenericPayloadHeaderSize, p.wire_size - isakmp::kGenericPayloadHeaderSize);
+}
+
+isakmp::Header header(const IsakmpSa& sa) {
+  isakmp::Header h;
+  h.cookie_i = sa.cky_i;
+  h.cookie_r = sa.cky_r;
+  h.exchange = isakmp::ExchangeType::kIdentityProtection;
+  return h;
+}
+
+std::vector<IsakmpPolicy> psk_policies(const PolicyProvider& p) {
+  std::vector<IsakmpPolicy> v;
+  for (auto& pol : p.policies())
+    if (pol.auth == isakmp::P1Auth::kPreSharedKey && ck::cbc_block_size(pol.encr)) v.push_back(pol);
+  return v;
+}
+
+void mode_failure(const IsakmpSa& sa, const char* mode) {
+  log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
+             fmt("Processing of {} mode failed with peer at {}", mode, sa.remote.addr.str()));
+}
+
+}  // namespace
+
+isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa) const {
+  isakmp::IdPayload id;
+  id.protocol = 17;  // RFC 2407 §4.6.2: UDP port 500, or zeros
+  id.port = 500;
+  if (auto host = policy_.identity_hostname()) {
+    id.type = isakmp::IdType::kFqdn;
+    id.data.assign(host->begin(), host->end());
+  } else {
+    id.type = sa.local.addr.is_v4() ? isakmp::IdType::kIpv4Addr : isakmp::IdType::kIpv6Addr;
+    id.data.assign(sa.local.addr.bytes().begin(), sa.local.addr.bytes().end());
+  }
+  return id;
+}
+
+// RFC 3947 §3.2: HASH = hash(CKY-I | CKY-R | IP | Port)
+Bytes EngineImpl::natd_hash(const IsakmpSa& sa, const Endpoint& e) const {
+  ByteWriter w;
+  w.u64(sa.cky_i);
+  w.u64(sa.cky_r);
+  w.bytes(e.addr.bytes());
+  w.u16(e.port);
+  return ck::digest(sa.policy.hash, {w.data()}).value_or(Bytes{});
+}
+
+Result<void> EngineImpl::derive_keys(IsakmpSa& sa, ByteView peer_ke) {
+  auto psk = policy_.psk(sa.local.addr, sa.remote.addr);
+  if (!psk) return fail(Errc::kNotFound, "no pre-shared key for " + sa.remote.addr.str());
+  auto g_xy = sa.dh->shared_secret(peer_ke);
+  if (!g_xy) return std::unexpected(g_xy.error());
+  auto skeyid = ck::skeyid_psk(sa.policy.hash, psk->view(), sa.ni, sa.nr);
+  if (!skeyid) return std::unexpected(skeyid.error());
+  auto keys = ck::derive_phase1(sa.policy.hash, skeyid->view(), g_xy->view(), sa.cky_i, sa.cky_r, sa.policy.key_bits / 8);
+  if (!keys) return std::unexpected(keys.error());
+  auto iv = ck::phase1_iv(sa.policy.hash, sa.g_xi, sa.g_xr, sa.block());
+  if (!iv) return std::unexpected(iv.error());
+  sa.skeyid = std::move(*skeyid);
+  sa.keys = std::move(*keys);
+  sa.iv = std::move(*iv);
+  return {};
+}
+
+void EngineImpl::mm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
+  sa.offered = psk_policies(policy_);
+  if (sa.offered.empty()) {
+    log::warn(fmt("IKEv1: no ISAKMP policy with pre-shared keys to offer {}", sa.remote.addr.str()));
+    remove_sa(sa, false, out);
+    return;
+  }
+  if (!policy_.psk(sa.local.addr, sa.remote.addr)) {
+    log::warn(fmt("IKEv1: no pre-shared key for peer {} (crypto isakmp key ... address)", sa.remote.addr.str()));
+    remove_sa(sa, false, out);
+    return;
+  }
+  auto offer = phase1_sa(sa.offered);
+  ByteWriter w;
+  isakmp::write_sa(offer, w);
+  sa.sa_i = w.take();
+  std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(offer)},
+                                 {PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}}};
+  send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
+}
+
+void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out) {
+  const TypedPayload* sa_p = nullptr;
+  for (auto& p : m.payloads)
+    if (p.type == PayloadType::kSa) sa_p = &p;
+  if (!sa_p || m.payloads.front().type != PayloadType::kSa) {
+    log::debug(fmt("IKEv1: Main Mode message 1 from {} without SA", sa.remote.str()));
+    ++stats_.rx_dropped_malformed;
+    remove_sa(sa, false, out);
+    return;
+  }
+  auto& offer = std::get<isakmp::SaPayload>(sa_p->body);
+  auto choice = choose_phase1(offer, psk_policies(policy_));
+  if (!choice) {
+    ++stats_.no_proposal_chosen;
+    log::debug(fmt("IKEv1: atts are not acceptable: no ISAKMP policy matches {}'s offer", sa.remote.addr.str()));
+    mode_failure(sa, "Main");
+    info_send(sa, {{PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, {},
+                                                                uint16_t(isakmp::NotifyType::kNoProposalChosen), {}}}},
+              out);
+    remove_sa(sa, false, out);
+    return;
+  }
+  sa.policy = choice->policy;
+  sa.chosen = choice->transform;
+  sa.sa_i.assign(raw.begin() + isakmp::kHeaderSize + sa_p->wire_offset + 4,
+                 raw.begin() + isakmp::kHeaderSize + sa_p->wire_offset + sa_p->wire_size);
+  sa.peer_natt = sent_rfc3947(m);
+  isakmp::SaPayload reply;
+  reply.doi = offer.doi;
+  reply.situation = offer.situation;
+  reply.proposals = {choice->proposal};
+  std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(reply)}};
+  if (sa.peer_natt) p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}});
+  sa.state = MmState::kSaChosen;
+  sa.flight.last_rx.assign(raw.begin(), raw.end());
+  send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
+}
+
+namespace {
+
+// The NAT-D payloads of a message: the first hashes where the sender sent it
+// (us), the others where it sent from (RFC 3947 §3.2).
+std::vector<Bytes> natds(const std::vector<TypedPayload>& v) {
+  std::vector<Bytes> out;
+  for (auto& p : v)
+    if (auto* n = std::get_if<isakmp::NatDPayload>(&p.body)) out.push_back(n->data);
+  return out;
+}
+
+}  // namespace
+
+void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out) {
+  auto bad = [&](const std::string& why) {
+    ++stats_.rx_dropped_malformed;
+    log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
+               fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
+    log::debug(fmt("IKEv1: {}: {}", sa.remote.str(), why));
+  };
+  // The KE and nonce exchange (messages 3 and 4): both sides the same.
+  auto take_ke = [&](Bytes& peer_ke, Bytes& peer_nonce) -> bool {
+    auto* ke = isakmp::find_payload<isakmp::KePayload>(m.payloads, PayloadType::kKe);
+    auto* n = isakmp::find_payload<isakmp::NoncePayload>(m.payloads, PayloadType::kNonce);
+    if (!ke || !n || m.header.encrypted()) {
+      bad("Main Mode key exchange without KE or nonce");
+      return false;
+    }
+    peer_ke = ke->data;
+    peer_nonce = n->data;
+    auto d = natds(m.payloads);
+    if (sa.peer_natt && d.size() >= 2) {
+      sa.nat_local = d[0] != natd_hash(sa, sa.local);
+      sa.nat_remote = true;
+      for (size_t i = 1; i < d.size(); ++i)
+        if (d[i] == natd_hash(sa, sa.remote)) sa.nat_remote = false;
+    }
+    return true;
+  };
+  auto ke_payloads = [&](const Bytes& ke, const Bytes& nonce) {
+    std::vector<TypedPayload> p = {{PayloadType::kKe, isakmp::KePayload{ke}},
+                                   {PayloadType::kNonce, isakmp::NoncePayload{nonce}}};
+    if (sa.peer_natt) {
+      p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.remote)}});
+      p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.local)}});
+    }
+    return p;
+  };
+  auto new_dh = [&]() -> bool {
+    auto dh = crypto::KeyExchange::generate(sa.policy.group);
+    if (!dh) {
+      log::warn(fmt("IKEv1: cannot generate a key pair for group {}: {}", group_number(sa.policy.group), dh.error().message));
+      return false;
+    }
+    sa.dh = std::move(*dh);
+    return true;
+  };
+  // Messages 5 and 6: decrypt, check HASH_I / HASH_R with the peer's ID as sent.
+  auto authenticate = [&](bool peer_is_initiator) -> bool {
+    if (!m.header.encrypted()) {
+      log::event("CRYPTO", log::Level::kInfo, "IKMP_NOT_ENCRYPTED",
+                 fmt("IKE packet from {} was not encrypted and it should've been.", sa.remote.addr.str()));
+      ++stats_.rx_dropped_malformed;
+      return false;
+    }
+    Bytes next_iv;
+    auto plain = open(sa, m, sa.iv, next_iv);
+    if (!plain) {
+      bad(plain.error().message);
+      return false;
+    }
+    auto chain = isakmp::parse_payload_chain(m.header.next_payload, *plain, true);
+    if (!chain) {
+      // A wrong pre-shared key decrypts to garbage: IOS says the same.
+      bad("decrypted Main Mode message does not parse (pre-shared key mismatch?): " + chain.error().message);
+      ++stats_.rx_dropped_auth;
+      return false;
+    }
+    const TypedPayload* id = nullptr;
+    const isakmp::HashPayload* hash = nullptr;
+    for (auto& p : *chain) {
+      if (p.type == PayloadType::kId && !id) id = &p;
+      if (p.type == PayloadType::kHash) hash = &std::get<isakmp::HashPayload>(p.body);
+    }
+    if (!id || !hash) {
+      bad("Main Mode authentication without ID or HASH");
+      return false;
+    }
+    auto want = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), peer_is_initiator, sa.g_xi, sa.g_xr, sa.cky_i,
+                              sa.cky_r, sa.sa_i, body_of(*plain, *id));
+    if (!want || !Secret(*want).equals(hash->data)) {
+      ++stats_.rx_dropped_auth;
+      log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
+                 fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
+      log::debug(fmt("IKEv1: {}: HASH_{} mismatch (pre-shared key?)", sa.remote.str(), peer_is_initiator ? "I" : "R"));
+      return false;
+    }
+    sa.iv = std::move(next_iv);
+    auto& idp = std::get<isakmp::IdPayload>(id->body);
+    if (idp.type == isakmp::IdType::kFqdn || idp.type == isakmp::IdType::kUserFqdn)
+      sa.remote_id.assign(idp.data.begin(), idp.data.end());
+    else if (auto a = IpAddress::from_bytes(idp.data))
+      sa.remote_id = a->str();
+    if (peer_is_initiator && isakmp::find_notify(*chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
+    return true;
+  };
+  auto auth_payloads = [&](bool initiator) -> Result<std::vector<TypedPayload>> {
+    auto id = our_id(sa);
+    auto h = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r,
+                           sa.sa_i, id.body());
+    if (!h) return std::unexpected(h.error());
+    std::vector<TypedPayload> p = {{PayloadType::kId, std::move(id)}, {PayloadType::kHash, isakmp::HashPayload{*h}}};
+    if (initiator) {
+      ByteWriter w;
+      w.u64(sa.cky_i);
+      w.u64(sa.cky_r);
+      Bytes ckys = w.take();
+      p.push_back({PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, ckys,
+                                                               uint16_t(isakmp::NotifyType::kInitialContact), {}}});
+    }
+    return p;
+  };
+  auto seal_send = [&](std::vector<TypedPayload> p, bool awaiting) {
+    auto data = seal(sa, header(sa), p, sa.iv);
+    if (!data) {
+      log::warn(fmt("IKEv1: cannot encrypt for {}: {}", sa.remote.str(), data.error().message));
+      return;
+    }
+    send(sa, sa.flight, std::move(*data), awaiting, out);
+  };
+
+  switch (sa.state) {
+    case MmState::kSaSent: {  // I: message 2
+      auto* reply = isakmp::find_payload<isakmp::SaPayload>(m.payloads, PayloadType::kSa);
+      auto chosen = reply ? accepted_phase1(*reply, sa.offered) : std::nullopt;
+      if (!chosen) {
+        ++stats_.no_proposal_chosen;
+        mode_failure(sa, "Main");
+        remove_sa(sa, false, out);
+        return;
+      }
+      sa.policy = *chosen;
+      sa.expires = clock_.now() + std::chrono::seconds(sa.policy.lifetime_s);
+      sa.peer_natt = sent_rfc3947(m);
+      if (!new_dh()) return remove_sa(sa, false, out);
+      sa.g_xi = sa.dh->public_value();
+      sa.ni = random_bytes(kNonceSize);
+      sa.state = MmState::kKeSent;
+      sa.flight.last_rx.assign(raw.begin(), raw.end());
+      send(sa, sa.flight, isakmp::encode_message(header(sa), ke_payloads(sa.g_xi, sa.ni)), true, out);
+      return;
+    }
+    case MmState::kSaChosen: {  // R: message 3
+      if (!take_ke(sa.g_xi, sa.ni)) return;
+      if (!new_dh()) return remove_sa(sa, false, out);
+      sa.g_xr = sa.dh->public_value();
+      sa.nr = random_bytes(kNonceSize);
+      if (auto k = derive_keys(sa, sa.g_xi); !k) {
+        log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
+        mode_failure(sa, "Main");
+        return remove_sa(sa, false, out);
+      }
+      sa.state = MmState::kKeDone;
+      sa.flight.last_rx.assign(raw.begin(), raw.end());
+      send(sa, sa.flight, isakmp::encode_message(header(sa), ke_payloads(sa.g_xr, sa.nr)), true, out);
+      return;
+    }
+    case MmState::kKeSent: {  // I: message 4
+      if (!take_ke(sa.g_xr, sa.nr)) return;
+      if (auto k = derive_keys(sa, sa.g_xr); !k) {
+        log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
+        mode_failure(sa, "Main");
+        return remove_sa(sa, false, out);
+      }
+      if (sa.nat()) {  // RFC 3947 §4: float to port 4500 from message 5 on
+        sa.local = natt_port(sa.local);
+        sa.remote = natt_port(sa.remote);
+      }
+      auto p = auth_payloads(true);
+      if (!p) return remove_sa(sa, false, out);
+      sa.state = MmState::kAuthSent;
+      sa.flight.last_rx.assign(raw.begin(), raw.end());
+      seal_send(std::move(*p), true);
+      return;
+    }
+    case MmState::kKeDone: {  // R: message 5
+      if (!authenticate(true)) return;
+      auto p = auth_payloads(false);
+      if (!p) return remove_sa(sa, false, out);
+      sa.state = MmState::kReady;
+      sa.flight.last_rx.assign(raw.begin(), raw.end());
+      seal_send(std::move(*p), false);
+      log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (responder)", sa.conn_id, sa.remote.str()));
+      return;
+    }
+    case MmState::kAuthSent: {  // I: message 6
+      if (!authenticate(false)) return;
+      sa.state = MmState::kReady;
+      // Message 6 ends the exchange: it answers nothing, so its repeat must
+      // not be answered either (last_rx stays message 4).
+      sa.flight.awaiting = false;
+      log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator)", sa.conn_id, sa.remote.str()));
+      if (sa.child) qm_initiate(sa, out);
+      return;
+    }
+    case MmState::kReady:
+      return;  // a late duplicate: handled by the retransmission check
+  }
+}
+
+}  // namespace kg::ikev1
