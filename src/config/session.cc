@@ -40,6 +40,8 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertHex: return "(config-pubkey)";
     case Mode::kCertMap: return "(ca-certificate-map)";
     case Mode::kConsentAuthority: return "(config-ctoken-authority)";
+    case Mode::kAaaRadiusGroup: return "(config-sg-radius)";
+    case Mode::kRadiusServer: return "(config-radius-server)";
   }
   return "";
 }
