@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "aaa/radius/authenticator.h"
+#include "aaa/radius/hiding.h"
 #include "common/log.h"
 
 namespace kg::aaa::radius {
@@ -114,7 +115,7 @@ void Client::release_id(Request& r) {
   r.sends = 0;
 }
 
-void Client::finish(uint64_t handle, Result<Packet> result) {
+void Client::finish(uint64_t handle, Result<Reply> result) {
   auto it = inflight_.find(handle);
   if (it == inflight_.end()) return;
   Request r = std::move(it->second);
@@ -155,7 +156,7 @@ void Client::give_up_on_server(Request& r) {
       s->next_probe = s->dead_since;  // probe at once: the next timer sends it
       s->stats.dead_marked++;
       log::event("RADIUS", log::Level::kWarning, "RADIUS_DEAD",
-                 "RADIUS server " + s->config.name + ":" + std::to_string(s->config.auth_port) + "," +
+                 "RADIUS server " + s->config.address.str() + ":" + std::to_string(s->config.auth_port) + "," +
                      std::to_string(s->config.acct_port) + " is not responding.");
     }
   }
@@ -194,7 +195,7 @@ void Client::mark_alive(Server& s) {
   if (s.probe_id) s.ids[*s.probe_id] = 0;
   s.probe_id.reset();
   log::event("RADIUS", log::Level::kInfo, "RADIUS_ALIVE",
-             "RADIUS server " + s.config.name + ":" + std::to_string(s.config.auth_port) + "," +
+             "RADIUS server " + s.config.address.str() + ":" + std::to_string(s.config.auth_port) + "," +
                  std::to_string(s.config.acct_port) + " is being marked alive.");
   drain_waiting();
 }
@@ -239,6 +240,17 @@ void Client::on_datagram(const Endpoint& from, ByteView datagram) {
     (reply.error().code == Errc::kAuthFailed ? s->stats.bad_authenticator : s->stats.malformed)++;
     return;
   }
+  // The MSK is read now, while the request's Authenticator and the
+  // server's key are at hand; keys that do not decode make the reply bad.
+  Secret msk;
+  if (reply->code == uint8_t(Code::kAccessAccept)) {
+    auto m = msk_from_accept(*reply, s->config.key, r.packet.authenticator);
+    if (!m) {
+      s->stats.malformed++;
+      return;
+    }
+    msk = std::move(*m);
+  }
   switch (Code(reply->code)) {
     case Code::kAccessAccept: s->stats.accepts++; break;
     case Code::kAccessReject: s->stats.rejects++; break;
@@ -263,7 +275,7 @@ void Client::on_datagram(const Endpoint& from, ByteView datagram) {
     s->stats.rtt_count++;
   }
   mark_alive(*s);
-  finish(h, std::move(*reply));
+  finish(h, Reply{std::move(*reply), std::move(msk), s->config.name});
 }
 
 void Client::on_timer() {

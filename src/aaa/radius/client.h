@@ -73,10 +73,19 @@ class Transport {
 
 enum class Port { kAuth, kAcct };
 
+// A verified reply and what only the client can read in it: the MSK of an
+// Access-Accept (MS-MPPE keys, decoded with the server's key; empty when it
+// carries none) and which server answered.
+struct Reply {
+  Packet packet;
+  Secret msk;
+  std::string server;
+};
+
 class Client {
  public:
-  // The verified reply, or why there is none (kIo: no server answered).
-  using Done = std::function<void(Result<Packet>)>;
+  // The reply, or why there is none (kIo: no server answered).
+  using Done = std::function<void(Result<Reply>)>;
 
   Client(Transport& transport, const Clock& clock, Random& rng) : transport_(transport), clock_(clock), rng_(rng) {}
 
@@ -138,7 +147,7 @@ class Client {
   // Sends the request to group[server_index] or the next live server after
   // it (or queues it for an Identifier); false when the group is exhausted.
   bool dispatch(Request& r);
-  void finish(uint64_t handle, Result<Packet> result);
+  void finish(uint64_t handle, Result<Reply> result);
   void give_up_on_server(Request& r);
   void send_probe(Server& s);
   void mark_alive(Server& s);

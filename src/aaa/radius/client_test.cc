@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "aaa/radius/authenticator.h"
+#include "aaa/radius/hiding.h"
+#include "wire/radius/vendor.h"
 
 namespace kg::aaa::radius {
 namespace {
@@ -36,11 +38,11 @@ class RadiusClientTest : public ::testing::Test {
                       {.timeout = 1000ms, .retransmit = 2, .deadtime = 0ms});
   }
   // Submits an Access-Request for `user`; its outcome lands in `out`.
-  uint64_t ask(const std::string& user, std::optional<Result<Packet>>& out,
+  uint64_t ask(const std::string& user, std::optional<Result<Reply>>& out,
                std::vector<std::string> group = {"RAD1", "RAD2"}) {
     Packet p{uint8_t(Code::kAccessRequest), 0, {}, {}};
     p.add_text(AttrType::kUserName, user);
-    return client_.submit(group, Port::kAuth, std::move(p), [&out](Result<Packet> r) { out = std::move(r); });
+    return client_.submit(group, Port::kAuth, std::move(p), [&out](Result<Reply> r) { out = std::move(r); });
   }
   // The server's answer to a request datagram, sealed with `key`.
   static Bytes answer(const Bytes& request, Code code, const Secret& key) {
@@ -74,7 +76,7 @@ class RadiusClientTest : public ::testing::Test {
 };
 
 TEST_F(RadiusClientTest, AnAcceptReachesTheCallerAndIsTimed) {
-  std::optional<Result<Packet>> out;
+  std::optional<Result<Reply>> out;
   ask("alice", out);
   ASSERT_EQ(net_.sent.size(), 1u);
   EXPECT_EQ(net_.sent[0].to, (Endpoint{kRad1, 1812}));
@@ -83,14 +85,33 @@ TEST_F(RadiusClientTest, AnAcceptReachesTheCallerAndIsTimed) {
   clock_.advance(30ms);
   client_.on_datagram({kRad1, 1812}, answer(net_.sent[0].datagram, Code::kAccessAccept, Secret("key-one")));
   ASSERT_TRUE(out && *out);
-  EXPECT_EQ((*out)->code, uint8_t(Code::kAccessAccept));
+  EXPECT_EQ((*out)->packet.code, uint8_t(Code::kAccessAccept));
   EXPECT_EQ(stats("RAD1").accepts, 1u);
   EXPECT_EQ(stats("RAD1").rtt_last, 30ms);
   EXPECT_EQ(client_.outstanding(), 0u);
 }
 
+TEST_F(RadiusClientTest, TheMskOfAnAcceptIsDecodedWithTheServersKey) {
+  std::optional<Result<Reply>> out;
+  ask("bob", out);
+  auto req = Packet::parse(net_.sent[0].datagram).value();
+  Secret key("key-one");
+  Packet accept{uint8_t(Code::kAccessAccept), req.identifier, {}, {}};
+  Bytes recv(32, 0xaa), send(32, 0xbb);
+  kg::radius::add_vendor(accept, kg::radius::kVendorMicrosoft, kg::radius::kMsMppeRecvKey,
+                         encode_mppe_key(recv, 0x8001, key, req.authenticator).value());
+  kg::radius::add_vendor(accept, kg::radius::kVendorMicrosoft, kg::radius::kMsMppeSendKey,
+                         encode_mppe_key(send, 0x8002, key, req.authenticator).value());
+  client_.on_datagram({kRad1, 1812}, seal_reply(accept, req.authenticator, key).value());
+  ASSERT_TRUE(out && *out);
+  Bytes msk = recv;
+  msk.insert(msk.end(), send.begin(), send.end());
+  EXPECT_TRUE((*out)->msk.equals(msk));
+  EXPECT_EQ((*out)->server, "RAD1");
+}
+
 TEST_F(RadiusClientTest, ForgedRepliesAreDroppedAndCounted) {
-  std::optional<Result<Packet>> out;
+  std::optional<Result<Reply>> out;
   ask("alice", out);
   const Bytes& req = net_.sent[0].datagram;
   client_.on_datagram({kRad1, 1812}, answer(req, Code::kAccessAccept, Secret("wrong-key")));
@@ -111,11 +132,11 @@ TEST_F(RadiusClientTest, ForgedRepliesAreDroppedAndCounted) {
   EXPECT_EQ(client_.dropped_unknown_source(), 1u);
   client_.on_datagram({kRad1, 1812}, answer(req, Code::kAccessReject, Secret("key-one")));
   ASSERT_TRUE(out && *out);
-  EXPECT_EQ((*out)->code, uint8_t(Code::kAccessReject));
+  EXPECT_EQ((*out)->packet.code, uint8_t(Code::kAccessReject));
 }
 
 TEST_F(RadiusClientTest, RetransmitsWithBackOffThenFailsOverAndProbesTheDeadServer) {
-  std::optional<Result<Packet>> out;
+  std::optional<Result<Reply>> out;
   TimePoint t0 = clock_.now();
   ask("alice", out);
   run_until_sent(3);  // two retransmissions of the same datagram
@@ -140,20 +161,20 @@ TEST_F(RadiusClientTest, RetransmitsWithBackOffThenFailsOverAndProbesTheDeadServ
   ASSERT_TRUE(out && *out);
 
   // While RAD1 is dead, new requests go straight to RAD2.
-  std::optional<Result<Packet>> out2;
+  std::optional<Result<Reply>> out2;
   ask("bob", out2);
   EXPECT_EQ(net_.sent.back().to, (Endpoint{kRad2, 1812}));
   // RAD1 answers its probe: alive again, and first in the group.
   client_.on_datagram({kRad1, 1812}, answer(net_.sent[4].datagram, Code::kAccessAccept, Secret("key-one")));
   EXPECT_FALSE(dead("RAD1"));
   EXPECT_EQ(stats("RAD1").probe_answers, 1u);
-  std::optional<Result<Packet>> out3;
+  std::optional<Result<Reply>> out3;
   ask("carol", out3);
   EXPECT_EQ(net_.sent.back().to, (Endpoint{kRad1, 1812}));
 }
 
 TEST_F(RadiusClientTest, NoServerAnsweringIsAnErrorForTheCaller) {
-  std::optional<Result<Packet>> out;
+  std::optional<Result<Reply>> out;
   ask("alice", out);
   for (int i = 0; i < 20000 && !out; ++i) {
     clock_.advance(1ms);
@@ -164,7 +185,7 @@ TEST_F(RadiusClientTest, NoServerAnsweringIsAnErrorForTheCaller) {
   EXPECT_EQ(out->error().code, Errc::kIo);
   EXPECT_TRUE(dead("RAD1") && dead("RAD2"));
   // Every server dead: the next request is still tried, in order.
-  std::optional<Result<Packet>> again;
+  std::optional<Result<Reply>> again;
   size_t before = net_.sent.size();
   ask("bob", again);
   ASSERT_GT(net_.sent.size(), before);
@@ -174,7 +195,7 @@ TEST_F(RadiusClientTest, NoServerAnsweringIsAnErrorForTheCaller) {
 TEST_F(RadiusClientTest, DeadtimeEndsDeadness) {
   client_.configure({{"RAD1", kRad1, 1812, 1813, Secret("key-one")}},
                     {.timeout = 1000ms, .retransmit = 0, .deadtime = 60000ms});
-  std::optional<Result<Packet>> out;
+  std::optional<Result<Reply>> out;
   ask("alice", out, {"RAD1"});
   clock_.advance(1000ms);
   client_.on_timer();
@@ -185,7 +206,7 @@ TEST_F(RadiusClientTest, DeadtimeEndsDeadness) {
 }
 
 TEST_F(RadiusClientTest, TwoHundredFiftySixInFlightThenTheNextWaitsForAnIdentifier) {
-  std::vector<std::optional<Result<Packet>>> outs(257);
+  std::vector<std::optional<Result<Reply>>> outs(257);
   for (size_t i = 0; i < 257; ++i) ask("user" + std::to_string(i), outs[i], {"RAD1"});
   ASSERT_EQ(net_.sent.size(), 256u);
   std::set<uint8_t> ids;
@@ -200,7 +221,7 @@ TEST_F(RadiusClientTest, TwoHundredFiftySixInFlightThenTheNextWaitsForAnIdentifi
 }
 
 TEST_F(RadiusClientTest, CancelledRequestsAreForgottenAndAccountingUsesItsPort) {
-  std::optional<Result<Packet>> out;
+  std::optional<Result<Reply>> out;
   uint64_t h = ask("alice", out);
   Bytes req = net_.sent[0].datagram;
   client_.cancel(h);
@@ -210,8 +231,8 @@ TEST_F(RadiusClientTest, CancelledRequestsAreForgottenAndAccountingUsesItsPort) 
 
   Packet acct{uint8_t(Code::kAccountingRequest), 0, {}, {}};
   acct.add_u32(AttrType::kAcctStatusType, 1);
-  std::optional<Result<Packet>> acked;
-  client_.submit({"RAD1"}, Port::kAcct, acct, [&](Result<Packet> r) { acked = std::move(r); });
+  std::optional<Result<Reply>> acked;
+  client_.submit({"RAD1"}, Port::kAcct, acct, [&](Result<Reply> r) { acked = std::move(r); });
   EXPECT_EQ(net_.sent.back().to, (Endpoint{kRad1, 1813}));
   EXPECT_TRUE(open_computed_request(net_.sent.back().datagram, Secret("key-one")));
   client_.on_datagram({kRad1, 1813}, answer(net_.sent.back().datagram, Code::kAccountingResponse, Secret("key-one")));
