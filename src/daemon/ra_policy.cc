@@ -152,7 +152,7 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
   if (p.route_accept_any) d.session.routes = acceptable(q.request.subnets, q);
   d.session.lease = lease;
   log::info("IKEv2: authorized " + q.remote.str() + " Id: " + user + " (policy " +
-            (a.user_policy.empty() ? a.group_policy : a.user_policy) + (radius ? ", RADIUS attributes" : "") + "): address " +
+            (a.user_policy.empty() ? a.group_policy : a.user_policy) + (radius && !radius->attrs.empty() ? ", RADIUS attributes" : "") + "): address " +
             (d.reply.ip4 ? d.reply.ip4->str() : std::string("none")));
   return d;
 }
