@@ -10,6 +10,7 @@
 
 #include "aaa/radius/authenticator.h"
 #include "aaa/radius/hiding.h"
+#include "aaa/radius/md5.h"
 #include "wire/radius/vendor.h"
 
 namespace kg::aaa::radius {
@@ -27,6 +28,15 @@ struct FakeTransport final : Transport {
   std::vector<Sent> sent;
   void send(const Endpoint& to, ByteView d) override { sent.push_back({to, Bytes(d.begin(), d.end())}); }
 };
+
+// Response Authenticator of a reply without Message-Authenticator (RFC 2865 §3).
+Authenticator md5_of_reply(const Bytes& reply, const Authenticator& request, const Secret& key) {
+  Bytes in(reply.begin(), reply.begin() + 4);
+  in.insert(in.end(), request.begin(), request.end());
+  in.insert(in.end(), reply.begin() + 20, reply.end());
+  in.insert(in.end(), key.view().begin(), key.view().end());
+  return md5({in});
+}
 
 const IpAddress kRad1 = *IpAddress::parse("192.0.2.11");
 const IpAddress kRad2 = *IpAddress::parse("192.0.2.12");
@@ -159,13 +169,23 @@ TEST_F(RadiusClientTest, RetransmitsWithBackOffThenFailsOverAndProbesTheDeadServ
   EXPECT_NE(probe.find(AttrType::kMessageAuthenticator), nullptr);
   client_.on_datagram({kRad2, 1812}, answer(to_rad2, Code::kAccessAccept, Secret("key-two")));
   ASSERT_TRUE(out && *out);
+  // A probe answer under the wrong key does not bring RAD1 back.
+  client_.on_datagram({kRad1, 1812}, answer(net_.sent[4].datagram, Code::kAccessAccept, Secret("key-two")));
+  EXPECT_TRUE(dead("RAD1"));
+  EXPECT_EQ(stats("RAD1").bad_authenticator, 1u);
 
   // While RAD1 is dead, new requests go straight to RAD2.
   std::optional<Result<Reply>> out2;
   ask("bob", out2);
   EXPECT_EQ(net_.sent.back().to, (Endpoint{kRad2, 1812}));
-  // RAD1 answers its probe: alive again, and first in the group.
-  client_.on_datagram({kRad1, 1812}, answer(net_.sent[4].datagram, Code::kAccessAccept, Secret("key-one")));
+  // RAD1 answers its probe as FreeRADIUS 3.2 does, a bare Access-Accept
+  // without Message-Authenticator: alive again, and first in the group.
+  auto probe_req = Packet::parse(net_.sent[4].datagram).value();
+  Packet bare{uint8_t(Code::kAccessAccept), probe_req.identifier, {}, {}};
+  Bytes bare_dgram = bare.write().value();
+  auto ra = md5_of_reply(bare_dgram, probe_req.authenticator, Secret("key-one"));
+  std::copy(ra.begin(), ra.end(), bare_dgram.begin() + 4);
+  client_.on_datagram({kRad1, 1812}, bare_dgram);
   EXPECT_FALSE(dead("RAD1"));
   EXPECT_EQ(stats("RAD1").probe_answers, 1u);
   std::optional<Result<Reply>> out3;
