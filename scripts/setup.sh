@@ -17,6 +17,8 @@ PKGS=(
   strongswan-charon strongswan-swanctl charon-cmd
   libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
   softhsm2 opensc
+  # AAA: FreeRADIUS as the RADIUS server, eapol_test; strongSwan's EAP-MSCHAPv2/XAUTH plugins
+  freeradius freeradius-utils eapoltest libcharon-extauth-plugins
   # the web page's browser test: Chromium driven by playwright-core (npm, below)
   chromium nodejs curl
   # make bench: JSON results, profiles; the user-space VPN peers it measures

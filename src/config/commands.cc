@@ -236,6 +236,7 @@ void register_show_pki_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_isakmp_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
+void register_aaa_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
 void register_ipv6_commands(CommandTable& t);
 void register_gre_commands(CommandTable& t);
@@ -258,6 +259,7 @@ void register_core_commands(CommandTable& t) {
   register_ikev2_global_commands(t);
   register_isakmp_commands(t);
   register_ra_commands(t);
+  register_aaa_commands(t);
   register_lifetime_commands(t);
   register_ipv6_commands(t);
   register_gre_commands(t);

@@ -195,7 +195,16 @@ void add_profile(CommandTable& t) {
           out += " authentication local eap md5 username " + p.eap_username + " password " + s.ctx.key(p.eap_password) + "\n";
         else
           auth("local", p.auth_local, &p.auth_local_key);
-        for (AuthMethod meth : p.auth_remote) auth("remote", meth, meth == AuthMethod::kPreShare ? &p.auth_remote_key : nullptr);
+        for (AuthMethod meth : p.auth_remote) {
+          if (meth == AuthMethod::kEap) {  // commands_aaa.cc
+            out += " authentication remote eap";
+            if (p.eap_query_identity) out += " query-identity";
+            if (p.eap_timeout) out += " timeout " + std::to_string(p.eap_timeout);
+            out += "\n";
+            continue;
+          }
+          auth("remote", meth, meth == AuthMethod::kPreShare ? &p.auth_remote_key : nullptr);
+        }
       }});
   for (const char* side : {"local", "remote"}) {
     std::string s = side;

@@ -98,6 +98,12 @@ struct Ikev2Profile {
   bool nat_force_encap = false;  // nat force-encap: ESP in UDP even without a NAT
   std::vector<std::string> pki_trustpoints;    // "TP", "TP sign", "TP verify"
   std::vector<std::string> match_certificate;  // crypto pki certificate map names
+  // authentication remote eap [query-identity] [timeout N] (auth_remote
+  // holds kEap): ask the peer's EAP identity first; EAP exchange timeout.
+  bool eap_query_identity = false;
+  int eap_timeout = 0;  // 45-180 s; 0: IOS's default (90 s)
+  std::string aaa_authentication_eap;  // aaa authentication eap LIST
+  std::string aaa_accounting_eap;      // aaa accounting eap LIST
 };
 
 // One transform of a transform set as registry rows: an ESP cipher
@@ -345,6 +351,27 @@ struct HttpServer {
   bool operator==(const HttpServer&) const = default;
 };
 
+// RADIUS (commands_aaa.cc). A server: `radius server NAME` with
+// `address ipv4 A auth-port P acct-port P` and `key`, or a group's
+// `server-private A auth-port P acct-port P key K`.
+struct RadiusServer {
+  std::optional<IpAddress> address;  // none until `address ipv4` is given
+  int auth_port = 1812, acct_port = 1813;
+  Secret key;
+};
+// aaa group server radius NAME: its servers in the order tried.
+struct AaaRadiusGroup {
+  std::vector<std::string> server_names;      // server name NAME
+  std::vector<RadiusServer> private_servers;  // server-private ...
+};
+// radius-server timeout|retransmit|deadtime: IOS's defaults.
+struct RadiusSettings {
+  int timeout = 5;     // seconds per transmission
+  int retransmit = 3;  // retransmissions per server
+  int deadtime = 0;    // minutes a dead server is skipped; 0: until it answers a probe
+  bool operator==(const RadiusSettings&) const = default;
+};
+
 struct Model {
   std::string hostname = "keygate";
   // Users and privilege levels (commands_users.cc, privilege.h).
@@ -370,7 +397,12 @@ struct Model {
   IsakmpGlobal isakmp;
   // Remote access.
   bool aaa_new_model = false;
-  std::map<std::string, std::string> aaa_authorization_network;  // list -> "local"
+  std::map<std::string, std::string> aaa_authorization_network;  // list -> "local" | "group G"
+  std::map<std::string, std::string> aaa_authentication_eap;     // list -> "local" | "group G"
+  std::map<std::string, std::string> aaa_accounting_network;     // list -> group G (start-stop)
+  std::map<std::string, RadiusServer> radius_servers;
+  std::map<std::string, AaaRadiusGroup> radius_groups;
+  RadiusSettings radius;
   std::map<std::string, LocalPool> pools;
   std::map<std::string, Ipv6LocalPool> ipv6_pools;
   std::map<std::string, AuthorizationPolicy> authorization_policies;

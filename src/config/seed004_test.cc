@@ -30,11 +30,9 @@ struct Future {
 // could take today.
 constexpr Future kFuture[] = {
     // RADIUS, LDAP and AAA server groups (issue 14 lists them as later work).
-    {"", "aaa group server", "RADIUS/LDAP AAA server groups"},
+    {"", "aaa group server ldap", "LDAP AAA server groups"},
     {"", "aaa authentication login", "AAA login lists other than default local (LDAP)"},
-    {"", "aaa accounting", "RADIUS accounting"},
     {"30-ldap-aaa.cfg", "ldap server", "LDAP server"},
-    {"", "aaa authentication eap", "EAP authentication against AAA (RADIUS)"},
     {"", "aaa authentication anyconnect-eap", "AnyConnect EAP"},
     {"", "aaa authorization user eap", "EAP user authorization"},
     {"", "aaa authorization user anyconnect-eap", "AnyConnect EAP user authorization"},
@@ -45,7 +43,6 @@ constexpr Future kFuture[] = {
     {"", "aaa attribute list", "AAA attribute lists (interface-config on Virtual-Access)"},
     {"", "attribute type interface-config", "AAA attribute lists"},
     {"", "keyring aaa", "keyring from AAA (RADIUS)"},
-    {"", "authentication remote eap", "EAP authentication of peers"},
     {"", "authentication local eap", "EAP as initiator"},
     {"", "authentication remote anyconnect-eap", "AnyConnect EAP aggregate authentication"},
     {"", "reconnect", "AnyConnect auto-reconnect"},

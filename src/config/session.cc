@@ -41,6 +41,8 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertMap: return "(ca-certificate-map)";
     case Mode::kConsentAuthority: return "(config-ctoken-authority)";
     case Mode::kIsakmpPolicy: return "(config-isakmp)";
+    case Mode::kAaaRadiusGroup: return "(config-sg-radius)";
+    case Mode::kRadiusServer: return "(config-radius-server)";
   }
   return "";
 }

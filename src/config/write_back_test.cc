@@ -45,7 +45,17 @@ ipv6 unicast-routing
 platform interface-map GigabitEthernet0/0 eth0
 aaa new-model
 aaa authorization network L local
+aaa authorization network RL group RAD
 aaa authentication login default local
+aaa group server radius RAD
+ server-private 192.0.2.50 auth-port 1812 acct-port 1813 key 0 group-key
+ server name RS1
+aaa authentication eap EAPL group RAD
+aaa accounting network ACC start-stop group RAD
+radius server RS1
+ address ipv4 192.0.2.51 auth-port 18120 acct-port 18130
+ key 0 server-key
+radius-server timeout 3
 consent-token authority tac
  public-key ed25519 MCowBQYDK2VwAyEAR93bm/wgHMugWRDlSiM5lzb8b/v2zC9PX2oQXclRr4E=
 crypto pki trustpoint TP
@@ -115,6 +125,11 @@ crypto ikev2 profile EAP
  identity local dn
  authentication local eap md5 username u1 password 0 eap-pass
  authentication remote ecdsa-sig
+crypto ikev2 profile RA
+ authentication local pre-share key 0 ra-key
+ authentication remote eap query-identity timeout 60
+ aaa authentication eap EAPL
+ aaa accounting eap ACC
 crypto ikev2 client flexvpn FC
  peer 1 198.51.100.2
  peer 2 fqdn hub.example.net dynamic

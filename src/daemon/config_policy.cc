@@ -212,6 +212,7 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
     c.eap_username = p.eap_username;
     c.eap_password = p.eap_password;
   }
+  if (c.remote_auth.has(AuthKind::kEap)) c.eap = eap_for(p);
   // Pre-shared keys only for the directions that use them (authentication
   // local and remote are independent in IOS).
   bool need_l = c.local_auth == AuthKind::kPsk, need_r = c.remote_auth.has(AuthKind::kPsk);
@@ -238,6 +239,15 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   c.local_psk = std::move(lk);
   c.remote_psk = std::move(rk);
   return c;
+}
+
+// authentication remote eap + aaa authentication eap LIST (no LIST: the
+// list named default), LIST being `group G`: the RADIUS relay to G.
+std::shared_ptr<const ike::EapAuthenticator> ConfigPolicy::eap_for(const config::Ikev2Profile& p) const {
+  const std::string& list = p.aaa_authentication_eap.empty() ? std::string("default") : p.aaa_authentication_eap;
+  auto it = model_.aaa_authentication_eap.find(list);
+  if (it == model_.aaa_authentication_eap.end() || !it->second.starts_with("group ") || !eap_backend_) return nullptr;
+  return eap_backend_(it->second.substr(6), p.eap_query_identity);
 }
 
 std::optional<ProfileConfig> ConfigPolicy::profile_for_peer(const Identity& remote_id, const IpAddress& local,

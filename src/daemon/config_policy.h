@@ -3,11 +3,14 @@
 // → identities and pre-shared keys, interface TunnelN + crypto ipsec profile +
 // transform sets + ip route → CHILD_SA policy.
 #pragma once
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "aaa/authorization.h"
 #include "aaa/ip_pool.h"
+#include "aaa/radius_eap.h"
 #include "config/model.h"
 #include "config/pki_store.h"
 #include "ike/policy.h"
@@ -70,9 +73,19 @@ class ConfigPolicy final : public ike::PolicyProvider {
     iface_ = std::move(iface);
   }
   std::optional<ike::ChildConfig> child_for_template(const std::string& profile) const;
+  // The EAP back end of `aaa authentication eap LIST` when LIST is `group
+  // G` (a RADIUS relay, daemon/radius_service.h); null when G is unknown.
+  using EapBackend = std::function<std::shared_ptr<const ike::EapAuthenticator>(const std::string& group,
+                                                                                  bool query_identity)>;
+  void set_eap_backend(EapBackend b) { eap_backend_ = std::move(b); }
+  // Users the RADIUS relay accepted, with their Access-Accept's attributes
+  // (aaa/radius_eap.h); authorize() applies and forgets them.
+  void set_accepted_users(std::shared_ptr<aaa::AcceptedUsers> a) { accepted_ = std::move(a); }
   std::optional<ike::ConfigRequest> config_request_for(const std::string& tunnel) const;
 
  private:
+  // The profile's EAP back end (authentication remote eap), or null.
+  std::shared_ptr<const ike::EapAuthenticator> eap_for(const config::Ikev2Profile& p) const;
   std::optional<ike::ProfileConfig> build_profile(const std::string& name, const config::Ikev2Profile& p,
                                                   const ike::Identity* remote_id, const IpAddress& remote) const;
   // match identity remote ... or match certificate MAP (either suffices).
@@ -91,6 +104,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
   config::Model model_;
   aaa::AddressPools* pools_ = nullptr;  // the daemon's; allocation is its decision
   aaa::InterfacePrefix iface_;
+  EapBackend eap_backend_;
+  std::shared_ptr<aaa::AcceptedUsers> accepted_;
 };
 
 // tunnel mode gre ip|ipv6, or no tunnel mode on a TunnelN (config_policy_gre.cc).

@@ -349,3 +349,44 @@ TEST(IosDefaults, TunnelWithoutModeIsGre) {
 
 }  // namespace
 }  // namespace kg::daemon
+
+namespace kg::daemon {
+namespace {
+
+// authentication remote eap + aaa authentication eap LIST (group G): the
+// profile's EAP back end is the daemon's RADIUS relay to G.
+TEST(ConfigPolicy, EapProfileGetsTheRelayOfItsMethodList) {
+  config::Config c;
+  ASSERT_TRUE(c.load_file(std::string(KG_SOURCE_DIR) + "/examples/ra-hub.cfg"));
+  config::CliSession s(c);
+  for (const char* l : {"configure terminal", "aaa group server radius frad",
+                        "server-private 198.18.0.2 key s3cr3t", "exit", "aaa authentication eap frad group frad",
+                        "crypto ikev2 profile default", "no authentication remote pre-share",
+                        "authentication remote eap query-identity", "aaa authentication eap frad"})
+    ASSERT_TRUE(s.execute(l).ok) << l;
+  ConfigPolicy p;
+  p.set_model(c.model());
+  struct Backend final : ike::EapAuthenticator {
+    std::shared_ptr<ike::EapConversation> start(std::string_view) const override { return nullptr; }
+  };
+  std::vector<std::pair<std::string, bool>> asked;
+  p.set_eap_backend([&](const std::string& g, bool q) -> std::shared_ptr<const ike::EapAuthenticator> {
+    asked.push_back({g, q});
+    return std::make_shared<Backend>();
+  });
+  auto local = *IpAddress::parse("198.51.100.1"), remote = *IpAddress::parse("198.51.100.11");
+  auto prof = p.profile_for_peer(fqdn("client1.example.net"), local, remote);
+  ASSERT_TRUE(prof);
+  EXPECT_TRUE(prof->remote_auth.has(ike::AuthKind::kEap));
+  EXPECT_NE(prof->eap, nullptr);
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked.back(), (std::pair<std::string, bool>{"frad", true}));
+  // A list that is not a RADIUS group: no back end (EAP refused, logged by the engine).
+  ASSERT_TRUE(s.execute("exit").ok);
+  ASSERT_TRUE(s.execute("aaa authentication eap frad local").ok);
+  p.set_model(c.model());
+  EXPECT_EQ(p.profile_for_peer(fqdn("client1.example.net"), local, remote)->eap, nullptr);
+}
+
+}  // namespace
+}  // namespace kg::daemon

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "aaa/radius_eap.h"
 #include "common/log.h"
 #include "config/interface_names.h"
 #include "consent/device_serial.h"
@@ -15,6 +16,7 @@
 #include "daemon/show_isakmp.h"
 #include "wire/isakmp/payloads.h"
 #include "daemon/show_ra.h"
+#include "daemon/show_radius.h"
 #include "daemon/show_runtime.h"
 #include "daemon/show_system.h"
 #include "esp/dual_stack.h"
@@ -41,7 +43,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->netlink_ = std::move(*nl);
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->policy_.set_pki(&d->config_->pki());
-  d->ike_ = std::make_unique<IkeSide>(ike::Engine::create(d->policy_, d->clock_, d->rng_), d->ike_host_);
+  // An EAP exchange may wait for RADIUS: with IOS's defaults a server gets
+  // 5 s x 4 transmissions before the next in its group is tried.
+  d->ike_ = std::make_unique<IkeSide>(
+      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{Millis(60'000)}), d->ike_host_);
   d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_);
   auto wq = io::WorkQueue::create(*d->loop_);
   if (!wq) return std::unexpected(wq.error());
@@ -81,6 +86,19 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     if (!a) return std::nullopt;
     return Prefix{*a, 32};  // only the address is known: a host route
   });
+  if (auto radius = RadiusService::create(*d->loop_, d->clock_, d->rng_)) {
+    d->radius_ = std::move(*radius);
+    d->radius_->on_activity([self] { self->reschedule(); });
+  } else {
+    log::warn("keygated: no RADIUS client (" + radius.error().message + ")");
+  }
+  auto accepted = std::make_shared<aaa::AcceptedUsers>();
+  d->policy_.set_accepted_users(accepted);
+  d->policy_.set_eap_backend(
+      [self, accepted](const std::string& group, bool query_identity) -> std::shared_ptr<const ike::EapAuthenticator> {
+        if (!self->radius_ || !self->radius_->has_group(group)) return nullptr;
+        return std::make_shared<aaa::RadiusEapAuthenticator>(self->radius_, group, query_identity, accepted);
+      });
   d->datapath_->on_no_sa([self](const std::string& t) { self->tunnels_.on_no_sa(t); });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
   d->register_show_commands();
@@ -136,6 +154,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->loop_->on_deadline([self] {
     self->ike_->on_timer();
     self->isakmp_actions(self->ikev1_->on_timer());
+    if (self->radius_) self->radius_->on_timer();
     self->housekeeping();
     self->reschedule();
   });
@@ -167,6 +186,7 @@ void Daemon::reschedule() {
   if (d && *d < when) when = *d;
   if (auto v1 = ikev1_->next_deadline(); v1 && *v1 < when) when = *v1;
   if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
+  if (auto r = radius_ ? radius_->next_deadline() : std::nullopt; r && *r < when) when = *r;
   loop_->set_deadline(when);
 }
 
@@ -246,6 +266,7 @@ bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name)
 
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
+  if (radius_) radius_->configure(after);
   ra_->apply(before, after);
   flexvpn_.apply(after);
   log::set_prefix(after.hostname);
@@ -267,6 +288,7 @@ void Daemon::register_show_commands() {
   register_system_commands(*config_, *this);
   register_crypto_engine_show(*config_);
   register_isakmp_show_commands(*config_, *this);
+  register_radius_show_commands(*config_, radius_.get(), clock_);
 }
 
 }  // namespace kg::daemon

@@ -29,6 +29,9 @@
 //   WebService          ip http secure-server: runs and supervises keygate-web
 //                       (src/web), the end users' web page (web_service.h).
 //   ConfigPolicy        the configuration as the engine's PolicyProvider.
+//   RadiusService       the RADIUS client on the loop: the EAP relay's
+//                       Access-Requests (aaa/radius_eap.h), retransmissions,
+//                       fail-over and Status-Server probes at its deadline.
 // Each part reaches the daemon through a small Host that Daemon implements
 // (daemon_lifetime.cc, daemon_flexvpn.cc, daemon_interfaces.cc). Daemon
 // itself keeps the GRE devices' endpoints (daemon_gre.cc) and resolves a
@@ -65,6 +68,7 @@
 #include "daemon/interfaces.h"
 #include "daemon/isakmp_policy.h"
 #include "daemon/nat_keepalive.h"
+#include "daemon/radius_service.h"
 #include "daemon/remote_access.h"
 #include "daemon/tunnels.h"
 #include "daemon/web_service.h"
@@ -102,6 +106,7 @@ class Daemon {
   const config::Model& model() const { return policy_.model(); }
   const aaa::AddressPools& pools() const { return ra_->pools(); }
   const RemoteAccess& remote_access() const { return *ra_; }
+  const RadiusService* radius() const { return radius_.get(); }
   // For show ip route / show ip interface brief and ping (show_system.cc).
   io::Netlink& netlink() { return *netlink_; }
   io::EventLoop& loop() { return *loop_; }
@@ -220,6 +225,8 @@ class Daemon {
   // Slow work the engine waits for (ike::WorkRequest), after ike_: it is
   // stopped, and its pending completions dropped, before the engine goes.
   std::unique_ptr<io::WorkQueue> work_;
+  // The RADIUS client (EAP relay, accounting); null if its socket failed.
+  std::shared_ptr<RadiusService> radius_;
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it

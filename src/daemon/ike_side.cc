@@ -22,11 +22,18 @@ void IkeSide::execute(std::vector<ike::Action> actions) {
 }
 
 // Today only a signer, EAP back end or authorizer that declares itself slow
-// gets here (none of keygate's own do yet: PKCS#11 and RADIUS come later);
+// gets here (PKCS#11 comes later; a RADIUS EAP relay answers on the loop);
 // the common case is signed or authorized inline by the engine and never
 // hops threads. Local authorization must stay inline: it leases from pools
 // that only the event loop touches.
 void IkeSide::run_work(ike::WorkRequest w) {
+  // An EAP back end that waits on the network (RADIUS) answers on the loop.
+  if (auto* e = std::get_if<ike::EapWork>(&w.work); e && e->conversation && e->conversation->answers_on_loop()) {
+    e->conversation->begin_step(e->message, [this, id = w.id](ike::EapStep step) {
+      execute(engine_->resume(id, ike::WorkResult(std::move(step))));
+    });
+    return;
+  }
   host_.off_loop([this, w = std::move(w)]() -> std::function<void()> {
     auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, off the loop
     return [this, id = w.id, result] { execute(engine_->resume(id, std::move(*result))); };

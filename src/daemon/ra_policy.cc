@@ -94,7 +94,21 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
     d.reason = a.error;
     return d;
   }
-  const config::AuthorizationPolicy& p = a.attrs;
+  // What RADIUS said when it accepted this EAP user wins over the local
+  // policy (IOS: cached user attributes over group attributes).
+  config::AuthorizationPolicy p = a.attrs;
+  std::optional<aaa::AcceptedUsers::Entry> radius;
+  if (q.peer_auth == ike::AuthKind::kEap && accepted_) radius = accepted_->take(user);
+  if (radius) {
+    const auto& r = radius->attrs;
+    if (!r.pool.empty()) p.pool = r.pool;
+    if (!r.dns.empty()) {
+      p.dns.clear();
+      for (const auto& x : r.dns) p.dns.push_back(x.str());
+    }
+    if (!r.domain.empty()) p.def_domain = r.domain;
+    user = radius->user;
+  }
   uint64_t lease = 0;
   auto refuse = [&](const std::string& why) {
     log::warn("IKEv2: no address for " + q.remote.str() + " Id: " + user + ": " + why);
@@ -103,7 +117,11 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
     r.status = Status::kNoAddress;
     return r;
   };
-  if ((q.request.want_ip4 || q.request.ip4) && !p.pool.empty()) {
+  if ((q.request.want_ip4 || q.request.ip4) && radius && radius->attrs.framed_ip) {
+    // RADIUS-managed address (Framed-IP-Address): no local lease.
+    d.reply.ip4 = Prefix{*radius->attrs.framed_ip, radius->attrs.framed_prefix_len.value_or(32)};
+    d.session.address = Prefix{*radius->attrs.framed_ip, 32};
+  } else if ((q.request.want_ip4 || q.request.ip4) && !p.pool.empty()) {
     if (!pools_) return refuse("no address pools");
     auto l = pools_->allocate(p.pool, user);
     if (!l) return refuse(l.error().message);
@@ -128,10 +146,13 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
     for (auto& x : addresses(p.ipv6_dns)) d.reply.dns.push_back(x);
   d.reply.domain = p.def_domain;
   d.reply.subnets = aaa::route_set_prefixes(model_, p, serving_interface(q.profile, q.remote), iface_);
+  if (radius)
+    for (const auto& r : radius->attrs.routes)
+      if (std::find(d.reply.subnets.begin(), d.reply.subnets.end(), r) == d.reply.subnets.end()) d.reply.subnets.push_back(r);
   if (p.route_accept_any) d.session.routes = acceptable(q.request.subnets, q);
   d.session.lease = lease;
   log::info("IKEv2: authorized " + q.remote.str() + " Id: " + user + " (policy " +
-            (a.user_policy.empty() ? a.group_policy : a.user_policy) + "): address " +
+            (a.user_policy.empty() ? a.group_policy : a.user_policy) + (radius && !radius->attrs.empty() ? ", RADIUS attributes" : "") + "): address " +
             (d.reply.ip4 ? d.reply.ip4->str() : std::string("none")));
   return d;
 }

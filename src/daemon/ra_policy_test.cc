@@ -59,6 +59,41 @@ TEST_F(Hub, RemoteAccessGrantsPoolAddressDnsAndSplitRoutes) {
   EXPECT_EQ(policy.authorize(query("client3.example.net", "198.51.100.13")).reply.ip4, pre("198.18.1.10/32"));
 }
 
+// EAP users the RADIUS relay accepted: their Access-Accept's attributes win
+// over the local policy, once (aaa/radius_eap.h AcceptedUsers).
+TEST_F(Hub, RadiusAttributesOfAnEapUserDecideAddressPoolAndDns) {
+  use(load("ra-hub.cfg", {"ip local pool RA-POOL2 198.18.2.10 198.18.2.20", "crypto ikev2 profile default",
+                          "aaa authorization group eap list flex_local RA"}));
+  auto accepted = std::make_shared<aaa::AcceptedUsers>();
+  policy.set_accepted_users(accepted);
+  aaa::RadiusAuthorization bob;
+  bob.pool = "RA-POOL2";
+  bob.dns = {ip("198.18.0.99")};
+  bob.routes = {pre("198.51.100.128/25")};
+  accepted->put("client2.example.net", {"bob", bob});
+  auto q = query("client2.example.net", "198.51.100.12");
+  q.peer_auth = ike::AuthKind::kEap;
+  auto d = policy.authorize(q);
+  ASSERT_EQ(d.status, ike::ConfigDecision::Status::kGranted);
+  EXPECT_EQ(d.reply.ip4, pre("198.18.2.10/32"));
+  EXPECT_EQ(d.reply.dns, std::vector<IpAddress>{ip("198.18.0.99")});
+  EXPECT_EQ(d.reply.subnets.back(), pre("198.51.100.128/25"));
+  EXPECT_EQ(pools.lease(d.session.lease)->user, "bob");
+  EXPECT_EQ(accepted->size(), 0u);  // used once
+
+  aaa::RadiusAuthorization alice;
+  alice.framed_ip = ip("198.18.3.7");
+  accepted->put("client1.example.net", {"alice", alice});
+  auto q1 = query("client1.example.net");
+  q1.peer_auth = ike::AuthKind::kEap;
+  auto d1 = policy.authorize(q1);
+  EXPECT_EQ(d1.reply.ip4, pre("198.18.3.7/32"));  // RADIUS-managed: no lease
+  EXPECT_EQ(d1.session.lease, 0u);
+  // Without cached attributes the local policy applies as before.
+  q1.peer_id = fqdn("client3.example.net");
+  EXPECT_EQ(policy.authorize(q1).reply.ip4, pre("198.18.1.10/32"));
+}
+
 TEST_F(Hub, EmptyPoolIsNoAddress) {
   use(load("ra-hub.cfg", {"no ip local pool RA-POOL", "ip local pool RA-POOL 198.18.1.10"}));
   EXPECT_EQ(policy.authorize(query("client1.example.net")).status, ike::ConfigDecision::Status::kGranted);

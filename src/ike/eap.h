@@ -5,6 +5,7 @@
 // answer later, so a step may be handed to the daemon (engine.h EapWork)
 // and its result come back through Engine::resume.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,15 @@ class EapConversation {
   [[nodiscard]] virtual bool completes_at_once() const { return true; }
   // The peer's EAP packet; empty: begin the conversation (the first Request).
   virtual EapStep step(ByteView response) = 0;
+
+  // A back end that waits for the network without blocking (the RADIUS
+  // relay, aaa/radius_eap.h) answers on the daemon's event loop: the daemon
+  // calls begin_step there instead of step() on its worker thread, and
+  // `done` brings the answer later, on the loop, never from inside
+  // begin_step.
+  using StepDone = std::function<void(EapStep)>;
+  [[nodiscard]] virtual bool answers_on_loop() const { return false; }
+  virtual void begin_step(ByteView response, StepDone done) { done(step(response)); }
 };
 
 class EapAuthenticator {

@@ -284,7 +284,10 @@ class IkeAuth final : public Task {
                     sa.remote_id.str(), auth ? "its AUTH does not verify with the EAP key" : "no AUTH"));
       return false;
     }
-    if (peer_is_initiator) sa.auth.remote_method = "EAP";
+    if (peer_is_initiator) {
+      sa.auth.remote_method = "EAP";
+      sa.auth.peer_kind = AuthKind::kEap;  // authorization by `aaa authorization ... eap`
+    }
     return true;
   }
 

@@ -1,0 +1,41 @@
+// What an Access-Accept says about a remote-access user (seed 004,
+// "Attributes"): the IETF attributes and the Cisco AV pairs keygate applies
+// to the session's configuration reply. Pure: read from the packet once,
+// when the EAP relay hears the Accept; applied by authorization
+// (daemon/ra_policy.cc).
+//   Framed-IP-Address (8), Framed-IP-Netmask (9)   the address itself
+//   Framed-Pool (88), ipsec:addr-pool=NAME          the local pool to lease from
+//   ipsec:dns-servers=A [B]                          DNS servers
+//   ipsec:route-set=prefix P/L                       a split-tunnel route
+//   ipsec:default-domain=NAME                        the DNS domain
+// Other AV pairs are kept by name for the log and show commands; a
+// mandatory one keygate cannot apply is listed in `unsupported`.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/ip.h"
+#include "common/result.h"
+#include "wire/radius/packet.h"
+
+namespace kg::aaa {
+
+struct RadiusAuthorization {
+  std::optional<IpAddress> framed_ip;
+  std::optional<uint8_t> framed_prefix_len;  // from Framed-IP-Netmask
+  std::string pool;
+  std::vector<IpAddress> dns;
+  std::vector<Prefix> routes;
+  std::string domain;
+  std::vector<std::string> unsupported;  // mandatory AV pairs not applied ("ipsec:banner=...")
+  [[nodiscard]] bool empty() const {
+    return !framed_ip && pool.empty() && dns.empty() && routes.empty() && domain.empty();
+  }
+};
+
+// Error when an attribute keygate applies is malformed (the Accept is then
+// not trusted for authorization).
+[[nodiscard]] Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept);
+
+}  // namespace kg::aaa

@@ -1,0 +1,59 @@
+#include "aaa/radius_attributes.h"
+
+#include <gtest/gtest.h>
+
+#include "wire/radius/vendor.h"
+
+namespace kg::aaa {
+namespace {
+
+using kg::radius::AttrType;
+using kg::radius::Packet;
+
+Packet accept() { return Packet{uint8_t(kg::radius::Code::kAccessAccept), 1, {}, {}}; }
+void av(Packet& p, std::string_view s) {
+  kg::radius::add_vendor(p, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair, as_bytes(s));
+}
+
+TEST(RadiusAuthorization, SeedAttributesBecomeTheSessionsConfiguration) {
+  Packet p = accept();
+  p.add(AttrType::kFramedIpAddress, Bytes{198, 18, 3, 7});
+  p.add(AttrType::kFramedIpNetmask, Bytes{255, 255, 255, 0});
+  av(p, "ipsec:addr-pool=RA-POOL2");
+  av(p, "ipsec:dns-servers=198.18.0.53 198.18.0.54");
+  av(p, "ipsec:route-set=prefix 203.0.113.5/24");
+  av(p, "ipsec:default-domain=example.net");
+  av(p, "ipsec:banner=hello");
+  av(p, "ip:interface-config*ip mtu 1400");  // optional: not listed
+  auto r = radius_authorization(p);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->framed_ip, IpAddress::parse("198.18.3.7"));
+  EXPECT_EQ(r->framed_prefix_len, 24);
+  EXPECT_EQ(r->pool, "RA-POOL2");
+  ASSERT_EQ(r->dns.size(), 2u);
+  EXPECT_EQ(r->dns[1].str(), "198.18.0.54");
+  ASSERT_EQ(r->routes.size(), 1u);
+  EXPECT_EQ(r->routes[0].str(), "203.0.113.0/24");
+  EXPECT_EQ(r->domain, "example.net");
+  EXPECT_EQ(r->unsupported, std::vector<std::string>{"ipsec:banner=hello"});
+  EXPECT_FALSE(r->empty());
+}
+
+TEST(RadiusAuthorization, FramedPoolAndMalformedValues) {
+  Packet p = accept();
+  p.add_text(AttrType::kFramedPool, "POOL-A");
+  EXPECT_EQ(radius_authorization(p).value().pool, "POOL-A");
+  EXPECT_TRUE(radius_authorization(accept()).value().empty());
+  Packet bad = accept();
+  bad.add(AttrType::kFramedIpAddress, Bytes{1, 2, 3});
+  EXPECT_FALSE(radius_authorization(bad));
+  Packet bad_dns = accept();
+  av(bad_dns, "ipsec:dns-servers=not-an-address");
+  EXPECT_FALSE(radius_authorization(bad_dns));
+  Packet bad_mask = accept();
+  bad_mask.add(AttrType::kFramedIpNetmask, Bytes{255, 0, 255, 0});
+  EXPECT_FALSE(radius_authorization(bad_mask));
+}
+
+}  // namespace
+}  // namespace kg::aaa
