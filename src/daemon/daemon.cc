@@ -38,6 +38,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   if (!nl) return std::unexpected(nl.error());
   d->netlink_ = std::move(*nl);
   d->config_ = std::make_unique<config::Config>(o.state_dir);
+  d->start_tokens();
   d->policy_.set_pki(&d->config_->pki());
   d->ike_ = std::make_unique<IkeSide>(ike::Engine::create(d->policy_, d->clock_, d->rng_), d->ike_host_);
   auto wq = io::WorkQueue::create(*d->loop_);
@@ -152,6 +153,7 @@ void Daemon::reschedule() {
   TimePoint when = next_housekeeping_;
   if (d && *d < when) when = *d;
   if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
+  if (auto t = tokens_->next_deadline(); t && *t < when) when = *t;
   loop_->set_deadline(when);
 }
 
@@ -213,6 +215,7 @@ void Daemon::housekeeping() {
     if (!dev->tunnel())
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
         set_gre_endpoints(name, it->second);
+  tokens_->tick();  // removal timeouts: keys deactivated, their SAs deleted
   flexvpn_.tick();  // before the static tunnels' retries, which skip its tunnels
   tunnels_.tick();
 }
@@ -230,6 +233,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   log::set_prefix(after.hostname);
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);
   interfaces_.apply(before, after);
+  tokens_->apply(after);
   // New certificates (crypto pki import): tunnels still down try again now
   // instead of at their next retry.
   if (before.cert_chains != after.cert_chains || before.trustpoints != after.trustpoints)
