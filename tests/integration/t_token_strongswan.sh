@@ -51,7 +51,7 @@ openssl req -new -newkey rsa:2048 -nodes -keyout "$P/throwaway.key" -subj "/O=ke
   -out "$P/a.csr" 2>/dev/null || fail "csr"
 openssl x509 -req -in "$P/a.csr" -force_pubkey "$P/site-a.pub.pem" -CA "$P/ca.crt" -CAkey "$P/ca.key" -set_serial 16 \
   -days 365 -extfile "$P/a.ext" -out "$P/site-a.crt" 2>/dev/null || fail "certificate for the token key"
-hexblock() { openssl x509 -in "$1" -outform DER | od -An -v -tx1 | tr -d ' \n' | fold -w 64 | sed 's/^/  /'; }
+hexblock() { openssl x509 -in "$1" -outform DER | od -An -v -tx1 | tr -d ' \n' | fold -w 64 | sed 's/^/  /'; echo; }
 {
   echo "configure terminal"
   echo "crypto pki certificate chain site-a"
@@ -74,9 +74,10 @@ log "tunnel to strongSwan authenticated with the key on the token"
 # 3. Pull the token mid-traffic: keys deactivated after 1 s, SAs deleted.
 ip netns exec "$NSA" ping -q -i 0.2 -I 192.0.2.1 192.0.2.129 >/dev/null 2>&1 &
 LIB_PIDS+=($!)
+n=$(grep -c 'received DELETE for IKE_SA' "$SW/charon.log")
 pull_at=$(date +%s.%N)
 token_pull eToken
-wait_for "grep -q 'received DELETE for IKE_SA' '$SW/charon.log'" 4 || { tail -20 "$klog"; fail "strongSwan got no DELETE"; }
+wait_for "[ \$(grep -c 'received DELETE for IKE_SA' '$SW/charon.log') -gt $n ]" 4 || { tail -20 "$klog"; fail "strongSwan got no DELETE"; }
 gone_at=$(date +%s.%N)
 took=$(echo "$gone_at - $pull_at" | bc)
 log "SAs deleted $took s after the pull (removal timeout 1 s)"
