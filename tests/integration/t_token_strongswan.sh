@@ -43,23 +43,7 @@ grep -q "Private Key Object" <<<"$objs" || fail "not a private key object"
 log "key generated inside the token: private, sensitive, never extractable (pkcs11-tool)"
 
 # 2. A certificate for the token's public key (the private key never leaves).
-p11tool --token-label eToken --read-object --type pubkey --label etoken-keys -o "$P/site-a.pub.der" >/dev/null ||
-  fail "reading the public key"
-openssl pkey -pubin -inform DER -in "$P/site-a.pub.der" -out "$P/site-a.pub.pem" || fail "public key"
-printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nsubjectAltName=DNS:site-a.example.net\n' >"$P/a.ext"
-openssl req -new -newkey rsa:2048 -nodes -keyout "$P/throwaway.key" -subj "/O=keygate test/CN=site-a.example.net" \
-  -out "$P/a.csr" 2>/dev/null || fail "csr"
-openssl x509 -req -in "$P/a.csr" -force_pubkey "$P/site-a.pub.pem" -CA "$P/ca.crt" -CAkey "$P/ca.key" -set_serial 16 \
-  -days 365 -extfile "$P/a.ext" -out "$P/site-a.crt" 2>/dev/null || fail "certificate for the token key"
-hexblock() { openssl x509 -in "$1" -outform DER | od -An -v -tx1 | tr -d ' \n' | fold -w 64 | sed 's/^/  /'; echo; }
-{
-  echo "configure terminal"
-  echo "crypto pki certificate chain site-a"
-  echo " certificate 10"; hexblock "$P/site-a.crt"; echo "  quit"
-  echo " certificate ca 01"; hexblock "$P/ca.crt"; echo "  quit"
-  echo "end"
-} >"$WORK/chain.txt"
-kg "$NSA" "$(cat "$WORK/chain.txt")" >/dev/null || fail "pasting the certificate chain"
+token_key_cert "$NSA" eToken etoken-keys "$P" ca site-a.example.net 16 site-a
 st=$(kg "$NSA" "show crypto pki trustpoints site-a status")
 grep -q "matches the certificate" <<<"$st" || { echo "$st"; fail "the token key does not serve the trustpoint"; }
 
