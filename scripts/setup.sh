@@ -11,6 +11,7 @@ PKGS=(
   nlohmann-json3-dev
   libipsec-mb-dev
   libcpp-httplib-dev
+  libp11-kit-dev p11-kit
   clang libclang-rt-14-dev
   # test peers and tools
   iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3 tmux

@@ -24,6 +24,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/control_client.h"
@@ -242,6 +243,29 @@ int read_char(EditLine*, wchar_t* out) {
   }
 }
 
+// Token commands carry PINs (crypto pki token NAME login PIN, user-pin PIN
+// ...): such a line is never kept in the history. Any abbreviation of
+// `crypto ... token` counts, whatever follows.
+bool holds_pin(const std::string& line) {
+  std::vector<std::string> w;
+  for (size_t p = 0; p < line.size();) {
+    size_t b = line.find_first_not_of(" \t", p);
+    if (b == std::string::npos) break;
+    size_t e = line.find_first_of(" \t", b);
+    if (e == std::string::npos) e = line.size();
+    w.push_back(line.substr(b, e - b));
+    p = e;
+  }
+  auto abbrev = [](const std::string& word, std::string_view full) {
+    return word.size() >= 2 && full.starts_with(word);
+  };
+  size_t i = !w.empty() && abbrev(w[0], "do") && w[0].size() == 2 ? 1 : 0;  // `do` from config mode
+  if (w.size() < i + 3 || !abbrev(w[i], "crypto")) return false;
+  for (size_t k = i + 1; k < w.size(); ++k)
+    if (abbrev(w[k], "token")) return true;
+  return false;
+}
+
 int interactive(const char* argv0) {
   EditLine* el = el_init(argv0, stdin, stdout, stderr);
   History* hist = history_init();
@@ -266,7 +290,7 @@ int interactive(const char* argv0) {
     std::string line(l, size_t(n));
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    history(hist, &ev, H_ENTER, line.c_str());
+    if (!holds_pin(line)) history(hist, &ev, H_ENTER, line.c_str());
     run(line, false, true);
   }
   history_end(hist);

@@ -247,6 +247,7 @@ void register_logging_commands(CommandTable& t);
 void register_platform_commands(CommandTable& t);
 void register_consent_commands(CommandTable& t);
 void register_http_commands(CommandTable& t);
+void register_token_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -270,6 +271,7 @@ void register_core_commands(CommandTable& t) {
   register_platform_commands(t);
   register_consent_commands(t);
   register_http_commands(t);
+  register_token_commands(t);
 }
 
 }  // namespace kg::config

@@ -46,6 +46,8 @@ Result<void> KeyStore::put(const std::string& label, const crypto::KeySigner& ke
 }
 
 std::shared_ptr<const crypto::Signer> KeyStore::get(const std::string& label) const {
+  if (external_)
+    if (auto k = external_(label)) return k;
   if (auto it = cache_.find(label); it != cache_.end()) return it->second;
   if (!valid_label(label)) return nullptr;
   std::string sealed;

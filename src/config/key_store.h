@@ -4,6 +4,7 @@
 // working while the clear key never reaches a config text, a log or a show.
 // Without a state directory keys stay in memory only (tests).
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,13 @@ class KeyStore {
   [[nodiscard]] std::shared_ptr<const crypto::Signer> get(const std::string& label) const;
   // Bumped by every put, so holders of derived state know to refresh.
   [[nodiscard]] uint64_t generation() const { return generation_; }
+  // Keys held outside the state directory: keygated's hardware tokens
+  // (src/daemon/tokens.h) answer for the labels of their active keys (and
+  // pkcs11: URIs). Asked before the sealed files; external_changed() says
+  // that its answers changed (a login, a deactivation).
+  using ExternalKeys = std::function<std::shared_ptr<const crypto::Signer>(const std::string& label)>;
+  void set_external(ExternalKeys f) { external_ = std::move(f); }
+  void external_changed() { ++generation_; }
 
  private:
   std::string path(const std::string& label) const;
@@ -32,6 +40,7 @@ class KeyStore {
   mutable std::map<std::string, std::shared_ptr<const crypto::Signer>> cache_;
   std::map<std::string, std::string> memory_;  // sealed text, when there is no state dir
   uint64_t generation_ = 0;
+  ExternalKeys external_;
 };
 
 }  // namespace kg::config

@@ -371,6 +371,17 @@ struct RadiusSettings {
   int deadtime = 0;    // minutes a dead server is skipped; 0: until it answers a probe
   bool operator==(const RadiusSettings&) const = default;
 };
+// crypto pki token NAME|default ... (commands_token.cc): settings for one
+// token (named by label, usbtokenN or a pkcs11: URI) or, under "default",
+// for every token without its own.
+struct TokenConfig {
+  std::optional<int> removal_timeout;  // seconds; none: the keys stay active (IOS)
+  Secret user_pin;                     // auto-login on insertion; empty: none
+  std::optional<int> max_retries;      // wrong user PINs before keygate blocks it (default 10)
+  std::string module;                  // a PKCS#11 module p11-kit does not register
+};
+inline constexpr int kDefaultUserPinRetries = 10;   // seed 002 §5
+inline constexpr int kAdminPinRetries = 15;         // seed 002 §5
 
 struct Model {
   std::string hostname = "keygate";
@@ -413,6 +424,8 @@ struct Model {
   std::map<std::string, CertMap> cert_maps;
   std::map<std::string, ConsentAuthority> consent_authorities;
   HttpServer http;
+  std::map<std::string, TokenConfig> tokens;  // crypto pki token NAME|default ...
+  std::string key_storage;                    // crypto key storage TOKEN; empty: the state directory
 };
 
 // Smart defaults (keygate's safe replacement for IOS's, without 3DES/MD5/DH 2,5).

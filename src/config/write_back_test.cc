@@ -58,6 +58,12 @@ radius server RS1
 radius-server timeout 3
 consent-token authority tac
  public-key ed25519 MCowBQYDK2VwAyEAR93bm/wgHMugWRDlSiM5lzb8b/v2zC9PX2oQXclRr4E=
+crypto pki token eToken module /usr/lib/softhsm/libsofthsm2.so
+crypto pki token eToken removal timeout 1
+crypto pki token eToken max-retries 5
+crypto pki token eToken user-pin 0 1234567890
+crypto pki token default removal timeout 30
+crypto key storage eToken
 crypto pki trustpoint TP
  enrollment terminal pem
  subject-name cn=r1,o=example

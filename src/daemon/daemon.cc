@@ -42,6 +42,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   if (!nl) return std::unexpected(nl.error());
   d->netlink_ = std::move(*nl);
   d->config_ = std::make_unique<config::Config>(o.state_dir);
+  d->start_tokens();
   d->policy_.set_pki(&d->config_->pki());
   // An EAP exchange may wait for RADIUS: with IOS's defaults a server gets
   // 5 s x 4 transmissions before the next in its group is tried.
@@ -187,6 +188,7 @@ void Daemon::reschedule() {
   if (auto v1 = ikev1_->next_deadline(); v1 && *v1 < when) when = *v1;
   if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
   if (auto r = radius_ ? radius_->next_deadline() : std::nullopt; r && *r < when) when = *r;
+  if (auto t = tokens_->next_deadline(); t && *t < when) when = *t;
   loop_->set_deadline(when);
 }
 
@@ -253,6 +255,7 @@ void Daemon::housekeeping() {
     if (!dev->tunnel())
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
         set_gre_endpoints(name, it->second);
+  tokens_->tick();  // removal timeouts: keys deactivated, their SAs deleted
   flexvpn_.tick();  // before the static tunnels' retries, which skip its tunnels
   tunnels_.tick();
 }
@@ -273,6 +276,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);
   interfaces_.apply(before, after);
   if (web_) web_->apply(after, clock_.now());
+  tokens_->apply(after);
   // New certificates (crypto pki import): tunnels still down try again now
   // instead of at their next retry.
   if (before.cert_chains != after.cert_chains || before.trustpoints != after.trustpoints)

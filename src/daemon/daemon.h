@@ -32,6 +32,9 @@
 //   RadiusService       the RADIUS client on the loop: the EAP relay's
 //                       Access-Requests (aaa/radius_eap.h), retransmissions,
 //                       fail-over and Status-Server probes at its deadline.
+//   Tokens              PKCS#11 hardware tokens: insertion and removal, PIN
+//                       logins, keys on the token and the removal timeout
+//                       that takes their SAs down (tokens.h; daemon_tokens.cc).
 // Each part reaches the daemon through a small Host that Daemon implements
 // (daemon_lifetime.cc, daemon_flexvpn.cc, daemon_interfaces.cc). Daemon
 // itself keeps the GRE devices' endpoints (daemon_gre.cc) and resolves a
@@ -70,6 +73,7 @@
 #include "daemon/nat_keepalive.h"
 #include "daemon/radius_service.h"
 #include "daemon/remote_access.h"
+#include "daemon/tokens.h"
 #include "daemon/tunnels.h"
 #include "daemon/web_service.h"
 #include "esp/datapath.h"
@@ -206,6 +210,16 @@ class Daemon {
     bool flexvpn_tunnel(const std::string& tunnel) const override;
     Daemon& d;
   };
+  // What the tokens part asks of the daemon (daemon_tokens.cc).
+  struct TokensHost final : Tokens::Host {
+    explicit TokensHost(Daemon& daemon) : d(daemon) {}
+    const config::Model& model() const override;
+    void keys_changed() override;
+    void keys_deactivated(const std::set<std::string>& trustpoints) override;
+    void watch_fd(int fd) override;
+    Daemon& d;
+  };
+  void start_tokens();
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
@@ -240,6 +254,8 @@ class Daemon {
   FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
   TunnelsHost tunnels_host_{*this};
   Tunnels tunnels_{tunnels_host_, clock_, rng_};  // static tunnels' line protocol and retries
+  TokensHost tokens_host_{*this};
+  std::unique_ptr<Tokens> tokens_;  // hardware tokens; nothing loaded until configured or used
   InterfacesHost interfaces_host_{*this};
   Interfaces interfaces_{interfaces_host_};  // the configuration applied to the kernel
   std::map<std::string, esp::GreDevice*> gre_;  // GRE tunnels' devices (owned by datapath_)

@@ -58,6 +58,9 @@ class IkeSide {
   void probe(uint64_t id, const Endpoint& local, const Endpoint& remote) { execute(engine_->probe(id, local, remote)); }
   void peer_moved(uint32_t spi_in, const Endpoint& remote) { execute(engine_->peer_moved(spi_in, remote)); }
   void delete_sessions(const std::string& interface) { execute(engine_->delete_sessions(interface)); }
+  void delete_sessions_signed_with(const std::set<std::string>& trustpoints) {
+    execute(engine_->delete_sessions_signed_with(trustpoints));
+  }
   void on_child_limit(uint32_t spi_in, bool hard) { execute(engine_->on_child_limit(spi_in, hard)); }
 
   // Sends each action on to its part, in order.

@@ -117,6 +117,7 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
   for (auto& c : tp->chain_to_send())
     out.certs.push_back({PayloadType::kCert, CertPayload{uint8_t(CertEncoding::kX509Signature), Bytes(c.der().begin(), c.der().end())}});
   sa.auth.local_method = crypto::auth_method_label(choice->format, tp->signer->key());
+  sa.auth.local_trustpoint = tp->name;
   return out;
 }
 

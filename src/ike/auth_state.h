@@ -19,6 +19,7 @@ struct AuthState {
   std::optional<crypto::Certificate> peer_cert;    // the peer's end-entity certificate, once validated
   std::string peer_trustpoint;                     // the trustpoint that validated it
   std::string local_method = "PSK", remote_method = "PSK";  // IOS words: PSK, RSA, ECDSA
+  std::string local_trustpoint;  // the trustpoint whose key signed our AUTH; empty: no signature
   AuthKind peer_kind = AuthKind::kPsk;  // which of `authentication remote`'s methods the peer used
 };
 

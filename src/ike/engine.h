@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -169,6 +170,7 @@ struct IkeSaInfo {
   uint16_t key_bits = 0;
   uint16_t dh_group = 0;
   std::string local_auth, remote_auth;  // "PSK"
+  std::string local_trustpoint;         // whose key signed our AUTH; empty: no signature
   std::string local_id, remote_id;
   std::string interface;
   uint32_t lifetime_s = 0;
@@ -261,6 +263,10 @@ class Engine {
   // Delete the IKE SA (and its children) serving `interface`, notifying the
   // peer; empty string = all (clear crypto session).
   virtual std::vector<Action> delete_sessions(const std::string& interface) = 0;
+  // Delete every IKE SA (and its children) whose AUTH one of these
+  // trustpoints' keys signed, notifying the peer: the keys are gone (a
+  // hardware token was removed or logged out).
+  virtual std::vector<Action> delete_sessions_signed_with(const std::set<std::string>& trustpoints) = 0;
   // The data path saw a CHILD_SA (by inbound SPI) cross its soft volume or
   // sequence-number limit (rekey it) or its hard one (delete it).
   virtual std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) = 0;

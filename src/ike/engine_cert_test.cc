@@ -193,6 +193,21 @@ TEST_F(CertEngines, RsaBothWaysAndPss) {
   EXPECT_EQ(auth_of(b, false), "RSA");
 }
 
+// A hardware token's keys went away (keygated's tokens part): the SAs whose
+// AUTH that trustpoint signed are deleted, with a DELETE to the peer; others stay.
+TEST_F(CertEngines, SessionsSignedWithATrustpointAreDeletedWhenItsKeyGoes) {
+  certificates(root, KeyKind::kEcP256, KeyKind::kEcP256);
+  handshake();
+  ASSERT_TRUE(up()) << logs;
+  EXPECT_EQ(a.engine->sas()[0].local_trustpoint, "TP");
+  take(a, a.engine->delete_sessions_signed_with({"OTHER"}));
+  EXPECT_TRUE(wire.empty());
+  take(a, a.engine->delete_sessions_signed_with({"TP"}));
+  ASSERT_FALSE(wire.empty());  // the INFORMATIONAL { D } to the peer
+  pump();
+  EXPECT_TRUE(b.engine->sas().empty()) << logs;
+}
+
 TEST_F(CertEngines, MixedKeysAndAsymmetricPsk) {
   // A signs with RSA and verifies B's pre-shared key; B the other way round.
   auto ka = test_key(KeyKind::kRsa2048, 60);

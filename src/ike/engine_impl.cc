@@ -497,6 +497,22 @@ std::vector<Action> EngineImpl::delete_sessions(const std::string& interface) {
   return out;
 }
 
+std::vector<Action> EngineImpl::delete_sessions_signed_with(const std::set<std::string>& trustpoints) {
+  std::vector<Action> out;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->state == SaState::kDead || sa->state == SaState::kDeleting) continue;
+    if (sa->auth.local_trustpoint.empty() || !trustpoints.contains(sa->auth.local_trustpoint)) continue;
+    touch(*sa);
+    if (sa->state != SaState::kEstablished) {
+      fail_sa(*sa, out, false);
+      continue;
+    }
+    begin_delete(*sa, out);
+  }
+  settle(out);
+  return out;
+}
+
 std::vector<IkeSaInfo> EngineImpl::sas() const {
   std::vector<IkeSaInfo> v;
   auto now = clock_.now();
@@ -518,6 +534,7 @@ std::vector<IkeSaInfo> EngineImpl::sas() const {
     i.integ = integ_name(sa->suite.cipher.integ);
     i.dh_group = static_cast<uint16_t>(sa->suite.group);
     i.local_auth = sa->auth.local_method;
+    i.local_trustpoint = sa->auth.local_trustpoint;
     i.remote_auth = sa->auth.remote_method;
     if (sa->profile) {
       i.local_id = local_identity(*sa->profile, sa->local.addr).str();

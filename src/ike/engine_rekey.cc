@@ -49,6 +49,10 @@ void EngineImpl::hand_over(IkeSa& from, IkeSa& to) {
     if (n != "IKE_REKEY" && n != "IKE_DPD") to.queued.push_back(std::move(t));
   }
   to.session_up = from.session_up;
+  // The rekeyed SA rests on the same authentication (a token's key going
+  // away takes it too: delete_sessions_signed_with).
+  to.auth.local_method = from.auth.local_method;
+  to.auth.local_trustpoint = from.auth.local_trustpoint;
   from.session_up = false;
   // The configuration exchange's outcome and its address lease (§2.19).
   to.config = std::move(from.config);

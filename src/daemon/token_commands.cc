@@ -1,0 +1,128 @@
+#include "daemon/token_commands.h"
+
+#include <algorithm>
+
+namespace kg::daemon {
+namespace {
+
+using config::CmdContext;
+using config::Mode;
+using config::ParsedArgs;
+using config::SecretQuestion;
+
+// A PIN typed on the line, as a Secret; the caller's copy is the parser's.
+Secret pin_of(const std::string& word) { return Secret(std::string_view(word)); }
+
+std::vector<std::string> help(std::initializer_list<std::string> more) {
+  std::vector<std::string> h = {"Encryption module", "Public Key components", "Cryptographic token",
+                                "Token name: label, usbtokenN or pkcs11: URI"};
+  h.insert(h.end(), more);
+  return h;
+}
+
+// Runs `act` with the PIN at word i, or asks for it without echo.
+using PinAction = std::function<Result<std::string>(const Secret&)>;
+Result<std::string> with_pin(CmdContext& c, const ParsedArgs& a, size_t i, const std::string& prompt, PinAction act) {
+  if (a.size() > i) return act(pin_of(a.at(i)));
+  c.question = SecretQuestion{prompt, [act](std::string_view typed) { return act(Secret(typed)); }};
+  return std::string();
+}
+
+}  // namespace
+
+void register_token_commands(config::Config& config, Tokens& tokens) {
+  auto& t = config.table();
+  Tokens* tk = &tokens;
+  auto login = [tk](CmdContext& c, const ParsedArgs& a) {
+    std::string name = a.at(3);
+    return with_pin(c, a, 5, "Enter PIN: ", [tk, name](const Secret& p) { return tk->login(name, p); });
+  };
+  t.add(Mode::kExec, "crypto pki token WORD login", help({"PIN to access token (asked without echo)"}), login);
+  t.add(Mode::kExec, "crypto pki token WORD login WORD", help({"PIN to access token", "PIN"}), login);
+  t.add(Mode::kExec, "crypto pki token WORD logout", help({"Log out of the token"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->logout(a.at(3)); });
+  // change-pin NEW asks for the current PIN; change-pin OLD NEW does not.
+  t.add(Mode::kExec, "crypto pki token WORD change-pin WORD", help({"New PIN to access token", "New PIN"}),
+        [tk](CmdContext& c, const ParsedArgs& a) {
+          std::string name = a.at(3);
+          Secret fresh = pin_of(a.at(5));
+          c.question = SecretQuestion{"Current PIN: ", [tk, name, fresh](std::string_view old) {
+                                        return tk->change_pin(name, Secret(old), fresh);
+                                      }};
+          return Result<std::string>(std::string());
+        });
+  t.add(Mode::kExec, "crypto pki token WORD change-pin WORD WORD", help({"New PIN to access token", "Current PIN", "New PIN"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->change_pin(a.at(3), pin_of(a.at(5)), pin_of(a.at(6))); });
+  auto admin_login = [tk](CmdContext& c, const ParsedArgs& a) {
+    std::string name = a.at(3);
+    return with_pin(c, a, 6, "Enter admin PIN: ", [tk, name](const Secret& p) { return tk->admin_login(name, p); });
+  };
+  t.add(Mode::kExec, "crypto pki token WORD admin login",
+        help({"Access to administrative functions", "Log in as the token's admin (PIN asked without echo)"}), admin_login);
+  t.add(Mode::kExec, "crypto pki token WORD admin login WORD",
+        help({"Access to administrative functions", "Log in as the token's admin", "Admin PIN"}), admin_login);
+  t.add(Mode::kExec, "crypto pki token WORD admin logout", help({"Access to administrative functions", "Log the admin out"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->admin_logout(a.at(3)); });
+  t.add(Mode::kExec, "crypto pki token WORD admin change-pin WORD",
+        help({"Access to administrative functions", "New admin PIN (the current one is asked)", "New admin PIN"}),
+        [tk](CmdContext& c, const ParsedArgs& a) {
+          std::string name = a.at(3);
+          Secret fresh = pin_of(a.at(6));
+          c.question = SecretQuestion{"Current admin PIN: ", [tk, name, fresh](std::string_view old) {
+                                        return tk->admin_change_pin(name, Secret(old), fresh);
+                                      }};
+          return Result<std::string>(std::string());
+        });
+  t.add(Mode::kExec, "crypto pki token WORD admin reset-pin WORD",
+        help({"Access to administrative functions", "Set a new user PIN and unblock the token", "New user PIN"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->admin_reset_pin(a.at(3), pin_of(a.at(6))); });
+  t.add(Mode::kExec, "crypto pki token WORD label WORD", help({"New label for token", "Label"}),
+        [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
+          return fail(Errc::kUnsupported,
+                      "A PKCS#11 token's label is set when it is initialized (C_InitToken erases it); keygate "
+                      "cannot relabel a token");
+        });
+  t.add(Mode::kExec, "crypto pki token WORD lock", help({"Log out and lock the token (no automatic login)"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->lock(a.at(3)); });
+  t.add(Mode::kExec, "crypto pki token WORD unlock", help({"Log in the token with its configured user-pin"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->unlock(a.at(3), Secret()); });
+  t.add(Mode::kExec, "crypto pki token WORD unlock WORD", help({"Unlock and log in the token", "PIN"}),
+        [tk](CmdContext&, const ParsedArgs& a) { return tk->unlock(a.at(3), pin_of(a.at(5))); });
+
+  const std::vector<std::string> hs = {"Show running system information", "Encryption module", "Public Key components",
+                                       "Cryptographic tokens", "Token name: label, usbtokenN or pkcs11: URI",
+                                       "Slot, module and PIN flags too"};
+  auto show = [tk](CmdContext&, const ParsedArgs& a) -> Result<std::string> {
+    std::string name = a.size() > 4 ? a.at(4) : "";
+    bool detail = a.size() > 5 || name == "detail";
+    if (name == "detail") name.clear();
+    tk->ensure_started();
+    return tk->show(name, detail);
+  };
+  t.add(Mode::kExec, "show crypto pki token", {hs[0], hs[1], hs[2], hs[3]}, show);
+  t.add(Mode::kExec, "show crypto pki token WORD", {hs[0], hs[1], hs[2], hs[3], hs[4]}, show);
+  t.add(Mode::kExec, "show crypto pki token WORD detail", hs, show);
+
+  // Key pairs generated inside a token (the private key never leaves it).
+  t.add(Mode::kConfig, "crypto key generate rsa general-keys label WORD modulus <1024-4096> storage WORD",
+        {"Encryption module", "Long term key operations", "Generate new keys", "Generate RSA keys",
+         "Generate a general purpose RSA key pair for signing and encryption", "Provide a label", "Label",
+         "Provide number of modulus bits on the command line", "Number of bits", "Store the keys on a token",
+         "Token name: label, usbtokenN or pkcs11: URI"},
+        [tk](CmdContext&, const ParsedArgs& a) -> Result<std::string> {
+          if (a.negated || a.defaulted) return fail(Errc::kInvalidArgument, "Use crypto key zeroize to remove keys");
+          return tk->generate(a.at(10), a.at(6), true, std::stoi(a.at(8)));
+        })
+      .not_persisted();
+  t.add(Mode::kConfig, "crypto key generate ec keysize {256|384} label WORD storage WORD",
+        {"Encryption module", "Long term key operations", "Generate new keys", "Generate EC keys (ECDSA)",
+         "Number of bits in the key", "P-256 or P-384", "Provide a label", "Label", "Store the keys on a token",
+         "Token name: label, usbtokenN or pkcs11: URI"},
+        [tk](CmdContext&, const ParsedArgs& a) -> Result<std::string> {
+          if (a.negated || a.defaulted) return fail(Errc::kInvalidArgument, "Use crypto key zeroize to remove keys");
+          return tk->generate(a.at(9), a.at(7), false, std::stoi(a.at(5)));
+        })
+      .not_persisted();
+}
+
+}  // namespace kg::daemon

@@ -1,0 +1,126 @@
+// The tokens part on a fake clock against real SoftHSM2 behind p11-detach:
+// login and wrong-PIN counting (persisted), keys generated inside the token
+// serve a trustpoint, a pulled token's keys are deactivated after the
+// removal timeout and the trustpoint's SAs are asked to go, user-pin logs
+// in again on reinsertion.
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <filesystem>
+
+#include "daemon/tokens.h"
+#include "pkcs11/testing/soft_token.h"
+
+namespace kg::daemon {
+namespace {
+
+struct FakeHost final : Tokens::Host {
+  config::Model m;
+  int changed = 0;
+  std::vector<std::set<std::string>> deactivated;
+  const config::Model& model() const override { return m; }
+  void keys_changed() override { ++changed; }
+  void keys_deactivated(const std::set<std::string>& tps) override { deactivated.push_back(tps); }
+  void watch_fd(int) override {}
+};
+
+struct TokensTest : ::testing::Test {
+  TokensTest() {
+    config::TokenConfig tc;
+    tc.module = KG_P11_DETACH;
+    tc.removal_timeout = 1;
+    host.m.tokens["eToken"] = tc;
+    host.m.trustpoints["site-a"].rsakeypair = "etoken-keys 2048";
+    state = std::filesystem::temp_directory_path() / ("kg-tokens-" + std::to_string(::getpid()));
+  }
+  ~TokensTest() override { std::filesystem::remove_all(state); }
+  // Waits (up to 3 s) for the watch thread, then lets the part handle it.
+  bool event() {
+    pollfd p{tokens->event_fd(), POLLIN, 0};
+    if (::poll(&p, 1, 3000) != 1) return false;
+    tokens->on_events();
+    return true;
+  }
+  std::unique_ptr<Tokens> make() { return std::make_unique<Tokens>(host, clock, state.string()); }
+  static Secret pin(const char* p) { return Secret(std::string_view(p)); }
+
+  pkcs11::testing::SoftToken tok{"eToken", "1234567890", "5678"};
+  FakeHost host;
+  FakeClock clock;
+  std::filesystem::path state;
+  std::unique_ptr<Tokens> tokens;
+};
+
+TEST_F(TokensTest, WrongPinsBlockAndStayBlockedAcrossARestart) {
+  host.m.tokens["eToken"].max_retries = 3;
+  tokens = make();
+  tokens->ensure_started();
+  for (int i = 1; i <= 3; ++i) {
+    auto r = tokens->login("eToken", pin("0000"));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find(std::to_string(3 - i) + " left"), std::string::npos) << r.error().message;
+  }
+  auto blocked = tokens->login("eToken", pin("1234567890"));
+  ASSERT_FALSE(blocked);
+  EXPECT_NE(blocked.error().message.find("blocked"), std::string::npos);
+  tokens = make();  // a restart: the counters come from the state directory
+  tokens->ensure_started();
+  EXPECT_FALSE(tokens->login("eToken", pin("1234567890")));
+  ASSERT_TRUE(tokens->admin_login("eToken", pin("5678")));
+  ASSERT_TRUE(tokens->admin_reset_pin("eToken", pin("24681357")));
+  ASSERT_TRUE(tokens->admin_logout("eToken"));
+  auto ok = tokens->login("eToken", pin("24681357"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_NE(ok->find("Token login to usbtoken"), std::string::npos) << *ok;
+}
+
+TEST_F(TokensTest, PulledTokenDeactivatesItsKeysAfterTheTimeout) {
+  tokens = make();
+  tokens->ensure_started();
+  EXPECT_FALSE(tokens->generate("eToken", "etoken-keys", true, 2048));  // not logged in
+  ASSERT_TRUE(tokens->login("eToken", pin("1234567890")));
+  auto g = tokens->generate("eToken", "etoken-keys", true, 2048);
+  ASSERT_TRUE(g) << g.error().message;
+  auto signer = tokens->signer("etoken-keys");
+  ASSERT_TRUE(signer);
+  EXPECT_FALSE(signer->completes_at_once());
+  EXPECT_TRUE(tokens->signer("pkcs11:token=eToken;object=etoken-keys"));
+  EXPECT_FALSE(tokens->signer("pkcs11:token=other;object=etoken-keys"));
+
+  tok.pull();
+  ASSERT_TRUE(event());
+  EXPECT_NE(tokens->show("eToken", false).find("Inserted: no"), std::string::npos);
+  ASSERT_TRUE(tokens->next_deadline());
+  clock.advance(Millis(999));
+  tokens->tick();
+  EXPECT_TRUE(host.deactivated.empty());
+  clock.advance(Millis(1));
+  tokens->tick();
+  ASSERT_EQ(host.deactivated.size(), 1u);
+  EXPECT_EQ(host.deactivated[0], std::set<std::string>{"site-a"});
+  EXPECT_FALSE(tokens->signer("etoken-keys"));
+  // A signature with the old key fails with a message.
+  auto sig = signer->sign({crypto::SigAlg::kRsaPkcs1, crypto::SignHash::kSha256}, as_bytes(std::string_view("x")));
+  EXPECT_FALSE(sig);
+
+  // user-pin: reinsertion logs in and the key is back.
+  host.m.tokens["eToken"].user_pin = pin("1234567890");
+  tok.insert();
+  ASSERT_TRUE(event());
+  EXPECT_TRUE(tokens->signer("etoken-keys"));
+}
+
+TEST_F(TokensTest, LogoutWithTimeoutZeroActsAtOnce) {
+  host.m.tokens["eToken"].removal_timeout = 0;
+  tokens = make();
+  tokens->ensure_started();
+  ASSERT_TRUE(tokens->login("eToken", pin("1234567890")));
+  ASSERT_TRUE(tokens->generate("eToken", "etoken-keys", false, 256));
+  ASSERT_TRUE(tokens->logout("eToken"));
+  ASSERT_EQ(host.deactivated.size(), 1u);
+  EXPECT_FALSE(tokens->signer("etoken-keys"));
+  EXPECT_FALSE(tokens->login("nosuchtoken", pin("1")));
+}
+
+}  // namespace
+}  // namespace kg::daemon

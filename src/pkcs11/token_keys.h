@@ -1,0 +1,42 @@
+// Key pairs on a token: generation inside it (the private key sensitive and
+// never extractable: PKCS#11 v2.40 §4.9 CKA_SENSITIVE, CKA_EXTRACTABLE),
+// finding them by label, and reading the public half for certificates and
+// `show crypto key mypubkey`.
+#pragma once
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "crypto/x509.h"
+#include "pkcs11/session.h"
+
+namespace kg::pkcs11 {
+
+struct EvpPkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using PublicKey = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
+
+// RSA with modulus `bits` (public exponent 65537).
+[[nodiscard]] Result<void> generate_rsa(Session& s, const std::string& label, int bits);
+// ECDSA on P-256 (bits 256) or P-384 (384).
+[[nodiscard]] Result<void> generate_ec(Session& s, const std::string& label, int bits);
+
+// The private key object with this CKA_LABEL; CK_INVALID_HANDLE when none.
+[[nodiscard]] Result<CK_OBJECT_HANDLE> find_private_key(Session& s, const std::string& label);
+// The public key of the pair with this label (from its public key object).
+[[nodiscard]] Result<PublicKey> read_public_key(Session& s, const std::string& label);
+// The labels of every private key on the token.
+[[nodiscard]] Result<std::vector<std::string>> private_key_labels(Session& s);
+
+// What pkcs11-tool shows as "Access: sensitive, never extractable".
+struct KeyAttributes {
+  bool is_private = false, sensitive = false, extractable = true, never_extractable = false;
+};
+[[nodiscard]] Result<KeyAttributes> private_key_attributes(Session& s, const std::string& label);
+
+}  // namespace kg::pkcs11
