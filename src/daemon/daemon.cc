@@ -82,6 +82,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->consent_->register_commands();
   d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->ike_->engine().sa_keys(); });
   d->debug_keys_->register_commands(*d->config_);
+  d->system_shell_ = std::make_unique<SystemShell>(*d->consent_, *d->loop_, o.state_dir);
+  d->system_shell_->register_commands(*d->config_);
+  d->consent_->shell_sessions = [self] { return self->system_shell_->sessions(); };
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
@@ -207,6 +210,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   consent_->tick();  // the 10-minute warnings and expiries
+  system_shell_->tick();  // after it: a shell whose authorization ended closes
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), ike_->engine().behind_nat(), *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later
