@@ -36,7 +36,6 @@ class SystemShell {
   void tick();
   // The latest sessions (bounded), oldest first, for show consent-token.
   [[nodiscard]] std::vector<ShellSessionLog> sessions() const;
-  [[nodiscard]] size_t open_count() const { return open_.size(); }
 
  private:
   struct Session;
