@@ -8,7 +8,8 @@
 # the state directory (0600) and listed by show consent-token. terminate-auth
 # closes an open shell with a message and refuses the next; a level-1 user is
 # refused (by the command's level, and by the shell's own check when a
-# privilege line lowers it); an authorization that expires closes the shell.
+# privilege line lowers it); a keygate that goes away ends its shell; an
+# authorization that expires closes the shell.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
 . "$(dirname "$0")/lib_tmux.sh"
@@ -98,11 +99,17 @@ log "terminate-auth closed the open shell and refuses the next"
 
 # A level-1 user: the command is level 15; lowered by a privilege line, the
 # shell's own check still says no.
+# A keygate that goes away with a shell open takes the shell with it.
 consent_authorize "$NSA" shell-access 900
-keys C-u; type_ "exit"; keys Enter
+open_shell
+pid=$(grep -o 'System shell opened for root (pid [0-9]*' "$klog" | tail -1 | grep -o '[0-9]*$')
+kill -0 "$pid" 2>/dev/null || fail "no shell process $pid"
 chmod 755 "$WORK" "$WORK/kg-$NSA"
 respawn "setpriv --reuid=65534 --regid=65534 --clear-groups $KEYGATE -S $sock; sleep 60"
 expect_screen '^Username: ' "no Username: prompt"
+wait_for "! kill -0 $pid" 5 || fail "the shell $pid outlived its keygate session"
+grep -q "System shell closed for root (pid $pid): the keygate session went away" "$klog" || fail "no close line for a hang-up"
+log "a keygate session that goes away ends its shell"
 type_ "op"; keys Enter
 expect_screen '^Password: ' "no Password: prompt"
 type_ "op-Pass-1"; keys Enter
