@@ -91,9 +91,17 @@ Result<control::Reply> relay_stream(control::ControlClient& c) {
       if (auto r = send_size(c); !r) return std::unexpected(r.error());
     }
     pollfd p[2] = {{input_open ? STDIN_FILENO : -1, POLLIN, 0}, {c.fd(), POLLIN, 0}};
-    if (::ppoll(p, 2, nullptr, &waiting) < 0) {
+    // After the end of input, Ctrl-D again each second: one sent while the
+    // shell was not yet reading its line editor's input can be lost.
+    timespec again{1, 0};
+    int n = ::ppoll(p, 2, input_open ? nullptr : &again, &waiting);
+    if (n < 0) {
       if (errno == EINTR) continue;
       return fail(Errc::kIo, "poll");
+    }
+    if (n == 0) {
+      if (auto r = c.send(control::Request::kStream, "\x04"); !r) return std::unexpected(r.error());
+      continue;
     }
     if (p[1].revents) {
       auto f = c.read_frame();

@@ -4,7 +4,8 @@
 # the warning is asked, 'n' opens nothing, 'y' opens a shell on the host
 # through the keygate shell: a command runs in it, the terminal's size
 # reaches it (stty size, also after a resize), `exit` returns to the keygate
-# prompt and the shell opens again while authorized. The session log is in
+# prompt and the shell opens again while authorized (also from a script:
+# keygate -c ... -c y < input). The session log is in
 # the state directory (0600) and listed by show consent-token. terminate-auth
 # closes an open shell with a message and refuses the next; a level-1 user is
 # refused (by the command's level, and by the shell's own check when a
@@ -86,6 +87,13 @@ cat "${logs[@]}" | grep -qaF 'echo $((6*7))' && cat "${logs[@]}" | grep -qa '42'
   fail "the session log does not hold the shell's output"
 [ "$(stat -c %a "$state/shell-sessions")" = 700 ] || fail "the session log directory is not 700"
 log "shell opened again while authorized; session logs 0600 hold the output"
+
+# From a script: -c answers the question, standard input is typed into the
+# shell and its end ends the shell.
+out=$(echo 'echo piped-$((40+2))' | timeout 20 "$KEYGATE" -S "$sock" -c "request platform software system shell" -c y) ||
+  fail "the system shell from a script did not end: $out"
+echo "$out" | tr -d '\r' | grep -q 'piped-42$' || fail "a script in the system shell: $out"
+log "a script's standard input runs in the system shell"
 
 # terminate-auth while a shell is open: the shell closes and says why.
 open_shell
