@@ -5,6 +5,8 @@
 // Root starts at privilege level 15; another local user logs in first with a
 // keygate username and secret (the line after the username, or after
 // `enable`, answers the password prompt in -c and script use too).
+// A command may turn the line into a byte stream (the system shell):
+// stream_relay.h relays it with the terminal in raw mode.
 //
 // The daemon owns the command table, the modes and the help texts; this
 // program only edits a line and shows what the daemon answers. It uses
@@ -27,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/stream_relay.h"
 #include "daemon/control_client.h"
 
 namespace {
@@ -105,13 +108,15 @@ void page(const std::string& text, int length) {
   }
 }
 
-// A line typed without echo (passwords), from the terminal.
-std::optional<std::string> read_secret_from_tty() {
+// A line from the terminal: without echo (passwords), or with it (a [y/n]
+// question).
+std::optional<std::string> read_answer_from_tty(bool echo) {
   termios old{};
   bool tty = ::tcgetattr(STDIN_FILENO, &old) == 0;
   if (tty) {
     termios quiet = old;
-    quiet.c_lflag &= ~tcflag_t(ECHO);
+    if (!echo) quiet.c_lflag &= ~tcflag_t(ECHO);
+    else quiet.c_lflag |= ECHO;
     quiet.c_lflag |= ICANON;
     ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
@@ -124,26 +129,32 @@ std::optional<std::string> read_secret_from_tty() {
     line += ch;
   }
   if (tty) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
-  std::fputs("\n", stdout);
+  if (!echo || !tty) std::fputs("\n", stdout);  // an echoed Enter has moved on already
   if (!got) return std::nullopt;
   return line;
 }
 
-// Where the answer to a secret prompt comes from: the terminal without echo,
-// the next -c argument, or the next line of a script.
-std::function<std::optional<std::string>()> g_next_secret = read_secret_from_tty;
+// Where the answer to a prompt comes from: the terminal (without echo for a
+// secret), the next -c argument, or the next line of a script.
+std::function<std::optional<std::string>(bool echo)> g_next_answer = read_answer_from_tty;
 
 // Runs one line; on error prints the echoed line (for the '^' marker) to stderr.
 bool run(const std::string& line, bool echo_on_error, bool paged) {
   std::string prompt = ask(Request::kPrompt, "").value_or("");
   auto r = g_client->request(Request::kExec, line);
   // Login and enable ask for a secret: its prompt, then the line, unechoed.
-  while (r && r->secret) {
+  // A question ([y/n]) is answered the same way, but visibly.
+  while (r && (r->secret || r->ask)) {
     std::fputs(r->text.c_str(), stdout);
     std::fflush(stdout);
-    auto secret = g_next_secret();
-    if (!secret) return false;
-    r = g_client->request(Request::kExec, *secret);
+    auto answer = g_next_answer(r->ask);
+    if (!answer) return false;
+    r = g_client->request(Request::kExec, *answer);
+  }
+  // The system shell: the line is a byte stream until the daemon ends it.
+  if (r && r->stream_open) {
+    std::fputs(r->text.c_str(), stdout);
+    r = kg::cli::relay_stream(*g_client);
   }
   if (!r) {
     std::cerr << "% " << r.error().message << "\n";
@@ -325,7 +336,7 @@ int main(int argc, char** argv) {
   };
   if (!cmds.empty()) {
     size_t next = 0;
-    g_next_secret = [&]() -> std::optional<std::string> {
+    g_next_answer = [&](bool) -> std::optional<std::string> {
       if (next >= cmds.size()) return std::nullopt;
       return cmds[next++];
     };
@@ -336,7 +347,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return interactive(argv[0]);
-  g_next_secret = []() -> std::optional<std::string> {
+  g_next_answer = [](bool) -> std::optional<std::string> {
     std::string l;
     if (!std::getline(std::cin, l)) return std::nullopt;
     return l;

@@ -315,6 +315,13 @@ ExecResult CliSession::execute(std::string_view line) {
     // The secret a command asked for: never parsed as a command, never kept.
     auto q = std::move(*question_);
     question_.reset();
+    if (q.open_stream) {
+      auto s = q.open_stream(line);
+      if (!s) return {false, "% " + s.error().message + "\n"};
+      ExecResult r;
+      r.stream = std::move(*s);
+      return r;
+    }
     auto r = q.answer(line);
     if (!r) return {false, "% " + r.error().message + "\n"};
     return {true, *r};
@@ -415,8 +422,9 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
   if (!r) return {false, "% " + r.error().message + "\n"};
   if (ctx.question) {
     std::string ask = ctx.question->prompt;
+    bool echo = ctx.question->echo;
     question_ = std::move(ctx.question);
-    return {true, *r, std::string::npos, ask};
+    return {true, *r, std::string::npos, ask, echo};
   }
   if (!keep_mode) {
     mode_ = ctx.next_mode;
@@ -429,7 +437,7 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
     cfg_.pki_.update(cfg_.model_);
     if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
   }
-  return {true, *r, std::string::npos, "", std::move(ctx.deferred)};
+  return {true, *r, std::string::npos, "", false, std::move(ctx.deferred)};
 }
 
 std::vector<std::string> CliSession::complete(std::string_view line) const {

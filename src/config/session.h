@@ -26,6 +26,24 @@ struct ExecResult;
 using Reply = std::function<void(ExecResult)>;
 using Deferred = std::function<void(Reply)>;
 
+// A command that turns the line into a raw byte stream (the system shell on a
+// pty, relayed by the control server): it is opened with the sink that takes
+// its output and returns what the server feeds it. The stream ends when it
+// calls sink.close (once, from the event loop); its ExecResult is the reply
+// that ends the stream on the client.
+struct StreamSink {
+  // false: the client is far behind; stop reading output until `resume`.
+  std::function<bool(std::string_view bytes)> output;
+  std::function<void(ExecResult end)> close;
+};
+struct StreamHandle {
+  std::function<void(std::string_view bytes)> input;  // typed by the user
+  std::function<void(uint16_t rows, uint16_t cols)> resize;
+  std::function<void()> resume;  // the client has taken the output waiting for it
+  std::function<void()> hangup;  // the client has gone: end without calling close
+};
+using StreamOpen = std::function<StreamHandle(StreamSink)>;
+
 // Per-shell settings that exec commands change (terminal length, monitor).
 struct TerminalState {
   int length = 24;  // terminal length: lines per page, 0 = no paging (IOS default 24)
@@ -40,6 +58,10 @@ struct TerminalState {
 struct SecretQuestion {
   std::string prompt;  // "Password: "
   std::function<Result<std::string>(std::string_view secret)> answer;
+  bool echo = false;  // a plain question ("[y/n] "): the answer is typed visibly
+  // Used instead of `answer` when set: an accepted answer opens a byte
+  // stream (request platform software system shell).
+  std::function<Result<StreamOpen>(std::string_view answer)> open_stream;
 };
 
 // What a handler sees: a COPY of the model (committed only on success) and the
@@ -66,9 +88,12 @@ struct ExecResult {
   // Non-empty: the shell must read a secret with this prompt, without echo,
   // and send it as the next line (login and enable passwords).
   std::string secret_prompt;
+  bool prompt_echo = false;  // secret_prompt is a plain question, answered visibly
   // Set when the answer comes later (text is then what to print first, if
   // anything): the control server starts it and replies when it is called.
   Deferred deferred;
+  // Set when the line becomes a byte stream (text: what to print first).
+  StreamOpen stream;
 };
 
 // First line of a startup-config written by write memory. Its absence marks

@@ -82,6 +82,7 @@ Result<void> ConsentState::accept_response(Privilege p, std::string_view respons
   g.until = clock_.now() + Millis(int64_t(g.minutes) * 60'000);
   g.until_wall = clock_.wall_time() + std::time_t(g.minutes) * 60;
   grants_[p] = g;
+  ended_.erase(p);
   update("authentication success: " + subject(p));
   return {};
 }
@@ -122,8 +123,19 @@ Result<void> ConsentState::verify_response(const Response& r, const Authorities&
 
 void ConsentState::terminate() {
   pending_.clear();
-  for (auto& [p, g] : grants_) update("terminate authentication: " + subject(p));
+  for (auto& [p, g] : grants_) {
+    update("terminate authentication: " + subject(p));
+    ended_[p] = "was terminated (request consent-token terminate-auth)";
+  }
   grants_.clear();
+}
+
+std::string ConsentState::why_not_authorized(Privilege p) const {
+  std::string what = "the " + std::string(privilege_keyword(p)) + " authorization ";
+  if (auto it = grants_.find(p); it != grants_.end() && clock_.now() >= it->second.until) return what + "has expired";
+  if (auto it = ended_.find(p); it != ended_.end()) return what + it->second;
+  return "no " + std::string(privilege_keyword(p)) + " authorization: request consent-token generate-challenge " +
+         std::string(privilege_keyword(p)) + " first";
 }
 
 bool ConsentState::authorized(Privilege p) const {
@@ -138,6 +150,7 @@ void ConsentState::tick() {
     auto& [p, g] = *it;
     if (now >= g.until) {
       update("authorization expired: " + subject(p));
+      ended_[p] = "has expired";
       it = grants_.erase(it);
       continue;
     }

@@ -53,6 +53,9 @@ class ConsentState {
   // Ends every authorization and pending challenge.
   void terminate();
   [[nodiscard]] bool authorized(Privilege p) const;
+  // Why `p` is not authorized now, said to the user it refuses: the last
+  // authorization expired or was terminated, or there was none.
+  [[nodiscard]] std::string why_not_authorized(Privilege p) const;
   // Logs the 10-minute warnings and ends what expired; the daemon calls it
   // each second.
   void tick();
@@ -84,6 +87,7 @@ class ConsentState {
   std::time_t started_;  // wall clock at start: older challenges predate a restart
   std::map<Privilege, Pending> pending_;
   std::map<Privilege, Grant> grants_;
+  std::map<Privilege, std::string> ended_;  // how the last authorization ended
   std::deque<std::pair<Bytes, std::string>> closed_;
 };
 

@@ -92,6 +92,26 @@ TEST_F(ConsentStateTest, WarningAtTenMinutesThenExpiry) {
   EXPECT_TRUE(state.grants().empty());
 }
 
+// What a refused system shell says: never granted, terminated, expired
+// (before and after the tick that ends it), and nothing once granted again.
+TEST_F(ConsentStateTest, SaysWhyAPrivilegeIsNotAuthorized) {
+  const auto p = Privilege::kShellAccess;
+  EXPECT_EQ(state.why_not_authorized(p),
+            "no shell-access authorization: request consent-token generate-challenge shell-access first");
+  ASSERT_TRUE(state.accept_response(p, respond(challenge(p, 20)), device, authorities, "admin"));
+  state.terminate();
+  EXPECT_EQ(state.why_not_authorized(p), "the shell-access authorization was terminated (request consent-token terminate-auth)");
+  ASSERT_TRUE(state.accept_response(p, respond(challenge(p, 20)), device, authorities, "admin"));
+  clock.advance(Millis(20 * 60'000));
+  EXPECT_EQ(state.why_not_authorized(p), "the shell-access authorization has expired");
+  state.tick();
+  EXPECT_EQ(state.why_not_authorized(p), "the shell-access authorization has expired");
+  ASSERT_TRUE(state.accept_response(p, respond(challenge(p, 20)), device, authorities, "admin"));
+  EXPECT_TRUE(state.authorized(p));
+  EXPECT_EQ(state.why_not_authorized(Privilege::kDebugKeys),
+            "no debug-keys authorization: request consent-token generate-challenge debug-keys first");
+}
+
 TEST_F(ConsentStateTest, ExpiredChallenge) {
   std::string c = challenge();
   clock.advance(kChallengeLifetime + Millis(1));

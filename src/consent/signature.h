@@ -4,13 +4,15 @@
 // PEM `openssl pkey -pubout` prints), its signatures are deterministic (no
 // per-signature randomness for the authority's tool to get wrong), and one
 // key type means no algorithm negotiation to downgrade.
+// The OpenSSL work is crypto/ed25519.h (one place for OpenSSL); here the
+// key's text form (base 64) for the configuration.
 #pragma once
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "crypto/ed25519.h"
 
 namespace kg::consent {
 
@@ -19,23 +21,11 @@ namespace kg::consent {
 Result<Bytes> parse_public_key(std::string_view spki_base64);
 // The SubjectPublicKeyInfo base 64 of a raw key (for show running-config).
 std::string public_key_base64(ByteView raw);
-[[nodiscard]] bool verify(ByteView raw_public_key, ByteView message, ByteView signature);
+[[nodiscard]] inline bool verify(ByteView raw_public_key, ByteView message, ByteView signature) {
+  return crypto::ed25519_verify(raw_public_key, message, signature);
+}
 
 // The authority's side (keygate-consent): a private key held in OpenSSL.
-class SigningKey {
- public:
-  ~SigningKey();
-  SigningKey(SigningKey&&) noexcept;
-  static Result<SigningKey> generate();
-  static Result<SigningKey> from_pem(std::string_view pem);
-  [[nodiscard]] std::string private_pem() const;  // PKCS#8, unencrypted
-  [[nodiscard]] Bytes public_raw() const;
-  [[nodiscard]] Result<Bytes> sign(ByteView message) const;
-
- private:
-  struct Impl;
-  explicit SigningKey(std::unique_ptr<Impl> i);
-  std::unique_ptr<Impl> impl_;
-};
+using SigningKey = crypto::Ed25519Key;
 
 }  // namespace kg::consent

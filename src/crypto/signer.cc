@@ -9,13 +9,14 @@
 
 #include <cstring>
 
+#include "crypto/ossl.h"
+
 namespace kg::crypto {
 
 namespace {
 
-struct MdCtxFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } };
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using detail::BioFree;
+using detail::MdCtx;
 
 const EVP_MD* md_of(SignHash h) {
   switch (h) {

@@ -10,13 +10,15 @@
 #include <cctype>
 #include <cstring>
 
+#include "crypto/ossl.h"
+
 namespace kg::crypto {
 
 namespace {
 
 struct X509Free { void operator()(X509* x) const { X509_free(x); } };
 struct NameFree { void operator()(X509_NAME* n) const { X509_NAME_free(n); } };
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
+using detail::BioFree;
 struct GensFree { void operator()(GENERAL_NAMES* g) const { GENERAL_NAMES_free(g); } };
 
 std::string lower(std::string s) {

@@ -99,6 +99,9 @@ std::string ConsentService::show(bool json) const {
       }
       j["privileges"].push_back(e);
     }
+    j["shell_sessions"] = nlohmann::json::array();
+    for (const auto& s : shell_sessions ? shell_sessions() : std::vector<ShellSessionLog>{})
+      j["shell_sessions"].push_back({{"user", s.user}, {"log", s.path}, {"opened_unix", s.opened}, {"open", s.open}});
     return j.dump() + "\n";
   }
   std::string out = "Consent token: enabled (always)\n";
@@ -128,6 +131,11 @@ std::string ConsentService::show(bool json) const {
                   state.c_str(), authority.c_str(), user.c_str(), expires.c_str());
     out += line;
   }
+  auto sessions = shell_sessions ? shell_sessions() : std::vector<ShellSessionLog>{};
+  if (!sessions.empty()) out += "\nSystem shell sessions (request platform software system shell):\n";
+  for (const auto& s : sessions)
+    out += "  " + consent::utc_text(int64_t(s.opened)) + "  " + s.user + (s.open ? "  open    " : "  closed  ") + s.path +
+           "\n";
   return out;
 }
 

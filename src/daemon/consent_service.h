@@ -7,7 +7,10 @@
 // a restart of keygated expires everything. Its own class, outside Daemon:
 // the daemon creates it, ticks it each second and asks authorized().
 #pragma once
+#include <ctime>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -15,6 +18,13 @@
 #include "consent/consent_state.h"
 
 namespace kg::daemon {
+
+// A system shell session (system_shell.h), as show consent-token lists it.
+struct ShellSessionLog {
+  std::string user, path;  // path: the session log
+  std::time_t opened = 0;
+  bool open = false;
+};
 
 class ConsentService {
  public:
@@ -28,6 +38,8 @@ class ConsentService {
   // The configured authorities' keys (a key that does not parse is left out).
   [[nodiscard]] consent::Authorities authorities() const;
   [[nodiscard]] std::string show(bool json) const;
+  // The system shell's sessions, oldest first (set by the daemon).
+  std::function<std::vector<ShellSessionLog>()> shell_sessions;
 
  private:
   config::Config& cfg_;

@@ -48,9 +48,16 @@ Result<Reply> ControlClient::read_frame() {
   if (len == 0 || len > kMaxReplyFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
   std::string text(len - 1, '\0');
   if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
-  bool secret = h[4] == uint8_t(Status::kSecret);
-  bool monitor = h[4] == uint8_t(Status::kMonitor);
-  return Reply{h[4] == uint8_t(Status::kOk) || secret || monitor, std::move(text), secret, monitor};
+  Reply r;
+  auto st = Status(h[4]);
+  r.secret = st == Status::kSecret;
+  r.monitor = st == Status::kMonitor;
+  r.ask = st == Status::kAsk;
+  r.stream_open = st == Status::kStreamOpen;
+  r.stream = st == Status::kStream;
+  r.ok = st != Status::kError;
+  r.text = std::move(text);
+  return r;
 }
 
 Result<bool> ControlClient::poll_monitor() {
@@ -65,8 +72,8 @@ Result<bool> ControlClient::poll_monitor() {
   }
 }
 
-Result<Reply> ControlClient::request(Request type, const std::string& line) {
-  std::string f = encode_frame(uint8_t(type), line);
+Result<void> ControlClient::send(Request type, std::string_view text) {
+  std::string f = encode_frame(uint8_t(type), text);
   size_t off = 0;
   while (off < f.size()) {
     ssize_t w = ::send(fd_, f.data() + off, f.size() - off, MSG_NOSIGNAL);
@@ -74,6 +81,11 @@ Result<Reply> ControlClient::request(Request type, const std::string& line) {
     if (w <= 0) return fail(Errc::kIo, "send to daemon");
     off += size_t(w);
   }
+  return {};
+}
+
+Result<Reply> ControlClient::request(Request type, const std::string& line) {
+  if (auto s = send(type, line); !s) return std::unexpected(s.error());
   // Monitor lines may come before the reply (terminal monitor).
   while (true) {
     auto r = read_frame();

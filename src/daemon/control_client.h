@@ -13,6 +13,9 @@ struct Reply {
   std::string text;
   bool secret = false;  // text ends with a prompt: send a secret, read without echo
   bool monitor = false;  // a log line for `terminal monitor`, not a reply
+  bool ask = false;      // like secret, but the answer is typed visibly
+  bool stream_open = false;  // the line is now a byte stream (text: print it first)
+  bool stream = false;   // bytes of the open stream's output, not a reply
 };
 
 class ControlClient {
@@ -27,9 +30,12 @@ class ControlClient {
   int fd() const { return fd_; }
   // Reads the frames waiting on the socket now (monitor lines); true if any.
   Result<bool> poll_monitor();
+  // While a stream is open: send STREAM/WINDOW requests (no reply comes) and
+  // read the frames as they come (stream bytes, then the reply that ends it).
+  Result<void> send(Request type, std::string_view text);
+  Result<Reply> read_frame();
 
  private:
-  Result<Reply> read_frame();
   explicit ControlClient(int fd) : fd_(fd) {}
   int fd_;
 };

@@ -53,6 +53,7 @@ void ControlServer::on_ready(int fd) {
   if (it == clients_.end()) return;
   Client& c = it->second;
   if (!flush(fd, c)) { drop(fd); return; }
+  if (c.streaming && c.stream.resume && c.out.size() - c.out_sent < kMaxStreamBacklog) c.stream.resume();
   char buf[4096];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof(buf));
@@ -94,7 +95,7 @@ void ControlServer::accept_all() {
     }
     auto session = factory_();
     session->set_peer(cred.uid);
-    Client& cl = clients_[c] = Client{std::move(session), {}, {}, 0, next_id_++, false, false, 0};
+    Client& cl = clients_[c] = Client{std::move(session), {}, {}, 0, next_id_++, false, false, 0, false, {}};
     update_watch(c, cl);
   }
 }
@@ -125,15 +126,20 @@ void ControlServer::update_watch(int fd, Client& c) {
 
 bool ControlServer::serve(int fd, Client& c) {
   // Requests are answered in order: none while a deferred one is running or
-  // the last reply is still on its way out.
-  while (!c.busy && !c.hangup && c.out.empty() && c.in.size() >= 5) {
-    auto b = [&](size_t i) { return uint32_t(uint8_t(c.in[i])); };
-    uint32_t len = b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
-    if (len == 0 || len > kMaxFrame) return false;
-    if (c.in.size() < 4 + size_t(len)) return true;
-    auto type = Request(uint8_t(c.in[4]));
-    std::string text = c.in.substr(5, len - 1);
-    c.in.erase(0, 4 + size_t(len));
+  // the last reply is still on its way out. Bytes for an open stream pass
+  // whatever its output is doing (the stream pauses itself).
+  while (!c.busy && !c.hangup && (c.streaming || c.out.empty())) {
+    bool bad = false;
+    auto f = take_frame(c.in, kMaxFrame, bad);
+    if (bad) return false;
+    if (!f) return true;
+    auto type = Request(f->type);
+    if (type == Request::kStream || type == Request::kWindow) {
+      feed(c, type, f->text);
+      continue;
+    }
+    if (c.streaming) return false;  // a command in the middle of a stream: a broken client
+    const std::string& text = f->text;
     Status st = Status::kOk;
     std::string out;
     switch (type) {
@@ -151,10 +157,14 @@ bool ControlServer::serve(int fd, Client& c) {
           });
           return true;
         }
+        if (r.stream) {
+          if (!open_stream(fd, c, r.stream, r.text)) return false;
+          continue;
+        }
         st = r.ok ? Status::kOk : Status::kError;
         out = r.text;
         if (!r.secret_prompt.empty()) {
-          st = Status::kSecret;
+          st = r.prompt_echo ? Status::kAsk : Status::kSecret;
           out += r.secret_prompt;
         }
         break;
@@ -175,9 +185,49 @@ bool ControlServer::serve(int fd, Client& c) {
   return true;
 }
 
+bool ControlServer::open_stream(int fd, Client& c, const config::StreamOpen& open, const std::string& first) {
+  c.out += encode_frame(uint8_t(Status::kStreamOpen), first);
+  c.streaming = true;
+  uint64_t id = c.id;
+  c.stream = open(config::StreamSink{
+      [this, fd, id](std::string_view b) { return stream_output(fd, id, b); },
+      [this, fd, id](config::ExecResult end) { finish_stream(fd, id, end); }});
+  return flush(fd, c);
+}
+
+void ControlServer::feed(Client& c, Request type, const std::string& text) {
+  if (!c.streaming) return;
+  if (type == Request::kStream && c.stream.input) c.stream.input(text);
+  if (type == Request::kWindow && c.stream.resize)
+    if (auto w = decode_window(text)) c.stream.resize(w->rows, w->cols);
+}
+
+bool ControlServer::stream_output(int fd, uint64_t id, std::string_view bytes) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end() || it->second.id != id || !it->second.streaming) return false;
+  Client& c = it->second;
+  c.out += encode_frame(uint8_t(Status::kStream), bytes);
+  // A broken socket is dropped by on_ready (its hang-up ends the stream),
+  // never from here: the stream is in the middle of its own callback.
+  (void)flush(fd, c);
+  update_watch(fd, c);
+  return c.out.size() - c.out_sent < kMaxStreamBacklog;
+}
+
+void ControlServer::finish_stream(int fd, uint64_t id, const config::ExecResult& end) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end() || it->second.id != id || !it->second.streaming) return;
+  Client& c = it->second;
+  c.streaming = false;
+  c.stream = {};
+  c.out += encode_frame(uint8_t(end.ok ? Status::kOk : Status::kError), end.text);
+  if (!flush(fd, c) || !serve(fd, c) || (c.hangup && c.out.empty())) { drop(fd); return; }
+  update_watch(fd, c);
+}
+
 void ControlServer::monitor_line(std::string_view line) {
   for (auto& [fd, c] : clients_) {
-    if (!c.session->terminal().monitor) continue;
+    if (!c.session->terminal().monitor || c.streaming) continue;  // not into a shell's screen
     if (c.out.size() - c.out_sent > kMaxMonitorBacklog) { ++monitor_lost_; continue; }
     c.out += encode_frame(uint8_t(Status::kMonitor), std::string(line) + "\n");
     // Gone or full: dropped or sent later, by on_ready (never from here,
@@ -202,6 +252,12 @@ void ControlServer::finish(int fd, uint64_t id, const config::ExecResult& r) {
 }
 
 void ControlServer::drop(int fd) {
+  if (auto it = clients_.find(fd); it != clients_.end() && it->second.streaming) {
+    auto hangup = std::move(it->second.stream.hangup);
+    it->second.streaming = false;
+    it->second.stream = {};
+    if (hangup) hangup();
+  }
   if (watch_) watch_(fd, 0);
   ::close(fd);
   clients_.erase(fd);

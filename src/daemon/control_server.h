@@ -8,6 +8,13 @@
 // client's next request is served only after it. A client is dropped, never
 // waited for, when it sends a frame over kMaxFrame or queues more than
 // kMaxFrame of requests without reading; at most kMaxClients are connected.
+//
+// A command may turn its client's line into a byte stream (config::StreamOpen,
+// the system shell): STREAM and WINDOW requests then go to the stream, its
+// output goes out as STREAM frames, and the stream's end is the reply that
+// gives the line back to the shell. Output the client has not taken beyond
+// kMaxStreamBacklog pauses the stream (StreamSink::output says so) until the
+// socket drains; a client that hangs up ends its stream.
 #pragma once
 #include <functional>
 #include <map>
@@ -16,6 +23,7 @@
 
 #include "common/result.h"
 #include "config/session.h"
+#include "daemon/control_protocol.h"
 
 namespace kg::control {
 
@@ -27,6 +35,7 @@ class ControlServer {
   using Watch = std::function<void(int fd, uint32_t events)>;
   // Sessions at once (IOS: line vty 0 15); a client beyond is told so and hung up.
   static constexpr size_t kMaxClients = 16;
+  static constexpr size_t kMaxStreamBacklog = 256 * 1024;
   static Result<std::unique_ptr<ControlServer>> create(const std::string& path, SessionFactory f,
                                                        Watch watch);
   ~ControlServer();
@@ -56,6 +65,8 @@ class ControlServer {
     bool busy = false;   // a deferred command (ping) has not answered yet
     bool hangup = false; // exit: close once the last reply is out
     uint32_t events = 0; // what the loop watches for (watch_)
+    bool streaming = false;       // the line is a byte stream (stream)
+    config::StreamHandle stream;  // set while streaming
   };
   static constexpr size_t kMaxMonitorBacklog = 256 * 1024;
   uint64_t monitor_lost_ = 0;
@@ -71,6 +82,13 @@ class ControlServer {
   // The answer of a deferred command: written, then the client's next
   // requests are served. Dropped if the client has gone meanwhile.
   void finish(int fd, uint64_t id, const config::ExecResult& r);
+  // A stream's output and its end (StreamSink), from the event loop.
+  bool stream_output(int fd, uint64_t id, std::string_view bytes);
+  void finish_stream(int fd, uint64_t id, const config::ExecResult& end);
+  // Starts the stream a command opened; `first` is printed before it.
+  bool open_stream(int fd, Client& c, const config::StreamOpen& open, const std::string& first);
+  // A STREAM or WINDOW request: to the open stream, or dropped (typed as it ended).
+  static void feed(Client& c, Request type, const std::string& text);
   int listen_fd_ = -1;
   std::string path_;
   SessionFactory factory_;

@@ -109,6 +109,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->consent_->register_commands();
   d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->ike_->engine().sa_keys(); });
   d->debug_keys_->register_commands(*d->config_);
+  d->system_shell_ = std::make_unique<SystemShell>(*d->consent_, *d->loop_, o.state_dir);
+  d->system_shell_->register_commands(*d->config_);
+  d->consent_->shell_sessions = [self] { return self->system_shell_->sessions(); };
   // keygate-web is installed next to keygated.
   std::error_code exe_err;
   auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", exe_err).parent_path();
@@ -248,6 +251,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   consent_->tick();  // the 10-minute warnings and expiries
+  system_shell_->tick();  // after it: a shell whose authorization ended closes
   web_->tick(clock_.now());
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), ike_->engine().behind_nat(), *datapath_);

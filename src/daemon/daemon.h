@@ -64,6 +64,7 @@
 #include "config/session.h"
 #include "daemon/config_policy.h"
 #include "daemon/consent_service.h"
+#include "daemon/system_shell.h"
 #include "daemon/debug_keys.h"
 #include "daemon/control_server.h"
 #include "daemon/flexvpn_clients.h"
@@ -245,6 +246,7 @@ class Daemon {
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it
   std::unique_ptr<DebugKeys> debug_keys_;     // behind consent-token debug-keys
+  std::unique_ptr<SystemShell> system_shell_;  // behind consent-token shell-access
   std::unique_ptr<WebService> web_;           // ip http secure-server: keygate-web
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
   DatapathTraffic traffic_;

@@ -23,7 +23,9 @@ bool same_token(const std::string& a, const std::string& b) {
 Answer Session::run(const std::string& line, const std::vector<std::string>& answers) {
   std::lock_guard lock(mu_);
   auto r = link_.request(Request::kExec, line);
-  for (size_t i = 0; r && r->secret; ++i) r = link_.request(Request::kExec, i < answers.size() ? answers[i] : "");
+  // A question ([y/n]) is answered like a secret: from `answers`, else empty (no).
+  for (size_t i = 0; r && (r->secret || r->ask); ++i)
+    r = link_.request(Request::kExec, i < answers.size() ? answers[i] : "");
   if (!r) return {false, "% keygated did not answer: " + r.error().message + "\n"};
   return {r->ok, r->text};
 }

@@ -8,12 +8,11 @@
 # export is refused again.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
-CONSENT=$KG_BUILD_DIR/src/consent/keygate-consent
+. "$(dirname "$0")/lib_consent.sh"
 ip -n "$NSB" addr add 192.0.2.129/25 dev lo
 SW=$WORK/swb; sw_site_b "$SW"
-"$CONSENT" keygen --key "$WORK/tac.key" --name tac >"$WORK/keygen.out" || fail "keygen"
 cfg=$WORK/site-a.cfg
-{ cat "$KG_SOURCE_DIR/examples/site-a.cfg"; grep -v '^!' "$WORK/keygen.out"; } >"$cfg"
+{ cat "$KG_SOURCE_DIR/examples/site-a.cfg"; consent_keygen "$WORK/tac.key"; } >"$cfg"
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_charon "$NSB" "$SW"
 start_keygated "$NSA" "$cfg"
@@ -42,9 +41,7 @@ read -r a i <<<"$(decrypted)"
 [ "$a" = 0 ] && [ "$i" = 0 ] || fail "tshark decrypted without keys ($a AUTH, $i ICMP)"
 log "refused without authorization; tshark sees nothing inside"
 
-c=$(kg "$NSA" "request consent-token generate-challenge debug-keys auth-timeout 30")
-r=$("$CONSENT" sign --key "$WORK/tac.key" --audit "$WORK/audit.log" --yes "$c" | grep -o '^S0dDUg.*')
-kg "$NSA" "request consent-token accept-response debug-keys $r" | grep -q 'authorization success' || fail "accept-response"
+consent_authorize "$NSA" debug-keys 30
 kg "$NSA" "show crypto ikev2 sa detailed keys" >"$WORK/keys.txt" || fail "show ... keys: $(cat "$WORK/keys.txt")"
 grep -q 'SK_ei [0-9a-f]\{72\}' "$WORK/keys.txt" || fail "no SK_ei (AES-256-GCM: 36 bytes) in $(cat "$WORK/keys.txt")"
 grep -q 'inbound  spi 0x' "$WORK/keys.txt" || fail "no ESP keys in $(cat "$WORK/keys.txt")"

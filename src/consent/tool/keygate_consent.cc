@@ -10,7 +10,6 @@
 //       prints the response. Every decision (signed, declined, refused) is
 //       appended to the audit log (default ./keygate-consent-audit.log).
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +28,7 @@
 #include "consent/base64.h"
 #include "consent/signature.h"
 #include "consent/token.h"
+#include "crypto/digest.h"
 
 namespace {
 
@@ -59,12 +59,7 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-std::string sha256_hex(ByteView b) {
-  unsigned char md[32];
-  unsigned int n = 0;
-  EVP_Digest(b.data(), b.size(), md, &n, EVP_sha256(), nullptr);
-  return to_hex(ByteView(md, n));
-}
+std::string sha256_hex(ByteView b) { return to_hex(crypto::sha256(b)); }
 
 std::string minutes_text(uint32_t m) {
   std::string s = std::to_string(m) + " minutes";
