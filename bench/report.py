@@ -7,10 +7,15 @@ import os
 import sys
 import time
 
-vals, errs = {}, {}
+vals, errs, skips = {}, {}, {}
 for line in open(sys.argv[1]):
     k, _, v = line.rstrip("\n").partition(" ")
-    (errs if k.endswith("_error") else vals)[k.removesuffix("_error")] = v
+    if k.endswith("_error"):
+        errs[k.removesuffix("_error")] = v
+    elif k.endswith("_skipped"):
+        skips[k.removesuffix("_skipped")] = v
+    else:
+        vals[k] = v
 
 
 def num(k):
@@ -42,7 +47,8 @@ def per_run(name):
 
 
 parts = {
-    "veth": "bare veth", "sw": "strongSwan throughput", "kg": "keygate throughput (ESP in UDP)",
+    "veth": "bare veth", "sw": "strongSwan throughput", "wg": "wireguard-go throughput",
+    "ovpn": "OpenVPN throughput (tuned)", "ovpn1500": "OpenVPN throughput (default MTU)", "kg": "keygate throughput (ESP in UDP)",
     "kgesp": "keygate throughput (plain ESP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
     "cert": "certificate handshakes", "mem": "memory per SA", "prof": "profiles",
 }
@@ -52,6 +58,8 @@ ran = os.environ.get("PARTS", " ".join(parts)).split()
 def status(p):
     if p in errs:
         return f"FAILED ({errs[p]})"
+    if p in skips:
+        return f"skipped ({skips[p]})"
     return "ok" if p in ran else "skipped"
 
 
@@ -60,6 +68,73 @@ def status(p):
 def ceiling(kind):
     s, v = num(f"speed_{kind}_sign"), num(f"speed_{kind}_verify")
     return round(1 / (1 / s + 1 / v), 1) if s and v else None
+
+
+# The tunnels measured by tunnel_measure (bench/run.sh), each beside the bare
+# veth in its own part. "default": the configuration a new user writes
+# (examples/site-a.cfg and site-b.cfg, IOS smart defaults); "tuned": with
+# `nat force-encap` on site-a. The peers as their documentation recommends.
+TUNNELS = {
+    "sw": "strongSwan 5.9.8 libipsec", "wg": "wireguard-go 0.0.20220316",
+    "ovpn": "OpenVPN 2.6, tun-mtu 9000", "ovpn1500": "OpenVPN 2.6, tun-mtu 1500",
+    "kgesp": "keygate, default (plain ESP)", "kg": "keygate, nat force-encap (ESP in UDP)",
+}
+PEERS = ("sw", "wg", "ovpn", "ovpn1500")
+
+
+# cpu(name, kind): "AMOUNT,CPU_SENDER,CPU_RECEIVER" summed over the runs.
+def cpu(name, kind):
+    v = vals.get(f"{name}_{kind}_cpu")
+    if not v:
+        return None
+    n, a, b = (float(x) for x in v.split(","))
+    return {"received": int(n), "sender_cpu_s": round(a, 2), "receiver_cpu_s": round(b, 2)}
+
+
+# per_cpu(c, scale, ends): amount received per CPU-second of the given ends
+# (both by default), times scale.
+def per_cpu(c, scale, ends=("sender_cpu_s", "receiver_cpu_s")):
+    if not c or sum(c[e] for e in ends) <= 0:
+        return None
+    return round(c["received"] * scale / sum(c[e] for e in ends), 4)
+
+
+def tunnel(name):
+    c1, c4, cu = cpu(name, "tcp1"), cpu(name, "tcp4"), cpu(name, "udp64")
+    return {
+        "what": TUNNELS[name], "options": vals.get(f"{name}_opts"),
+        "tcp1_bps": num(f"{name}_tcp1"), "tcp1_runs_bps": runs(f"{name}_tcp1_runs"),
+        "veth_tcp1_bps": num(f"{name}_veth_tcp1"), "veth_tcp1_runs_bps": runs(f"{name}_veth_tcp1_runs"),
+        "tcp1/veth": rk(f"{name}_tcp1", f"{name}_veth_tcp1"), "tcp1_per_run/veth": per_run(name),
+        "tcp4_bps": num(f"{name}_tcp4"), "tcp4/tcp1": rk(f"{name}_tcp4", f"{name}_tcp1"),
+        "udp64_pps": num(f"{name}_udp64"), "veth_udp64_pps": num(f"{name}_veth_udp64"),
+        "udp64/veth": rk(f"{name}_udp64", f"{name}_veth_udp64"), "udp64_tool": vals.get(f"{name}_udp64_tool"),
+        # Both ends' CPU seconds (/proc/PID/stat utime+stime) over the runs.
+        "tcp1_cpu": c1, "tcp1_gbit_per_cpu_s": per_cpu(c1, 8e-9),
+        "tcp1_gbit_per_sender_cpu_s": per_cpu(c1, 8e-9, ("sender_cpu_s",)),
+        "tcp1_gbit_per_receiver_cpu_s": per_cpu(c1, 8e-9, ("receiver_cpu_s",)),
+        "tcp4_cpu": c4, "tcp4_gbit_per_cpu_s": per_cpu(c4, 8e-9),
+        "udp64_cpu": cu, "udp64_kpkts_per_cpu_s": per_cpu(cu, 1e-3),
+    }
+
+
+tunnels = {n: tunnel(n) for n in TUNNELS}
+
+
+# keygate against each peer: the ratio of the figures, and (for one TCP
+# stream) of the ratios to the veth beside each, which cancels the hour.
+def versus(k):
+    t = tunnels[k]
+    out = {}
+    for p in PEERS:
+        q = tunnels[p]
+        out[p] = {
+            "tcp1": ratio(t["tcp1_bps"], q["tcp1_bps"]),
+            "tcp1_of_veth": ratio(t["tcp1/veth"], q["tcp1/veth"]),
+            "udp64": ratio(t["udp64_pps"], q["udp64_pps"]),
+            "tcp1_per_cpu_s": ratio(t["tcp1_gbit_per_cpu_s"], q["tcp1_gbit_per_cpu_s"]),
+        }
+    return out
 
 
 res = {
@@ -83,6 +158,9 @@ res = {
         "keygate_plain_esp_tcp1_bps": num("kgesp_tcp1"), "keygate_plain_esp_tcp4_bps": num("kgesp_tcp4"),
         "keygate_plain_esp_udp64_pps": num("kgesp_udp64"),
     },
+    "tunnels": tunnels,
+    "keygate_vs_peers": {"default": versus("kgesp"), "nat force-encap": versus("kg"), "target": 10},
+    "veth_udp64_pps": num("veth_udp64"),
     "handshakes": {
         "count": int(os.environ.get("BENCH_HS_COUNT", "20000")),
         "strongswan_count": int(os.environ.get("BENCH_HS_SW_COUNT", "5000")),
@@ -149,17 +227,6 @@ def beside(name):
 
 
 rows = [
-    ("veth, 1 TCP stream (reference)", g("veth_tcp1"), "1.000"),
-    ("strongSwan libipsec, 1 TCP", g("sw_tcp1"), f"{r(R['strongswan_tcp1/veth'])} of veth{beside('sw')}"),
-    ("strongSwan libipsec, 4 TCP", g("sw_tcp4"), ""),
-    ("strongSwan, UDP 64 B", pps("sw_udp64"), ""),
-    ("keygate ESP-in-UDP, 1 TCP", g("kg_tcp1"),
-     f"{r(R['keygate_tcp1/veth'])} of veth{beside('kg')}, {r(R['keygate_tcp1/strongswan_tcp1'])}x strongSwan"),
-    ("keygate ESP-in-UDP, 4 TCP", g("kg_tcp4"), f"{r(R['keygate_tcp4/strongswan_tcp4'])}x strongSwan"),
-    ("keygate ESP-in-UDP, UDP 64 B", pps("kg_udp64"), f"{r(R['keygate_udp64/strongswan_udp64'])}x strongSwan"),
-    ("keygate plain ESP, 1 TCP", g("kgesp_tcp1"), f"{r(R['keygate_plain_esp_tcp1/veth'])} of veth{beside('kgesp')}"),
-    ("keygate plain ESP, 4 TCP", g("kgesp_tcp4"), ""),
-    ("keygate plain ESP, UDP 64 B", pps("kgesp_udp64"), ""),
     (f"strongSwan responder, setups (PSK)", rate(num("hs_sw_rate")),
      f"reference ({res['handshakes']['strongswan_count']} setups)"),
     (f"keygate responder, setups (PSK)", rate(num("hs_kg_rate")),
@@ -175,7 +242,28 @@ per = m["rss_growth_per_sa_bytes"]
 rows.append((f"RSS per IKE+CHILD SA ({m['sas'] or '-'})", f"{per / 1024:8.2f} KiB   " if per else "        -    ",
              f"{r(ratio(per, 8192))} of the 8 KiB target; cookies {m['cookies_under_load'] or '-'}"))
 
-print(f"\n{'measurement':<38}{'value':>14}   ratio   (1 TCP stream: median of {res['throughput']['tcp1_runs']} runs)")
+def f(v, fmt, scale=1.0):
+    return format(v * scale, fmt) if v is not None else "-"
+
+
+# Throughput: one row per tunnel, then keygate against each peer.
+print(f"\nThroughput (1 TCP stream: median of {res['throughput']['tcp1_runs']} runs, each right after a bare-veth run;"
+      f" 'of veth': that veth beside it; CPU: both ends' tunnel processes)")
+print(f"{'tunnel':<38}{'1 TCP Gb/s':>11}{'of veth':>9}{'4 TCP Gb/s':>12}{'4/1':>6}"
+      f"{'64 B kpps':>11}{'of veth':>9}{'Gb/CPU-s':>10}{'kpkt/CPU-s':>12}")
+print(f"{'bare veth (reference)':<38}{f(num('veth_tcp1'), '.3f', 1e-9):>11}{'1.000':>9}{'':>12}{'':>6}"
+      f"{f(num('veth_udp64'), '.1f', 1e-3):>11}{'1.000':>9}")
+for n, t in tunnels.items():
+    print(f"{t['what']:<38}{f(t['tcp1_bps'], '.3f', 1e-9):>11}{f(t['tcp1/veth'], '.3f'):>9}"
+          f"{f(t['tcp4_bps'], '.3f', 1e-9):>12}{f(t['tcp4/tcp1'], '.2f'):>6}{f(t['udp64_pps'], '.1f', 1e-3):>11}"
+          f"{f(t['udp64/veth'], '.3f'):>9}{f(t['tcp1_gbit_per_cpu_s'], '.2f'):>10}{f(t['udp64_kpkts_per_cpu_s'], '.1f'):>12}")
+vs = res["keygate_vs_peers"]
+print(f"\n{'keygate / peer (target 10x)':<38}" + "".join(f"{n:>14}" for n in ("strongSwan", "wireguard-go", "OpenVPN 9000", "OpenVPN 1500")))
+for cfg, label in (("default", "keygate default"), ("nat force-encap", "keygate force-encap")):
+    for kind, what in (("tcp1", "1 TCP"), ("udp64", "64 B UDP"), ("tcp1_per_cpu_s", "1 TCP per CPU-s")):
+        print(f"{label + ', ' + what:<38}" + "".join(f"{f(vs[cfg][p][kind], '.2f') + 'x':>14}" for p in PEERS))
+
+print(f"\n{'measurement':<38}{'value':>14}   ratio")
 for a, b, c in rows:
     print(f"{a:<38}{b:>14}   {c}")
 for part, s in res["status"].items():

@@ -3,11 +3,18 @@
 # fresh network namespaces, each figure as a ratio against references
 # measured in the same run (these are noisy shared machines):
 #   veth    bare veth between two namespaces (reference for throughput)
-#   sw      strongSwan<->strongSwan over kernel-libipsec, AES-GCM-128, ESP in
+#   sw      strongSwan<->strongSwan over kernel-libipsec, AES-GCM-256, ESP in
 #           UDP (same data-path class as keygate: user space)
+#   wg      wireguard-go<->wireguard-go (bench/peers.sh)
+#   ovpn    OpenVPN 2.6 <-> OpenVPN 2.6, AES-256-GCM, tuned (bench/peers.sh)
+#   ovpn1500  the same with OpenVPN's default MTU
 #   kg      keygated<->keygated (examples/site-a.cfg / site-b.cfg, site-a with
-#           nat force-encap): ESP in UDP, the issue's headline
-#   kgesp   the same pair without it: plain ESP (IP protocol 50), no NAT
+#           nat force-encap): ESP in UDP, tuned
+#   kgesp   the same pair as written: plain ESP (IP protocol 50), the default
+#   (each tunnel: 1 TCP stream beside the bare veth, 4 streams, 64-byte UDP
+#   datagrams/s beside the veth's, and the CPU seconds of both ends' tunnel
+#   processes, for bits and packets per CPU-second; a peer that is not
+#   installed is skipped)
 #   hs_kg   IKE_SA + first CHILD_SA setups/s: keygate-bench ike (PSK, X25519,
 #           AES-GCM-128) against a keygated hub (Virtual-Template)
 #   hs_sw   the same generator against a strongSwan responder (reference)
@@ -18,18 +25,21 @@
 #   prof    perf profiles of the data path and the handshake (not timed):
 #           bench/results/profile.txt
 # Writes a table to stdout and JSON to bench/results/latest.json. A part that
-# fails is reported as FAILED (reason); the run itself goes on.
+# fails is reported as FAILED (reason); the run itself goes on. The release
+# build is made only when a part needs it (BENCH_PARTS="veth wg ovpn" does
+# not; its 64-byte figures then come from iperf3, else keygate-bench udp-*).
 # Env: BENCH_T (iperf3 seconds, default 5), BENCH_PARTS (default: all of the
 # above), BENCH_HS_COUNT (20000), BENCH_HS_SW_COUNT (5000: strongSwan with
 # libipsec slows down as its SAs accumulate, and 20,000 took > 5 minutes
 # here), BENCH_TCP1_RUNS (3: one-stream runs per tunnel, each beside a
 # bare-veth run; medians), BENCH_CERT_COUNT (3000), BENCH_MEM_SAS
-# (100000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16).
+# (100000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16), BENCH_OVPN_OPTS
+# (OpenVPN's speed options, bench/peers.sh).
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw kg kgesp hs_kg hs_sw cert mem prof}
+export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw cert mem prof}
 export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
 export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
 export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3}
@@ -48,10 +58,14 @@ trap 'exit 130' INT TERM
 echo "bench: log in $LOG"
 
 build_err=""
-echo "bench: building release keygated/keygate in build-bench"
-if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
-       ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
-  build_err="release build failed (see $LOG)"
+# Only the parts that run keygate's binaries need the build (veth, sw and the
+# peers alone do not).
+if [[ " $PARTS " =~ \ (kg|kgesp|hs_kg|hs_sw|cert|mem|prof)\  ]]; then
+  echo "bench: building release keygated/keygate in build-bench"
+  if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
+         ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
+    build_err="release build failed (see $LOG)"
+  fi
 fi
 
 # Each part runs in its own subshell: lib_init's EXIT trap removes that
@@ -64,6 +78,8 @@ part_veth() {
     runs="$runs${runs:+,}$v"
   done
   put veth_tcp1 "$(median "$runs")"; put veth_tcp1_runs "$runs"
+  v=$(udp_pps "$NSB" 198.51.100.2 "$NSA" 198.51.100.1) || fail "iperf3 UDP 64 B over veth"
+  put veth_udp64 "$v"; put veth_udp64_tool "$(udp_tool)"
 }
 part_sw() {
   lib_init
@@ -72,11 +88,12 @@ part_sw() {
   mkdir -p "$WORK/swa" "$WORK/swb"
   sw_pair_conf "$WORK/swa/swanctl.conf" site-a.example.net site-b.example.net 198.51.100.1 198.51.100.2 192.0.2.0/25 192.0.2.128/25
   sw_pair_conf "$WORK/swb/swanctl.conf" site-b.example.net site-a.example.net 198.51.100.2 198.51.100.1 192.0.2.128/25 192.0.2.0/25
-  start_charon "$NSA" "$WORK/swa"
-  start_charon "$NSB" "$WORK/swb"
+  start_charon "$NSA" "$WORK/swa"; local pa=${LIB_PIDS[-1]}
+  start_charon "$NSB" "$WORK/swb"; local pb=${LIB_PIDS[-1]}
   sw_initiate "$WORK/swa" s2s || fail "swanctl --initiate"
   wait_for "sw_has_sa '$WORK/swb'" 10 || fail "no IKE SA within 10 s"
   wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no ping through the tunnel"
+  TUNNEL_PIDS=("$pa" "$pb")
   tunnel_measure sw
 }
 part_kg() { kg_pair kg "nat force-encap" 4500; }
@@ -89,10 +106,11 @@ kg_pair() {
   lib_init
   if [ -n "$2" ]; then sed "/^crypto ikev2 profile default/a\\ $2" "$SRC/examples/site-a.cfg" >"$WORK/site-a.cfg"
   else cp "$SRC/examples/site-a.cfg" "$WORK/site-a.cfg"; fi
-  start_keygated "$NSA" "$WORK/site-a.cfg"
-  start_keygated "$NSB" "$SRC/examples/site-b.cfg"
+  start_keygated "$NSA" "$WORK/site-a.cfg"; local pa=$KG_LAST_PID
+  start_keygated "$NSB" "$SRC/examples/site-b.cfg"; local pb=$KG_LAST_PID
   wait_for "kg_ready $NSA && kg_ready $NSB" 20 || fail "no READY IKE SA within 20 s"
   wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no ping through the tunnel"
+  TUNNEL_PIDS=("$pa" "$pb")
   local port; port=$(ipsec_peer_port "$NSB")
   [ "$port" = "$3" ] || fail "ESP goes to port '$port', want $3"
   tunnel_measure "$1"
@@ -262,20 +280,51 @@ prof_section() {
 }
 # tunnel_measure NAME: LAN A (192.0.2.1) -> LAN B (192.0.2.129). One TCP
 # stream is measured $BENCH_TCP1_RUNS times, each right after a run over the
-# same veth without the tunnel (198.51.100.1 -> .2, the daemons idle), so
+# same veth without the tunnel (198.51.100.1 -> .2, the tunnel idle), so
 # each tunnel figure has its reference seconds away on this noisy machine;
-# the medians are kept, and every run.
+# the medians are kept, and every run. Then 4 streams, and 64-byte UDP
+# datagrams beside a veth run of the same. TUNNEL_PIDS (the sending end's
+# process, then the receiving end's) are charged: the CPU seconds each used
+# during the tunnel runs, so that bits or packets per CPU-second can be
+# compared whatever the machine's load and however many cores a peer uses.
 tunnel_measure() {
   local v w runs="" refs="" i
+  CPU_ACC=()
   for i in $(seq "$BENCH_TCP1_RUNS"); do
     w=$(tcp_bps "$NSB" 198.51.100.2 "$NSA" 198.51.100.1 1) || fail "iperf3 over the bare veth"
+    cpu_begin
     v=$(tcp_bps "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 1) || fail "iperf3 1 stream"
+    cpu_end tcp1 "$(jq '.end.sum_received.bytes' "$WORK/iperf3-c.json")"
     refs="$refs${refs:+,}$w"; runs="$runs${runs:+,}$v"
   done
   put "$1_tcp1" "$(median "$runs")"; put "$1_tcp1_runs" "$runs"
   put "$1_veth_tcp1" "$(median "$refs")"; put "$1_veth_tcp1_runs" "$refs"
+  cpu_begin
   v=$(tcp_bps "$NSB" 192.0.2.129 "$NSA" 192.0.2.1 4) || fail "iperf3 4 streams"; put "$1_tcp4" "$v"
+  cpu_end tcp4 "$(jq '.end.sum_received.bytes' "$WORK/iperf3-c.json")"
+  w=$(udp_pps "$NSB" 198.51.100.2 "$NSA" 198.51.100.1) || fail "iperf3 UDP 64 B over the bare veth"
+  put "$1_veth_udp64" "$w"
+  cpu_begin
   v=$(udp_pps "$NSB" 192.0.2.129 "$NSA" 192.0.2.1) || fail "iperf3 UDP 64 B"; put "$1_udp64" "$v"
+  cpu_end udp64 "$(udp_received)"; put "$1_udp64_tool" "$(udp_tool)"
+  for i in tcp1 tcp4 udp64; do
+    [ -n "${CPU_ACC[$i]:-}" ] && put "$1_${i}_cpu" "${CPU_ACC[$i]}"
+  done
+}
+# cpu_begin / cpu_end KIND AMOUNT: around one measurement, add the CPU
+# seconds each process of TUNNEL_PIDS used, and AMOUNT (bytes or packets
+# received), to CPU_ACC[KIND] as "AMOUNT,CPU_SENDER,CPU_RECEIVER".
+cpu_begin() {
+  local p; CPU0=()
+  for p in "${TUNNEL_PIDS[@]}"; do CPU0+=("$(cpu_s "$p")"); done
+}
+cpu_end() {
+  [ ${#TUNNEL_PIDS[@]} -eq 2 ] || return 0
+  local a b n c
+  IFS=, read -r n a b <<<"${CPU_ACC[$1]:-0,0,0}"
+  c=$(cpu_s "${TUNNEL_PIDS[0]}"); a=$(echo "$a + $c - ${CPU0[0]}" | bc)
+  c=$(cpu_s "${TUNNEL_PIDS[1]}"); b=$(echo "$b + $c - ${CPU0[1]}" | bc)
+  CPU_ACC[$1]="$((n + ${2:-0})),$a,$b"
 }
 
 for p in $PARTS; do
@@ -283,7 +332,11 @@ for p in $PARTS; do
   (
     BENCH_OUT=$OUT
     . "$SRC/bench/lib.sh"
+    . "$SRC/bench/peers.sh"
     fail() { log "FAIL: $*"; put "${p}_error" "$*"; exit 1; }
+    # A part whose peer is not installed says so and the run goes on.
+    skip() { log "SKIP: $*"; put "${p}_skipped" "$*"; exit 0; }
+    declare -A CPU_ACC=(); TUNNEL_PIDS=()
     "part_$p"
   ) >>"$LOG" 2>&1
 done

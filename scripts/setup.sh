@@ -10,14 +10,20 @@ PKGS=(
   libgtest-dev libgmock-dev
   nlohmann-json3-dev
   libipsec-mb-dev
+  libcpp-httplib-dev
   clang libclang-rt-14-dev
   # test peers and tools
   iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3 tmux
   strongswan-charon strongswan-swanctl charon-cmd
   libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
   softhsm2 opensc
-  # make bench: JSON results, profiles
+  # the web page's browser test: Chromium driven by playwright-core (npm, below)
+  chromium nodejs curl
+  # make bench: JSON results, profiles; the user-space VPN peers it measures
   jq linux-perf
+  wireguard-go wireguard-tools openvpn
+  # t_service_unit: systemd-analyze checks packaging/keygated.service
+  systemd
   # make fuzz: AFL++ (its runtime and afl-fuzz; GCC instruments, fuzz/afl_bridge.cc)
   afl++
 )
@@ -26,19 +32,31 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# npm comes with Debian's nodejs only as its own package.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer once, non-interactively.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts strongSwan's system service on install; keygate's tests run
+  # their own charon per namespace, so keep the system one out of the way.
+  if command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now strongswan-starter.service >/dev/null 2>&1 || true
+    systemctl disable --now strongswan.service >/dev/null 2>&1 || true
+  fi
+  echo "setup: done"
 fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-# tshark asks whether non-root users may capture; answer once, non-interactively.
-echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts strongSwan's system service on install; keygate's tests run
-# their own charon per namespace, so keep the system one out of the way.
-if command -v systemctl >/dev/null 2>&1; then
-  systemctl disable --now strongswan-starter.service >/dev/null 2>&1 || true
-  systemctl disable --now strongswan.service >/dev/null 2>&1 || true
+
+# The browser test's driver, from npm's registry, in one fixed place outside
+# the tree (tests/integration/t_web_page.sh finds it there).
+NODE_DIR=/opt/keygate-test-node
+PLAYWRIGHT=playwright-core@1.65.2
+if ! [ -f "$NODE_DIR/node_modules/playwright-core/package.json" ] ||
+   ! grep -q '"version": "1.65.2"' "$NODE_DIR/node_modules/playwright-core/package.json"; then
+  echo "setup: installing $PLAYWRIGHT into $NODE_DIR"
+  mkdir -p "$NODE_DIR"
+  npm install --prefix "$NODE_DIR" --no-audit --no-fund --silent "$PLAYWRIGHT" >/dev/null
 fi
-echo "setup: done"

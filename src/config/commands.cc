@@ -244,6 +244,7 @@ void register_debug_commands(CommandTable& t);
 void register_logging_commands(CommandTable& t);
 void register_platform_commands(CommandTable& t);
 void register_consent_commands(CommandTable& t);
+void register_http_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -264,6 +265,7 @@ void register_core_commands(CommandTable& t) {
   register_logging_commands(t);
   register_platform_commands(t);
   register_consent_commands(t);
+  register_http_commands(t);
 }
 
 }  // namespace kg::config

@@ -307,6 +307,19 @@ struct ConsentAuthority {
   bool operator==(const ConsentAuthority&) const = default;
 };
 
+// ip http … (commands_http.cc): the end-user web page, served by keygate-web
+// (src/web), which keygated starts and supervises while secure_server is on.
+struct HttpServer {
+  bool secure_server = false;     // ip http secure-server
+  bool server = false;            // ip http server: plain HTTP, only redirecting to HTTPS
+  int secure_port = 443;          // ip http secure-port N
+  int port = 80;                  // ip http port N
+  bool authentication_local = false;  // ip http authentication local (the only method; written when typed)
+  std::string secure_trustpoint;  // ip http secure-trustpoint NAME; empty: a self-signed certificate
+  std::string access_class;       // ip http access-class NAME|N: standard ACL of who may connect
+  bool operator==(const HttpServer&) const = default;
+};
+
 struct Model {
   std::string hostname = "keygate";
   // Users and privilege levels (commands_users.cc, privilege.h).
@@ -341,6 +354,7 @@ struct Model {
   std::map<std::string, PkiCertChain> cert_chains;
   std::map<std::string, CertMap> cert_maps;
   std::map<std::string, ConsentAuthority> consent_authorities;
+  HttpServer http;
 };
 
 // Smart defaults (keygate's safe replacement for IOS's, without 3DES/MD5/DH 2,5).

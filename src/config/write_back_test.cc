@@ -164,6 +164,13 @@ ip access-list standard ACL
  deny   any
 access-list 10 permit host 192.0.2.7
 privilege exec level 1 show running-config
+ip http server
+ip http port 8080
+ip http access-class 10
+ip http authentication local
+ip http secure-server
+ip http secure-port 8443
+ip http secure-trustpoint TP
 )";
 
 struct RoundTrip : ::testing::Test {

@@ -82,6 +82,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->consent_->register_commands();
   d->debug_keys_ = std::make_unique<DebugKeys>(*d->consent_, [self] { return self->ike_->engine().sa_keys(); });
   d->debug_keys_->register_commands(*d->config_);
+  // keygate-web is installed next to keygated.
+  std::error_code exe_err;
+  auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", exe_err).parent_path();
+  d->web_ = std::make_unique<WebService>(*d->config_, (exe_dir / "keygate-web").string(), o.socket_path);
   d->config_->device_exists = [](const std::string& dev) { return ::if_nametoindex(dev.c_str()) != 0; };
   d->config_->on_change = [self](const config::Model& before, const config::Model& after) {
     self->apply_config(before, after);
@@ -207,6 +211,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
 void Daemon::housekeeping() {
   next_housekeeping_ = clock_.now() + kHousekeeping;
   consent_->tick();  // the 10-minute warnings and expiries
+  web_->tick(clock_.now());
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), ike_->engine().behind_nat(), *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later
@@ -230,6 +235,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   log::set_prefix(after.hostname);
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);
   interfaces_.apply(before, after);
+  if (web_) web_->apply(after, clock_.now());
   // New certificates (crypto pki import): tunnels still down try again now
   // instead of at their next retry.
   if (before.cert_chains != after.cert_chains || before.trustpoints != after.trustpoints)

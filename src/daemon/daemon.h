@@ -26,6 +26,8 @@
 //   RemoteAccess        the hub side: pools, Virtual-Access sessions.
 //   NatKeepalive        RFC 3948 keepalives for SAs behind a NAT (only those:
 //                       Engine::behind_nat).
+//   WebService          ip http secure-server: runs and supervises keygate-web
+//                       (src/web), the end users' web page (web_service.h).
 //   ConfigPolicy        the configuration as the engine's PolicyProvider.
 // Each part reaches the daemon through a small Host that Daemon implements
 // (daemon_lifetime.cc, daemon_flexvpn.cc, daemon_interfaces.cc). Daemon
@@ -64,6 +66,7 @@
 #include "daemon/nat_keepalive.h"
 #include "daemon/remote_access.h"
 #include "daemon/tunnels.h"
+#include "daemon/web_service.h"
 #include "esp/datapath.h"
 #include "esp/gre_device.h"
 #include "ike/engine.h"
@@ -212,6 +215,7 @@ class Daemon {
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it
   std::unique_ptr<DebugKeys> debug_keys_;     // behind consent-token debug-keys
+  std::unique_ptr<WebService> web_;           // ip http secure-server: keygate-web
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;

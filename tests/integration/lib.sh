@@ -73,12 +73,13 @@ wait_for() {
 }
 
 # start_keygated NS CONFIG: sets KG_SOCK_<NS> ; prints the socket path.
-# KG_DEBUG=1 runs it with debug logging (-v).
+# KG_DEBUG=1 runs it with debug logging (-v); KG_USER=NAME has it drop to
+# user NAME once started (-u).
 start_keygated() {
   local ns=$1 cfg=$2 dir=$WORK/kg-$1
   mkdir -p "$dir/state"
   [ -x "$KEYGATED" ] || fail "no keygated at $KEYGATED"
-  ip netns exec "$ns" "$KEYGATED" -f "$cfg" -S "$dir/sock" -d "$dir/state" ${KG_DEBUG:+-v} \
+  ip netns exec "$ns" "$KEYGATED" -f "$cfg" -S "$dir/sock" -d "$dir/state" ${KG_DEBUG:+-v} ${KG_USER:+-u "$KG_USER"} \
     >"$WORK/keygated-$ns.log" 2>&1 &
   LIB_PIDS+=($!); KG_LAST_PID=$!
   wait_for "[ -S '$dir/sock' ]" 10 || fail "keygated in $ns: no socket after 10 s"

@@ -46,6 +46,7 @@
 #include "crypto/x509.h"
 #include "esp/datapath.h"
 #include "esp_crypto.h"
+#include "udp_packets.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
 
@@ -301,7 +302,9 @@ int usage() {
                "                         [--psk KEY] [--id-domain DOMAIN] [--remote-id FQDN] [--local-ts PREFIX]\n"
                "                         [--remote-ts PREFIX] [--timeout S] [--hold S]\n"
                "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
-               "       keygate-bench esp-crypto [--rounds N]\n");
+               "       keygate-bench esp-crypto [--rounds N]\n"
+               "       keygate-bench udp-send --local ADDR --remote ADDR --port P [--size B] [--seconds T]\n"
+               "       keygate-bench udp-recv --bind ADDR --port P [--seconds T]\n");
   return 2;
 }
 
@@ -342,6 +345,8 @@ int main(int argc, char** argv) {
   try {
     if (argc >= 2 && std::strcmp(argv[1], "ike") == 0) return kg::bench::ike_main(argc - 2, argv + 2);
     if (argc >= 2 && std::strcmp(argv[1], "esp-crypto") == 0) return kg::bench::esp_crypto_main(argc - 2, argv + 2);
+    if (argc >= 2 && std::strcmp(argv[1], "udp-send") == 0) return kg::bench::udp_send_main(argc - 2, argv + 2);
+    if (argc >= 2 && std::strcmp(argv[1], "udp-recv") == 0) return kg::bench::udp_recv_main(argc - 2, argv + 2);
   } catch (const std::exception&) {  // std::stoul on a bad number
   }
   return kg::bench::usage();
