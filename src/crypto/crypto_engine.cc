@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "crypto/algorithms.h"
+#include "crypto/ipsec_mb_cbc.h"
 #include "crypto/ipsec_mb_gcm.h"
 
 namespace kg::crypto {
@@ -37,8 +38,16 @@ bool select_esp_engine(CryptoEngine e) {
 
 CryptoEngine esp_engine_for(const EncrAlgorithm& a, CryptoEngine preferred) {
   const bool gcm = a.backend == Backend::kAeadGcm && a.icv_size == 16 && (a.key_size == 16 || a.key_size == 32);
-  return preferred == CryptoEngine::kIpsecMb && gcm && ipsec_mb_available() ? CryptoEngine::kIpsecMb
-                                                                              : CryptoEngine::kOpenSsl;
+  const bool cbc = a.id == Cipher::kAesCbc && a.backend == Backend::kCbc && a.iv_size == 16 &&
+                   (a.key_size == 16 || a.key_size == 24 || a.key_size == 32);
+  return preferred == CryptoEngine::kIpsecMb && (gcm || cbc) && ipsec_mb_available() ? CryptoEngine::kIpsecMb
+                                                                                     : CryptoEngine::kOpenSsl;
+}
+
+CryptoEngine esp_engine_for(const IntegAlgorithm& i, CryptoEngine preferred) {
+  return preferred == CryptoEngine::kIpsecMb && ipsec_mb_cbc_integ(i.id) && ipsec_mb_available()
+             ? CryptoEngine::kIpsecMb
+             : CryptoEngine::kOpenSsl;
 }
 
 std::string engine_name(CryptoEngine e) {

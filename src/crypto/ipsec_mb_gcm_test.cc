@@ -69,10 +69,18 @@ TEST(CryptoEngine, StartUpChoiceFollowsTheEnvironment) {
 TEST(CryptoEngine, EspEngineForEachRegistryRow) {
   for (const auto& a : encr_algorithms()) {
     EXPECT_EQ(esp_engine_for(a, CryptoEngine::kOpenSsl), CryptoEngine::kOpenSsl) << a.name << a.key_bits;
-    const bool lib = ipsec_mb_available() && a.backend == Backend::kAeadGcm && a.icv_size == 16 &&
-                     (a.key_bits == 128 || a.key_bits == 256);
+    const bool gcm = a.backend == Backend::kAeadGcm && a.icv_size == 16 && (a.key_bits == 128 || a.key_bits == 256);
+    const bool cbc = a.id == Cipher::kAesCbc;  // 128, 192 and 256 (IpsecMbCbc)
+    const bool lib = ipsec_mb_available() && (gcm || cbc);
     EXPECT_EQ(esp_engine_for(a, CryptoEngine::kIpsecMb), lib ? CryptoEngine::kIpsecMb : CryptoEngine::kOpenSsl)
         << a.name << a.key_bits;
+  }
+  // Integrity (with AES-CBC): HMAC-SHA-1-96 and SHA-2 on the library, MD5 not.
+  for (const auto& i : integ_algorithms()) {
+    EXPECT_EQ(esp_engine_for(i, CryptoEngine::kOpenSsl), CryptoEngine::kOpenSsl) << i.name;
+    const bool lib = ipsec_mb_available() && i.id != Mac::kHmacMd5_96;
+    EXPECT_EQ(esp_engine_for(i, CryptoEngine::kIpsecMb), lib ? CryptoEngine::kIpsecMb : CryptoEngine::kOpenSsl)
+        << i.name;
   }
 }
 

@@ -18,7 +18,8 @@ struct EngineBlock {
 };
 
 // Each ESP transform of the algorithm registry under the engine that runs
-// it (crypto::esp_engine_for), ESP integrity and IKEv2 under OpenSSL; the
+// it (crypto::esp_engine_for), each ESP integrity algorithm likewise, IKEv2
+// under OpenSSL; the
 // library's block is listed whenever it is usable here, "disabled" when
 // KEYGATE_CRYPTO=openssl keeps it out.
 std::vector<EngineBlock> engines() {
@@ -32,7 +33,8 @@ std::vector<EngineBlock> engines() {
     (crypto::esp_engine_for(a, chosen) == CryptoEngine::kIpsecMb ? mb : ossl).used_for.emplace_back(a.esp_show);
   }
   for (const auto& i : crypto::integ_algorithms())
-    if (!i.esp_word.empty()) ossl.used_for.emplace_back(i.esp_word);
+    if (!i.esp_word.empty())
+      (crypto::esp_engine_for(i, chosen) == CryptoEngine::kIpsecMb ? mb : ossl).used_for.emplace_back(i.esp_word);
   ossl.used_for.emplace_back("ikev2");
   std::vector<EngineBlock> out;
   if (crypto::ipsec_mb_available()) out.push_back(std::move(mb));

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -535,9 +536,11 @@ bool Datapath::tun_round(uint32_t idx, size_t& n) {
   }
   size_t m = 0;
   for (size_t i = 0; i < n; ++i) {
-    auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i]);  // failures counted by the SA
+    // Failures are counted by the SA.
+    auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i], cbc_batch_.get(), uint32_t(m));
     if (esp) send_[m++] = {*esp, sa->remote, sa->local.addr};
   }
+  m = finish_seals(m, sa);
   DatagramSocket* out = sa->udp_encap ? natt_.get() : esp_.get();  // ESP in UDP, or plain
   size_t sent = out ? out->send_batch(std::span<const io::SendSlot>(send_.data(), m)) : 0;
   if (!out) counters_.no_esp_socket += m;
@@ -547,6 +550,21 @@ bool Datapath::tun_round(uint32_t idx, size_t& n) {
   if (sa->out->counters().bytes >= sa->next_bytes_mark || sa->out->seq() >= sa->next_seq_mark)
     check_limits(*sa);
   return true;
+}
+
+size_t Datapath::finish_seals(size_t m, ChildSa* sa) {
+  std::fill_n(sealed_ok_.begin(), m, true);
+  if (cbc_batch_->finish(std::span<bool>(sealed_ok_.data(), m)) == 0) return m;
+  size_t k = 0;
+  for (size_t i = 0; i < m; ++i) {
+    if (!sealed_ok_[i]) {
+      ++(sa ? sa : owners_[i])->out->counters().errors;
+      continue;
+    }
+    send_[k] = send_[i];
+    owners_[k++] = owners_[i];
+  }
+  return k;
 }
 
 std::vector<SaStats> Datapath::sa_stats() const {

@@ -13,6 +13,9 @@
 //      daemon through on_no_sa so it can initiate).
 //   3. ESP encapsulation in place (OutboundSa::seal): header and IV in the
 //      headroom, padding/trailer/ICV in the tailroom, next header 4 or 41.
+//      SAs on the IPsec Multi-Buffer CBC engine queue their cipher and ICV
+//      work, which runs for the whole batch at the end of this step
+//      (finish_seals).
 //   4. sendmmsg batch to the SA's remote endpoint on the 4500 socket; runs of
 //      equal-sized ESP packets to one peer leave as one UDP GSO message.
 //
@@ -297,6 +300,10 @@ class Datapath {
   void flush_tun_writes();
   void refresh_current(uint32_t tunnel);
   void seal_by_destination(Tunnel& t, size_t n);  // datapath_shared.cc
+  // Runs the seals queued in cbc_batch_ for send_[0, m) and drops from
+  // send_ (and owners_) those that failed, counted in `sa` or, when it is
+  // null, in owners_[i]; returns how many are left.
+  size_t finish_seals(size_t m, ChildSa* sa);
   void check_limits(ChildSa& sa);
   void report_limits();
   Result<void> watch_tunnel(uint32_t idx);
@@ -356,6 +363,13 @@ class Datapath {
   std::vector<ByteView> run_ = std::vector<ByteView>(kMaxPending);
   size_t npending_ = 0;
   std::array<ChildSa*, kTxBatch> owners_{};  // SA of each send slot (shared tunnels)
+  // Step 3 of the outbound pipeline for SAs on the IPsec Multi-Buffer CBC
+  // engine: their seals are queued here, job i for send_[i], and run
+  // together before step 4, so that the library's lanes fill (one packet
+  // at a time they do not pay, see crypto/ipsec_mb_cbc.h).
+  std::unique_ptr<crypto::IpsecMbCbc::Batch> cbc_batch_ = std::make_unique<crypto::IpsecMbCbc::Batch>();
+  std::array<bool, kTxBatch> sealed_ok_{};
+  static_assert(kTxBatch <= crypto::IpsecMbCbc::Batch::kMaxJobs);
 };
 
 }  // namespace kg::esp

@@ -131,7 +131,7 @@ void push(Site& from, Site& to, size_t n) {
   }
 }
 
-// A cipher suite on a crypto engine (AES-GCM has two, crypto_engine.h).
+// A cipher suite on a crypto engine (AES-GCM and AES-CBC have two, crypto_engine.h).
 class NoAlloc : public ::testing::TestWithParam<std::tuple<crypto::CipherSuite, crypto::CryptoEngine>> {
  protected:
   void SetUp() override {
@@ -220,7 +220,11 @@ INSTANTIATE_TEST_SUITE_P(
                       std::tuple(crypto::CipherSuite{crypto::Cipher::kAesGcm16, 256, crypto::Mac::kNone},
                                  crypto::CryptoEngine::kIpsecMb),
                       std::tuple(crypto::CipherSuite{crypto::Cipher::kAesCbc, 256, crypto::Mac::kHmacSha2_256_128},
-                                 crypto::CryptoEngine::kOpenSsl)));
+                                 crypto::CryptoEngine::kOpenSsl),
+                      std::tuple(crypto::CipherSuite{crypto::Cipher::kAesCbc, 256, crypto::Mac::kHmacSha2_256_128},
+                                 crypto::CryptoEngine::kIpsecMb),
+                      std::tuple(crypto::CipherSuite{crypto::Cipher::kAesCbc, 128, crypto::Mac::kHmacSha1_96},
+                                 crypto::CryptoEngine::kIpsecMb)));
 
 // The TUN offloads' packet work: cutting a TSO packet and merging segments.
 TEST(NoAlloc, TunOffloadCutAndMerge) {

@@ -22,11 +22,12 @@ void Datapath::seal_by_destination(Tunnel& t, size_t n) {
       ++counters_.no_outbound_sa;
       continue;
     }
-    auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i]);  // failures counted by the SA
+    auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i], cbc_batch_.get(), uint32_t(m));  // failures counted by the SA
     if (!esp) continue;
     owners_[m] = sa;
     send_[m++] = {*esp, sa->remote, sa->local.addr};
   }
+  m = finish_seals(m, nullptr);
   bool all_udp = true;  // sessions without a NAT use plain ESP (raw socket)
   for (size_t i = 0; i < m; ++i) all_udp = all_udp && owners_[i]->udp_encap;
   if (all_udp) {

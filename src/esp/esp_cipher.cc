@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "crypto/algorithms.h"
+#include "crypto/ipsec_mb_cbc.h"
 #include "crypto/ipsec_mb_gcm.h"
 #include "esp/esp_hmac.h"
 
@@ -17,6 +18,13 @@ using crypto::Mac;
 
 struct EspCipher::Impl {
   std::unique_ptr<crypto::IpsecMbGcm> mb;  // AES-GCM on the IPsec Multi-Buffer engine; then ctx is unused
+  // AES-CBC + HMAC on the IPsec Multi-Buffer engine. ctx and mac stay set
+  // up: a caller whose header, IV and payload are not one contiguous run
+  // (never the data path) gets OpenSSL, with the same result, and so do
+  // single packets where one job does not pay: every seal without a batch
+  // (CBC encryption is serial, and one lane of the library's code lost to
+  // OpenSSL's at 1,400 bytes), and opens unless single_pays.
+  std::unique_ptr<crypto::IpsecMbCbc> mb_cbc;
   EVP_CIPHER_CTX* ctx = nullptr;
   std::unique_ptr<EspHmac> mac;
   EVP_CIPHER_CTX* iv_ctx = nullptr;  // CBC: AES-128-ECB under a random key
@@ -83,6 +91,13 @@ bool chacha_start(EVP_CIPHER_CTX* ctx, const uint8_t salt[4], std::span<const ui
          EVP_CipherUpdate(ctx, nullptr, &outl, aad.data(), int(aad.size())) == 1;
 }
 
+// SPI | seq, IV and payload one after the other in memory, as in a packet:
+// what one IPsec Multi-Buffer CBC job takes.
+bool contiguous(std::span<const uint8_t> hdr, std::span<const uint8_t> iv, std::span<const uint8_t> payload) {
+  return hdr.size() == 8 && iv.size() == 16 && hdr.data() + 8 == iv.data() && iv.data() + 16 == payload.data() &&
+         !payload.empty();
+}
+
 bool gcm_set_tag_and_iv(EVP_CIPHER_CTX* ctx, const uint8_t* tag, const uint8_t* iv) {
   OSSL_PARAM p[3] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<uint8_t*>(tag), 16),
                      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV,
@@ -96,7 +111,7 @@ bool gcm_set_tag_and_iv(EVP_CIPHER_CTX* ctx, const uint8_t* tag, const uint8_t* 
 EspCipher::~EspCipher() = default;
 
 crypto::CryptoEngine EspCipher::engine() const {
-  return impl_->mb ? crypto::CryptoEngine::kIpsecMb : crypto::CryptoEngine::kOpenSsl;
+  return impl_->mb || impl_->mb_cbc ? crypto::CryptoEngine::kIpsecMb : crypto::CryptoEngine::kOpenSsl;
 }
 
 Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& s, const Secret& encr,
@@ -134,6 +149,11 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
     e->icv_ = i->icv_size;
     im.mac = EspHmac::create(s.integ, integ.view());
     if (!im.mac) return fail(Errc::kCrypto, "HMAC init");
+    if (crypto::esp_engine_for(*a, engine) == crypto::CryptoEngine::kIpsecMb &&
+        crypto::esp_engine_for(*i, engine) == crypto::CryptoEngine::kIpsecMb) {
+      im.mb_cbc = crypto::IpsecMbCbc::create(encr.view(), s.integ, integ.view());
+      if (!im.mb_cbc || im.mb_cbc->icv_size() != e->icv_) return fail(Errc::kCrypto, "IPsec Multi-Buffer CBC key");
+    }
     if (encrypt) {
       Secret iv_key(16);
       im.iv_ctx = EVP_CIPHER_CTX_new();
@@ -156,7 +176,8 @@ Result<std::unique_ptr<EspCipher>> EspCipher::create(const crypto::CipherSuite& 
 }
 
 PacketResult<void> EspCipher::seal(std::span<const uint8_t> hdr, std::span<uint8_t> iv, uint64_t counter,
-                                   std::span<uint8_t> payload, std::span<uint8_t> icv) {
+                                   std::span<uint8_t> payload, std::span<uint8_t> icv,
+                                   crypto::IpsecMbCbc::Batch* batch, uint32_t index) {
   auto& im = *impl_;
   int outl = 0;
   if (aead_) {
@@ -197,6 +218,13 @@ PacketResult<void> EspCipher::seal(std::span<const uint8_t> hdr, std::span<uint8
   for (int i = 0; i < 8; ++i) block[i] = uint8_t(counter >> (56 - 8 * i));
   if (EVP_EncryptUpdate(im.iv_ctx, ivb, &outl, block, 16) != 1) return std::unexpected(Drop::kCrypto);
   std::memcpy(iv.data(), ivb, iv.size());
+  if (im.mb_cbc && batch && contiguous(hdr, iv, payload)) {
+    // One run from the header on; the library reads the header and IV and
+    // writes only the payload, which is the caller's to change.
+    std::span<uint8_t> packet(const_cast<uint8_t*>(hdr.data()), 8 + iv.size() + payload.size());
+    if (!batch->add_seal(*im.mb_cbc, packet, icv, index)) return std::unexpected(Drop::kCrypto);
+    return {};
+  }
   if (EVP_CipherInit_ex(im.ctx, nullptr, nullptr, nullptr, iv.data(), 1) != 1 ||
       EVP_CipherUpdate(im.ctx, payload.data(), &outl, payload.data(), int(payload.size())) != 1)
     return std::unexpected(Drop::kCrypto);
@@ -231,6 +259,10 @@ PacketResult<void> EspCipher::open(std::span<const uint8_t> hdr, std::span<const
     return {};
   }
   if (hdr.size() != 8) return std::unexpected(Drop::kCrypto);
+  if (im.mb_cbc && im.mb_cbc->single_pays() && payload.size() % block_ == 0 && contiguous(hdr, iv, payload)) {
+    std::span<uint8_t> packet(const_cast<uint8_t*>(hdr.data()), 8 + iv.size() + payload.size());
+    return im.mb_cbc->open(packet, icv) ? PacketResult<void>{} : std::unexpected(Drop::kAuth);
+  }
   uint8_t full[64];
   const ByteView parts[] = {hdr, iv, payload};
   im.mac->compute(parts, full);

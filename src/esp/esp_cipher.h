@@ -18,6 +18,7 @@
 #include "common/result.h"
 #include "common/secret.h"
 #include "crypto/crypto_engine.h"
+#include "crypto/ipsec_mb_cbc.h"
 #include "crypto/sk_cipher.h"
 
 namespace kg::esp {
@@ -59,8 +60,15 @@ class EspCipher {
   // unpredictable as RFC 3602 §2.4 requires, without a DRBG call per packet.
   // `payload` = padded plaintext on input, ciphertext on output; `icv`
   // receives the ICV.
+  //
+  // With `batch`, a cipher that runs AES-CBC on the IPsec Multi-Buffer
+  // library queues its encryption and ICV there as job `index` instead
+  // (header, IV and payload must be one run, as in a packet): the packet is
+  // sealed once batch->finish() has run, which says whether it was. Other
+  // ciphers seal at once and ignore it.
   PacketResult<void> seal(std::span<const uint8_t> hdr, std::span<uint8_t> iv, uint64_t counter,
-                          std::span<uint8_t> payload, std::span<uint8_t> icv);
+                          std::span<uint8_t> payload, std::span<uint8_t> icv,
+                          crypto::IpsecMbCbc::Batch* batch = nullptr, uint32_t index = 0);
   // In place; verifies the ICV first (constant time), then decrypts.
   PacketResult<void> open(std::span<const uint8_t> hdr, std::span<const uint8_t> iv,
                           std::span<uint8_t> payload, std::span<const uint8_t> icv);

@@ -211,6 +211,18 @@ TEST(HmacIcv, Rfc4868AuthenticatorVectors) {
   }
 }
 
+// RFC 2404 §3: HMAC-SHA-1-96 is the leftmost 96 bits; RFC 2202's cases.
+TEST(HmacIcv, Rfc2404Sha1_96Vectors) {
+  auto recs = load_vectors("hmac_sha1_96_rfc2202.txt");
+  ASSERT_EQ(recs.size(), 3u);
+  for (auto& r : recs) {
+    std::array<uint8_t, 64> out{};
+    auto n = hmac_icv(crypto::Mac::kHmacSha1_96, hx(r["KEY"]), hx(r["DATA"]), out);
+    ASSERT_TRUE(n) << r["name"];
+    EXPECT_EQ(to_hex(ByteView(out.data(), *n)), r["ICV"]) << r["name"];
+  }
+}
+
 // EspHmac (keyed states copied per packet) against OpenSSL's one-shot HMAC,
 // for every ESP integrity algorithm, keys shorter and longer than a block,
 // and data given in parts.

@@ -43,7 +43,8 @@ Result<std::unique_ptr<OutboundSa>> OutboundSa::create(uint32_t spi, const crypt
   return sa;
 }
 
-PacketResult<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t inner_len) {
+PacketResult<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t inner_len,
+                                                  crypto::IpsecMbCbc::Batch* batch, uint32_t index) {
   if (inner_len == 0 || buf.size() < kHeadroom + inner_len + kTailroom) {
     ++c_.errors;
     return std::unexpected(Drop::kBuffer);
@@ -67,7 +68,7 @@ PacketResult<std::span<uint8_t>> OutboundSa::seal(std::span<uint8_t> buf, size_t
   std::span<uint8_t> iv(start + 8, ivs);
   std::span<uint8_t> payload(inner, padded);
   std::span<uint8_t> icv(inner + padded, c.icv_size());
-  auto r = c.seal(std::span<const uint8_t, 8>(start, 8), iv, seq_, payload, icv);
+  auto r = c.seal(std::span<const uint8_t, 8>(start, 8), iv, seq_, payload, icv, batch, index);
   if (!r) {
     ++c_.errors;
     return std::unexpected(r.error());

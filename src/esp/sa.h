@@ -49,7 +49,11 @@ class OutboundSa {
                                                     const Secret& encr, const Secret& integ);
   // Encapsulates buf[kHeadroom, kHeadroom+inner_len) in place; `buf` must have
   // kTailroom bytes after the packet. Returns the ESP packet inside buf.
-  PacketResult<std::span<uint8_t>> seal(std::span<uint8_t> buf, size_t inner_len);
+  // With `batch`, the cryptography of an SA on the IPsec Multi-Buffer CBC
+  // engine is queued there as job `index` (EspCipher::seal): the packet
+  // may leave only after batch->finish().
+  PacketResult<std::span<uint8_t>> seal(std::span<uint8_t> buf, size_t inner_len,
+                                        crypto::IpsecMbCbc::Batch* batch = nullptr, uint32_t index = 0);
   // Transport mode: every packet's next header is `proto` (GRE: 47) instead
   // of 4/41 from the inner IP version.
   void set_transport(uint8_t proto) { transport_proto_ = proto; }
