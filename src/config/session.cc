@@ -67,9 +67,10 @@ size_t indent_of(std::string_view l) {
 std::string redact_secrets(std::string_view line) {
   std::string out(line);
   bool hide = false;
+  // (Everything after `crypto key` is hidden too: its passphrases.)
   for (auto& [pos, w] : split_words(line)) {
     if (hide) out.replace(pos, w.size(), std::string(w.size(), '*'));
-    else if (w == "key" || w == "pre-shared-key" || w == "secret" || w == "password") hide = true;
+    else if (w == "key" || w == "pre-shared-key" || w == "secret" || w == "password" || w == "passphrase") hide = true;
   }
   return out;
 }
@@ -124,6 +125,7 @@ Result<std::string> Config::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return fail(Errc::kNotFound, "cannot open " + path);
   CliSession s(*this);
+  s.terminal_.from_file = true;
   s.execute("configure terminal");
   std::string line, report;
   int n = 0;
@@ -312,8 +314,14 @@ ExecResult CliSession::execute(std::string_view line) {
     // The secret a command asked for: never parsed as a command, never kept.
     auto q = std::move(*question_);
     question_.reset();
+    bool more = q.again && q.again(line);
     auto r = q.answer(line);
+    cfg_.pki_.update(cfg_.model_);  // the answer may have changed a key pair
     if (!r) return {false, "% " + r.error().message + "\n"};
+    if (more) {
+      question_ = std::move(q);
+      return {true, *r, std::string::npos, std::string()};
+    }
     return {true, *r};
   }
   size_t indent = indent_of(line);
@@ -420,6 +428,7 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
     object_ = ctx.next_object;
     sub_object_ = ctx.next_sub_object;
   }
+  if (try_mode == Mode::kExec) cfg_.pki_.update(cfg_.model_);  // crypto key commands change key pairs
   if (try_mode != Mode::kExec) {
     Model before = std::move(cfg_.model_);
     cfg_.model_ = std::move(copy);
