@@ -36,6 +36,7 @@ enum class Mode {
   kIkev2Authorization, kFlexvpnClient, kAccessList,  // commands_ra.cc
   kPkiTrustpoint, kCertChain, kCertHex, kCertMap,  // crypto pki (commands_pki.cc)
   kConsentAuthority,  // consent-token authority (commands_consent.cc)
+  kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

@@ -9,7 +9,8 @@ void register_shell_commands(CommandTable& t) {
   for (Mode m : {Mode::kConfig, Mode::kIkev2Proposal, Mode::kIkev2Policy, Mode::kIkev2Keyring,
                  Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile,
                  Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList,
-                 Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority}) {
+                 Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority,
+                 Mode::kPubkeyChain, Mode::kPubkeyKey}) {
     t.add(m, "do LINE", {"To run exec commands in config mode", "Exec Command"},
           [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
             return fail(Errc::kInvalidArgument, "Incomplete command.");

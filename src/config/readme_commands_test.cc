@@ -102,7 +102,8 @@ TEST(Readme, ListsEveryConfigurationCommand) {
   for (Mode m : {Mode::kConfig, Mode::kIkev2Proposal, Mode::kIkev2Policy, Mode::kIkev2Keyring, Mode::kKeyringPeer,
                  Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile, Mode::kInterface,
                  Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList, Mode::kPkiTrustpoint,
-                 Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority}) {
+                 Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority,
+                 Mode::kPubkeyChain, Mode::kPubkeyKey}) {
     std::vector<std::string> paths;
     walk(c.table(), m, "", 0, paths);
     for (auto& p : paths) EXPECT_TRUE(listed(lines, p)) << "mode " << int(m) << ": \"" << p << "\" is not in README's Supported commands";

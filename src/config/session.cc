@@ -40,6 +40,9 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertHex: return "(config-pubkey)";
     case Mode::kCertMap: return "(ca-certificate-map)";
     case Mode::kConsentAuthority: return "(config-ctoken-authority)";
+    case Mode::kPubkeyChain: return "(config-pubkey-chain)";
+    case Mode::kPubkeyKey: return "(config-pubkey-key)";
+    case Mode::kPubkeyHex: return "(config-pubkey)";
   }
   return "";
 }
@@ -47,6 +50,8 @@ const char* mode_suffix(Mode m) {
 Mode parent(Mode m) {
   if (m == Mode::kKeyringPeer) return Mode::kIkev2Keyring;
   if (m == Mode::kCertHex) return Mode::kCertChain;
+  if (m == Mode::kPubkeyHex) return Mode::kPubkeyKey;
+  if (m == Mode::kPubkeyKey) return Mode::kPubkeyChain;
   if (m == Mode::kExec || m == Mode::kConfig) return Mode::kExec;
   return Mode::kConfig;
 }
