@@ -88,6 +88,7 @@ TEST_F(Keys, GenerateRsaShowsSeedLayoutAndSurvivesRestart) {
       "([0-9A-F]{8} ){8}[0-9A-F]{4}\n");  // 162 bytes: the short last group ends line 5, as in the seed
   EXPECT_TRUE(std::regex_match(out, layout)) << out;
   EXPECT_EQ(show("ec"), "");
+  EXPECT_FALSE(s->execute("show crypto key mypubkey rsa").secret_prompt);  // an answer, not a question
   expect_no_clear_key_at_rest();
   // A restart (same state directory) shows the same key.
   reopen();

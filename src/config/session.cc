@@ -440,7 +440,7 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
     cfg_.pki_.update(cfg_.model_);
     if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
   }
-  return {true, *r, std::string::npos, "", std::move(ctx.deferred)};
+  return {true, *r, std::string::npos, std::nullopt, std::move(ctx.deferred)};
 }
 
 std::vector<std::string> CliSession::complete(std::string_view line) const {

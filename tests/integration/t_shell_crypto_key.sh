@@ -86,5 +86,6 @@ for f in $(find "$state" -type f) "$WORK/keygated-$NSA.log"; do
   grep -q 'kg-pass-1' "$f" && fail "the passphrase in $f"
 done
 screen | grep -q 'PRIVATE KEY' && fail "a private key on the screen"
-tmux_ kill-server
+type_ "exit"; keys Enter
+wait_for "! tmux -L '$TMUX_SERVER' has-session 2>/dev/null" 5 || { screen | tail -20; fail "exit did not end the shell"; }
 log "PASS"
