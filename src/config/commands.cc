@@ -232,6 +232,8 @@ void register_ikev2_profile_commands(CommandTable& t);
 void register_ipsec_interface_commands(CommandTable& t);
 void register_show_config_commands(CommandTable& t);
 void register_pki_commands(CommandTable& t);
+void register_key_commands(CommandTable& t);
+void register_pubkey_chain_commands(CommandTable& t);
 void register_show_pki_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_isakmp_commands(CommandTable& t);
@@ -256,6 +258,8 @@ void register_core_commands(CommandTable& t) {
   register_ipsec_interface_commands(t);
   register_show_config_commands(t);
   register_pki_commands(t);
+  register_key_commands(t);
+  register_pubkey_chain_commands(t);
   register_show_pki_commands(t);
   register_ikev2_global_commands(t);
   register_isakmp_commands(t);

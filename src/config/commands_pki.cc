@@ -15,6 +15,21 @@ namespace kg::config {
 
 void set_remote_method(std::vector<AuthMethod>& methods, AuthMethod m, bool negated);  // commands_profile.cc
 
+// IOS URLs (also crypto key export/import, commands_keys.cc).
+// file:PATH, or flash:/nvram:NAME inside the state directory.
+Result<std::string> resolve_url(const Config& cfg, const std::string& url) {
+  if (url.rfind("file:", 0) == 0 && url.size() > 5) return url.substr(5);
+  for (const char* fs : {"flash:", "nvram:"}) {
+    std::string f = fs;
+    if (url.rfind(f, 0) != 0 || url.size() == f.size()) continue;
+    if (cfg.state_dir().empty()) return fail(Errc::kInvalidArgument, f + " needs a state directory (keygated -d)");
+    std::string name = url.substr(f.size());
+    if (name.find("..") != std::string::npos) return fail(Errc::kInvalidArgument, "Invalid URL " + url);
+    return cfg.state_dir() + "/" + (name.front() == '/' ? name.substr(1) : name);
+  }
+  return fail(Errc::kInvalidArgument, "Unsupported URL " + url + " (use file:PATH or flash:NAME)");
+}
+
 namespace {
 
 using A = const ParsedArgs&;
@@ -205,20 +220,6 @@ Result<std::string> read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// IOS URLs: file:PATH, or flash:/nvram:NAME inside the state directory.
-Result<std::string> resolve_url(const Config& cfg, const std::string& url) {
-  if (url.rfind("file:", 0) == 0 && url.size() > 5) return url.substr(5);
-  for (const char* fs : {"flash:", "nvram:"}) {
-    std::string f = fs;
-    if (url.rfind(f, 0) != 0 || url.size() == f.size()) continue;
-    if (cfg.state_dir().empty()) return fail(Errc::kInvalidArgument, f + " needs a state directory (keygated -d)");
-    std::string name = url.substr(f.size());
-    if (name.find("..") != std::string::npos) return fail(Errc::kInvalidArgument, "Invalid URL " + url);
-    return cfg.state_dir() + "/" + (name.front() == '/' ? name.substr(1) : name);
-  }
-  return fail(Errc::kInvalidArgument, "Unsupported URL " + url + " (use file:PATH or flash:NAME)");
 }
 
 Result<std::string> import_pem(C c, A a) {

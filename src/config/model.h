@@ -314,6 +314,20 @@ struct CertMapRule {
 };
 using CertMap = std::map<int, std::vector<CertMapRule>>;
 
+// crypto key pubkey-chain rsa: a peer's raw RSA public key (addressed-key by
+// its address, named-key by its IKE identity), for authentication remote
+// rsa-sig when the peer sends no certificate (commands_pubkey_chain.cc).
+struct PeerPublicKey {
+  std::string der;     // SubjectPublicKeyInfo, from the key-string hex up to "quit"
+  std::string typing;  // hex lines of a key-string not yet ended by "quit"
+  bool operator==(const PeerPublicKey&) const = default;
+};
+struct PubkeyChain {
+  std::map<std::string, PeerPublicKey> addressed;  // by address, as typed
+  std::map<std::string, PeerPublicKey> named;      // by identity (FQDN, email, DN text)
+  bool operator==(const PubkeyChain&) const = default;
+};
+
 // logging buffered [SIZE] [LEVEL] (commands_logging.cc). Each is kept as typed
 // (unset: IOS's default), so show running-config prints back what was set.
 struct LoggingBuffered {
@@ -422,6 +436,7 @@ struct Model {
   std::map<std::string, PkiTrustpoint> trustpoints;
   std::map<std::string, PkiCertChain> cert_chains;
   std::map<std::string, CertMap> cert_maps;
+  PubkeyChain pubkey_chain;
   std::map<std::string, ConsentAuthority> consent_authorities;
   HttpServer http;
   std::map<std::string, TokenConfig> tokens;  // crypto pki token NAME|default ...

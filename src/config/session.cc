@@ -43,6 +43,9 @@ const char* mode_suffix(Mode m) {
     case Mode::kIsakmpPolicy: return "(config-isakmp)";
     case Mode::kAaaRadiusGroup: return "(config-sg-radius)";
     case Mode::kRadiusServer: return "(config-radius-server)";
+    case Mode::kPubkeyChain: return "(config-pubkey-chain)";
+    case Mode::kPubkeyKey: return "(config-pubkey-key)";
+    case Mode::kPubkeyHex: return "(config-pubkey)";
   }
   return "";
 }
@@ -50,6 +53,8 @@ const char* mode_suffix(Mode m) {
 Mode parent(Mode m) {
   if (m == Mode::kKeyringPeer) return Mode::kIkev2Keyring;
   if (m == Mode::kCertHex) return Mode::kCertChain;
+  if (m == Mode::kPubkeyHex) return Mode::kPubkeyKey;
+  if (m == Mode::kPubkeyKey) return Mode::kPubkeyChain;
   if (m == Mode::kExec || m == Mode::kConfig) return Mode::kExec;
   return Mode::kConfig;
 }
@@ -70,9 +75,10 @@ size_t indent_of(std::string_view l) {
 std::string redact_secrets(std::string_view line) {
   std::string out(line);
   bool hide = false;
+  // (Everything after `crypto key` is hidden too: its passphrases.)
   for (auto& [pos, w] : split_words(line)) {
     if (hide) out.replace(pos, w.size(), std::string(w.size(), '*'));
-    else if (w == "key" || w == "pre-shared-key" || w == "secret" || w == "password") hide = true;
+    else if (w == "key" || w == "pre-shared-key" || w == "secret" || w == "password" || w == "passphrase") hide = true;
   }
   return out;
 }
@@ -127,6 +133,7 @@ Result<std::string> Config::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return fail(Errc::kNotFound, "cannot open " + path);
   CliSession s(*this);
+  s.terminal_.from_file = true;
   s.execute("configure terminal");
   std::string line, report;
   int n = 0;
@@ -322,8 +329,14 @@ ExecResult CliSession::execute(std::string_view line) {
       r.stream = std::move(*s);
       return r;
     }
+    bool more = q.again && q.again(line);
     auto r = q.answer(line);
+    cfg_.pki_.update(cfg_.model_);  // the answer may have changed a key pair
     if (!r) return {false, "% " + r.error().message + "\n"};
+    if (more) {
+      question_ = std::move(q);
+      return {true, *r, std::string::npos, std::string()};
+    }
     return {true, *r};
   }
   size_t indent = indent_of(line);
@@ -431,13 +444,14 @@ ExecResult CliSession::run(Mode start, std::string_view line, size_t column_shif
     object_ = ctx.next_object;
     sub_object_ = ctx.next_sub_object;
   }
+  if (try_mode == Mode::kExec) cfg_.pki_.update(cfg_.model_);  // crypto key commands change key pairs
   if (try_mode != Mode::kExec) {
     Model before = std::move(cfg_.model_);
     cfg_.model_ = std::move(copy);
     cfg_.pki_.update(cfg_.model_);
     if (cfg_.on_change) cfg_.on_change(before, cfg_.model_);
   }
-  return {true, *r, std::string::npos, "", false, std::move(ctx.deferred)};
+  return {true, *r, std::string::npos, std::nullopt, false, std::move(ctx.deferred)};
 }
 
 std::vector<std::string> CliSession::complete(std::string_view line) const {

@@ -51,6 +51,7 @@ struct TerminalState {
   bool monitor = false;  // terminal monitor: log and debug lines stream to this shell
   int privilege = 15;    // the shell's privilege level (privilege.h)
   std::string user;      // who logged in; empty for root on the control socket
+  bool from_file = false;  // a configuration file being loaded: nobody to answer a question
 };
 
 // A command that needs a secret typed without echo (enable's password) asks
@@ -62,6 +63,9 @@ struct SecretQuestion {
   // Used instead of `answer` when set: an accepted answer opens a byte
   // stream (request platform software system shell).
   std::function<Result<StreamOpen>(std::string_view answer)> open_stream;
+  // Asked again after this answer when it says so (the lines of a pasted
+  // private key, until "quit"), with an empty prompt.
+  std::function<bool(std::string_view secret)> again;
 };
 
 // What a handler sees: a COPY of the model (committed only on success) and the
@@ -85,9 +89,10 @@ struct ExecResult {
   // For "% Invalid input": the byte offset in the line where the '^' goes
   // (text already holds it placed after the prompt); npos for other errors.
   size_t error_column = std::string::npos;
-  // Non-empty: the shell must read a secret with this prompt, without echo,
-  // and send it as the next line (login and enable passwords).
-  std::string secret_prompt;
+  // Set: the shell must read a secret with this prompt (possibly empty),
+  // without echo, and send it as the next line (login and enable passwords,
+  // a pasted private key).
+  std::optional<std::string> secret_prompt;
   bool prompt_echo = false;  // secret_prompt is a plain question, answered visibly
   // Set when the answer comes later (text is then what to print first, if
   // anything): the control server starts it and replies when it is called.
@@ -186,6 +191,7 @@ class CliSession {
   void set_peer(unsigned uid);
 
  private:
+  friend class Config;  // load_file marks its session as reading a file
   enum class Login { kDone, kUsername, kPassword };
   ExecResult login_step(std::string_view line);
   bool visible(const Command& c) const;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/session.h"
+#include "crypto/key_pair.h"
 #include "crypto/testing/test_ca.h"
 
 namespace kg::config {
@@ -217,10 +218,19 @@ std::string chain_block(const crypto::Certificate& cert) {
   return out + "  quit\n";
 }
 
+// A crypto key pubkey-chain rsa block with one key under each kind of name.
+std::string pubkey_block() {
+  auto key = crypto::testing::test_key(crypto::testing::KeyKind::kRsa2048, 5);
+  std::string hex = to_hex(crypto::public_der(*crypto::testing::signer_of(key.get()))), lines;
+  for (size_t i = 0; i < hex.size(); i += 64) lines += "   " + hex.substr(i, 64) + "\n";
+  return "crypto key pubkey-chain rsa\n addressed-key 198.51.100.2\n  key-string\n" + lines +
+         "  quit\n named-key site-b.example.net\n  key-string\n" + lines + "  quit\n";
+}
+
 TEST_F(RoundTrip, AConfigurationWithEveryWriterComesBackUnchanged) {
   using crypto::testing::KeyKind;
   auto ca = crypto::testing::TestCa::root("Keygate Test Root", KeyKind::kEcP256, 40, std::time(nullptr));
-  std::string text = std::string(kEveryCommand) + chain_block(ca.cert);
+  std::string text = std::string(kEveryCommand) + chain_block(ca.cert) + pubkey_block();
 
   // Load it line by line, noting which writer each line's command has.
   Config a(dir.string());
@@ -231,7 +241,7 @@ TEST_F(RoundTrip, AConfigurationWithEveryWriterComesBackUnchanged) {
   for (std::string line; std::getline(in, line);) {
     // As the session does, a line a sub-mode refuses belongs to an enclosing mode.
     MatchResult m = a.table().match(s.mode(), line);
-    for (Mode up : {Mode::kIkev2Keyring, Mode::kCertChain, Mode::kConfig})
+    for (Mode up : {Mode::kIkev2Keyring, Mode::kCertChain, Mode::kPubkeyChain, Mode::kConfig})
       if (m.status != MatchResult::Status::kOk) m = a.table().match(up, line);
     ASSERT_EQ(m.status, MatchResult::Status::kOk) << line;
     used.insert(m.command->write_back.get());
@@ -245,7 +255,8 @@ TEST_F(RoundTrip, AConfigurationWithEveryWriterComesBackUnchanged) {
   // show running-config -> startup-config -> reload -> the same text.
   std::string first = a.running_config_text();
   for (const char* line : {"hostname r1", " tunnel protection ipsec profile IPP", " nat force-encap",
-                           " certificate ca 01", "crypto ikev2 dpd 30 5 on-demand"})
+                           " certificate ca 01", "crypto ikev2 dpd 30 5 on-demand",
+                           " addressed-key 198.51.100.2", " named-key site-b.example.net"})
     EXPECT_NE(first.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << first;
   std::ofstream(dir / "startup-config") << kStartupMarker << "\n" << first;
   Config b(dir.string());

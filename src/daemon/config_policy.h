@@ -98,6 +98,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   static bool local_matches(const config::Ikev2Profile& p, const IpAddress& local);
   // Authentication methods, trustpoints and identity local dn of a profile.
   void apply_pki(ike::ProfileConfig& c, const config::Ikev2Profile& p) const;
+  void add_raw_keys(ike::ProfileConfig& c) const;
   const config::PkiStore* pki_ = nullptr;
   std::shared_ptr<ike::Authorizer> local_authorizer_;
   std::string serving_interface(const std::string& profile, const IpAddress& remote) const;

@@ -3,8 +3,11 @@
 // match certificate MAP) turned into the engine's ProfileConfig, crypto pki
 // certificate maps evaluated against a peer's certificate, and the CAs our
 // IKE_SA_INIT response asks for (CERTREQ).
+#include <openssl/evp.h>
+
 #include <algorithm>
 
+#include "crypto/key_pair.h"
 #include "daemon/config_policy.h"
 
 namespace kg::daemon {
@@ -79,6 +82,18 @@ bool ConfigPolicy::cert_matches(const config::Ikev2Profile& p, const crypto::Cer
   return false;
 }
 
+// crypto key pubkey-chain rsa (the config accepted only RSA SubjectPublicKeyInfo).
+void ConfigPolicy::add_raw_keys(ProfileConfig& c) const {
+  auto parse = [](const std::string& der) {
+    return std::shared_ptr<EVP_PKEY>(crypto::public_key_from_der(as_bytes(der)), EVP_PKEY_free);
+  };
+  for (auto& [addr, k] : model_.pubkey_chain.addressed)
+    if (auto key = parse(k.der); key && IpAddress::parse(addr))
+      c.peer_raw_keys.push_back({IpAddress::parse(addr), "", key});
+  for (auto& [name, k] : model_.pubkey_chain.named)
+    if (auto key = parse(k.der)) c.peer_raw_keys.push_back({std::nullopt, name, key});
+}
+
 void ConfigPolicy::apply_pki(ProfileConfig& c, const config::Ikev2Profile& p) const {
   c.local_auth = auth_kind(p.auth_local);
   c.remote_auth = auth_methods(p.auth_remote);
@@ -86,6 +101,7 @@ void ConfigPolicy::apply_pki(ProfileConfig& c, const config::Ikev2Profile& p) co
   bool signs = c.local_auth == AuthKind::kRsaSig || c.local_auth == AuthKind::kEcdsaSig;
   bool dn = p.identity_local && p.identity_local->kind == config::IkeIdentity::Kind::kDn;
   if (dn || (!p.identity_local && signs)) c.local_id = Identity{IdType::kDerAsn1Dn, {}};
+  add_raw_keys(c);
   if (!pki_) return;
   if (p.pki_trustpoints.empty()) {
     // No pki trustpoint in the profile: every trustpoint serves, as in IOS.

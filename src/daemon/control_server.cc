@@ -163,9 +163,9 @@ bool ControlServer::serve(int fd, Client& c) {
         }
         st = r.ok ? Status::kOk : Status::kError;
         out = r.text;
-        if (!r.secret_prompt.empty()) {
+        if (r.secret_prompt) {
           st = r.prompt_echo ? Status::kAsk : Status::kSecret;
-          out += r.secret_prompt;
+          out += *r.secret_prompt;
         }
         break;
       }

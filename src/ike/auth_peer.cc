@@ -70,11 +70,46 @@ bool verify_psk(IkeSa& sa, bool peer_is_initiator, const AuthPayload& auth) {
   return true;
 }
 
+// crypto key pubkey-chain rsa: the peer's raw key, by its address first,
+// then by the identity it claims.
+const EVP_PKEY* raw_key_of(const ProfileConfig& p, const IkeSa& sa) {
+  for (auto& k : p.peer_raw_keys)
+    if (k.address && *k.address == sa.remote.addr) return k.key.get();
+  std::string id = sa.remote_id.str();
+  for (auto& k : p.peer_raw_keys)
+    if (!k.address && k.identity == id) return k.key.get();
+  return nullptr;
+}
+
+// rsa-sig from a peer that sent no certificate, against its pubkey-chain key.
+bool verify_raw_key(IkeSa& sa, bool peer_is_initiator, const AuthPayload& auth, const EVP_PKEY* key) {
+  const ProfileConfig& p = *sa.profile;
+  if (!p.remote_auth.has(AuthKind::kRsaSig))
+    return refuse(sa, "the peer sent no certificate; its pubkey-chain key needs authentication remote rsa-sig");
+  auto octets = auth_octets(sa, peer_is_initiator, sa.remote_id);
+  if (!octets) return refuse(sa, octets.error().message);
+  auto format = sig_format(auth.method);
+  if (!format)
+    return refuse(sa, fmt("AUTH method {} is not a signature method we support", int(auth.method)));
+  auto used = crypto::auth_verify(key, *format, auth.data, *octets, crypto::kOurSignHashes);
+  if (!used) return refuse(sa, "signature does not verify with its crypto key pubkey-chain key: " + used.error().message);
+  sa.auth.peer_trustpoint.clear();
+  sa.auth.remote_method = crypto::auth_method_label(*format, crypto::key_info(key));
+  sa.auth.peer_kind = AuthKind::kRsaSig;
+  log::debug(fmt("IKEv2: {} authenticated with {} ({}), raw public key from crypto key pubkey-chain rsa", who(sa),
+                 sa.auth.remote_method, crypto::scheme_name(*used)));
+  return true;
+}
+
 bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const AuthPayload& auth,
                       const PeerCerts& certs) {
   const ProfileConfig& p = *sa.profile;
+  if (!certs.leaf && certs.error.empty()) {
+    if (const EVP_PKEY* raw = raw_key_of(p, sa)) return verify_raw_key(sa, peer_is_initiator, auth, raw);
+  }
   if (!certs.leaf)
-    return refuse(sa, certs.error.empty() ? "the peer sent no X.509 certificate (CERT payload)"
+    return refuse(sa, certs.error.empty() ? "the peer sent no X.509 certificate (CERT payload) and crypto key "
+                                            "pubkey-chain rsa has no key for " + sa.remote.addr.str() + " or " + sa.remote_id.str()
                                           : "the peer's certificate does not parse: " + certs.error);
   const crypto::Certificate& leaf = *certs.leaf;
   auto key = leaf.key();

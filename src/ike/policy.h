@@ -105,6 +105,15 @@ struct ProfileConfig {
   // certificate and key come from, and which CAs we accept for the peer.
   std::vector<std::shared_ptr<const crypto::Trustpoint>> sign_trustpoints;
   std::vector<std::shared_ptr<const crypto::Trustpoint>> verify_trustpoints;
+  // crypto key pubkey-chain rsa: peers' raw RSA public keys, for rsa-sig from
+  // a peer that sends no certificate (addressed-key by its address, else
+  // named-key by its identity).
+  struct PeerRawKey {
+    std::optional<IpAddress> address;  // addressed-key
+    std::string identity;              // named-key
+    std::shared_ptr<EVP_PKEY> key;
+  };
+  std::vector<PeerRawKey> peer_raw_keys;
   bool rsa_pss = false;  // sign RSA with RSASSA-PSS under RFC 7427 (else PKCS#1 v1.5)
   DpdConfig dpd;
   // nat force-encap: fake our NAT-D source hash (as strongSwan's encap=yes)
