@@ -242,7 +242,7 @@ struct PemPaste {
 };
 
 SecretQuestion next_pem_line(Config* cfg, std::shared_ptr<PemPaste> p) {
-  return SecretQuestion{"", [cfg, p](std::string_view line) -> Result<std::string> {
+  SecretQuestion q{"", [cfg, p](std::string_view line) -> Result<std::string> {
                           std::string_view l = line;
                           while (!l.empty() && std::isspace(static_cast<unsigned char>(l.back()))) l.remove_suffix(1);
                           if (l != "quit") {
@@ -254,8 +254,9 @@ SecretQuestion next_pem_line(Config* cfg, std::shared_ptr<PemPaste> p) {
                           OPENSSL_cleanse(p->text.data(), p->text.size());
                           OPENSSL_cleanse(p->passphrase.data(), p->passphrase.size());
                           return r;
-                        },
-                        [cfg, p](std::string_view line) { return line != "quit"; }};
+                        }};
+  q.again = [](std::string_view line) { return line != "quit"; };
+  return q;
 }
 
 void add_export_import(CommandTable& t, Mode m) {
