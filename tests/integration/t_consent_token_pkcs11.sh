@@ -4,11 +4,13 @@
 # authority block; the gateway is configured with it; a challenge signed by
 # the token (PIN from --pin-file) is accepted and audited; a wrong PIN, a
 # missing token and a missing key are clear errors; a response signed by
-# another key on the token is refused.
+# another key on the token is refused. In a real terminal the PIN is asked
+# without echo.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
 . "$(dirname "$0")/lib_token.sh"
 . "$(dirname "$0")/lib_consent.sh"
+. "$(dirname "$0")/lib_tmux.sh"
 
 token_init authority 4321 87654321
 # SoftHSM 2.6.1 leaks an OpenSSL object per CKM_EDDSA signature (37 bytes, in
@@ -70,6 +72,30 @@ kg "$NSA" "show consent-token" | grep -qE '^shell-access +authorized +tac' || fa
 log "the token signed; the gateway accepted"
 
 kg "$NSA" "request consent-token terminate-auth" >/dev/null || fail "terminate-auth"
+
+# At a terminal: the PIN is asked and not echoed, then the confirmation.
+c3=$(kg "$NSA" "request consent-token generate-challenge debug-keys auth-timeout 30") || fail "generate-challenge"
+{
+  echo '#!/bin/bash'
+  declare -f consent
+  printf 'CONSENT=%q WORK=%q SOFTHSM_MODULE=%q SOFTHSM2_CONF=%q\n' "$CONSENT" "$WORK" "$SOFTHSM_MODULE" "$SOFTHSM2_CONF"
+  echo 'export SOFTHSM2_CONF'
+  printf 'consent sign --pkcs11 %q --module %q --audit %q %q\n' "$URI" "$SOFTHSM_MODULE" "$WORK/audit.log" "$c3"
+  echo 'sleep 60'
+} >"$WORK/at-terminal.sh"
+chmod +x "$WORK/at-terminal.sh"
+tmux_start "$WORK/at-terminal.sh" 220 50
+expect_screen '^PIN for token pkcs11:token=authority;object=tac: ' "no PIN prompt"
+type_ "4321"; keys Enter
+expect_screen 'Sign this challenge\? \[y/n\]' "no confirmation after the PIN" 10
+screen | grep -q 4321 && fail "the PIN was echoed: $(screen)"
+type_ "y"; keys Enter
+expect_screen '^S0dDUg' "no response at the terminal" 10
+r3=$(screen | grep -o '^S0dDUg[A-Za-z0-9+/=]*' | tail -1)
+kg "$NSA" "request consent-token accept-response debug-keys $r3" | grep -q '^% Consent token authorization success' ||
+  fail "the response signed at the terminal was not accepted"
+kg "$NSA" "request consent-token terminate-auth" >/dev/null || fail "terminate-auth"
+log "PIN asked at the terminal without echo; the response accepted"
 c2=$(kg "$NSA" "request consent-token generate-challenge shell-access auth-timeout 60") || fail "generate-challenge"
 r2=$(consent sign --pkcs11 'pkcs11:token=authority;object=rogue' "${M[@]}" --audit "$WORK/audit.log" --yes "$c2" |
   grep -o '^S0dDUg.*')
