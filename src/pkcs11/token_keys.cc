@@ -71,6 +71,8 @@ Result<Bytes> attribute(Session& s, CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE t) {
 // DER OIDs of the curves (RFC 5480 §2.1.1.1), as CKA_EC_PARAMS holds them.
 const uint8_t kP256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 const uint8_t kP384[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+// id-Ed25519 (RFC 8410 §3).
+const uint8_t kEd25519[] = {0x06, 0x03, 0x2b, 0x65, 0x70};
 
 Result<PublicKey> from_params(const char* type, OSSL_PARAM_BLD* bld) {
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
@@ -99,6 +101,44 @@ Result<void> generate_ec(Session& s, const std::string& label, int bits) {
   const uint8_t* oid = bits == 256 ? kP256 : kP384;
   size_t n = bits == 256 ? sizeof kP256 : sizeof kP384;
   return generate(s, label, CK_MECHANISM{CKM_EC_KEY_PAIR_GEN, nullptr, 0}, {attr(CKA_EC_PARAMS, oid, n)});
+}
+
+Result<void> generate_ed25519(Session& s, const std::string& label) {
+  return generate(s, label, CK_MECHANISM{CKM_EC_EDWARDS_KEY_PAIR_GEN, nullptr, 0},
+                  {attr(CKA_EC_PARAMS, kEd25519, sizeof kEd25519)});
+}
+
+Result<Bytes> read_ed25519_public(Session& s, const std::string& label) {
+  auto hs = find(s, CKO_PUBLIC_KEY, &label);
+  if (!hs) return std::unexpected(hs.error());
+  if (hs->empty()) return fail(Errc::kNotFound, "no public key labelled " + label + " on the token");
+  auto type = attribute(s, hs->front(), CKA_KEY_TYPE);
+  CK_KEY_TYPE kt = 0;
+  if (type && type->size() == sizeof kt) std::memcpy(&kt, type->data(), sizeof kt);
+  if (kt != CKK_EC_EDWARDS) return fail(Errc::kUnsupported, "key " + label + " is not an Ed25519 key");
+  auto point = attribute(s, hs->front(), CKA_EC_POINT);
+  if (!point) return fail(Errc::kIo, "key " + label + ": cannot read its public point");
+  // SoftHSM wraps the 32 bytes in a DER OCTET STRING (04 20 ...); some
+  // tokens give them bare.
+  ByteView pt(*point);
+  if (pt.size() == 34 && pt[0] == 0x04 && pt[1] == 0x20) pt = pt.subspan(2);
+  if (pt.size() != 32) return fail(Errc::kUnsupported, "key " + label + ": not an Ed25519 public point");
+  return Bytes(pt.begin(), pt.end());
+}
+
+Result<Bytes> sign_ed25519(Session& s, const std::string& label, ByteView message) {
+  auto key = find_private_key(s, label);
+  if (!key) return std::unexpected(key.error());
+  if (*key == CK_INVALID_HANDLE) return fail(Errc::kNotFound, "no private key labelled " + label + " on the token");
+  CK_MECHANISM mech{CKM_EDDSA, nullptr, 0};
+  CK_RV rv = s.fn()->C_SignInit(s.handle(), &mech, *key);
+  if (rv != CKR_OK) return rv_fail(rv, "token key " + label + ": C_SignInit(CKM_EDDSA)");
+  Bytes sig(64);
+  CK_ULONG n = sig.size();
+  rv = s.fn()->C_Sign(s.handle(), const_cast<CK_BYTE_PTR>(message.data()), message.size(), sig.data(), &n);
+  if (rv != CKR_OK) return rv_fail(rv, "token key " + label + ": C_Sign");
+  if (n != 64) return fail(Errc::kCrypto, "token key " + label + ": signature of " + std::to_string(n) + " bytes, not 64");
+  return sig;
 }
 
 Result<CK_OBJECT_HANDLE> find_private_key(Session& s, const std::string& label) {

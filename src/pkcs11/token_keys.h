@@ -26,6 +26,17 @@ using PublicKey = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 // ECDSA on P-256 (bits 256) or P-384 (384).
 [[nodiscard]] Result<void> generate_ec(Session& s, const std::string& label, int bits);
 
+// Ed25519 (CKM_EC_EDWARDS_KEY_PAIR_GEN, PKCS#11 v3.0 §2.3.6; the curve named
+// in CKA_EC_PARAMS by its OID 1.3.101.112, as SoftHSM 2.6 takes it): the
+// Consent Token authority's key (keygate-consent keygen --pkcs11).
+[[nodiscard]] Result<void> generate_ed25519(Session& s, const std::string& label);
+// The raw 32-byte public key of the Ed25519 pair with this label (its
+// CKA_EC_POINT, with or without the DER OCTET STRING around it).
+[[nodiscard]] Result<Bytes> read_ed25519_public(Session& s, const std::string& label);
+// A 64-byte Ed25519 signature of `message` (CKM_EDDSA, pure Ed25519 without
+// parameters) by the private key with this label.
+[[nodiscard]] Result<Bytes> sign_ed25519(Session& s, const std::string& label, ByteView message);
+
 // The private key object with this CKA_LABEL; CK_INVALID_HANDLE when none.
 [[nodiscard]] Result<CK_OBJECT_HANDLE> find_private_key(Session& s, const std::string& label);
 // The public key of the pair with this label (from its public key object).
