@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aaa/radius/requester.h"
 #include "aaa/radius_attributes.h"
@@ -31,6 +32,7 @@ class AcceptedUsers {
   struct Entry {
     std::string user;
     RadiusAuthorization attrs;
+    std::vector<Bytes> classes;  // Class attributes, echoed in accounting (RFC 2865 §5.25)
   };
   void put(const std::string& ike_id, Entry e);
   [[nodiscard]] std::optional<Entry> take(const std::string& ike_id);

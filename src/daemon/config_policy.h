@@ -81,6 +81,18 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // Users the RADIUS relay accepted, with their Access-Accept's attributes
   // (aaa/radius_eap.h); authorize() applies and forgets them.
   void set_accepted_users(std::shared_ptr<aaa::AcceptedUsers> a) { accepted_ = std::move(a); }
+  // A session authorized under a profile with `aaa accounting eap LIST`
+  // (LIST = `aaa accounting network LIST start-stop group G`): who it is,
+  // for the accounting records of its session (daemon/accounting_service.h).
+  struct AccountedUser {
+    std::string ike_id;  // the peer's IKE identity (SessionEvent::remote_id)
+    std::string group;   // G
+    std::string user;    // the EAP identity the server accepted
+    std::vector<Bytes> classes;
+    std::optional<IpAddress> framed_ip;
+  };
+  using Accounted = std::function<void(AccountedUser)>;
+  void set_accounting(Accounted a) { accounted_ = std::move(a); }
   std::optional<ike::ConfigRequest> config_request_for(const std::string& tunnel) const;
 
  private:
@@ -107,6 +119,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   aaa::InterfacePrefix iface_;
   EapBackend eap_backend_;
   std::shared_ptr<aaa::AcceptedUsers> accepted_;
+  Accounted accounted_;
 };
 
 // tunnel mode gre ip|ipv6, or no tunnel mode on a TunnelN (config_policy_gre.cc).

@@ -93,6 +93,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   } else {
     log::warn("keygated: no RADIUS client (" + radius.error().message + ")");
   }
+  d->acct_ = AccountingService::create(d->radius_, d->clock_, d->rng_, o.state_dir);
+  if (d->acct_)
+    d->policy_.set_accounting([self](ConfigPolicy::AccountedUser u) { self->acct_->expect(std::move(u)); });
   auto accepted = std::make_shared<aaa::AcceptedUsers>();
   d->policy_.set_accepted_users(accepted);
   d->policy_.set_eap_backend(
@@ -159,6 +162,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     self->ike_->on_timer();
     self->isakmp_actions(self->ikev1_->on_timer());
     if (self->radius_) self->radius_->on_timer();
+    if (self->acct_) self->acct_->on_timer();
     self->housekeeping();
     self->reschedule();
   });
@@ -191,6 +195,7 @@ void Daemon::reschedule() {
   if (auto v1 = ikev1_->next_deadline(); v1 && *v1 < when) when = *v1;
   if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
   if (auto r = radius_ ? radius_->next_deadline() : std::nullopt; r && *r < when) when = *r;
+  if (auto r = acct_ ? acct_->next_deadline() : std::nullopt; r && *r < when) when = *r;
   if (auto t = tokens_->next_deadline(); t && *t < when) when = *t;
   loop_->set_deadline(when);
 }
@@ -274,6 +279,7 @@ bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name)
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
   if (radius_) radius_->configure(after);
+  if (acct_) acct_->flush();  // what a previous run (or an outage) left, to the servers now configured
   ra_->apply(before, after);
   flexvpn_.apply(after);
   log::set_prefix(after.hostname);

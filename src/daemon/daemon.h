@@ -73,6 +73,7 @@
 #include "daemon/isakmp_policy.h"
 #include "daemon/nat_keepalive.h"
 #include "daemon/radius_service.h"
+#include "daemon/accounting_service.h"
 #include "daemon/remote_access.h"
 #include "daemon/tokens.h"
 #include "daemon/tunnels.h"
@@ -242,6 +243,7 @@ class Daemon {
   std::unique_ptr<io::WorkQueue> work_;
   // The RADIUS client (EAP relay, accounting); null if its socket failed.
   std::shared_ptr<RadiusService> radius_;
+  std::unique_ptr<AccountingService> acct_;  // after radius_, which it uses; null without RADIUS
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it

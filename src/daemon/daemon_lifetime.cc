@@ -63,6 +63,9 @@ void Daemon::IkeHost::update_peer(const ike::UpdateChildSaPeer& u) {
 }
 
 void Daemon::IkeHost::remove(const ike::RemoveChildSa& sa) {
+  if (d.acct_ && d.acct_->tracking())
+    for (const auto& s : d.datapath_->sa_stats())
+      if (s.spi_in == sa.spi_in) d.acct_->on_sa_removed(s);
   debug_ipsec_deleted(sa.interface, sa.spi_in, sa.spi_out);
   d.datapath_->remove_sa(sa.spi_in, sa.spi_out);
   d.debug_keys_->removed(sa.spi_in);
@@ -73,6 +76,7 @@ void Daemon::IkeHost::retire(const ike::RetireChildSa& sa) { d.datapath_->retire
 void Daemon::IkeHost::release(const ike::ReleaseConfig& rc) { d.ra_->on_release(rc.lease); }
 
 void Daemon::IkeHost::session(const ike::SessionEvent& ev) {
+  if (d.acct_) d.acct_->on_session(ev);
   if (!d.ra_->on_session(ev)) d.session_event(ev);  // else a Virtual-Access session
 }
 

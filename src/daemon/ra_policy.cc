@@ -151,6 +151,14 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
       if (std::find(d.reply.subnets.begin(), d.reply.subnets.end(), r) == d.reply.subnets.end()) d.reply.subnets.push_back(r);
   if (p.route_accept_any) d.session.routes = acceptable(q.request.subnets, q);
   d.session.lease = lease;
+  if (const auto& list = prof->second.aaa_accounting_eap;
+      accounted_ && q.peer_auth == ike::AuthKind::kEap && !list.empty()) {
+    if (auto g = model_.aaa_accounting_network.find(list); g != model_.aaa_accounting_network.end())
+      accounted_({q.peer_id.str(), g->second, user, radius ? radius->classes : std::vector<Bytes>{},
+                  d.session.address ? std::optional<IpAddress>(d.session.address->addr) : std::nullopt});
+    else
+      log::warn("IKEv2: profile " + q.profile + ": accounting list " + list + " is not defined; no accounting");
+  }
   log::info("IKEv2: authorized " + q.remote.str() + " Id: " + user + " (policy " +
             (a.user_policy.empty() ? a.group_policy : a.user_policy) + (radius && !radius->attrs.empty() ? ", RADIUS attributes" : "") + "): address " +
             (d.reply.ip4 ? d.reply.ip4->str() : std::string("none")));

@@ -94,6 +94,33 @@ TEST_F(Hub, RadiusAttributesOfAnEapUserDecideAddressPoolAndDns) {
   EXPECT_EQ(policy.authorize(q1).reply.ip4, pre("198.18.1.10/32"));
 }
 
+// `aaa accounting eap LIST` in the profile: an authorized EAP session is
+// handed to accounting with its group, the accepted user and the Class
+// values; PSK peers and profiles without the line are not.
+TEST_F(Hub, AccountedEapSessionsAreReportedWithUserAndClass) {
+  use(load("ra-hub.cfg", {"aaa new-model", "aaa accounting network acct start-stop group frad",
+                          "crypto ikev2 profile default", "aaa authorization group eap list flex_local RA",
+                          "aaa accounting eap acct"}));
+  auto accepted = std::make_shared<aaa::AcceptedUsers>();
+  policy.set_accepted_users(accepted);
+  std::vector<ConfigPolicy::AccountedUser> got;
+  policy.set_accounting([&](ConfigPolicy::AccountedUser u) { got.push_back(std::move(u)); });
+  aaa::RadiusAuthorization alice;
+  alice.framed_ip = ip("198.18.3.7");
+  accepted->put("client1.example.net", {"alice", alice, {Bytes{'c', '1'}}});
+  auto q = query("client1.example.net");
+  q.peer_auth = ike::AuthKind::kEap;
+  ASSERT_EQ(policy.authorize(q).status, ike::ConfigDecision::Status::kGranted);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].ike_id, "client1.example.net");
+  EXPECT_EQ(got[0].group, "frad");
+  EXPECT_EQ(got[0].user, "alice");
+  EXPECT_EQ(got[0].classes, std::vector<Bytes>{(Bytes{'c', '1'})});
+  EXPECT_EQ(got[0].framed_ip, ip("198.18.3.7"));
+  policy.authorize(query("client2.example.net", "198.51.100.12"));  // PSK: `aaa accounting eap` only
+  EXPECT_EQ(got.size(), 1u);
+}
+
 TEST_F(Hub, EmptyPoolIsNoAddress) {
   use(load("ra-hub.cfg", {"no ip local pool RA-POOL", "ip local pool RA-POOL 198.18.1.10"}));
   EXPECT_EQ(policy.authorize(query("client1.example.net")).status, ike::ConfigDecision::Status::kGranted);

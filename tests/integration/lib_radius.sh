@@ -24,3 +24,30 @@ start_freeradius() {
     { tail -30 "$WORK/freeradius-$ns.out"; fail "FreeRADIUS in $ns did not start"; }
   log "FreeRADIUS in $ns running (pid $RAD_PID)"
 }
+
+# stop_freeradius: stops the FreeRADIUS start_freeradius started (by pid).
+stop_freeradius() {
+  kill "$RAD_PID" 2>/dev/null; wait "$RAD_PID" 2>/dev/null
+  log "FreeRADIUS stopped (pid $RAD_PID)"
+}
+
+# restart_freeradius NS: runs the same FreeRADIUS copy ($RAD_DIR) again.
+restart_freeradius() {
+  local ns=$1 ready
+  ready=$(grep -c 'Ready to process requests' "$RAD_LOG")
+  ip netns exec "$ns" freeradius -f -xx -l "$RAD_LOG" -d "$RAD_DIR" >>"$WORK/freeradius-$ns.out" 2>&1 &
+  LIB_PIDS+=($!); RAD_PID=$!
+  wait_for "[ \$(grep -c 'Ready to process requests' '$RAD_LOG') -gt $ready ]" 20 ||
+    { tail -30 "$WORK/freeradius-$ns.out"; fail "FreeRADIUS in $ns did not start again"; }
+  log "FreeRADIUS in $ns running again (pid $RAD_PID)"
+}
+
+# rad_acct STATUS [FIELD]: the accounting records FreeRADIUS wrote (detail
+# files under its radacct/127.0.0.1), those with Acct-Status-Type STATUS,
+# one per paragraph; with FIELD, only that attribute's values, one a line.
+rad_acct() {
+  cat "$RAD_DIR"/log/radacct/127.0.0.1/detail-* 2>/dev/null |
+    awk -v RS= -v st="$1" -v f="${2:-}" '$0 ~ "Acct-Status-Type = " st "\n" {
+      if (f == "") { print $0 "\n"; next }
+      n = split($0, l, "\n"); for (i = 1; i <= n; i++) if (l[i] ~ "^\t" f " = ") { sub("^\t" f " = ", "", l[i]); gsub("\"", "", l[i]); print l[i] } }'
+}

@@ -1,0 +1,62 @@
+// Accounting-Request attributes (RFC 2866 §5, RFC 2869 §5.1-5.2).
+#include "aaa/radius/accounting.h"
+
+#include <cstdio>
+
+#include "wire/radius/vendor.h"
+
+namespace kg::aaa::radius {
+
+using kg::radius::AttrType;
+using kg::radius::Code;
+using kg::radius::Packet;
+
+namespace {
+
+void add_av_pair(Packet& p, const std::string& text) {
+  kg::radius::add_vendor(p, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair, as_bytes(text));
+}
+
+void add_octets(Packet& p, AttrType low, AttrType giga, uint64_t v) {
+  p.add_u32(low, uint32_t(v & 0xffffffffu));
+  if (v >> 32) p.add_u32(giga, uint32_t(v >> 32));
+}
+
+}  // namespace
+
+Packet accounting_request(const AcctRecord& r) {
+  Packet p;
+  p.code = uint8_t(Code::kAccountingRequest);
+  p.add_u32(AttrType::kAcctStatusType, uint32_t(r.status));
+  bool on_off = r.status == AcctStatus::kAccountingOn || r.status == AcctStatus::kAccountingOff;
+  if (!on_off) {
+    p.add_text(AttrType::kAcctSessionId, r.session_id);
+    if (!r.user_name.empty()) p.add_text(AttrType::kUserName, r.user_name);
+  }
+  if (r.nas_ip && r.nas_ip->is_v4()) p.add(AttrType::kNasIpAddress, r.nas_ip->bytes());
+  p.add_u32(AttrType::kNasPortType, kg::radius::kNasPortTypeVirtual);
+  if (r.delay_time) p.add_u32(AttrType::kAcctDelayTime, r.delay_time);
+  if (on_off) return p;
+  p.add_u32(AttrType::kServiceType, kg::radius::kServiceTypeFramed);
+  if (r.framed_ip && r.framed_ip->is_v4()) p.add(AttrType::kFramedIpAddress, r.framed_ip->bytes());
+  for (const Bytes& c : r.classes) p.add(AttrType::kClass, c);
+  if (!r.phase1_id.empty()) add_av_pair(p, "isakmp-phase1-id=" + r.phase1_id);
+  if (r.initiator) add_av_pair(p, "isakmp-initiator-ip=" + r.initiator->str());
+  if (r.status == AcctStatus::kStart) return p;
+  p.add_u32(AttrType::kAcctSessionTime, r.session_time);
+  add_octets(p, AttrType::kAcctInputOctets, AttrType::kAcctInputGigawords, r.counters.input_octets);
+  add_octets(p, AttrType::kAcctOutputOctets, AttrType::kAcctOutputGigawords, r.counters.output_octets);
+  p.add_u32(AttrType::kAcctInputPackets, uint32_t(r.counters.input_packets));
+  p.add_u32(AttrType::kAcctOutputPackets, uint32_t(r.counters.output_packets));
+  if (r.status == AcctStatus::kStop)
+    p.add_u32(AttrType::kAcctTerminateCause, uint32_t(r.cause.value_or(TerminateCause::kNasRequest)));
+  return p;
+}
+
+std::string AcctSessionIds::next() {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%08X-%08X", prefix_, ++counter_);
+  return buf;
+}
+
+}  // namespace kg::aaa::radius
