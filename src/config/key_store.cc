@@ -223,6 +223,13 @@ const KeyStore::Stored* KeyStore::find(const std::string& stem) const {
   return it == keys_.end() ? nullptr : it->second.get();
 }
 
+Result<Secret> KeyStore::private_pkcs8(const std::string& label) const {
+  const Stored* s = valid_label(label) ? find(label) : nullptr;
+  if (!s) return fail(Errc::kNotFound, "Key pair " + label + " not found");
+  if (!s->slot->key) return fail(Errc::kState, "Key pair " + label + " is locked");
+  return s->slot->key->to_pkcs8();
+}
+
 std::vector<KeyEntry> KeyStore::list() const {
   load_all();
   std::vector<KeyEntry> out;

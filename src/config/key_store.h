@@ -75,6 +75,11 @@ class KeyStore final : public KeyStorage {
   };
   [[nodiscard]] Result<std::vector<Exported>> export_pem(const std::string& label, std::string_view cipher,
                                                          std::string_view passphrase) const;
+  // The clear private key (PKCS#8 DER) of a state-directory pair that is
+  // not locked, for the router's own services that run in a process of their
+  // own (keygate-web's HTTPS key, daemon/web_service.h), whatever its
+  // exportable flag: never for a user, who has export_pem.
+  [[nodiscard]] Result<Secret> private_pkcs8(const std::string& label) const;
   // crypto key encrypt / decrypt / lock / unlock of one label's pairs (all
   // RSA pairs when empty). Each returns the labels it changed.
   enum class Protect { kEncrypt, kDecrypt, kLock, kUnlock };

@@ -29,10 +29,10 @@ void log_http(log::Level sev, std::string_view mnemonic, std::string_view text) 
   log::event("HTTP", sev, mnemonic, text);
 }
 
-std::string key_pem(const crypto::Signer* signer) {
-  auto* k = dynamic_cast<const crypto::KeySigner*>(signer);
-  if (!k) return "";
-  auto der = k->to_pkcs8();
+// The clear key of a state-directory pair, as PEM for keygate-web's pipe
+// (a key on a token cannot leave it: empty).
+std::string key_pem(const config::KeyStore& keys, const std::string& label) {
+  auto der = keys.private_pkcs8(label);
   if (!der) return "";
   return crypto::pem_block("PRIVATE KEY", der->view());
 }
@@ -126,7 +126,7 @@ Result<std::string> WebService::self_signed_pem(const config::Model& m) {
     log_http(log::Level::kNotice, "SELF_SIGNED",
              "Generated a self-signed certificate (" + std::string(kSelfSignedLabel) + ") for the HTTP secure server");
   }
-  std::string k = key_pem(key.get());
+  std::string k = key_pem(cfg_.keys(), kSelfSignedLabel);
   if (k.empty()) return fail(Errc::kNotFound, "the self-signed key is not usable");
   return cert + k;
 }
@@ -136,7 +136,9 @@ Result<std::string> WebService::tls_pem(const config::Model& m) {
   auto tp = cfg_.pki().trustpoint(m.http.secure_trustpoint);
   if (!tp || !tp->can_sign())
     return fail(Errc::kNotFound, "trustpoint " + m.http.secure_trustpoint + " has no certificate and key");
-  std::string k = key_pem(tp->signer.get());
+  auto cfg_tp = m.trustpoints.find(m.http.secure_trustpoint);
+  std::string k = cfg_tp == m.trustpoints.end() ? std::string()
+                                                : key_pem(cfg_.keys(), config::key_label(cfg_tp->first, cfg_tp->second));
   if (k.empty()) return fail(Errc::kUnsupported, "the key of trustpoint " + m.http.secure_trustpoint + " cannot be handed to the web server");
   std::string pem;
   for (const auto& c : tp->chain_to_send()) pem += crypto::pem_block("CERTIFICATE", c.der());
