@@ -20,6 +20,9 @@ namespace {
 
 using namespace kg;
 
+// The socket's path, removed at exit (the harness itself lives to the end).
+std::string g_socket_path;
+
 struct Harness {
   config::Config cfg;
   std::map<int, uint32_t> fds;
@@ -32,8 +35,9 @@ struct Harness {
         [this](int fd, uint32_t ev) { if (ev) fds[fd] = ev; else fds.erase(fd); });
     if (!s) abort();
     srv = std::move(*s);
+    g_socket_path = path;
+    std::atexit([] { ::unlink(g_socket_path.c_str()); });
   }
-  ~Harness() { ::unlink(path.c_str()); }
 };
 
 }  // namespace
