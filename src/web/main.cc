@@ -5,8 +5,9 @@
 // ports, drops root for an unprivileged user and then serves:
 //   GET  /login, POST /login       log in with a local username and secret
 //   GET  /                         token status, PIN entry, PIN change, VPN status
-//   POST /token/login              crypto pki token NAME login      (PIN asked as a secret)
-//   POST /token/change-pin         crypto pki token NAME change-pin (PINs asked as secrets)
+//   POST /token/login              crypto pki token NAME login      (the PIN answers its secret prompt)
+//   POST /token/change-pin         crypto pki token NAME change-pin NEW (the current PIN answers
+//                                  its prompt; NEW travels only on the local control socket)
 //   POST /logout
 // Every action is an exec command that keygated runs for the logged-in user
 // (web/sessions.h), so privilege levels are checked in one place, keygated.
@@ -31,6 +32,7 @@
 #include "web/login_guard.h"
 #include "web/pages.h"
 #include "web/sessions.h"
+#include "web/token_list.h"
 
 namespace kg::web {
 namespace {
@@ -42,7 +44,6 @@ struct Options {
   int http_port = 0;  // 0: no plain HTTP
   std::string user = "nobody";
   std::string hostname = "keygate";
-  std::string token = "usbtoken0";
   // ip http access-class: standard ACL entries in order; none: everyone.
   struct Rule {
     bool permit;
@@ -54,7 +55,7 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::cerr << "keygate-web: " << why << "\n"
             << "usage: keygate-web [--socket PATH] [--listen ADDR] [--port N] [--http-port N] [--user NAME]\n"
-               "                   [--hostname NAME] [--token NAME] [--access permit|deny,ADDR,WILDCARD]...\n"
+               "                   [--hostname NAME] [--access permit|deny,ADDR,WILDCARD]...\n"
                "The HTTPS certificate (chain) and its private key are read as PEM from standard input.\n";
   std::exit(2);
 }
@@ -77,7 +78,6 @@ Options parse(int argc, char** argv) {
     else if (a == "--http-port") o.http_port = std::stoi(v);
     else if (a == "--user") o.user = v;
     else if (a == "--hostname") o.hostname = v;
-    else if (a == "--token") o.token = v;
     else if (a == "--access") {
       auto c1 = v.find(','), c2 = v.find(',', c1 + 1);
       if (c1 == std::string::npos || c2 == std::string::npos) usage("--access wants permit|deny,ADDR,WILDCARD");
@@ -203,6 +203,11 @@ bool valid_pin(const std::string& s) {
     if (c < 0x20 || c == 0x7f) return false;
   return true;
 }
+// A new PIN is one word of the change-pin command line: no space, and
+// neither the output modifier '|' nor the help key '?'.
+bool valid_new_pin(const std::string& s) {
+  return valid_pin(s) && s.find_first_of(" |?") == std::string::npos;
+}
 
 void wipe(std::string& s) { OPENSSL_cleanse(s.data(), s.size()); }
 
@@ -306,12 +311,13 @@ int serve(const Options& o) {
   https.Get("/", [&](const httplib::Request& req, httplib::Response& res) {
     auto s = session_of(req);
     if (!s) return see_other(res, "/login");
-    HomeView v{o.hostname, s->user(), s->csrf(), "", true, o.token, "", ""};
+    HomeView v{o.hostname, s->user(), s->csrf(), "", true, {}, "", ""};
     std::string f = s->take_flash();
     v.message_ok = !f.starts_with("!");
     v.message = v.message_ok ? f : f.substr(1);
-    Answer t = s->run("show crypto pki token " + o.token);
+    Answer t = s->run("show crypto pki token");
     v.token_status = t.ok ? t.text : as_message(t, "Not available") + "\n";  // e.g. not permitted
+    if (t.ok) v.tokens = token_names(t.text);
     Answer vpn = s->run("show crypto session");
     v.vpn_status = vpn.ok ? (vpn.text.empty() ? "No VPN sessions\n" : vpn.text) : as_message(vpn, "Not available") + "\n";
     html(res, home_page(v));
@@ -336,10 +342,11 @@ int serve(const Options& o) {
     std::string token = req.get_param_value("token"), old_pin = req.get_param_value("old"),
                 new_pin = req.get_param_value("new"), confirm = req.get_param_value("confirm");
     std::string problem;
-    if (!valid_token_name(token) || !valid_pin(old_pin) || !valid_pin(new_pin)) problem = "Type the current and the new PIN";
+    if (!valid_token_name(token) || !valid_pin(old_pin) || new_pin.empty()) problem = "Type the current and the new PIN";
+    else if (!valid_new_pin(new_pin)) problem = "A PIN may not contain spaces, | or ?";
     else if (new_pin != confirm) problem = "The new PIN and its confirmation differ";
     Answer a;
-    if (problem.empty()) a = s->run("crypto pki token " + token + " change-pin", {old_pin, new_pin, new_pin});
+    if (problem.empty()) a = s->run("crypto pki token " + token + " change-pin " + new_pin, {old_pin});
     wipe(old_pin);
     wipe(new_pin);
     wipe(confirm);

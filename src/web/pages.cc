@@ -81,32 +81,42 @@ std::string login_page(const LoginView& v) {
   return layout(v.hostname, "VPN", "", body);
 }
 
+// Which token a form acts on: fixed when there is one, chosen when several.
+std::string token_field(const std::vector<std::string>& tokens, const std::string& id) {
+  if (tokens.size() == 1)
+    return "<input type=\"hidden\" name=\"token\" value=\"" + html_escape(tokens[0]) + "\">";
+  std::string f = "<label for=\"" + id + "\">Token</label><select id=\"" + id + "\" name=\"token\">";
+  for (const auto& t : tokens) f += "<option>" + html_escape(t) + "</option>";
+  return f + "</select>";
+}
+
 std::string home_page(const HomeView& v) {
   std::string logout = "<form method=\"post\" action=\"/logout\">" + csrf_field(v.csrf) +
                        "<span>" + html_escape(v.user) + "</span> <button type=\"submit\">Log out</button></form>";
-  std::string tok = html_escape(v.token);
-  std::string body =
-      message(v.message, v.message_ok) +
-      "<section aria-labelledby=\"tok\"><h2 id=\"tok\">VPN token</h2><pre id=\"token-status\">" +
-      html_escape(v.token_status) + "</pre>"
-      "<form method=\"post\" action=\"/token/login\" autocomplete=\"off\">" + csrf_field(v.csrf) +
-      "<input type=\"hidden\" name=\"token\" value=\"" + tok + "\">"
-      "<label for=\"pin\">Token PIN</label>"
-      "<input type=\"password\" id=\"pin\" name=\"pin\" autocomplete=\"off\" inputmode=\"text\" required>"
-      "<p class=\"hint\">Unlocks the VPN keys on the token after it is inserted or the router restarts.</p>"
-      "<button type=\"submit\">Unlock token</button></form></section>"
-      "<section aria-labelledby=\"chg\"><h2 id=\"chg\">Change the token PIN</h2>"
-      "<form method=\"post\" action=\"/token/change-pin\" autocomplete=\"off\">" + csrf_field(v.csrf) +
-      "<input type=\"hidden\" name=\"token\" value=\"" + tok + "\">"
-      "<label for=\"old\">Current PIN</label>"
-      "<input type=\"password\" id=\"old\" name=\"old\" autocomplete=\"off\" required>"
-      "<label for=\"new\">New PIN</label>"
-      "<input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" required>"
-      "<label for=\"confirm\">New PIN again</label>"
-      "<input type=\"password\" id=\"confirm\" name=\"confirm\" autocomplete=\"new-password\" required>"
-      "<button type=\"submit\">Change PIN</button></form></section>"
-      "<section aria-labelledby=\"vpn\"><h2 id=\"vpn\">VPN status</h2><pre id=\"vpn-status\">" +
-      html_escape(v.vpn_status) + "</pre></section>";
+  std::string body = message(v.message, v.message_ok) +
+                     "<section aria-labelledby=\"tok\"><h2 id=\"tok\">VPN token</h2><pre id=\"token-status\">" +
+                     html_escape(v.token_status) + "</pre>";
+  if (!v.tokens.empty()) {
+    body += "<form method=\"post\" action=\"/token/login\" autocomplete=\"off\">" + csrf_field(v.csrf) +
+            token_field(v.tokens, "token-login") +
+            "<label for=\"pin\">Token PIN</label>"
+            "<input type=\"password\" id=\"pin\" name=\"pin\" autocomplete=\"off\" required>"
+            "<p class=\"hint\">Unlocks the VPN keys on the token after it is inserted or the router restarts.</p>"
+            "<button type=\"submit\">Unlock token</button></form></section>"
+            "<section aria-labelledby=\"chg\"><h2 id=\"chg\">Change the token PIN</h2>"
+            "<form method=\"post\" action=\"/token/change-pin\" autocomplete=\"off\">" + csrf_field(v.csrf) +
+            token_field(v.tokens, "token-change") +
+            "<label for=\"old\">Current PIN</label>"
+            "<input type=\"password\" id=\"old\" name=\"old\" autocomplete=\"off\" required>"
+            "<label for=\"new\">New PIN</label>"
+            "<input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" required>"
+            "<label for=\"confirm\">New PIN again</label>"
+            "<input type=\"password\" id=\"confirm\" name=\"confirm\" autocomplete=\"new-password\" required>"
+            "<p class=\"hint\">No spaces and none of | ? in a PIN.</p>"
+            "<button type=\"submit\">Change PIN</button></form>";
+  }
+  body += "</section><section aria-labelledby=\"vpn\"><h2 id=\"vpn\">VPN status</h2><pre id=\"vpn-status\">" +
+          html_escape(v.vpn_status) + "</pre></section>";
   return layout(v.hostname, "VPN", logout, body);
 }
 

@@ -3,6 +3,7 @@
 // Every value that came from a user or from keygated is escaped.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace kg::web {
 
@@ -21,7 +22,7 @@ std::string login_page(const LoginView& v);
 struct HomeView {
   std::string hostname, user, csrf, message;
   bool message_ok = true;
-  std::string token;          // the token the forms act on
+  std::vector<std::string> tokens;  // the tokens the forms may act on (none: no forms)
   std::string token_status;   // show crypto pki token, or why it is not shown
   std::string vpn_status;     // show crypto session, or why it is not shown
 };

@@ -7,7 +7,7 @@ namespace {
 
 TEST(Pages, EverythingFromOutsideIsEscaped) {
   EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-  std::string p = home_page({"r<1>", "eve\"", "c", "<script>", false, "tok\"en", "<b>inserted</b>", "<i>"});
+  std::string p = home_page({"r<1>", "eve\"", "c", "<script>", false, {"tok\"en"}, "<b>inserted</b>", "<i>"});
   EXPECT_EQ(p.find("<script>"), std::string::npos);
   EXPECT_EQ(p.find("<b>inserted"), std::string::npos);
   EXPECT_NE(p.find("&lt;b&gt;inserted"), std::string::npos);
@@ -16,7 +16,7 @@ TEST(Pages, EverythingFromOutsideIsEscaped) {
 }
 
 TEST(Pages, EveryInputHasItsLabelAndEveryFormItsCsrfToken) {
-  for (const std::string& p : {login_page({"r1", "CSRF1", ""}), home_page({"r1", "u", "CSRF1", "", true, "t", "", ""})}) {
+  for (const std::string& p : {login_page({"r1", "CSRF1", ""}), home_page({"r1", "u", "CSRF1", "", true, {"t1", "t2"}, "", ""})}) {
     size_t forms = 0, tokens = 0;
     for (size_t i = p.find("<form"); i != std::string::npos; i = p.find("<form", i + 1)) ++forms;
     for (size_t i = p.find("name=\"csrf\" value=\"CSRF1\""); i != std::string::npos;
@@ -29,6 +29,10 @@ TEST(Pages, EveryInputHasItsLabelAndEveryFormItsCsrfToken) {
       size_t s = i + 27, e = p.find('"', s);
       std::string id = p.substr(s, e - s);
       EXPECT_NE(p.find("<label for=\"" + id + "\">"), std::string::npos) << id;
+    }
+    for (size_t i = p.find("<select id=\""); i != std::string::npos; i = p.find("<select id=\"", i + 1)) {
+      size_t s = i + 12, e = p.find('"', s);
+      EXPECT_NE(p.find("<label for=\"" + p.substr(s, e - s) + "\">"), std::string::npos);
     }
     EXPECT_EQ(p.find("http://"), std::string::npos);  // no external asset
     EXPECT_EQ(p.find("https://"), std::string::npos);

@@ -1,6 +1,7 @@
 // The tokens keygated shows this user (`show crypto pki token`: one
 // "Token LABEL is usbtokenN" line per token), as the names the page's forms
-// act on: the label, or usbtokenN for a token without one.
+// act on: the label (once, however many slots show it), or usbtokenN for a
+// token without one.
 #pragma once
 #include <string>
 #include <vector>

@@ -8,7 +8,8 @@ namespace {
 TEST(TokenList, NamesEachTokenByItsLabelOrItsSlot) {
   std::string show =
       "Token eToken is usbtoken2\n  Inserted: yes\n  Login: not logged in\n"
-      "Token (none) is usbtoken3\n  Inserted: no\n";
+      "Token (none) is usbtoken3\n  Inserted: no\n"
+      "Token eToken is usbtoken4\n  Inserted: yes\n";
   EXPECT_EQ(token_names(show), (std::vector<std::string>{"eToken", "usbtoken3"}));
   EXPECT_TRUE(token_names("No tokens\n").empty());
   EXPECT_TRUE(token_names("% Invalid input detected at '^' marker.\n").empty());
