@@ -4,12 +4,11 @@
 #include <algorithm>
 #include <ctime>
 
-namespace kg::consent {
-namespace {
+#include "common/try.h"
 
-#define TRY(var, expr)   \
-  auto var = (expr);     \
-  if (!var) return std::unexpected(var.error())
+namespace kg::consent {
+
+namespace {
 
 constexpr std::string_view kChallengeMagic = "KGCT", kResponseMagic = "KGCR";
 constexpr std::string_view kSignContext = "keygate consent-token response v1";

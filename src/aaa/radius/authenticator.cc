@@ -7,17 +7,15 @@
 #include <algorithm>
 
 #include "aaa/radius/md5.h"
+#include "common/try.h"
 
 namespace kg::aaa::radius {
+
 namespace {
 
 using kg::radius::AttrType;
 using kg::radius::Code;
 constexpr size_t kAuthAt = 4;  // the Authenticator field's offset
-
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
 
 bool computed_request_authenticator(uint8_t code) {
   return code == uint8_t(Code::kAccountingRequest) || code == uint8_t(Code::kDisconnectRequest) ||

@@ -3,13 +3,11 @@
 
 #include "aaa/radius/md5.h"
 #include "wire/radius/vendor.h"
+#include "common/try.h"
 
 namespace kg::aaa::radius {
-namespace {
 
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
+namespace {
 
 // XORs `data` (a multiple of 16 octets) in place with the chain started by
 // MD5(secret | first); `encrypt` says whether data is plaintext (the chain

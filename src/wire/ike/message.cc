@@ -2,12 +2,9 @@
 #include <string>
 
 #include "wire/ike/payload_bodies.h"
+#include "common/try.h"
 
 namespace kg::ike {
-
-#define TRY(var, expr)               \
-  auto var = (expr);                 \
-  if (!var) return std::unexpected(var.error())
 
 Result<Header> Header::parse(ByteReader& r) {
   Header h;

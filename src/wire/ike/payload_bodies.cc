@@ -3,14 +3,9 @@
 // parser's inverse. Generic headers are handled in message.cc.
 #include "wire/ike/payload_bodies.h"
 
+#include "common/try.h"
+
 namespace kg::ike {
-namespace {
-
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
-
-}  // namespace
 
 // §3.3.2 Transform:  Last(1) | RESERVED(1) | Transform Length(2) |
 //   Transform Type(1) | RESERVED(1) | Transform ID(2) | Attributes

@@ -3,12 +3,9 @@
 #include <string>
 
 #include "wire/isakmp/payload_bodies.h"
+#include "common/try.h"
 
 namespace kg::isakmp {
-
-#define TRY(var, expr)               \
-  auto var = (expr);                 \
-  if (!var) return std::unexpected(var.error())
 
 Result<Header> Header::parse(ByteReader& r) {
   Header h;

@@ -4,12 +4,11 @@
 
 #include <string>
 
-namespace kg::isakmp {
-namespace {
+#include "common/try.h"
 
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
+namespace kg::isakmp {
+
+namespace {
 
 // RFC 2409 §5: "The length of nonce payload MUST be between 8 and 256 bytes".
 constexpr size_t kNonceMin = 8;

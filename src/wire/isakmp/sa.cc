@@ -1,12 +1,11 @@
 // SA, proposal and transform payloads (diagrams in sa.h).
 #include "wire/isakmp/sa.h"
 
-namespace kg::isakmp {
-namespace {
+#include "common/try.h"
 
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
+namespace kg::isakmp {
+
+namespace {
 
 constexpr size_t kSubHeader = 4;  // Next Payload | RESERVED | Payload Length
 

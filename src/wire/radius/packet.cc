@@ -3,14 +3,9 @@
 
 #include <string>
 
+#include "common/try.h"
+
 namespace kg::radius {
-namespace {
-
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
-
-}  // namespace
 
 const char* code_name(uint8_t code) {
   switch (Code(code)) {

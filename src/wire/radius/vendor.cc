@@ -1,14 +1,9 @@
 // Vendor-Specific sub-attributes (RFC 2865 §5.26) and Cisco AV pairs.
 #include "wire/radius/vendor.h"
 
+#include "common/try.h"
+
 namespace kg::radius {
-namespace {
-
-#define TRY(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(var.error())
-
-}  // namespace
 
 // Vendor-Id(4) | { Vendor type(1) | Vendor length(1) | value }+
 Result<std::vector<VendorAttribute>> parse_vendor_specific(ByteView value) {
