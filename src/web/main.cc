@@ -22,6 +22,7 @@
 
 #include <httplib.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -236,6 +237,7 @@ std::string as_message(const Answer& a, const std::string& fallback) {
 }
 
 int serve(const Options& o) {
+  const pid_t parent = ::getppid();
   TlsMaterial tls = read_tls_material();
   httplib::SSLServer https([&](SSL_CTX& ctx) { return setup_tls(ctx, tls); });
   if (!https.is_valid()) {
@@ -389,6 +391,10 @@ int serve(const Options& o) {
     }
   }
   drop_root(o.user);
+  // Die with keygated, however it ends (a SIGKILL runs no destructor). Set
+  // after the drop, which clears it; a parent already gone is caught below.
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+  if (::getppid() != parent) return 1;
   std::cerr << "keygate-web: serving https on port " << o.port
             << (o.http_port ? " (http on " + std::to_string(o.http_port) + " redirects)" : std::string()) << "\n";
   std::thread plain;

@@ -37,6 +37,7 @@ ip http secure-port 8443
 EOC
 } >"$cfg"
 start_keygated "$NSA" "$cfg"
+kgd=$KG_LAST_PID
 chmod 755 "$WORK" "$WORK/kg-$NSA"   # keygate-web runs as nobody and connects to the socket
 chmod -R a+rX "$WORK/softhsm" "$WORK/p11ctl"
 klog=$WORK/keygated-$NSA.log
@@ -69,4 +70,10 @@ p11tool --token-label eToken --login --pin 24681357 --list-objects --type privke
   fail "the token does not take the new PIN"
 p11tool --token-label eToken --login --pin 1234567890 --list-objects --type privkey | grep -q etoken-keys &&
   fail "the token still takes the old PIN"
+# keygate-web goes with keygated, even when keygated is killed outright.
+web=$(ps -o pid=,comm= --ppid "$kgd" | awk '$2 == "keygate-web" {print $1; exit}')
+[ -n "$web" ] || fail "no keygate-web child of keygated"
+kill -9 "$kgd"
+wait_for "! kill -0 $web 2>/dev/null || grep -q '^State:.*Z' /proc/$web/status" 5 || fail "keygate-web $web outlived keygated"
+log "keygate-web ended with a SIGKILLed keygated"
 log "PASS"
