@@ -150,7 +150,11 @@ void write_memory_faults(const std::filesystem::path& dir) {
 
 TEST(ConfigFile, WriteMemoryOnAFullOrReadOnlyDiskLosesNothing) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root (mount namespaces)";
-  auto dir = std::filesystem::temp_directory_path() / ("kgfull-" + std::to_string(::getpid()));
+  // The threadsafe death test runs this body again in a child process: both
+  // name the directory by the parent's pid, so the parent removes the one
+  // the child used.
+  pid_t owner = GTEST_FLAG_GET(internal_run_death_test).empty() ? ::getpid() : ::getppid();
+  auto dir = std::filesystem::temp_directory_path() / ("kgfull-" + std::to_string(owner));
   std::filesystem::create_directories(dir);
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(write_memory_faults(dir), ::testing::ExitedWithCode(0), "");
