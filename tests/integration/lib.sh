@@ -238,6 +238,41 @@ secrets {
 EOC
 }
 # Number of READY IKE SAs keygated in NS shows.
+# sw_ikev1_psk DIR PSK LOCAL_TS REMOTE_TS: DIR/swanctl.conf for strongSwan in
+# NSB as an IKEv1 Main Mode PSK peer of keygate in NSA (ESP in UDP: its
+# libipsec data path does only that).
+sw_ikev1_psk() {
+  mkdir -p "$1"
+  cat >"$1/swanctl.conf" <<EOC
+connections {
+  kg {
+    version = 1
+    local_addrs = 198.51.100.2
+    remote_addrs = 198.51.100.1
+    encap = yes
+    proposals = aes256-sha256-modp2048
+    local { auth = psk
+            id = 198.51.100.2 }
+    remote { auth = psk
+             id = 198.51.100.1 }
+    children {
+      kg {
+        local_ts = $3
+        remote_ts = $4
+        esp_proposals = aes128-sha1-modp2048
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-kg { id-a = 198.51.100.1
+           id-b = 198.51.100.2
+           secret = "$2" }
+}
+EOC
+}
+
 kg_ready_count() { kg "$1" "show crypto ikev2 sa" 2>/dev/null | grep -c ' READY' ; }
 kg_ready() { [ "$(kg_ready_count "$1")" -ge 1 ]; }
 # Ages (s) of READY SAs: the "Life/Active Time" line after each READY line.

@@ -16,35 +16,8 @@ PEER=$KG_BUILD_DIR/tools/ikev1peer/ikev1peer
 [ -x "$PEER" ] || fail "no ikev1peer at $PEER"
 ip -n "$NSB" addr add 192.0.2.129/25 dev lo
 PSK=ikev1-test-key-7f3a
-SW=$WORK/swb; mkdir -p "$SW"
-cat >"$SW/swanctl.conf" <<EOC
-connections {
-  kg {
-    version = 1
-    local_addrs = 198.51.100.2
-    remote_addrs = 198.51.100.1
-    encap = yes
-    proposals = aes256-sha256-modp2048
-    local { auth = psk
-            id = 198.51.100.2 }
-    remote { auth = psk
-             id = 198.51.100.1 }
-    children {
-      kg {
-        local_ts = 192.0.2.128/25
-        remote_ts = 192.0.2.0/25
-        esp_proposals = aes128-sha1-modp2048
-        start_action = none
-      }
-    }
-  }
-}
-secrets {
-  ike-kg { id-a = 198.51.100.1
-           id-b = 198.51.100.2
-           secret = "$PSK" }
-}
-EOC
+SW=$WORK/swb
+sw_ikev1_psk "$SW" "$PSK" 192.0.2.128/25 192.0.2.0/25
 start_charon "$NSB" "$SW"
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 

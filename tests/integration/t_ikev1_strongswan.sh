@@ -43,38 +43,11 @@ interface Tunnel0
 !
 ip route 192.0.2.128 255.255.255.128 Tunnel0
 EOC
-SW=$WORK/swb; mkdir -p "$SW"
+SW=$WORK/swb
 # An IOS static VTI proposes any/any in Quick Mode; strongSwan accepts it,
 # installs no routes of its own (install_routes = no: a 0/0 route would take
 # its IKE packets too) and the test routes only the far site into ipsec0.
-cat >"$SW/swanctl.conf" <<EOC
-connections {
-  kg {
-    version = 1
-    local_addrs = 198.51.100.2
-    remote_addrs = 198.51.100.1
-    encap = yes
-    proposals = aes256-sha256-modp2048
-    local { auth = psk
-            id = 198.51.100.2 }
-    remote { auth = psk
-             id = 198.51.100.1 }
-    children {
-      kg {
-        local_ts = 0.0.0.0/0
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes128-sha1-modp2048
-        start_action = none
-      }
-    }
-  }
-}
-secrets {
-  ike-kg { id-a = 198.51.100.1
-           id-b = 198.51.100.2
-           secret = "$PSK" }
-}
-EOC
+sw_ikev1_psk "$SW" "$PSK" 0.0.0.0/0 0.0.0.0/0
 SW_CHARON_EXTRA="install_routes = no" start_charon "$NSB" "$SW"
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
