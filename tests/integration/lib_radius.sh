@@ -51,3 +51,41 @@ rad_acct() {
       if (f == "") { print $0 "\n"; next }
       n = split($0, l, "\n"); for (i = 1; i <= n; i++) if (l[i] ~ "^\t" f " = ") { sub("^\t" f " = ", "", l[i]); gsub("\"", "", l[i]); print l[i] } }'
 }
+
+# sw_eap_client DIR K METHOD EAP_ID PASSWORD: DIR/swanctl.conf for the
+# strongSwan road warrior in RA_NS[K] (198.51.100.1K) that authenticates with
+# EAP METHOD as EAP_ID to keygate's hub (PSK ra-hub.example.net) and asks for
+# an address and 203.0.113.0/24.
+sw_eap_client() {
+  mkdir -p "$1"
+  cat >"$1/swanctl.conf" <<EOS
+connections {
+  ra {
+    version = 2
+    local_addrs = 198.51.100.1$2
+    remote_addrs = 198.51.100.1
+    encap = yes
+    vips = 0.0.0.0
+    proposals = aes256gcm16-prfsha256-ecp256
+    local { auth = $3
+            id = client$2.example.net
+            eap_id = $4 }
+    remote { auth = psk
+             id = ra-hub.example.net }
+    children {
+      ra {
+        remote_ts = 203.0.113.0/24
+        esp_proposals = aes256gcm16
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-hub { id = ra-hub.example.net
+            secret = "hub-secret" }
+  eap-user { id = $4
+             secret = "$5" }
+}
+EOS
+}

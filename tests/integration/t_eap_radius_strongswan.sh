@@ -69,40 +69,6 @@ ip local pool RA-POOL2 198.18.2.10 198.18.2.20
 EOC
 start_keygated "$NSA" "$WORK/hub.cfg"
 
-# sw_eap_client DIR K METHOD EAP_ID PASSWORD
-sw_eap_client() {
-  mkdir -p "$1"
-  cat >"$1/swanctl.conf" <<EOS
-connections {
-  ra {
-    version = 2
-    local_addrs = 198.51.100.1$2
-    remote_addrs = 198.51.100.1
-    encap = yes
-    vips = 0.0.0.0
-    proposals = aes256gcm16-prfsha256-ecp256
-    local { auth = $3
-            id = client$2.example.net
-            eap_id = $4 }
-    remote { auth = psk
-             id = ra-hub.example.net }
-    children {
-      ra {
-        remote_ts = 203.0.113.0/24
-        esp_proposals = aes256gcm16
-        start_action = none
-      }
-    }
-  }
-}
-secrets {
-  ike-hub { id = ra-hub.example.net
-            secret = "hub-secret" }
-  eap-user { id = $4
-             secret = "$5" }
-}
-EOS
-}
 export SW_LOAD="eap-identity eap-md5 eap-mschapv2 gcrypt resolve" SW_INSTALL_VIP=yes
 sw_eap_client "$WORK/c1" 1 eap-md5 alice alice-md5-pass
 sw_eap_client "$WORK/c2" 2 eap-mschapv2 bob bob-mschap-pass

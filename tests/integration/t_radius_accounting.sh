@@ -69,37 +69,7 @@ EOC
 start_keygated "$NSA" "$WORK/hub.cfg"
 
 C=$WORK/c1
-mkdir -p "$C"
-cat >"$C/swanctl.conf" <<EOS
-connections {
-  ra {
-    version = 2
-    local_addrs = 198.51.100.11
-    remote_addrs = 198.51.100.1
-    encap = yes
-    vips = 0.0.0.0
-    proposals = aes256gcm16-prfsha256-ecp256
-    local { auth = eap-md5
-            id = client1.example.net
-            eap_id = alice }
-    remote { auth = psk
-             id = ra-hub.example.net }
-    children {
-      ra {
-        remote_ts = 203.0.113.0/24
-        esp_proposals = aes256gcm16
-        start_action = none
-      }
-    }
-  }
-}
-secrets {
-  ike-hub { id = ra-hub.example.net
-            secret = "hub-secret" }
-  eap-user { id = alice
-             secret = "alice-md5-pass" }
-}
-EOS
+sw_eap_client "$C" 1 eap-md5 alice alice-md5-pass
 export SW_LOAD="eap-identity eap-md5 gcrypt resolve" SW_INSTALL_VIP=yes
 start_charon "${RA_NS[1]}" "$C"
 

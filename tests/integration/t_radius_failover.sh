@@ -57,35 +57,7 @@ ip local pool RA-POOL 198.18.1.10 198.18.1.99
 EOC
 start_keygated "$NSA" "$WORK/hub.cfg"
 
-for k in 1 2; do
-  mkdir -p "$WORK/c$k"
-  cat >"$WORK/c$k/swanctl.conf" <<EOS
-connections {
-  ra {
-    version = 2
-    local_addrs = 198.51.100.1$k
-    remote_addrs = 198.51.100.1
-    encap = yes
-    vips = 0.0.0.0
-    proposals = aes256gcm16-prfsha256-ecp256
-    local { auth = eap-md5
-            id = client$k.example.net
-            eap_id = alice }
-    remote { auth = psk
-             id = ra-hub.example.net }
-    children { ra { remote_ts = 203.0.113.0/24
-                    esp_proposals = aes256gcm16
-                    start_action = none } }
-  }
-}
-secrets {
-  ike-hub { id = ra-hub.example.net
-            secret = "hub-secret" }
-  eap-alice { id = alice
-              secret = "alice-md5-pass" }
-}
-EOS
-done
+for k in 1 2; do sw_eap_client "$WORK/c$k" "$k" eap-md5 alice alice-md5-pass; done
 export SW_LOAD="eap-identity eap-md5" SW_INSTALL_VIP=yes
 for k in 1 2; do start_charon "${RA_NS[$k]}" "$WORK/c$k"; done
 
