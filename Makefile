@@ -2,6 +2,9 @@
 BUILD      ?= build
 TEST_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
+# Tests mostly wait (on handshakes, timeouts, peers), so run twice as many
+# as there are cores.
+TEST_JOBS  ?= $(shell echo $$(( $$(nproc) * 2 )))
 
 .PHONY: all setup build build-test test unit integration demo bench fuzz soak clean
 
@@ -25,13 +28,13 @@ build-test: setup $(TEST_BUILD)/build.ninja
 # Every test: unit tests, fuzz drivers and integration tests in network
 # namespaces, all on the address/undefined-sanitizer build.
 test: build-test
-	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(TEST_JOBS)
 
 unit: build-test
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
 
 integration: build-test
-	cd $(TEST_BUILD) && ctest --output-on-failure -L integration
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(TEST_JOBS) -L integration
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)
