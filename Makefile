@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 # as there are cores.
 TEST_JOBS  ?= $(shell echo $$(( $$(nproc) * 2 )))
 
-.PHONY: all setup build build-test test unit integration demo bench fuzz soak clean
+.PHONY: all setup build build-test test unit integration demo demo-aaa bench fuzz soak clean
 
 all: build
 
@@ -38,6 +38,11 @@ integration: build-test
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)
+
+# Seed 004's AAA: strongSwan road warriors authenticated with EAP through
+# FreeRADIUS, addresses from RADIUS, accounting records.
+demo-aaa: build
+	@bash scripts/demo_aaa.sh $(BUILD)
 
 bench: setup
 	@bash bench/run.sh
