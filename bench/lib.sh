@@ -117,12 +117,17 @@ hs_sources() {
 # (seed 004 remote access, without a configuration payload): one profile for
 # every client of *.bench.example.net, each session a Virtual-Access of
 # Virtual-Template1, IKE AES-GCM-128/PRF SHA-256/X25519, ESP AES-GCM-128.
-# AUTH: psk, or "ecdsa TP"/"rsa TP" (trustpoint TP imported before start).
+# AUTH: psk, or "ecdsa TP"/"rsa TP" (trustpoint TP imported before start),
+# or eap: the clients with EAP through the RADIUS server 127.0.0.1 (secret
+# bench-radius), the hub with its PSK, as seed 004's remote-access hub.
 # The global lines set the admission limits of the measurement.
 kg_hub_conf() {
   local f=$1 auth=$2; shift 2
   local la="authentication local pre-share" ra="authentication remote pre-share" extra="" tp=""
   case $auth in
+    eap)
+      ra="authentication remote eap query-identity"; extra=" aaa authentication eap frad"
+      tp=$(printf 'aaa new-model\naaa group server radius frad\n server-private 127.0.0.1 auth-port 1812 acct-port 1813 key bench-radius\naaa authentication eap frad group frad\n') ;;
     ecdsa*|rsa*)
       local m=${auth%% *}; tp=${auth#* }
       la="authentication local $m-sig"; ra="authentication remote $m-sig"; extra=" pki trustpoint $tp"
@@ -210,19 +215,25 @@ kg_bench_ike() {
 sw_hub_start() {
   local ns=$1 dir=$2 auth=${3:-psk} lauth=psk rauth=psk certs=""
   mkdir -p "$dir/run" "$dir"/{x509,x509ca,private,pubkey,rsa,ecdsa,pkcs8}
+  local plugins="" radius="" eap_id=""
   case $auth in
     psk) ;;
+    eap)  # EAP relayed to the RADIUS server 127.0.0.1, as kg_hub_conf's eap
+      rauth=eap-radius; eap_id="eap_id = %any"; plugins="eap-identity eap-radius"
+      radius="eap-radius { servers { frad { address = 127.0.0.1
+                                         secret = bench-radius } } }" ;;
     *) lauth=pubkey; rauth=pubkey; certs="certs = hub.crt" ;;
   esac
   cat >"$dir/strongswan.conf" <<EOC
 charon {
   load_modular = no
-  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici
+  load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici $plugins
   cookie_threshold = 100000
   init_limit_half_open = 0
   ikesa_table_size = 4096
   retransmit_timeout = 2.0
-  plugins { vici { socket = unix://$dir/charon.vici } }
+  plugins { vici { socket = unix://$dir/charon.vici }
+            $radius }
   syslog { daemon { default = -1 } }
   filelog { log { path = $dir/charon.log
       default = 0 ${SW_HUB_LOG:-} } }
@@ -242,7 +253,8 @@ connections {
             id = hub.example.net
             $certs }
     remote { auth = $rauth
-             id = *.bench.example.net }
+             id = *.bench.example.net
+             $eap_id }
     children {
       c { local_ts = 203.0.113.0/24
           remote_ts = 198.18.0.0/15
@@ -261,6 +273,24 @@ EOC
   LIB_PIDS+=($!); SW_PID=$!
   wait_for "[ -S '$dir/charon.vici' ]" 10 || fail "charon in $ns: no vici socket"
   swanctl_ "$dir" --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1 || { cat "$dir/load.out"; fail "swanctl --load-all"; }
+}
+
+# bench_radius_start NS: FreeRADIUS 3.2 on 127.0.0.1 in NS without debug
+# output (as a production server runs), client 127.0.0.1 with secret
+# bench-radius, one user "bench" (password bench-pass) for EAP; its own copy
+# of /etc/freeradius/3.0 under $WORK. Sets RAD_PID.
+bench_radius_start() {
+  local d=$WORK/raddb
+  cp -a /etc/freeradius/3.0 "$d" || return 1
+  mkdir -p "$d/log"
+  sed -i -e "s|^\s*logdir = .*|logdir = $d/log|" -e 's|^\s*user = freerad|#user = freerad|' \
+    -e 's|^\s*group = freerad|#group = freerad|' "$d/radiusd.conf"
+  sed -i "0,/secret = testing123/s//secret = bench-radius/" "$d/clients.conf"
+  { printf 'bench Cleartext-Password := "bench-pass"\n'; cat "$d/mods-config/files/authorize"; } >"$d/authorize.new"
+  mv "$d/authorize.new" "$d/mods-config/files/authorize"
+  ip netns exec "$1" freeradius -f -l "$d/log/radius.log" -d "$d" >"$WORK/freeradius.out" 2>&1 &
+  LIB_PIDS+=($!); RAD_PID=$!
+  wait_for "ip netns exec $1 ss -lun | grep -q ':1812 '" 20 || { tail -20 "$WORK/freeradius.out"; return 1; }
 }
 
 # rss_kib PID: resident set size in KiB.

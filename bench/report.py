@@ -50,7 +50,7 @@ parts = {
     "veth": "bare veth", "sw": "strongSwan throughput", "wg": "wireguard-go throughput",
     "ovpn": "OpenVPN throughput (tuned)", "ovpn1500": "OpenVPN throughput (default MTU)", "kg": "keygate throughput (ESP in UDP)",
     "kgesp": "keygate throughput (plain ESP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
-    "cert": "certificate handshakes", "mem": "memory per SA", "prof": "profiles",
+    "eap": "EAP handshakes through FreeRADIUS", "cert": "certificate handshakes", "mem": "memory per SA", "prof": "profiles",
 }
 ran = os.environ.get("PARTS", " ".join(parts)).split()
 
@@ -171,6 +171,15 @@ res = {
         "limits": "keygated hub: crypto ikev2 limit max-in-negotiation-sa 2000 incoming, cookie-challenge 1000; "
                   "strongSwan: cookie_threshold 100000, init_limit_half_open 0",
     },
+    "eap": {
+        "method": "EAP-MD5 through FreeRADIUS 3.2 (no debug output) in the hub's namespace",
+        "keygate_count": int(os.environ.get("BENCH_EAP_COUNT", "3000")),
+        "strongswan_count": int(os.environ.get("BENCH_EAP_SW_COUNT", "1000")),
+        "keygate": {k: num(f"eap_kg_{k}") for k in
+                    ("rate", "rate_min", "setups", "failed", "seconds", "retransmits", "cpu", "radius_cpu")},
+        "strongswan": {k: num(f"eap_sw_{k}") for k in
+                       ("rate", "rate_min", "setups", "failed", "seconds", "retransmits", "cpu", "radius_cpu")},
+    },
     "certificates": {
         kind: {"rate": num(f"cert_{kind}_rate"), "failed": num(f"cert_{kind}_failed"),
                "openssl_sign_per_s": num(f"speed_{kind}_sign"), "openssl_verify_per_s": num(f"speed_{kind}_verify"),
@@ -193,6 +202,7 @@ res = {
         "keygate_udp64/strongswan_udp64": rk("kg_udp64", "sw_udp64"),
         "keygate_plain_esp_tcp1/veth": rk("kgesp_tcp1", "kgesp_veth_tcp1"),
         "keygate_handshakes/strongswan_handshakes": rk("hs_kg_rate", "hs_sw_rate"),
+        "keygate_eap/strongswan_eap": rk("eap_kg_rate", "eap_sw_rate"),
     },
 }
 with open(sys.argv[2], "w") as f:
@@ -232,6 +242,20 @@ rows = [
     (f"keygate responder, setups (PSK)", rate(num("hs_kg_rate")),
      f"{r(R['keygate_handshakes/strongswan_handshakes'])}x strongSwan; slowest tenth "
      f"{num('hs_kg_rate_min') or '-'}/s"),
+]
+
+# Setups per CPU-second of the hub process: the machine's speed drops out.
+def per_cpu(who):
+    e = res["eap"][who]
+    v = ratio(e["setups"], e["cpu"]) if e["setups"] and e["cpu"] else None
+    return f"{v:.0f}" if v is not None else "-"
+
+
+rows += [
+    ("strongSwan eap-radius, setups (EAP)", rate(num("eap_sw_rate")),
+     f"reference ({res['eap']['strongswan_count']} setups; {per_cpu('strongswan')} per hub CPU-s)"),
+    ("keygate EAP via RADIUS, setups", rate(num("eap_kg_rate")),
+     f"{r(R['keygate_eap/strongswan_eap'])}x strongSwan (target 5x); {per_cpu('keygate')} per hub CPU-s"),
 ]
 for kind, name in (("ecdsa", "ECDSA P-256"), ("rsa", "RSA-2048")):
     c = res["certificates"][kind]

@@ -18,6 +18,10 @@
 #   hs_kg   IKE_SA + first CHILD_SA setups/s: keygate-bench ike (PSK, X25519,
 #           AES-GCM-128) against a keygated hub (Virtual-Template)
 #   hs_sw   the same generator against a strongSwan responder (reference)
+#   eap     remote-access setups/s with EAP (seed 004): the generator's
+#           clients answer EAP-MD5 as one user, checked by FreeRADIUS in the
+#           hub's namespace; keygated (aaa authentication eap) beside
+#           strongSwan's eap-radius as the hub, same generator, same server
 #   cert    setups/s with ECDSA P-256 and RSA-2048 certificates against the
 #           keygated hub, and `openssl speed` sign+verify in the same run
 #   mem     RSS growth per IKE SA + CHILD_SA at $BENCH_MEM_SAS SAs on the hub,
@@ -33,16 +37,17 @@
 # libipsec slows down as its SAs accumulate, and 20,000 took > 5 minutes
 # here), BENCH_TCP1_RUNS (3: one-stream runs per tunnel, each beside a
 # bare-veth run; medians), BENCH_CERT_COUNT (3000), BENCH_MEM_SAS
-# (100000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16), BENCH_OVPN_OPTS
+# (100000), BENCH_EAP_COUNT (3000), BENCH_EAP_SW_COUNT (1000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16), BENCH_OVPN_OPTS
 # (OpenVPN's speed options, bench/peers.sh).
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw cert mem prof}
+export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw eap cert mem prof}
 export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
 export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
 export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3}
+export BENCH_EAP_COUNT=${BENCH_EAP_COUNT:-3000} BENCH_EAP_SW_COUNT=${BENCH_EAP_SW_COUNT:-1000}
 RESULTS=$SRC/bench/results
 LOG=${BENCH_LOG:-/tmp/keygate-bench-last.log}
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces)"; exit 1; }
@@ -60,7 +65,7 @@ echo "bench: log in $LOG"
 build_err=""
 # Only the parts that run keygate's binaries need the build (veth, sw and the
 # peers alone do not).
-if [[ " $PARTS " =~ \ (kg|kgesp|hs_kg|hs_sw|cert|mem|prof)\  ]]; then
+if [[ " $PARTS " =~ \ (kg|kgesp|hs_kg|hs_sw|eap|cert|mem|prof)\  ]]; then
   echo "bench: building release keygated/keygate in build-bench"
   if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
          ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
@@ -154,6 +159,35 @@ part_hs_sw() {
   j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_HS_SW_COUNT") || fail "generator: $j"
   put hs_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
   hs_put hs_sw "$j"
+}
+
+# EAP remote access through FreeRADIUS: keygated, then strongSwan's
+# eap-radius, as the hub in front of the same server; the generator's
+# clients all answer EAP-MD5 as "bench". Each hub's CPU seconds are kept,
+# and FreeRADIUS's, so that setups per CPU-second of the hub compare.
+part_eap() {
+  need_build
+  lib_init
+  hs_sources "$NSA" || fail "source addresses"
+  bench_radius_start "$NSB" || fail "FreeRADIUS did not start"
+  local pid c0 r0 j
+  kg_hub_conf "$WORK/hub.cfg" eap "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" "crypto ikev2 cookie-challenge 1000"
+  start_keygated "$NSB" "$WORK/hub.cfg"; pid=$KG_LAST_PID
+  c0=$(cpu_s $pid); r0=$(cpu_s $RAD_PID)
+  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_EAP_COUNT" --eap-user bench --eap-password bench-pass) ||
+    { tail -20 "$WORK/keygated-$NSB.log"; fail "generator against keygated: $j"; }
+  put eap_kg_cpu "$(echo "$(cpu_s $pid) - $c0" | bc)"
+  put eap_kg_radius_cpu "$(echo "$(cpu_s $RAD_PID) - $r0" | bc)"
+  hs_put eap_kg "$j"
+  kill "$pid"; wait "$pid" 2>/dev/null
+  ip -n "$NSB" addr del 203.0.113.1/24 dev lo 2>/dev/null  # keygated's Loopback1; strongSwan adds it again
+  sw_hub_start "$NSB" "$WORK/swhub" eap
+  c0=$(cpu_s $SW_PID); r0=$(cpu_s $RAD_PID)
+  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_EAP_SW_COUNT" --eap-user bench --eap-password bench-pass) ||
+    { tail -20 "$WORK/charon-$NSB.log"; fail "generator against strongSwan: $j"; }
+  put eap_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
+  put eap_sw_radius_cpu "$(echo "$(cpu_s $RAD_PID) - $r0" | bc)"
+  hs_put eap_sw "$j"
 }
 
 # Certificates: the hub with an ECDSA P-256, then an RSA-2048 certificate

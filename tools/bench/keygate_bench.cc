@@ -17,6 +17,7 @@
 //                     [--remote-id FQDN] [--local-ts PREFIX] [--remote-ts PREFIX]
 //                     [--timeout S] [--hold S]
 //                     [--cert PEM --key PEM --ca PEM --cert-id FQDN]
+//                     [--eap-user NAME --eap-password PASSWORD]
 //
 // One JSON object on stdout: setups, failed, seconds, rate (setups/s over the
 // whole run), rate_min (the slowest window of --count/10 setups), retransmits.
@@ -26,6 +27,10 @@
 // --cert/--key/--ca: certificate authentication both ways instead of PSK (the
 // method follows the key: RSA or ECDSA); every client then shows the one
 // certificate's identity --cert-id (its subjectAltName).
+// --eap-user/--eap-password: every client authenticates with EAP (RFC 7296
+// §2.16; the engine's supplicant answers the method the responder asks for,
+// EAP-MD5) as that one user, which the responder checks against RADIUS; the
+// responder still authenticates with --psk.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -68,6 +73,7 @@ struct Options {
   int timeout_s = 30;  // an attempt not up by then counts as failed
   int hold_s = 0;
   std::string cert, key, ca, cert_id;
+  std::string eap_user, eap_password;
 };
 
 std::optional<std::string> slurp(const std::string& path) {
@@ -125,6 +131,11 @@ class BenchPolicy final : public PolicyProvider {
     profile_.local_psk = profile_.remote_psk = Secret();
     cert_ = true;
   }
+  void use_eap(const std::string& user, const std::string& password) {
+    profile_.local_auth = AuthKind::kEap;
+    profile_.eap_username = user;
+    profile_.eap_password = Secret(Bytes(password.begin(), password.end()));
+  }
   IkeLimits limits() const override { return {0, 0, 0, 0}; }
   std::vector<IkeProposalConfig> ike_proposals(const IpAddress&) const override {
     return {{"bench", {{EncrId::kAesGcm16, 128}}, {}, {PrfId::kHmacSha2_256}, {DhGroup::kCurve25519}}};
@@ -178,6 +189,7 @@ class Generator {
       if (!tp) return fail_msg(tp.error().message);
       policy_.use_certificate(*tp);
     }
+    if (!o_.eap_user.empty()) policy_.use_eap(o_.eap_user, o_.eap_password);
     engine_ = Engine::create(policy_, clock_, rng_);
     // One socket pair on the wildcard address for all --sources addresses:
     // each message leaves from its SA's own source address (IP_PKTINFO) and
@@ -302,6 +314,7 @@ int usage() {
                "                         [--psk KEY] [--id-domain DOMAIN] [--remote-id FQDN] [--local-ts PREFIX]\n"
                "                         [--remote-ts PREFIX] [--timeout S] [--hold S]\n"
                "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
+               "                         [--eap-user NAME --eap-password PASSWORD]\n"
                "       keygate-bench esp-crypto [--rounds N]\n"
                "       keygate-bench udp-send --local ADDR --remote ADDR --port P [--size B] [--seconds T]\n"
                "       keygate-bench udp-recv --bind ADDR --port P [--seconds T]\n");
@@ -327,6 +340,8 @@ int ike_main(int argc, char** argv) {
     else if (a == "--key") o.key = v;
     else if (a == "--ca") o.ca = v;
     else if (a == "--cert-id") o.cert_id = v;
+    else if (a == "--eap-user") o.eap_user = v;
+    else if (a == "--eap-password") o.eap_password = v;
     else if (a == "--remote-id") o.remote_id = v;
     else if (a == "--local-ts" && Prefix::parse(v)) o.local_ts = *Prefix::parse(v);
     else if (a == "--remote-ts" && Prefix::parse(v)) o.remote_ts = *Prefix::parse(v);
