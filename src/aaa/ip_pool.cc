@@ -61,9 +61,23 @@ Lease& AddressPools::make_lease(uint64_t id, const std::string& user) {
 }
 
 Lease* AddressPools::held_of(const std::string& user, const std::string& pool, bool v6) {
-  for (auto& [id, l] : leases_)
-    if (l.held && l.user == user && (v6 ? l.prefix6 && l.pool6 == pool : l.addr && l.pool == pool)) return &l;
+  auto [b, e] = held_.equal_range(user);
+  for (auto it = b; it != e; ++it) {
+    Lease& l = leases_.at(it->second);
+    if (v6 ? l.prefix6 && l.pool6 == pool : l.addr && l.pool == pool) return &l;
+  }
   return nullptr;
+}
+
+void AddressPools::unhold(Lease& l) {
+  if (!l.held) return;
+  l.held = false;
+  auto [b, e] = held_.equal_range(l.user);
+  for (auto it = b; it != e; ++it)
+    if (it->second == l.id) {
+      held_.erase(it);
+      break;
+    }
 }
 
 Result<uint64_t> AddressPools::allocate(const std::string& pool, const std::string& user, uint64_t lease) {
@@ -72,7 +86,7 @@ Result<uint64_t> AddressPools::allocate(const std::string& pool, const std::stri
   if (Lease* h = lease ? nullptr : held_of(user, pool, false)) {
     // The user's address from before the restart (and its IPv6 block, if
     // any: allocate6 then finds it in this lease).
-    h->held = false;
+    unhold(*h);
     changed(*h);
     return h->id;
   }
@@ -100,7 +114,7 @@ Result<uint64_t> AddressPools::allocate6(const std::string& pool, const std::str
     return lease;  // taken over with its IPv4 address (allocate)
   if (Lease* h = held_of(user, pool, true)) {
     if (!lease || !leases_.contains(lease)) {
-      h->held = false;
+      unhold(*h);
       changed(*h);
       return h->id;
     }
@@ -114,6 +128,7 @@ Result<uint64_t> AddressPools::allocate6(const std::string& pool, const std::str
     h->block6 = 0;
     uint64_t hid = h->id;
     if (!h->addr) {
+      unhold(*h);
       leases_.erase(hid);
       changed(Lease{.id = hid}, true);
     } else {
@@ -140,7 +155,8 @@ Result<uint64_t> AddressPools::allocate6(const std::string& pool, const std::str
 void AddressPools::release(uint64_t id) {
   auto it = leases_.find(id);
   if (it == leases_.end()) return;
-  const Lease& l = it->second;
+  Lease& l = it->second;
+  unhold(l);
   if (l.addr) used_[l.pool].erase(l.addr->v4_host_order());
   if (l.prefix6)
     if (auto p = pools6_.find(l.pool6); p != pools6_.end() && p->second.prefix.contains(l.prefix6->addr))
@@ -163,6 +179,7 @@ size_t AddressPools::restore(const std::vector<Lease>& leases) {
         p6->second.prefix.contains(l.prefix6->addr))
       p6->second.used.insert(l.block6);
     l.held = true;
+    held_.emplace(l.user, l.id);
     l.interface.clear();
     next_id_ = std::max(next_id_, l.id + 1);
     leases_[l.id] = std::move(l);
@@ -173,14 +190,9 @@ size_t AddressPools::restore(const std::vector<Lease>& leases) {
 
 size_t AddressPools::release_held() {
   std::vector<uint64_t> ids;
-  for (auto& [id, l] : leases_)
-    if (l.held) ids.push_back(id);
+  for (auto& [user, id] : held_) ids.push_back(id);
   for (uint64_t id : ids) release(id);
   return ids.size();
-}
-
-size_t AddressPools::held_count() const {
-  return size_t(std::count_if(leases_.begin(), leases_.end(), [](auto& kv) { return kv.second.held; }));
 }
 
 namespace {

@@ -71,7 +71,7 @@ class AddressPools {
   size_t restore(const std::vector<Lease>& leases);
   // Frees every lease still held; returns how many.
   size_t release_held();
-  [[nodiscard]] size_t held_count() const;
+  [[nodiscard]] size_t held_count() const { return held_.size(); }
   [[nodiscard]] size_t lease_count() const { return leases_.size(); }
 
   // Told after every change of the lease table: the lease as it is now, or
@@ -105,7 +105,9 @@ class AddressPools {
   std::map<std::string, Pool6> pools6_;
   std::map<std::string, std::set<uint32_t>> used_;  // per pool, host order
   std::map<uint64_t, Lease> leases_;
+  std::multimap<std::string, uint64_t> held_;  // user -> held lease (an index: no scan per allocation)
   uint64_t next_id_ = 1;
+  void unhold(Lease& l);
 };
 
 }  // namespace kg::aaa
