@@ -25,7 +25,8 @@ targets=${FUZZ_TARGETS:-$(cd fuzz && ls -d *_corpus | sed 's/_corpus$//')}
 mkdir -p "$B"
 echo "fuzz: building ${targets//$'\n'/ } in build-afl"
 cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKG_SANITIZE=ON -DKG_TESTS=OFF \
-  -DKG_FUZZ_AFL=ON >"$B/cmake.log" 2>&1 || { cat "$B/cmake.log"; exit 1; }
+  -DKG_FUZZ_AFL=ON $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache) \
+  >"$B/cmake.log" 2>&1 || { cat "$B/cmake.log"; exit 1; }
 ninja -C "$B" $(for t in $targets; do printf 'fuzz_%s ' "$t"; done) >"$B/build.log" 2>&1 ||
   { tail -40 "$B/build.log"; exit 1; }
 

@@ -3,8 +3,17 @@
 // bookkeeping, no I/O: the daemon allocates when a peer is authorized and
 // releases when its IKE SA ends (ReleaseConfig), so an address is never
 // handed out twice and always comes back.
+//
+// Leases outlive a restart of keygated (SIGKILL included): the daemon keeps
+// them in the state directory (daemon/pool_leases.h) and gives them back with
+// restore(). A restored lease is *held*: its addresses stay in use, no IKE SA
+// owns it, and the first session of the same user (IKE identity) from the
+// same pool takes it over, so a client that reconnects gets its address
+// again and no address is handed out twice while the old owner may still be
+// using it. release_held() frees what nobody took back.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -26,6 +35,13 @@ struct Lease {
   uint64_t block6 = 0;             // index of that block in the pool
   std::string user;                // the peer's IKE identity
   std::string interface;           // Virtual-AccessN, once the session is up
+  bool held = false;               // restored after a restart, not yet taken over
+
+  // One line of the lease table (no newline): id, pools, addresses and the
+  // user, tab-separated, the user last with tabs, newlines and backslashes
+  // escaped. The interface is not kept (sessions do not survive a restart).
+  [[nodiscard]] std::string encode() const;
+  [[nodiscard]] static std::optional<Lease> decode(std::string_view line);
 };
 
 // `show ip local pool` figures for one range.
@@ -49,6 +65,19 @@ class AddressPools {
   void release(uint64_t lease);
   void set_interface(uint64_t lease, const std::string& interface);
 
+  // Leases from before a restart, all held (see above); an address that is
+  // already in use, or a lease id already known, is skipped. Returns how
+  // many were restored.
+  size_t restore(const std::vector<Lease>& leases);
+  // Frees every lease still held; returns how many.
+  size_t release_held();
+  [[nodiscard]] size_t held_count() const { return held_.size(); }
+  [[nodiscard]] size_t lease_count() const { return leases_.size(); }
+
+  // Told after every change of the lease table: the lease as it is now, or
+  // `gone` when it was released.
+  std::function<void(const Lease& lease, bool gone)> on_change;
+
   [[nodiscard]] const Lease* lease(uint64_t id) const;
   [[nodiscard]] std::vector<PoolRangeStats> stats(const std::string& pool = "") const;
   [[nodiscard]] std::vector<const Lease*> leases(const std::string& pool = "") const;  // by address
@@ -65,12 +94,20 @@ class AddressPools {
     std::set<uint64_t> used;  // block indexes
   };
   Lease& make_lease(uint64_t id, const std::string& user);
+  // The held lease of `user` with an address from `pool` (v4) or a block
+  // from `pool6`, or nullptr.
+  Lease* held_of(const std::string& user, const std::string& pool, bool v6);
+  void changed(const Lease& l, bool gone = false) {
+    if (on_change) on_change(l, gone);
+  }
 
   std::map<std::string, std::vector<Range>> pools_;
   std::map<std::string, Pool6> pools6_;
   std::map<std::string, std::set<uint32_t>> used_;  // per pool, host order
   std::map<uint64_t, Lease> leases_;
+  std::multimap<std::string, uint64_t> held_;  // user -> held lease (an index: no scan per allocation)
   uint64_t next_id_ = 1;
+  void unhold(Lease& l);
 };
 
 }  // namespace kg::aaa

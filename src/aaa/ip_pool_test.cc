@@ -94,3 +94,105 @@ TEST(AddressPools, Ipv6BlocksShareTheLease) {
 
 }  // namespace
 }  // namespace kg::aaa
+
+namespace kg::aaa {
+namespace {
+
+// Leases across a restart of keygated (issue 21): restored leases are held
+// for their users, not handed to anyone else, and freed when nobody comes.
+TEST(AddressPools, RestoredLeasesAreHeldForTheirUsers) {
+  config::Model m;
+  m.pools["RA"].ranges = {{"198.18.1.10", "198.18.1.14"}};
+  m.ipv6_pools["RA6"] = {"2001:db8:1::/48", 64};
+  AddressPools before;
+  before.configure(m);
+  auto a = before.allocate("RA", "client1");
+  auto b = before.allocate("RA", "client2");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(before.allocate6("RA6", "client2", *b));
+  std::vector<Lease> saved;
+  for (auto* l : before.leases()) saved.push_back(*Lease::decode(l->encode()));
+
+  AddressPools after;
+  after.configure(m);
+  std::vector<std::pair<uint64_t, bool>> changes;
+  after.on_change = [&](const Lease& l, bool gone) { changes.emplace_back(l.id, gone); };
+  EXPECT_EQ(after.restore(saved), 2u);
+  EXPECT_EQ(after.held_count(), 2u);
+  EXPECT_TRUE(changes.empty());
+  // Someone else gets a fresh address, not one still held.
+  auto c = after.allocate("RA", "client3");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(addr(after, *c), "198.18.1.12");
+  EXPECT_GT(*c, std::max(*a, *b));  // ids go on after the restored ones
+  // The old users get their own back, IPv6 block included.
+  auto b2 = after.allocate("RA", "client2");
+  ASSERT_TRUE(b2);
+  EXPECT_EQ(addr(after, *b2), "198.18.1.11");
+  auto b6 = after.allocate6("RA6", "client2", *b2);
+  ASSERT_TRUE(b6);
+  EXPECT_EQ(*b6, *b2);
+  EXPECT_EQ(after.lease(*b2)->prefix6, before.lease(*b)->prefix6);
+  EXPECT_EQ(after.held_count(), 1u);
+  auto a2 = after.allocate("RA", "client1");
+  ASSERT_TRUE(a2);
+  EXPECT_EQ(addr(after, *a2), "198.18.1.10");
+  EXPECT_EQ(after.held_count(), 0u);
+  EXPECT_EQ(after.stats("RA")[0].in_use, 3u);
+  // A second session of the same user gets a new address.
+  auto a3 = after.allocate("RA", "client1");
+  ASSERT_TRUE(a3);
+  EXPECT_EQ(addr(after, *a3), "198.18.1.13");
+  EXPECT_FALSE(changes.empty());
+}
+
+TEST(AddressPools, HeldLeasesNobodyTakesAreFreed) {
+  config::Model m;
+  m.pools["RA"].ranges = {{"198.18.1.10", "198.18.1.11"}};
+  Lease l;
+  l.id = 7;
+  l.pool = "RA";
+  l.addr = IpAddress::parse("198.18.1.10");
+  l.user = "gone";
+  AddressPools p;
+  p.configure(m);
+  ASSERT_EQ(p.restore({l, l}), 1u);  // a lease id twice: once
+  Lease dup = l;
+  dup.id = 8;
+  EXPECT_EQ(p.restore({dup}), 0u);  // an address already in use: skipped
+  auto x = p.allocate("RA", "other");
+  ASSERT_TRUE(x);
+  EXPECT_EQ(addr(p, *x), "198.18.1.11");
+  EXPECT_FALSE(p.allocate("RA", "third"));  // exhausted: the held one is not given away
+  EXPECT_EQ(p.release_held(), 1u);
+  auto y = p.allocate("RA", "third");
+  ASSERT_TRUE(y);
+  EXPECT_EQ(addr(p, *y), "198.18.1.10");
+}
+
+TEST(AddressPools, LeaseLinesRoundTripAndRefuseJunk) {
+  Lease l;
+  l.id = 42;
+  l.pool = "RA-POOL";
+  l.addr = IpAddress::parse("198.18.1.5");
+  l.pool6 = "RA6";
+  l.prefix6 = Prefix::parse("2001:db8:1:5::1/64");
+  l.block6 = 5;
+  l.user = "CN=a\tb\\c\nd, O=Example";
+  l.interface = "Virtual-Access3";
+  auto back = Lease::decode(l.encode());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->user, l.user);
+  EXPECT_EQ(back->addr, l.addr);
+  EXPECT_EQ(back->prefix6, l.prefix6);
+  EXPECT_EQ(back->block6, 5u);
+  EXPECT_EQ(back->interface, "");  // not kept
+  EXPECT_EQ(l.encode().find('\n'), std::string::npos);
+  for (const char* bad : {"", "x", "0\tRA\t198.18.1.5\t-\t-\t0\tu", "1\tRA\t-\t-\t-\t0\tu", "1\t-\t198.18.1.5\t-\t-\t0\tu",
+                          "1\tRA\t2001:db8::1\t-\t-\t0\tu", "1\tRA\t198.18.1.5\t-\t-\tz\tu", "1\tRA\t198.18.1.5\t-\t-\t0\tu\\",
+                          "1\tRA\t198.18.1.5\t-\t-\t0", "1\tR A\t198.18.1.5\t-\t-\t0\tu", "1\tRA\t198.18.1.5\t-\tjunk\t0\tu"})
+    EXPECT_FALSE(Lease::decode(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace kg::aaa

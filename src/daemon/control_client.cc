@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace kg::control {
@@ -46,8 +47,14 @@ Result<Reply> ControlClient::read_frame() {
   if (!read_n(fd_, reinterpret_cast<char*>(h), 5)) return fail(Errc::kIo, "daemon closed the connection");
   uint32_t len = uint32_t(h[0]) << 24 | uint32_t(h[1]) << 16 | uint32_t(h[2]) << 8 | h[3];
   if (len == 0 || len > kMaxReplyFrame) return fail(Errc::kInvalidSyntax, "bad reply frame");
-  std::string text(len - 1, '\0');
-  if (!read_n(fd_, text.data(), text.size())) return fail(Errc::kIo, "short reply");
+  // Grown as the bytes arrive, not sized from the header: a frame that
+  // promises a gigabyte and ends early costs only what came.
+  std::string text;
+  for (size_t want = len - 1; text.size() < want;) {
+    size_t at = text.size(), n = std::min<size_t>(want - at, 1 << 16);
+    text.resize(at + n);
+    if (!read_n(fd_, text.data() + at, n)) return fail(Errc::kIo, "short reply");
+  }
   Reply r;
   auto st = Status(h[4]);
   r.secret = st == Status::kSecret;

@@ -25,6 +25,10 @@ namespace kg::daemon {
 
 namespace {
 constexpr Millis kHousekeeping{1'000};
+// How long leases restored after a restart wait for their users: longer than
+// any client's dead-peer detection and retransmits take to notice the restart
+// and connect again; what is left after that is freed.
+constexpr Millis kLeaseHold{600'000};
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
@@ -142,6 +146,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     }
   }
   d->policy_.set_model(d->config_->model());
+  d->restore_pool_leases();
   mode_t old = umask(077);
   auto ctl = control::ControlServer::create(
       o.socket_path, [self] { return std::make_unique<config::CliSession>(*self->config_); },
@@ -265,8 +270,36 @@ void Daemon::housekeeping() {
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())
         set_gre_endpoints(name, it->second);
   tokens_->tick();  // removal timeouts: keys deactivated, their SAs deleted
+  pool_lease_tick();
   flexvpn_.tick();  // before the static tunnels' retries, which skip its tunnels
   tunnels_.tick();
+}
+
+void Daemon::restore_pool_leases() {
+  lease_file_ = std::make_unique<PoolLeaseFile>(opts_.state_dir + "/pool-leases");
+  aaa::AddressPools& pools = ra_->pools();
+  size_t bad = 0;
+  auto old = lease_file_->load(&bad);
+  if (bad) log::warn("keygated: " + std::to_string(bad) + " unreadable line(s) in " + lease_file_->path() + " skipped");
+  if (size_t n = pools.restore(old)) {
+    log::info("keygated: " + std::to_string(n) + " pool lease(s) from before the restart held for their users for " +
+              std::to_string(kLeaseHold.count() / 1000) + " s");
+    leases_held_until_ = clock_.now() + kLeaseHold;
+  }
+  if (!lease_file_->rewrite(pools.leases())) lease_compact_after_ = clock_.now() + Millis(60'000);
+  pools.on_change = [this](const aaa::Lease& l, bool gone) { lease_file_->record(l, gone); };
+}
+
+void Daemon::pool_lease_tick() {
+  aaa::AddressPools& pools = ra_->pools();
+  if (leases_held_until_ && clock_.now() >= *leases_held_until_) {
+    leases_held_until_.reset();
+    if (size_t n = pools.release_held())
+      log::info("keygated: " + std::to_string(n) + " pool lease(s) from before the restart not taken back; freed");
+  }
+  if (lease_file_ && lease_file_->wants_compaction(pools.lease_count()) && clock_.now() >= lease_compact_after_ &&
+      !lease_file_->rewrite(pools.leases()))
+    lease_compact_after_ = clock_.now() + Millis(60'000);
 }
 
 void Daemon::clear_sessions(const std::string& interface) {

@@ -56,6 +56,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -72,6 +73,7 @@
 #include "daemon/interfaces.h"
 #include "daemon/isakmp_policy.h"
 #include "daemon/nat_keepalive.h"
+#include "daemon/pool_leases.h"
 #include "daemon/radius_service.h"
 #include "daemon/accounting_service.h"
 #include "daemon/remote_access.h"
@@ -251,6 +253,14 @@ class Daemon {
   std::unique_ptr<SystemShell> system_shell_;  // behind consent-token shell-access
   std::unique_ptr<WebService> web_;           // ip http secure-server: keygate-web
   std::unique_ptr<RemoteAccess> ra_;  // pools, Virtual-Access sessions, negotiated addresses
+  // The pool leases in the state directory (pool_leases.h); leases restored
+  // at start are held until a session of their user takes them back, or
+  // until leases_held_until_, when what is left is freed.
+  std::unique_ptr<PoolLeaseFile> lease_file_;
+  std::optional<TimePoint> leases_held_until_;
+  TimePoint lease_compact_after_{};  // after a failed rewrite: not before this
+  void restore_pool_leases();
+  void pool_lease_tick();
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
   NatKeepalive nat_keepalive_;

@@ -15,7 +15,7 @@
 //   keygate-bench ike --local ADDR --remote ADDR [--sources K] [--count N]
 //                     [--window W] [--psk KEY] [--id-domain DOMAIN]
 //                     [--remote-id FQDN] [--local-ts PREFIX] [--remote-ts PREFIX]
-//                     [--timeout S] [--hold S]
+//                     [--timeout S] [--hold S] [--teardown]
 //                     [--cert PEM --key PEM --ca PEM --cert-id FQDN]
 //                     [--eap-user NAME --eap-password PASSWORD]
 //
@@ -24,6 +24,10 @@
 // --hold S: stay up S seconds after the last setup (answering the
 // responder's DPD/liveness checks) before printing, e.g. while the bench
 // reads the responder's memory.
+// --teardown: delete each client's IKE SA (INFORMATIONAL Delete) as soon as
+// it is up, so the responder sees setup after setup and teardown after
+// teardown (make soak: its memory and descriptors must return to their
+// baseline); "torn_down" in the JSON counts the sessions so ended.
 // --cert/--key/--ca: certificate authentication both ways instead of PSK (the
 // method follows the key: RSA or ECDSA); every client then shows the one
 // certificate's identity --cert-id (its subjectAltName).
@@ -39,6 +43,7 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -72,6 +77,7 @@ struct Options {
   Prefix remote_ts = *Prefix::parse("203.0.113.0/24");
   int timeout_s = 30;  // an attempt not up by then counts as failed
   int hold_s = 0;
+  bool teardown = false;
   std::string cert, key, ca, cert_id;
   std::string eap_user, eap_password;
 };
@@ -248,22 +254,45 @@ class Generator {
     }
     if (done_ == o_.count) {
       end_ = clock_.now();
-      if (o_.hold_s <= 0) loop_->stop();
+      if (o_.teardown) stop_at_ = end_ + std::chrono::seconds(std::max(o_.hold_s, o_.timeout_s));
+      else if (o_.hold_s <= 0) loop_->stop();
       else stop_at_ = end_ + std::chrono::seconds(o_.hold_s);
     }
   }
 
   void execute(std::vector<Action> actions) {
+    ++depth_;  // deletes asked for while handling actions go out after them
     for (auto& a : actions) {
       if (auto* s = std::get_if<SendPacket>(&a)) {
         (void)dp_->send_ike(s->local, s->remote, s->data);
       } else if (auto* ev = std::get_if<SessionEvent>(&a)) {
+        if (!ev->up && tearing_.erase(ev->interface)) {
+          ++torn_down_;
+          continue;
+        }
+        bool was_pending = pending_.contains(ev->interface);
         finished(ev->interface, ev->up);
+        if (o_.teardown && ev->up && was_pending) {
+          tearing_.insert(ev->interface);
+          deletes_.push_back(ev->interface);
+        }
       } else if (auto* d = std::get_if<PeerDead>(&a)) {
-        finished(d->interface, false);
+        if (!tearing_.erase(d->interface)) finished(d->interface, false);
       }
     }
+    --depth_;
+    if (depth_ == 0)
+      while (!deletes_.empty()) {
+        std::string itf = std::move(deletes_.front());
+        deletes_.pop_front();
+        execute(engine_->delete_sessions(itf));
+      }
     fill_window();
+    if (done_ == o_.count && o_.teardown && tearing_.empty() && !stopping_) {
+      stopping_ = true;
+      end_teardown_ = clock_.now();
+      if (o_.hold_s <= 0) loop_->stop();
+    }
   }
 
   // An attempt the engine gave up on without a session event.
@@ -288,9 +317,9 @@ class Generator {
     getrusage(RUSAGE_SELF, &ru);
     std::printf(
         "{\"setups\": %zu, \"failed\": %zu, \"seconds\": %.3f, \"rate\": %.1f, \"rate_min\": %.1f, "
-        "\"retransmits\": %llu, \"generator_cpu_s\": %.3f}\n",
+        "\"retransmits\": %llu, \"torn_down\": %zu, \"generator_cpu_s\": %.3f}\n",
         up_, failed_, s, s > 0 ? double(up_) / s : 0.0, rate_min_ > 1e17 ? 0.0 : rate_min_,
-        static_cast<unsigned long long>(engine_->stats().retransmits),
+        static_cast<unsigned long long>(engine_->stats().retransmits), torn_down_,
         double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
   }
 
@@ -304,6 +333,13 @@ class Generator {
   std::optional<TimePoint> stop_at_;  // --hold
   std::unordered_map<std::string, TimePoint> pending_;
   size_t started_ = 0, done_ = 0, up_ = 0, failed_ = 0;
+  // --teardown: sessions whose delete is on its way, deletes still to send.
+  std::set<std::string> tearing_;
+  std::deque<std::string> deletes_;
+  size_t torn_down_ = 0;
+  int depth_ = 0;
+  bool stopping_ = false;
+  TimePoint end_teardown_{};
   TimePoint start_{}, end_{}, window_start_{};
   double rate_min_ = 1e18;
 };
@@ -312,7 +348,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: keygate-bench ike --local ADDR --remote ADDR [--sources K] [--count N] [--window W]\n"
                "                         [--psk KEY] [--id-domain DOMAIN] [--remote-id FQDN] [--local-ts PREFIX]\n"
-               "                         [--remote-ts PREFIX] [--timeout S] [--hold S]\n"
+               "                         [--remote-ts PREFIX] [--timeout S] [--hold S] [--teardown]\n"
                "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
                "                         [--eap-user NAME --eap-password PASSWORD]\n"
                "       keygate-bench esp-crypto [--rounds N]\n"
@@ -326,6 +362,10 @@ int ike_main(int argc, char** argv) {
   bool have_local = false, have_remote = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--teardown") {
+      o.teardown = true;
+      continue;
+    }
     if (i + 1 >= argc) return usage();
     std::string v = argv[++i];
     if (a == "--local" && IpAddress::parse(v)) o.local = *IpAddress::parse(v), have_local = true;
