@@ -76,7 +76,12 @@ grep -q 'Crypto Map IPv4 "CMAP" 10 ipsec-isakmp' "$WORK/map.txt" && grep -q 'Pee
   grep -q 'access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127' "$WORK/map.txt" &&
   grep -q -A1 'Interfaces using crypto map CMAP:' "$WORK/map.txt" || { cat "$WORK/map.txt"; fail "show crypto map"; }
 kg "$NSA" "show access-lists" | grep -q "10 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127" || fail "show access-lists"
-log "pings and TCP both ways through the crypto map; show crypto map, show access-lists"
+kg "$NSA" "show crypto session" >"$WORK/session.txt"
+grep -q "Interface: eth0" "$WORK/session.txt" && grep -q "Session status: UP-ACTIVE" "$WORK/session.txt" &&
+  grep -q "IKEv1 SA: local 198.51.100.1/[0-9]* remote 198.51.100.2/[0-9]* Active" "$WORK/session.txt" &&
+  grep -q "IPSEC FLOW: permit ip 192.0.2.0-192.0.2.127 192.0.2.128-192.0.2.255" "$WORK/session.txt" ||
+  { cat "$WORK/session.txt"; fail "show crypto session"; }
+log "pings and TCP both ways through the crypto map; show crypto map, show access-lists, show crypto session"
 kg "$NSA" "clear crypto isakmp" || fail "clear crypto isakmp"
 wait_for "sw_no_sa '$SW'" 5 || { swanctl_ "$SW" --list-sas; fail "strongSwan kept its SAs after clear crypto isakmp"; }
 
