@@ -1,6 +1,8 @@
 // Crypto maps in the daemon (crypto_maps.h): each applied entry's TUN
 // device and routes, initiation on the first packet, and the routes of the
 // networks a dynamic entry's peers negotiated while their SAs are up.
+#include <fstream>
+
 #include "common/log.h"
 #include "daemon/daemon.h"
 
@@ -8,6 +10,12 @@ namespace kg::daemon {
 
 namespace {
 constexpr uint32_t kCryptoMapMtu = 1400;  // as a tunnel interface without ip mtu
+
+// No IPv6 on an entry's device: the kernel's own link-local chatter (router
+// solicitations, MLD) would count as traffic for the map and start IKE.
+void no_ipv6(const std::string& dev) {
+  std::ofstream("/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6") << "1\n";
+}
 }  // namespace
 
 void Daemon::apply_crypto_maps() {
@@ -34,6 +42,7 @@ void Daemon::apply_crypto_maps() {
         continue;
       }
       if (p.dynamic) datapath_->select_by_destination(p.device);  // shared by its peers
+      no_ipv6(p.device);
       (void)netlink_->set_mtu(p.device, kCryptoMapMtu);
       if (auto r = netlink_->set_link_up(p.device, true); !r) log::warn("keygated: " + p.device + ": " + r.error().message);
       log::info("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + " on " + p.interface + " uses " + p.device);

@@ -178,7 +178,8 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
     }
     std::string local_addr = sas.empty() ? "0.0.0.0" : sas.back().local.addr.str();
     o << "interface: " << name << "\n";
-    o << "    Crypto map tag: " << name << "-head-0, local addr " << local_addr << "\n\n";
+    o << "    Crypto map tag: " << (is_crypto_map_device(ci.dataplane) ? ci.config_name : name + "-head-0") << ", local addr "
+      << local_addr << "\n\n";
     o << "   protected vrf: (none)\n";
     if (sas.empty()) {
       o << "   current_peer " << (ci.peer.empty() ? "(none)" : ci.peer) << " port 500\n";
