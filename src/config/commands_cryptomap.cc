@@ -185,7 +185,7 @@ void add_maps(CommandTable& t) {
           auto& e = map.entries[seq];
           if (e != CryptoMapEntry{} && e.dynamic_map.empty())
             return invalid("% Crypto map entry " + a.at(2) + " " + a.at(3) + " is a static entry; remove it first");
-          e.dynamic_map = a.at(5);
+          e.dynamic_map = a.at(6);
           return ok();
         })
       .writes(write_map);
