@@ -250,6 +250,8 @@ void register_platform_commands(CommandTable& t);
 void register_consent_commands(CommandTable& t);
 void register_http_commands(CommandTable& t);
 void register_token_commands(CommandTable& t);
+void register_acl_commands(CommandTable& t);
+void register_cryptomap_commands(CommandTable& t);
 
 void register_core_commands(CommandTable& t) {
   add_modes(t);
@@ -276,6 +278,8 @@ void register_core_commands(CommandTable& t) {
   register_consent_commands(t);
   register_http_commands(t);
   register_token_commands(t);
+  register_acl_commands(t);
+  register_cryptomap_commands(t);
 }
 
 }  // namespace kg::config

@@ -11,6 +11,7 @@
 #include "common/secret.h"
 #include "config/ike_identity.h"
 #include "config/interface_names.h"
+#include "config/model_cryptomap.h"
 #include "crypto/algorithms.h"
 
 namespace kg::config {
@@ -179,6 +180,7 @@ struct Interface {
   std::string tunnel_protection;  // ipsec profile name
   std::optional<int> mtu;
   bool shutdown = false;
+  std::string crypto_map;  // crypto map NAME (commands_cryptomap.cc)
 };
 
 // Global crypto ikev2 settings: cookie-challenge, limit, nat keepalive.
@@ -432,6 +434,10 @@ struct Model {
   std::map<std::string, Ipv6LocalPool> ipv6_pools;
   std::map<std::string, AuthorizationPolicy> authorization_policies;
   std::map<std::string, AccessList> access_lists;
+  // Extended access lists, crypto maps and dynamic maps (model_cryptomap.h).
+  std::map<std::string, ExtendedAcl> extended_acls;
+  std::map<std::string, CryptoMap> crypto_maps;
+  std::map<std::string, DynamicMap> dynamic_maps;
   std::map<std::string, FlexvpnClient> flexvpn_clients;
   std::map<std::string, PkiTrustpoint> trustpoints;
   std::map<std::string, PkiCertChain> cert_chains;

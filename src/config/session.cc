@@ -46,6 +46,9 @@ const char* mode_suffix(Mode m) {
     case Mode::kPubkeyChain: return "(config-pubkey-chain)";
     case Mode::kPubkeyKey: return "(config-pubkey-key)";
     case Mode::kPubkeyHex: return "(config-pubkey)";
+    case Mode::kExtAccessList: return "(config-ext-nacl)";
+    case Mode::kCryptoMap: return "(config-crypto-map)";
+    case Mode::kDynamicMap: return "(config-crypto-map)";
   }
   return "";
 }

@@ -111,12 +111,12 @@ TEST_F(Shell, LinesUnderARejectedLineAreNotApplied) {
   run(" encryption aes-gcm-256");
   run(" group 19");
   auto before = cfg.running_config_text();
-  auto parent = s.execute("crypto map CM 10 ipsec-isakmp");
+  auto parent = s.execute("crypto gdoi group CM");
   EXPECT_FALSE(parent.ok);
   for (const char* child : {" set peer 198.51.100.2", " set transform-set TS", "  match address 101"}) {
     auto r = s.execute(child);
     EXPECT_FALSE(r.ok) << child;
-    EXPECT_EQ(r.text, "% Not applied: it is indented under the rejected line \"crypto map CM 10 ipsec-isakmp\"\n");
+    EXPECT_EQ(r.text, "% Not applied: it is indented under the rejected line \"crypto gdoi group CM\"\n");
   }
   EXPECT_EQ(cfg.running_config_text(), before);
   // The next line at the parent's depth ends the block.
@@ -139,7 +139,7 @@ TEST(ShellFile, ReportsLineTextCaretAndWarningsWithLineNumbers) {
                       " encryption aes-gcm-256\n"
                       " group 19\n"
                       "!\n"
-                      "crypto map CM 10 ipsec-isakmp\n"
+                      "crypto gdoi group CM\n"
                       " set peer 198.51.100.2\n"
                       " set transform-set TS\n"
                       "crypto ikev2 proposal P2\n"
@@ -149,19 +149,19 @@ TEST(ShellFile, ReportsLineTextCaretAndWarningsWithLineNumbers) {
   auto rep = c.load_file(p.string());
   std::filesystem::remove(p);
   ASSERT_TRUE(rep);
-  EXPECT_NE(rep->find("% line 5: crypto map CM 10 ipsec-isakmp\n"
+  EXPECT_NE(rep->find("% line 5: crypto gdoi group CM\n"
                       "                 ^\n"
                       "% Invalid input detected at '^' marker.\n"),
             std::string::npos)
       << *rep;
   EXPECT_NE(rep->find("% line 6:  set peer 198.51.100.2\n"
                       "           ^\n"
-                      "% Not applied: it is indented under the rejected line \"crypto map CM 10 ipsec-isakmp\"\n"),
+                      "% Not applied: it is indented under the rejected line \"crypto gdoi group CM\"\n"),
             std::string::npos)
       << *rep;
   EXPECT_NE(rep->find("% line 7:  set transform-set TS\n"), std::string::npos) << *rep;
   EXPECT_NE(rep->find("% line 9: Warning: 3des is insecure"), std::string::npos) << *rep;
-  // P1 kept its own settings; nothing of the crypto map block landed in it.
+  // P1 kept its own settings; nothing of the GDOI block landed in it.
   EXPECT_EQ(ike_words(c.model().proposals.at("P1").encryption), std::vector<std::string>{"aes-gcm-256"});
   EXPECT_EQ(c.model().proposals.at("P1").groups, std::vector<int>{19});
   EXPECT_EQ(c.model().proposals.at("P2").groups, std::vector<int>{19});

@@ -355,6 +355,12 @@ void ConfigPolicy::add_ipv6_selectors(ChildConfig& c, const std::string& ifname,
   if (c.remote_ts.empty()) c.remote_ts.push_back(ts_for(*Prefix::parse("::/0")));
 }
 
+std::vector<ChildTransformConfig> transforms_of(const std::string& name, const config::TransformSet& ts) {
+  return to_transforms(name, ts);
+}
+
+TrafficSelector selector_of(const Prefix& p) { return ts_for(p); }
+
 std::optional<ChildConfig> ConfigPolicy::child_for_tunnel(const std::string& ifname) const {
   auto it = model_.interfaces.find(ifname);
   if (it == model_.interfaces.end() || it->second.tunnel_protection.empty()) return std::nullopt;

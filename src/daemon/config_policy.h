@@ -143,4 +143,9 @@ bool identity_in_domain(const std::string& kind, const std::string& domain, cons
 const config::KeyringPeer* keyring_peer(const config::Ikev2Keyring& kr, const ike::Identity* id,
                                         const IpAddress& remote);
 
+// A transform set as CHILD_SA transforms; a prefix as a selector (any
+// protocol and port). For the crypto maps (crypto_maps.cc).
+std::vector<ike::ChildTransformConfig> transforms_of(const std::string& name, const config::TransformSet& ts);
+TrafficSelector selector_of(const Prefix& p);
+
 }  // namespace kg::daemon

@@ -225,6 +225,7 @@ std::optional<IpAddress> Daemon::tunnel_source(const config::Interface& itf) {
 }
 
 void Daemon::try_initiate(const std::string& tunnel) {
+  if (initiate_crypto_map(tunnel)) return;
   auto& m = policy_.model();
   auto it = m.interfaces.find(tunnel);
   if (it == m.interfaces.end() || it->second.shutdown) return;
@@ -318,6 +319,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   log::set_prefix(after.hostname);
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);
   interfaces_.apply(before, after);
+  apply_crypto_maps();
   if (web_) web_->apply(after, clock_.now());
   tokens_->apply(after);
   // New certificates (crypto pki import): tunnels still down try again now

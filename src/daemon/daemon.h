@@ -68,6 +68,7 @@
 #include "daemon/system_shell.h"
 #include "daemon/debug_keys.h"
 #include "daemon/control_server.h"
+#include "daemon/crypto_maps.h"
 #include "daemon/flexvpn_clients.h"
 #include "daemon/ike_side.h"
 #include "daemon/interfaces.h"
@@ -224,6 +225,11 @@ class Daemon {
     Daemon& d;
   };
   void start_tokens();
+  // Crypto maps (daemon_cryptomap.cc, crypto_maps.h).
+  void apply_crypto_maps();
+  bool initiate_crypto_map(const std::string& device);  // false: not a crypto map's device
+  void crypto_map_sa_installed(const ike::InstallChildSa& sa);
+  void crypto_map_sa_removed(uint32_t spi_in);
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
@@ -275,6 +281,9 @@ class Daemon {
   std::map<std::string, esp::GreDevice*> gre_;  // GRE tunnels' devices (owned by datapath_)
   std::map<std::string, std::shared_ptr<esp::GreCounters>> gre_counters_;
   TimePoint next_housekeeping_{};
+  std::vector<CryptoMapPlan> crypto_plans_;  // the applied crypto map entries
+  std::map<uint32_t, std::vector<std::pair<std::string, Prefix>>> crypto_sa_routes_;  // dynamic entries' SAs
+  std::map<std::pair<std::string, Prefix>, int> crypto_route_refs_;
 };
 
 }  // namespace kg::daemon

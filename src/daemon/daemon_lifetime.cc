@@ -55,7 +55,7 @@ void Daemon::IkeHost::send(const ike::SendPacket& s) {
 void Daemon::IkeHost::install(const ike::InstallChildSa& sa) {
   auto r = d.datapath_->install_sa(sa);
   if (!r) log::error("cannot install CHILD_SA on " + sa.interface + ": " + r.error().message);
-  else { debug_ipsec_created(sa); d.gre_sa_installed(sa); d.debug_keys_->installed(sa); }
+  else { debug_ipsec_created(sa); d.gre_sa_installed(sa); d.debug_keys_->installed(sa); d.crypto_map_sa_installed(sa); }
 }
 
 void Daemon::IkeHost::update_peer(const ike::UpdateChildSaPeer& u) {
@@ -68,6 +68,7 @@ void Daemon::IkeHost::remove(const ike::RemoveChildSa& sa) {
       if (s.spi_in == sa.spi_in) d.acct_->on_sa_removed(s);
   debug_ipsec_deleted(sa.interface, sa.spi_in, sa.spi_out);
   d.datapath_->remove_sa(sa.spi_in, sa.spi_out);
+  d.crypto_map_sa_removed(sa.spi_in);
   d.debug_keys_->removed(sa.spi_in);
 }
 

@@ -1,6 +1,7 @@
 #include "daemon/isakmp_policy.h"
 
 #include "config/isakmp_defaults.h"
+#include "daemon/crypto_maps.h"
 #include "ikev1/transform_ids.h"
 
 namespace kg::daemon {
@@ -73,6 +74,9 @@ std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, c
     if (itf.shutdown || itf.tunnel_destination.address != remote || !tunnel_uses_isakmp(name)) continue;
     return config_.child_for_tunnel(name);
   }
+  // A crypto map entry for this peer, or a dynamic map (crypto_maps.h).
+  auto plans = crypto_map_plans(config_.model());
+  if (auto* p = crypto_map_for_peer(plans, remote)) return p->child;
   return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/interface_names.h"
+#include "daemon/crypto_maps.h"
 #include "daemon/daemon.h"
 
 namespace kg::daemon {
@@ -147,6 +148,10 @@ std::vector<CryptoInterface> crypto_interfaces(const Daemon& d) {
     if (t == m.interfaces.end()) continue;
     v.push_back({va.name, va.templ, va.remote, va.templ, &t->second, va.remote.addr.str()});
   }
+  // Crypto map entries: listed under the interface the map is applied to.
+  for (auto& p : crypto_map_plans(m))
+    if (auto t = m.interfaces.find(p.interface); t != m.interfaces.end())
+      v.push_back({p.interface, p.device, std::nullopt, p.map, &t->second, p.peer ? p.peer->str() : ""});
   return v;
 }
 

@@ -178,7 +178,8 @@ std::string show_ipsec_sa(const Daemon& d, const std::string& only, const std::s
     }
     std::string local_addr = sas.empty() ? "0.0.0.0" : sas.back().local.addr.str();
     o << "interface: " << name << "\n";
-    o << "    Crypto map tag: " << name << "-head-0, local addr " << local_addr << "\n\n";
+    o << "    Crypto map tag: " << (is_crypto_map_device(ci.dataplane) ? ci.config_name : name + "-head-0") << ", local addr "
+      << local_addr << "\n\n";
     o << "   protected vrf: (none)\n";
     if (sas.empty()) {
       o << "   current_peer " << (ci.peer.empty() ? "(none)" : ci.peer) << " port 500\n";
@@ -285,6 +286,34 @@ std::string show_session(const Daemon& d, bool detail) {
     std::string status = itf.shutdown ? "DOWN" : (ike && ike->state == "READY" && child ? "UP-ACTIVE"
                                                   : ike ? "UP-NO-IKE" : "DOWN");
     if (ike && ike->state != "READY") status = "DOWN-NEGOTIATING";
+    // IKEv1: a crypto map entry, or a tunnel interface that uses ISAKMP.
+    std::optional<ikev1::IsakmpSaInfo> v1;
+    if (!ike)
+      for (auto& s : d.isakmp().sas())
+        if (s.interface == ci.dataplane && (!v1 || s.status == "ACTIVE")) v1 = s;
+    if (v1) {
+      status = v1->status != "ACTIVE" ? "DOWN-NEGOTIATING" : child ? "UP-ACTIVE" : "UP-NO-IKE";
+      o << (ci.config_name == name ? "Profile: \n" : "Crypto map: " + ci.config_name + "\n");
+      o << "Session status: " << status << "\n";
+      o << "Peer: " << v1->remote.addr.str() << " port " << v1->remote.port << "\n";
+      o << "  Session ID: 0\n";
+      o << "  IKEv1 SA: local " << v1->local.addr.str() << "/" << v1->local.port << " remote " << v1->remote.addr.str()
+        << "/" << v1->remote.port << " " << (v1->status == "ACTIVE" ? "Active" : "Inactive") << "\n";
+      if (detail)
+        o << "      Capabilities:" << (v1->nat ? "N" : "(none)") << " connid:" << v1->conn_id << " lifetime:" << v1->expire_in_s
+          << "\n      Peer identity: " << v1->remote_id << "\n";
+    }
+    if (v1) {
+      for (auto& sa : children) {
+        o << "  IPSEC FLOW: permit ip " << ts_text(sa.local_ts) << " " << ts_text(sa.remote_ts) << "\n";
+        o << "        Active SAs: 2, origin: crypto map\n";
+        if (detail)
+          o << "        Inbound:  #pkts dec'ed " << sa.pkts_decaps << " drop " << sa.recv_errors << "\n"
+            << "        Outbound: #pkts enc'ed " << sa.pkts_encaps << " drop " << sa.send_errors << "\n";
+      }
+      o << "\n";
+      continue;
+    }
     o << "Profile: " << d.profile_for_tunnel(ci.config_name) << "\n";
     o << "Session status: " << status << "\n";
     o << "Peer: " << (ike ? ike->remote.addr.str() : ci.peer) << " port "

@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "config/interface_names.h"
+#include "daemon/crypto_maps.h"
 
 namespace kg::daemon {
 
@@ -19,7 +20,8 @@ void Tunnels::on_session(const ike::SessionEvent& ev) {
   auto& st = tunnels_[ev.interface];
   st.sessions = std::max(0, st.sessions + (ev.up ? 1 : -1));
   bool up = st.sessions > 0;
-  if (up != st.up)
+  // A crypto map entry's device is keygate's, not an IOS interface: no line protocol.
+  if (up != st.up && !is_crypto_map_device(ev.interface))
     log::event("LINEPROTO", log::Level::kNotice, "UPDOWN",
                "Line protocol on Interface " + ev.interface + ", changed state to " + (up ? "up" : "down"));
   st.up = up;

@@ -159,6 +159,46 @@ TEST_F(Ikev1Engines, MainModeThenQuickModeInstallsMirroredSas) {
   }
 }
 
+// A crypto map's ACL: the initiator proposes its first (source, destination)
+// pair; the responder takes identities inside one of its pairs and refuses
+// others with INVALID-ID-INFORMATION.
+TEST_F(Ikev1Engines, CryptoMapSelectorsArePairsAndChecked) {
+  auto two = [](ike::ChildConfig c, const char* l0, const char* l1, const char* r0, const char* r1) {
+    c.local_ts.push_back(range(l0, l1));
+    c.remote_ts.push_back(range(r0, r1));
+    return c;
+  };
+  a.policy.child = two(*a.policy.child, "198.18.5.1", "198.18.5.1", "198.18.6.0", "198.18.6.255");
+  b.policy.child = two(*b.policy.child, "198.18.6.0", "198.18.6.255", "198.18.5.0", "198.18.5.255");
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  expect_mirrored();
+  EXPECT_EQ(a.of<ike::InstallChildSa>()[0].local_ts.size(), 1u);
+  EXPECT_EQ(a.of<ike::InstallChildSa>()[0].local_ts[0].start.str(), "198.18.1.0");
+  EXPECT_EQ(b.of<ike::InstallChildSa>()[0].remote_ts[0].end.str(), "198.18.1.255");
+}
+
+TEST_F(Ikev1Engines, IdentitiesOutsideTheResponderSelectorsAreRefused) {
+  b.policy.child = child("198.18.2.0", "198.18.2.127", "198.18.1.0", "198.18.1.255");  // narrower on its side
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(a.of<ike::InstallChildSa>().empty());
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Quick mode failed with peer at 198.51.100.1"),
+            std::string::npos) << logs;
+  // Our side any (a tunnel interface): whatever the peer proposes.
+  b.policy.child = child("0.0.0.0", "255.255.255.255", "198.18.9.0", "198.18.9.255");
+  a.got.clear();
+  b.got.clear();
+  take(a, a.engine->delete_sessions(""));
+  pump();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u) << logs;
+}
+
 TEST_F(Ikev1Engines, WrongPreSharedKeyFailsWithoutSas) {
   b.policy.key = "not-the-same";
   start();

@@ -52,6 +52,31 @@ TrafficSelector host(const IpAddress& a) {
   return t;
 }
 
+bool covers(const TrafficSelector& outer, const TrafficSelector& inner) {
+  return outer.start.family == inner.start.family && outer.start <= inner.start && inner.end <= outer.end &&
+         (outer.ip_protocol == 0 || outer.ip_protocol == inner.ip_protocol) && outer.start_port <= inner.start_port &&
+         inner.end_port <= outer.end_port;
+}
+
+bool is_any(const TrafficSelector& t) {
+  return t.start.is_unspecified() && t.end == Prefix{t.start, 0}.last() && t.ip_protocol == 0 && t.start_port == 0 &&
+         t.end_port == 65535;
+}
+
+// Responder: may the peer's proxy identities be used? When our side is any
+// (a tunnel interface, like an IOS VTI) or no selectors are configured (a
+// dynamic map without `match address`), they are taken as proposed; a crypto
+// map's ACL wants them inside one of its permit entries (source ours,
+// destination the peer's), else IOS answers INVALID-ID-INFORMATION.
+bool allowed_identities(const ike::ChildConfig& c, const TrafficSelector& local, const TrafficSelector& remote) {
+  if (c.local_ts.empty() || c.remote_ts.empty()) return true;
+  for (auto& l : c.local_ts)
+    if (is_any(l)) return true;
+  for (size_t i = 0; i < c.local_ts.size() && i < c.remote_ts.size(); ++i)
+    if (covers(c.local_ts[i], local) && covers(c.remote_ts[i], remote)) return true;
+  return false;
+}
+
 }  // namespace
 
 void EngineImpl::qm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
@@ -71,6 +96,11 @@ void EngineImpl::qm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   // selectors on a side proposes any there, as an IOS static VTI does.
   q.local_ts = {child.local_ts.size() == 1 ? child.local_ts.front() : any4()};
   q.remote_ts = {child.remote_ts.size() == 1 ? child.remote_ts.front() : any4()};
+  // A crypto map's ACL gives pairs (source, destination): its first pair.
+  if (!child.local_ts.empty() && child.local_ts.size() == child.remote_ts.size() && !is_any(child.local_ts.front())) {
+    q.local_ts = {child.local_ts.front()};
+    q.remote_ts = {child.remote_ts.front()};
+  }
   std::vector<TypedPayload> p = {{PayloadType::kSa, phase2_sa(child, q.spi_in, sa.nat())},
                                  {PayloadType::kNonce, isakmp::NoncePayload{q.ni}}};
   if (auto g = ike::crypto_group(child.pfs); g && *g != crypto::Group::kNone) {
@@ -192,6 +222,15 @@ void EngineImpl::qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     } else {  // RFC 2409 §5.5: no IDs means the ISAKMP peers' addresses
       q.remote_ts = {host(sa.remote.addr)};
       q.local_ts = {host(sa.local.addr)};
+    }
+    if (!allowed_identities(*sa.child, q.local_ts[0], q.remote_ts[0])) {
+      failed("proxy identities " + q.local_ts[0].start.str() + "-" + q.local_ts[0].end.str() + " <-> " +
+             q.remote_ts[0].start.str() + "-" + q.remote_ts[0].end.str() + " are not in the access list");
+      info_send(sa, {{PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kEsp,
+                                                                  sa_p->proposals.front().spi,
+                                                                  uint16_t(isakmp::NotifyType::kInvalidIdInformation), {}}}},
+                out);
+      return;
     }
     auto h = ck::prf(sa.policy.hash, sa.keys.skeyid_a.view(), {mid_b, q.ni, chain_bytes(p)});
     if (!h) return;

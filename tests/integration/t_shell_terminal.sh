@@ -58,9 +58,9 @@ log "config mode: '?', do, output modifiers"
 # A pasted block under a rejected parent: children reported, nothing applied.
 clear_screen
 keys C-u
-tmux_ set-buffer $'crypto map CM 10 ipsec-isakmp\n set peer 198.51.100.2\n set pfs group2\n'
+tmux_ set-buffer $'crypto gdoi group CM\n set peer 198.51.100.2\n set pfs group2\n'
 tmux_ paste-buffer -t 0
-expect_screen 'Not applied: it is indented under the rejected line "crypto map CM 10 ipsec-isakmp"' "pasted children were not rejected"
+expect_screen 'Not applied: it is indented under the rejected line "crypto gdoi group CM"' "pasted children were not rejected"
 type_ "end"; keys Enter
 kg "$NSA" "show running-config" >"$WORK/rc.txt" || fail "show running-config"
 grep -qE 'set peer|group2' "$WORK/rc.txt" && fail "a child of the rejected line was applied"
