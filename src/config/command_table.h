@@ -39,6 +39,7 @@ enum class Mode {
   kIsakmpPolicy,      // crypto isakmp policy N (commands_isakmp.cc)
   kAaaRadiusGroup, kRadiusServer,  // aaa group server radius, radius server (commands_aaa.cc)
   kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
+  kAaaDynamicAuthor,  // aaa server radius dynamic-author (commands_aaa_dynamic.cc)
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

@@ -103,7 +103,8 @@ TEST(Readme, ListsEveryConfigurationCommand) {
                  Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile, Mode::kInterface,
                  Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList, Mode::kPkiTrustpoint,
                  Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy,
-                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey}) {
+                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey,
+                 Mode::kAaaDynamicAuthor}) {
     std::vector<std::string> paths;
     walk(c.table(), m, "", 0, paths);
     for (auto& p : paths) EXPECT_TRUE(listed(lines, p)) << "mode " << int(m) << ": \"" << p << "\" is not in README's Supported commands";

@@ -46,6 +46,7 @@ const char* mode_suffix(Mode m) {
     case Mode::kPubkeyChain: return "(config-pubkey-chain)";
     case Mode::kPubkeyKey: return "(config-pubkey-key)";
     case Mode::kPubkeyHex: return "(config-pubkey)";
+    case Mode::kAaaDynamicAuthor: return "(config-locsvr-da-radius)";
   }
   return "";
 }
