@@ -4,6 +4,7 @@
 
 #include "aaa/radius/authenticator.h"
 #include "aaa/radius/hiding.h"
+#include "common/ip.h"
 #include "wire/radius/vendor.h"
 
 namespace kg::aaa::radius {
@@ -32,7 +33,7 @@ TEST(RadiusDebug, NamesAttributesAndHidesSecrets) {
   kg::radius::add_vendor(p, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair,
                          as_bytes(std::string("ipsec:addr-pool=RA-POOL")));
   kg::radius::add_vendor(p, 311, 16, as_bytes(std::string("mppe-send-key-material")));
-  p.add(AttrType::kNasIpAddress, IpAddress::parse("198.51.100.1")->bytes());
+  p.add(AttrType::kNasIpAddress, kg::IpAddress::parse("198.51.100.1")->bytes());
   p.add_u32(AttrType::kAcctStatusType, 1);
   auto d = seal_request(p, Secret("radius-shared-key")).value();
   std::string s = joined(describe_packet("to 127.0.0.1:1812", d));

@@ -27,7 +27,7 @@ struct FakeHost final : DynamicAuthorServer::Host {
 const IpAddress kClient = *IpAddress::parse("127.0.0.1");
 const Secret kKey("da-key");
 
-struct Fixture : ::testing::Test {
+struct DynamicAuthor : ::testing::Test {
   FakeHost host;
   DynamicAuthorServer da{host};
   uint8_t next_id = 1;
@@ -58,7 +58,7 @@ struct Fixture : ::testing::Test {
   }
 };
 
-TEST_F(Fixture, DisconnectByAcctSessionIdTearsThatSessionDown) {
+TEST_F(DynamicAuthor, DisconnectByAcctSessionIdTearsThatSessionDown) {
   auto p = disconnect();
   p.add_text(AttrType::kAcctSessionId, "5F000000-00000002");
   auto r = reply(request(p));
@@ -67,7 +67,7 @@ TEST_F(Fixture, DisconnectByAcctSessionIdTearsThatSessionDown) {
   EXPECT_EQ(da.stats().disconnect_acks, 1u);
 }
 
-TEST_F(Fixture, DisconnectByUserNameTakesEveryMatchingSessionAndByFramedIpOne) {
+TEST_F(DynamicAuthor, DisconnectByUserNameTakesEveryMatchingSessionAndByFramedIpOne) {
   auto p = disconnect();
   p.add_text(AttrType::kUserName, "bob");
   EXPECT_EQ(reply(request(p)).code, uint8_t(Code::kDisconnectAck));
@@ -79,7 +79,7 @@ TEST_F(Fixture, DisconnectByUserNameTakesEveryMatchingSessionAndByFramedIpOne) {
   EXPECT_EQ(host.gone, std::vector<uint64_t>{1});
 }
 
-TEST_F(Fixture, UnknownSessionIsNakedWithSessionContextNotFound) {
+TEST_F(DynamicAuthor, UnknownSessionIsNakedWithSessionContextNotFound) {
   auto p = disconnect();
   p.add_text(AttrType::kUserName, "alice");
   p.add_text(AttrType::kAcctSessionId, "5F000000-00000002");  // bob's: both must match
@@ -89,7 +89,7 @@ TEST_F(Fixture, UnknownSessionIsNakedWithSessionContextNotFound) {
   EXPECT_TRUE(host.gone.empty());
 }
 
-TEST_F(Fixture, MissingIdentificationAndForeignNasAreNaked) {
+TEST_F(DynamicAuthor, MissingIdentificationAndForeignNasAreNaked) {
   auto r = reply(request(disconnect()));
   EXPECT_EQ(r.u32(AttrType(kErrorCauseAttr)), 402u);
   auto p = disconnect();
@@ -103,7 +103,7 @@ TEST_F(Fixture, MissingIdentificationAndForeignNasAreNaked) {
   EXPECT_TRUE(host.gone.empty());
 }
 
-TEST_F(Fixture, UnknownClientsAndBadAuthenticatorsAreDroppedAndCounted) {
+TEST_F(DynamicAuthor, UnknownClientsAndBadAuthenticatorsAreDroppedAndCounted) {
   auto p = disconnect();
   p.add_text(AttrType::kUserName, "alice");
   EXPECT_FALSE(da.on_datagram(*IpAddress::parse("192.0.2.5"), request(p)));
@@ -116,7 +116,7 @@ TEST_F(Fixture, UnknownClientsAndBadAuthenticatorsAreDroppedAndCounted) {
   EXPECT_TRUE(host.gone.empty());
 }
 
-TEST_F(Fixture, RetransmissionGetsTheSameAnswerWithoutActingTwice) {
+TEST_F(DynamicAuthor, RetransmissionGetsTheSameAnswerWithoutActingTwice) {
   auto p = disconnect();
   p.add_text(AttrType::kUserName, "alice");
   p.add(AttrType::kProxyState, as_bytes(std::string("ps1")));
@@ -131,7 +131,7 @@ TEST_F(Fixture, RetransmissionGetsTheSameAnswerWithoutActingTwice) {
   EXPECT_EQ(r.find(AttrType::kProxyState)->value, (Bytes{'p', 's', '1'}));
 }
 
-TEST_F(Fixture, CoaAppliesSessionTimeoutAndNaksWhatItCannot) {
+TEST_F(DynamicAuthor, CoaAppliesSessionTimeoutAndNaksWhatItCannot) {
   Packet p;
   p.code = uint8_t(Code::kCoaRequest);
   p.add_text(AttrType::kAcctSessionId, "5F000000-00000001");
