@@ -40,6 +40,7 @@ enum class Mode {
   kAaaRadiusGroup, kRadiusServer,  // aaa group server radius, radius server (commands_aaa.cc)
   kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
   kExtAccessList, kCryptoMap, kDynamicMap,  // ip access-list extended, crypto map / dynamic-map (commands_acl.cc, commands_cryptomap.cc)
+  kAaaDynamicAuthor,  // aaa server radius dynamic-author (commands_aaa_dynamic.cc)
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

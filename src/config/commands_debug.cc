@@ -5,6 +5,7 @@
 // log itself only when keygated runs with -v.
 #include <nlohmann/json.hpp>
 
+#include "aaa/radius/debug_categories.h"
 #include "common/log.h"
 #include "config/session.h"
 
@@ -66,7 +67,11 @@ void register_debug_commands(CommandTable& t) {
           std::string out;
           for (const auto& c : kCategories)
             if (log::debugging(c.flag)) out += "  " + std::string(c.name) + " debugging is on\n";
-          return out.empty() ? out : "Crypto Subsystem:\n" + out;
+          std::string aaa;
+          if (log::debugging(aaa::kDebugRadius)) aaa += "  Radius protocol debugging is on\n";
+          if (log::debugging(aaa::kDebugAaaAuthentication)) aaa += "  AAA Authentication debugging is on\n";
+          if (!aaa.empty()) aaa = "General OS:\n" + aaa;
+          return (out.empty() ? out : "Crypto Subsystem:\n" + out) + aaa;
         }, false, true);
   t.add(Mode::kExec, "terminal monitor", {"Set terminal line parameters", "Copy debug output to the current terminal line"},
         [](C c, A) -> Result<std::string> {

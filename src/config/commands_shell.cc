@@ -11,7 +11,8 @@ void register_shell_commands(CommandTable& t) {
                  Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList,
                  Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy,
                  Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey,
-                 Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap}) {
+                 Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
+                 Mode::kAaaDynamicAuthor}) {
     t.add(m, "do LINE", {"To run exec commands in config mode", "Exec Command"},
           [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
             return fail(Errc::kInvalidArgument, "Incomplete command.");

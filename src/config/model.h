@@ -105,6 +105,9 @@ struct Ikev2Profile {
   int eap_timeout = 0;  // 45-180 s; 0: IOS's default (90 s)
   std::string aaa_authentication_eap;  // aaa authentication eap LIST
   std::string aaa_accounting_eap;      // aaa accounting eap LIST
+  // aaa accounting psk|cert LIST (commands_aaa_dynamic.cc): sessions whose
+  // peer authenticated with a pre-shared key or a certificate.
+  std::string aaa_accounting_psk, aaa_accounting_cert;
 };
 
 // One transform of a transform set as registry rows: an ESP cipher
@@ -387,6 +390,22 @@ struct RadiusSettings {
   int deadtime = 0;    // minutes a dead server is skipped; 0: until it answers a probe
   bool operator==(const RadiusSettings&) const = default;
 };
+// aaa server radius dynamic-author (RFC 5176; commands_aaa_dynamic.cc): the
+// clients allowed to send Disconnect- and CoA-Requests, by address, each
+// with its key, and the UDP port listened on.
+struct DynamicAuthor {
+  bool enabled = false;
+  int port = 3799;
+  std::map<std::string, Secret> clients;  // "A.B.C.D" -> server-key
+};
+// Accounting options beyond the lists (commands_aaa_dynamic.cc).
+struct AccountingOptions {
+  int update_periodic = 0;  // aaa accounting update periodic N: minutes; 0: no Interim-Update
+  int update_seconds = 0;   // hidden: the period in seconds (tests); wins over minutes
+  bool update_newinfo = false;  // aaa accounting update newinfo: an Interim-Update when the session changes
+  std::string source_interface;  // ip radius source-interface IFACE
+  bool operator==(const AccountingOptions&) const = default;
+};
 // crypto pki token NAME|default ... (commands_token.cc): settings for one
 // token (named by label, usbtokenN or a pkcs11: URI) or, under "default",
 // for every token without its own.
@@ -430,6 +449,8 @@ struct Model {
   std::map<std::string, RadiusServer> radius_servers;
   std::map<std::string, AaaRadiusGroup> radius_groups;
   RadiusSettings radius;
+  DynamicAuthor dynamic_author;   // aaa server radius dynamic-author
+  AccountingOptions accounting;   // aaa accounting update, ip radius source-interface
   std::map<std::string, LocalPool> pools;
   std::map<std::string, Ipv6LocalPool> ipv6_pools;
   std::map<std::string, AuthorizationPolicy> authorization_policies;

@@ -104,7 +104,8 @@ TEST(Readme, ListsEveryConfigurationCommand) {
                  Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList, Mode::kPkiTrustpoint,
                  Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy,
                  Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey,
-                 Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap}) {
+                 Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
+                 Mode::kAaaDynamicAuthor}) {
     std::vector<std::string> paths;
     walk(c.table(), m, "", 0, paths);
     for (auto& p : paths) EXPECT_TRUE(listed(lines, p)) << "mode " << int(m) << ": \"" << p << "\" is not in README's Supported commands";

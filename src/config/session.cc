@@ -49,6 +49,7 @@ const char* mode_suffix(Mode m) {
     case Mode::kExtAccessList: return "(config-ext-nacl)";
     case Mode::kCryptoMap: return "(config-crypto-map)";
     case Mode::kDynamicMap: return "(config-crypto-map)";
+    case Mode::kAaaDynamicAuthor: return "(config-locsvr-da-radius)";
   }
   return "";
 }

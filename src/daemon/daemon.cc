@@ -17,6 +17,7 @@
 #include "wire/isakmp/payloads.h"
 #include "daemon/show_ra.h"
 #include "daemon/show_radius.h"
+#include "daemon/show_aaa_sessions.h"
 #include "daemon/show_runtime.h"
 #include "daemon/show_system.h"
 #include "esp/dual_stack.h"
@@ -83,7 +84,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->datapath_->on_sa_limit(
       [self](uint32_t spi_in, bool hard) { self->ike_->on_child_limit(spi_in, hard); });
   d->ra_ = std::make_unique<RemoteAccess>(*d->datapath_, *d->netlink_, d->clock_, [self](const std::string& itf) {
+    if (self->acct_) self->acct_->set_cause(aaa::radius::TerminateCause::kLostCarrier);  // its template went away
     self->ike_->delete_sessions(itf);
+    if (self->acct_) self->acct_->set_cause(std::nullopt);
   });
   d->policy_.set_remote_access(&d->ra_->pools(), [self](const std::string& n) -> std::optional<Prefix> {
     auto a = self->netlink_->first_address(config::linux_device(self->policy_.model().interface_map, n),
@@ -98,8 +101,23 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     log::warn("keygated: no RADIUS client (" + radius.error().message + ")");
   }
   d->acct_ = AccountingService::create(d->radius_, d->clock_, d->rng_, o.state_dir);
-  if (d->acct_)
+  if (d->acct_) {
     d->policy_.set_accounting([self](ConfigPolicy::AccountedUser u) { self->acct_->expect(std::move(u)); });
+    d->acct_->set_end_session([self](const Endpoint& remote) { self->ike_->delete_sessions_to(remote); });
+    d->acct_->set_live_counters([self](const Endpoint& remote) {
+      aaa::radius::AcctCounters c;
+      for (const auto& s : self->datapath_->sa_stats())
+        if (s.remote == remote) {
+          c.input_octets += s.bytes_decaps;
+          c.input_packets += s.pkts_decaps;
+          c.output_octets += s.bytes_encaps;
+          c.output_packets += s.pkts_encaps;
+        }
+      return c;
+    });
+    d->da_ = std::make_unique<DynamicAuthorService>(*d->loop_, *d->acct_);
+    d->da_->on_activity([self] { self->reschedule(); });
+  }
   auto accepted = std::make_shared<aaa::AcceptedUsers>();
   d->policy_.set_accepted_users(accepted);
   d->policy_.set_eap_backend(
@@ -168,6 +186,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     self->isakmp_actions(self->ikev1_->on_timer());
     if (self->radius_) self->radius_->on_timer();
     if (self->acct_) self->acct_->on_timer();
+    if (self->stop_at_ && (self->clock_.now() >= *self->stop_at_ || !self->acct_ || !self->acct_->accountant().owed())) {
+      self->loop_->stop();
+      return;
+    }
     self->housekeeping();
     self->reschedule();
   });
@@ -182,15 +204,26 @@ Daemon::~Daemon() { log::set_monitor(nullptr); }
 
 int Daemon::run() {
   log::info("keygated: control socket " + opts_.socket_path + ", state " + opts_.state_dir);
+  if (acct_) acct_->system_on();  // RFC 2866 Accounting-On: sessions a crash left open are over
+  reschedule();
   loop_->run();
   return 0;
 }
 
 void Daemon::shutdown() {
+  if (stop_at_) { loop_->stop(); return; }  // a second signal: now
   log::info("keygated: shutting down, deleting IKE SAs");
+  if (acct_) acct_->set_cause(aaa::radius::TerminateCause::kNasReboot);
   ike_->delete_sessions("");
   isakmp_actions(ikev1_->delete_sessions(""));
-  loop_->stop();
+  if (!acct_) { loop_->stop(); return; }
+  acct_->set_cause(std::nullopt);
+  acct_->settle();
+  acct_->system_off();
+  // The Stops and the Accounting-Off get a moment to be acknowledged (what
+  // is not stays in the spool for the next start).
+  stop_at_ = clock_.now() + Millis(3000);
+  reschedule();
 }
 
 void Daemon::reschedule() {
@@ -201,6 +234,7 @@ void Daemon::reschedule() {
   if (auto r = tunnels_.next_retry(); r && *r < when) when = *r;
   if (auto r = radius_ ? radius_->next_deadline() : std::nullopt; r && *r < when) when = *r;
   if (auto r = acct_ ? acct_->next_deadline() : std::nullopt; r && *r < when) when = *r;
+  if (stop_at_) when = acct_ && acct_->accountant().owed() ? std::min(when, *stop_at_) : clock_.now();
   if (auto t = tokens_->next_deadline(); t && *t < when) when = *t;
   loop_->set_deadline(when);
 }
@@ -304,8 +338,10 @@ void Daemon::pool_lease_tick() {
 }
 
 void Daemon::clear_sessions(const std::string& interface) {
+  if (acct_) acct_->set_cause(aaa::radius::TerminateCause::kAdminReset);
   ike_->delete_sessions(interface);
   isakmp_actions(ikev1_->delete_sessions(interface));
+  if (acct_) acct_->set_cause(std::nullopt);
 }
 
 bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name); }
@@ -313,6 +349,8 @@ bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name)
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
   if (radius_) radius_->configure(after);
+  if (acct_) acct_->configure(after, radius_ ? radius_->source_address() : std::nullopt);
+  if (da_) da_->configure(after);
   if (acct_) acct_->flush();  // what a previous run (or an outage) left, to the servers now configured
   ra_->apply(before, after);
   flexvpn_.apply(after);
@@ -337,7 +375,11 @@ void Daemon::register_show_commands() {
   register_system_commands(*config_, *this);
   register_crypto_engine_show(*config_);
   register_isakmp_show_commands(*config_, *this);
-  register_radius_show_commands(*config_, radius_.get(), clock_);
+  const DynamicAuthorService* da = da_.get();
+  register_radius_show_commands(*config_, radius_.get(), clock_, [da]() -> std::string {
+    return da ? dynamic_author_statistics(da->stats(), da->listening(), da->port()) : std::string();
+  });
+  register_aaa_sessions_show(*config_, acct_.get());
 }
 
 }  // namespace kg::daemon

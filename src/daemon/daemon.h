@@ -77,6 +77,7 @@
 #include "daemon/pool_leases.h"
 #include "daemon/radius_service.h"
 #include "daemon/accounting_service.h"
+#include "daemon/dynamic_author_service.h"
 #include "daemon/remote_access.h"
 #include "daemon/tokens.h"
 #include "daemon/tunnels.h"
@@ -252,6 +253,8 @@ class Daemon {
   // The RADIUS client (EAP relay, accounting); null if its socket failed.
   std::shared_ptr<RadiusService> radius_;
   std::unique_ptr<AccountingService> acct_;  // after radius_, which it uses; null without RADIUS
+  std::unique_ptr<DynamicAuthorService> da_;  // RFC 5176, over acct_'s sessions; null without accounting
+  std::optional<TimePoint> stop_at_;  // shutting down: the loop ends when accounting is done or then
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<ConsentService> consent_;  // in memory only: a restart expires it

@@ -81,12 +81,18 @@ void Daemon::IkeHost::session(const ike::SessionEvent& ev) {
   if (!d.ra_->on_session(ev)) d.session_event(ev);  // else a Virtual-Access session
 }
 
-void Daemon::IkeHost::peer_dead(const ike::PeerDead& ev) { d.peer_dead(ev); }
+void Daemon::IkeHost::peer_dead(const ike::PeerDead& ev) {
+  if (d.acct_) d.acct_->on_peer_dead(ev.remote);  // its Stop says Idle-Timeout
+  d.peer_dead(ev);
+}
 
 void Daemon::IkeHost::peer_answered(const ike::PeerAnswered& a) { d.flexvpn_.on_peer_answered(a); }
 
 void Daemon::IkeHost::off_loop(std::function<std::function<void()>()> job) { d.work_->submit(std::move(job)); }
 
-void Daemon::IkeHost::actions_done() { d.reschedule(); }
+void Daemon::IkeHost::actions_done() {
+  if (d.acct_) d.acct_->settle();  // Stops of the sessions this batch ended
+  d.reschedule();
+}
 
 }  // namespace kg::daemon

@@ -61,6 +61,7 @@ class IkeSide {
   void delete_sessions_signed_with(const std::set<std::string>& trustpoints) {
     execute(engine_->delete_sessions_signed_with(trustpoints));
   }
+  void delete_sessions_to(const Endpoint& remote) { execute(engine_->delete_sessions_to(remote)); }
   void on_child_limit(uint32_t spi_in, bool hard) { execute(engine_->on_child_limit(spi_in, hard)); }
 
   // Sends each action on to its part, in order.

@@ -151,8 +151,12 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
       if (std::find(d.reply.subnets.begin(), d.reply.subnets.end(), r) == d.reply.subnets.end()) d.reply.subnets.push_back(r);
   if (p.route_accept_any) d.session.routes = acceptable(q.request.subnets, q);
   d.session.lease = lease;
-  if (const auto& list = prof->second.aaa_accounting_eap;
-      accounted_ && q.peer_auth == ike::AuthKind::kEap && !list.empty()) {
+  // aaa accounting eap|psk|cert LIST: the list for how the peer authenticated.
+  const auto& pr = prof->second;
+  const std::string& list = q.peer_auth == ike::AuthKind::kEap   ? pr.aaa_accounting_eap
+                            : q.peer_auth == ike::AuthKind::kPsk ? pr.aaa_accounting_psk
+                                                                 : pr.aaa_accounting_cert;
+  if (accounted_ && !list.empty()) {
     if (auto g = model_.aaa_accounting_network.find(list); g != model_.aaa_accounting_network.end())
       accounted_({q.peer_id.str(), g->second, user, radius ? radius->classes : std::vector<Bytes>{},
                   d.session.address ? std::optional<IpAddress>(d.session.address->addr) : std::nullopt});

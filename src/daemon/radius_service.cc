@@ -2,7 +2,10 @@
 
 #include <sys/epoll.h>
 
+#include "aaa/radius/debug_categories.h"
 #include "common/log.h"
+#include "config/interface_names.h"
+#include "daemon/radius_debug.h"
 
 namespace kg::daemon {
 
@@ -46,6 +49,27 @@ void RadiusService::configure(const config::Model& m) {
   st.retransmit = unsigned(m.radius.retransmit);
   st.deadtime = Millis(int64_t(m.radius.deadtime) * 60'000);
   client_.configure(std::move(servers), st);
+  std::optional<IpAddress> src;
+  if (const auto& name = m.accounting.source_interface; !name.empty()) {
+    auto it = m.interfaces.find(config::canonical_interface_name(name));
+    if (it != m.interfaces.end() && it->second.ip_address.address) src = it->second.ip_address.address->addr;
+    else log::warn("RADIUS: ip radius source-interface " + name + " has no IPv4 address; the kernel picks the source");
+  }
+  if (src != source_) bind_source(src);
+}
+
+void RadiusService::bind_source(std::optional<IpAddress> source) {
+  auto sock = io::UdpSocket::bind(Endpoint{source.value_or(IpAddress::v4(0)), 0});
+  if (!sock) {
+    log::error("RADIUS: cannot send from " + (source ? source->str() : std::string("any address")) + ": " +
+               sock.error().message);
+    return;
+  }
+  loop_.remove_fd(sock_.fd());
+  sock_ = std::move(*sock);
+  source_ = source;
+  (void)loop_.add_fd(sock_.fd(), EPOLLIN, [this](uint32_t) { on_readable(); });
+  log::info("RADIUS: packets leave from " + (source ? source->str() : std::string("the kernel's choice")));
 }
 
 uint64_t RadiusService::submit(const std::string& group, aaa::radius::Port port, kg::radius::Packet request,
@@ -53,6 +77,23 @@ uint64_t RadiusService::submit(const std::string& group, aaa::radius::Port port,
   auto it = groups_.find(group);
   std::vector<std::string> names = it == groups_.end() ? std::vector<std::string>{} : it->second;
   auto inside = std::make_shared<bool>(true);
+  // debug aaa authentication: one line per request and per outcome, with
+  // the group and server, never the packet's contents.
+  if (port == aaa::radius::Port::kAuth && log::debugging(aaa::kDebugAaaAuthentication)) {
+    uint64_t n = ++debug_seq_;
+    log::debug(aaa::kDebugAaaAuthentication,
+               "AAA/AUTHEN(" + std::to_string(n) + "): Method=RADIUS group " + group + ", Access-Request");
+    done = [n, inner = std::move(done)](Result<aaa::radius::Reply> r) {
+      std::string what = !r ? "ERROR (" + r.error().message + ")"
+                         : r->packet.code == uint8_t(kg::radius::Code::kAccessAccept)   ? "PASS"
+                         : r->packet.code == uint8_t(kg::radius::Code::kAccessReject)   ? "FAIL"
+                         : r->packet.code == uint8_t(kg::radius::Code::kAccessChallenge) ? "CHALLENGE"
+                                                                                          : kg::radius::code_name(r->packet.code);
+      log::debug(aaa::kDebugAaaAuthentication, "AAA/AUTHEN(" + std::to_string(n) + "): status = " + what +
+                                                    (r ? " from server " + r->server : std::string()));
+      inner(std::move(r));
+    };
+  }
   auto answer = std::make_shared<aaa::radius::Client::Done>(std::move(done));
   uint64_t h = client_.submit(names, port, std::move(request), [this, inside, answer](Result<aaa::radius::Reply> r) {
     if (!*inside) return (*answer)(std::move(r));
@@ -78,6 +119,7 @@ std::optional<TimePoint> RadiusService::next_deadline() const {
 }
 
 void RadiusService::send(const Endpoint& to, ByteView datagram) {
+  debug_radius_packet("Send to", to, datagram);
   if (auto r = sock_.send(datagram, to); !r) log::warn("RADIUS: send to " + to.str() + ": " + r.error().message);
 }
 
@@ -86,6 +128,7 @@ void RadiusService::on_readable() {
   for (;;) {
     io::RecvSlot slot{std::span<uint8_t>(buf, sizeof buf)};
     if (sock_.recv_batch(std::span<io::RecvSlot>(&slot, 1)) == 0) break;
+    debug_radius_packet("Received from", slot.remote, ByteView(buf, slot.len));
     client_.on_datagram(slot.remote, ByteView(buf, slot.len));
   }
   if (activity_) activity_();

@@ -41,12 +41,16 @@ class RadiusService final : public aaa::radius::Requester, public aaa::radius::T
   [[nodiscard]] const aaa::radius::Client& client() const { return client_; }
   // The groups each server belongs to (show aaa servers).
   [[nodiscard]] const std::map<std::string, std::vector<std::string>>& groups() const { return groups_; }
+  // ip radius source-interface: the address RADIUS packets leave from, if any.
+  [[nodiscard]] std::optional<IpAddress> source_address() const { return source_; }
 
  private:
   RadiusService(io::EventLoop& loop, io::UdpSocket sock, const Clock& clock, Random& rng)
       : loop_(loop), sock_(std::move(sock)), clock_(clock), client_(*this, clock, rng) {}
   void send(const Endpoint& to, ByteView datagram) override;
   void on_readable();
+  // Re-opens the socket bound to `source` (ip radius source-interface).
+  void bind_source(std::optional<IpAddress> source);
 
   io::EventLoop& loop_;
   io::UdpSocket sock_;
@@ -58,6 +62,8 @@ class RadiusService final : public aaa::radius::Requester, public aaa::radius::T
   // no caller hears back before submit() returns.
   std::deque<std::function<void()>> deferred_;
   std::function<void()> activity_;
+  std::optional<IpAddress> source_;
+  uint64_t debug_seq_ = 0;  // debug aaa authentication's request numbers
 };
 
 }  // namespace kg::daemon

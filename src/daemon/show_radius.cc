@@ -76,7 +76,8 @@ std::string show_radius_statistics(const std::vector<aaa::radius::Client::Server
   return o.str();
 }
 
-void register_radius_show_commands(config::Config& cfg, const RadiusService* radius, const Clock& clock) {
+void register_radius_show_commands(config::Config& cfg, const RadiusService* radius, const Clock& clock,
+                                   std::function<std::string()> extra) {
   const std::string sh = "Show running system information";
   cfg.register_exec("show aaa servers", {sh, "Show AAA values", "All AAA servers"},
                     [radius, &clock](const config::ParsedArgs&) -> Result<std::string> {
@@ -84,9 +85,10 @@ void register_radius_show_commands(config::Config& cfg, const RadiusService* rad
                       return show_aaa_servers(radius->client().servers(), radius->groups(), clock.now());
                     });
   cfg.register_exec("show radius statistics", {sh, "Shows radius information", "RADIUS statistics"},
-                    [radius](const config::ParsedArgs&) -> Result<std::string> {
+                    [radius, extra](const config::ParsedArgs&) -> Result<std::string> {
                       if (!radius) return std::string("No RADIUS client\n");
-                      return show_radius_statistics(radius->client().servers(), radius->client().dropped_unknown_source());
+                      return show_radius_statistics(radius->client().servers(), radius->client().dropped_unknown_source()) +
+                             (extra ? extra() : std::string());
                     });
 }
 

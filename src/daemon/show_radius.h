@@ -18,6 +18,8 @@ std::string show_aaa_servers(const std::vector<aaa::radius::Client::ServerView>&
 std::string show_radius_statistics(const std::vector<aaa::radius::Client::ServerView>& servers,
                                    uint64_t unknown_source);
 
-void register_radius_show_commands(config::Config& cfg, const RadiusService* radius, const Clock& clock);
+// `extra`: more lines for show radius statistics (dynamic authorization).
+void register_radius_show_commands(config::Config& cfg, const RadiusService* radius, const Clock& clock,
+                                   std::function<std::string()> extra = {});
 
 }  // namespace kg::daemon

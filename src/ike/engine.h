@@ -267,6 +267,9 @@ class Engine {
   // trustpoints' keys signed, notifying the peer: the keys are gone (a
   // hardware token was removed or logged out).
   virtual std::vector<Action> delete_sessions_signed_with(const std::set<std::string>& trustpoints) = 0;
+  // Delete the IKE SA (and its children) whose peer is `remote`, notifying
+  // it (a RADIUS Disconnect-Request, a session timeout).
+  virtual std::vector<Action> delete_sessions_to(const Endpoint& remote) = 0;
   // The data path saw a CHILD_SA (by inbound SPI) cross its soft volume or
   // sequence-number limit (rekey it) or its hard one (delete it).
   virtual std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) = 0;

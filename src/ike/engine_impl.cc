@@ -513,6 +513,22 @@ std::vector<Action> EngineImpl::delete_sessions_signed_with(const std::set<std::
   return out;
 }
 
+std::vector<Action> EngineImpl::delete_sessions_to(const Endpoint& remote) {
+  std::vector<Action> out;
+  for (auto& [spi, sa] : sas_) {
+    if (sa->state == SaState::kDead || sa->state == SaState::kDeleting || sa->probe) continue;
+    if (sa->remote != remote) continue;
+    touch(*sa);
+    if (sa->state != SaState::kEstablished) {
+      fail_sa(*sa, out, false);
+      continue;
+    }
+    begin_delete(*sa, out);
+  }
+  settle(out);
+  return out;
+}
+
 std::vector<IkeSaInfo> EngineImpl::sas() const {
   std::vector<IkeSaInfo> v;
   auto now = clock_.now();

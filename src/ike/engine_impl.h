@@ -34,6 +34,7 @@ class EngineImpl final : public Engine {
   std::vector<Action> probe(uint64_t id, const Endpoint& local, const Endpoint& remote) override;
   std::vector<Action> delete_sessions(const std::string& interface) override;
   std::vector<Action> delete_sessions_signed_with(const std::set<std::string>& trustpoints) override;
+  std::vector<Action> delete_sessions_to(const Endpoint& remote) override;
   std::vector<Action> on_child_limit(uint32_t spi_in, bool hard) override;
   std::vector<Action> resume(uint64_t id, WorkResult result) override;
   void set_traffic_source(const TrafficSource* source) override { traffic_ = source; }

@@ -335,6 +335,23 @@ TEST_F(TwoEngines, DeleteFromInitiatorRemovesBothChildren) {
   EXPECT_NE(logs.find("is DOWN"), std::string::npos);
 }
 
+// A RADIUS Disconnect-Request names one session: only the IKE SA to that
+// peer goes (a DELETE to it), and none when the peer is another.
+TEST_F(TwoEngines, DeleteSessionsToOnePeer) {
+  handshake();
+  auto sa = b.engine->sas().at(0);
+  Endpoint other = sa.remote;
+  other.port = uint16_t(other.port + 1);
+  take(b, b.engine->delete_sessions_to(other));
+  pump();
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+  take(b, b.engine->delete_sessions_to(sa.remote));
+  pump();
+  EXPECT_EQ(a.of<RemoveChildSa>().size(), 1u) << logs;
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(b.engine->sas().empty());
+}
+
 TEST_F(TwoEngines, DeleteFromResponderRemovesBothChildren) {
   handshake();
   take(b, b.engine->delete_sessions(""));

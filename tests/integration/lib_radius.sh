@@ -15,6 +15,10 @@ start_freeradius() {
     -e 's|^\s*group = freerad|#group = freerad|' -e 's|^\s*auth = no|\tauth = yes|' "$RAD_DIR/radiusd.conf"
   # The stock client localhost (127.0.0.1), with the test's secret.
   sed -i "0,/secret = testing123/s//secret = $secret/" "$RAD_DIR/clients.conf"
+  # RAD_EXTRA_CLIENT=A.B.C.D: one more client with the same secret (a NAS
+  # that sends from another address: ip radius source-interface).
+  [ -z "${RAD_EXTRA_CLIENT:-}" ] ||
+    printf 'client extra {\n\tipaddr = %s\n\tsecret = %s\n}\n' "$RAD_EXTRA_CLIENT" "$secret" >>"$RAD_DIR/clients.conf"
   cat "$users" "$RAD_DIR/mods-config/files/authorize" >"$RAD_DIR/authorize.new"
   mv "$RAD_DIR/authorize.new" "$RAD_DIR/mods-config/files/authorize"
   RAD_LOG=$RAD_DIR/log/radius.log
@@ -43,10 +47,10 @@ restart_freeradius() {
 }
 
 # rad_acct STATUS [FIELD]: the accounting records FreeRADIUS wrote (detail
-# files under its radacct/127.0.0.1), those with Acct-Status-Type STATUS,
+# files under its radacct/127.0.0.1, or $RAD_ACCT_CLIENT), those with Acct-Status-Type STATUS,
 # one per paragraph; with FIELD, only that attribute's values, one a line.
 rad_acct() {
-  cat "$RAD_DIR"/log/radacct/127.0.0.1/detail-* 2>/dev/null |
+  cat "$RAD_DIR"/log/radacct/"${RAD_ACCT_CLIENT:-127.0.0.1}"/detail-* 2>/dev/null |
     awk -v RS= -v st="$1" -v f="${2:-}" '$0 ~ "Acct-Status-Type = " st "\n" {
       if (f == "") { print $0 "\n"; next }
       n = split($0, l, "\n"); for (i = 1; i <= n; i++) if (l[i] ~ "^\t" f " = ") { sub("^\t" f " = ", "", l[i]); gsub("\"", "", l[i]); print l[i] } }'

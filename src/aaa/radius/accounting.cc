@@ -42,15 +42,49 @@ Packet accounting_request(const AcctRecord& r) {
   for (const Bytes& c : r.classes) p.add(AttrType::kClass, c);
   if (!r.phase1_id.empty()) add_av_pair(p, "isakmp-phase1-id=" + r.phase1_id);
   if (r.initiator) add_av_pair(p, "isakmp-initiator-ip=" + r.initiator->str());
+  if (r.progress) add_av_pair(p, "connect-progress=No Progress");
   if (r.status == AcctStatus::kStart) return p;
   p.add_u32(AttrType::kAcctSessionTime, r.session_time);
   add_octets(p, AttrType::kAcctInputOctets, AttrType::kAcctInputGigawords, r.counters.input_octets);
   add_octets(p, AttrType::kAcctOutputOctets, AttrType::kAcctOutputGigawords, r.counters.output_octets);
   p.add_u32(AttrType::kAcctInputPackets, uint32_t(r.counters.input_packets));
   p.add_u32(AttrType::kAcctOutputPackets, uint32_t(r.counters.output_packets));
-  if (r.status == AcctStatus::kStop)
-    p.add_u32(AttrType::kAcctTerminateCause, uint32_t(r.cause.value_or(TerminateCause::kNasRequest)));
+  if (r.status == AcctStatus::kStop) {
+    auto cause = r.cause.value_or(TerminateCause::kNasRequest);
+    p.add_u32(AttrType::kAcctTerminateCause, uint32_t(cause));
+    if (r.progress) add_av_pair(p, std::string("disc-cause-ext=") + disc_cause_ext(cause));
+  }
   return p;
+}
+
+const char* disc_cause_ext(TerminateCause c) {
+  switch (c) {
+    case TerminateCause::kUserRequest: return "User Ends Session";
+    case TerminateCause::kLostCarrier: return "Lost Carrier";
+    case TerminateCause::kIdleTimeout: return "Idle Timeout";
+    case TerminateCause::kSessionTimeout: return "Session Timeout";
+    case TerminateCause::kAdminReset: return "Admin Reset";
+    case TerminateCause::kAdminReboot: return "Admin Reboot";
+    case TerminateCause::kNasReboot: return "NAS Reboot";
+    case TerminateCause::kNasError: return "NAS Error";
+    case TerminateCause::kNasRequest: return "No Reason";
+  }
+  return "No Reason";
+}
+
+const char* terminate_cause_name(TerminateCause c) {
+  switch (c) {
+    case TerminateCause::kUserRequest: return "User-Request";
+    case TerminateCause::kLostCarrier: return "Lost-Carrier";
+    case TerminateCause::kIdleTimeout: return "Idle-Timeout";
+    case TerminateCause::kSessionTimeout: return "Session-Timeout";
+    case TerminateCause::kAdminReset: return "Admin-Reset";
+    case TerminateCause::kAdminReboot: return "Admin-Reboot";
+    case TerminateCause::kNasReboot: return "NAS-Reboot";
+    case TerminateCause::kNasError: return "NAS-Error";
+    case TerminateCause::kNasRequest: return "NAS-Request";
+  }
+  return "NAS-Request";
 }
 
 std::string AcctSessionIds::next() {

@@ -39,6 +39,7 @@ struct AcctRecord {
   AcctCounters counters;                // Interim-Update and Stop
   std::optional<TerminateCause> cause;  // Stop
   uint32_t delay_time = 0;              // Acct-Delay-Time (seconds waiting to be sent)
+  bool progress = false;                // Cisco-AVPair connect-progress / disc-cause-ext
   bool operator==(const AcctRecord&) const = default;
 };
 
@@ -47,7 +48,13 @@ struct AcctRecord {
 // Update and Stop carry Acct-Session-Time and the counters, octets split
 // into the low 32 bits and Acct-*-Gigawords (RFC 2869 §5.1). Accounting-
 // On/Off carry only the NAS identification.
+// With `progress`, Start, Interim-Update and Stop also carry Cisco-AVPair
+// connect-progress (as seed 004's records show it), and Stop
+// disc-cause-ext, IOS's words for the Acct-Terminate-Cause.
 [[nodiscard]] kg::radius::Packet accounting_request(const AcctRecord& r);
+// IOS's disc-cause-ext words for a terminate cause ("Admin Reset").
+[[nodiscard]] const char* disc_cause_ext(TerminateCause c);
+[[nodiscard]] const char* terminate_cause_name(TerminateCause c);  // RFC 2866 "Admin-Reset" 
 
 // Acct-Session-Id values unique per session and across restarts: an
 // 8-hex-digit prefix chosen at start (time and random) and a counter,

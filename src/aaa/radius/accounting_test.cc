@@ -52,6 +52,24 @@ TEST(RadiusAccounting, StopRecordMatchesAnIndependentEncoding) {
   EXPECT_FALSE(open_computed_request(*d, Secret("testing124")));
 }
 
+// Seed 004's records: connect-progress on each, disc-cause-ext on the Stop.
+TEST(RadiusAccounting, ProgressAndDisconnectCauseAsIosWordsThem) {
+  AcctRecord r = stop_record();
+  r.progress = true;
+  r.cause = TerminateCause::kAdminReset;
+  auto pairs = kg::radius::cisco_av_pairs(accounting_request(r));
+  ASSERT_TRUE(pairs);
+  std::vector<std::string> got;
+  for (auto& p : *pairs) got.push_back(p.str());
+  EXPECT_EQ(got, (std::vector<std::string>{"isakmp-phase1-id=alice@example.com", "isakmp-initiator-ip=203.0.113.5",
+                                           "connect-progress=No Progress", "disc-cause-ext=Admin Reset"}));
+  EXPECT_EQ(accounting_request(r).u32(AttrType::kAcctTerminateCause), 6u);
+  r.status = AcctStatus::kInterimUpdate;
+  EXPECT_EQ(kg::radius::cisco_av_pairs(accounting_request(r))->size(), 3u);
+  EXPECT_EQ(accounting_request(r).find(AttrType::kAcctTerminateCause), nullptr);
+  EXPECT_STREQ(terminate_cause_name(TerminateCause::kIdleTimeout), "Idle-Timeout");
+}
+
 TEST(RadiusAccounting, StartCarriesNoCountersAndOnOffNoSession) {
   AcctRecord r = stop_record();
   r.status = AcctStatus::kStart;

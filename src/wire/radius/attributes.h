@@ -56,6 +56,7 @@ enum class TerminateCause : uint32_t {
   kAdminReboot = 7,
   kNasError = 9,
   kNasRequest = 10,
+  kNasReboot = 11,
 };
 
 // RFC 2865 §5.6 Service-Type, §5.41 NAS-Port-Type.
