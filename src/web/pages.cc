@@ -132,9 +132,10 @@ std::string home_page(const HomeView& v) {
             "<label for=\"old\">Current PIN</label>"
             "<input type=\"password\" id=\"old\" name=\"old\" autocomplete=\"off\" required>"
             "<label for=\"new\">New PIN</label>"
-            "<input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" required>"
+            "<input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" "
+            "aria-describedby=\"pin-rules\" required>"
             "<label for=\"confirm\">New PIN again</label>"
-            "<input type=\"password\" id=\"confirm\" name=\"confirm\" autocomplete=\"new-password\" required>"
+            "<input type=\"password\" id=\"confirm\" name=\"confirm\" autocomplete=\"new-password\" required>" +
             pin_rules(v) +
             "<button type=\"submit\">Change PIN</button></form>";
   }
