@@ -346,7 +346,12 @@ int serve(const Options& o) {
     Answer t = s->run("show crypto pki token");
     v.token_status = t.ok ? t.text : as_message(t, "Not available") + "\n";  // e.g. not permitted
     if (t.ok) v.tokens = token_names(t.text);
-    for (const auto& name : v.tokens) v.facts.push_back(token_facts(t.text, name));
+    // keygated resolves a name to one slot (a token seen through two modules
+    // shows twice): its own answer for the name is the one the forms act on.
+    for (const auto& name : v.tokens) {
+      Answer one = s->run("show crypto pki token " + name);
+      v.facts.push_back(token_facts(one.ok ? one.text : t.text, name));
+    }
     Answer vpn = s->run("show crypto session");
     v.vpn_status = vpn.ok ? (vpn.text.empty() ? "No VPN sessions\n" : vpn.text) : as_message(vpn, "Not available") + "\n";
     html(res, home_page(v));
