@@ -580,7 +580,7 @@ std::string Tokens::show(const std::string& name, bool detail) const {
            std::to_string(std::max(0, config::kAdminPinRetries - s.pins.admin_failures())) + " left\n";
     auto policy = pin_policy(s);
     out += "  PIN policy: " + std::string(config::pin_policy_name(policy)) +
-           (policy == config::PinPolicy::kNone ? "" : " (" + config::pin_policy_text(policy) + ")") + "\n";
+           (policy == config::PinPolicy::kNone || !detail ? "" : " (" + config::pin_policy_text(policy) + ")") + "\n";
     auto t = removal_timeout(s);
     out += "  Removal timeout: " + (t ? std::to_string(*t) + " s" : std::string("none (keys stay)")) + "\n";
     if (detail) {

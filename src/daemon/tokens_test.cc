@@ -84,7 +84,8 @@ TEST_F(TokensTest, PinPolicyRefusesWeakNewPinsWithoutSpendingAnAttempt) {
   EXPECT_NE(weak.error().message.find("refused by pin-policy etoken: The new PIN uses 1 of the 4"), std::string::npos)
       << weak.error().message;
   EXPECT_NE(tokens->show("eToken", false).find("User PIN: 0 failed attempts"), std::string::npos);
-  EXPECT_NE(tokens->show("eToken", false).find("PIN policy: etoken (At least 8 characters"), std::string::npos);
+  EXPECT_NE(tokens->show("eToken", false).find("PIN policy: etoken\n"), std::string::npos);
+  EXPECT_NE(tokens->show("eToken", true).find("PIN policy: etoken (At least 8 characters"), std::string::npos);
   auto ok = tokens->change_pin("eToken", pin("1234567890"), pin("New pin|7 ok?"));
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_TRUE(tokens->login("eToken", pin("New pin|7 ok?")));

@@ -349,7 +349,7 @@ int serve(const Options& o) {
     // keygated resolves a name to one slot (a token seen through two modules
     // shows twice): its own answer for the name is the one the forms act on.
     for (const auto& name : v.tokens) {
-      Answer one = s->run("show crypto pki token " + name);
+      Answer one = s->run("show crypto pki token " + name + " detail");  // detail: the policy in words
       v.facts.push_back(token_facts(one.ok ? one.text : t.text, name));
     }
     Answer vpn = s->run("show crypto session");
