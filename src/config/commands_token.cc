@@ -98,6 +98,8 @@ void register_token_commands(CommandTable& t) {
       .writes(lines);
   // Seed 002 §3's composition rule for new user PINs (pin_policy.h); none
   // is the default and may be set explicitly under a name to override default.
+  // Named for what it is (the eToken rule), beside max-retries and user-pin
+  // under `crypto pki token NAME|default`, as IOS puts a token's settings.
   t.add(Mode::kConfig, "crypto pki token WORD pin-policy {etoken|none}",
         token_help({"Composition rule for new user PINs (change-pin, admin reset-pin)",
                     "eToken rule: 8 or more characters, 3 of 4 classes (digits, upper, lower, special), no } ] ="}),
