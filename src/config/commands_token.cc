@@ -4,6 +4,7 @@
 // `default` applies to every token without its own line. The exec commands
 // (login, change-pin, show crypto pki token ...) act on the daemon's tokens
 // and are registered by keygated (src/daemon/token_commands.cc).
+#include "config/pin_policy.h"
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -29,7 +30,8 @@ void tidy(Model& m, const std::string& name) {
   auto it = m.tokens.find(name);
   if (it == m.tokens.end()) return;
   auto& t = it->second;
-  if (!t.removal_timeout && t.user_pin.empty() && !t.max_retries && t.module.empty()) m.tokens.erase(it);
+  if (!t.removal_timeout && t.user_pin.empty() && !t.max_retries && t.module.empty() && !t.pin_policy)
+    m.tokens.erase(it);
 }
 
 }  // namespace
@@ -53,6 +55,7 @@ void register_token_commands(CommandTable& t) {
                        if (!tc.module.empty()) out += head + " module " + tc.module + "\n";
                        if (tc.removal_timeout) out += head + " removal timeout " + std::to_string(*tc.removal_timeout) + "\n";
                        if (tc.max_retries) out += head + " max-retries " + std::to_string(*tc.max_retries) + "\n";
+                       if (tc.pin_policy) out += head + " pin-policy " + pin_policy_name(*tc.pin_policy) + "\n";
                        if (!tc.user_pin.empty()) out += head + " user-pin " + s.ctx.key(tc.user_pin) + "\n";
                      }
                      if (!s.model.tokens.empty()) out += "!\n";
@@ -90,6 +93,29 @@ void register_token_commands(CommandTable& t) {
           if (a.negated || a.defaulted) c.model.tokens[n].max_retries.reset();
           else c.model.tokens[n].max_retries = std::stoi(a.at(5));
           tidy(c.model, n);
+          return ok();
+        })
+      .writes(lines);
+  // Seed 002 §3's composition rule for new user PINs (pin_policy.h); none
+  // is the default and may be set explicitly under a name to override default.
+  // Named for what it is (the eToken rule), beside max-retries and user-pin
+  // under `crypto pki token NAME|default`, as IOS puts a token's settings.
+  t.add(Mode::kConfig, "crypto pki token WORD pin-policy {etoken|none}",
+        token_help({"Composition rule for new user PINs (change-pin, admin reset-pin)",
+                    "eToken rule: 8 or more characters, 3 of 4 classes (digits, upper, lower, special), no } ] ="}),
+        [](C c, A a) {
+          const std::string& n = a.at(3);
+          if (a.negated || a.defaulted) c.model.tokens[n].pin_policy.reset();
+          else c.model.tokens[n].pin_policy = pin_policy_from(a.at(5));
+          tidy(c.model, n);
+          return ok();
+        })
+      .writes(lines);
+  t.add(Mode::kConfig, "crypto pki token WORD pin-policy", token_help({"Remove the PIN composition rule"}),
+        [](C c, A a) -> Result<std::string> {
+          if (!a.negated && !a.defaulted) return fail(Errc::kInvalidArgument, "Incomplete command.");
+          c.model.tokens[a.at(3)].pin_policy.reset();
+          tidy(c.model, a.at(3));
           return ok();
         })
       .writes(lines);

@@ -51,5 +51,24 @@ TEST(TokenConfig, BadValuesAreRefused) {
   EXPECT_TRUE(c.model().tokens.empty());
 }
 
+TEST(TokenConfig, PinPolicyPerTokenAndDefault) {
+  Config c;
+  CliSession s(c);
+  ASSERT_TRUE(s.execute("configure terminal").ok);
+  ASSERT_TRUE(s.execute("crypto pki token eToken pin-policy etoken").ok);
+  ASSERT_TRUE(s.execute("crypto pki token default pin-policy etoken").ok);
+  ASSERT_TRUE(s.execute("crypto pki token other pin-policy none").ok);
+  EXPECT_FALSE(s.execute("crypto pki token eToken pin-policy seed-002").ok);
+  EXPECT_EQ(*c.model().tokens.at("eToken").pin_policy, PinPolicy::kEtoken);
+  EXPECT_EQ(*c.model().tokens.at("other").pin_policy, PinPolicy::kNone);
+  std::string rc = c.running_config_text();
+  EXPECT_NE(rc.find("crypto pki token eToken pin-policy etoken\n"), std::string::npos) << rc;
+  EXPECT_NE(rc.find("crypto pki token other pin-policy none\n"), std::string::npos) << rc;
+  ASSERT_TRUE(s.execute("no crypto pki token eToken pin-policy").ok);
+  EXPECT_FALSE(c.model().tokens.contains("eToken"));
+  ASSERT_TRUE(s.execute("no crypto pki token other pin-policy none").ok);
+  EXPECT_FALSE(c.model().tokens.contains("other"));
+}
+
 }  // namespace
 }  // namespace kg::config

@@ -12,6 +12,7 @@
 #include "config/ike_identity.h"
 #include "config/interface_names.h"
 #include "config/model_cryptomap.h"
+#include "config/pin_policy.h"
 #include "crypto/algorithms.h"
 
 namespace kg::config {
@@ -414,6 +415,7 @@ struct TokenConfig {
   Secret user_pin;                     // auto-login on insertion; empty: none
   std::optional<int> max_retries;      // wrong user PINs before keygate blocks it (default 10)
   std::string module;                  // a PKCS#11 module p11-kit does not register
+  std::optional<PinPolicy> pin_policy; // composition rule for new user PINs (pin_policy.h)
 };
 inline constexpr int kDefaultUserPinRetries = 10;   // seed 002 §5
 inline constexpr int kAdminPinRetries = 15;         // seed 002 §5

@@ -333,6 +333,14 @@ ExecResult CliSession::execute(std::string_view line) {
       r.stream = std::move(*s);
       return r;
     }
+    if (q.then) {
+      auto next = q.then(line);
+      if (!next) return {false, "% " + next.error().message + "\n"};
+      std::string ask = next->prompt;
+      bool echo = next->echo;
+      question_ = std::move(*next);
+      return {true, "", std::string::npos, ask, echo};
+    }
     bool more = q.again && q.again(line);
     auto r = q.answer(line);
     cfg_.pki_.update(cfg_.model_);  // the answer may have changed a key pair

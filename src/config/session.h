@@ -66,6 +66,10 @@ struct SecretQuestion {
   // Asked again after this answer when it says so (the lines of a pasted
   // private key, until "quit"), with an empty prompt.
   std::function<bool(std::string_view secret)> again;
+  // Used instead of `answer` when set: this answer leads to a further
+  // question, asked next (change-pin's new PIN after the current one, then
+  // its confirmation); an error ends the command.
+  std::function<Result<SecretQuestion>(std::string_view secret)> then;
 };
 
 // What a handler sees: a COPY of the model (committed only on success) and the

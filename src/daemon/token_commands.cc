@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/bytes.h"
+
 namespace kg::daemon {
 namespace {
 
@@ -28,6 +30,23 @@ Result<std::string> with_pin(CmdContext& c, const ParsedArgs& a, size_t i, const
   return std::string();
 }
 
+// Asks for a new PIN and then for it again; `act` runs with it when both
+// match. The PINs travel only as answers to secret prompts, so any printable
+// character (a space, '|', '?') may be part of them.
+SecretQuestion new_pin_question(const std::string& what, PinAction act) {
+  SecretQuestion q{"New " + what + ": ", nullptr};
+  q.then = [act, what](std::string_view typed) -> Result<SecretQuestion> {
+    Secret fresh(typed);
+    return SecretQuestion{"Confirm new " + what + ": ", [act, fresh](std::string_view again) -> Result<std::string> {
+                            if (!fresh.equals(as_bytes(again)))
+                              return fail(Errc::kInvalidArgument,
+                                          "The new PIN and its confirmation differ; the PIN was not changed");
+                            return act(fresh);
+                          }};
+  };
+  return q;
+}
+
 }  // namespace
 
 void register_token_commands(config::Config& config, Tokens& tokens) {
@@ -41,7 +60,21 @@ void register_token_commands(config::Config& config, Tokens& tokens) {
   t.add(Mode::kExec, "crypto pki token WORD login WORD", help({"PIN to access token", "PIN"}), login);
   t.add(Mode::kExec, "crypto pki token WORD logout", help({"Log out of the token"}),
         [tk](CmdContext&, const ParsedArgs& a) { return tk->logout(a.at(3)); });
-  // change-pin NEW asks for the current PIN; change-pin OLD NEW does not.
+  // change-pin asks for the current PIN, the new one and the new one again
+  // (what the web page answers); change-pin NEW asks for the current PIN
+  // only; change-pin OLD NEW asks nothing.
+  t.add(Mode::kExec, "crypto pki token WORD change-pin",
+        help({"Change the user PIN (the current and new PINs are asked without echo)"}),
+        [tk](CmdContext& c, const ParsedArgs& a) {
+          std::string name = a.at(3);
+          SecretQuestion q{"Current PIN: ", nullptr};
+          q.then = [tk, name](std::string_view typed) -> Result<SecretQuestion> {
+            Secret old(typed);
+            return new_pin_question("PIN", [tk, name, old](const Secret& fresh) { return tk->change_pin(name, old, fresh); });
+          };
+          c.question = std::move(q);
+          return Result<std::string>(std::string());
+        });
   t.add(Mode::kExec, "crypto pki token WORD change-pin WORD", help({"New PIN to access token", "New PIN"}),
         [tk](CmdContext& c, const ParsedArgs& a) {
           std::string name = a.at(3);
@@ -71,6 +104,14 @@ void register_token_commands(config::Config& config, Tokens& tokens) {
           c.question = SecretQuestion{"Current admin PIN: ", [tk, name, fresh](std::string_view old) {
                                         return tk->admin_change_pin(name, Secret(old), fresh);
                                       }};
+          return Result<std::string>(std::string());
+        });
+  t.add(Mode::kExec, "crypto pki token WORD admin reset-pin",
+        help({"Access to administrative functions",
+              "Set a new user PIN and unblock the token (the PIN is asked without echo)"}),
+        [tk](CmdContext& c, const ParsedArgs& a) {
+          std::string name = a.at(3);
+          c.question = new_pin_question("user PIN", [tk, name](const Secret& fresh) { return tk->admin_reset_pin(name, fresh); });
           return Result<std::string>(std::string());
         });
   t.add(Mode::kExec, "crypto pki token WORD admin reset-pin WORD",

@@ -172,6 +172,23 @@ int Tokens::max_retries(const Slot& s) const {
   return config::kDefaultUserPinRetries;
 }
 
+config::PinPolicy Tokens::pin_policy(const Slot& s) const {
+  const config::TokenConfig* tc = settings(s);
+  if (tc && tc->pin_policy) return *tc->pin_policy;
+  auto d = host_.model().tokens.find("default");
+  if (d != host_.model().tokens.end() && d->second.pin_policy) return *d->second.pin_policy;
+  return config::PinPolicy::kNone;
+}
+
+Result<void> Tokens::check_new_pin(const Slot& s, const Secret& pin, const std::string& what) const {
+  if (pin.empty()) return fail(Errc::kInvalidArgument, what + " on " + who(s) + " failed: the new PIN is empty");
+  std::string broken = config::pin_policy_check(pin_policy(s), pin);
+  if (!broken.empty())
+    return fail(Errc::kInvalidArgument, what + " on " + who(s) + " refused by pin-policy " +
+                                            config::pin_policy_name(pin_policy(s)) + ": " + broken);
+  return {};
+}
+
 std::optional<int> Tokens::removal_timeout(const Slot& s) const {
   const config::TokenConfig* tc = settings(s);
   if (tc && tc->removal_timeout) return tc->removal_timeout;
@@ -384,6 +401,8 @@ Result<std::string> Tokens::change_pin(const std::string& name, const Secret& ol
   int max = max_retries(t);
   if (t.pins.user_failures() >= max)
     return fail(Errc::kLimit, "Token " + who(t) + " is blocked; the admin must reset the user PIN");
+  // Before the current PIN is tried: a PIN the rule refuses costs no attempt.
+  if (auto ok = check_new_pin(t, new_pin, "Token PIN change"); !ok) return std::unexpected(ok.error());
   auto set = [&](Session& ses) { return ses.set_pin(old_pin, new_pin); };
   Result<void> r;
   if (t.link && t.link->active()) {
@@ -468,6 +487,7 @@ Result<std::string> Tokens::admin_reset_pin(const std::string& name, const Secre
   if (!s) return std::unexpected(s.error());
   Slot& t = **s;
   if (!t.admin) return fail(Errc::kState, "Token " + who(t) + ": log in as admin first (crypto pki token " + name + " admin login)");
+  if (auto ok = check_new_pin(t, new_pin, "Token user PIN reset"); !ok) return std::unexpected(ok.error());
   auto r = t.admin->init_pin(new_pin);
   if (!r) return fail(r.error().code, "Token user PIN reset on " + who(t) + " failed: " + r.error().message);
   t.pins.user_ok();
@@ -558,6 +578,9 @@ std::string Tokens::show(const std::string& name, bool detail) const {
            (s.pins.user_failures() >= max ? " (blocked)" : "") + "\n";
     out += "  Admin PIN: " + plural(s.pins.admin_failures(), "failed attempt") + ", " +
            std::to_string(std::max(0, config::kAdminPinRetries - s.pins.admin_failures())) + " left\n";
+    auto policy = pin_policy(s);
+    out += "  PIN policy: " + std::string(config::pin_policy_name(policy)) +
+           (policy == config::PinPolicy::kNone || !detail ? "" : " (" + config::pin_policy_text(policy) + ")") + "\n";
     auto t = removal_timeout(s);
     out += "  Removal timeout: " + (t ? std::to_string(*t) + " s" : std::string("none (keys stay)")) + "\n";
     if (detail) {

@@ -135,6 +135,10 @@ class Tokens {
   [[nodiscard]] const config::TokenConfig* settings(const Slot& s) const;
   [[nodiscard]] int max_retries(const Slot& s) const;
   [[nodiscard]] std::optional<int> removal_timeout(const Slot& s) const;
+  [[nodiscard]] config::PinPolicy pin_policy(const Slot& s) const;
+  // A new user PIN against the token's pin-policy (and never empty):
+  // the one place both change-pin and admin reset-pin check it.
+  [[nodiscard]] Result<void> check_new_pin(const Slot& s, const Secret& pin, const std::string& what) const;
   [[nodiscard]] std::string who(const Slot& s) const;  // "usbtoken0(eToken)"
   [[nodiscard]] std::set<std::string> trustpoints_of(const Slot& s) const;
 

@@ -74,6 +74,31 @@ TEST_F(TokensTest, WrongPinsBlockAndStayBlockedAcrossARestart) {
   EXPECT_NE(ok->find("Token login to usbtoken"), std::string::npos) << *ok;
 }
 
+TEST_F(TokensTest, PinPolicyRefusesWeakNewPinsWithoutSpendingAnAttempt) {
+  host.m.tokens["default"].pin_policy = config::PinPolicy::kEtoken;  // inherited by eToken
+  tokens = make();
+  tokens->ensure_started();
+  // A weak new PIN is refused before the current PIN is tried, even a wrong one.
+  auto weak = tokens->change_pin("eToken", pin("0000"), pin("abcdefgh"));
+  ASSERT_FALSE(weak);
+  EXPECT_NE(weak.error().message.find("refused by pin-policy etoken: The new PIN uses 1 of the 4"), std::string::npos)
+      << weak.error().message;
+  EXPECT_NE(tokens->show("eToken", false).find("User PIN: 0 failed attempts"), std::string::npos);
+  EXPECT_NE(tokens->show("eToken", false).find("PIN policy: etoken\n"), std::string::npos);
+  EXPECT_NE(tokens->show("eToken", true).find("PIN policy: etoken (At least 8 characters"), std::string::npos);
+  auto ok = tokens->change_pin("eToken", pin("1234567890"), pin("New pin|7 ok?"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_TRUE(tokens->login("eToken", pin("New pin|7 ok?")));
+  ASSERT_TRUE(tokens->logout("eToken"));
+  // The admin's reset obeys the same rule; the token's own setting wins over default.
+  ASSERT_TRUE(tokens->admin_login("eToken", pin("5678")));
+  auto reset = tokens->admin_reset_pin("eToken", pin("Ab1}defgh"));
+  ASSERT_FALSE(reset);
+  EXPECT_NE(reset.error().message.find("right brace }"), std::string::npos) << reset.error().message;
+  host.m.tokens["eToken"].pin_policy = config::PinPolicy::kNone;
+  EXPECT_TRUE(tokens->admin_reset_pin("eToken", pin("1234")));
+}
+
 TEST_F(TokensTest, PulledTokenDeactivatesItsKeysAfterTheTimeout) {
   tokens = make();
   tokens->ensure_started();

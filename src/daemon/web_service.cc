@@ -1,6 +1,8 @@
 #include "daemon/web_service.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -35,6 +37,46 @@ std::string key_pem(const config::KeyStore& keys, const std::string& label) {
   auto der = keys.private_pkcs8(label);
   if (!der) return "";
   return crypto::pem_block("PRIVATE KEY", der->view());
+}
+
+// A listening TCP socket for every address, IPv6 and IPv4 alike (one
+// dual-stack socket; IPv4 alone where the kernel has no IPv6), bound by
+// keygated: it keeps CAP_NET_BIND_SERVICE after -u USER, keygate-web never
+// has it. Close-on-exec: only the copy handed to keygate-web survives.
+Result<int> listen_any(int port) {
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (fd >= 0) {
+    int no = 0;
+    (void)::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no);
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_addr = in6addr_any;
+    a->sin6_port = htons(uint16_t(port));
+    len = sizeof(sockaddr_in6);
+  } else {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return fail(Errc::kIo, std::string("socket: ") + std::strerror(errno));
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_ANY);
+    a->sin_port = htons(uint16_t(port));
+    len = sizeof(sockaddr_in);
+  }
+  int yes = 1;
+  (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 64) != 0) {
+    int e = errno;
+    ::close(fd);
+    return fail(Errc::kIo, "cannot listen on port " + std::to_string(port) + ": " + std::strerror(e));
+  }
+  // Above the fds it becomes in keygate-web (0, 3, 4), so no dup2 of the
+  // spawn clobbers another's source.
+  int high = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  ::close(fd);
+  if (high < 0) return fail(Errc::kIo, std::string("fcntl: ") + std::strerror(errno));
+  return high;
 }
 
 }  // namespace
@@ -154,16 +196,38 @@ void WebService::start(TimePoint now) {
   };
   auto pem = tls_pem(cfg_.model());
   if (!pem) return retry(pem.error().message);
+  // keygated binds the ports (port 443 needs CAP_NET_BIND_SERVICE, which
+  // keygated keeps after -u USER) and hands them over as fds 3 and 4.
+  const config::HttpServer& h = cfg_.model().http;
+  auto https_fd = listen_any(h.secure_port);
+  if (!https_fd) return retry(https_fd.error().message);
+  int http_fd = -1;
+  if (h.server) {
+    auto f = listen_any(h.port);
+    if (!f) {
+      ::close(*https_fd);
+      return retry(f.error().message);
+    }
+    http_fd = *f;
+  }
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return retry(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    ::close(*https_fd);
+    if (http_fd >= 0) ::close(http_fd);
+    return retry(std::string("pipe: ") + std::strerror(errno));
+  }
   std::vector<std::string> args = {program_};
   args.insert(args.end(), want_->begin(), want_->end());
+  args.insert(args.end(), {"--https-fd", "3"});
+  if (http_fd >= 0) args.insert(args.end(), {"--http-fd", "4"});
   std::vector<char*> argv;
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[0], 0);  // dup2 clears CLOEXEC on fd 0
+  posix_spawn_file_actions_adddup2(&fa, *https_fd, 3);
+  if (http_fd >= 0) posix_spawn_file_actions_adddup2(&fa, http_fd, 4);
   // keygate-web starts with default signal handling whatever keygated blocked.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -178,6 +242,8 @@ void WebService::start(TimePoint now) {
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   ::close(fds[0]);
+  ::close(*https_fd);  // keygate-web's now; keygated keeps no copy
+  if (http_fd >= 0) ::close(http_fd);
   if (rc != 0) {
     ::close(fds[1]);
     OPENSSL_cleanse(pem->data(), pem->size());

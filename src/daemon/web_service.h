@@ -10,8 +10,11 @@
 // on its standard input (never from a file): the certificate of
 // `ip http secure-trustpoint`, or else a self-signed one made on first use and
 // kept like IOS's TP-self-signed trustpoint (its key sealed in the KeyStore,
-// its certificate in <statedir>/http/self-signed.crt). keygate-web then drops
-// root and logs each browser in over the control socket as the user itself.
+// its certificate in <statedir>/http/self-signed.crt). keygated binds the
+// listening sockets itself (one dual-stack socket per port: IPv6 and IPv4;
+// CAP_NET_BIND_SERVICE, which keygated keeps after -u USER, covers port 443)
+// and hands them over as fds 3 and 4. keygate-web then drops root and logs
+// each browser in over the control socket as the user itself.
 #pragma once
 #include <sys/types.h>
 

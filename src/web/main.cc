@@ -1,22 +1,27 @@
 // keygate-web: the router's web page for end users (seed 000), a separate
 // program so that TLS and HTTP parsing never run inside keygated. keygated
 // starts it while `ip http secure-server` is configured (daemon/web_service.h)
-// and hands it the HTTPS certificate and key on standard input; it binds its
-// ports, drops root for an unprivileged user and then serves:
+// and hands it the HTTPS certificate and key on standard input and the
+// listening sockets it bound (--https-fd, --http-fd: one dual-stack socket
+// each, IPv6 and IPv4; keygated keeps CAP_NET_BIND_SERVICE after -u USER, so
+// port 443 works either way). Started by hand it binds "::" itself. It drops
+// root (when it has it) for an unprivileged user and then serves:
 //   GET  /login, POST /login       log in with a local username and secret
 //   GET  /                         token status, PIN entry, PIN change, VPN status
 //   POST /token/login              crypto pki token NAME login      (the PIN answers its secret prompt)
-//   POST /token/change-pin         crypto pki token NAME change-pin NEW (the current PIN answers
-//                                  its prompt; NEW travels only on the local control socket)
+//   POST /token/change-pin         crypto pki token NAME change-pin (the current PIN, the new PIN
+//                                  and its confirmation answer its three secret prompts)
 //   POST /logout
 // Every action is an exec command that keygated runs for the logged-in user
 // (web/sessions.h), so privilege levels are checked in one place, keygated.
 // HTTP is cpp-httplib (Debian's libcpp-httplib), TLS is OpenSSL.
+#include <fcntl.h>
 #include <grp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -40,9 +45,12 @@ namespace {
 
 struct Options {
   std::string socket = "/run/keygate/keygated.sock";
-  std::string listen = "0.0.0.0";
+  std::string listen = "::";  // IPv6 and IPv4 (httplib makes "::" dual-stack)
   int port = 443;
   int http_port = 0;  // 0: no plain HTTP
+  // Listening sockets keygated bound and handed over (-1: bind here). With
+  // them keygate-web needs no privilege for ports below 1024.
+  int https_fd = -1, http_fd = -1;
   std::string user = "nobody";
   std::string hostname = "keygate";
   // ip http access-class: standard ACL entries in order; none: everyone.
@@ -57,6 +65,7 @@ struct Options {
   std::cerr << "keygate-web: " << why << "\n"
             << "usage: keygate-web [--socket PATH] [--listen ADDR] [--port N] [--http-port N] [--user NAME]\n"
                "                   [--hostname NAME] [--access permit|deny,ADDR,WILDCARD]...\n"
+               "                   [--https-fd N] [--http-fd N]   (listening sockets already bound)\n"
                "The HTTPS certificate (chain) and its private key are read as PEM from standard input.\n";
   std::exit(2);
 }
@@ -77,6 +86,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--listen") o.listen = v;
     else if (a == "--port") o.port = std::stoi(v);
     else if (a == "--http-port") o.http_port = std::stoi(v);
+    else if (a == "--https-fd") o.https_fd = std::stoi(v);
+    else if (a == "--http-fd") o.http_fd = std::stoi(v);
     else if (a == "--user") o.user = v;
     else if (a == "--hostname") o.hostname = v;
     else if (a == "--access") {
@@ -204,12 +215,6 @@ bool valid_pin(const std::string& s) {
     if (c < 0x20 || c == 0x7f) return false;
   return true;
 }
-// A new PIN is one word of the change-pin command line: no space, and
-// neither the output modifier '|' nor the help key '?'.
-bool valid_new_pin(const std::string& s) {
-  return valid_pin(s) && s.find_first_of(" |?") == std::string::npos;
-}
-
 void wipe(std::string& s) { OPENSSL_cleanse(s.data(), s.size()); }
 
 void see_other(httplib::Response& res, const std::string& where) {
@@ -236,10 +241,31 @@ std::string as_message(const Answer& a, const std::string& fallback) {
   return best.empty() ? fallback : best;
 }
 
+// httplib's servers, able to take a listening socket bound by keygated.
+template <class S>
+struct Listener : S {
+  using S::S;
+  void adopt(int fd) { this->svr_sock_ = fd; }
+};
+
+// Listens on the socket keygated handed over, or binds one itself.
+template <class S>
+bool listen_on(Listener<S>& server, const Options& o, int fd, int port) {
+  if (fd < 0) return server.bind_to_port(o.listen, port);
+  int type = 0, listening = 0;
+  socklen_t n = sizeof type, m = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &n) != 0 || type != SOCK_STREAM ||
+      ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &m) != 0 || !listening)
+    return false;
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  server.adopt(fd);
+  return true;
+}
+
 int serve(const Options& o) {
   const pid_t parent = ::getppid();
   TlsMaterial tls = read_tls_material();
-  httplib::SSLServer https([&](SSL_CTX& ctx) { return setup_tls(ctx, tls); });
+  Listener<httplib::SSLServer> https([&](SSL_CTX& ctx) { return setup_tls(ctx, tls); });
   if (!https.is_valid()) {
     std::cerr << "keygate-web: the certificate and key do not make a TLS context\n";
     return 1;
@@ -320,6 +346,12 @@ int serve(const Options& o) {
     Answer t = s->run("show crypto pki token");
     v.token_status = t.ok ? t.text : as_message(t, "Not available") + "\n";  // e.g. not permitted
     if (t.ok) v.tokens = token_names(t.text);
+    // keygated resolves a name to one slot (a token seen through two modules
+    // shows twice): its own answer for the name is the one the forms act on.
+    for (const auto& name : v.tokens) {
+      Answer one = s->run("show crypto pki token " + name + " detail");  // detail: the policy in words
+      v.facts.push_back(token_facts(one.ok ? one.text : t.text, name));
+    }
     Answer vpn = s->run("show crypto session");
     v.vpn_status = vpn.ok ? (vpn.text.empty() ? "No VPN sessions\n" : vpn.text) : as_message(vpn, "Not available") + "\n";
     html(res, home_page(v));
@@ -344,11 +376,12 @@ int serve(const Options& o) {
     std::string token = req.get_param_value("token"), old_pin = req.get_param_value("old"),
                 new_pin = req.get_param_value("new"), confirm = req.get_param_value("confirm");
     std::string problem;
-    if (!valid_token_name(token) || !valid_pin(old_pin) || new_pin.empty()) problem = "Type the current and the new PIN";
-    else if (!valid_new_pin(new_pin)) problem = "A PIN may not contain spaces, | or ?";
-    else if (new_pin != confirm) problem = "The new PIN and its confirmation differ";
+    if (!valid_token_name(token) || !valid_pin(old_pin) || !valid_pin(new_pin) || !valid_pin(confirm))
+      problem = "Type the current PIN, the new PIN and the new PIN again";
+    // keygated asks the current PIN, the new one and its confirmation as
+    // secret prompts; it compares them and checks the token's pin-policy.
     Answer a;
-    if (problem.empty()) a = s->run("crypto pki token " + token + " change-pin " + new_pin, {old_pin});
+    if (problem.empty()) a = s->run("crypto pki token " + token + " change-pin", {old_pin, new_pin, confirm});
     wipe(old_pin);
     wipe(new_pin);
     wipe(confirm);
@@ -365,13 +398,13 @@ int serve(const Options& o) {
     if (res.body.empty()) res.set_content(error_page(o.hostname, res.status, "Not found"), "text/html; charset=utf-8");
   });
 
-  if (!https.bind_to_port(o.listen, o.port)) {
+  if (!listen_on(https, o, o.https_fd, o.port)) {
     std::cerr << "keygate-web: cannot listen on port " << o.port << "\n";
     return 1;
   }
   // ip http server: plain HTTP only sends the browser to HTTPS.
-  httplib::Server http;
-  if (o.http_port) {
+  Listener<httplib::Server> http;
+  if (o.http_port || o.http_fd >= 0) {
     http.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
       if (!admitted(o, req.remote_addr)) {
         res.status = 403;
@@ -385,7 +418,7 @@ int serve(const Options& o) {
       res.set_header("Location", "https://" + host + (o.port == 443 ? "" : ":" + std::to_string(o.port)) + "/");
       return httplib::Server::HandlerResponse::Handled;
     });
-    if (!http.bind_to_port(o.listen, o.http_port)) {
+    if (!listen_on(http, o, o.http_fd, o.http_port)) {
       std::cerr << "keygate-web: cannot listen on port " << o.http_port << "\n";
       return 1;
     }
@@ -398,7 +431,7 @@ int serve(const Options& o) {
   std::cerr << "keygate-web: serving https on port " << o.port
             << (o.http_port ? " (http on " + std::to_string(o.http_port) + " redirects)" : std::string()) << "\n";
   std::thread plain;
-  if (o.http_port) plain = std::thread([&] { http.listen_after_bind(); });
+  if (o.http_port || o.http_fd >= 0) plain = std::thread([&] { http.listen_after_bind(); });
   bool ok = https.listen_after_bind();
   if (plain.joinable()) {
     http.stop();

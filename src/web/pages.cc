@@ -1,5 +1,7 @@
 #include "web/pages.h"
 
+#include <cctype>
+
 namespace kg::web {
 
 std::string html_escape(const std::string& s) {
@@ -90,6 +92,27 @@ std::string token_field(const std::vector<std::string>& tokens, const std::strin
   return f + "</select>";
 }
 
+// The change form's hints: each token's PIN rule and the attempts left.
+std::string pin_rules(const HomeView& v) {
+  auto rule = [](const TokenFacts& f) {
+    std::string p = f.pin_policy;
+    if (p.empty() || p == "none") return std::string("any PIN the token accepts");
+    auto open = p.find(" ("), close = p.rfind(')');
+    if (open != std::string::npos && close != std::string::npos && close > open)
+      p = p.substr(open + 2, close - open - 2);
+    if (!p.empty()) p[0] = char(std::tolower(static_cast<unsigned char>(p[0])));
+    return p;
+  };
+  std::string out = "<div class=\"hint\" id=\"pin-rules\">";
+  for (size_t i = 0; i < v.tokens.size(); ++i) {
+    TokenFacts f = i < v.facts.size() ? v.facts[i] : TokenFacts{};
+    std::string who = v.tokens.size() > 1 ? html_escape(v.tokens[i]) + ": " : "";
+    out += "<p>" + who + "New PIN: " + html_escape(rule(f)) + ".</p>";
+    if (!f.user_pin.empty()) out += "<p>" + who + "Current PIN: " + html_escape(f.user_pin) + " before the token blocks.</p>";
+  }
+  return out + "</div>";
+}
+
 std::string home_page(const HomeView& v) {
   std::string logout = "<form method=\"post\" action=\"/logout\">" + csrf_field(v.csrf) +
                        "<span>" + html_escape(v.user) + "</span> <button type=\"submit\">Log out</button></form>";
@@ -109,10 +132,11 @@ std::string home_page(const HomeView& v) {
             "<label for=\"old\">Current PIN</label>"
             "<input type=\"password\" id=\"old\" name=\"old\" autocomplete=\"off\" required>"
             "<label for=\"new\">New PIN</label>"
-            "<input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" required>"
+            "<input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" "
+            "aria-describedby=\"pin-rules\" required>"
             "<label for=\"confirm\">New PIN again</label>"
-            "<input type=\"password\" id=\"confirm\" name=\"confirm\" autocomplete=\"new-password\" required>"
-            "<p class=\"hint\">No spaces and none of | ? in a PIN.</p>"
+            "<input type=\"password\" id=\"confirm\" name=\"confirm\" autocomplete=\"new-password\" required>" +
+            pin_rules(v) +
             "<button type=\"submit\">Change PIN</button></form>";
   }
   body += "</section><section aria-labelledby=\"vpn\"><h2 id=\"vpn\">VPN status</h2><pre id=\"vpn-status\">" +

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "web/token_list.h"
+
 namespace kg::web {
 
 std::string html_escape(const std::string& s);
@@ -25,6 +27,7 @@ struct HomeView {
   std::vector<std::string> tokens;  // the tokens the forms may act on (none: no forms)
   std::string token_status;   // show crypto pki token, or why it is not shown
   std::string vpn_status;     // show crypto session, or why it is not shown
+  std::vector<TokenFacts> facts;  // per token: its PIN policy and attempts left
 };
 std::string home_page(const HomeView& v);
 

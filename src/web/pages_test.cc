@@ -39,5 +39,16 @@ TEST(Pages, EveryInputHasItsLabelAndEveryFormItsCsrfToken) {
   }
 }
 
+TEST(Pages, PinChangeShowsEachTokensRuleAndAttempts) {
+  HomeView v{"r1", "u", "c", "", true, {"eToken"}, "", "", {{"etoken (At least 8 characters, <x>)", "1 failed attempt, 9 left"}}};
+  std::string p = home_page(v);
+  EXPECT_NE(p.find("New PIN: at least 8 characters, &lt;x&gt;."), std::string::npos) << p;
+  EXPECT_NE(p.find("Current PIN: 1 failed attempt, 9 left before the token blocks."), std::string::npos) << p;
+  v.facts = {{"none", ""}};
+  p = home_page(v);
+  EXPECT_NE(p.find("New PIN: any PIN the token accepts."), std::string::npos) << p;
+  EXPECT_EQ(p.find("No spaces"), std::string::npos);  // a PIN may hold spaces, | and ? now
+}
+
 }  // namespace
 }  // namespace kg::web

@@ -6,12 +6,15 @@
 # tunnel comes up and carries traffic, a tunnel interface configured after
 # the drop gets its TUN device and address (CAP_NET_ADMIN), write memory
 # saves into the state directory, which now belongs to nobody, and root's
-# shell still reaches the control socket at level 15.
+# shell still reaches the control socket at level 15. The web page on port
+# 443 works too: keygated (keeping CAP_NET_BIND_SERVICE) binds the port and
+# hands it to keygate-web, which has no capability at all.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
 id nobody >/dev/null 2>&1 || { echo "SKIP: no user nobody"; exit 77; }
 chmod 0711 "$WORK"  # nobody reaches its state directory below it
-KG_USER=nobody start_keygated "$NSA" "$KG_SOURCE_DIR/examples/site-a.cfg"; pid_a=$KG_LAST_PID
+{ cat "$KG_SOURCE_DIR/examples/site-a.cfg"; printf 'ip http authentication local\nip http secure-server\n'; } >"$WORK/site-a.cfg"
+KG_USER=nobody start_keygated "$NSA" "$WORK/site-a.cfg"; pid_a=$KG_LAST_PID
 KG_USER=nobody start_keygated "$NSB" "$KG_SOURCE_DIR/examples/site-b.cfg"; pid_b=$KG_LAST_PID
 
 status() { awk -v k="$2:" '$1 == k {$1 = ""; sub(/^ /, ""); print}' "/proc/$1/status"; }
@@ -28,6 +31,19 @@ for pid in $pid_a $pid_b; do
   [ "$(status "$pid" Gid)" = '65534 65534 65534 65534' ] || fail "keygated $pid: Gid $(status "$pid" Gid)"
   log "keygated $pid: Uid/Gid nobody, CapEff=CapPrm=CapBnd=$kept, NoNewPrivs 1"
 done
+
+# keygate-web on 443 under an unprivileged keygated.
+web_pid() { ps -o pid=,comm= --ppid "$pid_a" | awk '$2 == "keygate-web" {print $1; exit}'; }
+wait_for '[ -n "$(web_pid)" ] && ip netns exec '"$NSA"' ss -ltn | grep -q ":443 "' 20 ||
+  { grep HTTP "$WORK/keygated-$NSA.log"; fail "keygate-web is not listening on 443"; }
+web=$(web_pid)
+[ "$(status "$web" Uid)" = '65534 65534 65534 65534' ] || fail "keygate-web runs as $(status "$web" Uid)"
+for k in CapEff CapPrm CapInh CapAmb; do
+  [ "$(status "$web" $k)" = 0000000000000000 ] || fail "keygate-web: $k $(status "$web" $k)"
+done
+code=$(ip netns exec "$NSB" curl -sk -o /dev/null -w '%{http_code}' https://198.51.100.1/login)
+[ "$code" = 200 ] || fail "https://198.51.100.1/login (port 443) got $code"
+log "keygate-web (pid $web) serves port 443 under keygated -u nobody, as nobody with no capability"
 
 wait_for "kg_ready $NSA && kg_ready $NSB" 20 || { kg "$NSA" "show crypto ikev2 sa"; fail "no READY IKE SA within 20 s"; }
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "first ping A->B"

@@ -5,7 +5,10 @@
 # unblocks it (C_InitPIN); wrong PINs and a missing module give clear
 # messages and no crash; no PIN reaches the log. A level-1 user, through a
 # real terminal, may log in to the token and change its PIN (privilege exec
-# level 1 crypto pki token eToken login|change-pin) and nothing else.
+# level 1 crypto pki token eToken login|change-pin) and nothing else. Seed
+# 002's composition rule (pin-policy etoken) refuses a weak new PIN, from the
+# admin's reset-pin and the user's change-pin alike, naming the rule broken;
+# a PIN with spaces, '|' and '?' works, typed at keygated's secret prompts.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$KG_SOURCE_DIR/tests/integration/lib_token.sh"
 lib_init
@@ -16,6 +19,7 @@ cfg=$WORK/spoke.cfg
 cat >"$cfg" <<EOC
 hostname spoke
 crypto pki token eToken module $P11_DETACH
+crypto pki token eToken pin-policy etoken
 crypto pki token missing module /nonexistent/libnothing.so
 username etoken privilege 1 secret 0 eToken-Pass1
 privilege exec level 1 crypto pki token eToken login
@@ -54,9 +58,17 @@ out=$(kg "$NSA" "crypto pki token eToken admin login 9999" 2>&1) && fail "wrong 
 grep -q "wrong admin PIN (1 failed attempt, 14 left)" <<<"$out" || { echo "$out"; fail "wrong admin PIN message"; }
 kg "$NSA" "crypto pki token eToken admin login 5678" | grep -q "admin login to usbtoken[0-9]*(eToken) successful" ||
   fail "admin login"
-kg "$NSA" "crypto pki token eToken admin reset-pin 24681357" | grep -q "the token is unblocked" || fail "admin reset-pin"
+out=$(kg "$NSA" "crypto pki token eToken admin reset-pin 24681357" 2>&1) && fail "a digits-only PIN passed pin-policy etoken"
+grep -q "refused by pin-policy etoken: The new PIN uses 1 of the 4 character classes; it needs at least 3" <<<"$out" ||
+  { echo "$out"; fail "unclear pin-policy message"; }
+# kgs LINE ANSWER...: a command and the answers to its secret prompts (-c each).
+kgs() { local a=() x; for x in "$@"; do a+=(-c "$x"); done; timeout 10 "$KEYGATE" -S "$(kg_sock "$NSA")" "${a[@]}"; }
+out=$(kgs "crypto pki token eToken admin reset-pin" "Reset-Pin 2468" "Reset-Pin 2469" 2>&1) && fail "a mismatched confirmation reset the PIN"
+grep -q "confirmation differ" <<<"$out" || { echo "$out"; fail "no message for the mismatch"; }
+kgs "crypto pki token eToken admin reset-pin" "Reset-Pin 2468" "Reset-Pin 2468" | grep -q "the token is unblocked" ||
+  fail "admin reset-pin with the PIN asked"
 kg "$NSA" "crypto pki token eToken admin logout" >/dev/null || fail "admin logout"
-kg "$NSA" "crypto pki token eToken login 24681357" | grep -q "successful" || fail "login with the reset PIN"
+kgs "crypto pki token eToken login" "Reset-Pin 2468" | grep -q "successful" || fail "login with the reset PIN"
 kg "$NSA" "crypto pki token eToken logout" | grep -q "logout from" || fail "logout"
 grep -q "User PIN: 0 failed attempts, 10 left" <<<"$(kg "$NSA" "show crypto pki token eToken")" || fail "counter not reset"
 log "admin reset the user PIN: token unblocked, counter back to 0"
@@ -72,11 +84,22 @@ type_ "eToken-Pass1"; keys Enter
 expect_screen '^spoke>$' "no level-1 prompt"
 type_ "crypto pki token eToken login"; keys Enter
 expect_screen '^Enter PIN: ' "no PIN prompt"
-type_ "24681357"; keys Enter
+type_ "Reset-Pin 2468"; keys Enter
 expect_screen 'Token login to usbtoken[0-9]+\(eToken\) successful' "level-1 login to the token failed"
-type_ "crypto pki token eToken change-pin 13572468"; keys Enter
-expect_screen '^Current PIN: ' "no current-PIN prompt"
-type_ "24681357"; keys Enter
+# change-pin asks all three PINs without echo; pin-policy refuses a weak one.
+change_pin() {
+  clear_screen
+  type_ "crypto pki token eToken change-pin"; keys Enter
+  expect_screen '^Current PIN: ' "no current-PIN prompt"
+  type_ "$1"; keys Enter
+  expect_screen '^New PIN: ' "no new-PIN prompt"
+  type_ "$2"; keys Enter
+  expect_screen '^Confirm new PIN: ' "no confirmation prompt"
+  type_ "$2"; keys Enter
+}
+change_pin "Reset-Pin 2468" "short1"
+expect_screen 'refused by pin-policy etoken: The new PIN has 6 characters; it needs at least 8' "weak PIN not refused"
+change_pin "Reset-Pin 2468" "My PIN|is ok?7"
 expect_screen 'Token PIN change on usbtoken[0-9]+\(eToken\) successful' "level-1 PIN change failed"
 type_ "crypto pki token eToken logout"; keys Enter
 expect_screen 'Invalid input detected at' "logout ran at level 1"
@@ -86,7 +109,7 @@ expect_screen 'Invalid input detected at' "admin login ran at level 1"
 clear_screen
 type_ "show running-config"; keys Enter
 expect_screen 'Invalid input detected at' "show running-config ran at level 1"
-screen | grep -qE '24681357|13572468' && fail "a PIN was echoed on the terminal"
+screen | grep -qE 'Reset-Pin 2468|is ok|short1' && fail "a PIN was echoed on the terminal"
 # C-p (emacs previous-history) walks back to the oldest line kept: only
 # show running-config, none of the token lines.
 clear_screen
@@ -96,6 +119,7 @@ last_line | grep -q "crypto pki token" && fail "a token command (with its PIN) i
 keys C-u
 log "level-1 user: token login and change-pin only; PINs not echoed, not in the history"
 kg "$NSA" "crypto pki token eToken logout" >/dev/null
-kg "$NSA" "crypto pki token eToken login 13572468" | grep -q "successful" || fail "the PIN the level-1 user set does not work"
-grep -qE '1234567890|24681357|13572468' "$klog" && fail "a PIN is in keygated's log"
+kgs "crypto pki token eToken login" "My PIN|is ok?7" | grep -q "successful" ||
+  fail "the PIN the level-1 user set (spaces, | and ?) does not work"
+grep -qE '1234567890|24681357|Reset-Pin|is ok|short1' "$klog" && fail "a PIN is in keygated's log"
 log "PASS"

@@ -5,7 +5,10 @@
 # page at level 1 (web/web_page.js). Here too: keygate-web is restarted when
 # it dies, stops on `no ip http secure-server`, the self-signed key is never
 # on disk in clear, and `ip http access-class` keeps other addresses out.
+# keygated binds the ports and hands them over: one socket takes IPv6 and
+# IPv4 alike. `ip http secure-trustpoint` serves the imported certificate.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
+. "$KG_SOURCE_DIR/tests/integration/lib_pki.sh"
 lib_init
 NODE_MODULES=${KG_NODE_MODULES:-/opt/keygate-test-node/node_modules}
 [ -d "$NODE_MODULES/playwright-core" ] || fail "playwright-core is not in $NODE_MODULES (make setup installs it)"
@@ -60,7 +63,43 @@ ip netns exec "$NSB" curl -sk --tls-max 1.1 -o /dev/null https://198.51.100.1:84
   fail "TLS 1.1 accepted"
 log "access class and TLS floor enforced"
 
+# IPv6: the same listening socket answers on 2001:db8::1 (403 while the
+# IPv4-only access class is set, as IOS's standard ACL admits no IPv6).
+ip -n "$NSA" -6 addr add 2001:db8::1/64 dev eth0 nodad
+ip -n "$NSB" -6 addr add 2001:db8::2/64 dev eth0 nodad
+code=$(ip netns exec "$NSB" curl -6 -sk -o /dev/null -w '%{http_code}' 'https://[2001:db8::1]:8443/login')
+[ "$code" = 403 ] || fail "IPv6 with an IPv4 access class got $code"
+kg "$NSA" $'configure terminal\nno ip http access-class 5\nend' || fail "no ip http access-class"
+wait_for "[ \"\$(ip netns exec $NSB curl -6 -sk -o /dev/null -w '%{http_code}' 'https://[2001:db8::1]:8443/login')\" = 200 ]" 10 ||
+  fail "no page over IPv6"
+code=$(ip netns exec "$NSB" curl -4 -sk -o /dev/null -w '%{http_code}' https://198.51.100.1:8443/login)
+[ "$code" = 200 ] || fail "IPv4 got $code beside IPv6"
+log "keygate-web answers on IPv6 (2001:db8::1) and IPv4 alike"
+
+# ip http secure-trustpoint with an imported certificate: curl trusting only
+# the test CA reaches the page by the certificate's name; before, the
+# self-signed certificate does not verify.
+P=$WORK/pki; mkdir -p "$P"
+pki_ca "$P" ca rsa2048
+pki_leaf "$P" web rsa2048 ca r1.example.net 20
+pki_pem_set "$P" web "$WORK/web" web-pass ca
+curl_ca() { ip netns exec "$NSB" curl -s -o /dev/null -w '%{http_code}' --cacert "$P/ca.crt" \
+  --resolve r1.example.net:8443:198.51.100.1 https://r1.example.net:8443/login; }
+[ "$(curl_ca)" = 200 ] && fail "the self-signed certificate verified against the test CA"
+kg "$NSA" $'configure terminal\ncrypto pki trustpoint web\n enrollment terminal pem\n revocation-check none\nend' ||
+  fail "trustpoint web"
+kg_import "$NSA" web "$WORK/web" web-pass
+kg "$NSA" $'configure terminal\nip http secure-trustpoint web\nend' || fail "ip http secure-trustpoint web"
+wait_for '[ "$(curl_ca)" = 200 ]' 10 || fail "the page does not serve trustpoint web's certificate"
+served=$(ip netns exec "$NSB" openssl s_client -connect 198.51.100.1:8443 </dev/null 2>/dev/null |
+  openssl x509 -noout -fingerprint -sha256)
+[ "$served" = "$(openssl x509 -in "$P/web.crt" -noout -fingerprint -sha256)" ] ||
+  fail "the served certificate is not trustpoint web's: $served"
+log "ip http secure-trustpoint web: the imported certificate is served (curl --cacert verifies it)"
+
 # Supervision: killed, it comes back; unconfigured, it goes.
+pid=$(web_pid)
+[ -n "$pid" ] || fail "no keygate-web"
 kill -9 "$pid"
 wait_for '[ -n "$(web_pid)" ] && [ "$(web_pid)" != '"$pid"' ]' 10 || fail "keygate-web was not restarted"
 grep -q '%HTTP-3-SERVER_EXITED: keygate-web exited (signal 9)' "$WORK/keygated-$NSA.log" || fail "no SERVER_EXITED log line"

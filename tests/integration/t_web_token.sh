@@ -4,7 +4,9 @@
 # and put back the tunnel to strongSwan stays down until a level-1 user opens
 # the router's page, types the PIN (a wrong one first: refused, attempts left
 # shown) and sees the tunnel come up; then the user changes the PIN, and the
-# new PIN is the one the token takes. No PIN reaches keygated's log.
+# new PIN is the one the token takes. The token has seed 002's pin-policy:
+# the page shows it and refuses a weak PIN; the new PIN holds spaces, '|' and
+# '?'. No PIN reaches keygated's log.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$KG_SOURCE_DIR/tests/integration/lib_pki.sh"
 . "$KG_SOURCE_DIR/tests/integration/lib_token.sh"
@@ -24,6 +26,7 @@ cfg=$WORK/site-a.cfg
 {
   echo "crypto pki token eToken module $P11_DETACH"
   echo "crypto pki token eToken removal timeout 0"
+  echo "crypto pki token eToken pin-policy etoken"
   sed 's/^ revocation-check none$/ revocation-check none\n rsakeypair etoken-keys 2048/' "$KG_SOURCE_DIR/examples/site-a-cert.cfg"
   cat <<'EOC'
 username alice privilege 1 secret 0 Alice-Pass-1
@@ -60,13 +63,14 @@ kg_ready "$NSA" && fail "the tunnel came up before the PIN"
 wait_for "ip netns exec $NSA ss -ltn | grep -q ':8443 '" 20 || fail "keygate-web is not listening"
 log "token reinserted; tunnel down until the PIN"
 
+NEW_PIN='New pin|7 ok?'
 ip netns exec "$NSB" env NODE_PATH="$NODE_MODULES" timeout 150 node "$KG_SOURCE_DIR/tests/integration/web/web_token.js" \
-  https://198.51.100.1:8443 alice Alice-Pass-1 eToken 1234567890 24681357 "$KG_BUILD_DIR/test-output/web" ||
+  https://198.51.100.1:8443 alice Alice-Pass-1 eToken 1234567890 "$NEW_PIN" "$KG_BUILD_DIR/test-output/web" ||
   fail "the browser flow failed"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no traffic through the tunnel the page brought up"
-grep -qE '1234567890|24681357|000000|Alice-Pass-1' "$klog" && fail "a PIN or password in keygated's log"
+grep -qE '1234567890|New pin|000000|abcdefgh|Alice-Pass-1' "$klog" && fail "a PIN or password in keygated's log"
 # The token takes the new PIN (and no longer the old one).
-p11tool --token-label eToken --login --pin 24681357 --list-objects --type privkey | grep -q etoken-keys ||
+p11tool --token-label eToken --login --pin "$NEW_PIN" --list-objects --type privkey | grep -q etoken-keys ||
   fail "the token does not take the new PIN"
 p11tool --token-label eToken --login --pin 1234567890 --list-objects --type privkey | grep -q etoken-keys &&
   fail "the token still takes the old PIN"

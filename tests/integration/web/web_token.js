@@ -1,7 +1,10 @@
 // Seed 000's browser flow on the router's page, as a level-1 user: the token
 // was pulled and put back, so the VPN is down; the user logs in, types a
 // wrong PIN (refused, attempts left shown), the right PIN (the token is
-// unlocked and the tunnel comes up: the page shows it), then changes the PIN.
+// unlocked and the tunnel comes up: the page shows it), then changes the PIN:
+// the form shows the token's PIN rule (pin-policy etoken) and the attempts
+// left; a weak PIN is refused naming the rule; the new PIN may hold spaces,
+// '|' and '?' (it answers keygated's secret prompts, not a command line).
 // Usage: node web_token.js HTTPS_URL USER PASSWORD TOKEN PIN NEW_PIN OUT
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -40,6 +43,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   let msg = await unlock('000000');
   if (!/left/.test(msg)) fail('a wrong PIN did not say the attempts left: ' + msg);
   if (!(await page.textContent('#token-status')).includes('1 failed attempt')) fail('the status does not count the failure');
+  const rules = await page.textContent('#pin-rules');
+  if (!rules.includes('1 failed attempt, 9 left before the token blocks')) fail('the PIN form does not show the attempts left: ' + rules);
+  if (!rules.includes('at least 8 characters')) fail('the PIN form does not show the PIN rule: ' + rules);
   await page.screenshot({ path: out + '/token-wrong-pin.png', fullPage: true });
   log('wrong PIN refused: ' + msg);
 
@@ -68,6 +74,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   };
   msg = await change(pin, newPin, newPin + 'x');
   if (!msg.includes('differ')) fail('a mismatched confirmation was not refused: ' + msg);
+  msg = await change(pin, 'abcdefgh', 'abcdefgh');
+  if (!msg.includes('pin-policy etoken') || !msg.includes('1 of the 4 character classes'))
+    fail('a PIN against the rule was not refused with the rule: ' + msg);
+  await page.screenshot({ path: out + '/token-pin-policy.png', fullPage: true });
+  log('weak PIN refused: ' + msg);
   msg = await change(pin, newPin, newPin);
   if (!/changed/i.test(msg)) fail('the PIN was not changed: ' + msg);
   await page.screenshot({ path: out + '/token-pin-changed.png', fullPage: true });
