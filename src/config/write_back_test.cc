@@ -195,6 +195,23 @@ ip access-list standard ACL
  permit 192.0.2.0 0.0.0.255
  deny   any
 access-list 10 permit host 192.0.2.7
+access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127
+ip access-list extended S2S
+ permit tcp any host 192.0.2.9 eq 443
+crypto dynamic-map DYN 10
+ set transform-set TS
+crypto map CM local-address Loopback0
+crypto map CM 10 ipsec-isakmp
+ description to site b
+ set peer 198.51.100.2
+ set transform-set TS
+ set pfs group14
+ set security-association lifetime seconds 1800
+ set isakmp-profile P1
+ match address 101
+crypto map CM 20 ipsec-isakmp dynamic DYN
+interface Loopback0
+ crypto map CM
 privilege exec level 1 show running-config
 ip http server
 ip http port 8080
