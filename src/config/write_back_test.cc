@@ -53,6 +53,11 @@ aaa group server radius RAD
  server name RS1
 aaa authentication eap EAPL group RAD
 aaa accounting network ACC start-stop group RAD
+aaa accounting update newinfo periodic 15
+aaa server radius dynamic-author
+ client 192.0.2.60 server-key 0 da-key
+ port 3800
+ip radius source-interface eth0
 radius server RS1
  address ipv4 192.0.2.51 auth-port 18120 acct-port 18130
  key 0 server-key
@@ -137,6 +142,8 @@ crypto ikev2 profile RA
  authentication remote eap query-identity timeout 60
  aaa authentication eap EAPL
  aaa accounting eap ACC
+ aaa accounting psk ACC
+ aaa accounting cert ACC
 crypto ikev2 client flexvpn FC
  peer 1 198.51.100.2
  peer 2 fqdn hub.example.net dynamic
