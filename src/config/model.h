@@ -11,6 +11,7 @@
 #include "common/secret.h"
 #include "config/ike_identity.h"
 #include "config/interface_names.h"
+#include "config/model_ezvpn.h"
 #include "crypto/algorithms.h"
 
 namespace kg::config {
@@ -420,6 +421,7 @@ struct Model {
   bool ipv6_unicast_routing = false;
   Ikev2Global ikev2;
   IsakmpGlobal isakmp;
+  EzvpnConfig ezvpn;  // Easy VPN server, ISAKMP profiles, crypto keyring (model_ezvpn.h)
   // Remote access.
   bool aaa_new_model = false;
   std::map<std::string, std::string> aaa_authorization_network;  // list -> "local" | "group G"
