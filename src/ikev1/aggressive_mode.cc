@@ -133,7 +133,8 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   isakmp::Proposal echo;
   for (size_t pi = 0; pi < offer.proposals.size(); ++pi)
     for (size_t ti = 0; ti < offer.proposals[pi].transforms.size(); ++ti)
-      if (offer.proposals[pi].transforms[ti] == choice->transform) {
+      if (const auto& t = offer.proposals[pi].transforms[ti];
+          echo.transforms.empty() && t.number == choice->transform.number && t.attributes == choice->transform.attributes) {
         echo = sa_p->proposals[pi];
         echo.transforms = {sa_p->proposals[pi].transforms[ti]};
       }
@@ -195,7 +196,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.remote)}});
     p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.local)}});
   }
-  p.push_back({PayloadType::kHash, isakmp::HashPayload{Bytes(hash_r->view().begin(), hash_r->view().end())}});
+  p.push_back({PayloadType::kHash, isakmp::HashPayload{*hash_r}});
   if (sa.peer_natt) p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidXauth}});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidUnity}});
