@@ -341,6 +341,12 @@ void add_profile(CommandTable& t) {
 }  // namespace
 
 void register_ezvpn_commands(CommandTable& t) {
+  for (Mode m : {Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring}) {
+    t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { c.next_mode = Mode::kExec; c.next_object.clear(); return ok(); })
+        .not_persisted();
+    t.add(m, "exit", {"Exit from the current mode"}, [](C c, A) { c.next_mode = Mode::kConfig; c.next_object.clear(); return ok(); })
+        .not_persisted();
+  }
   add_globals(t);
   add_group(t);
   add_keyring(t);

@@ -18,7 +18,7 @@ struct Ezvpn : ::testing::Test {
   void SetUp() override { run("configure terminal"); }
   void run(std::string_view l) {
     auto r = s.execute(l);
-    EXPECT_TRUE(r.ok) << l << ": " << r.text;
+    EXPECT_TRUE(r.ok) << l << ": " << r.text << " [" << s.prompt() << "]";
   }
   void refused(std::string_view l) {
     auto before = cfg.running_config_text();
