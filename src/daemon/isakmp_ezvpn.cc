@@ -91,7 +91,10 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
     if (!k) return std::nullopt;
     p.psk = *k;
   }
-  if (prof) p.auth_list = prof->client_auth_list;
+  if (prof) {
+    p.auth_list = prof->client_auth_list;
+    p.push_config = prof->config_address == "initiate";
+  }
   if (g) {
     p.max_users = g->max_users;
     p.max_logins = g->max_logins;

@@ -39,6 +39,7 @@ struct Server final : PolicyProvider {
     p.group = "cisco";
     p.auth_list = "userlist";
     p.max_users = max_users;
+    p.push_config = push;
     return p;
   }
   std::string xauth_check(const std::string& list, const std::string& user, const Secret& pw) const override {
@@ -52,7 +53,7 @@ struct Server final : PolicyProvider {
     r.split_include = {*Prefix::parse("203.0.113.0/24")};
     return r;
   }
-  bool disabled = false;
+  bool disabled = false, push = false;
   int max_users = 0;
 };
 
@@ -256,6 +257,32 @@ TEST_F(EzvpnEngine, AggressiveModeXauthAndModeConfig) {
   for (auto& x : gone)
     if (auto* r = std::get_if<ike::ReleaseConfig>(&x)) released = r->lease == 7;
   EXPECT_TRUE(released);
+}
+
+TEST_F(EzvpnEngine, ClientConfigurationAddressInitiatePushesASet) {
+  policy.push = true;
+  Client c(*engine, "198.51.100.18");
+  auto set = login(c, "right");
+  ASSERT_TRUE(set) << logs;
+  isakmp::AttributePayload ack;
+  ack.cfg_type = isakmp::CfgType::kAck;
+  ack.identifier = set->identifier;
+  ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+  auto push = c.send_cfg(set_mid, ack);
+  ASSERT_EQ(push.size(), 1u) << logs;
+  uint32_t mid = 0;
+  auto a = c.open_cfg(push[0], mid);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->cfg_type, isakmp::CfgType::kSet);
+  EXPECT_NE(mid, set_mid);
+  auto* addr = isakmp::find_attribute(a->attributes, 1);
+  ASSERT_TRUE(addr);
+  EXPECT_EQ(IpAddress::from_bytes(addr->value), ip("198.18.1.10"));
+  isakmp::AttributePayload ok;
+  ok.cfg_type = isakmp::CfgType::kAck;
+  ok.identifier = a->identifier;
+  EXPECT_TRUE(c.send_cfg(mid, ok).empty());
+  EXPECT_EQ(engine->sas().at(0).state, "QM_IDLE");
 }
 
 TEST_F(EzvpnEngine, WrongPasswordGetsStatusZeroAndALogLine) {

@@ -350,7 +350,7 @@ std::vector<IsakmpSaInfo> EngineImpl::sas() const {
     i.cky_i = sa->cky_i;
     i.cky_r = sa->cky_r;
     i.initiator = sa->initiator;
-    i.state = state_word(sa->state);
+    i.state = sa->aggressive && sa->state != MmState::kReady ? "AG_INIT_EXCH" : state_word(sa->state);
     i.status = sa->state == MmState::kReady ? "ACTIVE" : "";
     i.policy = sa->policy;
     i.remote_id = sa->remote_id;

@@ -62,6 +62,8 @@ class EngineImpl final : public Engine {
   void cfg_send(IsakmpSa& sa, uint32_t mid, Bytes& iv, isakmp::AttributePayload attr, bool request,
                 std::vector<Action>& out);
   void ezvpn_release(IsakmpSa& sa, std::vector<Action>& out);  // its pool lease
+  bool ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out);
+  void ezvpn_push(IsakmpSa& sa, std::vector<Action>& out);
 
   // informational.cc
   void info_process(IsakmpSa& sa, const isakmp::Message& m, std::vector<Action>& out);

@@ -17,6 +17,7 @@ struct EzvpnState {
     kXauthAsked,  // XAUTH REQUEST sent
     kXauthSet,    // SET(STATUS) sent, ACK awaited
     kConfig,      // XAUTH done (or none): the client's mode-config REQUEST awaited
+    kConfigPushed,  // client configuration address initiate: SET sent, ACK awaited
     kReady,       // configured: Quick Mode allowed
     kFailed,      // XAUTH refused: the SA goes once the client ACKs
   } step = Step::kPhase1;

@@ -38,6 +38,7 @@ struct EzvpnPeer {
   std::string group;    // its client configuration group ("" if none)
   std::string profile;  // the crypto isakmp profile that matched ("" if none)
   std::string auth_list;  // client authentication list: XAUTH with it
+  bool push_config = false;  // client configuration address initiate: SET, not REPLY
   int max_users = 0, max_logins = 0;
   std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
 };

@@ -14,6 +14,9 @@
 // respond, what strongSwan and Cisco clients do):
 //                                <-- REQUEST(INTERNAL_IP4_ADDRESS, ...)
 //   REPLY(address, DNS, WINS, Cisco Unity attributes) -->
+// or, with client configuration address initiate, the server pushing:
+//   SET(address, DNS, ...)       -->
+//                                <-- ACK
 // Quick Mode is refused until both are done.
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
@@ -55,6 +58,44 @@ Bytes unity_nets(const std::vector<Prefix>& v) {
 }
 
 std::string attr_text(const Attribute* a) { return a ? std::string(a->value.begin(), a->value.end()) : std::string(); }
+
+// The attributes of a REPLY (to `request`, nullptr: a SET pushing them all).
+isakmp::AttributePayload cfg_reply(const ModeCfgReply& r, const isakmp::AttributePayload* request) {
+  isakmp::AttributePayload rep;
+  rep.cfg_type = CfgType::kReply;
+  auto asked = [&](uint16_t t) { return request && isakmp::find_attribute(request->attributes, t) != nullptr; };
+  if (r.address) {
+    rep.attributes.push_back(Attribute::tlv(kInternalIp4Address, addr4(*r.address)));
+    uint32_t mask = r.prefix_len ? ~uint32_t(0) << (32 - r.prefix_len) : 0;
+    ByteWriter w;
+    w.u32(mask);
+    if (asked(kInternalIp4Netmask) || r.prefix_len != 32) rep.attributes.push_back(Attribute::tlv(kInternalIp4Netmask, w.take()));
+  }
+  for (auto& d : r.dns) rep.attributes.push_back(Attribute::tlv(kInternalIp4Dns, addr4(d)));
+  for (auto& d : r.wins) rep.attributes.push_back(Attribute::tlv(kInternalIp4Nbns, addr4(d)));
+  if (!r.domain.empty()) rep.attributes.push_back(Attribute::tlv(kUnityDefDomain, text(r.domain)));
+  if (!r.split_include.empty()) {
+    rep.attributes.push_back(Attribute::tlv(kUnitySplitInclude, unity_nets(r.split_include)));
+    // RFC-style subnets for clients without Unity, when they ask.
+    if (asked(kInternalIp4Subnet))
+      for (auto& p : r.split_include) {
+        ByteWriter w;
+        w.bytes(p.first().bytes());
+        w.u32(p.len ? ~uint32_t(0) << (32 - p.len) : 0);
+        rep.attributes.push_back(Attribute::tlv(kInternalIp4Subnet, w.take()));
+      }
+  }
+  if (!r.banner.empty()) rep.attributes.push_back(Attribute::tlv(kUnityBanner, text(r.banner)));
+  if (r.save_password) rep.attributes.push_back(Attribute::tv(kUnitySavePasswd, 1));
+  if (r.include_local_lan && asked(kUnityLocalLan)) rep.attributes.push_back(Attribute::tv(kUnityLocalLan, 1));
+  if (r.pfs) rep.attributes.push_back(Attribute::tv(kUnityPfs, 1));
+  if (!r.backup_servers.empty()) {
+    std::string s;
+    for (auto& b : r.backup_servers) s += (s.empty() ? "" : ",") + b;
+    rep.attributes.push_back(Attribute::tlv(kUnityBackupServers, text(s)));
+  }
+  return rep;
+}
 
 }  // namespace
 
@@ -115,9 +156,42 @@ void EngineImpl::cfg_start(IsakmpSa& sa, isakmp::AttributePayload attr, std::vec
   cfg_send(sa, mid, sa.ez->iv, std::move(attr), true, out);
 }
 
+// The group's configuration for this client (leases its address); false
+// when there is none to give: the SA is deleted.
+bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
+  EzvpnState& ez = *sa.ez;
+  const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
+  auto r = policy_.mode_config(ez.peer.group, ez.user.empty() ? sa.remote_id : ez.user);
+  if (!r.error.empty()) {
+    log::event("CRYPTO", log::Level::kWarning, "EZVPN_CONFIG_FAILED", fmt("Mode configuration for {} failed: {}", who, r.error));
+    remove_sa(sa, true, out);
+    return false;
+  }
+  ez.reply = std::move(r);
+  ez.config.lease = ez.reply.lease;
+  ez.config.session_id = sa.conn_id;
+  if (ez.reply.address) ez.config.address = Prefix{*ez.reply.address, 32};
+  ez.config.dns = ez.reply.dns;
+  ez.config.domain = ez.reply.domain;
+  ez.step = EzvpnState::Step::kReady;
+  log::info(fmt("IKEv1: mode configuration for {} user {}: address {}", who, ez.user.empty() ? "-" : ez.user,
+                ez.reply.address ? ez.reply.address->str() : "none"));
+  return true;
+}
+
+// client configuration address initiate: the server SETs, the client ACKs.
+void EngineImpl::ezvpn_push(IsakmpSa& sa, std::vector<Action>& out) {
+  if (!ezvpn_configure(sa, out)) return;
+  isakmp::AttributePayload set = cfg_reply(sa.ez->reply, nullptr);
+  set.cfg_type = CfgType::kSet;
+  sa.ez->step = EzvpnState::Step::kConfigPushed;
+  cfg_start(sa, std::move(set), out);
+}
+
 void EngineImpl::ezvpn_phase1_done(IsakmpSa& sa, std::vector<Action>& out) {
   if (sa.ez->peer.auth_list.empty()) {
     sa.ez->step = EzvpnState::Step::kConfig;
+    if (sa.ez->peer.push_config) ezvpn_push(sa, out);
     return;
   }
   isakmp::AttributePayload a;
@@ -211,61 +285,18 @@ void EngineImpl::cfg_process(IsakmpSa& sa, const isakmp::Message& m, ByteView ra
     sa.flight.awaiting = false;
     if (ez.step == S::kFailed) return remove_sa(sa, true, out);
     ez.step = S::kConfig;
+    if (ez.peer.push_config) ezvpn_push(sa, out);
+    return;
+  }
+  if (attr->cfg_type == CfgType::kAck && ez.step == S::kConfigPushed && mid == ez.mid) {
+    sa.flight.awaiting = false;
+    ez.step = S::kReady;
     return;
   }
   if (attr->cfg_type == CfgType::kRequest && (ez.step == S::kConfig || ez.step == S::kReady)) {
-    if (ez.step == S::kConfig) {
-      auto r = policy_.mode_config(ez.peer.group, ez.user.empty() ? sa.remote_id : ez.user);
-      if (!r.error.empty()) {
-        log::event("CRYPTO", log::Level::kWarning, "EZVPN_CONFIG_FAILED",
-                   fmt("Mode configuration for {} failed: {}", who, r.error));
-        return remove_sa(sa, true, out);
-      }
-      ez.reply = std::move(r);
-      ez.config.lease = ez.reply.lease;
-      ez.config.session_id = sa.conn_id;
-      if (ez.reply.address) ez.config.address = Prefix{*ez.reply.address, 32};
-      ez.config.dns = ez.reply.dns;
-      ez.config.domain = ez.reply.domain;
-      ez.step = S::kReady;
-      log::info(fmt("IKEv1: mode configuration for {} user {}: address {}", who, ez.user.empty() ? "-" : ez.user,
-                    ez.reply.address ? ez.reply.address->str() : "none"));
-    }
-    const ModeCfgReply& r = ez.reply;
-    isakmp::AttributePayload rep;
-    rep.cfg_type = CfgType::kReply;
+    if (ez.step == S::kConfig && !ezvpn_configure(sa, out)) return;
+    isakmp::AttributePayload rep = cfg_reply(ez.reply, attr);
     rep.identifier = attr->identifier;
-    auto asked = [&](uint16_t t) { return isakmp::find_attribute(attr->attributes, t) != nullptr; };
-    if (r.address) {
-      rep.attributes.push_back(Attribute::tlv(kInternalIp4Address, addr4(*r.address)));
-      uint32_t mask = r.prefix_len ? ~uint32_t(0) << (32 - r.prefix_len) : 0;
-      ByteWriter w;
-      w.u32(mask);
-      if (asked(kInternalIp4Netmask) || r.prefix_len != 32) rep.attributes.push_back(Attribute::tlv(kInternalIp4Netmask, w.take()));
-    }
-    for (auto& d : r.dns) rep.attributes.push_back(Attribute::tlv(kInternalIp4Dns, addr4(d)));
-    for (auto& d : r.wins) rep.attributes.push_back(Attribute::tlv(kInternalIp4Nbns, addr4(d)));
-    if (!r.domain.empty()) rep.attributes.push_back(Attribute::tlv(kUnityDefDomain, text(r.domain)));
-    if (!r.split_include.empty()) {
-      rep.attributes.push_back(Attribute::tlv(kUnitySplitInclude, unity_nets(r.split_include)));
-      // RFC-style subnets for clients without Unity, when they ask.
-      if (asked(kInternalIp4Subnet))
-        for (auto& p : r.split_include) {
-          ByteWriter w;
-          w.bytes(p.first().bytes());
-          w.u32(p.len ? ~uint32_t(0) << (32 - p.len) : 0);
-          rep.attributes.push_back(Attribute::tlv(kInternalIp4Subnet, w.take()));
-        }
-    }
-    if (!r.banner.empty()) rep.attributes.push_back(Attribute::tlv(kUnityBanner, text(r.banner)));
-    if (r.save_password) rep.attributes.push_back(Attribute::tv(kUnitySavePasswd, 1));
-    if (r.include_local_lan && asked(kUnityLocalLan)) rep.attributes.push_back(Attribute::tv(kUnityLocalLan, 1));
-    if (r.pfs) rep.attributes.push_back(Attribute::tv(kUnityPfs, 1));
-    if (!r.backup_servers.empty()) {
-      std::string s;
-      for (auto& b : r.backup_servers) s += (s.empty() ? "" : ",") + b;
-      rep.attributes.push_back(Attribute::tlv(kUnityBackupServers, text(s)));
-    }
     ez.last_rx.assign(raw.begin(), raw.end());
     cfg_send(sa, mid, next_iv, std::move(rep), false, out);
     return;

@@ -11,7 +11,8 @@ d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.
 lib_init
 ra_switch 3
 
-# sw_ez_client DIR K USER PASSWORD: client K (198.51.100.1K) of group cisco.
+# sw_ez_client DIR K USER PASSWORD [PULL]: client K (198.51.100.1K) of group
+# cisco; PULL=no waits for the server to push its configuration.
 sw_ez_client() {
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
@@ -23,6 +24,7 @@ connections {
     remote_addrs = 198.51.100.1
     encap = yes
     vips = 0.0.0.0
+    pull = ${5:-yes}
     proposals = aes256-sha256-modp2048
     local-1 { auth = psk
               id = keyid:cisco }
@@ -102,6 +104,18 @@ log "max-users 2 refuses the third client"
 # Client 3 leaves: its address returns to the pool.
 swanctl_ "$WORK/c3" --terminate --ike ez >/dev/null 2>&1
 wait_for "! kg $NSA 'show ip local pool fred' | grep -q '198.18.1.11 '" 10 || { kg "$NSA" "show ip local pool fred"; fail "198.18.1.11 not returned to the pool"; }
+
+# client configuration address initiate: the server pushes (SET/ACK) to a
+# client that does not ask (strongSwan pull = no).
+kg "$NSA" $'configure terminal\ncrypto isakmp profile ezvpn\nclient configuration address initiate\nend' >/dev/null || fail "address initiate"
+sw_ez_client "$WORK/c3" 3 bob bob-pass-2718 no
+swanctl_ "$WORK/c3" --load-all --file "$WORK/c3/swanctl.conf" >/dev/null 2>&1
+sw_initiate "$WORK/c3" ez || { cat "$WORK/c3/initiate.out"; fail "client 3 (pushed configuration) initiate"; }
+wait_for "sw_has_sa $WORK/c3" 15 || fail "client 3 (pushed configuration) not established"
+[ "$(sw_vip "$WORK/c3")" = 198.18.1.11 ] || { swanctl_ "$WORK/c3" --list-sas; fail "client 3 was pushed '$(sw_vip "$WORK/c3")'"; }
+wait_for "ping_ok ${RA_NS[3]} 198.18.1.11 203.0.113.1 1" 10 || fail "client 3 (pushed) -> hub LAN"
+swanctl_ "$WORK/c3" --terminate --ike ez >/dev/null 2>&1
+log "client configuration address initiate: address pushed to client 3, ping"
 
 # aggressive-mode disable: refused with the seed's line.
 kg "$NSA" $'configure terminal\ncrypto isakmp aggressive-mode disable\nend' >/dev/null || fail "crypto isakmp aggressive-mode disable"
