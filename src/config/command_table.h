@@ -37,6 +37,7 @@ enum class Mode {
   kPkiTrustpoint, kCertChain, kCertHex, kCertMap,  // crypto pki (commands_pki.cc)
   kConsentAuthority,  // consent-token authority (commands_consent.cc)
   kIsakmpPolicy,      // crypto isakmp policy N (commands_isakmp.cc)
+  kIsakmpGroup, kIsakmpProfile, kCryptoKeyring,  // Easy VPN (commands_ezvpn.cc)
   kAaaRadiusGroup, kRadiusServer,  // aaa group server radius, radius server (commands_aaa.cc)
   kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
   kExtAccessList, kCryptoMap, kDynamicMap,  // ip access-list extended, crypto map / dynamic-map (commands_acl.cc, commands_cryptomap.cc)

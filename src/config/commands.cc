@@ -237,6 +237,7 @@ void register_pubkey_chain_commands(CommandTable& t);
 void register_show_pki_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_isakmp_commands(CommandTable& t);
+void register_ezvpn_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_aaa_commands(CommandTable& t);
 void register_aaa_dynamic_commands(CommandTable& t);
@@ -266,6 +267,7 @@ void register_core_commands(CommandTable& t) {
   register_show_pki_commands(t);
   register_ikev2_global_commands(t);
   register_isakmp_commands(t);
+  register_ezvpn_commands(t);
   register_ra_commands(t);
   register_aaa_commands(t);
   register_aaa_dynamic_commands(t);

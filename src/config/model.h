@@ -12,6 +12,7 @@
 #include "config/ike_identity.h"
 #include "config/interface_names.h"
 #include "config/model_cryptomap.h"
+#include "config/model_ezvpn.h"
 #include "config/pin_policy.h"
 #include "crypto/algorithms.h"
 
@@ -443,6 +444,7 @@ struct Model {
   bool ipv6_unicast_routing = false;
   Ikev2Global ikev2;
   IsakmpGlobal isakmp;
+  EzvpnConfig ezvpn;  // Easy VPN server, ISAKMP profiles, crypto keyring (model_ezvpn.h)
   // Remote access.
   bool aaa_new_model = false;
   std::map<std::string, std::string> aaa_authorization_network;  // list -> "local" | "group G"

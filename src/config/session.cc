@@ -41,6 +41,9 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertMap: return "(ca-certificate-map)";
     case Mode::kConsentAuthority: return "(config-ctoken-authority)";
     case Mode::kIsakmpPolicy: return "(config-isakmp)";
+    case Mode::kIsakmpGroup: return "(config-isakmp-group)";
+    case Mode::kIsakmpProfile: return "(conf-isa-prof)";
+    case Mode::kCryptoKeyring: return "(conf-keyring)";
     case Mode::kAaaRadiusGroup: return "(config-sg-radius)";
     case Mode::kRadiusServer: return "(config-radius-server)";
     case Mode::kPubkeyChain: return "(config-pubkey-chain)";

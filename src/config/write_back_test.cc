@@ -164,6 +164,40 @@ no crypto isakmp default policy
 crypto isakmp identity hostname
 crypto isakmp key 0 isakmp-key address 198.51.100.2
 crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
+crypto isakmp aggressive-mode disable
+crypto isakmp client configuration address-pool local fred
+aaa authentication login userlist local
+crypto isakmp client configuration group cisco
+ key cisco-key
+ dns 198.18.0.2 198.18.0.3
+ wins 198.18.0.6
+ domain example.net
+ pool fred
+ acl 99
+ include-local-lan
+ save-password
+ pfs
+ backup-gateway 198.51.100.7
+ max-users 10
+ max-logins 1
+ netmask 255.255.255.0
+ banner ^Hello^
+crypto isakmp client configuration group default
+ dns 198.18.0.2
+ wins 198.18.0.6 198.18.0.7
+crypto keyring KR
+ pre-shared-key address 198.51.100.2 key ring-key-1
+ pre-shared-key address 198.51.100.0 255.255.255.0 key ring-key-2
+ pre-shared-key hostname peer.example.net key ring-key-3
+crypto isakmp profile ezvpn
+ match identity group cisco
+ match identity address 198.51.100.0 255.255.255.0
+ match identity host peer.example.net
+ client authentication list userlist
+ isakmp authorization list grouplist
+ client configuration address respond
+ keyring KR
+ virtual-template 1
 crypto ikev2 dpd 30 5 on-demand
 crypto ipsec transform-set TS esp-gcm 256
  mode transport

@@ -68,6 +68,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // route set).
   ike::ConfigDecision authorize(const ike::ConfigQuery& q);
   std::shared_ptr<ike::Authorizer> authorizer() const override { return local_authorizer_; }
+  // The daemon's address pools (Easy VPN mode configuration leases from them).
+  aaa::AddressPools* pools() const { return pools_; }
   void set_remote_access(aaa::AddressPools* pools, aaa::InterfacePrefix iface) {
     pools_ = pools;
     iface_ = std::move(iface);

@@ -20,6 +20,13 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   std::optional<std::string> identity_hostname() const override;
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
 
+  // Easy VPN server (isakmp_ezvpn.cc).
+  bool aggressive_mode_disabled() const override;
+  std::optional<ikev1::EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
+                                             const std::string& id) const override;
+  std::string xauth_check(const std::string& list, const std::string& user, const Secret& password) const override;
+  ikev1::ModeCfgReply mode_config(const std::string& group, const std::string& user) const override;
+
   // Does this tunnel interface negotiate with ISAKMP (see above)?
   bool tunnel_uses_isakmp(const std::string& ifname) const;
 

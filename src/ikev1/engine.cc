@@ -77,6 +77,7 @@ void EngineImpl::remove_children(IsakmpSa& sa, std::vector<Action>& out) {
     ev.remote_id = sa.remote_id;
     ev.tunnel_id = sa.conn_id;
     ev.ike_spi_i = sa.cky_i;
+    ev.config = ezvpn_session(sa);
     out.push_back(std::move(ev));
   }
 }
@@ -104,6 +105,7 @@ void EngineImpl::remove_sa(IsakmpSa& sa, bool notify_peer, std::vector<Action>& 
     info_send(sa, std::move(p), out);
   }
   remove_children(sa, out);
+  ezvpn_release(sa, out);
   dead_.push_back(sa.conn_id);
 }
 
@@ -128,6 +130,19 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
     for (auto& [id, s] : sas_)
       if (!s->initiator && s->cky_i == h.cookie_i && s->remote == remote) sa = s.get();
     if (!sa) {
+      if (h.exchange == ExchangeType::kAggressive && h.message_id == 0 && !h.encrypted()) {
+        if (policy_.aggressive_mode_disabled()) {
+          aggressive_disabled_log(remote);
+          ++stats_.rx_dropped_unknown_sa;
+          return out;
+        }
+        auto& fresh = create_sa(false, local, remote);
+        fresh.cky_i = h.cookie_i;
+        am_respond(fresh, *m, data, out);
+        if (fresh.state == MmState::kKeDone) fresh.expires = clock_.now() + std::chrono::seconds(fresh.policy.lifetime_s);
+        reap();
+        return out;
+      }
       if (h.exchange != ExchangeType::kIdentityProtection || h.message_id != 0 || h.encrypted()) {
         ++stats_.rx_dropped_unknown_sa;
         log::debug(fmt("IKEv1: {} from {} is not a Main Mode offer; only Main Mode is implemented",
@@ -175,6 +190,18 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
         sa->remote = remote;
       }
       mm_process(*sa, *m, data, out);
+      break;
+    case ExchangeType::kAggressive:
+      if (repeat(sa->flight)) break;
+      // RFC 3947 §4: the initiator moves to 4500 at message 3; follow it.
+      if (!sa->initiator && sa->state == MmState::kKeDone) {
+        sa->local = local;
+        sa->remote = remote;
+      }
+      am_process(*sa, *m, data, out);
+      break;
+    case ExchangeType::kTransaction:
+      cfg_process(*sa, *m, data, out);
       break;
     case ExchangeType::kQuickMode: {
       auto it = sa->quick.find(h.message_id);
@@ -323,7 +350,7 @@ std::vector<IsakmpSaInfo> EngineImpl::sas() const {
     i.cky_i = sa->cky_i;
     i.cky_r = sa->cky_r;
     i.initiator = sa->initiator;
-    i.state = state_word(sa->state);
+    i.state = sa->aggressive && sa->state != MmState::kReady ? "AG_INIT_EXCH" : state_word(sa->state);
     i.status = sa->state == MmState::kReady ? "ACTIVE" : "";
     i.policy = sa->policy;
     i.remote_id = sa->remote_id;

@@ -50,6 +50,21 @@ class EngineImpl final : public Engine {
   void qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
   void qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out);
 
+  // aggressive_mode.cc (responder)
+  void am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  void am_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+
+  // xauth_mode_config.cc: XAUTH and mode configuration after an Easy VPN
+  // client's phase 1.
+  void ezvpn_phase1_done(IsakmpSa& sa, std::vector<Action>& out);
+  void cfg_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  void cfg_start(IsakmpSa& sa, isakmp::AttributePayload attr, std::vector<Action>& out);
+  void cfg_send(IsakmpSa& sa, uint32_t mid, Bytes& iv, isakmp::AttributePayload attr, bool request,
+                std::vector<Action>& out);
+  void ezvpn_release(IsakmpSa& sa, std::vector<Action>& out);  // its pool lease
+  bool ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out);
+  void ezvpn_push(IsakmpSa& sa, std::vector<Action>& out);
+
   // informational.cc
   void info_process(IsakmpSa& sa, const isakmp::Message& m, std::vector<Action>& out);
   // An informational exchange of one message, protected with HASH(1) once
@@ -84,6 +99,13 @@ class EngineImpl final : public Engine {
   uint32_t next_conn_id_ = 1001;  // IOS numbers conn-ids from 1001
   Stats stats_;
 };
+
+// aggressive_mode.cc: seed 001's log line for a refused Aggressive Mode.
+void aggressive_disabled_log(const Endpoint& remote);
+// xauth_mode_config.cc: the session's mode-config outcome (SessionEvent),
+// and why Quick Mode must wait or refuse these client IDs ("" = go on).
+ike::SessionConfig ezvpn_session(const IsakmpSa& sa);
+std::string ezvpn_quick_refusal(const IsakmpSa& sa, const TrafficSelector& remote);
 
 // proposals.cc
 isakmp::SaPayload phase1_sa(const std::vector<IsakmpPolicy>& policies);

@@ -107,6 +107,7 @@ void EngineImpl::info_process(IsakmpSa& sa, const isakmp::Message& m, std::vecto
         ev.remote_id = sa.remote_id;
         ev.tunnel_id = sa.conn_id;
         ev.ike_spi_i = sa.cky_i;
+        ev.config = ezvpn_session(sa);
         out.push_back(std::move(ev));
       }
     } else if (auto* n = std::get_if<isakmp::NotifyPayload>(&p.body)) {

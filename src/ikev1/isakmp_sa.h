@@ -8,6 +8,7 @@
 #include "crypto/dh.h"
 #include "crypto/ikev1_keys.h"
 #include "ikev1/engine.h"
+#include "ikev1/ezvpn_state.h"
 #include "wire/isakmp/payloads.h"
 
 namespace kg::ikev1 {
@@ -81,6 +82,8 @@ struct IsakmpSa {
   std::vector<ChildInfo> children;
   std::optional<ike::ChildConfig> child;  // the interface this SA serves
   bool session_up = false;
+  bool aggressive = false;          // phase 1 in Aggressive Mode
+  std::unique_ptr<EzvpnState> ez;   // an Easy VPN client (aggressive_mode.cc)
 
   [[nodiscard]] bool nat() const { return nat_local || nat_remote; }
   [[nodiscard]] size_t block() const { return crypto::ikev1::cbc_block_size(policy.encr); }

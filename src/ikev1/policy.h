@@ -29,6 +29,34 @@ struct IsakmpPolicy {
   bool operator==(const IsakmpPolicy&) const = default;
 };
 
+// Easy VPN (aggressive_mode.cc, xauth_mode_config.cc): what the
+// configuration says about a peer that opened Aggressive Mode with this
+// identity (crypto isakmp client configuration group, crypto isakmp profile,
+// crypto keyring).
+struct EzvpnPeer {
+  Secret psk;
+  std::string group;    // its client configuration group ("" if none)
+  std::string profile;  // the crypto isakmp profile that matched ("" if none)
+  std::string auth_list;  // client authentication list: XAUTH with it
+  bool push_config = false;  // client configuration address initiate: SET, not REPLY
+  int max_users = 0, max_logins = 0;
+  std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
+};
+
+// Mode configuration (draft-dukes) with the Cisco Unity attributes, as the
+// group says; `lease` is the daemon's pool lease (ike::ReleaseConfig).
+struct ModeCfgReply {
+  std::string error;  // no address: why
+  uint64_t lease = 0;
+  std::optional<IpAddress> address;
+  uint8_t prefix_len = 32;  // netmask
+  std::vector<IpAddress> dns, wins;
+  std::string domain, banner;
+  std::vector<Prefix> split_include;
+  std::vector<std::string> backup_servers;
+  bool save_password = false, include_local_lan = false, pfs = false;
+};
+
 class PolicyProvider {
  public:
   virtual ~PolicyProvider() = default;
@@ -43,6 +71,27 @@ class PolicyProvider {
   // Responder: the tunnel interface protecting this peer with ISAKMP (its
   // ipsec profile has no ikev2-profile); its transform sets, PFS and lifetime.
   virtual std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const = 0;
+
+  // Easy VPN server. crypto isakmp aggressive-mode disable:
+  virtual bool aggressive_mode_disabled() const { return false; }
+  // Aggressive Mode responder: the peer's identity (ID type, data) decides
+  // the key and what follows phase 1; nullopt: no key for it.
+  virtual std::optional<EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
+                                              const std::string& id) const {
+    (void)local, (void)remote, (void)type, (void)id;
+    return std::nullopt;
+  }
+  // XAUTH: the user and password against the login list (aaa
+  // authentication login LIST local). "" when accepted, else why not.
+  virtual std::string xauth_check(const std::string& list, const std::string& user, const Secret& password) const {
+    (void)list, (void)user, (void)password;
+    return "XAUTH is not configured";
+  }
+  // Mode configuration for a group's client; leases an address.
+  virtual ModeCfgReply mode_config(const std::string& group, const std::string& user) const {
+    (void)group, (void)user;
+    return {"no client configuration group"};
+  }
 };
 
 }  // namespace kg::ikev1

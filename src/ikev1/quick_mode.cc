@@ -215,11 +215,13 @@ void EngineImpl::qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     if (ids.size() == 2) {
       auto r = selector_of(*ids[0]), l = selector_of(*ids[1]);
       if (!r || !l) return failed("client IDs of a type keygate does not use");
+      if (auto why = ezvpn_quick_refusal(sa, *r); !why.empty()) return failed("Easy VPN client: " + why);
       q.remote_ts = {*r};
       q.local_ts = {*l};
       p.push_back({PayloadType::kId, *ids[0]});
       p.push_back({PayloadType::kId, *ids[1]});
     } else {  // RFC 2409 §5.5: no IDs means the ISAKMP peers' addresses
+      if (auto why = ezvpn_quick_refusal(sa, host(sa.remote.addr)); !why.empty()) return failed("Easy VPN client: " + why);
       q.remote_ts = {host(sa.remote.addr)};
       q.local_ts = {host(sa.local.addr)};
     }
@@ -327,6 +329,7 @@ void EngineImpl::qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out
     ev.remote_id = sa.remote_id;
     ev.tunnel_id = sa.conn_id;
     ev.ike_spi_i = sa.cky_i;
+    ev.config = ezvpn_session(sa);
     out.push_back(std::move(ev));
   }
 }

@@ -1,0 +1,99 @@
+// Easy VPN server configuration (commands_ezvpn.cc): seed 001's client
+// configuration group, ISAKMP profile and crypto keyring lines, keys never in
+// clear, rejected lines change nothing, running-config reloads unchanged.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/session.h"
+
+namespace kg::config {
+namespace {
+
+struct Ezvpn : ::testing::Test {
+  Config cfg;
+  CliSession s{cfg};
+  void SetUp() override { run("configure terminal"); }
+  void run(std::string_view l) {
+    auto r = s.execute(l);
+    EXPECT_TRUE(r.ok) << l << ": " << r.text << " [" << s.prompt() << "]";
+  }
+  void refused(std::string_view l) {
+    auto before = cfg.running_config_text();
+    auto r = s.execute(l);
+    EXPECT_FALSE(r.ok) << l;
+    EXPECT_EQ(cfg.running_config_text(), before) << l;
+  }
+};
+
+TEST_F(Ezvpn, Seed001GroupProfileKeyringRoundTrip) {
+  // seed 001's example, addresses moved.
+  for (const char* l : {"crypto isakmp client configuration group cisco", "key cisco", "dns 198.18.0.2 198.18.0.3",
+                        "wins 198.18.0.6", "domain cisco.com", "pool fred", "acl 199", "include-local-lan",
+                        "save-password", "pfs", "backup-gateway 198.51.100.7", "backup-gateway gw2.example.net",
+                        "max-users 1000", "max-logins 1", "netmask 255.255.255.0", "banner #Hello there#", "exit",
+                        "crypto isakmp client configuration group default", "key 0 other", "pool fred", "exit",
+                        "crypto isakmp client configuration address-pool local fred",
+                        "crypto isakmp aggressive-mode disable", "aaa authentication login userlist local",
+                        "crypto keyring KR", "pre-shared-key address 198.51.100.2 key ring-key-1",
+                        "pre-shared-key address 198.51.100.0 255.255.255.0 key ring-key-2",
+                        "pre-shared-key hostname peer.example.net key ring-key-3", "exit",
+                        "crypto isakmp profile ezvpn", "match identity group cisco",
+                        "match identity address 198.51.100.0 255.255.255.0", "match identity host peer.example.net",
+                        "client authentication list userlist", "isakmp authorization list grouplist",
+                        "client configuration address respond", "keyring KR", "virtual-template 1", "exit"})
+    run(l);
+  const auto& g = cfg.model().ezvpn.groups.at("cisco");
+  EXPECT_TRUE(g.key.equals(as_bytes("cisco")));
+  EXPECT_EQ(g.dns, (std::vector<std::string>{"198.18.0.2", "198.18.0.3"}));
+  EXPECT_EQ(g.banner, "Hello there");
+  EXPECT_EQ(g.max_users, 1000);
+  EXPECT_TRUE(cfg.model().ezvpn.aggressive_disabled);
+  EXPECT_EQ(cfg.model().ezvpn.profiles.at("ezvpn").virtual_template, 1);
+  EXPECT_EQ(cfg.model().ezvpn.keyrings.at("KR").keys.size(), 3u);
+
+  std::string rc = cfg.running_config_text();
+  for (const char* clear : {"key cisco", "key 0 other", "ring-key-"}) EXPECT_EQ(rc.find(clear), std::string::npos) << rc;
+  for (const char* line :
+       {"crypto isakmp aggressive-mode disable\n", "crypto isakmp client configuration address-pool local fred\n",
+        "crypto isakmp client configuration group cisco\n key 6 ", " dns 198.18.0.2 198.18.0.3\n wins 198.18.0.6\n domain cisco.com\n pool fred\n acl 199\n",
+        " include-local-lan\n save-password\n pfs\n backup-gateway 198.51.100.7\n backup-gateway gw2.example.net\n max-users 1000\n max-logins 1\n netmask 255.255.255.0\n banner ^Hello there^\n",
+        "crypto isakmp client configuration group default\n key 6 ", "aaa authentication login userlist local\n",
+        "crypto keyring KR\n  pre-shared-key address 198.51.100.2 key 6 ",
+        "  pre-shared-key address 198.51.100.0 255.255.255.0 key 6 ", "  pre-shared-key hostname peer.example.net key 6 ",
+        "crypto isakmp profile ezvpn\n   keyring KR\n   match identity group cisco\n   match identity address 198.51.100.0 255.255.255.0\n   match identity host peer.example.net\n   client authentication list userlist\n   isakmp authorization list grouplist\n   client configuration address respond\n   virtual-template 1\n"})
+    EXPECT_NE(rc.find(line), std::string::npos) << line << "\n" << rc;
+
+  auto path = std::filesystem::temp_directory_path() / ("kgezvpn-" + std::to_string(::getpid()));
+  std::ofstream(path) << rc;
+  auto rep = cfg.load_file(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(rep && rep->empty()) << (rep ? *rep : rep.error().message);
+  EXPECT_EQ(cfg.running_config_text(), rc);
+  EXPECT_TRUE(cfg.model().ezvpn.groups.at("default").key.equals(as_bytes("other")));
+
+  run("no crypto isakmp client configuration group default");
+  EXPECT_FALSE(cfg.model().ezvpn.groups.contains("default"));
+  run("no crypto isakmp aggressive-mode disable");
+  EXPECT_FALSE(cfg.model().ezvpn.aggressive_disabled);
+}
+
+TEST_F(Ezvpn, BadLinesChangeNothing) {
+  run("crypto isakmp client configuration group cisco");
+  refused("dns 198.18.0.300");
+  refused("netmask 255.0.255.0");
+  refused("max-users 0");
+  refused("max-logins 11");
+  run("exit");
+  run("crypto keyring KR");
+  refused("pre-shared-key address 198.51.100.2 255.0.255.0 key k");
+  run("exit");
+  run("crypto isakmp profile P");
+  refused("match identity address 198.51.100.2 255.0.255.0");
+  refused("virtual-template 0");
+}
+
+}  // namespace
+}  // namespace kg::config

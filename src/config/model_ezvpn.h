@@ -1,0 +1,55 @@
+// Easy VPN server and ISAKMP profiles (commands_ezvpn.cc, seed 001): client
+// configuration groups (mode configuration and XAUTH), ISAKMP profiles,
+// crypto keyrings, named login lists for XAUTH, aggressive-mode control.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/secret.h"
+
+namespace kg::config {
+
+// crypto isakmp client configuration group NAME|default
+struct EzvpnGroup {
+  Secret key;  // key [0|6] KEY: the group's pre-shared key (Aggressive Mode)
+  bool has_key = false;
+  std::string pool, domain, acl, netmask, banner;
+  std::vector<std::string> dns, wins;  // primary [secondary]
+  std::vector<std::string> backup_gateways;
+  bool include_local_lan = false, save_password = false, pfs = false;
+  int max_users = 0, max_logins = 0;  // 0: no limit
+};
+
+// crypto isakmp profile NAME
+struct IsakmpProfile {
+  std::vector<std::string> match_groups;     // match identity group NAME
+  std::vector<std::string> match_addresses;  // match identity address A [MASK]: "A MASK"
+  std::vector<std::string> match_hosts;      // match identity host FQDN
+  std::string client_auth_list;              // client authentication list LIST (XAUTH)
+  std::string authorization_list;            // isakmp authorization list LIST
+  std::string config_address;                // client configuration address respond|initiate
+  std::string keyring;
+  int virtual_template = 0;
+};
+
+// crypto keyring NAME: pre-shared-key address A [MASK] key K | hostname H key K
+struct CryptoKeyringKey {
+  Secret key;
+  std::string address, mask = "255.255.255.255";  // address form
+  std::string hostname;                           // hostname form
+};
+struct CryptoKeyring {
+  std::vector<CryptoKeyringKey> keys;
+};
+
+struct EzvpnConfig {
+  std::map<std::string, EzvpnGroup> groups;
+  std::string address_pool;          // crypto isakmp client configuration address-pool local NAME
+  bool aggressive_disabled = false;  // crypto isakmp aggressive-mode disable
+  std::map<std::string, IsakmpProfile> profiles;
+  std::map<std::string, CryptoKeyring> keyrings;
+  std::map<std::string, std::string> login_lists;  // aaa authentication login LIST local (not default)
+};
+
+}  // namespace kg::config

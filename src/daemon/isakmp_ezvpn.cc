@@ -1,0 +1,169 @@
+// The Easy VPN server's configuration for the IKEv1 engine: client
+// configuration groups, ISAKMP profiles and crypto keyrings decide an
+// Aggressive Mode peer's key and what follows phase 1; XAUTH checks local
+// users through the login list; mode configuration leases from the pools.
+#include "aaa/ip_pool.h"
+#include "common/log.h"
+#include "crypto/password.h"
+#include "daemon/isakmp_policy.h"
+
+namespace kg::daemon {
+
+namespace {
+
+bool in(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+bool address_matches(const std::string& a_mask, const IpAddress& remote) {
+  auto sp = a_mask.find(' ');
+  auto a = IpAddress::parse(a_mask.substr(0, sp));
+  auto m = IpAddress::parse(sp == std::string::npos ? "255.255.255.255" : a_mask.substr(sp + 1));
+  if (!a || !m) return false;
+  auto p = Prefix::from_mask(*a, *m);
+  return p && p->contains(remote);
+}
+
+// The key a crypto keyring holds for this peer: by host name for an FQDN
+// identity, else by address (the most specific mask).
+std::optional<Secret> keyring_key(const config::CryptoKeyring& r, const IpAddress& remote, const std::string& fqdn) {
+  const config::CryptoKeyringKey* best = nullptr;
+  int best_len = -1;
+  for (auto& k : r.keys) {
+    if (!k.hostname.empty()) {
+      if (!fqdn.empty() && k.hostname == fqdn) return k.key;
+      continue;
+    }
+    auto a = IpAddress::parse(k.address);
+    auto m = IpAddress::parse(k.mask);
+    if (!a || !m) continue;
+    auto p = Prefix::from_mask(*a, *m);
+    if (p && p->contains(remote) && int(p->len) > best_len) {
+      best = &k;
+      best_len = p->len;
+    }
+  }
+  if (best) return best->key;
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool IsakmpPolicy::aggressive_mode_disabled() const { return config_.model().ezvpn.aggressive_disabled; }
+
+std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local, const IpAddress& remote,
+                                                         isakmp::IdType type, const std::string& id) const {
+  const auto& m = config_.model();
+  const auto& ez = m.ezvpn;
+  ikev1::EzvpnPeer p;
+  const config::EzvpnGroup* g = nullptr;
+  if (type == isakmp::IdType::kKeyId) {
+    auto it = ez.groups.find(id);
+    if (it == ez.groups.end()) it = ez.groups.find("default");
+    if (it != ez.groups.end()) {
+      g = &it->second;
+      p.group = it->first;
+    }
+  }
+  const bool fqdn = type == isakmp::IdType::kFqdn || type == isakmp::IdType::kUserFqdn;
+  const config::IsakmpProfile* prof = nullptr;
+  for (auto& [name, pr] : ez.profiles) {
+    bool match = (type == isakmp::IdType::kKeyId && (in(pr.match_groups, id) || (!p.group.empty() && in(pr.match_groups, p.group)))) ||
+                 (fqdn && in(pr.match_hosts, id));
+    for (auto& a : pr.match_addresses) match = match || address_matches(a, remote);
+    if (match) {
+      prof = &pr;
+      p.profile = name;
+      break;
+    }
+  }
+  if (g && g->has_key) {
+    p.psk = g->key;
+  } else if (prof && !prof->keyring.empty()) {
+    auto r = ez.keyrings.find(prof->keyring);
+    if (r == ez.keyrings.end()) return std::nullopt;
+    auto k = keyring_key(r->second, remote, fqdn ? id : "");
+    if (!k) return std::nullopt;
+    p.psk = *k;
+  } else {
+    std::optional<Secret> k;
+    for (auto& [name, r] : ez.keyrings)
+      if (!k) k = keyring_key(r, remote, fqdn ? id : "");
+    if (!k) k = psk(local, remote);
+    if (!k) return std::nullopt;
+    p.psk = *k;
+  }
+  if (prof) {
+    p.auth_list = prof->client_auth_list;
+    p.push_config = prof->config_address == "initiate";
+  }
+  if (g) {
+    p.max_users = g->max_users;
+    p.max_logins = g->max_logins;
+  }
+  if (prof && prof->virtual_template) p.child = config_.child_for_tunnel("Virtual-Template" + std::to_string(prof->virtual_template));
+  if (!p.child) p.child = child_for_peer(local, remote);
+  return p;
+}
+
+std::string IsakmpPolicy::xauth_check(const std::string& list, const std::string& user, const Secret& password) const {
+  const auto& m = config_.model();
+  bool local = false;
+  if (list == "default") local = m.aaa_login_local;
+  else if (auto it = m.ezvpn.login_lists.find(list); it != m.ezvpn.login_lists.end()) local = it->second == "local";
+  if (!local) return "login list " + list + " is not defined (aaa authentication login " + list + " local)";
+  auto u = m.users.find(user);
+  std::string_view pw(reinterpret_cast<const char*>(password.view().data()), password.size());
+  if (u == m.users.end() || u->second.secret.empty() || !crypto::type9_verify(pw, u->second.secret))
+    return "wrong user name or password";
+  return "";
+}
+
+ikev1::ModeCfgReply IsakmpPolicy::mode_config(const std::string& group, const std::string& user) const {
+  const auto& m = config_.model();
+  ikev1::ModeCfgReply r;
+  auto it = m.ezvpn.groups.find(group);
+  if (it == m.ezvpn.groups.end()) return r;  // no group: nothing to hand out
+  const config::EzvpnGroup& g = it->second;
+  std::string pool = !g.pool.empty() ? g.pool : m.ezvpn.address_pool;
+  if (!pool.empty()) {
+    aaa::AddressPools* pools = config_.pools();
+    if (!pools) return {"no address pools"};
+    auto l = pools->allocate(pool, user);
+    if (!l) return {"pool " + pool + ": " + l.error().message};
+    r.lease = *l;
+    r.address = pools->lease(*l)->addr;
+  }
+  if (auto mk = IpAddress::parse(g.netmask))
+    if (auto n = mask_to_len(*mk)) r.prefix_len = *n;
+  for (auto& d : g.dns)
+    if (auto a = IpAddress::parse(d)) r.dns.push_back(*a);
+  for (auto& d : g.wins)
+    if (auto a = IpAddress::parse(d)) r.wins.push_back(*a);
+  r.domain = g.domain;
+  r.banner = g.banner;
+  r.backup_servers = g.backup_gateways;
+  r.save_password = g.save_password;
+  r.include_local_lan = g.include_local_lan;
+  r.pfs = g.pfs;
+  // Split tunnelling: the permit entries of the group's access list.
+  if (!g.acl.empty()) {
+    auto acl = m.access_lists.find(g.acl);
+    if (acl == m.access_lists.end()) {
+      log::warn("Easy VPN group " + group + ": access list " + g.acl + " is not defined; no split tunnelling");
+    } else {
+      for (auto& e : acl->second.entries) {
+        if (!e.permit) continue;
+        auto a = IpAddress::parse(e.addr);
+        auto w = IpAddress::parse(e.wildcard.empty() ? "0.0.0.0" : e.wildcard);
+        if (!a || !w || !a->is_v4()) continue;
+        auto wb = w->bytes();
+        uint8_t mb[4] = {uint8_t(~wb[0]), uint8_t(~wb[1]), uint8_t(~wb[2]), uint8_t(~wb[3])};
+        auto mask = IpAddress::from_bytes(ByteView(mb, 4));
+        if (!mask) continue;
+        if (auto p = Prefix::from_mask(*a, *mask)) r.split_include.push_back(Prefix{p->first(), p->len});
+      }
+    }
+  }
+  return r;
+}
+
+}  // namespace kg::daemon

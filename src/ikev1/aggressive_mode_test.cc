@@ -1,0 +1,329 @@
+// The Easy VPN server side of the IKEv1 engine against a hand-driven client
+// built from the wire codec and the key derivation: Aggressive Mode with the
+// group's key, XAUTH, mode configuration; aggressive-mode disable and
+// max-users refuse at message 1; a wrong password gets STATUS 0.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <map>
+
+#include "common/log.h"
+#include "crypto/dh.h"
+#include "crypto/ikev1_keys.h"
+#include "ikev1/engine.h"
+#include "wire/isakmp/payloads.h"
+
+namespace kg::ikev1 {
+namespace {
+
+namespace ck = crypto::ikev1;
+using isakmp::PayloadType;
+using isakmp::TypedPayload;
+
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
+constexpr auto kPrf = crypto::Prf::kHmacSha2_256;
+constexpr auto kCipher = crypto::Cipher::kAesCbc;
+
+struct Server final : PolicyProvider {
+  std::vector<IsakmpPolicy> policies() const override {
+    return {{10, kCipher, 256, kPrf, crypto::Group::kModp2048}};
+  }
+  std::optional<Secret> psk(const IpAddress&, const IpAddress&) const override { return std::nullopt; }
+  std::optional<ike::ChildConfig> child_for_peer(const IpAddress&, const IpAddress&) const override { return std::nullopt; }
+  bool aggressive_mode_disabled() const override { return disabled; }
+  std::optional<EzvpnPeer> ezvpn_peer(const IpAddress&, const IpAddress&, isakmp::IdType t,
+                                      const std::string& id) const override {
+    if (t != isakmp::IdType::kKeyId || id != "cisco") return std::nullopt;
+    EzvpnPeer p;
+    p.psk = Secret(std::string_view("group-key"));
+    p.group = "cisco";
+    p.auth_list = "userlist";
+    p.max_users = max_users;
+    p.push_config = push;
+    return p;
+  }
+  std::string xauth_check(const std::string& list, const std::string& user, const Secret& pw) const override {
+    return list == "userlist" && user == "alice" && pw.equals(as_bytes("right")) ? "" : "wrong user name or password";
+  }
+  ModeCfgReply mode_config(const std::string&, const std::string&) const override {
+    ModeCfgReply r;
+    r.lease = 7;
+    r.address = ip("198.18.1.10");
+    r.dns = {ip("198.18.0.53")};
+    r.split_include = {*Prefix::parse("203.0.113.0/24")};
+    return r;
+  }
+  bool disabled = false, push = false;
+  int max_users = 0;
+};
+
+// An Easy VPN client, as far as the test needs one.
+struct Client {
+  explicit Client(Engine& e, const char* addr) : engine(e), me{ip(addr), 500} {}
+  Engine& engine;
+  Endpoint me, server{ip("198.51.100.1"), 500};
+  uint64_t cky_i = 0x1122334455667788ull, cky_r = 0;
+  std::unique_ptr<crypto::KeyExchange> dh;
+  Bytes ni = Bytes(32, 0x5a), nr, g_xi, g_xr, sa_b, id_b, iv;
+  Secret skeyid;
+  ck::Phase1Keys keys;
+  std::vector<Action> got;
+
+  std::vector<Bytes> to_us(std::vector<Action> acts) {
+    std::vector<Bytes> v;
+    for (auto& a : acts)
+      if (auto* s = std::get_if<ike::SendPacket>(&a)) v.push_back(s->data);
+      else got.push_back(std::move(a));
+    return v;
+  }
+
+  std::vector<Bytes> message1(const std::string& group, uint16_t auth = 65001) {
+    isakmp::Transform t;
+    t.attributes = {isakmp::Attribute::tv(1, 7), isakmp::Attribute::tv(14, 256), isakmp::Attribute::tv(2, 4),
+                    isakmp::Attribute::tv(3, auth), isakmp::Attribute::tv(4, 14), isakmp::Attribute::tv(11, 1),
+                    isakmp::Attribute::tv(12, 28800)};
+    isakmp::Proposal p;
+    p.protocol = isakmp::ProtocolId::kIsakmp;
+    p.transforms = {t};
+    isakmp::SaPayload sa;
+    sa.proposals = {p};
+    ByteWriter w;
+    isakmp::write_sa(sa, w);
+    sa_b = w.take();
+    dh = std::move(*crypto::KeyExchange::generate(crypto::Group::kModp2048));
+    g_xi = dh->public_value();
+    isakmp::IdPayload id;
+    id.type = isakmp::IdType::kKeyId;
+    id.data.assign(group.begin(), group.end());
+    id_b = id.body();
+    isakmp::Header h;
+    h.cookie_i = cky_i;
+    h.exchange = isakmp::ExchangeType::kAggressive;
+    std::vector<TypedPayload> m = {{PayloadType::kSa, sa}, {PayloadType::kKe, isakmp::KePayload{g_xi}},
+                                   {PayloadType::kNonce, isakmp::NoncePayload{ni}}, {PayloadType::kId, id}};
+    return to_us(engine.on_packet(server, me, isakmp::encode_message(h, m)));
+  }
+
+  // Message 2: keys, and whether HASH_R proves the group key.
+  bool message2(const Bytes& data, const std::string& key) {
+    auto m = isakmp::parse_message(data);
+    if (!m || m->header.exchange != isakmp::ExchangeType::kAggressive) return false;
+    cky_r = m->header.cookie_r;
+    auto* ke = isakmp::find_payload<isakmp::KePayload>(m->payloads, PayloadType::kKe);
+    auto* n = isakmp::find_payload<isakmp::NoncePayload>(m->payloads, PayloadType::kNonce);
+    auto* id = isakmp::find_payload<isakmp::IdPayload>(m->payloads, PayloadType::kId);
+    auto* hash = isakmp::find_payload<isakmp::HashPayload>(m->payloads, PayloadType::kHash);
+    if (!ke || !n || !id || !hash) return false;
+    g_xr = ke->data;
+    nr = n->data;
+    auto g_xy = dh->shared_secret(g_xr);
+    skeyid = *ck::skeyid_psk(kPrf, as_bytes(key), ni, nr);
+    keys = *ck::derive_phase1(kPrf, skeyid.view(), g_xy->view(), cky_i, cky_r, 32);
+    iv = *ck::phase1_iv(kPrf, g_xi, g_xr, 16);
+    auto want = ck::auth_hash(kPrf, skeyid.view(), false, g_xi, g_xr, cky_i, cky_r, sa_b, id->body());
+    return want && *want == hash->data;
+  }
+
+  isakmp::Header header(isakmp::ExchangeType x, uint32_t mid) const {
+    isakmp::Header h;
+    h.cookie_i = cky_i;
+    h.cookie_r = cky_r;
+    h.exchange = x;
+    h.message_id = mid;
+    return h;
+  }
+
+  Bytes seal(const isakmp::Header& h, const std::vector<TypedPayload>& p, Bytes& cbc) {
+    ByteWriter w;
+    isakmp::write_payload_chain(p, w);
+    Bytes plain = w.take();
+    plain.resize((plain.size() + 15) / 16 * 16, 0);
+    auto ct = *ck::cbc_encrypt(kCipher, keys.enc_key.view(), cbc, plain);
+    cbc.assign(ct.end() - 16, ct.end());
+    return isakmp::encode_encrypted(h, p.front().type, ct);
+  }
+
+  std::vector<Bytes> message3() {
+    auto h = *ck::auth_hash(kPrf, skeyid.view(), true, g_xi, g_xr, cky_i, cky_r, sa_b, id_b);
+    Bytes data = seal(header(isakmp::ExchangeType::kAggressive, 0), {{PayloadType::kHash, isakmp::HashPayload{h}}}, iv);
+    return to_us(engine.on_packet(server, me, data));
+  }
+
+  // A transaction message from the server: its attribute payload (IV per M-ID).
+  std::map<uint32_t, Bytes> ivs;
+  std::optional<isakmp::AttributePayload> open_cfg(const Bytes& data, uint32_t& mid) {
+    auto m = isakmp::parse_message(data);
+    if (!m || m->header.exchange != isakmp::ExchangeType::kTransaction) return std::nullopt;
+    mid = m->header.message_id;
+    if (!ivs.count(mid)) ivs[mid] = *ck::phase2_iv(kPrf, iv, mid, 16);
+    auto plain = ck::cbc_decrypt(kCipher, keys.enc_key.view(), ivs[mid], m->encrypted);
+    ivs[mid].assign(m->encrypted.end() - 16, m->encrypted.end());
+    auto chain = isakmp::parse_payload_chain(m->header.next_payload, *plain, true);
+    if (!chain) return std::nullopt;
+    auto* a = isakmp::find_payload<isakmp::AttributePayload>(*chain, PayloadType::kAttribute);
+    if (!a) return std::nullopt;
+    return *a;
+  }
+  std::vector<Bytes> send_cfg(uint32_t mid, isakmp::AttributePayload a) {
+    std::vector<TypedPayload> p = {{PayloadType::kAttribute, std::move(a)}};
+    ByteWriter w;
+    w.u32(mid);
+    isakmp::write_payload_chain(p, w);
+    auto h = *ck::prf(kPrf, keys.skeyid_a.view(), {w.data()});
+    p.insert(p.begin(), {PayloadType::kHash, isakmp::HashPayload{Bytes(h.view().begin(), h.view().end())}});
+    if (!ivs.count(mid)) ivs[mid] = *ck::phase2_iv(kPrf, iv, mid, 16);
+    return to_us(engine.on_packet(server, me, seal(header(isakmp::ExchangeType::kTransaction, mid), p, ivs[mid])));
+  }
+};
+
+Bytes text(const char* s) { return Bytes(s, s + std::strlen(s)); }
+
+class EzvpnEngine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::set_sink([this](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
+    engine = Engine::create(policy, clock, rng);
+  }
+  void TearDown() override { log::set_sink(nullptr); }
+
+  // Aggressive Mode and XAUTH with this password; the server's SET.
+  std::optional<isakmp::AttributePayload> login(Client& c, const char* password) {
+    auto m2 = c.message1("cisco");
+    if (m2.size() != 1 || !c.message2(m2[0], "group-key")) return std::nullopt;
+    auto req = c.message3();
+    uint32_t mid = 0;
+    auto a = req.size() == 1 ? c.open_cfg(req[0], mid) : std::nullopt;
+    if (!a || a->cfg_type != isakmp::CfgType::kRequest || !isakmp::find_attribute(a->attributes, 16521)) return std::nullopt;
+    isakmp::AttributePayload rep;
+    rep.cfg_type = isakmp::CfgType::kReply;
+    rep.identifier = a->identifier;
+    rep.attributes = {isakmp::Attribute::tlv(16521, text("alice")), isakmp::Attribute::tlv(16522, text(password))};
+    auto set = c.send_cfg(mid, rep);
+    if (set.size() != 1) return std::nullopt;
+    auto s = c.open_cfg(set[0], set_mid);
+    return s;
+  }
+
+  Server policy;
+  FakeClock clock;
+  FakeRandom rng{7};
+  std::unique_ptr<Engine> engine;
+  std::string logs;
+  uint32_t set_mid = 0;
+};
+
+TEST_F(EzvpnEngine, AggressiveModeXauthAndModeConfig) {
+  Client c(*engine, "198.51.100.11");
+  auto set = login(c, "right");
+  ASSERT_TRUE(set) << logs;
+  EXPECT_EQ(set->cfg_type, isakmp::CfgType::kSet);
+  auto* st = isakmp::find_attribute(set->attributes, 16527);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->as_number(), 1u);
+  isakmp::AttributePayload ack;
+  ack.cfg_type = isakmp::CfgType::kAck;
+  ack.identifier = set->identifier;
+  ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+  EXPECT_TRUE(c.send_cfg(set_mid, ack).empty());
+  // Mode configuration, the client asking.
+  isakmp::AttributePayload req;
+  req.cfg_type = isakmp::CfgType::kRequest;
+  req.identifier = 99;
+  req.attributes = {isakmp::Attribute::tlv(1, {}), isakmp::Attribute::tlv(3, {}), isakmp::Attribute::tlv(28676, {})};
+  auto rep = c.send_cfg(0x01020304, req);
+  ASSERT_EQ(rep.size(), 1u) << logs;
+  uint32_t mid = 0;
+  auto a = c.open_cfg(rep[0], mid);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(mid, 0x01020304u);
+  EXPECT_EQ(a->cfg_type, isakmp::CfgType::kReply);
+  EXPECT_EQ(a->identifier, 99);
+  auto* addr = isakmp::find_attribute(a->attributes, 1);
+  ASSERT_TRUE(addr);
+  EXPECT_EQ(IpAddress::from_bytes(addr->value), ip("198.18.1.10"));
+  auto* dns = isakmp::find_attribute(a->attributes, 3);
+  ASSERT_TRUE(dns);
+  EXPECT_EQ(IpAddress::from_bytes(dns->value), ip("198.18.0.53"));
+  auto* split = isakmp::find_attribute(a->attributes, 28676);
+  ASSERT_TRUE(split);
+  EXPECT_EQ(to_hex(split->value), "cb007100ffffff00000000000000");
+  auto sas = engine->sas();
+  ASSERT_EQ(sas.size(), 1u);
+  EXPECT_EQ(sas[0].state, "QM_IDLE");
+  EXPECT_EQ(sas[0].remote_id, "cisco");
+  // The lease goes back when the SA does.
+  auto gone = engine->clear_sa(sas[0].conn_id);
+  bool released = false;
+  for (auto& x : gone)
+    if (auto* r = std::get_if<ike::ReleaseConfig>(&x)) released = r->lease == 7;
+  EXPECT_TRUE(released);
+}
+
+TEST_F(EzvpnEngine, ClientConfigurationAddressInitiatePushesASet) {
+  policy.push = true;
+  Client c(*engine, "198.51.100.18");
+  auto set = login(c, "right");
+  ASSERT_TRUE(set) << logs;
+  isakmp::AttributePayload ack;
+  ack.cfg_type = isakmp::CfgType::kAck;
+  ack.identifier = set->identifier;
+  ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+  auto push = c.send_cfg(set_mid, ack);
+  ASSERT_EQ(push.size(), 1u) << logs;
+  uint32_t mid = 0;
+  auto a = c.open_cfg(push[0], mid);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->cfg_type, isakmp::CfgType::kSet);
+  EXPECT_NE(mid, set_mid);
+  auto* addr = isakmp::find_attribute(a->attributes, 1);
+  ASSERT_TRUE(addr);
+  EXPECT_EQ(IpAddress::from_bytes(addr->value), ip("198.18.1.10"));
+  isakmp::AttributePayload ok;
+  ok.cfg_type = isakmp::CfgType::kAck;
+  ok.identifier = a->identifier;
+  EXPECT_TRUE(c.send_cfg(mid, ok).empty());
+  EXPECT_EQ(engine->sas().at(0).state, "QM_IDLE");
+}
+
+TEST_F(EzvpnEngine, WrongPasswordGetsStatusZeroAndALogLine) {
+  Client c(*engine, "198.51.100.12");
+  auto set = login(c, "wrong");
+  ASSERT_TRUE(set) << logs;
+  EXPECT_EQ(isakmp::find_attribute(set->attributes, 16527)->as_number(), 0u);
+  EXPECT_NE(logs.find("XAUTH failed for user alice from 198.51.100.12 (group cisco): wrong user name or password"),
+            std::string::npos)
+      << logs;
+  EXPECT_EQ(logs.find("wrong\n"), std::string::npos);
+}
+
+TEST_F(EzvpnEngine, WrongGroupKeyFailsHashR) {
+  Client c(*engine, "198.51.100.13");
+  auto m2 = c.message1("cisco");
+  ASSERT_EQ(m2.size(), 1u);
+  EXPECT_FALSE(c.message2(m2[0], "not-the-key"));
+}
+
+TEST_F(EzvpnEngine, UnknownGroupAndDisabledAggressiveModeGetNoAnswer) {
+  Client c(*engine, "198.51.100.14");
+  EXPECT_TRUE(c.message1("nosuchgroup").empty());
+  EXPECT_NE(logs.find("No pre-shared key for peer 198.51.100.14 Id: nosuchgroup"), std::string::npos) << logs;
+  policy.disabled = true;
+  Client d(*engine, "198.51.100.15");
+  EXPECT_TRUE(d.message1("cisco").empty());
+  EXPECT_NE(logs.find("Unable to initiate or respond to Aggressive Mode while disabled"), std::string::npos) << logs;
+  EXPECT_TRUE(engine->sas().empty());
+}
+
+TEST_F(EzvpnEngine, MaxUsersRefusesTheExtraClient) {
+  policy.max_users = 1;
+  Client c(*engine, "198.51.100.16");
+  ASSERT_TRUE(login(c, "right"));
+  Client d(*engine, "198.51.100.17");
+  EXPECT_TRUE(d.message1("cisco").empty());
+  EXPECT_NE(logs.find("Group cisco has reached its max-users limit of 1: connection from 198.51.100.17 refused"),
+            std::string::npos)
+      << logs;
+}
+
+}  // namespace
+}  // namespace kg::ikev1
