@@ -146,7 +146,7 @@ class Config {
   // The key store's external keys changed (a token logged in or its keys
   // deactivated): the trustpoints are rebuilt with what it now answers.
   void refresh_keys() {
-    keys_.external_changed();
+    keys_.touch();
     pki_.update(model_);
   }
   const PkiStore& pki() const { return pki_; }
