@@ -127,22 +127,37 @@ Result<std::string> generate(C c, const std::string& label, KeySpec spec, bool u
 }
 
 void add_generate(CommandTable& t, Mode m) {
-  auto rsa = t.add(m, "crypto key generate rsa {general-keys|usage-keys} label WORD modulus <512-4096> [exportable] [storage WORD]",
-                   {"Encryption module", "Public key commands", "Generate new keys", "Generate RSA keys",
-                    "One pair for signing and encryption, or one pair for each", "Provide a label", "Key pair label",
-                    "Provide number of modulus bits on the command line", "Modulus size in bits",
-                    "Allow the key to be exported", "Store the keys on a token (default: crypto key storage)",
-                    "Token name: label, usbtokenN or pkcs11: URI"},
-                   [](C c, A a) {
-                     return generate(c, a.at(6), KeySpec{false, std::stoi(a.at(8))}, a.at(4) == "usage-keys", gen_tail(a, 9));
-                   });
-  auto ec = t.add(m, "crypto key generate ec keysize {256|384} label WORD [exportable] [storage WORD]",
-                  {"Encryption module", "Public key commands", "Generate new keys", "Generate EC keys",
-                   "Size of the key", "P-256 or P-384", "Provide a label", "Key pair label",
-                   "Allow the key to be exported", "Store the keys on a token (default: crypto key storage)",
-                   "Token name: label, usbtokenN or pkcs11: URI"},
-                  [](C c, A a) { return generate(c, a.at(7), KeySpec{true, std::stoi(a.at(5))}, false, gen_tail(a, 8)); });
-  if (m != Mode::kExec) { rsa.not_persisted(); ec.not_persisted(); }
+  // The command table takes one optional word at the end, so the storage
+  // variants are registered apart: ... [exportable], ... [exportable]
+  // storage TOKEN.
+  std::vector<std::string> rsa_help = {"Encryption module", "Public key commands", "Generate new keys", "Generate RSA keys",
+                                       "One pair for signing and encryption, or one pair for each", "Provide a label",
+                                       "Key pair label", "Provide number of modulus bits on the command line",
+                                       "Modulus size in bits"};
+  std::vector<std::string> ec_help = {"Encryption module", "Public key commands", "Generate new keys", "Generate EC keys",
+                                      "Size of the key", "P-256 or P-384", "Provide a label", "Key pair label"};
+  const std::string exp = "Allow the key to be exported";
+  const std::string sto = "Store the keys on a token (default: crypto key storage)";
+  const std::string tok = "Token name: label, usbtokenN or pkcs11: URI";
+  auto with = [](std::vector<std::string> h, std::initializer_list<std::string> more) {
+    h.insert(h.end(), more);
+    return h;
+  };
+  auto rsa = [](C c, A a) {
+    return generate(c, a.at(6), KeySpec{false, std::stoi(a.at(8))}, a.at(4) == "usage-keys", gen_tail(a, 9));
+  };
+  auto ec = [](C c, A a) { return generate(c, a.at(7), KeySpec{true, std::stoi(a.at(5))}, false, gen_tail(a, 8)); };
+  const std::string rsa_g = "crypto key generate rsa {general-keys|usage-keys} label WORD modulus <512-4096>";
+  const std::string ec_g = "crypto key generate ec keysize {256|384} label WORD";
+  std::vector<CommandTable::Registration> regs;
+  regs.push_back(t.add(m, rsa_g + " [exportable]", with(rsa_help, {exp}), rsa));
+  regs.push_back(t.add(m, rsa_g + " storage WORD", with(rsa_help, {sto, tok}), rsa));
+  regs.push_back(t.add(m, rsa_g + " exportable storage WORD", with(rsa_help, {exp, sto, tok}), rsa));
+  regs.push_back(t.add(m, ec_g + " [exportable]", with(ec_help, {exp}), ec));
+  regs.push_back(t.add(m, ec_g + " storage WORD", with(ec_help, {sto, tok}), ec));
+  regs.push_back(t.add(m, ec_g + " exportable storage WORD", with(ec_help, {exp, sto, tok}), ec));
+  if (m != Mode::kExec)
+    for (auto& r : regs) r.not_persisted();
 }
 
 // --- crypto key move --------------------------------------------------------
@@ -150,7 +165,7 @@ void add_generate(CommandTable& t, Mode m) {
 // IOS: crypto key move rsa LABEL [non-exportable] storage TOKEN moves a pair
 // from the router's storage onto a token; trustpoints naming the label keep
 // signing, now inside the token. keygate takes `ec` too.
-Result<std::string> move(C c, A a) {
+Result<std::string> move_key(C c, A a) {
   const std::string& label = a.at(4);
   bool non_exportable = a.at(5) == "non-exportable";
   const std::string& name = a.at(a.size() - 1);
@@ -162,12 +177,20 @@ Result<std::string> move(C c, A a) {
 }
 
 void add_move(CommandTable& t, Mode m) {
-  auto r = t.add(m, "crypto key move {rsa|ec} WORD [non-exportable] storage WORD",
-                 {"Encryption module", "Public key commands", "Move keys to another storage", "RSA key pair, or EC key pair",
-                  "Key pair label", "The key can never be exported from the token", "Where the keys go",
-                  "Token name: label, usbtokenN or pkcs11: URI"},
-                 move);
-  if (m != Mode::kExec) r.not_persisted();
+  std::vector<std::string> h = {"Encryption module", "Public key commands", "Move keys to another storage",
+                                "RSA key pair, or EC key pair", "Key pair label"};
+  auto with = [&](std::initializer_list<std::string> more) {
+    auto v = h;
+    v.insert(v.end(), more);
+    return v;
+  };
+  auto a = t.add(m, "crypto key move {rsa|ec} WORD storage WORD",
+                 with({"Where the keys go", "Token name: label, usbtokenN or pkcs11: URI"}), move_key);
+  auto b = t.add(m, "crypto key move {rsa|ec} WORD non-exportable storage WORD",
+                 with({"The key can never be exported from the token", "Where the keys go",
+                       "Token name: label, usbtokenN or pkcs11: URI"}),
+                 move_key);
+  if (m != Mode::kExec) { a.not_persisted(); b.not_persisted(); }
 }
 
 // --- crypto key zeroize -----------------------------------------------------

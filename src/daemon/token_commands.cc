@@ -78,9 +78,13 @@ void register_token_commands(config::Config& config, Tokens& tokens) {
         [tk](CmdContext&, const ParsedArgs& a) { return tk->admin_reset_pin(a.at(3), pin_of(a.at(6))); });
   t.add(Mode::kExec, "crypto pki token WORD label WORD", help({"New label for token", "Label"}),
         [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
+          // PKCS#11 (v2.40 and v3.0) has no call that changes a token's
+          // label: CKA_LABEL of objects can change, the token's label only
+          // at C_InitToken, which erases every key. Nothing honest to do.
           return fail(Errc::kUnsupported,
-                      "A PKCS#11 token's label is set when it is initialized (C_InitToken erases it); keygate "
-                      "cannot relabel a token");
+                      "A PKCS#11 token's label is set only when the token is initialized (C_InitToken, which "
+                      "erases its keys); keygate cannot relabel it. Name it by its slot (usbtokenN) or a pkcs11: "
+                      "URI (serial=...) instead");
         });
   t.add(Mode::kExec, "crypto pki token WORD lock", help({"Log out and lock the token (no automatic login)"}),
         [tk](CmdContext&, const ParsedArgs& a) { return tk->lock(a.at(3)); });

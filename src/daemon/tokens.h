@@ -11,7 +11,8 @@
 // The life of a token's keys: a user login (the exec command, or the
 // configured user-pin on insertion) opens the token's session and makes
 // its keys active, so trustpoints whose rsakeypair/eckeypair names them
-// sign with them (KeyStore's external keys). Removal, logout or lock starts
+// sign with them (token_storage.h: the tokens are a KeyStorage of the
+// KeyStore like the state directory). Removal, logout or lock starts
 // the removal timeout (%CRYPTO-4-TOKENKEYTIMEOUT); when it runs out the keys
 // are deactivated (%CRYPTO-4-TOKENKEYSDEACTIVATED) and the IKE and CHILD SAs
 // they authenticated are deleted. Without a removal timeout the keys stay

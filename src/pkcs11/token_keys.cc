@@ -180,7 +180,7 @@ Result<void> import_key(Session& s, const std::string& label, ByteView pkcs8, bo
   Bytes id = key_id(label);
   CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY, pub_class = CKO_PUBLIC_KEY;
   CK_BBOOL ext = extractable ? CK_TRUE : CK_FALSE;
-  CK_KEY_TYPE kt;
+  CK_KEY_TYPE kt = CKK_RSA;
   std::vector<CK_ATTRIBUTE> priv = {
       attr(CKA_CLASS, &priv_class, sizeof priv_class), attr(CKA_KEY_TYPE, &kt, sizeof kt),
       attr(CKA_TOKEN, &kTrue, sizeof kTrue),           attr(CKA_PRIVATE, &kTrue, sizeof kTrue),
