@@ -208,7 +208,10 @@ part_token() {
   printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK/softhsm/tokens" \
     >"$WORK/softhsm/softhsm2.conf"
   export SOFTHSM2_CONF=$WORK/softhsm/softhsm2.conf
-  softhsm2-util --init-token --free --label bench --pin 24681357 --so-pin 97531 >/dev/null || fail "softhsm2-util --init-token"
+  for kind in ecdsa rsa; do  # one token each: both keys are labelled HUB
+    softhsm2-util --init-token --free --label bench-$kind --pin 24681357 --so-pin 97531 >/dev/null ||
+      fail "softhsm2-util --init-token"
+  done
   for kind in ecdsa rsa; do
     kt=ec256 kw=ec; [ $kind = rsa ] && kt=rsa2048 kw=rsa
     pki_ca "$P" ca-$kind $kt
@@ -216,13 +219,13 @@ part_token() {
     pki_leaf "$P" client-$kind $kt ca-$kind client.bench.example.net 11
     pki_pem_set "$P" hub-$kind "$P/hub-$kind-pem" bench-pass ca-$kind
     kg_hub_conf "$WORK/hub-$kind.cfg" "$kind HUB" "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" \
-      "crypto ikev2 cookie-challenge 1000" "crypto pki token bench module /usr/lib/softhsm/libsofthsm2.so"
+      "crypto ikev2 cookie-challenge 1000" "crypto pki token bench-$kind module /usr/lib/softhsm/libsofthsm2.so"
     start_keygated "$NSB" "$WORK/hub-$kind.cfg"; pid=$KG_LAST_PID
     kg_import "$NSB" HUB "$P/hub-$kind-pem" bench-pass
     for where in file token; do
       if [ $where = token ]; then
-        kg "$NSB" "crypto pki token bench login 24681357" | grep -q successful || fail "token login"
-        kg "$NSB" "crypto key move $kw HUB storage bench" | grep -q "moved to bench" || fail "crypto key move ($kind)"
+        kg "$NSB" "crypto pki token bench-$kind login 24681357" | grep -q successful || fail "token login"
+        kg "$NSB" "crypto key move $kw HUB storage bench-$kind" | grep -q "moved to bench" || fail "crypto key move ($kind)"
         kg "$NSB" "show crypto key mypubkey $kw HUB" | grep -q "Storage Device: usbtoken" ||
           fail "the $kind key is not on the token"
       fi
