@@ -50,7 +50,8 @@ parts = {
     "veth": "bare veth", "sw": "strongSwan throughput", "wg": "wireguard-go throughput",
     "ovpn": "OpenVPN throughput (tuned)", "ovpn1500": "OpenVPN throughput (default MTU)", "kg": "keygate throughput (ESP in UDP)",
     "kgesp": "keygate throughput (plain ESP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
-    "eap": "EAP handshakes through FreeRADIUS", "cert": "certificate handshakes", "mem": "memory per SA", "prof": "profiles",
+    "eap": "EAP handshakes through FreeRADIUS", "cert": "certificate handshakes", "token": "token key handshakes",
+    "mem": "memory per SA", "prof": "profiles",
 }
 ran = os.environ.get("PARTS", " ".join(parts)).split()
 
@@ -187,6 +188,12 @@ res = {
                "rate/ceiling": ratio(num(f"cert_{kind}_rate"), ceiling(kind))}
         for kind in ("ecdsa", "rsa")
     },
+    "token_keys": {
+        kind: {"file_rate": num(f"token_{kind}_file_rate"), "token_rate": num(f"token_{kind}_token_rate"),
+               "file_failed": num(f"token_{kind}_file_failed"), "token_failed": num(f"token_{kind}_token_failed"),
+               "token/file": ratio(num(f"token_{kind}_token_rate"), num(f"token_{kind}_file_rate"))}
+        for kind in ("ecdsa", "rsa")
+    },
     "memory": {
         "sas": num("mem_sas"), "rss_before_kib": num("mem_rss0_kib"), "rss_after_kib": num("mem_rss1_kib"),
         "rss_growth_per_sa_bytes": num("mem_per_sa_bytes"), "target_bytes": 8192,
@@ -261,6 +268,10 @@ for kind, name in (("ecdsa", "ECDSA P-256"), ("rsa", "RSA-2048")):
     c = res["certificates"][kind]
     rows.append((f"keygate setups, {name}", rate(c["rate"]),
                  f"{r(c['rate/ceiling'])} of the 1-core sign+verify ceiling {c['ceiling_per_s_one_core'] or '-'}/s"))
+for kind, name in (("ecdsa", "ECDSA P-256"), ("rsa", "RSA-2048")):
+    t = res["token_keys"][kind]
+    rows.append((f"keygate setups, {name} key on SoftHSM2", rate(t["token_rate"]),
+                 f"{r(t['token/file'])}x the same key from a file ({t['file_rate'] or '-'}/s, same run)"))
 m = res["memory"]
 per = m["rss_growth_per_sa_bytes"]
 rows.append((f"RSS per IKE+CHILD SA ({m['sas'] or '-'})", f"{per / 1024:8.2f} KiB   " if per else "        -    ",

@@ -24,6 +24,10 @@
 #           strongSwan's eap-radius as the hub, same generator, same server
 #   cert    setups/s with ECDSA P-256 and RSA-2048 certificates against the
 #           keygated hub, and `openssl speed` sign+verify in the same run
+#   token   setups/s with the hub's ECDSA P-256 and RSA-2048 key on a SoftHSM2
+#           token beside the same key from the state directory, same daemon
+#           and run: the key is first imported as a file, measured, then
+#           moved onto the token (crypto key move) and measured again
 #   mem     RSS growth per IKE SA + CHILD_SA at $BENCH_MEM_SAS SAs on the hub,
 #           then an IKE_SA_INIT flood (keygate-ikeflood): cookies must engage
 #   prof    perf profiles of the data path and the handshake (not timed):
@@ -36,16 +40,16 @@
 # above), BENCH_HS_COUNT (20000), BENCH_HS_SW_COUNT (5000: strongSwan with
 # libipsec slows down as its SAs accumulate, and 20,000 took > 5 minutes
 # here), BENCH_TCP1_RUNS (3: one-stream runs per tunnel, each beside a
-# bare-veth run; medians), BENCH_CERT_COUNT (3000), BENCH_MEM_SAS
+# bare-veth run; medians), BENCH_CERT_COUNT (3000), BENCH_TOKEN_COUNT (2000), BENCH_MEM_SAS
 # (100000), BENCH_EAP_COUNT (3000), BENCH_EAP_SW_COUNT (1000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16), BENCH_OVPN_OPTS
 # (OpenVPN's speed options, bench/peers.sh).
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw eap cert mem prof}
+export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw eap cert token mem prof}
 export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
-export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
+export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_TOKEN_COUNT=${BENCH_TOKEN_COUNT:-2000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
 export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3}
 export BENCH_EAP_COUNT=${BENCH_EAP_COUNT:-3000} BENCH_EAP_SW_COUNT=${BENCH_EAP_SW_COUNT:-1000}
 RESULTS=$SRC/bench/results
@@ -65,7 +69,7 @@ echo "bench: log in $LOG"
 build_err=""
 # Only the parts that run keygate's binaries need the build (veth, sw and the
 # peers alone do not).
-if [[ " $PARTS " =~ \ (kg|kgesp|hs_kg|hs_sw|eap|cert|mem|prof)\  ]]; then
+if [[ " $PARTS " =~ \ (kg|kgesp|hs_kg|hs_sw|eap|cert|token|mem|prof)\  ]]; then
   echo "bench: building release keygated/keygate in build-bench"
   if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
          ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
@@ -220,6 +224,54 @@ part_cert() {
       log "certificate handshakes ($kind) failed: $j"; tail -20 "$WORK/keygated-$NSB.log"
       put cert_error "$kind: generator failed"
     fi
+    kill "$pid"; wait "$pid" 2>/dev/null
+    rm -f "$(kg_sock "$NSB")"
+  done
+}
+
+# Token: the hub's key on SoftHSM2 beside the same key from a file. Each
+# setup costs the hub one signature; on the token it is a C_Sign through
+# PKCS#11 on the daemon's signing worker.
+part_token() {
+  need_build
+  lib_init
+  . "$SRC/tests/integration/lib_pki.sh"
+  hs_sources "$NSA" || fail "source addresses"
+  local P=$WORK/pki kind kt kw j pid where
+  mkdir -p "$P" "$WORK/softhsm/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK/softhsm/tokens" \
+    >"$WORK/softhsm/softhsm2.conf"
+  export SOFTHSM2_CONF=$WORK/softhsm/softhsm2.conf
+  for kind in ecdsa rsa; do  # one token each: both keys are labelled HUB
+    softhsm2-util --init-token --free --label bench-$kind --pin 24681357 --so-pin 97531 >/dev/null ||
+      fail "softhsm2-util --init-token"
+  done
+  for kind in ecdsa rsa; do
+    kt=ec256 kw=ec; [ $kind = rsa ] && kt=rsa2048 kw=rsa
+    pki_ca "$P" ca-$kind $kt
+    pki_leaf "$P" hub-$kind $kt ca-$kind hub.example.net 10
+    pki_leaf "$P" client-$kind $kt ca-$kind client.bench.example.net 11
+    pki_pem_set "$P" hub-$kind "$P/hub-$kind-pem" bench-pass ca-$kind
+    kg_hub_conf "$WORK/hub-$kind.cfg" "$kind HUB" "crypto ikev2 limit max-in-negotiation-sa 2000 incoming" \
+      "crypto ikev2 cookie-challenge 1000" "crypto pki token bench-$kind module /usr/lib/softhsm/libsofthsm2.so"
+    start_keygated "$NSB" "$WORK/hub-$kind.cfg"; pid=$KG_LAST_PID
+    kg_import "$NSB" HUB "$P/hub-$kind-pem" bench-pass
+    for where in file token; do
+      if [ $where = token ]; then
+        kg "$NSB" "crypto pki token bench-$kind login 24681357" | grep -q successful || fail "token login"
+        kg "$NSB" "crypto key move $kw HUB storage bench-$kind" | grep -q "moved to bench" || fail "crypto key move ($kind)"
+        kg "$NSB" "show crypto key mypubkey $kw HUB" | grep -q "Storage Device: usbtoken" ||
+          fail "the $kind key is not on the token"
+      fi
+      if j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_TOKEN_COUNT" --cert "$P/client-$kind.crt" --key "$P/client-$kind.key" \
+          --ca "$P/ca-$kind.crt" --cert-id client.bench.example.net); then
+        put token_${kind}_${where}_rate "$(echo "$j" | jq -r .rate)"
+        put token_${kind}_${where}_failed "$(echo "$j" | jq -r .failed)"
+      else
+        log "token handshakes ($kind, key in $where) failed: $j"; tail -20 "$WORK/keygated-$NSB.log"
+        put token_error "$kind/$where: generator failed"
+      fi
+    done
     kill "$pid"; wait "$pid" 2>/dev/null
     rm -f "$(kg_sock "$NSB")"
   done

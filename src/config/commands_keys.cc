@@ -2,7 +2,9 @@
 // index): generate, zeroize, export, import, encrypt/decrypt, lock/unlock,
 // and show crypto key mypubkey. Keys are never in the running-config: they
 // live in the KeyStore (key_store.h, sealed in the state directory), which is
-// also where another storage (a PKCS#11 token) plugs in. IOS takes most of
+// also where another storage (keygated's PKCS#11 tokens) plugs in: generate
+// ... storage TOKEN, crypto key storage TOKEN and crypto key move reach a
+// token only through it. IOS takes most of
 // these in global configuration mode (seed 000 generates there); they are
 // registered in exec mode too, and write nothing back.
 #include <fcntl.h>
@@ -55,35 +57,69 @@ std::string users_of(const Model& m, const std::string& label) {
 
 // --- crypto key generate ----------------------------------------------------
 
-Result<std::string> do_generate(Config& cfg, const std::string& label, KeySpec spec, bool usage_keys, bool exportable) {
+// Where a new pair goes: `storage NAME` when given, else the configured
+// `crypto key storage TOKEN` (IOS: the default for new keys), else the
+// state directory.
+Result<KeyStorage*> target_storage(C c, const std::string& named) {
+  std::string n = !named.empty() ? named : c.model.key_storage;
+  if (n.empty()) return &c.config.keys();
+  if (auto* s = c.config.keys().storage(n)) return s;
+  return fail(Errc::kNotFound, "Storage " + n + " not found (a token's label, usbtokenN or pkcs11: URI, or " +
+                                   KeyStore::kDevice + ")" +
+                                   (named.empty() ? " (from crypto key storage " + n + ")" : std::string()));
+}
+
+Result<std::string> do_generate(KeyStorage& to, const std::string& label, KeySpec spec, bool usage_keys, bool exportable) {
   std::string out;
   if (!spec.ec) out += "% The key modulus size is " + std::to_string(spec.bits) + " bits\n";
   std::string line = "% Generating " + std::to_string(spec.bits) + " bit " + kind_word(spec.ec) + " keys, keys will be " +
                      (exportable ? "exportable" : "non-exportable") + "...";
-  if (auto r = cfg.keys().generate(label, spec, usage_keys, exportable); !r)
+  if (auto r = to.generate(label, spec, usage_keys, exportable); !r)
     return fail(r.error().code, out + line + "\n% " + r.error().message);
-  out += line + "[OK]\n";
+  out += line + "[OK]";
+  if (to.name() != KeyStore::kDevice) out += " (on " + to.name() + ")";
+  out += "\n";
   if (usage_keys) out += line + "[OK]\n";
   if (!spec.ec && spec.bits < 2048) out += "% Warning: RSA keys under 2048 bits are insecure and kept only for legacy peers\n";
   return out;
 }
 
-Result<std::string> generate(C c, const std::string& label, KeySpec spec, bool usage_keys, bool exportable) {
+// The words after the key size: [exportable] [storage NAME].
+struct GenTail {
+  bool exportable = false;
+  std::string storage;
+};
+GenTail gen_tail(A a, size_t from) {
+  GenTail t;
+  for (size_t i = from; i < a.size(); ++i) {
+    if (a.at(i) == "exportable") t.exportable = true;
+    else if (a.at(i) == "storage" && i + 1 < a.size()) t.storage = a.at(++i);
+  }
+  return t;
+}
+
+Result<std::string> generate(C c, const std::string& label, KeySpec spec, bool usage_keys, GenTail tail) {
   if (!KeyStore::valid_label(label)) return fail(Errc::kInvalidArgument, "Invalid key pair label " + label);
+  auto to = target_storage(c, tail.storage);
+  if (!to) return std::unexpected(to.error());
+  KeyStorage* dest = *to;
+  bool exportable = tail.exportable;
   std::string head = "The name for the keys will be: " + label + "\n";
   if (!has_label(c.config.keys(), label)) {
-    auto r = do_generate(c.config, label, spec, usage_keys, exportable);
+    auto r = do_generate(*dest, label, spec, usage_keys, exportable);
     if (!r) return r;
     return head + *r;
   }
+  // A token keeps the pair it has: replacing works in the state directory.
+  if (dest != &c.config.keys())
+    return fail(Errc::kState, "You already have keys named " + label + " (crypto key zeroize first)");
   // IOS asks before replacing a pair; a configuration file cannot answer.
   if (!interactive(c))
     return fail(Errc::kState, "You already have keys named " + label + " (crypto key zeroize first)");
-  Config* cfg = &c.config;
   c.question = SecretQuestion{"% Do you really want to replace them? [yes/no]: ",
-                              [cfg, label, spec, usage_keys, exportable, head](std::string_view a) -> Result<std::string> {
+                              [dest, label, spec, usage_keys, exportable, head](std::string_view a) -> Result<std::string> {
                                 if (!said_yes(a)) return std::string("% Keys not replaced.\n");
-                                auto r = do_generate(*cfg, label, spec, usage_keys, exportable);
+                                auto r = do_generate(*dest, label, spec, usage_keys, exportable);
                                 if (!r) return r;
                                 return head + *r;
                               }};
@@ -91,21 +127,70 @@ Result<std::string> generate(C c, const std::string& label, KeySpec spec, bool u
 }
 
 void add_generate(CommandTable& t, Mode m) {
-  auto rsa = t.add(m, "crypto key generate rsa {general-keys|usage-keys} label WORD modulus <512-4096> [exportable]",
-                   {"Encryption module", "Public key commands", "Generate new keys", "Generate RSA keys",
-                    "One pair for signing and encryption, or one pair for each", "Provide a label", "Key pair label",
-                    "Provide number of modulus bits on the command line", "Modulus size in bits",
-                    "Allow the key to be exported"},
-                   [](C c, A a) {
-                     return generate(c, a.at(6), KeySpec{false, std::stoi(a.at(8))}, a.at(4) == "usage-keys",
-                                     a.size() > 9);
-                   });
-  auto ec = t.add(m, "crypto key generate ec keysize {256|384} label WORD [exportable]",
-                  {"Encryption module", "Public key commands", "Generate new keys", "Generate EC keys",
-                   "Size of the key", "P-256 or P-384", "Provide a label", "Key pair label",
-                   "Allow the key to be exported"},
-                  [](C c, A a) { return generate(c, a.at(7), KeySpec{true, std::stoi(a.at(5))}, false, a.size() > 8); });
-  if (m != Mode::kExec) { rsa.not_persisted(); ec.not_persisted(); }
+  // The command table takes one optional word at the end, so the storage
+  // variants are registered apart: ... [exportable], ... [exportable]
+  // storage TOKEN.
+  std::vector<std::string> rsa_help = {"Encryption module", "Public key commands", "Generate new keys", "Generate RSA keys",
+                                       "One pair for signing and encryption, or one pair for each", "Provide a label",
+                                       "Key pair label", "Provide number of modulus bits on the command line",
+                                       "Modulus size in bits"};
+  std::vector<std::string> ec_help = {"Encryption module", "Public key commands", "Generate new keys", "Generate EC keys",
+                                      "Size of the key", "P-256 or P-384", "Provide a label", "Key pair label"};
+  const std::string exp = "Allow the key to be exported";
+  const std::string sto = "Store the keys on a token (default: crypto key storage)";
+  const std::string tok = "Token name: label, usbtokenN or pkcs11: URI";
+  auto with = [](std::vector<std::string> h, std::initializer_list<std::string> more) {
+    h.insert(h.end(), more);
+    return h;
+  };
+  auto rsa = [](C c, A a) {
+    return generate(c, a.at(6), KeySpec{false, std::stoi(a.at(8))}, a.at(4) == "usage-keys", gen_tail(a, 9));
+  };
+  auto ec = [](C c, A a) { return generate(c, a.at(7), KeySpec{true, std::stoi(a.at(5))}, false, gen_tail(a, 8)); };
+  const std::string rsa_g = "crypto key generate rsa {general-keys|usage-keys} label WORD modulus <512-4096>";
+  const std::string ec_g = "crypto key generate ec keysize {256|384} label WORD";
+  std::vector<CommandTable::Registration> regs;
+  regs.push_back(t.add(m, rsa_g + " [exportable]", with(rsa_help, {exp}), rsa));
+  regs.push_back(t.add(m, rsa_g + " storage WORD", with(rsa_help, {sto, tok}), rsa));
+  regs.push_back(t.add(m, rsa_g + " exportable storage WORD", with(rsa_help, {exp, sto, tok}), rsa));
+  regs.push_back(t.add(m, ec_g + " [exportable]", with(ec_help, {exp}), ec));
+  regs.push_back(t.add(m, ec_g + " storage WORD", with(ec_help, {sto, tok}), ec));
+  regs.push_back(t.add(m, ec_g + " exportable storage WORD", with(ec_help, {exp, sto, tok}), ec));
+  if (m != Mode::kExec)
+    for (auto& r : regs) r.not_persisted();
+}
+
+// --- crypto key move --------------------------------------------------------
+
+// IOS: crypto key move rsa LABEL [non-exportable] storage TOKEN moves a pair
+// from the router's storage onto a token; trustpoints naming the label keep
+// signing, now inside the token. keygate takes `ec` too.
+Result<std::string> move_key(C c, A a) {
+  const std::string& label = a.at(4);
+  bool non_exportable = a.at(5) == "non-exportable";
+  const std::string& name = a.at(a.size() - 1);
+  auto* to = c.config.keys().storage(name);
+  if (!to) return fail(Errc::kNotFound, "Storage " + name + " not found (a token's label, usbtokenN or pkcs11: URI)");
+  if (auto r = c.config.keys().move(label, a.at(3) == "ec", *to, !non_exportable); !r) return std::unexpected(r.error());
+  return "% Key pair " + label + " moved to " + to->name() + (non_exportable ? ", not exportable" : "") +
+         "; removed from " + KeyStore::kDevice + ".\n";
+}
+
+void add_move(CommandTable& t, Mode m) {
+  std::vector<std::string> h = {"Encryption module", "Public key commands", "Move keys to another storage",
+                                "RSA key pair, or EC key pair", "Key pair label"};
+  auto with = [&](std::initializer_list<std::string> more) {
+    auto v = h;
+    v.insert(v.end(), more);
+    return v;
+  };
+  auto a = t.add(m, "crypto key move {rsa|ec} WORD storage WORD",
+                 with({"Where the keys go", "Token name: label, usbtokenN or pkcs11: URI"}), move_key);
+  auto b = t.add(m, "crypto key move {rsa|ec} WORD non-exportable storage WORD",
+                 with({"The key can never be exported from the token", "Where the keys go",
+                       "Token name: label, usbtokenN or pkcs11: URI"}),
+                 move_key);
+  if (m != Mode::kExec) { a.not_persisted(); b.not_persisted(); }
 }
 
 // --- crypto key zeroize -----------------------------------------------------
@@ -128,7 +213,7 @@ Result<std::string> zeroize(C c, A a) {
   c.question = SecretQuestion{"% Do you really want to remove these keys? [yes/no]: ",
                               [cfg, label, ec](std::string_view answer) -> Result<std::string> {
                                 if (!said_yes(answer)) return std::string();
-                                auto n = cfg->keys().remove(label, ec);
+                                auto n = cfg->keys().remove_everywhere(label, ec);
                                 if (!n) return std::unexpected(n.error());
                                 return std::string();
                               }};
@@ -349,7 +434,8 @@ std::string key_data(ByteView der) {
 }
 
 std::string show_entry(const KeyEntry& e) {
-  std::string s = "% Key pair was generated at: " + crypto::ios_time(e.created) + "\n";
+  // A token's key carries no creation time.
+  std::string s = e.created ? "% Key pair was generated at: " + crypto::ios_time(e.created) + "\n" : "";
   s += "Key name: " + e.label + "\n";
   s += std::string("Key type: ") + (e.info.ecdsa() ? "EC KEYS" : "RSA KEYS") + "\n";
   s += "Storage Device: " + e.device + "\n";
@@ -378,6 +464,7 @@ void add_show(CommandTable& t) {
 void register_key_commands(CommandTable& t) {
   for (Mode m : {Mode::kConfig, Mode::kExec}) {
     add_generate(t, m);
+    add_move(t, m);
     auto z = t.add(m, "crypto key zeroize {rsa|ec} [WORD]",
                    {"Encryption module", "Public key commands", "Remove keys", "RSA keys, or EC keys", "Key pair label"}, zeroize);
     if (m != Mode::kExec) z.not_persisted();

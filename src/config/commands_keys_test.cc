@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <regex>
 
@@ -300,6 +301,110 @@ TEST_F(Keys, PassphrasesAreRedactedWhenALineIsRejected) {
   ASSERT_TRUE(rep);
   EXPECT_EQ(rep->find("other-secret"), std::string::npos) << *rep;
   EXPECT_EQ(rep->find("top-secret-pass"), std::string::npos) << *rep;
+}
+
+// A token as the crypto key commands see it: another KeyStorage
+// (daemon/token_storage.h is the real one, over PKCS#11).
+class FakeToken final : public KeyStorage {
+ public:
+  struct Held {
+    KeyEntry entry;
+    std::shared_ptr<crypto::KeySigner> key;
+  };
+  std::map<std::string, Held> keys;
+  bool last_exportable = true;
+  std::string name() const override { return "eToken"; }
+  std::vector<KeyEntry> list() const override {
+    std::vector<KeyEntry> out;
+    for (auto& [l, h] : keys) out.push_back(h.entry);
+    return out;
+  }
+  Result<void> generate(const std::string& label, KeySpec spec, bool, bool) override {
+    auto k = spec.ec ? crypto::generate_ec_key(spec.bits) : crypto::generate_rsa_key(spec.bits);
+    if (!k) return std::unexpected(k.error());
+    hold(label, *k);
+    return {};
+  }
+  Result<size_t> remove(const std::string& label, bool ec) override {
+    size_t n = 0;
+    for (auto it = keys.begin(); it != keys.end();)
+      if ((label.empty() || it->first == label) && it->second.entry.info.ecdsa() == ec) it = keys.erase(it), ++n;
+      else ++it;
+    return n;
+  }
+  std::shared_ptr<const crypto::Signer> signer(const std::string& label) const override {
+    auto it = keys.find(label);
+    return it == keys.end() ? nullptr : it->second.key;
+  }
+  Result<void> import_pkcs8(const std::string& label, ByteView der, bool exportable) override {
+    auto k = crypto::KeySigner::from_pkcs8(der);
+    if (!k) return std::unexpected(k.error());
+    last_exportable = exportable;
+    hold(label, *k);
+    return {};
+  }
+
+ private:
+  void hold(const std::string& label, std::shared_ptr<crypto::KeySigner> k) {
+    KeyEntry e;
+    e.label = label;
+    e.info = k->key();
+    e.public_der = crypto::public_der(*k);
+    e.device = "usbtoken0 (label=eToken)";
+    keys[label] = {e, k};
+  }
+};
+
+TEST_F(Keys, TokenStorageGenerateDefaultStorageMoveAndShow) {
+  auto tok = std::make_shared<FakeToken>();
+  cfg->keys().add_storage(tok);
+  auto pki = dir / "state" / "pki";
+  // storage NAME: into the token, nothing in the state directory.
+  auto r = run("crypto key generate ec keysize 256 label t1 storage eToken");
+  EXPECT_NE(r.text.find("[OK] (on eToken)"), std::string::npos) << r.text;
+  EXPECT_TRUE(tok->keys.contains("t1"));
+  EXPECT_FALSE(fs::exists(pki / "t1.key"));
+  r = refuse("crypto key generate ec keysize 256 label t2 storage nosuch");
+  EXPECT_NE(r.text.find("Storage nosuch not found"), std::string::npos) << r.text;
+  // crypto key storage: the default when no storage keyword is given.
+  run("configure terminal");
+  run("crypto key storage eToken");
+  run("crypto key generate rsa general-keys label t3 modulus 2048");
+  EXPECT_TRUE(tok->keys.contains("t3"));
+  run("crypto key generate rsa general-keys label f1 modulus 2048 exportable storage private-config");
+  EXPECT_TRUE(fs::exists(pki / "f1.key"));
+  EXPECT_FALSE(tok->keys.contains("f1"));
+  r = refuse("crypto key generate ec keysize 256 label t1");
+  EXPECT_NE(r.text.find("already have keys named t1"), std::string::npos) << r.text;
+  run("end");
+  // crypto key move: off the disk, onto the token; the label still signs.
+  r = refuse("crypto key move rsa f1 storage nosuch");
+  EXPECT_TRUE(fs::exists(pki / "f1.key"));
+  r = refuse("crypto key move ec f1 storage eToken");  // f1 is RSA
+  EXPECT_TRUE(fs::exists(pki / "f1.key"));
+  auto before = cfg->keys().get("f1");
+  ASSERT_TRUE(before);
+  r = run("crypto key move rsa f1 non-exportable storage eToken");
+  EXPECT_NE(r.text.find("Key pair f1 moved to eToken, not exportable"), std::string::npos) << r.text;
+  EXPECT_FALSE(fs::exists(pki / "f1.key"));
+  ASSERT_TRUE(tok->keys.contains("f1"));
+  EXPECT_FALSE(tok->last_exportable);
+  EXPECT_EQ(cfg->keys().get("f1"), tok->keys["f1"].key);
+  EXPECT_EQ(tok->keys["f1"].entry.public_der, [&] {
+    for (auto& e : cfg->keys().entries())
+      if (e.label == "f1") return e.public_der;
+    return Bytes{};
+  }());
+  // show: the token's keys in seed 000's layout, without a creation time.
+  std::string out = show("rsa");
+  EXPECT_NE(out.find("Key name: f1\nKey type: RSA KEYS\nStorage Device: usbtoken0 (label=eToken)\n"
+                     "Usage: General Purpose Key\nKey is not exportable.\nKey Data:\n"),
+            std::string::npos) << out;
+  EXPECT_EQ(out.find("generated at"), std::string::npos) << out;
+  // zeroize reaches the token too.
+  run("crypto key zeroize ec t1");
+  run("yes");
+  EXPECT_FALSE(tok->keys.contains("t1"));
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Where router key pairs live, as the `crypto key` commands and trustpoints
 // see them. keygate's own storage is the state directory (KeyStore: sealed
-// files, key_store.h); a PKCS#11 token is another KeyStorage, which the token
-// code registers with KeyStore::add_storage. Commands and trustpoints only
-// ever go through KeyStore, which asks each storage: that is the one place a
-// new storage plugs in.
+// files, key_store.h); keygated's PKCS#11 tokens are another KeyStorage
+// (daemon/token_storage.h), registered with KeyStore::add_storage. Commands
+// and trustpoints only ever go through KeyStore, which asks each storage:
+// that is the one place a new storage plugs in.
 #pragma once
 #include <ctime>
 #include <memory>
@@ -46,6 +46,9 @@ class KeyStorage {
   virtual ~KeyStorage() = default;
   // The storage's name as `storage NAME` would give it ("private-config").
   [[nodiscard]] virtual std::string name() const = 0;
+  // The storage `storage NAME` means, when this one answers to NAME: itself,
+  // or one of several devices it holds (a token by label, usbtokenN or URI).
+  [[nodiscard]] virtual KeyStorage* named(const std::string& n) { return n == name() ? this : nullptr; }
   [[nodiscard]] virtual std::vector<KeyEntry> list() const = 0;
   // Replaces any pair with this label (the command asked first).
   [[nodiscard]] virtual Result<void> generate(const std::string& label, KeySpec spec, bool usage_keys,
@@ -54,6 +57,12 @@ class KeyStorage {
   [[nodiscard]] virtual Result<size_t> remove(const std::string& label, bool ec) = 0;
   // The signing key of `label` (general or signature usage), null if none.
   [[nodiscard]] virtual std::shared_ptr<const crypto::Signer> signer(const std::string& label) const = 0;
+  // A general-purpose pair from a clear PKCS#8 private key (crypto key move):
+  // kept sensitive, extractable only when `exportable`.
+  [[nodiscard]] virtual Result<void> import_pkcs8(const std::string& label, ByteView pkcs8, bool exportable) {
+    (void)label, (void)pkcs8, (void)exportable;
+    return fail(Errc::kUnsupported, "storage " + name() + " cannot take a key pair");
+  }
 };
 
 }  // namespace kg::config

@@ -251,7 +251,7 @@ std::vector<KeyEntry> KeyStore::entries() const {
 KeyStorage* KeyStore::storage(const std::string& n) {
   if (n == kDevice) return this;
   for (auto& o : others_)
-    if (o->name() == n) return o.get();
+    if (auto* s = o->named(n)) return s;
   return nullptr;
 }
 
@@ -344,14 +344,47 @@ std::shared_ptr<const crypto::Signer> KeyStore::signer(const std::string& label)
 }
 
 std::shared_ptr<const crypto::Signer> KeyStore::get(const std::string& label) const {
-  // keygated's hardware tokens first (set_external): a label of an active
-  // token key, or a pkcs11: URI.
-  if (external_)
-    if (auto k = external_(label)) return k;
-  if (auto s = signer(label)) return s;
+  // The other storages first: a token answers for its active keys' labels
+  // and for pkcs11: URIs.
   for (auto& o : others_)
     if (auto s = o->signer(label)) return s;
-  return nullptr;
+  return signer(label);
+}
+
+Result<size_t> KeyStore::remove_everywhere(const std::string& label, bool ec) {
+  size_t n = 0;
+  for (auto& o : others_) {
+    auto r = o->remove(label, ec);
+    if (!r) return r;
+    n += *r;
+  }
+  auto r = remove(label, ec);
+  if (!r) return r;
+  if (n) ++generation_;
+  return n + *r;
+}
+
+Result<void> KeyStore::import_pkcs8(const std::string& label, ByteView pkcs8, bool exportable) {
+  auto k = crypto::KeySigner::from_pkcs8(pkcs8);
+  if (!k) return std::unexpected(k.error());
+  return import(label, **k, exportable);
+}
+
+Result<void> KeyStore::move(const std::string& label, bool ec, KeyStorage& to, bool exportable) {
+  if (&to == this) return fail(Errc::kInvalidArgument, "Key pair " + label + " is already in " + kDevice);
+  const Stored* s = valid_label(label) ? find(label) : nullptr;
+  if (!s || s->entry.info.ecdsa() != ec)
+    return fail(Errc::kNotFound, std::string("No ") + (ec ? "EC" : "RSA") + " keys named " + label + " found in " + kDevice);
+  if (s->entry.usage != KeyUsage::kGeneral)
+    return fail(Errc::kUnsupported, "Key pair " + label + " is a usage-keys pair; only general-purpose keys can be moved");
+  if (find(stem_of(label, KeyUsage::kEncryption)))
+    return fail(Errc::kUnsupported, "Key pair " + label + " is a usage-keys pair; only general-purpose keys can be moved");
+  auto der = private_pkcs8(label);
+  if (!der) return std::unexpected(der.error());
+  // Never more exposed than it was: a non-exportable file key stays so.
+  if (auto r = to.import_pkcs8(label, der->view(), exportable && s->entry.exportable); !r) return r;
+  if (auto n = remove(label, s->entry.info.ecdsa()); !n) return std::unexpected(n.error());
+  return {};
 }
 
 Result<std::vector<KeyStore::Exported>> KeyStore::export_pem(const std::string& label, std::string_view cipher,

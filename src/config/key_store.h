@@ -6,8 +6,9 @@
 // keys stay in memory only (tests).
 //
 // KeyStore is also the one place every `crypto key` command and trustpoint
-// goes through (key_storage.h): storages other than the state directory (a
-// PKCS#11 token) are added with add_storage and asked by get() / entries().
+// goes through (key_storage.h): storages other than the state directory
+// (keygated's PKCS#11 tokens) are added with add_storage and asked by get(),
+// entries() and storage(); there is no other path to a key.
 //
 // A sealed file holds a small record: usage, exportable, creation time,
 // protection, the public key and the private key as PKCS#8 (clear inside the
@@ -44,18 +45,18 @@ class KeyStore final : public KeyStorage {
   [[nodiscard]] std::vector<KeyEntry> entries() const;
   // Bumped by every change, so holders of derived state know to refresh.
   [[nodiscard]] uint64_t generation() const { return generation_; }
-  // Keys held outside the state directory: keygated's hardware tokens
-  // (src/daemon/tokens.h) answer for the labels of their active keys (and
-  // pkcs11: URIs). Asked before the sealed files; external_changed() says
-  // that its answers changed (a login, a deactivation).
-  using ExternalKeys = std::function<std::shared_ptr<const crypto::Signer>(const std::string& label)>;
-  void set_external(ExternalKeys f) { external_ = std::move(f); }
-  void external_changed() { ++generation_; }
-
+  // Another storage's answers changed (a token logged in, its keys
+  // deactivated): trustpoints rebuild.
   void touch() { ++generation_; }
 
-  // Other storages (a token); looked up by name for `storage NAME`.
+  // Other storages (keygated's tokens), asked before the sealed files by
+  // get(): a token key and a file key of one label means the token's (the
+  // file is what crypto key move leaves behind only if it failed half way).
   void add_storage(std::shared_ptr<KeyStorage> s) { others_.push_back(std::move(s)); touch(); }
+  // crypto key zeroize: the pairs of `label` (all RSA or all EC pairs when
+  // empty) in every storage; how many went.
+  [[nodiscard]] Result<size_t> remove_everywhere(const std::string& label, bool ec);
+  // The storage `storage NAME` names, or null.
   [[nodiscard]] KeyStorage* storage(const std::string& name);
 
   // KeyStorage: the state directory.
@@ -67,6 +68,11 @@ class KeyStore final : public KeyStorage {
 
   // crypto key import: a general-purpose pair from a decoded key.
   [[nodiscard]] Result<void> import(const std::string& label, const crypto::KeySigner& key, bool exportable);
+  [[nodiscard]] Result<void> import_pkcs8(const std::string& label, ByteView pkcs8, bool exportable) override;
+  // crypto key move rsa LABEL [non-exportable] storage NAME: the general-
+  // purpose pair goes into `to` and its file is removed; trustpoints naming
+  // the label find it there. Nothing is removed unless `to` took it.
+  [[nodiscard]] Result<void> move(const std::string& label, bool ec, KeyStorage& to, bool exportable);
   // crypto key export: the public key and the private key encrypted with
   // `cipher` under `passphrase` (PEM). Refused when not exportable or locked.
   struct Exported {
@@ -101,7 +107,6 @@ class KeyStore final : public KeyStorage {
   std::map<std::string, std::string> memory_;  // sealed text, when there is no state dir
   std::vector<std::shared_ptr<KeyStorage>> others_;
   uint64_t generation_ = 0;
-  ExternalKeys external_;
 };
 
 // IOS words: "General Purpose Key", "RSA KEYS".

@@ -147,10 +147,10 @@ class Config {
   // Router key pairs (sealed in the state directory) and the parsed
   // trustpoints built from the model and those keys.
   KeyStore& keys() { return keys_; }
-  // The key store's external keys changed (a token logged in or its keys
+  // A storage's keys changed (a token logged in or its keys
   // deactivated): the trustpoints are rebuilt with what it now answers.
   void refresh_keys() {
-    keys_.external_changed();
+    keys_.touch();
     pki_.update(model_);
   }
   const PkiStore& pki() const { return pki_; }

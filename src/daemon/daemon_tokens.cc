@@ -1,18 +1,18 @@
-// The daemon side of the tokens part (tokens.h): its key lookups for the
-// trustpoints, its event fd on the loop, and what a deactivation does to the
+// The daemon side of the tokens part (tokens.h): its keys as a KeyStorage
+// (token_storage.h), its event fd on the loop, and what a deactivation does to the
 // IKE SAs.
 #include <sys/epoll.h>
 
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "daemon/token_commands.h"
+#include "daemon/token_storage.h"
 
 namespace kg::daemon {
 
 void Daemon::start_tokens() {
   tokens_ = std::make_unique<Tokens>(tokens_host_, clock_, opts_.state_dir);
-  Tokens* tk = tokens_.get();
-  config_->keys().set_external([tk](const std::string& label) { return tk->signer(label); });
+  config_->keys().add_storage(std::make_shared<TokenStorage>(*tokens_));
   register_token_commands(*config_, *tokens_);
 }
 

@@ -119,9 +119,13 @@ void register_token_commands(config::Config& config, Tokens& tokens) {
         [tk](CmdContext&, const ParsedArgs& a) { return tk->admin_reset_pin(a.at(3), pin_of(a.at(6))); });
   t.add(Mode::kExec, "crypto pki token WORD label WORD", help({"New label for token", "Label"}),
         [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
+          // PKCS#11 (v2.40 and v3.0) has no call that changes a token's
+          // label: CKA_LABEL of objects can change, the token's label only
+          // at C_InitToken, which erases every key. Nothing honest to do.
           return fail(Errc::kUnsupported,
-                      "A PKCS#11 token's label is set when it is initialized (C_InitToken erases it); keygate "
-                      "cannot relabel a token");
+                      "A PKCS#11 token's label is set only when the token is initialized (C_InitToken, which "
+                      "erases its keys); keygate cannot relabel it. Name it by its slot (usbtokenN) or a pkcs11: "
+                      "URI (serial=...) instead");
         });
   t.add(Mode::kExec, "crypto pki token WORD lock", help({"Log out and lock the token (no automatic login)"}),
         [tk](CmdContext&, const ParsedArgs& a) { return tk->lock(a.at(3)); });
@@ -143,27 +147,6 @@ void register_token_commands(config::Config& config, Tokens& tokens) {
   t.add(Mode::kExec, "show crypto pki token", {hs[0], hs[1], hs[2], hs[3]}, show);
   t.add(Mode::kExec, "show crypto pki token WORD", {hs[0], hs[1], hs[2], hs[3], hs[4]}, show);
   t.add(Mode::kExec, "show crypto pki token WORD detail", hs, show);
-
-  // Key pairs generated inside a token (the private key never leaves it).
-  t.add(Mode::kConfig, "crypto key generate rsa general-keys label WORD modulus <1024-4096> storage WORD",
-        {"Encryption module", "Long term key operations", "Generate new keys", "Generate RSA keys",
-         "Generate a general purpose RSA key pair for signing and encryption", "Provide a label", "Label",
-         "Provide number of modulus bits on the command line", "Number of bits", "Store the keys on a token",
-         "Token name: label, usbtokenN or pkcs11: URI"},
-        [tk](CmdContext&, const ParsedArgs& a) -> Result<std::string> {
-          if (a.negated || a.defaulted) return fail(Errc::kInvalidArgument, "Use crypto key zeroize to remove keys");
-          return tk->generate(a.at(10), a.at(6), true, std::stoi(a.at(8)));
-        })
-      .not_persisted();
-  t.add(Mode::kConfig, "crypto key generate ec keysize {256|384} label WORD storage WORD",
-        {"Encryption module", "Long term key operations", "Generate new keys", "Generate EC keys (ECDSA)",
-         "Number of bits in the key", "P-256 or P-384", "Provide a label", "Label", "Store the keys on a token",
-         "Token name: label, usbtokenN or pkcs11: URI"},
-        [tk](CmdContext&, const ParsedArgs& a) -> Result<std::string> {
-          if (a.negated || a.defaulted) return fail(Errc::kInvalidArgument, "Use crypto key zeroize to remove keys");
-          return tk->generate(a.at(9), a.at(7), false, std::stoi(a.at(5)));
-        })
-      .not_persisted();
 }
 
 }  // namespace kg::daemon

@@ -3,6 +3,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 
 #include "common/log.h"
@@ -443,6 +446,9 @@ Result<std::string> Tokens::admin_login(const std::string& name, const Secret& p
     if (rv_is(r.error(), "CKR_PIN_INCORRECT")) {
       t.pins.admin_failed();
       int left = std::max(0, config::kAdminPinRetries - t.pins.admin_failures());
+      if (left == 0)
+        log::event("CRYPTO", log::Level::kWarning, "TOKEN_ADMIN_PIN_BLOCKED",
+                   "Token " + who(t) + " unusable after " + plural(t.pins.admin_failures(), "wrong admin PIN"));
       return fail(Errc::kAuthFailed, "Token admin login to " + who(t) + " failed: wrong admin PIN (" +
                                          plural(t.pins.admin_failures(), "failed attempt") + ", " +
                                          std::to_string(left) + " left)");
@@ -516,13 +522,20 @@ Result<std::string> Tokens::unlock(const std::string& name, const Secret& pin) {
   return do_login(t, tc->user_pin, true);
 }
 
-Result<std::string> Tokens::generate(const std::string& name, const std::string& label, bool rsa, int bits) {
+Result<Tokens::Slot*> Tokens::find_logged_in(const std::string& name) {
   auto s = find(name);
-  if (!s) return std::unexpected(s.error());
+  if (!s) return s;
   Slot& t = **s;
   if (!t.present) return fail(Errc::kState, "Token " + who(t) + " is not inserted");
   if (!t.link || !t.link->active())
     return fail(Errc::kState, "Token " + who(t) + " is not logged in (crypto pki token " + t.info.label + " login)");
+  return s;
+}
+
+Result<void> Tokens::generate(const std::string& name, const std::string& label, bool rsa, int bits) {
+  auto s = find_logged_in(name);
+  if (!s) return std::unexpected(s.error());
+  Slot& t = **s;
   if (t.keys.contains(label))
     return fail(Errc::kState, std::string("You already have ") + (rsa ? "RSA" : "EC") + " keys defined named " + label);
   auto r = t.link->with_session([&](Session& ses) {
@@ -530,12 +543,58 @@ Result<std::string> Tokens::generate(const std::string& name, const std::string&
   });
   if (!r) return fail(r.error().code, "Key generation on " + who(t) + " failed: " + r.error().message);
   activate(t);
-  std::string out = "The name for the keys will be: " + label + "\n";
-  if (rsa)
-    out += "% The key modulus size is " + std::to_string(bits) + " bits\n% Generating " + std::to_string(bits) +
-           " bit RSA keys, keys will be non-exportable...[OK]\n";
-  else
-    out += "% Generating " + std::to_string(bits) + " bit EC keys, keys will be non-exportable...[OK]\n";
+  return {};
+}
+
+Result<void> Tokens::import_key(const std::string& name, const std::string& label, ByteView pkcs8, bool exportable) {
+  auto s = find_logged_in(name);
+  if (!s) return std::unexpected(s.error());
+  Slot& t = **s;
+  if (t.keys.contains(label)) return fail(Errc::kState, "Token " + who(t) + " already holds a key pair named " + label);
+  auto r = t.link->with_session([&](Session& ses) { return pkcs11::import_key(ses, label, pkcs8, exportable); });
+  if (!r) return fail(r.error().code, "Moving key pair " + label + " to " + who(t) + " failed: " + r.error().message);
+  log::info("tokens: key pair " + label + " moved to " + who(t));
+  activate(t);
+  return {};
+}
+
+Result<size_t> Tokens::remove_keys(const std::string& name, const std::string& label, bool ec) {
+  size_t n = 0;
+  for (auto& sp : slots_) {
+    Slot& t = *sp;
+    if (!name.empty() && find_const(name) != &t) continue;
+    if (!t.keys_active || !t.link || !t.link->active()) continue;
+    std::vector<std::string> doomed;
+    for (auto& [l, k] : t.keys)
+      if ((label.empty() || l == label) && k->key().ecdsa() == ec) doomed.push_back(l);
+    for (auto& l : doomed) {
+      auto r = t.link->with_session([&](Session& ses) { return pkcs11::destroy_key_pair(ses, l); });
+      if (!r) return fail(r.error().code, "Removing key pair " + l + " from " + who(t) + " failed: " + r.error().message);
+      ++n;
+    }
+    if (!doomed.empty()) activate(t);
+  }
+  return n;
+}
+
+std::vector<config::KeyEntry> Tokens::key_entries(const std::string& name) const {
+  std::vector<config::KeyEntry> out;
+  for (const auto& sp : slots_) {
+    const Slot& s = *sp;
+    if (!s.keys_active || (!name.empty() && find_const(name) != &s)) continue;
+    for (const auto& [l, k] : s.keys) {
+      config::KeyEntry e;
+      e.label = l;
+      e.info = k->key();
+      e.exportable = false;  // sensitive: the clear key never leaves the token
+      unsigned char* der = nullptr;
+      int len = i2d_PUBKEY(const_cast<EVP_PKEY*>(k->public_key()), &der);
+      if (len > 0) e.public_der.assign(der, der + len);
+      OPENSSL_free(der);
+      e.device = s.name + " (label=" + s.info.label + ")";
+      out.push_back(std::move(e));
+    }
+  }
   return out;
 }
 

@@ -11,7 +11,8 @@
 // The life of a token's keys: a user login (the exec command, or the
 // configured user-pin on insertion) opens the token's session and makes
 // its keys active, so trustpoints whose rsakeypair/eckeypair names them
-// sign with them (KeyStore's external keys). Removal, logout or lock starts
+// sign with them (token_storage.h: the tokens are a KeyStorage of the
+// KeyStore like the state directory). Removal, logout or lock starts
 // the removal timeout (%CRYPTO-4-TOKENKEYTIMEOUT); when it runs out the keys
 // are deactivated (%CRYPTO-4-TOKENKEYSDEACTIVATED) and the IKE and CHILD SAs
 // they authenticated are deleted. Without a removal timeout the keys stay
@@ -33,6 +34,7 @@
 
 #include "common/clock.h"
 #include "common/secret.h"
+#include "config/key_storage.h"
 #include "config/model.h"
 #include "daemon/token_pins.h"
 #include "pkcs11/module.h"
@@ -89,8 +91,17 @@ class Tokens {
   // lock: log out and stay out (no automatic login) until unlock.
   [[nodiscard]] Result<std::string> lock(const std::string& name);
   [[nodiscard]] Result<std::string> unlock(const std::string& name, const Secret& pin);
-  // Key pairs generated inside a logged-in token.
-  [[nodiscard]] Result<std::string> generate(const std::string& name, const std::string& label, bool rsa, int bits);
+  // Key pairs of a logged-in token (token_storage.h is how the crypto key
+  // commands reach these): generated inside it, brought in from a PKCS#8
+  // key (crypto key move), destroyed (crypto key zeroize). Empty `name` in
+  // remove_keys: every logged-in token.
+  [[nodiscard]] Result<void> generate(const std::string& name, const std::string& label, bool rsa, int bits);
+  [[nodiscard]] Result<void> import_key(const std::string& name, const std::string& label, ByteView pkcs8,
+                                        bool exportable);
+  [[nodiscard]] Result<size_t> remove_keys(const std::string& name, const std::string& label, bool ec);
+  // The active keys as show crypto key mypubkey lists them (Storage Device
+  // "usbtoken0 (label=eToken)"); of one token when `name` is given.
+  [[nodiscard]] std::vector<config::KeyEntry> key_entries(const std::string& name) const;
   [[nodiscard]] std::string show(const std::string& name, bool detail) const;
   // Is this name one of a token's (label, usbtokenN, matching URI)?
   [[nodiscard]] bool known(const std::string& name) const;
@@ -131,6 +142,8 @@ class Tokens {
   void deactivate(Slot& s);
   void activate(Slot& s);
   [[nodiscard]] Result<Slot*> find(const std::string& name);
+  // find(), and the token inserted and logged in.
+  [[nodiscard]] Result<Slot*> find_logged_in(const std::string& name);
   [[nodiscard]] const Slot* find_const(const std::string& name) const;
   [[nodiscard]] const config::TokenConfig* settings(const Slot& s) const;
   [[nodiscard]] int max_retries(const Slot& s) const;

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 
+#include "crypto/key_pair.h"
+#include "daemon/token_storage.h"
 #include "daemon/tokens.h"
 #include "pkcs11/testing/soft_token.h"
 
@@ -145,6 +147,48 @@ TEST_F(TokensTest, LogoutWithTimeoutZeroActsAtOnce) {
   ASSERT_EQ(host.deactivated.size(), 1u);
   EXPECT_FALSE(tokens->signer("etoken-keys"));
   EXPECT_FALSE(tokens->login("nosuchtoken", pin("1")));
+}
+
+// The tokens as the KeyStore sees them (token_storage.h): `storage NAME`
+// finds one token, its keys are listed with the seed's Storage Device, a
+// key moved in signs and zeroize destroys it.
+TEST_F(TokensTest, TokenStorageListsMovesAndRemovesKeys) {
+  tokens = make();
+  TokenStorage all(*tokens);
+  EXPECT_FALSE(all.named("nosuchtoken"));
+  auto* one = all.named("eToken");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(all.named("eToken"), one);
+  auto key = crypto::generate_rsa_key(2048);
+  ASSERT_TRUE(key);
+  auto der = (*key)->to_pkcs8();
+  ASSERT_TRUE(der);
+  auto r = one->import_pkcs8("moved", der->view(), false);  // not logged in
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("not logged in"), std::string::npos) << r.error().message;
+  ASSERT_TRUE(tokens->login("eToken", pin("1234567890")));
+  ASSERT_TRUE(one->import_pkcs8("moved", der->view(), false));
+  EXPECT_FALSE(one->generate("x", config::KeySpec{true, 256}, false, true));  // exportable: never on a token
+  ASSERT_TRUE(one->generate("gen", config::KeySpec{true, 256}, false, false));
+  auto list = all.list();
+  ASSERT_EQ(list.size(), 2u);
+  for (auto& e : list) {
+    EXPECT_TRUE(e.device.starts_with("usbtoken")) << e.device;
+    EXPECT_NE(e.device.find(" (label=eToken)"), std::string::npos) << e.device;
+    EXPECT_FALSE(e.exportable);
+    if (e.label == "moved") EXPECT_EQ(e.public_der, crypto::public_der(**key));
+  }
+  auto s = all.signer("moved");
+  ASSERT_TRUE(s);
+  crypto::SigScheme sch{crypto::SigAlg::kRsaPkcs1, crypto::SignHash::kSha256};
+  auto sig = s->sign(sch, as_bytes(std::string_view("x")));
+  ASSERT_TRUE(sig) << sig.error().message;
+  EXPECT_TRUE((*key)->sign(sch, as_bytes(std::string_view("x"))));
+  auto n = all.remove("moved", false);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1u);
+  EXPECT_FALSE(all.signer("moved"));
+  EXPECT_TRUE(all.signer("gen"));
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
 #include <cstring>
 
 #include "pkcs11/rv.h"
@@ -139,6 +142,120 @@ Result<Bytes> sign_ed25519(Session& s, const std::string& label, ByteView messag
   if (rv != CKR_OK) return rv_fail(rv, "token key " + label + ": C_Sign");
   if (n != 64) return fail(Errc::kCrypto, "token key " + label + ": signature of " + std::to_string(n) + " bytes, not 64");
   return sig;
+}
+
+namespace {
+
+// A BIGNUM parameter of a key, big-endian, `pad` bytes long when given.
+Bytes bn_param(const EVP_PKEY* k, const char* name, int pad = 0) {
+  BIGNUM* bn = nullptr;
+  if (EVP_PKEY_get_bn_param(k, name, &bn) != 1) return {};
+  Bytes out(size_t(std::max(pad, BN_num_bytes(bn))));
+  BN_bn2binpad(bn, out.data(), int(out.size()));
+  BN_clear_free(bn);
+  return out;
+}
+
+struct Wipe {
+  std::vector<Bytes*> parts;
+  ~Wipe() {
+    for (auto* b : parts) OPENSSL_cleanse(b->data(), b->size());
+  }
+};
+
+Result<void> create(Session& s, std::vector<CK_ATTRIBUTE>& tmpl, CK_OBJECT_HANDLE& h, const char* what) {
+  CK_RV rv = s.fn()->C_CreateObject(s.handle(), tmpl.data(), tmpl.size(), &h);
+  if (rv != CKR_OK) return rv_fail(rv, std::string("C_CreateObject(") + what + ")");
+  return {};
+}
+
+}  // namespace
+
+Result<void> import_key(Session& s, const std::string& label, ByteView pkcs8, bool extractable) {
+  const unsigned char* p = pkcs8.data();
+  std::unique_ptr<EVP_PKEY, EvpPkeyFree> k(d2i_AutoPrivateKey(nullptr, &p, long(pkcs8.size())));
+  if (!k) return fail(Errc::kInvalidArgument, "key " + label + ": not a PKCS#8 private key");
+  if (auto h = find_private_key(s, label); !h || *h != CK_INVALID_HANDLE)
+    return fail(Errc::kState, "the token already holds a key labelled " + label);
+  Bytes id = key_id(label);
+  CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY, pub_class = CKO_PUBLIC_KEY;
+  CK_BBOOL ext = extractable ? CK_TRUE : CK_FALSE;
+  CK_KEY_TYPE kt = CKK_RSA;
+  std::vector<CK_ATTRIBUTE> priv = {
+      attr(CKA_CLASS, &priv_class, sizeof priv_class), attr(CKA_KEY_TYPE, &kt, sizeof kt),
+      attr(CKA_TOKEN, &kTrue, sizeof kTrue),           attr(CKA_PRIVATE, &kTrue, sizeof kTrue),
+      attr(CKA_SENSITIVE, &kTrue, sizeof kTrue),       attr(CKA_EXTRACTABLE, &ext, sizeof ext),
+      attr(CKA_SIGN, &kTrue, sizeof kTrue),            attr(CKA_LABEL, label.data(), label.size()),
+      attr(CKA_ID, id.data(), id.size())};
+  std::vector<CK_ATTRIBUTE> pub = {
+      attr(CKA_CLASS, &pub_class, sizeof pub_class), attr(CKA_KEY_TYPE, &kt, sizeof kt),
+      attr(CKA_TOKEN, &kTrue, sizeof kTrue),         attr(CKA_PRIVATE, &kFalse, sizeof kFalse),
+      attr(CKA_VERIFY, &kTrue, sizeof kTrue),        attr(CKA_LABEL, label.data(), label.size()),
+      attr(CKA_ID, id.data(), id.size())};
+  Bytes n, e, d, p1, q1, dp, dq, qi, value, point, params;
+  Wipe wipe{{&d, &p1, &q1, &dp, &dq, &qi, &value}};
+  if (EVP_PKEY_is_a(k.get(), "RSA")) {
+    kt = CKK_RSA;
+    n = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_N);
+    e = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_E);
+    d = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_D);
+    p1 = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_FACTOR1);
+    q1 = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_FACTOR2);
+    dp = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1);
+    dq = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2);
+    qi = bn_param(k.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
+    if (n.empty() || e.empty() || d.empty()) return fail(Errc::kCrypto, "key " + label + ": cannot read the RSA key");
+    priv.insert(priv.end(), {attr(CKA_MODULUS, n.data(), n.size()), attr(CKA_PUBLIC_EXPONENT, e.data(), e.size()),
+                             attr(CKA_PRIVATE_EXPONENT, d.data(), d.size())});
+    if (!p1.empty() && !q1.empty() && !dp.empty() && !dq.empty() && !qi.empty())
+      priv.insert(priv.end(), {attr(CKA_PRIME_1, p1.data(), p1.size()), attr(CKA_PRIME_2, q1.data(), q1.size()),
+                               attr(CKA_EXPONENT_1, dp.data(), dp.size()), attr(CKA_EXPONENT_2, dq.data(), dq.size()),
+                               attr(CKA_COEFFICIENT, qi.data(), qi.size())});
+    pub.insert(pub.end(), {attr(CKA_MODULUS, n.data(), n.size()), attr(CKA_PUBLIC_EXPONENT, e.data(), e.size())});
+  } else if (EVP_PKEY_is_a(k.get(), "EC")) {
+    kt = CKK_EC;
+    char group[64] = {};
+    size_t glen = 0;
+    EVP_PKEY_get_utf8_string_param(k.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &glen);
+    std::string g(group, glen);
+    int size = 0;
+    if (g == "prime256v1" || g == "P-256") { params.assign(kP256, kP256 + sizeof kP256); size = 32; }
+    if (g == "secp384r1" || g == "P-384") { params.assign(kP384, kP384 + sizeof kP384); size = 48; }
+    if (!size) return fail(Errc::kUnsupported, "key " + label + ": curve " + g + " not supported on a token");
+    value = bn_param(k.get(), OSSL_PKEY_PARAM_PRIV_KEY, size);
+    Bytes raw(2 * size + 1);
+    size_t rlen = 0;
+    if (value.empty() ||
+        EVP_PKEY_get_octet_string_param(k.get(), OSSL_PKEY_PARAM_PUB_KEY, raw.data(), raw.size(), &rlen) != 1)
+      return fail(Errc::kCrypto, "key " + label + ": cannot read the EC key");
+    point = {0x04, uint8_t(rlen)};  // DER OCTET STRING (PKCS#11 v2.40 §2.3.3)
+    point.insert(point.end(), raw.begin(), raw.begin() + long(rlen));
+    priv.insert(priv.end(), {attr(CKA_EC_PARAMS, params.data(), params.size()), attr(CKA_VALUE, value.data(), value.size())});
+    pub.insert(pub.end(), {attr(CKA_EC_PARAMS, params.data(), params.size()), attr(CKA_EC_POINT, point.data(), point.size())});
+  } else {
+    return fail(Errc::kUnsupported, "key " + label + ": neither RSA nor EC");
+  }
+  CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE, hpub = CK_INVALID_HANDLE;
+  if (auto r = create(s, priv, hpriv, "private key"); !r) return r;
+  if (auto r = create(s, pub, hpub, "public key"); !r) {
+    (void)s.fn()->C_DestroyObject(s.handle(), hpriv);  // no half pair left behind
+    return r;
+  }
+  return {};
+}
+
+Result<size_t> destroy_key_pair(Session& s, const std::string& label) {
+  size_t n = 0;
+  for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY}) {
+    auto hs = find(s, cls, &label);
+    if (!hs) return std::unexpected(hs.error());
+    for (auto h : *hs) {
+      CK_RV rv = s.fn()->C_DestroyObject(s.handle(), h);
+      if (rv != CKR_OK) return rv_fail(rv, "C_DestroyObject");
+      ++n;
+    }
+  }
+  return n;
 }
 
 Result<CK_OBJECT_HANDLE> find_private_key(Session& s, const std::string& label) {

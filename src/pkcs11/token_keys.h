@@ -37,6 +37,15 @@ using PublicKey = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 // parameters) by the private key with this label.
 [[nodiscard]] Result<Bytes> sign_ed25519(Session& s, const std::string& label, ByteView message);
 
+// A key pair from outside (crypto key move): an unencrypted PKCS#8 RSA or
+// P-256/P-384 key becomes a private key object (C_CreateObject, CKA_SENSITIVE
+// true, CKA_EXTRACTABLE only when `extractable`) and its public key object,
+// labelled and paired by CKA_ID as generated ones are. The clear key
+// components are wiped after the call.
+[[nodiscard]] Result<void> import_key(Session& s, const std::string& label, ByteView pkcs8, bool extractable);
+// Destroys the private and public key objects with this label; how many.
+[[nodiscard]] Result<size_t> destroy_key_pair(Session& s, const std::string& label);
+
 // The private key object with this CKA_LABEL; CK_INVALID_HANDLE when none.
 [[nodiscard]] Result<CK_OBJECT_HANDLE> find_private_key(Session& s, const std::string& label);
 // The public key of the pair with this label (from its public key object).

@@ -4,6 +4,14 @@
 // a message.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include <openssl/x509.h>
+
+#include "crypto/key_pair.h"
+
 #include "pkcs11/module.h"
 #include "pkcs11/slot.h"
 #include "pkcs11/testing/soft_token.h"
@@ -106,6 +114,69 @@ TEST_F(TokenKeys, LoggedOutOrPulledTokenFailsTheSignatureWithAMessage) {
   auto off = s->sign(sch, kData);
   ASSERT_FALSE(off);
   EXPECT_NE(off.error().message.find("not active"), std::string::npos) << off.error().message;
+}
+
+// crypto key move: a key from a file becomes a sensitive token object that
+// signs as the file key did; non-exportable means not extractable.
+TEST_F(TokenKeys, ImportedKeysSignAndStaySensitive) {
+  open(testing::kSoftHsm);
+  for (bool rsa : {true, false}) {
+    auto k = rsa ? crypto::generate_rsa_key(2048) : crypto::generate_ec_key(384);
+    ASSERT_TRUE(k);
+    auto der = (*k)->to_pkcs8();
+    ASSERT_TRUE(der);
+    std::string label = rsa ? "moved-rsa" : "moved-ec";
+    ASSERT_TRUE(link->with_session([&](Session& s) { return import_key(s, label, der->view(), !rsa); }));
+    auto again = link->with_session([&](Session& s) { return import_key(s, label, der->view(), false); });
+    EXPECT_FALSE(again);  // one pair per label
+    auto attrs = link->with_session([&](Session& s) { return private_key_attributes(s, label); });
+    ASSERT_TRUE(attrs);
+    EXPECT_TRUE(attrs->sensitive);
+    EXPECT_EQ(attrs->extractable, !rsa);
+    auto s = signer(label);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(crypto::public_der(**k), [&] {
+      unsigned char* p = nullptr;
+      int n = i2d_PUBKEY(const_cast<EVP_PKEY*>(s->public_key()), &p);
+      Bytes b(p, p + n);
+      OPENSSL_free(p);
+      return b;
+    }());
+    crypto::SigScheme sch = rsa ? crypto::SigScheme{SigAlg::kRsaPss, SignHash::kSha256}
+                                : crypto::SigScheme{SigAlg::kEcdsa, SignHash::kSha384};
+    auto sig = s->sign(sch, kData);
+    ASSERT_TRUE(sig) << sig.error().message;
+    EXPECT_TRUE(crypto::verify_signature(s->public_key(), sch, kData, *sig));
+    auto n = link->with_session([&](Session& ses) { return destroy_key_pair(ses, label); });
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 2u);
+    EXPECT_FALSE(s->sign(sch, kData));
+  }
+}
+
+// A token pulled while a slow C_Sign runs on the worker: detach() (the
+// daemon's loop) does not wait for the signature, which fails with a
+// message.
+TEST_F(TokenKeys, DetachDoesNotWaitForASlowSignature) {
+  ::setenv("P11_DETACH_SIGN_DELAY_MS", "1500", 1);
+  open(KG_P11_DETACH);
+  ASSERT_TRUE(link->with_session([](Session& s) { return generate_ec(s, "slow", 256); }));
+  auto s = signer("slow");
+  ASSERT_TRUE(s);
+  crypto::SigScheme sch{SigAlg::kEcdsa, SignHash::kSha256};
+  Result<Bytes> got = fail(Errc::kState, "not run");
+  std::thread worker([&] { got = s->sign(sch, kData); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  tok.pull();
+  auto t0 = std::chrono::steady_clock::now();
+  link->detach();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
+  EXPECT_FALSE(link->active());
+  worker.join();
+  ::unsetenv("P11_DETACH_SIGN_DELAY_MS");
+  ASSERT_FALSE(got);
+  EXPECT_NE(got.error().message.find("CKR_DEVICE_REMOVED"), std::string::npos) << got.error().message;
+  tok.insert();
 }
 
 }  // namespace

@@ -9,14 +9,20 @@
 // answers CKR_DEVICE_REMOVED. It has no slot events (like SoftHSM), so
 // keygate polls it.
 //
+// P11_DETACH_SIGN_DELAY_MS=N makes every C_Sign wait N ms before it reaches
+// the token (then looks again whether the token was pulled meanwhile), so a
+// test can pull the token in the middle of a signature.
+//
 // keygate never knows this module is there: it loads it like any other
 // (`crypto pki token NAME module PATH`, or a p11-kit module file).
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include <p11-kit/pkcs11.h>
 
@@ -61,6 +67,16 @@ struct Guard<Member, CK_RV (*)(CK_SESSION_HANDLE, A...)> {
     return (g_under->*Member)(h, a...);
   }
 };
+// C_Sign, slowed down by P11_DETACH_SIGN_DELAY_MS (a token that takes its
+// time, or one pulled during the signature).
+CK_RV slow_sign(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG n, CK_BYTE_PTR sig, CK_ULONG_PTR sig_len) {
+  if (CK_RV rv = session_gone(h); rv != CKR_OK) return rv;
+  if (const char* ms = std::getenv("P11_DETACH_SIGN_DELAY_MS"); ms && sig)
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atol(ms)));
+  if (CK_RV rv = session_gone(h); rv != CKR_OK) return rv;
+  return g_under->C_Sign(h, data, n, sig, sig_len);
+}
+
 #define KG_GUARD(name) g_list.name = Guard<&CK_FUNCTION_LIST::name, decltype(CK_FUNCTION_LIST::name)>::call
 
 CK_RV initialize(void* args) {
@@ -168,7 +184,7 @@ bool load_under() {
   KG_GUARD(C_DigestInit);
   KG_GUARD(C_Digest);
   KG_GUARD(C_SignInit);
-  KG_GUARD(C_Sign);
+  g_list.C_Sign = slow_sign;
   KG_GUARD(C_SignUpdate);
   KG_GUARD(C_SignFinal);
   KG_GUARD(C_VerifyInit);
