@@ -49,4 +49,22 @@ log "tshark: $n_esp ESP (IP protocol 50) frames, $n_4500 frames on UDP 4500, $n_
 [ "$n_auth" -ge 2 ] || fail "IKE_AUTH not seen on UDP 500"
 bad=$(tshark -r "$WORK/cap.pcapng" -o ip.check_checksum:TRUE -Y '_ws.malformed || _ws.expert.severity == error || ip.checksum.status == "Bad"' 2>/dev/null | wc -l)
 [ "$bad" -eq 0 ] || fail "tshark: $bad malformed frames"
+
+# Anti-replay and ICV on site A's AF_XDP path: site B's last ESP packet
+# (captured) sent again, then with a forged sequence number; each is one
+# more packet in through AF_XDP and one more replay / auth failure.
+tshark -r "$WORK/cap.pcapng" -Y 'esp && ip.src == 198.51.100.2' -F pcap -w "$WORK/b-esp.pcap" 2>/dev/null ||
+  fail "tshark: no ESP frames of site B"
+sa_sum() { kg "$NSA" "show crypto ipsec sa" | grep -o "$1 [0-9]*" | awk '{s += $NF} END {print s + 0}'; }
+xdp_in() { kg "$NSA" "show crypto engine" | sed -n 's/.*packets in \([0-9]*\),.*/\1/p'; }
+r0=$(sa_sum "#replay failures"); a0=$(sa_sum "#auth failures"); x0=$(xdp_in)
+ip netns exec "$NSB" python3 "$d/esp_inject.py" "$WORK/b-esp.pcap" 198.51.100.1 replay || fail "inject replay"
+wait_for '[ "$(sa_sum "#replay failures")" -eq $((r0 + 1)) ]' 5 || fail "replayed packet not counted as a replay failure"
+ip netns exec "$NSB" python3 "$d/esp_inject.py" "$WORK/b-esp.pcap" 198.51.100.1 badicv || fail "inject bad ICV"
+wait_for '[ "$(sa_sum "#auth failures")" -eq $((a0 + 1)) ]' 5 || fail "forged packet not counted as an auth failure"
+r1=$(sa_sum "#replay failures"); a1=$(sa_sum "#auth failures"); x1=$(xdp_in)
+log "site A: replay failures $r0 -> $r1, auth failures $a0 -> $a1, AF_XDP packets in $x0 -> $x1"
+[ "$r1" -eq $((r0 + 1)) ] && [ "$a1" -eq $((a0 + 1)) ] || fail "replay/auth counters moved by more than one"
+[ "$x1" -ge $((x0 + 2)) ] || fail "the injected packets did not come in through AF_XDP"
+ping_ok "$NSA" 192.0.2.1 192.0.2.129 3 || fail "ping after the bad packets"
 log "PASS"
