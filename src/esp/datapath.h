@@ -97,6 +97,9 @@ class DatagramSocket {
   [[nodiscard]] virtual int fd() const = 0;
   // What the socket is, for show commands (the plain-ESP socket, esp_socket.h).
   [[nodiscard]] virtual std::string describe() const { return {}; }
+  // A plain-ESP SA was installed (the AF_XDP socket attaches its XDP
+  // program only then, esp_socket.h).
+  virtual void plain_sa_installed() {}
 };
 
 // A layer-3 packet device (a TUN in production).

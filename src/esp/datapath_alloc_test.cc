@@ -366,6 +366,7 @@ int xdp_child(const std::string& na, const std::string& nb) {
   if (!raw || setns(fa, CLONE_NEWNET) != 0) return 13;
   auto xdp = io::XdpEspSocket::open();
   if (!xdp) return 77;  // no native XDP here: skipped
+  (*xdp)->attach();
   const IpAddress a = *IpAddress::parse("198.51.100.1"), b = *IpAddress::parse("198.51.100.2");
   constexpr size_t kN = 32;
   Bytes esp(200, 0x5a);

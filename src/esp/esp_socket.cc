@@ -52,6 +52,7 @@ class XdpWithRawSocket final : public DatagramSocket {
   }
 
   [[nodiscard]] int fd() const override { return epfd_; }
+  void plain_sa_installed() override { xdp_->attach(); }
   [[nodiscard]] std::string describe() const override {
     const io::XdpEspCounters& c = xdp_->counters();
     return xdp_->describe() + ", raw socket for the rest; packets in " + std::to_string(c.rx) + ", out " +

@@ -6,6 +6,9 @@
 //     know yet, packets over the MTU;
 //   the raw sockets alone (io/raw_esp_socket.h) when XDP cannot attach, or
 //     when KEYGATE_ESP_SOCKET=raw forces them (the fallback, tested).
+// The XDP program is attached when the first plain-ESP SA is installed
+// (plain_sa_installed): on a veth it costs every other packet a copy, so a
+// host whose peers all use ESP in UDP does not carry it.
 // `describe()` says which, for `show crypto engine`.
 #pragma once
 #include <memory>

@@ -212,12 +212,11 @@ Result<std::unique_ptr<XdpEspSocket>> XdpEspSocket::open() {
         why = name + ": " + r.error().message;
         ok = false;
       }
-    // The program last: until it is attached the stack has every packet.
+    // Tried once (the link is closed again at once): attach() does it for
+    // good when the first plain-ESP SA comes.
     if (ok) {
       auto link = xdp_attach(s->ifaces_[idx].prog.prog.get(), s->ifaces_[idx].ifindex);
-      if (link) {
-        s->ifaces_[idx].link = std::move(*link);
-      } else {
+      if (!link) {
         why = name + ": " + link.error().message;
         ok = false;
       }
@@ -304,6 +303,13 @@ XdpEspSocket::~XdpEspSocket() {
   }
 }
 
+void XdpEspSocket::attach() {
+  if (attached_) return;
+  attached_ = true;
+  for (Iface& f : ifaces_)
+    if (auto link = xdp_attach(f.prog.prog.get(), f.ifindex)) f.link = std::move(*link);
+}
+
 std::vector<int> XdpEspSocket::fds() const {
   std::vector<int> v;
   for (const Port& p : ports_) v.push_back(p.fd);
@@ -313,7 +319,8 @@ std::vector<int> XdpEspSocket::fds() const {
 std::string XdpEspSocket::describe() const {
   std::string s = "AF_XDP on";
   for (const Iface& f : ifaces_)
-    s += " " + f.name + " (native XDP, " + std::to_string(f.nports) + (f.nports == 1 ? " queue)" : " queues)");
+    s += " " + f.name + " (native XDP" + (f.link.get() >= 0 ? "" : " when a plain-ESP SA comes") + ", " +
+         std::to_string(f.nports) + (f.nports == 1 ? " queue)" : " queues)");
   return s;
 }
 

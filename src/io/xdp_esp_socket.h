@@ -70,10 +70,18 @@ class NeighbourCache {
 
 class XdpEspSocket {
  public:
-  // Every up, non-loopback Ethernet interface with an IPv4 address gets the
-  // program (native XDP) and one AF_XDP socket per receive queue; fails
-  // (with the reason) when no interface takes it.
+  // Every up, non-loopback Ethernet interface with an IPv4 address gets
+  // one AF_XDP socket per receive queue and the program, loaded and tried
+  // (native XDP attached and detached again); fails (with the reason) when
+  // no interface takes it.
   static Result<std::unique_ptr<XdpEspSocket>> open();
+  // Attaches the programs for good (once; later calls do nothing). Until
+  // then AF_XDP only sends, and ESP arrives at the raw socket. Kept apart
+  // because on a veth an XDP program costs every other packet a copy
+  // (the peer's GSO packets are copied into XDP buffers), ESP in UDP too:
+  // a host that has no plain-ESP SA does not pay it.
+  void attach();
+  [[nodiscard]] bool attached() const { return attached_; }
   ~XdpEspSocket();
   XdpEspSocket(const XdpEspSocket&) = delete;
   XdpEspSocket& operator=(const XdpEspSocket&) = delete;
@@ -132,6 +140,7 @@ class XdpEspSocket {
   NeighbourCache neigh_;
   XdpEspCounters counters_;
   uint16_t ip_id_ = 0;
+  bool attached_ = false;
   size_t rx_next_ = 0;  // the port recv_batch starts with (fairness)
 };
 
