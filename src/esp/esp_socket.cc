@@ -85,14 +85,14 @@ class RawOnly final : public DatagramSocket {
 
 bool esp_socket_forced_raw() {
   const char* v = std::getenv("KEYGATE_ESP_SOCKET");
-  return v && std::strcmp(v, "raw") == 0;
+  return !v || std::strcmp(v, "xdp") != 0;
 }
 
 Result<std::unique_ptr<DatagramSocket>> open_esp_socket() {
   auto raw = open_raw_esp_dual_stack();
   if (!raw) return std::unexpected(raw.error());
   if (esp_socket_forced_raw())
-    return std::unique_ptr<DatagramSocket>(std::make_unique<RawOnly>(std::move(*raw), "KEYGATE_ESP_SOCKET=raw"));
+    return std::unique_ptr<DatagramSocket>(std::make_unique<RawOnly>(std::move(*raw), "the default; KEYGATE_ESP_SOCKET=xdp for AF_XDP"));
   auto xdp = io::XdpEspSocket::open();
   if (!xdp) {
     log::info("keygated: plain ESP through the raw socket: no AF_XDP (" + xdp.error().message + ")");

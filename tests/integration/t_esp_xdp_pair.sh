@@ -1,5 +1,5 @@
 #!/bin/bash
-# keygated <-> keygated, plain ESP through AF_XDP at both ends (the default):
+# keygated <-> keygated, plain ESP through AF_XDP at both ends (KEYGATE_ESP_SOCKET=xdp):
 #  - XDP is attached to each eth0 while keygated runs, and gone when it ends
 #    (the BPF link dies with the process);
 #  - ping and TCP both ways; each end's AF_XDP socket carried ESP both ways;
@@ -10,6 +10,7 @@
 # other end captures them.)
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
+export KEYGATE_ESP_SOCKET=xdp
 start_keygated "$NSA" "$KG_SOURCE_DIR/examples/site-a.cfg"; pa=$KG_LAST_PID
 start_keygated "$NSB" "$KG_SOURCE_DIR/examples/site-b.cfg"
 wait_for "kg_ready $NSA && kg_ready $NSB" 20 || { kg "$NSA" "show crypto ikev2 sa"; fail "no READY IKE SA within 20 s"; }
