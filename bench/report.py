@@ -49,7 +49,7 @@ def per_run(name):
 parts = {
     "veth": "bare veth", "sw": "strongSwan throughput", "wg": "wireguard-go throughput",
     "ovpn": "OpenVPN throughput (tuned)", "ovpn1500": "OpenVPN throughput (default MTU)", "kg": "keygate throughput (ESP in UDP)",
-    "kgesp": "keygate throughput (plain ESP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
+    "kgesp": "keygate throughput (plain ESP)", "kgespxdp": "keygate throughput (plain ESP, AF_XDP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
     "eap": "EAP handshakes through FreeRADIUS", "cert": "certificate handshakes", "token": "token key handshakes",
     "mem": "memory per SA", "prof": "profiles",
 }
@@ -79,6 +79,7 @@ TUNNELS = {
     "sw": "strongSwan 5.9.8 libipsec", "wg": "wireguard-go 0.0.20220316",
     "ovpn": "OpenVPN 2.6, tun-mtu 9000", "ovpn1500": "OpenVPN 2.6, tun-mtu 1500",
     "kgesp": "keygate, default (plain ESP)", "kg": "keygate, nat force-encap (ESP in UDP)",
+    "kgespxdp": "keygate, plain ESP, AF_XDP",
 }
 PEERS = ("sw", "wg", "ovpn", "ovpn1500")
 
@@ -208,6 +209,10 @@ res = {
         "keygate_tcp4/strongswan_tcp4": rk("kg_tcp4", "sw_tcp4"),
         "keygate_udp64/strongswan_udp64": rk("kg_udp64", "sw_udp64"),
         "keygate_plain_esp_tcp1/veth": rk("kgesp_tcp1", "kgesp_veth_tcp1"),
+        # Plain ESP against ESP in UDP, same run (target 0.9).
+        "keygate_plain_esp_tcp1/udp_encap_tcp1": rk("kgesp_tcp1", "kg_tcp1"),
+        "keygate_plain_esp_xdp_tcp1/udp_encap_tcp1": rk("kgespxdp_tcp1", "kg_tcp1"),
+        "keygate_plain_esp_xdp_tcp1/veth": rk("kgespxdp_tcp1", "kgespxdp_veth_tcp1"),
         "keygate_handshakes/strongswan_handshakes": rk("hs_kg_rate", "hs_sw_rate"),
         "keygate_eap/strongswan_eap": rk("eap_kg_rate", "eap_sw_rate"),
     },
@@ -298,6 +303,8 @@ for cfg, label in (("default", "keygate default"), ("nat force-encap", "keygate 
     for kind, what in (("tcp1", "1 TCP"), ("udp64", "64 B UDP"), ("tcp1_per_cpu_s", "1 TCP per CPU-s")):
         print(f"{label + ', ' + what:<38}" + "".join(f"{f(vs[cfg][p][kind], '.2f') + 'x':>14}" for p in PEERS))
 
+print(f"\n{'plain ESP / ESP in UDP, 1 TCP (target 0.9)':<44}{f(R['keygate_plain_esp_tcp1/udp_encap_tcp1'], '.3f')}"
+      f"   AF_XDP: {f(R['keygate_plain_esp_xdp_tcp1/udp_encap_tcp1'], '.3f')}")
 print(f"\n{'measurement':<38}{'value':>14}   ratio")
 for a, b, c in rows:
     print(f"{a:<38}{b:>14}   {c}")

@@ -11,6 +11,8 @@
 #   kg      keygated<->keygated (examples/site-a.cfg / site-b.cfg, site-a with
 #           nat force-encap): ESP in UDP, tuned
 #   kgesp   the same pair as written: plain ESP (IP protocol 50), the default
+#           through the raw socket
+#   kgespxdp  kgesp through AF_XDP (KEYGATE_ESP_SOCKET=xdp, esp/esp_socket.h)
 #   (each tunnel: 1 TCP stream beside the bare veth, 4 streams, 64-byte UDP
 #   datagrams/s beside the veth's, and the CPU seconds of both ends' tunnel
 #   processes, for bits and packets per CPU-second; a peer that is not
@@ -47,7 +49,7 @@ set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp hs_kg hs_sw eap cert token mem prof}
+export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp kgespxdp hs_kg hs_sw eap cert token mem prof}
 export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
 export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_TOKEN_COUNT=${BENCH_TOKEN_COUNT:-2000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
 export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3}
@@ -69,7 +71,7 @@ echo "bench: log in $LOG"
 build_err=""
 # Only the parts that run keygate's binaries need the build (veth, sw and the
 # peers alone do not).
-if [[ " $PARTS " =~ \ (kg|kgesp|hs_kg|hs_sw|eap|cert|token|mem|prof)\  ]]; then
+if [[ " $PARTS " =~ \ (kg|kgesp|kgespxdp|hs_kg|hs_sw|eap|cert|token|mem|prof)\  ]]; then
   echo "bench: building release keygated/keygate in build-bench"
   if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
          ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
@@ -107,6 +109,8 @@ part_sw() {
 }
 part_kg() { kg_pair kg "nat force-encap" 4500; }
 part_kgesp() { kg_pair kgesp "" 500; }
+# The same with plain ESP through AF_XDP (KEYGATE_ESP_SOCKET=xdp; the raw socket is the default).
+part_kgespxdp() { KEYGATE_ESP_SOCKET=xdp kg_pair kgespxdp "" 500; }
 # kg_pair NAME PROFILE_LINE PORT: the example pair, site-a's profile with
 # PROFILE_LINE; PORT: where site-b's CHILD_SA sends ESP as show crypto ipsec
 # sa says (4500: ESP in UDP; 500, as IOS shows it: plain ESP), checked first.

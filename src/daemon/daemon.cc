@@ -21,6 +21,7 @@
 #include "daemon/show_runtime.h"
 #include "daemon/show_system.h"
 #include "esp/dual_stack.h"
+#include "esp/esp_socket.h"
 
 namespace kg::daemon {
 
@@ -72,7 +73,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->datapath_->set_clock(d->clock_);
   // Plain ESP (no NAT between the peers) needs a raw socket: without
   // CAP_NET_RAW only ESP in UDP 4500 works.
-  if (auto raw = esp::open_raw_esp_dual_stack())
+  if (auto raw = esp::open_esp_socket())
     d->datapath_->set_esp_socket(std::move(*raw));
   else
     log::warn("keygated: no plain ESP (" + raw.error().message + "); only peers behind a NAT will work");
@@ -373,7 +374,7 @@ void Daemon::register_show_commands() {
   register_ra_show_commands(*config_, *this);
   register_flexvpn_show();
   register_system_commands(*config_, *this);
-  register_crypto_engine_show(*config_);
+  register_crypto_engine_show(*config_, [this] { return datapath_ ? datapath_->esp_socket_description() : std::string("none"); });
   register_isakmp_show_commands(*config_, *this);
   const DynamicAuthorService* da = da_.get();
   register_radius_show_commands(*config_, radius_.get(), clock_, [da]() -> std::string {

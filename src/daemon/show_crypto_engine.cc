@@ -44,13 +44,15 @@ std::vector<EngineBlock> engines() {
 
 }  // namespace
 
-std::string show_crypto_engine(bool json) {
+std::string show_crypto_engine(bool json, const std::string& esp_io) {
   auto list = engines();
   if (json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& e : list)
       a.push_back({{"name", e.name}, {"type", "software"}, {"state", e.state}, {"used_for", e.used_for}});
-    return nlohmann::json{{"engines", std::move(a)}}.dump() + "\n";
+    nlohmann::json j{{"engines", std::move(a)}};
+    if (!esp_io.empty()) j["esp_packet_io"] = esp_io;
+    return j.dump() + "\n";
   }
   std::string s;
   for (const auto& e : list) {
@@ -61,13 +63,16 @@ std::string show_crypto_engine(bool json) {
     s += "crypto engine state: " + e.state + "\n";
     s += "crypto engine used for: " + (used.empty() ? std::string("none") : used) + "\n\n";
   }
+  if (!esp_io.empty()) s += "plain ESP packet I/O: " + esp_io + "\n";
   return s;
 }
 
-void register_crypto_engine_show(config::Config& cfg) {
+void register_crypto_engine_show(config::Config& cfg, std::function<std::string()> esp_io) {
   cfg.register_exec("show crypto engine",
                     {"Show running system information", "Encryption module", "Show crypto engine information"},
-                    [](const config::ParsedArgs& a) -> Result<std::string> { return show_crypto_engine(a.json); },
+                    [esp_io](const config::ParsedArgs& a) -> Result<std::string> {
+                      return show_crypto_engine(a.json, esp_io ? esp_io() : std::string());
+                    },
                     true);
 }
 

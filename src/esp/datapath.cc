@@ -164,6 +164,7 @@ Result<void> Datapath::install_sa(const InstallChildSa& p) {
   if (it == by_name_.end()) return fail(Errc::kNotFound, "no tunnel interface " + p.interface);
   auto in = InboundSa::create(p.spi_in, p.suite, p.encr_in, p.integ_in, p.replay_window);
   if (!in) return std::unexpected(in.error());
+  if (!p.udp_encap && esp_) esp_->plain_sa_installed();
   auto out = OutboundSa::create(p.spi_out, p.suite, p.encr_out, p.integ_out);
   if (!out) return std::unexpected(out.error());
   // Inbound packets must come from behind the peer (remote TS) to us (local TS).

@@ -95,6 +95,11 @@ class DatagramSocket {
   virtual size_t send_batch(std::span<const io::SendSlot> slots) = 0;
   // The fd to poll, or -1 when the owner drives it by hand.
   [[nodiscard]] virtual int fd() const = 0;
+  // What the socket is, for show commands (the plain-ESP socket, esp_socket.h).
+  [[nodiscard]] virtual std::string describe() const { return {}; }
+  // A plain-ESP SA was installed (the AF_XDP socket attaches its XDP
+  // program only then, esp_socket.h).
+  virtual void plain_sa_installed() {}
 };
 
 // A layer-3 packet device (a TUN in production).
@@ -215,6 +220,8 @@ class Datapath {
   // The raw socket for plain ESP (IP protocol 50); register before attach().
   void set_esp_socket(std::unique_ptr<DatagramSocket> s) { esp_ = std::move(s); }
   [[nodiscard]] bool has_esp_socket() const { return esp_ != nullptr; }
+  // How plain ESP leaves and arrives (AF_XDP or the raw socket), or "none".
+  [[nodiscard]] std::string esp_socket_description() const { return esp_ ? esp_->describe() : "none"; }
   // Registers the sockets and every tunnel (also those added later) with the loop.
   Result<void> attach(io::EventLoop& loop);
 

@@ -5,6 +5,7 @@
 // real offloading TUN devices in a private network namespace.
 #include <gtest/gtest.h>
 #include <openssl/crypto.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "io/netlink.h"
 #include "io/offload.h"
 #include "io/tso_scatter.h"
+#include "io/xdp_esp_socket.h"
 
 namespace {
 
@@ -339,6 +341,72 @@ TEST(NoAlloc, RealOffloadingTunsInPrivateNamespace) {
   int st = 0;
   waitpid(pid, &st, 0);
   ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 0) << "20: allocations while packets flowed; 21: packets did not arrive";
+}
+
+// Plain ESP through AF_XDP (io/xdp_esp_socket.h) between two namespaces
+// joined by a veth: ESP leaves namespace A through AF_XDP to B's raw socket,
+// and B's raw socket sends ESP back to A's AF_XDP socket, with counting on.
+// A's neighbour entry for B is static, so every packet goes through AF_XDP.
+int xdp_child(const std::string& na, const std::string& nb) {
+  auto sh = [](const std::string& c) { return std::system(c.c_str()) == 0; };
+  if (!sh("ip netns add " + na) || !sh("ip netns add " + nb)) return 10;
+  if (!sh("ip -n " + na + " link add kgx type veth peer name kgx netns " + nb) ||
+      !sh("ip -n " + na + " addr add 198.51.100.1/24 dev kgx") || !sh("ip -n " + nb + " addr add 198.51.100.2/24 dev kgx") ||
+      !sh("ip -n " + na + " link set kgx up") || !sh("ip -n " + nb + " link set kgx up") ||
+      !sh("ip -n " + na + " neigh replace 198.51.100.2 dev kgx nud permanent lladdr $(ip -n " + nb +
+          " -br link show kgx | awk '{print $3}')") ||
+      !sh("ip -n " + nb + " neigh replace 198.51.100.1 dev kgx nud permanent lladdr $(ip -n " + na +
+          " -br link show kgx | awk '{print $3}')"))
+    return 11;
+  int fa = open(("/run/netns/" + na).c_str(), O_RDONLY | O_CLOEXEC);
+  int fb = open(("/run/netns/" + nb).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fa < 0 || fb < 0 || setns(fb, CLONE_NEWNET) != 0) return 12;
+  auto raw = io::RawEspSocket::open(IpAddress::Family::kV4);
+  if (!raw || setns(fa, CLONE_NEWNET) != 0) return 13;
+  auto xdp = io::XdpEspSocket::open();
+  if (!xdp) return 77;  // no native XDP here: skipped
+  (*xdp)->attach();
+  const IpAddress a = *IpAddress::parse("198.51.100.1"), b = *IpAddress::parse("198.51.100.2");
+  constexpr size_t kN = 32;
+  Bytes esp(200, 0x5a);
+  std::vector<io::SendSlot> to_b(kN, io::SendSlot{esp, {b, 0}, a}), to_a(kN, io::SendSlot{esp, {a, 0}, b});
+  std::vector<Bytes> bufs(kN, Bytes(2048));
+  std::vector<io::RecvSlot> slots(kN);
+  std::array<bool, kN> taken{};
+  uint64_t got_a = 0, got_b = 0, sent = 0;
+  auto round = [&] {
+    sent += (*xdp)->send_batch(to_b, taken);
+    (void)raw->send_batch(to_a);
+    for (int i = 0; i < 20; ++i) {
+      for (size_t k = 0; k < kN; ++k) slots[k] = io::RecvSlot{bufs[k]};
+      got_b += raw->recv_batch(slots);
+      for (size_t k = 0; k < kN; ++k) slots[k] = io::RecvSlot{bufs[k]};
+      got_a += (*xdp)->recv_batch(slots);
+      usleep(200);
+    }
+  };
+  round();
+  round();
+  if (allocations([&] {
+        for (int i = 0; i < 10; ++i) round();
+      }) != 0)
+    return 20;
+  if (sent != 12 * kN || got_b < 10 * kN || got_a < 10 * kN || (*xdp)->counters().rx < 10 * kN) return 21;
+  return 0;
+}
+
+TEST(NoAlloc, PlainEspThroughAfXdp) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, XDP)";
+  const std::string na = "kgxdp-a-" + std::to_string(getpid()), nb = "kgxdp-b-" + std::to_string(getpid());
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) _exit(xdp_child(na, nb));
+  int st = 0;
+  waitpid(pid, &st, 0);
+  (void)std::system(("ip netns del " + na + " 2>/dev/null; ip netns del " + nb + " 2>/dev/null").c_str());
+  ASSERT_TRUE(WIFEXITED(st));
+  if (WEXITSTATUS(st) == 77) GTEST_SKIP() << "no native XDP here";
   EXPECT_EQ(WEXITSTATUS(st), 0) << "20: allocations while packets flowed; 21: packets did not arrive";
 }
 
