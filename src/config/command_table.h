@@ -38,6 +38,7 @@ enum class Mode {
   kConsentAuthority,  // consent-token authority (commands_consent.cc)
   kIsakmpPolicy,      // crypto isakmp policy N (commands_isakmp.cc)
   kAaaRadiusGroup, kRadiusServer,  // aaa group server radius, radius server (commands_aaa.cc)
+  kNameMangler, kAaaAttributeList,  // crypto ikev2 name-mangler, aaa attribute list (commands_mangler.cc)
   kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
 };
 

@@ -239,6 +239,7 @@ void register_ikev2_global_commands(CommandTable& t);
 void register_isakmp_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_aaa_commands(CommandTable& t);
+void register_mangler_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
 void register_ipv6_commands(CommandTable& t);
 void register_gre_commands(CommandTable& t);
@@ -265,6 +266,7 @@ void register_core_commands(CommandTable& t) {
   register_isakmp_commands(t);
   register_ra_commands(t);
   register_aaa_commands(t);
+  register_mangler_commands(t);
   register_lifetime_commands(t);
   register_ipv6_commands(t);
   register_gre_commands(t);

@@ -10,7 +10,7 @@ void register_shell_commands(CommandTable& t) {
                  Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile,
                  Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList,
                  Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy,
-                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey}) {
+                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey}) {
     t.add(m, "do LINE", {"To run exec commands in config mode", "Exec Command"},
           [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
             return fail(Errc::kInvalidArgument, "Incomplete command.");

@@ -103,7 +103,7 @@ TEST(Readme, ListsEveryConfigurationCommand) {
                  Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile, Mode::kInterface,
                  Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList, Mode::kPkiTrustpoint,
                  Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy,
-                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey}) {
+                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey}) {
     std::vector<std::string> paths;
     walk(c.table(), m, "", 0, paths);
     for (auto& p : paths) EXPECT_TRUE(listed(lines, p)) << "mode " << int(m) << ": \"" << p << "\" is not in README's Supported commands";
