@@ -3,6 +3,7 @@
 // → identities and pre-shared keys, interface TunnelN + crypto ipsec profile +
 // transform sets + ip route → CHILD_SA policy.
 #pragma once
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
@@ -15,6 +16,7 @@
 #include "aaa/radius_eap.h"
 #include "config/model.h"
 #include "config/pki_store.h"
+#include "ike/engine.h"
 #include "ike/policy.h"
 
 namespace kg::daemon {
@@ -85,9 +87,14 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // session detail), by peer address and IKE identity.
   struct AuthorizedSession {
     std::string user;
+    std::string group;                    // the group authorization's name ("" without one)
     std::vector<std::string> attributes;  // AttributeSet::lines()
+    bool up = false;                      // its IKE SA came up (SessionEvent)
+    std::chrono::steady_clock::time_point granted;
   };
   const AuthorizedSession* authorized_session(const IpAddress& remote, const std::string& ike_id) const;
+  // Sessions up and down: what ipsec:max-logins / ipsec:max-users count.
+  void on_session(const ike::SessionEvent& ev);
   void set_remote_access(aaa::AddressPools* pools, aaa::InterfacePrefix iface) {
     pools_ = pools;
     iface_ = std::move(iface);

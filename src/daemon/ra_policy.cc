@@ -3,6 +3,8 @@
 // authorization + crypto ikev2 authorization policy + ip local pool), the
 // Virtual-Template of a hub profile, and the initiator's own request
 // (ip address negotiated, route set, route accept any).
+#include <cstdlib>
+#include <set>
 #include <sstream>
 
 #include "common/log.h"
@@ -185,6 +187,18 @@ const ConfigPolicy::AuthorizedSession* ConfigPolicy::authorized_session(const Ip
   return it == sessions_.end() ? nullptr : &it->second;
 }
 
+void ConfigPolicy::on_session(const ike::SessionEvent& ev) {
+  std::string key = ev.remote.addr.str() + " " + ev.remote_id;
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  if (ev.up) {
+    it->second.up = true;
+    return;
+  }
+  sessions_.erase(it);
+  std::erase(session_order_, key);
+}
+
 ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) {
   ike::ConfigDecision d;
   auto prof = model_.profiles.find(q.profile);
@@ -211,6 +225,48 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
   aaa::AttributeSet p = aaa::merge_attributes(cached, g.user, g.group, g.plan.group_override);
   std::string ike_id = q.peer_id.str();
   uint64_t lease = 0;
+  std::string key = q.remote.str() + " " + ike_id;
+  std::string group = g.plan.group ? g.plan.group->name : "";
+  // ipsec:max-logins (sessions of this user) and ipsec:max-users (users of
+  // this group): sessions up, or granted in the last minute and coming up.
+  auto now = std::chrono::steady_clock::now();
+  auto live = [&](const std::string& k, const AuthorizedSession& s) {
+    return k != key && (s.up || now - s.granted < std::chrono::seconds(60));
+  };
+  auto limit = [&](const char* name) -> std::optional<long> {
+    std::string v = p.first(name);
+    if (v.empty()) return std::nullopt;
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (end == v.c_str() || *end || n < 0) {
+      log::warn("IKEv2: " + user + ": " + name + "=" + v + " is not a number; ignored");
+      return std::nullopt;
+    }
+    return n;
+  };
+  auto over = [&](const std::string& why) {
+    log::warn("%AAA-4-LIMIT: authorization of " + q.remote.str() + " Id: " + user + " refused: " + why);
+    if (lease && pools_) pools_->release(lease);
+    ike::ConfigDecision r;
+    r.status = Status::kRefused;
+    r.reason = why;
+    return r;
+  };
+  if (auto n = limit("ipsec:max-logins")) {
+    long c = 0;
+    for (const auto& [k, s] : sessions_) c += live(k, s) && s.user == user;
+    if (c >= *n)
+      return over("ipsec:max-logins " + std::to_string(*n) + " reached (user " + user + " has " + std::to_string(c) +
+                  " session" + (c == 1 ? "" : "s") + ")");
+  }
+  if (auto n = limit("ipsec:max-users"); n && !group.empty()) {
+    std::set<std::string> users;
+    for (const auto& [k, s] : sessions_)
+      if (live(k, s) && s.group == group && s.user != user) users.insert(s.user);
+    if (long(users.size()) >= *n)
+      return over("ipsec:max-users " + std::to_string(*n) + " reached (group " + group + " has " +
+                  std::to_string(users.size()) + " other user" + (users.size() == 1 ? "" : "s") + ")");
+  }
   auto refuse = [&](const std::string& why) {
     log::warn("IKEv2: no address for " + q.remote.str() + " Id: " + user + ": " + why);
     if (lease && pools_) pools_->release(lease);
@@ -272,7 +328,6 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
     else
       log::warn("IKEv2: profile " + q.profile + ": accounting list " + list + " is not defined; no accounting");
   }
-  std::string key = q.remote.str() + " " + ike_id;
   if (!sessions_.contains(key)) {
     if (session_order_.size() >= 4096) {
       sessions_.erase(session_order_.front());
@@ -280,7 +335,7 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
     }
     session_order_.push_back(key);
   }
-  sessions_[key] = AuthorizedSession{user, p.lines()};
+  sessions_[key] = AuthorizedSession{user, group, p.lines(), false, now};
   std::string policies;
   if (g.plan.user) policies += "user " + g.plan.user->name;
   if (g.plan.group) policies += std::string(policies.empty() ? "" : ", ") + "group " + g.plan.group->name;

@@ -14,7 +14,7 @@ d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.
 . "$(dirname "${BASH_SOURCE[0]}")/lib_ra.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_radius.sh"
 lib_init
-ra_switch 2
+ra_switch 3
 
 cat >"$WORK/users" <<'EOU'
 alice@eng Cleartext-Password := "alice-md5-pass"
@@ -23,7 +23,8 @@ alice@eng Cleartext-Password := "alice-md5-pass"
 bob@eng Cleartext-Password := "bob-md5-pass"
 	Cisco-AVPair = "ipsec:dns-servers=198.18.0.23"
 alice Cleartext-Password := "cisco"
-	Framed-IP-Address = 198.18.3.102
+	Framed-IP-Address = 198.18.3.102,
+	Cisco-AVPair = "ipsec:max-logins=1"
 eng Cleartext-Password := "cisco"
 	Framed-IP-Address = 198.18.3.200,
 	Cisco-AVPair = "ipsec:banner=Welcome !",
@@ -80,7 +81,8 @@ kg "$NSA" "show running-config" | grep -q "^ eap prefix delimiter @" || fail "na
 export SW_LOAD="eap-identity eap-md5 gcrypt resolve" SW_INSTALL_VIP=yes
 sw_eap_client "$WORK/c1" 1 eap-md5 alice@eng alice-md5-pass
 sw_eap_client "$WORK/c2" 2 eap-md5 bob@eng bob-md5-pass
-for k in 1 2; do start_charon "${RA_NS[$k]}" "$WORK/c$k"; done
+sw_eap_client "$WORK/c3" 3 eap-md5 alice@eng alice-md5-pass
+for k in 1 2 3; do start_charon "${RA_NS[$k]}" "$WORK/c$k"; done
 
 sw_initiate "$WORK/c1" ra || { cat "$WORK/c1/initiate.out"; tail -30 "$WORK/keygated-$NSA.log"; fail "alice"; }
 wait_for "sw_has_sa $WORK/c1" 15 || fail "alice not established"
@@ -100,6 +102,13 @@ for want in "User: alice@eng" \
   echo "$s" | grep -qF "$want" || { echo "$s"; fail "show crypto session detail lacks: $want"; }
 done
 log "merge: Framed-IP-Address from the explicit user, DNS cached, banner/domain/route from the group"
+
+# ipsec:max-logins=1: alice's second session (another client) is refused.
+sw_initiate "$WORK/c3" ra && fail "alice's second login accepted"
+wait_for "grep -q 'AAA-4-LIMIT: authorization of 198.51.100.13 Id: alice@eng refused: ipsec:max-logins 1 reached' '$WORK/keygated-$NSA.log'" 5 ||
+  { tail -20 "$WORK/keygated-$NSA.log"; fail "no clear log line for max-logins"; }
+ping_ok "${RA_NS[1]}" "$v1" 203.0.113.1 1 || fail "alice's first session hurt by the refused second"
+log "ipsec:max-logins 1: a second session of alice refused, the first one still up"
 
 # group override: the group's attributes win over the merged user's.
 kg "$NSA" $'configure terminal\ncrypto ikev2 profile default\naaa authorization group override eap list frad name-mangler grp\nend' ||
