@@ -35,7 +35,7 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
   if (r.framed_ip) r.attributes.set("Framed-IP-Address", r.framed_ip->str(), source);
   if (auto pool = accept.text(AttrType::kFramedPool)) {
     r.pool = std::string(*pool);
-    r.attributes.set("Framed-Pool", r.pool, source);
+    r.attributes.set("ipsec:addr-pool", r.pool, source);  // one name: the pool, however RADIUS named it
   }
   auto pairs = kg::radius::cisco_av_pairs(accept);
   if (!pairs) return std::unexpected(pairs.error());

@@ -9,6 +9,8 @@
 //    attribute type NAME VALUE [protocol P] [mandatory]
 // and, in an IKEv2 profile, `keyring aaa LIST [name-mangler M] [password P]`.
 // How a mangler turns an identity into a name is aaa/name_mangler.h.
+#include <sstream>
+
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -161,23 +163,28 @@ void add_keyring_aaa(CommandTable& t) {
       p.keyring_aaa_password = Secret();
       return ok();
     }
-    size_t i = 2;
-    if (a.at(i) == "list" && a.size() > 3 && a.at(3) != "name-mangler" && a.at(3) != "password") ++i;
-    std::string list = a.at(i++), mangler;
+    std::vector<std::string> w;  // LINE arrives as one word: split it
+    for (size_t k = 2; k < a.size(); ++k) {
+      std::istringstream in(a.at(k));
+      for (std::string x; in >> x;) w.push_back(x);
+    }
+    size_t i = 0;
+    if (w.at(i) == "list" && w.size() > 1 && w[1] != "name-mangler" && w[1] != "password") ++i;
+    std::string list = w.at(i++), mangler;
     Secret password;
-    while (i < a.size()) {
-      if (a.at(i) == "name-mangler" && i + 1 < a.size()) {
-        mangler = a.at(i + 1);
+    while (i < w.size()) {
+      if (w[i] == "name-mangler" && i + 1 < w.size()) {
+        mangler = w[i + 1];
         i += 2;
-      } else if (a.at(i) == "password" && i + 1 < a.size()) {
-        std::string text = a.at(i + 1);
-        for (size_t k = i + 2; k < a.size(); ++k) text += " " + a.at(k);
+      } else if (w[i] == "password" && i + 1 < w.size()) {
+        std::string text = w[i + 1];
+        for (size_t k = i + 2; k < w.size(); ++k) text += " " + w[k];
         auto key = c.config.key_from_config(text);
         if (!key) return std::unexpected(key.error());
         password = Secret(std::string_view(*key));
         break;
       } else {
-        return invalid("Invalid input at '" + a.at(i) + "'");
+        return invalid("Invalid input at '" + w[i] + "'");
       }
     }
     p.keyring_aaa = list;

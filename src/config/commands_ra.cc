@@ -4,6 +4,8 @@
 // interface Virtual-TemplateN type tunnel / ip address negotiated /
 // tunnel destination dynamic. Access lists and the FlexVPN client block are in
 // commands_flexvpn.cc.
+#include <sstream>
+
 #include "common/ip.h"
 #include "config/interface_names.h"
 #include "config/session.h"
@@ -260,11 +262,16 @@ void add_profile_lines(CommandTable& t) {
         return ok();
       }
       AaaAuthorization x{a.at(i + 2), "", override, false, ""};
+      std::vector<std::string> rest;  // the LINE after the list: [NAME] [name-mangler M] [override]
       for (size_t k = i + 3; k < a.size(); ++k) {
-        if (a.at(k) == "name-mangler" && k + 1 < a.size()) x.mangler = a.at(++k);
-        else if (a.at(k) == "override" && !user) x.override = true;
-        else if (x.name.empty() && a.at(k) != "name-mangler" && a.at(k) != "override") x.name = a.at(k);
-        else return invalid("Invalid input at '" + a.at(k) + "'");
+        std::istringstream in(a.at(k));
+        for (std::string w; in >> w;) rest.push_back(w);
+      }
+      for (size_t k = 0; k < rest.size(); ++k) {
+        if (rest[k] == "name-mangler" && k + 1 < rest.size()) x.mangler = rest[++k];
+        else if (rest[k] == "override" && !user) x.override = true;
+        else if (x.name.empty() && rest[k] != "name-mangler" && rest[k] != "override") x.name = rest[k];
+        else return invalid("Invalid input at '" + rest[k] + "'");
       }
       if (!x.name.empty() && !x.mangler.empty()) return invalid("Give either a name or a name-mangler, not both");
       x.cached = m.contains(method) && m[method].cached;

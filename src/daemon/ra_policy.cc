@@ -67,6 +67,7 @@ namespace {
 class ProfileAuthorizer final : public ike::Authorizer {
  public:
   explicit ProfileAuthorizer(ConfigPolicy& policy) : policy_(policy) {}
+  using ike::Authorizer::completes_at_once;
   ike::ConfigDecision authorize(const ike::ConfigQuery& q) override { return policy_.authorize(q); }
   bool completes_at_once(const ike::ConfigQuery& q) const override { return policy_.authorizes_locally(q); }
   bool answers_on_loop() const override { return true; }
@@ -275,8 +276,6 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
     return r;
   };
   std::string pool = p.first("ipsec:addr-pool");
-  if (pool.empty()) pool = p.first("Framed-IP-Pool");
-  if (pool.empty()) pool = p.first("Framed-Pool");
   auto framed = IpAddress::parse(p.first("Framed-IP-Address"));
   uint8_t len = 32;
   if (auto m = IpAddress::parse(p.first("Framed-IP-Netmask")))
