@@ -50,7 +50,7 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
       else
         r.attributes.set(name, av.value, source);
     }
-    if (av.attribute == "max-users" || av.attribute == "max-logins" || av.attribute == "banner" ||
+    if (av.attribute == "max-users" || av.attribute == "max-logins" ||
         av.attribute.starts_with("ikev2-password") || av.attribute == "interface-config")
       continue;  // applied by authorization (daemon/ra_policy.cc), from `attributes`
     if (av.protocol != "ipsec") {

@@ -90,10 +90,27 @@ std::string kind_of(ike::IdType t) {
   }
 }
 
-aaa::AttributeSet relabel(const aaa::AttributeSet& in, const std::string& source) {
+// The EAP Access-Accept's attributes as cached user attributes: its named
+// attributes, and the typed ones for an Accept read without them.
+aaa::AttributeSet cached_attributes(const aaa::RadiusAuthorization& r, const std::string& source) {
   aaa::AttributeSet out;
-  for (const auto& [name, v] : in.items())
+  for (const auto& [name, v] : r.attributes.items())
     for (const auto& x : v.values) out.add(name, x, source);
+  auto fill = [&](const std::string& name, const std::string& value) {
+    if (!value.empty() && !out.find(name)) out.set(name, value, source);
+  };
+  if (r.framed_ip) fill("Framed-IP-Address", r.framed_ip->str());
+  if (r.framed_prefix_len) {
+    uint32_t bits = *r.framed_prefix_len ? ~uint32_t(0) << (32 - *r.framed_prefix_len) : 0;
+    fill("Framed-IP-Netmask", IpAddress::v4(bits).str());
+  }
+  fill("ipsec:addr-pool", r.pool);
+  std::string dns;
+  for (const auto& a : r.dns) dns += (dns.empty() ? "" : " ") + a.str();
+  fill("ipsec:dns-servers", dns);
+  fill("ipsec:default-domain", r.domain);
+  if (!out.find("ipsec:route-set"))
+    for (const auto& p : r.routes) out.add("ipsec:route-set", "prefix " + p.str(), source);
   return out;
 }
 
@@ -219,7 +236,7 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
   std::optional<aaa::AttributeSet> cached;
   if (radius) {
     user = radius->user;
-    cached = relabel(radius->attrs.attributes, "cached user " + user + ", RADIUS");
+    cached = cached_attributes(radius->attrs, "cached user " + user + ", RADIUS");
   }
   // Seed 004, "Attributes – Merging": explicit user over cached user, then
   // merged user over group unless `override`.
