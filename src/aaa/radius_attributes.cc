@@ -51,7 +51,7 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
         r.attributes.set(name, av.value, source);
     }
     if (av.attribute == "max-users" || av.attribute == "max-logins" ||
-        av.attribute.starts_with("ikev2-password") || av.attribute == "interface-config")
+        av.attribute.starts_with("ikev2-password"))
       continue;  // applied by authorization (daemon/ra_policy.cc), from `attributes`
     if (av.protocol != "ipsec") {
       if (av.mandatory) r.unsupported.push_back(av.str());
