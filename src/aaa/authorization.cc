@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "aaa/name_mangler.h"
+
 namespace kg::aaa {
 namespace {
 
@@ -95,7 +97,8 @@ Authorization authorize(const config::Model& m, const config::Ikev2Profile& prof
   Authorization out;
   auto g = profile.aaa_group.find(method);
   auto u = profile.aaa_user.find(method);
-  bool has_g = g != profile.aaa_group.end(), has_u = u != profile.aaa_user.end();
+  bool has_g = g != profile.aaa_group.end() && !g->second.list.empty();
+  bool has_u = u != profile.aaa_user.end() && !u->second.list.empty();
   if (!has_g && !has_u) return out;
   out.configured = true;
   std::optional<config::AuthorizationPolicy> group, user;
@@ -130,6 +133,85 @@ std::vector<Prefix> route_set_prefixes(const config::Model& m, const config::Aut
       if (e.permit && a && w) add(Prefix::from_mask(*a, IpAddress::v4(~w->v4_host_order())));
     }
   return v;
+}
+
+AuthorizationPlan plan_authorization(const config::Model& m, const config::Ikev2Profile& profile,
+                                     const std::string& method, const std::string& kind,
+                                     const std::string& identity, const std::string& eap_identity) {
+  AuthorizationPlan plan;
+  auto g = profile.aaa_group.find(method);
+  auto u = profile.aaa_user.find(method);
+  if (g == profile.aaa_group.end() && u == profile.aaa_user.end()) return plan;
+  plan.configured = true;
+  if (!m.aaa_new_model) {
+    plan.error = "aaa new-model is not configured";
+    return plan;
+  }
+  bool eap = method == "eap" && !eap_identity.empty();
+  auto step = [&](const config::AaaAuthorization& a) -> std::optional<AuthorizationStep> {
+    auto list = m.aaa_authorization_network.find(a.list);
+    if (list == m.aaa_authorization_network.end()) {
+      plan.error = "no method list 'aaa authorization network " + a.list + "'";
+      return std::nullopt;
+    }
+    AuthorizationStep s;
+    if (list->second.starts_with("group ")) s.radius_group = list->second.substr(6);
+    if (!a.name.empty()) {
+      s.name = a.name;
+    } else if (!a.mangler.empty()) {
+      auto nm = m.name_manglers.find(a.mangler);
+      if (nm == m.name_manglers.end()) {
+        plan.error = "no crypto ikev2 name-mangler " + a.mangler;
+        return std::nullopt;
+      }
+      auto r = eap ? mangle(nm->second, "eap", eap_identity) : mangle(nm->second, kind, identity);
+      if (!r) {
+        plan.error = "name-mangler " + a.mangler + ": " + r.error().message;
+        return std::nullopt;
+      }
+      s.name = *r;
+    } else {
+      s.name = eap ? eap_identity : identity;
+    }
+    return s;
+  };
+  if (u != profile.aaa_user.end()) {
+    plan.cached = u->second.cached;
+    if (!u->second.list.empty() && !(plan.user = step(u->second))) return plan;
+  }
+  if (g != profile.aaa_group.end() && !g->second.list.empty()) {
+    plan.group_override = g->second.override;
+    if (!(plan.group = step(g->second))) return plan;
+  }
+  return plan;
+}
+
+AttributeSet policy_attributes(const config::Model& m, const config::AuthorizationPolicy& p,
+                               const std::string& tunnel, const InterfacePrefix& iface, const std::string& source) {
+  AttributeSet a;
+  auto words = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (auto& x : v) s += (s.empty() ? "" : " ") + x;
+    return s;
+  };
+  if (!p.pool.empty()) a.set("ipsec:addr-pool", p.pool, source);
+  if (!p.ipv6_pool.empty()) a.set("ipv6:addrv6-pool", p.ipv6_pool, source);
+  if (!p.dns.empty()) a.set("ipsec:dns-servers", words(p.dns), source);
+  if (!p.ipv6_dns.empty()) a.set("ipv6:dns-servers", words(p.ipv6_dns), source);
+  if (!p.netmask.empty()) a.set("Framed-IP-Netmask", p.netmask, source);
+  if (!p.def_domain.empty()) a.set("ipsec:default-domain", p.def_domain, source);
+  for (const auto& r : route_set_prefixes(m, p, tunnel, iface)) a.add("ipsec:route-set", "prefix " + r.str(), source);
+  if (p.route_accept_any)
+    a.set("ipsec:route-accept", "any tag " + std::to_string(p.route_accept_tag) + " distance " +
+                                    std::to_string(p.route_accept_distance), source);
+  if (auto l = m.aaa_attribute_lists.find(p.aaa_attribute_list); !p.aaa_attribute_list.empty() && l != m.aaa_attribute_lists.end())
+    for (const auto& x : l->second) {
+      std::string name = x.name.find(':') != std::string::npos ? x.name
+                         : x.name == "interface-config"          ? "ip:interface-config"
+                                                                 : "ipsec:" + x.name;
+      a.add(name, x.value, source + ", attribute list " + p.aaa_attribute_list);
+    }
+  return a;
 }
 
 }  // namespace kg::aaa

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "aaa/attribute_set.h"
 #include "common/ip.h"
 #include "config/model.h"
 
@@ -43,5 +44,35 @@ using InterfacePrefix = std::function<std::optional<Prefix>(const std::string& i
 //   route set access-list ACL    every permit entry of the standard ACL
 std::vector<Prefix> route_set_prefixes(const config::Model& m, const config::AuthorizationPolicy& p,
                                        const std::string& tunnel, const InterfacePrefix& iface);
+
+// One `aaa authorization user|group` line resolved for a peer: the name to
+// authorize and where (a local policy, or a RADIUS group).
+struct AuthorizationStep {
+  std::string name;          // policy / RADIUS user name (NAME, the mangled identity, or the identity)
+  std::string radius_group;  // `aaa authorization network LIST group G`: G; empty: local
+};
+
+// What authorization a peer needs (seed 004, "Authorization Types").
+struct AuthorizationPlan {
+  bool configured = false;
+  std::string error;  // a missing list or a name-mangler without a rule: authorization fails
+  bool cached = false;  // aaa authorization user METHOD cached
+  std::optional<AuthorizationStep> user, group;
+  bool group_override = false;
+};
+
+// `kind`: the identity's kind for a name-mangler ("fqdn", "email", "dn",
+// "address", "key-id"); `eap_identity`: the EAP identity when the peer
+// authenticated with EAP (the name and the mangler's `eap` rule use it).
+AuthorizationPlan plan_authorization(const config::Model& m, const config::Ikev2Profile& profile,
+                                     const std::string& method, const std::string& kind,
+                                     const std::string& identity, const std::string& eap_identity);
+
+// A local authorization policy as attributes named as RADIUS names them
+// (pool -> ipsec:addr-pool, dns -> ipsec:dns-servers, route set -> its
+// prefixes as ipsec:route-set "prefix P/L", aaa attribute list entries
+// -> ip:interface-config / ipsec:NAME).
+AttributeSet policy_attributes(const config::Model& m, const config::AuthorizationPolicy& p,
+                               const std::string& tunnel, const InterfacePrefix& iface, const std::string& source);
 
 }  // namespace kg::aaa

@@ -18,7 +18,7 @@ std::optional<IpAddress> address(const kg::radius::Packet& p, AttrType t) {
 
 }  // namespace
 
-Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept) {
+Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept, const std::string& source) {
   RadiusAuthorization r;
   if (const auto* a = accept.find(AttrType::kFramedIpAddress)) {
     r.framed_ip = address(accept, AttrType::kFramedIpAddress);
@@ -30,11 +30,29 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
     auto len = m ? mask_to_len(*m) : std::nullopt;
     if (!len) return fail(Errc::kInvalidSyntax, "Framed-IP-Netmask is not a mask");
     r.framed_prefix_len = *len;
+    r.attributes.set("Framed-IP-Netmask", m->str(), source);
   }
-  if (auto pool = accept.text(AttrType::kFramedPool)) r.pool = std::string(*pool);
+  if (r.framed_ip) r.attributes.set("Framed-IP-Address", r.framed_ip->str(), source);
+  if (auto pool = accept.text(AttrType::kFramedPool)) {
+    r.pool = std::string(*pool);
+    r.attributes.set("ipsec:addr-pool", r.pool, source);  // one name: the pool, however RADIUS named it
+  }
   auto pairs = kg::radius::cisco_av_pairs(accept);
   if (!pairs) return std::unexpected(pairs.error());
   for (const auto& av : *pairs) {
+    if (av.protocol == "ipsec" || av.protocol == "ip") {
+      if (av.attribute == "ikev2-password-local") r.psk_local = Secret(std::string_view(av.value));
+      else if (av.attribute == "ikev2-password-remote") r.psk_remote = Secret(std::string_view(av.value));
+      std::string name = av.protocol + ":" + av.attribute;
+      if (name == "ipsec:route-set" || name == "ip:interface-config" || name == "ipsec:ipsec-backup-gateway" ||
+          name == "ipsec:split-exclude")
+        r.attributes.add(name, av.value, source);
+      else
+        r.attributes.set(name, av.value, source);
+    }
+    if (av.attribute == "max-users" || av.attribute == "max-logins" ||
+        av.attribute.starts_with("ikev2-password"))
+      continue;  // applied by authorization (daemon/ra_policy.cc), from `attributes`
     if (av.protocol != "ipsec") {
       if (av.mandatory) r.unsupported.push_back(av.str());
       continue;

@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "aaa/attribute_set.h"
 #include "common/ip.h"
+#include "common/secret.h"
 #include "common/result.h"
 #include "wire/radius/packet.h"
 
@@ -28,7 +30,12 @@ struct RadiusAuthorization {
   std::vector<IpAddress> dns;
   std::vector<Prefix> routes;
   std::string domain;
-  std::vector<std::string> unsupported;  // mandatory AV pairs not applied ("ipsec:banner=...")
+  std::vector<std::string> unsupported;  // mandatory AV pairs not applied
+  // ipsec:ikev2-password-local|remote (keyring aaa): the pre-shared keys.
+  Secret psk_local, psk_remote;
+  // Every attribute above and every other ipsec:/ip: AV pair, by name, with
+  // the source given to radius_authorization (for merging and show).
+  AttributeSet attributes;
   [[nodiscard]] bool empty() const {
     return !framed_ip && pool.empty() && dns.empty() && routes.empty() && domain.empty();
   }
@@ -36,6 +43,7 @@ struct RadiusAuthorization {
 
 // Error when an attribute keygate applies is malformed (the Accept is then
 // not trusted for authorization).
-[[nodiscard]] Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept);
+[[nodiscard]] Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept,
+                                                              const std::string& source = "RADIUS");
 
 }  // namespace kg::aaa

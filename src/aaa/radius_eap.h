@@ -36,6 +36,10 @@ class AcceptedUsers {
   };
   void put(const std::string& ike_id, Entry e);
   [[nodiscard]] std::optional<Entry> take(const std::string& ike_id);
+  [[nodiscard]] const Entry* find(const std::string& ike_id) const {
+    auto it = entries_.find(ike_id);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
   [[nodiscard]] size_t size() const { return entries_.size(); }
   static constexpr size_t kMax = 4096;
 

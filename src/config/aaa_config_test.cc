@@ -108,5 +108,67 @@ TEST_F(Aaa, BadLinesChangeNothing) {
   EXPECT_TRUE(cfg.model().profiles.at("P").auth_remote.empty());
 }
 
+// Seed 004's name-manglers, attribute lists, authorization lines and
+// keyring aaa: the model, the written text and a reload that gives it back.
+TEST_F(Aaa, NameManglersAuthorizationAndKeyringAaa) {
+  run("aaa new-model");
+  run("aaa authorization network frad group frad");
+  run("crypto ikev2 name-mangler cn");
+  run("dn common-name");
+  run("fqdn hostname");
+  run("email username");
+  run("eap suffix delimiter @");
+  run("exit");
+  run("aaa attribute list IT-list");
+  run("attribute type interface-config \"ip unnumbered Loopback1\"");
+  run("attribute type interface-config \"ip mtu 1400\"");
+  run("exit");
+  run("crypto ikev2 authorization policy IT");
+  run("aaa attribute list IT-list");
+  run("exit");
+  run("crypto ikev2 profile default");
+  run("aaa authorization user eap cached");
+  run("aaa authorization user eap list frad name-mangler cn");
+  run("aaa authorization group eap list frad Eng override");
+  run("aaa authorization user cert list frad joe");
+  run("keyring aaa list frad name-mangler cn password 0 pw-secret");
+  run("end");
+  const Model& m = cfg.model();
+  EXPECT_EQ(m.name_manglers.at("cn"), (NameMangler{"common-name", "hostname", "username", "suffix delimiter @"}));
+  ASSERT_EQ(m.aaa_attribute_lists.at("IT-list").size(), 2u);
+  EXPECT_EQ(m.aaa_attribute_lists.at("IT-list")[0].value, "ip unnumbered Loopback1");
+  EXPECT_EQ(m.authorization_policies.at("IT").aaa_attribute_list, "IT-list");
+  const auto& p = m.profiles.at("default");
+  EXPECT_EQ(p.aaa_user.at("eap"), (AaaAuthorization{"frad", "", false, true, "cn"}));
+  EXPECT_EQ(p.aaa_group.at("eap"), (AaaAuthorization{"frad", "Eng", true, false, ""}));
+  EXPECT_EQ(p.aaa_user.at("cert").name, "joe");
+  EXPECT_EQ(p.keyring_aaa, "frad");
+  EXPECT_EQ(p.keyring_aaa_mangler, "cn");
+  std::string rc = cfg.running_config_text();
+  EXPECT_EQ(rc.find("pw-secret"), std::string::npos) << rc;
+  for (const char* line : {"crypto ikev2 name-mangler cn\n dn common-name\n fqdn hostname\n email username\n eap suffix delimiter @\n",
+                           "aaa attribute list IT-list\n attribute type interface-config \"ip unnumbered Loopback1\"\n",
+                           " aaa attribute list IT-list\n", " aaa authorization user eap cached\n",
+                           " aaa authorization user eap list frad name-mangler cn\n",
+                           " aaa authorization group override eap list frad Eng\n",
+                           " keyring aaa frad name-mangler cn password 6 "})
+    EXPECT_NE(rc.find(line), std::string::npos) << line << "\n" << rc;
+  auto path = std::filesystem::temp_directory_path() / ("kgaaa2-" + std::to_string(::getpid()));
+  std::ofstream(path) << rc;
+  run("configure terminal");
+  auto rep = cfg.load_file(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(rep && rep->empty()) << (rep ? *rep : rep.error().message);
+  EXPECT_EQ(cfg.running_config_text(), rc);
+  // Bad lines: a wrong delimiter, a name and a mangler at once.
+  run("crypto ikev2 name-mangler x");
+  refused("eap prefix delimiter #");
+  run("exit");
+  run("crypto ikev2 profile default");
+  refused("aaa authorization user psk list frad joe name-mangler cn");
+  run("no aaa authorization user eap list frad");
+  EXPECT_EQ(cfg.model().profiles.at("default").aaa_user.at("eap"), (AaaAuthorization{"", "", false, true, ""}));
+}
+
 }  // namespace
 }  // namespace kg::config

@@ -39,6 +39,7 @@ enum class Mode {
   kIsakmpPolicy,      // crypto isakmp policy N (commands_isakmp.cc)
   kIsakmpGroup, kIsakmpProfile, kCryptoKeyring,  // Easy VPN (commands_ezvpn.cc)
   kAaaRadiusGroup, kRadiusServer,  // aaa group server radius, radius server (commands_aaa.cc)
+  kNameMangler, kAaaAttributeList,  // crypto ikev2 name-mangler, aaa attribute list (commands_mangler.cc)
   kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
   kExtAccessList, kCryptoMap, kDynamicMap,  // ip access-list extended, crypto map / dynamic-map (commands_acl.cc, commands_cryptomap.cc)
   kAaaDynamicAuthor,  // aaa server radius dynamic-author (commands_aaa_dynamic.cc)

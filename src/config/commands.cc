@@ -241,6 +241,7 @@ void register_ezvpn_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_aaa_commands(CommandTable& t);
 void register_aaa_dynamic_commands(CommandTable& t);
+void register_mangler_commands(CommandTable& t);
 void register_lifetime_commands(CommandTable& t);
 void register_ipv6_commands(CommandTable& t);
 void register_gre_commands(CommandTable& t);
@@ -271,6 +272,7 @@ void register_core_commands(CommandTable& t) {
   register_ra_commands(t);
   register_aaa_commands(t);
   register_aaa_dynamic_commands(t);
+  register_mangler_commands(t);
   register_lifetime_commands(t);
   register_ipv6_commands(t);
   register_gre_commands(t);

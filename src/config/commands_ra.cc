@@ -4,6 +4,8 @@
 // interface Virtual-TemplateN type tunnel / ip address negotiated /
 // tunnel destination dynamic. Access lists and the FlexVPN client block are in
 // commands_flexvpn.cc.
+#include <sstream>
+
 #include "common/ip.h"
 #include "config/interface_names.h"
 #include "config/session.h"
@@ -234,35 +236,80 @@ void add_authorization_policy(CommandTable& t) {
 void add_profile_lines(CommandTable& t) {
   auto prof = [](C c) -> Ikev2Profile& { return c.model.profiles[c.object]; };
   auto set = [prof](bool user) {
-    return [prof, user](C c, A a) {
+    return [prof, user](C c, A a) -> Result<std::string> {
       // words: aaa authorization group|user [override] METHOD list LIST [NAME]
+      //        [name-mangler M] [override]  |  aaa authorization user METHOD cached
       size_t i = 3;
       bool override = a.at(i) == "override";
       if (override) ++i;
       std::string method = a.at(i);
       auto& m = user ? prof(c).aaa_user : prof(c).aaa_group;
-      if (a.negated) { m.erase(method); return ok(); }
-      m[method] = AaaAuthorization{a.at(i + 2), a.size() > i + 3 ? a.at(i + 3) : "", override};
+      if (a.at(i + 1) == "cached") {
+        if (a.negated) {
+          if (auto it = m.find(method); it != m.end()) {
+            it->second.cached = false;
+            if (it->second.list.empty()) m.erase(it);
+          }
+        } else {
+          m[method].cached = true;
+        }
+        return ok();
+      }
+      if (a.negated) {
+        auto it = m.find(method);
+        if (it != m.end() && it->second.cached) it->second = AaaAuthorization{"", "", false, true, ""};
+        else if (it != m.end()) m.erase(it);
+        return ok();
+      }
+      AaaAuthorization x{a.at(i + 2), "", override, false, ""};
+      std::vector<std::string> rest;  // the LINE after the list: [NAME] [name-mangler M] [override]
+      for (size_t k = i + 3; k < a.size(); ++k) {
+        std::istringstream in(a.at(k));
+        for (std::string w; in >> w;) rest.push_back(w);
+      }
+      for (size_t k = 0; k < rest.size(); ++k) {
+        if (rest[k] == "name-mangler" && k + 1 < rest.size()) x.mangler = rest[++k];
+        else if (rest[k] == "override" && !user) x.override = true;
+        else if (x.name.empty() && rest[k] != "name-mangler" && rest[k] != "override") x.name = rest[k];
+        else return invalid("Invalid input at '" + rest[k] + "'");
+      }
+      if (!x.name.empty() && !x.mangler.empty()) return invalid("Give either a name or a name-mangler, not both");
+      x.cached = m.contains(method) && m[method].cached;
+      m[method] = std::move(x);
       return ok();
     };
   };
   std::vector<std::string> h = {"AAA configuration", "AAA authorization", "Group authorization",
-                                "AAA authorization by method", "AAA method list", "List name", "Authorization policy name"};
-  auto aaa_lines = t.add(Mode::kIkev2Profile, "aaa authorization group {psk|cert|eap} list WORD [WORD]", h, set(false))
+                                "AAA authorization by method", "AAA method list", "List name",
+                                "Name to authorize ([NAME] [name-mangler M] [override])"};
+  auto aaa_lines = t.add(Mode::kIkev2Profile, "aaa authorization group {psk|cert|eap} list WORD", {h[0], h[1], h[2], h[3], h[4], h[5]}, set(false))
                        .writes(profile_line::kAaa, [](const WriteScope& s, std::string& out) {
                          auto& p = s.model.profiles.at(s.object);
                          auto line = [&](const char* kind, const std::string& method, const AaaAuthorization& x) {
+                           if (x.cached) out += std::string(" aaa authorization ") + kind + " " + method + " cached\n";
+                           if (x.list.empty()) return;
                            out += std::string(" aaa authorization ") + kind + (x.override ? " override " : " ") + method +
-                                  " list " + x.list + (x.name.empty() ? "" : " " + x.name) + "\n";
+                                  " list " + x.list + (x.name.empty() ? "" : " " + x.name) +
+                                  (x.mangler.empty() ? "" : " name-mangler " + x.mangler) + "\n";
                          };
                          for (auto& [method, x] : p.aaa_group) line("group", method, x);
                          for (auto& [method, x] : p.aaa_user) line("user", method, x);
                        });
-  t.add(Mode::kIkev2Profile, "aaa authorization group override {psk|cert|eap} list WORD [WORD]",
+  t.add(Mode::kIkev2Profile, "aaa authorization group {psk|cert|eap} list WORD LINE", h, set(false)).writes(aaa_lines);
+  t.add(Mode::kIkev2Profile, "aaa authorization group override {psk|cert|eap} list WORD",
+        {h[0], h[1], h[2], "Group attributes take precedence over user attributes", h[3], h[4], h[5]}, set(false))
+      .writes(aaa_lines);
+  t.add(Mode::kIkev2Profile, "aaa authorization group override {psk|cert|eap} list WORD LINE",
         {h[0], h[1], h[2], "Group attributes take precedence over user attributes", h[3], h[4], h[5], h[6]}, set(false))
       .writes(aaa_lines);
-  t.add(Mode::kIkev2Profile, "aaa authorization user {psk|cert|eap} list WORD [WORD]",
-        {h[0], h[1], "User authorization", h[3], h[4], h[5], h[6]}, set(true))
+  t.add(Mode::kIkev2Profile, "aaa authorization user {psk|cert|eap} list WORD",
+        {h[0], h[1], "User authorization", h[3], h[4], h[5]}, set(true))
+      .writes(aaa_lines);
+  t.add(Mode::kIkev2Profile, "aaa authorization user {psk|cert|eap} list WORD LINE",
+        {h[0], h[1], "User authorization", h[3], h[4], h[5], "Name to authorize ([NAME] [name-mangler M])"}, set(true))
+      .writes(aaa_lines);
+  t.add(Mode::kIkev2Profile, "aaa authorization user {psk|cert|eap} cached",
+        {h[0], h[1], "User authorization", h[3], "The attributes received during AAA (EAP) authentication"}, set(true))
       .writes(aaa_lines);
   t.add(Mode::kIkev2Profile, "virtual-template <1-65535>",
         {"Specify the virtual template for dynamic interfaces", "Virtual-Template interface number"},

@@ -10,7 +10,7 @@ void register_shell_commands(CommandTable& t) {
                  Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile,
                  Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList,
                  Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy, Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring,
-                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey,
+                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey,
                  Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
                  Mode::kAaaDynamicAuthor}) {
     t.add(m, "do LINE", {"To run exec commands in config mode", "Exec Command"},

@@ -59,9 +59,11 @@ struct Ikev2Keyring {
 
 // aaa authorization group|user ... in a profile (commands_ra.cc).
 struct AaaAuthorization {
-  std::string list;      // aaa authorization network LIST local
-  std::string name;      // authorization policy name; empty: the peer's identity
+  std::string list;      // aaa authorization network LIST local|group G
+  std::string name;      // authorization policy (or RADIUS user) name; empty: the peer's identity
   bool override = false; // group attributes win over user attributes
+  bool cached = false;   // aaa authorization user eap cached: the EAP Access-Accept's attributes only
+  std::string mangler;   // name-mangler M: the name derived from the peer's identity
   bool operator==(const AaaAuthorization&) const = default;
 };
 
@@ -92,6 +94,10 @@ struct Ikev2Profile {
   std::string eap_username;
   Secret eap_password;
   std::string keyring_local;
+  // keyring aaa LIST [name-mangler M] [password P]: pre-shared keys from
+  // RADIUS (Cisco-AVPair ipsec:ikev2-password-local|remote).
+  std::string keyring_aaa, keyring_aaa_mangler;
+  Secret keyring_aaa_password;  // User-Password of the request; empty: IOS's "cisco"
   int lifetime = 86400;
   // aaa authorization group [override] psk|cert|eap list LIST [NAME] and
   // aaa authorization user psk|cert|eap list LIST [NAME], keyed by method.
@@ -253,6 +259,7 @@ struct AuthorizationPolicy {
   std::string route_set_acl, route_set_acl6;
   bool route_accept_any = false;
   int route_accept_tag = 1, route_accept_distance = 1;
+  std::string aaa_attribute_list;  // aaa attribute list NAME
   bool operator==(const AuthorizationPolicy&) const = default;
 };
 
@@ -264,6 +271,24 @@ struct AclEntry {
 struct AccessList {  // ip access-list standard NAME / access-list N (standard)
   std::vector<AclEntry> entries;
   bool numbered = false;
+};
+
+// crypto ikev2 name-mangler NAME (commands_mangler.cc): how a peer's
+// identity becomes the user name of an authorization request. Each field
+// holds the IOS words after its keyword, empty when not configured:
+//   dn     common-name|country|domain|locality|organization|organization-unit|state
+//   fqdn   all|domain|hostname
+//   email  all|domain|username
+//   eap all | dn FIELD | prefix|suffix delimiter D  (D: a dot, @ or backslash)
+struct NameMangler {
+  std::string dn, fqdn, email, eap;
+  bool operator==(const NameMangler&) const = default;
+};
+
+// aaa attribute list NAME / attribute type NAME VALUE [protocol P] [mandatory]
+struct AaaAttribute {
+  std::string name, value;
+  bool operator==(const AaaAttribute&) const = default;
 };
 
 // crypto ikev2 client flexvpn NAME
@@ -458,6 +483,8 @@ struct Model {
   std::map<std::string, LocalPool> pools;
   std::map<std::string, Ipv6LocalPool> ipv6_pools;
   std::map<std::string, AuthorizationPolicy> authorization_policies;
+  std::map<std::string, NameMangler> name_manglers;
+  std::map<std::string, std::vector<AaaAttribute>> aaa_attribute_lists;
   std::map<std::string, AccessList> access_lists;
   // Extended access lists, crypto maps and dynamic maps (model_cryptomap.h).
   std::map<std::string, ExtendedAcl> extended_acls;

@@ -103,7 +103,7 @@ TEST(Readme, ListsEveryConfigurationCommand) {
                  Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile, Mode::kInterface,
                  Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList, Mode::kPkiTrustpoint,
                  Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy, Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring,
-                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kPubkeyChain, Mode::kPubkeyKey,
+                 Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey,
                  Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
                  Mode::kAaaDynamicAuthor}) {
     std::vector<std::string> paths;

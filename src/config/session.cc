@@ -46,6 +46,8 @@ const char* mode_suffix(Mode m) {
     case Mode::kCryptoKeyring: return "(conf-keyring)";
     case Mode::kAaaRadiusGroup: return "(config-sg-radius)";
     case Mode::kRadiusServer: return "(config-radius-server)";
+    case Mode::kNameMangler: return "(config-ikev2-name-mangler)";
+    case Mode::kAaaAttributeList: return "(config-attr-list)";
     case Mode::kPubkeyChain: return "(config-pubkey-chain)";
     case Mode::kPubkeyKey: return "(config-pubkey-key)";
     case Mode::kPubkeyHex: return "(config-pubkey)";

@@ -102,6 +102,8 @@ crypto ikev2 keyring KR
   address 2001:db8::2/128
   identity email user@example.net
   pre-shared-key both-key
+aaa attribute list AL
+ attribute type interface-config "ip mtu 1400"
 crypto ikev2 authorization policy AP
  pool POOL
  dns 192.0.2.53 192.0.2.54
@@ -116,6 +118,16 @@ crypto ikev2 authorization policy AP
  route set access-list ACL
  route set access-list ipv6 ACL6
  route accept any tag 5 distance 7
+ aaa attribute list AL
+crypto ikev2 name-mangler M1
+ dn organization-unit
+ fqdn hostname
+ email username
+ eap all
+crypto ikev2 name-mangler M2
+ eap dn common-name
+crypto ikev2 name-mangler M3
+ eap suffix delimiter @
 crypto ikev2 profile PR
  match identity remote fqdn site-b.example.net
  match identity remote address 2001:db8::/32
@@ -130,6 +142,11 @@ crypto ikev2 profile PR
  lifetime 3600
  aaa authorization group override psk list L AP
  aaa authorization user eap list L
+ aaa authorization user eap cached
+ aaa authorization user cert list L joe
+ aaa authorization group cert list L name-mangler M1
+ aaa authorization group override eap list L name-mangler M3
+ keyring aaa L name-mangler M1
  virtual-template 1
  dpd 10 3 periodic
  nat force-encap

@@ -3,7 +3,10 @@
 // → identities and pre-shared keys, interface TunnelN + crypto ipsec profile +
 // transform sets + ip route → CHILD_SA policy.
 #pragma once
+#include <chrono>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +16,7 @@
 #include "aaa/radius_eap.h"
 #include "config/model.h"
 #include "config/pki_store.h"
+#include "ike/engine.h"
 #include "ike/policy.h"
 
 namespace kg::daemon {
@@ -67,9 +71,32 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // asks for (ip address negotiated) and advertises (its authorization's
   // route set).
   ike::ConfigDecision authorize(const ike::ConfigQuery& q);
+  // The same with RADIUS (aaa authorization network LIST group G): each
+  // user/group step that names a RADIUS group is an Access-Request for its
+  // name; `done` brings the decision on the loop.
+  void begin_authorize(const ike::ConfigQuery& q, ike::Authorizer::AuthorizeDone done);
+  // Does this query need no RADIUS request?
+  bool authorizes_locally(const ike::ConfigQuery& q) const;
   std::shared_ptr<ike::Authorizer> authorizer() const override { return local_authorizer_; }
   // The daemon's address pools (Easy VPN mode configuration leases from them).
   aaa::AddressPools* pools() const { return pools_; }
+  // An authorization Access-Request (User-Name, User-Password "cisco" as
+  // IOS sends) to group G; the reply's attributes, labelled `source`.
+  using RadiusLookup = std::function<void(const std::string& group, const std::string& user, const std::string& source,
+                                          std::function<void(Result<aaa::RadiusAuthorization>)>)>;
+  void set_radius_lookup(RadiusLookup f) { radius_lookup_ = std::move(f); }
+  // The user and attributes each session was authorized with (show crypto
+  // session detail), by peer address and IKE identity.
+  struct AuthorizedSession {
+    std::string user;
+    std::string group;                    // the group authorization's name ("" without one)
+    std::vector<std::string> attributes;  // AttributeSet::lines()
+    bool up = false;                      // its IKE SA came up (SessionEvent)
+    std::chrono::steady_clock::time_point granted;
+  };
+  const AuthorizedSession* authorized_session(const IpAddress& remote, const std::string& ike_id) const;
+  // Sessions up and down: what ipsec:max-logins / ipsec:max-users count.
+  void on_session(const ike::SessionEvent& ev);
   void set_remote_access(aaa::AddressPools* pools, aaa::InterfacePrefix iface) {
     pools_ = pools;
     iface_ = std::move(iface);
@@ -122,6 +149,18 @@ class ConfigPolicy final : public ike::PolicyProvider {
   EapBackend eap_backend_;
   std::shared_ptr<aaa::AcceptedUsers> accepted_;
   Accounted accounted_;
+  RadiusLookup radius_lookup_;
+  // What authorization gathered for one query.
+  struct Gathered {
+    aaa::AuthorizationPlan plan;
+    std::optional<aaa::AcceptedUsers::Entry> radius;  // the EAP Access-Accept (cached attributes)
+    std::optional<aaa::AttributeSet> user, group;
+    std::string error;
+  };
+  Gathered plan(const ike::ConfigQuery& q) const;
+  ike::ConfigDecision finish(const ike::ConfigQuery& q, Gathered g);
+  std::map<std::string, AuthorizedSession> sessions_;
+  std::deque<std::string> session_order_;
 };
 
 // tunnel mode gre ip|ipv6, or no tunnel mode on a TunnelN (config_policy_gre.cc).

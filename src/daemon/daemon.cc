@@ -126,6 +126,27 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
         if (!self->radius_ || !self->radius_->has_group(group)) return nullptr;
         return std::make_shared<aaa::RadiusEapAuthenticator>(self->radius_, group, query_identity, accepted);
       });
+  // aaa authorization ... list L with `aaa authorization network L group G`:
+  // an Access-Request for the user or group name with IOS's password "cisco"
+  // (seed 004, "AAA Pre-Shared Keys – Packet Flow"); the Accept's attributes.
+  d->policy_.set_radius_lookup([self](const std::string& group, const std::string& user, const std::string& source,
+                                      std::function<void(Result<aaa::RadiusAuthorization>)> done) {
+    if (!self->radius_ || !self->radius_->has_group(group))
+      return done(fail(Errc::kNotFound, "no aaa group server radius " + group));
+    kg::radius::Packet req{uint8_t(kg::radius::Code::kAccessRequest), 0, {}, {}};
+    req.add_text(kg::radius::AttrType::kUserName, user);
+    req.add_text(kg::radius::AttrType::kUserPassword, "cisco");
+    req.add_u32(kg::radius::AttrType::kServiceType, kg::radius::kServiceTypeFramed);
+    req.add_text(kg::radius::AttrType::kNasIdentifier, self->radius_->nas_identifier());
+    self->radius_->submit(group, aaa::radius::Port::kAuth, std::move(req),
+                          [done = std::move(done), user, source](Result<aaa::radius::Reply> r) {
+                            if (!r) return done(std::unexpected(r.error()));
+                            if (r->packet.code != uint8_t(kg::radius::Code::kAccessAccept))
+                              return done(fail(Errc::kAuthFailed, std::string(kg::radius::code_name(r->packet.code)) +
+                                                                      " from RADIUS server " + r->server + " for " + user));
+                            done(aaa::radius_authorization(r->packet, source));
+                          });
+  });
   d->datapath_->on_no_sa([self](const std::string& t) { self->tunnels_.on_no_sa(t); });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
   d->register_show_commands();

@@ -114,6 +114,7 @@ class Daemon {
   void isakmp_actions(std::vector<ikev1::Action> a) { ike_->execute(std::move(a)); }
   const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
+  const ConfigPolicy& config_policy() const { return policy_; }
   const aaa::AddressPools& pools() const { return ra_->pools(); }
   const RemoteAccess& remote_access() const { return *ra_; }
   const RadiusService* radius() const { return radius_.get(); }

@@ -78,6 +78,7 @@ void Daemon::IkeHost::release(const ike::ReleaseConfig& rc) { d.ra_->on_release(
 
 void Daemon::IkeHost::session(const ike::SessionEvent& ev) {
   if (d.acct_) d.acct_->on_session(ev);
+  d.policy_.on_session(ev);
   if (!d.ra_->on_session(ev)) d.session_event(ev);  // else a Virtual-Access session
 }
 

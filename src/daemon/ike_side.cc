@@ -34,6 +34,19 @@ void IkeSide::run_work(ike::WorkRequest w) {
     });
     return;
   }
+  // So does an authorizer that asks RADIUS. Its decision may come inside
+  // begin_authorize (nothing to ask): it is then resumed once that returns.
+  if (auto* a = std::get_if<ike::AuthorizeWork>(&w.work); a && a->authorizer && a->authorizer->answers_on_loop()) {
+    auto inside = std::make_shared<bool>(true);
+    auto early = std::make_shared<std::optional<ike::ConfigDecision>>();
+    a->authorizer->begin_authorize(a->query, [this, id = w.id, inside, early](ike::ConfigDecision d) {
+      if (*inside) { *early = std::move(d); return; }
+      execute(engine_->resume(id, ike::WorkResult(std::move(d))));
+    });
+    *inside = false;
+    if (*early) execute(engine_->resume(w.id, ike::WorkResult(std::move(**early))));
+    return;
+  }
   host_.off_loop([this, w = std::move(w)]() -> std::function<void()> {
     auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, off the loop
     return [this, id = w.id, result] { execute(engine_->resume(id, std::move(*result))); };

@@ -3,6 +3,10 @@
 // authorization + crypto ikev2 authorization policy + ip local pool), the
 // Virtual-Template of a hub profile, and the initiator's own request
 // (ip address negotiated, route set, route accept any).
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
 #include "common/log.h"
 #include "config/interface_names.h"
 #include "daemon/config_policy.h"
@@ -27,13 +31,6 @@ std::string method_of(const std::vector<config::AuthMethod>& auth_remote) {
   if (auth_remote.empty() || auth_remote[0] == config::AuthMethod::kPreShare) return "psk";
   if (auth_remote[0] == config::AuthMethod::kEap) return "eap";
   return "cert";
-}
-
-std::vector<IpAddress> addresses(const std::vector<std::string>& v) {
-  std::vector<IpAddress> out;
-  for (auto& s : v)
-    if (auto a = IpAddress::parse(s)) out.push_back(*a);
-  return out;
 }
 
 // route accept any takes what the peer advertised, except a prefix holding
@@ -65,51 +62,229 @@ std::string ConfigPolicy::serving_interface(const std::string& profile, const Ip
 
 namespace {
 
-// Local authorization (aaa authorization group ... list LOCAL-NAME): table
-// lookups and a pool lease, so it answers at once on the event loop.
-class LocalAuthorizer final : public ike::Authorizer {
+// The daemon's authorizer: local authorization answers at once, inline; a
+// query whose profile names a RADIUS group is asked on the loop.
+class ProfileAuthorizer final : public ike::Authorizer {
  public:
-  explicit LocalAuthorizer(ConfigPolicy& policy) : policy_(policy) {}
+  explicit ProfileAuthorizer(ConfigPolicy& policy) : policy_(policy) {}
+  using ike::Authorizer::completes_at_once;
   ike::ConfigDecision authorize(const ike::ConfigQuery& q) override { return policy_.authorize(q); }
+  bool completes_at_once(const ike::ConfigQuery& q) const override { return policy_.authorizes_locally(q); }
+  bool answers_on_loop() const override { return true; }
+  void begin_authorize(const ike::ConfigQuery& q, AuthorizeDone done) override {
+    policy_.begin_authorize(q, std::move(done));
+  }
 
  private:
   ConfigPolicy& policy_;
 };
 
+// The name-mangler's word for an identity type.
+std::string kind_of(ike::IdType t) {
+  switch (t) {
+    case ike::IdType::kFqdn: return "fqdn";
+    case ike::IdType::kRfc822Addr: return "email";
+    case ike::IdType::kDerAsn1Dn: return "dn";
+    case ike::IdType::kKeyId: return "key-id";
+    default: return "address";
+  }
+}
+
+// The EAP Access-Accept's attributes as cached user attributes: its named
+// attributes, and the typed ones for an Accept read without them.
+aaa::AttributeSet cached_attributes(const aaa::RadiusAuthorization& r, const std::string& source) {
+  aaa::AttributeSet out;
+  for (const auto& [name, v] : r.attributes.items())
+    for (const auto& x : v.values) out.add(name, x, source);
+  auto fill = [&](const std::string& name, const std::string& value) {
+    if (!value.empty() && !out.find(name)) out.set(name, value, source);
+  };
+  if (r.framed_ip) fill("Framed-IP-Address", r.framed_ip->str());
+  if (r.framed_prefix_len) {
+    uint32_t bits = *r.framed_prefix_len ? ~uint32_t(0) << (32 - *r.framed_prefix_len) : 0;
+    fill("Framed-IP-Netmask", IpAddress::v4(bits).str());
+  }
+  fill("ipsec:addr-pool", r.pool);
+  std::string dns;
+  for (const auto& a : r.dns) dns += (dns.empty() ? "" : " ") + a.str();
+  fill("ipsec:dns-servers", dns);
+  fill("ipsec:default-domain", r.domain);
+  if (!out.find("ipsec:route-set"))
+    for (const auto& p : r.routes) out.add("ipsec:route-set", "prefix " + p.str(), source);
+  return out;
+}
+
+std::vector<IpAddress> words_to_addresses(const std::string& s) {
+  std::vector<IpAddress> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;)
+    if (auto a = IpAddress::parse(w)) out.push_back(*a);
+  return out;
+}
+
 }  // namespace
 
-ConfigPolicy::ConfigPolicy() : local_authorizer_(std::make_shared<LocalAuthorizer>(*this)) {}
+ConfigPolicy::ConfigPolicy() : local_authorizer_(std::make_shared<ProfileAuthorizer>(*this)) {}
+
+ConfigPolicy::Gathered ConfigPolicy::plan(const ike::ConfigQuery& q) const {
+  Gathered g;
+  auto prof = model_.profiles.find(q.profile);
+  if (prof == model_.profiles.end()) return g;
+  std::string ike_id = q.peer_id.str();
+  const aaa::AcceptedUsers::Entry* acc =
+      q.peer_auth == ike::AuthKind::kEap && accepted_ ? accepted_->find(ike_id) : nullptr;
+  g.plan = aaa::plan_authorization(model_, prof->second, method_of(q.peer_auth), kind_of(q.peer_id.type), ike_id,
+                                   acc ? acc->user : "");
+  auto local = [&](const aaa::AuthorizationStep& s, const std::string& role) -> std::optional<aaa::AttributeSet> {
+    auto p = model_.authorization_policies.find(s.name);
+    if (p == model_.authorization_policies.end()) {
+      g.error = "no crypto ikev2 authorization policy " + s.name;
+      return std::nullopt;
+    }
+    return aaa::policy_attributes(model_, p->second, serving_interface(q.profile, q.remote), iface_,
+                                  role + " " + s.name + ", local policy");
+  };
+  if (g.plan.error.empty()) {
+    if (g.plan.user && g.plan.user->radius_group.empty()) g.user = local(*g.plan.user, "user");
+    if (g.error.empty() && g.plan.group && g.plan.group->radius_group.empty()) g.group = local(*g.plan.group, "group");
+  }
+  return g;
+}
+
+bool ConfigPolicy::authorizes_locally(const ike::ConfigQuery& q) const {
+  auto g = plan(q);
+  if (!g.plan.error.empty() || !g.error.empty()) return true;
+  return !(g.plan.user && !g.plan.user->radius_group.empty()) && !(g.plan.group && !g.plan.group->radius_group.empty());
+}
 
 ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
+  auto g = plan(q);
+  if (g.error.empty() && ((g.plan.user && !g.plan.user->radius_group.empty()) ||
+                          (g.plan.group && !g.plan.group->radius_group.empty())))
+    g.error = "RADIUS authorization answers on the event loop only";
+  return finish(q, std::move(g));
+}
+
+void ConfigPolicy::begin_authorize(const ike::ConfigQuery& q, ike::Authorizer::AuthorizeDone done) {
+  struct State {
+    Gathered g;
+    int pending = 0;
+    ike::Authorizer::AuthorizeDone done;
+  };
+  auto st = std::make_shared<State>();
+  st->g = plan(q);
+  st->done = std::move(done);
+  std::vector<std::pair<bool, aaa::AuthorizationStep>> asks;  // (user?, step)
+  if (st->g.plan.error.empty() && st->g.error.empty()) {
+    if (st->g.plan.user && !st->g.plan.user->radius_group.empty()) asks.emplace_back(true, *st->g.plan.user);
+    if (st->g.plan.group && !st->g.plan.group->radius_group.empty()) asks.emplace_back(false, *st->g.plan.group);
+  }
+  if (!asks.empty() && !radius_lookup_) st->g.error = "no RADIUS client";
+  if (asks.empty() || !st->g.error.empty()) return st->done(finish(q, std::move(st->g)));
+  st->pending = int(asks.size());
+  for (auto& [user, step] : asks) {
+    std::string source = std::string(user ? "user " : "group ") + step.name + ", RADIUS group " + step.radius_group;
+    radius_lookup_(step.radius_group, step.name, source,
+                   [this, st, q, user = user, name = step.name](Result<aaa::RadiusAuthorization> r) {
+                     if (!r) {
+                       if (st->g.error.empty())
+                         st->g.error = std::string(user ? "user" : "group") + " authorization of " + name + ": " + r.error().message;
+                     } else {
+                       for (const auto& u : r->unsupported)
+                         log::warn("RADIUS: " + name + ": attribute " + u + " is not supported; ignored");
+                       (user ? st->g.user : st->g.group) = std::move(r->attributes);
+                     }
+                     if (--st->pending == 0) st->done(finish(q, std::move(st->g)));
+                   });
+  }
+}
+
+const ConfigPolicy::AuthorizedSession* ConfigPolicy::authorized_session(const IpAddress& remote,
+                                                                        const std::string& ike_id) const {
+  auto it = sessions_.find(remote.str() + " " + ike_id);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+void ConfigPolicy::on_session(const ike::SessionEvent& ev) {
+  std::string key = ev.remote.addr.str() + " " + ev.remote_id;
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  if (ev.up) {
+    it->second.up = true;
+    return;
+  }
+  sessions_.erase(it);
+  std::erase(session_order_, key);
+}
+
+ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) {
   ike::ConfigDecision d;
   auto prof = model_.profiles.find(q.profile);
-  if (prof == model_.profiles.end()) return d;
+  if (prof == model_.profiles.end() || !g.plan.configured) return d;  // no aaa authorization: the request is ignored
   std::string user = q.peer_id.str();
-  auto a = aaa::authorize(model_, prof->second, method_of(q.peer_auth), user);
-  if (!a.configured) return d;  // no aaa authorization: the request is ignored
-  if (!a.error.empty()) {
-    log::warn("IKEv2: authorization of " + q.remote.str() + " Id: " + user + " (profile " + q.profile +
-              ") failed: " + a.error);
-    d.status = Status::kRefused;
-    d.reason = a.error;
-    return d;
-  }
-  // What RADIUS said when it accepted this EAP user wins over the local
-  // policy (IOS: cached user attributes over group attributes).
-  config::AuthorizationPolicy p = a.attrs;
+  std::string error = !g.plan.error.empty() ? g.plan.error : g.error;
+  // The EAP Access-Accept's attributes (IOS's cached user attributes).
   std::optional<aaa::AcceptedUsers::Entry> radius;
   if (q.peer_auth == ike::AuthKind::kEap && accepted_) radius = accepted_->take(user);
-  if (radius) {
-    const auto& r = radius->attrs;
-    if (!r.pool.empty()) p.pool = r.pool;
-    if (!r.dns.empty()) {
-      p.dns.clear();
-      for (const auto& x : r.dns) p.dns.push_back(x.str());
-    }
-    if (!r.domain.empty()) p.def_domain = r.domain;
-    user = radius->user;
+  if (!error.empty()) {
+    log::warn("IKEv2: authorization of " + q.remote.str() + " Id: " + user + " (profile " + q.profile +
+              ") failed: " + error);
+    d.status = Status::kRefused;
+    d.reason = error;
+    return d;
   }
+  std::optional<aaa::AttributeSet> cached;
+  if (radius) {
+    user = radius->user;
+    cached = cached_attributes(radius->attrs, "cached user " + user + ", RADIUS");
+  }
+  // Seed 004, "Attributes – Merging": explicit user over cached user, then
+  // merged user over group unless `override`.
+  aaa::AttributeSet p = aaa::merge_attributes(cached, g.user, g.group, g.plan.group_override);
+  std::string ike_id = q.peer_id.str();
   uint64_t lease = 0;
+  std::string key = q.remote.str() + " " + ike_id;
+  std::string group = g.plan.group ? g.plan.group->name : "";
+  // ipsec:max-logins (sessions of this user) and ipsec:max-users (users of
+  // this group): sessions up, or granted in the last minute and coming up.
+  auto now = std::chrono::steady_clock::now();
+  auto live = [&](const std::string& k, const AuthorizedSession& s) {
+    return k != key && (s.up || now - s.granted < std::chrono::seconds(60));
+  };
+  auto limit = [&](const char* name) -> std::optional<long> {
+    std::string v = p.first(name);
+    if (v.empty()) return std::nullopt;
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (end == v.c_str() || *end || n < 0) {
+      log::warn("IKEv2: " + user + ": " + name + "=" + v + " is not a number; ignored");
+      return std::nullopt;
+    }
+    return n;
+  };
+  auto over = [&](const std::string& why) {
+    log::warn("%AAA-4-LIMIT: authorization of " + q.remote.str() + " Id: " + user + " refused: " + why);
+    if (lease && pools_) pools_->release(lease);
+    ike::ConfigDecision r;
+    r.status = Status::kRefused;
+    r.reason = why;
+    return r;
+  };
+  if (auto n = limit("ipsec:max-logins")) {
+    long c = 0;
+    for (const auto& [k, s] : sessions_) c += live(k, s) && s.user == user;
+    if (c >= *n)
+      return over("ipsec:max-logins " + std::to_string(*n) + " reached (user " + user + " has " + std::to_string(c) +
+                  " session" + (c == 1 ? "" : "s") + ")");
+  }
+  if (auto n = limit("ipsec:max-users"); n && !group.empty()) {
+    std::set<std::string> users;
+    for (const auto& [k, s] : sessions_)
+      if (live(k, s) && s.group == group && s.user != user) users.insert(s.user);
+    if (long(users.size()) >= *n)
+      return over("ipsec:max-users " + std::to_string(*n) + " reached (group " + group + " has " +
+                  std::to_string(users.size()) + " other user" + (users.size() == 1 ? "" : "s") + ")");
+  }
   auto refuse = [&](const std::string& why) {
     log::warn("IKEv2: no address for " + q.remote.str() + " Id: " + user + ": " + why);
     if (lease && pools_) pools_->release(lease);
@@ -117,39 +292,49 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
     r.status = Status::kNoAddress;
     return r;
   };
-  if ((q.request.want_ip4 || q.request.ip4) && radius && radius->attrs.framed_ip) {
+  std::string pool = p.first("ipsec:addr-pool");
+  auto framed = IpAddress::parse(p.first("Framed-IP-Address"));
+  uint8_t len = 32;
+  if (auto m = IpAddress::parse(p.first("Framed-IP-Netmask")))
+    if (auto n = mask_to_len(*m)) len = *n;
+  if ((q.request.want_ip4 || q.request.ip4) && framed) {
     // RADIUS-managed address (Framed-IP-Address): no local lease.
-    d.reply.ip4 = Prefix{*radius->attrs.framed_ip, radius->attrs.framed_prefix_len.value_or(32)};
-    d.session.address = Prefix{*radius->attrs.framed_ip, 32};
-  } else if ((q.request.want_ip4 || q.request.ip4) && !p.pool.empty()) {
+    d.reply.ip4 = Prefix{*framed, len};
+    d.session.address = Prefix{*framed, 32};
+  } else if ((q.request.want_ip4 || q.request.ip4) && !pool.empty()) {
     if (!pools_) return refuse("no address pools");
-    auto l = pools_->allocate(p.pool, user);
+    auto l = pools_->allocate(pool, user);
     if (!l) return refuse(l.error().message);
     lease = *l;
     IpAddress addr = *pools_->lease(lease)->addr;
-    uint8_t len = 32;
-    if (auto m = IpAddress::parse(p.netmask))
-      if (auto n = mask_to_len(*m)) len = *n;
     d.reply.ip4 = Prefix{addr, len};
     d.session.address = Prefix{addr, 32};
   }
-  if ((q.request.want_ip6 || q.request.ip6) && !p.ipv6_pool.empty()) {
+  if (std::string pool6 = p.first("ipv6:addrv6-pool"); (q.request.want_ip6 || q.request.ip6) && !pool6.empty()) {
     if (!pools_) return refuse("no address pools");
-    auto l = pools_->allocate6(p.ipv6_pool, user, lease);
+    auto l = pools_->allocate6(pool6, user, lease);
     if (!l) return refuse(l.error().message);
     lease = *l;
     d.reply.ip6 = d.session.address6 = pools_->lease(lease)->prefix6;
   }
   d.status = Status::kGranted;
-  d.reply.dns = addresses(p.dns);
+  d.reply.dns = words_to_addresses(p.first("ipsec:dns-servers"));
   if (q.request.want_ip6)
-    for (auto& x : addresses(p.ipv6_dns)) d.reply.dns.push_back(x);
-  d.reply.domain = p.def_domain;
-  d.reply.subnets = aaa::route_set_prefixes(model_, p, serving_interface(q.profile, q.remote), iface_);
-  if (radius)
-    for (const auto& r : radius->attrs.routes)
-      if (std::find(d.reply.subnets.begin(), d.reply.subnets.end(), r) == d.reply.subnets.end()) d.reply.subnets.push_back(r);
-  if (p.route_accept_any) d.session.routes = acceptable(q.request.subnets, q);
+    for (auto& x : words_to_addresses(p.first("ipv6:dns-servers"))) d.reply.dns.push_back(x);
+  d.reply.domain = p.first("ipsec:default-domain");
+  for (const auto& r : p.all("ipsec:route-set")) {
+    std::istringstream in(r);
+    std::string kind, what;
+    in >> kind >> what;
+    auto x = kind == "prefix" ? Prefix::parse(what) : std::nullopt;
+    if (!x) {
+      log::warn("IKEv2: " + user + ": route-set \"" + r + "\" not applied (only prefix routes)");
+      continue;
+    }
+    Prefix n{x->first(), x->len};
+    if (std::find(d.reply.subnets.begin(), d.reply.subnets.end(), n) == d.reply.subnets.end()) d.reply.subnets.push_back(n);
+  }
+  if (p.find("ipsec:route-accept")) d.session.routes = acceptable(q.request.subnets, q);
   d.session.lease = lease;
   // aaa accounting eap|psk|cert LIST: the list for how the peer authenticated.
   const auto& pr = prof->second;
@@ -157,15 +342,27 @@ ike::ConfigDecision ConfigPolicy::authorize(const ike::ConfigQuery& q) {
                             : q.peer_auth == ike::AuthKind::kPsk ? pr.aaa_accounting_psk
                                                                  : pr.aaa_accounting_cert;
   if (accounted_ && !list.empty()) {
-    if (auto g = model_.aaa_accounting_network.find(list); g != model_.aaa_accounting_network.end())
-      accounted_({q.peer_id.str(), g->second, user, radius ? radius->classes : std::vector<Bytes>{},
+    if (auto a = model_.aaa_accounting_network.find(list); a != model_.aaa_accounting_network.end())
+      accounted_({ike_id, a->second, user, radius ? radius->classes : std::vector<Bytes>{},
                   d.session.address ? std::optional<IpAddress>(d.session.address->addr) : std::nullopt});
     else
       log::warn("IKEv2: profile " + q.profile + ": accounting list " + list + " is not defined; no accounting");
   }
-  log::info("IKEv2: authorized " + q.remote.str() + " Id: " + user + " (policy " +
-            (a.user_policy.empty() ? a.group_policy : a.user_policy) + (radius && !radius->attrs.empty() ? ", RADIUS attributes" : "") + "): address " +
+  if (!sessions_.contains(key)) {
+    if (session_order_.size() >= 4096) {
+      sessions_.erase(session_order_.front());
+      session_order_.pop_front();
+    }
+    session_order_.push_back(key);
+  }
+  sessions_[key] = AuthorizedSession{user, group, p.lines(), false, now};
+  std::string policies;
+  if (g.plan.user) policies += "user " + g.plan.user->name;
+  if (g.plan.group) policies += std::string(policies.empty() ? "" : ", ") + "group " + g.plan.group->name;
+  if (cached) policies += std::string(policies.empty() ? "" : ", ") + "cached RADIUS attributes";
+  log::info("IKEv2: authorized " + q.remote.str() + " Id: " + user + " (" + policies + "): address " +
             (d.reply.ip4 ? d.reply.ip4->str() : std::string("none")));
+  for (const auto& l : p.lines()) log::debug("IKEv2: " + user + ": " + l);
   return d;
 }
 

@@ -323,9 +323,16 @@ std::string show_session(const Daemon& d, bool detail) {
       o << "  IKEv2 SA: local " << ike->local.addr.str() << "/" << ike->local.port << " remote "
         << ike->remote.addr.str() << "/" << ike->remote.port << " " << (ike->state == "READY" ? "Active" : "Inactive")
         << "\n";
-      if (detail)
+      if (detail) {
         o << "      Capabilities:(none) connid:" << ike->tunnel_id << " lifetime:" << ike->lifetime_s << "\n"
           << "      Peer identity: " << ike->remote_id << "\n";
+        // The user and each attribute authorization applied, with its source.
+        if (const auto* a = d.config_policy().authorized_session(ike->remote.addr, ike->remote_id)) {
+          o << "      User: " << a->user << "\n";
+          if (!a->attributes.empty()) o << "      Authorization attributes:\n";
+          for (const auto& l : a->attributes) o << "        " << l << "\n";
+        }
+      }
     }
     for (auto& sa : children) {
       o << "  IPSEC FLOW: permit ip " << ts_text(sa.local_ts) << " " << ts_text(sa.remote_ts) << "\n";

@@ -179,6 +179,15 @@ class Authorizer {
   virtual ~Authorizer() = default;
   // Local authorization: a table lookup and a pool lease, no I/O.
   [[nodiscard]] virtual bool completes_at_once() const { return true; }
+  // For this query (a backend that asks RADIUS only for some profiles).
+  [[nodiscard]] virtual bool completes_at_once(const ConfigQuery&) const { return completes_at_once(); }
+  // A backend that waits on the network without blocking (RADIUS
+  // authorization) answers on the daemon's event loop: begin_authorize is
+  // called there and `done` brings the decision later, as EapConversation's
+  // begin_step does.
+  [[nodiscard]] virtual bool answers_on_loop() const { return false; }
+  using AuthorizeDone = std::function<void(ConfigDecision)>;
+  virtual void begin_authorize(const ConfigQuery& q, AuthorizeDone done) { done(authorize(q)); }
   // Not const: it leases. Called on the daemon's event loop when
   // completes_at_once(), else wherever the daemon runs AuthorizeWork.
   [[nodiscard]] virtual ConfigDecision authorize(const ConfigQuery& q) = 0;

@@ -56,6 +56,12 @@ uint64_t Client::submit(const std::vector<std::string>& group, Port port, Packet
   r.port = port;
   r.has_eap = request.find(AttrType::kEapMessage) != nullptr;
   r.packet = std::move(request);
+  for (auto& a : r.packet.attributes)
+    if (a.type == uint8_t(AttrType::kUserPassword)) {
+      r.password = Secret(ByteView(a.value));
+      std::fill(a.value.begin(), a.value.end(), uint8_t(0));
+    }
+  std::erase_if(r.packet.attributes, [](const auto& a) { return a.type == uint8_t(AttrType::kUserPassword); });
   r.done = std::move(done);
   // A group whose servers are all dead is tried anyway, in order: refusing
   // every user until a probe is answered would be worse.
@@ -87,6 +93,11 @@ bool Client::dispatch(Request& r) {
     ids[*id] = r.handle;
     r.packet.identifier = *id;
     if (r.packet.code == uint8_t(Code::kAccessRequest)) rng_.fill(r.packet.authenticator);
+    if (!r.password.empty()) {
+      std::erase_if(r.packet.attributes, [](const auto& a) { return a.type == uint8_t(AttrType::kUserPassword); });
+      auto hidden = hide_user_password(r.password.view(), s->config.key, r.packet.authenticator);
+      if (hidden) r.packet.add(AttrType::kUserPassword, *hidden);
+    }
     auto d = seal_request(r.packet, s->config.key);
     if (!d) {
       ids[*id] = 0;

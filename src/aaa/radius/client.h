@@ -94,7 +94,9 @@ class Client {
   void configure(std::vector<ServerConfig> servers, ClientSettings settings);
 
   // Sends `request` (code and attributes; Identifier and Authenticator are
-  // the client's) to the servers named in `group`, in order.
+  // the client's) to the servers named in `group`, in order. A User-Password
+  // attribute is given in clear: the client takes it out of the packet and
+  // hides it (RFC 2865 §5.2) for each server it sends to.
   // Returns a handle for cancel().
   uint64_t submit(const std::vector<std::string>& group, Port port, Packet request, Done done);
   // The caller is gone (the IKE SA died): its callback is never called.
@@ -136,6 +138,7 @@ class Client {
     Packet packet;            // as sealed for the current server
     Bytes datagram;
     bool has_eap = false;
+    Secret password;          // User-Password in clear, hidden per server
     bool all_dead = false;    // every server was dead at submit: try them anyway
     uint8_t id = 0;           // Identifier at the current server
     unsigned sends = 0;       // transmissions to the current server

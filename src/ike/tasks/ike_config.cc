@@ -104,7 +104,7 @@ class IkeConfig final : public Task {
     auto authorizer = env.policy.authorizer();
     if (!authorizer) return TaskStatus::kDone;  // §2.19: a responder without configuration ignores the request
     ConfigQuery q{sa.profile->name, sa.auth.peer_kind, sa.remote_id, sa.local.addr, sa.remote.addr, *req};
-    if (authorizer->completes_at_once()) return decide(sa, authorizer->authorize(q));
+    if (authorizer->completes_at_once(q)) return decide(sa, authorizer->authorize(q));
     env.wait = AuthorizeWork{std::move(authorizer), std::move(q)};
     return TaskStatus::kPending;
   }
