@@ -25,8 +25,9 @@ PKGS=(
   # make bench: JSON results, profiles; the user-space VPN peers it measures
   jq linux-perf
   wireguard-go wireguard-tools openvpn
-  # t_service_unit: systemd-analyze checks packaging/keygated.service
-  systemd
+  # t_service_unit: systemd-analyze checks packaging/keygated.service;
+  # t_service_systemd: the unit under systemd as PID 1 in systemd-nspawn
+  systemd systemd-container
   # make fuzz: AFL++ (its runtime and afl-fuzz; GCC instruments, fuzz/afl_bridge.cc)
   afl++
 )
