@@ -176,7 +176,12 @@ capture_start() {
   LIB_CAP_PIDS+=($!); CAP_PID=$!
   wait_for "[ -s '$file' ]" 5 || fail "dumpcap did not start"
 }
+# capture_stop: libpcap hands packets to dumpcap a block at a time (TPACKET_V3,
+# with a timeout), and what the kernel holds when dumpcap is interrupted is
+# counted as received but never written; so the last second's packets (the
+# end of a ping that just finished) are given time to reach the file first.
 capture_stop() {
+  sleep 1
   kill -INT "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null; sleep 0.2
 }
 # tshark_check FILE: fails on malformed frames / expert errors; sets the
