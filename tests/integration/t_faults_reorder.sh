@@ -45,7 +45,16 @@ burst() {
   ip netns exec "$NSA" ping -n -q -i 0.02 -W 1 -c "$2" -I 192.0.2.1 192.0.2.129 >/dev/null
   echo pass >"$WORK/mode.new"; mv "$WORK/mode.new" "$WORK/mode"
   sleep 1  # a packet the relay still holds leaves after 0.5 s
-  echo "esp $(($(stat esp) - e0)) accepted $(($(accepted) - d0)) replay $(($(replay_failures) - r0))"
+  # Read until two readings agree: a packet the relay has just passed on (a
+  # late one on a loaded machine, or site-a's odd IPv6 packet) may not have
+  # reached site-b's counters yet.
+  local now last="" i
+  for i in $(seq 10); do
+    now="esp $(($(stat esp) - e0)) accepted $(($(accepted) - d0)) replay $(($(replay_failures) - r0))"
+    [ "$now" = "$last" ] && break
+    last=$now; sleep 0.3
+  done
+  echo "$now"
 }
 field() { awk -v k="$1" '{for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}' <<<"$2"; }
 
