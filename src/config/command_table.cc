@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 #include "common/ip.h"
 #include "config/writer.h"
@@ -128,19 +129,34 @@ CommandTable::Registration CommandTable::add(Mode mode, std::string_view grammar
   size_t first = commands_.size();
   auto words = split_words(grammar);
   std::vector<Token> toks;
+  bool in_group = false;     // inside "[a b]": its words are all present or all absent
+  bool seen_optional = false;
   for (size_t i = 0; i < words.size(); ++i) {
     std::string g = words[i].second;
     // Repeated trailing elements ("group X [X] [X]") reuse the last help text.
     std::string hs = i < help.size() ? help[i] : help.empty() ? "" : help.back();
-    bool optional = g.front() == '[';
-    if (optional) {
-      // Variant ending just before this optional element.
+    bool opens = !in_group && g.front() == '[';
+    if (opens) {
+      // Variant ending just before this optional group.
       commands_.push_back(Command{mode, toks, h, hidden, json});
-      g = g.substr(1, g.size() - 2);
-      if (g.find('|') != std::string::npos) g = "{" + g + "}";
+      g.erase(0, 1);
+      in_group = seen_optional = true;
+    } else if (!in_group && seen_optional) {
+      // A required word after an optional one would make variants whose word
+      // positions differ from what the handler reads: refuse the grammar.
+      throw std::logic_error("command grammar \"" + std::string(grammar) +
+                             "\": a required word follows an optional one");
     }
+    if (in_group && !g.empty() && g.back() == ']') {
+      g.pop_back();
+      in_group = false;
+    }
+    if (g.empty() || g.find_first_of("[]") != std::string::npos)
+      throw std::logic_error("command grammar \"" + std::string(grammar) + "\": bad brackets");
+    if (g.find('|') != std::string::npos && g.front() != '{') g = "{" + g + "}";
     toks.push_back(parse_token(g, hs));
   }
+  if (in_group) throw std::logic_error("command grammar \"" + std::string(grammar) + "\": unclosed [");
   commands_.push_back(Command{mode, std::move(toks), std::move(h), hidden, json});
   return Registration(*this, first, commands_.size());
 }

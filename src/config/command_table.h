@@ -2,8 +2,11 @@
 // model). A command is a token grammar such as
 //   "crypto ikev2 proposal WORD"  or  "set pfs {group14|group19}"  or  "x [y]"
 // Token kinds: keyword, WORD, A.B.C.D, <lo-hi>, LINE (rest of line),
-// {a|b} alternatives of single tokens, and [t] optional trailing tokens
-// (expanded at registration into one variant per prefix).
+// {a|b} alternatives of single tokens, and optional trailing groups [t],
+// [a|b] or [t WORD] (all of a group's words or none; expanded at
+// registration into one variant per prefix). A required word after an
+// optional group, or unbalanced brackets, throw std::logic_error when the
+// command is added.
 #pragma once
 #include <functional>
 #include <memory>
