@@ -77,7 +77,7 @@ table inet kgtest {
   }
 }
 EON
-start_keygated "$NSA" "$WORK/site-a.cfg"
+KG_DEBUG=1 start_keygated "$NSA" "$WORK/site-a.cfg"
 kg "$NSA" "show running-config" | grep -q "^ keyring aaa AAAlist name-mangler host$" || fail "keyring aaa not written back"
 kg "$NSA" "debug radius" | grep -q "Radius protocol debugging is on" || fail "debug radius"
 
@@ -156,7 +156,12 @@ grep -q "AUTHENTICATION_FAILED" "$SW/charon.log" || fail "strongSwan was not tol
 
 ping_ok "$NSB" 192.0.2.129 192.0.2.1 3 || fail "site-b's tunnel hurt by the refused peers"
 [ "$(kg_ready_count "$NSA")" -eq 1 ] || fail "expected exactly site-b's IKE SA"
-grep -q "RADIUS" "$WORK/keygated-$NSA.log" || fail "no debug radius lines"
+grep -q "RADIUS: Send Access-Request to 127.0.0.1:1812" "$WORK/keygated-$NSA.log" ||
+  { grep RADIUS "$WORK/keygated-$NSA.log" | head; fail "no debug radius lines"; }
+grep -q 'Cisco-AVPair "ipsec:ikev2-password-remote=<hidden>"' "$WORK/keygated-$NSA.log" ||
+  { grep -i "avpair" "$WORK/keygated-$NSA.log" | head; fail "debug radius does not show the key AV pair hidden"; }
+grep -q "keyring aaa: site-b: local key 17 octets, remote key 17 octets" "$WORK/keygated-$NSA.log" ||
+  fail "no debug line with the keys' lengths"
 shows=$(for c in "show crypto ikev2 sa detailed" "show crypto session detail" "show running-config" "show radius statistics"; do kg "$NSA" "$c"; done)
 if grep -q "kg-aaa-\|kg-radius-key" "$WORK/keygated-$NSA.log" || echo "$shows" | grep -q "kg-aaa-\|kg-radius-key"; then
   grep -n "kg-aaa-\|kg-radius-key" "$WORK/keygated-$NSA.log" | head -5
