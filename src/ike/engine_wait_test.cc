@@ -530,6 +530,22 @@ TEST_F(AaaKeys, InitiatorWithoutKeysFromAaaSendsNothing) {
   expect_gone(a);
 }
 
+// An EAP peer (no AUTH in its first IKE_AUTH): B's own key comes from
+// keyring aaa before B's AUTH, then EAP-MD5 runs as usual.
+TEST_F(AaaKeys, EapPeerAndOurKeyFromAaa) {
+  eap("wonderland");
+  b.policy.profile.local_psk = Secret();
+  auto k = std::make_shared<SlowKeys>();
+  k->answer = PeerKeys{Secret("cisco123"), {}, {}};
+  b.policy.profile.aaa_keys = k;
+  handshake();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  EXPECT_EQ(ike_auth(b, true), 0u);
+  finish(b, key_work(b)[0]);
+  expect_one_mirrored_child();
+  EXPECT_EQ(b.engine->sas()[0].remote_auth, "EAP");
+}
+
 // Keys the profile has already (a keyring local peer) are not asked for.
 TEST_F(AaaKeys, ProfileWithKeysAsksNothing) {
   auto k = keys_from_aaa("!ocsic", "cisco!");

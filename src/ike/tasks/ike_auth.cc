@@ -334,6 +334,11 @@ class IkeAuth final : public Task {
         return TaskStatus::kFailed;
       }
       eap_ = true;
+      if (needs_aaa_keys(*sa.profile, false)) {  // keyring aaa: our own key, before our AUTH
+        env.wait = aaa_lookup(sa);
+        stage_ = Stage::kAaaKeys;
+        return TaskStatus::kPending;
+      }
       return TaskStatus::kDone;
     }
     if (needs_aaa_keys(*sa.profile, *auth)) {  // keyring aaa: ask for the keys, verify on resume
@@ -391,10 +396,12 @@ class IkeAuth final : public Task {
     return PskWork{sa.profile->aaa_keys, PskQuery{sa.profile->name, aaa_query_id(sa), sa.local.addr, sa.remote.addr}};
   }
 
-  // Responder: the peer's AUTH, verified with the keys AAA gave.
+  // Responder: the peer's AUTH, verified with the keys AAA gave (an EAP
+  // peer's comes after EAP; only our own key was missing).
   TaskStatus verify_with_aaa_keys(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) {
     auto* auth = find_payload<AuthPayload>(in, PayloadType::kAuth);
-    if (!take_aaa_keys(sa) || !auth || !verify_peer(sa, env, true, *auth, peer_certificates(in, env.certs))) {
+    if (!take_aaa_keys(sa) ||
+        (!eap_ && (!auth || !verify_peer(sa, env, true, *auth, peer_certificates(in, env.certs))))) {
       error = NotifyType::kAuthenticationFailed;
       return TaskStatus::kFailed;
     }
