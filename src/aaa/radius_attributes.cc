@@ -41,8 +41,14 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
   if (!pairs) return std::unexpected(pairs.error());
   for (const auto& av : *pairs) {
     if (av.protocol == "ipsec" || av.protocol == "ip") {
-      if (av.attribute == "ikev2-password-local") r.psk_local = Secret(std::string_view(av.value));
-      else if (av.attribute == "ikev2-password-remote") r.psk_remote = Secret(std::string_view(av.value));
+      // The keys are secrets: kept apart, never among the named attributes
+      // that show commands and debug lines print.
+      if (av.attribute.starts_with("ikev2-password")) {
+        if (av.attribute == "ikev2-password-local") r.psk_local = Secret(std::string_view(av.value));
+        else if (av.attribute == "ikev2-password-remote") r.psk_remote = Secret(std::string_view(av.value));
+        else if (av.mandatory) r.unsupported.push_back(av.protocol + ":" + av.attribute);
+        continue;
+      }
       std::string name = av.protocol + ":" + av.attribute;
       if (name == "ipsec:route-set" || name == "ip:interface-config" || name == "ipsec:ipsec-backup-gateway" ||
           name == "ipsec:split-exclude")
@@ -50,8 +56,7 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
       else
         r.attributes.set(name, av.value, source);
     }
-    if (av.attribute == "max-users" || av.attribute == "max-logins" ||
-        av.attribute.starts_with("ikev2-password"))
+    if (av.attribute == "max-users" || av.attribute == "max-logins")
       continue;  // applied by authorization (daemon/ra_policy.cc), from `attributes`
     if (av.protocol != "ipsec") {
       if (av.mandatory) r.unsupported.push_back(av.str());

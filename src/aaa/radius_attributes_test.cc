@@ -55,5 +55,36 @@ TEST(RadiusAuthorization, FramedPoolAndMalformedValues) {
   EXPECT_FALSE(radius_authorization(bad_mask));
 }
 
+// keyring aaa (seed 004, "AAA Pre-Shared Keys"): the two keys, kept as
+// secrets and never among the attributes show commands print; the other
+// attributes of the same Accept stay (cached for authorization).
+TEST(RadiusAuthorization, AaaPreSharedKeysAreSecretsApart) {
+  Packet p = accept();
+  av(p, "ipsec:ikev2-password-local=cisco!");
+  av(p, "ipsec:ikev2-password-remote=!ocsic");
+  av(p, "ipsec:dns-servers=198.18.0.53");
+  auto r = radius_authorization(p);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->psk_local.equals(as_bytes(std::string_view("cisco!"))));
+  EXPECT_TRUE(r->psk_remote.equals(as_bytes(std::string_view("!ocsic"))));
+  EXPECT_FALSE(r->attributes.find("ipsec:ikev2-password-local"));
+  EXPECT_FALSE(r->attributes.find("ipsec:ikev2-password-remote"));
+  for (const auto& line : r->attributes.lines()) EXPECT_EQ(line.find("ocsic"), std::string::npos) << line;
+  EXPECT_TRUE(r->attributes.find("ipsec:dns-servers"));
+  EXPECT_TRUE(r->unsupported.empty());
+  // A value with '=' in it is the key as typed; an unknown mandatory
+  // variant is named without its value.
+  Packet q = accept();
+  av(q, "ipsec:ikev2-password-remote=a=b");
+  av(q, "ipsec:ikev2-password-other=hidden");
+  auto s = radius_authorization(q);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->psk_remote.equals(as_bytes(std::string_view("a=b"))));
+  EXPECT_TRUE(s->psk_local.empty());
+  EXPECT_EQ(s->unsupported, std::vector<std::string>{"ipsec:ikev2-password-other"});
+  // No keys at all: both empty.
+  EXPECT_TRUE(radius_authorization(accept()).value().psk_remote.empty());
+}
+
 }  // namespace
 }  // namespace kg::aaa

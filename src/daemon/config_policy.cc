@@ -235,6 +235,10 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
                 (need_l && lk.empty() ? "local" : "remote") + " pre-shared-key";
     }
   }
+  // keyring aaa: what is still missing comes from RADIUS once the peer's
+  // identity is known (the responder asks after IDi).
+  if ((need_l && lk.empty()) || (need_r && rk.empty()))
+    if ((c.aaa_keys = aaa_keyring(model_, p, radius_lookup_, accepted_))) why.clear();
   if ((need_l && lk.empty()) || (need_r && rk.empty())) c.psk_missing = why;
   c.local_psk = std::move(lk);
   c.remote_psk = std::move(rk);

@@ -16,6 +16,7 @@
 #include "aaa/radius_eap.h"
 #include "config/model.h"
 #include "config/pki_store.h"
+#include "daemon/aaa_keyring.h"
 #include "ike/engine.h"
 #include "ike/policy.h"
 
@@ -82,8 +83,8 @@ class ConfigPolicy final : public ike::PolicyProvider {
   aaa::AddressPools* pools() const { return pools_; }
   // An authorization Access-Request (User-Name, User-Password "cisco" as
   // IOS sends) to group G; the reply's attributes, labelled `source`.
-  using RadiusLookup = std::function<void(const std::string& group, const std::string& user, const std::string& source,
-                                          std::function<void(Result<aaa::RadiusAuthorization>)>)>;
+  // keyring aaa asks the same way, with its own password (aaa_keyring.h).
+  using RadiusLookup = RadiusUserLookup;
   void set_radius_lookup(RadiusLookup f) { radius_lookup_ = std::move(f); }
   // The user and attributes each session was authorized with (show crypto
   // session detail), by peer address and IKE identity.

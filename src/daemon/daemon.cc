@@ -128,14 +128,16 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
       });
   // aaa authorization ... list L with `aaa authorization network L group G`:
   // an Access-Request for the user or group name with IOS's password "cisco"
-  // (seed 004, "AAA Pre-Shared Keys – Packet Flow"); the Accept's attributes.
-  d->policy_.set_radius_lookup([self](const std::string& group, const std::string& user, const std::string& source,
+  // (seed 004, "AAA Pre-Shared Keys – Packet Flow"; keyring aaa's may be
+  // configured); the Accept's attributes.
+  d->policy_.set_radius_lookup([self](const std::string& group, const std::string& user, const Secret& password,
+                                      const std::string& source,
                                       std::function<void(Result<aaa::RadiusAuthorization>)> done) {
     if (!self->radius_ || !self->radius_->has_group(group))
       return done(fail(Errc::kNotFound, "no aaa group server radius " + group));
     kg::radius::Packet req{uint8_t(kg::radius::Code::kAccessRequest), 0, {}, {}};
     req.add_text(kg::radius::AttrType::kUserName, user);
-    req.add_text(kg::radius::AttrType::kUserPassword, "cisco");
+    req.add(kg::radius::AttrType::kUserPassword, password.view());
     req.add_u32(kg::radius::AttrType::kServiceType, kg::radius::kServiceTypeFramed);
     req.add_text(kg::radius::AttrType::kNasIdentifier, self->radius_->nas_identifier());
     self->radius_->submit(group, aaa::radius::Port::kAuth, std::move(req),

@@ -21,6 +21,24 @@ void IkeSide::execute(std::vector<ike::Action> actions) {
   host_.actions_done();
 }
 
+// Starts work that answers on the loop through `begin(done)`. The answer
+// may come inside begin (nothing to ask): it is then resumed once begin
+// returns, so the engine is never re-entered.
+template <class Answer, class Begin>
+void IkeSide::resume_on_loop(uint64_t id, Begin begin) {
+  auto inside = std::make_shared<bool>(true);
+  auto early = std::make_shared<std::optional<Answer>>();
+  begin(std::function<void(Answer)>([this, id, inside, early](Answer a) {
+    if (*inside) {
+      *early = std::move(a);
+      return;
+    }
+    execute(engine_->resume(id, ike::WorkResult(std::move(a))));
+  }));
+  *inside = false;
+  if (*early) execute(engine_->resume(id, ike::WorkResult(std::move(**early))));
+}
+
 // Today only a signer, EAP back end or authorizer that declares itself slow
 // gets here (PKCS#11 comes later; a RADIUS EAP relay answers on the loop);
 // the common case is signed or authorized inline by the engine and never
@@ -34,17 +52,13 @@ void IkeSide::run_work(ike::WorkRequest w) {
     });
     return;
   }
-  // So does an authorizer that asks RADIUS. Its decision may come inside
-  // begin_authorize (nothing to ask): it is then resumed once that returns.
+  // So do an authorizer that asks RADIUS and a keyring aaa lookup.
   if (auto* a = std::get_if<ike::AuthorizeWork>(&w.work); a && a->authorizer && a->authorizer->answers_on_loop()) {
-    auto inside = std::make_shared<bool>(true);
-    auto early = std::make_shared<std::optional<ike::ConfigDecision>>();
-    a->authorizer->begin_authorize(a->query, [this, id = w.id, inside, early](ike::ConfigDecision d) {
-      if (*inside) { *early = std::move(d); return; }
-      execute(engine_->resume(id, ike::WorkResult(std::move(d))));
-    });
-    *inside = false;
-    if (*early) execute(engine_->resume(w.id, ike::WorkResult(std::move(**early))));
+    resume_on_loop<ike::ConfigDecision>(w.id, [&](auto done) { a->authorizer->begin_authorize(a->query, done); });
+    return;
+  }
+  if (auto* k = std::get_if<ike::PskWork>(&w.work); k && k->source && k->source->answers_on_loop()) {
+    resume_on_loop<ike::PeerKeys>(w.id, [&](auto done) { k->source->begin_lookup(k->query, done); });
     return;
   }
   host_.off_loop([this, w = std::move(w)]() -> std::function<void()> {

@@ -70,6 +70,8 @@ class IkeSide {
  private:
   // A WorkRequest: done off the loop, resumed on it.
   void run_work(ike::WorkRequest w);
+  template <class Answer, class Begin>
+  void resume_on_loop(uint64_t id, Begin begin);
 
   std::unique_ptr<ike::Engine> engine_;
   Host& host_;

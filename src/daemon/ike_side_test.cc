@@ -84,6 +84,33 @@ TEST_F(IkeSidePart, SlowWorkRunsOffTheLoopAndGoesBackToTheEngine) {
   EXPECT_TRUE(host.got.empty());
 }
 
+// keyring aaa's lookup answers on the loop (a RADIUS request), never off
+// it: at once (inside begin_lookup) or later, it goes back to the engine.
+struct LoopKeys final : ike::PskSource {
+  bool answers_on_loop() const override { return true; }
+  ike::PeerKeys lookup(const ike::PskQuery&) override { return {{}, {}, "off the loop"}; }
+  void begin_lookup(const ike::PskQuery&, LookupDone done) override {
+    if (at_once) return done({{}, {}, "at once"});
+    later = std::move(done);
+  }
+  bool at_once = false;
+  LookupDone later;
+};
+
+TEST_F(IkeSidePart, KeyLookupAnswersOnTheLoop) {
+  auto keys = std::make_shared<LoopKeys>();
+  side.execute({ike::WorkRequest{6, ike::PskWork{keys, {}}}});
+  EXPECT_TRUE(host.jobs.empty()) << "not off the loop";
+  EXPECT_EQ(host.batches, 1);
+  ASSERT_TRUE(keys->later);
+  keys->later({{}, {}, "later"});  // Engine::resume: nothing waits for id 6
+  EXPECT_EQ(host.batches, 2);
+  keys->at_once = true;
+  side.execute({ike::WorkRequest{7, ike::PskWork{keys, {}}}});
+  EXPECT_TRUE(host.jobs.empty());
+  EXPECT_EQ(host.batches, 4);  // the request's batch, then the resumed one after begin_lookup returned
+}
+
 TEST_F(IkeSidePart, TheEnginesPacketsReachTheDataPath) {
   config::Config c;  // a site's configuration: proposals to probe with
   auto r = c.load_file(std::string(KG_SOURCE_DIR) + "/examples/site-a.cfg");

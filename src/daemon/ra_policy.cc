@@ -79,6 +79,10 @@ class ProfileAuthorizer final : public ike::Authorizer {
   ConfigPolicy& policy_;
 };
 
+// Peers whose authentication asked RADIUS and left its Accept's attributes
+// in AcceptedUsers: EAP users, and PSK peers whose keys came from keyring aaa.
+bool cached_from_radius(ike::AuthKind k) { return k == ike::AuthKind::kEap || k == ike::AuthKind::kPsk; }
+
 // The name-mangler's word for an identity type.
 std::string kind_of(ike::IdType t) {
   switch (t) {
@@ -132,7 +136,7 @@ ConfigPolicy::Gathered ConfigPolicy::plan(const ike::ConfigQuery& q) const {
   if (prof == model_.profiles.end()) return g;
   std::string ike_id = q.peer_id.str();
   const aaa::AcceptedUsers::Entry* acc =
-      q.peer_auth == ike::AuthKind::kEap && accepted_ ? accepted_->find(ike_id) : nullptr;
+      cached_from_radius(q.peer_auth) && accepted_ ? accepted_->find(ike_id) : nullptr;
   g.plan = aaa::plan_authorization(model_, prof->second, method_of(q.peer_auth), kind_of(q.peer_id.type), ike_id,
                                    acc ? acc->user : "");
   auto local = [&](const aaa::AuthorizationStep& s, const std::string& role) -> std::optional<aaa::AttributeSet> {
@@ -184,7 +188,7 @@ void ConfigPolicy::begin_authorize(const ike::ConfigQuery& q, ike::Authorizer::A
   st->pending = int(asks.size());
   for (auto& [user, step] : asks) {
     std::string source = std::string(user ? "user " : "group ") + step.name + ", RADIUS group " + step.radius_group;
-    radius_lookup_(step.radius_group, step.name, source,
+    radius_lookup_(step.radius_group, step.name, Secret(std::string_view("cisco")), source,
                    [this, st, q, user = user, name = step.name](Result<aaa::RadiusAuthorization> r) {
                      if (!r) {
                        if (st->g.error.empty())
@@ -225,7 +229,7 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
   std::string error = !g.plan.error.empty() ? g.plan.error : g.error;
   // The EAP Access-Accept's attributes (IOS's cached user attributes).
   std::optional<aaa::AcceptedUsers::Entry> radius;
-  if (q.peer_auth == ike::AuthKind::kEap && accepted_) radius = accepted_->take(user);
+  if (cached_from_radius(q.peer_auth) && accepted_) radius = accepted_->take(user);
   if (!error.empty()) {
     log::warn("IKEv2: authorization of " + q.remote.str() + " Id: " + user + " (profile " + q.profile +
               ") failed: " + error);

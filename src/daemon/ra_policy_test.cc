@@ -98,6 +98,24 @@ TEST_F(Hub, RadiusAttributesOfAnEapUserDecideAddressPoolAndDns) {
   EXPECT_EQ(policy.authorize(q1).reply.ip4, pre("198.18.1.10/32"));
 }
 
+// keyring aaa (seed 004, "AAA Pre-Shared Keys – Packet Flow": "other user
+// attributes ... cached for authorization"): the Accept that gave a PSK
+// peer its keys leaves its other attributes for that peer's authorization.
+TEST_F(Hub, KeyringAaaAcceptIsCachedForThePskPeer) {
+  use(load("ra-hub.cfg"));
+  auto accepted = std::make_shared<aaa::AcceptedUsers>();
+  policy.set_accepted_users(accepted);
+  aaa::RadiusAuthorization r1;
+  r1.framed_ip = ip("198.18.3.8");
+  accepted->put("r1.example.net", {"r1", r1});
+  auto d = policy.authorize(query("r1.example.net"));
+  ASSERT_EQ(d.status, ike::ConfigDecision::Status::kGranted);
+  EXPECT_EQ(d.reply.ip4, pre("198.18.3.8/32"));
+  EXPECT_EQ(accepted->size(), 0u);  // used once
+  ASSERT_TRUE(policy.authorized_session(ip("198.51.100.11"), "r1.example.net"));
+  EXPECT_EQ(policy.authorized_session(ip("198.51.100.11"), "r1.example.net")->user, "r1");
+}
+
 // `aaa accounting eap LIST` in the profile: an authorized EAP session is
 // handed to accounting with its group, the accepted user and the Class
 // values; PSK peers and profiles without the line are not.

@@ -71,7 +71,7 @@ Result<void> local_auth_ready(const ProfileConfig& p) {
     return {};
   }
   if (!signature_kind(p.local_auth)) {
-    if (p.local_psk.empty())
+    if (p.local_psk.empty() && !p.aaa_keys)  // keyring aaa: asked before IKE_AUTH
       return fail(Errc::kState, fmt("profile {}: no local pre-shared key{}", p.name,
                                     p.psk_missing.empty() ? std::string() : ": " + p.psk_missing));
     return {};
@@ -91,6 +91,8 @@ Result<LocalAuth> local_auth(IkeSa& sa, bool initiator) {
     return fail(Errc::kState, fmt("profile {}: authentication local eap on a responder", p.name));
   if (auto ready = local_auth_ready(p); !ready) return std::unexpected(ready.error());
   if (!signature_kind(p.local_auth)) {
+    if (p.local_psk.empty())  // keyring aaa not (yet) answered: never sign with no key
+      return fail(Errc::kState, fmt("profile {}: no local pre-shared key", p.name));
     Identity id = local_identity(p, sa.local.addr, nullptr);
     auto a = psk_auth(sa, initiator, id, p.local_psk);
     if (!a) return std::unexpected(a.error());

@@ -113,17 +113,22 @@ struct AuthorizeWork {
   std::shared_ptr<Authorizer> authorizer;
   ConfigQuery query;
 };
-using Work = std::variant<SignWork, EapWork, AuthorizeWork>;
+// keyring aaa: the peer's pre-shared keys, source->lookup(query).
+struct PskWork {
+  std::shared_ptr<PskSource> source;
+  PskQuery query;
+};
+using Work = std::variant<SignWork, EapWork, AuthorizeWork, PskWork>;
 struct WorkRequest {
   uint64_t id = 0;  // what resume() is called with
   Work work;
 };
-// The AUTH data (or why there is none), the EAP back end's answer, or the
-// authorizer's decision.
-using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision>;
+// The AUTH data (or why there is none), the EAP back end's answer, the
+// authorizer's decision, or the peer's keys.
+using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision, PeerKeys>;
 // Does the work, blocking: for the daemon's worker thread, and tests.
 [[nodiscard]] WorkResult do_work(const Work& work);
-// "signature", "EAP", "authorization" (logs).
+// "signature", "EAP", "authorization", "pre-shared key" (logs).
 [[nodiscard]] const char* work_name(const Work& work);
 
 // Engine::probe's IKE_SA_INIT was answered: an IKE responder is there
@@ -165,7 +170,7 @@ struct IkeSaInfo {
   uint64_t spi_i = 0, spi_r = 0;
   bool initiator = false;
   std::string state;               // IOS words: READY, IN-NEG, DELETE
-  std::string waiting_for;         // IN-NEG: "signature", "EAP", "authorization" while a WorkRequest is out
+  std::string waiting_for;         // IN-NEG: "signature", "EAP", "authorization", "pre-shared key" while a WorkRequest is out
   std::string encr, prf, integ;    // "AES-GCM", keysize separately
   uint16_t key_bits = 0;
   uint16_t dh_group = 0;

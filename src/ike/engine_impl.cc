@@ -412,7 +412,7 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
     return out;
   }
   // The peer can only use a pre-shared key, and we have none to check it.
-  if (profile->remote_auth == AuthMethods(AuthKind::kPsk) && profile->remote_psk.empty()) {
+  if (profile->remote_auth == AuthMethods(AuthKind::kPsk) && profile->remote_psk.empty() && !profile->aaa_keys) {
     log::warn(fmt("IKEv2: {}: not initiating: profile {}: no remote pre-shared key{}", req.child.interface,
                   profile->name, profile->psk_missing.empty() ? std::string() : ": " + profile->psk_missing));
     return out;

@@ -12,7 +12,8 @@
 //                                        get it from the response cache
 //
 // Authorization of a peer's configuration request (AuthorizeWork, for a
-// RADIUS server) waits the same way. Its decision may hold an address
+// RADIUS server) and a keyring aaa lookup of its pre-shared keys (PskWork,
+// after IDi and before its AUTH is verified) wait the same way. Its decision may hold an address
 // lease: one that arrives when nothing waits for it any more is handed
 // straight back (ReleaseConfig), so no lease outlives its exchange.
 //
@@ -34,6 +35,10 @@ WorkResult do_work(const Work& work) {
     if (!a->authorizer) return ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, "no authorizer"};
     return a->authorizer->authorize(a->query);
   }
+  if (auto* k = std::get_if<PskWork>(&work)) {
+    if (!k->source) return PeerKeys{{}, {}, "no keyring aaa"};
+    return k->source->lookup(k->query);
+  }
   auto& e = std::get<EapWork>(work);
   if (!e.conversation) return EapStep{EapStep::Kind::kFailure, {}, {}, {}, "no EAP conversation"};
   return e.conversation->step(e.message);
@@ -42,6 +47,7 @@ WorkResult do_work(const Work& work) {
 const char* work_name(const Work& work) {
   if (std::holds_alternative<SignWork>(work)) return "signature";
   if (std::holds_alternative<AuthorizeWork>(work)) return "authorization";
+  if (std::holds_alternative<PskWork>(work)) return "pre-shared key";
   return "EAP";
 }
 
@@ -86,6 +92,7 @@ std::vector<Action> EngineImpl::resume(uint64_t id, WorkResult result) {
   if (auto* r = std::get_if<Result<Bytes>>(&result); r && !*r) stats_.work_failures++;
   if (auto* d = std::get_if<ConfigDecision>(&result); d && d->status == ConfigDecision::Status::kRefused)
     stats_.work_failures++;
+  if (auto* k = std::get_if<PeerKeys>(&result); k && !k->error.empty()) stats_.work_failures++;
   end_wait(*sa, std::move(result), out);
   touch(*sa);
   settle(out);
@@ -120,6 +127,7 @@ void EngineImpl::wait_timed_out(IkeSa& sa, std::vector<Action>& out) {
   std::string_view what = sa.waiting->what;
   WorkResult r = what == "EAP"             ? WorkResult(EapStep{EapStep::Kind::kFailure, {}, {}, {}, why})
                  : what == "authorization" ? WorkResult(ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, why})
+                 : what == "pre-shared key" ? WorkResult(PeerKeys{{}, {}, why})
                                            : WorkResult(std::in_place_index<0>, fail(Errc::kLimit, why));
   end_wait(sa, std::move(r), out);
   if (sa.state != SaState::kDead) fail_sa(sa, out, false);

@@ -368,3 +368,193 @@ TEST_F(WaitingEngines, EapRefusedWithoutAuthenticationRemoteEap) {
 
 }  // namespace
 }  // namespace kg::ike::testing
+
+namespace kg::ike::testing {
+namespace {
+
+// keyring aaa (seed 004, "AAA Pre-Shared Keys"): B's keys come from a
+// source that answers later (as RADIUS will), asked once B has read IDi.
+class SlowKeys final : public PskSource {
+ public:
+  PeerKeys lookup(const PskQuery& q) override {
+    asked.push_back(q);
+    return answer;
+  }
+  PeerKeys answer;
+  std::vector<PskQuery> asked;
+};
+
+class AaaKeys : public WaitingEngines {
+ protected:
+  // A: local key `a_local`, remote `a_remote`; B has no keys of its own.
+  std::shared_ptr<SlowKeys> keys_from_aaa(const char* local, const char* remote, const char* a_local = "cisco!",
+                                          const char* a_remote = "!ocsic") {
+    a.policy.profile.local_psk = Secret(a_local);
+    a.policy.profile.remote_psk = Secret(a_remote);
+    b.policy.profile.local_psk = Secret();
+    b.policy.profile.remote_psk = Secret();
+    auto k = std::make_shared<SlowKeys>();
+    k->answer = PeerKeys{Secret(local), Secret(remote), {}};
+    b.policy.profile.aaa_keys = k;
+    return k;
+  }
+  std::vector<WorkRequest> key_work(Node& n) {
+    std::vector<WorkRequest> v;
+    for (auto& w : work(n))
+      if (std::holds_alternative<PskWork>(w.work)) v.push_back(w);
+    return v;
+  }
+};
+
+// IKE_AUTH { IDi AUTH } --> B asks for site-a's keys (A retransmits meanwhile,
+// held); the asymmetric keys come: B verifies A's AUTH with the remote one
+// and signs with the local one.
+TEST_F(AaaKeys, ResponderWaitsForTheKeysAndUsesBoth) {
+  auto k = keys_from_aaa("!ocsic", "cisco!");
+  handshake();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  EXPECT_EQ(b.engine->sas()[0].waiting_for, "pre-shared key");
+  EXPECT_TRUE(k->asked.empty()) << "the daemon asks, off the engine";
+  run_for(Millis(2000));
+  EXPECT_GE(ike_auth(a, false), 3u);
+  EXPECT_EQ(ike_auth(b, true), 0u) << "no answer while the keys are out";
+  EXPECT_EQ(key_work(b).size(), 1u) << "the retransmissions started no second lookup";
+  finish(b, key_work(b)[0]);
+  ASSERT_EQ(k->asked.size(), 1u);
+  EXPECT_EQ(k->asked[0].peer_id, fqdn("site-a.example.net"));
+  EXPECT_EQ(k->asked[0].profile, "prof");
+  EXPECT_EQ(k->asked[0].remote, a.me);
+  EXPECT_EQ(ike_auth(b, true), 1u);
+  expect_one_mirrored_child();
+  EXPECT_EQ(b.engine->sas()[0].remote_auth, "PSK");
+  EXPECT_EQ(b.engine->stats().work_failures, 0u);
+  EXPECT_EQ(logs.find("ocsic"), std::string::npos) << "keys never in the log";
+}
+
+// The server's remote key is not the one A signs with.
+TEST_F(AaaKeys, WrongKeyFromAaaFailsTheExchange) {
+  keys_from_aaa("!ocsic", "wrong-key");
+  handshake();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  finish(b, key_work(b)[0]);
+  EXPECT_EQ(count("AUTHENTICATION_FAILED from 198.51.100.1 Id: site-a.example.net (profile prof): pre-shared key "
+                  "mismatch"),
+            1u)
+      << logs;
+  EXPECT_EQ(count("AUTHENTICATION_FAILED: 198.51.100.2 rejected our identity"), 1u) << logs;
+  expect_gone(a);
+  expect_gone(b);
+}
+
+// A reject (or any failure) fails with AUTHENTICATION_FAILED and one
+// %-line that says why.
+TEST_F(AaaKeys, RejectGivesAuthenticationFailed) {
+  auto k = keys_from_aaa("", "");
+  k->answer.error = "user site-a.example.net: Access-Reject from RADIUS server 127.0.0.1:1812";
+  handshake();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  finish(b, key_work(b)[0]);
+  EXPECT_EQ(count("%IKEV2-4-AAA_PSK_FAILED: AUTHENTICATION_FAILED: no pre-shared key for 198.51.100.1 Id: "
+                  "site-a.example.net from keyring aaa (profile prof): user site-a.example.net: Access-Reject"),
+            1u)
+      << logs;
+  EXPECT_EQ(b.engine->stats().work_failures, 1u);
+  EXPECT_EQ(count("AUTHENTICATION_FAILED: 198.51.100.2 rejected our identity"), 1u) << logs;
+  expect_gone(a);
+  expect_gone(b);
+}
+
+// An Accept with only the remote key: A is verified, but B has nothing to
+// sign with; the peer hears AUTHENTICATION_FAILED.
+TEST_F(AaaKeys, AcceptWithoutOurKeyFails) {
+  keys_from_aaa("", "cisco!");
+  handshake();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  finish(b, key_work(b)[0]);
+  EXPECT_EQ(count("AUTHENTICATION_FAILED: cannot authenticate to 198.51.100.1"), 1u) << logs;
+  expect_gone(a);
+  expect_gone(b);
+}
+
+TEST_F(AaaKeys, LookupThatNeverAnswersTimesOut) {
+  keys_from_aaa("!ocsic", "cisco!");
+  start();
+  b.engine = Engine::create(b.policy, clock, b.rng, EngineOptions{.pending_timeout = Millis(3000)});
+  take(a, a.engine->initiate(req(a, b)));
+  pump();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  run_for(Millis(3100));
+  EXPECT_EQ(count("no pre-shared key within 3000 ms (request 1); IKE SA deleted"), 1u) << logs;
+  EXPECT_EQ(count("%IKEV2-4-AAA_PSK_FAILED: AUTHENTICATION_FAILED: no pre-shared key for 198.51.100.1 Id: "
+                  "site-a.example.net from keyring aaa (profile prof): no pre-shared key within 3000 ms"),
+            1u)
+      << logs;
+  EXPECT_EQ(b.engine->stats().work_timeouts, 1u);
+  expect_gone(b);
+  expect_gone(a);
+}
+
+// keyring aaa as initiator: A asks by B's address before it sends
+// IKE_AUTH, and verifies B's AUTH with the remote key it got.
+TEST_F(AaaKeys, InitiatorAsksByAddressBeforeItsIkeAuth) {
+  b.policy.profile.local_psk = Secret("b-signs");
+  b.policy.profile.remote_psk = Secret("a-signs");
+  a.policy.profile.local_psk = Secret();
+  a.policy.profile.remote_psk = Secret();
+  auto k = std::make_shared<SlowKeys>();
+  k->answer = PeerKeys{Secret("a-signs"), Secret("b-signs"), {}};
+  a.policy.profile.aaa_keys = k;
+  handshake();
+  ASSERT_EQ(key_work(a).size(), 1u) << logs;
+  EXPECT_EQ(ike_auth(a, false), 0u) << "no IKE_AUTH before the keys";
+  finish(a, key_work(a)[0]);
+  ASSERT_EQ(k->asked.size(), 1u);
+  EXPECT_EQ(k->asked[0].peer_id.str(), "198.51.100.2");
+  EXPECT_EQ(ike_auth(a, false), 1u);
+  expect_one_mirrored_child();
+}
+
+TEST_F(AaaKeys, InitiatorWithoutKeysFromAaaSendsNothing) {
+  a.policy.profile.local_psk = Secret();
+  auto k = std::make_shared<SlowKeys>();
+  k->answer.error = "user 198.51.100.2: Access-Reject from RADIUS server 127.0.0.1:1812";
+  a.policy.profile.aaa_keys = k;
+  handshake();
+  ASSERT_EQ(key_work(a).size(), 1u) << logs;
+  finish(a, key_work(a)[0]);
+  EXPECT_EQ(count("%IKEV2-4-AAA_PSK_FAILED: AUTHENTICATION_FAILED: no pre-shared key for 198.51.100.2 Id: "
+                  "198.51.100.2 from keyring aaa (profile prof): user 198.51.100.2: Access-Reject"),
+            1u)
+      << logs;
+  EXPECT_EQ(ike_auth(a, false), 0u);
+  expect_gone(a);
+}
+
+// An EAP peer (no AUTH in its first IKE_AUTH): B's own key comes from
+// keyring aaa before B's AUTH, then EAP-MD5 runs as usual.
+TEST_F(AaaKeys, EapPeerAndOurKeyFromAaa) {
+  eap("wonderland");
+  b.policy.profile.local_psk = Secret();
+  auto k = std::make_shared<SlowKeys>();
+  k->answer = PeerKeys{Secret("cisco123"), {}, {}};
+  b.policy.profile.aaa_keys = k;
+  handshake();
+  ASSERT_EQ(key_work(b).size(), 1u) << logs;
+  EXPECT_EQ(ike_auth(b, true), 0u);
+  finish(b, key_work(b)[0]);
+  expect_one_mirrored_child();
+  EXPECT_EQ(b.engine->sas()[0].remote_auth, "EAP");
+}
+
+// Keys the profile has already (a keyring local peer) are not asked for.
+TEST_F(AaaKeys, ProfileWithKeysAsksNothing) {
+  auto k = keys_from_aaa("!ocsic", "cisco!");
+  b.policy.profile.local_psk = Secret("!ocsic");
+  b.policy.profile.remote_psk = Secret("cisco!");
+  handshake();
+  EXPECT_TRUE(key_work(b).empty()) << logs;
+  expect_one_mirrored_child();
+}
+
+}  // namespace
+}  // namespace kg::ike::testing

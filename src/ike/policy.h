@@ -3,6 +3,7 @@
 // PolicyProvider over it (crypto ikev2 policy/proposal/profile/keyring, ipsec
 // profile/transform-set, tunnel interfaces), and tests implement it directly.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,35 @@ struct DpdConfig {
   auto operator<=>(const DpdConfig&) const = default;
 };
 
+// keyring aaa (seed 004, "AAA Pre-Shared Keys"): a responder learns a
+// peer's pre-shared keys from the identity in its IDi, from a RADIUS
+// server. A backend chosen at start-up, as Authorizer is: the engine hands
+// the lookup to the daemon as PskWork and the exchange waits (engine.h
+// WorkRequest).
+struct PskQuery {
+  std::string profile;
+  Identity peer_id;
+  IpAddress local, remote;
+};
+// The keys, or why there are none (a reject, a timeout, no such
+// attribute): `error` non-empty fails the exchange with AUTHENTICATION_FAILED.
+struct PeerKeys {
+  Secret local;   // ours to sign with (ipsec:ikev2-password-local)
+  Secret remote;  // the peer's, to verify its AUTH (ipsec:ikev2-password-remote)
+  std::string error;
+};
+class PskSource {
+ public:
+  virtual ~PskSource() = default;
+  // A lookup that waits on the network without blocking (RADIUS) runs on
+  // the daemon's event loop: begin_lookup is called there and `done` brings
+  // the keys later; otherwise lookup() runs off the loop (do_work).
+  [[nodiscard]] virtual bool answers_on_loop() const { return false; }
+  using LookupDone = std::function<void(PeerKeys)>;
+  virtual void begin_lookup(const PskQuery& q, LookupDone done) { done(lookup(q)); }
+  [[nodiscard]] virtual PeerKeys lookup(const PskQuery& q) = 0;
+};
+
 // The profile chosen for a peer (crypto ikev2 profile + keyring lookups done).
 struct ProfileConfig {
   std::string name;
@@ -100,6 +130,9 @@ struct ProfileConfig {
   // in the profile, no keyring peer for this address or identity...): what
   // the log says instead of a bare "no pre-shared key".
   std::string psk_missing;
+  // keyring aaa: where the keys this profile lacks for a peer come from
+  // (null: nowhere). The responder asks once it has read IDi.
+  std::shared_ptr<PskSource> aaa_keys;
   uint32_t ike_lifetime_s = 86400;
   // Certificate authentication (pki trustpoint NAME [sign|verify]): where our
   // certificate and key come from, and which CAs we accept for the peer.

@@ -14,7 +14,9 @@
 //   IKE_AUTH { AUTH } -->                               (keyed with the MSK, or SK_pi)
 //   <-- IKE_AUTH { AUTH SA TSi TSr }                    (the MSK, or SK_pr)
 // Our own signature may come from a signer that does not answer at once,
-// and the responder's EAP back end may answer later (engine.h WorkRequest):
+// the responder's EAP back end may answer later, and with keyring aaa the
+// responder asks RADIUS for the peer's keys once it has read IDi
+// (engine.h WorkRequest):
 // the task then returns kPending and goes on where it stopped.
 #include "common/log.h"
 #include "ike/auth_local.h"
@@ -96,6 +98,10 @@ class IkeAuth final : public Task {
           if (auto st = verify_initiator(sa, env, in); st != TaskStatus::kDone) return st;
           stage_ = Stage::kSign;
           break;
+        case Stage::kAaaKeys:  // keyring aaa: the peer's keys are in; its AUTH now
+          if (auto st = verify_with_aaa_keys(sa, env, in); st != TaskStatus::kDone) return st;
+          stage_ = Stage::kSign;
+          break;
         case Stage::kSign: {
           // Our own AUTH now, so that a missing key fails the exchange (and the
           // peer hears AUTHENTICATION_FAILED) instead of a half-built answer.
@@ -161,11 +167,12 @@ class IkeAuth final : public Task {
   void resume(IkeSa&, TaskEnv&, WorkResult& r) override {
     if (auto* s = std::get_if<Result<Bytes>>(&r)) signed_ = std::move(*s);
     else if (auto* e = std::get_if<EapStep>(&r)) step_ = std::move(*e);
+    else if (auto* k = std::get_if<PeerKeys>(&r)) keys_ = std::move(*k);
   }
 
  private:
   enum class Round { kFirst, kEap, kEapAuth };                                // initiator
-  enum class Stage { kVerify, kSign, kEapStep, kEapResponse, kEapAuth, kDone };  // responder
+  enum class Stage { kVerify, kAaaKeys, kSign, kEapStep, kEapResponse, kEapAuth, kDone };  // responder
 
   // IKE_AUTH { IDi [CERT+] [CERTREQ] AUTH ... } -->, with EAP { IDi [CERTREQ] ... }
   Result<void> build_first_i(IkeSa& sa, TaskEnv& env, std::vector<TypedPayload>& out) {
@@ -177,12 +184,20 @@ class IkeAuth final : public Task {
       if (auto req = cert_request(p)) out.push_back(std::move(*req));
       return {};
     }
+    // keyring aaa: the keys for the peer we dial first (asked once; then
+    // keys_ holds the answer).
+    if (keys_) {
+      if (!take_aaa_keys(sa)) return fail(Errc::kAuthFailed, "no pre-shared key from keyring aaa");
+    } else if (needs_aaa_keys(p, p.remote_auth.has(AuthKind::kPsk))) {
+      env.wait = aaa_lookup(sa);
+      return {};
+    }
     auto ready = own_auth(sa, env, true);
     if (!ready) return std::unexpected(ready.error());
     if (!*ready) return {};  // env.wait: the signature comes later
     out.push_back(std::move(own_->id));
     for (auto& c : own_->certs) out.push_back(std::move(c));
-    if (auto req = cert_request(p)) out.push_back(std::move(*req));
+    if (auto req = cert_request(*sa.profile)) out.push_back(std::move(*req));  // not p: keyring aaa replaced it
     out.push_back(std::move(own_->auth));
     own_.reset();
     return {};
@@ -319,9 +334,74 @@ class IkeAuth final : public Task {
         return TaskStatus::kFailed;
       }
       eap_ = true;
+      if (needs_aaa_keys(*sa.profile, false)) {  // keyring aaa: our own key, before our AUTH
+        env.wait = aaa_lookup(sa);
+        stage_ = Stage::kAaaKeys;
+        return TaskStatus::kPending;
+      }
       return TaskStatus::kDone;
     }
+    if (needs_aaa_keys(*sa.profile, *auth)) {  // keyring aaa: ask for the keys, verify on resume
+      env.wait = aaa_lookup(sa);
+      stage_ = Stage::kAaaKeys;
+      return TaskStatus::kPending;
+    }
     if (!verify_peer(sa, env, true, *auth, certs)) {
+      error = NotifyType::kAuthenticationFailed;
+      return TaskStatus::kFailed;
+    }
+    return TaskStatus::kDone;
+  }
+
+  // keyring aaa: the profile has no key for this peer in a direction PSKs
+  // are used in (we sign with one, or the peer may).
+  static bool needs_aaa_keys(const ProfileConfig& p, bool peer_psk) {
+    if (!p.aaa_keys) return false;
+    return (peer_psk && p.remote_psk.empty()) || (p.local_auth == AuthKind::kPsk && p.local_psk.empty());
+  }
+  static bool needs_aaa_keys(const ProfileConfig& p, const AuthPayload& auth) {
+    return needs_aaa_keys(p, auth.method == AuthMethod::kSharedKeyMic && p.remote_auth.has(AuthKind::kPsk));
+  }
+
+  // The keys from AAA (resume), or why there are none: false, and the
+  // %-line said why. The SA gets its own copy of its profile with them; a
+  // direction still without a key fails later with the usual line.
+  bool take_aaa_keys(IkeSa& sa) {
+    PeerKeys k = keys_ ? std::move(*keys_) : PeerKeys{{}, {}, "no answer"};
+    keys_.reset();
+    if (!k.error.empty()) {
+      log::event("IKEV2", log::Level::kWarning, "AAA_PSK_FAILED",
+                 fmt("AUTHENTICATION_FAILED: no pre-shared key for {} Id: {} from keyring aaa (profile {}): {}",
+                     sa.remote.addr.str(), aaa_query_id(sa).str(), sa.profile->name, k.error));
+      return false;
+    }
+    auto own = std::make_shared<ProfileConfig>(*sa.profile);
+    own->aaa_keys.reset();
+    if (own->local_psk.empty()) own->local_psk = std::move(k.local);
+    if (own->remote_psk.empty()) own->remote_psk = std::move(k.remote);
+    own->psk_missing = std::string("the RADIUS reply has no Cisco-AVPair ipsec:ikev2-password-") +
+                       (own->remote_psk.empty() ? "remote" : "local");
+    sa.profile = std::move(own);
+    return true;
+  }
+
+  // Whom keyring aaa asks for: the responder knows the peer's IDi; the
+  // initiator, before IDr, only the address it dials.
+  Identity aaa_query_id(const IkeSa& sa) const {
+    if (!initiator_) return sa.remote_id;
+    const IpAddress& a = sa.remote.addr;
+    return Identity{a.is_v4() ? IdType::kIpv4Addr : IdType::kIpv6Addr, Bytes(a.bytes().begin(), a.bytes().end())};
+  }
+  PskWork aaa_lookup(const IkeSa& sa) const {
+    return PskWork{sa.profile->aaa_keys, PskQuery{sa.profile->name, aaa_query_id(sa), sa.local.addr, sa.remote.addr}};
+  }
+
+  // Responder: the peer's AUTH, verified with the keys AAA gave (an EAP
+  // peer's comes after EAP; only our own key was missing).
+  TaskStatus verify_with_aaa_keys(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) {
+    auto* auth = find_payload<AuthPayload>(in, PayloadType::kAuth);
+    if (!take_aaa_keys(sa) ||
+        (!eap_ && (!auth || !verify_peer(sa, env, true, *auth, peer_certificates(in, env.certs))))) {
       error = NotifyType::kAuthenticationFailed;
       return TaskStatus::kFailed;
     }
@@ -375,6 +455,7 @@ class IkeAuth final : public Task {
   std::shared_ptr<EapConversation> conv_;
   Bytes eap_in_;                             // the peer's EAP packet for the next step
   std::optional<EapStep> step_;              // the back end's answer (resume)
+  std::optional<PeerKeys> keys_;             // keyring aaa's answer (resume)
   Bytes eap_reply_;                          // the EAP packet for our response
 };
 
