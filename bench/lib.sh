@@ -184,6 +184,64 @@ EOC
   printf '%s\n' "$@" >>"$f"
 }
 
+# --- IKEv1 handshakes (keygate-bench ikev1) ----------------------------------
+BENCH_HS1_WINDOW=${BENCH_HS1_WINDOW:-64}
+
+# hs1_sources NS HUB_NS COUNT: one outer address per IKEv1 client,
+# 198.19.0.0 + i on NS's lo (an IKEv1 peer is known by its address, see
+# tools/bench/ikev1_load.cc), and the hub's route back to them.
+hs1_sources() {
+  local i
+  for i in $(seq 0 $(($3 - 1))); do echo "addr add 198.19.$((i / 256)).$((i % 256))/32 dev lo"; done |
+    ip -n "$1" -batch - || return 1
+  ip -n "$2" route add 198.19.0.0/16 via 198.51.100.1
+}
+
+# kg_hub1_conf FILE: keygated as an IKEv1 head-end at 198.51.100.2 (seed 001):
+# a dynamic crypto map on eth0 answers any peer holding the wildcard
+# pre-shared key; ISAKMP policy AES-128, SHA-256, group 14, pre-share; ESP
+# AES-128-CBC/HMAC-SHA1 without PFS; the networks each peer negotiates are
+# routed into the entry's device while its SA is up.
+kg_hub1_conf() {
+  cat >"$1" <<EOC
+hostname bench-hub
+!
+crypto isakmp policy 10
+ encr aes
+ hash sha256
+ authentication pre-share
+ group 14
+crypto isakmp key bench-psk address 0.0.0.0 0.0.0.0
+!
+crypto ipsec transform-set TS esp-aes esp-sha-hmac
+!
+crypto dynamic-map DYN 10
+ set transform-set TS
+!
+crypto map HUB 10 ipsec-isakmp dynamic DYN
+!
+interface eth0
+ ip address 198.51.100.2 255.255.255.0
+ crypto map HUB
+!
+interface Loopback1
+ ip address 203.0.113.1 255.255.255.0
+!
+EOC
+}
+
+# kg_bench_ikev1 NS REMOTE COUNT: the IKEv1 generator in NS, COUNT clients
+# from the addresses hs1_sources added; its JSON on stdout.
+kg_bench_ikev1() {
+  local ns=$1 remote=$2 count=$3
+  [ -x "$KGBENCH" ] || { echo "no $KGBENCH" >&2; return 1; }
+  ip netns exec "$ns" timeout "${BENCH_GEN_TIMEOUT:-600}" "$KGBENCH" ikev1 --local 198.19.0.0 --sources "$count" \
+    --remote "$remote" --count "$count" --window "$BENCH_HS1_WINDOW" --local-ts 198.18.0.0/16 >"$WORK/gen.json" 2>"$WORK/gen.log"
+  local rc=$?
+  cat "$WORK/gen.json"
+  jq -e '.rate' "$WORK/gen.json" >/dev/null 2>&1 || { echo "generator rc=$rc: $(tail -3 "$WORK/gen.log")" >&2; return 1; }
+}
+
 # speed_put: one core's RSA-2048 and ECDSA P-256 sign and verify rates from
 # openssl speed (1 s each), as speed_{rsa,ecdsa}_{sign,verify}.
 speed_put() {
@@ -209,15 +267,20 @@ kg_bench_ike() {
 
 # sw_hub_start NS DIR AUTH: a strongSwan responder (charon, kernel-libipsec)
 # as the same hub: any *.bench.example.net client, PSK (or certificates),
-# aes128gcm16-prfsha256-x25519, ESP aes128gcm16. Logging off and the cookie
+# aes128gcm16-prfsha256-x25519, ESP aes128gcm16; AUTH ikev1: an IKEv1
+# responder for keygate-bench ikev1 as kg_hub1_conf (any peer address, PSK,
+# aes128-sha256-modp2048, ESP aes128-sha1 without PFS). Logging off and the cookie
 # threshold raised (its default, 10 half-open SAs, would throttle the
 # generator's window); charon's default thread pool.
 sw_hub_start() {
   local ns=$1 dir=$2 auth=${3:-psk} lauth=psk rauth=psk certs=""
+  local version=2 props=aes128gcm16-prfsha256-x25519 esp=aes128gcm16 lid=hub.example.net rid="*.bench.example.net"
   mkdir -p "$dir/run" "$dir"/{x509,x509ca,private,pubkey,rsa,ecdsa,pkcs8}
   local plugins="" radius="" eap_id=""
   case $auth in
     psk) ;;
+    ikev1)  # keygate-bench ikev1's peers (kg_hub1_conf): Main Mode PSK, known by address
+      version=1 props=aes128-sha256-modp2048 esp=aes128-sha1 lid=198.51.100.2 rid=%any ;;
     eap)  # EAP relayed to the RADIUS server 127.0.0.1, as kg_hub_conf's eap
       rauth=eap-radius; eap_id="eap_id = %any"; plugins="eap-identity eap-radius"
       radius="eap-radius { servers { frad { address = 127.0.0.1
@@ -246,19 +309,19 @@ EOC
   cat >"$dir/swanctl.conf" <<EOC
 connections {
   hub {
-    version = 2
+    version = $version
     local_addrs = 198.51.100.2
-    proposals = aes128gcm16-prfsha256-x25519
+    proposals = $props
     local { auth = $lauth
-            id = hub.example.net
+            id = $lid
             $certs }
     remote { auth = $rauth
-             id = *.bench.example.net
+             id = $rid
              $eap_id }
     children {
       c { local_ts = 203.0.113.0/24
           remote_ts = 198.18.0.0/15
-          esp_proposals = aes128gcm16 }
+          esp_proposals = $esp }
     }
   }
 }

@@ -50,6 +50,7 @@ parts = {
     "veth": "bare veth", "sw": "strongSwan throughput", "wg": "wireguard-go throughput",
     "ovpn": "OpenVPN throughput (tuned)", "ovpn1500": "OpenVPN throughput (default MTU)", "kg": "keygate throughput (ESP in UDP)",
     "kgesp": "keygate throughput (plain ESP)", "kgespxdp": "keygate throughput (plain ESP, AF_XDP)", "hs_kg": "keygate handshakes", "hs_sw": "strongSwan handshakes",
+    "hs1_kg": "keygate IKEv1 handshakes", "hs1_sw": "strongSwan IKEv1 handshakes",
     "eap": "EAP handshakes through FreeRADIUS", "cert": "certificate handshakes", "token": "token key handshakes",
     "mem": "memory per SA", "prof": "profiles",
 }
@@ -173,6 +174,15 @@ res = {
         "limits": "keygated hub: crypto ikev2 limit max-in-negotiation-sa 2000 incoming, cookie-challenge 1000; "
                   "strongSwan: cookie_threshold 100000, init_limit_half_open 0",
     },
+    "handshakes_ikev1": {
+        "what": "Main Mode (PSK, AES-128-CBC, SHA-256, group 14) + Quick Mode (ESP AES-128-CBC/SHA1, no PFS), "
+                "each peer its own address",
+        "count": int(os.environ.get("BENCH_HS1_COUNT", "4000")),
+        "keygate": {k: num(f"hs1_kg_{k}") for k in
+                    ("rate", "rate_min", "setups", "failed", "seconds", "retransmits", "generator_cpu_s", "cpu")},
+        "strongswan": {k: num(f"hs1_sw_{k}") for k in
+                       ("rate", "rate_min", "setups", "failed", "seconds", "retransmits", "generator_cpu_s", "cpu")},
+    },
     "eap": {
         "method": "EAP-MD5 through FreeRADIUS 3.2 (no debug output) in the hub's namespace",
         "keygate_count": int(os.environ.get("BENCH_EAP_COUNT", "3000")),
@@ -215,6 +225,10 @@ res = {
         "keygate_plain_esp_xdp_tcp1/veth": rk("kgespxdp_tcp1", "kgespxdp_veth_tcp1"),
         "keygate_handshakes/strongswan_handshakes": rk("hs_kg_rate", "hs_sw_rate"),
         "keygate_eap/strongswan_eap": rk("eap_kg_rate", "eap_sw_rate"),
+        "keygate_ikev1/strongswan_ikev1": rk("hs1_kg_rate", "hs1_sw_rate"),
+        # Setups per CPU-second of each responder process, keygate over strongSwan.
+        "keygate_ikev1/strongswan_ikev1_per_cpu_s": ratio(ratio(num("hs1_kg_setups"), num("hs1_kg_cpu")),
+                                                          ratio(num("hs1_sw_setups"), num("hs1_sw_cpu"))),
     },
 }
 with open(sys.argv[2], "w") as f:
@@ -257,10 +271,20 @@ rows = [
 ]
 
 # Setups per CPU-second of the hub process: the machine's speed drops out.
-def per_cpu(who):
-    e = res["eap"][who]
+def per_cpu(who, part="eap"):
+    e = res[part][who]
     v = ratio(e["setups"], e["cpu"]) if e["setups"] and e["cpu"] else None
     return f"{v:.0f}" if v is not None else "-"
+
+
+h1 = res["handshakes_ikev1"]
+rows += [
+    ("strongSwan IKEv1 responder, MM+QM", rate(num("hs1_sw_rate")),
+     f"reference ({h1['count']} peers; {per_cpu('strongswan', 'handshakes_ikev1')} per responder CPU-s)"),
+    ("keygate IKEv1 responder, MM+QM", rate(num("hs1_kg_rate")),
+     f"{r(R['keygate_ikev1/strongswan_ikev1'])}x strongSwan; {per_cpu('keygate', 'handshakes_ikev1')} per responder CPU-s "
+     f"({r(R['keygate_ikev1/strongswan_ikev1_per_cpu_s'])}x); slowest tenth {num('hs1_kg_rate_min') or '-'}/s"),
+]
 
 
 rows += [

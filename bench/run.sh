@@ -20,6 +20,10 @@
 #   hs_kg   IKE_SA + first CHILD_SA setups/s: keygate-bench ike (PSK, X25519,
 #           AES-GCM-128) against a keygated hub (Virtual-Template)
 #   hs_sw   the same generator against a strongSwan responder (reference)
+#   hs1_kg  IKEv1 Main Mode (PSK, group 14) + Quick Mode setups/s:
+#           keygate-bench ikev1, one outer address per peer, against a
+#           keygated head-end answering with a dynamic crypto map
+#   hs1_sw  the same generator against strongSwan's IKEv1 responder (reference)
 #   eap     remote-access setups/s with EAP (seed 004): the generator's
 #           clients answer EAP-MD5 as one user, checked by FreeRADIUS in the
 #           hub's namespace; keygated (aaa authentication eap) beside
@@ -41,7 +45,8 @@
 # Env: BENCH_T (iperf3 seconds, default 5), BENCH_PARTS (default: all of the
 # above), BENCH_HS_COUNT (20000), BENCH_HS_SW_COUNT (5000: strongSwan with
 # libipsec slows down as its SAs accumulate, and 20,000 took > 5 minutes
-# here), BENCH_TCP1_RUNS (3: one-stream runs per tunnel, each beside a
+# here), BENCH_HS1_COUNT (4000: IKEv1 peers against either responder, each its
+# own address), BENCH_TCP1_RUNS (3: one-stream runs per tunnel, each beside a
 # bare-veth run; medians), BENCH_CERT_COUNT (3000), BENCH_TOKEN_COUNT (2000), BENCH_MEM_SAS
 # (100000), BENCH_EAP_COUNT (3000), BENCH_EAP_SW_COUNT (1000), BENCH_HS_WINDOW (64), BENCH_HS_SOURCES (16), BENCH_OVPN_OPTS
 # (OpenVPN's speed options, bench/peers.sh).
@@ -49,10 +54,10 @@ set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export KG_SOURCE_DIR=$SRC KG_BUILD_DIR=$SRC/build-bench
 export BENCH_T=${BENCH_T:-5}
-export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp kgespxdp hs_kg hs_sw eap cert token mem prof}
+export PARTS=${BENCH_PARTS:-veth sw wg ovpn ovpn1500 kg kgesp kgespxdp hs_kg hs_sw hs1_kg hs1_sw eap cert token mem prof}
 export BENCH_HS_COUNT=${BENCH_HS_COUNT:-20000} BENCH_MEM_SAS=${BENCH_MEM_SAS:-100000}
 export BENCH_CERT_COUNT=${BENCH_CERT_COUNT:-3000} BENCH_TOKEN_COUNT=${BENCH_TOKEN_COUNT:-2000} BENCH_HS_SW_COUNT=${BENCH_HS_SW_COUNT:-5000}
-export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3}
+export BENCH_TCP1_RUNS=${BENCH_TCP1_RUNS:-3} BENCH_HS1_COUNT=${BENCH_HS1_COUNT:-4000}
 export BENCH_EAP_COUNT=${BENCH_EAP_COUNT:-3000} BENCH_EAP_SW_COUNT=${BENCH_EAP_SW_COUNT:-1000}
 RESULTS=$SRC/bench/results
 LOG=${BENCH_LOG:-/tmp/keygate-bench-last.log}
@@ -71,7 +76,7 @@ echo "bench: log in $LOG"
 build_err=""
 # Only the parts that run keygate's binaries need the build (veth, sw and the
 # peers alone do not).
-if [[ " $PARTS " =~ \ (kg|kgesp|kgespxdp|hs_kg|hs_sw|eap|cert|token|mem|prof)\  ]]; then
+if [[ " $PARTS " =~ \ (kg|kgesp|kgespxdp|hs_kg|hs_sw|hs1_kg|hs1_sw|eap|cert|token|mem|prof)\  ]]; then
   echo "bench: building release keygated/keygate in build-bench"
   if ! { cmake -S "$SRC" -B "$KG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_TESTS=OFF &&
          ninja -C "$KG_BUILD_DIR" -j2 keygated keygate keygate-bench keygate-ikeflood; } >>"$LOG" 2>&1; then
@@ -167,6 +172,36 @@ part_hs_sw() {
   j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_HS_SW_COUNT") || fail "generator: $j"
   put hs_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
   hs_put hs_sw "$j"
+}
+
+# IKEv1 Main Mode + Quick Mode (keygate-bench ikev1): each peer its own
+# outer address; keygated's dynamic crypto map, then strongSwan's IKEv1
+# responder (logging off, cookie threshold raised as for hs_sw), the same
+# generator and count. The responder's CPU seconds are kept for setups per
+# CPU-second.
+part_hs1_kg() {
+  need_build
+  lib_init
+  hs1_sources "$NSA" "$NSB" "$BENCH_HS1_COUNT" || fail "source addresses"
+  kg_hub1_conf "$WORK/hub.cfg"
+  start_keygated "$NSB" "$WORK/hub.cfg"
+  local pid=$KG_LAST_PID c0 j
+  wait_for "ip -n $NSB link show cm-HUB-10 >/dev/null 2>&1" 10 || fail "no cm-HUB-10"
+  c0=$(cpu_s $pid)
+  j=$(kg_bench_ikev1 "$NSA" 198.51.100.2 "$BENCH_HS1_COUNT") || { tail -20 "$WORK/keygated-$NSB.log"; fail "generator: $j"; }
+  put hs1_kg_cpu "$(echo "$(cpu_s $pid) - $c0" | bc)"
+  hs_put hs1_kg "$j"
+}
+part_hs1_sw() {
+  need_build
+  lib_init
+  hs1_sources "$NSA" "$NSB" "$BENCH_HS1_COUNT" || fail "source addresses"
+  sw_hub_start "$NSB" "$WORK/swhub" ikev1
+  local c0 j
+  c0=$(cpu_s $SW_PID)
+  j=$(kg_bench_ikev1 "$NSA" 198.51.100.2 "$BENCH_HS1_COUNT") || { tail -20 "$WORK/swhub/charon.log"; fail "generator: $j"; }
+  put hs1_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
+  hs_put hs1_sw "$j"
 }
 
 # EAP remote access through FreeRADIUS: keygated, then strongSwan's

@@ -53,7 +53,7 @@ TrafficSelector acl_dst_selector(const AclExtEntry& e);
 // crypto map NAME SEQ ipsec-isakmp (or a crypto dynamic-map NAME SEQ entry).
 struct CryptoMapEntry {
   std::string dynamic_map;                 // ipsec-isakmp dynamic DMAP: this entry is the template
-  std::vector<IpAddress> peers;            // set peer A (the first is used; IOS fails over)
+  std::vector<IpAddress> peers;            // set peer A, tried in order (the next when one does not answer)
   std::vector<std::string> transform_sets; // set transform-set NAME...
   std::optional<int> pfs_group;            // set pfs [groupN] (group2 when no group is given)
   std::optional<uint64_t> lifetime_seconds, lifetime_kilobytes;

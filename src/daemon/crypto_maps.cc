@@ -20,6 +20,7 @@ std::optional<ike::ChildConfig> child_of(const config::Model& m, const std::stri
   if (e.pfs_group) c.pfs = static_cast<ike::DhGroup>(*e.pfs_group);
   if (auto acl = m.extended_acls.find(e.match_address); acl != m.extended_acls.end())
     for (auto& x : acl->second.entries) {
+      c.acl.push_back({x.permit, config::acl_src_selector(x), config::acl_dst_selector(x)});
       if (!x.permit) continue;
       c.local_ts.push_back(config::acl_src_selector(x));
       c.remote_ts.push_back(config::acl_dst_selector(x));
@@ -27,12 +28,42 @@ std::optional<ike::ChildConfig> child_of(const config::Model& m, const std::stri
   return c;
 }
 
+// The prefix a selector's address range is, if it is one.
+std::optional<Prefix> prefix_of(const TrafficSelector& t) {
+  for (uint8_t len = 0; len <= (t.start.is_v4() ? 32 : 128); ++len)
+    if (Prefix q{t.start, len}; q.first() == t.start && q.last() == t.end) return q;
+  return std::nullopt;
+}
+
+// A deny line (any protocol) whose destination lies strictly inside the
+// destination of a permit line after it: that part is routed past the device.
+std::vector<Prefix> clear_routes_of(const ike::ChildConfig& c) {
+  std::vector<Prefix> out;
+  for (size_t i = 0; i < c.acl.size(); ++i) {
+    auto& d = c.acl[i];
+    auto q = prefix_of(d.remote);
+    if (d.permit || !q || d.remote.ip_protocol != 0) continue;
+    for (size_t j = i + 1; j < c.acl.size(); ++j) {
+      auto p = prefix_of(c.acl[j].remote);
+      if (c.acl[j].permit && p && p->len < q->len && p->contains(q->first()) &&
+          std::find(out.begin(), out.end(), *q) == out.end()) {
+        out.push_back(*q);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 std::string negotiation_key(const CryptoMapPlan& p) {
-  std::string k = (p.peer ? p.peer->str() : "*") + "|" + p.local_address + "|" + p.interface + "|" +
+  std::string k;
+  for (auto& a : p.peers) k += a.str() + ",";
+  k += "|" + p.local_address + "|" + p.interface + "|" +
                   std::to_string(int(p.child.pfs)) + "|" + std::to_string(p.child.lifetime_s) + "|" +
                   std::to_string(p.child.lifetime_kb) + "|";
   for (auto& t : p.child.transforms)
     k += t.name + ":" + std::to_string(int(t.encr)) + ":" + std::to_string(t.key_bits) + ":" + std::to_string(int(t.integ)) + ",";
+  for (auto& r : p.child.acl) k += r.permit ? "p" : "d";
   for (auto* v : {&p.child.local_ts, &p.child.remote_ts}) {
     k += "|";
     for (auto& t : *v)
@@ -77,7 +108,7 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
         p.dynamic = true;
       } else {
         if (e.peers.empty() || e.match_address.empty()) continue;  // IOS: an incomplete entry is ignored
-        p.peer = e.peers.front();
+        p.peers = e.peers;
       }
       auto child = child_of(m, p.device, *entry);
       if (!child) continue;
@@ -85,11 +116,9 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
       if (!p.dynamic) {
         if (p.child.remote_ts.empty()) continue;  // no permit entry: nothing to protect
         for (auto& t : p.child.remote_ts)
-          for (uint8_t len = 0; len <= 32; ++len)
-            if (Prefix q{t.start, len}; q.first() == t.start && q.last() == t.end) {
-              if (std::find(p.routes.begin(), p.routes.end(), q) == p.routes.end()) p.routes.push_back(q);
-              break;
-            }
+          if (auto q = prefix_of(t); q && std::find(p.routes.begin(), p.routes.end(), *q) == p.routes.end())
+            p.routes.push_back(*q);
+        p.clear_routes = clear_routes_of(p.child);
       }
       out.push_back(std::move(p));
     }
@@ -99,7 +128,7 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
 
 const CryptoMapPlan* crypto_map_for_peer(const std::vector<CryptoMapPlan>& plans, const IpAddress& remote) {
   for (auto& p : plans)
-    if (p.peer == remote) return &p;
+    if (std::find(p.peers.begin(), p.peers.end(), remote) != p.peers.end()) return &p;
   for (auto& p : plans)
     if (p.dynamic) return &p;
   return nullptr;

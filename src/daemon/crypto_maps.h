@@ -6,14 +6,22 @@
 //   - a static entry (set peer) routes the ACL's destination networks into
 //     its device; the first packet there (the data path's "no SA") starts
 //     Main Mode + Quick Mode to the first `set peer` (SA on demand, as IOS);
-//     as responder, the peer's Quick Mode finds the entry by its address;
+//     when that peer does not answer, the next `set peer` is tried, in
+//     order, as IOS does; as responder, the peer's Quick Mode finds the
+//     entry by any of its set peer addresses;
 //   - a dynamic entry (ipsec-isakmp dynamic DMAP) answers any peer with a
 //     crypto isakmp key; its device is shared by those peers (the data path
 //     picks the SA by destination) and the networks each peer negotiated
 //     are routed into it while its SA is up (as IOS's reverse-route).
 // The Quick Mode proxy identities are the ACL's permit entries: source =
-// ours, destination = the peer's; the initiator proposes the first entry
-// (one IPsec SA per entry is not done yet). Deny entries are not used.
+// ours, destination = the peer's; as on IOS each permit line is its own
+// pair of proxy identities and IPsec SA (the device picks the SA by
+// destination). A deny line's traffic is not protected: as responder its
+// selectors are refused (ike::ChildConfig::acl), and a deny line whose
+// destination lies inside a later permit line's is routed past the device
+// (clear_routes: the route the kernel would use without the map). Routing
+// goes by destination only: a deny line that narrows by source or port is
+// enforced as responder, not in the steering.
 #pragma once
 #include <optional>
 #include <string>
@@ -31,9 +39,10 @@ struct CryptoMapPlan {
   int seq = 0;
   std::string interface;      // the interface the map is applied to (IOS name)
   std::string local_address;  // crypto map NAME local-address IFACE (IOS name); empty: `interface`
-  std::optional<IpAddress> peer;  // static entries: the first set peer
+  std::vector<IpAddress> peers;  // static entries: set peer, in the order tried
   bool dynamic = false;       // a dynamic-map entry (any peer, responder only)
-  std::vector<Prefix> routes;     // static entries: the ACL's destinations
+  std::vector<Prefix> routes;     // static entries: the ACL's permit destinations
+  std::vector<Prefix> clear_routes;  // deny destinations inside them: not into the device
   ike::ChildConfig child;
 };
 // Whether what is negotiated changed (peer, transforms, selectors, PFS,
@@ -48,8 +57,8 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m);
 std::string crypto_map_device(const std::string& map, int seq);
 inline bool is_crypto_map_device(const std::string& name) { return name.starts_with("cm-"); }
 
-// Responder: the plan that protects `remote` (a static entry whose set peer
-// it is, else the first dynamic entry); nullptr if none.
+// Responder: the plan that protects `remote` (a static entry with it among
+// its set peers, else the first dynamic entry); nullptr if none.
 const CryptoMapPlan* crypto_map_for_peer(const std::vector<CryptoMapPlan>& plans, const IpAddress& remote);
 
 }  // namespace kg::daemon

@@ -43,7 +43,7 @@ TEST(CryptoMaps, PlansFromTheConfiguration) {
   EXPECT_EQ(s.device, "cm-VERY-LONG-10");
   EXPECT_LE(s.device.size(), 15u);
   EXPECT_EQ(s.interface, "eth0");
-  EXPECT_EQ(s.peer, ip("203.0.113.2"));
+  EXPECT_EQ(s.peers, std::vector<IpAddress>{ip("203.0.113.2")});
   EXPECT_FALSE(s.dynamic);
   EXPECT_EQ(s.child.interface, s.device);
   EXPECT_EQ(s.child.lifetime_s, 1800u);
@@ -64,10 +64,38 @@ TEST(CryptoMaps, PlansFromTheConfiguration) {
   EXPECT_EQ(d.device, "cm-VERY-L-65535");
   EXPECT_LE(d.device.size(), 15u);
   EXPECT_TRUE(d.dynamic);
-  EXPECT_FALSE(d.peer);
+  EXPECT_TRUE(d.peers.empty());
   EXPECT_TRUE(d.routes.empty());
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.2")), &plans[0]);
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.77")), &plans[1]);
+}
+
+// IOS: each permit line its own SA; a deny line is not protected (refused
+// as responder, routed past the device when it lies inside a permit's
+// destination); set peers tried in order, any of them answered.
+TEST(CryptoMaps, DenyLinesAndSeveralPeers) {
+  auto plans = crypto_map_plans(configure(
+      {"crypto ipsec transform-set TS esp-aes esp-sha-hmac", "exit",
+       "ip access-list extended VPN", "deny ip 192.0.2.0 0.0.0.127 host 192.0.2.130",
+       "permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.63", "permit ip 192.0.2.0 0.0.0.127 192.0.2.192 0.0.0.63",
+       "deny ip any 198.51.100.0 0.0.0.255", "exit",
+       "crypto map M 10 ipsec-isakmp", "set peer 203.0.113.2", "set peer 203.0.113.3", "set transform-set TS",
+       "match address VPN", "exit", "interface eth0", "crypto map M", "exit"}));
+  ASSERT_EQ(plans.size(), 1u);
+  auto& p = plans[0];
+  EXPECT_EQ(p.peers, (std::vector<IpAddress>{ip("203.0.113.2"), ip("203.0.113.3")}));
+  ASSERT_EQ(p.child.local_ts.size(), 2u);
+  ASSERT_EQ(p.child.acl.size(), 4u);
+  EXPECT_FALSE(p.child.acl[0].permit);
+  EXPECT_EQ(p.child.acl[0].remote.start, ip("192.0.2.130"));
+  ASSERT_EQ(p.routes.size(), 2u);
+  EXPECT_EQ(p.routes[0].str(), "192.0.2.128/26");
+  EXPECT_EQ(p.routes[1].str(), "192.0.2.192/26");
+  // The last deny holds no permit's destination: nothing to route past.
+  ASSERT_EQ(p.clear_routes.size(), 1u);
+  EXPECT_EQ(p.clear_routes[0].str(), "192.0.2.130/32");
+  EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.3")), &plans[0]);
+  EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.4")), nullptr);
 }
 
 TEST(CryptoMaps, NotAppliedOrShutNothing) {

@@ -151,6 +151,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   });
   d->datapath_->on_no_sa([self](const std::string& t) { self->tunnels_.on_no_sa(t); });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
+  d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->crypto_map_peer_dead(ev); });
   d->register_show_commands();
   auto serial = consent::load_device_serial(o.state_dir, d->rng_);
   if (!serial) return std::unexpected(serial.error());

@@ -232,6 +232,9 @@ class Daemon {
   bool initiate_crypto_map(const std::string& device);  // false: not a crypto map's device
   void crypto_map_sa_installed(const ike::InstallChildSa& sa);
   void crypto_map_sa_removed(uint32_t spi_in);
+  bool crypto_map_peer_dead(const ike::PeerDead& ev);
+  void apply_crypto_clear_routes();
+  std::optional<std::pair<std::string, std::optional<IpAddress>>> route_past_crypto_maps(const Prefix& dst);
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
@@ -288,6 +291,8 @@ class Daemon {
   std::vector<CryptoMapPlan> crypto_plans_;  // the applied crypto map entries
   std::map<uint32_t, std::vector<std::pair<std::string, Prefix>>> crypto_sa_routes_;  // dynamic entries' SAs
   std::map<std::pair<std::string, Prefix>, int> crypto_route_refs_;
+  std::map<std::string, size_t> crypto_peer_index_;  // static entries: the set peer in use
+  std::map<Prefix, std::string> crypto_clear_routes_;  // deny destinations routed in clear, by device
 };
 
 }  // namespace kg::daemon

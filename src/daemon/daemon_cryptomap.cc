@@ -1,6 +1,8 @@
 // Crypto maps in the daemon (crypto_maps.h): each applied entry's TUN
-// device and routes, initiation on the first packet, and the routes of the
-// networks a dynamic entry's peers negotiated while their SAs are up.
+// device and routes, the routes that keep a deny line's traffic out of it,
+// initiation on the first packet and fail-over to the next `set peer`, and
+// the routes of the networks a dynamic entry's peers negotiated while their
+// SAs are up.
 #include <fstream>
 
 #include "common/log.h"
@@ -10,6 +12,9 @@ namespace kg::daemon {
 
 namespace {
 constexpr uint32_t kCryptoMapMtu = 1400;  // as a tunnel interface without ip mtu
+// Main Mode message 1 sends to a peer before the next `set peer` is tried:
+// at 0, 2 and 6 s, given up at 14 s (the engine's retransmission doubling).
+constexpr int kTriesBeforeNextPeer = 3;
 
 // No IPv6 on an entry's device: the kernel's own link-local chatter (router
 // solicitations, MLD) would count as traffic for the map and start IKE.
@@ -41,7 +46,9 @@ void Daemon::apply_crypto_maps() {
         log::error("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + ": " + r.error().message);
         continue;
       }
-      if (p.dynamic) datapath_->select_by_destination(p.device);  // shared by its peers
+      // Shared by a dynamic entry's peers, or by a static entry's SAs (one
+      // per permit line): each packet takes the SA for its destination.
+      datapath_->select_by_destination(p.device);
       no_ipv6(p.device);
       (void)netlink_->set_mtu(p.device, kCryptoMapMtu);
       if (auto r = netlink_->set_link_up(p.device, true); !r) log::warn("keygated: " + p.device + ": " + r.error().message);
@@ -55,24 +62,91 @@ void Daemon::apply_crypto_maps() {
           log::warn("keygated: crypto map route " + r.str() + " into " + p.device + ": " + res.error().message);
   }
   crypto_plans_ = std::move(next);
+  apply_crypto_clear_routes();
+}
+
+// The kernel's route for `dst` leaving aside the crypto maps' devices: its
+// device and gateway (the longest matching prefix of the main table).
+std::optional<std::pair<std::string, std::optional<IpAddress>>> Daemon::route_past_crypto_maps(const Prefix& dst) {
+  auto routes = netlink_->routes(dst.addr.family);
+  auto links = netlink_->links();
+  if (!routes || !links) return std::nullopt;
+  auto name = [&](int index) -> std::string {
+    for (auto& l : *links)
+      if (l.index == index) return l.name;
+    return "";
+  };
+  const io::KernelRoute* best = nullptr;
+  std::string dev;
+  for (auto& r : *routes) {
+    if (r.table != 254 || r.type != 1 || r.nexthops.empty() || !r.dst.contains(dst.first()) || r.dst.len > dst.len) continue;
+    std::string d = name(r.nexthops.front().index);
+    if (d.empty() || is_crypto_map_device(d) || (best && best->dst.len >= r.dst.len)) continue;
+    best = &r;
+    dev = d;
+  }
+  if (!best) return std::nullopt;
+  return std::make_pair(dev, best->nexthops.front().gateway);
+}
+
+// A deny line's destination inside a permit line's: routed as it would be
+// without the map (crypto_maps.h), so that traffic goes in clear.
+void Daemon::apply_crypto_clear_routes() {
+  std::set<Prefix> want;
+  for (auto& p : crypto_plans_) want.insert(p.clear_routes.begin(), p.clear_routes.end());
+  for (auto it = crypto_clear_routes_.begin(); it != crypto_clear_routes_.end();) {
+    if (want.contains(it->first)) { ++it; continue; }
+    (void)netlink_->del_route(it->first, it->second);
+    it = crypto_clear_routes_.erase(it);
+  }
+  for (auto& q : want) {
+    if (crypto_clear_routes_.contains(q)) continue;
+    auto via = route_past_crypto_maps(q);
+    if (!via) {
+      log::warn("keygated: crypto map deny " + q.str() + ": no route outside the crypto maps: its traffic still enters the map");
+      continue;
+    }
+    if (auto r = netlink_->add_route(q, via->first, via->second); !r) {
+      log::warn("keygated: crypto map deny " + q.str() + ": " + r.error().message);
+      continue;
+    }
+    crypto_clear_routes_[q] = via->first;
+    log::info("keygated: crypto map deny " + q.str() + " routed in clear via " + via->first);
+  }
 }
 
 bool Daemon::initiate_crypto_map(const std::string& device) {
   for (auto& p : crypto_plans_) {
     if (p.device != device) continue;
-    if (!p.peer) return true;  // a dynamic entry only answers
+    if (p.peers.empty()) return true;  // a dynamic entry only answers
+    const IpAddress peer = p.peers[crypto_peer_index_[device] % p.peers.size()];
     config::Interface from;  // the address of local-address IFACE, else of the map's interface
     from.tunnel_source.word = p.local_address.empty() ? p.interface : p.local_address;
-    from.tunnel_destination.address = p.peer;
+    from.tunnel_destination.address = peer;
     auto src = tunnel_source(from);
     if (!src) {
       log::warn("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + ": no local address on " + from.tunnel_source.word);
       return true;
     }
-    isakmp_actions(ikev1_->initiate({{*src, 500}, {*p.peer, 500}, p.child}));
+    isakmp_actions(ikev1_->initiate({{*src, 500}, {peer, 500}, p.child, p.peers.size() > 1 ? kTriesBeforeNextPeer : 0}));
     return true;
   }
   return is_crypto_map_device(device);
+}
+
+// A static entry's peer did not answer (or DPD found it dead): the next
+// `set peer`, at once, as IOS tries them in order. True: a crypto map's.
+bool Daemon::crypto_map_peer_dead(const ike::PeerDead& ev) {
+  if (!is_crypto_map_device(ev.interface)) return false;
+  for (auto& p : crypto_plans_) {
+    if (p.device != ev.interface || p.peers.size() < 2) continue;
+    size_t& i = crypto_peer_index_[p.device];
+    i = (i + 1) % p.peers.size();
+    log::info("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + ": peer " + ev.remote.addr.str() +
+              " did not answer; trying " + p.peers[i].str());
+    initiate_crypto_map(p.device);
+  }
+  return true;  // a single peer: the next packet initiates again
 }
 
 // A dynamic entry's peers: the networks they negotiated go into its device

@@ -151,7 +151,7 @@ std::vector<CryptoInterface> crypto_interfaces(const Daemon& d) {
   // Crypto map entries: listed under the interface the map is applied to.
   for (auto& p : crypto_map_plans(m))
     if (auto t = m.interfaces.find(p.interface); t != m.interfaces.end())
-      v.push_back({p.interface, p.device, std::nullopt, p.map, &t->second, p.peer ? p.peer->str() : ""});
+      v.push_back({p.interface, p.device, std::nullopt, p.map, &t->second, p.peers.empty() ? "" : p.peers.front().str()});
   return v;
 }
 

@@ -234,6 +234,13 @@ struct ConfigRequest {
 };
 
 // The CHILD_SA policy for a tunnel interface (tunnel protection ipsec profile).
+// One line of a crypto map's access list as selectors (source = ours).
+struct SelectorRule {
+  bool permit = true;
+  TrafficSelector local, remote;
+  bool operator==(const SelectorRule&) const = default;
+};
+
 struct ChildConfig {
   std::string interface;  // "Tunnel0": where the SA's traffic enters and leaves
   std::vector<ChildTransformConfig> transforms;
@@ -250,6 +257,11 @@ struct ChildConfig {
   // (responder) N(USE_TRANSPORT_MODE), RFC 7296 §1.3.1; else tunnel mode.
   bool transport = false;
   std::optional<ConfigRequest> config_request;  // initiator: send CP(CFG_REQUEST)
+  // A crypto map (IKEv1): its access list's lines in order. Its permit lines
+  // are also local_ts[i]/remote_ts[i], one IPsec SA each; a responder takes
+  // a peer's proxy identities only where the first line covering them
+  // permits and no deny line before overlaps them. Empty elsewhere.
+  std::vector<SelectorRule> acl;
 };
 
 // What to initiate: one tunnel interface towards one peer.

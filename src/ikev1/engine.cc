@@ -225,13 +225,13 @@ std::vector<Action> EngineImpl::on_timer() {
   const TimePoint now = clock_.now();
   auto retransmit = [&](IsakmpSa& sa, Flight& f) -> bool {  // false: give up
     if (!f.awaiting || f.next > now) return true;
-    if (f.sent >= kMaxSends) return false;
+    const bool unanswered = &f == &sa.flight && sa.initiator && sa.state == MmState::kSaSent;
+    if (f.sent >= (unanswered ? sa.tries : kMaxSends)) return false;
     ++f.sent;
     ++stats_.retransmits;
     ++stats_.tx_packets;
     f.next = now + kRetransmitBase * (1 << (f.sent - 1));
     out.push_back(ike::SendPacket{f.local, f.remote, f.data});
-    (void)sa;
     return true;
   };
   for (auto& [id, p] : sas_) {
@@ -252,13 +252,13 @@ std::vector<Action> EngineImpl::on_timer() {
     }
     // IPsec SAs end at their lifetime (the initiator starts a new Quick
     // Mode at 90% of it, so traffic moves before).
-    bool rekey = false;
+    std::vector<size_t> rekey;
     for (auto& c : sa.children)
       if (!c.rekeyed && c.rekey_at <= now && sa.state == MmState::kReady && sa.child) {
         c.rekeyed = true;
-        rekey = true;
+        rekey.push_back(c.pair);
       }
-    if (rekey) qm_initiate(sa, out);
+    for (size_t pair : rekey) qm_initiate(sa, pair, out);
     for (auto c = sa.children.begin(); c != sa.children.end();) {
       if (c->expires <= now) {
         out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c->spi_in, c->spi_out});
@@ -296,11 +296,12 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   std::vector<Action> out;
   for (auto& [id, sa] : sas_)
     if (sa->child && sa->child->interface == req.child.interface && sa->remote.addr == req.remote.addr) {
-      if (sa->state == MmState::kReady && sa->children.empty() && sa->quick.empty()) qm_initiate(*sa, out);
+      if (sa->state == MmState::kReady) qm_initiate_missing(*sa, out);
       return out;
     }
   auto& sa = create_sa(true, req.local, req.remote);
   sa.child = req.child;
+  if (req.tries > 0) sa.tries = req.tries;
   mm_initiate(sa, out);
   reap();
   return out;

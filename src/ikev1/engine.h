@@ -24,6 +24,11 @@ struct InitiateRequest {
   Endpoint local;
   Endpoint remote;
   ike::ChildConfig child;
+  // How often Main Mode message 1 goes out (first send included) before a
+  // peer that never answered counts as dead (PeerDead); 0: the engine's
+  // default. A crypto map with another `set peer` to try asks for fewer, so
+  // that the next peer is tried sooner.
+  int tries = 0;
 };
 
 // One ISAKMP SA for show crypto isakmp sa [detail].
@@ -56,7 +61,8 @@ class Engine {
   virtual std::vector<Action> on_timer() = 0;
   [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
   // Main Mode then Quick Mode for the interface, unless an SA for it is up
-  // or in negotiation.
+  // or in negotiation. A crypto map's selector pairs (ike::ChildConfig::
+  // pairs) get one Quick Mode, and one IPsec SA, each.
   virtual std::vector<Action> initiate(const InitiateRequest& req) = 0;
   // Delete (with an informational DELETE to the peer) the ISAKMP SAs serving
   // `interface` and their IPsec SAs; "" = all.

@@ -46,7 +46,11 @@ class EngineImpl final : public Engine {
   void mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
 
   // quick_mode.cc
-  void qm_initiate(IsakmpSa& sa, std::vector<Action>& out);
+  // A Quick Mode for selector pair `pair` of the SA's interface;
+  // qm_initiate_missing: one for each pair without an IPsec SA or a Quick
+  // Mode under way.
+  void qm_initiate(IsakmpSa& sa, size_t pair, std::vector<Action>& out);
+  void qm_initiate_missing(IsakmpSa& sa, std::vector<Action>& out);
   void qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
   void qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out);
 

@@ -159,10 +159,10 @@ TEST_F(Ikev1Engines, MainModeThenQuickModeInstallsMirroredSas) {
   }
 }
 
-// A crypto map's ACL: the initiator proposes its first (source, destination)
-// pair; the responder takes identities inside one of its pairs and refuses
-// others with INVALID-ID-INFORMATION.
-TEST_F(Ikev1Engines, CryptoMapSelectorsArePairsAndChecked) {
+// A crypto map's ACL: as on IOS, each permit line (source, destination) is
+// its own Quick Mode and IPsec SA; the responder takes identities inside one
+// of its pairs and refuses others with INVALID-ID-INFORMATION.
+TEST_F(Ikev1Engines, CryptoMapPermitLinesAreOneSaEach) {
   auto two = [](ike::ChildConfig c, const char* l0, const char* l1, const char* r0, const char* r1) {
     c.local_ts.push_back(range(l0, l1));
     c.remote_ts.push_back(range(r0, r1));
@@ -173,10 +173,67 @@ TEST_F(Ikev1Engines, CryptoMapSelectorsArePairsAndChecked) {
   start();
   take(a, a.engine->initiate(req()));
   pump();
-  expect_mirrored();
-  EXPECT_EQ(a.of<ike::InstallChildSa>()[0].local_ts.size(), 1u);
-  EXPECT_EQ(a.of<ike::InstallChildSa>()[0].local_ts[0].start.str(), "198.18.1.0");
-  EXPECT_EQ(b.of<ike::InstallChildSa>()[0].remote_ts[0].end.str(), "198.18.1.255");
+  EXPECT_EQ(sent.size(), 12u) << logs;  // MM1..MM6, then QM1..QM3 twice
+  auto ia = a.of<ike::InstallChildSa>(), ib = b.of<ike::InstallChildSa>();
+  ASSERT_EQ(ia.size(), 2u) << logs;
+  ASSERT_EQ(ib.size(), 2u) << logs;
+  EXPECT_EQ(ia[0].local_ts[0].start.str(), "198.18.1.0");
+  EXPECT_EQ(ia[1].local_ts[0].start.str(), "198.18.5.1");
+  EXPECT_EQ(ia[1].remote_ts[0].end.str(), "198.18.6.255");
+  EXPECT_EQ(ib[1].remote_ts[0].start.str(), "198.18.5.1");
+  EXPECT_EQ(ia[1].spi_out, ib[1].spi_in);
+  EXPECT_EQ(a.of<ike::SessionEvent>().size(), 1u);  // one session, two SAs
+  // Asked again while both are up: nothing new.
+  sent.clear();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(sent.empty());
+}
+
+// IOS: a deny line is not protected. The responder refuses a proposal the
+// first covering line denies, and one a deny line before its permit overlaps.
+TEST_F(Ikev1Engines, DenyLinesRefuseTheirSelectors) {
+  auto rule = [](bool permit, const char* l0, const char* l1, const char* r0, const char* r1) {
+    return ike::SelectorRule{permit, range(l0, l1), range(r0, r1)};
+  };
+  b.policy.child->acl = {rule(false, "198.18.2.0", "198.18.2.255", "198.18.1.7", "198.18.1.7"),
+                         rule(true, "198.18.2.0", "198.18.2.255", "198.18.1.0", "198.18.1.255")};
+  start();
+  take(a, a.engine->initiate(req()));  // 198.18.1.0/24: the deny overlaps it
+  pump();
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("are not permitted by the access list"), std::string::npos) << logs;
+  a.policy.child->local_ts = {range("198.18.1.8", "198.18.1.15")};  // inside the permit, clear of the deny
+  take(a, a.engine->delete_sessions(""));
+  pump();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u) << logs;
+  a.policy.child->local_ts = {range("198.18.1.7", "198.18.1.7")};  // the denied host
+  take(a, a.engine->delete_sessions(""));
+  pump();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u) << logs;
+}
+
+// InitiateRequest::tries: a silent peer is given up after that many sends
+// of message 1 (a crypto map then tries its next set peer).
+TEST_F(Ikev1Engines, SilentPeerGivenUpAfterTheRequestedTries) {
+  start();
+  auto r = req();
+  r.tries = 3;
+  take(a, a.engine->initiate(r));
+  auto silent = [](const ike::SendPacket&) { return true; };
+  run_for(Millis(13'000), silent);
+  EXPECT_TRUE(a.of<ike::PeerDead>().empty());
+  EXPECT_EQ(sent.size(), 3u);  // at 0, 2 and 6 s
+  run_for(Millis(2'000), silent);  // given up at 14 s
+  auto dead = a.of<ike::PeerDead>();
+  ASSERT_EQ(dead.size(), 1u) << logs;
+  EXPECT_EQ(dead[0].interface, "Tunnel0");
+  EXPECT_EQ(sent.size(), 3u);
+  EXPECT_TRUE(a.engine->sas().empty());
 }
 
 TEST_F(Ikev1Engines, IdentitiesOutsideTheResponderSelectorsAreRefused) {

@@ -38,6 +38,7 @@ enum class MmState {
 
 struct QuickMode {
   uint32_t mid = 0;
+  size_t pair = 0;  // initiator: which of the interface's selector pairs
   bool initiator = false;
   Bytes iv;  // CBC state of this exchange
   Bytes ni, nr;
@@ -56,6 +57,7 @@ struct ChildInfo {
   TimePoint expires{};
   TimePoint rekey_at{};  // initiator: a new Quick Mode at 90% of the lifetime
   bool rekeyed = false;
+  size_t pair = 0;  // initiator: the selector pair it protects
 };
 
 struct IsakmpSa {
@@ -78,6 +80,7 @@ struct IsakmpSa {
   Bytes iv;            // phase-1 CBC state: the last ciphertext block
   std::string remote_id;
   Flight flight;
+  int tries = 6;  // initiator: sends of message 1 before the peer counts as dead (InitiateRequest::tries)
   std::map<uint32_t, QuickMode> quick;
   std::vector<ChildInfo> children;
   std::optional<ike::ChildConfig> child;  // the interface this SA serves

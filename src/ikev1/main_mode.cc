@@ -360,7 +360,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       // not be answered either (last_rx stays message 4).
       sa.flight.awaiting = false;
       log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator)", sa.conn_id, sa.remote.str()));
-      if (sa.child) qm_initiate(sa, out);
+      if (sa.child) qm_initiate_missing(sa, out);
       return;
     }
     case MmState::kReady:

@@ -13,6 +13,8 @@
 // (RFC 3947 §5.1 UDP-Encapsulated-Tunnel) when phase 1 saw a NAT. Each side
 // installs once it has seen the other's nonce and hash: the initiator after
 // message 2, the responder after message 3.
+#include <algorithm>
+
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
 #include "ike/transform_ids.h"
@@ -63,12 +65,36 @@ bool is_any(const TrafficSelector& t) {
          t.end_port == 65535;
 }
 
+bool overlaps(const TrafficSelector& a, const TrafficSelector& b) {
+  return a.start.family == b.start.family && a.start <= b.end && b.start <= a.end &&
+         (a.ip_protocol == 0 || b.ip_protocol == 0 || a.ip_protocol == b.ip_protocol) && a.start_port <= b.end_port &&
+         b.start_port <= a.end_port;
+}
+
+// A crypto map's ACL gives pairs (source, destination), one Quick Mode and
+// IPsec SA each (IOS: one per permit line); a tunnel interface one pair.
+bool paired(const ike::ChildConfig& c) {
+  return !c.local_ts.empty() && c.local_ts.size() == c.remote_ts.size() && !is_any(c.local_ts.front());
+}
+size_t selector_pairs(const ike::ChildConfig& c) { return paired(c) ? c.local_ts.size() : 1; }
+
 // Responder: may the peer's proxy identities be used? When our side is any
 // (a tunnel interface, like an IOS VTI) or no selectors are configured (a
 // dynamic map without `match address`), they are taken as proposed; a crypto
 // map's ACL wants them inside one of its permit entries (source ours,
 // destination the peer's), else IOS answers INVALID-ID-INFORMATION.
+//
+// With the ACL's lines in order (a crypto map), the first line that covers
+// the pair decides, and a deny line that only overlaps it refuses it too:
+// part of that traffic must go in clear.
 bool allowed_identities(const ike::ChildConfig& c, const TrafficSelector& local, const TrafficSelector& remote) {
+  if (!c.acl.empty()) {
+    for (auto& r : c.acl) {
+      if (covers(r.local, local) && covers(r.remote, remote)) return r.permit;
+      if (!r.permit && overlaps(r.local, local) && overlaps(r.remote, remote)) return false;
+    }
+    return false;
+  }
   if (c.local_ts.empty() || c.remote_ts.empty()) return true;
   for (auto& l : c.local_ts)
     if (is_any(l)) return true;
@@ -79,12 +105,22 @@ bool allowed_identities(const ike::ChildConfig& c, const TrafficSelector& local,
 
 }  // namespace
 
-void EngineImpl::qm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
+void EngineImpl::qm_initiate_missing(IsakmpSa& sa, std::vector<Action>& out) {
+  for (size_t pair = 0; pair < selector_pairs(*sa.child); ++pair) {
+    bool have = std::any_of(sa.children.begin(), sa.children.end(), [&](auto& c) { return c.pair == pair; }) ||
+                std::any_of(sa.quick.begin(), sa.quick.end(),
+                            [&](auto& q) { return q.second.initiator && !q.second.done && q.second.pair == pair; });
+    if (!have) qm_initiate(sa, pair, out);
+  }
+}
+
+void EngineImpl::qm_initiate(IsakmpSa& sa, size_t pair, std::vector<Action>& out) {
   const ike::ChildConfig& child = *sa.child;
   uint32_t mid = 0;
   while (mid == 0 || sa.quick.count(mid)) mid = rng_.u32();
   QuickMode q;
   q.mid = mid;
+  q.pair = pair;
   q.initiator = true;
   auto iv = exchange_iv(sa, mid);
   if (!iv) return;
@@ -96,10 +132,9 @@ void EngineImpl::qm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   // selectors on a side proposes any there, as an IOS static VTI does.
   q.local_ts = {child.local_ts.size() == 1 ? child.local_ts.front() : any4()};
   q.remote_ts = {child.remote_ts.size() == 1 ? child.remote_ts.front() : any4()};
-  // A crypto map's ACL gives pairs (source, destination): its first pair.
-  if (!child.local_ts.empty() && child.local_ts.size() == child.remote_ts.size() && !is_any(child.local_ts.front())) {
-    q.local_ts = {child.local_ts.front()};
-    q.remote_ts = {child.remote_ts.front()};
+  if (paired(child) && pair < child.local_ts.size()) {
+    q.local_ts = {child.local_ts[pair]};
+    q.remote_ts = {child.remote_ts[pair]};
   }
   std::vector<TypedPayload> p = {{PayloadType::kSa, phase2_sa(child, q.spi_in, sa.nat())},
                                  {PayloadType::kNonce, isakmp::NoncePayload{q.ni}}};
@@ -226,8 +261,11 @@ void EngineImpl::qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       q.local_ts = {host(sa.local.addr)};
     }
     if (!allowed_identities(*sa.child, q.local_ts[0], q.remote_ts[0])) {
-      failed("proxy identities " + q.local_ts[0].start.str() + "-" + q.local_ts[0].end.str() + " <-> " +
-             q.remote_ts[0].start.str() + "-" + q.remote_ts[0].end.str() + " are not in the access list");
+      // A configuration mismatch the operator must see, not only in debug.
+      log::info(fmt("IKEv1: Quick Mode from {}: proxy identities {}-{} <-> {}-{} are not permitted by the access list",
+                    sa.remote.addr.str(), q.local_ts[0].start.str(), q.local_ts[0].end.str(),
+                    q.remote_ts[0].start.str(), q.remote_ts[0].end.str()));
+      failed("proxy identities not permitted");
       info_send(sa, {{PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kEsp,
                                                                   sa_p->proposals.front().spi,
                                                                   uint16_t(isakmp::NotifyType::kInvalidIdInformation), {}}}},
@@ -314,7 +352,7 @@ void EngineImpl::qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out
   q.done = true;
   const auto life = std::chrono::seconds(q.lifetime_s);
   sa.children.push_back({q.spi_in, q.spi_out, clock_.now() + life,
-                         clock_.now() + std::chrono::duration_cast<Millis>(life * 9 / 10), !q.initiator});
+                         clock_.now() + std::chrono::duration_cast<Millis>(life * 9 / 10), !q.initiator, q.pair});
   log::debug(fmt("IKEv1: IPsec SA with {} installed, SPI in {} out {}", sa.remote.str(), uint64_t(q.spi_in),
                  uint64_t(q.spi_out)));
   out.push_back(std::move(c));

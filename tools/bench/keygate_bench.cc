@@ -56,6 +56,7 @@
 #include "crypto/x509.h"
 #include "esp/datapath.h"
 #include "esp_crypto.h"
+#include "ikev1_load.h"
 #include "udp_packets.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
@@ -351,6 +352,8 @@ int usage() {
                "                         [--remote-ts PREFIX] [--timeout S] [--hold S] [--teardown]\n"
                "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
                "                         [--eap-user NAME --eap-password PASSWORD]\n"
+               "       keygate-bench ikev1 --local ADDR --remote ADDR [--sources K] [--count N] [--window W]\n"
+               "                           [--psk KEY] [--local-ts PREFIX] [--remote-ts PREFIX] [--timeout S]\n"
                "       keygate-bench esp-crypto [--rounds N]\n"
                "       keygate-bench udp-send --local ADDR --remote ADDR --port P [--size B] [--seconds T]\n"
                "       keygate-bench udp-recv --bind ADDR --port P [--seconds T]\n");
@@ -399,6 +402,10 @@ int ike_main(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     if (argc >= 2 && std::strcmp(argv[1], "ike") == 0) return kg::bench::ike_main(argc - 2, argv + 2);
+    if (argc >= 2 && std::strcmp(argv[1], "ikev1") == 0) {
+      int rc = kg::bench::ikev1_main(argc - 2, argv + 2);
+      return rc < 0 ? kg::bench::usage() : rc;
+    }
     if (argc >= 2 && std::strcmp(argv[1], "esp-crypto") == 0) return kg::bench::esp_crypto_main(argc - 2, argv + 2);
     if (argc >= 2 && std::strcmp(argv[1], "udp-send") == 0) return kg::bench::udp_send_main(argc - 2, argv + 2);
     if (argc >= 2 && std::strcmp(argv[1], "udp-recv") == 0) return kg::bench::udp_recv_main(argc - 2, argv + 2);
