@@ -176,9 +176,7 @@ size_t RawEspSocket::send_batch(std::span<const SendSlot> slots) {
       fill_ipv4_header(s, hdr[i]);
       iov[i][0] = {hdr[i], kIpv4Header};
       msgs[i].msg_hdr.msg_iov = iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 2;
-      msgs[i].msg_hdr.msg_control = nullptr;
-      msgs[i].msg_hdr.msg_controllen = 0;
+      msgs[i].msg_hdr.msg_iovlen = 2;  // the pktinfo stays: the route is looked up from our source
     }
     int sent = sendmmsg(fd_, msgs, unsigned(n), MSG_DONTWAIT);
     if (sent > 0) {
