@@ -78,6 +78,7 @@ DatapathOptions DatapathOptions::from_env() {
   o.udp_gso = v.find("no-gso") == std::string_view::npos;
   o.udp_gro = v.find("no-gro") == std::string_view::npos;
   o.tun_offload = v.find("no-tun-offload") == std::string_view::npos;
+  o.raw_ip_header = v.find("no-hdrincl") == std::string_view::npos;
   return o;
 }
 

@@ -130,6 +130,7 @@ struct DatapathOptions {
   bool udp_gso = true;      // send runs of ESP packets as one UDP_SEGMENT message
   bool udp_gro = true;      // receive coalesced datagrams (UDP_GRO)
   bool tun_offload = true;  // TUN with IFF_VNET_HDR: TSO in, merged writes out
+  bool raw_ip_header = true;  // plain ESP over IPv4: we write the IP header (IP_HDRINCL)
   // Parses the KEYGATE_DATAPATH environment variable.
   static DatapathOptions from_env();
 };

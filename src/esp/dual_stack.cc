@@ -94,7 +94,7 @@ Result<std::unique_ptr<Datapath>> open_dual_stack(Datapath::IkeHandler on_ike, u
 }
 
 Result<std::unique_ptr<DatagramSocket>> open_raw_esp_dual_stack() {
-  auto r4 = io::RawEspSocket::open(IpAddress::Family::kV4);
+  auto r4 = io::RawEspSocket::open(IpAddress::Family::kV4, DatapathOptions::from_env().raw_ip_header);
   auto r6 = io::RawEspSocket::open(IpAddress::Family::kV6);
   if (!r4 && !r6) return std::unexpected(r4.error());
   return dual_stack(r4 ? wrap(std::move(*r4)) : nullptr, r6 ? wrap(std::move(*r6)) : nullptr);

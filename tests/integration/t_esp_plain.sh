@@ -48,6 +48,10 @@ log "tshark: $n_esp ESP (IP protocol 50) frames, $n_4500 frames on UDP 4500, $n_
 [ "$n_auth" -ge 2 ] || fail "IKE_AUTH not seen on UDP 500"
 bad=$(tshark -r "$WORK/cap.pcapng" -o ip.check_checksum:TRUE -Y '_ws.malformed || _ws.expert.severity == error || ip.checksum.status == "Bad"' 2>/dev/null | wc -l)
 [ "$bad" -eq 0 ] || fail "tshark: $bad malformed frames"
+# Site B's raw socket writes the IPv4 header itself (IP_HDRINCL, io/raw_esp_socket.h):
+# like the kernel's own, DF set and TTL 64 (the checksum is checked above).
+odd=$(tshark -r "$WORK/cap.pcapng" -Y 'esp && ip.src == 198.51.100.2 && (ip.flags.df == 0 || ip.ttl != 64)' 2>/dev/null | wc -l)
+[ "$odd" -eq 0 ] || fail "tshark: $odd ESP frames of site B without DF or with a TTL other than 64"
 
 # Anti-replay and ICV on site A's AF_XDP path: site B's last ESP packet
 # (captured) sent again, then with a forged sequence number; each is one
