@@ -5,7 +5,7 @@ namespace kg::daemon {
 // A new kind of action must be routed here, or the engine's request is lost.
 static_assert(std::variant_size_v<ike::Action> == 10, "route the new action in IkeSide::execute");
 
-void IkeSide::execute(std::vector<ike::Action> actions) {
+void IkeSide::execute(std::vector<ike::Action> actions, const Resume& resume) {
   for (auto& a : actions) {
     if (auto* s = std::get_if<ike::SendPacket>(&a)) host_.send(*s);
     else if (auto* i = std::get_if<ike::InstallChildSa>(&a)) host_.install(*i);
@@ -15,7 +15,7 @@ void IkeSide::execute(std::vector<ike::Action> actions) {
     else if (auto* rc = std::get_if<ike::ReleaseConfig>(&a)) host_.release(*rc);
     else if (auto* ev = std::get_if<ike::SessionEvent>(&a)) host_.session(*ev);
     else if (auto* pd = std::get_if<ike::PeerDead>(&a)) host_.peer_dead(*pd);
-    else if (auto* w = std::get_if<ike::WorkRequest>(&a)) run_work(std::move(*w));
+    else if (auto* w = std::get_if<ike::WorkRequest>(&a)) run_work(std::move(*w), resume);
     else if (auto* pa = std::get_if<ike::PeerAnswered>(&a)) host_.peer_answered(*pa);
   }
   host_.actions_done();
@@ -26,11 +26,18 @@ void IkeSide::execute(std::vector<ike::Action> actions) {
 // the common case is signed or authorized inline by the engine and never
 // hops threads. Local authorization must stay inline: it leases from pools
 // that only the event loop touches.
-void IkeSide::run_work(ike::WorkRequest w) {
+void IkeSide::run_work(ike::WorkRequest w, const Resume& resume) {
   // An EAP back end that waits on the network (RADIUS) answers on the loop.
   if (auto* e = std::get_if<ike::EapWork>(&w.work); e && e->conversation && e->conversation->answers_on_loop()) {
-    e->conversation->begin_step(e->message, [this, id = w.id](ike::EapStep step) {
-      execute(engine_->resume(id, ike::WorkResult(std::move(step))));
+    e->conversation->begin_step(e->message, [this, id = w.id, resume](ike::EapStep step) {
+      execute(resume(id, ike::WorkResult(std::move(step))), resume);
+    });
+    return;
+  }
+  // So does a password checker that asks RADIUS (IKEv1 XAUTH).
+  if (auto* p = std::get_if<ike::PasswordWork>(&w.work); p && p->checker && p->checker->answers_on_loop()) {
+    p->checker->begin_check(p->user, p->password, [this, id = w.id, resume](ike::PasswordVerdict v) {
+      execute(resume(id, ike::WorkResult(std::move(v))), resume);
     });
     return;
   }
@@ -39,17 +46,17 @@ void IkeSide::run_work(ike::WorkRequest w) {
   if (auto* a = std::get_if<ike::AuthorizeWork>(&w.work); a && a->authorizer && a->authorizer->answers_on_loop()) {
     auto inside = std::make_shared<bool>(true);
     auto early = std::make_shared<std::optional<ike::ConfigDecision>>();
-    a->authorizer->begin_authorize(a->query, [this, id = w.id, inside, early](ike::ConfigDecision d) {
+    a->authorizer->begin_authorize(a->query, [this, id = w.id, inside, early, resume](ike::ConfigDecision d) {
       if (*inside) { *early = std::move(d); return; }
-      execute(engine_->resume(id, ike::WorkResult(std::move(d))));
+      execute(resume(id, ike::WorkResult(std::move(d))), resume);
     });
     *inside = false;
-    if (*early) execute(engine_->resume(w.id, ike::WorkResult(std::move(**early))));
+    if (*early) execute(resume(w.id, ike::WorkResult(std::move(**early))), resume);
     return;
   }
-  host_.off_loop([this, w = std::move(w)]() -> std::function<void()> {
+  host_.off_loop([this, w = std::move(w), resume]() -> std::function<void()> {
     auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, off the loop
-    return [this, id = w.id, result] { execute(engine_->resume(id, std::move(*result))); };
+    return [this, id = w.id, result, resume] { execute(resume(id, std::move(*result)), resume); };
   });
 }
 

@@ -65,11 +65,18 @@ class IkeSide {
   void on_child_limit(uint32_t spi_in, bool hard) { execute(engine_->on_child_limit(spi_in, hard)); }
 
   // Sends each action on to its part, in order.
-  void execute(std::vector<ike::Action> actions);
+  void execute(std::vector<ike::Action> actions) { execute(std::move(actions), own_resume()); }
+  // The same for another engine's actions (the IKEv1 engine shares the data
+  // path and the work queue): its WorkRequests come back through `resume`.
+  using Resume = std::function<std::vector<ike::Action>(uint64_t id, ike::WorkResult result)>;
+  void execute(std::vector<ike::Action> actions, const Resume& resume);
 
  private:
   // A WorkRequest: done off the loop, resumed on it.
-  void run_work(ike::WorkRequest w);
+  void run_work(ike::WorkRequest w, const Resume& resume);
+  Resume own_resume() {
+    return [this](uint64_t id, ike::WorkResult r) { return engine_->resume(id, std::move(r)); };
+  }
 
   std::unique_ptr<ike::Engine> engine_;
   Host& host_;

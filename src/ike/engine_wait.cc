@@ -34,6 +34,10 @@ WorkResult do_work(const Work& work) {
     if (!a->authorizer) return ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, "no authorizer"};
     return a->authorizer->authorize(a->query);
   }
+  if (auto* p = std::get_if<PasswordWork>(&work)) {
+    if (!p->checker) return PasswordVerdict{"no password checker", {}};
+    return p->checker->check(p->user, p->password);
+  }
   auto& e = std::get<EapWork>(work);
   if (!e.conversation) return EapStep{EapStep::Kind::kFailure, {}, {}, {}, "no EAP conversation"};
   return e.conversation->step(e.message);
@@ -42,6 +46,7 @@ WorkResult do_work(const Work& work) {
 const char* work_name(const Work& work) {
   if (std::holds_alternative<SignWork>(work)) return "signature";
   if (std::holds_alternative<AuthorizeWork>(work)) return "authorization";
+  if (std::holds_alternative<PasswordWork>(work)) return "password check";
   return "EAP";
 }
 
