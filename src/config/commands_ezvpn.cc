@@ -49,6 +49,8 @@ void group_lines(const WriteScope& s, std::string& out) {
   if (g.include_local_lan) out += " include-local-lan\n";
   if (g.save_password) out += " save-password\n";
   if (g.pfs) out += " pfs\n";
+  for (auto& d : g.split_dns) out += " split-dns " + d + "\n";
+  if (g.firewall_are_u_there) out += " firewall are-u-there\n";
   for (auto& b : g.backup_gateways) out += " backup-gateway " + b + "\n";
   if (g.max_users) out += " max-users " + std::to_string(g.max_users) + "\n";
   if (g.max_logins) out += " max-logins " + std::to_string(g.max_logins) + "\n";
@@ -107,7 +109,7 @@ void add_group(CommandTable& t) {
   t.add(m, "domain WORD", {"Default domain name for the group", "Domain name"}, word(&EzvpnGroup::domain)).writes(lines);
   t.add(m, "pool WORD", {"Local address pool for the group", "ip local pool name"}, word(&EzvpnGroup::pool)).writes(lines);
   t.add(m, "acl WORD", {"Split tunnelling: the networks reached through the tunnel",
-                        "Access list number or name (its permit entries)"},
+                        "Access list number or name: standard, or extended (each permit entry's source)"},
         word(&EzvpnGroup::acl)).writes(lines);
   t.add(m, "netmask A.B.C.D", {"Subnet mask for the client's address", "Mask"},
         [](C c, A a) -> Result<std::string> {
@@ -122,6 +124,18 @@ void add_group(CommandTable& t) {
         flag(&EzvpnGroup::include_local_lan)).writes(lines);
   t.add(m, "save-password", {"Let the client save its XAUTH password"}, flag(&EzvpnGroup::save_password)).writes(lines);
   t.add(m, "pfs", {"Tell the client that PFS is required"}, flag(&EzvpnGroup::pfs)).writes(lines);
+  t.add(m, "split-dns WORD", {"Domain resolved through the tunnel's DNS servers (up to 10)", "Domain name"},
+        [](C c, A a) -> Result<std::string> {
+          auto& v = grp(c).split_dns;
+          std::erase(v, a.at(1));
+          if (a.negated) return ok();
+          if (v.size() >= 10) return invalid("% At most 10 split-dns domains");
+          if (a.at(1).find(',') != std::string::npos) return invalid("% A domain name may not contain ','");
+          v.push_back(a.at(1));
+          return ok();
+        }).writes(lines);
+  t.add(m, "firewall are-u-there", {"Client firewall policy", "Ask the client to check its personal firewall runs (Are-You-There)"},
+        flag(&EzvpnGroup::firewall_are_u_there)).writes(lines);
   t.add(m, "backup-gateway WORD", {"Backup gateway pushed to the client (up to 10, in order)", "IP address or host name"},
         [](C c, A a) -> Result<std::string> {
           auto& v = grp(c).backup_gateways;
@@ -166,10 +180,15 @@ void add_globals(CommandTable& t) {
         if (!s.model.ezvpn.address_pool.empty())
           out += "crypto isakmp client configuration address-pool local " + s.model.ezvpn.address_pool + "\n!\n";
       });
-  t.add(Mode::kConfig, "aaa authentication login WORD local",
-        {"Authentication, Authorization and Accounting.", "Authentication configurations parameters.",
-         "Set authentication lists for logins.", "Named authentication list (XAUTH: client authentication list)",
-         "Use local username authentication."},
+  std::vector<std::string> login = {"Authentication, Authorization and Accounting.", "Authentication configurations parameters.",
+                                    "Set authentication lists for logins.",
+                                    "Named authentication list (XAUTH: client authentication list)"};
+  auto h = [&](std::vector<std::string> rest) {
+    auto v = login;
+    v.insert(v.end(), rest.begin(), rest.end());
+    return v;
+  };
+  auto lists = t.add(Mode::kConfig, "aaa authentication login WORD local", h({"Use local username authentication."}),
         [](C c, A a) -> Result<std::string> {
           const std::string& n = a.at(3);
           if (n == "default") { c.model.aaa_login_local = !a.negated; return ok(); }
@@ -181,6 +200,20 @@ void add_globals(CommandTable& t) {
         for (auto& [n, how] : s.model.ezvpn.login_lists) out += "aaa authentication login " + n + " " + how + "\n";
         if (!s.model.ezvpn.login_lists.empty()) out += "!\n";
       });
+  // XAUTH through RADIUS (PAP); `local` after the group: the local users
+  // when no server of the group answers (not after a Reject).
+  auto radius = [](C c, A a) -> Result<std::string> {
+    const std::string& n = a.at(3);
+    if (a.negated) { c.model.ezvpn.login_lists.erase(n); return ok(); }
+    if (!c.model.aaa_new_model) return invalid("AAA is not enabled: configure 'aaa new-model' first");
+    c.model.ezvpn.login_lists[n] = "group " + a.at(5) + (a.size() > 6 ? " local" : "");
+    return ok();
+  };
+  t.add(Mode::kConfig, "aaa authentication login WORD group WORD", h({"Use Server-group", "Server-group name"}), radius)
+      .writes(lists);
+  t.add(Mode::kConfig, "aaa authentication login WORD group WORD local",
+        h({"Use Server-group", "Server-group name", "Then local username authentication (server unreachable)"}), radius)
+      .writes(lists);
 }
 
 // ---- crypto keyring ----

@@ -80,6 +80,40 @@ TEST_F(Ezvpn, Seed001GroupProfileKeyringRoundTrip) {
   EXPECT_FALSE(cfg.model().ezvpn.aggressive_disabled);
 }
 
+TEST_F(Ezvpn, SplitDnsFirewallAndRadiusLoginLists) {
+  for (const char* l : {"aaa new-model", "aaa group server radius RADGROUP",
+                        "server-private 127.0.0.1 auth-port 1812 acct-port 1813 key rad-key", "exit",
+                        "aaa authentication login userlist group RADGROUP",
+                        "aaa authentication login backup group RADGROUP local",
+                        "crypto isakmp client configuration group cisco", "split-dns example.net",
+                        "split-dns corp.example.net", "firewall are-u-there", "exit"})
+    run(l);
+  const auto& g = cfg.model().ezvpn.groups.at("cisco");
+  EXPECT_EQ(g.split_dns, (std::vector<std::string>{"example.net", "corp.example.net"}));
+  EXPECT_TRUE(g.firewall_are_u_there);
+  EXPECT_EQ(cfg.model().ezvpn.login_lists.at("userlist"), "group RADGROUP");
+  EXPECT_EQ(cfg.model().ezvpn.login_lists.at("backup"), "group RADGROUP local");
+  std::string rc = cfg.running_config_text();
+  for (const char* line : {" split-dns example.net\n split-dns corp.example.net\n firewall are-u-there\n",
+                           "aaa authentication login backup group RADGROUP local\naaa authentication login userlist group RADGROUP\n"})
+    EXPECT_NE(rc.find(line), std::string::npos) << line << "\n" << rc;
+  run("crypto isakmp client configuration group cisco");
+  for (int i = 0; i < 8; ++i) run("split-dns d" + std::to_string(i) + ".example.net");
+  refused("split-dns one-too-many.example.net");
+  refused("split-dns a.example.net,b.example.net");
+  run("no split-dns example.net");
+  run("no firewall are-u-there");
+  EXPECT_EQ(cfg.model().ezvpn.groups.at("cisco").split_dns.size(), 9u);
+  EXPECT_FALSE(cfg.model().ezvpn.groups.at("cisco").firewall_are_u_there);
+  run("exit");
+  run("no aaa authentication login userlist group RADGROUP");
+  EXPECT_FALSE(cfg.model().ezvpn.login_lists.contains("userlist"));
+}
+
+TEST_F(Ezvpn, RadiusLoginListNeedsAaaNewModel) {
+  refused("aaa authentication login userlist group RADGROUP");
+}
+
 TEST_F(Ezvpn, BadLinesChangeNothing) {
   run("crypto isakmp client configuration group cisco");
   refused("dns 198.18.0.300");

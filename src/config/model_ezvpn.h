@@ -14,10 +14,13 @@ namespace kg::config {
 struct EzvpnGroup {
   Secret key;  // key [0|6] KEY: the group's pre-shared key (Aggressive Mode)
   bool has_key = false;
-  std::string pool, domain, acl, netmask, banner;
+  std::string pool, domain, netmask, banner;
+  std::string acl;  // split tunnelling: a standard or extended access list
   std::vector<std::string> dns, wins;  // primary [secondary]
   std::vector<std::string> backup_gateways;
+  std::vector<std::string> split_dns;  // split-dns NAME (up to 10, in order)
   bool include_local_lan = false, save_password = false, pfs = false;
+  bool firewall_are_u_there = false;  // firewall are-u-there
   int max_users = 0, max_logins = 0;  // 0: no limit
 };
 
@@ -49,7 +52,9 @@ struct EzvpnConfig {
   bool aggressive_disabled = false;  // crypto isakmp aggressive-mode disable
   std::map<std::string, IsakmpProfile> profiles;
   std::map<std::string, CryptoKeyring> keyrings;
-  std::map<std::string, std::string> login_lists;  // aaa authentication login LIST local (not default)
+  // aaa authentication login LIST local | group G [local]: "local",
+  // "group G", "group G local" (default local: Model::aaa_login_local).
+  std::map<std::string, std::string> login_lists;
 };
 
 }  // namespace kg::config

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "aaa/radius_eap.h"
+#include "aaa/radius_pap.h"
 #include "common/log.h"
 #include "config/interface_names.h"
 #include "consent/device_serial.h"
@@ -126,6 +127,13 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
         if (!self->radius_ || !self->radius_->has_group(group)) return nullptr;
         return std::make_shared<aaa::RadiusEapAuthenticator>(self->radius_, group, query_identity, accepted);
       });
+  // XAUTH with `aaa authentication login LIST group G [local]`: PAP.
+  d->isakmp_policy_.set_radius_passwords([self](const std::string& group, const IpAddress& remote,
+                                                std::shared_ptr<ike::PasswordChecker> fallback)
+                                             -> std::shared_ptr<ike::PasswordChecker> {
+    if (!self->radius_ || !self->radius_->has_group(group)) return nullptr;
+    return std::make_shared<aaa::RadiusPasswordChecker>(self->radius_, group, remote, std::move(fallback));
+  });
   // aaa authorization ... list L with `aaa authorization network L group G`:
   // an Access-Request for the user or group name with IOS's password "cisco"
   // (seed 004, "AAA Pre-Shared Keys – Packet Flow"; keyring aaa's may be

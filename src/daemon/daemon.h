@@ -111,7 +111,10 @@ class Daemon {
   ikev1::Engine& isakmp() { return *ikev1_; }
   const ikev1::Engine& isakmp() const { return *ikev1_; }
   // Runs IKEv1 engine actions through the same routing as IKEv2's.
-  void isakmp_actions(std::vector<ikev1::Action> a) { ike_->execute(std::move(a)); }
+  // Its WorkRequests (XAUTH through RADIUS) come back to it.
+  void isakmp_actions(std::vector<ikev1::Action> a) {
+    ike_->execute(std::move(a), [this](uint64_t id, ike::WorkResult r) { return ikev1_->resume(id, std::move(r)); });
+  }
   const esp::Datapath& datapath() const { return *datapath_; }
   const config::Model& model() const { return policy_.model(); }
   const ConfigPolicy& config_policy() const { return policy_; }

@@ -65,13 +65,20 @@ class IkeSide {
   void on_child_limit(uint32_t spi_in, bool hard) { execute(engine_->on_child_limit(spi_in, hard)); }
 
   // Sends each action on to its part, in order.
-  void execute(std::vector<ike::Action> actions);
+  void execute(std::vector<ike::Action> actions) { execute(std::move(actions), own_resume()); }
+  // The same for another engine's actions (the IKEv1 engine shares the data
+  // path and the work queue): its WorkRequests come back through `resume`.
+  using Resume = std::function<std::vector<ike::Action>(uint64_t id, ike::WorkResult result)>;
+  void execute(std::vector<ike::Action> actions, const Resume& resume);
 
  private:
   // A WorkRequest: done off the loop, resumed on it.
-  void run_work(ike::WorkRequest w);
+  void run_work(ike::WorkRequest w, const Resume& resume);
   template <class Answer, class Begin>
-  void resume_on_loop(uint64_t id, Begin begin);
+  void resume_on_loop(uint64_t id, const Resume& resume, Begin begin);
+  Resume own_resume() {
+    return [this](uint64_t id, ike::WorkResult r) { return engine_->resume(id, std::move(r)); };
+  }
 
   std::unique_ptr<ike::Engine> engine_;
   Host& host_;

@@ -111,6 +111,33 @@ TEST_F(IkeSidePart, KeyLookupAnswersOnTheLoop) {
   EXPECT_EQ(host.batches, 4);  // the request's batch, then the resumed one after begin_lookup returned
 }
 
+// A password checker that waits on the network (RADIUS for IKEv1 XAUTH).
+struct OnLoopChecker final : ike::PasswordChecker {
+  CheckDone pending;
+  bool answers_on_loop() const override { return true; }
+  void begin_check(const std::string&, const Secret&, CheckDone done) override { pending = std::move(done); }
+  ike::PasswordVerdict check(const std::string&, const Secret&) override { return {"off the loop", {}}; }
+};
+
+TEST_F(IkeSidePart, AnotherEnginesWorkComesBackToItNotToOurs) {
+  auto checker = std::make_shared<OnLoopChecker>();
+  std::vector<std::string> resumed;
+  IkeSide::Resume v1 = [&](uint64_t id, ike::WorkResult r) {
+    auto* v = std::get_if<ike::PasswordVerdict>(&r);
+    resumed.push_back(std::to_string(id) + " " + (v ? v->error : "?"));
+    ike::SendPacket p;
+    p.remote = {ip("198.51.100.11"), 500};
+    return std::vector<ike::Action>{p};  // the SET(STATUS) the verdict gives
+  };
+  side.execute({ike::WorkRequest{3, ike::PasswordWork{checker, "alice", Secret(std::string_view("pw"))}}}, v1);
+  EXPECT_TRUE(host.jobs.empty());  // not a worker's job: answered on the loop
+  ASSERT_TRUE(checker->pending);
+  EXPECT_TRUE(resumed.empty());
+  checker->pending(ike::PasswordVerdict{"Access-Reject", "RADIUS server R"});
+  EXPECT_EQ(resumed, std::vector<std::string>{"3 Access-Reject"});
+  EXPECT_EQ(host.got, std::vector<std::string>{"send 198.51.100.11:500"});
+}
+
 TEST_F(IkeSidePart, TheEnginesPacketsReachTheDataPath) {
   config::Config c;  // a site's configuration: proposals to probe with
   auto r = c.load_file(std::string(KG_SOURCE_DIR) + "/examples/site-a.cfg");

@@ -45,6 +45,38 @@ std::optional<Secret> keyring_key(const config::CryptoKeyring& r, const IpAddres
   return std::nullopt;
 }
 
+// Split tunnelling (the group's `acl`): the networks behind the server, from
+// each permit entry of a standard list, or of an extended one as IOS reads
+// it from the server's side (`permit ip 203.0.113.0 0.0.0.255 any`: the
+// source); an entry whose source is `any` gives its destination.
+std::vector<Prefix> split_networks(const config::Model& m, const std::string& group, const std::string& acl) {
+  std::vector<Prefix> out;
+  if (auto std_acl = m.access_lists.find(acl); std_acl != m.access_lists.end()) {
+    for (auto& e : std_acl->second.entries) {
+      if (!e.permit) continue;
+      auto a = IpAddress::parse(e.addr);
+      auto w = IpAddress::parse(e.wildcard.empty() ? "0.0.0.0" : e.wildcard);
+      if (!a || !w || !a->is_v4()) continue;
+      auto wb = w->bytes();
+      uint8_t mb[4] = {uint8_t(~wb[0]), uint8_t(~wb[1]), uint8_t(~wb[2]), uint8_t(~wb[3])};
+      auto mask = IpAddress::from_bytes(ByteView(mb, 4));
+      if (!mask) continue;
+      if (auto p = Prefix::from_mask(*a, *mask)) out.push_back(Prefix{p->first(), p->len});
+    }
+    return out;
+  }
+  if (auto ext = m.extended_acls.find(acl); ext != m.extended_acls.end()) {
+    for (auto& e : ext->second.entries) {
+      if (!e.permit) continue;
+      const Prefix& p = e.src.len == 0 ? e.dst : e.src;
+      if (p.addr.is_v4()) out.push_back(Prefix{p.first(), p.len});
+    }
+    return out;
+  }
+  log::warn("Easy VPN group " + group + ": access list " + acl + " is not defined; no split tunnelling");
+  return out;
+}
+
 }  // namespace
 
 bool IsakmpPolicy::aggressive_mode_disabled() const { return config_.model().ezvpn.aggressive_disabled; }
@@ -104,17 +136,60 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
   return p;
 }
 
-std::string IsakmpPolicy::xauth_check(const std::string& list, const std::string& user, const Secret& password) const {
+namespace {
+
+// `username NAME secret ...` entries (type 9 hashes), checked inline.
+class LocalUsers final : public ike::PasswordChecker {
+ public:
+  explicit LocalUsers(const ConfigPolicy& config) : config_(config) {}
+  ike::PasswordVerdict check(const std::string& user, const Secret& password) override {
+    const auto& users = config_.model().users;
+    auto u = users.find(user);
+    std::string_view pw(reinterpret_cast<const char*>(password.view().data()), password.size());
+    if (u == users.end() || u->second.secret.empty() || !crypto::type9_verify(pw, u->second.secret))
+      return {"wrong user name or password", "the local user database"};
+    return {{}, "the local user database"};
+  }
+
+ private:
+  const ConfigPolicy& config_;
+};
+
+// A list that cannot check anything (its RADIUS group is not configured).
+class Refusing final : public ike::PasswordChecker {
+ public:
+  explicit Refusing(std::string why) : why_(std::move(why)) {}
+  ike::PasswordVerdict check(const std::string&, const Secret&) override { return {why_, {}}; }
+
+ private:
+  std::string why_;
+};
+
+}  // namespace
+
+// aaa authentication login LIST local | group G [local]; `default` is also
+// `aaa authentication login default local`.
+std::shared_ptr<ike::PasswordChecker> IsakmpPolicy::xauth_checker(const std::string& list,
+                                                                  const IpAddress& remote) const {
   const auto& m = config_.model();
-  bool local = false;
-  if (list == "default") local = m.aaa_login_local;
-  else if (auto it = m.ezvpn.login_lists.find(list); it != m.ezvpn.login_lists.end()) local = it->second == "local";
-  if (!local) return "login list " + list + " is not defined (aaa authentication login " + list + " local)";
-  auto u = m.users.find(user);
-  std::string_view pw(reinterpret_cast<const char*>(password.view().data()), password.size());
-  if (u == m.users.end() || u->second.secret.empty() || !crypto::type9_verify(pw, u->second.secret))
-    return "wrong user name or password";
-  return "";
+  std::string how;
+  if (auto it = m.ezvpn.login_lists.find(list); it != m.ezvpn.login_lists.end()) how = it->second;
+  else if (list == "default" && m.aaa_login_local) how = "local";
+  else return nullptr;
+  auto local = std::make_shared<LocalUsers>(config_);
+  if (how == "local") return local;
+  // "group G" or "group G local"
+  std::string group = how.substr(6);
+  std::shared_ptr<ike::PasswordChecker> fallback;
+  if (auto sp = group.find(' '); sp != std::string::npos) {
+    group.resize(sp);
+    fallback = local;
+  }
+  std::shared_ptr<ike::PasswordChecker> radius;
+  if (radius_passwords_) radius = radius_passwords_(group, remote, fallback);
+  if (radius) return radius;
+  if (fallback) return fallback;
+  return std::make_shared<Refusing>("login list " + list + ": no aaa group server radius " + group + " (or no RADIUS client)");
 }
 
 ikev1::ModeCfgReply IsakmpPolicy::mode_config(const std::string& group, const std::string& user) const {
@@ -144,25 +219,9 @@ ikev1::ModeCfgReply IsakmpPolicy::mode_config(const std::string& group, const st
   r.save_password = g.save_password;
   r.include_local_lan = g.include_local_lan;
   r.pfs = g.pfs;
-  // Split tunnelling: the permit entries of the group's access list.
-  if (!g.acl.empty()) {
-    auto acl = m.access_lists.find(g.acl);
-    if (acl == m.access_lists.end()) {
-      log::warn("Easy VPN group " + group + ": access list " + g.acl + " is not defined; no split tunnelling");
-    } else {
-      for (auto& e : acl->second.entries) {
-        if (!e.permit) continue;
-        auto a = IpAddress::parse(e.addr);
-        auto w = IpAddress::parse(e.wildcard.empty() ? "0.0.0.0" : e.wildcard);
-        if (!a || !w || !a->is_v4()) continue;
-        auto wb = w->bytes();
-        uint8_t mb[4] = {uint8_t(~wb[0]), uint8_t(~wb[1]), uint8_t(~wb[2]), uint8_t(~wb[3])};
-        auto mask = IpAddress::from_bytes(ByteView(mb, 4));
-        if (!mask) continue;
-        if (auto p = Prefix::from_mask(*a, *mask)) r.split_include.push_back(Prefix{p->first(), p->len});
-      }
-    }
-  }
+  r.split_dns = g.split_dns;
+  r.firewall_are_u_there = g.firewall_are_u_there;
+  if (!g.acl.empty()) r.split_include = split_networks(m, group, g.acl);
   return r;
 }
 

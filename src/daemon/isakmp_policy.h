@@ -24,14 +24,22 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   bool aggressive_mode_disabled() const override;
   std::optional<ikev1::EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
                                              const std::string& id) const override;
-  std::string xauth_check(const std::string& list, const std::string& user, const Secret& password) const override;
+  std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress& remote) const override;
   ikev1::ModeCfgReply mode_config(const std::string& group, const std::string& user) const override;
+
+  // XAUTH with `aaa authentication login LIST group G`: the RADIUS checker
+  // of group G (daemon.cc: aaa/radius_pap.h over the RADIUS service), with
+  // `fallback` for a list ending in `local`; null when G is unknown.
+  using RadiusPasswords = std::function<std::shared_ptr<ike::PasswordChecker>(
+      const std::string& group, const IpAddress& remote, std::shared_ptr<ike::PasswordChecker> fallback)>;
+  void set_radius_passwords(RadiusPasswords f) { radius_passwords_ = std::move(f); }
 
   // Does this tunnel interface negotiate with ISAKMP (see above)?
   bool tunnel_uses_isakmp(const std::string& ifname) const;
 
  private:
   const ConfigPolicy& config_;
+  RadiusPasswords radius_passwords_;
 };
 
 // A configured protection suite in the engine's terms; nullopt for what the

@@ -71,6 +71,64 @@ TEST(IsakmpPolicy, MostSpecificKeyAndWhichTunnelsUseIsakmp) {
   EXPECT_FALSE(p.tunnel_uses_isakmp("Tunnel0"));
 }
 
+TEST(IsakmpPolicy, SplitNetworksFromAnExtendedAclSplitDnsAndFirewall) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"crypto isakmp client configuration group cisco", " acl 199", " split-dns example.net",
+                          " firewall are-u-there", " exit",
+                          // The server's side: the source is the network behind it...
+                          "access-list 199 permit ip 203.0.113.0 0.0.0.255 any",
+                          // ...unless it is any: then the destination.
+                          "access-list 199 permit ip any 198.18.9.0 0.0.0.255",
+                          "access-list 199 deny ip 198.18.10.0 0.0.0.255 any",
+                          "access-list 199 permit tcp host 198.18.11.1 any eq 443"}));
+  auto r = p.mode_config("cisco", "alice");
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.split_include.size(), 3u);
+  EXPECT_EQ(r.split_include[0].str(), "203.0.113.0/24");
+  EXPECT_EQ(r.split_include[1].str(), "198.18.9.0/24");
+  EXPECT_EQ(r.split_include[2].str(), "198.18.11.1/32");
+  EXPECT_EQ(r.split_dns, (std::vector<std::string>{"example.net"}));
+  EXPECT_TRUE(r.firewall_are_u_there);
+  // A standard list still works as before.
+  cp.set_model(configure({"crypto isakmp client configuration group cisco", " acl 99", " exit",
+                          "access-list 99 permit 203.0.113.0 0.0.0.255"}));
+  r = p.mode_config("cisco", "alice");
+  ASSERT_EQ(r.split_include.size(), 1u);
+  EXPECT_EQ(r.split_include[0].str(), "203.0.113.0/24");
+}
+
+TEST(IsakmpPolicy, XauthCheckerOfEachLoginList) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"username alice secret alice-pw", "aaa new-model", "aaa authentication login L local",
+                          "aaa authentication login R group RADGROUP", "aaa authentication login RL group RADGROUP local"}));
+  const IpAddress client = ip("198.51.100.11");
+  EXPECT_EQ(p.xauth_checker("undefined", client), nullptr);
+  auto local = p.xauth_checker("L", client);
+  ASSERT_TRUE(local);
+  EXPECT_FALSE(local->answers_on_loop());
+  EXPECT_EQ(local->check("alice", Secret(std::string_view("alice-pw"))).error, "");
+  EXPECT_EQ(local->check("alice", Secret(std::string_view("nope"))).error, "wrong user name or password");
+  // No RADIUS client: a group list refuses with the reason; with `local`
+  // after it, the local users decide.
+  EXPECT_EQ(p.xauth_checker("R", client)->check("alice", Secret(std::string_view("alice-pw"))).error,
+            "login list R: no aaa group server radius RADGROUP (or no RADIUS client)");
+  EXPECT_EQ(p.xauth_checker("RL", client)->check("alice", Secret(std::string_view("alice-pw"))).error, "");
+  // With one, the group's checker, given the client's address and the fallback.
+  std::string asked;
+  bool fallback = false;
+  p.set_radius_passwords([&](const std::string& g, const IpAddress& remote, std::shared_ptr<ike::PasswordChecker> f)
+                             -> std::shared_ptr<ike::PasswordChecker> {
+    asked = g + " " + remote.str();
+    fallback = f != nullptr;
+    return f;
+  });
+  EXPECT_TRUE(p.xauth_checker("RL", client));
+  EXPECT_EQ(asked, "RADGROUP 198.51.100.11");
+  EXPECT_TRUE(fallback);
+}
+
 TEST(ShowIsakmp, SaTableAsIos) {
   ikev1::IsakmpSaInfo s;
   s.conn_id = 1001;

@@ -118,17 +118,23 @@ struct PskWork {
   std::shared_ptr<PskSource> source;
   PskQuery query;
 };
-using Work = std::variant<SignWork, EapWork, AuthorizeWork, PskWork>;
+// Check a user's password (IKEv1 XAUTH): checker->check(user, password).
+struct PasswordWork {
+  std::shared_ptr<PasswordChecker> checker;
+  std::string user;
+  Secret password;
+};
+using Work = std::variant<SignWork, EapWork, AuthorizeWork, PskWork, PasswordWork>;
 struct WorkRequest {
   uint64_t id = 0;  // what resume() is called with
   Work work;
 };
 // The AUTH data (or why there is none), the EAP back end's answer, the
-// authorizer's decision, or the peer's keys.
-using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision, PeerKeys>;
+// authorizer's decision, the peer's keys, or the password checker's verdict.
+using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision, PeerKeys, PasswordVerdict>;
 // Does the work, blocking: for the daemon's worker thread, and tests.
 [[nodiscard]] WorkResult do_work(const Work& work);
-// "signature", "EAP", "authorization", "pre-shared key" (logs).
+// "signature", "EAP", "authorization", "pre-shared key", "password check" (logs).
 [[nodiscard]] const char* work_name(const Work& work);
 
 // Engine::probe's IKE_SA_INIT was answered: an IKE responder is there

@@ -39,6 +39,10 @@ WorkResult do_work(const Work& work) {
     if (!k->source) return PeerKeys{{}, {}, "no keyring aaa"};
     return k->source->lookup(k->query);
   }
+  if (auto* p = std::get_if<PasswordWork>(&work)) {
+    if (!p->checker) return PasswordVerdict{"no password checker", {}};
+    return p->checker->check(p->user, p->password);
+  }
   auto& e = std::get<EapWork>(work);
   if (!e.conversation) return EapStep{EapStep::Kind::kFailure, {}, {}, {}, "no EAP conversation"};
   return e.conversation->step(e.message);
@@ -48,6 +52,7 @@ const char* work_name(const Work& work) {
   if (std::holds_alternative<SignWork>(work)) return "signature";
   if (std::holds_alternative<AuthorizeWork>(work)) return "authorization";
   if (std::holds_alternative<PskWork>(work)) return "pre-shared key";
+  if (std::holds_alternative<PasswordWork>(work)) return "password check";
   return "EAP";
 }
 

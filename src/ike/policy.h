@@ -226,6 +226,27 @@ class Authorizer {
   [[nodiscard]] virtual ConfigDecision authorize(const ConfigQuery& q) = 0;
 };
 
+// A user name and password to check: IKEv1 XAUTH against a login list
+// (aaa authentication login LIST local | group G). Like an Authorizer, a
+// backend chosen by the configuration: local users are checked inline; one
+// that asks RADIUS answers on the daemon's event loop (begin_check), and the
+// exchange waits (engine.h WorkRequest with PasswordWork).
+struct PasswordVerdict {
+  std::string error;  // empty: accepted; else why not, for the log
+  std::string by;     // who decided: "local", "RADIUS server RAD1"
+};
+class PasswordChecker {
+ public:
+  virtual ~PasswordChecker() = default;
+  [[nodiscard]] virtual bool answers_on_loop() const { return false; }
+  using CheckDone = std::function<void(PasswordVerdict)>;
+  virtual void begin_check(const std::string& user, const Secret& password, CheckDone done) {
+    done(check(user, password));
+  }
+  // Blocking (or immediate, for local users).
+  [[nodiscard]] virtual PasswordVerdict check(const std::string& user, const Secret& password) = 0;
+};
+
 // Initiator: what a tunnel interface asks for and advertises (`ip address
 // negotiated`, and the route set of its authorization policy).
 struct ConfigRequest {

@@ -42,9 +42,23 @@ struct Server final : PolicyProvider {
     p.push_config = push;
     return p;
   }
-  std::string xauth_check(const std::string& list, const std::string& user, const Secret& pw) const override {
-    return list == "userlist" && user == "alice" && pw.equals(as_bytes("right")) ? "" : "wrong user name or password";
+  // Local users answer at once; with `radius` set, the check is handed to
+  // the daemon (a WorkRequest) and the test resumes the engine with a verdict.
+  struct Users final : ike::PasswordChecker {
+    bool on_loop = false;
+    bool answers_on_loop() const override { return on_loop; }
+    ike::PasswordVerdict check(const std::string& user, const Secret& pw) override {
+      return user == "alice" && pw.equals(as_bytes("right")) ? ike::PasswordVerdict{}
+                                                             : ike::PasswordVerdict{"wrong user name or password", {}};
+    }
+  };
+  std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress&) const override {
+    if (list != "userlist") return nullptr;
+    auto u = std::make_shared<Users>();
+    u->on_loop = radius;
+    return u;
   }
+  bool radius = false;
   ModeCfgReply mode_config(const std::string&, const std::string&) const override {
     ModeCfgReply r;
     r.lease = 7;
@@ -172,8 +186,12 @@ struct Client {
     auto h = *ck::prf(kPrf, keys.skeyid_a.view(), {w.data()});
     p.insert(p.begin(), {PayloadType::kHash, isakmp::HashPayload{Bytes(h.view().begin(), h.view().end())}});
     if (!ivs.count(mid)) ivs[mid] = *ck::phase2_iv(kPrf, iv, mid, 16);
-    return to_us(engine.on_packet(server, me, seal(header(isakmp::ExchangeType::kTransaction, mid), p, ivs[mid])));
+    last = seal(header(isakmp::ExchangeType::kTransaction, mid), p, ivs[mid]);
+    return to_us(engine.on_packet(server, me, last));
   }
+  // The last transaction message again, byte for byte (a retransmission).
+  Bytes last;
+  std::vector<Bytes> resend() { return to_us(engine.on_packet(server, me, last)); }
 };
 
 Bytes text(const char* s) { return Bytes(s, s + std::strlen(s)); }
@@ -199,6 +217,17 @@ class EzvpnEngine : public ::testing::Test {
     rep.identifier = a->identifier;
     rep.attributes = {isakmp::Attribute::tlv(16521, text("alice")), isakmp::Attribute::tlv(16522, text(password))};
     auto set = c.send_cfg(mid, rep);
+    if (policy.radius) {
+      // The SA waits for the daemon: nothing is sent, a WorkRequest is out,
+      // and the client's retransmitted REPLY gets no answer meanwhile.
+      if (!set.empty() || c.got.empty()) return std::nullopt;
+      auto* w = std::get_if<ike::WorkRequest>(&c.got.back());
+      auto* pw = w ? std::get_if<ike::PasswordWork>(&w->work) : nullptr;
+      if (!pw || pw->user != "alice") return std::nullopt;
+      if (!c.resend().empty()) return std::nullopt;
+      work = *w;
+      set = c.to_us(engine->resume(w->id, ike::do_work(w->work)));
+    }
     if (set.size() != 1) return std::nullopt;
     auto s = c.open_cfg(set[0], set_mid);
     return s;
@@ -210,6 +239,7 @@ class EzvpnEngine : public ::testing::Test {
   std::unique_ptr<Engine> engine;
   std::string logs;
   uint32_t set_mid = 0;
+  ike::WorkRequest work;  // the password check handed out (policy.radius)
 };
 
 TEST_F(EzvpnEngine, AggressiveModeXauthAndModeConfig) {
@@ -294,6 +324,46 @@ TEST_F(EzvpnEngine, WrongPasswordGetsStatusZeroAndALogLine) {
             std::string::npos)
       << logs;
   EXPECT_EQ(logs.find("wrong\n"), std::string::npos);
+}
+
+TEST_F(EzvpnEngine, RadiusPasswordCheckWaitsWithoutBlockingThenAcceptsOrRefuses) {
+  policy.radius = true;
+  Client c(*engine, "198.51.100.13");
+  auto set = login(c, "right");
+  ASSERT_TRUE(set) << logs;
+  EXPECT_EQ(isakmp::find_attribute(set->attributes, 16527)->as_number(), 1u);
+  // The same answer again is dropped: nothing waits for it any more.
+  EXPECT_TRUE(engine->resume(work.id, ike::PasswordVerdict{}).empty());
+
+  Client d(*engine, "198.51.100.14");
+  d.cky_i ^= 1;
+  auto refused = login(d, "wrong");
+  ASSERT_TRUE(refused) << logs;
+  EXPECT_EQ(isakmp::find_attribute(refused->attributes, 16527)->as_number(), 0u);
+  EXPECT_NE(logs.find("XAUTH failed for user alice from 198.51.100.14 (group cisco): wrong user name or password"),
+            std::string::npos)
+      << logs;
+}
+
+TEST_F(EzvpnEngine, RadiusAnswerAfterTheSaIsGoneIsDropped) {
+  policy.radius = true;
+  Client c(*engine, "198.51.100.15");
+  auto m2 = c.message1("cisco");
+  ASSERT_EQ(m2.size(), 1u);
+  ASSERT_TRUE(c.message2(m2[0], "group-key"));
+  auto req = c.message3();
+  uint32_t mid = 0;
+  ASSERT_TRUE(req.size() == 1 && c.open_cfg(req[0], mid));
+  isakmp::AttributePayload rep;
+  rep.cfg_type = isakmp::CfgType::kReply;
+  rep.attributes = {isakmp::Attribute::tlv(16521, text("alice")), isakmp::Attribute::tlv(16522, text("right"))};
+  ASSERT_TRUE(c.send_cfg(mid, rep).empty());
+  auto* w = std::get_if<ike::WorkRequest>(&c.got.back());
+  ASSERT_TRUE(w);
+  uint64_t id = w->id;
+  engine->clear_sa(engine->sas().at(0).conn_id);
+  EXPECT_TRUE(engine->resume(id, ike::PasswordVerdict{}).empty());
+  EXPECT_TRUE(engine->sas().empty());
 }
 
 TEST_F(EzvpnEngine, WrongGroupKeyFailsHashR) {

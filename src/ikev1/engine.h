@@ -59,6 +59,8 @@ class Engine {
 
   virtual std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) = 0;
   virtual std::vector<Action> on_timer() = 0;
+  // The answer to a WorkRequest this engine emitted (a RADIUS XAUTH check).
+  virtual std::vector<Action> resume(uint64_t id, ike::WorkResult result) = 0;
   [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
   // Main Mode then Quick Mode for the interface, unless an SA for it is up
   // or in negotiation. A crypto map's selector pairs (ike::ChildConfig::

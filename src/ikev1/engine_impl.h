@@ -26,6 +26,7 @@ class EngineImpl final : public Engine {
 
   std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) override;
   std::vector<Action> on_timer() override;
+  std::vector<Action> resume(uint64_t id, ike::WorkResult result) override;
   std::optional<TimePoint> next_deadline() const override;
   std::vector<Action> initiate(const InitiateRequest& req) override;
   std::vector<Action> delete_sessions(const std::string& interface) override;
@@ -68,6 +69,12 @@ class EngineImpl final : public Engine {
   void ezvpn_release(IsakmpSa& sa, std::vector<Action>& out);  // its pool lease
   bool ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out);
   void ezvpn_push(IsakmpSa& sa, std::vector<Action>& out);
+  // The XAUTH REPLY's user and password: checked at once, or handed to the
+  // daemon (WorkRequest) while the SA waits; then xauth_verdict.
+  void xauth_check(IsakmpSa& sa, const isakmp::AttributePayload& reply, std::vector<Action>& out);
+  void xauth_verdict(IsakmpSa& sa, ike::PasswordVerdict v, std::vector<Action>& out);
+  std::map<uint64_t, uint32_t> waiting_;  // WorkRequest id -> conn-id of the SA waiting for it
+  uint64_t next_work_id_ = 1;
 
   // informational.cc
   void info_process(IsakmpSa& sa, const isakmp::Message& m, std::vector<Action>& out);

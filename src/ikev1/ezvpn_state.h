@@ -15,6 +15,7 @@ struct EzvpnState {
   enum class Step {
     kPhase1,      // Aggressive Mode message 2 sent
     kXauthAsked,  // XAUTH REQUEST sent
+    kXauthChecking,  // REPLY in, its password with the checker (RADIUS)
     kXauthSet,    // SET(STATUS) sent, ACK awaited
     kConfig,      // XAUTH done (or none): the client's mode-config REQUEST awaited
     kConfigPushed,  // client configuration address initiate: SET sent, ACK awaited
@@ -23,6 +24,7 @@ struct EzvpnState {
   } step = Step::kPhase1;
   std::string user;  // XAUTH user name
   int xauth_tries = 0;
+  uint64_t work = 0;  // kXauthChecking: the WorkRequest id
   uint32_t mid = 0;  // the transaction exchange we started
   Bytes iv;          // its CBC state
   uint16_t identifier = 0;

@@ -5,6 +5,7 @@
 // policy of the tunnel interface that protects a peer. The daemon implements
 // it over the IOS model; tests implement it directly.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,7 +55,9 @@ struct ModeCfgReply {
   std::string domain, banner;
   std::vector<Prefix> split_include;
   std::vector<std::string> backup_servers;
+  std::vector<std::string> split_dns;
   bool save_password = false, include_local_lan = false, pfs = false;
+  bool firewall_are_u_there = false;
 };
 
 class PolicyProvider {
@@ -81,11 +84,13 @@ class PolicyProvider {
     (void)local, (void)remote, (void)type, (void)id;
     return std::nullopt;
   }
-  // XAUTH: the user and password against the login list (aaa
-  // authentication login LIST local). "" when accepted, else why not.
-  virtual std::string xauth_check(const std::string& list, const std::string& user, const Secret& password) const {
-    (void)list, (void)user, (void)password;
-    return "XAUTH is not configured";
+  // XAUTH: the checker of the login list (aaa authentication login LIST
+  // local | group G [local]) for a client at `remote`; null when LIST is not
+  // defined. A local list answers at once; a RADIUS one answers on the
+  // daemon's loop and the exchange waits (Engine::resume).
+  virtual std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress& remote) const {
+    (void)list, (void)remote;
+    return nullptr;
   }
   // Mode configuration for a group's client; leases an address.
   virtual ModeCfgReply mode_config(const std::string& group, const std::string& user) const {

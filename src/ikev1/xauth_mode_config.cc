@@ -37,8 +37,9 @@ constexpr uint16_t kInternalIp4Address = 1, kInternalIp4Netmask = 2, kInternalIp
 // draft-beaulieu-ike-xauth §6
 constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthUserPassword = 16522, kXauthStatus = 16527;
 // Cisco Unity, as strongSwan's unity plugin and Cisco clients read them
-constexpr uint16_t kUnityBanner = 28672, kUnitySavePasswd = 28673, kUnityDefDomain = 28674,
-                   kUnitySplitInclude = 28676, kUnityLocalLan = 28678, kUnityPfs = 28679, kUnityBackupServers = 28681;
+constexpr uint16_t kUnityBanner = 28672, kUnitySavePasswd = 28673, kUnityDefDomain = 28674, kUnitySplitDns = 28675,
+                   kUnitySplitInclude = 28676, kUnityLocalLan = 28678, kUnityPfs = 28679, kUnityFwType = 28680,
+                   kUnityBackupServers = 28681;
 
 Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 Bytes addr4(const IpAddress& a) { return Bytes(a.bytes().begin(), a.bytes().end()); }
@@ -53,6 +54,18 @@ Bytes unity_nets(const std::vector<Prefix>& v) {
     uint32_t mask = p.len ? ~uint32_t(0) << (32 - p.len) : 0;
     w.u32(mask);
     for (int i = 0; i < 6; ++i) w.u8(0);
+  }
+  return w.take();
+}
+
+// UNITY_FW_TYPE: itself a list of basic attributes, as Cisco clients write
+// theirs: 1 vendor (1, Cisco), 2 product (1), 3 capabilities (2, the
+// Are-You-There check). The client checks its personal firewall runs.
+Bytes firewall_are_u_there() {
+  ByteWriter w;
+  for (auto [type, value] : {std::pair<uint16_t, uint16_t>{1, 1}, {2, 1}, {3, 2}}) {
+    w.u16(0x8000 | type);
+    w.u16(value);
   }
   return w.take();
 }
@@ -85,6 +98,12 @@ isakmp::AttributePayload cfg_reply(const ModeCfgReply& r, const isakmp::Attribut
         rep.attributes.push_back(Attribute::tlv(kInternalIp4Subnet, w.take()));
       }
   }
+  if (!r.split_dns.empty()) {
+    std::string s;  // comma-separated, as Cisco clients and vpnc read it
+    for (auto& d : r.split_dns) s += (s.empty() ? "" : ",") + d;
+    rep.attributes.push_back(Attribute::tlv(kUnitySplitDns, text(s)));
+  }
+  if (r.firewall_are_u_there) rep.attributes.push_back(Attribute::tlv(kUnityFwType, firewall_are_u_there()));
   if (!r.banner.empty()) rep.attributes.push_back(Attribute::tlv(kUnityBanner, text(r.banner)));
   if (r.save_password) rep.attributes.push_back(Attribute::tv(kUnitySavePasswd, 1));
   if (r.include_local_lan && asked(kUnityLocalLan)) rep.attributes.push_back(Attribute::tv(kUnityLocalLan, 1));
@@ -202,6 +221,74 @@ void EngineImpl::ezvpn_phase1_done(IsakmpSa& sa, std::vector<Action>& out) {
   cfg_start(sa, std::move(a), out);
 }
 
+void EngineImpl::xauth_check(IsakmpSa& sa, const isakmp::AttributePayload& reply, std::vector<Action>& out) {
+  EzvpnState& ez = *sa.ez;
+  ez.user = attr_text(isakmp::find_attribute(reply.attributes, kXauthUserName));
+  const Attribute* pw = isakmp::find_attribute(reply.attributes, kXauthUserPassword);
+  if (ez.user.empty() || !pw) return xauth_verdict(sa, {"no user name or password in the reply", {}}, out);
+  auto checker = policy_.xauth_checker(ez.peer.auth_list, sa.remote.addr);
+  if (!checker)
+    return xauth_verdict(sa, {fmt("login list {} is not defined (aaa authentication login {} local|group G)",
+                                  ez.peer.auth_list, ez.peer.auth_list), {}}, out);
+  if (!checker->answers_on_loop()) return xauth_verdict(sa, checker->check(ez.user, Secret(pw->value)), out);
+  // RADIUS: the SA waits; the client's retransmitted REPLY is ignored
+  // meanwhile, and the RADIUS client always answers (an Accept, a Reject or
+  // "no server answered" once its retransmissions are spent).
+  ez.work = next_work_id_++;
+  ez.step = EzvpnState::Step::kXauthChecking;
+  waiting_[ez.work] = sa.conn_id;
+  log::debug(fmt("IKEv1: {}: XAUTH user {} checked by list {} (request {})", sa.remote.addr.str(), ez.user,
+                 ez.peer.auth_list, ez.work));
+  out.push_back(ike::WorkRequest{ez.work, ike::PasswordWork{std::move(checker), ez.user, Secret(pw->value)}});
+}
+
+std::vector<Action> EngineImpl::resume(uint64_t id, ike::WorkResult result) {
+  std::vector<Action> out;
+  auto it = waiting_.find(id);
+  if (it == waiting_.end()) return out;
+  auto sa_it = sas_.find(it->second);
+  waiting_.erase(it);
+  if (sa_it == sas_.end() || std::find(dead_.begin(), dead_.end(), sa_it->first) != dead_.end()) {
+    log::debug(fmt("IKEv1: result of request {} dropped: its ISAKMP SA is gone", id));
+    return out;
+  }
+  IsakmpSa& sa = *sa_it->second;
+  if (!sa.ez || sa.ez->step != EzvpnState::Step::kXauthChecking || sa.ez->work != id) return out;
+  auto* v = std::get_if<ike::PasswordVerdict>(&result);
+  xauth_verdict(sa, v ? std::move(*v) : ike::PasswordVerdict{"the password checker gave no verdict", {}}, out);
+  reap();
+  return out;
+}
+
+// SET(STATUS): 1 when the password passed and the user has a login left.
+void EngineImpl::xauth_verdict(IsakmpSa& sa, ike::PasswordVerdict v, std::vector<Action>& out) {
+  using S = EzvpnState::Step;
+  EzvpnState& ez = *sa.ez;
+  const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
+  std::string why = std::move(v.error);
+  if (why.empty() && ez.peer.max_logins) {
+    int n = 0;
+    for (auto& [cid, other] : sas_)
+      if (other.get() != &sa && other->ez && other->ez->user == ez.user && other->ez->peer.group == ez.peer.group &&
+          (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
+          std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
+        ++n;
+    if (n >= ez.peer.max_logins) why = fmt("user has reached the group's max-logins limit of {}", ez.peer.max_logins);
+  }
+  const std::string by = v.by.empty() ? "" : " by " + v.by;
+  if (why.empty()) {
+    log::event("CRYPTO", log::Level::kInfo, "EZVPN_XAUTH_OK", fmt("XAUTH user {} from {} authenticated{}", ez.user, who, by));
+  } else {
+    log::event("CRYPTO", log::Level::kWarning, "EZVPN_XAUTH_FAILED",
+               fmt("XAUTH failed for user {} from {}: {}", ez.user.empty() ? "(none)" : ez.user, who, why));
+  }
+  isakmp::AttributePayload set;
+  set.cfg_type = CfgType::kSet;
+  set.attributes = {Attribute::tv(kXauthStatus, why.empty() ? 1 : 0)};
+  ez.step = why.empty() ? S::kXauthSet : S::kFailed;
+  cfg_start(sa, std::move(set), out);
+}
+
 void EngineImpl::cfg_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out) {
   using S = EzvpnState::Step;
   if (!sa.ez || sa.state != MmState::kReady || !m.header.encrypted() || m.header.message_id == 0) {
@@ -254,32 +341,7 @@ void EngineImpl::cfg_process(IsakmpSa& sa, const isakmp::Message& m, ByteView ra
 
   if (attr->cfg_type == CfgType::kReply && ez.step == S::kXauthAsked && mid == ez.mid) {
     sa.flight.awaiting = false;
-    ez.user = attr_text(isakmp::find_attribute(attr->attributes, kXauthUserName));
-    const Attribute* pw = isakmp::find_attribute(attr->attributes, kXauthUserPassword);
-    std::string why = ez.user.empty() || !pw ? "no user name or password in the reply"
-                                             : policy_.xauth_check(ez.peer.auth_list, ez.user, Secret(pw->value));
-    if (why.empty() && ez.peer.max_logins) {
-      int n = 0;
-      for (auto& [cid, other] : sas_)
-        if (other.get() != &sa && other->ez && other->ez->user == ez.user && other->ez->peer.group == ez.peer.group &&
-            (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
-            std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
-          ++n;
-      if (n >= ez.peer.max_logins)
-        why = fmt("user has reached the group's max-logins limit of {}", ez.peer.max_logins);
-    }
-    if (why.empty()) {
-      log::event("CRYPTO", log::Level::kInfo, "EZVPN_XAUTH_OK", fmt("XAUTH user {} from {} authenticated", ez.user, who));
-    } else {
-      log::event("CRYPTO", log::Level::kWarning, "EZVPN_XAUTH_FAILED",
-                 fmt("XAUTH failed for user {} from {}: {}", ez.user.empty() ? "(none)" : ez.user, who, why));
-    }
-    isakmp::AttributePayload set;
-    set.cfg_type = CfgType::kSet;
-    set.attributes = {Attribute::tv(kXauthStatus, why.empty() ? 1 : 0)};
-    ez.step = why.empty() ? S::kXauthSet : S::kFailed;
-    cfg_start(sa, std::move(set), out);
-    return;
+    return xauth_check(sa, *attr, out);
   }
   if (attr->cfg_type == CfgType::kAck && (ez.step == S::kXauthSet || ez.step == S::kFailed) && mid == ez.mid) {
     sa.flight.awaiting = false;

@@ -184,20 +184,21 @@ capture_stop() {
   sleep 1
   kill -INT "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null; sleep 0.2
 }
-# tshark_check FILE: fails on malformed frames / expert errors; sets the
+# tshark_check FILE [ARGS...]: fails on malformed frames / expert errors; sets the
 # frame counts N_INIT N_AUTH N_CHILD N_INFO (IKE exchange types 34-37,
 # RFC 7296 §3.1) and N_ESP (tshark decodes UDP 4500 as NAT-T by default).
+# Further arguments go to tshark (-o decryption tables).
 tshark_check() {
-  local f=$1 bad
-  bad=$(tshark -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
-  N_INIT=$(tshark -r "$f" -Y 'isakmp.exchangetype == 34' 2>/dev/null | wc -l)
-  N_AUTH=$(tshark -r "$f" -Y 'isakmp.exchangetype == 35' 2>/dev/null | wc -l)
-  N_CHILD=$(tshark -r "$f" -Y 'isakmp.exchangetype == 36' 2>/dev/null | wc -l)
-  N_INFO=$(tshark -r "$f" -Y 'isakmp.exchangetype == 37' 2>/dev/null | wc -l)
-  N_ESP=$(tshark -r "$f" -Y 'esp' 2>/dev/null | wc -l)
+  local f=$1 bad; shift
+  bad=$(tshark -r "$f" "$@" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
+  N_INIT=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 34' 2>/dev/null | wc -l)
+  N_AUTH=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 35' 2>/dev/null | wc -l)
+  N_CHILD=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 36' 2>/dev/null | wc -l)
+  N_INFO=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 37' 2>/dev/null | wc -l)
+  N_ESP=$(tshark -r "$f" "$@" -Y 'esp' 2>/dev/null | wc -l)
   log "tshark: IKE_SA_INIT=$N_INIT IKE_AUTH=$N_AUTH CREATE_CHILD_SA=$N_CHILD INFORMATIONAL=$N_INFO ESP=$N_ESP malformed/errors=$bad"
   if [ "$bad" -ne 0 ]; then
-    tshark -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' -V 2>/dev/null | head -60
+    tshark -r "$f" "$@" -Y '_ws.malformed || _ws.expert.severity == error' -V 2>/dev/null | head -60
     return 1
   fi
 }

@@ -63,3 +63,57 @@ EOC
 }
 # The virtual IP strongSwan in DIR was given ("[VIP]" after the local endpoint).
 sw_vip() { swanctl_ "$1" --list-sas 2>/dev/null | grep -o 'local .*\] \[[0-9.]*\]' | grep -o '\[[0-9.]*\]$' | tr -d '[]'; }
+
+# sw_ez_client DIR K USER PASSWORD [PULL]: client K (198.51.100.1K) of group
+# cisco; PULL=no waits for the server to push its configuration.
+sw_ez_client() {
+  mkdir -p "$1"
+  cat >"$1/swanctl.conf" <<EOC
+connections {
+  ez {
+    version = 1
+    aggressive = yes
+    local_addrs = 198.51.100.1$2
+    remote_addrs = 198.51.100.1
+    encap = yes
+    vips = 0.0.0.0
+    pull = ${5:-yes}
+    proposals = aes256-sha256-modp2048
+    local-1 { auth = psk
+              id = keyid:cisco }
+    local-2 { auth = xauth
+              xauth_id = $3 }
+    remote { auth = psk }
+    children {
+      ez {
+        remote_ts = 0.0.0.0/0
+        esp_proposals = aes256-sha256
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-ez { id = keyid:cisco
+           secret = "cisco-group-key-5821" }
+  xauth-ez { id = $3
+             secret = "$4" }
+}
+EOC
+}
+
+# IKEv1 keys for tshark. sw_ikev1_keylog DIR: the strongswan.conf lines (for
+# SW_CHARON_EXTRA) that make charon log its IKE keys into DIR/keys.log (ike
+# level 4). sw_ikev1_uat DIR CONN: then the -o argument that lets tshark
+# decrypt CONN's ISAKMP SA (its initiator cookie and encryption key Ka).
+sw_ikev1_keylog() { printf 'filelog {\n keys { path = %s/keys.log\n default = 0\n ike = 4\n flush_line = yes }\n }' "$1"; }
+sw_ikev1_uat() {
+  local cookie ka
+  cookie=$(swanctl_ "$1" --list-sas --ike "$2" 2>/dev/null | grep -o '[0-9a-f]\{16\}_i' | head -1 | cut -c1-16)
+  ka=$(awk '/encryption key Ka/ {k = ""; on = 1; next}
+            on && /\] +[0-9]+: / {l = $0; sub(/.*\] +[0-9]+: /, "", l); sub(/  .*/, "", l); gsub(/ /, "", l); k = k l; next}
+            on {on = 0; last = k}
+            END {print (on ? k : last)}' "$1/keys.log" | tr 'A-F' 'a-f')
+  [ -n "$cookie" ] && [ -n "$ka" ] || return 1
+  printf 'uat:ikev1_decryption_table:%s,%s' "$cookie" "$ka"  # hex fields: unquoted
+}

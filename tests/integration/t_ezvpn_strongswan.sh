@@ -5,49 +5,14 @@
 # from pool fred with DNS and the split network (Cisco Unity); ping through
 # the tunnel. Then: a wrong XAUTH password fails with a log line; max-users 2
 # refuses a third client; crypto isakmp aggressive-mode disable refuses
-# Aggressive Mode with the seed's log line. tshark: no malformed ISAKMP.
+# Aggressive Mode with the seed's log line. The group's extended acl 199, its
+# split-dns and firewall are-u-there reach the client (Cisco Unity); tshark,
+# given client 1's IKEv1 key, decodes every XAUTH and mode-configuration
+# message with no malformed attribute.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$(dirname "${BASH_SOURCE[0]}")/lib_ra.sh"
 lib_init
 ra_switch 3
-
-# sw_ez_client DIR K USER PASSWORD [PULL]: client K (198.51.100.1K) of group
-# cisco; PULL=no waits for the server to push its configuration.
-sw_ez_client() {
-  mkdir -p "$1"
-  cat >"$1/swanctl.conf" <<EOC
-connections {
-  ez {
-    version = 1
-    aggressive = yes
-    local_addrs = 198.51.100.1$2
-    remote_addrs = 198.51.100.1
-    encap = yes
-    vips = 0.0.0.0
-    pull = ${5:-yes}
-    proposals = aes256-sha256-modp2048
-    local-1 { auth = psk
-              id = keyid:cisco }
-    local-2 { auth = xauth
-              xauth_id = $3 }
-    remote { auth = psk }
-    children {
-      ez {
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes256-sha256
-        start_action = none
-      }
-    }
-  }
-}
-secrets {
-  ike-ez { id = keyid:cisco
-           secret = "cisco-group-key-5821" }
-  xauth-ez { id = $3
-             secret = "$4" }
-}
-EOC
-}
 
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$KG_SOURCE_DIR/examples/ezvpn-server.cfg"
@@ -59,7 +24,8 @@ export SW_INSTALL_VIP=yes SW_LOAD="resolve xauth-generic unity"
 sw_ez_client "$WORK/c1" 1 alice alice-pass-3141
 sw_ez_client "$WORK/c2" 2 bob wrong-password
 sw_ez_client "$WORK/c3" 3 bob bob-pass-2718
-for k in 1 2 3; do start_charon "${RA_NS[$k]}" "$WORK/c$k"; done
+SW_CHARON_EXTRA=$(sw_ikev1_keylog "$WORK/c1") start_charon "${RA_NS[1]}" "$WORK/c1"
+for k in 2 3; do start_charon "${RA_NS[$k]}" "$WORK/c$k"; done
 
 # Client 1: Aggressive Mode, XAUTH, address from pool fred, DNS, split network.
 sw_initiate "$WORK/c1" ez || { cat "$WORK/c1/initiate.out"; tail -40 "$WORK/c1/charon.log"; fail "client 1 initiate"; }
@@ -70,7 +36,8 @@ grep -q "^nameserver 198.18.0.53" "$WORK/c1/resolv.conf" 2>/dev/null || { cat "$
 grep -q "UNITY_SPLIT_INCLUDE" "$WORK/c1/charon.log" || fail "client 1 got no UNITY_SPLIT_INCLUDE"
 swanctl_ "$WORK/c1" --list-sas | grep -q "remote 203.0.113.0/24" ||
   { swanctl_ "$WORK/c1" --list-sas; fail "client 1's IPsec SA is not narrowed to the split network 203.0.113.0/24"; }
-log "client 1: Aggressive Mode + XAUTH alice, virtual IP $vip, DNS 198.18.0.53, split 203.0.113.0/24"
+log "client 1: Aggressive Mode + XAUTH alice, virtual IP $vip, DNS 198.18.0.53, split 203.0.113.0/24 (extended acl 199)"
+UAT1=$(sw_ikev1_uat "$WORK/c1" ez) || fail "client 1's IKEv1 key is not in its log"
 wait_for "ping_ok ${RA_NS[1]} 198.18.1.10 203.0.113.1 1" 10 || fail "client 1 -> hub LAN"
 ping_ok "${RA_NS[1]}" 198.18.1.10 203.0.113.1 3 || fail "client 1 -> hub LAN"
 ping_ok "$NSA" 203.0.113.1 198.18.1.10 3 || fail "hub LAN -> client 1"
@@ -126,7 +93,23 @@ sw_has_sa "$WORK/c3" && fail "Aggressive Mode accepted while disabled"
 log "aggressive-mode disable: refused with the seed's log line"
 
 capture_stop
-tshark_check "$WORK/cap.pcapng"
+tshark_check "$WORK/cap.pcapng" || fail "malformed frames"
+# Client 1's transaction exchanges decrypted (its ISAKMP SA's key): every
+# attribute well formed, and what the group pushes.
+tshark_check "$WORK/cap.pcapng" -o "$UAT1" || fail "malformed frames in client 1's decrypted exchanges"
+tshark -r "$WORK/cap.pcapng" -o "$UAT1" -Y 'ip.src == 198.51.100.1 && isakmp.cfg.type == 2' -V 2>/dev/null >"$WORK/reply.txt"
+grep -q "INTERNAL_IP4_ADDRESS" "$WORK/reply.txt" || fail "tshark cannot read client 1's mode-configuration REPLY"
+# tshark names 28675 UNITY_SPLIT_DOMAIN; each attribute is followed by its
+# format, type, length and value lines.
+attr() { grep -A4 "(t=$1," "$WORK/reply.txt" | sed -n 's/^ *Value: //p' | head -1; }
+want=$(printf '%s' example.net,corp.example.net | od -An -tx1 | tr -d ' \n')
+[ "$(attr 28675)" = "$want" ] || fail "UNITY_SPLITDNS_NAME is '$(attr 28675)', not example.net,corp.example.net ($want)"
+[ "$(attr 28680)" = 800100018002000180030002 ] || fail "UNITY_FW_TYPE is '$(attr 28680)', not (1 Cisco, 2 product 1, 3 Are-You-There)"
+[ "$(attr 28676)" = cb007100ffffff00000000000000 ] || fail "UNITY_SPLIT_INCLUDE is '$(attr 28676)', not 203.0.113.0/24"
+for a in UNITY_SPLIT_INCLUDE UNITY_SPLITDNS_NAME UNITY_FW_TYPE; do
+  grep -q "processing $a attribute" "$WORK/c1/charon.log" || fail "strongSwan did not process $a"
+done
+log "tshark (client 1 decrypted): REPLY has UNITY_SPLIT_INCLUDE 203.0.113.0/24, UNITY_SPLITDNS_NAME example.net,corp.example.net, UNITY_FW_TYPE (Cisco, Are-You-There); no malformed attribute"
 n=$(tshark -r "$WORK/cap.pcapng" -Y 'ip.src == 198.51.100.1 && isakmp.exchangetype == 4' 2>/dev/null | wc -l)
 t=$(tshark -r "$WORK/cap.pcapng" -Y 'ip.src == 198.51.100.1 && isakmp.exchangetype == 6' 2>/dev/null | wc -l)
 [ "$n" -ge 3 ] && [ "$t" -ge 6 ] || fail "tshark: $n Aggressive Mode and $t transaction packets"

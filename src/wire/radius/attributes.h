@@ -60,6 +60,7 @@ enum class TerminateCause : uint32_t {
 };
 
 // RFC 2865 §5.6 Service-Type, §5.41 NAS-Port-Type.
+inline constexpr uint32_t kServiceTypeLogin = 1;
 inline constexpr uint32_t kServiceTypeFramed = 2;
 inline constexpr uint32_t kNasPortTypeVirtual = 5;
 
