@@ -2,7 +2,8 @@
 // (crypto isakmp policy N), the default policy table (65507-65514, on unless
 // `no crypto isakmp default policy`), pre-shared keys by peer address
 // (crypto isakmp key [0|6] KEY address A [MASK]) and the identity we show
-// (crypto isakmp identity address|hostname); show crypto isakmp policy.
+// (crypto isakmp identity address|dn|hostname), fragmentation; show crypto
+// isakmp policy.
 #include "config/isakmp_defaults.h"
 #include "config/session.h"
 #include "config/writer.h"
@@ -101,12 +102,18 @@ void add_globals(CommandTable& t) {
       .writes(section::kIsakmp + 0, [](const WriteScope& s, std::string& out) {
         if (!s.model.isakmp.default_policy) out += "no crypto isakmp default policy\n";
       });
-  t.add(Mode::kConfig, "crypto isakmp identity {address|hostname}",
+  auto ident = t.add(Mode::kConfig, "crypto isakmp identity {address|dn|hostname}",
         help({"Set the identifier for the ISAKMP SA", "Identity type"}),
-        [](C c, A a) { c.model.isakmp.identity_hostname = !a.negated && !a.defaulted && a.at(3) == "hostname"; return ok(); })
+        [](C c, A a) { c.model.isakmp.identity = a.negated || a.defaulted ? "address" : a.at(3); return ok(); })
       .writes(section::kIsakmp + 2, [](const WriteScope& s, std::string& out) {
-        if (s.model.isakmp.identity_hostname) out += "crypto isakmp identity hostname\n";
+        if (s.model.isakmp.identity != "address") out += "crypto isakmp identity " + s.model.isakmp.identity + "\n";
+        if (s.model.isakmp.fragmentation) out += "crypto isakmp fragmentation\n";
       });
+  // Cisco's proprietary IKEv1 fragmentation (vendor ID "FRAGMENTATION",
+  // payload 132), which strongSwan speaks: off unless configured.
+  t.add(Mode::kConfig, "crypto isakmp fragmentation", help({"IKE Fragmentation enable if required"}),
+        [](C c, A a) { c.model.isakmp.fragmentation = !a.negated && !a.defaulted; return ok(); })
+      .writes(ident);
   // The key is [0|6] KEY (key_from_config reads both), then address A [MASK].
   t.add(Mode::kConfig, "crypto isakmp key LINE", help({"Set pre-shared key for remote peer", "Key, then address A.B.C.D [MASK]"}),
         [](C c, A a) -> Result<std::string> {
@@ -131,7 +138,9 @@ void add_globals(CommandTable& t) {
         })
       .writes(section::kIsakmp + 3, [](const WriteScope& s, std::string& out) {
         for (auto& k : s.model.isakmp.keys) out += key_line(s.ctx, k);
-        if (!s.model.isakmp.keys.empty() || !s.model.isakmp.default_policy || s.model.isakmp.identity_hostname) out += "!\n";
+        if (!s.model.isakmp.keys.empty() || !s.model.isakmp.default_policy || s.model.isakmp.identity != "address" ||
+            s.model.isakmp.fragmentation)
+          out += "!\n";
       });
 }
 

@@ -231,7 +231,8 @@ struct IsakmpGlobal {
   std::map<int, IsakmpPolicy> policies;
   bool default_policy = true;       // no crypto isakmp default policy
   std::vector<IsakmpKey> keys;
-  bool identity_hostname = false;   // crypto isakmp identity hostname
+  std::string identity = "address";  // crypto isakmp identity address|dn|hostname
+  bool fragmentation = false;        // crypto isakmp fragmentation (off by default, seed 001)
 };
 
 // Remote access (commands_ra.cc): address pools, authorization policies.

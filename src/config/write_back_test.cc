@@ -178,7 +178,8 @@ crypto isakmp policy 10
  group 14
  lifetime 3600
 no crypto isakmp default policy
-crypto isakmp identity hostname
+crypto isakmp identity dn
+crypto isakmp fragmentation
 crypto isakmp key 0 isakmp-key address 198.51.100.2
 crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
 crypto isakmp aggressive-mode disable

@@ -156,6 +156,8 @@ Bytes algorithm_identifier(SigScheme s) {
       b[kPssSaltAt] = uint8_t(hash_len(s.hash));
       return b;
     }
+    case SigAlg::kRsaPkcs1Raw:
+      return {};  // IKEv1 only: no RFC 7427 identifier
   }
   return {};
 }

@@ -75,6 +75,12 @@ Result<Bytes> digest(Prf hash, std::initializer_list<ByteView> parts) {
 
 Result<Secret> skeyid_psk(Prf hash, ByteView psk, ByteView ni, ByteView nr) { return prf(hash, psk, {ni, nr}); }
 
+Result<Secret> skeyid_sig(Prf hash, ByteView ni, ByteView nr, ByteView g_xy) {
+  Bytes nonces(ni.begin(), ni.end());
+  nonces.insert(nonces.end(), nr.begin(), nr.end());
+  return prf(hash, nonces, {g_xy});
+}
+
 Result<Phase1Keys> derive_phase1(Prf hash, ByteView skeyid, ByteView g_xy, uint64_t cky_i, uint64_t cky_r,
                                  size_t enc_key_len) {
   Bytes ci = be(cky_i, 8), cr = be(cky_r, 8);

@@ -19,6 +19,8 @@ namespace kg::crypto::ikev1 {
 
 // §5: for pre-shared keys, SKEYID = prf(pre-shared-key, Ni_b | Nr_b).
 [[nodiscard]] Result<Secret> skeyid_psk(Prf hash, ByteView psk, ByteView ni, ByteView nr);
+// §5: for signatures, SKEYID = prf(Ni_b | Nr_b, g^xy).
+[[nodiscard]] Result<Secret> skeyid_sig(Prf hash, ByteView ni, ByteView nr, ByteView g_xy);
 
 struct Phase1Keys {
   Secret skeyid_d;  // keys Quick Mode's KEYMAT

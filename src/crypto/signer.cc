@@ -34,7 +34,7 @@ bool key_fits(KeyInfo k, SigAlg a) { return a == SigAlg::kEcdsa ? k.ecdsa() : k.
 // as long as the hash; a verifier takes whatever salt length the signature
 // has (RFC 8017 §9.1.2 recovers it), as peers differ there.
 bool set_padding(EVP_PKEY_CTX* pctx, SigScheme s, bool verify) {
-  if (s.alg == SigAlg::kRsaPkcs1) return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+  if (s.alg == SigAlg::kRsaPkcs1 || s.alg == SigAlg::kRsaPkcs1Raw) return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
   if (s.alg == SigAlg::kRsaPss)
     return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
            EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md_of(s.hash)) == 1 &&
@@ -51,6 +51,31 @@ std::string ossl_error() {
   return b;
 }
 
+// kRsaPkcs1Raw: EVP_PKEY_sign / EVP_PKEY_verify without a digest pad and
+// compare the data as given.
+Result<Bytes> sign_raw(EVP_PKEY* key, ByteView data) {
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key, nullptr), EVP_PKEY_CTX_free);
+  size_t len = 0;
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_sign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1)
+    return fail(Errc::kCrypto, "signature setup failed: " + ossl_error());
+  Bytes sig(len);
+  if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, data.data(), data.size()) != 1)
+    return fail(Errc::kCrypto, "signature failed: " + ossl_error());
+  sig.resize(len);
+  return sig;
+}
+
+bool verify_raw(const EVP_PKEY* pub, ByteView data, ByteView sig) {
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new(const_cast<EVP_PKEY*>(pub), nullptr), EVP_PKEY_CTX_free);
+  bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+            EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+            EVP_PKEY_verify(ctx.get(), sig.data(), sig.size(), data.data(), data.size()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
 }  // namespace
 
 const char* hash_name(SignHash h) {
@@ -64,6 +89,7 @@ const char* hash_name(SignHash h) {
 }
 
 std::string scheme_name(SigScheme s) {
+  if (s.alg == SigAlg::kRsaPkcs1Raw) return "RSA PKCS#1 v1.5 without DigestInfo";
   const char* a = s.alg == SigAlg::kRsaPkcs1 ? "RSA PKCS#1 v1.5" : s.alg == SigAlg::kRsaPss ? "RSASSA-PSS" : "ECDSA";
   return std::string(a) + " with " + hash_name(s.hash);
 }
@@ -104,6 +130,7 @@ KeyInfo KeySigner::key() const { return key_info(key_); }
 
 Result<Bytes> KeySigner::sign(SigScheme s, ByteView data) const {
   if (!key_fits(key(), s.alg)) return fail(Errc::kInvalidArgument, scheme_name(s) + " does not fit a " + key().str() + " key");
+  if (s.alg == SigAlg::kRsaPkcs1Raw) return sign_raw(key_, data);
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   size_t len = 0;
@@ -133,6 +160,10 @@ Result<Secret> KeySigner::to_pkcs8() const {
 Result<void> verify_signature(const EVP_PKEY* pub, SigScheme s, ByteView data, ByteView sig) {
   KeyInfo k = key_info(pub);
   if (!key_fits(k, s.alg)) return fail(Errc::kAuthFailed, scheme_name(s) + " signature from a " + k.str() + " key");
+  if (s.alg == SigAlg::kRsaPkcs1Raw) {
+    if (!verify_raw(pub, data, sig)) return fail(Errc::kAuthFailed, scheme_name(s) + " signature does not verify");
+    return {};
+  }
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   // EVP_DigestVerifyInit takes a non-const key but does not change it.

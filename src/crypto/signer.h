@@ -19,7 +19,12 @@ namespace kg::crypto {
 // the values of the SIGNATURE_HASH_ALGORITHMS notify.
 enum class SignHash : uint16_t { kSha1 = 1, kSha256 = 2, kSha384 = 3, kSha512 = 4 };
 
-enum class SigAlg { kRsaPkcs1, kRsaPss, kEcdsa };
+// kRsaPkcs1Raw: PKCS#1 v1.5 type-1 padding of the data itself, with no hash
+// and no DigestInfo: what IKEv1 implementations sign (RFC 2409 §5.1 signs
+// HASH_I/HASH_R "with the negotiated signature algorithm"; strongSwan's
+// SIGN_RSA_EMSA_PKCS1_NULL, and IOS, pad the bare prf output). Its `hash`
+// is ignored.
+enum class SigAlg { kRsaPkcs1, kRsaPss, kEcdsa, kRsaPkcs1Raw };
 
 // A signature scheme: the algorithm and its hash. RSASSA-PSS always uses MGF1
 // with the same hash and a salt as long as the hash (RFC 8247 §3.2).

@@ -43,6 +43,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // Certificates (config_policy_pki.cc): the parsed trustpoints come from
   // the configuration's PkiStore.
   void set_pki(const config::PkiStore* pki) { pki_ = pki; }
+  [[nodiscard]] const config::PkiStore* pki() const { return pki_; }
   std::optional<ike::ProfileConfig> profile_for_peer_cert(const ike::Identity& remote_id,
                                                           const crypto::Certificate* cert, const IpAddress& local,
                                                           const IpAddress& remote) const override;

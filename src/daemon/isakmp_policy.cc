@@ -54,9 +54,31 @@ std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remot
   return best->key;
 }
 
-std::optional<std::string> IsakmpPolicy::identity_hostname() const {
-  if (!config_.model().isakmp.identity_hostname) return std::nullopt;
-  return config_.model().hostname;
+ikev1::LocalIdentity IsakmpPolicy::identity() const {
+  auto& m = config_.model();
+  if (m.isakmp.identity == "hostname") return {ikev1::LocalIdentity::Kind::kHostname, m.hostname};
+  if (m.isakmp.identity == "dn") return {ikev1::LocalIdentity::Kind::kDn, {}};
+  return {};
+}
+
+std::vector<std::shared_ptr<const crypto::Trustpoint>> IsakmpPolicy::trustpoints() const {
+  std::vector<std::shared_ptr<const crypto::Trustpoint>> v;
+  if (const config::PkiStore* pki = config_.pki())
+    for (auto& [name, tp] : pki->all()) v.push_back(tp);
+  return v;
+}
+
+bool IsakmpPolicy::fragmentation() const { return config_.model().isakmp.fragmentation; }
+
+// An explicitly configured rsa-sig policy and a trustpoint that can sign
+// with RSA: ISAKMP can authenticate with certificates.
+bool IsakmpPolicy::rsa_sig_ready() const {
+  bool policy = false;
+  for (auto& [n, p] : config_.model().isakmp.policies) policy = policy || p.authentication == "rsa-sig";
+  if (!policy) return false;
+  for (auto& tp : trustpoints())
+    if (tp && tp->can_sign() && tp->signer->key().rsa()) return true;
+  return false;
 }
 
 bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
@@ -66,7 +88,7 @@ bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
     return false;
   auto ip = m.ipsec_profiles.find(it->second.tunnel_protection);
   if (ip == m.ipsec_profiles.end() || !ip->second.ikev2_profile.empty()) return false;
-  return psk({}, *it->second.tunnel_destination.address).has_value();
+  return psk({}, *it->second.tunnel_destination.address).has_value() || rsa_sig_ready();
 }
 
 std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, const IpAddress& remote) const {

@@ -1,8 +1,9 @@
 // The configuration as the IKEv1 engine's PolicyProvider (ikev1/policy.h):
 // crypto isakmp policy N (or seed 001's default table), crypto isakmp key
-// ... address, crypto isakmp identity, and the tunnel interfaces that use
-// ISAKMP: a tunnel whose ipsec profile has no `set ikev2-profile` and whose
-// destination has a crypto isakmp key (IOS uses ISAKMP for such a profile;
+// ... address, crypto isakmp identity, the trustpoints for rsa-sig, and the
+// tunnel interfaces that use ISAKMP: a tunnel whose ipsec profile has no
+// `set ikev2-profile` and whose destination has a crypto isakmp key (or an
+// explicit rsa-sig policy with a certificate to sign with) (IOS uses ISAKMP for such a profile;
 // keygate asks for the key too, so configurations written for IKEv2 with
 // the default ikev2 profile keep using IKEv2).
 #pragma once
@@ -17,7 +18,9 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
 
   std::vector<ikev1::IsakmpPolicy> policies() const override;
   std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const override;
-  std::optional<std::string> identity_hostname() const override;
+  ikev1::LocalIdentity identity() const override;
+  std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override;
+  bool fragmentation() const override;
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
 
   // Easy VPN server (isakmp_ezvpn.cc).
@@ -38,6 +41,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   bool tunnel_uses_isakmp(const std::string& ifname) const;
 
  private:
+  bool rsa_sig_ready() const;
   const ConfigPolicy& config_;
   RadiusPasswords radius_passwords_;
 };

@@ -25,23 +25,6 @@ bool refuse(const IkeSa& sa, const std::string& why) {
   return false;
 }
 
-// IOS's %PKI-3 messages for a certificate chain that did not validate.
-void log_chain_failure(const crypto::ChainError& e) {
-  using K = crypto::ChainError::Kind;
-  std::string sn = "The certificate (SN: " + e.serial + ", " + e.subject + ")";
-  if (e.kind == K::kExpired)
-    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID_EXPIRED",
-               "Certificate chain validation has failed.  " + sn + " has expired.    Validity period ended on " +
-                   crypto::ios_time(e.not_after));
-  else if (e.kind == K::kNotYetValid)
-    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID_NOT_YET_VALID",
-               "Certificate chain validation has failed.  " + sn + " is not yet valid   Validity period starts on " +
-                   crypto::ios_time(e.not_before));
-  else
-    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID",
-               "Certificate chain validation has failed.  " + sn + ": " + e.reason);
-}
-
 std::string names_in(const crypto::Certificate& c) {
   std::string s = "subject " + c.subject();
   for (auto& d : c.dns_names()) s += ", dns " + d;
@@ -157,6 +140,22 @@ bool verify_signature(IkeSa& sa, TaskEnv& env, bool peer_is_initiator, const Aut
 }
 
 }  // namespace
+
+void log_chain_failure(const crypto::ChainError& e) {
+  using K = crypto::ChainError::Kind;
+  std::string sn = "The certificate (SN: " + e.serial + ", " + e.subject + ")";
+  if (e.kind == K::kExpired)
+    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID_EXPIRED",
+               "Certificate chain validation has failed.  " + sn + " has expired.    Validity period ended on " +
+                   crypto::ios_time(e.not_after));
+  else if (e.kind == K::kNotYetValid)
+    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID_NOT_YET_VALID",
+               "Certificate chain validation has failed.  " + sn + " is not yet valid   Validity period starts on " +
+                   crypto::ios_time(e.not_before));
+  else
+    log::event("PKI", log::Level::kError, "CERTIFICATE_INVALID",
+               "Certificate chain validation has failed.  " + sn + ": " + e.reason);
+}
 
 PeerCerts peer_certificates(const std::vector<TypedPayload>& in, crypto::CertCache* cache) {
   PeerCerts out;

@@ -23,6 +23,10 @@ struct PeerCerts {
 };
 PeerCerts peer_certificates(const std::vector<TypedPayload>& in, crypto::CertCache* cache = nullptr);
 
+// IOS's %PKI-3 messages for a certificate chain that did not validate (the
+// IKEv1 engine logs the same).
+void log_chain_failure(const crypto::ChainError& e);
+
 // The peer's CERTREQ CA hashes (IKE_AUTH request), appended to sa.auth.
 void note_cert_requests(IkeSa& sa, const std::vector<TypedPayload>& in);
 

@@ -198,6 +198,8 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   }
   p.push_back({PayloadType::kHash, isakmp::HashPayload{*hash_r}});
   if (sa.peer_natt) p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}});
+  sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
+  if (sa.peer_frag) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidXauth}});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidUnity}});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidDpd}});

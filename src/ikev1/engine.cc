@@ -54,8 +54,7 @@ void EngineImpl::send(IsakmpSa& sa, Flight& f, Bytes data, bool awaiting, std::v
   f.awaiting = awaiting;
   f.sent = 1;
   f.next = clock_.now() + kRetransmitBase;
-  ++stats_.tx_packets;
-  out.push_back(ike::SendPacket{f.local, f.remote, f.data});
+  emit(sa, f, out);
 }
 
 void EngineImpl::session_status(const IsakmpSa& sa, bool up) const {
@@ -125,6 +124,18 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   }
   const auto& h = m->header;
   IsakmpSa* sa = nullptr;
+  if (h.next_payload == isakmp::PayloadType::kFragment && !h.encrypted()) {
+    sa = find(h.cookie_i, h.cookie_r);
+    if (!sa) {
+      ++stats_.rx_dropped_unknown_sa;
+      log::debug(fmt("IKEv1: IKE fragment from {} for no ISAKMP SA", remote.str()));
+      return out;
+    }
+    auto whole = defragment(*sa, *m);
+    if (!whole) return out;
+    --stats_.rx_packets;  // counted again as the whole message
+    return on_packet(local, remote, *whole);
+  }
   if (h.cookie_r == 0) {
     // Main Mode message 1, or its retransmission.
     for (auto& [id, s] : sas_)
@@ -175,10 +186,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   auto repeat = [&](Flight& f) {
     if (f.last_rx.empty() || !std::equal(f.last_rx.begin(), f.last_rx.end(), data.begin(), data.end())) return false;
     ++stats_.rx_retransmitted;
-    if (!f.data.empty()) {
-      ++stats_.tx_packets;
-      out.push_back(ike::SendPacket{f.local, f.remote, f.data});
-    }
+    if (!f.data.empty()) emit(*sa, f, out);
     return true;
   };
   switch (h.exchange) {
@@ -229,9 +237,8 @@ std::vector<Action> EngineImpl::on_timer() {
     if (f.sent >= (unanswered ? sa.tries : kMaxSends)) return false;
     ++f.sent;
     ++stats_.retransmits;
-    ++stats_.tx_packets;
     f.next = now + kRetransmitBase * (1 << (f.sent - 1));
-    out.push_back(ike::SendPacket{f.local, f.remote, f.data});
+    emit(sa, f, out);
     return true;
   };
   for (auto& [id, p] : sas_) {

@@ -2,6 +2,8 @@
 // spread over one file per exchange:
 //   engine.cc         dispatch by cookies, timers and retransmission, show
 //   main_mode.cc      Main Mode, both roles (RFC 2409 §5, PSK)
+//   sig_auth.cc       Main Mode with RSA signatures and certificates (§5.1)
+//   fragmentation.cc  IKE fragmentation (Cisco's FRAGMENTATION vendor ID)
 //   quick_mode.cc     Quick Mode, both roles (RFC 2409 §5.5)
 //   informational.cc  DELETE, INITIAL-CONTACT (RFC 2408 §4.8, RFC 2407 §4.6.3)
 //   crypt.cc          encrypted bodies with the IV chaining of RFC 2409 App. B
@@ -45,6 +47,27 @@ class EngineImpl final : public Engine {
   void mm_initiate(IsakmpSa& sa, std::vector<Action>& out);
   void mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
   void mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+
+  // sig_auth.cc: rsa-sig. can_sign: a trustpoint has an RSA certificate
+  // and key. cert_requests: a CERTREQ per CA we trust. sig_payloads: our
+  // CERTs and SIG over `hash` with sa.signer. verify_sig: the peer's
+  // certificate, its path to a trustpoint, its identity and its SIG.
+  bool can_sign() const;
+  std::vector<isakmp::TypedPayload> cert_requests() const;
+  void note_cert_requests(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& in);
+  std::shared_ptr<const crypto::Trustpoint> pick_signer(const IsakmpSa& sa) const;
+  Result<std::vector<isakmp::TypedPayload>> sig_payloads(IsakmpSa& sa, ByteView hash);
+  bool verify_sig(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& chain, const isakmp::IdPayload& id,
+                  ByteView hash);
+  // The policies this SA may use: pre-share ones (initiator: when a key is
+  // configured for the peer), rsa-sig ones when we can sign.
+  std::vector<IsakmpPolicy> usable_policies(const IsakmpSa& sa, bool initiator) const;
+
+  // fragmentation.cc: send a flight's message, in fragments when the peer
+  // takes them and it is too large; join a fragment, giving the whole
+  // message once all its fragments are in.
+  void emit(IsakmpSa& sa, const Flight& f, std::vector<Action>& out);
+  std::optional<Bytes> defragment(IsakmpSa& sa, const isakmp::Message& m);
 
   // quick_mode.cc
   // A Quick Mode for selector pair `pair` of the SA's interface;
@@ -110,6 +133,11 @@ class EngineImpl final : public Engine {
   uint32_t next_conn_id_ = 1001;  // IOS numbers conn-ids from 1001
   Stats stats_;
 };
+
+// fragmentation.cc: the FRAGMENTATION vendor ID we send, and whether a
+// message carries the peer's.
+isakmp::VendorIdPayload fragmentation_vid();
+bool sent_fragmentation_vid(const isakmp::Message& m);
 
 // aggressive_mode.cc: seed 001's log line for a refused Aggressive Mode.
 void aggressive_disabled_log(const Endpoint& remote);

@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 
 #include "common/log.h"
+#include "crypto/testing/test_ca.h"
 #include "wire/isakmp/payloads.h"
 
 namespace kg::ikev1 {
@@ -31,6 +33,13 @@ struct Policy final : PolicyProvider {
     return Secret(key);
   }
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress&, const IpAddress&) const override { return child; }
+  // rsa-sig and fragmentation (sig_auth_test.cc)
+  std::vector<std::shared_ptr<const crypto::Trustpoint>> tps;
+  LocalIdentity ident;
+  bool frag = false;
+  LocalIdentity identity() const override { return ident; }
+  std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override { return tps; }
+  bool fragmentation() const override { return frag; }
 };
 
 struct Node {
@@ -372,6 +381,169 @@ TEST_F(Ikev1Engines, GarbageAndUnknownCookiesAreCounted) {
   EXPECT_EQ(b.engine->stats().rx_dropped_unknown_sa, 1u);
   EXPECT_NE(logs.find("%CRYPTO-4-IKMP_NO_SA"), std::string::npos);
   EXPECT_TRUE(sent.empty());
+}
+
+// rsa-sig (RFC 2409 §5.1): certificates from one test CA on both sides.
+using crypto::testing::KeyKind;
+using crypto::testing::TestCa;
+constexpr std::time_t kNow = FakeClock::kEpoch;
+
+crypto::testing::CertSpec leaf_spec(const std::string& cn, long serial) {
+  crypto::testing::CertSpec s;
+  s.subject = {{"O", "keygate test"}, {"CN", cn}};
+  s.dns = {cn};
+  s.serial = serial;
+  s.not_before = kNow - 3600;
+  s.not_after = kNow + 30 * 86400;
+  return s;
+}
+
+std::shared_ptr<const crypto::Trustpoint> trustpoint(std::vector<crypto::Certificate> cas,
+                                                     std::optional<crypto::Certificate> cert, EVP_PKEY* key) {
+  auto tp = std::make_shared<crypto::Trustpoint>();
+  tp->name = "TP";
+  tp->ca_certs = std::move(cas);
+  tp->trust = *crypto::TrustStore::create(tp->ca_certs);
+  tp->cert = std::move(cert);
+  if (key) tp->signer = crypto::testing::signer_of(key);
+  tp->crl_check = false;
+  return tp;
+}
+
+class Ikev1SigEngines : public Ikev1Engines {
+ protected:
+  void certificates(KeyKind kind) {
+    TestCa root = TestCa::root("Keygate Test Root", kind, 70, kNow);
+    auto ka = crypto::testing::test_key(kind, 71), kb = crypto::testing::test_key(kind, 72);
+    a.policy.tps = {trustpoint({root.cert}, root.leaf(leaf_spec("site-a.example.net", 0x21), ka.get()), ka.get())};
+    b.policy.tps = {trustpoint({root.cert}, root.leaf(leaf_spec("site-b.example.net", 0x22), kb.get()), kb.get())};
+    for (Node* n : {&a, &b}) {
+      n->policy.ident.kind = LocalIdentity::Kind::kDn;  // the address is not in these certificates
+      n->policy.pols[0].auth = isakmp::P1Auth::kRsaSig;
+      n->policy.key.clear();  // no pre-shared key anywhere
+    }
+  }
+};
+
+// MM3/MM4 carry a CERTREQ, MM5/MM6 ID, CERT and SIG; the DN identity and the
+// FQDN one are both found in the certificates; Quick Mode follows.
+TEST_F(Ikev1SigEngines, MainModeWithRsaSignaturesAndCertificates) {
+  certificates(KeyKind::kRsa2048);
+  a.policy.ident.kind = LocalIdentity::Kind::kDn;
+  b.policy.ident = {LocalIdentity::Kind::kHostname, "site-b.example.net"};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  expect_mirrored();
+  EXPECT_NE(b.engine->sas()[0].remote_id.find("site-a.example.net"), std::string::npos) << b.engine->sas()[0].remote_id;
+  EXPECT_EQ(a.engine->sas()[0].remote_id, "site-b.example.net");
+  auto mm3 = isakmp::parse_message(sent[2].data);
+  ASSERT_TRUE(mm3);
+  EXPECT_TRUE(isakmp::find_payload<isakmp::CertReqPayload>(mm3->payloads, isakmp::PayloadType::kCertReq));
+  EXPECT_GT(sent[4].data.size(), 1000u);  // MM5 holds the certificate
+}
+
+TEST_F(Ikev1SigEngines, ACertificateFromAnotherCaIsRefused) {
+  certificates(KeyKind::kRsa2048);
+  TestCa other = TestCa::root("Other Root", KeyKind::kRsa2048, 73, kNow);
+  auto kb = crypto::testing::test_key(KeyKind::kRsa2048, 72);
+  b.policy.tps = {trustpoint({other.cert}, other.leaf(leaf_spec("site-b.example.net", 0x23), kb.get()), kb.get())};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(a.of<ike::InstallChildSa>().empty());
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("%CRYPTO-5-IKMP_INVAL_CERT: Certificate received from 198.51.100.1 failed validation"),
+            std::string::npos) << logs;
+  EXPECT_NE(logs.find("%PKI-3-CERTIFICATE_INVALID"), std::string::npos) << logs;
+}
+
+TEST_F(Ikev1SigEngines, AnIdentityNotInTheCertificateIsRefused) {
+  certificates(KeyKind::kRsa2048);
+  a.policy.ident = {LocalIdentity::Kind::kHostname, "elsewhere.example.net"};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("its identity (elsewhere.example.net) is not in its certificate"), std::string::npos) << logs;
+}
+
+// crypto isakmp fragmentation on both sides: MM5/MM6 (certificates) go in
+// FRAG payloads no larger than a 576-byte IPv4 datagram; one side without it:
+// no vendor ID from it, so nothing is fragmented.
+TEST_F(Ikev1SigEngines, LargeMessagesAreFragmentedWhenBothSidesAgree) {
+  certificates(KeyKind::kRsa3072);
+  a.policy.frag = b.policy.frag = true;
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  expect_mirrored();
+  size_t frags = 0;
+  for (auto& p : sent) {
+    auto m = isakmp::parse_message(p.data);
+    ASSERT_TRUE(m);
+    if (m->header.next_payload != isakmp::PayloadType::kFragment) continue;
+    ++frags;
+    EXPECT_LE(p.data.size() + 28, 576u);
+    EXPECT_FALSE(m->header.encrypted());
+    EXPECT_EQ(m->header.message_id, 0u);
+  }
+  EXPECT_GE(frags, 6u) << logs;
+
+  a.got.clear();
+  b.got.clear();
+  sent.clear();
+  take(a, a.engine->delete_sessions(""));
+  pump();
+  b.policy.frag = false;
+  sent.clear();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u) << logs;
+  for (auto& p : sent) EXPECT_NE(p.data[16], uint8_t(isakmp::PayloadType::kFragment));
+}
+
+// Fragments out of order and repeated join the same; a fragment for no SA, a
+// nested one or one past the limit is dropped.
+TEST_F(Ikev1SigEngines, FragmentsOutOfOrderAreJoined) {
+  certificates(KeyKind::kRsa3072);
+  a.policy.frag = b.policy.frag = true;
+  start();
+  take(a, a.engine->initiate(req()));
+  // Each fragmented message's fragments arrive last first, one twice.
+  auto is_frag = [](const ike::SendPacket& p) { return p.data[16] == uint8_t(isakmp::PayloadType::kFragment); };
+  size_t joined = 0;
+  while (!wire.empty()) {
+    std::vector<ike::SendPacket> frags;
+    while (!wire.empty() && is_frag(wire.front())) {
+      frags.push_back(wire.front());
+      wire.pop_front();
+    }
+    if (frags.empty()) {
+      frags.push_back(wire.front());
+      wire.pop_front();
+    } else {
+      ++joined;
+      std::reverse(frags.begin(), frags.end());
+      ike::SendPacket again = frags[frags.size() / 2];
+      frags.insert(frags.begin() + 1, again);
+    }
+    for (auto& p : frags) {
+      Node& to = node_at(p.remote.addr);
+      take(to, to.engine->on_packet(p.remote, p.local, p.data));
+    }
+  }
+  EXPECT_GE(joined, 2u);
+  pump();
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u) << logs;
+  isakmp::Header h;
+  h.cookie_i = 5;
+  h.cookie_r = 6;
+  auto before = b.engine->stats().rx_dropped_unknown_sa;
+  take(b, b.engine->on_packet({b.me, 500}, {a.me, 500},
+                              isakmp::encode_message(h, {{isakmp::PayloadType::kFragment,
+                                                          isakmp::FragmentPayload{1, 1, true, Bytes(40, 1)}}})));
+  EXPECT_EQ(b.engine->stats().rx_dropped_unknown_sa, before + 1);
 }
 
 }  // namespace

@@ -60,6 +60,14 @@ struct ChildInfo {
   size_t pair = 0;  // initiator: the selector pair it protects
 };
 
+// IKE fragments of one message being joined (fragmentation.cc).
+struct Defrag {
+  uint16_t id = 0;
+  uint8_t last = 0;  // the number flagged last, once seen
+  std::map<uint8_t, Bytes> parts;
+  size_t size = 0;
+};
+
 struct IsakmpSa {
   uint32_t conn_id = 0;
   uint64_t cky_i = 0, cky_r = 0;
@@ -79,6 +87,16 @@ struct IsakmpSa {
   crypto::ikev1::Phase1Keys keys;
   Bytes iv;            // phase-1 CBC state: the last ciphertext block
   std::string remote_id;
+  // rsa-sig (sig_auth.cc): the CA names the peer asked for (CERTREQ), the
+  // trustpoint we sign with, the peer's certificate once verified.
+  std::vector<Bytes> peer_certreq;
+  std::shared_ptr<const crypto::Trustpoint> signer;
+  std::optional<crypto::Certificate> peer_cert;
+  std::string peer_trustpoint;
+  // crypto isakmp fragmentation, and the peer sent the FRAGMENTATION vendor ID.
+  bool peer_frag = false;
+  uint16_t fragment_id = 0;  // of the last message we fragmented
+  Defrag defrag;
   Flight flight;
   int tries = 6;  // initiator: sends of message 1 before the peer counts as dead (InitiateRequest::tries)
   std::map<uint32_t, QuickMode> quick;

@@ -1,5 +1,6 @@
 // Main Mode with pre-shared keys (RFC 2409 §5, §5.4), both roles, with NAT
-// detection (RFC 3947 §3):
+// detection (RFC 3947 §3); with rsa-sig, CERTREQ, CERT and SIG take the
+// places sig_auth.cc describes:
 //
 //   Initiator                          Responder
 //   HDR, SA, VID           -->
@@ -32,6 +33,15 @@ bool sent_rfc3947(const isakmp::Message& m) {
   return false;
 }
 
+// The peer's phase-1 identity as show crypto isakmp sa prints it.
+std::string id_text(const isakmp::IdPayload& id) {
+  if (id.type == isakmp::IdType::kFqdn || id.type == isakmp::IdType::kUserFqdn)
+    return std::string(id.data.begin(), id.data.end());
+  if (id.type == isakmp::IdType::kDerAsn1Dn) return "DN";  // replaced by the certificate's subject once verified
+  if (auto a = IpAddress::from_bytes(id.data)) return a->str();
+  return "";
+}
+
 ByteView body_of(ByteView chain, const TypedPayload& p) {
   return chain.subspan(p.wire_offset + isakmp::kGenericPayloadHeaderSize, p.wire_size - isakmp::kGenericPayloadHeaderSize);
 }
@@ -44,13 +54,6 @@ isakmp::Header header(const IsakmpSa& sa) {
   return h;
 }
 
-std::vector<IsakmpPolicy> psk_policies(const PolicyProvider& p) {
-  std::vector<IsakmpPolicy> v;
-  for (auto& pol : p.policies())
-    if (pol.auth == isakmp::P1Auth::kPreSharedKey && ck::cbc_block_size(pol.encr)) v.push_back(pol);
-  return v;
-}
-
 void mode_failure(const IsakmpSa& sa, const char* mode) {
   log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
              fmt("Processing of {} mode failed with peer at {}", mode, sa.remote.addr.str()));
@@ -58,13 +61,29 @@ void mode_failure(const IsakmpSa& sa, const char* mode) {
 
 }  // namespace
 
+std::vector<IsakmpPolicy> EngineImpl::usable_policies(const IsakmpSa& sa, bool initiator) const {
+  bool psk = !initiator || policy_.psk(sa.local.addr, sa.remote.addr).has_value();
+  bool sig = can_sign();
+  std::vector<IsakmpPolicy> v;
+  for (auto& pol : policy_.policies()) {
+    if (!ck::cbc_block_size(pol.encr)) continue;
+    if ((pol.auth == isakmp::P1Auth::kPreSharedKey && psk) || (pol.auth == isakmp::P1Auth::kRsaSig && sig))
+      v.push_back(pol);
+  }
+  return v;
+}
+
 isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa) const {
   isakmp::IdPayload id;
   id.protocol = 17;  // RFC 2407 §4.6.2: UDP port 500, or zeros
   id.port = 500;
-  if (auto host = policy_.identity_hostname()) {
+  auto ident = policy_.identity();
+  if (ident.kind == LocalIdentity::Kind::kHostname) {
     id.type = isakmp::IdType::kFqdn;
-    id.data.assign(host->begin(), host->end());
+    id.data.assign(ident.hostname.begin(), ident.hostname.end());
+  } else if (ident.kind == LocalIdentity::Kind::kDn && sa.signer && sa.signer->cert) {
+    id.type = isakmp::IdType::kDerAsn1Dn;  // the subject of the certificate we send
+    id.data = sa.signer->cert->subject_der();
   } else {
     id.type = sa.local.addr.is_v4() ? isakmp::IdType::kIpv4Addr : isakmp::IdType::kIpv6Addr;
     id.data.assign(sa.local.addr.bytes().begin(), sa.local.addr.bytes().end());
@@ -83,11 +102,14 @@ Bytes EngineImpl::natd_hash(const IsakmpSa& sa, const Endpoint& e) const {
 }
 
 Result<void> EngineImpl::derive_keys(IsakmpSa& sa, ByteView peer_ke) {
-  auto psk = policy_.psk(sa.local.addr, sa.remote.addr);
+  bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
+  auto psk = sig ? std::optional<Secret>(Secret{}) : policy_.psk(sa.local.addr, sa.remote.addr);
   if (!psk) return fail(Errc::kNotFound, "no pre-shared key for " + sa.remote.addr.str());
   auto g_xy = sa.dh->shared_secret(peer_ke);
   if (!g_xy) return std::unexpected(g_xy.error());
-  auto skeyid = ck::skeyid_psk(sa.policy.hash, psk->view(), sa.ni, sa.nr);
+  // §5: SKEYID by the authentication method.
+  auto skeyid = sig ? ck::skeyid_sig(sa.policy.hash, sa.ni, sa.nr, g_xy->view())
+                    : ck::skeyid_psk(sa.policy.hash, psk->view(), sa.ni, sa.nr);
   if (!skeyid) return std::unexpected(skeyid.error());
   auto keys = ck::derive_phase1(sa.policy.hash, skeyid->view(), g_xy->view(), sa.cky_i, sa.cky_r, sa.policy.key_bits / 8);
   if (!keys) return std::unexpected(keys.error());
@@ -100,14 +122,11 @@ Result<void> EngineImpl::derive_keys(IsakmpSa& sa, ByteView peer_ke) {
 }
 
 void EngineImpl::mm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
-  sa.offered = psk_policies(policy_);
+  sa.offered = usable_policies(sa, true);
   if (sa.offered.empty()) {
-    log::warn(fmt("IKEv1: no ISAKMP policy with pre-shared keys to offer {}", sa.remote.addr.str()));
-    remove_sa(sa, false, out);
-    return;
-  }
-  if (!policy_.psk(sa.local.addr, sa.remote.addr)) {
-    log::warn(fmt("IKEv1: no pre-shared key for peer {} (crypto isakmp key ... address)", sa.remote.addr.str()));
+    log::warn(fmt("IKEv1: no ISAKMP policy to offer {}: pre-share needs a key for it (crypto isakmp key ... "
+                  "address), rsa-sig a trustpoint with an RSA certificate and key",
+                  sa.remote.addr.str()));
     remove_sa(sa, false, out);
     return;
   }
@@ -117,6 +136,7 @@ void EngineImpl::mm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   sa.sa_i = w.take();
   std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(offer)},
                                  {PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}}};
+  if (policy_.fragmentation()) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
   send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
 }
 
@@ -131,7 +151,7 @@ void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView 
     return;
   }
   auto& offer = std::get<isakmp::SaPayload>(sa_p->body);
-  auto choice = choose_phase1(offer, psk_policies(policy_));
+  auto choice = choose_phase1(offer, usable_policies(sa, false));
   if (!choice) {
     ++stats_.no_proposal_chosen;
     log::debug(fmt("IKEv1: atts are not acceptable: no ISAKMP policy matches {}'s offer", sa.remote.addr.str()));
@@ -153,6 +173,8 @@ void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView 
   reply.proposals = {choice->proposal};
   std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(reply)}};
   if (sa.peer_natt) p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}});
+  sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
+  if (sa.peer_frag) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
   sa.state = MmState::kSaChosen;
   sa.flight.last_rx.assign(raw.begin(), raw.end());
   send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
@@ -188,6 +210,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     }
     peer_ke = ke->data;
     peer_nonce = n->data;
+    note_cert_requests(sa, m.payloads);
     auto d = natds(m.payloads);
     if (sa.peer_natt && d.size() >= 2) {
       sa.nat_local = d[0] != natd_hash(sa, sa.local);
@@ -200,6 +223,8 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   auto ke_payloads = [&](const Bytes& ke, const Bytes& nonce) {
     std::vector<TypedPayload> p = {{PayloadType::kKe, isakmp::KePayload{ke}},
                                    {PayloadType::kNonce, isakmp::NoncePayload{nonce}}};
+    if (sa.policy.auth == isakmp::P1Auth::kRsaSig)  // §5.1: whose certificates we can check
+      for (auto& r : cert_requests()) p.push_back(std::move(r));
     if (sa.peer_natt) {
       p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.remote)}});
       p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.local)}});
@@ -242,13 +267,22 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       if (p.type == PayloadType::kId && !id) id = &p;
       if (p.type == PayloadType::kHash) hash = &std::get<isakmp::HashPayload>(p.body);
     }
-    if (!id || !hash) {
+    bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
+    if (!id || (!hash && !sig)) {
       bad("Main Mode authentication without ID or HASH");
       return false;
     }
     auto want = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), peer_is_initiator, sa.g_xi, sa.g_xr, sa.cky_i,
                               sa.cky_r, sa.sa_i, body_of(*plain, *id));
-    if (!want || !Secret(*want).equals(hash->data)) {
+    auto& idp = std::get<isakmp::IdPayload>(id->body);
+    if (sig) {
+      sa.remote_id = id_text(idp);
+      if (!want || !verify_sig(sa, *chain, idp, *want)) {
+        log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
+                   fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
+        return false;
+      }
+    } else if (!want || !Secret(*want).equals(hash->data)) {
       ++stats_.rx_dropped_auth;
       log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
                  fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
@@ -256,20 +290,28 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       return false;
     }
     sa.iv = std::move(next_iv);
-    auto& idp = std::get<isakmp::IdPayload>(id->body);
-    if (idp.type == isakmp::IdType::kFqdn || idp.type == isakmp::IdType::kUserFqdn)
-      sa.remote_id.assign(idp.data.begin(), idp.data.end());
-    else if (auto a = IpAddress::from_bytes(idp.data))
-      sa.remote_id = a->str();
+    sa.remote_id = sig && sa.peer_cert && idp.type == isakmp::IdType::kDerAsn1Dn ? sa.peer_cert->subject() : id_text(idp);
     if (peer_is_initiator && isakmp::find_notify(*chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
     return true;
   };
   auto auth_payloads = [&](bool initiator) -> Result<std::vector<TypedPayload>> {
+    bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
+    if (sig) sa.signer = pick_signer(sa);
     auto id = our_id(sa);
     auto h = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r,
                            sa.sa_i, id.body());
     if (!h) return std::unexpected(h.error());
-    std::vector<TypedPayload> p = {{PayloadType::kId, std::move(id)}, {PayloadType::kHash, isakmp::HashPayload{*h}}};
+    std::vector<TypedPayload> p = {{PayloadType::kId, std::move(id)}};
+    if (sig) {  // §5.1: [CERT,] SIG
+      auto s = sig_payloads(sa, *h);
+      if (!s) {
+        log::warn(fmt("IKEv1: cannot sign for {}: {}", sa.remote.addr.str(), s.error().message));
+        return std::unexpected(s.error());
+      }
+      for (auto& x : *s) p.push_back(std::move(x));
+    } else {
+      p.push_back({PayloadType::kHash, isakmp::HashPayload{*h}});
+    }
     if (initiator) {
       ByteWriter w;
       w.u64(sa.cky_i);
@@ -302,6 +344,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       sa.policy = *chosen;
       sa.expires = clock_.now() + std::chrono::seconds(sa.policy.lifetime_s);
       sa.peer_natt = sent_rfc3947(m);
+      sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
       if (!new_dh()) return remove_sa(sa, false, out);
       sa.g_xi = sa.dh->public_value();
       sa.ni = random_bytes(kNonceSize);

@@ -13,6 +13,7 @@
 #include "common/ip.h"
 #include "common/secret.h"
 #include "crypto/algorithm_ids.h"
+#include "crypto/trustpoint.h"
 #include "ike/policy.h"
 #include "wire/isakmp/constants.h"
 
@@ -60,6 +61,13 @@ struct ModeCfgReply {
   bool firewall_are_u_there = false;
 };
 
+// crypto isakmp identity address|dn|hostname: the phase-1 ID we send.
+// IOS's default is the address, whatever the authentication method.
+struct LocalIdentity {
+  enum class Kind { kAddress, kDn, kHostname } kind = Kind::kAddress;
+  std::string hostname;  // kHostname: the FQDN
+};
+
 class PolicyProvider {
  public:
   virtual ~PolicyProvider() = default;
@@ -69,8 +77,14 @@ class PolicyProvider {
   // The pre-shared key for this peer address (crypto isakmp key ... address
   // A [MASK], most specific mask first); nullopt: none configured.
   virtual std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const = 0;
-  // crypto isakmp identity hostname: the FQDN we send (else our address).
-  virtual std::optional<std::string> identity_hostname() const { return std::nullopt; }
+  // crypto isakmp identity: what we send as IDii/IDir.
+  virtual LocalIdentity identity() const { return {}; }
+  // rsa-sig (RFC 2409 §5.1): the crypto pki trustpoints. As on IOS without
+  // an ISAKMP profile naming one, every trustpoint may sign (one with an
+  // RSA certificate and key) and every one verifies the peer's certificate.
+  virtual std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const { return {}; }
+  // crypto isakmp fragmentation: announce and use IKE fragmentation.
+  virtual bool fragmentation() const { return false; }
   // Responder: the tunnel interface protecting this peer with ISAKMP (its
   // ipsec profile has no ikev2-profile); its transform sets, PFS and lifetime.
   virtual std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const = 0;

@@ -92,6 +92,10 @@ Result<Bytes> TokenSigner::sign(crypto::SigScheme scheme, ByteView data) const {
       if (!rs) return rs;
       return ecdsa_der(*rs);
     }
+    if (scheme.alg == crypto::SigAlg::kRsaPkcs1Raw) {  // CKM_RSA_PKCS pads the data as given
+      CK_MECHANISM mech{CKM_RSA_PKCS, nullptr, 0};
+      return c_sign(s, *key, mech, data, label_);
+    }
     RsaMech m = rsa_mech(scheme.hash);
     if (scheme.alg == crypto::SigAlg::kRsaPss) {
       CK_RSA_PKCS_PSS_PARAMS pss{m.hash, m.mgf, CK_ULONG(EVP_MD_get_size(md_of(scheme.hash)))};

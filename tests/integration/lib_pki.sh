@@ -117,3 +117,75 @@ table inet kgblock {
 EON
 }
 kg_unblock_initiation() { ip netns exec "$1" nft delete table inet kgblock 2>/dev/null; }
+
+# sw_ikev1_cert DIR LOCAL_CERT_FILE REMOTE_ID: swanctl.conf for strongSwan in
+# NSB as an IKEv1 Main Mode peer of keygate's crypto map (access-list 101:
+# 192.0.2.0/25 <-> 192.0.2.128/25) authenticating with its certificate
+# (auth = pubkey: rsa-sig). SW_LOCAL_ID (default site-b.example.net) and
+# SW_FRAGMENTATION (default no) override.
+sw_ikev1_cert() {
+  mkdir -p "$1"
+  cat >"$1/swanctl.conf" <<EOC
+connections {
+  kg {
+    version = 1
+    local_addrs = 198.51.100.2
+    remote_addrs = 198.51.100.1
+    encap = yes
+    fragmentation = ${SW_FRAGMENTATION:-no}
+    proposals = aes256-sha256-modp2048
+    local { auth = pubkey
+            certs = $2
+            id = ${SW_LOCAL_ID:-site-b.example.net} }
+    remote { auth = pubkey
+             id = "$3" }
+    children {
+      kg {
+        local_ts = 192.0.2.128/25
+        remote_ts = 192.0.2.0/25
+        esp_proposals = aes128-sha1-modp2048
+        start_action = none
+      }
+    }
+  }
+}
+EOC
+}
+
+# kg_ikev1_cert_cfg FILE [EXTRA]: keygated's crypto map configuration with an
+# rsa-sig ISAKMP policy, identity dn and trustpoint site-a (its certificate
+# and key come from kg_import). EXTRA: more global lines.
+kg_ikev1_cert_cfg() {
+  cat >"$1" <<EOC
+hostname site-a
+!
+crypto pki trustpoint site-a
+ enrollment terminal pem
+ revocation-check none
+!
+crypto isakmp policy 10
+ encr aes 256
+ hash sha256
+ authentication rsa-sig
+ group 14
+crypto isakmp identity dn
+${2:-}
+!
+crypto ipsec transform-set TS esp-aes esp-sha-hmac
+!
+crypto map CMAP 10 ipsec-isakmp
+ set peer 198.51.100.2
+ set transform-set TS
+ set pfs group14
+ match address 101
+!
+interface eth0
+ ip address 198.51.100.1 255.255.255.0
+ crypto map CMAP
+!
+interface Loopback0
+ ip address 192.0.2.1 255.255.255.128
+!
+access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127
+EOC
+}
