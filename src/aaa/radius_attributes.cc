@@ -58,6 +58,8 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
     }
     if (av.attribute == "max-users" || av.attribute == "max-logins")
       continue;  // applied by authorization (daemon/ra_policy.cc), from `attributes`
+    if (av.protocol == "ip" && av.attribute == "interface-config")
+      continue;  // applied to the session's Virtual-Access (daemon/remote_access.cc), from `attributes`
     if (av.protocol != "ipsec") {
       if (av.mandatory) r.unsupported.push_back(av.str());
       continue;
@@ -85,6 +87,8 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
       }
     } else if (av.attribute == "default-domain") {
       r.domain = av.value;
+    } else if (av.attribute == "banner") {
+      // sent to the client in its CFG_REPLY (daemon/ra_policy.cc), from `attributes`
     } else if (av.mandatory) {
       r.unsupported.push_back(av.str());
     }

@@ -24,7 +24,8 @@ TEST(RadiusAuthorization, SeedAttributesBecomeTheSessionsConfiguration) {
   av(p, "ipsec:route-set=prefix 203.0.113.5/24");
   av(p, "ipsec:default-domain=example.net");
   av(p, "ipsec:banner=hello");
-  av(p, "ip:interface-config*ip mtu 1400");  // optional: not listed
+  av(p, "ipsec:split-dns=corp.example.net");
+  av(p, "ip:interface-config=ip mtu 1400");
   auto r = radius_authorization(p);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->framed_ip, IpAddress::parse("198.18.3.7"));
@@ -35,7 +36,11 @@ TEST(RadiusAuthorization, SeedAttributesBecomeTheSessionsConfiguration) {
   ASSERT_EQ(r->routes.size(), 1u);
   EXPECT_EQ(r->routes[0].str(), "203.0.113.0/24");
   EXPECT_EQ(r->domain, "example.net");
-  EXPECT_EQ(r->unsupported, std::vector<std::string>{"ipsec:banner=hello"});
+  // Applied from `attributes`: the banner (CFG_REPLY), interface-config
+  // (the Virtual-Access); split-dns is not applied and said so.
+  EXPECT_EQ(r->unsupported, std::vector<std::string>{"ipsec:split-dns=corp.example.net"});
+  EXPECT_EQ(r->attributes.first("ipsec:banner"), "hello");
+  EXPECT_EQ(r->attributes.first("ip:interface-config"), "ip mtu 1400");
   EXPECT_FALSE(r->empty());
 }
 

@@ -70,6 +70,23 @@ TEST_F(AaaDynamic, DynamicAuthorUpdatesAndSourceInterfaceWriteBackAndReload) {
   EXPECT_EQ(cfg.running_config_text().find("dynamic-author"), std::string::npos);
 }
 
+// IOS system accounting: Accounting-On/Off only with this command.
+TEST_F(AaaDynamic, SystemAccountingStartStopAndStopOnly) {
+  EXPECT_TRUE(cfg.model().accounting.system_group.empty());
+  run("aaa accounting system default start-stop group frad");
+  EXPECT_EQ(cfg.model().accounting.system_group, "frad");
+  EXPECT_FALSE(cfg.model().accounting.system_stop_only);
+  EXPECT_NE(cfg.running_config_text().find("\naaa accounting system default start-stop group frad\n"), std::string::npos);
+  run("aaa accounting system default stop-only group frad2");
+  EXPECT_EQ(cfg.model().accounting.system_group, "frad2");
+  EXPECT_TRUE(cfg.model().accounting.system_stop_only);
+  EXPECT_NE(cfg.running_config_text().find("aaa accounting system default stop-only group frad2\n"), std::string::npos);
+  run("no aaa accounting system default stop-only group frad2");
+  EXPECT_TRUE(cfg.model().accounting.system_group.empty());
+  EXPECT_EQ(cfg.running_config_text().find("aaa accounting system"), std::string::npos);
+  EXPECT_FALSE(s.execute("aaa accounting system default start-stop").ok);
+}
+
 TEST_F(AaaDynamic, BadClientAddressIsRefused) {
   run("aaa server radius dynamic-author");
   auto r = s.execute("client 2001:db8::1 server-key k");

@@ -4,6 +4,8 @@
 //    port N                                 UDP port (default 3799)
 //   aaa accounting update periodic N        Interim-Update every N minutes
 //   aaa accounting update newinfo [periodic N]
+//   aaa accounting system default start-stop|stop-only group G
+//                                           Accounting-On/Off (system accounting)
 //   ip radius source-interface IFACE        source address of RADIUS packets
 // and, in an IKEv2 profile, `aaa accounting psk|cert LIST`.
 // Keys are Secrets, written back only sealed ("6 ...").
@@ -23,6 +25,7 @@ Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalid
 // After the accounting lists (commands_aaa.cc writes them at kAaa + 20).
 constexpr int kDynamicAuthor = section::kAaa + 30;
 constexpr int kAccountingUpdate = section::kAaa + 25;
+constexpr int kAccountingSystem = section::kAaa + 26;
 constexpr int kRadiusSource = 851;  // beside the radius-server lines
 
 void enter(C c, Mode m, std::string obj) {
@@ -121,6 +124,35 @@ void add_accounting_options(CommandTable& t) {
   t.add(Mode::kConfig, "aaa accounting update newinfo periodic-seconds <5-86400>",
         {h[0], h[1], h[2], ni, "Periodic intervals in seconds", "Seconds"}, update, true)
       .writes(w);
+
+  // IOS system accounting: only the default list exists. start-stop sends
+  // Accounting-On at start and Accounting-Off at a clean stop; stop-only
+  // only the Off.
+  const std::vector<std::string> hs = {"Authentication, Authorization and Accounting.", "Accounting configurations parameters.",
+                                       "For System events.", "The default accounting list.", "Use Server-group",
+                                       "Server-group name"};
+  auto system = [](C c, A a) {
+    auto& o = c.model.accounting;
+    if (a.negated || a.defaulted) {
+      o.system_group.clear();
+      o.system_stop_only = false;
+      return ok();
+    }
+    o.system_stop_only = a.at(4) == "stop-only";
+    o.system_group = a.at(6);
+    return ok();
+  };
+  auto sw = t.add(Mode::kConfig, "aaa accounting system default start-stop group WORD",
+                  {hs[0], hs[1], hs[2], hs[3], "Record start and stop without waiting", hs[4], hs[5]}, system)
+                .writes(kAccountingSystem, [](const WriteScope& s, std::string& out) {
+                  const auto& o = s.model.accounting;
+                  if (o.system_group.empty()) return;
+                  out += std::string("aaa accounting system default ") + (o.system_stop_only ? "stop-only" : "start-stop") +
+                         " group " + o.system_group + "\n";
+                });
+  t.add(Mode::kConfig, "aaa accounting system default stop-only group WORD",
+        {hs[0], hs[1], hs[2], hs[3], "Record stop when service terminates.", hs[4], hs[5]}, system)
+      .writes(sw);
 
   t.add(Mode::kConfig, "ip radius source-interface WORD",
         {"Global IP configuration subcommands", "RADIUS configuration commands",

@@ -432,6 +432,11 @@ struct AccountingOptions {
   int update_seconds = 0;   // hidden: the period in seconds (tests); wins over minutes
   bool update_newinfo = false;  // aaa accounting update newinfo: an Interim-Update when the session changes
   std::string source_interface;  // ip radius source-interface IFACE
+  // aaa accounting system default start-stop|stop-only group G (IOS system
+  // accounting): Accounting-On when keygated starts (start-stop only) and
+  // Accounting-Off when it stops cleanly, to G. Without it neither is sent.
+  std::string system_group;
+  bool system_stop_only = false;
   bool operator==(const AccountingOptions&) const = default;
 };
 // crypto pki token NAME|default ... (commands_token.cc): settings for one

@@ -34,8 +34,8 @@ void AccountingService::configure(const config::Model& m, std::optional<IpAddres
     for (auto& [k, s] : sessions_) s.next_interim = clock_.now() + p;
   period_ = p;
   newinfo_ = o.update_newinfo;
-  groups_.clear();
-  for (const auto& [list, g] : m.aaa_accounting_network) groups_.insert(g);
+  system_group_ = o.system_group;
+  system_stop_only_ = o.system_stop_only;
   nas_ip_ = nas_ip;
   nas_id_ = m.hostname;
 }
@@ -122,14 +122,16 @@ void AccountingService::interim(Session& s) {
   accountant_.record(s.group, r);
 }
 
+// IOS system accounting (aaa accounting system default ...): nothing
+// without it; stop-only sends no Accounting-On.
 void AccountingService::system(AcctStatus st) {
-  for (const auto& g : groups_) {
-    aaa::radius::AcctRecord r;
-    r.status = st;
-    r.nas_ip = nas_ip_;
-    log::info(std::string("RADIUS: accounting ") + (st == AcctStatus::kAccountingOn ? "on" : "off") + " to group " + g);
-    accountant_.record(g, r);
-  }
+  if (system_group_.empty() || (st == AcctStatus::kAccountingOn && system_stop_only_)) return;
+  aaa::radius::AcctRecord r;
+  r.status = st;
+  r.nas_ip = nas_ip_;
+  log::info(std::string("RADIUS: accounting ") + (st == AcctStatus::kAccountingOn ? "on" : "off") + " to group " +
+            system_group_);
+  accountant_.record(system_group_, r);
 }
 
 void AccountingService::on_sa_removed(const esp::SaStats& sa) {

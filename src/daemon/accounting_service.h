@@ -13,8 +13,9 @@
 //   keygated stopped                       NAS-Reboot
 // A session's Stop waits until the engine's batch of actions is done
 // (settle()): PeerDead comes after the session's end in the same batch.
-// Accounting-On goes to every accounting group at start, Accounting-Off at
-// a clean stop. Records go through the accountant (aaa/radius/accountant.h):
+// With `aaa accounting system default start-stop group G` (IOS system
+// accounting) Accounting-On goes to G at start and Accounting-Off at a clean
+// stop (stop-only: just the Off); without it neither is sent, as on IOS. Records go through the accountant (aaa/radius/accountant.h):
 // spooled under <state>/radacct until their Accounting-Response arrives, so
 // an outage loses none and nothing waits for the server: a session is never
 // held up or torn down by accounting.
@@ -44,7 +45,7 @@ class AccountingService {
   static std::unique_ptr<AccountingService> create(std::shared_ptr<RadiusService> radius, const Clock& clock,
                                                    Random& rng, const std::string& state_dir);
 
-  // The configuration: update period, the groups Accounting-On/Off go to,
+  // The configuration: update period, the group Accounting-On/Off go to,
   // the NAS-IP-Address ip radius source-interface gives (else each
   // session's local address).
   void configure(const config::Model& m, std::optional<IpAddress> nas_ip);
@@ -67,7 +68,7 @@ class AccountingService {
   using EndSession = std::function<void(const Endpoint& remote)>;
   void set_end_session(EndSession f) { end_ = std::move(f); }
 
-  // Accounting-On / Accounting-Off to each group of `aaa accounting network`.
+  // Accounting-On / Accounting-Off to the group of `aaa accounting system default`.
   void system_on() { system(aaa::radius::AcctStatus::kAccountingOn); }
   void system_off() { system(aaa::radius::AcctStatus::kAccountingOff); }
 
@@ -121,7 +122,8 @@ class AccountingService {
   EndSession end_;
   Millis period_{0};  // Interim-Update period; 0: none
   bool newinfo_ = false;
-  std::set<std::string> groups_;  // of aaa accounting network lists
+  std::string system_group_;  // aaa accounting system default ... group G ("" : no Accounting-On/Off)
+  bool system_stop_only_ = false;
   std::optional<IpAddress> nas_ip_;
   std::string nas_id_;
   uint64_t total_ = 0;  // sessions since start

@@ -14,6 +14,10 @@
 namespace kg::daemon {
 namespace {
 
+// A banner longer than this is cut: it travels in the IKE_AUTH response
+// with the rest of the configuration.
+constexpr size_t kMaxBanner = 1024;
+
 using Status = ike::ConfigDecision::Status;
 
 // The method name `aaa authorization group|user METHOD` uses for a peer that
@@ -326,6 +330,15 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
   if (q.request.want_ip6)
     for (auto& x : words_to_addresses(p.first("ipv6:dns-servers"))) d.reply.dns.push_back(x);
   d.reply.domain = p.first("ipsec:default-domain");
+  // ipsec:banner: no standard IKEv2 attribute exists; sent as the Cisco
+  // private UNITY_BANNER, which a client that does not know it ignores
+  // (RFC 7296 §3.15.1).
+  d.reply.banner = p.first("ipsec:banner");
+  if (d.reply.banner.size() > kMaxBanner) {
+    log::warn("IKEv2: " + user + ": banner of " + std::to_string(d.reply.banner.size()) + " bytes cut to " +
+              std::to_string(kMaxBanner));
+    d.reply.banner.resize(kMaxBanner);
+  }
   for (const auto& r : p.all("ipsec:route-set")) {
     std::istringstream in(r);
     std::string kind, what;
@@ -340,6 +353,7 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
   }
   if (p.find("ipsec:route-accept")) d.session.routes = acceptable(q.request.subnets, q);
   d.session.lease = lease;
+  d.session.interface_config = p.all("ip:interface-config");
   // aaa accounting eap|psk|cert LIST: the list for how the peer authenticated.
   const auto& pr = prof->second;
   const std::string& list = q.peer_auth == ike::AuthKind::kEap   ? pr.aaa_accounting_eap

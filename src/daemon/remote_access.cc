@@ -1,5 +1,6 @@
 #include "daemon/remote_access.h"
 
+#include "aaa/interface_config.h"
 #include "common/log.h"
 #include "config/interface_names.h"
 #include "daemon/config_policy.h"
@@ -82,6 +83,9 @@ const VirtualAccess* VirtualAccessTable::by_remote(const std::string& templ, con
 
 void RemoteAccess::apply(const config::Model& before, const config::Model& after) {
   pools_.configure(after);
+  interface_addresses_.clear();
+  for (auto& [name, itf] : after.interfaces)
+    if (auto& a = itf.ip_address.address; a && a->addr.is_v4()) interface_addresses_.emplace(name, a->addr);
   for (auto& [name, itf] : before.interfaces) {
     if (!config::is_virtual_template(name) || after.interfaces.contains(name)) continue;
     delete_sessions_(name);
@@ -148,10 +152,11 @@ bool RemoteAccess::on_session(const ike::SessionEvent& ev) {
   return false;
 }
 
-std::vector<Prefix> RemoteAccess::add_routes(const std::vector<Prefix>& v, const std::string& dev) {
+std::vector<Prefix> RemoteAccess::add_routes(const std::vector<Prefix>& v, const std::string& dev,
+                                             const io::RouteExtras& x) {
   std::vector<Prefix> done;
   for (auto& p : v) {
-    if (auto r = nl_.add_route(p, dev, std::nullopt); !r) log::warn("route " + p.str() + " dev " + dev + ": " + r.error().message);
+    if (auto r = nl_.add_route(p, dev, std::nullopt, x); !r) log::warn("route " + p.str() + " dev " + dev + ": " + r.error().message);
     else done.push_back(p);
   }
   return done;
@@ -173,11 +178,40 @@ void RemoteAccess::template_up(const ike::SessionEvent& ev) {
   va.remote_id = ev.remote_id;
   va.config = ev.config;
   va.created = clock_.now();
-  va.routes = add_routes(peer_prefixes(ev.config), config::template_device(ev.interface));
   VirtualAccess& x = vas_.add(std::move(va));
+  io::RouteExtras extras = interface_config(x, ev.config.interface_config);
+  x.routes = add_routes(peer_prefixes(ev.config), config::template_device(ev.interface), extras);
   if (ev.config.lease) pools_.set_interface(ev.config.lease, x.name);
   updown(x.name, true);
   log::info(x.name + ": peer " + ev.remote.addr.str() + " Id: " + ev.remote_id + ", routes " + prefixes(x.routes));
+}
+
+// ip:interface-config (RADIUS or an aaa attribute list): VtN is shared by all
+// its sessions, so the session's own commands become properties of its
+// routes (aaa/interface_config.h); what cannot be applied is logged by name
+// and the session stays up.
+io::RouteExtras RemoteAccess::interface_config(VirtualAccess& va, const std::vector<std::string>& commands) const {
+  io::RouteExtras x;
+  if (commands.empty()) return x;
+  aaa::InterfaceConfig c = aaa::parse_interface_config(commands);
+  for (const auto& r : c.refused)
+    log::event("AAA", log::Level::kWarning, "INTERFACE_CONFIG", va.name + ": interface-config \"" + r + "\", not applied");
+  if (c.mtu) {
+    x.mtu = va.mtu = c.mtu;
+    log::info(va.name + ": interface-config ip mtu " + std::to_string(*c.mtu));
+  }
+  if (!c.unnumbered.empty()) {
+    if (auto a = interface_addresses_.find(c.unnumbered); a != interface_addresses_.end()) {
+      x.src = a->second;
+      va.unnumbered = c.unnumbered;
+      log::info(va.name + ": interface-config ip unnumbered " + c.unnumbered + " (source " + a->second.str() + ")");
+    } else {
+      log::event("AAA", log::Level::kWarning, "INTERFACE_CONFIG",
+                 va.name + ": interface-config \"ip unnumbered " + c.unnumbered + "\": " + c.unnumbered +
+                     " has no IPv4 address, not applied");
+    }
+  }
+  return x;
 }
 
 void RemoteAccess::template_down(const ike::SessionEvent& ev) {

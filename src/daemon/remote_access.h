@@ -37,6 +37,10 @@ struct VirtualAccess {
   std::string remote_id;
   ike::SessionConfig config;
   std::vector<Prefix> routes;  // kernel routes installed for it
+  // ip:interface-config applied (aaa/interface_config.h): its routes' MTU
+  // and the interface whose address they borrow as source.
+  std::optional<uint32_t> mtu;
+  std::string unnumbered;
   TimePoint created{};
 };
 
@@ -90,7 +94,9 @@ class RemoteAccess {
   void template_down(const ike::SessionEvent& ev);
   void tunnel_up(const ike::SessionEvent& ev);
   void tunnel_down(const std::string& tunnel);
-  std::vector<Prefix> add_routes(const std::vector<Prefix>& v, const std::string& dev);
+  std::vector<Prefix> add_routes(const std::vector<Prefix>& v, const std::string& dev, const io::RouteExtras& x = {});
+  // ip:interface-config for a new Virtual-Access: what its routes carry.
+  io::RouteExtras interface_config(VirtualAccess& va, const std::vector<std::string>& commands) const;
   void del_routes(const std::vector<Prefix>& v, const std::string& dev);
 
   esp::Datapath& dp_;
@@ -100,6 +106,7 @@ class RemoteAccess {
   aaa::AddressPools pools_;
   VirtualAccessTable vas_;
   std::map<std::string, std::string> template_source_;  // VT -> address added to its device
+  std::map<std::string, IpAddress> interface_addresses_;  // configured IPv4 addresses (ip unnumbered IFACE)
   struct Negotiated {
     ike::SessionConfig config;
     std::vector<Prefix> routes;  // installed

@@ -167,9 +167,16 @@ std::string show_virtual_interface(const Daemon& d, const std::string& name) {
   std::ostringstream o;
   o << name << " is up, line protocol is up \n";
   o << "  Hardware is Virtual Access interface\n";
-  if (t != m.interfaces.end()) o << unnumbered(m, t->second);
-  int mtu = t != m.interfaces.end() && t->second.mtu ? *t->second.mtu : 1400;
-  o << "  MTU " << mtu << " bytes\n";
+  // ip:interface-config (RADIUS or an aaa attribute list) over the template's.
+  if (!va->unnumbered.empty()) {
+    config::Interface u;
+    u.ip_unnumbered = va->unnumbered;
+    o << unnumbered(m, u);
+  } else if (t != m.interfaces.end()) {
+    o << unnumbered(m, t->second);
+  }
+  int mtu = va->mtu ? int(*va->mtu) : t != m.interfaces.end() && t->second.mtu ? *t->second.mtu : 1400;
+  o << "  MTU " << mtu << " bytes" << (va->mtu ? " (interface-config)" : "") << "\n";
   o << "  Tunnel vaccess, cloned from " << va->templ << "\n";
   o << "  Tunnel source " << va->local.addr.str() << ", destination " << va->remote.addr.str() << "\n";
   o << "  Tunnel protocol/transport IPSEC/IP\n";

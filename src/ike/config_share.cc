@@ -11,7 +11,7 @@ namespace kg::ike {
 // (x86-64, libstdc++).
 static_assert(sizeof(void*) != 8 || sizeof(IkeProposalConfig) == 128, "compare the new field in same()");
 static_assert(sizeof(void*) != 8 || sizeof(ProfileConfig) == 344, "compare the new field in same()");
-static_assert(sizeof(void*) != 8 || sizeof(ChildConfig) == 328, "compare the new field in same()");
+static_assert(sizeof(void*) != 8 || sizeof(ChildConfig) == 360, "compare the new field in same()");
 
 namespace {
 

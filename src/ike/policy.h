@@ -170,6 +170,9 @@ struct SessionConfig {
   std::vector<Prefix> routes;              // reachable through the peer (its or its side's subnets)
   std::vector<IpAddress> dns;
   std::string domain;
+  // Responder: ip:interface-config commands for the session's Virtual-Access
+  // (aaa/interface_config.h), applied by the daemon when it comes up.
+  std::vector<std::string> interface_config;
   [[nodiscard]] bool empty() const { return !lease && !address && !address6 && routes.empty(); }
 };
 

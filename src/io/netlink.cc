@@ -106,10 +106,20 @@ static rtnl_route* build_route(const Prefix& dst, int idx, std::optional<IpAddre
   return r;
 }
 
-Result<void> Netlink::add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via) {
+Result<void> Netlink::add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via,
+                               const RouteExtras& extras) {
   auto idx = ifindex(dev);
   if (!idx) return std::unexpected(idx.error());
   rtnl_route* r = build_route(dst, *idx, via);
+  if (extras.mtu) {
+    rtnl_route_set_metric(r, RTAX_MTU, *extras.mtu);
+    rtnl_route_set_metric(r, RTAX_LOCK, 1u << RTAX_MTU);  // as `ip route ... mtu lock N`: not raised by PMTU
+  }
+  if (extras.src && extras.src->is_v4() == dst.addr.is_v4()) {
+    nl_addr* a = to_nl(*extras.src, int(extras.src->size() * 8));
+    rtnl_route_set_pref_src(r, a);
+    nl_addr_put(a);
+  }
   int e = rtnl_route_add(sk_, r, NLM_F_CREATE | NLM_F_REPLACE);
   rtnl_route_put(r);
   if (e < 0 && e != -NLE_EXIST) return fail(Errc::kIo, nlerr("route " + dst.str() + " dev " + dev, e));

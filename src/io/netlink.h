@@ -37,6 +37,12 @@ struct KernelRoute {
   std::vector<KernelNexthop> nexthops;
 };
 
+// A route's own MTU (RTAX_MTU, locked) and preferred source (RTA_PREFSRC).
+struct RouteExtras {
+  std::optional<uint32_t> mtu;
+  std::optional<IpAddress> src;
+};
+
 class Netlink {
  public:
   static Result<std::unique_ptr<Netlink>> open();
@@ -47,7 +53,8 @@ class Netlink {
   // An address that is already there counts as success (IOS re-applies config).
   Result<void> add_address(const std::string& name, const Prefix& p) { return change_address(name, p, true); }
   Result<void> del_address(const std::string& name, const Prefix& p) { return change_address(name, p, false); }
-  Result<void> add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via);
+  Result<void> add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via,
+                         const RouteExtras& extras = {});
   Result<void> del_route(const Prefix& dst, const std::string& dev);
   // First address of the family on a link (for `tunnel source IFACE`).
   Result<IpAddress> first_address(const std::string& name, IpAddress::Family fam);

@@ -19,6 +19,8 @@ start_freeradius() {
   # that sends from another address: ip radius source-interface).
   [ -z "${RAD_EXTRA_CLIENT:-}" ] ||
     printf 'client extra {\n\tipaddr = %s\n\tsecret = %s\n}\n' "$RAD_EXTRA_CLIENT" "$secret" >>"$RAD_DIR/clients.conf"
+  # RAD_PREPARE="CMD ARGS": run on the copy before it starts (e.g. rad_eap_tls).
+  [ -z "${RAD_PREPARE:-}" ] || eval "$RAD_PREPARE" || fail "RAD_PREPARE: $RAD_PREPARE"
   cat "$users" "$RAD_DIR/mods-config/files/authorize" >"$RAD_DIR/authorize.new"
   mv "$RAD_DIR/authorize.new" "$RAD_DIR/mods-config/files/authorize"
   RAD_LOG=$RAD_DIR/log/radius.log
@@ -27,6 +29,19 @@ start_freeradius() {
   wait_for "grep -q 'Ready to process requests' '$RAD_LOG'" 20 ||
     { tail -30 "$WORK/freeradius-$ns.out"; fail "FreeRADIUS in $ns did not start"; }
   log "FreeRADIUS in $ns running (pid $RAD_PID)"
+}
+
+# rad_eap_tls CERT KEY CA [FRAGMENT_SIZE]: the copy's eap module (tls-common,
+# used by EAP-TLS) serves CERT/KEY and trusts only client certificates issued
+# by CA (no CA directory: the stock certs/ holds none); FRAGMENT_SIZE bounds
+# its TLS fragments (stock 1024). For RAD_PREPARE.
+rad_eap_tls() {
+  sed -i -e "s|^\(\s*\)private_key_file = .*|\1private_key_file = $2|" \
+    -e "s|^\(\s*\)private_key_password = .*|\1#private_key_password|" \
+    -e "s|^\(\s*\)certificate_file = .*|\1certificate_file = $1|" \
+    -e "s|^\(\s*\)ca_file = .*|\1ca_file = $3|" \
+    -e "s|^\(\s*\)ca_path = \${cadir}|\1#ca_path|" \
+    -e "s|^\(\s*\)#\s*fragment_size = 1024|\1fragment_size = ${4:-1024}|" "$RAD_DIR/mods-available/eap"
 }
 
 # stop_freeradius: stops the FreeRADIUS start_freeradius started (by pid).

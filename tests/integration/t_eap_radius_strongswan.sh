@@ -20,7 +20,11 @@ ra_switch 3
 cat >"$WORK/users" <<'EOU'
 alice Cleartext-Password := "alice-md5-pass"
 	Framed-IP-Address = 198.18.3.7,
-	Cisco-AVPair = "ipsec:dns-servers=198.18.0.99"
+	Cisco-AVPair = "ipsec:dns-servers=198.18.0.99",
+	Cisco-AVPair += "ipsec:banner=Welcome alice",
+	Cisco-AVPair += "ip:interface-config=ip mtu 1300",
+	Cisco-AVPair += "ip:interface-config=ip unnumbered Loopback1",
+	Cisco-AVPair += "ip:interface-config=ip ospf cost 5"
 bob Cleartext-Password := "bob-mschap-pass"
 	Cisco-AVPair = "ipsec:addr-pool=RA-POOL2"
 EOU
@@ -88,6 +92,31 @@ grep -q "^nameserver 198.18.0.99" "$WORK/c1/resolv.conf" 2>/dev/null ||
 wait_for "ping_ok ${RA_NS[1]} $v1 203.0.113.1 1" 10 || fail "EAP-MD5 client -> hub LAN"
 ping_ok "$NSA" 203.0.113.1 "$v1" 2 || fail "hub LAN -> EAP-MD5 client"
 log "EAP-MD5 via FreeRADIUS: alice up with Framed-IP-Address $v1 and DNS 198.18.0.99"
+
+# ip:interface-config on alice's Virtual-Access: VtN is shared by every
+# session, so `ip mtu` and `ip unnumbered` become her routes' MTU and source
+# address; `ip ospf cost` is refused by name and the session stays up.
+r=$(ip -n "$NSA" route show "$v1")
+grep -q "dev Vt1 .*src 203.0.113.1 .*mtu lock 1300" <<<"$r" ||
+  { echo "$r"; ip -n "$NSA" route; fail "alice's route lacks MTU 1300 / source 203.0.113.1 (Loopback1)"; }
+ip -n "$NSA" link show Vt1 | grep -q "mtu 1400 " || fail "the shared Vt1 MTU changed"
+ip netns exec "$NSA" ping -c 1 -W 2 -M do -s 1300 "$v1" >"$WORK/ping-big.out" 2>&1 &&
+  fail "a 1328-byte DF packet went out on alice's MTU-1300 route"
+grep -q "mtu=1300\|mtu = 1300" "$WORK/ping-big.out" || { cat "$WORK/ping-big.out"; fail "no local 'message too long, mtu=1300'"; }
+ping_ok "$NSA" 203.0.113.1 "$v1" 1 || fail "hub -> alice after interface-config"
+vi=$(kg "$NSA" "show interfaces Virtual-Access1")
+grep -q "Using address of Loopback1 (203.0.113.1)" <<<"$vi" && grep -q "MTU 1300 bytes (interface-config)" <<<"$vi" ||
+  { echo "$vi"; fail "show interfaces Virtual-Access1 does not show the interface-config"; }
+grep -q '%AAA-4-INTERFACE_CONFIG: Virtual-Access1: interface-config "ip ospf cost 5: not supported on a Linux Virtual-Access", not applied' \
+  "$WORK/keygated-$NSA.log" || { grep -i "interface-config" "$WORK/keygated-$NSA.log"; fail "no clear log line for the refused interface-config"; }
+sw_has_sa "$WORK/c1" || fail "alice's session went down over a refused interface-config"
+log "interface-config: route MTU 1300 and source Loopback1 (203.0.113.1) on Virtual-Access1, 'ip ospf cost 5' refused by name"
+# ipsec:banner: no standard IKEv2 attribute; sent as Cisco's UNITY_BANNER in
+# the CFG_REPLY (strongSwan decodes the type, has no use for it, ignores it).
+grep -q "parsed IKE_AUTH response .*CPRP(.*U_BANNER" "$WORK/c1/charon.log" ||
+  { grep "CPRP" "$WORK/c1/charon.log"; fail "no UNITY_BANNER in the CFG_REPLY"; }
+kg "$NSA" "show crypto session detail" | grep -q "ipsec:banner = Welcome alice" || fail "banner not in show crypto session detail"
+log "ipsec:banner sent in the CFG_REPLY (UNITY_BANNER) and shown in show crypto session detail"
 
 # EAP-MSCHAPv2: FreeRADIUS offers MD5 first, strongSwan Naks it; the MSK
 # comes back in MS-MPPE keys and both AUTH payloads are made with it.

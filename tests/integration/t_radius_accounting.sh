@@ -92,6 +92,8 @@ sid=$(rad_acct Start Acct-Session-Id)
 rad_acct Start Cisco-AVPair | grep -qx "isakmp-phase1-id=client1.example.net" || fail "Start: isakmp-phase1-id"
 rad_acct Start Cisco-AVPair | grep -qx "isakmp-initiator-ip=198.51.100.11" || fail "Start: isakmp-initiator-ip"
 log "Start arrived: session $sid, alice, 198.18.3.7"
+# No `aaa accounting system default`: as on IOS, no Accounting-On.
+[ -z "$(rad_acct Accounting-On)" ] || fail "Accounting-On sent without aaa accounting system default"
 
 # The server goes away; the session does not notice.
 stop_freeradius

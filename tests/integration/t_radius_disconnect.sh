@@ -3,7 +3,8 @@
 # issue 16), against a real FreeRADIUS 3.2 and its radclient:
 # - keygated sends its RADIUS packets from eth0's address (ip radius
 #   source-interface), so FreeRADIUS files them under radacct/198.51.100.1;
-#   Accounting-On arrives when keygated starts;
+#   Accounting-On arrives when keygated starts (aaa accounting system
+#   default start-stop group frad: IOS system accounting);
 # - a strongSwan road warrior (EAP-MD5 through FreeRADIUS) gets a Start with
 #   connect-progress, then Interim-Updates (aaa accounting update, a 5-second
 #   period through the hidden periodic-seconds form);
@@ -40,6 +41,7 @@ aaa authentication eap frad group frad
 aaa authorization network flex_local local
 aaa accounting network acct start-stop group frad
 aaa accounting update periodic-seconds 5
+aaa accounting system default start-stop group frad
 aaa server radius dynamic-author
  client 127.0.0.1 server-key kg-da-key
 radius-server timeout 1
@@ -82,6 +84,8 @@ KG_PID=$KG_LAST_PID
 kg "$NSA" "debug radius" | grep -q "Radius protocol debugging is on" || fail "debug radius"
 kg "$NSA" "show running-config" | grep -A1 "^aaa server radius dynamic-author" | grep -q "client 127.0.0.1 server-key 6 " ||
   { kg "$NSA" "show running-config" | grep -A3 dynamic-author; fail "dynamic-author not written back sealed"; }
+kg "$NSA" "show running-config" | grep -qx "aaa accounting system default start-stop group frad" ||
+  fail "aaa accounting system default not written back"
 
 wait_for "[ -n \"\$(rad_acct Accounting-On)\" ]" 10 || { ls -R "$RAD_DIR/log/radacct"; fail "no Accounting-On (from 198.51.100.1)"; }
 log "Accounting-On arrived from the source interface's address"

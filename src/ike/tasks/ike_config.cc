@@ -79,6 +79,9 @@ class IkeConfig final : public Task {
     log::info(fmt("IKEv2: {} assigned {} address {} routes {}", sa.remote.addr.str(), sa.interface(),
                   got->ip4 ? got->ip4->str() : got->ip6 ? got->ip6->str() : std::string("none"),
                   prefixes(sa.config.routes)));
+    // A FlexVPN client may show the server's banner; keygate logs it (the
+    // text is sanitized by decode_config).
+    if (!got->banner.empty()) log::info(fmt("IKEv2: banner from {}: {}", sa.remote.addr.str(), got->banner));
     return TaskStatus::kDone;
   }
 

@@ -74,6 +74,10 @@ struct Decoder {
         if (v.empty()) { out.want_domain = true; return {}; }
         if (out.domain.empty()) out.domain.assign(v.begin(), v.end());
         return {};
+      case CpAttr::kUnityBanner:
+        if (v.empty()) { out.want_banner = true; return {}; }
+        for (auto ch : v) out.banner += (ch >= 0x20 && ch != 0x7f) || ch == '\n' || ch == '\t' ? char(ch) : '.';
+        return {};
       case CpAttr::kApplicationVersion:
         for (auto ch : v) out.application_version += (ch >= 0x20 && ch < 0x7f) ? char(ch) : '.';
         return {};
@@ -130,6 +134,8 @@ CpPayload encode_config(CfgType type, const ConfigAttributes& a) {
   }
   if (!a.domain.empty()) add(CpAttr::kUnityDefDomain, Bytes(a.domain.begin(), a.domain.end()));
   else if (a.want_domain) add(CpAttr::kUnityDefDomain);
+  if (!a.banner.empty()) add(CpAttr::kUnityBanner, Bytes(a.banner.begin(), a.banner.end()));
+  else if (a.want_banner) add(CpAttr::kUnityBanner);
   if (!a.application_version.empty())
     add(CpAttr::kApplicationVersion, Bytes(a.application_version.begin(), a.application_version.end()));
   return cp;

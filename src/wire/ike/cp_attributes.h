@@ -53,7 +53,11 @@ struct ConfigAttributes {
   std::vector<IpAddress> dns;       // INTERNAL_IP4_DNS, INTERNAL_IP6_DNS
   std::vector<Prefix> subnets;      // INTERNAL_IP4_SUBNET, INTERNAL_IP6_SUBNET (FlexVPN routes)
   std::string domain;               // UNITY_DEF_DOMAIN or INTERNAL_DNS_DOMAIN
-  bool want_ip4 = false, want_ip6 = false, want_dns = false, want_domain = false;
+  // UNITY_BANNER: IKEv2 has no standard banner attribute; keygate uses the
+  // Cisco private (Unity) number, as for UNITY_DEF_DOMAIN. Received text
+  // keeps newlines and tabs; other control characters become '.'.
+  std::string banner;
+  bool want_ip4 = false, want_ip6 = false, want_dns = false, want_domain = false, want_banner = false;
   std::string application_version;  // APPLICATION_VERSION (printable, for logs)
   bool operator==(const ConfigAttributes&) const = default;
 };

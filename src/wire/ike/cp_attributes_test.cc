@@ -58,6 +58,23 @@ TEST(CpAttributes, ReplyRoundTrip) {
   ASSERT_TRUE(chain);
 }
 
+TEST(CpAttributes, BannerIsCiscoUnityBanner) {
+  ConfigAttributes a;
+  a.banner = "Welcome to keygate\nAuthorized users only";
+  auto cp = encode_config(CfgType::kReply, a);
+  ASSERT_EQ(cp.attributes.size(), 1u);
+  EXPECT_EQ(cp.attributes[0].type, 28672);  // UNITY_BANNER
+  auto back = decode_config(cp);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->banner, a.banner);
+  // A control character other than newline or tab is not passed on to a log.
+  CpPayload raw{CfgType::kReply, {{28672, {'h', 'i', 0x1b, '[', '2', 'J'}}}};
+  EXPECT_EQ(decode_config(raw)->banner, "hi.[2J");
+  // Asked for with an empty attribute.
+  CpPayload ask{CfgType::kRequest, {{28672, {}}}};
+  EXPECT_TRUE(decode_config(ask)->want_banner);
+}
+
 TEST(CpAttributes, ReplyAddressWithoutNetmaskIsHost) {
   CpPayload cp{CfgType::kReply, {{1, {198, 18, 1, 10}}}};
   auto a = decode_config(cp);
