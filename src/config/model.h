@@ -232,6 +232,9 @@ struct IsakmpGlobal {
   bool default_policy = true;       // no crypto isakmp default policy
   std::vector<IsakmpKey> keys;
   bool identity_hostname = false;   // crypto isakmp identity hostname
+  std::optional<Dpd> keepalive;     // crypto isakmp keepalive (DPD); none: no DPD (IOS)
+  std::optional<int> nat_keepalive; // crypto isakmp nat keepalive SECONDS
+  bool invalid_spi_recovery = false;  // crypto isakmp invalid-spi-recovery
 };
 
 // Remote access (commands_ra.cc): address pools, authorization policies.

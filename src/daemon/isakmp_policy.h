@@ -18,6 +18,8 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   std::vector<ikev1::IsakmpPolicy> policies() const override;
   std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const override;
   std::optional<std::string> identity_hostname() const override;
+  ike::DpdConfig keepalive(const IpAddress& remote) const override;  // crypto isakmp keepalive
+  bool invalid_spi_recovery(const IpAddress& remote) const override;
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
 
   // Easy VPN server (isakmp_ezvpn.cc).

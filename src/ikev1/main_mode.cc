@@ -270,7 +270,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
                            sa.sa_i, id.body());
     if (!h) return std::unexpected(h.error());
     std::vector<TypedPayload> p = {{PayloadType::kId, std::move(id)}, {PayloadType::kHash, isakmp::HashPayload{*h}}};
-    if (initiator) {
+    if (initiator && !sa.replaces) {  // not when rekeying: the peer would drop the IPsec SAs
       ByteWriter w;
       w.u64(sa.cky_i);
       w.u64(sa.cky_r);
@@ -360,7 +360,8 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       // not be answered either (last_rx stays message 4).
       sa.flight.awaiting = false;
       log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator)", sa.conn_id, sa.remote.str()));
-      if (sa.child) qm_initiate(sa, out);
+      if (sa.invalid_spi) invalid_spi_notify(sa, out);
+      if (sa.child && !p1_rekey_done(sa, out)) qm_initiate(sa, out);
       return;
     }
     case MmState::kReady:
