@@ -4,7 +4,11 @@
 // able to tell it). As IOS does, we tell it in an INVALID-SPI notify (RFC
 // 2408 §3.14.1, protocol ESP, the SPI) over an ISAKMP SA, starting one if
 // none is up; that new SA's INITIAL-CONTACT also makes the peer drop its
-// stale SAs, so its next packet starts new ones.
+// stale SAs. When we have the static entry's policy for the peer (a crypto
+// map entry or tunnel interface), Quick Mode follows at once: unlike an IOS
+// peer, one such as strongSwan with its user-space data path cannot start
+// new SAs on its own traffic, and ours may never come (we answer its
+// packets).
 //   HDR*, HASH(1), N(INVALID-SPI, ESP, SPI)  -->
 // The seed warns this can be abused: only static peers, and at most one
 // recovery per peer per kInvalidSpiHoldDown.
@@ -35,11 +39,13 @@ std::vector<Action> EngineImpl::on_unknown_spi(const Endpoint& local, const Endp
         std::find(dead_.begin(), dead_.end(), id) == dead_.end()) {
       sa->invalid_spi = spi;
       invalid_spi_notify(*sa, out);
+      if (sa->child && sa->children.empty() && sa->quick.empty()) qm_initiate(*sa, out);
       return out;
     }
-  // Main Mode only (no interface: Quick Mode waits for traffic), then the notify.
+  // Main Mode, then the notify (and Quick Mode for the static entry).
   auto& sa = create_sa(true, {local.addr, 500}, {remote.addr, 500});
   sa.invalid_spi = spi;
+  sa.child = policy_.child_for_peer(local.addr, remote.addr);
   log::debug(fmt("IKEv1: ISAKMP SA {} with {} for invalid-SPI recovery", sa.conn_id, remote.str()));
   mm_initiate(sa, out);
   reap();
