@@ -2,8 +2,11 @@
 // (crypto isakmp policy N), the default policy table (65507-65514, on unless
 // `no crypto isakmp default policy`), pre-shared keys by peer address
 // (crypto isakmp key [0|6] KEY address A [MASK]) and the identity we show
-// (crypto isakmp identity address|dn|hostname), fragmentation; show crypto
-// isakmp policy.
+// (crypto isakmp identity address|dn|hostname), fragmentation; DPD, NAT
+// keepalives and invalid-SPI recovery (crypto isakmp keepalive, nat
+// keepalive, invalid-spi-recovery); show crypto isakmp policy.
+#include <cctype>
+
 #include "config/isakmp_defaults.h"
 #include "config/session.h"
 #include "config/writer.h"
@@ -144,6 +147,61 @@ void add_globals(CommandTable& t) {
       });
 }
 
+// Liveness: DPD (crypto isakmp keepalive, seed 001: SECONDS 10-3600, RETRY
+// 2-60 default 2, on-demand the default and never written), NAT keepalives
+// (RFC 3948; IOS's 5-3600 s) and invalid-SPI recovery, after the keys.
+std::string keepalive_line(const Dpd& d) {
+  return "crypto isakmp keepalive " + std::to_string(d.interval) + (d.retry != 2 ? " " + std::to_string(d.retry) : "") +
+         (d.periodic ? " periodic" : "") + "\n";
+}
+
+void add_liveness(CommandTable& t) {
+  const std::vector<std::string> h = help({"Set a keepalive interval for use with IOS peers",
+                                           "Number of seconds between keep alives",
+                                           "Number of seconds between retries if keepalive fails",
+                                           "Send DPD messages periodically, or on demand (the default)"});
+  auto keepalive = [](C c, A a) -> Result<std::string> {
+    auto& k = c.model.isakmp.keepalive;
+    if (a.negated || a.defaulted) { k.reset(); return ok(); }
+    if (a.size() < 4) return fail(Errc::kInvalidArgument, "% Incomplete command: the keepalive interval (10-3600 seconds) is required");
+    Dpd d;
+    d.interval = std::stoi(a.at(3));
+    size_t mode_at = 4;
+    if (a.size() > 4 && std::isdigit(static_cast<unsigned char>(a.at(4)[0]))) {
+      d.retry = std::stoi(a.at(4));
+      mode_at = 5;
+    }
+    d.periodic = a.size() > mode_at && a.at(mode_at) == "periodic";
+    k = d;
+    return ok();
+  };
+  auto w = t.add(Mode::kConfig, "crypto isakmp keepalive [<10-3600>] [<2-60>] [periodic|on-demand]", h, keepalive)
+               .writes(section::kIsakmp + 3, [](const WriteScope& s, std::string& out) {
+                 const auto& g = s.model.isakmp;
+                 if (g.keepalive) out += keepalive_line(*g.keepalive);
+                 if (g.nat_keepalive) out += "crypto isakmp nat keepalive " + std::to_string(*g.nat_keepalive) + "\n";
+                 if (g.invalid_spi_recovery) out += "crypto isakmp invalid-spi-recovery\n";
+                 if (g.keepalive || g.nat_keepalive || g.invalid_spi_recovery) out += "!\n";
+               });
+  // "keepalive 10 periodic": the mode without a retry interval.
+  t.add(Mode::kConfig, "crypto isakmp keepalive <10-3600> {periodic|on-demand}", {h[0], h[1], h[2], h[3], h[5]}, keepalive)
+      .writes(w);
+  t.add(Mode::kConfig, "crypto isakmp nat keepalive [<5-3600>]",
+        help({"Network Address Translation", "Set NAT keepalive interval", "Number of seconds between keepalives"}),
+        [](C c, A a) -> Result<std::string> {
+          auto& k = c.model.isakmp.nat_keepalive;
+          if (a.negated || a.defaulted) { k.reset(); return ok(); }
+          if (a.size() < 5) return fail(Errc::kInvalidArgument, "% Incomplete command: the interval (5-3600 seconds) is required");
+          k = std::stoi(a.at(4));
+          return ok();
+        })
+      .writes(w);
+  t.add(Mode::kConfig, "crypto isakmp invalid-spi-recovery",
+        help({"Initiate IKE and send Invalid SPI Notify"}),
+        [](C c, A a) { c.model.isakmp.invalid_spi_recovery = !(a.negated || a.defaulted); return ok(); })
+      .writes(w);
+}
+
 std::string suite_text(const std::string& head, const IsakmpPolicy& p) {
   std::string s = head + "\n";
   s += "        encryption algorithm:   " + isakmp_encryption_text(p) + "\n";
@@ -178,6 +236,7 @@ void add_show(CommandTable& t) {
 void register_isakmp_commands(CommandTable& t) {
   add_policy(t);
   add_globals(t);
+  add_liveness(t);
   add_show(t);
 }
 

@@ -233,6 +233,9 @@ struct IsakmpGlobal {
   std::vector<IsakmpKey> keys;
   std::string identity = "address";  // crypto isakmp identity address|dn|hostname
   bool fragmentation = false;        // crypto isakmp fragmentation (off by default, seed 001)
+  std::optional<Dpd> keepalive;     // crypto isakmp keepalive (DPD); none: no DPD (IOS)
+  std::optional<int> nat_keepalive; // crypto isakmp nat keepalive SECONDS
+  bool invalid_spi_recovery = false;  // crypto isakmp invalid-spi-recovery
 };
 
 // Remote access (commands_ra.cc): address pools, authorization policies.

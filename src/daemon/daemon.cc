@@ -80,9 +80,13 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
     log::warn("keygated: no plain ESP (" + raw.error().message + "); only peers behind a NAT will work");
   d->datapath_->on_peer_moved(
       [self](uint32_t spi, const Endpoint& r) { self->ike_->peer_moved(spi, r); });
+  d->datapath_->on_unknown_spi([self](uint32_t spi, const Endpoint& l, const Endpoint& r) {
+    self->isakmp_actions(self->ikev1_->on_unknown_spi(l, r, spi));
+  });
   if (auto r = d->datapath_->attach(*d->loop_); !r) return std::unexpected(r.error());
   d->traffic_.dp = d->datapath_.get();
   d->ike_->engine().set_traffic_source(&d->traffic_);
+  d->ikev1_->set_traffic_source(&d->traffic_);
   d->datapath_->on_sa_limit(
       [self](uint32_t spi_in, bool hard) { self->ike_->on_child_limit(spi_in, hard); });
   d->ra_ = std::make_unique<RemoteAccess>(*d->datapath_, *d->netlink_, d->clock_, [self](const std::string& itf) {
@@ -333,6 +337,9 @@ void Daemon::housekeeping() {
   web_->tick(clock_.now());
   if (auto ka = policy_.model().ikev2.nat_keepalive)
     nat_keepalive_.tick(clock_.now(), uint32_t(*ka), ike_->engine().behind_nat(), *datapath_);
+  // IKEv1's (crypto isakmp nat keepalive): its own timers, by CKY-I.
+  nat_keepalive_v1_.tick(clock_.now(), uint32_t(policy_.model().isakmp.nat_keepalive.value_or(0)), ikev1_->behind_nat(),
+                         *datapath_);
   for (auto& [name, dev] : gre_)  // a tunnel source address that appeared later
     if (!dev->tunnel())
       if (auto it = policy_.model().interfaces.find(name); it != policy_.model().interfaces.end())

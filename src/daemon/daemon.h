@@ -280,6 +280,7 @@ class Daemon {
   DatapathTraffic traffic_;
   std::vector<PeerDeadHandler> peer_dead_handlers_;
   NatKeepalive nat_keepalive_;
+  NatKeepalive nat_keepalive_v1_;  // crypto isakmp nat keepalive
   FlexvpnHost flexvpn_host_{*this};
   FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
   TunnelsHost tunnels_host_{*this};

@@ -54,6 +54,21 @@ std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remot
   return best->key;
 }
 
+ike::DpdConfig IsakmpPolicy::keepalive(const IpAddress&) const {
+  const auto& k = config_.model().isakmp.keepalive;
+  if (!k) return {};
+  return {uint32_t(k->interval), uint32_t(k->retry), k->periodic};
+}
+
+// A static peer: a crypto isakmp key for its address alone (not a subnet or
+// 0.0.0.0 0.0.0.0, which dynamic peers use).
+bool IsakmpPolicy::invalid_spi_recovery(const IpAddress& remote) const {
+  if (!config_.model().isakmp.invalid_spi_recovery) return false;
+  for (auto& k : config_.model().isakmp.keys)
+    if (k.mask == "255.255.255.255" && IpAddress::parse(k.address) == remote) return true;
+  return false;
+}
+
 ikev1::LocalIdentity IsakmpPolicy::identity() const {
   auto& m = config_.model();
   if (m.isakmp.identity == "hostname") return {ikev1::LocalIdentity::Kind::kHostname, m.hostname};

@@ -21,6 +21,8 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   ikev1::LocalIdentity identity() const override;
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override;
   bool fragmentation() const override;
+  ike::DpdConfig keepalive(const IpAddress& remote) const override;  // crypto isakmp keepalive
+  bool invalid_spi_recovery(const IpAddress& remote) const override;
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
 
   // Easy VPN server (isakmp_ezvpn.cc).

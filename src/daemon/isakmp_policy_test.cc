@@ -129,6 +129,58 @@ TEST(IsakmpPolicy, XauthCheckerOfEachLoginList) {
   EXPECT_TRUE(fallback);
 }
 
+// crypto isakmp keepalive SECONDS [RETRY] [periodic|on-demand] (seed 001:
+// 10-3600, 2-60 default 2, on-demand the default and never written), nat
+// keepalive, invalid-spi-recovery: parsed, given to the engine, written back.
+TEST(IsakmpPolicy, KeepaliveCommands) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({}));
+  EXPECT_EQ(p.keepalive(ip("198.51.100.2")).interval_s, 0u);  // no DPD unless configured
+  cp.set_model(configure({"crypto isakmp keepalive 60 5"}));
+  EXPECT_EQ(p.keepalive({}), (ike::DpdConfig{60, 5, false}));
+  cp.set_model(configure({"crypto isakmp keepalive 10 periodic"}));
+  EXPECT_EQ(p.keepalive({}), (ike::DpdConfig{10, 2, true}));
+  cp.set_model(configure({"crypto isakmp keepalive 10 5 periodic", "crypto isakmp keepalive 10 on-demand"}));
+  EXPECT_EQ(p.keepalive({}), (ike::DpdConfig{10, 2, false}));
+
+  config::Config c;
+  config::CliSession s(c);
+  for (auto l : {"enable", "configure terminal", "crypto isakmp keepalive 10 5 periodic", "crypto isakmp nat keepalive 20",
+                 "crypto isakmp invalid-spi-recovery"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  std::string rc = c.running_config_text();
+  for (auto want : {"crypto isakmp keepalive 10 5 periodic\n", "crypto isakmp nat keepalive 20\n",
+                    "crypto isakmp invalid-spi-recovery\n"})
+    EXPECT_NE(rc.find(want), std::string::npos) << want << rc;
+  EXPECT_EQ(c.model().isakmp.nat_keepalive, 20);
+  EXPECT_TRUE(c.model().isakmp.invalid_spi_recovery);
+  for (auto bad : {"crypto isakmp keepalive", "crypto isakmp keepalive 9", "crypto isakmp keepalive 3601",
+                   "crypto isakmp keepalive 10 1", "crypto isakmp keepalive 10 61", "crypto isakmp nat keepalive 4"})
+    EXPECT_FALSE(s.execute(bad).ok) << bad;
+  EXPECT_EQ(c.model().isakmp.keepalive->retry, 5);  // unchanged by the refused lines
+  for (auto l : {"no crypto isakmp keepalive", "no crypto isakmp nat keepalive", "no crypto isakmp invalid-spi-recovery"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_FALSE(c.model().isakmp.keepalive);
+  EXPECT_FALSE(c.model().isakmp.nat_keepalive);
+  EXPECT_EQ(c.running_config_text().find("crypto isakmp keepalive"), std::string::npos);
+  EXPECT_EQ(c.running_config_text().find("invalid-spi"), std::string::npos);
+}
+
+// Invalid-SPI recovery only for static peers: a key for the address alone.
+TEST(IsakmpPolicy, InvalidSpiRecoveryOnlyForStaticPeers) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  std::vector<std::string> lines = {"crypto isakmp key 0 k1 address 198.51.100.2",
+                                    "crypto isakmp key 0 k2 address 0.0.0.0 0.0.0.0"};
+  cp.set_model(configure(lines));
+  EXPECT_FALSE(p.invalid_spi_recovery(ip("198.51.100.2")));  // off by default
+  lines.push_back("crypto isakmp invalid-spi-recovery");
+  cp.set_model(configure(lines));
+  EXPECT_TRUE(p.invalid_spi_recovery(ip("198.51.100.2")));
+  EXPECT_FALSE(p.invalid_spi_recovery(ip("198.51.100.3")));  // only the wildcard key
+}
+
 TEST(ShowIsakmp, SaTableAsIos) {
   ikev1::IsakmpSaInfo s;
   s.conn_id = 1001;

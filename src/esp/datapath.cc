@@ -90,6 +90,7 @@ Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<Datagram
   ike_out_.reserve(4 + kRxBufferSize);
   limit_events_.reserve(2 * kMaxPending);
   peer_moves_.reserve(kMaxPending);
+  unknown_spis_.reserve(kMaxUnknownSpi);
 }
 
 Datapath::~Datapath() {
@@ -364,6 +365,7 @@ void Datapath::process_udp(bool natt) {
   }
   report_limits();
   report_peer_moves();
+  report_unknown_spis();
 }
 
 // Step 5 of the inbound pipeline: the round's IKE datagrams go to the IKE
@@ -400,6 +402,7 @@ void Datapath::process_esp() {
   }
   report_limits();
   report_peer_moves();
+  report_unknown_spis();
 }
 
 void Datapath::report_peer_moves() {
@@ -407,6 +410,12 @@ void Datapath::report_peer_moves() {
   for (auto& m : peer_moves_)
     if (on_peer_moved_) on_peer_moved_(m.spi_in, m.remote);
   peer_moves_.clear();
+}
+
+void Datapath::report_unknown_spis() {
+  for (auto& u : unknown_spis_)
+    if (on_unknown_spi_) on_unknown_spi_(u.spi, u.local, u.remote);
+  unknown_spis_.clear();
 }
 
 void Datapath::handle_datagram(const io::RecvSlot& slot, std::span<uint8_t> pkt, bool natt) {
@@ -444,6 +453,8 @@ void Datapath::handle_esp(std::span<uint8_t> pkt, const io::RecvSlot& slot, bool
   ChildSa* sa = sas_.find_inbound(peek_spi(pkt));
   if (!sa) {
     ++counters_.no_sa;
+    if (on_unknown_spi_ && unknown_spis_.size() < kMaxUnknownSpi)
+      unknown_spis_.push_back({peek_spi(pkt), slot.local, slot.remote});
     return;
   }
   uint32_t seq = peek_seq(pkt);

@@ -187,6 +187,10 @@ class Datapath {
   using LimitHandler = std::function<void(uint32_t spi_in, bool hard)>;
   // An SA followed its peer to a new address/port (RFC 7296 §2.23).
   using PeerMovedHandler = std::function<void(uint32_t spi_in, const Endpoint& remote)>;
+  // ESP arrived with an SPI we do not have (the peer kept SAs we lost in a
+  // restart): IKEv1 invalid-SPI recovery. At most kMaxUnknownSpi per batch.
+  using UnknownSpiHandler = std::function<void(uint32_t spi, const Endpoint& local, const Endpoint& remote)>;
+  static constexpr size_t kMaxUnknownSpi = 8;
 
   // Outbound sequence numbers: rekey at this mark, long before the hard stop
   // at 2^32-1 (RFC 4303 §3.3.3).
@@ -218,6 +222,8 @@ class Datapath {
   void on_sa_limit(LimitHandler h) { on_limit_ = std::move(h); }
   // Called after a batch when an SA's peer moved (the SA already follows it).
   void on_peer_moved(PeerMovedHandler h) { on_peer_moved_ = std::move(h); }
+  // Called after a batch with ESP whose SPI no SA has.
+  void on_unknown_spi(UnknownSpiHandler h) { on_unknown_spi_ = std::move(h); }
   // The raw socket for plain ESP (IP protocol 50); register before attach().
   void set_esp_socket(std::unique_ptr<DatagramSocket> s) { esp_ = std::move(s); }
   [[nodiscard]] bool has_esp_socket() const { return esp_ != nullptr; }
@@ -314,6 +320,7 @@ class Datapath {
   size_t finish_seals(size_t m, ChildSa* sa);
   void check_limits(ChildSa& sa);
   void report_limits();
+  void report_unknown_spis();
   Result<void> watch_tunnel(uint32_t idx);
 
   std::unique_ptr<DatagramSocket> ike_, natt_, esp_;
@@ -326,6 +333,12 @@ class Datapath {
     Endpoint remote;
   };
   std::vector<PeerMove> peer_moves_;  // reserved: no allocation per packet
+  UnknownSpiHandler on_unknown_spi_;
+  struct UnknownSpi {
+    uint32_t spi;
+    Endpoint local, remote;
+  };
+  std::vector<UnknownSpi> unknown_spis_;  // reserved (kMaxUnknownSpi)
   struct LimitEvent {
     uint32_t spi_in;
     bool hard;

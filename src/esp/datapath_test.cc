@@ -164,6 +164,29 @@ struct Harness {
   SaStats stats() { return dp->sa_stats().at(0); }
 };
 
+// ESP with an SPI no SA has is reported after the batch (IKEv1 invalid-SPI
+// recovery), at most kMaxUnknownSpi per batch, with the sender.
+TEST(Misbehaving, UnknownSpiIsReportedAfterTheBatch) {
+  Harness h;
+  std::vector<uint32_t> spis;
+  std::vector<Endpoint> from;
+  h.dp->on_unknown_spi([&](uint32_t spi, const Endpoint&, const Endpoint& r) {
+    spis.push_back(spi);
+    from.push_back(r);
+  });
+  auto p = h.esp(ipv4("198.51.100.7", "203.0.113.9", 80));
+  p[3] ^= 0x55;
+  uint32_t spi = uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+  for (int i = 0; i < 10; ++i) h.udp->rx.push_back({p, h.a});
+  h.dp->process_udp(true);
+  EXPECT_EQ(h.dp->counters().no_sa, 10u);
+  ASSERT_EQ(spis.size(), Datapath::kMaxUnknownSpi);
+  EXPECT_EQ(spis[0], spi);
+  EXPECT_EQ(from[0], h.a);
+  h.deliver(h.esp(ipv4("198.51.100.7", "203.0.113.9", 80)));  // a known SPI: nothing more
+  EXPECT_EQ(spis.size(), Datapath::kMaxUnknownSpi);
+}
+
 TEST(Misbehaving, EachBadDatagramIsDroppedAndCounted) {
   Harness h;
   auto good = h.esp(ipv4("198.51.100.7", "203.0.113.9", 80));

@@ -274,8 +274,11 @@ std::vector<Action> EngineImpl::on_timer() {
         ++c;
       }
     }
+    dpd_check(sa, now, out);
+    if (p1_rekey_due(sa) && p1_rekey_time(sa) <= now) p1_rekey(sa, out);
     if (sa.expires <= now) {
       log::debug(fmt("IKEv1: ISAKMP SA {} with {} expired", sa.conn_id, sa.remote.str()));
+      hand_over(sa);  // to its successor, if one is ready
       remove_sa(sa, true, out);
     }
   }
@@ -295,6 +298,8 @@ std::optional<TimePoint> EngineImpl::next_deadline() const {
       if (!c.rekeyed) at(c.rekey_at);
     }
     at(sa->expires);
+    if (auto d = dpd_deadline(*sa)) at(*d);
+    if (p1_rekey_due(*sa)) at(p1_rekey_time(*sa));
   }
   return t;
 }
@@ -367,6 +372,17 @@ std::vector<IsakmpSaInfo> EngineImpl::sas() const {
     i.interface = sa->child ? sa->child->interface : "";
     for (auto& c : sa->children) i.child_spis_in.push_back(c.spi_in);
     v.push_back(std::move(i));
+  }
+  return v;
+}
+
+std::vector<ike::NatKeepaliveTarget> EngineImpl::behind_nat() const {
+  std::vector<ike::NatKeepaliveTarget> v;
+  for (auto& [id, sa] : sas_) {
+    if (!sa->nat_local || sa->state != MmState::kReady || sa->children.empty()) continue;
+    ike::NatKeepaliveTarget t{sa->cky_i, sa->local, sa->remote, {}};
+    for (auto& c : sa->children) t.child_spis_in.push_back(c.spi_in);
+    v.push_back(std::move(t));
   }
   return v;
 }

@@ -50,6 +50,9 @@ struct IsakmpSaInfo {
 struct Stats {
   uint64_t rx_packets = 0, rx_dropped_malformed = 0, rx_dropped_unknown_sa = 0, rx_dropped_auth = 0,
            rx_retransmitted = 0, tx_packets = 0, retransmits = 0, no_proposal_chosen = 0;
+  uint64_t dpd_probes = 0, peers_dead = 0;  // R-U-THEREs sent; peers declared dead by DPD
+  uint64_t p1_rekeys = 0;                   // ISAKMP SAs replaced by a new Main Mode
+  uint64_t invalid_spi_notifies = 0, invalid_spi_limited = 0;  // sent; not sent (hold-down)
 };
 
 class Engine {
@@ -72,6 +75,16 @@ class Engine {
   // clear crypto isakmp CONN-ID: that ISAKMP SA only (its IPsec SAs stay).
   virtual std::vector<Action> clear_sa(uint32_t conn_id) = 0;
 
+  // The data path received ESP from `remote` with an SPI it does not have
+  // (crypto isakmp invalid-spi-recovery, invalid_spi.cc).
+  virtual std::vector<Action> on_unknown_spi(const Endpoint& local, const Endpoint& remote, uint32_t spi) = 0;
+  // Where DPD learns about ESP traffic (on-demand probes only when we sent
+  // traffic and heard nothing); without one only ISAKMP messages count.
+  virtual void set_traffic_source(const ike::TrafficSource* source) = 0;
+
+  // The ready ISAKMP SAs with a NAT in front of us and IPsec SAs: where NAT
+  // keepalives go (RFC 3948 §2.3, crypto isakmp nat keepalive).
+  [[nodiscard]] virtual std::vector<ike::NatKeepaliveTarget> behind_nat() const = 0;
   [[nodiscard]] virtual std::vector<IsakmpSaInfo> sas() const = 0;
   [[nodiscard]] virtual const Stats& stats() const = 0;
 };

@@ -6,6 +6,9 @@
 //   fragmentation.cc  IKE fragmentation (Cisco's FRAGMENTATION vendor ID)
 //   quick_mode.cc     Quick Mode, both roles (RFC 2409 §5.5)
 //   informational.cc  DELETE, INITIAL-CONTACT (RFC 2408 §4.8, RFC 2407 §4.6.3)
+//   dpd.cc            dead peer detection, R-U-THERE (RFC 3706)
+//   phase1_rekey.cc   a new Main Mode before the ISAKMP SA expires
+//   invalid_spi.cc    invalid-SPI recovery (INVALID-SPI notify)
 //   crypt.cc          encrypted bodies with the IV chaining of RFC 2409 App. B
 //   proposals.cc      phase-1 and phase-2 SA payloads: build and choose
 #pragma once
@@ -21,6 +24,12 @@ using ike::fmt;
 inline constexpr Millis kRetransmitBase{2'000};  // then doubled
 inline constexpr int kMaxSends = 6;               // first send + 5 retransmissions
 inline constexpr size_t kNonceSize = 32;
+// DPD: R-U-THEREs of one probe (the first, then 5 retries RETRY seconds
+// apart, as IOS); unanswered one RETRY after the last, the peer is dead.
+inline constexpr int kDpdSends = 6;
+// Invalid-SPI recovery: at most one ISAKMP SA / notify per peer this often
+// (the seed warns the feature can be abused for a denial of service).
+inline constexpr Millis kInvalidSpiHoldDown{10'000};
 
 class EngineImpl final : public Engine {
  public:
@@ -34,7 +43,10 @@ class EngineImpl final : public Engine {
   std::vector<Action> delete_sessions(const std::string& interface) override;
   std::vector<Action> clear_sa(uint32_t conn_id) override;
   std::vector<IsakmpSaInfo> sas() const override;
+  std::vector<ike::NatKeepaliveTarget> behind_nat() const override;
+  std::vector<Action> on_unknown_spi(const Endpoint& local, const Endpoint& remote, uint32_t spi) override;
   const Stats& stats() const override { return stats_; }
+  void set_traffic_source(const ike::TrafficSource* source) override { traffic_ = source; }
 
   // engine.cc
   void send(IsakmpSa& sa, Flight& f, Bytes data, bool awaiting, std::vector<Action>& out);
@@ -106,6 +118,27 @@ class EngineImpl final : public Engine {
   void info_send(IsakmpSa& sa, std::vector<isakmp::TypedPayload> payloads, std::vector<Action>& out);
   void initial_contact(IsakmpSa& sa, std::vector<Action>& out);
 
+  // dpd.cc. The peer proved alive (an authenticated message).
+  void dpd_heard(IsakmpSa& sa) { sa.dpd.last_heard = clock_.now(); }
+  // Timer: probe, retry, or declare the peer dead and remove its SAs.
+  void dpd_check(IsakmpSa& sa, TimePoint now, std::vector<Action>& out);
+  void dpd_ack(IsakmpSa& sa, const isakmp::NotifyPayload& n);
+  std::optional<TimePoint> dpd_deadline(const IsakmpSa& sa) const;
+
+  // phase1_rekey.cc. When the tunnel's initiator starts a new Main Mode.
+  TimePoint p1_rekey_time(const IsakmpSa& sa) const;
+  bool p1_rekey_due(const IsakmpSa& sa) const;  // this SA is to be rekeyed (at p1_rekey_time)
+  void p1_rekey(IsakmpSa& old, std::vector<Action>& out);
+  // Main Mode done: if `fresh` replaces an SA, its IPsec SAs move to it and
+  // it is deleted (true: no Quick Mode needed).
+  bool p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out);
+  // Move the IPsec SAs to a newer ready ISAKMP SA with the same peer.
+  bool hand_over(IsakmpSa& from);
+
+  // invalid_spi.cc: the INVALID-SPI notify for sa.invalid_spi once the SA is ready.
+  void invalid_spi_notify(IsakmpSa& sa, std::vector<Action>& out);
+  std::map<IpAddress, TimePoint> invalid_spi_sent_;  // by peer: the hold-down
+
   // crypt.cc: encrypt a payload chain, advancing `iv`; decrypt a body with
   // `iv`, giving the IV that follows it in `next_iv` (committed by the
   // caller once the message's hash checks, so a forged packet cannot
@@ -132,6 +165,7 @@ class EngineImpl final : public Engine {
   std::map<uint32_t, std::unique_ptr<IsakmpSa>> sas_;  // by conn-id
   uint32_t next_conn_id_ = 1001;  // IOS numbers conn-ids from 1001
   Stats stats_;
+  const ike::TrafficSource* traffic_ = nullptr;
 };
 
 // fragmentation.cc: the FRAGMENTATION vendor ID we send, and whether a

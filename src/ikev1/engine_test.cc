@@ -40,6 +40,10 @@ struct Policy final : PolicyProvider {
   LocalIdentity identity() const override { return ident; }
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override { return tps; }
   bool fragmentation() const override { return frag; }
+  ike::DpdConfig dpd;
+  ike::DpdConfig keepalive(const IpAddress&) const override { return dpd; }
+  bool spi_recovery = false;
+  bool invalid_spi_recovery(const IpAddress&) const override { return spi_recovery; }
 };
 
 struct Node {
@@ -544,6 +548,166 @@ TEST_F(Ikev1SigEngines, FragmentsOutOfOrderAreJoined) {
                               isakmp::encode_message(h, {{isakmp::PayloadType::kFragment,
                                                           isakmp::FragmentPayload{1, 1, true, Bytes(40, 1)}}})));
   EXPECT_EQ(b.engine->stats().rx_dropped_unknown_sa, before + 1);
+}
+
+// ESP activity as the daemon's data path reports it, set by the test.
+struct FakeTraffic final : ike::TrafficSource {
+  std::optional<ike::ChildActivity> activity(uint32_t) const override { return act; }
+  ike::ChildActivity act;
+};
+
+size_t informationals_from(const std::vector<ike::SendPacket>& sent, const IpAddress& from) {
+  size_t n = 0;
+  for (auto& p : sent)
+    if (auto m = isakmp::parse_message(p.data); m && p.local.addr == from && m->header.exchange == isakmp::ExchangeType::kInformational)
+      ++n;
+  return n;
+}
+
+// crypto isakmp keepalive 10 2 periodic: an R-U-THERE after each 10 s of
+// silence, answered; once the peer is gone, 6 unanswered (10 + 6 x 2 s) and
+// its ISAKMP and IPsec SAs are removed.
+TEST_F(Ikev1Engines, PeriodicDpdProbesAndDeclaresSilentPeerDead) {
+  a.policy.dpd = {10, 2, true};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  sent.clear();
+  run_for(Millis(35'000));
+  EXPECT_EQ(informationals_from(sent, a.me), 3u) << logs;  // at 10, 20, 30 s
+  EXPECT_EQ(informationals_from(sent, b.me), 3u) << logs;  // the ACKs
+  EXPECT_EQ(a.engine->sas().size(), 1u);
+  EXPECT_EQ(a.engine->stats().peers_dead, 0u);
+  sent.clear();
+  auto to_b = [&](const ike::SendPacket& p) { return p.remote.addr == b.me; };
+  run_for(Millis(10'000 + 6 * 2'000 + 1'000), to_b);
+  EXPECT_TRUE(a.engine->sas().empty()) << logs;
+  EXPECT_EQ(informationals_from(sent, a.me), 6u);
+  EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u);
+  EXPECT_EQ(a.of<ike::PeerDead>().size(), 1u);
+  EXPECT_EQ(a.engine->stats().peers_dead, 1u);
+  EXPECT_NE(logs.find("did not answer 6 DPD R-U-THERE messages: declared dead"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN  .  Peer 198.51.100.2:500"), std::string::npos);
+}
+
+// On-demand (the default): no probe while idle; once we send and hear
+// nothing for the interval, probes, then dead.
+TEST_F(Ikev1Engines, OnDemandDpdProbesOnlyWhenTrafficGoesUnanswered) {
+  a.policy.dpd = {10, 2, false};
+  start();
+  FakeTraffic traffic;
+  a.engine->set_traffic_source(&traffic);
+  take(a, a.engine->initiate(req()));
+  pump();
+  sent.clear();
+  run_for(Millis(60'000));
+  EXPECT_EQ(informationals_from(sent, a.me), 0u) << logs;
+  // Traffic both ways: still nothing to ask.
+  traffic.act = {clock.now(), clock.now()};
+  run_for(Millis(5'000));
+  EXPECT_EQ(a.engine->stats().dpd_probes, 0u);
+  // We keep sending, nothing comes back.
+  TimePoint silent_since = clock.now();
+  for (int i = 0; i < 40 && !a.engine->sas().empty(); ++i) {
+    traffic.act.last_out = clock.now();
+    run_for(Millis(1'000), [&](const ike::SendPacket& p) { return p.remote.addr == b.me; });
+  }
+  EXPECT_TRUE(a.engine->sas().empty()) << logs;
+  EXPECT_EQ(a.engine->stats().dpd_probes, 6u);
+  // At most one interval to notice, one more before the first probe, then the retries.
+  EXPECT_LE(clock.now() - silent_since, Millis(10'000 + 10'000 + 6 * 2'000 + 1'000));
+}
+
+// An ACK to the probe, or ESP from the peer, ends it.
+TEST_F(Ikev1Engines, DpdProbeEndsWhenThePeerAnswers) {
+  a.policy.dpd = {10, 2, true};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  int lost = 0;  // the first two R-U-THEREs are lost: the third is answered
+  run_for(Millis(60'000), [&](const ike::SendPacket& p) { return p.remote.addr == b.me && lost++ < 2; });
+  EXPECT_EQ(a.engine->sas().size(), 1u) << logs;
+  EXPECT_EQ(a.engine->stats().peers_dead, 0u);
+  EXPECT_GE(a.engine->stats().dpd_probes, 5u);
+}
+
+// Phase-1 rekey: at 90% of the ISAKMP lifetime the initiator runs a new Main
+// Mode (no INITIAL-CONTACT), the IPsec SAs move to it on both sides and the
+// old ISAKMP SA is deleted; no IPsec SA is removed or re-negotiated.
+TEST_F(Ikev1Engines, IsakmpSaRekeysKeepingItsIpsecSas) {
+  a.policy.pols[0].lifetime_s = 100;
+  b.policy.pols[0].lifetime_s = 100;
+  a.policy.child->lifetime_s = 150;  // a Quick Mode rekey at 135 s, between the phase-1 ones
+  b.policy.child->lifetime_s = 150;
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  auto spi = a.of<ike::InstallChildSa>()[0].spi_in;
+  run_for(Millis(95'000));
+  auto sa = a.engine->sas();
+  ASSERT_EQ(sa.size(), 1u) << logs;
+  EXPECT_EQ(sa[0].conn_id, 1002u);
+  EXPECT_EQ(sa[0].child_spis_in, std::vector<uint32_t>{spi});
+  EXPECT_GT(sa[0].expire_in_s, 80);
+  ASSERT_EQ(b.engine->sas().size(), 1u) << logs;
+  EXPECT_EQ(b.engine->sas()[0].child_spis_in.size(), 1u);
+  EXPECT_NE(b.engine->sas()[0].cky_i, 0u);
+  EXPECT_EQ(a.engine->stats().p1_rekeys, 1u);
+  for (Node* n : {&a, &b}) {
+    EXPECT_EQ(n->of<ike::InstallChildSa>().size(), 1u);
+    EXPECT_TRUE(n->of<ike::RemoveChildSa>().empty()) << logs;
+    EXPECT_EQ(n->of<ike::SessionEvent>().size(), 1u);  // up once, never down
+  }
+  EXPECT_EQ(logs.find("INITIAL-CONTACT from"), std::string::npos) << logs;
+  // And again, with a Quick Mode rekey in between on the new ISAKMP SA.
+  run_for(Millis(100'000));
+  EXPECT_EQ(a.engine->stats().p1_rekeys, 2u);
+  ASSERT_EQ(a.engine->sas().size(), 1u);
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+  EXPECT_EQ(a.engine->sas()[0].child_spis_in.size(), 1u);
+  EXPECT_NE(a.engine->sas()[0].child_spis_in[0], spi);
+  EXPECT_EQ(a.of<ike::InstallChildSa>().size(), 2u) << logs;
+  EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u);  // the first, at its lifetime
+}
+
+// Invalid-SPI recovery: b restarts and loses its SAs; a's ESP then has an
+// unknown SPI at b, which starts Main Mode (INITIAL-CONTACT makes a drop its
+// stale SAs), sends INVALID-SPI and runs Quick Mode for its static entry; a
+// second packet within the hold-down does nothing; off (the default),
+// nothing at all.
+TEST_F(Ikev1Engines, InvalidSpiRecoveryAfterARestart) {
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  sent.clear();
+  uint32_t stale = a.of<ike::InstallChildSa>()[0].spi_out;
+  b.engine = Engine::create(b.policy, clock, b.rng);  // restarted
+  b.got.clear();
+  take(b, b.engine->on_unknown_spi({b.me, 500}, {a.me, 500}, stale));
+  EXPECT_TRUE(wire.empty());  // not configured
+  b.policy.spi_recovery = true;
+  take(b, b.engine->on_unknown_spi({b.me, 500}, {a.me, 500}, stale));
+  pump();
+  EXPECT_EQ(b.engine->stats().invalid_spi_notifies, 1u);
+  EXPECT_NE(logs.find("%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=198.51.100.2, prot=50"),
+            std::string::npos) << logs;
+  EXPECT_EQ(informationals_from(sent, b.me), 1u);  // the notify, once Main Mode is done
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u);
+  EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u) << logs;  // INITIAL-CONTACT: the stale SAs go
+  ASSERT_EQ(b.engine->sas().size(), 1u);
+  EXPECT_EQ(b.engine->sas()[0].state, "QM_IDLE");
+  EXPECT_EQ(b.engine->sas()[0].child_spis_in.size(), 1u);  // Quick Mode for its static entry
+  // Rate-limited: within 10 s nothing; then a notify on the SA that is up.
+  sent.clear();
+  take(b, b.engine->on_unknown_spi({b.me, 500}, {a.me, 500}, stale));
+  EXPECT_TRUE(wire.empty());
+  EXPECT_EQ(b.engine->stats().invalid_spi_limited, 1u);
+  clock.advance(Millis(10'000));
+  take(b, b.engine->on_unknown_spi({b.me, 500}, {a.me, 500}, stale));
+  pump();
+  EXPECT_EQ(sent.size(), 1u);
+  EXPECT_EQ(b.engine->stats().invalid_spi_notifies, 2u);
+  EXPECT_EQ(b.engine->sas().size(), 1u);
 }
 
 }  // namespace

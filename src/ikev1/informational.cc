@@ -4,7 +4,8 @@
 // goes in clear. DELETE removes IPsec SAs by the peer's inbound SPI (our
 // outbound) or the ISAKMP SA by its cookies; INITIAL-CONTACT (RFC 2407
 // §4.6.3.3) in Main Mode message 5 makes the responder forget older SAs
-// with the same peer; R-U-THERE is answered (RFC 3706 §5).
+// with the same peer; R-U-THERE is answered and R-U-THERE-ACK ends our
+// probe (RFC 3706 §5, dpd.cc).
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
 
@@ -80,10 +81,12 @@ void EngineImpl::info_process(IsakmpSa& sa, const isakmp::Message& m, std::vecto
                fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
     return;
   }
+  dpd_heard(sa);
   for (auto& p : *chain) {
     if (auto* d = std::get_if<isakmp::DeletePayload>(&p.body)) {
       if (d->protocol == isakmp::ProtocolId::kIsakmp) {
         log::debug(fmt("IKEv1: {} deleted ISAKMP SA {}", sa.remote.str(), sa.conn_id));
+        hand_over(sa);  // a rekey: the IPsec SAs go on under the new ISAKMP SA
         remove_sa(sa, false, out);
         return;
       }
@@ -115,6 +118,8 @@ void EngineImpl::info_process(IsakmpSa& sa, const isakmp::Message& m, std::vecto
         isakmp::NotifyPayload ack = *n;
         ack.type = uint16_t(isakmp::NotifyType::kRUThereAck);
         info_send(sa, {{PayloadType::kNotify, std::move(ack)}}, out);
+      } else if (n->type == uint16_t(isakmp::NotifyType::kRUThereAck)) {
+        dpd_ack(sa, *n);
       } else {
         log::debug(fmt("IKEv1: {} sent {}", sa.remote.str(), isakmp::notify_name(n->type)));
       }

@@ -68,6 +68,15 @@ struct Defrag {
   size_t size = 0;
 };
 
+// Dead peer detection (RFC 3706, dpd.cc): when we last heard from the peer
+// and the R-U-THERE probe in flight.
+struct DpdState {
+  TimePoint last_heard{};  // an authenticated message from the peer
+  TimePoint next{};        // look again (send, retry or give up) then
+  uint32_t seq = 0;        // of our last R-U-THERE
+  int sent = 0;            // R-U-THEREs of the probe in flight, 0: none
+};
+
 struct IsakmpSa {
   uint32_t conn_id = 0;
   uint64_t cky_i = 0, cky_r = 0;
@@ -105,6 +114,9 @@ struct IsakmpSa {
   bool session_up = false;
   bool aggressive = false;          // phase 1 in Aggressive Mode
   std::unique_ptr<EzvpnState> ez;   // an Easy VPN client (aggressive_mode.cc)
+  DpdState dpd;
+  uint32_t replaces = 0, replaced_by = 0;  // phase-1 rekey (phase1_rekey.cc): conn-ids
+  uint32_t invalid_spi = 0;  // to report in an INVALID-SPI notify once ready (invalid_spi.cc)
 
   [[nodiscard]] bool nat() const { return nat_local || nat_remote; }
   [[nodiscard]] size_t block() const { return crypto::ikev1::cbc_block_size(policy.encr); }

@@ -312,7 +312,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     } else {
       p.push_back({PayloadType::kHash, isakmp::HashPayload{*h}});
     }
-    if (initiator) {
+    if (initiator && !sa.replaces) {  // not when rekeying: the peer would drop the IPsec SAs
       ByteWriter w;
       w.u64(sa.cky_i);
       w.u64(sa.cky_r);
@@ -403,7 +403,8 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       // not be answered either (last_rx stays message 4).
       sa.flight.awaiting = false;
       log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator)", sa.conn_id, sa.remote.str()));
-      if (sa.child) qm_initiate_missing(sa, out);
+      if (sa.invalid_spi) invalid_spi_notify(sa, out);
+      if (sa.child && !p1_rekey_done(sa, out)) qm_initiate_missing(sa, out);
       return;
     }
     case MmState::kReady:

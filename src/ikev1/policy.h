@@ -89,6 +89,21 @@ class PolicyProvider {
   // ipsec profile has no ikev2-profile); its transform sets, PFS and lifetime.
   virtual std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const = 0;
 
+  // crypto isakmp keepalive SECONDS [RETRY] [periodic|on-demand]: dead peer
+  // detection (RFC 3706) for the ISAKMP SAs with this peer; interval 0: off.
+  virtual ike::DpdConfig keepalive(const IpAddress& remote) const {
+    (void)remote;
+    return {};
+  }
+
+  // crypto isakmp invalid-spi-recovery, and `remote` is a static peer (a
+  // pre-shared key for its address alone): ESP from it with an unknown SPI
+  // starts an ISAKMP SA that tells it so.
+  virtual bool invalid_spi_recovery(const IpAddress& remote) const {
+    (void)remote;
+    return false;
+  }
+
   // Easy VPN server. crypto isakmp aggressive-mode disable:
   virtual bool aggressive_mode_disabled() const { return false; }
   // Aggressive Mode responder: the peer's identity (ID type, data) decides

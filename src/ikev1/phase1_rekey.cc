@@ -1,0 +1,67 @@
+// Rekeying an ISAKMP SA (phase 1) before its lifetime ends. IKEv1 has no
+// rekey exchange, and its IPsec SAs do not depend on the ISAKMP SA that
+// negotiated them (RFC 2409 §5.5 derives their keys from SKEYID_d, but they
+// live on after it). So, as IOS and strongSwan do, the side that initiated
+// the tunnel runs a new Main Mode with the peer at 90% of the lifetime,
+// without INITIAL-CONTACT (which would make the peer forget the IPsec SAs),
+// hands the IPsec SAs over to the new ISAKMP SA once it is ready, and
+// deletes the old one. The responder hands them over when the old SA is
+// deleted or expires while a newer one with the same peer is ready
+// (strongSwan adopts them the same way when it reauthenticates).
+#include "common/log.h"
+#include "ikev1/engine_impl.h"
+
+namespace kg::ikev1 {
+
+TimePoint EngineImpl::p1_rekey_time(const IsakmpSa& sa) const { return sa.expires - (sa.expires - sa.created) / 10; }
+
+bool EngineImpl::p1_rekey_due(const IsakmpSa& sa) const {
+  return sa.initiator && sa.child && !sa.ez && sa.state == MmState::kReady && !sa.replaced_by;
+}
+
+void EngineImpl::p1_rekey(IsakmpSa& old, std::vector<Action>& out) {
+  // A fresh Main Mode from port 500 (RFC 3947 §4: it floats again if a NAT
+  // is still there).
+  auto& fresh = create_sa(true, {old.local.addr, 500}, {old.remote.addr, 500});
+  fresh.child = old.child;
+  fresh.replaces = old.conn_id;
+  old.replaced_by = fresh.conn_id;
+  log::debug(fmt("IKEv1: ISAKMP SA {} with {} reaches 90% of its lifetime: rekeying it as ISAKMP SA {}", old.conn_id,
+                 old.remote.str(), fresh.conn_id));
+  mm_initiate(fresh, out);
+}
+
+bool EngineImpl::p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out) {
+  if (!fresh.replaces) return false;
+  auto it = sas_.find(fresh.replaces);
+  fresh.replaces = 0;
+  if (it == sas_.end() || std::find(dead_.begin(), dead_.end(), it->first) != dead_.end()) return false;
+  IsakmpSa& old = *it->second;
+  ++stats_.p1_rekeys;
+  log::debug(fmt("IKEv1: ISAKMP SA {} replaces {} with {}", fresh.conn_id, old.conn_id, fresh.remote.str()));
+  hand_over(old);
+  remove_sa(old, true, out);  // only the ISAKMP SA's DELETE: its IPsec SAs moved
+  return true;
+}
+
+bool EngineImpl::hand_over(IsakmpSa& from) {
+  if (from.ez || from.children.empty()) return false;
+  for (auto& [id, p] : sas_) {
+    IsakmpSa& to = *p;
+    if (&to == &from || to.state != MmState::kReady || to.remote.addr != from.remote.addr || to.ez ||
+        std::find(dead_.begin(), dead_.end(), id) != dead_.end())
+      continue;
+    if (from.child && to.child && to.child->interface != from.child->interface) continue;
+    if (!to.child) to.child = from.child;
+    for (auto& c : from.children) to.children.push_back(c);
+    from.children.clear();
+    // The session stays up: the new SA reports its end.
+    to.session_up = to.session_up || from.session_up;
+    from.session_up = false;
+    log::debug(fmt("IKEv1: the IPsec SAs of ISAKMP SA {} move to ISAKMP SA {}", from.conn_id, to.conn_id));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace kg::ikev1
