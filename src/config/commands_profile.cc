@@ -191,9 +191,12 @@ void add_profile(CommandTable& t) {
           if (k && !k->empty()) out += " key " + s.ctx.key(*k);
           out += "\n";
         };
-        if (p.auth_local == AuthMethod::kEap)
-          out += " authentication local eap md5 username " + p.eap_username + " password " + s.ctx.key(p.eap_password) + "\n";
-        else
+        if (p.auth_local == AuthMethod::kEap) {
+          out += " authentication local eap";
+          if (!p.eap_method.empty()) out += " " + p.eap_method;
+          if (!p.eap_username.empty()) out += " username " + p.eap_username + " password " + s.ctx.key(p.eap_password);
+          out += "\n";
+        } else
           auth("local", p.auth_local, &p.auth_local_key);
         for (AuthMethod meth : p.auth_remote) {
           if (meth == AuthMethod::kEap) {  // commands_aaa.cc
@@ -229,27 +232,56 @@ void add_profile(CommandTable& t) {
     t.add(Mode::kIkev2Profile, "authentication " + s + " pre-shared key WORD", hh, set, true).writes(auth_lines);
   }
   // IOS's EAP client (RFC 7296 §2.16): the initiator omits AUTH and answers
-  // the responder's EAP-MD5 challenge. Only md5 is implemented.
+  // the responder's EAP requests: `authentication local eap [md5|mschapv2|gtc]
+  // [username U password [0|6] P]`; no method named: whichever of the three
+  // the server proposes (ike/eap_peer.h).
   auto set_eap = [prof](C c, A a) -> Result<std::string> {
     auto& p = prof(c);
     if (a.negated) {
       if (p.auth_local == AuthMethod::kEap) p.auth_local = AuthMethod::kNone;
+      p.eap_method.clear();
       p.eap_username.clear();
       p.eap_password = Secret();
       return ok();
     }
-    auto pw = c.config.key_from_config(a.size() == 9 ? a.at(7) + " " + a.at(8) : a.at(7));
-    if (!pw) return std::unexpected(pw.error());
+    size_t i = 3;
+    std::string method = a.size() > i && a.at(i) != "username" ? a.at(i++) : "";
+    std::string user;
+    Secret password;
+    if (a.size() > i) {  // username U password [0|6] P
+      auto pw = c.config.key_from_config(a.size() == i + 5 ? a.at(i + 3) + " " + a.at(i + 4) : a.at(i + 3));
+      if (!pw) return std::unexpected(pw.error());
+      user = a.at(i + 1);
+      password = Secret(std::string_view(*pw));
+    }
     p.auth_local = AuthMethod::kEap;
     p.auth_local_key = Secret();
-    p.eap_username = a.at(5);
-    p.eap_password = Secret(std::string_view(*pw));
+    p.eap_method = method;
+    p.eap_username = user;
+    p.eap_password = password;
     return ok();
   };
-  std::vector<std::string> eh = {"Set authentication method", "local authentication", "Extensible Authentication Protocol",
-                                 "EAP-MD5 (RFC 3748)", "EAP username", "Username", "EAP password", "Password"};
-  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password WORD", eh, set_eap).writes(auth_lines);
-  t.add(Mode::kIkev2Profile, "authentication local eap md5 username WORD password {0|6} WORD", eh, set_eap)
+  std::vector<std::string> eh = {"Set authentication method", "local authentication",
+                                 "Extensible Authentication Protocol (as the EAP client)"};
+  std::vector<std::string> mh = {eh[0], eh[1], eh[2], "EAP method: md5 (RFC 3748), mschapv2 (RFC 2759), gtc (RFC 3748)"};
+  std::vector<std::string> uh = {"EAP username", "Username", "EAP password", "Password"};
+  auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  std::vector<std::string> typed = {"0: the password follows in clear, 6: encrypted", "Password"};
+  auto uh6 = with({uh[0], uh[1], uh[2]}, typed);
+  t.add(Mode::kIkev2Profile, "authentication local eap", eh, set_eap).writes(auth_lines);
+  t.add(Mode::kIkev2Profile, "authentication local eap {md5|mschapv2|gtc}", mh, set_eap).writes(auth_lines);
+  t.add(Mode::kIkev2Profile, "authentication local eap username WORD password WORD", with(eh, uh), set_eap)
+      .writes(auth_lines);
+  t.add(Mode::kIkev2Profile, "authentication local eap username WORD password {0|6} WORD", with(eh, uh6), set_eap)
+      .writes(auth_lines);
+  t.add(Mode::kIkev2Profile, "authentication local eap {md5|mschapv2|gtc} username WORD password WORD", with(mh, uh),
+        set_eap)
+      .writes(auth_lines);
+  t.add(Mode::kIkev2Profile, "authentication local eap {md5|mschapv2|gtc} username WORD password {0|6} WORD",
+        with(mh, uh6), set_eap)
       .writes(auth_lines);
   t.add(Mode::kIkev2Profile, "keyring local WORD", {"Keyring", "Local keyring", "Keyring name"},
         [prof](C c, A a) { set_or_clear(prof(c).keyring_local, a, 2); return ok(); })

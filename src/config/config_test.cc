@@ -217,6 +217,30 @@ TEST(Secrets, EapPasswordSealedAndReloaded) {
   EXPECT_EQ(c.model().profiles.at("Q").auth_local, AuthMethod::kNone);
   EXPECT_TRUE(c.model().profiles.at("Q").eap_password.empty());
 }
+
+// IOS's `authentication local eap [gtc|md5|mschapv2] [username U password P]`:
+// the method is kept and written back; bare (seed 004) and method-less forms.
+TEST(Secrets, EapMethodForms) {
+  Config c;
+  CliSession s(c);
+  for (auto l : {"conf t", "crypto ikev2 profile P", "authentication local eap mschapv2 username bob password pw1",
+                 "crypto ikev2 profile Q", "authentication local eap username dave password 0 pw2",
+                 "crypto ikev2 profile R", "authentication local eap"})
+    ASSERT_TRUE(s.execute(l).ok) << l;
+  auto& m = c.model().profiles;
+  EXPECT_EQ(m.at("P").eap_method, "mschapv2");
+  EXPECT_EQ(m.at("Q").eap_method, "");
+  EXPECT_EQ(m.at("Q").eap_username, "dave");
+  EXPECT_EQ(clear_text(m.at("Q").eap_password), "pw2");
+  EXPECT_EQ(m.at("R").auth_local, AuthMethod::kEap);
+  EXPECT_TRUE(m.at("R").eap_username.empty());
+  std::string run = c.running_config_text();
+  EXPECT_NE(run.find(" authentication local eap mschapv2 username bob password 6 "), std::string::npos) << run;
+  EXPECT_NE(run.find(" authentication local eap username dave password 6 "), std::string::npos) << run;
+  EXPECT_NE(run.find(" authentication local eap\n"), std::string::npos) << run;
+  EXPECT_EQ(run.find("pw1"), std::string::npos);
+  EXPECT_FALSE(s.execute("authentication local eap tls username x password y").ok);
+}
 }  // namespace
 }  // namespace kg::config
 

@@ -89,8 +89,10 @@ struct Ikev2Profile {
   AuthMethod auth_local = AuthMethod::kNone;
   std::vector<AuthMethod> auth_remote;  // several allowed (IOS), in the order typed
   Secret auth_local_key, auth_remote_key;
-  // authentication local eap md5 username U password P (auth_local kEap):
-  // what keygate answers an EAP-MD5 server with as an initiator.
+  // authentication local eap [md5|mschapv2|gtc] [username U password P]
+  // (auth_local kEap): what keygate answers an EAP server with as an
+  // initiator; eap_method "": whichever of the three the server proposes.
+  std::string eap_method;
   std::string eap_username;
   Secret eap_password;
   std::string keyring_local;

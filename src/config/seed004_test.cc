@@ -37,7 +37,6 @@ constexpr Future kFuture[] = {
     {"06-building-blocks-profile.cfg", "aaa authorization user eap", "seed prints the line without cached or list (IOS: % Incomplete command)", true},
     {"", "aaa authorization user anyconnect-eap", "AnyConnect EAP user authorization"},
     {"", "aaa authorization group anyconnect-eap", "AnyConnect EAP group authorization"},
-    {"", "authentication local eap", "EAP as initiator"},
     {"", "authentication remote anyconnect-eap", "AnyConnect EAP aggregate authentication"},
     {"", "reconnect", "AnyConnect auto-reconnect"},
     {"", "dhcp server", "addresses from DHCP for remote-access clients"},

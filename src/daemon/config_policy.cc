@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "crypto/algorithms.h"
+#include "wire/eap/eap.h"
 
 namespace kg::daemon {
 
@@ -208,9 +209,13 @@ std::optional<ProfileConfig> ConfigPolicy::build_profile(const std::string& name
   if (p.identity_local)
     if (auto id = identity_of(*p.identity_local)) c.local_id = *id;
   apply_pki(c, p);
-  if (c.local_auth == AuthKind::kEap) {  // authentication local eap md5 ...
+  if (c.local_auth == AuthKind::kEap) {  // authentication local eap [md5|mschapv2|gtc] ...
     c.eap_username = p.eap_username;
     c.eap_password = p.eap_password;
+    c.eap_method = p.eap_method == "md5"        ? uint8_t(eap::Type::kMd5Challenge)
+                   : p.eap_method == "mschapv2" ? uint8_t(eap::Type::kMsChapV2)
+                   : p.eap_method == "gtc"      ? uint8_t(eap::Type::kGtc)
+                                                : 0;
   }
   if (c.remote_auth.has(AuthKind::kEap)) c.eap = eap_for(p);
   // Pre-shared keys only for the directions that use them (authentication

@@ -10,7 +10,7 @@ namespace kg::ike {
 // with different configurations would share one: these sizes are a reminder
 // (x86-64, libstdc++).
 static_assert(sizeof(void*) != 8 || sizeof(IkeProposalConfig) == 128, "compare the new field in same()");
-static_assert(sizeof(void*) != 8 || sizeof(ProfileConfig) == 344, "compare the new field in same()");
+static_assert(sizeof(void*) != 8 || sizeof(ProfileConfig) == 352, "compare the new field in same()");
 static_assert(sizeof(void*) != 8 || sizeof(ChildConfig) == 360, "compare the new field in same()");
 
 namespace {
@@ -59,6 +59,7 @@ bool same(const ProfileConfig& a, const ProfileConfig& b) {
          a.psk_missing == b.psk_missing &&
          a.eap_username == b.eap_username && same_secret(a.eap_password, b.eap_password) && a.eap == b.eap &&
          a.aaa_keys == b.aaa_keys &&
+         a.eap_method == b.eap_method &&
          same_list(a.peer_raw_keys, b.peer_raw_keys, [](auto& x, auto& y) {
            return x.address == y.address && x.identity == y.identity && EVP_PKEY_eq(x.key.get(), y.key.get()) == 1;
          });

@@ -338,7 +338,7 @@ TEST_F(WaitingEngines, EapMd5WithWrongPasswordFails) {
                   "password"),
             1u)
       << logs;
-  EXPECT_EQ(count("refused EAP user alice with EAP Failure"), 1u) << logs;
+  EXPECT_EQ(count("refused EAP user alice (EAP-MD5, EAP Failure"), 1u) << logs;
   expect_gone(a);
   expect_gone(b);
 }

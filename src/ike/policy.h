@@ -153,10 +153,13 @@ struct ProfileConfig {
   // so both sides see a NAT and ESP goes in UDP 4500 even without one.
   bool nat_force_encap = false;
   // EAP (RFC 7296 §2.16). Initiator with local_auth kEap: the EAP identity
-  // and password it answers with. Responder with remote_auth kEap: the back
-  // end that authenticates the peer (null: EAP refused).
+  // and password it answers with, and the one method it answers (EAP Type:
+  // 4 MD5, 6 GTC, 26 MSCHAPv2; 0: whichever of them the server proposes).
+  // Responder with remote_auth kEap: the back end that authenticates the
+  // peer (null: EAP refused).
   std::string eap_username;
   Secret eap_password;
+  uint8_t eap_method = 0;
   std::shared_ptr<const EapAuthenticator> eap;
 };
 

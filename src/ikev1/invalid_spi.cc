@@ -39,7 +39,7 @@ std::vector<Action> EngineImpl::on_unknown_spi(const Endpoint& local, const Endp
         std::find(dead_.begin(), dead_.end(), id) == dead_.end()) {
       sa->invalid_spi = spi;
       invalid_spi_notify(*sa, out);
-      if (sa->child && sa->children.empty() && sa->quick.empty()) qm_initiate(*sa, out);
+      if (sa->child && sa->children.empty() && sa->quick.empty()) qm_initiate_missing(*sa, out);
       return out;
     }
   // Main Mode, then the notify (and Quick Mode for the static entry).

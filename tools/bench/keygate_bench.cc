@@ -17,7 +17,7 @@
 //                     [--remote-id FQDN] [--local-ts PREFIX] [--remote-ts PREFIX]
 //                     [--timeout S] [--hold S] [--teardown]
 //                     [--cert PEM --key PEM --ca PEM --cert-id FQDN]
-//                     [--eap-user NAME --eap-password PASSWORD]
+//                     [--eap-user NAME --eap-password PASSWORD [--eap-method md5|mschapv2|gtc]]
 //
 // One JSON object on stdout: setups, failed, seconds, rate (setups/s over the
 // whole run), rate_min (the slowest window of --count/10 setups), retransmits.
@@ -32,9 +32,10 @@
 // method follows the key: RSA or ECDSA); every client then shows the one
 // certificate's identity --cert-id (its subjectAltName).
 // --eap-user/--eap-password: every client authenticates with EAP (RFC 7296
-// §2.16; the engine's supplicant answers the method the responder asks for,
-// EAP-MD5) as that one user, which the responder checks against RADIUS; the
-// responder still authenticates with --psk.
+// §2.16) as that one user, which the responder checks against RADIUS; the
+// responder still authenticates with --psk. The engine's own supplicant
+// (ike/eap_peer.h) answers: --eap-method names the one method it accepts
+// (a Nak asks the server for it); without it, whichever the server proposes.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -60,6 +61,7 @@
 #include "udp_packets.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
+#include "wire/eap/eap.h"
 
 namespace kg::bench {
 namespace {
@@ -81,6 +83,7 @@ struct Options {
   bool teardown = false;
   std::string cert, key, ca, cert_id;
   std::string eap_user, eap_password;
+  uint8_t eap_method = 0;  // EAP Type; 0: any
 };
 
 std::optional<std::string> slurp(const std::string& path) {
@@ -138,8 +141,9 @@ class BenchPolicy final : public PolicyProvider {
     profile_.local_psk = profile_.remote_psk = Secret();
     cert_ = true;
   }
-  void use_eap(const std::string& user, const std::string& password) {
+  void use_eap(const std::string& user, const std::string& password, uint8_t method) {
     profile_.local_auth = AuthKind::kEap;
+    profile_.eap_method = method;
     profile_.eap_username = user;
     profile_.eap_password = Secret(Bytes(password.begin(), password.end()));
   }
@@ -196,7 +200,7 @@ class Generator {
       if (!tp) return fail_msg(tp.error().message);
       policy_.use_certificate(*tp);
     }
-    if (!o_.eap_user.empty()) policy_.use_eap(o_.eap_user, o_.eap_password);
+    if (!o_.eap_user.empty()) policy_.use_eap(o_.eap_user, o_.eap_password, o_.eap_method);
     engine_ = Engine::create(policy_, clock_, rng_);
     // One socket pair on the wildcard address for all --sources addresses:
     // each message leaves from its SA's own source address (IP_PKTINFO) and
@@ -351,7 +355,7 @@ int usage() {
                "                         [--psk KEY] [--id-domain DOMAIN] [--remote-id FQDN] [--local-ts PREFIX]\n"
                "                         [--remote-ts PREFIX] [--timeout S] [--hold S] [--teardown]\n"
                "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
-               "                         [--eap-user NAME --eap-password PASSWORD]\n"
+               "                         [--eap-user NAME --eap-password PASSWORD [--eap-method md5|mschapv2|gtc]]\n"
                "       keygate-bench ikev1 --local ADDR --remote ADDR [--sources K] [--count N] [--window W]\n"
                "                           [--psk KEY] [--local-ts PREFIX] [--remote-ts PREFIX] [--timeout S]\n"
                "       keygate-bench esp-crypto [--rounds N]\n"
@@ -385,6 +389,9 @@ int ike_main(int argc, char** argv) {
     else if (a == "--cert-id") o.cert_id = v;
     else if (a == "--eap-user") o.eap_user = v;
     else if (a == "--eap-password") o.eap_password = v;
+    else if (a == "--eap-method" && v == "md5") o.eap_method = uint8_t(kg::eap::Type::kMd5Challenge);
+    else if (a == "--eap-method" && v == "mschapv2") o.eap_method = uint8_t(kg::eap::Type::kMsChapV2);
+    else if (a == "--eap-method" && v == "gtc") o.eap_method = uint8_t(kg::eap::Type::kGtc);
     else if (a == "--remote-id") o.remote_id = v;
     else if (a == "--local-ts" && Prefix::parse(v)) o.local_ts = *Prefix::parse(v);
     else if (a == "--remote-ts" && Prefix::parse(v)) o.remote_ts = *Prefix::parse(v);

@@ -69,9 +69,10 @@ class IkeAuth final : public Task {
   TaskStatus process_i(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) override {
     if (find_notify(in, NotifyType::kAuthenticationFailed)) {
       if (peer_)
-        log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: {} refused EAP user {}{} (check authentication local eap: "
+        log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: {} refused EAP user {} ({}{}{}; check authentication local eap: "
                       "username and password)",
-                      sa.remote.addr.str(), sa.profile->eap_username, eap_failure(in) ? " with EAP Failure" : ""));
+                      sa.remote.addr.str(), sa.profile->eap_username, peer_->method_name(),
+                      eap_failure(in) ? ", EAP Failure" : "", peer_->failure().empty() ? "" : ": " + peer_->failure()));
       else
         log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: {} rejected our identity {} (check the keys or certificates "
                       "and identities on both sides)",
@@ -82,10 +83,10 @@ class IkeAuth final : public Task {
       case Round::kFirst: {
         auto st = verify_responder(sa, env, in);
         if (st != TaskStatus::kDone || !peer_) return st;
-        return eap_round_i(sa, in);
+        return eap_round_i(sa, env, in);
       }
       case Round::kEap:
-        return eap_round_i(sa, in);
+        return eap_round_i(sa, env, in);
       case Round::kEapAuth:
         return verify_eap_auth(sa, in, false) ? TaskStatus::kDone : TaskStatus::kFailed;
     }
@@ -178,7 +179,7 @@ class IkeAuth final : public Task {
   Result<void> build_first_i(IkeSa& sa, TaskEnv& env, std::vector<TypedPayload>& out) {
     const ProfileConfig& p = *sa.profile;
     if (p.local_auth == AuthKind::kEap) {
-      peer_.emplace(p.eap_username, p.eap_password);
+      peer_.emplace(p.eap_username, p.eap_password, p.eap_method);
       sa.auth.local_method = "EAP";
       out.push_back({PayloadType::kIdi, p.local_id.payload()});
       if (auto req = cert_request(p)) out.push_back(std::move(*req));
@@ -251,7 +252,7 @@ class IkeAuth final : public Task {
   }
 
   // <-- IKE_AUTH { EAP(Request) }: answer it; { EAP(Success) }: our AUTH next.
-  TaskStatus eap_round_i(IkeSa& sa, const std::vector<TypedPayload>& in) {
+  TaskStatus eap_round_i(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) {
     const Bytes* raw = find_eap(in);
     if (!raw) {
       log::warn(fmt("IKEv2: IKE_AUTH response from {} lacks the EAP payload (authentication local eap)",
@@ -265,7 +266,7 @@ class IkeAuth final : public Task {
     }
     switch (m->code) {
       case eap::Code::kRequest: {
-        auto r = peer_->respond(*m);
+        auto r = peer_->respond(*m, env.rng);
         if (!r) {
           log::warn(fmt("IKEv2: cannot answer EAP Request from {}: {}", sa.remote.addr.str(), r.error().message));
           return TaskStatus::kFailed;
@@ -275,14 +276,24 @@ class IkeAuth final : public Task {
         return TaskStatus::kContinue;
       }
       case eap::Code::kSuccess:
-        log::info(fmt("IKEv2: EAP user {} authenticated by {}", sa.profile->eap_username, sa.remote.addr.str()));
+        if (auto ok = peer_->check_success(); !ok) {
+          log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: EAP Success from {} refused: {}", sa.remote.addr.str(),
+                        ok.error().message));
+          return TaskStatus::kFailed;
+        }
+        msk_ = peer_->msk();
+        log::info(fmt("IKEv2: EAP user {} authenticated by {} with {}", sa.profile->eap_username, sa.remote.addr.str(),
+                      peer_->method_name()));
         round_ = Round::kEapAuth;
         return TaskStatus::kContinue;
-      case eap::Code::kFailure:
-        log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: EAP Failure from {} for user {} (check authentication local "
-                      "eap: username and password)",
-                      sa.remote.addr.str(), sa.profile->eap_username));
+      case eap::Code::kFailure: {
+        std::string why = peer_->failure();
+        log::warn(fmt("IKEv2: AUTHENTICATION_FAILED: EAP Failure from {} for user {} ({}{}; check authentication "
+                      "local eap: username and password)",
+                      sa.remote.addr.str(), sa.profile->eap_username, peer_->method_name(),
+                      why.empty() ? "" : ": " + why));
         return TaskStatus::kFailed;
+      }
       case eap::Code::kResponse:
         break;
     }

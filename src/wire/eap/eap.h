@@ -12,8 +12,8 @@ namespace kg::eap {
 
 enum class Code : uint8_t { kRequest = 1, kResponse = 2, kSuccess = 3, kFailure = 4 };
 
-// RFC 3748 §5, §6: the method types we name.
-enum class Type : uint8_t { kIdentity = 1, kNotification = 2, kNak = 3, kMd5Challenge = 4 };
+// RFC 3748 §5, §6 and the IANA registry: the method types we name.
+enum class Type : uint8_t { kIdentity = 1, kNotification = 2, kNak = 3, kMd5Challenge = 4, kGtc = 6, kMsChapV2 = 26 };
 
 //   0                   1                   2                   3
 //   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -42,6 +42,25 @@ struct Md5Challenge {
   Bytes value;
   Bytes name;
   [[nodiscard]] static Result<Md5Challenge> parse(ByteView type_data);
+  [[nodiscard]] Bytes write() const;
+};
+
+// EAP-MSCHAPv2 Type-Data (draft-kamath-pppext-eap-mschapv2-02 §2):
+//  | OpCode | MS-CHAPv2-ID | MS-Length (2) | rest by OpCode ...
+// MS-Length is the Type-Data's length (the EAP Length minus 5).
+//   Challenge, Response: | Value-Size | Value | Name |  (Value: the 16-octet
+//     challenge; the 49-octet Peer-Challenge | 8 zero | NT-Response | Flags)
+//   Success, Failure Request: | Message |  ("S=<40 hex> M=..." / "E=691 R=0 ...")
+//   Success, Failure Response: the OpCode alone (one octet).
+enum class MsChapV2Op : uint8_t { kChallenge = 1, kResponse = 2, kSuccess = 3, kFailure = 4, kChangePassword = 7 };
+struct MsChapV2 {
+  MsChapV2Op op = MsChapV2Op::kChallenge;
+  uint8_t id = 0;      // MS-CHAPv2-ID
+  bool short_form = false;  // a Success/Failure Response: the OpCode alone
+  Bytes value;         // Challenge/Response
+  Bytes name;          // Challenge/Response
+  Bytes message;       // Success/Failure Request
+  [[nodiscard]] static Result<MsChapV2> parse(ByteView type_data);
   [[nodiscard]] Bytes write() const;
 };
 

@@ -33,5 +33,38 @@ TEST(EapPacket, RejectsWhatDoesNotAddUp) {
   EXPECT_FALSE(Md5Challenge::parse(Bytes{0}));                // empty Value
 }
 
+TEST(EapMsChapV2, ChallengeSuccessAndShortResponses) {
+  // Challenge, MS-CHAPv2-ID 9, MS-Length 4+1+16+2, a 16-octet challenge, Name "hb".
+  Bytes c{1, 9, 0, 23, 16};
+  for (int i = 0; i < 16; ++i) c.push_back(uint8_t(i));
+  c.push_back('h');
+  c.push_back('b');
+  auto m = MsChapV2::parse(c);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->op, MsChapV2Op::kChallenge);
+  EXPECT_EQ(m->id, 9);
+  EXPECT_EQ(m->value.size(), 16u);
+  EXPECT_EQ(m->name, (Bytes{'h', 'b'}));
+  EXPECT_EQ(m->write(), c);
+  Bytes s{3, 9, 0, 6, 'S', '='};
+  auto ok = MsChapV2::parse(s);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->message, (Bytes{'S', '='}));
+  EXPECT_EQ(ok->write(), s);
+  MsChapV2 ack{MsChapV2Op::kSuccess, 0, true, {}, {}, {}};
+  EXPECT_EQ(ack.write(), Bytes{3});
+  EXPECT_TRUE(MsChapV2::parse(Bytes{4})->short_form);
+}
+
+TEST(EapMsChapV2, RejectsWhatDoesNotAddUp) {
+  EXPECT_FALSE(MsChapV2::parse(Bytes{}));                  // no OpCode
+  EXPECT_FALSE(MsChapV2::parse(Bytes{1}));                 // Challenge without header
+  EXPECT_FALSE(MsChapV2::parse(Bytes{1, 1, 0}));           // short header
+  EXPECT_FALSE(MsChapV2::parse(Bytes{1, 1, 0, 9, 4, 0}));  // MS-Length says more
+  EXPECT_FALSE(MsChapV2::parse(Bytes{1, 1, 0, 6, 16, 0})); // Value-Size past the end
+  EXPECT_FALSE(MsChapV2::parse(Bytes{7, 1, 0, 4}));        // Change-Password: not done
+  EXPECT_FALSE(MsChapV2::parse(Bytes{9, 1, 0, 4}));        // unknown OpCode
+}
+
 }  // namespace
 }  // namespace kg::eap
