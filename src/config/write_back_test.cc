@@ -54,6 +54,7 @@ aaa group server radius RAD
 aaa authentication eap EAPL group RAD
 aaa accounting network ACC start-stop group RAD
 aaa accounting update newinfo periodic 15
+aaa accounting system default start-stop group RAD
 aaa server radius dynamic-author
  client 192.0.2.60 server-key 0 da-key
  port 3800
@@ -180,6 +181,9 @@ crypto isakmp policy 10
 no crypto isakmp default policy
 crypto isakmp identity dn
 crypto isakmp fragmentation
+crypto isakmp keepalive 20 5 periodic
+crypto isakmp nat keepalive 20
+crypto isakmp invalid-spi-recovery
 crypto isakmp key 0 isakmp-key address 198.51.100.2
 crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
 crypto isakmp aggressive-mode disable
