@@ -27,7 +27,7 @@ Bytes md5(std::initializer_list<ByteView> parts) {
   ok = ok && EVP_DigestFinal_ex(ctx, out.data(), &len) == 1 && len == 16;
   EVP_MD_CTX_free(ctx);
   if (!ok) {  // MD5 missing from the OpenSSL build: an impossible environment
-    std::fputs("keygate: OpenSSL has no MD5 (needed by EAP-MD5)\n", stderr);
+    std::fputs("keygate: OpenSSL has no MD5 (needed by EAP-MD5 and RADIUS)\n", stderr);
     std::abort();
   }
   return out;
