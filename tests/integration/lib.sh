@@ -186,17 +186,27 @@ capture_stop() {
 }
 # tshark_check FILE [ARGS...]: fails on malformed frames / expert errors; sets the
 # frame counts N_INIT N_AUTH N_CHILD N_INFO (IKE exchange types 34-37,
-# RFC 7296 §3.1) and N_ESP (tshark decodes UDP 4500 as NAT-T by default).
+# RFC 7296 §3.1), N_MM N_AM N_QM N_INFO1 N_TRANS (IKEv1 Main, Aggressive,
+# Quick Mode, informational, transaction: 2, 4, 32, 5, 6) and N_ESP (tshark
+# decodes UDP 4500 as NAT-T by default).
 # Further arguments go to tshark (-o decryption tables).
 tshark_check() {
-  local f=$1 bad; shift
+  local f=$1 bad counts; shift
   bad=$(tshark -r "$f" "$@" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
-  N_INIT=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 34' 2>/dev/null | wc -l)
-  N_AUTH=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 35' 2>/dev/null | wc -l)
-  N_CHILD=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 36' 2>/dev/null | wc -l)
-  N_INFO=$(tshark -r "$f" "$@" -Y 'isakmp.exchangetype == 37' 2>/dev/null | wc -l)
-  N_ESP=$(tshark -r "$f" "$@" -Y 'esp' 2>/dev/null | wc -l)
-  log "tshark: IKE_SA_INIT=$N_INIT IKE_AUTH=$N_AUTH CREATE_CHILD_SA=$N_CHILD INFORMATIONAL=$N_INFO ESP=$N_ESP malformed/errors=$bad"
+  # One pass over the frames: those with an ISAKMP message of each exchange
+  # type (IKEv2 34-37; IKEv1 Main 2, Aggressive 4, Quick 32, informational 5,
+  # transaction 6) and those with ESP.
+  counts=$(tshark -r "$f" "$@" -T fields -E occurrence=a -e frame.protocols -e isakmp.exchangetype 2>/dev/null |
+    awk -F'\t' '{ delete seen; k = split($2, t, ",")
+                  for (i = 1; i <= k; i++) if (t[i] != "" && !(t[i] in seen)) { seen[t[i]] = 1; n[t[i]]++ }
+                  if ($1 ~ /(^|:)esp(:|$)/) esp++ }
+                END { print n[34]+0, n[35]+0, n[36]+0, n[37]+0, n[2]+0, n[4]+0, n[32]+0, n[5]+0, n[6]+0, esp+0 }')
+  read -r N_INIT N_AUTH N_CHILD N_INFO N_MM N_AM N_QM N_INFO1 N_TRANS N_ESP <<<"$counts"
+  if [ $((N_MM + N_AM + N_QM + N_INFO1 + N_TRANS)) -gt 0 ]; then
+    log "tshark: Main Mode=$N_MM Aggressive Mode=$N_AM Quick Mode=$N_QM informational=$N_INFO1 transaction=$N_TRANS ESP=$N_ESP malformed/errors=$bad"
+  else
+    log "tshark: IKE_SA_INIT=$N_INIT IKE_AUTH=$N_AUTH CREATE_CHILD_SA=$N_CHILD INFORMATIONAL=$N_INFO ESP=$N_ESP malformed/errors=$bad"
+  fi
   if [ "$bad" -ne 0 ]; then
     tshark -r "$f" "$@" -Y '_ws.malformed || _ws.expert.severity == error' -V 2>/dev/null | head -60
     return 1

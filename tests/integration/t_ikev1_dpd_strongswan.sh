@@ -75,8 +75,7 @@ log "periodic 10 s, idle 31 s: $pa R-U-THERE from keygated, $pb answers from str
 [ "$pa" -ge 2 ] && [ "$pa" -le 4 ] || fail "periodic DPD: $pa probes in 31 s"
 [ "$pb" -eq "$pa" ] || { grep -i "dpd\|R_U_THERE" "$SW/charon.log" | tail; fail "strongSwan answered $pb of $pa"; }
 kg "$NSA" "show crypto isakmp sa" | grep -q "QM_IDLE" || fail "the answered probes lost the SA"
-bad=$(tshark -r "$WORK/periodic.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
-[ "$bad" -eq 0 ] || fail "tshark: malformed"
+tshark_check "$WORK/periodic.pcapng" || fail "tshark: malformed"
 
 # 3. On-demand, the peer killed under traffic.
 kg "$NSA" $'configure terminal\ncrypto isakmp keepalive 10 2 on-demand\nend' || fail "keepalive on-demand"

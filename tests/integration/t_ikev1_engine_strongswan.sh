@@ -66,13 +66,8 @@ capture_stop
 
 # tshark: every ISAKMP frame decodes; Main Mode (2), Quick Mode (32) and
 # informational (5) frames in both directions.
-bad=$(tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
-mm=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 2' 2>/dev/null | wc -l)
-qm=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 32' 2>/dev/null | wc -l)
-info=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 5' 2>/dev/null | wc -l)
-log "tshark: Main Mode=$mm Quick Mode=$qm informational=$info malformed/errors=$bad"
-[ "$bad" -eq 0 ] || { tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' -V | head -60; fail "tshark: malformed ISAKMP"; }
-[ "$mm" -ge 12 ] && [ "$qm" -ge 6 ] && [ "$info" -ge 2 ] || fail "tshark: missing exchanges"
+tshark_check "$WORK/cap.pcapng" || fail "tshark: malformed ISAKMP"
+[ "$N_MM" -ge 12 ] && [ "$N_QM" -ge 6 ] && [ "$N_INFO1" -ge 2 ] || fail "tshark: missing exchanges"
 
 # ESP from strongSwan, checked with the keys our engine derived: tshark
 # decrypts it and verifies the HMAC-SHA1-96 ICV of each packet.

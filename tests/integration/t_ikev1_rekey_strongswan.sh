@@ -69,11 +69,7 @@ log "after: ISAKMP conn-id $conn1, $spi1; strongSwan adopted CHILD_SAs $adopted 
 sw_has_sa "$SW" || fail "strongSwan lost its SA"
 swanctl_ "$SW" --list-sas | grep -c "ESTABLISHED" | grep -qx 1 || { swanctl_ "$SW" --list-sas; fail "strongSwan keeps more than one IKE SA"; }
 capture_stop
-mm=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 2' 2>/dev/null | wc -l)
-qm=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 32' 2>/dev/null | wc -l)
-bad=$(tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
-log "tshark: Main Mode=$mm Quick Mode=$qm malformed=$bad"
-[ "$bad" -eq 0 ] || fail "tshark: malformed"
-[ "$mm" -ge 18 ] && [ "$qm" -ge 6 ] || fail "tshark: expected 3 Main Modes and 2 Quick Modes"
+tshark_check "$WORK/cap.pcapng" || fail "tshark: malformed"
+[ "$N_MM" -ge 18 ] && [ "$N_QM" -ge 6 ] || fail "tshark: expected 3 Main Modes and 2 Quick Modes"
 grep -q "ERROR\|AddressSanitizer" "$WORK/keygated-$NSA.log" && { grep "ERROR\|AddressSanitizer" "$WORK/keygated-$NSA.log" | head; fail "errors in keygated's log"; }
 log "PASS"

@@ -95,10 +95,6 @@ log "strongSwan's DELETE removed keygated's SAs"
 sleep 1
 capture_stop
 
-bad=$(tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
-mm=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 2' 2>/dev/null | wc -l)
-qm=$(tshark -r "$WORK/cap.pcapng" -Y 'isakmp.exchangetype == 32' 2>/dev/null | wc -l)
-log "tshark: Main Mode=$mm Quick Mode=$qm malformed/errors=$bad"
-[ "$bad" -eq 0 ] || { tshark -r "$WORK/cap.pcapng" -Y '_ws.malformed || _ws.expert.severity == error' -V | head -60; fail "tshark: malformed"; }
-[ "$mm" -ge 12 ] && [ "$qm" -ge 6 ] || fail "tshark: missing exchanges"
+tshark_check "$WORK/cap.pcapng" || fail "tshark: malformed"
+[ "$N_MM" -ge 12 ] && [ "$N_QM" -ge 6 ] || fail "tshark: missing exchanges"
 log "PASS"
