@@ -19,12 +19,9 @@
 //
 // One JSON object on stdout, as keygate-bench ike prints it: setups, failed,
 // seconds, rate, rate_min, retransmits, generator_cpu_s.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <string>
-#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -33,6 +30,7 @@
 #include "ikev1/engine.h"
 #include "io/event_loop.h"
 #include "ikev1_load.h"
+#include "setup_tally.h"
 
 namespace kg::bench {
 namespace {
@@ -104,12 +102,12 @@ class Ikev1Generator {
       expire_attempts();
       reschedule();
     });
-    start_ = window_start_ = clock_.now();
+    tally_.start();
     fill_window();
     reschedule();
     loop_->run();
     report();
-    return up_ == o_.count ? 0 : 1;
+    return tally_.all_up() ? 0 : 1;
   }
 
  private:
@@ -119,31 +117,19 @@ class Ikev1Generator {
   }
 
   void fill_window() {
-    while (pending_.size() < o_.window && started_ < o_.count) {
-      size_t i = started_++;
+    while (tally_.may_start(o_.window)) {
+      size_t i = tally_.next();
       ikev1::InitiateRequest req;
       req.local = {IpAddress::v4(o_.local.v4_host_order() + uint32_t(i % o_.sources)), 500};
       req.remote = {o_.remote, 500};
       req.child = policy_.child(i);
-      pending_.emplace(req.child.interface, clock_.now());
+      tally_.started(req.child.interface);
       execute(engine_->initiate(req));
     }
   }
 
   void finished(const std::string& itf, bool ok) {
-    if (pending_.erase(itf) == 0) return;
-    (ok ? up_ : failed_)++;
-    ++done_;
-    size_t w = std::max<size_t>(1, o_.count / 10);  // the slowest tenth: is the rate sustained?
-    if (done_ % w == 0) {
-      double s = std::chrono::duration<double>(clock_.now() - window_start_).count();
-      if (s > 0) rate_min_ = std::min(rate_min_, double(w) / s);
-      window_start_ = clock_.now();
-    }
-    if (done_ == o_.count) {
-      end_ = clock_.now();
-      loop_->stop();
-    }
+    if (tally_.finish(itf, ok) && tally_.all_done()) loop_->stop();
   }
 
   void execute(std::vector<ike::Action> actions) {
@@ -156,11 +142,7 @@ class Ikev1Generator {
   }
 
   void expire_attempts() {
-    auto limit = clock_.now() - std::chrono::seconds(o_.timeout_s);
-    std::vector<std::string> late;
-    for (auto& [itf, t] : pending_)
-      if (t < limit) late.push_back(itf);
-    for (auto& itf : late) finished(itf, false);
+    for (auto& itf : tally_.late(std::chrono::seconds(o_.timeout_s))) finished(itf, false);
     fill_window();
   }
 
@@ -171,15 +153,8 @@ class Ikev1Generator {
   }
 
   void report() {
-    double s = std::chrono::duration<double>((done_ == o_.count ? end_ : clock_.now()) - start_).count();
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    std::printf(
-        "{\"setups\": %zu, \"failed\": %zu, \"seconds\": %.3f, \"rate\": %.1f, \"rate_min\": %.1f, "
-        "\"retransmits\": %llu, \"generator_cpu_s\": %.3f}\n",
-        up_, failed_, s, s > 0 ? double(up_) / s : 0.0, rate_min_ > 1e17 ? 0.0 : rate_min_,
-        static_cast<unsigned long long>(engine_->stats().retransmits),
-        double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+    std::printf("{%s, \"retransmits\": %llu, \"generator_cpu_s\": %.3f}\n", tally_.json_members().c_str(),
+                static_cast<unsigned long long>(engine_->stats().retransmits), SetupTally::cpu_seconds());
   }
 
   const Options& o_;
@@ -189,10 +164,7 @@ class Ikev1Generator {
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<ikev1::Engine> engine_;
   std::unique_ptr<esp::Datapath> dp_;
-  std::unordered_map<std::string, TimePoint> pending_;
-  size_t started_ = 0, done_ = 0, up_ = 0, failed_ = 0;
-  TimePoint start_{}, end_{}, window_start_{};
-  double rate_min_ = 1e18;
+  SetupTally tally_{clock_, o_.count};
 };
 
 }  // namespace

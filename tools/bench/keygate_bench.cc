@@ -36,8 +36,6 @@
 // responder still authenticates with --psk. The engine's own supplicant
 // (ike/eap_peer.h) answers: --eap-method names the one method it accepts
 // (a Nak asks the server for it); without it, whichever the server proposes.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -46,7 +44,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -58,6 +55,7 @@
 #include "esp/datapath.h"
 #include "esp_crypto.h"
 #include "ikev1_load.h"
+#include "setup_tally.h"
 #include "udp_packets.h"
 #include "ike/engine.h"
 #include "io/event_loop.h"
@@ -218,13 +216,12 @@ class Generator {
       if (stop_at_ && clock_.now() >= *stop_at_) loop_->stop();
       reschedule();
     });
-    start_ = clock_.now();
-    window_start_ = start_;
+    tally_.start();
     fill_window();
     reschedule();
     loop_->run();
     report();
-    return up_ == o_.count ? 0 : 1;
+    return tally_.all_up() ? 0 : 1;
   }
 
  private:
@@ -234,35 +231,24 @@ class Generator {
   }
 
   void fill_window() {
-    while (pending_.size() < o_.window && started_ < o_.count) {
-      size_t i = started_++;
+    while (tally_.may_start(o_.window)) {
+      size_t i = tally_.next();
       InitiateRequest req;
       req.local = {IpAddress::v4(o_.local.v4_host_order() + uint32_t(i % o_.sources)), 500};
       req.remote = {o_.remote, 500};
       req.profile = policy_.client_id(i);
       req.child = policy_.child(i);
-      pending_.emplace(req.child.interface, clock_.now());
+      tally_.started(req.child.interface);
       execute(engine_->initiate(req));
     }
   }
 
   void finished(const std::string& itf, bool ok) {
-    if (pending_.erase(itf) == 0) return;
-    (ok ? up_ : failed_)++;
-    ++done_;
-    // The slowest window of count/10 setups: is the rate sustained?
-    size_t w = std::max<size_t>(1, o_.count / 10);
-    if (done_ % w == 0) {
-      double s = std::chrono::duration<double>(clock_.now() - window_start_).count();
-      if (s > 0) rate_min_ = std::min(rate_min_, double(w) / s);
-      window_start_ = clock_.now();
-    }
-    if (done_ == o_.count) {
-      end_ = clock_.now();
-      if (o_.teardown) stop_at_ = end_ + std::chrono::seconds(std::max(o_.hold_s, o_.timeout_s));
-      else if (o_.hold_s <= 0) loop_->stop();
-      else stop_at_ = end_ + std::chrono::seconds(o_.hold_s);
-    }
+    if (!tally_.finish(itf, ok) || !tally_.all_done()) return;
+    const TimePoint end = tally_.end();
+    if (o_.teardown) stop_at_ = end + std::chrono::seconds(std::max(o_.hold_s, o_.timeout_s));
+    else if (o_.hold_s <= 0) loop_->stop();
+    else stop_at_ = end + std::chrono::seconds(o_.hold_s);
   }
 
   void execute(std::vector<Action> actions) {
@@ -275,7 +261,7 @@ class Generator {
           ++torn_down_;
           continue;
         }
-        bool was_pending = pending_.contains(ev->interface);
+        bool was_pending = tally_.pending(ev->interface);
         finished(ev->interface, ev->up);
         if (o_.teardown && ev->up && was_pending) {
           tearing_.insert(ev->interface);
@@ -293,7 +279,7 @@ class Generator {
         execute(engine_->delete_sessions(itf));
       }
     fill_window();
-    if (done_ == o_.count && o_.teardown && tearing_.empty() && !stopping_) {
+    if (tally_.all_done() && o_.teardown && tearing_.empty() && !stopping_) {
       stopping_ = true;
       end_teardown_ = clock_.now();
       if (o_.hold_s <= 0) loop_->stop();
@@ -302,11 +288,7 @@ class Generator {
 
   // An attempt the engine gave up on without a session event.
   void expire_attempts() {
-    auto limit = clock_.now() - std::chrono::seconds(o_.timeout_s);
-    std::vector<std::string> late;
-    for (auto& [itf, t] : pending_)
-      if (t < limit) late.push_back(itf);
-    for (auto& itf : late) finished(itf, false);
+    for (auto& itf : tally_.late(std::chrono::seconds(o_.timeout_s))) finished(itf, false);
     fill_window();
   }
 
@@ -317,15 +299,9 @@ class Generator {
   }
 
   void report() {
-    double s = std::chrono::duration<double>((done_ == o_.count ? end_ : clock_.now()) - start_).count();
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    std::printf(
-        "{\"setups\": %zu, \"failed\": %zu, \"seconds\": %.3f, \"rate\": %.1f, \"rate_min\": %.1f, "
-        "\"retransmits\": %llu, \"torn_down\": %zu, \"generator_cpu_s\": %.3f}\n",
-        up_, failed_, s, s > 0 ? double(up_) / s : 0.0, rate_min_ > 1e17 ? 0.0 : rate_min_,
-        static_cast<unsigned long long>(engine_->stats().retransmits), torn_down_,
-        double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+    std::printf("{%s, \"retransmits\": %llu, \"torn_down\": %zu, \"generator_cpu_s\": %.3f}\n",
+                tally_.json_members().c_str(), static_cast<unsigned long long>(engine_->stats().retransmits),
+                torn_down_, SetupTally::cpu_seconds());
   }
 
   const Options& o_;
@@ -336,8 +312,6 @@ class Generator {
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<esp::Datapath> dp_;
   std::optional<TimePoint> stop_at_;  // --hold
-  std::unordered_map<std::string, TimePoint> pending_;
-  size_t started_ = 0, done_ = 0, up_ = 0, failed_ = 0;
   // --teardown: sessions whose delete is on its way, deletes still to send.
   std::set<std::string> tearing_;
   std::deque<std::string> deletes_;
@@ -345,8 +319,7 @@ class Generator {
   int depth_ = 0;
   bool stopping_ = false;
   TimePoint end_teardown_{};
-  TimePoint start_{}, end_{}, window_start_{};
-  double rate_min_ = 1e18;
+  SetupTally tally_{clock_, o_.count};
 };
 
 int usage() {
