@@ -87,7 +87,19 @@ start_keygated() {
 }
 kg_sock() { echo "$WORK/kg-$1/sock"; }
 # kg NS "command": run one CLI command against keygated in NS.
-kg() { timeout 10 "$KEYGATE" -S "$(kg_sock "$1")" -c "$2"; }
+# The answer is read whole, then printed with SIGPIPE ignored: in
+# `kg NS CMD | grep -q X` (pipefail) grep may exit at its first match while a
+# long answer (a running-config with certificates) is still being written,
+# and the writer's SIGPIPE would fail the pipeline although X was there.
+kg() {
+  (
+    trap '' PIPE
+    out=$(timeout 10 "$KEYGATE" -S "$(kg_sock "$1")" -c "$2")
+    rc=$?
+    [ -z "$out" ] || printf '%s\n' "$out" 2>/dev/null || true
+    exit $rc
+  )
+}
 
 # --- strongSwan -----------------------------------------------------------
 # start_charon NS DIR: DIR must contain swanctl.conf; writes strongswan.conf.
