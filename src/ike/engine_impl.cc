@@ -138,14 +138,16 @@ IkeSa* EngineImpl::new_responder(const Header& h, const Endpoint& local, const E
 }
 
 // IKE_AUTH done, either role: timers, session up, stale SAs of a peer that
-// sent INITIAL_CONTACT.
+// sent INITIAL_CONTACT, and a crossing initiation of the same tunnel.
 void EngineImpl::on_established(IkeSa& sa, std::vector<Action>& out) {
   auto e = env(out);
   sa.state = SaState::kEstablished;
+  sa.created_before = next_tunnel_id_;
   sa.forget_handshake();
   arm_ike(sa, clock_.now(), rng_);
   emit_session(sa, e, true);
   delete_stale(sa, out);
+  settle_crossing(sa, out);
 }
 
 void EngineImpl::handle_response(IkeSa& sa, const Message& m, ByteView raw, const Endpoint& local,

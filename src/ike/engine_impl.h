@@ -5,7 +5,7 @@
 // engine_request.cc: the peer's requests and our answers;
 // engine_wait.cc: slow work the engine waits for (WorkRequest, resume);
 // engine_lifetime.cc: lifetimes, rekey triggers, DPD, volume limits;
-// engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT;
+// engine_rekey.cc: adopting rekeyed IKE SAs (§2.18, §2.8.1), INITIAL_CONTACT, crossing initiations;
 // engine_timers.cc: each SA's next deadline in a timer heap, the indexes
 // initiate() uses, and removing dead SAs, so that no event scans all SAs.
 #pragma once
@@ -107,6 +107,8 @@ class EngineImpl final : public Engine {
   void adopt_successor(IkeSa& old, bool we_initiated, std::vector<Action>& out);
   void hand_over(IkeSa& from, IkeSa& to);
   void delete_stale(IkeSa& sa, std::vector<Action>& out);
+  bool crossed(const IkeSa& sa, const IkeSa& other) const;
+  void settle_crossing(IkeSa& sa, std::vector<Action>& out);
   IkeSa* find_sa(uint64_t our_spi);
   // engine_timers.cc. Whoever changes an SA's timers, state, interface or
   // peer touches it; every public entry point ends with settle(), which

@@ -148,5 +148,68 @@ TEST_F(TwoEngines, NoInitialContactWhileAnotherSaWithPeerExists) {
   EXPECT_EQ(logs.find("INITIAL_CONTACT"), std::string::npos) << logs;
 }
 
+// Both ends start the tunnel at the same moment (both came back from an
+// outage that killed their SAs): two IKE SAs cross, each with
+// INITIAL_CONTACT that arrives while the other is still connecting, so
+// neither is stale. Both ends keep the one that the endpoint with the lower
+// address initiated and the other is deleted, so the pair ends with one IKE
+// SA and one CHILD_SA each, whichever SA completes first.
+TEST_F(TwoEngines, CrossingInitiationsLeaveOneSa) {
+  for (bool a_first : {true, false}) {
+    reset();
+    start();
+    if (a_first) {
+      take(a, a.engine->initiate(req(a, b)));
+      take(b, b.engine->initiate(req(b, a)));
+    } else {
+      take(b, b.engine->initiate(req(b, a)));
+      take(a, a.engine->initiate(req(a, b)));
+    }
+    pump();
+    run_for(Millis(5000));
+    auto sa = a.engine->sas(), sb = b.engine->sas();
+    ASSERT_EQ(sa.size(), 1u) << logs;
+    ASSERT_EQ(sb.size(), 1u) << logs;
+    EXPECT_TRUE(sa[0].initiator) << "the SA initiated by 198.51.100.1 stays";
+    EXPECT_EQ(sa[0].spi_i, sb[0].spi_i);
+    expect_one_mirrored_child();
+    EXPECT_EQ(a.sessions(), 1u);
+    EXPECT_EQ(b.sessions(), 1u);
+    EXPECT_EQ(count("crossing IKE SA"), 2u) << logs;
+    run_for(Millis(120'000));  // both Deletes were answered: nothing retransmits or gives up
+    EXPECT_EQ(logs.find("did not answer"), std::string::npos) << logs;
+    EXPECT_EQ(a.engine->sas().size(), 1u) << logs;
+  }
+}
+
+// The same, but A's own SA is up before B's IKE_AUTH reaches A: B's
+// INITIAL_CONTACT must not make A drop its new SA as stale while B keeps it.
+TEST_F(TwoEngines, CrossingInitiationsWithOneSideAheadLeaveOneSa) {
+  start();
+  take(a, a.engine->initiate(req(a, b)));
+  take(b, b.engine->initiate(req(b, a)));
+  std::vector<SendPacket> held;
+  auto hold_b_auth = [&](const SendPacket& p) {
+    bool from_b = p.remote.addr == a.me, auth_request = p.data.size() > 19 && p.data[18] == 35 && !(p.data[19] & 0x20);
+    if (from_b && auth_request && held.empty()) {
+      held.push_back(p);
+      return true;
+    }
+    return false;
+  };
+  pump(hold_b_auth);
+  ASSERT_EQ(held.size(), 1u) << logs;
+  ASSERT_NE(a.ready(), nullptr) << "A's SA is up first";
+  wire.push_back(held[0]);
+  pump();
+  run_for(Millis(5000));
+  auto sa = a.engine->sas(), sb = b.engine->sas();
+  ASSERT_EQ(sa.size(), 1u) << logs;
+  ASSERT_EQ(sb.size(), 1u) << logs;
+  EXPECT_EQ(sa[0].spi_i, sb[0].spi_i);
+  expect_one_mirrored_child();
+  EXPECT_EQ(logs.find("deleting stale IKE SA"), std::string::npos) << logs;
+}
+
 }  // namespace
 }  // namespace kg::ike

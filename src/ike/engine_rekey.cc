@@ -1,5 +1,6 @@
 // EngineImpl, part 3: adopting the IKE SA a rekey created (RFC 7296 §2.18),
-// simultaneous IKE SA rekeys (§2.8.1, §2.25.2), and INITIAL_CONTACT (§2.4).
+// simultaneous IKE SA rekeys (§2.8.1, §2.25.2), INITIAL_CONTACT (§2.4), and
+// two IKE SAs of one tunnel that crossed when both ends initiated it.
 //
 // Without a collision the new SA takes over the CHILD_SAs, the queued
 // requests and the session at once; the rekey initiator then deletes the old
@@ -119,6 +120,22 @@ void EngineImpl::adopt_successor(IkeSa& old, bool we_initiated, std::vector<Acti
   start_next(*fresh, out);
 }
 
+namespace {
+
+// Started from nothing (no other SA with the peer), so with INITIAL_CONTACT.
+bool fresh_start(const IkeSa& x) { return x.initiator ? x.send_initial_contact : x.peer_initial_contact; }
+
+}  // namespace
+
+// Two SAs of one tunnel that both ends started at once: one initiated by
+// each end, both from nothing, the other finished only after `sa` had begun.
+bool EngineImpl::crossed(const IkeSa& sa, const IkeSa& other) const {
+  return other.initiator != sa.initiator && fresh_start(sa) && fresh_start(other) &&
+         other.created_before > sa.tunnel_id && other.remote.addr == sa.remote.addr &&
+         other.remote_id == sa.remote_id && !sa.interface().empty() && other.interface() == sa.interface() &&
+         other.profile && sa.profile && other.profile->name == sa.profile->name;
+}
+
 // §2.4: the peer says this is its only IKE SA with us; older ones with the
 // same identities are stale (it rebooted). They go without a Delete: the
 // peer no longer knows them.
@@ -127,6 +144,7 @@ void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
   auto e = env(out);
   for (auto& [spi, other] : sas_) {
     if (other.get() == &sa || other->state == SaState::kDead || other->state == SaState::kConnecting) continue;
+    if (crossed(sa, *other)) continue;  // not stale: settle_crossing decides
     if (other->remote_id != sa.remote_id || !other->profile || !sa.profile ||
         other->profile->name != sa.profile->name)
       continue;
@@ -136,6 +154,35 @@ void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
     emit_session(*other, e, false);
     other->state = SaState::kDead;
     touch(*other);
+  }
+}
+
+// Both ends started the same tunnel at once, as after an outage that took
+// both ends' SAs: the two IKE SAs cross, and INITIAL_CONTACT cannot help
+// (each arrived while the other SA was still connecting). Two IKE SAs now
+// serve one interface. Both ends keep the one that the endpoint with the
+// lower address initiated, so they agree without a message, and each
+// deletes the other one (§2.25.2: a Delete that meets the peer's own is
+// answered as usual), so that a peer that keeps both (strongSwan does) is
+// told too.
+// Each side started from nothing, so both SAs carry INITIAL_CONTACT; that
+// keeps a hub (whose sessions share a Virtual-Template) from looking.
+void EngineImpl::settle_crossing(IkeSa& sa, std::vector<Action>& out) {
+  if (!fresh_start(sa) || sa.interface().empty()) return;
+  auto [first, last] = by_interface_.equal_range(sa.interface());
+  for (auto ix = first; ix != last; ++ix) {
+    IkeSa* o = find_sa(ix->second);
+    if (!o || o == &sa || o->state != SaState::kEstablished || !crossed(sa, *o)) continue;
+    IkeSa& other = *o;
+    bool keep_ours = sa.local.addr < sa.remote.addr;
+    IkeSa& loser = sa.initiator == keep_ours ? other : sa;
+    log::info(fmt("IKEv2: crossing IKE SA with {} Id: {} on {}: keeping the one {} initiated, deleting "
+                  "{:016x}/{:016x}",
+                  sa.remote.str(), sa.remote_id.str(), sa.interface(), keep_ours ? "we" : "the peer",
+                  loser.spi_i, loser.spi_r));
+    begin_delete(loser, out);
+    touch(loser);
+    return;
   }
 }
 

@@ -98,7 +98,8 @@ struct Waiting {
 };
 
 struct IkeSa {
-  uint32_t tunnel_id = 0;
+  uint32_t tunnel_id = 0;       // in the order SAs were created
+  uint32_t created_before = 0;  // IKE_AUTH done: the SAs with a lower tunnel_id existed then
   bool initiator = false;
   uint64_t probe = 0;  // Engine::probe's id: an IKE_SA_INIT that goes no further
   SaState state = SaState::kConnecting;
