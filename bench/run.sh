@@ -225,6 +225,7 @@ part_eap() {
     { tail -20 "$WORK/keygated-$NSB.log"; fail "generator against keygated: $j"; }
   put eap_kg_cpu "$(echo "$(cpu_s $pid) - $c0" | bc)"
   put eap_kg_radius_cpu "$(echo "$(cpu_s $RAD_PID) - $r0" | bc)"
+  put eap_kg_load "$(cut -d' ' -f1 /proc/loadavg)"  # the wall-clock rates depend on it (2 cores here)
   hs_put eap_kg "$j"
   kill "$pid"; wait "$pid" 2>/dev/null
   ip -n "$NSB" addr del 203.0.113.1/24 dev lo 2>/dev/null  # keygated's Loopback1; strongSwan adds it again
@@ -234,6 +235,7 @@ part_eap() {
     { tail -20 "$WORK/charon-$NSB.log"; fail "generator against strongSwan: $j"; }
   put eap_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
   put eap_sw_radius_cpu "$(echo "$(cpu_s $RAD_PID) - $r0" | bc)"
+  put eap_sw_load "$(cut -d' ' -f1 /proc/loadavg)"
   hs_put eap_sw "$j"
 }
 
