@@ -91,6 +91,8 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
       }
     } else if (av.attribute == "default-domain") {
       r.domain = av.value;
+    } else if (av.attribute == "key-exchange") {
+      // Easy VPN group authorization: "ike", what keygate's groups run
     } else if (av.attribute == "banner") {
       // sent to the client in its CFG_REPLY (daemon/ra_policy.cc), from `attributes`
     } else if (av.mandatory) {
