@@ -43,6 +43,10 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
     if (av.protocol == "ipsec" || av.protocol == "ip") {
       // The keys are secrets: kept apart, never among the named attributes
       // that show commands and debug lines print.
+      if (av.protocol == "ipsec" && av.attribute == "tunnel-password") {
+        r.tunnel_password = Secret(std::string_view(av.value));
+        continue;
+      }
       if (av.attribute.starts_with("ikev2-password")) {
         if (av.attribute == "ikev2-password-local") r.psk_local = Secret(std::string_view(av.value));
         else if (av.attribute == "ikev2-password-remote") r.psk_remote = Secret(std::string_view(av.value));
@@ -87,6 +91,8 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
       }
     } else if (av.attribute == "default-domain") {
       r.domain = av.value;
+    } else if (av.attribute == "key-exchange") {
+      // Easy VPN group authorization: "ike", what keygate's groups run
     } else if (av.attribute == "banner") {
       // sent to the client in its CFG_REPLY (daemon/ra_policy.cc), from `attributes`
     } else if (av.mandatory) {

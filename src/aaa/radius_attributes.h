@@ -8,6 +8,7 @@
 //   ipsec:dns-servers=A [B]                          DNS servers
 //   ipsec:route-set=prefix P/L                       a split-tunnel route
 //   ipsec:default-domain=NAME                        the DNS domain
+//   ipsec:tunnel-password=KEY                        an Easy VPN group's key (a secret, kept apart)
 // Other AV pairs are kept by name for the log and show commands; a
 // mandatory one keygate cannot apply is listed in `unsupported`.
 #pragma once
@@ -33,6 +34,8 @@ struct RadiusAuthorization {
   std::vector<std::string> unsupported;  // mandatory AV pairs not applied
   // ipsec:ikev2-password-local|remote (keyring aaa): the pre-shared keys.
   Secret psk_local, psk_remote;
+  // ipsec:tunnel-password (Easy VPN group authorization): the group's key.
+  Secret tunnel_password;
   // Every attribute above and every other ipsec:/ip: AV pair, by name, with
   // the source given to radius_authorization (for merging and show).
   AttributeSet attributes;

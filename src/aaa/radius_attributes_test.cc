@@ -91,5 +91,21 @@ TEST(RadiusAuthorization, AaaPreSharedKeysAreSecretsApart) {
   EXPECT_TRUE(radius_authorization(accept()).value().psk_remote.empty());
 }
 
+// Easy VPN group authorization: the group's key is a secret apart too; the
+// group's other attributes stay.
+TEST(RadiusAuthorization, EasyVpnGroupKeyIsASecretApart) {
+  Packet p = accept();
+  av(p, "ipsec:key-exchange=ike");
+  av(p, "ipsec:tunnel-password=gr0up-key");
+  av(p, "ipsec:addr-pool=ezpool");
+  auto r = radius_authorization(p);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->tunnel_password.equals(as_bytes(std::string_view("gr0up-key"))));
+  EXPECT_FALSE(r->attributes.find("ipsec:tunnel-password"));
+  for (const auto& line : r->attributes.lines()) EXPECT_EQ(line.find("gr0up"), std::string::npos) << line;
+  EXPECT_EQ(r->attributes.first("ipsec:addr-pool"), "ezpool");
+  EXPECT_TRUE(r->unsupported.empty());
+}
+
 }  // namespace
 }  // namespace kg::aaa

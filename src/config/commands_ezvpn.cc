@@ -56,6 +56,7 @@ void group_lines(const WriteScope& s, std::string& out) {
   if (g.max_logins) out += " max-logins " + std::to_string(g.max_logins) + "\n";
   if (!g.netmask.empty()) out += " netmask " + g.netmask + "\n";
   if (!g.banner.empty()) out += " banner ^" + g.banner + "^\n";
+  if (!g.attribute_list.empty()) out += " crypto aaa attribute list " + g.attribute_list + "\n";
 }
 
 void add_group(CommandTable& t) {
@@ -108,6 +109,11 @@ void add_group(CommandTable& t) {
   };
   t.add(m, "domain WORD", {"Default domain name for the group", "Domain name"}, word(&EzvpnGroup::domain)).writes(lines);
   t.add(m, "pool WORD", {"Local address pool for the group", "ip local pool name"}, word(&EzvpnGroup::pool)).writes(lines);
+  t.add(m, "crypto aaa attribute list WORD",
+        {"Encryption module", "AAA attributes", "Per-user attributes of the group's sessions (aaa attribute list)",
+         "Attribute list name"},
+        [](C c, A a) { grp(c).attribute_list = a.negated || a.defaulted ? "" : a.at(4); return ok(); })
+      .writes(lines);
   t.add(m, "acl WORD", {"Split tunnelling: the networks reached through the tunnel",
                         "Access list number or name: standard, or extended (each permit entry's source)"},
         word(&EzvpnGroup::acl)).writes(lines);
@@ -300,6 +306,7 @@ void profile_lines(const WriteScope& s, std::string& out) {
   for (auto& h : p.match_hosts) out += "   match identity host " + h + "\n";
   if (!p.client_auth_list.empty()) out += "   client authentication list " + p.client_auth_list + "\n";
   if (!p.authorization_list.empty()) out += "   isakmp authorization list " + p.authorization_list + "\n";
+  if (!p.accounting_list.empty()) out += "   accounting " + p.accounting_list + "\n";
   if (!p.config_address.empty()) out += "   client configuration address " + p.config_address + "\n";
   if (p.virtual_template) out += "   virtual-template " + std::to_string(p.virtual_template) + "\n";
 }
@@ -340,6 +347,8 @@ void add_profile(CommandTable& t) {
         [](C c, A a) { prof(c).client_auth_list = a.negated ? "" : a.at(3); return ok(); }).writes(lines);
   t.add(m, "isakmp authorization list WORD", {"ISAKMP parameters", "Group authorization", "AAA list", "List name"},
         [](C c, A a) { prof(c).authorization_list = a.negated ? "" : a.at(3); return ok(); }).writes(lines);
+  t.add(m, "accounting WORD", {"Enable AAA Accounting for IPsec sessions", "Name of accounting list"},
+        [](C c, A a) { prof(c).accounting_list = a.negated ? "" : a.at(1); return ok(); }).writes(lines);
   t.add(m, "client configuration address {respond|initiate}",
         {"Client parameters", "Mode configuration", "Address assignment", "Answer the client's request", "Push it to the client"},
         [](C c, A a) { prof(c).config_address = a.negated ? "" : a.at(3); return ok(); }).writes(lines);
@@ -363,6 +372,7 @@ void add_profile(CommandTable& t) {
             s += "   trustpoint(s): <all>\n";
             if (!p.client_auth_list.empty()) s += "   Client authentication list: " + p.client_auth_list + "\n";
             if (!p.authorization_list.empty()) s += "   ISAKMP authorization list: " + p.authorization_list + "\n";
+            if (!p.accounting_list.empty()) s += "   Accounting list: " + p.accounting_list + "\n";
             if (!p.config_address.empty()) s += "   Client configuration address: " + p.config_address + "\n";
             if (p.virtual_template) s += "   Virtual-template: " + std::to_string(p.virtual_template) + "\n";
             s += "\n";

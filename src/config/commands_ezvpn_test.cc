@@ -33,7 +33,8 @@ TEST_F(Ezvpn, Seed001GroupProfileKeyringRoundTrip) {
   for (const char* l : {"crypto isakmp client configuration group cisco", "key cisco", "dns 198.18.0.2 198.18.0.3",
                         "wins 198.18.0.6", "domain cisco.com", "pool fred", "acl 199", "include-local-lan",
                         "save-password", "pfs", "backup-gateway 198.51.100.7", "backup-gateway gw2.example.net",
-                        "max-users 1000", "max-logins 1", "netmask 255.255.255.0", "banner #Hello there#", "exit",
+                        "max-users 1000", "max-logins 1", "netmask 255.255.255.0", "banner #Hello there#",
+                        "crypto aaa attribute list AL", "exit",
                         "crypto isakmp client configuration group default", "key 0 other", "pool fred", "exit",
                         "crypto isakmp client configuration address-pool local fred",
                         "crypto isakmp aggressive-mode disable", "aaa authentication login userlist local",
@@ -42,7 +43,7 @@ TEST_F(Ezvpn, Seed001GroupProfileKeyringRoundTrip) {
                         "pre-shared-key hostname peer.example.net key ring-key-3", "exit",
                         "crypto isakmp profile ezvpn", "match identity group cisco",
                         "match identity address 198.51.100.0 255.255.255.0", "match identity host peer.example.net",
-                        "client authentication list userlist", "isakmp authorization list grouplist",
+                        "client authentication list userlist", "isakmp authorization list grouplist", "accounting acct",
                         "client configuration address respond", "keyring KR", "virtual-template 1", "exit"})
     run(l);
   const auto& g = cfg.model().ezvpn.groups.at("cisco");
@@ -59,11 +60,11 @@ TEST_F(Ezvpn, Seed001GroupProfileKeyringRoundTrip) {
   for (const char* line :
        {"crypto isakmp aggressive-mode disable\n", "crypto isakmp client configuration address-pool local fred\n",
         "crypto isakmp client configuration group cisco\n key 6 ", " dns 198.18.0.2 198.18.0.3\n wins 198.18.0.6\n domain cisco.com\n pool fred\n acl 199\n",
-        " include-local-lan\n save-password\n pfs\n backup-gateway 198.51.100.7\n backup-gateway gw2.example.net\n max-users 1000\n max-logins 1\n netmask 255.255.255.0\n banner ^Hello there^\n",
+        " include-local-lan\n save-password\n pfs\n backup-gateway 198.51.100.7\n backup-gateway gw2.example.net\n max-users 1000\n max-logins 1\n netmask 255.255.255.0\n banner ^Hello there^\n crypto aaa attribute list AL\n",
         "crypto isakmp client configuration group default\n key 6 ", "aaa authentication login userlist local\n",
         "crypto keyring KR\n  pre-shared-key address 198.51.100.2 key 6 ",
         "  pre-shared-key address 198.51.100.0 255.255.255.0 key 6 ", "  pre-shared-key hostname peer.example.net key 6 ",
-        "crypto isakmp profile ezvpn\n   keyring KR\n   match identity group cisco\n   match identity address 198.51.100.0 255.255.255.0\n   match identity host peer.example.net\n   client authentication list userlist\n   isakmp authorization list grouplist\n   client configuration address respond\n   virtual-template 1\n"})
+        "crypto isakmp profile ezvpn\n   keyring KR\n   match identity group cisco\n   match identity address 198.51.100.0 255.255.255.0\n   match identity host peer.example.net\n   client authentication list userlist\n   isakmp authorization list grouplist\n   accounting acct\n   client configuration address respond\n   virtual-template 1\n"})
     EXPECT_NE(rc.find(line), std::string::npos) << line << "\n" << rc;
 
   auto path = std::filesystem::temp_directory_path() / ("kgezvpn-" + std::to_string(::getpid()));

@@ -22,6 +22,7 @@ struct EzvpnGroup {
   bool include_local_lan = false, save_password = false, pfs = false;
   bool firewall_are_u_there = false;  // firewall are-u-there
   int max_users = 0, max_logins = 0;  // 0: no limit
+  std::string attribute_list;  // crypto aaa attribute list NAME: per-user attributes over the group's
 };
 
 // crypto isakmp profile NAME
@@ -31,6 +32,7 @@ struct IsakmpProfile {
   std::vector<std::string> match_hosts;      // match identity host FQDN
   std::string client_auth_list;              // client authentication list LIST (XAUTH)
   std::string authorization_list;            // isakmp authorization list LIST
+  std::string accounting_list;               // accounting LIST (aaa accounting network LIST start-stop group G)
   std::string config_address;                // client configuration address respond|initiate
   std::string keyring;
   int virtual_template = 0;

@@ -204,6 +204,7 @@ crypto isakmp client configuration group cisco
  max-logins 1
  netmask 255.255.255.0
  banner ^Hello^
+ crypto aaa attribute list AL
 crypto isakmp client configuration group default
  dns 198.18.0.2
  wins 198.18.0.6 198.18.0.7
@@ -217,6 +218,7 @@ crypto isakmp profile ezvpn
  match identity host peer.example.net
  client authentication list userlist
  isakmp authorization list grouplist
+ accounting acctlist
  client configuration address respond
  keyring KR
  virtual-template 1

@@ -42,13 +42,16 @@ void AccountingService::configure(const config::Model& m, std::optional<IpAddres
 
 void AccountingService::expect(ConfigPolicy::AccountedUser u) {
   if (expected_.size() >= 4096) expected_.erase(expected_.begin());
-  std::string id = u.ike_id;
+  // An Easy VPN session is known by its session id: the group's clients
+  // share one IKE identity (the group name).
+  std::string id = u.session_id ? "#" + std::to_string(u.session_id) : u.ike_id;
   expected_[id] = std::move(u);
 }
 
 void AccountingService::on_session(const ike::SessionEvent& ev) {
   if (ev.up) {
-    auto it = expected_.find(ev.remote_id);
+    auto it = expected_.find("#" + std::to_string(key(ev)));
+    if (it == expected_.end()) it = expected_.find(ev.remote_id);
     if (it == expected_.end() || sessions_.contains(key(ev))) return;
     auto u = std::move(it->second);
     expected_.erase(it);

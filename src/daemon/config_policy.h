@@ -87,6 +87,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // keyring aaa asks the same way, with its own password (aaa_keyring.h).
   using RadiusLookup = RadiusUserLookup;
   void set_radius_lookup(RadiusLookup f) { radius_lookup_ = std::move(f); }
+  [[nodiscard]] const RadiusLookup& radius_lookup() const { return radius_lookup_; }
   // The user and attributes each session was authorized with (show crypto
   // session detail), by peer address and IKE identity.
   struct AuthorizedSession {
@@ -121,9 +122,14 @@ class ConfigPolicy final : public ike::PolicyProvider {
     std::string user;    // the EAP identity the server accepted
     std::vector<Bytes> classes;
     std::optional<IpAddress> framed_ip;
+    uint32_t session_id = 0;  // Easy VPN: SessionConfig::session_id (its clients share the group's identity)
   };
   using Accounted = std::function<void(AccountedUser)>;
   void set_accounting(Accounted a) { accounted_ = std::move(a); }
+  // Easy VPN sessions (isakmp_ezvpn.cc) are accounted the same way.
+  void account(AccountedUser u) const {
+    if (accounted_) accounted_(std::move(u));
+  }
   std::optional<ike::ConfigRequest> config_request_for(const std::string& tunnel) const;
 
  private:

@@ -2,6 +2,15 @@
 // configuration groups, ISAKMP profiles and crypto keyrings decide an
 // Aggressive Mode peer's key and what follows phase 1; XAUTH checks local
 // users through the login list; mode configuration leases from the pools.
+// With `isakmp authorization list LIST` naming a RADIUS group, a group's key
+// and attributes come from RADIUS (User-Name the group, password "cisco",
+// as IOS asks): Cisco-AVPair ipsec:tunnel-password is the key, the other
+// ipsec: pairs its mode configuration. `crypto aaa attribute list NAME` in a
+// group lays an `aaa attribute list`'s entries over the group's attributes.
+// `accounting LIST` in the profile accounts each session (Start when its
+// first IPsec SA is up, Stop when it ends: daemon/accounting_service.h).
+#include <sstream>
+
 #include "aaa/ip_pool.h"
 #include "common/log.h"
 #include "crypto/password.h"
@@ -77,6 +86,82 @@ std::vector<Prefix> split_networks(const config::Model& m, const std::string& gr
   return out;
 }
 
+// `aaa authorization network LIST group G`: G; "" for a local list; an
+// error when LIST is not configured.
+Result<std::string> radius_group_of(const config::Model& m, const std::string& list) {
+  auto it = m.aaa_authorization_network.find(list);
+  if (it == m.aaa_authorization_network.end())
+    return fail(Errc::kNotFound, "aaa authorization network " + list + " is not configured");
+  if (it->second.starts_with("group ")) return it->second.substr(6);
+  return std::string();
+}
+
+// The group's key from RADIUS; its other attributes are kept for mode
+// configuration (IsakmpPolicy::RadiusGroups).
+class RadiusGroupKey final : public ike::PskSource {
+ public:
+  RadiusGroupKey(std::string group, std::string error, RadiusUserLookup lookup,
+                 std::shared_ptr<IsakmpPolicy::RadiusGroups> groups)
+      : group_(std::move(group)), error_(std::move(error)), lookup_(std::move(lookup)), groups_(std::move(groups)) {}
+  bool answers_on_loop() const override { return true; }
+  ike::PeerKeys lookup(const ike::PskQuery&) override { return {{}, {}, "answers on the event loop only"}; }
+  void begin_lookup(const ike::PskQuery& q, LookupDone done) override {
+    if (!error_.empty()) return done({{}, {}, error_});
+    if (!lookup_) return done({{}, {}, "no RADIUS client"});
+    std::string name(q.peer_id.data.begin(), q.peer_id.data.end());
+    log::debug("IKEv1: group " + name + ": Access-Request to RADIUS group " + group_);
+    lookup_(group_, name, Secret(std::string_view("cisco")), "group " + name + " (RADIUS " + group_ + ")",
+            [name, groups = groups_, done = std::move(done)](Result<aaa::RadiusAuthorization> r) {
+              if (!r) return done({{}, {}, r.error().message});
+              if (r->tunnel_password.empty())
+                return done({{}, {}, "the Access-Accept for group " + name +
+                                         " has no Cisco-AVPair ipsec:tunnel-password"});
+              if (groups->size() >= 4096 && !groups->contains(name)) groups->erase(groups->begin());
+              (*groups)[name] = r->attributes;
+              for (const auto& l : r->attributes.lines()) log::debug("IKEv1: group " + name + ": " + l);
+              done({{}, std::move(r->tunnel_password), {}});
+            });
+  }
+
+ private:
+  std::string group_, error_;
+  RadiusUserLookup lookup_;
+  std::shared_ptr<IsakmpPolicy::RadiusGroups> groups_;
+};
+
+std::vector<std::string> words(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// The attributes a group's sessions get, named as RADIUS names them
+// (ipsec:addr-pool, ipsec:dns-servers, ipsec:split-tunnel-list ...), laid
+// over `g`. An `aaa attribute list` names them without the protocol.
+config::EzvpnGroup with_attributes(config::EzvpnGroup g, const aaa::AttributeSet& a) {
+  auto on = [](const std::string& v) { return v == "1" || v == "true" || v == "enable"; };
+  for (const auto& [raw, v] : a.items()) {
+    const std::string name = raw.find(':') == std::string::npos && raw != "Framed-IP-Netmask" ? "ipsec:" + raw : raw;
+    const std::string x = v.values.empty() ? "" : v.values.front();
+    if (name == "ipsec:addr-pool") g.pool = x;
+    else if (name == "ipsec:dns-servers") g.dns = words(x);
+    else if (name == "ipsec:wins-servers") g.wins = words(x);
+    else if (name == "ipsec:default-domain") g.domain = x;
+    else if (name == "ipsec:split-tunnel-list") g.acl = x;
+    else if (name == "ipsec:banner") g.banner = x;
+    else if (name == "ipsec:save-password") g.save_password = on(x);
+    else if (name == "ipsec:include-local-lan") g.include_local_lan = on(x);
+    else if (name == "ipsec:pfs") g.pfs = on(x);
+    else if (name == "ipsec:split-dns") g.split_dns = words(x);
+    else if (name == "ipsec:ipsec-backup-gateway") g.backup_gateways = v.values;
+    else if (name == "Framed-IP-Netmask") g.netmask = x;
+    else if (name != "ipsec:key-exchange")
+      log::debug("IKEv1: attribute " + raw + " (" + v.source + ") does not apply to Easy VPN mode configuration");
+  }
+  return g;
+}
+
 }  // namespace
 
 bool IsakmpPolicy::aggressive_mode_disabled() const { return config_.model().ezvpn.aggressive_disabled; }
@@ -107,7 +192,17 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
       break;
     }
   }
-  if (g && g->has_key) {
+  // isakmp authorization list LIST with a RADIUS group: the group is
+  // RADIUS's alone (keygate's local groups are not consulted).
+  std::optional<Result<std::string>> radius;
+  if (type == isakmp::IdType::kKeyId && prof && !prof->authorization_list.empty())
+    if (auto rg = radius_group_of(m, prof->authorization_list); !rg || !rg->empty()) radius = rg;
+  if (radius) {
+    g = nullptr;
+    p.group = id;
+    p.key_source = std::make_shared<RadiusGroupKey>(*radius ? **radius : "", *radius ? "" : radius->error().message,
+                                                    config_.radius_lookup(), radius_groups_);
+  } else if (g && g->has_key) {
     p.psk = g->key;
   } else if (prof && !prof->keyring.empty()) {
     auto r = ez.keyrings.find(prof->keyring);
@@ -192,12 +287,36 @@ std::shared_ptr<ike::PasswordChecker> IsakmpPolicy::xauth_checker(const std::str
   return std::make_shared<Refusing>("login list " + list + ": no aaa group server radius " + group + " (or no RADIUS client)");
 }
 
-ikev1::ModeCfgReply IsakmpPolicy::mode_config(const std::string& group, const std::string& user) const {
+ikev1::ModeCfgReply IsakmpPolicy::mode_config(const ikev1::ModeCfgQuery& q) const {
   const auto& m = config_.model();
+  const std::string& group = q.group;
+  const std::string& user = q.user;
   ikev1::ModeCfgReply r;
-  auto it = m.ezvpn.groups.find(group);
-  if (it == m.ezvpn.groups.end()) return r;  // no group: nothing to hand out
-  const config::EzvpnGroup& g = it->second;
+  auto pr = m.ezvpn.profiles.find(q.profile);
+  const config::IsakmpProfile* prof = pr == m.ezvpn.profiles.end() ? nullptr : &pr->second;
+  config::EzvpnGroup g;
+  auto rg = prof && !prof->authorization_list.empty() ? radius_group_of(m, prof->authorization_list)
+                                                      : Result<std::string>(std::string());
+  if (rg && !rg->empty()) {
+    auto it = radius_groups_->find(group);
+    if (it == radius_groups_->end()) return {"group " + group + " has no RADIUS authorization"};
+    g = with_attributes({}, it->second);
+  } else {
+    auto it = m.ezvpn.groups.find(group);
+    if (it == m.ezvpn.groups.end()) return r;  // no group: nothing to hand out
+    g = it->second;
+  }
+  // crypto aaa attribute list NAME: per-user attributes over the group's.
+  if (!g.attribute_list.empty()) {
+    auto al = m.aaa_attribute_lists.find(g.attribute_list);
+    if (al == m.aaa_attribute_lists.end()) {
+      log::warn("Easy VPN group " + group + ": aaa attribute list " + g.attribute_list + " is not defined");
+    } else {
+      aaa::AttributeSet a;
+      for (const auto& x : al->second) a.add(x.name, x.value, "aaa attribute list " + g.attribute_list);
+      g = with_attributes(std::move(g), a);
+    }
+  }
   std::string pool = !g.pool.empty() ? g.pool : m.ezvpn.address_pool;
   if (!pool.empty()) {
     aaa::AddressPools* pools = config_.pools();
@@ -222,6 +341,14 @@ ikev1::ModeCfgReply IsakmpPolicy::mode_config(const std::string& group, const st
   r.split_dns = g.split_dns;
   r.firewall_are_u_there = g.firewall_are_u_there;
   if (!g.acl.empty()) r.split_include = split_networks(m, group, g.acl);
+  // accounting LIST: the session's Start goes once its first IPsec SA is up.
+  if (prof && !prof->accounting_list.empty()) {
+    if (auto a = m.aaa_accounting_network.find(prof->accounting_list); a != m.aaa_accounting_network.end())
+      config_.account({q.remote_id, a->second, user, {}, r.address, q.session_id});
+    else
+      log::warn("IKEv1: isakmp profile " + q.profile + ": accounting list " + prof->accounting_list +
+                " is not defined; no accounting");
+  }
   return r;
 }
 

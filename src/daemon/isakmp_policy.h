@@ -30,7 +30,13 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   std::optional<ikev1::EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
                                              const std::string& id) const override;
   std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress& remote) const override;
-  ikev1::ModeCfgReply mode_config(const std::string& group, const std::string& user) const override;
+  ikev1::ModeCfgReply mode_config(const ikev1::ModeCfgQuery& q) const override;
+
+  // Groups authorized by RADIUS (isakmp authorization list with `aaa
+  // authorization network LIST group G`): each group's Access-Accept
+  // attributes (its key never among them), by group name, as the last
+  // lookup gave them; mode configuration reads them.
+  using RadiusGroups = std::map<std::string, aaa::AttributeSet>;
 
   // XAUTH with `aaa authentication login LIST group G`: the RADIUS checker
   // of group G (daemon.cc: aaa/radius_pap.h over the RADIUS service), with
@@ -46,6 +52,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   bool rsa_sig_ready() const;
   const ConfigPolicy& config_;
   RadiusPasswords radius_passwords_;
+  std::shared_ptr<RadiusGroups> radius_groups_ = std::make_shared<RadiusGroups>();
 };
 
 // A configured protection suite in the engine's terms; nullopt for what the

@@ -82,7 +82,7 @@ TEST(IsakmpPolicy, SplitNetworksFromAnExtendedAclSplitDnsAndFirewall) {
                           "access-list 199 permit ip any 198.18.9.0 0.0.0.255",
                           "access-list 199 deny ip 198.18.10.0 0.0.0.255 any",
                           "access-list 199 permit tcp host 198.18.11.1 any eq 443"}));
-  auto r = p.mode_config("cisco", "alice");
+  auto r = p.mode_config({"cisco", "", "alice", "cisco", *IpAddress::parse("198.51.100.2"), 1});
   ASSERT_EQ(r.error, "");
   ASSERT_EQ(r.split_include.size(), 3u);
   EXPECT_EQ(r.split_include[0].str(), "203.0.113.0/24");
@@ -93,9 +93,90 @@ TEST(IsakmpPolicy, SplitNetworksFromAnExtendedAclSplitDnsAndFirewall) {
   // A standard list still works as before.
   cp.set_model(configure({"crypto isakmp client configuration group cisco", " acl 99", " exit",
                           "access-list 99 permit 203.0.113.0 0.0.0.255"}));
-  r = p.mode_config("cisco", "alice");
+  r = p.mode_config({"cisco", "", "alice", "cisco", *IpAddress::parse("198.51.100.2"), 1});
   ASSERT_EQ(r.split_include.size(), 1u);
   EXPECT_EQ(r.split_include[0].str(), "203.0.113.0/24");
+}
+
+// isakmp authorization list with a RADIUS group: the group's key is asked
+// of RADIUS (User-Name the group, password "cisco"), its attributes make the
+// mode configuration; a local group's crypto aaa attribute list lays its
+// entries over the group's; accounting LIST accounts the session by its id.
+TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"aaa new-model", "aaa authorization network radlist group RADGROUP",
+                          "aaa authorization network nolist group NOPE",
+                          "aaa accounting network acct start-stop group RADGROUP",
+                          "aaa attribute list AL", " attribute type dns-servers \"198.18.0.77\"", " exit",
+                          "crypto isakmp client configuration group cisco", " key k", " dns 198.18.0.53",
+                          " domain example.net", " crypto aaa attribute list AL", " exit",
+                          "crypto isakmp profile rad", " match identity group engineering", " match identity group cisco",
+                          " isakmp authorization list radlist", " accounting acct", " exit",
+                          "crypto isakmp profile local", " match identity group cisco", " exit"}));
+  std::vector<std::string> asked;
+  cp.set_radius_lookup([&](const std::string& group, const std::string& user, const Secret& pw, const std::string& source,
+                           std::function<void(Result<aaa::RadiusAuthorization>)> done) {
+    asked.push_back(group + " " + user + " " + std::string(pw.view().begin(), pw.view().end()));
+    if (user != "engineering") return done(fail(Errc::kAuthFailed, "Access-Reject from RADIUS server 127.0.0.1 for " + user));
+    aaa::RadiusAuthorization r;
+    r.tunnel_password = Secret(std::string_view("eng-key"));
+    r.attributes.set("ipsec:dns-servers", "198.18.0.91 198.18.0.92", source);
+    r.attributes.set("ipsec:default-domain", "eng.example.net", source);
+    r.attributes.set("ipsec:banner", "Engineering only", source);
+    r.attributes.set("ipsec:include-local-lan", "1", source);
+    done(std::move(r));
+  });
+  std::vector<ConfigPolicy::AccountedUser> accounted;
+  cp.set_accounting([&](ConfigPolicy::AccountedUser u) { accounted.push_back(std::move(u)); });
+  auto peer = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.11"), isakmp::IdType::kKeyId, "engineering");
+  ASSERT_TRUE(peer);
+  ASSERT_TRUE(peer->key_source);
+  EXPECT_EQ(peer->group, "engineering");
+  EXPECT_EQ(peer->profile, "rad");
+  ike::PeerKeys got;
+  ike::PskQuery q{"rad", {ike::IdType::kKeyId, Bytes{'e', 'n', 'g', 'i', 'n', 'e', 'e', 'r', 'i', 'n', 'g'}}, {}, {}};
+  peer->key_source->begin_lookup(q, [&](ike::PeerKeys k) { got = std::move(k); });
+  EXPECT_EQ(got.error, "");
+  EXPECT_TRUE(got.remote.equals(as_bytes("eng-key")));
+  EXPECT_EQ(asked, (std::vector<std::string>{"RADGROUP engineering cisco"}));
+  auto r = p.mode_config({"engineering", "rad", "alice", "engineering", ip("198.51.100.11"), 5});
+  EXPECT_EQ(r.error, "");
+  ASSERT_EQ(r.dns.size(), 2u);
+  EXPECT_EQ(r.dns[0].str(), "198.18.0.91");
+  EXPECT_EQ(r.domain, "eng.example.net");
+  EXPECT_EQ(r.banner, "Engineering only");
+  EXPECT_TRUE(r.include_local_lan);
+  ASSERT_EQ(accounted.size(), 1u);
+  EXPECT_EQ(accounted[0].group, "RADGROUP");
+  EXPECT_EQ(accounted[0].user, "alice");
+  EXPECT_EQ(accounted[0].ike_id, "engineering");
+  EXPECT_EQ(accounted[0].session_id, 5u);
+  // A group of that profile RADIUS has not authorized: no configuration.
+  EXPECT_NE(p.mode_config({"cisco", "rad", "bob", "cisco", ip("198.51.100.12"), 6}).error, "");
+  // A local list, and a profile whose list is not configured.
+  cp.set_model(configure({"aaa new-model", "aaa authorization network radlist local",
+                          "aaa attribute list AL", " attribute type dns-servers \"198.18.0.77\"", " exit",
+                          "crypto isakmp client configuration group cisco", " key k", " dns 198.18.0.53",
+                          " domain example.net", " crypto aaa attribute list AL", " exit",
+                          "crypto isakmp profile local", " match identity group cisco",
+                          " isakmp authorization list radlist", " exit",
+                          "crypto isakmp profile undefined", " match identity group other",
+                          " isakmp authorization list nolist", " exit"}));
+  // A local list: the local group, its key; the attribute list's DNS over the group's.
+  peer = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.12"), isakmp::IdType::kKeyId, "cisco");
+  ASSERT_TRUE(peer);
+  EXPECT_FALSE(peer->key_source);
+  EXPECT_TRUE(peer->psk.equals(as_bytes("k")));
+  r = p.mode_config({"cisco", "local", "bob", "cisco", ip("198.51.100.12"), 6});
+  ASSERT_EQ(r.dns.size(), 1u);
+  EXPECT_EQ(r.dns[0].str(), "198.18.0.77");
+  EXPECT_EQ(r.domain, "example.net");
+  EXPECT_EQ(accounted.size(), 1u);  // no accounting list
+  peer = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.13"), isakmp::IdType::kKeyId, "other");
+  ASSERT_TRUE(peer && peer->key_source);
+  peer->key_source->begin_lookup(q, [&](ike::PeerKeys k) { got = std::move(k); });
+  EXPECT_EQ(got.error, "aaa authorization network nolist is not configured");
 }
 
 TEST(IsakmpPolicy, XauthCheckerOfEachLoginList) {

@@ -71,7 +71,8 @@ void aggressive_disabled_log(const Endpoint& remote) {
 
 // Message 1: choose a policy, find the key by the identity, answer with
 // message 2.
-void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out) {
+void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out,
+                            std::optional<EzvpnPeer> looked_up) {
   sa.aggressive = true;
   auto* sa_p = isakmp::find_payload<isakmp::SaPayload>(m.payloads, PayloadType::kSa);
   auto* ke = isakmp::find_payload<isakmp::KePayload>(m.payloads, PayloadType::kKe);
@@ -83,7 +84,24 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     return remove_sa(sa, false, out);
   }
   sa.remote_id = id_text(*id);
-  auto peer = policy_.ezvpn_peer(sa.local.addr, sa.remote.addr, id->type, sa.remote_id);
+  auto peer = looked_up ? std::move(looked_up) : policy_.ezvpn_peer(sa.local.addr, sa.remote.addr, id->type, sa.remote_id);
+  if (peer && peer->key_source && !looked_up) {
+    // The group's key is in RADIUS (isakmp authorization list): message 2
+    // waits for it (am_resume); a retransmitted message 1 is ignored.
+    sa.ez = std::make_unique<EzvpnState>();
+    sa.ez->step = EzvpnState::Step::kGroupLookup;
+    sa.ez->msg1.assign(raw.begin(), raw.end());
+    sa.ez->work = next_work_id_++;
+    waiting_[sa.ez->work] = sa.conn_id;
+    ike::PskQuery q{peer->profile, ike::Identity{ike::IdType::kKeyId, Bytes(sa.remote_id.begin(), sa.remote_id.end())},
+                    sa.local.addr, sa.remote.addr};
+    log::debug(fmt("IKEv1: {}: group {} authorization asked (request {})", sa.remote.addr.str(), sa.remote_id,
+                   sa.ez->work));
+    auto source = peer->key_source;
+    sa.ez->peer = std::move(*peer);
+    out.push_back(ike::WorkRequest{sa.ez->work, ike::PskWork{std::move(source), std::move(q)}});
+    return;
+  }
   if (!peer) {
     log::event("CRYPTO", log::Level::kWarning, "IKMP_NO_PRESHARED_KEY",
                fmt("No pre-shared key for peer {} Id: {} (no client configuration group, keyring or isakmp key)",
@@ -207,6 +225,27 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   sa.flight.last_rx.assign(raw.begin(), raw.end());
   isakmp::Header h = am_header(sa);
   send(sa, sa.flight, isakmp::encode_message(h, p), true, out);
+}
+
+// The group's key from RADIUS: message 1 is answered now, or the SA goes.
+void EngineImpl::am_resume(IsakmpSa& sa, ike::PeerKeys keys, std::vector<Action>& out) {
+  EzvpnPeer peer = std::move(sa.ez->peer);
+  Secret key = !keys.remote.empty() ? std::move(keys.remote) : std::move(keys.local);
+  if (keys.error.empty() && key.empty()) keys.error = "no key";
+  if (!keys.error.empty()) {
+    log::event("CRYPTO", log::Level::kWarning, "EZVPN_GROUP_AUTHOR_FAILED",
+               fmt("Authorization of group {} for peer {} failed: {}", sa.remote_id, sa.remote.addr.str(), keys.error));
+    am_failure(sa);
+    return remove_sa(sa, false, out);
+  }
+  log::debug(fmt("IKEv1: {}: group {} authorized, its key is in", sa.remote.addr.str(), sa.remote_id));
+  Bytes raw = std::move(sa.ez->msg1);
+  sa.ez.reset();
+  peer.psk = std::move(key);
+  auto m = isakmp::parse_message(raw);
+  if (!m) return remove_sa(sa, false, out);
+  am_respond(sa, *m, raw, out, std::move(peer));
+  if (sa.state == MmState::kKeDone) sa.expires = clock_.now() + std::chrono::seconds(sa.policy.lifetime_s);
 }
 
 // Message 3: HASH_I (encrypted, as strongSwan and Cisco clients send it, or

@@ -33,6 +33,14 @@ struct Server final : PolicyProvider {
   bool aggressive_mode_disabled() const override { return disabled; }
   std::optional<EzvpnPeer> ezvpn_peer(const IpAddress&, const IpAddress&, isakmp::IdType t,
                                       const std::string& id) const override {
+    if (t == isakmp::IdType::kKeyId && (id == "radgroup" || id == "nosuch")) {
+      // isakmp authorization list with a RADIUS group: the key comes later.
+      EzvpnPeer p;
+      p.group = id;
+      p.auth_list = "userlist";
+      p.key_source = keys;
+      return p;
+    }
     if (t != isakmp::IdType::kKeyId || id != "cisco") return std::nullopt;
     EzvpnPeer p;
     p.psk = Secret(std::string_view("group-key"));
@@ -58,8 +66,18 @@ struct Server final : PolicyProvider {
     u->on_loop = radius;
     return u;
   }
+  // The group's key from "RADIUS": answered by the test through resume().
+  struct GroupKeys final : ike::PskSource {
+    bool answers_on_loop() const override { return true; }
+    ike::PeerKeys lookup(const ike::PskQuery& q) override {
+      if (q.peer_id.data == text_bytes("radgroup")) return {{}, Secret(std::string_view("radius-key")), {}};
+      return {{}, {}, "Access-Reject from RADIUS server 127.0.0.1 for nosuch"};
+    }
+    static Bytes text_bytes(const char* s) { return Bytes(s, s + std::strlen(s)); }
+  };
+  std::shared_ptr<GroupKeys> keys = std::make_shared<GroupKeys>();
   bool radius = false;
-  ModeCfgReply mode_config(const std::string&, const std::string&) const override {
+  ModeCfgReply mode_config(const ModeCfgQuery&) const override {
     ModeCfgReply r;
     r.lease = 7;
     r.address = ip("198.18.1.10");
@@ -364,6 +382,41 @@ TEST_F(EzvpnEngine, RadiusAnswerAfterTheSaIsGoneIsDropped) {
   engine->clear_sa(engine->sas().at(0).conn_id);
   EXPECT_TRUE(engine->resume(id, ike::PasswordVerdict{}).empty());
   EXPECT_TRUE(engine->sas().empty());
+}
+
+// isakmp authorization list with a RADIUS group: message 1 waits for the
+// group's key (a WorkRequest, nothing sent meanwhile),
+// then message 2 proves that key; a reject deletes the SA with a log line.
+TEST_F(EzvpnEngine, GroupKeyFromRadiusWaitsThenAnswersOrRefuses) {
+  Client c(*engine, "198.51.100.11");
+  EXPECT_TRUE(c.message1("radgroup").empty());
+  ASSERT_EQ(c.got.size(), 1u);
+  auto* w = std::get_if<ike::WorkRequest>(&c.got[0]);
+  ASSERT_TRUE(w);
+  auto* pw = std::get_if<ike::PskWork>(&w->work);
+  ASSERT_TRUE(pw);
+  EXPECT_EQ(pw->query.peer_id.type, ike::IdType::kKeyId);
+  ike::WorkRequest first = *w;
+  EXPECT_EQ(engine->sas().size(), 1u);
+  auto m2 = c.to_us(engine->resume(first.id, ike::do_work(first.work)));
+  ASSERT_EQ(m2.size(), 1u) << logs;
+  EXPECT_TRUE(c.message2(m2[0], "radius-key"));
+  auto req = c.message3();
+  uint32_t mid = 0;
+  auto a = req.size() == 1 ? c.open_cfg(req[0], mid) : std::nullopt;
+  ASSERT_TRUE(a) << logs;
+  EXPECT_EQ(a->cfg_type, isakmp::CfgType::kRequest);  // XAUTH follows
+  EXPECT_TRUE(engine->resume(first.id, ike::do_work(first.work)).empty());  // a late duplicate: ignored
+
+  Client d(*engine, "198.51.100.12");
+  d.cky_i = 0x99;
+  EXPECT_TRUE(d.message1("nosuch").empty());
+  ASSERT_EQ(d.got.size(), 1u);
+  auto w2 = std::get<ike::WorkRequest>(d.got[0]);
+  EXPECT_TRUE(d.to_us(engine->resume(w2.id, ike::do_work(w2.work))).empty());
+  EXPECT_NE(logs.find("Authorization of group nosuch for peer 198.51.100.12 failed: Access-Reject"), std::string::npos)
+      << logs;
+  EXPECT_EQ(engine->sas().size(), 1u);
 }
 
 TEST_F(EzvpnEngine, WrongGroupKeyFailsHashR) {

@@ -91,7 +91,10 @@ class EngineImpl final : public Engine {
   void qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out);
 
   // aggressive_mode.cc (responder)
-  void am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  // `looked_up`: the peer with the key its key_source gave (am_resume).
+  void am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out,
+                  std::optional<EzvpnPeer> looked_up = std::nullopt);
+  void am_resume(IsakmpSa& sa, ike::PeerKeys keys, std::vector<Action>& out);
   void am_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
 
   // xauth_mode_config.cc: XAUTH and mode configuration after an Easy VPN

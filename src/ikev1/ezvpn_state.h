@@ -13,6 +13,7 @@ struct EzvpnState {
   EzvpnPeer peer;
   Bytes id_i;  // IDii_b of Aggressive Mode message 1 (HASH_I)
   enum class Step {
+    kGroupLookup,  // message 1 in, the group's key asked of RADIUS (work)
     kPhase1,      // Aggressive Mode message 2 sent
     kXauthAsked,  // XAUTH REQUEST sent
     kXauthChecking,  // REPLY in, its password with the checker (RADIUS)
@@ -24,7 +25,8 @@ struct EzvpnState {
   } step = Step::kPhase1;
   std::string user;  // XAUTH user name
   int xauth_tries = 0;
-  uint64_t work = 0;  // kXauthChecking: the WorkRequest id
+  uint64_t work = 0;  // kGroupLookup, kXauthChecking: the WorkRequest id
+  Bytes msg1;         // kGroupLookup: Aggressive Mode message 1, answered once the key is in
   uint32_t mid = 0;  // the transaction exchange we started
   Bytes iv;          // its CBC state
   uint16_t identifier = 0;

@@ -43,6 +43,22 @@ struct EzvpnPeer {
   bool push_config = false;  // client configuration address initiate: SET, not REPLY
   int max_users = 0, max_logins = 0;
   std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
+  // isakmp authorization list LIST with `aaa authorization network LIST
+  // group G`: the group's key (and attributes) come from RADIUS. The engine
+  // hands the lookup to the daemon as PskWork (the group name as the peer's
+  // ID_KEY_ID) and answers message 1 once the key is in: PeerKeys::remote
+  // is the group's key (Cisco-AVPair ipsec:tunnel-password).
+  std::shared_ptr<ike::PskSource> key_source;
+};
+
+// Who mode configuration is for.
+struct ModeCfgQuery {
+  std::string group;    // client configuration group ("" if none)
+  std::string profile;  // the crypto isakmp profile that matched ("" if none)
+  std::string user;     // the XAUTH user, else the peer's identity
+  std::string remote_id;  // the peer's phase-1 identity (SessionEvent::remote_id)
+  IpAddress remote;
+  uint32_t session_id = 0;  // SessionConfig::session_id of its sessions
 };
 
 // Mode configuration (draft-dukes) with the Cisco Unity attributes, as the
@@ -122,8 +138,8 @@ class PolicyProvider {
     return nullptr;
   }
   // Mode configuration for a group's client; leases an address.
-  virtual ModeCfgReply mode_config(const std::string& group, const std::string& user) const {
-    (void)group, (void)user;
+  virtual ModeCfgReply mode_config(const ModeCfgQuery& q) const {
+    (void)q;
     return {"no client configuration group"};
   }
 };

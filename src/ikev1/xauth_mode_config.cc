@@ -180,7 +180,8 @@ void EngineImpl::cfg_start(IsakmpSa& sa, isakmp::AttributePayload attr, std::vec
 bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
   EzvpnState& ez = *sa.ez;
   const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
-  auto r = policy_.mode_config(ez.peer.group, ez.user.empty() ? sa.remote_id : ez.user);
+  auto r = policy_.mode_config(
+      {ez.peer.group, ez.peer.profile, ez.user.empty() ? sa.remote_id : ez.user, sa.remote_id, sa.remote.addr, sa.conn_id});
   if (!r.error.empty()) {
     log::event("CRYPTO", log::Level::kWarning, "EZVPN_CONFIG_FAILED", fmt("Mode configuration for {} failed: {}", who, r.error));
     remove_sa(sa, true, out);
@@ -253,6 +254,12 @@ std::vector<Action> EngineImpl::resume(uint64_t id, ike::WorkResult result) {
     return out;
   }
   IsakmpSa& sa = *sa_it->second;
+  if (sa.ez && sa.ez->step == EzvpnState::Step::kGroupLookup && sa.ez->work == id) {
+    auto* k = std::get_if<ike::PeerKeys>(&result);
+    am_resume(sa, k ? std::move(*k) : ike::PeerKeys{{}, {}, "the lookup gave no keys"}, out);
+    reap();
+    return out;
+  }
   if (!sa.ez || sa.ez->step != EzvpnState::Step::kXauthChecking || sa.ez->work != id) return out;
   auto* v = std::get_if<ike::PasswordVerdict>(&result);
   xauth_verdict(sa, v ? std::move(*v) : ike::PasswordVerdict{"the password checker gave no verdict", {}}, out);

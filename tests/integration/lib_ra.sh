@@ -65,7 +65,8 @@ EOC
 sw_vip() { swanctl_ "$1" --list-sas 2>/dev/null | grep -o 'local .*\] \[[0-9.]*\]' | grep -o '\[[0-9.]*\]$' | tr -d '[]'; }
 
 # sw_ez_client DIR K USER PASSWORD [PULL]: client K (198.51.100.1K) of group
-# cisco; PULL=no waits for the server to push its configuration.
+# cisco; PULL=no waits for the server to push its configuration. EZ_GROUP
+# and EZ_KEY name another group and its key.
 sw_ez_client() {
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
@@ -80,7 +81,7 @@ connections {
     pull = ${5:-yes}
     proposals = aes256-sha256-modp2048
     local-1 { auth = psk
-              id = keyid:cisco }
+              id = keyid:${EZ_GROUP:-cisco} }
     local-2 { auth = xauth
               xauth_id = $3 }
     remote { auth = psk }
@@ -94,8 +95,8 @@ connections {
   }
 }
 secrets {
-  ike-ez { id = keyid:cisco
-           secret = "cisco-group-key-5821" }
+  ike-ez { id = keyid:${EZ_GROUP:-cisco}
+           secret = "${EZ_KEY:-cisco-group-key-5821}" }
   xauth-ez { id = $3
              secret = "$4" }
 }
