@@ -87,6 +87,7 @@ class ConfigPolicy final : public ike::PolicyProvider {
   // keyring aaa asks the same way, with its own password (aaa_keyring.h).
   using RadiusLookup = RadiusUserLookup;
   void set_radius_lookup(RadiusLookup f) { radius_lookup_ = std::move(f); }
+  [[nodiscard]] const RadiusLookup& radius_lookup() const { return radius_lookup_; }
   // The user and attributes each session was authorized with (show crypto
   // session detail), by peer address and IKE identity.
   struct AuthorizedSession {
