@@ -87,7 +87,9 @@ EOC
 ip -n "$NSA" addr add 203.0.113.2/32 dev lo
 # Someone else's rules in the hub's namespace: keygate must leave them be.
 ip netns exec "$NSA" nft -f - <<'EON' || fail "nft"
-table inet other { chain c { type filter hook input priority 10; policy accept; counter } }
+table inet other {
+  chain c { type filter hook input priority 10; policy accept; counter; }
+}
 EON
 other_before=$(ip netns exec "$NSA" nft list table inet other | grep -v counter)
 KG_DEBUG=1 start_keygated "$NSA" "$WORK/hub.cfg"
