@@ -116,6 +116,9 @@ va=$(sw_vip "$WORK/c1"); vb=$(sw_vip "$WORK/c2")
 grep -q "ip access-group HOME in applied" "$WORK/keygated-$NSA.log" ||
   { grep -i "access-group\|INTERFACE_CONFIG" "$WORK/keygated-$NSA.log"; fail "no line saying alice's access group is applied"; }
 
+vaa=$(grep -o "Virtual-Access[0-9]*: ip access-group HOME in applied" "$WORK/keygated-$NSA.log" | head -1 | cut -d: -f1)
+kg "$NSA" "show interfaces $vaa" | grep -q "^  Inbound  access list is HOME$" ||
+  { kg "$NSA" "show interfaces $vaa"; fail "show interfaces $vaa does not show the access group"; }
 wait_for "ping_ok ${RA_NS[1]} $va 203.0.113.1 1" 10 || fail "alice -> 203.0.113.1 (ICMP permitted)"
 ping_ok "${RA_NS[1]}" "$va" 203.0.113.2 2 && fail "alice -> 203.0.113.2 got through (only 203.0.113.1 is permitted)"
 s=$(tcp_state "${RA_NS[1]}" "$va" 203.0.113.1 9)
