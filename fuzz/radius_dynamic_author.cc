@@ -21,6 +21,9 @@ struct Host final : DynamicAuthorServer::Host {
   }
   void disconnect(uint64_t) override {}
   void set_session_timeout(uint64_t, uint32_t) override {}
+  void set_interim_interval(uint64_t, uint32_t) override {}
+  kg::Result<void> change_interface_config(uint64_t, const std::vector<std::string>&) override { return {}; }
+  kg::Result<void> reauthorize(uint64_t) override { return {}; }
   std::vector<kg::IpAddress> nas_addresses() const override { return {*kg::IpAddress::parse("198.51.100.1")}; }
   std::string nas_identifier() const override { return "ra-hub"; }
 };

@@ -12,6 +12,7 @@ PKGS=(
   libipsec-mb-dev
   libcpp-httplib-dev
   libp11-kit-dev p11-kit
+  libnftables-dev
   clang libclang-rt-14-dev
   # test peers and tools
   iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3 tmux

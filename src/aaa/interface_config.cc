@@ -36,8 +36,13 @@ bool apply_one(InterfaceConfig& c, const std::vector<std::string>& w, std::strin
     return true;
   }
   if (w.size() >= 2 && w[0] == "ip" && w[1] == "access-group") {
-    why = "per-session access lists are not supported on Linux yet";
-    return false;
+    // IOS: ip access-group {NAME|N} [in|out], out when no direction is given.
+    if (w.size() < 3 || w.size() > 4 || (w.size() == 4 && w[3] != "in" && w[3] != "out")) {
+      why = "expected ip access-group NAME in|out";
+      return false;
+    }
+    (w.size() == 4 && w[3] == "in" ? c.access_group_in : c.access_group_out) = w[2];
+    return true;
   }
   why = "not supported on a Linux Virtual-Access";
   return false;

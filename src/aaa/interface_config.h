@@ -7,8 +7,12 @@
 // the session's kernel routes on VtN, which is what makes it per session:
 //   ip mtu N              -> route MTU N (the path MTU towards the client)
 //   ip unnumbered IFACE   -> the routes' preferred source: IFACE's address
-// Anything else (ip access-group among them: no per-session filter exists
-// yet) is kept in `refused`, for a log line naming it; the session stays up.
+//   ip access-group NAME [in|out]
+//                         -> the session's own nftables chain built from the
+//                            local access list NAME (daemon/session_filters.h);
+//                            IOS's default direction is out
+// Anything else is kept in `refused`, for a log line naming it; the session
+// stays up.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -20,8 +24,11 @@ namespace kg::aaa {
 struct InterfaceConfig {
   std::optional<uint32_t> mtu;     // ip mtu <68-9216>
   std::string unnumbered;          // ip unnumbered IFACE (canonical name: Loopback1)
+  std::string access_group_in, access_group_out;  // ip access-group NAME in|out
   std::vector<std::string> refused;  // "command: why", in order
-  [[nodiscard]] bool empty() const { return !mtu && unnumbered.empty() && refused.empty(); }
+  [[nodiscard]] bool empty() const {
+    return !mtu && unnumbered.empty() && access_group_in.empty() && access_group_out.empty() && refused.empty();
+  }
 };
 
 // Each value is one or more commands separated by newlines or ';' (IOS

@@ -18,12 +18,21 @@ TEST(InterfaceConfig, SeveralCommandsInOneValueLastWins) {
 }
 
 TEST(InterfaceConfig, RefusedCommandsAreNamed) {
-  auto c = parse_interface_config({"ip mtu 20", "ip access-group 101 in", "ip ospf cost 5", "  "});
+  auto c = parse_interface_config({"ip mtu 20", "ip access-group 101 sideways", "ip ospf cost 5", "  "});
   EXPECT_FALSE(c.mtu);
   ASSERT_EQ(c.refused.size(), 3u);
   EXPECT_EQ(c.refused[0], "ip mtu 20: MTU must be 68-9216");
-  EXPECT_EQ(c.refused[1].rfind("ip access-group 101 in: ", 0), 0u);
+  EXPECT_EQ(c.refused[1], "ip access-group 101 sideways: expected ip access-group NAME in|out");
   EXPECT_EQ(c.refused[2], "ip ospf cost 5: not supported on a Linux Virtual-Access");
+}
+
+// Seed 004's Virtual-Access shows `ip access-group home-office-users`
+// without a direction: IOS's default, out.
+TEST(InterfaceConfig, AccessGroupBothDirectionsOutByDefault) {
+  auto c = parse_interface_config({"ip access-group home-office-users", "ip access-group 101 in"});
+  EXPECT_EQ(c.access_group_out, "home-office-users");
+  EXPECT_EQ(c.access_group_in, "101");
+  EXPECT_TRUE(c.refused.empty());
 }
 
 TEST(InterfaceConfig, NotANumber) {

@@ -33,6 +33,8 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
     r.attributes.set("Framed-IP-Netmask", m->str(), source);
   }
   if (r.framed_ip) r.attributes.set("Framed-IP-Address", r.framed_ip->str(), source);
+  r.session_timeout = accept.u32(AttrType::kSessionTimeout);
+  r.interim_interval = accept.u32(AttrType(85));  // Acct-Interim-Interval
   if (auto pool = accept.text(AttrType::kFramedPool)) {
     r.pool = std::string(*pool);
     r.attributes.set("ipsec:addr-pool", r.pool, source);  // one name: the pool, however RADIUS named it

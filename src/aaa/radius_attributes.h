@@ -31,6 +31,9 @@ struct RadiusAuthorization {
   std::vector<IpAddress> dns;
   std::vector<Prefix> routes;
   std::string domain;
+  // Session-Timeout (RFC 2865 §5.27) and Acct-Interim-Interval (RFC 2869
+  // §5.16): what a CoA reauthenticate applies to a live session.
+  std::optional<uint32_t> session_timeout, interim_interval;
   std::vector<std::string> unsupported;  // mandatory AV pairs not applied
   // ipsec:ikev2-password-local|remote (keyring aaa): the pre-shared keys.
   Secret psk_local, psk_remote;

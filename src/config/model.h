@@ -277,6 +277,7 @@ struct AclEntry {
 struct AccessList {  // ip access-list standard NAME / access-list N (standard)
   std::vector<AclEntry> entries;
   bool numbered = false;
+  bool operator==(const AccessList&) const = default;
 };
 
 // crypto ikev2 name-mangler NAME (commands_mangler.cc): how a peer's

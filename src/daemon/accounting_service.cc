@@ -31,7 +31,8 @@ void AccountingService::configure(const config::Model& m, std::optional<IpAddres
   const auto& o = m.accounting;
   Millis p = o.update_seconds ? Millis(int64_t(o.update_seconds) * 1000) : Millis(int64_t(o.update_periodic) * 60'000);
   if (p != period_)
-    for (auto& [k, s] : sessions_) s.next_interim = clock_.now() + p;
+    for (auto& [k, s] : sessions_)
+      if (!s.period.count()) s.next_interim = clock_.now() + p;
   period_ = p;
   newinfo_ = o.update_newinfo;
   system_group_ = o.system_group;
@@ -183,14 +184,30 @@ void AccountingService::set_session_timeout(uint64_t k, uint32_t seconds) {
   if (newinfo_) interim(it->second);
 }
 
+void AccountingService::set_interim_interval(uint64_t k, uint32_t seconds) {
+  auto it = sessions_.find(uint32_t(k));
+  if (it == sessions_.end()) return;
+  Session& s = it->second;
+  s.period = Millis(int64_t(seconds) * 1000);
+  if (period_of(s).count()) s.next_interim = clock_.now() + period_of(s);
+  log::info("RADIUS: session " + s.record.session_id + ": Interim-Update every " +
+            std::to_string(period_of(s).count() / 1000) + "s (CoA)");
+}
+
+std::optional<AccountingService::SessionUser> AccountingService::session_user(uint64_t k) const {
+  auto it = sessions_.find(uint32_t(k));
+  if (it == sessions_.end()) return std::nullopt;
+  return SessionUser{it->second.record.user_name, it->second.group, it->second.record.framed_ip};
+}
+
 void AccountingService::on_timer() {
   accountant_.on_timer();
   auto now = clock_.now();
   std::vector<uint32_t> expired;
   for (auto& [k, s] : sessions_) {
     if (s.timeout_at && *s.timeout_at <= now) expired.push_back(k);
-    if (period_.count() && s.next_interim <= now) {
-      s.next_interim = now + period_;
+    if (period_of(s).count() && s.next_interim <= now) {
+      s.next_interim = now + period_of(s);
       interim(s);
     }
   }
@@ -204,7 +221,7 @@ std::optional<TimePoint> AccountingService::next_deadline() const {
   auto when = accountant_.next_deadline();
   auto earlier = [&](TimePoint t) { if (!when || t < *when) when = t; };
   for (const auto& [k, s] : sessions_) {
-    if (period_.count()) earlier(s.next_interim);
+    if (period_of(s).count()) earlier(s.next_interim);
     if (s.timeout_at) earlier(*s.timeout_at);
   }
   return when;

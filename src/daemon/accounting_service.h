@@ -76,6 +76,15 @@ class AccountingService {
   [[nodiscard]] std::vector<aaa::radius::DaSession> da_sessions() const;
   void disconnect(uint64_t key);
   void set_session_timeout(uint64_t key, uint32_t seconds);
+  // CoA Acct-Interim-Interval: this session's Interim-Update period (0: the
+  // configured one again).
+  void set_interim_interval(uint64_t key, uint32_t seconds);
+  // Who a session is and the group its records go to (CoA reauthenticate).
+  struct SessionUser {
+    std::string user, group;
+    std::optional<IpAddress> framed_ip;
+  };
+  [[nodiscard]] std::optional<SessionUser> session_user(uint64_t key) const;
 
   // Whether any session is accounted (the caller skips looking up SA
   // counters otherwise).
@@ -102,10 +111,12 @@ class AccountingService {
     aaa::radius::AcctCounters removed;  // of CHILD_SAs already gone
     TimePoint next_interim{};
     std::optional<TimePoint> timeout_at;  // CoA Session-Timeout
+    Millis period{0};                     // CoA Acct-Interim-Interval; 0: period_
     aaa::radius::TerminateCause cause = aaa::radius::TerminateCause::kUserRequest;
   };
   static uint32_t key(const ike::SessionEvent& ev) { return ev.config.session_id ? ev.config.session_id : ev.tunnel_id; }
   void interim(Session& s);
+  [[nodiscard]] Millis period_of(const Session& s) const { return s.period.count() ? s.period : period_; }
   void stop(Session& s);
   void system(aaa::radius::AcctStatus st);
   void end_with(uint64_t key, aaa::radius::TerminateCause c);

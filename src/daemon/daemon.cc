@@ -32,6 +32,9 @@ constexpr Millis kHousekeeping{1'000};
 // any client's dead-peer detection and retransmits take to notice the restart
 // and connect again; what is left after that is freed.
 constexpr Millis kLeaseHold{600'000};
+// How long an exchange may wait for slow work (engine.h WorkRequest) at the
+// least; RADIUS timing configured beyond it raises it (apply_config).
+constexpr Millis kExchangeWaitFloor{60'000};
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
@@ -51,10 +54,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->start_tokens();
   d->policy_.set_pki(&d->config_->pki());
-  // An EAP exchange may wait for RADIUS: with IOS's defaults a server gets
-  // 5 s x 4 transmissions before the next in its group is tried.
   d->ike_ = std::make_unique<IkeSide>(
-      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{Millis(60'000)}), d->ike_host_);
+      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{kExchangeWaitFloor}), d->ike_host_);
+  d->exchange_wait_ = kExchangeWaitFloor;
   d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_);
   auto wq = io::WorkQueue::create(*d->loop_);
   if (!wq) return std::unexpected(wq.error());
@@ -165,6 +167,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->flexvpn_.on_peer_dead(ev); });
   d->add_peer_dead_handler([self](const ike::PeerDead& ev) { return self->crypto_map_peer_dead(ev); });
   d->register_show_commands();
+  d->setup_coa();
   auto serial = consent::load_device_serial(o.state_dir, d->rng_);
   if (!serial) return std::unexpected(serial.error());
   d->consent_ = std::make_unique<ConsentService>(*d->config_, d->clock_, d->rng_, *serial);
@@ -389,6 +392,17 @@ bool Daemon::tunnel_up(const std::string& name) const { return tunnels_.up(name)
 void Daemon::apply_config(const config::Model& before, const config::Model& after) {
   policy_.set_model(after);
   if (radius_) radius_->configure(after);
+  // An exchange waiting for RADIUS (EAP, authorization, keyring aaa) must
+  // outlast the client's fail-over through the largest group, plus a second
+  // for the loop; other work (a token's signature, a CRL) gets the floor.
+  Millis wait = std::max(kExchangeWaitFloor, radius_ ? radius_->longest_request() + Millis(1'000) : Millis(0));
+  if (wait != exchange_wait_) {
+    exchange_wait_ = wait;
+    ike_->engine().set_pending_timeout(wait);
+    log::info("IKEv2: an exchange waits up to " + std::to_string(wait.count() / 1000) + " s for slow work (RADIUS: " +
+              std::to_string(radius_ ? radius_->widest_group() : 0) + " servers x " + std::to_string(after.radius.timeout) +
+              " s x " + std::to_string(std::min(after.radius.retransmit, 20) + 1) + " transmissions)");
+  }
   if (acct_) acct_->configure(after, radius_ ? radius_->source_address() : std::nullopt);
   if (da_) da_->configure(after);
   if (acct_) acct_->flush();  // what a previous run (or an outage) left, to the servers now configured

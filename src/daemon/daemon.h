@@ -241,6 +241,8 @@ class Daemon {
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
+  // CoA changes beyond accounting (daemon_coa.cc).
+  void setup_coa();
   void shutdown();
 
   Options opts_;
@@ -261,6 +263,7 @@ class Daemon {
   std::shared_ptr<RadiusService> radius_;
   std::unique_ptr<AccountingService> acct_;  // after radius_, which it uses; null without RADIUS
   std::unique_ptr<DynamicAuthorService> da_;  // RFC 5176, over acct_'s sessions; null without accounting
+  Millis exchange_wait_{0};  // the engine's pending_timeout (apply_config)
   std::optional<TimePoint> stop_at_;  // shutting down: the loop ends when accounting is done or then
   std::unique_ptr<esp::Datapath> datapath_;
   std::unique_ptr<control::ControlServer> control_;

@@ -48,6 +48,9 @@ void RadiusService::configure(const config::Model& m) {
   st.timeout = Millis(int64_t(m.radius.timeout) * 1000);
   st.retransmit = unsigned(m.radius.retransmit);
   st.deadtime = Millis(int64_t(m.radius.deadtime) * 60'000);
+  widest_ = 0;
+  for (const auto& [g, names] : groups_) widest_ = std::max(widest_, names.size());
+  longest_ = aaa::radius::longest_request(st, widest_);
   client_.configure(std::move(servers), st);
   std::optional<IpAddress> src;
   if (const auto& name = m.accounting.source_interface; !name.empty()) {

@@ -43,6 +43,10 @@ class RadiusService final : public aaa::radius::Requester, public aaa::radius::T
   [[nodiscard]] const std::map<std::string, std::vector<std::string>>& groups() const { return groups_; }
   // ip radius source-interface: the address RADIUS packets leave from, if any.
   [[nodiscard]] std::optional<IpAddress> source_address() const { return source_; }
+  // The longest a request to the largest group can take (every server used
+  // up in turn; aaa/radius/client.h longest_request).
+  [[nodiscard]] Millis longest_request() const { return longest_; }
+  [[nodiscard]] size_t widest_group() const { return widest_; }
 
  private:
   RadiusService(io::EventLoop& loop, io::UdpSocket sock, const Clock& clock, Random& rng)
@@ -63,6 +67,8 @@ class RadiusService final : public aaa::radius::Requester, public aaa::radius::T
   std::deque<std::function<void()>> deferred_;
   std::function<void()> activity_;
   std::optional<IpAddress> source_;
+  Millis longest_{0};
+  size_t widest_ = 0;  // servers in the largest group
   uint64_t debug_seq_ = 0;  // debug aaa authentication's request numbers
 };
 

@@ -86,6 +86,14 @@ void RemoteAccess::apply(const config::Model& before, const config::Model& after
   interface_addresses_.clear();
   for (auto& [name, itf] : after.interfaces)
     if (auto& a = itf.ip_address.address; a && a->addr.is_v4()) interface_addresses_.emplace(name, a->addr);
+  // An access list edited while sessions use it applies to them at once, as
+  // on an IOS interface.
+  if (AccessLists acls{after.access_lists, after.extended_acls}; acls != acls_) {
+    acls_ = std::move(acls);
+    for (auto& [n, va] : vas_.all())
+      if (!va.access_group_in.empty() || !va.access_group_out.empty())
+        if (auto r = filter(*vas_.by_session(va.session)); !r) log::warn(va.name + ": " + r.error().message);
+  }
   for (auto& [name, itf] : before.interfaces) {
     if (!config::is_virtual_template(name) || after.interfaces.contains(name)) continue;
     delete_sessions_(name);
@@ -181,6 +189,8 @@ void RemoteAccess::template_up(const ike::SessionEvent& ev) {
   VirtualAccess& x = vas_.add(std::move(va));
   io::RouteExtras extras = interface_config(x, ev.config.interface_config);
   x.routes = add_routes(peer_prefixes(ev.config), config::template_device(ev.interface), extras);
+  if (auto r = filter(x); !r)
+    log::event("AAA", log::Level::kWarning, "INTERFACE_CONFIG", x.name + ": ip access-group not applied: " + r.error().message);
   if (ev.config.lease) pools_.set_interface(ev.config.lease, x.name);
   updown(x.name, true);
   log::info(x.name + ": peer " + ev.remote.addr.str() + " Id: " + ev.remote_id + ", routes " + prefixes(x.routes));
@@ -196,6 +206,8 @@ io::RouteExtras RemoteAccess::interface_config(VirtualAccess& va, const std::vec
   aaa::InterfaceConfig c = aaa::parse_interface_config(commands);
   for (const auto& r : c.refused)
     log::event("AAA", log::Level::kWarning, "INTERFACE_CONFIG", va.name + ": interface-config \"" + r + "\", not applied");
+  va.access_group_in = c.access_group_in;
+  va.access_group_out = c.access_group_out;
   if (c.mtu) {
     x.mtu = va.mtu = c.mtu;
     log::info(va.name + ": interface-config ip mtu " + std::to_string(*c.mtu));
@@ -214,9 +226,46 @@ io::RouteExtras RemoteAccess::interface_config(VirtualAccess& va, const std::vec
   return x;
 }
 
+// ip access-group: each list's entries become the session's chain; a list
+// that is not configured filters nothing (IOS permits all then) and says so.
+Result<void> RemoteAccess::filter(VirtualAccess& va) {
+  std::optional<std::vector<std::string>> rules[2];
+  for (int d = 0; d < 2; ++d) {
+    const std::string& name = d == 0 ? va.access_group_in : va.access_group_out;
+    if (name.empty()) continue;
+    rules[d] = acl_nft_rules(acls_, name);
+    if (!rules[d])
+      log::event("AAA", log::Level::kWarning, "INTERFACE_CONFIG",
+                 va.name + ": ip access-group " + name + (d == 0 ? " in" : " out") +
+                     ": no such access list, traffic not filtered");
+  }
+  if (!rules[0] && !rules[1] && !va.filtered) return {};
+  auto r = filters_.attach(va.session, config::template_device(va.templ), va.routes, rules[0] ? &*rules[0] : nullptr,
+                           rules[1] ? &*rules[1] : nullptr);
+  if (!r) return r;
+  va.filtered = rules[0] || rules[1];
+  if (va.filtered)
+    log::info(va.name + ": ip access-group" + (rules[0] ? " " + va.access_group_in + " in" : "") +
+              (rules[1] ? " " + va.access_group_out + " out" : "") + " applied");
+  return {};
+}
+
+Result<void> RemoteAccess::change_access_groups(uint32_t session, const std::vector<std::string>& commands) {
+  VirtualAccess* va = vas_.by_session(session);
+  if (!va) return fail(Errc::kNotFound, "no Virtual-Access for the session");
+  aaa::InterfaceConfig c = aaa::parse_interface_config(commands);
+  if (!c.refused.empty()) return fail(Errc::kUnsupported, c.refused.front());
+  if (c.mtu || !c.unnumbered.empty()) return fail(Errc::kUnsupported, "only ip access-group can change live");
+  // The directions named change; the other keeps its list.
+  if (!c.access_group_in.empty()) va->access_group_in = c.access_group_in;
+  if (!c.access_group_out.empty()) va->access_group_out = c.access_group_out;
+  return filter(*va);
+}
+
 void RemoteAccess::template_down(const ike::SessionEvent& ev) {
   auto va = vas_.remove(session_of(ev));
   if (!va) return;
+  filters_.detach(va->session);
   del_routes(va->routes, config::template_device(va->templ));
   updown(va->name, false);
 }

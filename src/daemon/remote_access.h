@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aaa/ip_pool.h"
@@ -25,6 +26,7 @@
 #include "config/model.h"
 #include "esp/datapath.h"
 #include "ike/engine.h"
+#include "daemon/session_filters.h"
 #include "io/netlink.h"
 
 namespace kg::daemon {
@@ -41,6 +43,11 @@ struct VirtualAccess {
   // and the interface whose address they borrow as source.
   std::optional<uint32_t> mtu;
   std::string unnumbered;
+  // ip access-group NAME in|out asked for (session_filters.h); `filtered`:
+  // the lists' rules are in nftables (a list not configured filters nothing,
+  // as on IOS).
+  std::string access_group_in, access_group_out;
+  bool filtered = false;
   TimePoint created{};
 };
 
@@ -50,6 +57,9 @@ class VirtualAccessTable {
   VirtualAccess& add(VirtualAccess va);  // assigns va.name
   std::optional<VirtualAccess> remove(uint32_t session);
   [[nodiscard]] const VirtualAccess* by_session(uint32_t session) const;
+  [[nodiscard]] VirtualAccess* by_session(uint32_t session) {
+    return const_cast<VirtualAccess*>(std::as_const(*this).by_session(session));
+  }
   [[nodiscard]] const VirtualAccess* by_name(const std::string& name) const;
   // The session whose SAs run to this peer endpoint on this template.
   [[nodiscard]] const VirtualAccess* by_remote(const std::string& templ, const Endpoint& remote) const;
@@ -77,6 +87,10 @@ class RemoteAccess {
   // session (the daemon's tunnel bookkeeping does not apply to it).
   bool on_session(const ike::SessionEvent& ev);
   void on_release(uint64_t lease) { pools_.release(lease); }
+  // A change of authorization (CoA) for a live session: its ip access-group
+  // commands replace the ones in force in the directions they name; other
+  // interface commands cannot change live (an error saying so).
+  Result<void> change_access_groups(uint32_t session, const std::vector<std::string>& interface_config);
 
   aaa::AddressPools& pools() { return pools_; }
   const aaa::AddressPools& pools() const { return pools_; }
@@ -97,6 +111,8 @@ class RemoteAccess {
   std::vector<Prefix> add_routes(const std::vector<Prefix>& v, const std::string& dev, const io::RouteExtras& x = {});
   // ip:interface-config for a new Virtual-Access: what its routes carry.
   io::RouteExtras interface_config(VirtualAccess& va, const std::vector<std::string>& commands) const;
+  // va's access groups into nftables (or out of it when it has none).
+  Result<void> filter(VirtualAccess& va);
   void del_routes(const std::vector<Prefix>& v, const std::string& dev);
 
   esp::Datapath& dp_;
@@ -107,6 +123,8 @@ class RemoteAccess {
   VirtualAccessTable vas_;
   std::map<std::string, std::string> template_source_;  // VT -> address added to its device
   std::map<std::string, IpAddress> interface_addresses_;  // configured IPv4 addresses (ip unnumbered IFACE)
+  AccessLists acls_;         // the configured lists ip access-group names
+  SessionFilters filters_;
   struct Negotiated {
     ike::SessionConfig config;
     std::vector<Prefix> routes;  // installed

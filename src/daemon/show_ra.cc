@@ -177,6 +177,9 @@ std::string show_virtual_interface(const Daemon& d, const std::string& name) {
   }
   int mtu = va->mtu ? int(*va->mtu) : t != m.interfaces.end() && t->second.mtu ? *t->second.mtu : 1400;
   o << "  MTU " << mtu << " bytes" << (va->mtu ? " (interface-config)" : "") << "\n";
+  // ip:interface-config ip access-group, as IOS's show ip interface words it.
+  if (!va->access_group_out.empty()) o << "  Outgoing access list is " << va->access_group_out << "\n";
+  if (!va->access_group_in.empty()) o << "  Inbound  access list is " << va->access_group_in << "\n";
   o << "  Tunnel vaccess, cloned from " << va->templ << "\n";
   o << "  Tunnel source " << va->local.addr.str() << ", destination " << va->remote.addr.str() << "\n";
   o << "  Tunnel protocol/transport IPSEC/IP\n";

@@ -258,6 +258,9 @@ class Engine {
   virtual std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) = 0;
   // Retransmissions, timeouts, lifetime expiry; call at or after next_deadline().
   virtual std::vector<Action> on_timer() = 0;
+  // EngineOptions::pending_timeout from now on (waits already begun keep
+  // theirs): the daemon makes it follow the RADIUS timing configured.
+  virtual void set_pending_timeout(Millis t) = 0;
   [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
   // Start IKE_SA_INIT for a tunnel unless one is up or in negotiation.
   virtual std::vector<Action> initiate(const InitiateRequest& req) = 0;

@@ -29,6 +29,7 @@ class EngineImpl final : public Engine {
 
   std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) override;
   std::vector<Action> on_timer() override;
+  void set_pending_timeout(Millis t) override { options_.pending_timeout = t; }
   [[nodiscard]] std::optional<TimePoint> next_deadline() const override;
   std::vector<Action> initiate(const InitiateRequest& req) override;
   std::vector<Action> probe(uint64_t id, const Endpoint& local, const Endpoint& remote) override;
@@ -53,7 +54,10 @@ class EngineImpl final : public Engine {
 
   static constexpr int kMaxTries = 5;
   static constexpr Millis kFirstRetransmit{500};
+  // A responder's IKE SA not established this long after IKE_SA_INIT,
+  // not counting the time it waited for our own work (IkeSa::waited).
   static constexpr Millis kHalfOpenTimeout{30'000};
+  static bool half_open(const IkeSa& sa) { return !sa.initiator && sa.state == SaState::kConnecting; }
   // A replaced or redundant IKE SA the peer should delete is forgotten after this.
   static constexpr Millis kReapAfter{30'000};
 

@@ -32,8 +32,8 @@ TimePoint EngineImpl::sa_deadline(const IkeSa& sa) const {
   if (sa.state == SaState::kDead) return kNever;
   TimePoint t = lifetime_deadline(sa);
   if (sa.outstanding_id) t = std::min(t, sa.retransmit_at);
-  if (!sa.initiator && sa.state == SaState::kConnecting) t = std::min(t, sa.created + kHalfOpenTimeout);
   if (sa.waiting) t = std::min(t, sa.waiting->deadline);
+  else if (half_open(sa)) t = std::min(t, sa.created + kHalfOpenTimeout + sa.waited);
   return t;
 }
 
@@ -136,7 +136,7 @@ std::vector<Action> EngineImpl::on_timer() {
     if (!sa || sa->indexed.deadline != at) continue;  // stale entry
     sa->indexed.deadline = kNever;                     // popped: settle pushes the next one
     touch(*sa);
-    if (!sa->initiator && sa->state == SaState::kConnecting && now >= sa->created + kHalfOpenTimeout) {
+    if (!sa->waiting && half_open(*sa) && now >= sa->created + kHalfOpenTimeout + sa->waited) {
       log::info(fmt("IKEv2: half-open IKE SA with {} timed out", sa->remote.str()));
       sa->state = SaState::kDead;
       continue;

@@ -73,7 +73,7 @@ void release_orphan(WorkResult& result, std::vector<Action>& out) {
 
 void EngineImpl::begin_wait(IkeSa& sa, Work work, bool building, std::vector<Action>& out) {
   uint64_t id = next_work_id_++;
-  sa.waiting = Waiting{id, clock_.now() + options_.pending_timeout, work_name(work), building};
+  sa.waiting = Waiting{id, clock_.now(), clock_.now() + options_.pending_timeout, work_name(work), building};
   waiting_[id] = sa.initiator ? sa.spi_i : sa.spi_r;
   log::debug(fmt("IKEv2: {}: waiting for a {} (request {})", sa.remote.str(), sa.waiting->what, id));
   out.push_back(WorkRequest{id, std::move(work)});
@@ -106,6 +106,7 @@ std::vector<Action> EngineImpl::resume(uint64_t id, WorkResult result) {
 
 void EngineImpl::end_wait(IkeSa& sa, WorkResult result, std::vector<Action>& out) {
   bool building = sa.waiting->building;
+  sa.waited += std::chrono::duration_cast<Millis>(clock_.now() - sa.waiting->since);
   waiting_.erase(sa.waiting->id);
   sa.waiting.reset();
   auto e = env(out);

@@ -357,6 +357,27 @@ TEST_F(WaitingEngines, EapBackEndThatAnswersLater) {
   EXPECT_EQ(ike_auth(b, true), 4u) << logs;
 }
 
+// A RADIUS fail-over can hold each EAP step for long (the daemon raises the
+// wait to the RADIUS client's longest request): 3 steps of 11 s outlast the
+// responder's half-open limit (30 s), which counts none of the waiting, and
+// the default wait (5 s), which set_pending_timeout raised.
+TEST_F(WaitingEngines, EapStepsThatTogetherOutlastTheHalfOpenLimit) {
+  eap("wonderland", true);
+  start();
+  b.engine->set_pending_timeout(Millis(12'000));
+  take(a, a.engine->initiate(req(a, b)));
+  pump();
+  check_traffic = true;
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(work(b).size(), i + 1) << logs;
+    run_for(Millis(11'000));
+    finish(b, work(b)[i]);
+  }
+  expect_one_mirrored_child();
+  EXPECT_EQ(b.engine->stats().work_timeouts, 0u) << logs;
+  EXPECT_EQ(count("half-open IKE SA"), 0u) << logs;
+}
+
 TEST_F(WaitingEngines, EapRefusedWithoutAuthenticationRemoteEap) {
   eap("wonderland");
   b.policy.profile.remote_auth = AuthKind::kPsk;

@@ -92,7 +92,7 @@ struct Building {
 // A WorkRequest out to the daemon.
 struct Waiting {
   uint64_t id = 0;
-  TimePoint deadline{};
+  TimePoint since{}, deadline{};
   const char* what = "";  // work_name()
   bool building = false;  // the initiator's request (Building), else the answer (Responding)
 };
@@ -147,6 +147,9 @@ struct IkeSa {
   size_t active_from = 0;  // the task the next response is processed from (kContinue)
   // Slow work in progress (task.h kPending) and what waits for it.
   std::optional<Waiting> waiting;
+  // Time spent in waits so far: a responder's half-open limit does not count
+  // it (the peer did nothing wrong while RADIUS failed over).
+  Millis waited{0};
   std::unique_ptr<Responding> responding;  // also between the rounds of a continued exchange
   std::unique_ptr<Building> building;
 

@@ -114,8 +114,8 @@ charon {
   load = random nonce openssl aes gcm sha1 sha2 hmac kdf curve25519 pem pkcs1 pkcs8 pubkey x509 revocation constraints kernel-libipsec kernel-netlink socket-default vici ${SW_LOAD:-}
   install_virtual_ip = ${SW_INSTALL_VIP:-no}
   ${SW_CHARON_EXTRA:-}
-  retransmit_timeout = 1.0
-  retransmit_tries = 3
+  retransmit_timeout = ${SW_RETRANSMIT_TIMEOUT:-1.0}
+  retransmit_tries = ${SW_RETRANSMIT_TRIES:-3}
   plugins {
     vici { socket = unix://$dir/charon.vici }
     resolve { file = $dir/resolv.conf }  # SW_LOAD=resolve: DNS servers received

@@ -41,9 +41,13 @@ Client::Server* Client::server(const std::string& name) {
 // with timeout 5 s and 3 retransmissions, 1.3 s, 2.7 s, 5.3 s, 10.7 s.
 // Returned: from the first transmission to the end of the wait after the
 // `sends`-th, so the last one ends exactly at the budget.
+Millis server_budget(const ClientSettings& s) {
+  return s.timeout * int64_t(std::min(s.retransmit, 20u) + 1);
+}
+
 Millis Client::wait_until(unsigned sends) const {
   unsigned r = std::min(settings_.retransmit, 20u);
-  int64_t budget = settings_.timeout.count() * int64_t(r + 1);
+  int64_t budget = server_budget(settings_).count();
   int64_t parts = (int64_t{1} << (r + 1)) - 1;
   return Millis(std::max<int64_t>(sends, budget * ((int64_t{1} << sends) - 1) / parts));
 }

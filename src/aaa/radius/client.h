@@ -55,6 +55,17 @@ struct ClientSettings {
   Millis probe_interval{0};  // 0: the timeout
 };
 
+// How long one server is given before fail-over: IOS's timeout x
+// (retransmit + 1), retransmit capped at 20 (RFC 5080 back-off within it).
+[[nodiscard]] Millis server_budget(const ClientSettings& s);
+// The longest a request can take before it is answered or fails: every one
+// of `servers` used up in turn. Whatever waits for a RADIUS answer (an IKE
+// exchange) must wait at least this long, or it gives up on a fail-over the
+// client would have finished.
+[[nodiscard]] inline Millis longest_request(const ClientSettings& s, size_t servers) {
+  return server_budget(s) * int64_t(servers);
+}
+
 // What show aaa servers / show radius statistics print.
 struct ServerStats {
   uint64_t requests = 0, retransmissions = 0, timeouts = 0;

@@ -212,6 +212,24 @@ TEST_F(RadiusClientTest, NoServerAnsweringIsAnErrorForTheCaller) {
   EXPECT_EQ(client_.outstanding(), 1u);
 }
 
+// What an IKE exchange waiting for RADIUS must outlast (daemon.cc): the
+// request fails exactly when every server's budget is used up, not before.
+TEST_F(RadiusClientTest, LongestRequestIsEveryServersBudgetInTurn) {
+  ClientSettings st{.timeout = 1000ms, .retransmit = 2, .deadtime = 0ms};
+  EXPECT_EQ(server_budget(st), 3000ms);
+  EXPECT_EQ(longest_request(st, 2), 6000ms);
+  EXPECT_EQ(server_budget({.timeout = 5000ms, .retransmit = 99}), 105'000ms);  // 20 retransmissions at most
+  std::optional<Result<Reply>> out;
+  ask("alice", out);
+  TimePoint t0 = clock_.now();
+  for (int i = 0; i < 20000 && !out; ++i) {
+    clock_.advance(1ms);
+    client_.on_timer();
+  }
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(clock_.now() - t0, longest_request(st, 2));
+}
+
 TEST_F(RadiusClientTest, DeadtimeEndsDeadness) {
   client_.configure({{"RAD1", kRad1, 1812, 1813, Secret("key-one")}},
                     {.timeout = 1000ms, .retransmit = 0, .deadtime = 60000ms});

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "aaa/interface_config.h"
 #include "aaa/radius/authenticator.h"
 #include "wire/radius/vendor.h"
 
@@ -32,8 +33,43 @@ bool disconnect_may_carry(uint8_t t) {
 }
 
 // What a CoA-Request may carry that keygate applies: the identification
-// above and Session-Timeout.
-bool coa_may_carry(uint8_t t) { return t == uint8_t(AttrType::kSessionTimeout) || (disconnect_may_carry(t) && t != 49); }
+// above, Session-Timeout and Acct-Interim-Interval (and Cisco-AVPairs,
+// Vendor-Specific, looked at one by one).
+bool coa_may_carry(uint8_t t) {
+  return t == uint8_t(AttrType::kSessionTimeout) || t == kAcctInterimIntervalAttr ||
+         (disconnect_may_carry(t) && t != 49);
+}
+
+// The change a CoA's Cisco-AVPairs ask for; `why` names the first that
+// cannot be made live.
+struct CiscoChange {
+  bool reauthenticate = false;
+  std::vector<std::string> interface_config;
+  std::string why;
+};
+CiscoChange cisco_change(const Packet& req) {
+  CiscoChange c;
+  auto v = kg::radius::vendor_values(req, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair);
+  if (!v) return c;
+  for (const auto& x : *v) {
+    std::string av(x.begin(), x.end());
+    if (av == "subscriber:command=reauthenticate") {
+      c.reauthenticate = true;
+    } else if (av.starts_with("ip:interface-config=")) {
+      std::string cmd = av.substr(av.find('=') + 1);
+      auto parsed = parse_interface_config({cmd});
+      if (!parsed.refused.empty()) c.why = parsed.refused.front();
+      else if (parsed.mtu || !parsed.unnumbered.empty()) c.why = cmd + ": only ip access-group can change live";
+      else c.interface_config.push_back(cmd);
+    } else {
+      // ipsec:addr-pool, ipsec:dns-servers, route sets, other subscriber
+      // commands: settled when the session came up.
+      c.why = av.substr(0, av.find('=')) + " cannot change on a live session";
+    }
+    if (!c.why.empty()) return c;
+  }
+  return c;
+}
 
 std::string text_of(const kg::radius::Attribute& a) { return std::string(a.value.begin(), a.value.end()); }
 
@@ -114,11 +150,11 @@ Packet DynamicAuthorServer::answer(const Packet& req) {
       return nak(req, ErrorCause::kUnsupportedAttribute, "attribute " + std::to_string(a.type) + " not supported");
   if (auto st = req.u32(AttrType::kServiceType); st && *st == kServiceTypeAuthorizeOnly)
     return nak(req, ErrorCause::kUnsupportedService, "Service-Type Authorize-Only not supported");
-  // Cisco commands (subscriber:command=...) are an extension keygate lacks.
-  if (auto v = kg::radius::vendor_values(req, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair); v)
-    for (const auto& x : *v)
-      if (std::string_view(reinterpret_cast<const char*>(x.data()), x.size()).starts_with("subscriber:command="))
-        return nak(req, ErrorCause::kUnsupportedExtension, "Cisco subscriber command not supported");
+  CiscoChange cisco;
+  if (!disconnect) {
+    cisco = cisco_change(req);
+    if (!cisco.why.empty()) return nak(req, ErrorCause::kUnsupportedExtension, cisco.why);
+  }
 
   const auto* sid = req.find(AttrType::kAcctSessionId);
   const auto* user = req.find(AttrType::kUserName);
@@ -147,10 +183,31 @@ Packet DynamicAuthorServer::answer(const Packet& req) {
     return ok;
   }
   auto timeout = req.u32(AttrType::kSessionTimeout);
-  if (!timeout) return nak(req, ErrorCause::kMissingAttribute, "nothing to change (keygate applies Session-Timeout)");
-  for (uint64_t k : hits) host_.set_session_timeout(k, *timeout);
+  auto interim = req.u32(AttrType(kAcctInterimIntervalAttr));
+  if (!timeout && !interim && cisco.interface_config.empty() && !cisco.reauthenticate)
+    return nak(req, ErrorCause::kMissingAttribute, "nothing to change");
+  // What can fail first, before any other change is made.
+  if (cisco.reauthenticate)
+    for (uint64_t k : hits)
+      if (auto r = host_.reauthorize(k); !r) return nak(req, ErrorCause::kUnsupportedExtension, r.error().message);
+  if (!cisco.interface_config.empty())
+    for (uint64_t k : hits)
+      if (auto r = host_.change_interface_config(k, cisco.interface_config); !r)
+        return nak(req, ErrorCause::kResourcesUnavailable, r.error().message);
+  std::string done;
+  auto said = [&](const std::string& what) { done += (done.empty() ? "" : ", ") + what; };
+  if (cisco.reauthenticate) said("reauthenticate");
+  if (!cisco.interface_config.empty()) said("interface-config");
+  if (timeout) {
+    for (uint64_t k : hits) host_.set_session_timeout(k, *timeout);
+    said("Session-Timeout " + std::to_string(*timeout) + "s");
+  }
+  if (interim) {
+    for (uint64_t k : hits) host_.set_interim_interval(k, *interim);
+    said("Acct-Interim-Interval " + std::to_string(*interim) + "s");
+  }
   ok.code = uint8_t(Code::kCoaAck);
-  last_ = "Session-Timeout " + std::to_string(*timeout) + "s on " + std::to_string(hits.size()) + " session(s)";
+  last_ = done + " on " + std::to_string(hits.size()) + " session(s)";
   return ok;
 }
 

@@ -15,7 +15,18 @@
 //      Framed-IP-Address, each present one must match (§3; none: NAK 402)
 //   -> no session matches: NAK 503 Session-Context-Not-Found
 //   -> Disconnect: every matching session torn down, ACK
-//      CoA: the change applied to every matching session, ACK
+//      CoA: the change applied to every matching session, ACK; a change
+//      that cannot be made live (an address, a pool, DNS, routes) NAK 406
+//      Unsupported-Extension, and then nothing is changed.
+// What a CoA-Request can change live (RFC 5176 §3.1):
+//   Session-Timeout                       the session ends that much later
+//   Acct-Interim-Interval                 its Interim-Update period
+//   Cisco-AVPair ip:interface-config=ip access-group NAME in|out
+//                                         its Virtual-Access's filter
+//   Cisco-AVPair subscriber:command=reauthenticate
+//                                         authorization asked again (ACKed
+//                                         first, as IOS does); what comes back
+//                                         applied where it can change live
 // Replies echo Proxy-State (§3) and carry Message-Authenticator.
 #pragma once
 #include <cstdint>
@@ -27,6 +38,7 @@
 
 #include "common/bytes.h"
 #include "common/ip.h"
+#include "common/result.h"
 #include "common/secret.h"
 #include "wire/radius/packet.h"
 
@@ -43,9 +55,11 @@ enum class ErrorCause : uint32_t {
   kInvalidAttributeValue = 407,
   kSessionContextNotFound = 503,
   kSessionContextNotRemovable = 504,
+  kResourcesUnavailable = 506,
 };
 inline constexpr uint8_t kErrorCauseAttr = 101;  // RFC 5176 §3.6
 inline constexpr uint8_t kServiceTypeAttr = 6;
+inline constexpr uint8_t kAcctInterimIntervalAttr = 85;  // RFC 2869 §5.16
 inline constexpr uint32_t kServiceTypeAuthorizeOnly = 17;
 
 // A live accounted session as a request may name it.
@@ -71,6 +85,15 @@ class DynamicAuthorServer {
     virtual void disconnect(uint64_t key) = 0;
     // CoA Session-Timeout (RFC 2865 §5.27): the session ends `seconds` from now.
     virtual void set_session_timeout(uint64_t key, uint32_t seconds) = 0;
+    // CoA Acct-Interim-Interval: Interim-Updates every `seconds`.
+    virtual void set_interim_interval(uint64_t key, uint32_t seconds) = 0;
+    // CoA ip:interface-config: the ip access-group commands (already checked
+    // to be nothing else); an error when they could not be put in place.
+    virtual Result<void> change_interface_config(uint64_t key, const std::vector<std::string>& commands) = 0;
+    // subscriber:command=reauthenticate: authorization is asked again; the
+    // host applies what can change live when it answers. An error: it
+    // cannot (the request is NAKed 406 before anything else changes).
+    virtual Result<void> reauthorize(uint64_t key) = 0;
     // Our NAS-IP-Address values (any one of them matches) and NAS-Identifier.
     [[nodiscard]] virtual std::vector<IpAddress> nas_addresses() const = 0;
     [[nodiscard]] virtual std::string nas_identifier() const = 0;

@@ -20,6 +20,20 @@ struct FakeHost final : DynamicAuthorServer::Host {
   std::vector<DaSession> sessions() const override { return live; }
   void disconnect(uint64_t key) override { gone.push_back(key); }
   void set_session_timeout(uint64_t key, uint32_t s) override { timeouts.emplace_back(key, s); }
+  std::vector<std::pair<uint64_t, uint32_t>> interims;
+  void set_interim_interval(uint64_t key, uint32_t s) override { interims.emplace_back(key, s); }
+  std::vector<std::pair<uint64_t, std::vector<std::string>>> filters;
+  bool filter_fails = false;
+  Result<void> change_interface_config(uint64_t key, const std::vector<std::string>& c) override {
+    if (filter_fails) return fail(Errc::kIo, "nftables: refused");
+    filters.emplace_back(key, c);
+    return {};
+  }
+  std::vector<uint64_t> reauthorized;
+  Result<void> reauthorize(uint64_t key) override {
+    reauthorized.push_back(key);
+    return {};
+  }
   std::vector<IpAddress> nas_addresses() const override { return {*IpAddress::parse("198.51.100.1")}; }
   std::string nas_identifier() const override { return "ra-hub"; }
 };
@@ -150,10 +164,55 @@ TEST_F(DynamicAuthor, CoaAppliesSessionTimeoutAndNaksWhatItCannot) {
   c.code = uint8_t(Code::kCoaRequest);
   c.add_text(AttrType::kAcctSessionId, "5F000000-00000001");
   kg::radius::add_vendor(c, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair,
-                         as_bytes(std::string("subscriber:command=reauthenticate")));
-  EXPECT_EQ(reply(request(c)).u32(AttrType(kErrorCauseAttr)), 406u);
+                         as_bytes(std::string("ipsec:addr-pool=OTHER")));
+  auto a = reply(request(c));
+  EXPECT_EQ(a.code, uint8_t(Code::kCoaNak));
+  EXPECT_EQ(a.u32(AttrType(kErrorCauseAttr)), 406u);
+  EXPECT_EQ(da.last_outcome(), "CoA-Request id 3 from 127.0.0.1: CoA-NAK (Error-Cause 406, ipsec:addr-pool cannot "
+                               "change on a live session)");
   EXPECT_EQ(da.stats().coa_acks, 1u);
   EXPECT_EQ(da.stats().coa_naks, 2u);
+}
+
+Packet coa_for(const char* user, std::initializer_list<const char*> avpairs) {
+  Packet p;
+  p.code = uint8_t(Code::kCoaRequest);
+  p.add_text(AttrType::kUserName, user);
+  for (const char* av : avpairs)
+    kg::radius::add_vendor(p, kg::radius::kVendorCisco, kg::radius::kCiscoAvPair, as_bytes(std::string(av)));
+  return p;
+}
+
+TEST_F(DynamicAuthor, CoaChangesAccessGroupInterimAndReauthenticates) {
+  auto p = coa_for("bob", {"ip:interface-config=ip access-group WEB in", "subscriber:command=reauthenticate"});
+  p.add_u32(AttrType(kAcctInterimIntervalAttr), 30);
+  EXPECT_EQ(reply(request(p)).code, uint8_t(Code::kCoaAck));
+  using F = std::pair<uint64_t, std::vector<std::string>>;
+  EXPECT_EQ(host.filters, (std::vector<F>{{2, {"ip access-group WEB in"}}, {3, {"ip access-group WEB in"}}}));
+  EXPECT_EQ(host.interims, (std::vector<std::pair<uint64_t, uint32_t>>{{2, 30}, {3, 30}}));
+  EXPECT_EQ(host.reauthorized, (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(da.last_outcome(), "CoA-Request id 1 from 127.0.0.1: CoA-ACK (reauthenticate, interface-config, "
+                               "Acct-Interim-Interval 30s on 2 session(s))");
+}
+
+// What cannot change live is refused whole: nothing of the request is applied.
+TEST_F(DynamicAuthor, CoaWithSomethingThatCannotChangeLiveChangesNothing) {
+  for (const char* av : {"ip:interface-config=ip mtu 1300", "ip:interface-config=ip access-group", "ipsec:dns-servers=198.18.0.9",
+                         "subscriber:command=bounce-host-port"}) {
+    auto p = coa_for("alice", {"ip:interface-config=ip access-group WEB out", av});
+    p.add_u32(AttrType::kSessionTimeout, 60);
+    auto r = reply(request(p));
+    EXPECT_EQ(r.code, uint8_t(Code::kCoaNak)) << av;
+    EXPECT_EQ(r.u32(AttrType(kErrorCauseAttr)), 406u) << av;
+  }
+  EXPECT_TRUE(host.filters.empty());
+  EXPECT_TRUE(host.timeouts.empty());
+  host.filter_fails = true;
+  auto p = coa_for("alice", {"ip:interface-config=ip access-group WEB out"});
+  p.add_u32(AttrType::kSessionTimeout, 60);
+  auto r = reply(request(p));
+  EXPECT_EQ(r.u32(AttrType(kErrorCauseAttr)), 506u);
+  EXPECT_TRUE(host.timeouts.empty());
 }
 
 }  // namespace
