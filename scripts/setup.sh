@@ -7,6 +7,8 @@ PKGS=(
   # build
   g++ cmake ninja-build make pkg-config
   libssl-dev libnl-3-dev libnl-route-3-dev libedit-dev
+  # crypto map steering: nftables marks set through libnftables (daemon/nft_steering.cc)
+  libnftables-dev
   libgtest-dev libgmock-dev
   nlohmann-json3-dev
   libipsec-mb-dev
