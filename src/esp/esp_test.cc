@@ -404,13 +404,17 @@ TEST(InboundSa, DropsInnerPacketOutsideProtocolAndPorts) {
     p[23] = uint8_t(dport);
     return p;
   };
-  EXPECT_TRUE(in->open(seal_one(*out, packet(6, 5001, 0))));
-  EXPECT_FALSE(in->open(seal_one(*out, packet(6, 5002, 0))));   // another port
-  EXPECT_FALSE(in->open(seal_one(*out, packet(17, 5001, 0))));  // UDP
-  EXPECT_FALSE(in->open(seal_one(*out, packet(1, 0, 0))));      // ICMP
+  auto open = [&](const Bytes& inner) {
+    auto esp = seal_one(*out, inner);
+    return bool(in->open(esp));
+  };
+  EXPECT_TRUE(open(packet(6, 5001, 0)));
+  EXPECT_FALSE(open(packet(6, 5002, 0)));   // another port
+  EXPECT_FALSE(open(packet(17, 5001, 0)));  // UDP
+  EXPECT_FALSE(open(packet(1, 0, 0)));      // ICMP
   EXPECT_EQ(in->counters().policy_drops, 3u);
-  EXPECT_TRUE(in->open(seal_one(*out, packet(6, 1, 0x0010))));   // non-initial TCP fragment
-  EXPECT_FALSE(in->open(seal_one(*out, packet(1, 1, 0x0010))));  // non-initial ICMP fragment
+  EXPECT_TRUE(open(packet(6, 1, 0x0010)));   // non-initial TCP fragment
+  EXPECT_FALSE(open(packet(1, 1, 0x0010)));  // non-initial ICMP fragment
   EXPECT_EQ(in->counters().policy_drops, 4u);
 }
 

@@ -76,8 +76,8 @@ steered() {  # the table, the rule and the route into the device
 }
 wait_for steered 5 || { kg_steering "$NSA" CMAP; ip -n "$NSA" rule; ip -n "$NSA" route show table all; fail "no steering for crypto map CMAP"; }
 kg_steering "$NSA" CMAP >"$WORK/nft.txt"
-grep -q 'ip saddr 203.0.113.11 ip daddr 192.0.2.128/25 meta l4proto tcp th dport 5001 counter packets 0 bytes 0 return' "$WORK/nft.txt" &&
-  grep -q 'ip saddr 203.0.113.0/24 ip daddr 192.0.2.128/25 meta l4proto tcp th dport 5001 counter packets 0 bytes 0 meta mark set 0x4b470001 accept' "$WORK/nft.txt" ||
+grep -q 'ip saddr 203.0.113.11 ip daddr 192.0.2.128/25 tcp dport 5001 counter packets 0 bytes 0 return' "$WORK/nft.txt" &&
+  grep -q 'ip saddr 203.0.113.0/24 ip daddr 192.0.2.128/25 tcp dport 5001 counter packets 0 bytes 0 meta mark set 0x4b470001 accept' "$WORK/nft.txt" ||
   { cat "$WORK/nft.txt"; fail "the nft table does not hold the ACL's lines"; }
 ip -n "$NSA" route show 192.0.2.128/25 | grep -q 'via 198.51.100.2' || fail "the main table's route changed"
 log "steering: nft table ip keygate-cm-CMAP with the ACL's lines, ip rule fwmark 0x4b470001, default dev cm-CMAP-10 in its table"
@@ -103,7 +103,7 @@ TCPXFER_PORT=5002 tcp_transfer "$NSB" 192.0.2.129 "$NSC" 203.0.113.10 256K || fa
 TCPXFER_PORT=5001 tcp_transfer "$NSB" 192.0.2.129 "$NSC" 203.0.113.11 256K || fail "TCP to 5001 from the denied host in clear"
 enc2=$(kg_pkts "$NSA" encaps)
 [ "$enc2" -eq "$enc" ] || { kg "$NSA" "show crypto ipsec sa"; fail "traffic outside the ACL entered the SA (encaps $enc -> $enc2)"; }
-kg_steering "$NSA" CMAP | grep -q 'th dport 5001 counter packets [1-9][0-9]* bytes [0-9]* return' || { kg_steering "$NSA" CMAP; fail "the deny line's counter did not count"; }
+kg_steering "$NSA" CMAP | grep -q 'tcp dport 5001 counter packets [1-9][0-9]* bytes [0-9]* return' || { kg_steering "$NSA" CMAP; fail "the deny line's counter did not count"; }
 log "ping, TCP to 5002 and the denied host's TCP to 5001 went in clear (encaps still $enc2)"
 
 # 4. show crypto map.
