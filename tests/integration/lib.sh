@@ -184,9 +184,17 @@ tcp_transfer() {
 
 # kg_steering NS MAP: keygated's nft table steering crypto map MAP
 # (crypto_map_steering.h), as nft lists it; fails when there is none.
-kg_steering() { ip netns exec "$1" nft list table ip "keygate-cm-$2" 2>/dev/null; }
-# kg_steer_rules NS: keygated's policy rules (fwmark 0x4b47.... lookup ...).
-kg_steer_rules() { ip -n "$1" rule show | grep 'fwmark 0x4b47'; }
+# kg_steer_rules NS: keygated's policy rules (fwmark 0x4b47.... lookup ...),
+# failing when there is none. Both read the whole answer first, as kg does,
+# so `| grep -q` cannot fail them by SIGPIPE.
+kg_steering() {
+  ( trap '' PIPE; out=$(ip netns exec "$1" nft list table ip "keygate-cm-$2" 2>/dev/null) || exit 1
+    printf '%s\n' "$out" 2>/dev/null; exit 0 )
+}
+kg_steer_rules() {
+  ( trap '' PIPE; out=$(ip -n "$1" rule show | grep 'fwmark 0x4b47') || exit 1
+    printf '%s\n' "$out" 2>/dev/null; exit 0 )
+}
 
 # --- capture --------------------------------------------------------------
 capture_start() {

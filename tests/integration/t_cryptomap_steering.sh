@@ -124,7 +124,7 @@ log "tshark: ESP=$N_ESP; in clear: ICMP $icmp, TCP 5002 $p5002, denied host $den
 
 # 5. Clean-up.
 gone() { ! kg_steering "$NSA" CMAP >/dev/null && ! kg_steer_rules "$NSA" >/dev/null && ! ip -n "$NSA" link show cm-CMAP-10 >/dev/null 2>&1; }
-kg "$NSA" $'configure terminal\ninterface eth0\nno crypto map\nend' || fail "no crypto map"
+kg "$NSA" $'configure terminal\ninterface eth0\nno crypto map CMAP\nend' || fail "no crypto map CMAP"
 wait_for gone 5 || { kg_steering "$NSA" CMAP; ip -n "$NSA" rule; fail "steering left after no crypto map"; }
 ip -n "$NSA" route show table all | grep -q 'cm-CMAP' && fail "a route into cm-CMAP-10 is left"
 kg "$NSA" $'configure terminal\ninterface eth0\ncrypto map CMAP\nend' || fail "crypto map CMAP again"
