@@ -16,6 +16,10 @@
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
 ip -n "$NSB" addr add 192.0.2.129/25 dev lo
+# As on IOS, traffic for the map needs a route out (here towards the peer):
+# the router's own packets get one before the steering sees them. A /24 so
+# that the dynamic entry's /25 routes below stand apart from it.
+ip -n "$NSA" route add 192.0.2.0/24 via 198.51.100.2
 PSK=cmap-site-key-7d21
 cat >"$WORK/site-a.cfg" <<EOC
 hostname site-a
