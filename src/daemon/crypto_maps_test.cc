@@ -1,4 +1,4 @@
-// Crypto map entries as keygated runs them (crypto_maps.h): devices, routes,
+// Crypto map entries as keygated runs them (crypto_maps.h): devices, steering,
 // Quick Mode selectors from the ACL, static vs dynamic peers, and the
 // IKEv1 responder's choice (IsakmpPolicy::child_for_peer).
 #include "daemon/crypto_maps.h"

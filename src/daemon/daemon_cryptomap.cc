@@ -85,7 +85,7 @@ void Daemon::apply_crypto_steering() {
   for (auto it = crypto_nft_.begin(); it != crypto_nft_.end();) {
     if (want.contains(it->first)) { ++it; continue; }
     if (auto r = nft_->run("delete table ip " + steering_table(it->first) + "\n"); !r) log::warn("keygated: " + r.error().message);
-    log::info("keygated: crypto map " + it->first + ": steering table removed");
+    else log::info("keygated: crypto map " + it->first + ": steering table removed");
     it = crypto_nft_.erase(it);
   }
   for (auto& [map, entries] : want) {
@@ -124,8 +124,7 @@ void Daemon::sweep_stale_crypto_steering() {
   if (auto tables = nft_->list("list tables ip\n")) {
     std::istringstream in(*tables);
     for (std::string line; std::getline(in, line);)
-      if (auto at = line.find(std::string("table ip ") + kSteerTablePrefix); at == 0)
-        (void)nft_->run("delete " + line + "\n");
+      if (line.starts_with(std::string("table ip ") + kSteerTablePrefix)) (void)nft_->run("delete " + line + "\n");
   }
   if (auto rules = netlink_->mark_rules(IpAddress::Family::kV4))
     for (auto& r : *rules)
