@@ -175,8 +175,8 @@ bool InboundSa::allowed(std::span<const uint8_t> inner) const {
       return uint32_t(inner[off]) << 24 | uint32_t(inner[off + 1]) << 16 | uint32_t(inner[off + 2]) << 8 |
              inner[off + 3];
     };
-    bool first_fragment = ((inner[6] & 0x1f) << 8 | inner[7]) == 0;
-    auto l4 = transport(inner, inner[9], size_t(inner[0] & 0x0f) * 4, first_fragment);
+    Transport l4;
+    if (narrow_) l4 = transport(inner, inner[9], size_t(inner[0] & 0x0f) * 4, ((inner[6] & 0x1f) << 8 | inner[7]) == 0);
     auto in4 = [&](const std::vector<AddrRange>& v, uint32_t a, std::optional<uint16_t> port) {
       for (auto& r : v)
         if (r.start.is_v4() && r.end.is_v4() && r.start.v4_host_order() <= a &&
@@ -191,7 +191,8 @@ bool InboundSa::allowed(std::span<const uint8_t> inner) const {
   auto dst = IpAddress::from_bytes(inner.subspan(24, 16));
   // The next header of the fixed header (extension headers are not walked:
   // a selector with a protocol then sees their number and drops).
-  auto l4 = transport(inner, inner[6], 40, true);
+  Transport l4;
+  if (narrow_) l4 = transport(inner, inner[6], 40, true);
   auto in = [&](const std::vector<AddrRange>& v, const IpAddress& a, std::optional<uint16_t> port) {
     for (auto& r : v)
       if (r.contains(a) && r.admits(l4.proto, port)) return true;

@@ -97,6 +97,9 @@ class InboundSa {
   void set_selectors(std::vector<AddrRange> remote_src, std::vector<AddrRange> local_dst) {
     remote_ = std::move(remote_src);
     local_ = std::move(local_dst);
+    narrow_ = false;
+    for (auto* v : {&remote_, &local_})
+      for (auto& r : *v) narrow_ = narrow_ || r.proto != 0;
   }
   // Transport mode: accept next header `proto` (GRE: 47) only; the payload
   // has no IP header to check against the selectors (the outer one was the
@@ -114,6 +117,7 @@ class InboundSa {
   std::unique_ptr<EspCipher> cipher_;
   ReplayWindow window_;
   std::vector<AddrRange> remote_, local_;
+  bool narrow_ = false;  // a selector with a protocol: the transport header is read
   uint8_t transport_proto_ = 0;
   SaCounters c_;
 };
