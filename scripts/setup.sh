@@ -7,12 +7,13 @@ PKGS=(
   # build
   g++ cmake ninja-build make pkg-config
   libssl-dev libnl-3-dev libnl-route-3-dev libedit-dev
+  # nftables through libnftables (io/nftables.h): crypto map steering, ip access-group
+  libnftables-dev
   libgtest-dev libgmock-dev
   nlohmann-json3-dev
   libipsec-mb-dev
   libcpp-httplib-dev
   libp11-kit-dev p11-kit
-  libnftables-dev
   clang libclang-rt-14-dev
   # test peers and tools
   iproute2 iputils-ping nftables iperf3 tshark procps psmisc bc python3 tmux

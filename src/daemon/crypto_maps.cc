@@ -28,33 +28,6 @@ std::optional<ike::ChildConfig> child_of(const config::Model& m, const std::stri
   return c;
 }
 
-// The prefix a selector's address range is, if it is one.
-std::optional<Prefix> prefix_of(const TrafficSelector& t) {
-  for (uint8_t len = 0; len <= (t.start.is_v4() ? 32 : 128); ++len)
-    if (Prefix q{t.start, len}; q.first() == t.start && q.last() == t.end) return q;
-  return std::nullopt;
-}
-
-// A deny line (any protocol) whose destination lies strictly inside the
-// destination of a permit line after it: that part is routed past the device.
-std::vector<Prefix> clear_routes_of(const ike::ChildConfig& c) {
-  std::vector<Prefix> out;
-  for (size_t i = 0; i < c.acl.size(); ++i) {
-    auto& d = c.acl[i];
-    auto q = prefix_of(d.remote);
-    if (d.permit || !q || d.remote.ip_protocol != 0) continue;
-    for (size_t j = i + 1; j < c.acl.size(); ++j) {
-      auto p = prefix_of(c.acl[j].remote);
-      if (c.acl[j].permit && p && p->len < q->len && p->contains(q->first()) &&
-          std::find(out.begin(), out.end(), *q) == out.end()) {
-        out.push_back(*q);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 std::string negotiation_key(const CryptoMapPlan& p) {
   std::string k;
   for (auto& a : p.peers) k += a.str() + ",";
@@ -113,13 +86,7 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
       auto child = child_of(m, p.device, *entry);
       if (!child) continue;
       p.child = std::move(*child);
-      if (!p.dynamic) {
-        if (p.child.remote_ts.empty()) continue;  // no permit entry: nothing to protect
-        for (auto& t : p.child.remote_ts)
-          if (auto q = prefix_of(t); q && std::find(p.routes.begin(), p.routes.end(), *q) == p.routes.end())
-            p.routes.push_back(*q);
-        p.clear_routes = clear_routes_of(p.child);
-      }
+      if (!p.dynamic && p.child.remote_ts.empty()) continue;  // no permit entry: nothing to protect
       out.push_back(std::move(p));
     }
   }

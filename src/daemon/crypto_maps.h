@@ -3,8 +3,9 @@
 // no kernel IPsec here, so the traffic a map's ACL permits is steered into
 // keygate's user-space data path: each entry gets a TUN device of its own
 // (named cm-MAP-SEQ, at most 15 characters), and
-//   - a static entry (set peer) routes the ACL's destination networks into
-//     its device; the first packet there (the data path's "no SA") starts
+//   - a static entry (set peer) steers the traffic its ACL permits into its
+//     device (crypto_map_steering.h: nftables marks by the whole ACL line,
+//     and a policy rule per entry); the first packet there (the data path's "no SA") starts
 //     Main Mode + Quick Mode to the first `set peer` (SA on demand, as IOS);
 //     when that peer does not answer, the next `set peer` is tried, in
 //     order, as IOS does; as responder, the peer's Quick Mode finds the
@@ -15,13 +16,11 @@
 //     are routed into it while its SA is up (as IOS's reverse-route).
 // The Quick Mode proxy identities are the ACL's permit entries: source =
 // ours, destination = the peer's; as on IOS each permit line is its own
-// pair of proxy identities and IPsec SA (the device picks the SA by
-// destination). A deny line's traffic is not protected: as responder its
-// selectors are refused (ike::ChildConfig::acl), and a deny line whose
-// destination lies inside a later permit line's is routed past the device
-// (clear_routes: the route the kernel would use without the map). Routing
-// goes by destination only: a deny line that narrows by source or port is
-// enforced as responder, not in the steering.
+// pair of proxy identities and IPsec SA, protocol and ports included (the
+// device picks the SA by destination; the SA checks what it decrypts
+// against its selectors). A deny line's traffic is not protected: the
+// steering lets it go to the next entry, then in clear, and as responder
+// its selectors are refused (ike::ChildConfig::acl).
 #pragma once
 #include <optional>
 #include <string>
@@ -41,8 +40,6 @@ struct CryptoMapPlan {
   std::string local_address;  // crypto map NAME local-address IFACE (IOS name); empty: `interface`
   std::vector<IpAddress> peers;  // static entries: set peer, in the order tried
   bool dynamic = false;       // a dynamic-map entry (any peer, responder only)
-  std::vector<Prefix> routes;     // static entries: the ACL's permit destinations
-  std::vector<Prefix> clear_routes;  // deny destinations inside them: not into the device
   ike::ChildConfig child;
 };
 // Whether what is negotiated changed (peer, transforms, selectors, PFS,

@@ -1,7 +1,8 @@
-// Crypto map entries as keygated runs them (crypto_maps.h): devices, routes,
+// Crypto map entries as keygated runs them (crypto_maps.h): devices, steering,
 // Quick Mode selectors from the ACL, static vs dynamic peers, and the
 // IKEv1 responder's choice (IsakmpPolicy::child_for_peer).
 #include "daemon/crypto_maps.h"
+#include "daemon/crypto_map_steering.h"
 
 #include <gtest/gtest.h>
 
@@ -57,22 +58,23 @@ TEST(CryptoMaps, PlansFromTheConfiguration) {
   EXPECT_EQ(s.child.remote_ts[1].start_port, 443);
   EXPECT_EQ(s.child.remote_ts[1].end_port, 443);
   EXPECT_EQ(s.child.local_ts[1].start, ip("192.0.2.5"));
-  ASSERT_EQ(s.routes.size(), 2u);
-  EXPECT_EQ(s.routes[0].str(), "192.0.2.128/25");
-  EXPECT_EQ(s.routes[1].str(), "198.51.100.0/24");
+  // Steered by the whole line: addresses, protocol and ports.
+  ASSERT_EQ(s.child.acl.size(), 3u);
+  EXPECT_EQ(steering_match(s.child.acl[0]), "ip saddr 192.0.2.0/25 ip daddr 192.0.2.128/25");
+  EXPECT_EQ(steering_match(s.child.acl[1]), "");  // deny ip any any
+  EXPECT_EQ(steering_match(s.child.acl[2]), "ip saddr 192.0.2.5 ip daddr 198.51.100.0/24 meta l4proto 6 th dport 443");
   auto& d = plans[1];
   EXPECT_EQ(d.device, "cm-VERY-L-65535");
   EXPECT_LE(d.device.size(), 15u);
   EXPECT_TRUE(d.dynamic);
   EXPECT_TRUE(d.peers.empty());
-  EXPECT_TRUE(d.routes.empty());
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.2")), &plans[0]);
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.77")), &plans[1]);
 }
 
 // IOS: each permit line its own SA; a deny line is not protected (refused
-// as responder, routed past the device when it lies inside a permit's
-// destination); set peers tried in order, any of them answered.
+// as responder, left to the next entry and then in clear by the steering);
+// set peers tried in order, any of them answered.
 TEST(CryptoMaps, DenyLinesAndSeveralPeers) {
   auto plans = crypto_map_plans(configure(
       {"crypto ipsec transform-set TS esp-aes esp-sha-hmac", "exit",
@@ -88,14 +90,53 @@ TEST(CryptoMaps, DenyLinesAndSeveralPeers) {
   ASSERT_EQ(p.child.acl.size(), 4u);
   EXPECT_FALSE(p.child.acl[0].permit);
   EXPECT_EQ(p.child.acl[0].remote.start, ip("192.0.2.130"));
-  ASSERT_EQ(p.routes.size(), 2u);
-  EXPECT_EQ(p.routes[0].str(), "192.0.2.128/26");
-  EXPECT_EQ(p.routes[1].str(), "192.0.2.192/26");
-  // The last deny holds no permit's destination: nothing to route past.
-  ASSERT_EQ(p.clear_routes.size(), 1u);
-  EXPECT_EQ(p.clear_routes[0].str(), "192.0.2.130/32");
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.3")), &plans[0]);
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.4")), nullptr);
+}
+
+// The nft table of a map with two static entries: the ACL lines in order,
+// a deny returning to the next entry, the tunnel's own packets and the
+// decrypted ones (from a cm- device) never steered.
+TEST(CryptoMaps, SteeringTable) {
+  auto plans = crypto_map_plans(configure(
+      {"crypto ipsec transform-set TS esp-aes esp-sha-hmac", "exit",
+       "ip access-list extended A", "deny tcp any host 198.51.100.9 range 5000 5010",
+       "permit tcp 203.0.113.0 0.0.0.255 198.51.100.0 0.0.0.255 eq 5001", "exit",
+       "ip access-list extended B", "permit udp host 203.0.113.7 gt 1023 192.0.2.0 0.0.0.127", "permit icmp any any", "exit",
+       "crypto map M+1 10 ipsec-isakmp", "set peer 192.0.2.200", "set transform-set TS", "match address A", "exit",
+       "crypto map M+1 20 ipsec-isakmp", "set peer 192.0.2.201", "set transform-set TS", "match address B", "exit",
+       "interface eth0", "crypto map M+1", "exit"}));
+  ASSERT_EQ(plans.size(), 2u);
+  std::vector<SteeredEntry> e;
+  for (auto& p : plans) e.push_back({p.seq, p.device, kSteerMarkBase + uint32_t(e.size()) + 1, p.child.acl, p.peers});
+  EXPECT_EQ(steering_table("M+1"), "keygate-cm-M_1");
+  EXPECT_EQ(steering_ruleset("M+1", e),
+            "table ip keygate-cm-M_1 {\n"
+            "  chain entry-10 {\n"
+            "    ip daddr 198.51.100.9 meta l4proto 6 th dport 5000-5010 counter return\n"
+            "    ip saddr 203.0.113.0/24 ip daddr 198.51.100.0/24 meta l4proto 6 th dport 5001 counter meta mark set 0x4b470001 accept\n"
+            "  }\n"
+            "  chain entry-20 {\n"
+            "    ip saddr 203.0.113.7 ip daddr 192.0.2.0/25 meta l4proto 17 th sport 1024-65535 counter meta mark set 0x4b470002 accept\n"
+            "    meta l4proto 1 counter meta mark set 0x4b470002 accept\n"
+            "  }\n"
+            "  chain prerouting {\n"
+            "    type filter hook prerouting priority mangle; policy accept;\n"
+            "    iifname \"cm-*\" return\n"
+            "    ip daddr { 192.0.2.200, 192.0.2.201 } udp dport { 500, 4500 } return\n"
+            "    ip daddr { 192.0.2.200, 192.0.2.201 } meta l4proto 50 return\n"
+            "    jump entry-10\n"
+            "    jump entry-20\n"
+            "  }\n"
+            "  chain output {\n"
+            "    type route hook output priority mangle; policy accept;\n"
+            "    ip daddr { 192.0.2.200, 192.0.2.201 } udp dport { 500, 4500 } return\n"
+            "    ip daddr { 192.0.2.200, 192.0.2.201 } meta l4proto 50 return\n"
+            "    jump entry-10\n"
+            "    jump entry-20\n"
+            "  }\n"
+            "}\n");
+  EXPECT_EQ(steering_replace("M+1", e).substr(0, 64), "add table ip keygate-cm-M_1\ndelete table ip keygate-cm-M_1\ntable");
 }
 
 TEST(CryptoMaps, NotAppliedOrShutNothing) {

@@ -51,6 +51,12 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   auto nl = io::Netlink::open();
   if (!nl) return std::unexpected(nl.error());
   d->netlink_ = std::move(*nl);
+  if (auto nft = io::Nftables::open()) {
+    d->nft_ = std::move(*nft);
+    d->sweep_stale_crypto_steering();
+  } else {
+    log::warn("keygated: " + nft.error().message + ": crypto maps cannot steer traffic");
+  }
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->start_tokens();
   d->policy_.set_pki(&d->config_->pki());
@@ -240,7 +246,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   return d;
 }
 
-Daemon::~Daemon() { log::set_monitor(nullptr); }
+Daemon::~Daemon() {
+  remove_crypto_steering();
+  log::set_monitor(nullptr);
+}
 
 int Daemon::run() {
   log::info("keygated: control socket " + opts_.socket_path + ", state " + opts_.state_dir);

@@ -88,6 +88,7 @@
 #include "ikev1/engine.h"
 #include "io/event_loop.h"
 #include "io/netlink.h"
+#include "io/nftables.h"
 #include "io/work_queue.h"
 
 namespace kg::daemon {
@@ -236,8 +237,9 @@ class Daemon {
   void crypto_map_sa_installed(const ike::InstallChildSa& sa);
   void crypto_map_sa_removed(uint32_t spi_in);
   bool crypto_map_peer_dead(const ike::PeerDead& ev);
-  void apply_crypto_clear_routes();
-  std::optional<std::pair<std::string, std::optional<IpAddress>>> route_past_crypto_maps(const Prefix& dst);
+  void apply_crypto_steering();
+  void remove_crypto_steering();
+  void sweep_stale_crypto_steering();
   std::optional<IpAddress> tunnel_source(const config::Interface& itf);
   void reschedule();
   void register_show_commands();
@@ -299,7 +301,9 @@ class Daemon {
   std::map<uint32_t, std::vector<std::pair<std::string, Prefix>>> crypto_sa_routes_;  // dynamic entries' SAs
   std::map<std::pair<std::string, Prefix>, int> crypto_route_refs_;
   std::map<std::string, size_t> crypto_peer_index_;  // static entries: the set peer in use
-  std::map<Prefix, std::string> crypto_clear_routes_;  // deny destinations routed in clear, by device
+  std::unique_ptr<io::Nftables> nft_;  // the crypto maps' steering tables; null: no nftables here
+  std::map<std::string, uint32_t> crypto_marks_;  // static entries' devices: their mark and table
+  std::map<std::string, std::string> crypto_nft_;  // map: the steering table applied
 };
 
 }  // namespace kg::daemon

@@ -1,11 +1,14 @@
 // Crypto maps in the daemon (crypto_maps.h): each applied entry's TUN
-// device and routes, the routes that keep a deny line's traffic out of it,
+// device, the steering of its ACL's traffic into it (crypto_map_steering.h),
 // initiation on the first packet and fail-over to the next `set peer`, and
 // the routes of the networks a dynamic entry's peers negotiated while their
 // SAs are up.
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 
 #include "common/log.h"
+#include "daemon/crypto_map_steering.h"
 #include "daemon/daemon.h"
 
 namespace kg::daemon {
@@ -54,65 +57,78 @@ void Daemon::apply_crypto_maps() {
       if (auto r = netlink_->set_link_up(p.device, true); !r) log::warn("keygated: " + p.device + ": " + r.error().message);
       log::info("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + " on " + p.interface + " uses " + p.device);
     }
-    for (auto& r : old ? old->routes : std::vector<Prefix>{})
-      if (std::find(p.routes.begin(), p.routes.end(), r) == p.routes.end()) (void)netlink_->del_route(r, p.device);
-    for (auto& r : p.routes)
-      if (!old || std::find(old->routes.begin(), old->routes.end(), r) == old->routes.end())
-        if (auto res = netlink_->add_route(r, p.device, std::nullopt); !res)
-          log::warn("keygated: crypto map route " + r.str() + " into " + p.device + ": " + res.error().message);
   }
   crypto_plans_ = std::move(next);
-  apply_crypto_clear_routes();
+  apply_crypto_steering();
 }
 
-// The kernel's route for `dst` leaving aside the crypto maps' devices: its
-// device and gateway (the longest matching prefix of the main table).
-std::optional<std::pair<std::string, std::optional<IpAddress>>> Daemon::route_past_crypto_maps(const Prefix& dst) {
-  auto routes = netlink_->routes(dst.addr.family);
-  auto links = netlink_->links();
-  if (!routes || !links) return std::nullopt;
-  auto name = [&](int index) -> std::string {
-    for (auto& l : *links)
-      if (l.index == index) return l.name;
-    return "";
-  };
-  const io::KernelRoute* best = nullptr;
-  std::string dev;
-  for (auto& r : *routes) {
-    if (r.table != 254 || r.type != 1 || r.nexthops.empty() || !r.dst.contains(dst.first()) || r.dst.len > dst.len) continue;
-    std::string d = name(r.nexthops.front().index);
-    if (d.empty() || is_crypto_map_device(d) || (best && best->dst.len >= r.dst.len)) continue;
-    best = &r;
-    dev = d;
+// The static entries' steering (crypto_map_steering.h): each map's nft
+// table, replaced when its entries or ACLs change; each entry's policy rule
+// and table holding the default route into its device.
+void Daemon::apply_crypto_steering() {
+  std::map<std::string, std::vector<SteeredEntry>> want;
+  std::set<std::string> devices;
+  for (auto& p : crypto_plans_) {
+    if (p.dynamic) continue;
+    devices.insert(p.device);
+    uint32_t& mark = crypto_marks_[p.device];
+    for (uint32_t m = kSteerMarkBase + 1; !mark && m <= kSteerMarkLast; ++m)
+      if (std::none_of(crypto_marks_.begin(), crypto_marks_.end(), [&](auto& x) { return x.second == m; })) mark = m;
+    want[p.map].push_back({p.seq, p.device, mark, p.child.acl, p.peers});
   }
-  if (!best) return std::nullopt;
-  return std::make_pair(dev, best->nexthops.front().gateway);
-}
-
-// A deny line's destination inside a permit line's: routed as it would be
-// without the map (crypto_maps.h), so that traffic goes in clear.
-void Daemon::apply_crypto_clear_routes() {
-  std::set<Prefix> want;
-  for (auto& p : crypto_plans_) want.insert(p.clear_routes.begin(), p.clear_routes.end());
-  for (auto it = crypto_clear_routes_.begin(); it != crypto_clear_routes_.end();) {
+  for (auto it = crypto_marks_.begin(); it != crypto_marks_.end();) {
+    if (devices.contains(it->first)) { ++it; continue; }
+    (void)netlink_->del_rule({IpAddress::Family::kV4, kSteerRulePriority, it->second, it->second});
+    it = crypto_marks_.erase(it);  // the table's route went with the device
+  }
+  if (!nft_) return;
+  for (auto it = crypto_nft_.begin(); it != crypto_nft_.end();) {
     if (want.contains(it->first)) { ++it; continue; }
-    (void)netlink_->del_route(it->first, it->second);
-    it = crypto_clear_routes_.erase(it);
+    if (auto r = nft_->run("delete table ip " + steering_table(it->first) + "\n"); !r) log::warn("keygated: " + r.error().message);
+    else log::info("keygated: crypto map " + it->first + ": steering table removed");
+    it = crypto_nft_.erase(it);
   }
-  for (auto& q : want) {
-    if (crypto_clear_routes_.contains(q)) continue;
-    auto via = route_past_crypto_maps(q);
-    if (!via) {
-      log::warn("keygated: crypto map deny " + q.str() + ": no route outside the crypto maps: its traffic still enters the map");
+  for (auto& [map, entries] : want) {
+    for (auto& e : entries) {
+      if (auto r = netlink_->add_route(Prefix{*IpAddress::parse("0.0.0.0"), 0}, e.device, std::nullopt, {.table = e.mark}); !r)
+        log::warn("keygated: crypto map " + map + " " + std::to_string(e.seq) + ": " + r.error().message);
+      if (auto r = netlink_->add_rule({IpAddress::Family::kV4, kSteerRulePriority, e.mark, e.mark}); !r)
+        log::warn("keygated: crypto map " + map + " " + std::to_string(e.seq) + ": " + r.error().message);
+    }
+    std::string text = steering_ruleset(map, entries);
+    if (crypto_nft_[map] == text) continue;
+    if (auto r = nft_->run(steering_replace(map, entries)); !r) {
+      log::error("keygated: crypto map " + map + ": steering table: " + r.error().message);
+      crypto_nft_.erase(map);
       continue;
     }
-    if (auto r = netlink_->add_route(q, via->first, via->second); !r) {
-      log::warn("keygated: crypto map deny " + q.str() + ": " + r.error().message);
-      continue;
-    }
-    crypto_clear_routes_[q] = via->first;
-    log::info("keygated: crypto map deny " + q.str() + " routed in clear via " + via->first);
+    crypto_nft_[map] = text;
+    log::info("keygated: crypto map " + map + ": traffic steered by its ACLs (nft table ip " + steering_table(map) + ")");
   }
+}
+
+// keygated exits: nothing of the steering stays behind (the devices, and
+// their routes, go with the process).
+void Daemon::remove_crypto_steering() {
+  if (nft_)
+    for (auto& [map, text] : crypto_nft_) (void)nft_->run("delete table ip " + steering_table(map) + "\n");
+  crypto_nft_.clear();
+  if (netlink_)
+    for (auto& [dev, mark] : crypto_marks_) (void)netlink_->del_rule({IpAddress::Family::kV4, kSteerRulePriority, mark, mark});
+  crypto_marks_.clear();
+}
+
+// What a keygated that did not exit cleanly (SIGKILL, crash) left: its
+// tables by their prefix, its rules by priority and mark range.
+void Daemon::sweep_stale_crypto_steering() {
+  if (auto tables = nft_->list("list tables ip\n")) {
+    std::istringstream in(*tables);
+    for (std::string line; std::getline(in, line);)
+      if (line.starts_with(std::string("table ip ") + kSteerTablePrefix)) (void)nft_->run("delete " + line + "\n");
+  }
+  if (auto rules = netlink_->mark_rules(IpAddress::Family::kV4))
+    for (auto& r : *rules)
+      if (r.priority == kSteerRulePriority && r.mark > kSteerMarkBase && r.mark <= kSteerMarkLast) (void)netlink_->del_rule(r);
 }
 
 bool Daemon::initiate_crypto_map(const std::string& device) {

@@ -13,6 +13,7 @@ class FakeNft final : public io::Nftables {
     if (refuse) return fail(Errc::kIo, "nftables: refused");
     return {};
   }
+  Result<std::string> list(const std::string&) override { return std::string(); }
   bool refuse = false;
 
  private:

@@ -37,15 +37,17 @@ std::string ts_text(const std::vector<ike::TrafficSelector>& v) {
 
 // IOS "addr/mask/prot/port" for a selector range that is a prefix.
 // IPv4: address/mask; IPv6 (IOS "addr/prefixlen/prot/port"): address/length.
+// The port is the selector's one port (a crypto map line `eq 5001`), else 0.
 std::string ident(const ike::TrafficSelector& t) {
   bool v4 = t.start.is_v4();
+  std::string port = std::to_string(t.start_port == t.end_port ? t.start_port : 0);
   for (int len = 0; len <= (v4 ? 32 : 128); ++len) {
     Prefix p{t.start, uint8_t(len)};
     if (p.first() == t.start && p.last() == t.end)
       return "(" + t.start.str() + "/" + (v4 ? p.mask().str() : std::to_string(len)) + "/" +
-             std::to_string(t.ip_protocol) + "/0)";
+             std::to_string(t.ip_protocol) + "/" + port + ")";
   }
-  return "(" + t.start.str() + "-" + t.end.str() + "/" + std::to_string(t.ip_protocol) + "/0)";
+  return "(" + t.start.str() + "-" + t.end.str() + "/" + std::to_string(t.ip_protocol) + "/" + port + ")";
 }
 
 // IOS `transform: esp-256-aes esp-sha256-hmac ,`, words from the registry.

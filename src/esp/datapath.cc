@@ -52,11 +52,11 @@ class TunAdapter final : public PacketDevice {
   io::TunDevice t_;
 };
 
-// The SA's inbound selectors as address ranges (ports and protocol are not
-// enforced here: the tunnels keygate builds use whole-address selectors).
+// The SA's inbound selectors: addresses, protocol and ports (a crypto map
+// ACL line with a protocol and ports is an SA of its own).
 std::vector<AddrRange> ranges(const std::vector<TrafficSelector>& v) {
   std::vector<AddrRange> r;
-  for (auto& t : v) r.push_back({t.start, t.end});
+  for (auto& t : v) r.push_back({t.start, t.end, t.ip_protocol, t.start_port, t.end_port});
   return r;
 }
 

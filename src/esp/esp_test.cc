@@ -385,6 +385,39 @@ TEST(InboundSa, DropsInnerPacketOutsideSelectors) {
   EXPECT_EQ(in->counters().policy_drops, 1u);
 }
 
+// A crypto map line `permit tcp 192.0.2.128 0.0.0.127 192.0.2.0 0.0.0.127
+// eq 5001` mirrored: only TCP to port 5001 may come out of the SA; other
+// protocols and ports are dropped and counted; a non-initial fragment is
+// checked by its protocol alone (it carries no ports).
+TEST(InboundSa, DropsInnerPacketOutsideProtocolAndPorts) {
+  Suite su{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0};
+  auto [out, in] = make_pair(su);
+  in->set_selectors({{*IpAddress::parse("192.0.2.0"), *IpAddress::parse("192.0.2.127"), 6, 0, 65535}},
+                    {{*IpAddress::parse("192.0.2.128"), *IpAddress::parse("192.0.2.255"), 6, 5001, 5001}});
+  auto packet = [](uint8_t proto, uint16_t dport, uint16_t frag) {
+    Bytes p = ipv4_packet(40, 1, 129);
+    p[6] = uint8_t(frag >> 8);
+    p[7] = uint8_t(frag);
+    p[9] = proto;
+    p[20] = 0x9c; p[21] = 0x40;  // source port 40000
+    p[22] = uint8_t(dport >> 8);
+    p[23] = uint8_t(dport);
+    return p;
+  };
+  auto open = [&](const Bytes& inner) {
+    auto esp = seal_one(*out, inner);
+    return bool(in->open(esp));
+  };
+  EXPECT_TRUE(open(packet(6, 5001, 0)));
+  EXPECT_FALSE(open(packet(6, 5002, 0)));   // another port
+  EXPECT_FALSE(open(packet(17, 5001, 0)));  // UDP
+  EXPECT_FALSE(open(packet(1, 0, 0)));      // ICMP
+  EXPECT_EQ(in->counters().policy_drops, 3u);
+  EXPECT_TRUE(open(packet(6, 1, 0x0010)));   // non-initial TCP fragment
+  EXPECT_FALSE(open(packet(1, 1, 0x0010)));  // non-initial ICMP fragment
+  EXPECT_EQ(in->counters().policy_drops, 4u);
+}
+
 TEST(InboundSa, AcceptsReorderedWithinWindow) {
   Suite su{{crypto::Cipher::kAesGcm16, 128, crypto::Mac::kNone}, 20, 0};
   auto [out, in] = make_pair(su);

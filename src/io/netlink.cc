@@ -6,6 +6,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
+#include <netlink/route/rule.h>
 
 #include <cstring>
 
@@ -86,13 +87,13 @@ Result<void> Netlink::change_address(const std::string& name, const Prefix& p, b
   return fail(Errc::kIo, nlerr((add ? "address " : "delete address ") + p.str() + (add ? " on " + name : ""), e));
 }
 
-static rtnl_route* build_route(const Prefix& dst, int idx, std::optional<IpAddress> via) {
+static rtnl_route* build_route(const Prefix& dst, int idx, std::optional<IpAddress> via, uint32_t table) {
   rtnl_route* r = rtnl_route_alloc();
   rtnl_route_set_family(r, dst.addr.is_v4() ? AF_INET : AF_INET6);
   nl_addr* d = to_nl(dst.first(), dst.len);
   rtnl_route_set_dst(r, d);
   nl_addr_put(d);
-  rtnl_route_set_table(r, RT_TABLE_MAIN);
+  rtnl_route_set_table(r, table);
   rtnl_route_set_protocol(r, RTPROT_STATIC);
   rtnl_route_set_scope(r, via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
@@ -110,7 +111,7 @@ Result<void> Netlink::add_route(const Prefix& dst, const std::string& dev, std::
                                const RouteExtras& extras) {
   auto idx = ifindex(dev);
   if (!idx) return std::unexpected(idx.error());
-  rtnl_route* r = build_route(dst, *idx, via);
+  rtnl_route* r = build_route(dst, *idx, via, extras.table);
   if (extras.mtu) {
     rtnl_route_set_metric(r, RTAX_MTU, *extras.mtu);
     rtnl_route_set_metric(r, RTAX_LOCK, 1u << RTAX_MTU);  // as `ip route ... mtu lock N`: not raised by PMTU
@@ -126,14 +127,45 @@ Result<void> Netlink::add_route(const Prefix& dst, const std::string& dev, std::
   return {};
 }
 
-Result<void> Netlink::del_route(const Prefix& dst, const std::string& dev) {
+Result<void> Netlink::del_route(const Prefix& dst, const std::string& dev, uint32_t table) {
   auto idx = ifindex(dev);
   if (!idx) return std::unexpected(idx.error());
-  rtnl_route* r = build_route(dst, *idx, std::nullopt);
+  rtnl_route* r = build_route(dst, *idx, std::nullopt, table);
   int e = rtnl_route_delete(sk_, r, 0);
   rtnl_route_put(r);
   if (e < 0 && e != -NLE_OBJ_NOTFOUND) return fail(Errc::kIo, nlerr("delete route " + dst.str(), e));
   return {};
+}
+
+static int family_of(IpAddress::Family f) { return f == IpAddress::Family::kV4 ? AF_INET : AF_INET6; }
+
+Result<void> Netlink::change_rule(const MarkRule& m, bool add) {
+  rtnl_rule* r = rtnl_rule_alloc();
+  rtnl_rule_set_family(r, family_of(m.family));
+  rtnl_rule_set_prio(r, m.priority);
+  rtnl_rule_set_mark(r, m.mark);
+  rtnl_rule_set_mask(r, 0xffffffff);
+  rtnl_rule_set_table(r, m.table);
+  rtnl_rule_set_action(r, FR_ACT_TO_TBL);
+  int e = add ? rtnl_rule_add(sk_, r, NLM_F_CREATE | NLM_F_EXCL) : rtnl_rule_delete(sk_, r, 0);
+  rtnl_rule_put(r);
+  if (e >= 0 || (add && e == -NLE_EXIST) || (!add && (e == -NLE_OBJ_NOTFOUND || e == -NLE_NOADDR))) return {};
+  return fail(Errc::kIo, nlerr(std::string(add ? "rule" : "delete rule") + " fwmark " + std::to_string(m.mark), e));
+}
+
+Result<std::vector<MarkRule>> Netlink::mark_rules(IpAddress::Family fam) {
+  nl_cache* cache = nullptr;
+  int e = rtnl_rule_alloc_cache(sk_, family_of(fam), &cache);
+  if (e < 0) return fail(Errc::kIo, nlerr("rule cache", e));
+  std::vector<MarkRule> out;
+  for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+    auto* r = reinterpret_cast<rtnl_rule*>(o);
+    uint32_t mark = rtnl_rule_get_mark(r);
+    if (mark == 0 || mark == 0xffffffff || rtnl_rule_get_action(r) != FR_ACT_TO_TBL) continue;
+    out.push_back({fam, rtnl_rule_get_prio(r), mark, rtnl_rule_get_table(r)});
+  }
+  nl_cache_free(cache);
+  return out;
 }
 
 Result<IpAddress> Netlink::first_address(const std::string& name, IpAddress::Family fam) {

@@ -37,10 +37,19 @@ struct KernelRoute {
   std::vector<KernelNexthop> nexthops;
 };
 
-// A route's own MTU (RTAX_MTU, locked) and preferred source (RTA_PREFSRC).
+// A route's own MTU (RTAX_MTU, locked) and preferred source (RTA_PREFSRC),
+// and its routing table (main unless given).
 struct RouteExtras {
   std::optional<uint32_t> mtu;
   std::optional<IpAddress> src;
+  uint32_t table = 254;  // RT_TABLE_MAIN
+};
+
+// A policy rule `ip rule add pref PRIORITY fwmark MARK lookup TABLE`.
+struct MarkRule {
+  IpAddress::Family family = IpAddress::Family::kV4;
+  uint32_t priority = 0, mark = 0, table = 0;
+  bool operator==(const MarkRule&) const = default;
 };
 
 class Netlink {
@@ -55,7 +64,12 @@ class Netlink {
   Result<void> del_address(const std::string& name, const Prefix& p) { return change_address(name, p, false); }
   Result<void> add_route(const Prefix& dst, const std::string& dev, std::optional<IpAddress> via,
                          const RouteExtras& extras = {});
-  Result<void> del_route(const Prefix& dst, const std::string& dev);
+  Result<void> del_route(const Prefix& dst, const std::string& dev, uint32_t table = 254);
+  // Policy rules: adding one that is there, or deleting one that is not, is
+  // no error. mark_rules: every fwmark rule of the family (to find stale ones).
+  Result<void> add_rule(const MarkRule& r) { return change_rule(r, true); }
+  Result<void> del_rule(const MarkRule& r) { return change_rule(r, false); }
+  Result<std::vector<MarkRule>> mark_rules(IpAddress::Family fam);
   // First address of the family on a link (for `tunnel source IFACE`).
   Result<IpAddress> first_address(const std::string& name, IpAddress::Family fam);
   // Dumps of the namespace's links, addresses and routes (every table).
@@ -65,6 +79,7 @@ class Netlink {
 
  private:
   Result<void> change_address(const std::string& name, const Prefix& p, bool add);
+  Result<void> change_rule(const MarkRule& r, bool add);
   Netlink() = default;
   nl_sock* sk_ = nullptr;
 };

@@ -161,8 +161,9 @@ ping_ok() {
 # (default 20M; K/M suffixes are powers of 1024) over one TCP connection from
 # client to server with tcpxfer.pl; fails unless the server read exactly
 # BYTES with the expected content. Prints one summary line with the rate.
+# TCPXFER_PORT=N: the server's port (default: a random one from 5201).
 tcp_transfer() {
-  local sns=$1 saddr=$2 cns=$3 caddr=$4 want port=$((5201 + RANDOM % 500)) t0 t1 got
+  local sns=$1 saddr=$2 cns=$3 caddr=$4 want port=${TCPXFER_PORT:-$((5201 + RANDOM % 500))} t0 t1 got
   local x=$KG_SOURCE_DIR/tests/integration/tcpxfer.pl out=$WORK/tcpxfer-$port
   want=$(numfmt --from=iec "${5:-20M}") || return 1
   ip netns exec "$sns" timeout 40 perl "$x" server "$saddr" $port >"$out.s" 2>"$out.err" &
@@ -179,6 +180,20 @@ tcp_transfer() {
     return 1
   fi
   log "TCP $caddr -> $saddr: $want bytes received intact in $(printf '%.2f' "$(echo "$t1 - $t0" | bc)") s ($(echo "$want * 8 / ($t1 - $t0) / 1000000" | bc) Mbit/s)"
+}
+
+# kg_steering NS MAP: keygated's nft table steering crypto map MAP
+# (crypto_map_steering.h), as nft lists it; fails when there is none.
+# kg_steer_rules NS: keygated's policy rules (fwmark 0x4b47.... lookup ...),
+# failing when there is none. Both read the whole answer first, as kg does,
+# so `| grep -q` cannot fail them by SIGPIPE.
+kg_steering() {
+  ( trap '' PIPE; out=$(ip netns exec "$1" nft list table ip "keygate-cm-$2" 2>/dev/null) || exit 1
+    printf '%s\n' "$out" 2>/dev/null; exit 0 )
+}
+kg_steer_rules() {
+  ( trap '' PIPE; out=$(ip -n "$1" rule show | grep 'fwmark 0x4b47') || exit 1
+    printf '%s\n' "$out" 2>/dev/null; exit 0 )
 }
 
 # --- capture --------------------------------------------------------------

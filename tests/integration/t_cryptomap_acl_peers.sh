@@ -11,7 +11,7 @@
 #     ipsec sa, show crypto session, strongSwan's list-sas); a ping into each
 #     /26 leaves on its own SA.
 #  3. deny: `deny ip ... host 192.0.2.130` before the permit holding it: its
-#     traffic is not steered into the map's device; the echo request to it
+#     traffic is not steered into the map's device (nft `return`); the echo request to it
 #     leaves eth0 in clear (tshark). As responder, strongSwan's Quick Mode
 #     for 192.0.2.130/32 is refused (INVALID-ID-INFORMATION).
 # tshark: no malformed ISAKMP in the capture.
@@ -87,11 +87,12 @@ EOC
 start_charon "$NSB" "$SW"
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
-wait_for "ip -n $NSA route show 192.0.2.192/26 | grep -q cm-CMAP-10" 5 || { ip -n "$NSA" route; fail "no route for the second permit line into cm-CMAP-10"; }
-ip -n "$NSA" route show 192.0.2.128/26 | grep -q cm-CMAP-10 || fail "no route for the first permit line"
-wait_for "ip -n $NSA route show 192.0.2.130 | grep -q 'via 198.51.100.2 dev eth0'" 5 ||
-  { ip -n "$NSA" route; fail "the denied host is not routed in clear"; }
-log "routes: both permit lines into cm-CMAP-10, the denied host 192.0.2.130 via eth0"
+wait_for "kg_steering $NSA CMAP | grep -q 'ip daddr 192.0.2.192/26 counter .* meta mark set'" 5 ||
+  { kg_steering "$NSA" CMAP; fail "the second permit line is not steered into cm-CMAP-10"; }
+kg_steering "$NSA" CMAP >"$WORK/nft.txt"
+grep -q 'ip saddr 192.0.2.0/25 ip daddr 192.0.2.128/26 counter .* meta mark set' "$WORK/nft.txt" || { cat "$WORK/nft.txt"; fail "the first permit line is not steered"; }
+grep -q 'ip saddr 192.0.2.0/25 ip daddr 192.0.2.130 counter .* return' "$WORK/nft.txt" || { cat "$WORK/nft.txt"; fail "the deny line is not in the steering"; }
+log "steering: both permit lines into cm-CMAP-10, the denied host 192.0.2.130 left out (in clear via eth0)"
 
 # 1. The first peer does not answer; the second comes up.
 t0=$(date +%s.%N)

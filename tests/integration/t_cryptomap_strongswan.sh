@@ -3,7 +3,7 @@
 # no tunnel interface) against strongSwan 5.9.8 (version = 1, local_ts /
 # remote_ts = the ACL's networks):
 #  1. keygated initiates on demand: the first ping into 192.0.2.128/25
-#     (routed by keygated into the map's TUN cm-CMAP-10) starts Main Mode;
+#     (steered by keygated into the map's TUN cm-CMAP-10) starts Main Mode;
 #     the Quick Mode identities are access-list 101's networks; pings and
 #     TCP both ways; show crypto map / show access-lists; clear crypto isakmp.
 #  2. strongSwan initiates to the same static entry: pings both ways.
@@ -16,6 +16,10 @@
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
 ip -n "$NSB" addr add 192.0.2.129/25 dev lo
+# As on IOS, traffic for the map needs a route out (here towards the peer):
+# the router's own packets get one before the steering sees them. A /24 so
+# that the dynamic entry's /25 routes below stand apart from it.
+ip -n "$NSA" route add 192.0.2.0/24 via 198.51.100.2
 PSK=cmap-site-key-7d21
 cat >"$WORK/site-a.cfg" <<EOC
 hostname site-a
@@ -56,7 +60,8 @@ sw_ikev1_psk "$SW" "$PSK" 192.0.2.128/25 192.0.2.0/25
 start_charon "$NSB" "$SW"
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
-wait_for "ip -n $NSA route show 192.0.2.128/25 | grep -q cm-CMAP-10" 5 || { ip -n "$NSA" route; fail "no route for access-list 101's destination into cm-CMAP-10"; }
+wait_for "kg_steering $NSA CMAP | grep -q 'ip saddr 192.0.2.0/25 ip daddr 192.0.2.128/25 counter .* meta mark set'" 5 ||
+  { kg_steering "$NSA" CMAP; fail "access-list 101 is not steered into cm-CMAP-10"; }
 sw_no_sa "$SW" || fail "an SA before any traffic (the map is on demand)"
 
 # 1. keygated initiates on the first matching packet.
@@ -98,6 +103,7 @@ wait_for "! kg $NSA 'show crypto isakmp sa' | grep -q QM_IDLE" 5 || fail "keygat
 # 3. Only the dynamic map is left: it answers, and routes what was negotiated.
 kg "$NSA" $'configure terminal\nno crypto map CMAP 10\nend' || fail "no crypto map CMAP 10"
 wait_for "! ip -n $NSA link show cm-CMAP-10" 5 || fail "cm-CMAP-10 still there"
+wait_for "! kg_steering $NSA CMAP" 5 || fail "the steering table outlived the static entry"
 ip -n "$NSA" route show 192.0.2.128/25 | grep -q . && fail "a route for 192.0.2.128/25 before the dynamic SA"
 sw_initiate "$SW" kg || { cat "$SW/initiate.out"; fail "strongSwan initiate (dynamic map)"; }
 wait_for "swanctl_ '$SW' --list-sas | grep -q INSTALLED" 20 || fail "dynamic-map SA not up"

@@ -48,9 +48,16 @@ start_charon "$NSB" "$SW"
 CHARON=${LIB_PIDS[-1]}
 start_keygated "$NSA" "$WORK/site-a.cfg"
 kg "$NSA" "show running-config" | grep -qx "crypto isakmp keepalive 10" || fail "running-config: keepalive line"
-wait_for "ip -n $NSA route show 192.0.2.128/25 | grep -q cm-CMAP-10" 5 || fail "no route into cm-CMAP-10"
+# As on IOS, the crypto map's traffic needs a route out (towards the peer).
+ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no traffic through the crypto map"; }
 ping_ok "$NSB" 192.0.2.129 192.0.2.1 2 || fail "ping strongSwan->keygate"
+# The last packet before the idle time is one keygated receives (the reply
+# to its own ping): an echo reply keygated sends is read from the device in
+# a later data path round than the request it answers, which on-demand DPD
+# counts as traffic sent since the peer was last heard.
+ping_ok "$NSA" 192.0.2.1 192.0.2.129 1 || fail "ping keygate->strongSwan"
 
 # Informational exchanges (5) from A to B in a capture.
 info_count() { tshark -r "$1" -Y "isakmp.exchangetype == 5 && ip.src == $2" 2>/dev/null | wc -l; }

@@ -46,7 +46,9 @@ SW=$WORK/swb
 sw_ikev1_psk "$SW" "$PSK" 192.0.2.128/25 192.0.2.0/25
 start_charon "$NSB" "$SW"
 start_keygated "$NSA" "$WORK/site-a.cfg"
-wait_for "ip -n $NSA route show 192.0.2.128/25 | grep -q cm-CMAP-10" 5 || fail "no route into cm-CMAP-10"
+# As on IOS, the crypto map's traffic needs a route out (towards the peer).
+ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no tunnel"; }
 ping_ok "$NSB" 192.0.2.129 192.0.2.1 2 || fail "ping strongSwan->keygate"
 log "tunnel up"

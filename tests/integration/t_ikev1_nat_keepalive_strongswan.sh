@@ -47,7 +47,7 @@ EOC
 capture_start "$NSR" eth1 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
 kg "$NSA" "show running-config" | grep -qx "crypto isakmp nat keepalive 5" || fail "running-config: nat keepalive"
-wait_for "ip -n $NSA route show 192.0.2.128/25 | grep -q cm-CMAP-10" 5 || fail "no route into cm-CMAP-10"
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no traffic through the NAT"; }
 swanctl_ "$SW" --list-sas | grep -q "$NAT_PUB\[[0-9]*\]" || { swanctl_ "$SW" --list-sas; fail "strongSwan does not see the NAT's address"; }
 kg "$NSA" "show crypto ipsec sa" | grep -q "UDP-Encaps" || fail "SA not UDP-encapsulated"

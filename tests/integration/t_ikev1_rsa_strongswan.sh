@@ -30,6 +30,8 @@ capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
 kg_import "$NSA" site-a "$WORK/site-a" pem-pass
 kg "$NSA" "show running-config" | grep -q "^crypto isakmp identity dn" || fail "running-config lacks crypto isakmp identity dn"
+# As on IOS, the crypto map's traffic needs a route out (towards the peer).
+ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
 
 # 1. keygated initiates on the first matching packet.
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { swanctl_ "$SW" --list-sas; kg "$NSA" "show crypto isakmp sa"; fail "no traffic through the crypto map with rsa-sig"; }
