@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -79,6 +80,12 @@ DatapathOptions DatapathOptions::from_env() {
   o.udp_gro = v.find("no-gro") == std::string_view::npos;
   o.tun_offload = v.find("no-tun-offload") == std::string_view::npos;
   o.raw_ip_header = v.find("no-hdrincl") == std::string_view::npos;
+  if (auto q = v.find("tun-queue="); q != std::string_view::npos) {
+    unsigned n = 0;
+    auto digits = v.substr(q + 10);
+    std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    o.tun_queue_len = n;
+  }
   return o;
 }
 
@@ -144,9 +151,13 @@ Result<void> Datapath::add_tunnel(const std::string& name, std::unique_ptr<Packe
   return watch_tunnel(idx);
 }
 
+Result<io::TunDevice> Datapath::open_tun(const std::string& device) const {
+  return io::TunDevice::open(device, opts_.tun_offload, opts_.tun_queue_len);
+}
+
 Result<void> Datapath::add_tunnel(const std::string& name) {
   if (has_tunnel(name)) return {};
-  auto t = io::TunDevice::open(name, opts_.tun_offload);
+  auto t = open_tun(name);
   if (!t) return std::unexpected(t.error());
   return add_tunnel(name, wrap(std::move(*t)));
 }

@@ -125,12 +125,15 @@ std::unique_ptr<DatagramSocket> wrap(io::RawEspSocket s);
 std::unique_ptr<PacketDevice> wrap(io::TunDevice t);
 
 // The kernel offloads the data path uses; each can be turned off to measure
-// what it brings (bench/, KEYGATE_DATAPATH="no-gso no-gro no-tun-offload").
+// what it brings (bench/, KEYGATE_DATAPATH="no-gso no-gro no-tun-offload
+// tun-queue=500").
 struct DatapathOptions {
   bool udp_gso = true;      // send runs of ESP packets as one UDP_SEGMENT message
   bool udp_gro = true;      // receive coalesced datagrams (UDP_GRO)
   bool tun_offload = true;  // TUN with IFF_VNET_HDR: TSO in, merged writes out
   bool raw_ip_header = true;  // plain ESP over IPv4: we write the IP header (IP_HDRINCL)
+  // The TUNs' txqueuelen ("tun-queue=N"; 0 leaves the kernel's 500).
+  unsigned tun_queue_len = io::kTunTxQueueLen;
   // Parses the KEYGATE_DATAPATH environment variable.
   static DatapathOptions from_env();
 };
@@ -236,6 +239,9 @@ class Datapath {
   // of that name. Adding an existing name succeeds and changes nothing.
   Result<void> add_tunnel(const std::string& name, std::unique_ptr<PacketDevice> dev);
   Result<void> add_tunnel(const std::string& name);
+  // A TUN with this data path's offload and queue options (for devices
+  // wrapped before add_tunnel: GRE, Virtual-Templates).
+  [[nodiscard]] Result<io::TunDevice> open_tun(const std::string& device) const;
   // Also removes the tunnel's SAs.
   void remove_tunnel(const std::string& name);
   [[nodiscard]] bool has_tunnel(const std::string& name) const { return by_name_.count(name) != 0; }
