@@ -166,8 +166,6 @@ struct Harness {
   SaStats stats() { return dp->sa_stats().at(0); }
 };
 
-// ESP with an SPI no SA has is reported after the batch (IKEv1 invalid-SPI
-// recovery), at most kMaxUnknownSpi per batch, with the sender.
 // KEYGATE_DATAPATH's words (DatapathOptions::from_env): tun-queue=N sets the
 // TUNs' txqueuelen, 0 leaves the kernel's, and without it kTunTxQueueLen.
 TEST(DatapathOptionsEnv, TunQueueWordSetsTheLengthAndLeavesTheOthers) {
@@ -186,6 +184,8 @@ TEST(DatapathOptionsEnv, TunQueueWordSetsTheLengthAndLeavesTheOthers) {
   else unsetenv("KEYGATE_DATAPATH");
 }
 
+// ESP with an SPI no SA has is reported after the batch (IKEv1 invalid-SPI
+// recovery), at most kMaxUnknownSpi per batch, with the sender.
 TEST(Misbehaving, UnknownSpiIsReportedAfterTheBatch) {
   Harness h;
   std::vector<uint32_t> spis;
