@@ -86,7 +86,18 @@ DatapathOptions DatapathOptions::from_env() {
     std::from_chars(digits.data(), digits.data() + digits.size(), n);
     o.tun_queue_len = n;
   }
+  if (auto q = v.find("udp-rcvbuf="); q != std::string_view::npos) {
+    auto digits = v.substr(q + 11);
+    std::from_chars(digits.data(), digits.data() + digits.size(), o.udp_rcvbuf);
+  }
   return o;
+}
+
+void DatapathOptions::apply(io::UdpSocket& ike, io::UdpSocket& natt) const {
+  ike.set_gso(udp_gso);
+  natt.set_gso(udp_gso);
+  if (udp_gro) (void)natt.enable_gro();  // process_udp reads every slot as segments
+  if (udp_rcvbuf > 0) (void)natt.force_receive_buffer(udp_rcvbuf);
 }
 
 Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike,
@@ -115,9 +126,7 @@ Result<std::unique_ptr<Datapath>> Datapath::open(const IpAddress& addr, IkeHandl
   if (!s500) return std::unexpected(s500.error());
   auto s4500 = io::UdpSocket::bind({addr, natt_port});
   if (!s4500) return std::unexpected(s4500.error());
-  s4500->set_gso(opts.udp_gso);
-  s500->set_gso(opts.udp_gso);
-  if (opts.udp_gro) (void)s4500->enable_gro();  // process_udp reads every slot as segments
+  opts.apply(*s500, *s4500);
   return std::make_unique<Datapath>(wrap(std::move(*s500)), wrap(std::move(*s4500)), std::move(on_ike), opts);
 }
 

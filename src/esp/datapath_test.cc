@@ -167,15 +167,18 @@ struct Harness {
 };
 
 // KEYGATE_DATAPATH's words (DatapathOptions::from_env): tun-queue=N sets the
-// TUNs' txqueuelen, 0 leaves the kernel's, and without it kTunTxQueueLen.
+// TUNs' txqueuelen, 0 leaves the kernel's, and without it kTunTxQueueLen;
+// udp-rcvbuf=N the port-4500 socket's forced receive buffer (32 MiB).
 TEST(DatapathOptionsEnv, TunQueueWordSetsTheLengthAndLeavesTheOthers) {
   const char* old = std::getenv("KEYGATE_DATAPATH");
   std::string saved = old ? old : "";
   unsetenv("KEYGATE_DATAPATH");
   EXPECT_EQ(DatapathOptions::from_env().tun_queue_len, io::kTunTxQueueLen);
-  setenv("KEYGATE_DATAPATH", "no-gso tun-queue=500", 1);
+  EXPECT_EQ(DatapathOptions::from_env().udp_rcvbuf, 32 << 20);
+  setenv("KEYGATE_DATAPATH", "no-gso tun-queue=500 udp-rcvbuf=0", 1);
   auto o = DatapathOptions::from_env();
   EXPECT_EQ(o.tun_queue_len, 500u);
+  EXPECT_EQ(o.udp_rcvbuf, 0);
   EXPECT_FALSE(o.udp_gso);
   EXPECT_TRUE(o.udp_gro);
   setenv("KEYGATE_DATAPATH", "tun-queue=0", 1);

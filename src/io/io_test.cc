@@ -45,6 +45,18 @@ TEST(UdpSocket, BatchRoundTripReportsLocalAddress) {
 }
 
 // A wildcard-bound socket answers from the address the caller names.
+// Past net.core.rmem_max with CAP_NET_ADMIN (the kernel doubles what is set).
+TEST(UdpSocket, ForcedReceiveBufferGoesPastTheSysctlLimit) {
+  auto s = UdpSocket::bind(ep("127.0.0.1", 0));
+  ASSERT_TRUE(s);
+  if (geteuid() != 0) GTEST_SKIP() << "needs CAP_NET_ADMIN";
+  ASSERT_TRUE(s->force_receive_buffer(32 << 20));
+  int v = 0;
+  socklen_t l = sizeof v;
+  ASSERT_EQ(getsockopt(s->fd(), SOL_SOCKET, SO_RCVBUF, &v, &l), 0);
+  EXPECT_EQ(v, 64 << 20);
+}
+
 TEST(UdpSocket, SecondBindOfTheSamePortFails) {
   auto a = UdpSocket::bind(ep("127.0.0.1", 0));
   ASSERT_TRUE(a);
