@@ -24,7 +24,7 @@ void Daemon::set_gre_tunnel(const std::string& name, const IpAddress& src, const
 Result<void> Daemon::add_gre_tunnel(const std::string& name, const config::Interface& itf) {
   if (!gre_.contains(name)) {
     if (datapath_->has_tunnel(name)) datapath_->remove_tunnel(name);  // was tunnel mode ipsec
-    auto tun = io::TunDevice::open(name, esp::DatapathOptions::from_env().tun_offload);
+    auto tun = datapath_->open_tun(name);
     if (!tun) return std::unexpected(tun.error());
     auto counters = std::make_shared<esp::GreCounters>();
     auto dev = std::make_unique<esp::GreDevice>(esp::wrap(std::move(*tun)), counters);

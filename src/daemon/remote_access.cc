@@ -114,7 +114,7 @@ void RemoteAccess::apply(const config::Model& before, const config::Model& after
 void RemoteAccess::add_template(const std::string& name, const config::Interface& itf, const config::Model& m) {
   std::string dev = config::template_device(name);
   if (!dp_.has_tunnel(name)) {
-    auto tun = io::TunDevice::open(dev, esp::DatapathOptions::from_env().tun_offload);
+    auto tun = dp_.open_tun(dev);
     if (!tun) {
       log::error("interface " + name + " (" + dev + "): " + tun.error().message);
       return;

@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -79,7 +80,24 @@ DatapathOptions DatapathOptions::from_env() {
   o.udp_gro = v.find("no-gro") == std::string_view::npos;
   o.tun_offload = v.find("no-tun-offload") == std::string_view::npos;
   o.raw_ip_header = v.find("no-hdrincl") == std::string_view::npos;
+  if (auto q = v.find("tun-queue="); q != std::string_view::npos) {
+    unsigned n = 0;
+    auto digits = v.substr(q + 10);
+    std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    o.tun_queue_len = n;
+  }
+  if (auto q = v.find("udp-rcvbuf="); q != std::string_view::npos) {
+    auto digits = v.substr(q + 11);
+    std::from_chars(digits.data(), digits.data() + digits.size(), o.udp_rcvbuf);
+  }
   return o;
+}
+
+void DatapathOptions::apply(io::UdpSocket& ike, io::UdpSocket& natt) const {
+  ike.set_gso(udp_gso);
+  natt.set_gso(udp_gso);
+  if (udp_gro) (void)natt.enable_gro();  // process_udp reads every slot as segments
+  if (udp_rcvbuf > 0) (void)natt.force_receive_buffer(udp_rcvbuf);
 }
 
 Datapath::Datapath(std::unique_ptr<DatagramSocket> ike, std::unique_ptr<DatagramSocket> natt, IkeHandler on_ike,
@@ -108,9 +126,7 @@ Result<std::unique_ptr<Datapath>> Datapath::open(const IpAddress& addr, IkeHandl
   if (!s500) return std::unexpected(s500.error());
   auto s4500 = io::UdpSocket::bind({addr, natt_port});
   if (!s4500) return std::unexpected(s4500.error());
-  s4500->set_gso(opts.udp_gso);
-  s500->set_gso(opts.udp_gso);
-  if (opts.udp_gro) (void)s4500->enable_gro();  // process_udp reads every slot as segments
+  opts.apply(*s500, *s4500);
   return std::make_unique<Datapath>(wrap(std::move(*s500)), wrap(std::move(*s4500)), std::move(on_ike), opts);
 }
 
@@ -144,9 +160,13 @@ Result<void> Datapath::add_tunnel(const std::string& name, std::unique_ptr<Packe
   return watch_tunnel(idx);
 }
 
+Result<io::TunDevice> Datapath::open_tun(const std::string& device) const {
+  return io::TunDevice::open(device, opts_.tun_offload, opts_.tun_queue_len);
+}
+
 Result<void> Datapath::add_tunnel(const std::string& name) {
   if (has_tunnel(name)) return {};
-  auto t = io::TunDevice::open(name, opts_.tun_offload);
+  auto t = open_tun(name);
   if (!t) return std::unexpected(t.error());
   return add_tunnel(name, wrap(std::move(*t)));
 }

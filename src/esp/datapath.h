@@ -125,14 +125,25 @@ std::unique_ptr<DatagramSocket> wrap(io::RawEspSocket s);
 std::unique_ptr<PacketDevice> wrap(io::TunDevice t);
 
 // The kernel offloads the data path uses; each can be turned off to measure
-// what it brings (bench/, KEYGATE_DATAPATH="no-gso no-gro no-tun-offload").
+// what it brings (bench/, KEYGATE_DATAPATH="no-gso no-gro no-tun-offload
+// tun-queue=500 udp-rcvbuf=0").
 struct DatapathOptions {
   bool udp_gso = true;      // send runs of ESP packets as one UDP_SEGMENT message
   bool udp_gro = true;      // receive coalesced datagrams (UDP_GRO)
   bool tun_offload = true;  // TUN with IFF_VNET_HDR: TSO in, merged writes out
   bool raw_ip_header = true;  // plain ESP over IPv4: we write the IP header (IP_HDRINCL)
+  // The TUNs' txqueuelen ("tun-queue=N"; 0 leaves the kernel's 500).
+  unsigned tun_queue_len = io::kTunTxQueueLen;
+  // The port-4500 socket's receive buffer, past net.core.rmem_max
+  // ("udp-rcvbuf=N" bytes; 0: the 4 MiB asked at bind). With 4 MiB, four
+  // TCP streams overflowed it whenever keygated waited for a core (90-280
+  // GRO batches dropped per 5 s, thousands of TCP retransmits); with 32 MiB
+  // none (bench/NOTES-datapath.md).
+  int udp_rcvbuf = 32 << 20;
   // Parses the KEYGATE_DATAPATH environment variable.
   static DatapathOptions from_env();
+  // Sets these options on a data path's port-500 and port-4500 sockets.
+  void apply(io::UdpSocket& ike, io::UdpSocket& natt) const;
 };
 
 // Drops that belong to no SA.
@@ -236,6 +247,9 @@ class Datapath {
   // of that name. Adding an existing name succeeds and changes nothing.
   Result<void> add_tunnel(const std::string& name, std::unique_ptr<PacketDevice> dev);
   Result<void> add_tunnel(const std::string& name);
+  // A TUN with this data path's offload and queue options (for devices
+  // wrapped before add_tunnel: GRE, Virtual-Templates).
+  [[nodiscard]] Result<io::TunDevice> open_tun(const std::string& device) const;
   // Also removes the tunnel's SAs.
   void remove_tunnel(const std::string& name);
   [[nodiscard]] bool has_tunnel(const std::string& name) const { return by_name_.count(name) != 0; }

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <string>
 
 namespace kg::esp {
 namespace {
@@ -163,6 +165,27 @@ struct Harness {
   }
   SaStats stats() { return dp->sa_stats().at(0); }
 };
+
+// KEYGATE_DATAPATH's words (DatapathOptions::from_env): tun-queue=N sets the
+// TUNs' txqueuelen, 0 leaves the kernel's, and without it kTunTxQueueLen;
+// udp-rcvbuf=N the port-4500 socket's forced receive buffer (32 MiB).
+TEST(DatapathOptionsEnv, TunQueueWordSetsTheLengthAndLeavesTheOthers) {
+  const char* old = std::getenv("KEYGATE_DATAPATH");
+  std::string saved = old ? old : "";
+  unsetenv("KEYGATE_DATAPATH");
+  EXPECT_EQ(DatapathOptions::from_env().tun_queue_len, io::kTunTxQueueLen);
+  EXPECT_EQ(DatapathOptions::from_env().udp_rcvbuf, 32 << 20);
+  setenv("KEYGATE_DATAPATH", "no-gso tun-queue=500 udp-rcvbuf=0", 1);
+  auto o = DatapathOptions::from_env();
+  EXPECT_EQ(o.tun_queue_len, 500u);
+  EXPECT_EQ(o.udp_rcvbuf, 0);
+  EXPECT_FALSE(o.udp_gso);
+  EXPECT_TRUE(o.udp_gro);
+  setenv("KEYGATE_DATAPATH", "tun-queue=0", 1);
+  EXPECT_EQ(DatapathOptions::from_env().tun_queue_len, 0u);
+  if (old) setenv("KEYGATE_DATAPATH", saved.c_str(), 1);
+  else unsetenv("KEYGATE_DATAPATH");
+}
 
 // ESP with an SPI no SA has is reported after the batch (IKEv1 invalid-SPI
 // recovery), at most kMaxUnknownSpi per batch, with the sender.

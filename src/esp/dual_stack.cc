@@ -74,9 +74,7 @@ Result<std::unique_ptr<Datapath>> open_dual_stack(Datapath::IkeHandler on_ike, u
     if (!s500) return std::unexpected(s500.error());
     auto s4500 = io::UdpSocket::bind({any, natt_port});
     if (!s4500) return std::unexpected(s4500.error());
-    s500->set_gso(opts.udp_gso);
-    s4500->set_gso(opts.udp_gso);
-    if (opts.udp_gro) (void)s4500->enable_gro();  // process_udp reads every slot as segments
+    opts.apply(*s500, *s4500);
     return std::pair{std::move(*s500), std::move(*s4500)};
   };
   auto v4 = open_pair(*IpAddress::parse("0.0.0.0"));

@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
+#include <linux/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <vector>
 
 #include "io/event_loop.h"
@@ -41,6 +45,18 @@ TEST(UdpSocket, BatchRoundTripReportsLocalAddress) {
 }
 
 // A wildcard-bound socket answers from the address the caller names.
+// Past net.core.rmem_max with CAP_NET_ADMIN (the kernel doubles what is set).
+TEST(UdpSocket, ForcedReceiveBufferGoesPastTheSysctlLimit) {
+  auto s = UdpSocket::bind(ep("127.0.0.1", 0));
+  ASSERT_TRUE(s);
+  if (geteuid() != 0) GTEST_SKIP() << "needs CAP_NET_ADMIN";
+  ASSERT_TRUE(s->force_receive_buffer(32 << 20));
+  int v = 0;
+  socklen_t l = sizeof v;
+  ASSERT_EQ(getsockopt(s->fd(), SOL_SOCKET, SO_RCVBUF, &v, &l), 0);
+  EXPECT_EQ(v, 64 << 20);
+}
+
 TEST(UdpSocket, SecondBindOfTheSamePortFails) {
   auto a = UdpSocket::bind(ep("127.0.0.1", 0));
   ASSERT_TRUE(a);
@@ -137,6 +153,16 @@ TEST(EventLoop, FiresFdAndDeadline) {
   close(p[1]);
 }
 
+// The txqueuelen of a device in this namespace (SIOCGIFTXQLEN), -1 on error.
+int tx_queue_len(const char* name) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+  int r = s >= 0 && ioctl(s, SIOCGIFTXQLEN, &ifr) == 0 ? ifr.ifr_qlen : -1;
+  if (s >= 0) close(s);
+  return r;
+}
+
 // TUN and netlink run in a child process inside a private network namespace,
 // so the host's network is never touched.
 int tun_child() {
@@ -177,6 +203,11 @@ int tun_child() {
   if (!(*nl)->ifindex("kgtest0")) return 28;
   if ((*nl)->ifindex("nosuchlink0")) return 29;
   if (!(*nl)->set_link_up("kgtest0", false)) return 30;
+  // The ring for packets routed into the TUN: kTunTxQueueLen, or the
+  // kernel's 500 when asked to leave it.
+  if (tx_queue_len("kgtest0") != int(kTunTxQueueLen)) return 31;
+  auto kernel_default = TunDevice::open("kgtest1", true, 0);
+  if (!kernel_default || tx_queue_len("kgtest1") != 500) return 32;
   return 0;
 }
 

@@ -4,9 +4,11 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -48,7 +50,22 @@ TunDevice::TunDevice(TunDevice&& o) noexcept
   o.fd_ = -1;
 }
 
-Result<TunDevice> TunDevice::open(const std::string& name, bool offload) {
+namespace {
+
+// SIOCSIFTXQLEN needs any socket; the TUN's ring follows the new length.
+void set_tx_queue_len(const char* ifname, unsigned len) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return;
+  ifreq ifr{};
+  std::memcpy(ifr.ifr_name, ifname, std::min(std::strlen(ifname), sizeof ifr.ifr_name - 1));
+  ifr.ifr_qlen = int(len);
+  (void)ioctl(s, SIOCSIFTXQLEN, &ifr);
+  close(s);
+}
+
+}  // namespace
+
+Result<TunDevice> TunDevice::open(const std::string& name, bool offload, unsigned tx_queue_len) {
   if (name.size() >= IFNAMSIZ) return fail(Errc::kInvalidArgument, "interface name too long: " + name);
   int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return fail(Errc::kIo, std::string("/dev/net/tun: ") + std::strerror(errno));
@@ -68,6 +85,7 @@ Result<TunDevice> TunDevice::open(const std::string& name, bool offload) {
     if (!uso && ioctl(fd, TUNSETOFFLOAD, base) < 0) (void)ioctl(fd, TUNSETOFFLOAD, 0);
     st = std::make_unique<Offload>(uso);
   }
+  if (tx_queue_len != 0) set_tx_queue_len(ifr.ifr_name, tx_queue_len);
   return TunDevice(fd, ifr.ifr_name, std::move(st));
 }
 

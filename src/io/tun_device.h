@@ -7,6 +7,16 @@
 // segments of a connection into one GSO packet per writev(2). A kernel
 // without some offload simply never uses it; the packets in and out of this
 // class are the same either way.
+//
+// The kernel queues packets routed into the TUN in a ring of the device's
+// txqueuelen (500 by default) until we read them, and drops what does not
+// fit. Everything a tunnel sends waits there while keygated is not running,
+// so the ring is made kTunTxQueueLen long: on this 2-core bench machine, at
+// load 18, 500 slots overflowed in each scheduling gap and dropped 60% of a
+// 64-byte UDP flood, and 8192 slots carried 2.2x the packets
+// (bench/NOTES-datapath.md). The queued packets stay charged to their
+// sending sockets, so TCP (TSQ) and local UDP senders are held back by their
+// own buffers, not by drops.
 #pragma once
 #include <memory>
 #include <span>
@@ -16,6 +26,8 @@
 #include "common/result.h"
 
 namespace kg::io {
+
+inline constexpr unsigned kTunTxQueueLen = 8192;
 
 struct TunCounters {
   uint64_t gso_packets_in = 0;   // large packets read and cut
@@ -29,7 +41,10 @@ struct TunCounters {
 
 class TunDevice {
  public:
-  static Result<TunDevice> open(const std::string& name, bool offload = true);
+  // `tx_queue_len`: the device's txqueuelen (0: leave the kernel's); a
+  // failure to set it is not an error (the TUN works with the kernel's).
+  static Result<TunDevice> open(const std::string& name, bool offload = true,
+                                unsigned tx_queue_len = kTunTxQueueLen);
   TunDevice(TunDevice&& o) noexcept;
   TunDevice& operator=(TunDevice&&) = delete;
   ~TunDevice();

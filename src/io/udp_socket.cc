@@ -150,6 +150,10 @@ void set_control(msghdr& h, uint8_t* ctrl, const IpAddress& local, bool v4_socke
 
 }  // namespace
 
+bool UdpSocket::force_receive_buffer(int bytes) {
+  return setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0;
+}
+
 bool UdpSocket::enable_gro() {
   int one = 1;
   return setsockopt(fd_, SOL_UDP, UDP_GRO, &one, sizeof one) == 0;

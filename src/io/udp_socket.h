@@ -55,6 +55,10 @@ class UdpSocket {
   // Lets the kernel coalesce received datagrams (RecvSlot::segment); false
   // if it cannot. Callers must then read every slot as segments.
   bool enable_gro();
+  // A receive buffer of `bytes` past net.core.rmem_max (SO_RCVBUFFORCE,
+  // CAP_NET_ADMIN); false if the kernel refuses it (the 4 MiB asked at bind
+  // stays).
+  bool force_receive_buffer(int bytes);
   // GSO is on by default and turns itself off if the kernel refuses it.
   void set_gso(bool on) { gso_ = on; }
   [[nodiscard]] bool gso() const { return gso_; }
