@@ -50,14 +50,23 @@ std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remot
       best_len = p->len;
     }
   }
-  if (!best) return std::nullopt;
+  if (!best) return keyring_psk(remote);  // a Main Mode responder does not know the profile yet
   return best->key;
 }
 
-ike::DpdConfig IsakmpPolicy::keepalive(const IpAddress&) const {
-  const auto& k = config_.model().isakmp.keepalive;
+ike::DpdConfig IsakmpPolicy::keepalive(const IpAddress&, const std::string& profile) const {
+  const auto& m = config_.model();
+  if (auto p = m.ezvpn.profiles.find(profile); p != m.ezvpn.profiles.end() && p->second.keepalive)
+    return {uint32_t(p->second.keepalive), uint32_t(p->second.keepalive_retry), false};  // IOS: on demand
+  const auto& k = m.isakmp.keepalive;
   if (!k) return {};
   return {uint32_t(k->interval), uint32_t(k->retry), k->periodic};
+}
+
+bool IsakmpPolicy::dpd_configured() const {
+  const auto& m = config_.model();
+  return m.isakmp.keepalive || std::any_of(m.ezvpn.profiles.begin(), m.ezvpn.profiles.end(),
+                                           [](auto& p) { return p.second.keepalive != 0; });
 }
 
 // A static peer: a crypto isakmp key for its address alone (not a subnet or
