@@ -756,6 +756,13 @@ TEST_F(Ikev1Engines, ProfileKeepaliveOverridesGlobalWhenThePeerAnnouncesDpd) {
 
 // The DPD vendor ID is in Main Mode messages 1 and 2 exactly when DPD is
 // configured.
+bool sent_dpd_vid(const isakmp::Message& m) {
+  const Bytes vid = *from_hex("afcad71368a1f1c96b8696fc77570100");  // RFC 3706 §5.1
+  for (auto& p : m.payloads)
+    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == vid) return true;
+  return false;
+}
+
 TEST_F(Ikev1Engines, MainModeCarriesTheDpdVendorIdOnlyWhenConfigured) {
   a.policy.dpd_vid = false;
   start();
