@@ -18,7 +18,6 @@ std::optional<ike::ChildConfig> child_of(const config::Model& m, const std::stri
   if (e.lifetime_seconds) c.lifetime_s = uint32_t(*e.lifetime_seconds);
   if (e.lifetime_kilobytes) c.lifetime_kb = *e.lifetime_kilobytes;
   if (e.pfs_group) c.pfs = static_cast<ike::DhGroup>(*e.pfs_group);
-  c.isakmp_profile = e.isakmp_profile;
   if (auto acl = m.extended_acls.find(e.match_address); acl != m.extended_acls.end())
     for (auto& x : acl->second.entries) {
       c.acl.push_back({x.permit, config::acl_src_selector(x), config::acl_dst_selector(x)});
@@ -61,7 +60,7 @@ std::string negotiation_key(const CryptoMapPlan& p) {
   for (auto& a : p.peers) k += a.str() + ",";
   k += "|" + p.local_address + "|" + p.interface + "|" +
                   std::to_string(int(p.child.pfs)) + "|" + std::to_string(p.child.lifetime_s) + "|" +
-                  std::to_string(p.child.lifetime_kb) + "|" + p.child.isakmp_profile + "|";
+                  std::to_string(p.child.lifetime_kb) + "|" + p.isakmp_profile + "|";
   for (auto& t : p.child.transforms)
     k += t.name + ":" + std::to_string(int(t.encr)) + ":" + std::to_string(t.key_bits) + ":" + std::to_string(int(t.integ)) + ",";
   for (auto& r : p.child.acl) k += r.permit ? "p" : "d";
@@ -111,6 +110,7 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
         if (e.peers.empty() || e.match_address.empty()) continue;  // IOS: an incomplete entry is ignored
         p.peers = e.peers;
       }
+      p.isakmp_profile = entry->isakmp_profile;
       auto child = child_of(m, p.device, *entry);
       if (!child) continue;
       p.child = std::move(*child);

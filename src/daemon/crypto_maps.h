@@ -44,6 +44,7 @@ struct CryptoMapPlan {
   std::vector<Prefix> routes;     // static entries: the ACL's permit destinations
   std::vector<Prefix> clear_routes;  // deny destinations inside them: not into the device
   ike::ChildConfig child;
+  std::string isakmp_profile;  // set isakmp-profile NAME
 };
 // Whether what is negotiated changed (peer, transforms, selectors, PFS,
 // lifetimes): then the entry's SAs are deleted and renegotiated.

@@ -115,6 +115,12 @@ bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
   return psk({}, *it->second.tunnel_destination.address).has_value() || rsa_sig_ready();
 }
 
+bool IsakmpPolicy::tunnel_serves(const IpAddress& remote) const {
+  for (auto& [name, itf] : config_.model().interfaces)
+    if (!itf.shutdown && itf.tunnel_destination.address == remote && tunnel_uses_isakmp(name)) return true;
+  return false;
+}
+
 std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, const IpAddress& remote) const {
   for (auto& [name, itf] : config_.model().interfaces) {
     if (itf.shutdown || itf.tunnel_destination.address != remote || !tunnel_uses_isakmp(name)) continue;
@@ -124,6 +130,14 @@ std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, c
   auto plans = crypto_map_plans(config_.model());
   if (auto* p = crypto_map_for_peer(plans, remote)) return p->child;
   return std::nullopt;
+}
+
+// The entry child_for_peer takes the peer's IPsec SAs from, if a crypto map's.
+std::string IsakmpPolicy::map_profile(const IpAddress&, const IpAddress& remote) const {
+  if (tunnel_serves(remote)) return {};
+  auto plans = crypto_map_plans(config_.model());
+  auto* p = crypto_map_for_peer(plans, remote);
+  return p ? p->isakmp_profile : "";
 }
 
 }  // namespace kg::daemon

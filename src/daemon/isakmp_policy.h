@@ -32,6 +32,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   bool dpd_configured() const override;
   bool invalid_spi_recovery(const IpAddress& remote) const override;
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
+  std::string map_profile(const IpAddress& local, const IpAddress& remote) const override;
 
   // Easy VPN server (isakmp_ezvpn.cc).
   bool aggressive_mode_disabled() const override;
@@ -52,6 +53,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
 
  private:
   bool rsa_sig_ready() const;
+  bool tunnel_serves(const IpAddress& remote) const;  // a tunnel interface with ISAKMP to this peer
   std::optional<Secret> keyring_psk(const IpAddress& remote) const;  // any crypto keyring, by address
   const ConfigPolicy& config_;
   RadiusPasswords radius_passwords_;

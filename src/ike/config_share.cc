@@ -11,7 +11,7 @@ namespace kg::ike {
 // (x86-64, libstdc++).
 static_assert(sizeof(void*) != 8 || sizeof(IkeProposalConfig) == 128, "compare the new field in same()");
 static_assert(sizeof(void*) != 8 || sizeof(ProfileConfig) == 352, "compare the new field in same()");
-static_assert(sizeof(void*) != 8 || sizeof(ChildConfig) == 392, "compare the new field in same()");
+static_assert(sizeof(void*) != 8 || sizeof(ChildConfig) == 360, "compare the new field in same()");
 
 namespace {
 
@@ -73,8 +73,7 @@ bool same(const ChildConfig& a, const ChildConfig& b) {
                      return x.name == y.name && x.encr == y.encr && x.key_bits == y.key_bits && x.integ == y.integ;
                    }) &&
          a.local_ts == b.local_ts && a.remote_ts == b.remote_ts && a.pfs == b.pfs && a.lifetime_s == b.lifetime_s &&
-         a.lifetime_kb == b.lifetime_kb && a.replay_window == b.replay_window && a.transport == b.transport && a.acl == b.acl &&
-         a.isakmp_profile == b.isakmp_profile;
+         a.lifetime_kb == b.lifetime_kb && a.replay_window == b.replay_window && a.transport == b.transport && a.acl == b.acl;
 }
 
 std::shared_ptr<const std::vector<IkeProposalConfig>> ConfigShare::share(std::vector<IkeProposalConfig> v) {

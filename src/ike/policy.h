@@ -289,10 +289,6 @@ struct ChildConfig {
   // a peer's proxy identities only where the first line covering them
   // permits and no deny line before overlaps them. Empty elsewhere.
   std::vector<SelectorRule> acl;
-  // A crypto map entry's `set isakmp-profile NAME` (IKEv1): the initiator's
-  // ISAKMP SA uses that profile (keyring, keepalive); a responder's ISAKMP
-  // SA must have matched it. Empty: none named.
-  std::string isakmp_profile;
 };
 
 // What to initiate: one tunnel interface towards one peer.

@@ -313,7 +313,7 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
     }
   auto& sa = create_sa(true, req.local, req.remote);
   sa.child = req.child;
-  sa.profile = req.child.isakmp_profile;
+  sa.profile = req.profile;
   if (req.tries > 0) sa.tries = req.tries;
   mm_initiate(sa, out);
   reap();

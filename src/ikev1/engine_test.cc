@@ -58,6 +58,8 @@ struct Policy final : PolicyProvider {
     return Secret(it->second);
   }
   std::string match_profile(const IpAddress&, isakmp::IdType, const std::string&) const override { return matched; }
+  std::string map_wants;  // set isakmp-profile of the peer's crypto map entry
+  std::string map_profile(const IpAddress&, const IpAddress&) const override { return map_wants; }
   bool spi_recovery = false;
   bool invalid_spi_recovery(const IpAddress&) const override { return spi_recovery; }
 };
@@ -734,7 +736,7 @@ TEST_F(Ikev1Engines, ProfileKeepaliveOverridesGlobalWhenThePeerAnnouncesDpd) {
   a.policy.profile_keys["P"] = "cisco123";
   start();
   auto r = req();
-  r.child.isakmp_profile = "P";
+  r.profile = "P";
   take(a, a.engine->initiate(r));
   pump();
   sent.clear();
@@ -792,17 +794,17 @@ TEST_F(Ikev1Engines, CryptoMapIsakmpProfileChoosesKeyAndIsCheckedByTheResponder)
   a.policy.profile_keys["P"] = "profile-key";
   b.policy.key = "profile-key";
   b.policy.matched = "P";
-  b.policy.child->isakmp_profile = "Q";
+  b.policy.map_wants = "Q";
   start();
   auto r = req();
-  r.child.isakmp_profile = "P";
+  r.profile = "P";
   take(a, a.engine->initiate(r));
   pump();
   ASSERT_EQ(a.engine->sas().size(), 1u) << logs;
   EXPECT_EQ(a.engine->sas()[0].state, "QM_IDLE");  // phase 1 with P's key
   EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
   EXPECT_NE(logs.find("needs ISAKMP profile Q, ISAKMP SA 1001 matched P"), std::string::npos) << logs;
-  b.policy.child->isakmp_profile = "P";
+  b.policy.map_wants = "P";
   a.engine = Engine::create(a.policy, clock, a.rng);
   b.engine = Engine::create(b.policy, clock, b.rng);
   take(a, a.engine->initiate(r));

@@ -90,6 +90,13 @@ class PolicyProvider {
     (void)remote, (void)type, (void)id;
     return {};
   }
+  // The `set isakmp-profile` of the crypto map entry that protects this
+  // peer (child_for_peer's); "" for none. A responder's ISAKMP SA must have
+  // matched it for Quick Mode.
+  virtual std::string map_profile(const IpAddress& local, const IpAddress& remote) const {
+    (void)local, (void)remote;
+    return {};
+  }
   // crypto isakmp identity: what we send as IDii/IDir.
   virtual LocalIdentity identity() const { return {}; }
   // rsa-sig (RFC 2409 §5.1): the crypto pki trustpoints. As on IOS without

@@ -215,7 +215,7 @@ void EngineImpl::qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     if (!sa.child) return failed("no tunnel interface protects this peer with ISAKMP");
     // A crypto map entry naming an ISAKMP profile serves only SAs that
     // matched it (IOS: the map's profile must be the SA's).
-    if (const auto& want = sa.child->isakmp_profile; !want.empty() && want != sa.profile) {
+    if (const auto want = policy_.map_profile(sa.local.addr, sa.remote.addr); !want.empty() && want != sa.profile) {
       log::warn(fmt("IKEv1: Quick Mode from {} refused: its crypto map entry ({}) needs ISAKMP profile {}, ISAKMP SA "
                     "{} matched {}",
                     sa.remote.str(), sa.child->interface, want, sa.conn_id, sa.profile.empty() ? "none" : sa.profile));
