@@ -106,6 +106,9 @@ class EngineImpl final : public Engine {
                 std::vector<Action>& out);
   void ezvpn_release(IsakmpSa& sa, std::vector<Action>& out);  // its pool lease
   bool ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out);
+  // A ready Easy VPN SA of the same client (address, group, user) holding a
+  // lease: the one a reauthentication replaces.
+  IsakmpSa* ezvpn_predecessor(const IsakmpSa& sa);
   void ezvpn_push(IsakmpSa& sa, std::vector<Action>& out);
   // The XAUTH REPLY's user and password: checked at once, or handed to the
   // daemon (WorkRequest) while the SA waits; then xauth_verdict.
