@@ -7,7 +7,9 @@
 // hands the IPsec SAs over to the new ISAKMP SA once it is ready, and
 // deletes the old one. The responder hands them over when the old SA is
 // deleted or expires while a newer one with the same peer is ready
-// (strongSwan adopts them the same way when it reauthenticates).
+// (strongSwan adopts them the same way when it reauthenticates; an Easy VPN
+// client's reauthentication hands them over the same way, to the SA that
+// took over its session, xauth_mode_config.cc).
 // A rekey that fails (the peer does not answer, or refuses) is tried again,
 // at most every kP1RekeyRetry, until the old SA expires (as IOS and
 // strongSwan keep trying); then the old SA goes with its IPsec SAs, logged.
@@ -79,12 +81,15 @@ bool EngineImpl::p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out) {
 }
 
 bool EngineImpl::hand_over(IsakmpSa& from) {
-  if (from.ez || from.children.empty()) return false;
+  if (from.children.empty() || (from.ez && !from.replaced_by)) return false;
   for (auto& [id, p] : sas_) {
     IsakmpSa& to = *p;
-    if (&to == &from || to.state != MmState::kReady || to.remote.addr != from.remote.addr || to.ez ||
+    if (&to == &from || to.state != MmState::kReady || to.remote.addr != from.remote.addr ||
         std::find(dead_.begin(), dead_.end(), id) != dead_.end())
       continue;
+    // An Easy VPN client's IPsec SAs go only to the SA that reauthenticated
+    // it (ezvpn_configure; strongSwan moves its CHILD_SAs the same way).
+    if (bool(from.ez) != bool(to.ez) || (from.ez && id != from.replaced_by)) continue;
     if (from.child && to.child && to.child->interface != from.child->interface) continue;
     if (!to.child) to.child = from.child;
     for (auto& c : from.children) to.children.push_back(c);

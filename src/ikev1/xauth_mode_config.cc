@@ -180,7 +180,9 @@ void EngineImpl::cfg_start(IsakmpSa& sa, isakmp::AttributePayload attr, std::vec
 // (asking for the address it has), Quick Mode on the new SA, then it deletes
 // the old one. The client keeps its address and session: the new SA takes
 // over the old one's mode configuration (its pool lease, Virtual-Access and
-// routes), so nothing is released or torn down in between.
+// routes), so nothing is released or torn down in between; strongSwan moves
+// its IPsec SAs to the new ISAKMP SA without a Quick Mode, and so do we when
+// it deletes the old one (hand_over).
 IsakmpSa* EngineImpl::ezvpn_predecessor(const IsakmpSa& sa) {
   using S = EzvpnState::Step;
   for (auto& [id, p] : sas_) {
@@ -205,6 +207,7 @@ bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
     old->ez->config.lease = 0;    // not released with the old SA
     sa.session_up = old->session_up;
     old->session_up = false;      // its end is not the session's
+    old->replaced_by = sa.conn_id;  // its IPsec SAs move here when it goes (hand_over)
     ez.step = EzvpnState::Step::kReady;
     log::info(fmt("IKEv1: ISAKMP SA {} of {} user {} reauthenticates ISAKMP SA {}: keeps address {}", sa.conn_id, who,
                   ez.user.empty() ? "-" : ez.user, old->conn_id, ez.reply.address ? ez.reply.address->str() : "none"));
