@@ -19,7 +19,7 @@ crypto isakmp profile P
 crypto map CMAP 10 ipsec-isakmp
  set isakmp-profile P"
 kg "$NSA" "show running-config" >"$WORK/run.txt"
-grep -qx " keepalive 10 retry 2" "$WORK/run.txt" || { cat "$WORK/run.txt"; fail "running-config: profile keepalive"; }
+grep -qx " *keepalive 10 retry 2" "$WORK/run.txt" || { cat "$WORK/run.txt"; fail "running-config: profile keepalive"; }
 grep -qx " set isakmp-profile P" "$WORK/run.txt" || fail "running-config: set isakmp-profile"
 kg "$NSA" "show crypto isakmp profile" | grep -q "keepalive: 10 s, retry 2 s" || fail "show crypto isakmp profile"
 # 2. The vendor IDs both ways.
