@@ -207,7 +207,7 @@ TEST(IsakmpPolicy, CryptoMapIsakmpProfileKeysAndMatching) {
                           "crypto keyring KR2", " pre-shared-key address 198.51.100.12 key 0 key-two", " exit",
                           "crypto isakmp profile P1", " match identity address 198.51.100.11", " keyring KR1", " exit",
                           "crypto isakmp profile P2", " match identity address 198.51.100.12", " keyring KR2", " exit",
-                          "crypto ipsec transform-set TS esp-aes esp-sha-hmac", " exit",
+                          "crypto ipsec transform-set TS esp-aes esp-sha-hmac",
                           "access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.63",
                           "crypto map CMAP 10 ipsec-isakmp", " set peer 198.51.100.11", " set transform-set TS",
                           " set isakmp-profile P1", " match address 101", " exit",
