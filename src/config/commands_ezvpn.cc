@@ -309,6 +309,8 @@ void profile_lines(const WriteScope& s, std::string& out) {
   if (!p.accounting_list.empty()) out += "   accounting " + p.accounting_list + "\n";
   if (!p.config_address.empty()) out += "   client configuration address " + p.config_address + "\n";
   if (p.virtual_template) out += "   virtual-template " + std::to_string(p.virtual_template) + "\n";
+  if (p.keepalive)
+    out += "   keepalive " + std::to_string(p.keepalive) + " retry " + std::to_string(p.keepalive_retry) + "\n";
 }
 
 void add_profile(CommandTable& t) {
@@ -356,6 +358,17 @@ void add_profile(CommandTable& t) {
         [](C c, A a) { prof(c).keyring = a.negated ? "" : a.at(1); return ok(); }).writes(lines);
   t.add(m, "virtual-template <1-1000>", {"Virtual-Template the sessions are cloned from", "Template number"},
         [](C c, A a) { prof(c).virtual_template = a.negated ? 0 : std::stoi(a.at(1)); return ok(); }).writes(lines);
+  // IOS: keepalive SECONDS retry RETRY (both required; no periodic form).
+  t.add(m, "keepalive <10-3600> retry <2-60>",
+        {"Set a keepalive interval for use with IOS peers", "Number of seconds between keep alives",
+         "Retry interval if keepalive fails", "Number of seconds between retries if keepalive fails"},
+        [](C c, A a) {
+          auto& p = prof(c);
+          p.keepalive = a.negated ? 0 : std::stoi(a.at(1));
+          p.keepalive_retry = a.negated ? 2 : std::stoi(a.at(3));
+          return ok();
+        })
+      .writes(lines);
 
   t.add(Mode::kExec, "show crypto isakmp profile",
         {"Show running system information", "Encryption module", "ISAKMP", "ISAKMP profiles"},
@@ -375,6 +388,8 @@ void add_profile(CommandTable& t) {
             if (!p.accounting_list.empty()) s += "   Accounting list: " + p.accounting_list + "\n";
             if (!p.config_address.empty()) s += "   Client configuration address: " + p.config_address + "\n";
             if (p.virtual_template) s += "   Virtual-template: " + std::to_string(p.virtual_template) + "\n";
+            if (p.keepalive)
+              s += "   keepalive: " + std::to_string(p.keepalive) + " s, retry " + std::to_string(p.keepalive_retry) + " s\n";
             s += "\n";
           }
           return s;

@@ -36,6 +36,9 @@ struct IsakmpProfile {
   std::string config_address;                // client configuration address respond|initiate
   std::string keyring;
   int virtual_template = 0;
+  // keepalive SECONDS retry RETRY: DPD for the SAs using this profile,
+  // overriding crypto isakmp keepalive (0: not set).
+  int keepalive = 0, keepalive_retry = 2;
 };
 
 // crypto keyring NAME: pre-shared-key address A [MASK] key K | hostname H key K

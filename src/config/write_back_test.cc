@@ -222,6 +222,7 @@ crypto isakmp profile ezvpn
  client configuration address respond
  keyring KR
  virtual-template 1
+ keepalive 20 retry 3
 crypto ikev2 dpd 30 5 on-demand
 crypto ipsec transform-set TS esp-gcm 256
  mode transport

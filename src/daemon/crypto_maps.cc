@@ -33,7 +33,7 @@ std::string negotiation_key(const CryptoMapPlan& p) {
   for (auto& a : p.peers) k += a.str() + ",";
   k += "|" + p.local_address + "|" + p.interface + "|" +
                   std::to_string(int(p.child.pfs)) + "|" + std::to_string(p.child.lifetime_s) + "|" +
-                  std::to_string(p.child.lifetime_kb) + "|";
+                  std::to_string(p.child.lifetime_kb) + "|" + p.isakmp_profile + "|";
   for (auto& t : p.child.transforms)
     k += t.name + ":" + std::to_string(int(t.encr)) + ":" + std::to_string(t.key_bits) + ":" + std::to_string(int(t.integ)) + ",";
   for (auto& r : p.child.acl) k += r.permit ? "p" : "d";
@@ -83,6 +83,7 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
         if (e.peers.empty() || e.match_address.empty()) continue;  // IOS: an incomplete entry is ignored
         p.peers = e.peers;
       }
+      p.isakmp_profile = entry->isakmp_profile;
       auto child = child_of(m, p.device, *entry);
       if (!child) continue;
       p.child = std::move(*child);

@@ -41,6 +41,7 @@ struct CryptoMapPlan {
   std::vector<IpAddress> peers;  // static entries: set peer, in the order tried
   bool dynamic = false;       // a dynamic-map entry (any peer, responder only)
   ike::ChildConfig child;
+  std::string isakmp_profile;  // set isakmp-profile NAME
 };
 // Whether what is negotiated changed (peer, transforms, selectors, PFS,
 // lifetimes): then the entry's SAs are deleted and renegotiated.

@@ -54,6 +54,23 @@ std::optional<Secret> keyring_key(const config::CryptoKeyring& r, const IpAddres
   return std::nullopt;
 }
 
+// The first crypto isakmp profile (by name) whose match identity lines take
+// this peer: its group (ID_KEY_ID, or `group`, the client configuration
+// group it fell back to), host (FQDN identities) or address (`addr`).
+const std::pair<const std::string, config::IsakmpProfile>* find_profile(const config::EzvpnConfig& ez,
+                                                                        isakmp::IdType type, const std::string& id,
+                                                                        const std::string& group, const IpAddress& addr) {
+  const bool fqdn = type == isakmp::IdType::kFqdn || type == isakmp::IdType::kUserFqdn;
+  for (auto& entry : ez.profiles) {
+    const auto& pr = entry.second;
+    bool match = (type == isakmp::IdType::kKeyId && (in(pr.match_groups, id) || (!group.empty() && in(pr.match_groups, group)))) ||
+                 (fqdn && in(pr.match_hosts, id));
+    for (auto& a : pr.match_addresses) match = match || address_matches(a, addr);
+    if (match) return &entry;
+  }
+  return nullptr;
+}
+
 // Split tunnelling (the group's `acl`): the networks behind the server, from
 // each permit entry of a standard list, or of an extended one as IOS reads
 // it from the server's side (`permit ip 203.0.113.0 0.0.0.255 any`: the
@@ -164,6 +181,35 @@ config::EzvpnGroup with_attributes(config::EzvpnGroup g, const aaa::AttributeSet
 
 }  // namespace
 
+std::optional<Secret> IsakmpPolicy::keyring_psk(const IpAddress& remote) const {
+  std::optional<Secret> k;
+  for (auto& [name, r] : config_.model().ezvpn.keyrings)
+    if (!k) k = keyring_key(r, remote, "");
+  return k;
+}
+
+// IOS: a profile with a keyring takes its keys from there only; without
+// one, from crypto isakmp key and the keyrings as for any peer.
+std::optional<Secret> IsakmpPolicy::profile_psk(const std::string& profile, const IpAddress& local,
+                                                const IpAddress& remote) const {
+  const auto& ez = config_.model().ezvpn;
+  auto p = ez.profiles.find(profile);
+  if (p == ez.profiles.end()) {
+    log::warn("crypto map: ISAKMP profile " + profile + " is not defined; its peers use crypto isakmp key");
+    return psk(local, remote);
+  }
+  if (p->second.keyring.empty()) return psk(local, remote);
+  auto r = ez.keyrings.find(p->second.keyring);
+  if (r == ez.keyrings.end()) return std::nullopt;
+  return keyring_key(r->second, remote, "");
+}
+
+std::string IsakmpPolicy::match_profile(const IpAddress& remote, isakmp::IdType type, const std::string& id) const {
+  auto addr = IpAddress::parse(id);  // an address identity matches by itself
+  auto* found = find_profile(config_.model().ezvpn, type, id, "", addr ? *addr : remote);
+  return found ? found->first : "";
+}
+
 bool IsakmpPolicy::aggressive_mode_disabled() const { return config_.model().ezvpn.aggressive_disabled; }
 
 std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local, const IpAddress& remote,
@@ -182,15 +228,9 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
   }
   const bool fqdn = type == isakmp::IdType::kFqdn || type == isakmp::IdType::kUserFqdn;
   const config::IsakmpProfile* prof = nullptr;
-  for (auto& [name, pr] : ez.profiles) {
-    bool match = (type == isakmp::IdType::kKeyId && (in(pr.match_groups, id) || (!p.group.empty() && in(pr.match_groups, p.group)))) ||
-                 (fqdn && in(pr.match_hosts, id));
-    for (auto& a : pr.match_addresses) match = match || address_matches(a, remote);
-    if (match) {
-      prof = &pr;
-      p.profile = name;
-      break;
-    }
+  if (auto* found = find_profile(ez, type, id, p.group, remote)) {
+    prof = &found->second;
+    p.profile = found->first;
   }
   // isakmp authorization list LIST with a RADIUS group: the group is
   // RADIUS's alone (keygate's local groups are not consulted).

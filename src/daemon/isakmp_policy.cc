@@ -50,14 +50,23 @@ std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remot
       best_len = p->len;
     }
   }
-  if (!best) return std::nullopt;
+  if (!best) return keyring_psk(remote);  // a Main Mode responder does not know the profile yet
   return best->key;
 }
 
-ike::DpdConfig IsakmpPolicy::keepalive(const IpAddress&) const {
-  const auto& k = config_.model().isakmp.keepalive;
+ike::DpdConfig IsakmpPolicy::keepalive(const IpAddress&, const std::string& profile) const {
+  const auto& m = config_.model();
+  if (auto p = m.ezvpn.profiles.find(profile); p != m.ezvpn.profiles.end() && p->second.keepalive)
+    return {uint32_t(p->second.keepalive), uint32_t(p->second.keepalive_retry), false};  // IOS: on demand
+  const auto& k = m.isakmp.keepalive;
   if (!k) return {};
   return {uint32_t(k->interval), uint32_t(k->retry), k->periodic};
+}
+
+bool IsakmpPolicy::dpd_configured() const {
+  const auto& m = config_.model();
+  return m.isakmp.keepalive || std::any_of(m.ezvpn.profiles.begin(), m.ezvpn.profiles.end(),
+                                           [](auto& p) { return p.second.keepalive != 0; });
 }
 
 // A static peer: a crypto isakmp key for its address alone (not a subnet or
@@ -106,6 +115,12 @@ bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
   return psk({}, *it->second.tunnel_destination.address).has_value() || rsa_sig_ready();
 }
 
+bool IsakmpPolicy::tunnel_serves(const IpAddress& remote) const {
+  for (auto& [name, itf] : config_.model().interfaces)
+    if (!itf.shutdown && itf.tunnel_destination.address == remote && tunnel_uses_isakmp(name)) return true;
+  return false;
+}
+
 std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, const IpAddress& remote) const {
   for (auto& [name, itf] : config_.model().interfaces) {
     if (itf.shutdown || itf.tunnel_destination.address != remote || !tunnel_uses_isakmp(name)) continue;
@@ -115,6 +130,14 @@ std::optional<ike::ChildConfig> IsakmpPolicy::child_for_peer(const IpAddress&, c
   auto plans = crypto_map_plans(config_.model());
   if (auto* p = crypto_map_for_peer(plans, remote)) return p->child;
   return std::nullopt;
+}
+
+// The entry child_for_peer takes the peer's IPsec SAs from, if a crypto map's.
+std::string IsakmpPolicy::map_profile(const IpAddress&, const IpAddress& remote) const {
+  if (tunnel_serves(remote)) return {};
+  auto plans = crypto_map_plans(config_.model());
+  auto* p = crypto_map_for_peer(plans, remote);
+  return p ? p->isakmp_profile : "";
 }
 
 }  // namespace kg::daemon

@@ -17,13 +17,22 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   explicit IsakmpPolicy(const ConfigPolicy& config) : config_(config) {}
 
   std::vector<ikev1::IsakmpPolicy> policies() const override;
+  // By address: crypto isakmp key, else a crypto keyring (the most specific
+  // mask of each).
   std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const override;
+  // isakmp_ezvpn.cc: a profile's keyring; the profile a peer matches.
+  std::optional<Secret> profile_psk(const std::string& profile, const IpAddress& local,
+                                    const IpAddress& remote) const override;
+  std::string match_profile(const IpAddress& remote, isakmp::IdType type, const std::string& id) const override;
   ikev1::LocalIdentity identity() const override;
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override;
   bool fragmentation() const override;
-  ike::DpdConfig keepalive(const IpAddress& remote) const override;  // crypto isakmp keepalive
+  // crypto isakmp keepalive, or the profile's keepalive.
+  ike::DpdConfig keepalive(const IpAddress& remote, const std::string& profile) const override;
+  bool dpd_configured() const override;
   bool invalid_spi_recovery(const IpAddress& remote) const override;
   std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const override;
+  std::string map_profile(const IpAddress& local, const IpAddress& remote) const override;
 
   // Easy VPN server (isakmp_ezvpn.cc).
   bool aggressive_mode_disabled() const override;
@@ -50,6 +59,8 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
 
  private:
   bool rsa_sig_ready() const;
+  bool tunnel_serves(const IpAddress& remote) const;  // a tunnel interface with ISAKMP to this peer
+  std::optional<Secret> keyring_psk(const IpAddress& remote) const;  // any crypto keyring, by address
   const ConfigPolicy& config_;
   RadiusPasswords radius_passwords_;
   std::shared_ptr<RadiusGroups> radius_groups_ = std::make_shared<RadiusGroups>();

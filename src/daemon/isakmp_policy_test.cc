@@ -217,13 +217,13 @@ TEST(IsakmpPolicy, KeepaliveCommands) {
   ConfigPolicy cp;
   IsakmpPolicy p(cp);
   cp.set_model(configure({}));
-  EXPECT_EQ(p.keepalive(ip("198.51.100.2")).interval_s, 0u);  // no DPD unless configured
+  EXPECT_EQ(p.keepalive(ip("198.51.100.2"), "").interval_s, 0u);  // no DPD unless configured
   cp.set_model(configure({"crypto isakmp keepalive 60 5"}));
-  EXPECT_EQ(p.keepalive({}), (ike::DpdConfig{60, 5, false}));
+  EXPECT_EQ(p.keepalive({}, ""), (ike::DpdConfig{60, 5, false}));
   cp.set_model(configure({"crypto isakmp keepalive 10 periodic"}));
-  EXPECT_EQ(p.keepalive({}), (ike::DpdConfig{10, 2, true}));
+  EXPECT_EQ(p.keepalive({}, ""), (ike::DpdConfig{10, 2, true}));
   cp.set_model(configure({"crypto isakmp keepalive 10 5 periodic", "crypto isakmp keepalive 10 on-demand"}));
-  EXPECT_EQ(p.keepalive({}), (ike::DpdConfig{10, 2, false}));
+  EXPECT_EQ(p.keepalive({}, ""), (ike::DpdConfig{10, 2, false}));
 
   config::Config c;
   config::CliSession s(c);
@@ -246,6 +246,61 @@ TEST(IsakmpPolicy, KeepaliveCommands) {
   EXPECT_FALSE(c.model().isakmp.nat_keepalive);
   EXPECT_EQ(c.running_config_text().find("crypto isakmp keepalive"), std::string::npos);
   EXPECT_EQ(c.running_config_text().find("invalid-spi"), std::string::npos);
+}
+
+// keepalive SECONDS retry RETRY in a crypto isakmp profile overrides the
+// global keepalive for SAs using the profile (IOS: on demand); either one
+// makes phase 1 announce DPD. Bad values are refused and change nothing.
+TEST(IsakmpPolicy, ProfileKeepaliveOverridesTheGlobalOne) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({}));
+  EXPECT_FALSE(p.dpd_configured());
+  cp.set_model(configure({"crypto isakmp profile P", " keepalive 20 retry 3", " exit"}));
+  EXPECT_TRUE(p.dpd_configured());
+  EXPECT_EQ(p.keepalive({}, "P"), (ike::DpdConfig{20, 3, false}));
+  EXPECT_EQ(p.keepalive({}, "").interval_s, 0u);
+  cp.set_model(configure({"crypto isakmp keepalive 60 10 periodic", "crypto isakmp profile P", " keepalive 20 retry 3",
+                          " exit", "crypto isakmp profile Q", " exit"}));
+  EXPECT_EQ(p.keepalive({}, "P"), (ike::DpdConfig{20, 3, false}));
+  EXPECT_EQ(p.keepalive({}, "Q"), (ike::DpdConfig{60, 10, true}));  // Q has none: the global one
+
+  config::Config c;
+  config::CliSession s(c);
+  for (auto l : {"enable", "configure terminal", "crypto isakmp profile P", "keepalive 20 retry 3"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  for (auto bad : {"keepalive 9 retry 2", "keepalive 20 retry 61", "keepalive 20", "keepalive 20 2"})
+    EXPECT_FALSE(s.execute(bad).ok) << bad;
+  EXPECT_EQ(c.model().ezvpn.profiles.at("P").keepalive_retry, 3);
+  EXPECT_NE(c.running_config_text().find("crypto isakmp profile P\n   keepalive 20 retry 3\n"), std::string::npos)
+      << c.running_config_text();
+  EXPECT_TRUE(s.execute("no keepalive 20 retry 3").ok);
+  EXPECT_EQ(c.model().ezvpn.profiles.at("P").keepalive, 0);
+}
+
+// set isakmp-profile: the initiator's key comes from that profile's keyring
+// only; a responder finds the key in any keyring by address, then matches
+// the profile by identity; map_profile names the entry's profile.
+TEST(IsakmpPolicy, CryptoMapIsakmpProfileKeysAndMatching) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"crypto keyring KR1", " pre-shared-key address 198.51.100.11 key 0 key-one", " exit",
+                          "crypto keyring KR2", " pre-shared-key address 198.51.100.12 key 0 key-two", " exit",
+                          "crypto isakmp profile P1", " match identity address 198.51.100.11", " keyring KR1", " exit",
+                          "crypto isakmp profile P2", " match identity address 198.51.100.12", " keyring KR2", " exit",
+                          "crypto ipsec transform-set TS esp-aes esp-sha-hmac",
+                          "access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.63",
+                          "crypto map CMAP 10 ipsec-isakmp", " set peer 198.51.100.11", " set transform-set TS",
+                          " set isakmp-profile P1", " match address 101", " exit",
+                          "interface eth0", " ip address 198.51.100.1 255.255.255.0", " crypto map CMAP", " exit"}));
+  EXPECT_TRUE(p.profile_psk("P1", {}, ip("198.51.100.11"))->equals(as_bytes("key-one")));
+  EXPECT_FALSE(p.profile_psk("P1", {}, ip("198.51.100.12")));  // only P1's keyring
+  EXPECT_TRUE(p.psk({}, ip("198.51.100.12"))->equals(as_bytes("key-two")));  // responder: any keyring
+  EXPECT_EQ(p.match_profile(ip("198.51.100.11"), isakmp::IdType::kIpv4Addr, "198.51.100.11"), "P1");
+  EXPECT_EQ(p.match_profile(ip("198.51.100.12"), isakmp::IdType::kIpv4Addr, "198.51.100.12"), "P2");
+  EXPECT_EQ(p.match_profile(ip("203.0.113.5"), isakmp::IdType::kIpv4Addr, "203.0.113.5"), "");
+  EXPECT_EQ(p.map_profile({}, ip("198.51.100.11")), "P1");
+  EXPECT_EQ(p.map_profile({}, ip("198.51.100.12")), "");
 }
 
 // Invalid-SPI recovery only for static peers: a key for the address alone.

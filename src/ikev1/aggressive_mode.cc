@@ -29,7 +29,6 @@ namespace {
 const Bytes kVidRfc3947 = *from_hex("4a131c81070358455c5728f20e95452f");
 const Bytes kVidXauth = *from_hex("09002689dfd6b712");
 const Bytes kVidUnity = *from_hex("12f5f28c457168a9702d9fe274cc0100");
-const Bytes kVidDpd = *from_hex("afcad71368a1f1c96b8696fc77570100");
 
 bool has_vid(const std::vector<TypedPayload>& v, const Bytes& vid) {
   for (auto& p : v)
@@ -162,6 +161,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   sa.sa_i.assign(raw.begin() + isakmp::kHeaderSize + sa_tp.wire_offset + 4,
                  raw.begin() + isakmp::kHeaderSize + sa_tp.wire_offset + sa_tp.wire_size);
   sa.peer_natt = has_vid(m.payloads, kVidRfc3947);
+  sa.peer_dpd = sent_dpd_vid(m);
   sa.g_xi = ke->data;
   sa.ni = nonce->data;
   auto dh = crypto::KeyExchange::generate(sa.policy.group);
@@ -220,7 +220,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   if (sa.peer_frag) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidXauth}});
   p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidUnity}});
-  p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidDpd}});
+  p.push_back({PayloadType::kVendorId, dpd_vid()});  // Easy VPN clients expect it, configured or not
   sa.state = MmState::kKeDone;
   sa.flight.last_rx.assign(raw.begin(), raw.end());
   isakmp::Header h = am_header(sa);

@@ -77,7 +77,9 @@ struct Server final : PolicyProvider {
   };
   std::shared_ptr<GroupKeys> keys = std::make_shared<GroupKeys>();
   bool radius = false;
+  mutable int leases = 0;  // mode_config calls: pool leases taken
   ModeCfgReply mode_config(const ModeCfgQuery&) const override {
+    ++leases;
     ModeCfgReply r;
     r.lease = 7;
     r.address = ip("198.18.1.10");
@@ -446,6 +448,52 @@ TEST_F(EzvpnEngine, MaxUsersRefusesTheExtraClient) {
   EXPECT_NE(logs.find("Group cisco has reached its max-users limit of 1: connection from 198.51.100.17 refused"),
             std::string::npos)
       << logs;
+}
+
+// strongSwan renews an Easy VPN client's ISAKMP SA by reauthenticating:
+// Aggressive Mode, XAUTH and mode configuration again from the same client
+// while the old SA is up. The new SA takes over the old one's lease and
+// address (no second lease); the old one goes without releasing it or
+// ending the session; the lease goes back with the new one.
+TEST_F(EzvpnEngine, ReauthenticationKeepsTheClientsLeaseAndSession) {
+  auto modecfg = [&](Client& c) -> std::optional<IpAddress> {
+    auto set = login(c, "right");
+    if (!set) return std::nullopt;
+    isakmp::AttributePayload ack;
+    ack.cfg_type = isakmp::CfgType::kAck;
+    ack.identifier = set->identifier;
+    ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+    c.send_cfg(set_mid, ack);
+    isakmp::AttributePayload req;
+    req.cfg_type = isakmp::CfgType::kRequest;
+    req.identifier = 5;
+    req.attributes = {isakmp::Attribute::tlv(1, {})};
+    auto rep = c.send_cfg(0x0a0b0c0d, req);
+    uint32_t mid = 0;
+    auto a = rep.size() == 1 ? c.open_cfg(rep[0], mid) : std::nullopt;
+    auto* addr = a ? isakmp::find_attribute(a->attributes, 1) : nullptr;
+    if (!addr) return std::nullopt;
+    return IpAddress::from_bytes(addr->value);
+  };
+  Client c(*engine, "198.51.100.11");
+  ASSERT_EQ(modecfg(c), ip("198.18.1.10")) << logs;
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), ip("198.18.1.10")) << logs;
+  EXPECT_EQ(policy.leases, 1);
+  EXPECT_NE(logs.find("ISAKMP SA 1002 of 198.51.100.11 (group cisco) user alice reauthenticates ISAKMP SA 1001: "
+                      "keeps address 198.18.1.10"),
+            std::string::npos)
+      << logs;
+  auto released = [](const std::vector<Action>& v) {
+    for (auto& x : v)
+      if (auto* r = std::get_if<ike::ReleaseConfig>(&x); r && r->lease == 7) return true;
+    return false;
+  };
+  auto old_gone = engine->clear_sa(1001);
+  EXPECT_FALSE(released(old_gone));
+  for (auto& x : old_gone) EXPECT_FALSE(std::holds_alternative<ike::SessionEvent>(x));
+  EXPECT_TRUE(released(engine->clear_sa(1002)));
 }
 
 }  // namespace

@@ -9,6 +9,10 @@
 // repeated every RETRY seconds (RFC 3706 §5.5: a fresh sequence number each
 // time); kDpdSends without an answer and the peer is dead: its ISAKMP and
 // IPsec SAs go, without a DELETE it could not read.
+// The SA's profile's `keepalive SECONDS retry RETRY` overrides the global
+// command. RFC 3706 §5.1: each side announces DPD with a vendor ID in phase
+// 1 (we do when DPD is configured anywhere), and R-U-THERE goes only to a
+// peer that announced it.
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
 
@@ -30,10 +34,30 @@ uint32_t seq_of(const isakmp::NotifyPayload& n) {
   return uint32_t(n.data[0]) << 24 | uint32_t(n.data[1]) << 16 | uint32_t(n.data[2]) << 8 | n.data[3];
 }
 
+// RFC 3706 §5.1: the last two octets are the major and minor version (1.0).
+const Bytes kVidDpd = *from_hex("afcad71368a1f1c96b8696fc77570100");
+
 }  // namespace
 
+isakmp::VendorIdPayload dpd_vid() { return {kVidDpd}; }
+
+bool sent_dpd_vid(const isakmp::Message& m) {
+  for (auto& p : m.payloads)
+    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == kVidDpd) return true;
+  return false;
+}
+
+ike::DpdConfig EngineImpl::dpd_config(const IsakmpSa& sa) const {
+  return sa.peer_dpd ? policy_.keepalive(sa.remote.addr, sa.profile) : ike::DpdConfig{};
+}
+
+void EngineImpl::dpd_note(const IsakmpSa& sa) const {
+  if (sa.peer_dpd || !policy_.keepalive(sa.remote.addr, sa.profile).interval_s) return;
+  log::info(fmt("IKEv1: {} sent no DPD vendor ID: no dead peer detection on ISAKMP SA {}", sa.remote.str(), sa.conn_id));
+}
+
 void EngineImpl::dpd_check(IsakmpSa& sa, TimePoint now, std::vector<Action>& out) {
-  const ike::DpdConfig d = policy_.keepalive(sa.remote.addr);
+  const ike::DpdConfig d = dpd_config(sa);
   if (!d.interval_s || sa.state != MmState::kReady) {
     sa.dpd = {sa.dpd.last_heard};
     return;
@@ -92,7 +116,7 @@ void EngineImpl::dpd_ack(IsakmpSa& sa, const isakmp::NotifyPayload& n) {
 }
 
 std::optional<TimePoint> EngineImpl::dpd_deadline(const IsakmpSa& sa) const {
-  if (sa.state != MmState::kReady || !policy_.keepalive(sa.remote.addr).interval_s) return std::nullopt;
+  if (sa.state != MmState::kReady || !dpd_config(sa).interval_s) return std::nullopt;
   return sa.dpd.next;
 }
 

@@ -251,9 +251,9 @@ std::vector<Action> EngineImpl::on_timer() {
                      sa.state == MmState::kReady ? "Quick" : "Main", sa.remote.addr.str()));
       log::warn(fmt("IKEv1: {} did not answer after {} tries; ISAKMP SA {} deleted", sa.remote.str(), kMaxSends,
                     sa.conn_id));
-      if (sa.child) {
+      // A failed phase-1 rekey is tried again while the old SA lives.
+      if (sa.child && !(sa.replaces && p1_rekey_failed(sa)))
         out.push_back(ike::PeerDead{sa.child->interface, "", sa.local, sa.remote, sa.remote_id});
-      }
       remove_sa(sa, false, out);
       continue;
     }
@@ -278,7 +278,7 @@ std::vector<Action> EngineImpl::on_timer() {
     if (p1_rekey_due(sa) && p1_rekey_time(sa) <= now) p1_rekey(sa, out);
     if (sa.expires <= now) {
       log::debug(fmt("IKEv1: ISAKMP SA {} with {} expired", sa.conn_id, sa.remote.str()));
-      hand_over(sa);  // to its successor, if one is ready
+      if (!hand_over(sa)) p1_expired(sa);  // to its successor, if one is ready
       remove_sa(sa, true, out);
     }
   }
@@ -313,6 +313,7 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
     }
   auto& sa = create_sa(true, req.local, req.remote);
   sa.child = req.child;
+  sa.profile = req.profile;
   if (req.tries > 0) sa.tries = req.tries;
   mm_initiate(sa, out);
   reap();

@@ -29,6 +29,9 @@ struct InitiateRequest {
   // default. A crypto map with another `set peer` to try asks for fewer, so
   // that the next peer is tried sooner.
   int tries = 0;
+  // The crypto map entry's `set isakmp-profile NAME`: the ISAKMP SA uses
+  // that profile (its keyring and keepalive); "" for none.
+  std::string profile;
 };
 
 // One ISAKMP SA for show crypto isakmp sa [detail].

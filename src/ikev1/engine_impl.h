@@ -30,6 +30,9 @@ inline constexpr int kDpdSends = 6;
 // Invalid-SPI recovery: at most one ISAKMP SA / notify per peer this often
 // (the seed warns the feature can be abused for a denial of service).
 inline constexpr Millis kInvalidSpiHoldDown{10'000};
+// Phase-1 rekey: a failed attempt is repeated, at most this often, until the
+// old ISAKMP SA expires.
+inline constexpr Millis kP1RekeyRetry{10'000};
 
 class EngineImpl final : public Engine {
  public:
@@ -106,6 +109,9 @@ class EngineImpl final : public Engine {
                 std::vector<Action>& out);
   void ezvpn_release(IsakmpSa& sa, std::vector<Action>& out);  // its pool lease
   bool ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out);
+  // A ready Easy VPN SA of the same client (address, group, user) holding a
+  // lease: the one a reauthentication replaces.
+  IsakmpSa* ezvpn_predecessor(const IsakmpSa& sa);
   void ezvpn_push(IsakmpSa& sa, std::vector<Action>& out);
   // The XAUTH REPLY's user and password: checked at once, or handed to the
   // daemon (WorkRequest) while the SA waits; then xauth_verdict.
@@ -127,6 +133,12 @@ class EngineImpl final : public Engine {
   void dpd_check(IsakmpSa& sa, TimePoint now, std::vector<Action>& out);
   void dpd_ack(IsakmpSa& sa, const isakmp::NotifyPayload& n);
   std::optional<TimePoint> dpd_deadline(const IsakmpSa& sa) const;
+  // The SA's keepalive (its profile's, else the global one); off unless the
+  // peer sent the DPD vendor ID.
+  ike::DpdConfig dpd_config(const IsakmpSa& sa) const;
+  // Phase 1 done: say so when DPD is configured for the SA but the peer did
+  // not announce it (no R-U-THERE will go to it).
+  void dpd_note(const IsakmpSa& sa) const;
 
   // phase1_rekey.cc. When the tunnel's initiator starts a new Main Mode.
   TimePoint p1_rekey_time(const IsakmpSa& sa) const;
@@ -135,6 +147,11 @@ class EngineImpl final : public Engine {
   // Main Mode done: if `fresh` replaces an SA, its IPsec SAs move to it and
   // it is deleted (true: no Quick Mode needed).
   bool p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out);
+  // A rekey Main Mode got no answer: true if it replaced a live SA, which
+  // then tries again (at most every kP1RekeyRetry until it expires).
+  bool p1_rekey_failed(IsakmpSa& fresh);
+  // The SA expires: log when its rekey never succeeded.
+  void p1_expired(const IsakmpSa& sa) const;
   // Move the IPsec SAs to a newer ready ISAKMP SA with the same peer.
   bool hand_over(IsakmpSa& from);
 
@@ -157,6 +174,9 @@ class EngineImpl final : public Engine {
   // Keys for phase 1 once both KE/nonce pairs are known (RFC 2409 §5).
   Result<void> derive_keys(IsakmpSa& sa, ByteView peer_ke);
   isakmp::IdPayload our_id(const IsakmpSa& sa) const;
+  // The pre-shared key for the SA's peer: from its ISAKMP profile's keyring
+  // when it has one, else by address.
+  std::optional<Secret> psk_for(const IsakmpSa& sa) const;
   Bytes natd_hash(const IsakmpSa& sa, const Endpoint& e) const;
   Bytes random_bytes(size_t n);
   uint32_t random_spi();
@@ -175,6 +195,9 @@ class EngineImpl final : public Engine {
 // message carries the peer's.
 isakmp::VendorIdPayload fragmentation_vid();
 bool sent_fragmentation_vid(const isakmp::Message& m);
+// dpd.cc: the DPD vendor ID (RFC 3706 §5.1), and whether a message carries it.
+isakmp::VendorIdPayload dpd_vid();
+bool sent_dpd_vid(const isakmp::Message& m);
 
 // aggressive_mode.cc: seed 001's log line for a refused Aggressive Mode.
 void aggressive_disabled_log(const Endpoint& remote);

@@ -40,8 +40,26 @@ struct Policy final : PolicyProvider {
   LocalIdentity identity() const override { return ident; }
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override { return tps; }
   bool fragmentation() const override { return frag; }
-  ike::DpdConfig dpd;
-  ike::DpdConfig keepalive(const IpAddress&) const override { return dpd; }
+  ike::DpdConfig dpd;  // crypto isakmp keepalive
+  std::map<std::string, ike::DpdConfig> profile_dpd;  // keepalive in crypto isakmp profile NAME
+  bool dpd_vid = true;  // DPD configured somewhere: announce it
+  ike::DpdConfig keepalive(const IpAddress&, const std::string& profile) const override {
+    auto it = profile_dpd.find(profile);
+    return it != profile_dpd.end() ? it->second : dpd;
+  }
+  bool dpd_configured() const override { return dpd_vid; }
+  // crypto isakmp profile NAME with a keyring (initiator), and the one a
+  // responder's peer matches.
+  std::map<std::string, std::string> profile_keys;
+  std::string matched;
+  std::optional<Secret> profile_psk(const std::string& profile, const IpAddress&, const IpAddress&) const override {
+    auto it = profile_keys.find(profile);
+    if (it == profile_keys.end()) return std::nullopt;
+    return Secret(it->second);
+  }
+  std::string match_profile(const IpAddress&, isakmp::IdType, const std::string&) const override { return matched; }
+  std::string map_wants;  // set isakmp-profile of the peer's crypto map entry
+  std::string map_profile(const IpAddress&, const IpAddress&) const override { return map_wants; }
   bool spi_recovery = false;
   bool invalid_spi_recovery(const IpAddress&) const override { return spi_recovery; }
 };
@@ -708,6 +726,125 @@ TEST_F(Ikev1Engines, InvalidSpiRecoveryAfterARestart) {
   EXPECT_EQ(sent.size(), 1u);
   EXPECT_EQ(b.engine->stats().invalid_spi_notifies, 2u);
   EXPECT_EQ(b.engine->sas().size(), 1u);
+}
+
+// keepalive 10 retry 2 in the crypto map entry's ISAKMP profile: DPD on
+// that SA with no global keepalive; but only towards a peer that sent the
+// DPD vendor ID (RFC 3706 §5.1), and we send ours only when configured.
+TEST_F(Ikev1Engines, ProfileKeepaliveOverridesGlobalWhenThePeerAnnouncesDpd) {
+  a.policy.profile_dpd["P"] = {10, 2, true};
+  a.policy.profile_keys["P"] = "cisco123";
+  start();
+  auto r = req();
+  r.profile = "P";
+  take(a, a.engine->initiate(r));
+  pump();
+  sent.clear();
+  run_for(Millis(25'000));
+  EXPECT_EQ(informationals_from(sent, a.me), 2u) << logs;  // at 10 and 20 s
+  EXPECT_EQ(informationals_from(sent, b.me), 2u);
+  // The same without the peer's vendor ID: no probe, and a log line.
+  b.policy.dpd_vid = false;
+  b.engine = Engine::create(b.policy, clock, b.rng);
+  a.engine = Engine::create(a.policy, clock, a.rng);
+  take(a, a.engine->initiate(r));
+  pump();
+  sent.clear();
+  run_for(Millis(25'000));
+  EXPECT_EQ(informationals_from(sent, a.me), 0u) << logs;
+  EXPECT_EQ(a.engine->stats().dpd_probes, 0u);
+  EXPECT_NE(logs.find("sent no DPD vendor ID: no dead peer detection"), std::string::npos) << logs;
+}
+
+// The DPD vendor ID is in Main Mode messages 1 and 2 exactly when DPD is
+// configured.
+bool sent_dpd_vid(const isakmp::Message& m) {
+  const Bytes vid = *from_hex("afcad71368a1f1c96b8696fc77570100");  // RFC 3706 §5.1
+  for (auto& p : m.payloads)
+    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == vid) return true;
+  return false;
+}
+
+TEST_F(Ikev1Engines, MainModeCarriesTheDpdVendorIdOnlyWhenConfigured) {
+  a.policy.dpd_vid = false;
+  start();
+  take(a, a.engine->initiate(req()));
+  ASSERT_FALSE(wire.empty());
+  auto m1 = isakmp::parse_message(wire.front().data);
+  ASSERT_TRUE(m1);
+  EXPECT_FALSE(sent_dpd_vid(*m1));
+  pump();
+  auto m2 = isakmp::parse_message(sent[1].data);
+  ASSERT_TRUE(m2);
+  EXPECT_TRUE(sent_dpd_vid(*m2));  // b: configured
+  a.policy.dpd_vid = true;
+  sent.clear();
+  a.engine = Engine::create(a.policy, clock, a.rng);
+  take(a, a.engine->initiate(req()));
+  m1 = isakmp::parse_message(wire.front().data);
+  ASSERT_TRUE(m1);
+  EXPECT_TRUE(sent_dpd_vid(*m1));
+}
+
+// set isakmp-profile P: the initiator takes the key from P's keyring (the
+// global key differs); a responder whose map entry names another profile
+// than the one the peer matched refuses Quick Mode.
+TEST_F(Ikev1Engines, CryptoMapIsakmpProfileChoosesKeyAndIsCheckedByTheResponder) {
+  a.policy.key = "global-key";
+  a.policy.profile_keys["P"] = "profile-key";
+  b.policy.key = "profile-key";
+  b.policy.matched = "P";
+  b.policy.map_wants = "Q";
+  start();
+  auto r = req();
+  r.profile = "P";
+  take(a, a.engine->initiate(r));
+  pump();
+  ASSERT_EQ(a.engine->sas().size(), 1u) << logs;
+  EXPECT_EQ(a.engine->sas()[0].state, "QM_IDLE");  // phase 1 with P's key
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("needs ISAKMP profile Q, ISAKMP SA 1001 matched P"), std::string::npos) << logs;
+  b.policy.map_wants = "P";
+  a.engine = Engine::create(a.policy, clock, a.rng);
+  b.engine = Engine::create(b.policy, clock, b.rng);
+  take(a, a.engine->initiate(r));
+  pump();
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 1u) << logs;
+  EXPECT_EQ(a.of<ike::InstallChildSa>().size(), 1u);
+}
+
+// A phase-1 rekey the peer does not answer is tried again until the old SA
+// expires; once the peer answers again the IPsec SAs move without a gap.
+// Unanswered until then, the old SA goes with a log line.
+TEST_F(Ikev1Engines, FailedPhase1RekeyIsRetriedUntilTheOldSaExpires) {
+  a.policy.pols[0].lifetime_s = 3000;  // rekey at 2700 s, 300 s to retry
+  b.policy.pols[0].lifetime_s = 3000;
+  a.policy.child->lifetime_s = 20000;
+  b.policy.child->lifetime_s = 20000;
+  start();
+  const TimePoint t0 = clock.now();
+  take(a, a.engine->initiate(req()));
+  pump();
+  run_for(Millis(2'690'000));
+  // The peer is unreachable from 2690 s to 2850 s: the first attempt (2700 s,
+  // given up at ~2826 s) fails, the second gets through.
+  auto lost = [&](const ike::SendPacket&) { return clock.now() < t0 + Millis(2'850'000); };
+  run_for(Millis(290'000), lost);
+  EXPECT_NE(logs.find("rekey of ISAKMP SA 1001 with 198.51.100.2:500 failed (attempt 1, no answer)"), std::string::npos)
+      << logs;
+  EXPECT_NE(logs.find("rekeying ISAKMP SA 1001 with 198.51.100.2:500 again (attempt 2)"), std::string::npos);
+  EXPECT_EQ(a.engine->stats().p1_rekeys, 1u) << logs;
+  EXPECT_TRUE(a.of<ike::PeerDead>().empty());
+  for (Node* n : {&a, &b}) EXPECT_TRUE(n->of<ike::RemoveChildSa>().empty()) << logs;
+  ASSERT_EQ(a.engine->sas().size(), 1u);
+  EXPECT_EQ(a.engine->sas()[0].child_spis_in.size(), 1u);
+  // Now the peer is gone for good: attempts until the SA expires, then it
+  // goes with its IPsec SA, logged.
+  logs.clear();
+  run_for(Millis(2'980'000), [](const ike::SendPacket&) { return true; });
+  EXPECT_NE(logs.find("failed (attempt 2, no answer)"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("expired after 3 failed rekey attempts: its IPsec SAs are deleted"), std::string::npos) << logs;
+  EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u);
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ std::vector<Action> EngineImpl::on_unknown_spi(const Endpoint& local, const Endp
   auto& sa = create_sa(true, {local.addr, 500}, {remote.addr, 500});
   sa.invalid_spi = spi;
   sa.child = policy_.child_for_peer(local.addr, remote.addr);
+  sa.profile = policy_.map_profile(local.addr, remote.addr);
   log::debug(fmt("IKEv1: ISAKMP SA {} with {} for invalid-SPI recovery", sa.conn_id, remote.str()));
   mm_initiate(sa, out);
   reap();

@@ -115,7 +115,14 @@ struct IsakmpSa {
   bool aggressive = false;          // phase 1 in Aggressive Mode
   std::unique_ptr<EzvpnState> ez;   // an Easy VPN client (aggressive_mode.cc)
   DpdState dpd;
+  bool peer_dpd = false;  // the peer sent the DPD vendor ID (RFC 3706 §5.1): we may probe it
+  // The crypto isakmp profile this SA uses: the crypto map entry's `set
+  // isakmp-profile` (initiator), the one the peer's identity matched
+  // (responder); "" for none.
+  std::string profile;
   uint32_t replaces = 0, replaced_by = 0;  // phase-1 rekey (phase1_rekey.cc): conn-ids
+  int p1_attempts = 0;                     // rekey Main Modes started for this SA
+  TimePoint p1_last_attempt{};
   uint32_t invalid_spi = 0;  // to report in an INVALID-SPI notify once ready (invalid_spi.cc)
 
   [[nodiscard]] bool nat() const { return nat_local || nat_remote; }

@@ -61,8 +61,13 @@ void mode_failure(const IsakmpSa& sa, const char* mode) {
 
 }  // namespace
 
+std::optional<Secret> EngineImpl::psk_for(const IsakmpSa& sa) const {
+  if (sa.profile.empty()) return policy_.psk(sa.local.addr, sa.remote.addr);
+  return policy_.profile_psk(sa.profile, sa.local.addr, sa.remote.addr);
+}
+
 std::vector<IsakmpPolicy> EngineImpl::usable_policies(const IsakmpSa& sa, bool initiator) const {
-  bool psk = !initiator || policy_.psk(sa.local.addr, sa.remote.addr).has_value();
+  bool psk = !initiator || psk_for(sa).has_value();
   bool sig = can_sign();
   std::vector<IsakmpPolicy> v;
   for (auto& pol : policy_.policies()) {
@@ -103,7 +108,7 @@ Bytes EngineImpl::natd_hash(const IsakmpSa& sa, const Endpoint& e) const {
 
 Result<void> EngineImpl::derive_keys(IsakmpSa& sa, ByteView peer_ke) {
   bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
-  auto psk = sig ? std::optional<Secret>(Secret{}) : policy_.psk(sa.local.addr, sa.remote.addr);
+  auto psk = sig ? std::optional<Secret>(Secret{}) : psk_for(sa);
   if (!psk) return fail(Errc::kNotFound, "no pre-shared key for " + sa.remote.addr.str());
   auto g_xy = sa.dh->shared_secret(peer_ke);
   if (!g_xy) return std::unexpected(g_xy.error());
@@ -137,6 +142,7 @@ void EngineImpl::mm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(offer)},
                                  {PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}}};
   if (policy_.fragmentation()) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
+  if (policy_.dpd_configured()) p.push_back({PayloadType::kVendorId, dpd_vid()});
   send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
 }
 
@@ -175,6 +181,8 @@ void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView 
   if (sa.peer_natt) p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}});
   sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
   if (sa.peer_frag) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
+  sa.peer_dpd = sent_dpd_vid(m);
+  if (policy_.dpd_configured()) p.push_back({PayloadType::kVendorId, dpd_vid()});
   sa.state = MmState::kSaChosen;
   sa.flight.last_rx.assign(raw.begin(), raw.end());
   send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
@@ -291,6 +299,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     }
     sa.iv = std::move(next_iv);
     sa.remote_id = sig && sa.peer_cert && idp.type == isakmp::IdType::kDerAsn1Dn ? sa.peer_cert->subject() : id_text(idp);
+    if (peer_is_initiator) sa.profile = policy_.match_profile(sa.remote.addr, idp.type, id_text(idp));
     if (peer_is_initiator && isakmp::find_notify(*chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
     return true;
   };
@@ -345,6 +354,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       sa.expires = clock_.now() + std::chrono::seconds(sa.policy.lifetime_s);
       sa.peer_natt = sent_rfc3947(m);
       sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
+      sa.peer_dpd = sent_dpd_vid(m);
       if (!new_dh()) return remove_sa(sa, false, out);
       sa.g_xi = sa.dh->public_value();
       sa.ni = random_bytes(kNonceSize);
@@ -393,7 +403,9 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       sa.state = MmState::kReady;
       sa.flight.last_rx.assign(raw.begin(), raw.end());
       seal_send(std::move(*p), false);
-      log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (responder)", sa.conn_id, sa.remote.str()));
+      log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (responder{})", sa.conn_id, sa.remote.str(),
+                     sa.profile.empty() ? "" : ", ISAKMP profile " + sa.profile));
+      dpd_note(sa);
       return;
     }
     case MmState::kAuthSent: {  // I: message 6
@@ -402,7 +414,9 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       // Message 6 ends the exchange: it answers nothing, so its repeat must
       // not be answered either (last_rx stays message 4).
       sa.flight.awaiting = false;
-      log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator)", sa.conn_id, sa.remote.str()));
+      log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator{})", sa.conn_id, sa.remote.str(),
+                     sa.profile.empty() ? "" : ", ISAKMP profile " + sa.profile));
+      dpd_note(sa);
       if (sa.invalid_spi) invalid_spi_notify(sa, out);
       if (sa.child && !p1_rekey_done(sa, out)) qm_initiate_missing(sa, out);
       return;

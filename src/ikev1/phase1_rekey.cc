@@ -7,16 +7,27 @@
 // hands the IPsec SAs over to the new ISAKMP SA once it is ready, and
 // deletes the old one. The responder hands them over when the old SA is
 // deleted or expires while a newer one with the same peer is ready
-// (strongSwan adopts them the same way when it reauthenticates).
+// (strongSwan adopts them the same way when it reauthenticates; an Easy VPN
+// client's reauthentication hands them over the same way, to the SA that
+// took over its session, xauth_mode_config.cc).
+// A rekey that fails (the peer does not answer, or refuses) is tried again,
+// at most every kP1RekeyRetry, until the old SA expires (as IOS and
+// strongSwan keep trying); then the old SA goes with its IPsec SAs, logged.
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
 
 namespace kg::ikev1 {
 
-TimePoint EngineImpl::p1_rekey_time(const IsakmpSa& sa) const { return sa.expires - (sa.expires - sa.created) / 10; }
+TimePoint EngineImpl::p1_rekey_time(const IsakmpSa& sa) const {
+  TimePoint at = sa.expires - (sa.expires - sa.created) / 10;
+  return sa.p1_attempts ? std::max(at, sa.p1_last_attempt + kP1RekeyRetry) : at;
+}
 
 bool EngineImpl::p1_rekey_due(const IsakmpSa& sa) const {
-  return sa.initiator && sa.child && !sa.ez && sa.state == MmState::kReady && !sa.replaced_by;
+  if (!sa.initiator || !sa.child || sa.ez || sa.state != MmState::kReady) return false;
+  // No successor, or the last one failed (gone, or being removed).
+  return !sa.replaced_by || !sas_.contains(sa.replaced_by) ||
+         std::find(dead_.begin(), dead_.end(), sa.replaced_by) != dead_.end();
 }
 
 void EngineImpl::p1_rekey(IsakmpSa& old, std::vector<Action>& out) {
@@ -24,11 +35,36 @@ void EngineImpl::p1_rekey(IsakmpSa& old, std::vector<Action>& out) {
   // is still there).
   auto& fresh = create_sa(true, {old.local.addr, 500}, {old.remote.addr, 500});
   fresh.child = old.child;
+  fresh.profile = old.profile;
   fresh.replaces = old.conn_id;
   old.replaced_by = fresh.conn_id;
-  log::debug(fmt("IKEv1: ISAKMP SA {} with {} reaches 90% of its lifetime: rekeying it as ISAKMP SA {}", old.conn_id,
-                 old.remote.str(), fresh.conn_id));
+  ++old.p1_attempts;
+  old.p1_last_attempt = clock_.now();
+  if (old.p1_attempts == 1)
+    log::debug(fmt("IKEv1: ISAKMP SA {} with {} reaches 90% of its lifetime: rekeying it as ISAKMP SA {}", old.conn_id,
+                   old.remote.str(), fresh.conn_id));
+  else
+    log::info(fmt("IKEv1: rekeying ISAKMP SA {} with {} again (attempt {}) as ISAKMP SA {}", old.conn_id,
+                  old.remote.str(), old.p1_attempts, fresh.conn_id));
   mm_initiate(fresh, out);
+}
+
+bool EngineImpl::p1_rekey_failed(IsakmpSa& fresh) {
+  auto it = sas_.find(fresh.replaces);
+  if (it == sas_.end() || std::find(dead_.begin(), dead_.end(), it->first) != dead_.end()) return false;
+  IsakmpSa& old = *it->second;
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(old.expires - clock_.now()).count();
+  log::warn(fmt("IKEv1: rekey of ISAKMP SA {} with {} failed (attempt {}, no answer); trying again while it lives "
+                "({} s left)",
+                old.conn_id, old.remote.str(), old.p1_attempts, left));
+  old.replaced_by = 0;
+  return true;
+}
+
+void EngineImpl::p1_expired(const IsakmpSa& sa) const {
+  if (!sa.p1_attempts || sa.children.empty()) return;
+  log::warn(fmt("IKEv1: ISAKMP SA {} with {} expired after {} failed rekey attempts: its IPsec SAs are deleted",
+                sa.conn_id, sa.remote.str(), sa.p1_attempts));
 }
 
 bool EngineImpl::p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out) {
@@ -45,12 +81,15 @@ bool EngineImpl::p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out) {
 }
 
 bool EngineImpl::hand_over(IsakmpSa& from) {
-  if (from.ez || from.children.empty()) return false;
+  if (from.children.empty() || (from.ez && !from.replaced_by)) return false;
   for (auto& [id, p] : sas_) {
     IsakmpSa& to = *p;
-    if (&to == &from || to.state != MmState::kReady || to.remote.addr != from.remote.addr || to.ez ||
+    if (&to == &from || to.state != MmState::kReady || to.remote.addr != from.remote.addr ||
         std::find(dead_.begin(), dead_.end(), id) != dead_.end())
       continue;
+    // An Easy VPN client's IPsec SAs go only to the SA that reauthenticated
+    // it (ezvpn_configure; strongSwan moves its CHILD_SAs the same way).
+    if (bool(from.ez) != bool(to.ez) || (from.ez && id != from.replaced_by)) continue;
     if (from.child && to.child && to.child->interface != from.child->interface) continue;
     if (!to.child) to.child = from.child;
     for (auto& c : from.children) to.children.push_back(c);

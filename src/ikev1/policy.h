@@ -93,6 +93,26 @@ class PolicyProvider {
   // The pre-shared key for this peer address (crypto isakmp key ... address
   // A [MASK], most specific mask first); nullopt: none configured.
   virtual std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const = 0;
+  // The key of ISAKMP profile `profile` (its keyring) for this peer, as an
+  // initiator using a crypto map's `set isakmp-profile` looks it up.
+  virtual std::optional<Secret> profile_psk(const std::string& profile, const IpAddress& local,
+                                            const IpAddress& remote) const {
+    (void)profile;
+    return psk(local, remote);
+  }
+  // Responder, Main Mode authenticated: the crypto isakmp profile the
+  // peer's identity matches (match identity address|host); "" if none.
+  virtual std::string match_profile(const IpAddress& remote, isakmp::IdType type, const std::string& id) const {
+    (void)remote, (void)type, (void)id;
+    return {};
+  }
+  // The `set isakmp-profile` of the crypto map entry that protects this
+  // peer (child_for_peer's); "" for none. A responder's ISAKMP SA must have
+  // matched it for Quick Mode.
+  virtual std::string map_profile(const IpAddress& local, const IpAddress& remote) const {
+    (void)local, (void)remote;
+    return {};
+  }
   // crypto isakmp identity: what we send as IDii/IDir.
   virtual LocalIdentity identity() const { return {}; }
   // rsa-sig (RFC 2409 §5.1): the crypto pki trustpoints. As on IOS without
@@ -106,11 +126,17 @@ class PolicyProvider {
   virtual std::optional<ike::ChildConfig> child_for_peer(const IpAddress& local, const IpAddress& remote) const = 0;
 
   // crypto isakmp keepalive SECONDS [RETRY] [periodic|on-demand]: dead peer
-  // detection (RFC 3706) for the ISAKMP SAs with this peer; interval 0: off.
-  virtual ike::DpdConfig keepalive(const IpAddress& remote) const {
-    (void)remote;
+  // detection (RFC 3706) for the ISAKMP SAs with this peer; `keepalive
+  // SECONDS retry RETRY` in the ISAKMP profile the SA uses (`profile`, ""
+  // for none) overrides it. Interval 0: off.
+  virtual ike::DpdConfig keepalive(const IpAddress& remote, const std::string& profile) const {
+    (void)remote, (void)profile;
     return {};
   }
+  // Whether DPD is configured anywhere (globally or in a profile): then
+  // phase 1 announces it with the DPD vendor ID (RFC 3706 §5.1) before the
+  // SA's profile is known.
+  virtual bool dpd_configured() const { return false; }
 
   // crypto isakmp invalid-spi-recovery, and `remote` is a static peer (a
   // pre-shared key for its address alone): ESP from it with an unknown SPI

@@ -213,6 +213,15 @@ void EngineImpl::qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     if (!sa_p || !nonce || (ids.size() != 0 && ids.size() != 2)) return failed("message 1 without SA or nonce");
     if (!sa.child) sa.child = policy_.child_for_peer(sa.local.addr, sa.remote.addr);
     if (!sa.child) return failed("no tunnel interface protects this peer with ISAKMP");
+    // A crypto map entry naming an ISAKMP profile serves only SAs that
+    // matched it (IOS: the map's profile must be the SA's).
+    if (const auto want = policy_.map_profile(sa.local.addr, sa.remote.addr); !want.empty() && want != sa.profile) {
+      log::warn(fmt("IKEv1: Quick Mode from {} refused: its crypto map entry ({}) needs ISAKMP profile {}, ISAKMP SA "
+                    "{} matched {}",
+                    sa.remote.str(), sa.child->interface, want, sa.conn_id, sa.profile.empty() ? "none" : sa.profile));
+      sa.child.reset();
+      return failed("ISAKMP profile mismatch");
+    }
     auto choice = choose_phase2(*sa_p, *sa.child);
     if (!choice) {
       ++stats_.no_proposal_chosen;

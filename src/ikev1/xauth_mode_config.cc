@@ -175,11 +175,44 @@ void EngineImpl::cfg_start(IsakmpSa& sa, isakmp::AttributePayload attr, std::vec
   cfg_send(sa, mid, sa.ez->iv, std::move(attr), true, out);
 }
 
+// strongSwan renews an IKEv1 Easy VPN client's ISAKMP SA by
+// reauthenticating: a new Aggressive Mode, XAUTH and mode configuration
+// (asking for the address it has), Quick Mode on the new SA, then it deletes
+// the old one. The client keeps its address and session: the new SA takes
+// over the old one's mode configuration (its pool lease, Virtual-Access and
+// routes), so nothing is released or torn down in between; strongSwan moves
+// its IPsec SAs to the new ISAKMP SA without a Quick Mode, and so do we when
+// it deletes the old one (hand_over).
+IsakmpSa* EngineImpl::ezvpn_predecessor(const IsakmpSa& sa) {
+  using S = EzvpnState::Step;
+  for (auto& [id, p] : sas_) {
+    IsakmpSa& old = *p;
+    if (&old == &sa || !old.ez || old.ez->step != S::kReady || old.remote.addr != sa.remote.addr ||
+        old.ez->user != sa.ez->user || old.ez->peer.group != sa.ez->peer.group || !old.ez->config.lease ||
+        std::find(dead_.begin(), dead_.end(), id) != dead_.end())
+      continue;
+    return &old;
+  }
+  return nullptr;
+}
+
 // The group's configuration for this client (leases its address); false
 // when there is none to give: the SA is deleted.
 bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
   EzvpnState& ez = *sa.ez;
   const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
+  if (IsakmpSa* old = ezvpn_predecessor(sa)) {
+    ez.reply = old->ez->reply;
+    ez.config = old->ez->config;  // the lease, address and session id
+    old->ez->config.lease = 0;    // not released with the old SA
+    sa.session_up = old->session_up;
+    old->session_up = false;      // its end is not the session's
+    old->replaced_by = sa.conn_id;  // its IPsec SAs move here when it goes (hand_over)
+    ez.step = EzvpnState::Step::kReady;
+    log::info(fmt("IKEv1: ISAKMP SA {} of {} user {} reauthenticates ISAKMP SA {}: keeps address {}", sa.conn_id, who,
+                  ez.user.empty() ? "-" : ez.user, old->conn_id, ez.reply.address ? ez.reply.address->str() : "none"));
+    return true;
+  }
   auto r = policy_.mode_config(
       {ez.peer.group, ez.peer.profile, ez.user.empty() ? sa.remote_id : ez.user, sa.remote_id, sa.remote.addr, sa.conn_id});
   if (!r.error.empty()) {

@@ -281,21 +281,22 @@ secrets {
 EOC
 }
 # Number of READY IKE SAs keygated in NS shows.
-# sw_ikev1_psk DIR PSK LOCAL_TS REMOTE_TS: DIR/swanctl.conf for strongSwan in
-# NSB as an IKEv1 Main Mode PSK peer of keygate in NSA (ESP in UDP: its
-# libipsec data path does only that).
+# sw_ikev1_psk DIR PSK LOCAL_TS REMOTE_TS [ADDR]: DIR/swanctl.conf for
+# strongSwan at ADDR (default 198.51.100.2, NSB) as an IKEv1 Main Mode PSK
+# peer of keygate in NSA (ESP in UDP: its libipsec data path does only that).
 sw_ikev1_psk() {
+  local me=${5:-198.51.100.2}
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
 connections {
   kg {
     version = 1
-    local_addrs = 198.51.100.2
+    local_addrs = $me
     remote_addrs = 198.51.100.1
     encap = yes
     proposals = aes256-sha256-modp2048
     local { auth = psk
-            id = 198.51.100.2 }
+            id = $me }
     remote { auth = psk
              id = 198.51.100.1 }
     children {
@@ -310,10 +311,64 @@ connections {
 }
 secrets {
   ike-kg { id-a = 198.51.100.1
-           id-b = 198.51.100.2
+           id-b = $me
            secret = "$2" }
 }
 EOC
+}
+
+# ikev1_two_sites PSK [EXTRA]: seed 001's crypto map between two sites, the
+# setup of the IKEv1 DPD, invalid-SPI and profile tests. keygated in NSA
+# ($WORK/site-a.cfg: ISAKMP policy 10 AES-256/SHA-256/group 14, `crypto
+# isakmp key PSK` for 198.51.100.2, crypto map CMAP 10 protecting
+# 192.0.2.0/25 <-> 192.0.2.128/25 on eth0, then the EXTRA lines); strongSwan
+# in NSB (directory $SW, pid $CHARON) with 192.0.2.129 on lo. Returns once
+# pings pass both ways.
+ikev1_two_sites() {
+  ip -n "$NSB" addr add 192.0.2.129/25 dev lo
+  cat >"$WORK/site-a.cfg" <<EOC
+hostname site-a
+!
+crypto isakmp policy 10
+ encr aes 256
+ hash sha256
+ authentication pre-share
+ group 14
+crypto isakmp key 0 $1 address 198.51.100.2
+!
+crypto ipsec transform-set TS esp-aes esp-sha-hmac
+!
+crypto map CMAP 10 ipsec-isakmp
+ set peer 198.51.100.2
+ set transform-set TS
+ set pfs group14
+ match address 101
+!
+interface eth0
+ ip address 198.51.100.1 255.255.255.0
+ crypto map CMAP
+!
+interface Loopback0
+ ip address 192.0.2.1 255.255.255.128
+!
+access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127
+EOC
+  [ -z "${2:-}" ] || printf '!\n%s\n' "$2" >>"$WORK/site-a.cfg"
+  SW=$WORK/swb
+  sw_ikev1_psk "$SW" "$1" 192.0.2.128/25 192.0.2.0/25
+  start_charon "$NSB" "$SW"
+  CHARON=${LIB_PIDS[-1]}
+  start_keygated "$NSA" "$WORK/site-a.cfg"
+  # As on IOS, the crypto map's traffic needs a route out (towards the peer).
+  ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
+  wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
+  wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no traffic through the crypto map"; }
+  ping_ok "$NSB" 192.0.2.129 192.0.2.1 2 || fail "ping strongSwan->keygate"
+  # The last packet before any idle time is one keygated receives (the reply
+  # to its own ping): an echo reply keygated sends is read from the device in
+  # a later data path round than the request it answers, which on-demand DPD
+  # counts as traffic sent since the peer was last heard.
+  ping_ok "$NSA" 192.0.2.1 192.0.2.129 1 || fail "ping keygate->strongSwan"
 }
 
 kg_ready_count() { kg "$1" "show crypto ikev2 sa" 2>/dev/null | grep -c ' READY' ; }

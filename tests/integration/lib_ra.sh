@@ -80,6 +80,7 @@ connections {
     vips = 0.0.0.0
     pull = ${5:-yes}
     proposals = aes256-sha256-modp2048
+    ${SW_CONN_EXTRA:-}
     local-1 { auth = psk
               id = keyid:${EZ_GROUP:-cisco} }
     local-2 { auth = xauth
@@ -90,6 +91,7 @@ connections {
         remote_ts = 0.0.0.0/0
         esp_proposals = aes256-sha256
         start_action = none
+        ${SW_CHILD_EXTRA:-}
       }
     }
   }

@@ -11,53 +11,8 @@
 #     show crypto session, show crypto ipsec sa).
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
-ip -n "$NSB" addr add 192.0.2.129/25 dev lo
-PSK=dpd-site-key-51c3
-cat >"$WORK/site-a.cfg" <<EOC
-hostname site-a
-!
-crypto isakmp policy 10
- encr aes 256
- hash sha256
- authentication pre-share
- group 14
-crypto isakmp key 0 $PSK address 198.51.100.2
-!
-crypto ipsec transform-set TS esp-aes esp-sha-hmac
-!
-crypto map CMAP 10 ipsec-isakmp
- set peer 198.51.100.2
- set transform-set TS
- set pfs group14
- match address 101
-!
-interface eth0
- ip address 198.51.100.1 255.255.255.0
- crypto map CMAP
-!
-interface Loopback0
- ip address 192.0.2.1 255.255.255.128
-!
-access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127
-!
-crypto isakmp keepalive 10
-EOC
-SW=$WORK/swb
-sw_ikev1_psk "$SW" "$PSK" 192.0.2.128/25 192.0.2.0/25
-start_charon "$NSB" "$SW"
-CHARON=${LIB_PIDS[-1]}
-start_keygated "$NSA" "$WORK/site-a.cfg"
+ikev1_two_sites dpd-site-key-51c3 "crypto isakmp keepalive 10"
 kg "$NSA" "show running-config" | grep -qx "crypto isakmp keepalive 10" || fail "running-config: keepalive line"
-# As on IOS, the crypto map's traffic needs a route out (towards the peer).
-ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
-wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
-wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no traffic through the crypto map"; }
-ping_ok "$NSB" 192.0.2.129 192.0.2.1 2 || fail "ping strongSwan->keygate"
-# The last packet before the idle time is one keygated receives (the reply
-# to its own ping): an echo reply keygated sends is read from the device in
-# a later data path round than the request it answers, which on-demand DPD
-# counts as traffic sent since the peer was last heard.
-ping_ok "$NSA" 192.0.2.1 192.0.2.129 1 || fail "ping keygate->strongSwan"
 
 # Informational exchanges (5) from A to B in a capture.
 info_count() { tshark -r "$1" -Y "isakmp.exchangetype == 5 && ip.src == $2" 2>/dev/null | wc -l; }

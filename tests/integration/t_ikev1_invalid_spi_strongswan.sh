@@ -13,44 +13,7 @@
 #    again. The log line comes at most once per 10 s.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 lib_init
-ip -n "$NSB" addr add 192.0.2.129/25 dev lo
-PSK=ispi-site-key-77d0
-cat >"$WORK/site-a.cfg" <<EOC
-hostname site-a
-!
-crypto isakmp policy 10
- encr aes 256
- hash sha256
- authentication pre-share
- group 14
-crypto isakmp key 0 $PSK address 198.51.100.2
-!
-crypto ipsec transform-set TS esp-aes esp-sha-hmac
-!
-crypto map CMAP 10 ipsec-isakmp
- set peer 198.51.100.2
- set transform-set TS
- set pfs group14
- match address 101
-!
-interface eth0
- ip address 198.51.100.1 255.255.255.0
- crypto map CMAP
-!
-interface Loopback0
- ip address 192.0.2.1 255.255.255.128
-!
-access-list 101 permit ip 192.0.2.0 0.0.0.127 192.0.2.128 0.0.0.127
-EOC
-SW=$WORK/swb
-sw_ikev1_psk "$SW" "$PSK" 192.0.2.128/25 192.0.2.0/25
-start_charon "$NSB" "$SW"
-start_keygated "$NSA" "$WORK/site-a.cfg"
-# As on IOS, the crypto map's traffic needs a route out (towards the peer).
-ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
-wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
-wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no tunnel"; }
-ping_ok "$NSB" 192.0.2.129 192.0.2.1 2 || fail "ping strongSwan->keygate"
+ikev1_two_sites ispi-site-key-77d0
 log "tunnel up"
 
 restart_keygated() {
