@@ -302,6 +302,7 @@ void profile_lines(const WriteScope& s, std::string& out) {
   if (!p.authorization_list.empty()) out += "   isakmp authorization list " + p.authorization_list + "\n";
   if (!p.config_address.empty()) out += "   client configuration address " + p.config_address + "\n";
   if (p.virtual_template) out += "   virtual-template " + std::to_string(p.virtual_template) + "\n";
+  if (p.initiate_aggressive) out += "   initiate mode aggressive\n";
 }
 
 void add_profile(CommandTable& t) {
@@ -345,6 +346,10 @@ void add_profile(CommandTable& t) {
         [](C c, A a) { prof(c).config_address = a.negated ? "" : a.at(3); return ok(); }).writes(lines);
   t.add(m, "keyring WORD", {"Key ring of pre-shared keys", "Key ring name"},
         [](C c, A a) { prof(c).keyring = a.negated ? "" : a.at(1); return ok(); }).writes(lines);
+  // A crypto map entry with `set isakmp-profile` this profile opens phase 1
+  // in Aggressive Mode (our identity, pre-share or rsa-sig as for Main Mode).
+  t.add(m, "initiate mode aggressive", {"Initiator property", "Initiation mode", "Initiate Aggressive Mode"},
+        [](C c, A a) { prof(c).initiate_aggressive = !a.negated && !a.defaulted; return ok(); }).writes(lines);
   t.add(m, "virtual-template <1-1000>", {"Virtual-Template the sessions are cloned from", "Template number"},
         [](C c, A a) { prof(c).virtual_template = a.negated ? 0 : std::stoi(a.at(1)); return ok(); }).writes(lines);
 
@@ -365,6 +370,7 @@ void add_profile(CommandTable& t) {
             if (!p.authorization_list.empty()) s += "   ISAKMP authorization list: " + p.authorization_list + "\n";
             if (!p.config_address.empty()) s += "   Client configuration address: " + p.config_address + "\n";
             if (p.virtual_template) s += "   Virtual-template: " + std::to_string(p.virtual_template) + "\n";
+            if (p.initiate_aggressive) s += "   Initiate mode: aggressive\n";
             s += "\n";
           }
           return s;

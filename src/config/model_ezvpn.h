@@ -34,6 +34,7 @@ struct IsakmpProfile {
   std::string config_address;                // client configuration address respond|initiate
   std::string keyring;
   int virtual_template = 0;
+  bool initiate_aggressive = false;  // initiate mode aggressive (a crypto map's set isakmp-profile)
 };
 
 // crypto keyring NAME: pre-shared-key address A [MASK] key K | hostname H key K

@@ -41,6 +41,7 @@ struct CryptoMapPlan {
   std::string local_address;  // crypto map NAME local-address IFACE (IOS name); empty: `interface`
   std::vector<IpAddress> peers;  // static entries: set peer, in the order tried
   bool dynamic = false;       // a dynamic-map entry (any peer, responder only)
+  bool aggressive = false;    // its set isakmp-profile says initiate mode aggressive
   std::vector<Prefix> routes;     // static entries: the ACL's permit destinations
   std::vector<Prefix> clear_routes;  // deny destinations inside them: not into the device
   ike::ChildConfig child;

@@ -128,7 +128,8 @@ bool Daemon::initiate_crypto_map(const std::string& device) {
       log::warn("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + ": no local address on " + from.tunnel_source.word);
       return true;
     }
-    isakmp_actions(ikev1_->initiate({{*src, 500}, {peer, 500}, p.child, p.peers.size() > 1 ? kTriesBeforeNextPeer : 0}));
+    isakmp_actions(ikev1_->initiate(
+        {{*src, 500}, {peer, 500}, p.child, p.peers.size() > 1 ? kTriesBeforeNextPeer : 0, p.aggressive}));
     return true;
   }
   return is_crypto_map_device(device);

@@ -268,13 +268,17 @@ EOC
 # Number of READY IKE SAs keygated in NS shows.
 # sw_ikev1_psk DIR PSK LOCAL_TS REMOTE_TS: DIR/swanctl.conf for strongSwan in
 # NSB as an IKEv1 Main Mode PSK peer of keygate in NSA (ESP in UDP: its
-# libipsec data path does only that).
+# libipsec data path does only that). SW_AGGRESSIVE=yes: Aggressive Mode
+# (as responder strongSwan also needs charon's
+# i_dont_care_about_security_and_use_aggressive_mode_psk); SW_REMOTE_ID:
+# keygate's identity (default its address).
 sw_ikev1_psk() {
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
 connections {
   kg {
     version = 1
+    aggressive = ${SW_AGGRESSIVE:-no}
     local_addrs = 198.51.100.2
     remote_addrs = 198.51.100.1
     encap = yes
@@ -282,7 +286,7 @@ connections {
     local { auth = psk
             id = 198.51.100.2 }
     remote { auth = psk
-             id = 198.51.100.1 }
+             id = ${SW_REMOTE_ID:-198.51.100.1} }
     children {
       kg {
         local_ts = $3
@@ -294,7 +298,7 @@ connections {
   }
 }
 secrets {
-  ike-kg { id-a = 198.51.100.1
+  ike-kg { id-a = ${SW_REMOTE_ID:-198.51.100.1}
            id-b = 198.51.100.2
            secret = "$2" }
 }
