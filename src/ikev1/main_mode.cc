@@ -11,7 +11,9 @@
 //                          <--  HDR*, IDir, HASH_R
 //
 // The responder picks the pre-shared key by the peer's address, as it must:
-// the identity comes encrypted with a key derived from it.
+// the identity comes encrypted with a key derived from it. Also here, shared
+// with Aggressive Mode: the choice of mode, the proof (HASH or SIG) and its
+// check, NAT-D, the keys.
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
 #include "ikev1/transform_ids.h"
@@ -39,12 +41,15 @@ isakmp::Header header(const IsakmpSa& sa) {
 }  // namespace
 
 // MD5("RFC 3947"), RFC 3947 §3.1.
-isakmp::VendorIdPayload rfc3947_vid() { return {*from_hex("4a131c81070358455c5728f20e95452f")}; }
+isakmp::VendorIdPayload rfc3947_vid() {
+  static const Bytes vid = *from_hex("4a131c81070358455c5728f20e95452f");
+  return {vid};
+}
 
 bool sent_rfc3947(const isakmp::Message& m) {
-  const Bytes vid = rfc3947_vid().data;
+  const isakmp::VendorIdPayload vid = rfc3947_vid();
   for (auto& p : m.payloads)
-    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == vid) return true;
+    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == vid.data) return true;
   return false;
 }
 
