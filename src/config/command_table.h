@@ -40,6 +40,7 @@ enum class Mode {
   kPkiTrustpoint, kCertChain, kCertHex, kCertMap,  // crypto pki (commands_pki.cc)
   kConsentAuthority,  // consent-token authority (commands_consent.cc)
   kIsakmpPolicy,      // crypto isakmp policy N (commands_isakmp.cc)
+  kIsakmpPeer,        // crypto isakmp peer address A (commands_isakmp.cc)
   kIsakmpGroup, kIsakmpProfile, kCryptoKeyring,  // Easy VPN (commands_ezvpn.cc)
   kAaaRadiusGroup, kRadiusServer,  // aaa group server radius, radius server (commands_aaa.cc)
   kNameMangler, kAaaAttributeList,  // crypto ikev2 name-mangler, aaa attribute list (commands_mangler.cc)

@@ -311,6 +311,7 @@ void profile_lines(const WriteScope& s, std::string& out) {
   if (p.virtual_template) out += "   virtual-template " + std::to_string(p.virtual_template) + "\n";
   if (p.keepalive)
     out += "   keepalive " + std::to_string(p.keepalive) + " retry " + std::to_string(p.keepalive_retry) + "\n";
+  if (p.initiate_aggressive) out += "   initiate mode aggressive\n";
 }
 
 void add_profile(CommandTable& t) {
@@ -356,6 +357,10 @@ void add_profile(CommandTable& t) {
         [](C c, A a) { prof(c).config_address = a.negated ? "" : a.at(3); return ok(); }).writes(lines);
   t.add(m, "keyring WORD", {"Key ring of pre-shared keys", "Key ring name"},
         [](C c, A a) { prof(c).keyring = a.negated ? "" : a.at(1); return ok(); }).writes(lines);
+  // A crypto map entry with `set isakmp-profile` this profile opens phase 1
+  // in Aggressive Mode (our identity, pre-share or rsa-sig as for Main Mode).
+  t.add(m, "initiate mode aggressive", {"Initiator property", "Initiation mode", "Initiate Aggressive Mode"},
+        [](C c, A a) { prof(c).initiate_aggressive = !a.negated && !a.defaulted; return ok(); }).writes(lines);
   t.add(m, "virtual-template <1-1000>", {"Virtual-Template the sessions are cloned from", "Template number"},
         [](C c, A a) { prof(c).virtual_template = a.negated ? 0 : std::stoi(a.at(1)); return ok(); }).writes(lines);
   // IOS: keepalive SECONDS retry RETRY (both required; no periodic form).
@@ -390,6 +395,7 @@ void add_profile(CommandTable& t) {
             if (p.virtual_template) s += "   Virtual-template: " + std::to_string(p.virtual_template) + "\n";
             if (p.keepalive)
               s += "   keepalive: " + std::to_string(p.keepalive) + " s, retry " + std::to_string(p.keepalive_retry) + " s\n";
+            if (p.initiate_aggressive) s += "   Initiate mode: aggressive\n";
             s += "\n";
           }
           return s;

@@ -130,5 +130,74 @@ TEST_F(Ezvpn, BadLinesChangeNothing) {
   refused("virtual-template 0");
 }
 
+
+// Aggressive Mode initiation (seed 001: crypto isakmp peer, IOS 12.2(8)T):
+// the peer entry's password sealed, each client-endpoint type, initiate
+// mode aggressive in a profile; written back and reloaded unchanged.
+TEST_F(Ezvpn, IsakmpPeerAndInitiateModeAggressive) {
+  for (const char* l : {"crypto isakmp peer address 198.51.100.2", "set aggressive-mode password am-secret-1",
+                        "set aggressive-mode client-endpoint user-fqdn site-a@example.net", "exit",
+                        "crypto isakmp peer address 198.51.100.3", "set aggressive-mode password 0 am-secret-2",
+                        "set aggressive-mode client-endpoint ipv4-address 198.51.100.1", "exit",
+                        "crypto isakmp peer address 198.51.100.4",
+                        "set aggressive-mode client-endpoint ipv6-address 2001:db8::1", "exit",
+                        "crypto isakmp peer address 198.51.100.5",
+                        "set aggressive-mode client-endpoint fqdn site-a.example.net", "exit",
+                        "crypto isakmp profile AM", "initiate mode aggressive", "exit"})
+    run(l);
+  const auto& peers = cfg.model().isakmp.peers;
+  ASSERT_EQ(peers.size(), 4u);
+  EXPECT_TRUE(peers.at("198.51.100.2").password.equals(as_bytes("am-secret-1")));
+  EXPECT_EQ(peers.at("198.51.100.2").endpoint_type, "user-fqdn");
+  EXPECT_EQ(peers.at("198.51.100.3").endpoint, "198.51.100.1");
+  EXPECT_FALSE(peers.at("198.51.100.4").has_password);
+  EXPECT_TRUE(cfg.model().ezvpn.profiles.at("AM").initiate_aggressive);
+  std::string rc = cfg.running_config_text();
+  EXPECT_EQ(rc.find("am-secret"), std::string::npos) << rc;
+  for (const char* line :
+       {"crypto isakmp peer address 198.51.100.2\n set aggressive-mode password 6 ",
+        " set aggressive-mode client-endpoint user-fqdn site-a@example.net\n!\n",
+        " set aggressive-mode client-endpoint ipv4-address 198.51.100.1\n!\n",
+        "crypto isakmp peer address 198.51.100.4\n set aggressive-mode client-endpoint ipv6-address 2001:db8::1\n!\n",
+        "crypto isakmp peer address 198.51.100.5\n set aggressive-mode client-endpoint fqdn site-a.example.net\n!\n",
+        "crypto isakmp profile AM\n   initiate mode aggressive\n"})
+    EXPECT_NE(rc.find(line), std::string::npos) << line << "\n" << rc;
+  EXPECT_NE(s.execute("do show crypto isakmp profile").text.find("   Initiate mode: aggressive\n"), std::string::npos);
+
+  auto path = std::filesystem::temp_directory_path() / ("kgampeer-" + std::to_string(::getpid()));
+  std::ofstream(path) << rc;
+  auto rep = cfg.load_file(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(rep && rep->empty()) << (rep ? *rep : rep.error().message);
+  EXPECT_EQ(cfg.running_config_text(), rc);
+  EXPECT_TRUE(cfg.model().isakmp.peers.at("198.51.100.3").password.equals(as_bytes("am-secret-2")));
+
+  run("crypto isakmp peer address 198.51.100.2");
+  run("no set aggressive-mode password");
+  run("no set aggressive-mode client-endpoint user-fqdn site-a@example.net");
+  EXPECT_EQ(s.prompt().find("(config-isakmp-peer)") != std::string::npos, true) << s.prompt();
+  run("exit");
+  EXPECT_FALSE(cfg.model().isakmp.peers.at("198.51.100.2").has_password);
+  EXPECT_TRUE(cfg.model().isakmp.peers.at("198.51.100.2").endpoint_type.empty());
+  run("no crypto isakmp peer address 198.51.100.3");
+  EXPECT_FALSE(cfg.model().isakmp.peers.contains("198.51.100.3"));
+  run("crypto isakmp profile AM");
+  run("no initiate mode aggressive");
+  EXPECT_FALSE(cfg.model().ezvpn.profiles.at("AM").initiate_aggressive);
+}
+
+TEST_F(Ezvpn, BadIsakmpPeerLinesChangeNothing) {
+  refused("crypto isakmp peer address 198.51.100.300");
+  refused("crypto isakmp peer address site-b.example.net");
+  run("crypto isakmp peer address 198.51.100.2");
+  refused("set aggressive-mode client-endpoint fqdn user@example.net");
+  refused("set aggressive-mode client-endpoint user-fqdn example.net");
+  refused("set aggressive-mode client-endpoint user-fqdn @example.net");
+  refused("set aggressive-mode client-endpoint ipv4-address 2001:db8::1");
+  refused("set aggressive-mode client-endpoint dn cn=x");
+  refused("set aggressive-mode password");
+  refused("set aggressive-mode password 6 not-sealed-by-us");
+}
+
 }  // namespace
 }  // namespace kg::config

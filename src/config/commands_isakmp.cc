@@ -4,7 +4,9 @@
 // (crypto isakmp key [0|6] KEY address A [MASK]) and the identity we show
 // (crypto isakmp identity address|dn|hostname), fragmentation; DPD, NAT
 // keepalives and invalid-SPI recovery (crypto isakmp keepalive, nat
-// keepalive, invalid-spi-recovery); show crypto isakmp policy.
+// keepalive, invalid-spi-recovery); the peers we initiate Aggressive Mode
+// to (crypto isakmp peer address A: set aggressive-mode password and
+// client-endpoint); show crypto isakmp policy.
 #include <cctype>
 
 #include "config/isakmp_defaults.h"
@@ -202,6 +204,80 @@ void add_liveness(CommandTable& t) {
       .writes(w);
 }
 
+// crypto isakmp peer address A: Aggressive Mode with A as this identity
+// (set aggressive-mode client-endpoint) and key (set aggressive-mode
+// password), after the keepalives.
+void peer_lines(const WriteScope& s, std::string& out) {
+  const IsakmpPeer& p = s.model.isakmp.peers.at(s.object);
+  if (p.has_password) out += " set aggressive-mode password " + s.ctx.key(p.password) + "\n";
+  if (!p.endpoint_type.empty()) out += " set aggressive-mode client-endpoint " + p.endpoint_type + " " + p.endpoint + "\n";
+}
+
+void add_peer(CommandTable& t) {
+  t.add(Mode::kConfig, "crypto isakmp peer address A.B.C.D",
+        help({"Set the ISAKMP peer policy (Aggressive Mode initiation)", "Peer by IP address", "Peer address"}),
+        [](C c, A a) {
+          const std::string& addr = a.at(4);
+          if (a.negated || a.defaulted) { c.model.isakmp.peers.erase(addr); return ok(); }
+          c.model.isakmp.peers[addr];
+          c.next_mode = Mode::kIsakmpPeer;
+          c.next_object = addr;
+          return ok();
+        })
+      .writes(section::kIsakmp + 9, [](const WriteScope& s, std::string& out) {
+        for (auto& [addr, p] : s.model.isakmp.peers) {
+          out += "crypto isakmp peer address " + addr + "\n";
+          s.sub(Mode::kIsakmpPeer, addr, out);
+          out += "!\n";
+        }
+      });
+  const Mode m = Mode::kIsakmpPeer;
+  t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { c.next_mode = Mode::kExec; c.next_object.clear(); return ok(); })
+      .not_persisted();
+  t.add(m, "exit", {"Exit from the current mode"}, [](C c, A) { c.next_mode = Mode::kConfig; c.next_object.clear(); return ok(); })
+      .not_persisted();
+  auto peer = [](C c) -> IsakmpPeer& { return c.model.isakmp.peers[c.object]; };
+  const std::vector<std::string> am = {"Set a parameter of the peer", "Aggressive Mode initiation"};
+  auto lines = t.add(m, "set aggressive-mode password [LINE]",
+        {am[0], am[1], "Pre-shared key for Aggressive Mode (Tunnel-Password)", "[0|6] key"},
+        [peer](C c, A a) -> Result<std::string> {
+          auto& p = peer(c);
+          if (a.negated || a.defaulted) { p.password = Secret(); p.has_password = false; return ok(); }
+          if (a.size() < 4) return fail(Errc::kInvalidArgument, "% Incomplete command.");
+          auto k = c.config.key_from_config(a.at(3));
+          if (!k) return std::unexpected(k.error());
+          if (k->empty()) return fail(Errc::kInvalidArgument, "% Incomplete command.");
+          p.password = Secret(std::string_view(*k));
+          p.has_password = true;
+          return ok();
+        })
+      .writes(0, peer_lines);
+  // The identity sent in message 1 (Tunnel-Client-Endpoint): ID_IPV4_ADDR,
+  // ID_IPV6_ADDR, ID_FQDN or ID_USER_FQDN (RFC 2407 §4.6.2.1).
+  auto endpoint = [peer](C c, A a) -> Result<std::string> {
+    auto& p = peer(c);
+    if (a.negated || a.defaulted) { p.endpoint_type.clear(); p.endpoint.clear(); return ok(); }
+    const std::string& type = a.at(3);
+    const std::string& v = a.at(4);
+    if (type == "fqdn" && v.find('@') != std::string::npos)
+      return fail(Errc::kInvalidArgument, "% A fqdn has no '@': use user-fqdn for name@domain");
+    if (type == "user-fqdn" && (v.find('@') == std::string::npos || v.front() == '@' || v.back() == '@'))
+      return fail(Errc::kInvalidArgument, "% A user-fqdn is name@domain");
+    p.endpoint_type = type;
+    p.endpoint = v;
+    return ok();
+  };
+  const std::string ce = "Identity sent in Aggressive Mode (Tunnel-Client-Endpoint)";
+  t.add(m, "set aggressive-mode client-endpoint ipv4-address A.B.C.D", {am[0], am[1], ce, "ID_IPV4_ADDR", "Address"}, endpoint)
+      .writes(lines);
+  t.add(m, "set aggressive-mode client-endpoint ipv6-address X:X:X:X::X", {am[0], am[1], ce, "ID_IPV6_ADDR", "Address"}, endpoint)
+      .writes(lines);
+  t.add(m, "set aggressive-mode client-endpoint fqdn WORD", {am[0], am[1], ce, "ID_FQDN", "Fully qualified domain name"}, endpoint)
+      .writes(lines);
+  t.add(m, "set aggressive-mode client-endpoint user-fqdn WORD", {am[0], am[1], ce, "ID_USER_FQDN", "name@domain"}, endpoint)
+      .writes(lines);
+}
+
 std::string suite_text(const std::string& head, const IsakmpPolicy& p) {
   std::string s = head + "\n";
   s += "        encryption algorithm:   " + isakmp_encryption_text(p) + "\n";
@@ -237,6 +313,7 @@ void register_isakmp_commands(CommandTable& t) {
   add_policy(t);
   add_globals(t);
   add_liveness(t);
+  add_peer(t);
   add_show(t);
 }
 

@@ -9,7 +9,7 @@ void register_shell_commands(CommandTable& t) {
   for (Mode m : {Mode::kConfig, Mode::kIkev2Proposal, Mode::kIkev2Policy, Mode::kIkev2Keyring,
                  Mode::kKeyringPeer, Mode::kIkev2Profile, Mode::kTransformSet, Mode::kIpsecProfile,
                  Mode::kInterface, Mode::kIkev2Authorization, Mode::kFlexvpnClient, Mode::kAccessList,
-                 Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy, Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring,
+                 Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy, Mode::kIsakmpPeer, Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring,
                  Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey,
                  Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
                  Mode::kAaaDynamicAuthor}) {

@@ -58,7 +58,7 @@ struct CryptoMapEntry {
   std::optional<int> pfs_group;            // set pfs [groupN] (group2 when no group is given)
   std::optional<uint64_t> lifetime_seconds, lifetime_kilobytes;
   std::string match_address;               // match address ACL
-  std::string isakmp_profile;              // set isakmp-profile NAME: the ISAKMP profile of its SAs
+  std::string isakmp_profile;              // set isakmp-profile NAME (its initiate mode aggressive)
   std::string description;
   bool operator==(const CryptoMapEntry&) const = default;
 };

@@ -39,6 +39,7 @@ struct IsakmpProfile {
   // keepalive SECONDS retry RETRY: DPD for the SAs using this profile,
   // overriding crypto isakmp keepalive (0: not set).
   int keepalive = 0, keepalive_retry = 2;
+  bool initiate_aggressive = false;  // initiate mode aggressive (a crypto map's set isakmp-profile)
 };
 
 // crypto keyring NAME: pre-shared-key address A [MASK] key K | hostname H key K

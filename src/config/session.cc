@@ -41,6 +41,7 @@ const char* mode_suffix(Mode m) {
     case Mode::kCertMap: return "(ca-certificate-map)";
     case Mode::kConsentAuthority: return "(config-ctoken-authority)";
     case Mode::kIsakmpPolicy: return "(config-isakmp)";
+    case Mode::kIsakmpPeer: return "(config-isakmp-peer)";
     case Mode::kIsakmpGroup: return "(config-isakmp-group)";
     case Mode::kIsakmpProfile: return "(conf-isa-prof)";
     case Mode::kCryptoKeyring: return "(conf-keyring)";

@@ -187,6 +187,9 @@ crypto isakmp invalid-spi-recovery
 crypto isakmp key 0 isakmp-key address 198.51.100.2
 crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
 crypto isakmp aggressive-mode disable
+crypto isakmp peer address 198.51.100.2
+ set aggressive-mode password am-pass
+ set aggressive-mode client-endpoint user-fqdn site-a@example.net
 crypto isakmp client configuration address-pool local fred
 aaa authentication login userlist local
 crypto isakmp client configuration group cisco
@@ -223,6 +226,7 @@ crypto isakmp profile ezvpn
  keyring KR
  virtual-template 1
  keepalive 20 retry 3
+ initiate mode aggressive
 crypto ikev2 dpd 30 5 on-demand
 crypto ipsec transform-set TS esp-gcm 256
  mode transport

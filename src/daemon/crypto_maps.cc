@@ -82,6 +82,8 @@ std::vector<CryptoMapPlan> crypto_map_plans(const config::Model& m) {
       } else {
         if (e.peers.empty() || e.match_address.empty()) continue;  // IOS: an incomplete entry is ignored
         p.peers = e.peers;
+        if (auto pr = m.ezvpn.profiles.find(e.isakmp_profile); pr != m.ezvpn.profiles.end())
+          p.aggressive = pr->second.initiate_aggressive;
       }
       p.isakmp_profile = entry->isakmp_profile;
       auto child = child_of(m, p.device, *entry);

@@ -40,6 +40,7 @@ struct CryptoMapPlan {
   std::string local_address;  // crypto map NAME local-address IFACE (IOS name); empty: `interface`
   std::vector<IpAddress> peers;  // static entries: set peer, in the order tried
   bool dynamic = false;       // a dynamic-map entry (any peer, responder only)
+  bool aggressive = false;    // its set isakmp-profile says initiate mode aggressive
   ike::ChildConfig child;
   std::string isakmp_profile;  // set isakmp-profile NAME
 };

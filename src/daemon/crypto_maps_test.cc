@@ -70,6 +70,20 @@ TEST(CryptoMaps, PlansFromTheConfiguration) {
   EXPECT_TRUE(d.peers.empty());
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.2")), &plans[0]);
   EXPECT_EQ(crypto_map_for_peer(plans, ip("203.0.113.77")), &plans[1]);
+  EXPECT_FALSE(s.aggressive);
+}
+
+// set isakmp-profile P, P with initiate mode aggressive: the entry's phase 1
+// is initiated in Aggressive Mode.
+TEST(CryptoMaps, IsakmpProfileInitiatesAggressiveMode) {
+  auto lines = kSite;
+  for (auto l : {"crypto isakmp profile AM", "initiate mode aggressive", "exit",
+                 "crypto map VERY-LONG-MAP-NAME 10 ipsec-isakmp", "set isakmp-profile AM", "exit"})
+    lines.push_back(l);
+  auto plans = crypto_map_plans(configure(lines));
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_TRUE(plans[0].aggressive);
+  EXPECT_FALSE(plans[1].aggressive);
 }
 
 // IOS: each permit line its own SA; a deny line is not protected (refused

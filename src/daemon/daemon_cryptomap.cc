@@ -145,7 +145,7 @@ bool Daemon::initiate_crypto_map(const std::string& device) {
       return true;
     }
     isakmp_actions(ikev1_->initiate(
-        {{*src, 500}, {peer, 500}, p.child, p.peers.size() > 1 ? kTriesBeforeNextPeer : 0, p.isakmp_profile}));
+        {{*src, 500}, {peer, 500}, p.child, p.peers.size() > 1 ? kTriesBeforeNextPeer : 0, p.isakmp_profile, p.aggressive}));
     return true;
   }
   return is_crypto_map_device(device);

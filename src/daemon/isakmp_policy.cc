@@ -1,5 +1,6 @@
 #include "daemon/isakmp_policy.h"
 
+#include "common/log.h"
 #include "config/isakmp_defaults.h"
 #include "daemon/crypto_maps.h"
 #include "ikev1/transform_ids.h"
@@ -112,7 +113,35 @@ bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
     return false;
   auto ip = m.ipsec_profiles.find(it->second.tunnel_protection);
   if (ip == m.ipsec_profiles.end() || !ip->second.ikev2_profile.empty()) return false;
-  return psk({}, *it->second.tunnel_destination.address).has_value() || rsa_sig_ready();
+  const IpAddress& dst = *it->second.tunnel_destination.address;
+  auto peer = m.isakmp.peers.find(dst.str());
+  return psk({}, dst).has_value() || (peer != m.isakmp.peers.end() && peer->second.has_password) || rsa_sig_ready();
+}
+
+// crypto isakmp peer address A: both the password and the client-endpoint
+// (IOS 12.2(8)T: "must be configured"), else Main Mode as before.
+std::optional<ikev1::AggressivePeer> IsakmpPolicy::aggressive_peer(const IpAddress& remote) const {
+  auto& peers = config_.model().isakmp.peers;
+  auto it = peers.find(remote.str());
+  if (it == peers.end()) return std::nullopt;
+  const config::IsakmpPeer& p = it->second;
+  if (!p.has_password || p.endpoint_type.empty()) {
+    log::warn("keygated: crypto isakmp peer address " + it->first + " needs both set aggressive-mode password and " +
+              "set aggressive-mode client-endpoint to initiate Aggressive Mode; using Main Mode");
+    return std::nullopt;
+  }
+  ikev1::AggressivePeer a;
+  a.psk = p.password;
+  if (p.endpoint_type == "ipv4-address" || p.endpoint_type == "ipv6-address") {
+    auto ip = IpAddress::parse(p.endpoint);
+    if (!ip) return std::nullopt;  // the parser accepted only addresses
+    a.id_type = ip->is_v4() ? isakmp::IdType::kIpv4Addr : isakmp::IdType::kIpv6Addr;
+    a.id.assign(ip->bytes().begin(), ip->bytes().end());
+  } else {
+    a.id_type = p.endpoint_type == "fqdn" ? isakmp::IdType::kFqdn : isakmp::IdType::kUserFqdn;
+    a.id.assign(p.endpoint.begin(), p.endpoint.end());
+  }
+  return a;
 }
 
 bool IsakmpPolicy::tunnel_serves(const IpAddress& remote) const {

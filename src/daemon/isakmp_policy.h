@@ -1,9 +1,11 @@
 // The configuration as the IKEv1 engine's PolicyProvider (ikev1/policy.h):
 // crypto isakmp policy N (or seed 001's default table), crypto isakmp key
-// ... address, crypto isakmp identity, the trustpoints for rsa-sig, and the
-// tunnel interfaces that use ISAKMP: a tunnel whose ipsec profile has no
-// `set ikev2-profile` and whose destination has a crypto isakmp key (or an
-// explicit rsa-sig policy with a certificate to sign with) (IOS uses ISAKMP for such a profile;
+// ... address, crypto isakmp identity, the trustpoints for rsa-sig, crypto
+// isakmp peer (Aggressive Mode initiation), and the tunnel interfaces that
+// use ISAKMP: a tunnel whose ipsec profile has no `set ikev2-profile` and
+// whose destination has a crypto isakmp key or a crypto isakmp peer entry
+// with a password (or an explicit rsa-sig policy with a certificate to sign
+// with) (IOS uses ISAKMP for such a profile;
 // keygate asks for the key too, so configurations written for IKEv2 with
 // the default ikev2 profile keep using IKEv2).
 #pragma once
@@ -36,6 +38,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
 
   // Easy VPN server (isakmp_ezvpn.cc).
   bool aggressive_mode_disabled() const override;
+  std::optional<ikev1::AggressivePeer> aggressive_peer(const IpAddress& remote) const override;
   std::optional<ikev1::EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
                                              const std::string& id) const override;
   std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress& remote) const override;

@@ -334,5 +334,38 @@ TEST(ShowIsakmp, SaTableAsIos) {
             std::string::npos) << isakmp_sa_detail_text({s});
 }
 
+
+// crypto isakmp peer address A: the engine's Aggressive Mode identity and
+// key, only with both the password and the client-endpoint; a tunnel to A
+// uses ISAKMP with it alone.
+TEST(IsakmpPolicy, AggressivePeerNeedsPasswordAndClientEndpoint) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  auto lines = kSite;
+  for (auto l : {"crypto isakmp peer address 198.51.100.2", " set aggressive-mode password 0 am-pass",
+                 " set aggressive-mode client-endpoint user-fqdn site-a@example.net", " exit",
+                 "crypto isakmp peer address 198.51.100.3", " set aggressive-mode client-endpoint ipv4-address 198.51.100.1",
+                 " set aggressive-mode password am-pass-3", " exit", "crypto isakmp peer address 198.51.100.4",
+                 " set aggressive-mode password am-pass-4", " exit"})
+    lines.push_back(l);
+  cp.set_model(configure(lines));
+  auto a = p.aggressive_peer(ip("198.51.100.2"));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->id_type, isakmp::IdType::kUserFqdn);
+  EXPECT_EQ(std::string(a->id.begin(), a->id.end()), "site-a@example.net");
+  EXPECT_TRUE(a->psk.equals(as_bytes("am-pass")));
+  auto b = p.aggressive_peer(ip("198.51.100.3"));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->id_type, isakmp::IdType::kIpv4Addr);
+  EXPECT_EQ(b->id, (Bytes{198, 51, 100, 1}));
+  EXPECT_FALSE(p.aggressive_peer(ip("198.51.100.4")));  // no client-endpoint: Main Mode
+  EXPECT_FALSE(p.aggressive_peer(ip("198.51.100.9")));
+  EXPECT_TRUE(p.tunnel_uses_isakmp("Tunnel0"));  // no crypto isakmp key for 198.51.100.2, the peer entry
+  EXPECT_FALSE(p.aggressive_mode_disabled());
+  lines.push_back("crypto isakmp aggressive-mode disable");
+  cp.set_model(configure(lines));
+  EXPECT_TRUE(p.aggressive_mode_disabled());
+}
+
 }  // namespace
 }  // namespace kg::daemon

@@ -156,7 +156,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
       }
       if (h.exchange != ExchangeType::kIdentityProtection || h.message_id != 0 || h.encrypted()) {
         ++stats_.rx_dropped_unknown_sa;
-        log::debug(fmt("IKEv1: {} from {} is not a Main Mode offer; only Main Mode is implemented",
+        log::debug(fmt("IKEv1: {} from {} is neither a Main Mode nor an Aggressive Mode offer",
                        isakmp::exchange_name(h.exchange), remote.str()));
         return out;
       }
@@ -202,6 +202,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
     case ExchangeType::kAggressive:
       if (repeat(sa->flight)) break;
       // RFC 3947 §4: the initiator moves to 4500 at message 3; follow it.
+      // (Our own Aggressive Mode: am_process takes message 2.)
       if (!sa->initiator && sa->state == MmState::kKeDone) {
         sa->local = local;
         sa->remote = remote;
@@ -246,9 +247,11 @@ std::vector<Action> EngineImpl::on_timer() {
     bool alive = retransmit(sa, sa.flight);
     for (auto& [mid, q] : sa.quick) alive = alive && retransmit(sa, q.flight);
     if (!alive) {
-      log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
-                 fmt("Processing of {} mode failed with peer at {}",
-                     sa.state == MmState::kReady ? "Quick" : "Main", sa.remote.addr.str()));
+      if (sa.state == MmState::kReady)
+        log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
+                   fmt("Processing of Quick mode failed with peer at {}", sa.remote.addr.str()));
+      else
+        mode_failure(sa);
       log::warn(fmt("IKEv1: {} did not answer after {} tries; ISAKMP SA {} deleted", sa.remote.str(), kMaxSends,
                     sa.conn_id));
       // A failed phase-1 rekey is tried again while the old SA lives.
@@ -315,7 +318,7 @@ std::vector<Action> EngineImpl::initiate(const InitiateRequest& req) {
   sa.child = req.child;
   sa.profile = req.profile;
   if (req.tries > 0) sa.tries = req.tries;
-  mm_initiate(sa, out);
+  phase1_initiate(sa, req.aggressive, out);
   reap();
   return out;
 }

@@ -1,6 +1,6 @@
-// The IKEv1 (ISAKMP) engine: Main Mode with pre-shared keys, Quick Mode with
-// PFS, informational DELETE and INITIAL-CONTACT, NAT traversal (RFC 3947),
-// retransmission. Like the IKEv2 engine (ike/engine.h) it does no I/O: the
+// The IKEv1 (ISAKMP) engine: Main Mode and Aggressive Mode (pre-shared keys
+// or RSA signatures), Quick Mode with PFS, informational DELETE and
+// INITIAL-CONTACT, NAT traversal (RFC 3947), retransmission. Like the IKEv2 engine (ike/engine.h) it does no I/O: the
 // daemon feeds it datagrams (non-ESP marker removed), timer ticks and
 // operator commands, and it answers with the IKEv2 engine's Action types,
 // so the daemon routes both engines' actions the same way.
@@ -32,6 +32,10 @@ struct InitiateRequest {
   // The crypto map entry's `set isakmp-profile NAME`: the ISAKMP SA uses
   // that profile (its keyring and keepalive); "" for none.
   std::string profile;
+  // Phase 1 in Aggressive Mode (crypto isakmp profile ... initiate mode
+  // aggressive, on the crypto map entry's set isakmp-profile), with the
+  // identity and authentication Main Mode would use.
+  bool aggressive = false;
 };
 
 // One ISAKMP SA for show crypto isakmp sa [detail].

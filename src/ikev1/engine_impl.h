@@ -2,7 +2,8 @@
 // spread over one file per exchange:
 //   engine.cc         dispatch by cookies, timers and retransmission, show
 //   main_mode.cc      Main Mode, both roles (RFC 2409 §5, PSK)
-//   sig_auth.cc       Main Mode with RSA signatures and certificates (§5.1)
+//   aggressive_mode.cc  Aggressive Mode, both roles (§5.4; Easy VPN server)
+//   sig_auth.cc       RSA signatures and certificates for both modes (§5.1)
 //   fragmentation.cc  IKE fragmentation (Cisco's FRAGMENTATION vendor ID)
 //   quick_mode.cc     Quick Mode, both roles (RFC 2409 §5.5)
 //   informational.cc  DELETE, INITIAL-CONTACT (RFC 2408 §4.8, RFC 2407 §4.6.3)
@@ -58,10 +59,25 @@ class EngineImpl final : public Engine {
   // %CRYPTO-5-SESSION_STATUS, as IOS prints it for IKEv1 tunnels.
   void session_status(const IsakmpSa& sa, bool up) const;
 
-  // main_mode.cc
+  // main_mode.cc. phase1_initiate: Aggressive Mode when asked for or when
+  // a crypto isakmp peer entry says so (refused while aggressive-mode
+  // disable), else Main Mode. phase1_initiator_done: the SA is
+  // authenticated: the pending INVALID-SPI notify, then Quick Mode (or the
+  // rekeyed SA's hand-over).
+  void phase1_initiate(IsakmpSa& sa, bool aggressive, std::vector<Action>& out);
+  void phase1_initiator_done(IsakmpSa& sa, std::vector<Action>& out);
   void mm_initiate(IsakmpSa& sa, std::vector<Action>& out);
   void mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
   void mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+
+  // The payloads that authenticate us in Main Mode message 5/6 or
+  // Aggressive Mode message 2/3 (after `id`): HASH, or [CERT,] SIG with
+  // rsa-sig, over HASH_I/HASH_R with the ID body `id_b`.
+  Result<std::vector<isakmp::TypedPayload>> auth_proof(IsakmpSa& sa, bool initiator, ByteView id_b);
+  // Check the peer's HASH (or SIG, with its certificate) over the ID body
+  // `id_b` of its ID `id`; counts and logs a failure.
+  bool check_proof(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& chain, bool peer_is_initiator,
+                   const isakmp::IdPayload& id, ByteView id_b);
 
   // sig_auth.cc: rsa-sig. can_sign: a trustpoint has an RSA certificate
   // and key. cert_requests: a CERTREQ per CA we trust. sig_payloads: our
@@ -93,12 +109,16 @@ class EngineImpl final : public Engine {
   void qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
   void qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out);
 
-  // aggressive_mode.cc (responder)
-  // `looked_up`: the peer with the key its key_source gave (am_resume).
+  // aggressive_mode.cc. am_respond: message 1 of a new SA (`looked_up`: the
+  // peer with the key its key_source gave, from am_resume); am_process:
+  // message 2 (initiator) or 3 (responder).
+  void am_initiate(IsakmpSa& sa, std::vector<Action>& out);
   void am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out,
                   std::optional<EzvpnPeer> looked_up = std::nullopt);
   void am_resume(IsakmpSa& sa, ike::PeerKeys keys, std::vector<Action>& out);
   void am_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  void am_initiator_reply(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  void am_responder_auth(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
 
   // xauth_mode_config.cc: XAUTH and mode configuration after an Easy VPN
   // client's phase 1.
@@ -126,6 +146,9 @@ class EngineImpl final : public Engine {
   // phase 1 is done (RFC 2409 §5.7), in clear before.
   void info_send(IsakmpSa& sa, std::vector<isakmp::TypedPayload> payloads, std::vector<Action>& out);
   void initial_contact(IsakmpSa& sa, std::vector<Action>& out);
+  // The INITIAL-CONTACT notify an initiator sends with its authentication
+  // (not when rekeying: the peer would drop the IPsec SAs).
+  isakmp::TypedPayload initial_contact_payload(const IsakmpSa& sa) const;
 
   // dpd.cc. The peer proved alive (an authenticated message).
   void dpd_heard(IsakmpSa& sa) { sa.dpd.last_heard = clock_.now(); }
@@ -178,6 +201,11 @@ class EngineImpl final : public Engine {
   // when it has one, else by address.
   std::optional<Secret> psk_for(const IsakmpSa& sa) const;
   Bytes natd_hash(const IsakmpSa& sa, const Endpoint& e) const;
+  // main_mode.cc: NAT detection from the peer's NAT-D payloads (RFC 3947
+  // §3.2), and ours.
+  bool new_dh(IsakmpSa& sa);  // our key pair for sa.policy.group (false: logged)
+  void natd_check(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& payloads);
+  std::vector<isakmp::TypedPayload> natd_payloads(const IsakmpSa& sa) const;
   Bytes random_bytes(size_t n);
   uint32_t random_spi();
   Endpoint natt_port(Endpoint e) const { return {e.addr, 4500}; }
@@ -201,6 +229,13 @@ bool sent_dpd_vid(const isakmp::Message& m);
 
 // aggressive_mode.cc: seed 001's log line for a refused Aggressive Mode.
 void aggressive_disabled_log(const Endpoint& remote);
+// main_mode.cc: the RFC 3947 vendor ID (MD5("RFC 3947")) and whether a
+// message carries it; the peer's phase-1 identity as show crypto isakmp sa
+// prints it; %CRYPTO-6-IKMP_MODE_FAILURE.
+isakmp::VendorIdPayload rfc3947_vid();
+bool sent_rfc3947(const isakmp::Message& m);
+std::string id_text(const isakmp::IdPayload& id);
+void mode_failure(const IsakmpSa& sa);
 // xauth_mode_config.cc: the session's mode-config outcome (SessionEvent),
 // and why Quick Mode must wait or refuse these client IDs ("" = go on).
 ike::SessionConfig ezvpn_session(const IsakmpSa& sa);

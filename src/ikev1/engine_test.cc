@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <map>
 
 #include "common/log.h"
 #include "crypto/testing/test_ca.h"
@@ -62,6 +63,22 @@ struct Policy final : PolicyProvider {
   std::string map_profile(const IpAddress&, const IpAddress&) const override { return map_wants; }
   bool spi_recovery = false;
   bool invalid_spi_recovery(const IpAddress&) const override { return spi_recovery; }
+  // Aggressive Mode: the initiator's crypto isakmp peer entry, the
+  // responder's keys by identity, crypto isakmp aggressive-mode disable.
+  std::optional<AggressivePeer> am_peer;
+  std::map<std::string, std::string> am_keys;
+  bool am_disabled = false;
+  std::optional<AggressivePeer> aggressive_peer(const IpAddress&) const override { return am_peer; }
+  bool aggressive_mode_disabled() const override { return am_disabled; }
+  std::optional<EzvpnPeer> ezvpn_peer(const IpAddress&, const IpAddress&, isakmp::IdType,
+                                      const std::string& id) const override {
+    auto k = am_keys.find(id);
+    if (k == am_keys.end()) return std::nullopt;
+    EzvpnPeer p;
+    p.psk = Secret(k->second);
+    p.child = child;
+    return p;
+  }
 };
 
 struct Node {
@@ -845,6 +862,201 @@ TEST_F(Ikev1Engines, FailedPhase1RekeyIsRetriedUntilTheOldSaExpires) {
   EXPECT_NE(logs.find("failed (attempt 2, no answer)"), std::string::npos) << logs;
   EXPECT_NE(logs.find("expired after 3 failed rekey attempts: its IPsec SAs are deleted"), std::string::npos) << logs;
   EXPECT_EQ(a.of<ike::RemoveChildSa>().size(), 1u);
+}
+
+// ---- Aggressive Mode initiator (seed 001: crypto isakmp peer address A,
+// set aggressive-mode password / client-endpoint; initiate mode aggressive) ----
+
+AggressivePeer am_peer(isakmp::IdType type, std::string id, std::string key) {
+  AggressivePeer p;
+  p.psk = Secret(key);
+  p.id_type = type;
+  p.id.assign(id.begin(), id.end());
+  return p;
+}
+
+// The exchange of each datagram, and whether it was encrypted.
+std::vector<std::pair<isakmp::ExchangeType, bool>> exchanges(const std::vector<ike::SendPacket>& sent) {
+  std::vector<std::pair<isakmp::ExchangeType, bool>> v;
+  for (auto& p : sent)
+    if (auto m = isakmp::parse_message(p.data)) v.push_back({m->header.exchange, m->header.encrypted()});
+  return v;
+}
+
+// AM1 (SA, KE, Ni, IDii = the client-endpoint), AM2, AM3 (encrypted), then
+// Quick Mode: six datagrams, mirrored IPsec SAs; the responder found the key
+// by the identity and shows it.
+TEST_F(Ikev1Engines, AggressiveModeInitiatorWithAPeerEntry) {
+  a.policy.key.clear();  // the key is the peer entry's password, not crypto isakmp key's
+  a.policy.am_peer = am_peer(isakmp::IdType::kUserFqdn, "site-a@example.net", "am-pass-1");
+  b.policy.am_keys["site-a@example.net"] = "am-pass-1";
+  start();
+  take(a, a.engine->initiate(req()));
+  EXPECT_EQ(a.engine->sas()[0].state, "AG_INIT_EXCH");
+  pump();
+  EXPECT_EQ(sent.size(), 6u) << logs;
+  expect_mirrored();
+  using X = isakmp::ExchangeType;
+  std::vector<std::pair<X, bool>> want = {{X::kAggressive, false}, {X::kAggressive, false}, {X::kAggressive, true},
+                                          {X::kQuickMode, true},   {X::kQuickMode, true},   {X::kQuickMode, true}};
+  EXPECT_EQ(exchanges(sent), want);
+  auto am1 = isakmp::parse_message(sent[0].data);
+  auto* id = isakmp::find_payload<isakmp::IdPayload>(am1->payloads, isakmp::PayloadType::kId);
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->type, isakmp::IdType::kUserFqdn);
+  EXPECT_EQ(std::string(id->data.begin(), id->data.end()), "site-a@example.net");
+  EXPECT_EQ(a.engine->sas()[0].state, "QM_IDLE");
+  EXPECT_EQ(b.engine->sas()[0].remote_id, "site-a@example.net");
+  EXPECT_EQ(a.engine->sas()[0].remote_id, "198.51.100.2");
+  EXPECT_EQ(logs.find("am-pass-1"), std::string::npos);
+}
+
+// initiate mode aggressive (InitiateRequest::aggressive) without a peer
+// entry: our usual identity (the address) and crypto isakmp key's key.
+TEST_F(Ikev1Engines, AggressiveModeInitiatorWithOurIdentityAndIsakmpKey) {
+  b.policy.am_keys["198.51.100.1"] = "cisco123";
+  start();
+  auto r = req();
+  r.aggressive = true;
+  take(a, a.engine->initiate(r));
+  pump();
+  EXPECT_EQ(sent.size(), 6u) << logs;
+  expect_mirrored();
+  EXPECT_EQ(b.engine->sas()[0].remote_id, "198.51.100.1");
+}
+
+// Message 1's KE fixes the group: only the first usable policy's group is
+// offered; the responder's choice among those is taken.
+TEST_F(Ikev1Engines, AggressiveModeOffersOneGroup) {
+  a.policy.pols.push_back({20, crypto::Cipher::kAesCbc, 128, crypto::Prf::kHmacSha1, crypto::Group::kEcp256});
+  a.policy.pols.push_back({30, crypto::Cipher::kAesCbc, 128, crypto::Prf::kHmacSha1, crypto::Group::kModp2048});
+  b.policy.pols = {a.policy.pols[2]};
+  b.policy.am_keys["198.51.100.1"] = "cisco123";
+  start();
+  auto r = req();
+  r.aggressive = true;
+  take(a, a.engine->initiate(r));
+  auto am1 = isakmp::parse_message(wire.front().data);
+  auto* offer = isakmp::find_payload<isakmp::SaPayload>(am1->payloads, isakmp::PayloadType::kSa);
+  ASSERT_TRUE(offer);
+  EXPECT_EQ(offer->proposals[0].transforms.size(), 2u);  // policies 10 and 30 (group 14), not 20 (group 19)
+  pump();
+  expect_mirrored();
+  EXPECT_EQ(a.engine->sas()[0].policy.priority, 30u);
+}
+
+// crypto isakmp aggressive-mode disable blocks initiating too (seed 001):
+// nothing is sent, the seed's log line.
+TEST_F(Ikev1Engines, AggressiveModeDisabledRefusesToInitiate) {
+  a.policy.am_peer = am_peer(isakmp::IdType::kFqdn, "site-a.example.net", "am-pass-1");
+  a.policy.am_disabled = true;
+  start();
+  take(a, a.engine->initiate(req()));
+  EXPECT_TRUE(wire.empty());
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_NE(logs.find("%CRYPTO-4-IKMP_AG_MODE_DISABLED: Unable to initiate or respond to Aggressive Mode while disabled "
+                      "(peer 198.51.100.2)"),
+            std::string::npos) << logs;
+}
+
+// A password the responder does not share: HASH_R does not verify, the
+// initiator gives up; no IPsec SA anywhere.
+TEST_F(Ikev1Engines, AggressiveModeWithTheWrongPasswordFails) {
+  a.policy.am_peer = am_peer(isakmp::IdType::kFqdn, "site-a.example.net", "wrong-pass");
+  b.policy.am_keys["site-a.example.net"] = "am-pass-1";
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(sent.size(), 2u) << logs;
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_TRUE(a.of<ike::InstallChildSa>().empty());
+  EXPECT_EQ(a.engine->stats().rx_dropped_auth, 1u);
+  EXPECT_NE(logs.find("%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed with peer at 198.51.100.2"),
+            std::string::npos) << logs;
+}
+
+// Lost messages: AM1 and AM3 are each dropped once; a's retransmission of
+// AM1, and its answer (AM3 again) to b's repeated AM2, complete it.
+TEST_F(Ikev1Engines, AggressiveModeSurvivesLostMessages) {
+  a.policy.am_peer = am_peer(isakmp::IdType::kIpv4Addr, "", "am-pass-1");
+  a.policy.am_peer->id = {198, 51, 100, 1};
+  b.policy.am_keys["198.51.100.1"] = "am-pass-1";
+  start();
+  take(a, a.engine->initiate(req()));
+  int am_from_a = 0;
+  run_for(Millis(20'000), [&](const ike::SendPacket& p) {
+    auto m = isakmp::parse_message(p.data);
+    if (p.local.addr != a.me || !m || m->header.exchange != isakmp::ExchangeType::kAggressive) return false;
+    ++am_from_a;
+    return am_from_a == 1 || am_from_a == 3;  // the first AM1, the first AM3
+  });
+  expect_mirrored();
+  EXPECT_EQ(am_from_a, 4);                            // AM1 twice, AM3 twice
+  EXPECT_GE(a.engine->stats().rx_retransmitted, 1u);  // b's repeated AM2 got AM3 again
+}
+
+// The ISAKMP SA of an Aggressive Mode is rekeyed in Aggressive Mode; its
+// IPsec SA moves to the new one on both sides.
+TEST_F(Ikev1Engines, AggressiveModeSaRekeysInAggressiveMode) {
+  a.policy.pols[0].lifetime_s = b.policy.pols[0].lifetime_s = 100;
+  a.policy.am_peer = am_peer(isakmp::IdType::kFqdn, "site-a.example.net", "am-pass-1");
+  b.policy.am_keys["site-a.example.net"] = "am-pass-1";
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  sent.clear();
+  run_for(Millis(95'000));
+  EXPECT_EQ(a.engine->stats().p1_rekeys, 1u) << logs;
+  ASSERT_EQ(a.engine->sas().size(), 1u);
+  ASSERT_EQ(b.engine->sas().size(), 1u) << logs;
+  EXPECT_EQ(b.engine->sas()[0].child_spis_in.size(), 1u);
+  size_t am = 0, mm = 0;
+  for (auto& [x, enc] : exchanges(sent)) {
+    am += x == isakmp::ExchangeType::kAggressive;
+    mm += x == isakmp::ExchangeType::kIdentityProtection;
+  }
+  EXPECT_EQ(am, 3u);
+  EXPECT_EQ(mm, 0u);
+  for (Node* n : {&a, &b}) EXPECT_TRUE(n->of<ike::RemoveChildSa>().empty()) << logs;
+}
+
+// rsa-sig in Aggressive Mode, both engines (RFC 2409 §5.1): AM1 carries a
+// CERTREQ, AM2 and AM3 CERT and SIG; each side found the other's identity in
+// its certificate.
+TEST_F(Ikev1SigEngines, AggressiveModeWithRsaSignatures) {
+  certificates(KeyKind::kRsa2048);
+  b.policy.ident = {LocalIdentity::Kind::kHostname, "site-b.example.net"};
+  start();
+  auto r = req();
+  r.aggressive = true;
+  take(a, a.engine->initiate(r));
+  pump();
+  EXPECT_EQ(sent.size(), 6u) << logs;
+  expect_mirrored();
+  EXPECT_NE(b.engine->sas()[0].remote_id.find("site-a.example.net"), std::string::npos) << b.engine->sas()[0].remote_id;
+  EXPECT_EQ(a.engine->sas()[0].remote_id, "site-b.example.net");
+  auto am1 = isakmp::parse_message(sent[0].data), am2 = isakmp::parse_message(sent[1].data);
+  ASSERT_TRUE(am1 && am2);
+  EXPECT_EQ(am1->header.exchange, isakmp::ExchangeType::kAggressive);
+  EXPECT_TRUE(isakmp::find_payload<isakmp::CertReqPayload>(am1->payloads, isakmp::PayloadType::kCertReq));
+  EXPECT_TRUE(isakmp::find_payload<isakmp::CertPayload>(am2->payloads, isakmp::PayloadType::kCert));
+  EXPECT_TRUE(isakmp::find_payload<isakmp::SigPayload>(am2->payloads, isakmp::PayloadType::kSig));
+  EXPECT_GT(sent[2].data.size(), 1000u);  // AM3 holds the certificate
+}
+
+TEST_F(Ikev1SigEngines, AggressiveModeRefusesACertificateFromAnotherCa) {
+  certificates(KeyKind::kRsa2048);
+  TestCa other = TestCa::root("Other Root", KeyKind::kRsa2048, 73, kNow);
+  auto ka = crypto::testing::test_key(KeyKind::kRsa2048, 71);
+  a.policy.tps = {trustpoint({other.cert}, other.leaf(leaf_spec("site-a.example.net", 0x24), ka.get()), ka.get())};
+  start();
+  auto r = req();
+  r.aggressive = true;
+  take(a, a.engine->initiate(r));
+  pump();
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("%CRYPTO-5-IKMP_INVAL_CERT: Certificate received from 198.51.100.2 failed validation"),
+            std::string::npos) << logs;  // a refuses b's certificate in AM2
 }
 
 }  // namespace

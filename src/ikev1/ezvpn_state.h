@@ -11,7 +11,6 @@ namespace kg::ikev1 {
 
 struct EzvpnState {
   EzvpnPeer peer;
-  Bytes id_i;  // IDii_b of Aggressive Mode message 1 (HASH_I)
   enum class Step {
     kGroupLookup,  // message 1 in, the group's key asked of RADIUS (work)
     kPhase1,      // Aggressive Mode message 2 sent

@@ -136,4 +136,13 @@ void EngineImpl::initial_contact(IsakmpSa& sa, std::vector<Action>& out) {
     }
 }
 
+// RFC 2407 §4.6.3: the SPI is the two cookies.
+isakmp::TypedPayload EngineImpl::initial_contact_payload(const IsakmpSa& sa) const {
+  ByteWriter w;
+  w.u64(sa.cky_i);
+  w.u64(sa.cky_r);
+  return {isakmp::PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, w.take(),
+                                                              uint16_t(isakmp::NotifyType::kInitialContact), {}}};
+}
+
 }  // namespace kg::ikev1

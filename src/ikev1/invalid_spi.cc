@@ -48,7 +48,7 @@ std::vector<Action> EngineImpl::on_unknown_spi(const Endpoint& local, const Endp
   sa.child = policy_.child_for_peer(local.addr, remote.addr);
   sa.profile = policy_.map_profile(local.addr, remote.addr);
   log::debug(fmt("IKEv1: ISAKMP SA {} with {} for invalid-SPI recovery", sa.conn_id, remote.str()));
-  mm_initiate(sa, out);
+  phase1_initiate(sa, false, out);
   reap();
   return out;
 }

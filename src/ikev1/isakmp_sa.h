@@ -96,6 +96,10 @@ struct IsakmpSa {
   crypto::ikev1::Phase1Keys keys;
   Bytes iv;            // phase-1 CBC state: the last ciphertext block
   std::string remote_id;
+  // The pre-shared key when it is not crypto isakmp key's for the peer's
+  // address: an Easy VPN group's, a crypto isakmp peer's aggressive-mode
+  // password.
+  std::optional<Secret> psk;
   // rsa-sig (sig_auth.cc): the CA names the peer asked for (CERTREQ), the
   // trustpoint we sign with, the peer's certificate once verified.
   std::vector<Bytes> peer_certreq;
@@ -113,6 +117,9 @@ struct IsakmpSa {
   std::optional<ike::ChildConfig> child;  // the interface this SA serves
   bool session_up = false;
   bool aggressive = false;          // phase 1 in Aggressive Mode
+  Bytes am_id_i;                    // Aggressive Mode: IDii_b of message 1 (HASH_I, SIG_I)
+  isakmp::IdPayload am_peer_id;     // Aggressive Mode responder: the initiator's ID (its certificate must hold it)
+  std::optional<AggressivePeer> am_peer;  // initiator: crypto isakmp peer's identity and password
   std::unique_ptr<EzvpnState> ez;   // an Easy VPN client (aggressive_mode.cc)
   DpdState dpd;
   bool peer_dpd = false;  // the peer sent the DPD vendor ID (RFC 3706 §5.1): we may probe it

@@ -11,7 +11,9 @@
 //                          <--  HDR*, IDir, HASH_R
 //
 // The responder picks the pre-shared key by the peer's address, as it must:
-// the identity comes encrypted with a key derived from it.
+// the identity comes encrypted with a key derived from it. Also here, shared
+// with Aggressive Mode: the choice of mode, the proof (HASH or SIG) and its
+// check, NAT-D, the keys.
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
 #include "ikev1/transform_ids.h"
@@ -23,24 +25,6 @@ using isakmp::PayloadType;
 using isakmp::TypedPayload;
 
 namespace {
-
-// MD5("RFC 3947"), RFC 3947 §3.1.
-const Bytes kVidRfc3947 = *from_hex("4a131c81070358455c5728f20e95452f");
-
-bool sent_rfc3947(const isakmp::Message& m) {
-  for (auto& p : m.payloads)
-    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == kVidRfc3947) return true;
-  return false;
-}
-
-// The peer's phase-1 identity as show crypto isakmp sa prints it.
-std::string id_text(const isakmp::IdPayload& id) {
-  if (id.type == isakmp::IdType::kFqdn || id.type == isakmp::IdType::kUserFqdn)
-    return std::string(id.data.begin(), id.data.end());
-  if (id.type == isakmp::IdType::kDerAsn1Dn) return "DN";  // replaced by the certificate's subject once verified
-  if (auto a = IpAddress::from_bytes(id.data)) return a->str();
-  return "";
-}
 
 ByteView body_of(ByteView chain, const TypedPayload& p) {
   return chain.subspan(p.wire_offset + isakmp::kGenericPayloadHeaderSize, p.wire_size - isakmp::kGenericPayloadHeaderSize);
@@ -54,12 +38,93 @@ isakmp::Header header(const IsakmpSa& sa) {
   return h;
 }
 
-void mode_failure(const IsakmpSa& sa, const char* mode) {
-  log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
-             fmt("Processing of {} mode failed with peer at {}", mode, sa.remote.addr.str()));
+}  // namespace
+
+// MD5("RFC 3947"), RFC 3947 §3.1.
+isakmp::VendorIdPayload rfc3947_vid() {
+  static const Bytes vid = *from_hex("4a131c81070358455c5728f20e95452f");
+  return {vid};
 }
 
-}  // namespace
+bool sent_rfc3947(const isakmp::Message& m) {
+  const isakmp::VendorIdPayload vid = rfc3947_vid();
+  for (auto& p : m.payloads)
+    if (auto* v = std::get_if<isakmp::VendorIdPayload>(&p.body); v && v->data == vid.data) return true;
+  return false;
+}
+
+// The peer's phase-1 identity as show crypto isakmp sa prints it.
+std::string id_text(const isakmp::IdPayload& id) {
+  switch (id.type) {
+    case isakmp::IdType::kKeyId:
+    case isakmp::IdType::kFqdn:
+    case isakmp::IdType::kUserFqdn: return std::string(id.data.begin(), id.data.end());
+    case isakmp::IdType::kDerAsn1Dn: return "DN";  // replaced by the certificate's subject once verified
+    default:
+      if (auto a = IpAddress::from_bytes(id.data)) return a->str();
+      return "";
+  }
+}
+
+void mode_failure(const IsakmpSa& sa) {
+  log::event("CRYPTO", log::Level::kInfo, "IKMP_MODE_FAILURE",
+             fmt("Processing of {} mode failed with peer at {}", sa.aggressive ? "Aggressive" : "Main",
+                 sa.remote.addr.str()));
+}
+
+void EngineImpl::phase1_initiate(IsakmpSa& sa, bool aggressive, std::vector<Action>& out) {
+  sa.am_peer = policy_.aggressive_peer(sa.remote.addr);
+  if (!aggressive && !sa.am_peer) return mm_initiate(sa, out);
+  if (policy_.aggressive_mode_disabled()) {  // seed 001: blocked "to and from" the device
+    aggressive_disabled_log(sa.remote);
+    return remove_sa(sa, false, out);
+  }
+  am_initiate(sa, out);
+}
+
+void EngineImpl::phase1_initiator_done(IsakmpSa& sa, std::vector<Action>& out) {
+  dpd_note(sa);
+  if (sa.invalid_spi) invalid_spi_notify(sa, out);
+  if (sa.child && !p1_rekey_done(sa, out)) qm_initiate_missing(sa, out);
+}
+
+Result<std::vector<TypedPayload>> EngineImpl::auth_proof(IsakmpSa& sa, bool initiator, ByteView id_b) {
+  auto h = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r, sa.sa_i,
+                         id_b);
+  if (!h) return std::unexpected(h.error());
+  if (sa.policy.auth != isakmp::P1Auth::kRsaSig) return std::vector<TypedPayload>{{PayloadType::kHash, isakmp::HashPayload{*h}}};
+  auto s = sig_payloads(sa, *h);  // §5.1: [CERT,] SIG
+  if (!s) log::warn(fmt("IKEv1: cannot sign for {}: {}", sa.remote.addr.str(), s.error().message));
+  return s;
+}
+
+bool EngineImpl::check_proof(IsakmpSa& sa, const std::vector<TypedPayload>& chain, bool peer_is_initiator,
+                             const isakmp::IdPayload& id, ByteView id_b) {
+  auto bad_message = [&] {
+    log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
+               fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
+    return false;
+  };
+  const bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
+  auto* hash = isakmp::find_payload<isakmp::HashPayload>(chain, PayloadType::kHash);
+  if (!sig && !hash) {
+    ++stats_.rx_dropped_malformed;
+    log::debug(fmt("IKEv1: {}: authentication without HASH", sa.remote.str()));
+    return bad_message();
+  }
+  auto want = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), peer_is_initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r,
+                            sa.sa_i, id_b);
+  if (sig) {
+    sa.remote_id = id_text(id);
+    if (!want || !verify_sig(sa, chain, id, *want)) return bad_message();
+  } else if (!want || !Secret(*want).equals(hash->data)) {
+    ++stats_.rx_dropped_auth;
+    log::debug(fmt("IKEv1: {}: HASH_{} mismatch (pre-shared key?)", sa.remote.str(), peer_is_initiator ? "I" : "R"));
+    return bad_message();
+  }
+  sa.remote_id = sig && sa.peer_cert && id.type == isakmp::IdType::kDerAsn1Dn ? sa.peer_cert->subject() : id_text(id);
+  return true;
+}
 
 std::optional<Secret> EngineImpl::psk_for(const IsakmpSa& sa) const {
   if (sa.profile.empty()) return policy_.psk(sa.local.addr, sa.remote.addr);
@@ -108,7 +173,7 @@ Bytes EngineImpl::natd_hash(const IsakmpSa& sa, const Endpoint& e) const {
 
 Result<void> EngineImpl::derive_keys(IsakmpSa& sa, ByteView peer_ke) {
   bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
-  auto psk = sig ? std::optional<Secret>(Secret{}) : psk_for(sa);
+  auto psk = sig ? std::optional<Secret>(Secret{}) : sa.psk ? sa.psk : psk_for(sa);
   if (!psk) return fail(Errc::kNotFound, "no pre-shared key for " + sa.remote.addr.str());
   auto g_xy = sa.dh->shared_secret(peer_ke);
   if (!g_xy) return std::unexpected(g_xy.error());
@@ -140,7 +205,7 @@ void EngineImpl::mm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   isakmp::write_sa(offer, w);
   sa.sa_i = w.take();
   std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(offer)},
-                                 {PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}}};
+                                 {PayloadType::kVendorId, rfc3947_vid()}};
   if (policy_.fragmentation()) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
   if (policy_.dpd_configured()) p.push_back({PayloadType::kVendorId, dpd_vid()});
   send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
@@ -161,7 +226,7 @@ void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView 
   if (!choice) {
     ++stats_.no_proposal_chosen;
     log::debug(fmt("IKEv1: atts are not acceptable: no ISAKMP policy matches {}'s offer", sa.remote.addr.str()));
-    mode_failure(sa, "Main");
+    mode_failure(sa);
     info_send(sa, {{PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, {},
                                                                 uint16_t(isakmp::NotifyType::kNoProposalChosen), {}}}},
               out);
@@ -178,7 +243,7 @@ void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView 
   reply.situation = offer.situation;
   reply.proposals = {choice->proposal};
   std::vector<TypedPayload> p = {{PayloadType::kSa, std::move(reply)}};
-  if (sa.peer_natt) p.push_back({PayloadType::kVendorId, isakmp::VendorIdPayload{kVidRfc3947}});
+  if (sa.peer_natt) p.push_back({PayloadType::kVendorId, rfc3947_vid()});
   sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
   if (sa.peer_frag) p.push_back({PayloadType::kVendorId, fragmentation_vid()});
   sa.peer_dpd = sent_dpd_vid(m);
@@ -188,18 +253,34 @@ void EngineImpl::mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView 
   send(sa, sa.flight, isakmp::encode_message(header(sa), p), true, out);
 }
 
-namespace {
-
-// The NAT-D payloads of a message: the first hashes where the sender sent it
-// (us), the others where it sent from (RFC 3947 §3.2).
-std::vector<Bytes> natds(const std::vector<TypedPayload>& v) {
-  std::vector<Bytes> out;
-  for (auto& p : v)
-    if (auto* n = std::get_if<isakmp::NatDPayload>(&p.body)) out.push_back(n->data);
-  return out;
+bool EngineImpl::new_dh(IsakmpSa& sa) {
+  auto dh = crypto::KeyExchange::generate(sa.policy.group);
+  if (!dh) {
+    log::warn(fmt("IKEv1: cannot generate a key pair for group {}: {}", group_number(sa.policy.group), dh.error().message));
+    return false;
+  }
+  sa.dh = std::move(*dh);
+  return true;
 }
 
-}  // namespace
+// RFC 3947 §3.2: the first NAT-D hashes where the peer sent the message
+// (us), the others where it sent it from.
+void EngineImpl::natd_check(IsakmpSa& sa, const std::vector<TypedPayload>& v) {
+  std::vector<Bytes> d;
+  for (auto& p : v)
+    if (auto* n = std::get_if<isakmp::NatDPayload>(&p.body)) d.push_back(n->data);
+  if (!sa.peer_natt || d.size() < 2) return;
+  sa.nat_local = d[0] != natd_hash(sa, sa.local);
+  sa.nat_remote = true;
+  for (size_t i = 1; i < d.size(); ++i)
+    if (d[i] == natd_hash(sa, sa.remote)) sa.nat_remote = false;
+}
+
+// Ours: where we send it, then where we send it from.
+std::vector<TypedPayload> EngineImpl::natd_payloads(const IsakmpSa& sa) const {
+  return {{PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.remote)}},
+          {PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.local)}}};
+}
 
 void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out) {
   auto bad = [&](const std::string& why) {
@@ -219,13 +300,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     peer_ke = ke->data;
     peer_nonce = n->data;
     note_cert_requests(sa, m.payloads);
-    auto d = natds(m.payloads);
-    if (sa.peer_natt && d.size() >= 2) {
-      sa.nat_local = d[0] != natd_hash(sa, sa.local);
-      sa.nat_remote = true;
-      for (size_t i = 1; i < d.size(); ++i)
-        if (d[i] == natd_hash(sa, sa.remote)) sa.nat_remote = false;
-    }
+    natd_check(sa, m.payloads);
     return true;
   };
   auto ke_payloads = [&](const Bytes& ke, const Bytes& nonce) {
@@ -233,20 +308,9 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
                                    {PayloadType::kNonce, isakmp::NoncePayload{nonce}}};
     if (sa.policy.auth == isakmp::P1Auth::kRsaSig)  // §5.1: whose certificates we can check
       for (auto& r : cert_requests()) p.push_back(std::move(r));
-    if (sa.peer_natt) {
-      p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.remote)}});
-      p.push_back({PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.local)}});
-    }
+    if (sa.peer_natt)
+      for (auto& d : natd_payloads(sa)) p.push_back(std::move(d));
     return p;
-  };
-  auto new_dh = [&]() -> bool {
-    auto dh = crypto::KeyExchange::generate(sa.policy.group);
-    if (!dh) {
-      log::warn(fmt("IKEv1: cannot generate a key pair for group {}: {}", group_number(sa.policy.group), dh.error().message));
-      return false;
-    }
-    sa.dh = std::move(*dh);
-    return true;
   };
   // Messages 5 and 6: decrypt, check HASH_I / HASH_R with the peer's ID as sent.
   auto authenticate = [&](bool peer_is_initiator) -> bool {
@@ -270,65 +334,30 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       return false;
     }
     const TypedPayload* id = nullptr;
-    const isakmp::HashPayload* hash = nullptr;
-    for (auto& p : *chain) {
+    for (auto& p : *chain)
       if (p.type == PayloadType::kId && !id) id = &p;
-      if (p.type == PayloadType::kHash) hash = &std::get<isakmp::HashPayload>(p.body);
-    }
-    bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
-    if (!id || (!hash && !sig)) {
-      bad("Main Mode authentication without ID or HASH");
+    if (!id) {
+      bad("Main Mode authentication without ID");
       return false;
     }
-    auto want = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), peer_is_initiator, sa.g_xi, sa.g_xr, sa.cky_i,
-                              sa.cky_r, sa.sa_i, body_of(*plain, *id));
-    auto& idp = std::get<isakmp::IdPayload>(id->body);
-    if (sig) {
-      sa.remote_id = id_text(idp);
-      if (!want || !verify_sig(sa, *chain, idp, *want)) {
-        log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
-                   fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
-        return false;
-      }
-    } else if (!want || !Secret(*want).equals(hash->data)) {
-      ++stats_.rx_dropped_auth;
-      log::event("CRYPTO", log::Level::kWarning, "IKMP_BAD_MESSAGE",
-                 fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
-      log::debug(fmt("IKEv1: {}: HASH_{} mismatch (pre-shared key?)", sa.remote.str(), peer_is_initiator ? "I" : "R"));
+    if (!check_proof(sa, *chain, peer_is_initiator, std::get<isakmp::IdPayload>(id->body), body_of(*plain, *id)))
       return false;
-    }
     sa.iv = std::move(next_iv);
-    sa.remote_id = sig && sa.peer_cert && idp.type == isakmp::IdType::kDerAsn1Dn ? sa.peer_cert->subject() : id_text(idp);
-    if (peer_is_initiator) sa.profile = policy_.match_profile(sa.remote.addr, idp.type, id_text(idp));
+    if (peer_is_initiator) {
+      const auto& idp = std::get<isakmp::IdPayload>(id->body);
+      sa.profile = policy_.match_profile(sa.remote.addr, idp.type, id_text(idp));
+    }
     if (peer_is_initiator && isakmp::find_notify(*chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
     return true;
   };
   auto auth_payloads = [&](bool initiator) -> Result<std::vector<TypedPayload>> {
-    bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
-    if (sig) sa.signer = pick_signer(sa);
+    if (sa.policy.auth == isakmp::P1Auth::kRsaSig) sa.signer = pick_signer(sa);
     auto id = our_id(sa);
-    auto h = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r,
-                           sa.sa_i, id.body());
-    if (!h) return std::unexpected(h.error());
+    auto proof = auth_proof(sa, initiator, id.body());
+    if (!proof) return std::unexpected(proof.error());
     std::vector<TypedPayload> p = {{PayloadType::kId, std::move(id)}};
-    if (sig) {  // §5.1: [CERT,] SIG
-      auto s = sig_payloads(sa, *h);
-      if (!s) {
-        log::warn(fmt("IKEv1: cannot sign for {}: {}", sa.remote.addr.str(), s.error().message));
-        return std::unexpected(s.error());
-      }
-      for (auto& x : *s) p.push_back(std::move(x));
-    } else {
-      p.push_back({PayloadType::kHash, isakmp::HashPayload{*h}});
-    }
-    if (initiator && !sa.replaces) {  // not when rekeying: the peer would drop the IPsec SAs
-      ByteWriter w;
-      w.u64(sa.cky_i);
-      w.u64(sa.cky_r);
-      Bytes ckys = w.take();
-      p.push_back({PayloadType::kNotify, isakmp::NotifyPayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, ckys,
-                                                               uint16_t(isakmp::NotifyType::kInitialContact), {}}});
-    }
+    for (auto& x : *proof) p.push_back(std::move(x));
+    if (initiator && !sa.replaces) p.push_back(initial_contact_payload(sa));
     return p;
   };
   auto seal_send = [&](std::vector<TypedPayload> p, bool awaiting) {
@@ -346,7 +375,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       auto chosen = reply ? accepted_phase1(*reply, sa.offered) : std::nullopt;
       if (!chosen) {
         ++stats_.no_proposal_chosen;
-        mode_failure(sa, "Main");
+        mode_failure(sa);
         remove_sa(sa, false, out);
         return;
       }
@@ -355,7 +384,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       sa.peer_natt = sent_rfc3947(m);
       sa.peer_frag = policy_.fragmentation() && sent_fragmentation_vid(m);
       sa.peer_dpd = sent_dpd_vid(m);
-      if (!new_dh()) return remove_sa(sa, false, out);
+      if (!new_dh(sa)) return remove_sa(sa, false, out);
       sa.g_xi = sa.dh->public_value();
       sa.ni = random_bytes(kNonceSize);
       sa.state = MmState::kKeSent;
@@ -365,12 +394,12 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     }
     case MmState::kSaChosen: {  // R: message 3
       if (!take_ke(sa.g_xi, sa.ni)) return;
-      if (!new_dh()) return remove_sa(sa, false, out);
+      if (!new_dh(sa)) return remove_sa(sa, false, out);
       sa.g_xr = sa.dh->public_value();
       sa.nr = random_bytes(kNonceSize);
       if (auto k = derive_keys(sa, sa.g_xi); !k) {
         log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
-        mode_failure(sa, "Main");
+        mode_failure(sa);
         return remove_sa(sa, false, out);
       }
       sa.state = MmState::kKeDone;
@@ -382,7 +411,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       if (!take_ke(sa.g_xr, sa.nr)) return;
       if (auto k = derive_keys(sa, sa.g_xr); !k) {
         log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
-        mode_failure(sa, "Main");
+        mode_failure(sa);
         return remove_sa(sa, false, out);
       }
       if (sa.nat()) {  // RFC 3947 §4: float to port 4500 from message 5 on
@@ -416,9 +445,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       sa.flight.awaiting = false;
       log::debug(fmt("IKEv1: ISAKMP SA {} with {} authenticated (initiator{})", sa.conn_id, sa.remote.str(),
                      sa.profile.empty() ? "" : ", ISAKMP profile " + sa.profile));
-      dpd_note(sa);
-      if (sa.invalid_spi) invalid_spi_notify(sa, out);
-      if (sa.child && !p1_rekey_done(sa, out)) qm_initiate_missing(sa, out);
+      phase1_initiator_done(sa, out);
       return;
     }
     case MmState::kReady:

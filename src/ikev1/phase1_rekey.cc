@@ -2,10 +2,10 @@
 // rekey exchange, and its IPsec SAs do not depend on the ISAKMP SA that
 // negotiated them (RFC 2409 §5.5 derives their keys from SKEYID_d, but they
 // live on after it). So, as IOS and strongSwan do, the side that initiated
-// the tunnel runs a new Main Mode with the peer at 90% of the lifetime,
-// without INITIAL-CONTACT (which would make the peer forget the IPsec SAs),
-// hands the IPsec SAs over to the new ISAKMP SA once it is ready, and
-// deletes the old one. The responder hands them over when the old SA is
+// the tunnel runs a new Main Mode (Aggressive Mode if the SA was one) with
+// the peer at 90% of the lifetime, without INITIAL-CONTACT (which would make
+// the peer forget the IPsec SAs), hands the IPsec SAs over to the new ISAKMP
+// SA once it is ready, and deletes the old one. The responder hands them over when the old SA is
 // deleted or expires while a newer one with the same peer is ready
 // (strongSwan adopts them the same way when it reauthenticates; an Easy VPN
 // client's reauthentication hands them over the same way, to the SA that
@@ -31,7 +31,7 @@ bool EngineImpl::p1_rekey_due(const IsakmpSa& sa) const {
 }
 
 void EngineImpl::p1_rekey(IsakmpSa& old, std::vector<Action>& out) {
-  // A fresh Main Mode from port 500 (RFC 3947 §4: it floats again if a NAT
+  // A fresh phase 1 from port 500 (RFC 3947 §4: it floats again if a NAT
   // is still there).
   auto& fresh = create_sa(true, {old.local.addr, 500}, {old.remote.addr, 500});
   fresh.child = old.child;
@@ -46,7 +46,7 @@ void EngineImpl::p1_rekey(IsakmpSa& old, std::vector<Action>& out) {
   else
     log::info(fmt("IKEv1: rekeying ISAKMP SA {} with {} again (attempt {}) as ISAKMP SA {}", old.conn_id,
                   old.remote.str(), old.p1_attempts, fresh.conn_id));
-  mm_initiate(fresh, out);
+  phase1_initiate(fresh, old.aggressive, out);
 }
 
 bool EngineImpl::p1_rekey_failed(IsakmpSa& fresh) {

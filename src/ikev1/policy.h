@@ -77,6 +77,17 @@ struct ModeCfgReply {
   bool firewall_are_u_there = false;
 };
 
+// crypto isakmp peer address A with `set aggressive-mode password` and
+// `set aggressive-mode client-endpoint` (seed 001; IOS 12.2(8)T "IKE:
+// Initiate Aggressive Mode"): phase 1 with A opens in Aggressive Mode with
+// this identity (the Tunnel-Client-Endpoint) and this pre-shared key (the
+// Tunnel-Password).
+struct AggressivePeer {
+  Secret psk;
+  isakmp::IdType id_type = isakmp::IdType::kIpv4Addr;
+  Bytes id;  // the identification data as sent (an address's bytes, or the text)
+};
+
 // crypto isakmp identity address|dn|hostname: the phase-1 ID we send.
 // IOS's default is the address, whatever the authentication method.
 struct LocalIdentity {
@@ -146,8 +157,16 @@ class PolicyProvider {
     return false;
   }
 
-  // Easy VPN server. crypto isakmp aggressive-mode disable:
+  // crypto isakmp aggressive-mode disable: no Aggressive Mode, neither
+  // answered nor initiated.
   virtual bool aggressive_mode_disabled() const { return false; }
+  // Initiator: the crypto isakmp peer entry that makes phase 1 with `remote`
+  // Aggressive Mode (both its password and its client-endpoint set); nullopt:
+  // Main Mode, unless the InitiateRequest asks for Aggressive Mode.
+  virtual std::optional<AggressivePeer> aggressive_peer(const IpAddress& remote) const {
+    (void)remote;
+    return std::nullopt;
+  }
   // Aggressive Mode responder: the peer's identity (ID type, data) decides
   // the key and what follows phase 1; nullopt: no key for it.
   virtual std::optional<EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,

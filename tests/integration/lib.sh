@@ -284,6 +284,9 @@ EOC
 # sw_ikev1_psk DIR PSK LOCAL_TS REMOTE_TS [ADDR]: DIR/swanctl.conf for
 # strongSwan at ADDR (default 198.51.100.2, NSB) as an IKEv1 Main Mode PSK
 # peer of keygate in NSA (ESP in UDP: its libipsec data path does only that).
+# SW_AGGRESSIVE=yes: Aggressive Mode (as responder strongSwan also needs
+# charon's i_dont_care_about_security_and_use_aggressive_mode_psk);
+# SW_REMOTE_ID: keygate's identity (default its address).
 sw_ikev1_psk() {
   local me=${5:-198.51.100.2}
   mkdir -p "$1"
@@ -291,6 +294,7 @@ sw_ikev1_psk() {
 connections {
   kg {
     version = 1
+    aggressive = ${SW_AGGRESSIVE:-no}
     local_addrs = $me
     remote_addrs = 198.51.100.1
     encap = yes
@@ -298,7 +302,7 @@ connections {
     local { auth = psk
             id = $me }
     remote { auth = psk
-             id = 198.51.100.1 }
+             id = ${SW_REMOTE_ID:-198.51.100.1} }
     children {
       kg {
         local_ts = $3
@@ -310,7 +314,7 @@ connections {
   }
 }
 secrets {
-  ike-kg { id-a = 198.51.100.1
+  ike-kg { id-a = ${SW_REMOTE_ID:-198.51.100.1}
            id-b = $me
            secret = "$2" }
 }

@@ -121,14 +121,16 @@ kg_unblock_initiation() { ip netns exec "$1" nft delete table inet kgblock 2>/de
 # sw_ikev1_cert DIR LOCAL_CERT_FILE REMOTE_ID: swanctl.conf for strongSwan in
 # NSB as an IKEv1 Main Mode peer of keygate's crypto map (access-list 101:
 # 192.0.2.0/25 <-> 192.0.2.128/25) authenticating with its certificate
-# (auth = pubkey: rsa-sig). SW_LOCAL_ID (default site-b.example.net) and
-# SW_FRAGMENTATION (default no) override.
+# (auth = pubkey: rsa-sig). SW_LOCAL_ID (default site-b.example.net),
+# SW_FRAGMENTATION and SW_AGGRESSIVE (Aggressive Mode; both default no)
+# override.
 sw_ikev1_cert() {
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
 connections {
   kg {
     version = 1
+    aggressive = ${SW_AGGRESSIVE:-no}
     local_addrs = 198.51.100.2
     remote_addrs = 198.51.100.1
     encap = yes
