@@ -74,7 +74,10 @@ KG_DEBUG=1 start_keygated "$NSA" "$WORK/site-a.cfg"
 kg "$NSA" "show running-config" | grep -qx " set isakmp-profile P2" || fail "running-config: set isakmp-profile"
 
 # 1. keygated initiates to both.
-wait_for "ip -n $NSA route show 192.0.2.192/26 | grep -q cm-CMAP-20" 5 || fail "no route into cm-CMAP-20"
+# As on IOS, the crypto map's traffic needs a route out (towards each peer).
+ip -n "$NSA" route add 192.0.2.128/26 via 198.51.100.11
+ip -n "$NSA" route add 192.0.2.192/26 via 198.51.100.12
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered"
 for dst in 192.0.2.129 192.0.2.193; do
   wait_for "ping_ok $NSA 192.0.2.1 $dst 1" 20 || { kg "$NSA" "show crypto isakmp sa"; fail "no tunnel to $dst"; }
 done

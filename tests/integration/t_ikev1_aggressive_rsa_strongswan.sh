@@ -38,6 +38,9 @@ kg "$NSA" "show running-config" >"$WORK/rc.txt"
 grep -q "^   initiate mode aggressive$" "$WORK/rc.txt" && grep -q "^ set isakmp-profile AM$" "$WORK/rc.txt" ||
   { cat "$WORK/rc.txt"; fail "running-config lacks initiate mode aggressive / set isakmp-profile AM"; }
 
+# As on IOS, the crypto map's traffic needs a route out (towards the peer).
+ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
 # 1. keygated initiates on the first matching packet.
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 ||
   { swanctl_ "$SW" --list-sas; kg "$NSA" "show crypto isakmp sa"; tail -30 "$SW/charon.log"; fail "no traffic through the crypto map"; }

@@ -56,6 +56,9 @@ grep -q "^crypto isakmp peer address 198.51.100.2$" "$WORK/rc.txt" &&
   { cat "$WORK/rc.txt"; fail "running-config lacks the crypto isakmp peer entry"; }
 grep -q "$PSK" "$WORK/rc.txt" && fail "the aggressive-mode password appears in clear"
 
+# As on IOS, the crypto map's traffic needs a route out (towards the peer).
+ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
 # 1. The first packet into the map starts Aggressive Mode.
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 20 ||
   { swanctl_ "$SW" --list-sas; kg "$NSA" "show crypto isakmp sa"; tail -20 "$SW/charon.log"; fail "no traffic through the crypto map"; }
