@@ -1,10 +1,12 @@
 #include "daemon/daemon.h"
 
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "aaa/radius_eap.h"
@@ -32,6 +34,22 @@ constexpr Millis kHousekeeping{1'000};
 // any client's dead-peer detection and retransmits take to notice the restart
 // and connect again; what is left after that is freed.
 constexpr Millis kLeaseHold{600'000};
+
+// Threads for the responder's Diffie-Hellman: one per core this process may
+// run on, so that a setup's largest CPU cost spreads over all of them while
+// the event loop goes on; none on one core (computed inline, as in tests).
+// KEYGATE_CRYPTO_WORKERS=N overrides (0: inline; for the bench's A/B).
+size_t crypto_workers() {
+  if (const char* e = std::getenv("KEYGATE_CRYPTO_WORKERS"); e && *e) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(e, &end, 10);
+    if (end && !*end) return std::min<size_t>(n, 64);
+    log::warn(std::string("keygated: KEYGATE_CRYPTO_WORKERS=") + e + " is not a number; ignored");
+  }
+  cpu_set_t set;
+  size_t cores = sched_getaffinity(0, sizeof set, &set) == 0 ? size_t(CPU_COUNT(&set)) : 1;
+  return cores > 1 ? cores : 0;
+}
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
@@ -53,12 +71,20 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->policy_.set_pki(&d->config_->pki());
   // An EAP exchange may wait for RADIUS: with IOS's defaults a server gets
   // 5 s x 4 transmissions before the next in its group is tried.
+  const size_t workers = crypto_workers();
   d->ike_ = std::make_unique<IkeSide>(
-      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{Millis(60'000)}), d->ike_host_);
-  d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_);
+      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{Millis(60'000), workers > 0}),
+      d->ike_host_);
+  d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_, ikev1::EngineOptions{workers > 0});
   auto wq = io::WorkQueue::create(*d->loop_);
   if (!wq) return std::unexpected(wq.error());
   d->work_ = std::move(*wq);
+  if (workers > 0) {
+    auto cq = io::WorkQueue::create(*d->loop_, workers);
+    if (!cq) return std::unexpected(cq.error());
+    d->crypto_ = std::move(*cq);
+    log::info("keygated: " + std::to_string(workers) + " crypto workers for the responder's Diffie-Hellman");
+  }
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     // The version in the IKE header picks the engine (ISAKMP is 1.0, IKEv2 2.0).
