@@ -330,13 +330,15 @@ TEST_F(Ikev1Engines, ResponderKeyExchangeOffTheLoop) {
   ASSERT_NE(dh, nullptr);
   EXPECT_EQ(dh->group, crypto::Group::kModp2048);
   EXPECT_EQ(dh->peer_public.size(), 256u);
-  run_for(Millis(2'500));  // A sends MM3 again
-  EXPECT_EQ(sent.size(), 4u) << logs;
-  EXPECT_EQ(b.engine->stats().rx_retransmitted, 1u);
+  run_for(Millis(2'500));  // A sends MM3 again (and B MM2)
+  auto from_b = [&] { return std::count_if(sent.begin(), sent.end(), [&](auto& p) { return p.local.addr == b.me; }); };
+  EXPECT_LE(from_b(), 2) << "MM2 and its retransmission, no MM4 while the key exchange is out";
+  EXPECT_GE(b.engine->stats().rx_retransmitted, 1u);
   EXPECT_EQ(b.of<ike::WorkRequest>().size(), 1u) << "the retransmission started no second key exchange";
+  auto before = from_b();
   take(b, b.engine->resume(work[0].id, ike::do_work(work[0].work)));
   pump();
-  EXPECT_EQ(sent.size(), 10u) << logs;  // MM4..MM6, QM1..QM3
+  EXPECT_EQ(from_b(), before + 3) << logs;  // MM4, MM6, QM2
   expect_mirrored();
   EXPECT_TRUE(b.engine->resume(work[0].id, ike::do_work(work[0].work)).empty());
   EXPECT_EQ(b.engine->sas().size(), 1u);
