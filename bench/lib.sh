@@ -291,7 +291,7 @@ kg_bench_ike_split() {
     jq -e '.rate' "$WORK/gen$i.json" >/dev/null 2>&1 || { echo "generator $i rc=$rc: $(tail -3 "$WORK/gen$i.log")" >&2; return 1; }
   done
   jq -s -c '{setups: (map(.setups) | add), failed: (map(.failed) | add), seconds: (map(.seconds) | max),
-             rate_min: (map(.rate_min) | add), retransmits: (map(.retransmits) | add),
+             rate_min: ((map(.rate_min) | add) * 10 | round / 10), retransmits: (map(.retransmits) | add),
              generator_cpu_s: (map(.generator_cpu_s) | add), generators: length}
             | .rate = ((.setups / .seconds * 10 | round) / 10)' "$WORK"/gen[0-9]*.json
 }
