@@ -35,24 +35,24 @@ constexpr Millis kHousekeeping{1'000};
 // and connect again; what is left after that is freed.
 constexpr Millis kLeaseHold{600'000};
 
-// Threads for the responder's Diffie-Hellman (KEYGATE_CRYPTO_WORKERS=N;
-// "cores": one per core this process may run on). None by default: the
-// engines compute it inline. On the project's loaded 2-core machine the
-// pool cost the hub 20-27% more CPU per setup (a hand-off to a worker and
-// back per setup) and gave no more setups per second in the same runs, so
-// it stays a switch to measure with (README, Benchmarks).
+// Threads for the responder's Diffie-Hellman: one per core this process may
+// run on, so that a setup's largest CPU cost (58% of the hub's samples)
+// spreads over the cores while the event loop goes on with other peers;
+// none on one core (computed inline, as in the engines' tests).
+// KEYGATE_CRYPTO_WORKERS=N overrides (0: inline). On a quiet 2-core machine
+// the pool gave 1.5-1.9x the setups/s at the same CPU per setup; on one
+// loaded by a dozen other runnable threads it gave no more setups/s and
+// cost 20-27% more CPU per setup (README, Benchmarks).
 size_t crypto_workers() {
-  const char* e = std::getenv("KEYGATE_CRYPTO_WORKERS");
-  if (!e || !*e) return 0;
-  if (std::string_view(e) == "cores") {
-    cpu_set_t set;
-    return sched_getaffinity(0, sizeof set, &set) == 0 ? size_t(CPU_COUNT(&set)) : 1;
+  if (const char* e = std::getenv("KEYGATE_CRYPTO_WORKERS"); e && *e) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(e, &end, 10);
+    if (end && !*end) return std::min<size_t>(n, 64);
+    log::warn(std::string("keygated: KEYGATE_CRYPTO_WORKERS=") + e + " is not a number; ignored");
   }
-  char* end = nullptr;
-  unsigned long n = std::strtoul(e, &end, 10);
-  if (end && !*end) return std::min<size_t>(n, 64);
-  log::warn(std::string("keygated: KEYGATE_CRYPTO_WORKERS=") + e + " is neither a number nor \"cores\"; ignored");
-  return 0;
+  cpu_set_t set;
+  size_t cores = sched_getaffinity(0, sizeof set, &set) == 0 ? size_t(CPU_COUNT(&set)) : 1;
+  return cores > 1 ? cores : 0;
 }
 }  // namespace
 

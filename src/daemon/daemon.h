@@ -258,8 +258,9 @@ class Daemon {
   // Slow work the engine waits for (ike::WorkRequest), after ike_: it is
   // stopped, and its pending completions dropped, before the engine goes.
   std::unique_ptr<io::WorkQueue> work_;
-  // The responder's Diffie-Hellman of both engines (ike::DhWork) with
-  // KEYGATE_CRYPTO_WORKERS=N (or "cores"); null by default: computed inline.
+  // The responder's Diffie-Hellman of both engines (ike::DhWork), one
+  // thread per core (KEYGATE_CRYPTO_WORKERS overrides; 0, or one core:
+  // none, and the engines compute it inline).
   std::unique_ptr<io::WorkQueue> crypto_;
   // The RADIUS client (EAP relay, accounting); null if its socket failed.
   std::shared_ptr<RadiusService> radius_;
