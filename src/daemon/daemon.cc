@@ -36,7 +36,7 @@ constexpr Millis kHousekeeping{1'000};
 constexpr Millis kLeaseHold{600'000};
 
 // Threads for the responder's Diffie-Hellman: one per core this process may
-// run on, so that a setup's largest CPU cost (58% of the hub's samples)
+// run on, so that a setup's largest CPU cost (libcrypto: 58% of the hub's samples)
 // spreads over the cores while the event loop goes on with other peers;
 // none on one core (computed inline, as in the engines' tests).
 // KEYGATE_CRYPTO_WORKERS=N overrides (0: inline). On a quiet 2-core machine
