@@ -265,6 +265,37 @@ kg_bench_ike() {
   jq -e '.rate' "$WORK/gen.json" >/dev/null 2>&1 || { echo "generator rc=$rc: $(tail -3 "$WORK/gen.log")" >&2; return 1; }
 }
 
+# kg_bench_ike_split NS REMOTE COUNT [ARGS...]: kg_bench_ike as
+# BENCH_HS_GENERATORS processes side by side (default: one per core), each
+# with its share of the count, the window and the BENCH_HS_SOURCES
+# addresses (--bind-each) and its own clients (--first), so that the
+# generator is not one thread that a loaded machine's scheduler starves
+# while a multi-threaded responder is not. One JSON line as kg_bench_ike's:
+# setups, failed, retransmits, generator_cpu_s and rate_min summed over the
+# processes, seconds the longest, rate = setups / seconds.
+kg_bench_ike_split() {
+  local ns=$1 remote=$2 count=$3; shift 3
+  local p=${BENCH_HS_GENERATORS:-$(nproc)} i pids=() rc=0
+  [ "$p" -gt 1 ] && [ "$BENCH_HS_SOURCES" -ge "$p" ] || { kg_bench_ike "$ns" "$remote" "$count" "$@"; return; }
+  [ -x "$KGBENCH" ] || { echo "no $KGBENCH" >&2; return 1; }
+  local per_src=$((BENCH_HS_SOURCES / p)) per=$((count / p)) win=$(( (BENCH_HS_WINDOW + p - 1) / p ))
+  for i in $(seq 0 $((p - 1))); do
+    local n=$per; [ "$i" = $((p - 1)) ] && n=$((count - per * (p - 1)))
+    ip netns exec "$ns" timeout "${BENCH_GEN_TIMEOUT:-600}" "$KGBENCH" ike --local "198.51.100.$((10 + i * per_src))" \
+      --sources "$per_src" --bind-each --first $((i * per)) --remote "$remote" --count "$n" --window "$win" "$@" \
+      >"$WORK/gen$i.json" 2>"$WORK/gen$i.log" &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || rc=$?; done
+  for i in $(seq 0 $((p - 1))); do
+    jq -e '.rate' "$WORK/gen$i.json" >/dev/null 2>&1 || { echo "generator $i rc=$rc: $(tail -3 "$WORK/gen$i.log")" >&2; return 1; }
+  done
+  jq -s -c '{setups: (map(.setups) | add), failed: (map(.failed) | add), seconds: (map(.seconds) | max),
+             rate_min: ((map(.rate_min) | add) * 10 | round / 10), retransmits: (map(.retransmits) | add),
+             generator_cpu_s: (map(.generator_cpu_s) | add), generators: length}
+            | .rate = ((.setups / .seconds * 10 | round) / 10)' "$WORK"/gen[0-9]*.json
+}
+
 # sw_hub_start NS DIR AUTH: a strongSwan responder (charon, kernel-libipsec)
 # as the same hub: any *.bench.example.net client, PSK (or certificates),
 # aes128gcm16-prfsha256-x25519, ESP aes128gcm16; AUTH ikev1: an IKEv1

@@ -19,7 +19,9 @@
 #   installed is skipped)
 #   hs_kg   IKE_SA + first CHILD_SA setups/s: keygate-bench ike (PSK, X25519,
 #           AES-GCM-128) against a keygated hub (Virtual-Template)
-#   hs_sw   the same generator against a strongSwan responder (reference)
+#   hs_sw   the same generator against a strongSwan responder (reference);
+#           for both, the generator runs as BENCH_HS_GENERATORS processes
+#           side by side (default: one per core; lib.sh kg_bench_ike_split)
 #   hs1_kg  IKEv1 Main Mode (PSK, group 14) + Quick Mode setups/s:
 #           keygate-bench ikev1, one outer address per peer, against a
 #           keygated head-end answering with a dynamic crypto map
@@ -153,7 +155,7 @@ part_hs_kg() {
   start_keygated "$NSB" "$WORK/hub.cfg"
   local pid=$KG_LAST_PID c0 j
   c0=$(cpu_s $pid)
-  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_HS_COUNT") || fail "generator: $j"
+  j=$(kg_bench_ike_split "$NSA" 198.51.100.2 "$BENCH_HS_COUNT") || fail "generator: $j"
   put hs_kg_cpu "$(echo "$(cpu_s $pid) - $c0" | bc)"
   hs_put hs_kg "$j"
 }
@@ -171,7 +173,7 @@ part_hs_sw() {
   sw_hub_start "$NSB" "$WORK/swhub" psk
   local c0 j
   c0=$(cpu_s $SW_PID)
-  j=$(kg_bench_ike "$NSA" 198.51.100.2 "$BENCH_HS_SW_COUNT") || fail "generator: $j"
+  j=$(kg_bench_ike_split "$NSA" 198.51.100.2 "$BENCH_HS_SW_COUNT") || fail "generator: $j"
   put hs_sw_cpu "$(echo "$(cpu_s $SW_PID) - $c0" | bc)"
   hs_put hs_sw "$j"
 }

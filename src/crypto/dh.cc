@@ -318,6 +318,13 @@ Result<std::unique_ptr<KeyExchange>> KeyExchange::generate(Group g) {
   return std::make_unique<PkeyExchange>(g, std::move(*k));
 }
 
+DhResponse dh_respond(Group g, ByteView peer_public) {
+  auto kx = KeyExchange::generate(g);
+  if (!kx) return {nullptr, std::unexpected(kx.error())};
+  auto shared = (*kx)->shared_secret(peer_public);
+  return {std::move(*kx), std::move(shared)};
+}
+
 Result<std::unique_ptr<KeyExchange>> KeyExchange::from_private(Group g, ByteView priv) {
   const GroupInfo gi = info(g);
   if (gi.family == Family::kNone) return fail(Errc::kUnsupported, "DH group");

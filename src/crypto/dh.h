@@ -32,4 +32,14 @@ class KeyExchange {
   [[nodiscard]] virtual Result<Secret> shared_secret(ByteView peer_public) = 0;
 };
 
+// The responder's half of an exchange in one call: a fresh key pair of
+// group g and the shared secret with the peer's public value. Pure CPU work
+// on objects of its own (OpenSSL's contexts are per thread), so the daemon's
+// crypto workers run it off the event loop (ike::DhWork).
+struct DhResponse {
+  std::unique_ptr<KeyExchange> kx;  // null when the key pair could not be made
+  Result<Secret> shared;            // or why not (a bad peer value: kInvalidSyntax)
+};
+[[nodiscard]] DhResponse dh_respond(Group g, ByteView peer_public);
+
 }  // namespace kg::crypto

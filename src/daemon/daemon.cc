@@ -1,10 +1,12 @@
 #include "daemon/daemon.h"
 
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "aaa/radius_eap.h"
@@ -35,6 +37,26 @@ constexpr Millis kLeaseHold{600'000};
 // How long an exchange may wait for slow work (engine.h WorkRequest) at the
 // least; RADIUS timing configured beyond it raises it (apply_config).
 constexpr Millis kExchangeWaitFloor{60'000};
+
+// Threads for the responder's Diffie-Hellman: one per core this process may
+// run on, so that a setup's largest CPU cost (libcrypto: 58% of the hub's samples)
+// spreads over the cores while the event loop goes on with other peers;
+// none on one core (computed inline, as in the engines' tests).
+// KEYGATE_CRYPTO_WORKERS=N overrides (0: inline). On a quiet 2-core machine
+// the pool gave 1.5-1.9x the setups/s at the same CPU per setup; on one
+// loaded by a dozen other runnable threads it gave no more setups/s and
+// cost 20-27% more CPU per setup (README, Benchmarks).
+size_t crypto_workers() {
+  if (const char* e = std::getenv("KEYGATE_CRYPTO_WORKERS"); e && *e) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(e, &end, 10);
+    if (end && !*end) return std::min<size_t>(n, 64);
+    log::warn(std::string("keygated: KEYGATE_CRYPTO_WORKERS=") + e + " is not a number; ignored");
+  }
+  cpu_set_t set;
+  size_t cores = sched_getaffinity(0, sizeof set, &set) == 0 ? size_t(CPU_COUNT(&set)) : 1;
+  return cores > 1 ? cores : 0;
+}
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
@@ -60,13 +82,21 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   d->config_ = std::make_unique<config::Config>(o.state_dir);
   d->start_tokens();
   d->policy_.set_pki(&d->config_->pki());
+  const size_t workers = crypto_workers();
   d->ike_ = std::make_unique<IkeSide>(
-      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{kExchangeWaitFloor}), d->ike_host_);
+      ike::Engine::create(d->policy_, d->clock_, d->rng_, ike::EngineOptions{kExchangeWaitFloor, workers > 0}),
+      d->ike_host_);
   d->exchange_wait_ = kExchangeWaitFloor;
-  d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_);
+  d->ikev1_ = ikev1::Engine::create(d->isakmp_policy_, d->clock_, d->rng_, ikev1::EngineOptions{workers > 0});
   auto wq = io::WorkQueue::create(*d->loop_);
   if (!wq) return std::unexpected(wq.error());
   d->work_ = std::move(*wq);
+  if (workers > 0) {
+    auto cq = io::WorkQueue::create(*d->loop_, workers);
+    if (!cq) return std::unexpected(cq.error());
+    d->crypto_ = std::move(*cq);
+    log::info("keygated: " + std::to_string(workers) + " crypto workers for the responder's Diffie-Hellman");
+  }
   Daemon* self = d.get();
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     // The version in the IKE header picks the engine (ISAKMP is 1.0, IKEv2 2.0).

@@ -188,6 +188,7 @@ class Daemon {
     void peer_dead(const ike::PeerDead& ev) override;
     void peer_answered(const ike::PeerAnswered& a) override;
     void off_loop(std::function<std::function<void()>()> job) override;
+    void compute(std::function<std::function<void()>()> job) override;
     void actions_done() override;
     Daemon& d;
   };
@@ -261,6 +262,10 @@ class Daemon {
   // Slow work the engine waits for (ike::WorkRequest), after ike_: it is
   // stopped, and its pending completions dropped, before the engine goes.
   std::unique_ptr<io::WorkQueue> work_;
+  // The responder's Diffie-Hellman of both engines (ike::DhWork), one
+  // thread per core (KEYGATE_CRYPTO_WORKERS overrides; 0, or one core:
+  // none, and the engines compute it inline).
+  std::unique_ptr<io::WorkQueue> crypto_;
   // The RADIUS client (EAP relay, accounting); null if its socket failed.
   std::shared_ptr<RadiusService> radius_;
   std::unique_ptr<AccountingService> acct_;  // after radius_, which it uses; null without RADIUS

@@ -91,6 +91,10 @@ void Daemon::IkeHost::peer_answered(const ike::PeerAnswered& a) { d.flexvpn_.on_
 
 void Daemon::IkeHost::off_loop(std::function<std::function<void()>()> job) { d.work_->submit(std::move(job)); }
 
+void Daemon::IkeHost::compute(std::function<std::function<void()>()> job) {
+  (d.crypto_ ? d.crypto_ : d.work_)->submit(std::move(job));
+}
+
 void Daemon::IkeHost::actions_done() {
   if (d.acct_) d.acct_->settle();  // Stops of the sessions this batch ended
   d.reschedule();

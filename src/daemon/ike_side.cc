@@ -39,8 +39,8 @@ void IkeSide::resume_on_loop(uint64_t id, const Resume& resume, Begin begin) {
   if (*early) execute(resume(id, ike::WorkResult(std::move(**early))), resume);
 }
 
-// Today only a signer, EAP back end or authorizer that declares itself slow
-// gets here (PKCS#11 comes later; a RADIUS EAP relay answers on the loop);
+// A key exchange (DhWork) goes to the crypto workers. Otherwise only a
+// signer, EAP back end or authorizer that declares itself slow gets here (PKCS#11 comes later; a RADIUS EAP relay answers on the loop);
 // the common case is signed or authorized inline by the engine and never
 // hops threads. Local authorization must stay inline: it leases from pools
 // that only the event loop touches.
@@ -68,10 +68,13 @@ void IkeSide::run_work(ike::WorkRequest w, const Resume& resume) {
     resume_on_loop<ike::PeerKeys>(w.id, resume, [&](auto done) { k->source->begin_lookup(k->query, done); });
     return;
   }
-  host_.off_loop([this, w = std::move(w), resume]() -> std::function<void()> {
+  bool cpu = std::holds_alternative<ike::DhWork>(w.work);
+  auto job = [this, w = std::move(w), resume]() -> std::function<void()> {
     auto result = std::make_shared<ike::WorkResult>(ike::do_work(w.work));  // blocking, off the loop
     return [this, id = w.id, result, resume] { execute(resume(id, std::move(*result)), resume); };
-  });
+  };
+  if (cpu) host_.compute(std::move(job));
+  else host_.off_loop(std::move(job));
 }
 
 }  // namespace kg::daemon

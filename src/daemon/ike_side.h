@@ -5,8 +5,9 @@
 //   ReleaseConfig            -> remote access (a pool lease ends)
 //   SessionEvent, PeerDead   -> remote access, the tunnels, FlexVPN
 //   PeerAnswered             -> FlexVPN (a peer reactivate probe)
-//   WorkRequest              -> off the event loop (the daemon's work queue);
-//                               its result comes back here, to Engine::resume.
+//   WorkRequest              -> off the event loop (the daemon's work queue, or
+//                               its crypto workers for a DhWork); its result
+//                               comes back here, to Engine::resume.
 // It reaches those parts only through Host, so the routing is tested with a
 // fake Host on a fake clock, without sockets or threads.
 #pragma once
@@ -40,6 +41,9 @@ class IkeSide {
     // Runs `job` off the event loop (it may block); the completion it
     // returns runs on the loop.
     virtual void off_loop(std::function<std::function<void()>()> job) = 0;
+    // The same for CPU work (a Diffie-Hellman: ike::DhWork), on the crypto
+    // workers, one per core, so that other peers' exchanges go on meanwhile.
+    virtual void compute(std::function<std::function<void()>()> job) = 0;
     // A batch of actions is done: the engine's next deadline may have moved.
     virtual void actions_done() = 0;
   };

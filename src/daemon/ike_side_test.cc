@@ -20,6 +20,7 @@ IpAddress ip(const char* s) { return *IpAddress::parse(s); }
 struct FakeHost final : IkeSide::Host {
   std::vector<std::string> got;
   std::vector<std::function<std::function<void()>()>> jobs;  // waiting for the "worker"
+  std::vector<std::function<std::function<void()>()>> cpu_jobs;  // waiting for a "crypto worker"
   int batches = 0;
 
   void send(const ike::SendPacket& p) override { got.push_back("send " + p.remote.str()); }
@@ -32,6 +33,7 @@ struct FakeHost final : IkeSide::Host {
   void peer_dead(const ike::PeerDead& ev) override { got.push_back("dead " + ev.interface); }
   void peer_answered(const ike::PeerAnswered& a) override { got.push_back("answered " + std::to_string(a.probe)); }
   void off_loop(std::function<std::function<void()>()> job) override { jobs.push_back(std::move(job)); }
+  void compute(std::function<std::function<void()>()> job) override { cpu_jobs.push_back(std::move(job)); }
   void actions_done() override { ++batches; }
 };
 
@@ -80,6 +82,20 @@ TEST_F(IkeSidePart, SlowWorkRunsOffTheLoopAndGoesBackToTheEngine) {
   ASSERT_TRUE(completion);
   EXPECT_EQ(host.batches, 1);
   completion();  // on the loop: Engine::resume; no exchange waits for id 5
+  EXPECT_EQ(host.batches, 2);
+  EXPECT_TRUE(host.got.empty());
+}
+
+// A key exchange goes to the crypto workers, not the (one-thread) slow-work
+// queue, and its result back to the engine on the loop.
+TEST_F(IkeSidePart, KeyExchangeRunsOnTheCryptoWorkers) {
+  Bytes peer(32, 9);  // an X25519 public value
+  side.execute({ike::WorkRequest{8, ike::DhWork{crypto::Group::kCurve25519, peer}}});
+  EXPECT_TRUE(host.jobs.empty());
+  ASSERT_EQ(host.cpu_jobs.size(), 1u);
+  auto completion = host.cpu_jobs[0]();  // on a worker: the key pair and g^ir
+  ASSERT_TRUE(completion);
+  completion();  // on the loop: Engine::resume; no exchange waits for id 8
   EXPECT_EQ(host.batches, 2);
   EXPECT_TRUE(host.got.empty());
 }

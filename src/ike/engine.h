@@ -17,6 +17,7 @@
 #include "common/random.h"
 #include "common/secret.h"
 #include "crypto/auth_sig.h"
+#include "crypto/dh.h"
 #include "crypto/sk_cipher.h"
 #include "esp/child_sa_params.h"
 #include "ike/eap.h"
@@ -124,17 +125,28 @@ struct PasswordWork {
   std::string user;
   Secret password;
 };
-using Work = std::variant<SignWork, EapWork, AuthorizeWork, PskWork, PasswordWork>;
+// The responder's Diffie-Hellman (IKE_SA_INIT's KE, IKEv1 Main Mode message
+// 3): crypto::dh_respond(group, peer_public). Not slow I/O but the largest
+// CPU cost of a setup; with EngineOptions::dh_off_loop the engine hands it to
+// the daemon, whose crypto workers (one per core) compute it while the event
+// loop goes on with other peers.
+struct DhWork {
+  crypto::Group group = crypto::Group::kNone;
+  Bytes peer_public;
+};
+using Work = std::variant<SignWork, EapWork, AuthorizeWork, PskWork, PasswordWork, DhWork>;
 struct WorkRequest {
   uint64_t id = 0;  // what resume() is called with
   Work work;
 };
 // The AUTH data (or why there is none), the EAP back end's answer, the
-// authorizer's decision, the peer's keys, or the password checker's verdict.
-using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision, PeerKeys, PasswordVerdict>;
+// authorizer's decision, the peer's keys, the password checker's verdict, or
+// our key pair and the shared secret.
+using WorkResult = std::variant<Result<Bytes>, EapStep, ConfigDecision, PeerKeys, PasswordVerdict, crypto::DhResponse>;
 // Does the work, blocking: for the daemon's worker thread, and tests.
 [[nodiscard]] WorkResult do_work(const Work& work);
-// "signature", "EAP", "authorization", "pre-shared key", "password check" (logs).
+// "signature", "EAP", "authorization", "pre-shared key", "password check",
+// "key exchange" (logs).
 [[nodiscard]] const char* work_name(const Work& work);
 
 // Engine::probe's IKE_SA_INIT was answered: an IKE responder is there
@@ -246,6 +258,10 @@ struct EngineOptions {
   // How long an exchange waits for a WorkRequest's result before its IKE SA
   // fails (AUTHENTICATION_FAILED to a peer waiting for our IKE_AUTH answer).
   Millis pending_timeout{5'000};
+  // The responder's Diffie-Hellman goes to the daemon as DhWork (its crypto
+  // workers) instead of being computed inline; off on one core and in tests
+  // that run the engines in one thread.
+  bool dh_off_loop = false;
 };
 
 class Engine {

@@ -96,7 +96,7 @@ class EngineImpl final : public Engine {
   // The inner payloads of an SK message, or of the message just reassembled.
   Result<std::vector<TypedPayload>> open_inner(IkeSa& sa, const Message& m, ByteView raw);
   Result<std::vector<Bytes>> protect_out(IkeSa& sa, const Header& h, const std::vector<TypedPayload>& inner);
-  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, configs_, &stats_, &certs_}; }
+  TaskEnv env(std::vector<Action>& out) { return TaskEnv{policy_, clock_, rng_, out, configs_, &stats_, &certs_, options_.dh_off_loop}; }
   void begin_delete(IkeSa& sa, std::vector<Action>& out);
   void retransmit_or_give_up(IkeSa& sa, TimePoint now, std::vector<Action>& out);
   void on_established(IkeSa& sa, std::vector<Action>& out);

@@ -39,6 +39,7 @@ WorkResult do_work(const Work& work) {
     if (!k->source) return PeerKeys{{}, {}, "no keyring aaa"};
     return k->source->lookup(k->query);
   }
+  if (auto* d = std::get_if<DhWork>(&work)) return crypto::dh_respond(d->group, d->peer_public);
   if (auto* p = std::get_if<PasswordWork>(&work)) {
     if (!p->checker) return PasswordVerdict{"no password checker", {}};
     return p->checker->check(p->user, p->password);
@@ -53,6 +54,7 @@ const char* work_name(const Work& work) {
   if (std::holds_alternative<AuthorizeWork>(work)) return "authorization";
   if (std::holds_alternative<PskWork>(work)) return "pre-shared key";
   if (std::holds_alternative<PasswordWork>(work)) return "password check";
+  if (std::holds_alternative<DhWork>(work)) return "key exchange";
   return "EAP";
 }
 
@@ -134,6 +136,7 @@ void EngineImpl::wait_timed_out(IkeSa& sa, std::vector<Action>& out) {
   WorkResult r = what == "EAP"             ? WorkResult(EapStep{EapStep::Kind::kFailure, {}, {}, {}, why})
                  : what == "authorization" ? WorkResult(ConfigDecision{ConfigDecision::Status::kRefused, {}, {}, why})
                  : what == "pre-shared key" ? WorkResult(PeerKeys{{}, {}, why})
+                 : what == "key exchange"   ? WorkResult(crypto::DhResponse{nullptr, fail(Errc::kLimit, why)})
                                            : WorkResult(std::in_place_index<0>, fail(Errc::kLimit, why));
   end_wait(sa, std::move(r), out);
   if (sa.state != SaState::kDead) fail_sa(sa, out, false);

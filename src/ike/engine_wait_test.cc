@@ -224,6 +224,61 @@ TEST_F(WaitingEngines, SignerThatNeverAnswersTimesOut) {
   EXPECT_EQ(sent.size(), before);
 }
 
+// IKE_SA_INIT messages `from` sent: requests or responses.
+size_t ike_sa_init(const std::vector<SendPacket>& sent, const IpAddress& from, bool responses) {
+  size_t k = 0;
+  for (auto& p : sent) {
+    auto m = parse_message(p.data);
+    if (m && p.local.addr == from && m->header.exchange == ExchangeType::kIkeSaInit &&
+        m->header.is_response() == responses)
+      ++k;
+  }
+  return k;
+}
+
+// The responder's Diffie-Hellman on the daemon's crypto workers
+// (EngineOptions::dh_off_loop): IKE_SA_INIT waits for the DhWork, A's
+// retransmissions are held, and the one answer carries the key pair the
+// work made; the handshake then completes as with the inline computation.
+TEST_F(WaitingEngines, ResponderKeyExchangeOffTheLoop) {
+  start();
+  b.engine = Engine::create(b.policy, clock, b.rng, EngineOptions{.dh_off_loop = true});
+  take(a, a.engine->initiate(req(a, b)));
+  pump();
+  auto w = work(b);
+  ASSERT_EQ(w.size(), 1u) << logs;
+  auto* dh = std::get_if<DhWork>(&w[0].work);
+  ASSERT_NE(dh, nullptr);
+  EXPECT_EQ(dh_group(dh->group), b.policy.ike_proposals(b.me).front().groups.front());
+  EXPECT_EQ(dh->peer_public.size(), crypto::dh_public_size(dh->group));
+  EXPECT_EQ(b.engine->sas()[0].waiting_for, "key exchange");
+  run_for(Millis(2000));
+  EXPECT_GE(ike_sa_init(sent, a.me, false), 2u);  // the request and a retransmission
+  EXPECT_EQ(ike_sa_init(sent, b.me, true), 0u) << "no answer while the key exchange is out";
+  EXPECT_EQ(work(b).size(), 1u) << "the retransmission started no second key exchange";
+  finish(b, work(b)[0]);
+  EXPECT_EQ(ike_sa_init(sent, b.me, true), 1u);
+  check_traffic = true;
+  expect_one_mirrored_child();
+  EXPECT_EQ(a.engine->stats().work_failures + b.engine->stats().work_failures, 0u);
+}
+
+// A peer's public value that is no X25519 point of the right size: the work
+// says so and the answer is INVALID_SYNTAX, as inline; nothing is kept.
+TEST_F(WaitingEngines, ResponderKeyExchangeOffTheLoopRefusesABadPublicValue) {
+  start();
+  b.engine = Engine::create(b.policy, clock, b.rng, EngineOptions{.dh_off_loop = true});
+  take(a, a.engine->initiate(req(a, b)));
+  pump();
+  ASSERT_EQ(work(b).size(), 1u) << logs;
+  auto w = work(b)[0];
+  std::get<DhWork>(w.work).peer_public.resize(31);
+  finish(b, w);
+  EXPECT_EQ(ike_sa_init(sent, b.me, true), 1u);
+  expect_gone(b);
+  expect_gone(a);
+}
+
 // B's authorization waits 2 s for its server: A's retransmitted IKE_AUTH is
 // held and answered once, with the address, when the decision is in; the
 // lease goes back once, when the IKE SA ends.

@@ -65,6 +65,7 @@ struct TaskEnv {
   ConfigShare& configs;  // where an SA gets its profile and CHILD_SA configuration
   EngineStats* stats = nullptr;
   crypto::CertCache* certs = nullptr;  // the engine's parsed peer certificates (crypto/cert_cache.h)
+  bool dh_off_loop = false;            // EngineOptions::dh_off_loop: the responder's DH waits as DhWork
   // Set by a task that must wait for slow work (TaskStatus::kPending).
   std::optional<Work> wait;
 };

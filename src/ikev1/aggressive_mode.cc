@@ -156,7 +156,7 @@ void EngineImpl::am_initiator_reply(IsakmpSa& sa, const isakmp::Message& m, Byte
   sa.g_xr = ke->data;
   sa.nr = nonce->data;
   note_cert_requests(sa, m.payloads);
-  if (auto k = derive_keys(sa, sa.g_xr); !k) {
+  if (auto k = derive_keys_with(sa, sa.g_xr); !k) {
     log::warn(fmt("IKEv1: Aggressive Mode with {}: {}", sa.remote.addr.str(), k.error().message));
     mode_failure(sa);
     return remove_sa(sa, false, out);
@@ -317,7 +317,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     sa.signer = pick_signer(sa);
   }
   // Keys (RFC 2409 §5): SKEYID by the authentication method.
-  if (auto k = derive_keys(sa, sa.g_xi); !k) {
+  if (auto k = derive_keys_with(sa, sa.g_xi); !k) {
     log::warn(fmt("IKEv1: Aggressive Mode with {}: {}", sa.remote.addr.str(), k.error().message));
     mode_failure(sa);
     return remove_sa(sa, false, out);

@@ -9,8 +9,9 @@ namespace kg::ikev1 {
 
 using isakmp::ExchangeType;
 
-std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng) {
-  return std::make_unique<EngineImpl>(policy, clock, rng);
+std::unique_ptr<Engine> Engine::create(const PolicyProvider& policy, const Clock& clock, Random& rng,
+                                       EngineOptions options) {
+  return std::make_unique<EngineImpl>(policy, clock, rng, options);
 }
 
 Bytes EngineImpl::random_bytes(size_t n) {
@@ -27,12 +28,10 @@ uint32_t EngineImpl::random_spi() {
 }
 
 IsakmpSa* EngineImpl::find(uint64_t cky_i, uint64_t cky_r) {
-  for (auto& [id, sa] : sas_)
-    if (sa->cky_i == cky_i && sa->cky_r == cky_r) return sa.get();
-  return nullptr;
+  return find_if(cky_i, [&](const IsakmpSa& sa) { return sa.cky_r == cky_r; });
 }
 
-IsakmpSa& EngineImpl::create_sa(bool initiator, const Endpoint& local, const Endpoint& remote) {
+IsakmpSa& EngineImpl::create_sa(bool initiator, const Endpoint& local, const Endpoint& remote, uint64_t cky_i) {
   auto sa = std::make_unique<IsakmpSa>();
   sa->conn_id = next_conn_id_++;
   sa->initiator = initiator;
@@ -40,8 +39,10 @@ IsakmpSa& EngineImpl::create_sa(bool initiator, const Endpoint& local, const End
   sa->remote = remote;
   sa->created = clock_.now();
   sa->expires = sa->created + std::chrono::seconds(86400);
+  sa->cky_i = cky_i;
   while (sa->cky_i == 0 && initiator) sa->cky_i = rng_.u64();
   while (sa->cky_r == 0 && !initiator) sa->cky_r = rng_.u64();
+  by_cky_i_.emplace(sa->cky_i, sa->conn_id);
   auto& ref = *sa;
   sas_[sa->conn_id] = std::move(sa);
   return ref;
@@ -109,7 +110,17 @@ void EngineImpl::remove_sa(IsakmpSa& sa, bool notify_peer, std::vector<Action>& 
 }
 
 void EngineImpl::reap() {
-  for (auto id : dead_) sas_.erase(id);
+  for (auto id : dead_) {
+    auto it = sas_.find(id);
+    if (it == sas_.end()) continue;
+    auto [b, e] = by_cky_i_.equal_range(it->second->cky_i);
+    for (auto x = b; x != e; ++x)
+      if (x->second == id) {
+        by_cky_i_.erase(x);
+        break;
+      }
+    sas_.erase(it);
+  }
   dead_.clear();
 }
 
@@ -138,8 +149,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   }
   if (h.cookie_r == 0) {
     // Main Mode message 1, or its retransmission.
-    for (auto& [id, s] : sas_)
-      if (!s->initiator && s->cky_i == h.cookie_i && s->remote == remote) sa = s.get();
+    sa = find_if(h.cookie_i, [&](const IsakmpSa& s) { return !s.initiator && s.remote == remote; });
     if (!sa) {
       if (h.exchange == ExchangeType::kAggressive && h.message_id == 0 && !h.encrypted()) {
         if (policy_.aggressive_mode_disabled()) {
@@ -147,8 +157,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
           ++stats_.rx_dropped_unknown_sa;
           return out;
         }
-        auto& fresh = create_sa(false, local, remote);
-        fresh.cky_i = h.cookie_i;
+        auto& fresh = create_sa(false, local, remote, h.cookie_i);
         am_respond(fresh, *m, data, out);
         if (fresh.state == MmState::kKeDone) fresh.expires = clock_.now() + std::chrono::seconds(fresh.policy.lifetime_s);
         reap();
@@ -160,8 +169,7 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
                        isakmp::exchange_name(h.exchange), remote.str()));
         return out;
       }
-      auto& fresh = create_sa(false, local, remote);
-      fresh.cky_i = h.cookie_i;
+      auto& fresh = create_sa(false, local, remote, h.cookie_i);
       fresh.policy.lifetime_s = 86400;
       mm_respond_sa(fresh, *m, data, out);
       if (fresh.state == MmState::kSaChosen) fresh.expires = clock_.now() + std::chrono::seconds(fresh.policy.lifetime_s);
@@ -171,8 +179,9 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   } else {
     sa = find(h.cookie_i, h.cookie_r);
     if (!sa) {  // the answer to our message 1 names the responder's cookie
-      for (auto& [id, s] : sas_)
-        if (s->initiator && s->cky_i == h.cookie_i && s->cky_r == 0 && s->state == MmState::kSaSent) sa = s.get();
+      sa = find_if(h.cookie_i, [](const IsakmpSa& s) {
+        return s.initiator && s.cky_r == 0 && s.state == MmState::kSaSent;
+      });
       if (sa) sa->cky_r = h.cookie_r;
     }
   }
@@ -191,6 +200,10 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
   };
   switch (h.exchange) {
     case ExchangeType::kIdentityProtection:
+      if (sa->dh_work) {  // message 3 again while its key exchange is out: message 4 answers it
+        ++stats_.rx_retransmitted;
+        break;
+      }
       if (repeat(sa->flight)) break;
       // RFC 3947 §4: the initiator moves to 4500 at message 5; follow it.
       if (!sa->initiator && sa->state == MmState::kKeDone) {
@@ -224,6 +237,35 @@ std::vector<Action> EngineImpl::on_packet(const Endpoint& local, const Endpoint&
     default:
       ++stats_.rx_dropped_unknown_sa;
       log::debug(fmt("IKEv1: {} from {} not implemented", isakmp::exchange_name(h.exchange), remote.str()));
+  }
+  reap();
+  return out;
+}
+
+// The WorkRequests this engine emitted come back here: Main Mode's key
+// exchange, an XAUTH password check.
+std::vector<Action> EngineImpl::resume(uint64_t id, ike::WorkResult result) {
+  std::vector<Action> out;
+  auto it = waiting_.find(id);
+  if (it == waiting_.end()) return out;
+  auto sa_it = sas_.find(it->second);
+  waiting_.erase(it);
+  if (sa_it == sas_.end() || std::find(dead_.begin(), dead_.end(), sa_it->first) != dead_.end()) {
+    log::debug(fmt("IKEv1: result of request {} dropped: its ISAKMP SA is gone", id));
+    return out;
+  }
+  IsakmpSa& sa = *sa_it->second;
+  if (sa.dh_work == id) {  // Main Mode message 3's key exchange (main_mode.cc)
+    sa.dh_work = 0;
+    auto* d = std::get_if<crypto::DhResponse>(&result);
+    mm_respond_ke(sa, d ? std::move(*d) : crypto::DhResponse{nullptr, fail(Errc::kState, "no key exchange result")},
+                  out);
+  } else if (sa.ez && sa.ez->step == EzvpnState::Step::kGroupLookup && sa.ez->work == id) {  // aggressive_mode.cc
+    auto* k = std::get_if<ike::PeerKeys>(&result);
+    am_resume(sa, k ? std::move(*k) : ike::PeerKeys{{}, {}, "the lookup gave no keys"}, out);
+  } else if (sa.ez && sa.ez->step == EzvpnState::Step::kXauthChecking && sa.ez->work == id) {  // xauth_mode_config.cc
+    auto* v = std::get_if<ike::PasswordVerdict>(&result);
+    xauth_verdict(sa, v ? std::move(*v) : ike::PasswordVerdict{"the password checker gave no verdict", {}}, out);
   }
   reap();
   return out;

@@ -62,14 +62,23 @@ struct Stats {
   uint64_t invalid_spi_notifies = 0, invalid_spi_limited = 0;  // sent; not sent (hold-down)
 };
 
+struct EngineOptions {
+  // Main Mode responder: the Diffie-Hellman of message 3 goes to the daemon
+  // as ike::DhWork (its crypto workers) instead of being computed inline;
+  // message 4 follows once resume() brings it (ike::EngineOptions likewise).
+  bool dh_off_loop = false;
+};
+
 class Engine {
  public:
-  static std::unique_ptr<Engine> create(const PolicyProvider& policy, const Clock& clock, Random& rng);
+  static std::unique_ptr<Engine> create(const PolicyProvider& policy, const Clock& clock, Random& rng,
+                                        EngineOptions options = {});
   virtual ~Engine() = default;
 
   virtual std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) = 0;
   virtual std::vector<Action> on_timer() = 0;
-  // The answer to a WorkRequest this engine emitted (a RADIUS XAUTH check).
+  // The answer to a WorkRequest this engine emitted (a RADIUS XAUTH check, a
+  // key exchange).
   virtual std::vector<Action> resume(uint64_t id, ike::WorkResult result) = 0;
   [[nodiscard]] virtual std::optional<TimePoint> next_deadline() const = 0;
   // Main Mode then Quick Mode for the interface, unless an SA for it is up

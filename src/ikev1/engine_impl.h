@@ -14,6 +14,7 @@
 //   proposals.cc      phase-1 and phase-2 SA payloads: build and choose
 #pragma once
 #include <map>
+#include <unordered_map>
 
 #include "ike/fmt.h"
 #include "ikev1/isakmp_sa.h"
@@ -37,7 +38,8 @@ inline constexpr Millis kP1RekeyRetry{10'000};
 
 class EngineImpl final : public Engine {
  public:
-  EngineImpl(const PolicyProvider& p, const Clock& c, Random& r) : policy_(p), clock_(c), rng_(r) {}
+  EngineImpl(const PolicyProvider& p, const Clock& c, Random& r, EngineOptions o)
+      : policy_(p), clock_(c), rng_(r), options_(o) {}
 
   std::vector<Action> on_packet(const Endpoint& local, const Endpoint& remote, ByteView data) override;
   std::vector<Action> on_timer() override;
@@ -69,6 +71,9 @@ class EngineImpl final : public Engine {
   void mm_initiate(IsakmpSa& sa, std::vector<Action>& out);
   void mm_respond_sa(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
   void mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out);
+  // Responder, message 3's key exchange done (inline or by DhWork): keys, message 4.
+  void mm_respond_ke(IsakmpSa& sa, crypto::DhResponse dh, std::vector<Action>& out);
+  std::vector<isakmp::TypedPayload> mm_ke_payloads(const IsakmpSa& sa, const Bytes& ke, const Bytes& nonce) const;
 
   // The payloads that authenticate us in Main Mode message 5/6 or
   // Aggressive Mode message 2/3 (after `id`): HASH, or [CERT,] SIG with
@@ -190,12 +195,24 @@ class EngineImpl final : public Engine {
   Result<Bytes> open(IsakmpSa& sa, const isakmp::Message& m, const Bytes& iv, Bytes& next_iv);
   Result<Bytes> exchange_iv(IsakmpSa& sa, uint32_t mid);
 
+  // The SAs by cookies: find() by the pair, find_if() among those with the
+  // initiator's cookie (Main Mode message 1 and 2 before the pair is
+  // complete), both through by_cky_i_ instead of a walk over every SA.
   IsakmpSa* find(uint64_t cky_i, uint64_t cky_r);
-  IsakmpSa& create_sa(bool initiator, const Endpoint& local, const Endpoint& remote);
+  template <class Pred>
+  IsakmpSa* find_if(uint64_t cky_i, Pred pred) {
+    auto [b, e] = by_cky_i_.equal_range(cky_i);
+    for (auto it = b; it != e; ++it)
+      if (auto s = sas_.find(it->second); s != sas_.end() && pred(*s->second)) return s->second.get();
+    return nullptr;
+  }
+  // An initiator makes its cookie; a responder takes the peer's (cky_i).
+  IsakmpSa& create_sa(bool initiator, const Endpoint& local, const Endpoint& remote, uint64_t cky_i = 0);
   void reap();  // erase the SAs remove_sa marked
   std::vector<uint32_t> dead_;
   // Keys for phase 1 once both KE/nonce pairs are known (RFC 2409 §5).
-  Result<void> derive_keys(IsakmpSa& sa, ByteView peer_ke);
+  Result<void> derive_keys(IsakmpSa& sa, const Secret& g_xy);
+  Result<void> derive_keys_with(IsakmpSa& sa, const Bytes& peer_ke);  // g^xy from our key pair and theirs
   isakmp::IdPayload our_id(const IsakmpSa& sa) const;
   // The pre-shared key for the SA's peer: from its ISAKMP profile's keyring
   // when it has one, else by address.
@@ -213,7 +230,9 @@ class EngineImpl final : public Engine {
   const PolicyProvider& policy_;
   const Clock& clock_;
   Random& rng_;
+  EngineOptions options_;
   std::map<uint32_t, std::unique_ptr<IsakmpSa>> sas_;  // by conn-id
+  std::unordered_multimap<uint64_t, uint32_t> by_cky_i_;  // initiator's cookie -> conn-ids (an SA's cky_i never changes)
   uint32_t next_conn_id_ = 1001;  // IOS numbers conn-ids from 1001
   Stats stats_;
   const ike::TrafficSource* traffic_ = nullptr;

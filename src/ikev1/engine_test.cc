@@ -349,6 +349,88 @@ TEST_F(Ikev1Engines, EveryMessageLostOnceStillConverges) {
   }
 }
 
+// The responder's Diffie-Hellman on the daemon's crypto workers
+// (EngineOptions::dh_off_loop): message 3 waits for the DhWork, its
+// retransmission is held, and message 4 goes once the key pair is in; a
+// result nothing waits for any more is dropped.
+TEST_F(Ikev1Engines, ResponderKeyExchangeOffTheLoop) {
+  a.engine = Engine::create(a.policy, clock, a.rng);
+  b.engine = Engine::create(b.policy, clock, b.rng, EngineOptions{.dh_off_loop = true});
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_EQ(sent.size(), 3u) << logs;  // MM1, MM2, MM3
+  auto work = b.of<ike::WorkRequest>();
+  ASSERT_EQ(work.size(), 1u) << logs;
+  auto* dh = std::get_if<ike::DhWork>(&work[0].work);
+  ASSERT_NE(dh, nullptr);
+  EXPECT_EQ(dh->group, crypto::Group::kModp2048);
+  EXPECT_EQ(dh->peer_public.size(), 256u);
+  run_for(Millis(2'500));  // A sends MM3 again (and B MM2)
+  auto from_b = [&] { return std::count_if(sent.begin(), sent.end(), [&](auto& p) { return p.local.addr == b.me; }); };
+  EXPECT_LE(from_b(), 2) << "MM2 and its retransmission, no MM4 while the key exchange is out";
+  EXPECT_GE(b.engine->stats().rx_retransmitted, 1u);
+  EXPECT_EQ(b.of<ike::WorkRequest>().size(), 1u) << "the retransmission started no second key exchange";
+  auto before = from_b();
+  take(b, b.engine->resume(work[0].id, ike::do_work(work[0].work)));
+  pump();
+  EXPECT_EQ(from_b(), before + 3) << logs;  // MM4, MM6, QM2
+  expect_mirrored();
+  EXPECT_TRUE(b.engine->resume(work[0].id, ike::do_work(work[0].work)).empty());
+  EXPECT_EQ(b.engine->sas().size(), 1u);
+}
+
+// Many responder SAs at once: each message finds its own SA by its cookies
+// (the index), also after others are deleted.
+TEST_F(Ikev1Engines, ManyResponderSasEachFindTheirOwn) {
+  start();
+  std::vector<std::unique_ptr<Node>> peers;
+  std::vector<std::unique_ptr<Engine>> engines;
+  for (int i = 0; i < 6; ++i) {
+    auto n = std::make_unique<Node>(uint64_t(100 + i), ("198.51.100." + std::to_string(10 + i)).c_str());
+    n->policy.child = a.policy.child;
+    n->engine = Engine::create(n->policy, clock, n->rng);
+    peers.push_back(std::move(n));
+  }
+  // Each peer's MM1 first, then everything interleaved as it comes.
+  std::deque<std::pair<Node*, ike::SendPacket>> net;
+  auto from = [&](Node& n, std::vector<Action> acts) {
+    for (auto& x : acts)
+      if (auto* p = std::get_if<ike::SendPacket>(&x)) net.emplace_back(&n, *p);
+      else n.got.push_back(std::move(x));
+  };
+  for (auto& n : peers) from(*n, n->engine->initiate({Endpoint{n->me, 500}, Endpoint{b.me, 500}, *n->policy.child}));
+  while (!net.empty()) {
+    auto [n, p] = net.front();
+    net.pop_front();
+    if (p.remote.addr == b.me) {
+      for (auto& x : b.engine->on_packet(p.remote, p.local, p.data))
+        if (auto* q = std::get_if<ike::SendPacket>(&x)) {
+          for (auto& m : peers)
+            if (m->me == q->remote.addr) net.emplace_back(m.get(), *q);
+        } else {
+          b.got.push_back(std::move(x));
+        }
+    } else {
+      from(*n, n->engine->on_packet(p.remote, p.local, p.data));
+    }
+  }
+  EXPECT_EQ(b.of<ike::InstallChildSa>().size(), 6u) << logs;
+  EXPECT_EQ(b.engine->sas().size(), 6u);
+  for (auto& n : peers) EXPECT_EQ(n->of<ike::InstallChildSa>().size(), 1u) << n->me.str();
+  EXPECT_EQ(b.engine->stats().rx_dropped_unknown_sa, 0u);
+  // Half of them delete theirs; the others still reach their own.
+  for (int i = 0; i < 3; ++i)
+    for (auto& x : peers[i]->engine->delete_sessions(""))
+      if (auto* q = std::get_if<ike::SendPacket>(&x)) b.engine->on_packet(q->remote, q->local, q->data);
+  EXPECT_EQ(b.engine->sas().size(), 3u) << logs;
+  auto before = b.engine->stats().rx_dropped_unknown_sa;
+  for (int i = 3; i < 6; ++i)
+    for (auto& x : peers[i]->engine->delete_sessions(""))
+      if (auto* q = std::get_if<ike::SendPacket>(&x)) b.engine->on_packet(q->remote, q->local, q->data);
+  EXPECT_TRUE(b.engine->sas().empty()) << logs;
+  EXPECT_EQ(b.engine->stats().rx_dropped_unknown_sa, before);
+}
+
 TEST_F(Ikev1Engines, DeleteRemovesBothSides) {
   start();
   take(a, a.engine->initiate(req()));

@@ -91,6 +91,7 @@ struct IsakmpSa {
   bool peer_natt = false;             // the peer sent the RFC 3947 vendor ID
   bool nat_local = false, nat_remote = false;
   std::unique_ptr<crypto::KeyExchange> dh;
+  uint64_t dh_work = 0;  // responder: the DhWork for message 3 is out (its retransmissions wait for it)
   Bytes g_xi, g_xr, ni, nr;
   Secret skeyid;
   crypto::ikev1::Phase1Keys keys;

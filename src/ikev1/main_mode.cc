@@ -171,17 +171,21 @@ Bytes EngineImpl::natd_hash(const IsakmpSa& sa, const Endpoint& e) const {
   return ck::digest(sa.policy.hash, {w.data()}).value_or(Bytes{});
 }
 
-Result<void> EngineImpl::derive_keys(IsakmpSa& sa, ByteView peer_ke) {
+Result<void> EngineImpl::derive_keys_with(IsakmpSa& sa, const Bytes& peer_ke) {
+  auto g_xy = sa.dh->shared_secret(peer_ke);
+  if (!g_xy) return std::unexpected(g_xy.error());
+  return derive_keys(sa, *g_xy);
+}
+
+Result<void> EngineImpl::derive_keys(IsakmpSa& sa, const Secret& g_xy) {
   bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
   auto psk = sig ? std::optional<Secret>(Secret{}) : sa.psk ? sa.psk : psk_for(sa);
   if (!psk) return fail(Errc::kNotFound, "no pre-shared key for " + sa.remote.addr.str());
-  auto g_xy = sa.dh->shared_secret(peer_ke);
-  if (!g_xy) return std::unexpected(g_xy.error());
   // §5: SKEYID by the authentication method.
-  auto skeyid = sig ? ck::skeyid_sig(sa.policy.hash, sa.ni, sa.nr, g_xy->view())
+  auto skeyid = sig ? ck::skeyid_sig(sa.policy.hash, sa.ni, sa.nr, g_xy.view())
                     : ck::skeyid_psk(sa.policy.hash, psk->view(), sa.ni, sa.nr);
   if (!skeyid) return std::unexpected(skeyid.error());
-  auto keys = ck::derive_phase1(sa.policy.hash, skeyid->view(), g_xy->view(), sa.cky_i, sa.cky_r, sa.policy.key_bits / 8);
+  auto keys = ck::derive_phase1(sa.policy.hash, skeyid->view(), g_xy.view(), sa.cky_i, sa.cky_r, sa.policy.key_bits / 8);
   if (!keys) return std::unexpected(keys.error());
   auto iv = ck::phase1_iv(sa.policy.hash, sa.g_xi, sa.g_xr, sa.block());
   if (!iv) return std::unexpected(iv.error());
@@ -282,6 +286,33 @@ std::vector<TypedPayload> EngineImpl::natd_payloads(const IsakmpSa& sa) const {
           {PayloadType::kNatD, isakmp::NatDPayload{natd_hash(sa, sa.local)}}};
 }
 
+std::vector<TypedPayload> EngineImpl::mm_ke_payloads(const IsakmpSa& sa, const Bytes& ke, const Bytes& nonce) const {
+  std::vector<TypedPayload> p = {{PayloadType::kKe, isakmp::KePayload{ke}},
+                                 {PayloadType::kNonce, isakmp::NoncePayload{nonce}}};
+  if (sa.policy.auth == isakmp::P1Auth::kRsaSig)  // §5.1: whose certificates we can check
+    for (auto& r : cert_requests()) p.push_back(std::move(r));
+  if (sa.peer_natt)
+    for (auto& d : natd_payloads(sa)) p.push_back(std::move(d));
+  return p;
+}
+
+void EngineImpl::mm_respond_ke(IsakmpSa& sa, crypto::DhResponse dh, std::vector<Action>& out) {
+  if (!dh.kx) {
+    log::warn(fmt("IKEv1: cannot generate a key pair for group {}: {}", group_number(sa.policy.group),
+                  dh.shared.error().message));
+    return remove_sa(sa, false, out);
+  }
+  sa.dh = std::move(dh.kx);
+  sa.g_xr = sa.dh->public_value();
+  if (auto k = dh.shared ? derive_keys(sa, *dh.shared) : std::unexpected(dh.shared.error()); !k) {
+    log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
+    mode_failure(sa);
+    return remove_sa(sa, false, out);
+  }
+  sa.state = MmState::kKeDone;
+  send(sa, sa.flight, isakmp::encode_message(header(sa), mm_ke_payloads(sa, sa.g_xr, sa.nr)), true, out);
+}
+
 void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw, std::vector<Action>& out) {
   auto bad = [&](const std::string& why) {
     ++stats_.rx_dropped_malformed;
@@ -302,15 +333,6 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     note_cert_requests(sa, m.payloads);
     natd_check(sa, m.payloads);
     return true;
-  };
-  auto ke_payloads = [&](const Bytes& ke, const Bytes& nonce) {
-    std::vector<TypedPayload> p = {{PayloadType::kKe, isakmp::KePayload{ke}},
-                                   {PayloadType::kNonce, isakmp::NoncePayload{nonce}}};
-    if (sa.policy.auth == isakmp::P1Auth::kRsaSig)  // §5.1: whose certificates we can check
-      for (auto& r : cert_requests()) p.push_back(std::move(r));
-    if (sa.peer_natt)
-      for (auto& d : natd_payloads(sa)) p.push_back(std::move(d));
-    return p;
   };
   // Messages 5 and 6: decrypt, check HASH_I / HASH_R with the peer's ID as sent.
   auto authenticate = [&](bool peer_is_initiator) -> bool {
@@ -389,27 +411,24 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
       sa.ni = random_bytes(kNonceSize);
       sa.state = MmState::kKeSent;
       sa.flight.last_rx.assign(raw.begin(), raw.end());
-      send(sa, sa.flight, isakmp::encode_message(header(sa), ke_payloads(sa.g_xi, sa.ni)), true, out);
+      send(sa, sa.flight, isakmp::encode_message(header(sa), mm_ke_payloads(sa, sa.g_xi, sa.ni)), true, out);
       return;
     }
     case MmState::kSaChosen: {  // R: message 3
       if (!take_ke(sa.g_xi, sa.ni)) return;
-      if (!new_dh(sa)) return remove_sa(sa, false, out);
-      sa.g_xr = sa.dh->public_value();
       sa.nr = random_bytes(kNonceSize);
-      if (auto k = derive_keys(sa, sa.g_xi); !k) {
-        log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
-        mode_failure(sa);
-        return remove_sa(sa, false, out);
-      }
-      sa.state = MmState::kKeDone;
       sa.flight.last_rx.assign(raw.begin(), raw.end());
-      send(sa, sa.flight, isakmp::encode_message(header(sa), ke_payloads(sa.g_xr, sa.nr)), true, out);
-      return;
+      if (options_.dh_off_loop) {  // message 4 once resume() brings our key pair and g^xy
+        sa.dh_work = next_work_id_++;
+        waiting_[sa.dh_work] = sa.conn_id;
+        out.push_back(ike::WorkRequest{sa.dh_work, ike::DhWork{sa.policy.group, sa.g_xi}});
+        return;
+      }
+      return mm_respond_ke(sa, crypto::dh_respond(sa.policy.group, sa.g_xi), out);
     }
     case MmState::kKeSent: {  // I: message 4
       if (!take_ke(sa.g_xr, sa.nr)) return;
-      if (auto k = derive_keys(sa, sa.g_xr); !k) {
+      if (auto k = derive_keys_with(sa, sa.g_xr); !k) {
         log::warn(fmt("IKEv1: Main Mode with {}: {}", sa.remote.addr.str(), k.error().message));
         mode_failure(sa);
         return remove_sa(sa, false, out);

@@ -276,30 +276,6 @@ void EngineImpl::xauth_check(IsakmpSa& sa, const isakmp::AttributePayload& reply
   out.push_back(ike::WorkRequest{ez.work, ike::PasswordWork{std::move(checker), ez.user, Secret(pw->value)}});
 }
 
-std::vector<Action> EngineImpl::resume(uint64_t id, ike::WorkResult result) {
-  std::vector<Action> out;
-  auto it = waiting_.find(id);
-  if (it == waiting_.end()) return out;
-  auto sa_it = sas_.find(it->second);
-  waiting_.erase(it);
-  if (sa_it == sas_.end() || std::find(dead_.begin(), dead_.end(), sa_it->first) != dead_.end()) {
-    log::debug(fmt("IKEv1: result of request {} dropped: its ISAKMP SA is gone", id));
-    return out;
-  }
-  IsakmpSa& sa = *sa_it->second;
-  if (sa.ez && sa.ez->step == EzvpnState::Step::kGroupLookup && sa.ez->work == id) {
-    auto* k = std::get_if<ike::PeerKeys>(&result);
-    am_resume(sa, k ? std::move(*k) : ike::PeerKeys{{}, {}, "the lookup gave no keys"}, out);
-    reap();
-    return out;
-  }
-  if (!sa.ez || sa.ez->step != EzvpnState::Step::kXauthChecking || sa.ez->work != id) return out;
-  auto* v = std::get_if<ike::PasswordVerdict>(&result);
-  xauth_verdict(sa, v ? std::move(*v) : ike::PasswordVerdict{"the password checker gave no verdict", {}}, out);
-  reap();
-  return out;
-}
-
 // SET(STATUS): 1 when the password passed and the user has a login left.
 void EngineImpl::xauth_verdict(IsakmpSa& sa, ike::PasswordVerdict v, std::vector<Action>& out) {
   using S = EzvpnState::Step;

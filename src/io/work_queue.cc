@@ -5,12 +5,13 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 namespace kg::io {
 
-Result<std::unique_ptr<WorkQueue>> WorkQueue::create(EventLoop& loop) {
+Result<std::unique_ptr<WorkQueue>> WorkQueue::create(EventLoop& loop, size_t threads) {
   int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (efd < 0) return fail(Errc::kIo, std::string("eventfd: ") + std::strerror(errno));
   std::unique_ptr<WorkQueue> q(new WorkQueue(loop, efd));
@@ -20,13 +21,13 @@ Result<std::unique_ptr<WorkQueue>> WorkQueue::create(EventLoop& loop) {
     q->efd_ = -1;
     return std::unexpected(r.error());
   }
-  // The worker takes no signals: the loop handles SIGTERM and SIGINT through
+  // The workers take no signals: the loop handles SIGTERM and SIGINT through
   // its signalfd, which works only while every thread blocks them (a thread
   // that does not would take the default action and end keygated).
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
-  q->thread_ = std::thread([self] { self->worker(); });
+  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) q->threads_.emplace_back([self] { self->worker(); });
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return q;
 }
@@ -38,7 +39,7 @@ WorkQueue::~WorkQueue() {
     jobs_.clear();
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_) t.join();
   if (efd_ >= 0) {
     loop_.remove_fd(efd_);
     close(efd_);

@@ -1,5 +1,6 @@
-// Slow work off the event loop. One worker thread runs blocking calls (a
-// PKCS#11 signature: ike::do_work) in the order submitted; each job returns
+// Slow work off the event loop. Worker threads run blocking calls (a PKCS#11
+// signature: ike::do_work) or CPU work (a Diffie-Hellman: the daemon's crypto
+// pool, one thread per core); with one thread, in the order submitted. Each job returns
 // its completion, which the worker posts to a completion queue and signals
 // through an eventfd that the event loop watches. The loop then runs the
 // completions on its own thread (Engine::resume), so nothing but this queue
@@ -12,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/result.h"
 #include "io/event_loop.h"
@@ -22,8 +24,8 @@ class WorkQueue {
  public:
   using Completion = std::function<void()>;     // runs on the loop's thread
   using Job = std::function<Completion()>;      // runs on the worker thread
-  static Result<std::unique_ptr<WorkQueue>> create(EventLoop& loop);
-  ~WorkQueue();  // waits for the job in progress; queued jobs and completions are dropped
+  static Result<std::unique_ptr<WorkQueue>> create(EventLoop& loop, size_t threads = 1);
+  ~WorkQueue();  // waits for the jobs in progress; queued jobs and completions are dropped
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
@@ -44,7 +46,7 @@ class WorkQueue {
   std::deque<Job> jobs_;             // guarded by mu_
   std::deque<Completion> done_;      // guarded by mu_
   bool stopping_ = false;            // guarded by mu_
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace kg::io

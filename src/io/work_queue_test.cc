@@ -62,6 +62,30 @@ TEST(WorkQueue, WorkerBlocksEverySignal) {
   EXPECT_EQ(int_blocked, 1);
 }
 
+// The crypto pool: with two threads, two jobs run at the same time (each
+// waits until the other has started), and both complete on the loop.
+TEST(WorkQueue, PoolRunsJobsAtTheSameTime) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto q = WorkQueue::create(**loop, 2);
+  ASSERT_TRUE(q) << q.error().message;
+  std::atomic<int> started{0};
+  std::atomic<int> overlapped{0};
+  int done = 0;
+  for (int i = 0; i < 2; ++i)
+    (*q)->submit([&]() -> WorkQueue::Completion {
+      started++;
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (started < 2 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+      if (started == 2) overlapped++;
+      return [&] {
+        if (++done == 2) (*loop)->stop();
+      };
+    });
+  (*loop)->run();
+  EXPECT_EQ(overlapped, 2) << "one job ran after the other";
+}
+
 TEST(WorkQueue, DestroyedWithWorkQueuedDoesNotHang) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);

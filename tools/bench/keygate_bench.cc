@@ -24,6 +24,11 @@
 // --hold S: stay up S seconds after the last setup (answering the
 // responder's DPD/liveness checks) before printing, e.g. while the bench
 // reads the responder's memory.
+// --first N: number the clients from N (identity, inner address, source
+// address), and --bind-each: a socket pair on each of the --sources
+// addresses instead of one on the wildcard address; together they let
+// several generators (the bench runs one per core) share one responder,
+// each with its own addresses and clients.
 // --teardown: delete each client's IKE SA (INFORMATIONAL Delete) as soon as
 // it is up, so the responder sees setup after setup and teardown after
 // teardown (make soak: its memory and descriptors must return to their
@@ -79,6 +84,8 @@ struct Options {
   int timeout_s = 30;  // an attempt not up by then counts as failed
   int hold_s = 0;
   bool teardown = false;
+  size_t first = 0;        // --first: the first client's number (several generators side by side)
+  bool bind_each = false;  // --bind-each: a socket pair on each source address, not the wildcard
   std::string cert, key, ca, cert_id;
   std::string eap_user, eap_password;
   uint8_t eap_method = 0;  // EAP Type; 0: any
@@ -204,12 +211,17 @@ class Generator {
     // each message leaves from its SA's own source address (IP_PKTINFO) and
     // an arriving one says which address it came to, so the answers to a
     // whole receive batch leave in one sendmmsg (Datapath queues them).
-    auto dp = esp::Datapath::open(IpAddress::v4(0), [this](const Endpoint& l, const Endpoint& r, ByteView m) {
-      execute(engine_->on_packet(l, r, m));
-    });
-    if (!dp) return fail_msg("0.0.0.0: " + dp.error().message);
-    if (auto r = (*dp)->attach(*loop_); !r) return fail_msg(r.error().message);
-    dp_ = std::move(*dp);
+    // With --bind-each, one pair on each source address instead, so that
+    // several generators (each its own --local range) run side by side.
+    for (size_t k = 0; k < (o_.bind_each ? o_.sources : 1); ++k) {
+      IpAddress at = o_.bind_each ? IpAddress::v4(o_.local.v4_host_order() + uint32_t(k)) : IpAddress::v4(0);
+      auto dp = esp::Datapath::open(at, [this](const Endpoint& l, const Endpoint& r, ByteView m) {
+        execute(engine_->on_packet(l, r, m));
+      });
+      if (!dp) return fail_msg(at.str() + ": " + dp.error().message);
+      if (auto r = (*dp)->attach(*loop_); !r) return fail_msg(r.error().message);
+      dps_.push_back(std::move(*dp));
+    }
     loop_->on_deadline([this] {
       execute(engine_->on_timer());
       expire_attempts();
@@ -232,7 +244,7 @@ class Generator {
 
   void fill_window() {
     while (tally_.may_start(o_.window)) {
-      size_t i = tally_.next();
+      size_t i = o_.first + tally_.next();
       InitiateRequest req;
       req.local = {IpAddress::v4(o_.local.v4_host_order() + uint32_t(i % o_.sources)), 500};
       req.remote = {o_.remote, 500};
@@ -255,7 +267,7 @@ class Generator {
     ++depth_;  // deletes asked for while handling actions go out after them
     for (auto& a : actions) {
       if (auto* s = std::get_if<SendPacket>(&a)) {
-        (void)dp_->send_ike(s->local, s->remote, s->data);
+        (void)datapath(s->local.addr).send_ike(s->local, s->remote, s->data);
       } else if (auto* ev = std::get_if<SessionEvent>(&a)) {
         if (!ev->up && tearing_.erase(ev->interface)) {
           ++torn_down_;
@@ -298,6 +310,13 @@ class Generator {
     loop_->set_deadline(d && *d < tick ? *d : tick);
   }
 
+  // The socket pair a message leaves from: its source address's with --bind-each.
+  esp::Datapath& datapath(const IpAddress& from) {
+    if (dps_.size() == 1) return *dps_[0];
+    uint32_t k = from.v4_host_order() - o_.local.v4_host_order();
+    return *dps_[k < dps_.size() ? k : 0];
+  }
+
   void report() {
     std::printf("{%s, \"retransmits\": %llu, \"torn_down\": %zu, \"generator_cpu_s\": %.3f}\n",
                 tally_.json_members().c_str(), static_cast<unsigned long long>(engine_->stats().retransmits),
@@ -310,7 +329,7 @@ class Generator {
   SystemRandom rng_;
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<Engine> engine_;
-  std::unique_ptr<esp::Datapath> dp_;
+  std::vector<std::unique_ptr<esp::Datapath>> dps_;  // one, or one per source address (--bind-each)
   std::optional<TimePoint> stop_at_;  // --hold
   // --teardown: sessions whose delete is on its way, deletes still to send.
   std::set<std::string> tearing_;
@@ -327,6 +346,7 @@ int usage() {
                "usage: keygate-bench ike --local ADDR --remote ADDR [--sources K] [--count N] [--window W]\n"
                "                         [--psk KEY] [--id-domain DOMAIN] [--remote-id FQDN] [--local-ts PREFIX]\n"
                "                         [--remote-ts PREFIX] [--timeout S] [--hold S] [--teardown]\n"
+               "                         [--first N] [--bind-each]\n"
                "                         [--cert PEM --key PEM --ca PEM --cert-id FQDN]\n"
                "                         [--eap-user NAME --eap-password PASSWORD [--eap-method md5|mschapv2|gtc]]\n"
                "       keygate-bench ikev1 --local ADDR --remote ADDR [--sources K] [--count N] [--window W]\n"
@@ -344,6 +364,10 @@ int ike_main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--teardown") {
       o.teardown = true;
+      continue;
+    }
+    if (a == "--bind-each") {
+      o.bind_each = true;
       continue;
     }
     if (i + 1 >= argc) return usage();
@@ -369,6 +393,7 @@ int ike_main(int argc, char** argv) {
     else if (a == "--local-ts" && Prefix::parse(v)) o.local_ts = *Prefix::parse(v);
     else if (a == "--remote-ts" && Prefix::parse(v)) o.remote_ts = *Prefix::parse(v);
     else if (a == "--timeout") o.timeout_s = std::stoi(v);
+    else if (a == "--first") o.first = std::stoul(v);
     else return usage();
   }
   if (!have_local || !have_remote || !o.local.is_v4() || !o.local_ts.addr.is_v4()) return usage();

@@ -14,10 +14,8 @@ constexpr size_t kNonceSize = 32;
 std::string peer(const IkeSa& sa) { return sa.remote.addr.str(); }
 
 // SKEYSEED and SK_* from the shared secret, then the two SK ciphers.
-Result<void> derive_keys(IkeSa& sa, ByteView peer_ke) {
-  auto gir = sa.dh->shared_secret(peer_ke);
-  if (!gir) return std::unexpected(gir.error());
-  auto seed = crypto::skeyseed(sa.suite.prf, sa.ni, sa.nr, gir->view());
+Result<void> derive_keys(IkeSa& sa, const Secret& gir) {
+  auto seed = crypto::skeyseed(sa.suite.prf, sa.ni, sa.nr, gir.view());
   if (!seed) return std::unexpected(seed.error());
   crypto::IkeKeySizes sizes{sa.suite.cipher.encr_key_size(), sa.suite.cipher.integ_key_size(),
                             crypto::prf_size(sa.suite.prf)};
@@ -112,7 +110,8 @@ class IkeInit final : public Task {
     }
     sa.suite = *suite;
     sa.nr = nr->data;
-    if (auto r = derive_keys(sa, ke->data); !r) {
+    auto gir = sa.dh->shared_secret(ke->data);
+    if (auto r = gir ? derive_keys(sa, *gir) : std::unexpected(gir.error()); !r) {
       log::warn(fmt("IKEv2: key derivation with {} failed: {}", peer(sa), r.error().message));
       return TaskStatus::kFailed;
     }
@@ -121,6 +120,7 @@ class IkeInit final : public Task {
 
   // --> IKE_SA_INIT { SA KE Ni } received
   TaskStatus process_r(IkeSa& sa, TaskEnv& env, const std::vector<TypedPayload>& in) override {
+    if (dh_) return keyed_r(sa, env);  // called again once the DhWork came back
     auto* sap = find_payload<SaPayload>(in, PayloadType::kSa);
     auto* ke = find_payload<KePayload>(in, PayloadType::kKe);
     auto* ni = find_payload<NoncePayload>(in, PayloadType::kNonce);
@@ -144,20 +144,26 @@ class IkeInit final : public Task {
       error = NotifyType::kInvalidKePayload;
       return TaskStatus::kFailed;
     }
-    auto dh = key_exchange(sa.suite.group);
-    if (!dh) {
+    auto group = crypto_group(sa.suite.group);
+    if (!group) {
       error = NotifyType::kNoProposalChosen;
       return TaskStatus::kFailed;
     }
-    sa.dh = std::move(*dh);
     sa.ke_group = sa.suite.group;
     sa.ni = ni->data;
     sa.nr = nonce(env.rng);
-    if (auto r = derive_keys(sa, ke->data); !r) {
-      error = NotifyType::kInvalidSyntax;  // bad public value
-      return TaskStatus::kFailed;
+    if (env.dh_off_loop) {  // the key pair and g^ir come back through resume()
+      env.wait = DhWork{*group, ke->data};
+      return TaskStatus::kPending;
     }
-    return TaskStatus::kDone;
+    dh_ = std::make_unique<crypto::DhResponse>(crypto::dh_respond(*group, ke->data));
+    return keyed_r(sa, env);
+  }
+
+  void resume(IkeSa&, TaskEnv&, WorkResult& r) override {
+    auto* d = std::get_if<crypto::DhResponse>(&r);
+    dh_ = std::make_unique<crypto::DhResponse>(
+        d ? std::move(*d) : crypto::DhResponse{nullptr, fail(Errc::kState, "no key exchange result")});
   }
 
   // <-- IKE_SA_INIT { SA KE Nr }
@@ -187,6 +193,24 @@ class IkeInit final : public Task {
   }
 
  private:
+  // Responder: our key pair and g^ir are in dh_ (computed inline or by a
+  // crypto worker); the keys follow.
+  TaskStatus keyed_r(IkeSa& sa, TaskEnv&) {
+    if (!dh_->kx) {
+      log::warn(fmt("IKEv2: no key pair for {} with {}: {}", group_name(sa.suite.group), peer(sa),
+                    dh_->shared.error().message));
+      error = NotifyType::kNoProposalChosen;
+      return TaskStatus::kFailed;
+    }
+    sa.dh = std::move(dh_->kx);
+    if (auto r = dh_->shared ? derive_keys(sa, *dh_->shared) : std::unexpected(dh_->shared.error()); !r) {
+      error = NotifyType::kInvalidSyntax;  // bad public value
+      return TaskStatus::kFailed;
+    }
+    return TaskStatus::kDone;
+  }
+
+  std::unique_ptr<crypto::DhResponse> dh_;  // responder: set once the key exchange is done
   static constexpr int kMaxCookieRetries = 3;
   bool initiator_;
   bool retried_ = false;
