@@ -61,6 +61,10 @@ struct ParsedArgs {
 
 struct CmdContext;  // defined by the session
 using Handler = std::function<Result<std::string>(CmdContext&, const ParsedArgs&)>;
+// What a handler returns: the text to print (usually none), or a refusal
+// whose message the user sees under the IOS marker.
+inline Result<std::string> ok(std::string s = {}) { return s; }
+inline Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 struct Token {
   enum class Kind { kKeyword, kWord, kIpv4, kIpv6, kIpv6Prefix, kRange, kLine, kAlt } kind;

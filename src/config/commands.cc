@@ -13,7 +13,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 // "{a|b|c}": the IOS words of one crypto ikev2 proposal field, in the
 // registry's order.

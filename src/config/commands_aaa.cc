@@ -21,8 +21,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 // Sections of the running-config (writer.h's order): server groups right
 // after `aaa new-model`; radius-server and radius server blocks near the end,

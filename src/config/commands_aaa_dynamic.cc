@@ -19,8 +19,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 // After the accounting lists (commands_aaa.cc writes them at kAaa + 20).
 constexpr int kDynamicAuthor = section::kAaa + 30;

@@ -11,7 +11,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> w;

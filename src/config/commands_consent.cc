@@ -17,7 +17,6 @@ namespace {
 using A = const ParsedArgs&;
 using C = CmdContext&;
 
-Result<std::string> ok() { return std::string(); }
 
 void enter(C c, Mode m, std::string obj) {
   c.next_mode = m;

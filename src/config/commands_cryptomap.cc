@@ -18,8 +18,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 // The entry a sub-mode line edits: crypto map NAME SEQ or crypto dynamic-map NAME SEQ.
 CryptoMapEntry& entry(C c, Mode m) {

@@ -12,8 +12,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 const std::vector<std::string> kIsakmp = {"Encryption module", "Configure ISAKMP policy"};
 std::vector<std::string> help(std::vector<std::string> rest) {

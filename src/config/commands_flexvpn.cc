@@ -13,8 +13,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 // ACL entry from the words after permit|deny: "any", "host A", "A [WILDCARD]".
 Result<AclEntry> acl_entry(bool permit, const std::vector<std::string>& w) {

@@ -20,7 +20,6 @@ namespace {
 using A = const ParsedArgs&;
 using C = CmdContext&;
 
-Result<std::string> ok() { return std::string(); }
 
 void write_http(const WriteScope& s, std::string& out) {
   const HttpServer& h = s.model.http;

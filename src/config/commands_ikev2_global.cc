@@ -9,7 +9,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 const std::vector<std::string> kHead = {"Encryption module", "Configure IKEv2 parameters"};
 

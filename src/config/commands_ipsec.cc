@@ -13,7 +13,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 // Transform-set words from the algorithm registry.
 bool sized_esp_word(const std::string& x) {

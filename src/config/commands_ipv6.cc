@@ -14,7 +14,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 // "2001:DB8:1::5/64" as typed -> "2001:db8:1::5/64" (address kept, IOS
 // keeps the host part of an interface address).

@@ -19,7 +19,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 const std::vector<std::string> kHead = {"Encryption module", "Configure ISAKMP policy"};
 std::vector<std::string> help(std::vector<std::string> rest) {

@@ -19,8 +19,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 constexpr int kManglers = section::kIkev2Authorization + 10;  // before the profiles that name them
 constexpr int kAttributeLists = section::kAaa + 30;

@@ -34,7 +34,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok(std::string s = "") { return s; }
 
 std::string join(A a, size_t from) {
   std::string s;

@@ -10,7 +10,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 std::string join(A a, size_t from) {
   std::string s;

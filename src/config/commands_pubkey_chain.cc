@@ -24,7 +24,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok(std::string s = "") { return s; }
 
 void enter(C c, Mode m, std::string obj) {
   c.next_mode = m;

@@ -16,8 +16,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
-Result<std::string> invalid(const std::string& why) { return fail(Errc::kInvalidArgument, why); }
 
 void add_aaa(CommandTable& t) {
   t.add(Mode::kConfig, "aaa new-model", {"Authentication, Authorization and Accounting.", "Enable NEW access control commands and functions.(Disables OLD commands.)"},

@@ -13,7 +13,6 @@ namespace {
 
 using A = const ParsedArgs&;
 using C = CmdContext&;
-Result<std::string> ok() { return std::string(); }
 
 const std::vector<std::string> kTokenHelp = {"Encryption module", "Public Key components",
                                              "Configure cryptographic token",

@@ -19,7 +19,6 @@ namespace {
 using A = const ParsedArgs&;
 using C = CmdContext&;
 
-Result<std::string> ok(std::string s = "") { return s; }
 
 int number(const std::string& s) {
   int v = 0;
