@@ -4,6 +4,7 @@
 // configuration address-pool local, crypto isakmp aggressive-mode disable,
 // crypto isakmp profile NAME, crypto keyring NAME, named login lists for
 // XAUTH (aaa authentication login LIST local) and show crypto isakmp profile.
+#include "config/interface_names.h"
 #include "config/session.h"
 #include "config/writer.h"
 
@@ -302,6 +303,8 @@ void profile_lines(const WriteScope& s, std::string& out) {
     out += "   match identity address " + a.substr(0, sp) + (mask == "255.255.255.255" ? "" : " " + mask) + "\n";
   }
   for (auto& h : p.match_hosts) out += "   match identity host " + h + "\n";
+  for (auto& u : p.match_users)
+    out += "   match identity user " + (u.starts_with('@') ? "domain " + u.substr(1) : u) + "\n";
   if (!p.client_auth_list.empty()) out += "   client authentication list " + p.client_auth_list + "\n";
   if (!p.authorization_list.empty()) out += "   isakmp authorization list " + p.authorization_list + "\n";
   if (!p.accounting_list.empty()) out += "   accounting " + p.accounting_list + "\n";
@@ -310,6 +313,7 @@ void profile_lines(const WriteScope& s, std::string& out) {
   if (p.keepalive)
     out += "   keepalive " + std::to_string(p.keepalive) + " retry " + std::to_string(p.keepalive_retry) + "\n";
   if (p.initiate_aggressive) out += "   initiate mode aggressive\n";
+  if (!p.local_address.empty()) out += "   local-address " + p.local_address + "\n";
 }
 
 void add_profile(CommandTable& t) {
@@ -344,6 +348,17 @@ void add_profile(CommandTable& t) {
   t.add(m, "match identity address A.B.C.D [A.B.C.D]", {mi[0], mi[1], "IP address", "Address", "Mask"}, addr).writes(lines);
   t.add(m, "match identity host WORD", {mi[0], mi[1], "Fully qualified domain name", "Host name"},
         [](C c, A a) { toggle(prof(c).match_hosts, a.at(3), a.negated); return ok(); }).writes(lines);
+  t.add(m, "local-address WORD", {"Interface or address to use as the local address of this profile's SAs",
+                                  "Interface name or IP address"},
+        [](C c, A a) {
+          prof(c).local_address = a.negated ? "" : is_v4(a.at(1)) ? a.at(1) : canonical_interface_name(a.at(1));
+          return ok();
+        }).writes(lines);
+  t.add(m, "match identity user WORD", {mi[0], mi[1], "User fully qualified domain name (user@domain)", "User name"},
+        [](C c, A a) { toggle(prof(c).match_users, a.at(3), a.negated); return ok(); }).writes(lines);
+  t.add(m, "match identity user domain WORD",
+        {mi[0], mi[1], "User fully qualified domain name (user@domain)", "Any user of a domain", "Domain name"},
+        [](C c, A a) { toggle(prof(c).match_users, "@" + a.at(4), a.negated); return ok(); }).writes(lines);
   t.add(m, "client authentication list WORD", {"Client parameters", "Extended authentication (XAUTH)", "AAA list", "List name"},
         [](C c, A a) { prof(c).client_auth_list = a.negated ? "" : a.at(3); return ok(); }).writes(lines);
   t.add(m, "isakmp authorization list WORD", {"ISAKMP parameters", "Group authorization", "AAA list", "List name"},
@@ -383,8 +398,10 @@ void add_profile(CommandTable& t) {
             for (auto& g : p.match_groups) s += "    group " + g + "\n";
             for (auto& a : p.match_addresses) s += "    ip-address " + a + "\n";
             for (auto& h : p.match_hosts) s += "    host " + h + "\n";
+            for (auto& u : p.match_users) s += "    user " + (u.starts_with('@') ? "domain " + u.substr(1) : u) + "\n";
             s += "   Certificate maps matched are:\n";
             s += "   keyring(s): " + (p.keyring.empty() ? std::string("<none>") : p.keyring) + "\n";
+            if (!p.local_address.empty()) s += "   local address: " + p.local_address + "\n";
             s += "   trustpoint(s): <all>\n";
             if (!p.client_auth_list.empty()) s += "   Client authentication list: " + p.client_auth_list + "\n";
             if (!p.authorization_list.empty()) s += "   ISAKMP authorization list: " + p.authorization_list + "\n";

@@ -30,6 +30,12 @@ struct IsakmpProfile {
   std::vector<std::string> match_groups;     // match identity group NAME
   std::vector<std::string> match_addresses;  // match identity address A [MASK]: "A MASK"
   std::vector<std::string> match_hosts;      // match identity host FQDN
+  // match identity user NAME | user domain NAME: a user-FQDN identity, whole
+  // ("alice@example.net") or by its domain (stored as "@example.net").
+  std::vector<std::string> match_users;
+  // local-address IFACE | A.B.C.D: the profile applies only to ISAKMP SAs on
+  // that local address (an interface: its address); "" everywhere.
+  std::string local_address;
   std::string client_auth_list;              // client authentication list LIST (XAUTH)
   std::string authorization_list;            // isakmp authorization list LIST
   std::string accounting_list;               // accounting LIST (aaa accounting network LIST start-stop group G)

@@ -219,6 +219,7 @@ crypto isakmp profile ezvpn
  match identity group cisco
  match identity address 198.51.100.0 255.255.255.0
  match identity host peer.example.net
+ match identity user domain example.net
  client authentication list userlist
  isakmp authorization list grouplist
  accounting acctlist
@@ -227,6 +228,7 @@ crypto isakmp profile ezvpn
  virtual-template 1
  keepalive 20 retry 3
  initiate mode aggressive
+ local-address 198.51.100.1
 crypto ikev2 dpd 30 5 on-demand
 crypto ipsec transform-set TS esp-gcm 256
  mode transport

@@ -9,6 +9,7 @@
 // group lays an `aaa attribute list`'s entries over the group's attributes.
 // `accounting LIST` in the profile accounts each session (Start when its
 // first IPsec SA is up, Stop when it ends: daemon/accounting_service.h).
+#include <cctype>
 #include <sstream>
 
 #include "aaa/ip_pool.h"
@@ -54,17 +55,41 @@ std::optional<Secret> keyring_key(const config::CryptoKeyring& r, const IpAddres
   return std::nullopt;
 }
 
+// local-address WORD: an address, or the address of the interface so named.
+std::optional<IpAddress> local_address_of(const config::Model& m, const std::string& word) {
+  if (auto a = IpAddress::parse(word)) return a;
+  if (auto it = m.interfaces.find(word); it != m.interfaces.end() && it->second.ip_address.address)
+    return it->second.ip_address.address->addr;
+  return std::nullopt;
+}
+
+// match identity user: the whole user@domain, or "@domain" for any user of
+// it (case as configured; IOS compares domain names without case).
+bool user_matches(const std::vector<std::string>& users, const std::string& id) {
+  auto lower = [](std::string s) {
+    for (auto& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  const std::string l = lower(id);
+  for (auto& u : users) {
+    if (u.starts_with('@') ? l.ends_with(lower(u)) : lower(u) == l) return true;
+  }
+  return false;
+}
+
 // The first crypto isakmp profile (by name) whose match identity lines take
 // this peer: its group (ID_KEY_ID, or `group`, the client configuration
-// group it fell back to), host (FQDN identities) or address (`addr`).
-const std::pair<const std::string, config::IsakmpProfile>* find_profile(const config::EzvpnConfig& ez,
-                                                                        isakmp::IdType type, const std::string& id,
-                                                                        const std::string& group, const IpAddress& addr) {
+// group it fell back to), host or user (FQDN identities) or address
+// (`addr`), and whose local-address, if any, is `local`.
+const std::pair<const std::string, config::IsakmpProfile>* find_profile(const config::Model& m, isakmp::IdType type,
+                                                                        const std::string& id, const std::string& group,
+                                                                        const IpAddress& addr, const IpAddress& local) {
   const bool fqdn = type == isakmp::IdType::kFqdn || type == isakmp::IdType::kUserFqdn;
-  for (auto& entry : ez.profiles) {
+  for (auto& entry : m.ezvpn.profiles) {
     const auto& pr = entry.second;
+    if (!pr.local_address.empty() && local_address_of(m, pr.local_address) != local) continue;
     bool match = (type == isakmp::IdType::kKeyId && (in(pr.match_groups, id) || (!group.empty() && in(pr.match_groups, group)))) ||
-                 (fqdn && in(pr.match_hosts, id));
+                 (fqdn && in(pr.match_hosts, id)) || (type == isakmp::IdType::kUserFqdn && user_matches(pr.match_users, id));
     for (auto& a : pr.match_addresses) match = match || address_matches(a, addr);
     if (match) return &entry;
   }
@@ -204,9 +229,10 @@ std::optional<Secret> IsakmpPolicy::profile_psk(const std::string& profile, cons
   return keyring_key(r->second, remote, "");
 }
 
-std::string IsakmpPolicy::match_profile(const IpAddress& remote, isakmp::IdType type, const std::string& id) const {
+std::string IsakmpPolicy::match_profile(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
+                                        const std::string& id) const {
   auto addr = IpAddress::parse(id);  // an address identity matches by itself
-  auto* found = find_profile(config_.model().ezvpn, type, id, "", addr ? *addr : remote);
+  auto* found = find_profile(config_.model(), type, id, "", addr ? *addr : remote, local);
   return found ? found->first : "";
 }
 
@@ -228,7 +254,7 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
   }
   const bool fqdn = type == isakmp::IdType::kFqdn || type == isakmp::IdType::kUserFqdn;
   const config::IsakmpProfile* prof = nullptr;
-  if (auto* found = find_profile(ez, type, id, p.group, remote)) {
+  if (auto* found = find_profile(m, type, id, p.group, remote, local)) {
     prof = &found->second;
     p.profile = found->first;
   }

@@ -25,7 +25,8 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   // isakmp_ezvpn.cc: a profile's keyring; the profile a peer matches.
   std::optional<Secret> profile_psk(const std::string& profile, const IpAddress& local,
                                     const IpAddress& remote) const override;
-  std::string match_profile(const IpAddress& remote, isakmp::IdType type, const std::string& id) const override;
+  std::string match_profile(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
+                            const std::string& id) const override;
   ikev1::LocalIdentity identity() const override;
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override;
   bool fragmentation() const override;

@@ -296,9 +296,9 @@ TEST(IsakmpPolicy, CryptoMapIsakmpProfileKeysAndMatching) {
   EXPECT_TRUE(p.profile_psk("P1", {}, ip("198.51.100.11"))->equals(as_bytes("key-one")));
   EXPECT_FALSE(p.profile_psk("P1", {}, ip("198.51.100.12")));  // only P1's keyring
   EXPECT_TRUE(p.psk({}, ip("198.51.100.12"))->equals(as_bytes("key-two")));  // responder: any keyring
-  EXPECT_EQ(p.match_profile(ip("198.51.100.11"), isakmp::IdType::kIpv4Addr, "198.51.100.11"), "P1");
-  EXPECT_EQ(p.match_profile(ip("198.51.100.12"), isakmp::IdType::kIpv4Addr, "198.51.100.12"), "P2");
-  EXPECT_EQ(p.match_profile(ip("203.0.113.5"), isakmp::IdType::kIpv4Addr, "203.0.113.5"), "");
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.11"), isakmp::IdType::kIpv4Addr, "198.51.100.11"), "P1");
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.12"), isakmp::IdType::kIpv4Addr, "198.51.100.12"), "P2");
+  EXPECT_EQ(p.match_profile({}, ip("203.0.113.5"), isakmp::IdType::kIpv4Addr, "203.0.113.5"), "");
   EXPECT_EQ(p.map_profile({}, ip("198.51.100.11")), "P1");
   EXPECT_EQ(p.map_profile({}, ip("198.51.100.12")), "");
 }
@@ -365,6 +365,54 @@ TEST(IsakmpPolicy, AggressivePeerNeedsPasswordAndClientEndpoint) {
   lines.push_back("crypto isakmp aggressive-mode disable");
   cp.set_model(configure(lines));
   EXPECT_TRUE(p.aggressive_mode_disabled());
+}
+
+// match identity user NAME | user domain NAME (IOS): a user-FQDN identity,
+// whole or by its domain, without case; an FQDN identity is no user.
+TEST(IsakmpPolicy, MatchIdentityUserWholeOrByDomain) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"crypto isakmp profile ALICE", " match identity user alice@example.net", " exit",
+                          "crypto isakmp profile STAFF", " match identity user domain staff.example.net", " exit"}));
+  using T = isakmp::IdType;
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.20"), T::kUserFqdn, "Alice@Example.net"), "ALICE");
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.21"), T::kUserFqdn, "bob@staff.example.net"), "STAFF");
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.21"), T::kUserFqdn, "bob@evilstaff.example.net"), "");
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.22"), T::kUserFqdn, "carol@example.net"), "");
+  EXPECT_EQ(p.match_profile({}, ip("198.51.100.20"), T::kFqdn, "alice@example.net"), "");
+
+  config::Config c;
+  config::CliSession s(c);
+  for (auto l : {"enable", "configure terminal", "crypto isakmp profile P", "match identity user alice@example.net",
+                 "match identity user domain staff.example.net"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_NE(c.running_config_text().find("crypto isakmp profile P\n   match identity user alice@example.net\n"
+                                         "   match identity user domain staff.example.net\n"),
+            std::string::npos)
+      << c.running_config_text();
+  EXPECT_TRUE(s.execute("no match identity user domain staff.example.net").ok);
+  EXPECT_EQ(c.model().ezvpn.profiles.at("P").match_users, std::vector<std::string>{"alice@example.net"});
+}
+
+// local-address IFACE | A.B.C.D: a profile takes only SAs on that address of
+// ours (an interface: its address).
+TEST(IsakmpPolicy, ProfileLocalAddressLimitsItsScope) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"interface eth1", " ip address 203.0.113.1 255.255.255.0", " exit",
+                          "crypto isakmp profile ON1", " match identity address 198.51.100.30", " local-address eth1",
+                          " exit", "crypto isakmp profile ON2", " match identity address 198.51.100.30",
+                          " local-address 198.51.100.1", " exit"}));
+  using T = isakmp::IdType;
+  EXPECT_EQ(p.match_profile(ip("203.0.113.1"), ip("198.51.100.30"), T::kIpv4Addr, "198.51.100.30"), "ON1");
+  EXPECT_EQ(p.match_profile(ip("198.51.100.1"), ip("198.51.100.30"), T::kIpv4Addr, "198.51.100.30"), "ON2");
+  EXPECT_EQ(p.match_profile(ip("192.0.2.9"), ip("198.51.100.30"), T::kIpv4Addr, "198.51.100.30"), "");
+  config::Config c;
+  config::CliSession s(c);
+  for (auto l : {"enable", "configure terminal", "crypto isakmp profile P", "local-address eth1"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_NE(c.running_config_text().find("crypto isakmp profile P\n   local-address eth1\n"), std::string::npos)
+      << c.running_config_text();
 }
 
 }  // namespace

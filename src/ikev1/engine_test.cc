@@ -58,7 +58,9 @@ struct Policy final : PolicyProvider {
     if (it == profile_keys.end()) return std::nullopt;
     return Secret(it->second);
   }
-  std::string match_profile(const IpAddress&, isakmp::IdType, const std::string&) const override { return matched; }
+  std::string match_profile(const IpAddress&, const IpAddress&, isakmp::IdType, const std::string&) const override {
+    return matched;
+  }
   std::string map_wants;  // set isakmp-profile of the peer's crypto map entry
   std::string map_profile(const IpAddress&, const IpAddress&) const override { return map_wants; }
   bool spi_recovery = false;

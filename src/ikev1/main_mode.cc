@@ -367,7 +367,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     sa.iv = std::move(next_iv);
     if (peer_is_initiator) {
       const auto& idp = std::get<isakmp::IdPayload>(id->body);
-      sa.profile = policy_.match_profile(sa.remote.addr, idp.type, id_text(idp));
+      sa.profile = policy_.match_profile(sa.local.addr, sa.remote.addr, idp.type, id_text(idp));
     }
     if (peer_is_initiator && isakmp::find_notify(*chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
     return true;

@@ -112,9 +112,11 @@ class PolicyProvider {
     return psk(local, remote);
   }
   // Responder, Main Mode authenticated: the crypto isakmp profile the
-  // peer's identity matches (match identity address|host); "" if none.
-  virtual std::string match_profile(const IpAddress& remote, isakmp::IdType type, const std::string& id) const {
-    (void)remote, (void)type, (void)id;
+  // peer's identity matches (match identity address|host|user) on our
+  // address `local` (its local-address); "" if none.
+  virtual std::string match_profile(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
+                                    const std::string& id) const {
+    (void)local, (void)remote, (void)type, (void)id;
     return {};
   }
   // The `set isakmp-profile` of the crypto map entry that protects this

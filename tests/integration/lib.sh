@@ -286,7 +286,8 @@ EOC
 # peer of keygate in NSA (ESP in UDP: its libipsec data path does only that).
 # SW_AGGRESSIVE=yes: Aggressive Mode (as responder strongSwan also needs
 # charon's i_dont_care_about_security_and_use_aggressive_mode_psk);
-# SW_REMOTE_ID: keygate's identity (default its address).
+# SW_REMOTE_ID: keygate's identity (default its address); SW_LOCAL_ID:
+# strongSwan's own (default ADDR).
 sw_ikev1_psk() {
   local me=${5:-198.51.100.2}
   mkdir -p "$1"
@@ -300,7 +301,7 @@ connections {
     encap = yes
     proposals = aes256-sha256-modp2048
     local { auth = psk
-            id = $me }
+            id = ${SW_LOCAL_ID:-$me} }
     remote { auth = psk
              id = ${SW_REMOTE_ID:-198.51.100.1} }
     children {

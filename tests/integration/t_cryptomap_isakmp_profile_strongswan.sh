@@ -11,7 +11,9 @@
 #     Quick Mode for entry 10 (set isakmp-profile P1);
 #  3. entry 10 changed to `set isakmp-profile P2`: peer 1's Quick Mode is
 #     refused (logged: the entry needs P2, the SA matched P1) and no IPsec SA
-#     comes up, while peer 2's tunnel stays up.
+#     comes up, while peer 2's tunnel stays up;
+#  4. peer 2, whose identity is the user FQDN site-b@example.net, initiates:
+#     P2's `match identity user domain example.net` takes it.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$d/lib_ra.sh" 2>/dev/null || . "$d/../lib_ra.sh"
 lib_init
@@ -37,7 +39,7 @@ crypto isakmp profile P1
  match identity address 198.51.100.11
  keyring KR1
 crypto isakmp profile P2
- match identity address 198.51.100.12
+ match identity user domain example.net
  keyring KR2
 !
 crypto ipsec transform-set TS esp-aes esp-sha-hmac
@@ -67,7 +69,7 @@ access-list 102 permit ip 192.0.2.0 0.0.0.127 192.0.2.192 0.0.0.63
 EOC
 SW1=$WORK/sw1; SW2=$WORK/sw2
 sw_ikev1_psk "$SW1" "$KEY1" 192.0.2.128/26 192.0.2.0/25 198.51.100.11
-sw_ikev1_psk "$SW2" "$KEY2" 192.0.2.192/26 192.0.2.0/25 198.51.100.12
+SW_LOCAL_ID=site-b@example.net sw_ikev1_psk "$SW2" "$KEY2" 192.0.2.192/26 192.0.2.0/25 198.51.100.12
 start_charon "$P1" "$SW1"
 start_charon "$P2" "$SW2"
 KG_DEBUG=1 start_keygated "$NSA" "$WORK/site-a.cfg"
@@ -105,5 +107,14 @@ grep -q "refused: its crypto map entry (cm-CMAP-10) needs ISAKMP profile P2, ISA
 swanctl_ "$SW1" --list-sas 2>/dev/null | grep -q INSTALLED && fail "peer 1 has an IPsec SA"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.193 1" 20 || fail "peer 2's tunnel lost"
 log "entry 10 with P2: peer 1 (P1) refused, peer 2 still up"
+
+# 4. Peer 2 initiates as site-b@example.net.
+kg "$NSA" "show crypto isakmp profile" | grep -q "^    user domain example.net$" || { kg "$NSA" "show crypto isakmp profile"; fail "show crypto isakmp profile"; }
+kg "$NSA" "clear crypto session" >/dev/null
+wait_for "sw_no_sa $SW2" 10 || fail "peer 2 kept its SA after clear crypto session"
+sw_initiate "$SW2" kg || { cat "$SW2/initiate.out"; fail "peer 2 could not initiate"; }
+grep -q "with 198.51.100.12:.* authenticated (responder, ISAKMP profile P2)" "$WORK/keygated-$NSA.log" || fail "responder: P2 not matched by user domain"
+ping_ok "$P2" 192.0.2.193 192.0.2.1 2 || fail "ping peer 2 -> keygate (peer 2 initiated)"
+log "peer 2 (site-b@example.net) -> keygated: match identity user domain took P2"
 grep -q "ERROR\|AddressSanitizer" "$WORK/keygated-$NSA.log" && { grep "ERROR\|AddressSanitizer" "$WORK/keygated-$NSA.log" | head; fail "errors in keygated's log"; }
 log "PASS"
