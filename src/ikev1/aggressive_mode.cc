@@ -407,15 +407,19 @@ void EngineImpl::am_responder_auth(IsakmpSa& sa, const isakmp::Message& m, ByteV
     return remove_sa(sa, false, out);
   }
   if (m.header.encrypted()) sa.iv = std::move(next_iv);
+  // A site-to-site peer: the ISAKMP profile its identity matches, which a
+  // crypto map entry's set isakmp-profile checks (as in Main Mode).
+  if (!sa.ez) sa.profile = policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
   natd_check(sa, chain);
   if (isakmp::find_notify(chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
   sa.state = MmState::kReady;
   sa.flight.awaiting = false;
   sa.flight.last_rx.assign(raw.begin(), raw.end());
   sa.expires = clock_.now() + std::chrono::seconds(sa.policy.lifetime_s);
-  log::debug(fmt("IKEv1: ISAKMP SA {} with {} Id: {} authenticated in Aggressive Mode ({})", sa.conn_id,
+  log::debug(fmt("IKEv1: ISAKMP SA {} with {} Id: {} authenticated in Aggressive Mode ({}{})", sa.conn_id,
                  sa.remote.str(), sa.remote_id,
-                 !sa.ez ? "site-to-site" : sa.ez->peer.group.empty() ? "no group" : "group " + sa.ez->peer.group));
+                 !sa.ez ? "site-to-site" : sa.ez->peer.group.empty() ? "no group" : "group " + sa.ez->peer.group,
+                 sa.profile.empty() ? "" : ", ISAKMP profile " + sa.profile));
   if (sa.ez) ezvpn_phase1_done(sa, out);
 }
 

@@ -27,6 +27,7 @@ SW_AGGRESSIVE=yes sw_ikev1_cert "$SW" site-b.crt "$KG_DN"
 sw_pki "$SW" "$P/site-b.crt" "$P/site-b.key" "$P/ca.crt"
 start_charon "$NSB" "$SW"
 kg_ikev1_cert_cfg "$WORK/site-a.cfg" "crypto isakmp profile AM
+ match identity host site-b.example.net
  initiate mode aggressive
 crypto map CMAP 10 ipsec-isakmp
  set isakmp-profile AM"
