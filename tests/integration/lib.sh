@@ -187,10 +187,14 @@ tcp_transfer() {
 # kg_steer_rules NS: keygated's policy rules (fwmark 0x4b47.... lookup ...),
 # failing when there is none. Both read the whole answer first, as kg does,
 # so `| grep -q` cannot fail them by SIGPIPE.
-kg_steering() {
-  ( trap '' PIPE; out=$(ip netns exec "$1" nft list table ip "keygate-cm-$2" 2>/dev/null) || exit 1
+# nft_table NS FAMILY NAME: the table as nft lists it, read whole before it
+# is printed (SIGPIPE ignored), so `nft_table ... | grep -q X` cannot fail
+# because grep stopped reading while nft was still writing (pipefail).
+nft_table() {
+  ( trap '' PIPE; out=$(ip netns exec "$1" nft list table "$2" "$3" 2>/dev/null) || exit 1
     printf '%s\n' "$out" 2>/dev/null; exit 0 )
 }
+kg_steering() { nft_table "$1" ip "keygate-cm-$2"; }
 kg_steer_rules() {
   ( trap '' PIPE; out=$(ip -n "$1" rule show | grep 'fwmark 0x4b47') || exit 1
     printf '%s\n' "$out" 2>/dev/null; exit 0 )

@@ -89,7 +89,7 @@ table inet kghold {
   }
 }
 EON
-  wait_for "ip netns exec $NSA nft list table inet kghold | grep -q 'packets [1-9]'" 25 ||
+  wait_for "nft_table $NSA inet kghold | grep -q 'packets [1-9]'" 25 ||
     fail "keygated did not start a $kind rekey"
   swanctl_ "$SW" --rekey --"$kind" kg >"$SW/rekey.out" 2>&1 &
   sleep 0.2

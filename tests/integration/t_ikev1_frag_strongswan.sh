@@ -44,6 +44,9 @@ capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
 kg_import "$NSA" site-a "$WORK/site-a" pem-pass
 kg "$NSA" "show running-config" | grep -q "^crypto isakmp fragmentation" || fail "running-config lacks crypto isakmp fragmentation"
+# As on IOS, the crypto map's traffic needs a route out (towards the peer).
+ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2
+wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered into cm-CMAP-10"
 
 # 1. keygated initiates.
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 25 || { swanctl_ "$SW" --list-sas; kg "$NSA" "show crypto isakmp sa"; fail "no tunnel with fragmentation"; }

@@ -145,7 +145,7 @@ grep -q "Received CoA-ACK" "$WORK/coa1.out" || { cat "$WORK/coa1.out"; fail "no 
 s=$(tcp_state "${RA_NS[2]}" "$vb" 203.0.113.1 9)
 [ "$s" = timeout ] || fail "bob's TCP SYN after the CoA: $s, expected dropped"
 ping_ok "${RA_NS[2]}" "$vb" 203.0.113.1 1 || fail "bob -> 203.0.113.1 (ICMP permitted by HOME)"
-ip netns exec "$NSA" nft list table inet keygate | grep -q "\"Vt1\" . $vb : jump va[0-9]*_in" || fail "bob not in va_in after the CoA"
+nft_table "$NSA" inet keygate | grep -q "\"Vt1\" . $vb : jump va[0-9]*_in" || { nft_table "$NSA" inet keygate; fail "bob not in va_in after the CoA"; }
 wait_for "rad_acct Interim-Update User-Name | grep -qx bob" 6 || fail "no Interim-Update for bob after Acct-Interim-Interval 2"
 log "CoA: bob filtered by HOME from now on (ACK), Interim-Updates every 2 s"
 
@@ -170,11 +170,11 @@ ca=$(ip netns exec "$NSA" nft list table inet keygate | grep -o "\"Vt1\" . $va :
 echo "User-Name = \"alice\"" | ip netns exec "$NSA" radclient -x -t 2 -r 1 127.0.0.1:3799 disconnect kg-da-key >"$WORK/dis.out" 2>&1
 grep -q "Received Disconnect-ACK" "$WORK/dis.out" || { cat "$WORK/dis.out"; fail "no Disconnect-ACK"; }
 wait_for "! sw_has_sa $WORK/c1" 10 || fail "alice's SA still up"
-wait_for "! ip netns exec $NSA nft list table inet keygate | grep -q 'chain $ca '" 5 ||
+wait_for "! nft_table $NSA inet keygate | grep -q 'chain $ca '" 5 ||
   { ip netns exec "$NSA" nft list table inet keygate; fail "alice's chain left after her session ended"; }
-! ip netns exec "$NSA" nft list table inet keygate | grep -q "$va" || fail "alice's map element left"
+! nft_table "$NSA" inet keygate | grep -q "$va" || fail "alice's map element left"
 sw_has_sa "$WORK/c2" && ping_ok "${RA_NS[2]}" "$vb" 203.0.113.1 1 || fail "bob hurt by alice's disconnect"
-ip netns exec "$NSA" nft list table inet keygate | grep -q "$vb" || fail "bob's filter went with alice's session"
+nft_table "$NSA" inet keygate | grep -q "$vb" || fail "bob's filter went with alice's session"
 log "Disconnect-Request: alice's chain and map elements gone"
 
 kill -TERM "$KG_PID"; wait "$KG_PID" 2>/dev/null
