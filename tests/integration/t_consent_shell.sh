@@ -83,7 +83,7 @@ logs=("$state"/shell-sessions/*-root*.log)
 [ "${#logs[@]}" -ge 2 ] || fail "expected two session logs, found ${#logs[@]}"
 for f in "${logs[@]}"; do [ "$(stat -c %a "$f")" = 600 ] || fail "$f is not mode 600"; done
 # What the shell printed: the echoed command and its answer (not in the command).
-cat "${logs[@]}" | grep -qaF 'echo $((6*7))' && cat "${logs[@]}" | grep -qa '42' ||
+grep -qaF 'echo $((6*7))' "${logs[@]}" && grep -qa '42' "${logs[@]}" ||
   fail "the session log does not hold the shell's output"
 [ "$(stat -c %a "$state/shell-sessions")" = 700 ] || fail "the session log directory is not 700"
 log "shell opened again while authorized; session logs 0600 hold the output"

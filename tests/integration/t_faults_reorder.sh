@@ -45,13 +45,15 @@ burst() {
   ip netns exec "$NSA" ping -n -q -i 0.02 -W 1 -c "$2" -I 192.0.2.1 192.0.2.129 >/dev/null
   echo pass >"$WORK/mode.new"; mv "$WORK/mode.new" "$WORK/mode"
   sleep 1  # a packet the relay still holds leaves after 0.5 s
-  # Read until two readings agree: a packet the relay has just passed on (a
-  # late one on a loaded machine, or site-a's odd IPv6 packet) may not have
-  # reached site-b's counters yet.
-  local now last="" i
-  for i in $(seq 10); do
-    now="esp $(($(stat esp) - e0)) accepted $(($(accepted) - d0)) replay $(($(replay_failures) - r0))"
-    [ "$now" = "$last" ] && break
+  # Read until two readings agree and site-b has taken every packet the
+  # relay passed on, for up to 6 s: a packet just passed on (a late one on a
+  # loaded machine, or site-a's odd IPv6 packet) may still wait in site-b's
+  # socket for keygated's turn; a dropped one never arrives.
+  local now last="" i esp acc
+  for i in $(seq 20); do
+    esp=$(($(stat esp) - e0)) acc=$(($(accepted) - d0))
+    now="esp $esp accepted $acc replay $(($(replay_failures) - r0))"
+    [ "$now" = "$last" ] && [ "$acc" -ge "$esp" ] && break
     last=$now; sleep 0.3
   done
   echo "$now"
