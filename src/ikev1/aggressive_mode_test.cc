@@ -578,5 +578,26 @@ TEST_F(EzvpnEngine, ReauthenticationKeepsTheClientsLeaseAndSession) {
   EXPECT_TRUE(released(engine->clear_sa(1002)));
 }
 
+// max-users 1 and max-logins 1: the client's reauthentication (its ISAKMP
+// SA renewed while the old one is up) is neither a second user nor a second
+// login; a second client still is.
+TEST_F(EzvpnEngine, ReauthenticationIsNoExtraUserOrLogin) {
+  policy.max_users = 1;
+  policy.max_logins = 1;
+  Client c(*engine, "198.51.100.11");
+  ASSERT_EQ(modecfg(c), ip("198.18.1.10")) << logs;
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), ip("198.18.1.10")) << logs;
+  EXPECT_EQ(logs.find("max-users limit"), std::string::npos) << logs;
+  EXPECT_EQ(logs.find("max-logins limit"), std::string::npos) << logs;
+  Client other(*engine, "198.51.100.12");
+  other.cky_i = 0x42;
+  EXPECT_TRUE(other.message1("cisco").empty());
+  EXPECT_NE(logs.find("Group cisco has reached its max-users limit of 1: connection from 198.51.100.12 refused"),
+            std::string::npos)
+      << logs;
+}
+
 }  // namespace
 }  // namespace kg::ikev1

@@ -283,10 +283,13 @@ void EngineImpl::xauth_verdict(IsakmpSa& sa, ike::PasswordVerdict v, std::vector
   const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
   std::string why = std::move(v.error);
   if (why.empty() && ez.peer.max_logins) {
+    // The session this SA reauthenticates (strongSwan's ISAKMP renewal) is
+    // the same login, not another one.
+    const IsakmpSa* renews = ezvpn_predecessor(sa);
     uint32_t n = 0;
     for (auto& [cid, other] : sas_)
-      if (other.get() != &sa && other->ez && other->ez->user == ez.user && other->ez->peer.group == ez.peer.group &&
-          (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
+      if (other.get() != &sa && other.get() != renews && other->ez && other->ez->user == ez.user &&
+          other->ez->peer.group == ez.peer.group && (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
           std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
         ++n;
     if (n >= *ez.peer.max_logins) why = fmt("user has reached the group's max-logins limit of {}", *ez.peer.max_logins);
