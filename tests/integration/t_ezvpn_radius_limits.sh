@@ -16,7 +16,9 @@
 #     group is not counted);
 #  4. carol again from a second client: XAUTH STATUS 0 with
 #     %CRYPTO-4-EZVPN_XAUTH_FAILED ... max-logins limit of 1;
-#  5. alice leaves: the Stop carries the same Class values; then bob gets in.
+#  5. alice leaves: the Stop carries the same Class values; then bob gets in;
+#  6. carol's client renews its ISAKMP SA (strongSwan reauthenticates): the
+#     same login, not refused.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$(dirname "${BASH_SOURCE[0]}")/lib_ra.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_radius.sh"
@@ -67,7 +69,10 @@ KLOG=$WORK/keygated-$NSA.log
 export SW_INSTALL_VIP=yes SW_LOAD="resolve xauth-generic unity"
 EZ_GROUP=limited EZ_KEY=lim-group-key-5150 sw_ez_client "$WORK/c1" 1 alice alice-radius-7302
 EZ_GROUP=limited EZ_KEY=lim-group-key-5150 sw_ez_client "$WORK/c2" 2 bob bob-radius-2718
-EZ_GROUP=solo EZ_KEY=solo-group-key-6262 sw_ez_client "$WORK/c3" 3 carol carol-radius-1618
+# Client 3 renews its ISAKMP SA after 15 s (strongSwan reauthenticates).
+SW_CONN_EXTRA="rekey_time = 15s
+    over_time = 10s
+    rand_time = 0" EZ_GROUP=solo EZ_KEY=solo-group-key-6262 sw_ez_client "$WORK/c3" 3 carol carol-radius-1618
 for k in 1 2 3; do start_charon "${RA_NS[$k]}" "$WORK/c$k"; done
 
 hex() { printf %s "$1" | od -An -tx1 | tr -d ' \n' | sed 's/^/0x/'; }
@@ -135,6 +140,14 @@ swanctl_ "$WORK/c2" --load-all --file "$WORK/c2/swanctl.conf" >/dev/null 2>&1
 sw_initiate "$WORK/c2" ez || { cat "$WORK/c2/initiate.out"; tail -30 "$KLOG"; fail "client 2 (bob) initiate after alice left"; }
 wait_for "sw_has_sa $WORK/c2" 15 || fail "client 2 (bob) not established after alice left"
 log "client 2: bob comes up in group limited once alice has left"
+
+# 6. Client 3's renewal (Aggressive Mode and XAUTH again while its old SA
+# is up) is the same login, not a second one over ipsec:max-logins=1.
+wait_for "grep -q 'user carol reauthenticates ISAKMP SA' '$KLOG'" 30 ||
+  { grep -i "carol\|198.51.100.13" "$KLOG" | tail -10; fail "client 3 did not renew its ISAKMP SA"; }
+grep "user carol reauthenticates" "$KLOG" | head -1
+grep -q "XAUTH failed for user carol from 198.51.100.13" "$KLOG" && fail "client 3's renewal was refused as a second login"
+log "client 3: ISAKMP SA renewed by reauthentication under ipsec:max-logins=1, not refused"
 
 for f in "$KLOG"; do
   grep -q "lim-group-key-5150\|solo-group-key-6262\|radius-7302\|radius-1618" "$f" && fail "a key or password is in $f"
