@@ -45,11 +45,20 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress& remote) const override;
   ikev1::ModeCfgReply mode_config(const ikev1::ModeCfgQuery& q) const override;
 
+  // Its limits (ipsec:max-users, ipsec:max-logins) once a RADIUS group's
+  // Access-Accept is in.
+  void ezvpn_group_authorized(ikev1::EzvpnPeer& peer) const override;
+
   // Groups authorized by RADIUS (isakmp authorization list with `aaa
   // authorization network LIST group G`): each group's Access-Accept
-  // attributes (its key never among them), by group name, as the last
-  // lookup gave them; mode configuration reads them.
-  using RadiusGroups = std::map<std::string, aaa::AttributeSet>;
+  // attributes (its key never among them) and Class values, by group name,
+  // as the last lookup gave them; the limits, mode configuration and
+  // accounting read them.
+  struct RadiusGroup {
+    aaa::AttributeSet attributes;
+    std::vector<Bytes> classes;  // echoed in its sessions' accounting (RFC 2865 §5.25)
+  };
+  using RadiusGroups = std::map<std::string, RadiusGroup>;
 
   // XAUTH with `aaa authentication login LIST group G`: the RADIUS checker
   // of group G (daemon.cc: aaa/radius_pap.h over the RADIUS service), with

@@ -125,6 +125,9 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
     r.attributes.set("ipsec:default-domain", "eng.example.net", source);
     r.attributes.set("ipsec:banner", "Engineering only", source);
     r.attributes.set("ipsec:include-local-lan", "1", source);
+    r.attributes.set("ipsec:max-users", "3", source);
+    r.attributes.set("ipsec:max-logins", "1", source);
+    r.classes = {Bytes{'g', 'r', 'p'}};
     done(std::move(r));
   });
   std::vector<ConfigPolicy::AccountedUser> accounted;
@@ -140,7 +143,12 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
   EXPECT_EQ(got.error, "");
   EXPECT_TRUE(got.remote.equals(as_bytes("eng-key")));
   EXPECT_EQ(asked, (std::vector<std::string>{"RADGROUP engineering cisco"}));
-  auto r = p.mode_config({"engineering", "rad", "alice", "engineering", ip("198.51.100.11"), 5});
+  // Its session limits, for the engine to count (as a local group's).
+  EXPECT_FALSE(peer->max_users || peer->max_logins);
+  p.ezvpn_group_authorized(*peer);
+  EXPECT_EQ(peer->max_users, 3u);
+  EXPECT_EQ(peer->max_logins, 1u);
+  auto r = p.mode_config({"engineering", "rad", "alice", "engineering", ip("198.51.100.11"), 5, {Bytes{'u', '1'}}});
   EXPECT_EQ(r.error, "");
   ASSERT_EQ(r.dns.size(), 2u);
   EXPECT_EQ(r.dns[0].str(), "198.18.0.91");
@@ -152,6 +160,8 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
   EXPECT_EQ(accounted[0].user, "alice");
   EXPECT_EQ(accounted[0].ike_id, "engineering");
   EXPECT_EQ(accounted[0].session_id, 5u);
+  // RFC 2865 §5.25: the XAUTH Accept's Class, then the group's.
+  EXPECT_EQ(accounted[0].classes, (std::vector<Bytes>{Bytes{'u', '1'}, Bytes{'g', 'r', 'p'}}));
   // A group of that profile RADIUS has not authorized: no configuration.
   EXPECT_NE(p.mode_config({"cisco", "rad", "bob", "cisco", ip("198.51.100.12"), 6}).error, "");
   // A local list, and a profile whose list is not configured.
@@ -168,6 +178,7 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
   ASSERT_TRUE(peer);
   EXPECT_FALSE(peer->key_source);
   EXPECT_TRUE(peer->psk.equals(as_bytes("k")));
+  EXPECT_FALSE(peer->max_users || peer->max_logins);  // the local group sets none
   r = p.mode_config({"cisco", "local", "bob", "cisco", ip("198.51.100.12"), 6});
   ASSERT_EQ(r.dns.size(), 1u);
   EXPECT_EQ(r.dns[0].str(), "198.18.0.77");

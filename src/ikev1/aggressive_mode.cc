@@ -267,17 +267,24 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   }
   const bool psk = choice->policy.auth == isakmp::P1Auth::kPreSharedKey;
   // max-users (seed 001, Session Monitoring and Limiting): the group's
-  // sessions, this one not yet among them.
+  // sessions, this one not yet among them. One configured session from the
+  // same address is this client's own: strongSwan renews its ISAKMP SA by
+  // reauthenticating, and the new SA takes that session over
+  // (ezvpn_predecessor), so it is no extra user.
   if (psk && peer->max_users && !peer->group.empty()) {
-    int n = 0;
-    for (auto& [cid, other] : sas_)
-      if (other.get() != &sa && other->ez && other->ez->peer.group == peer->group &&
-          std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
-        ++n;
-    if (n >= peer->max_users) {
+    uint32_t n = 0;
+    bool own = false;
+    for (auto& [cid, other] : sas_) {
+      if (other.get() == &sa || !other->ez || other->ez->peer.group != peer->group ||
+          std::find(dead_.begin(), dead_.end(), cid) != dead_.end())
+        continue;
+      if (!own && other->remote.addr == sa.remote.addr && other->ez->step == EzvpnState::Step::kReady) own = true;
+      else ++n;
+    }
+    if (n >= *peer->max_users) {
       log::event("CRYPTO", log::Level::kWarning, "EZVPN_MAX_USERS",
                  fmt("Group {} has reached its max-users limit of {}: connection from {} refused", peer->group,
-                     peer->max_users, sa.remote.addr.str()));
+                     *peer->max_users, sa.remote.addr.str()));
       mode_failure(sa);
       return remove_sa(sa, false, out);
     }
@@ -364,6 +371,7 @@ void EngineImpl::am_resume(IsakmpSa& sa, ike::PeerKeys keys, std::vector<Action>
   Bytes raw = std::move(sa.ez->msg1);
   sa.ez.reset();
   peer.psk = std::move(key);
+  policy_.ezvpn_group_authorized(peer);  // its limits (max-users, checked in am_respond; max-logins)
   auto m = isakmp::parse_message(raw);
   if (!m) return remove_sa(sa, false, out);
   am_respond(sa, *m, raw, out, std::move(peer));

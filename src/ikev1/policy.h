@@ -41,7 +41,9 @@ struct EzvpnPeer {
   std::string profile;  // the crypto isakmp profile that matched ("" if none)
   std::string auth_list;  // client authentication list: XAUTH with it
   bool push_config = false;  // client configuration address initiate: SET, not REPLY
-  int max_users = 0, max_logins = 0;
+  // max-users / max-logins (seed 001, Session Monitoring and Limiting):
+  // sessions of the group, logins of one user; nullopt: no limit.
+  std::optional<uint32_t> max_users, max_logins;
   std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
   // isakmp authorization list LIST with `aaa authorization network LIST
   // group G`: the group's key (and attributes) come from RADIUS. The engine
@@ -59,6 +61,7 @@ struct ModeCfgQuery {
   std::string remote_id;  // the peer's phase-1 identity (SessionEvent::remote_id)
   IpAddress remote;
   uint32_t session_id = 0;  // SessionConfig::session_id of its sessions
+  std::vector<Bytes> classes;  // Class values of the user's XAUTH Access-Accept (RADIUS), echoed in accounting
 };
 
 // Mode configuration (draft-dukes) with the Cisco Unity attributes, as the
@@ -176,6 +179,10 @@ class PolicyProvider {
     (void)local, (void)remote, (void)type, (void)id;
     return std::nullopt;
   }
+  // Aggressive Mode responder, once a key_source's lookup gave the group's
+  // key (its RADIUS Access-Accept is in): what the group's authorization
+  // says about `peer` beyond the key (ipsec:max-users, ipsec:max-logins).
+  virtual void ezvpn_group_authorized(EzvpnPeer& peer) const { (void)peer; }
   // XAUTH: the checker of the login list (aaa authentication login LIST
   // local | group G [local]) for a client at `remote`; null when LIST is not
   // defined. A local list answers at once; a RADIUS one answers on the
