@@ -322,7 +322,13 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     mode_failure(sa);
     return remove_sa(sa, false, out);
   }
-  auto our = our_id(sa);
+  // Our identity (a profile's self-identity): the Easy VPN peer's profile,
+  // else the one message 1's identity matches (matched again once message 3
+  // proves that identity).
+  const std::string id_profile = sa.ez ? sa.ez->peer.profile
+                                        : policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type,
+                                                                id_text(sa.am_peer_id));
+  auto our = our_id(sa, id_profile);
   auto proof = auth_proof(sa, false, our.body());
   if (!proof) return remove_sa(sa, false, out);
   isakmp::SaPayload reply;
