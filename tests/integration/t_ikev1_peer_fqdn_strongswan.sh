@@ -1,8 +1,8 @@
 #!/bin/bash
 # crypto isakmp peer fqdn NAME (seed 001's {ip-address A | fqdn NAME} form)
 # against strongSwan 5.9.8 as Aggressive Mode responder. keygated's
-# namespace has its own /etc/hosts (/etc/netns/NS/hosts, which `ip netns
-# exec` bind-mounts over /etc/hosts; made and removed here):
+# namespace has its own /etc/hosts and resolv.conf (/etc/netns/NS/, which
+# `ip netns exec` bind-mounts over /etc; made and removed here):
 #  1. write-back: the fqdn entry, its description, the password sealed;
 #  2. the name is not in hosts yet: the first packet into crypto map CMAP
 #     waits for the lookup, then keygated logs that the name does not
@@ -16,7 +16,10 @@ d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.
 lib_init
 HOSTS_DIR=/etc/netns/$NSA
 trap 'rc=$?; rm -rf "$HOSTS_DIR"; (exit $rc); lib_cleanup' EXIT
-mkdir -p "$HOSTS_DIR" && printf '127.0.0.1 localhost\n' >"$HOSTS_DIR/hosts" || fail "cannot write $HOSTS_DIR/hosts"
+# A private resolv.conf too: DNS refused at once inside the namespace,
+# whatever the machine's resolver is.
+mkdir -p "$HOSTS_DIR" && printf '127.0.0.1 localhost\n' >"$HOSTS_DIR/hosts" &&
+  printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:1\n' >"$HOSTS_DIR/resolv.conf" || fail "cannot write $HOSTS_DIR"
 ip -n "$NSB" addr add 192.0.2.129/25 dev lo
 PSK=fqdn-peer-password-9b3e
 NAME=hub-b.example.net

@@ -58,7 +58,7 @@ clear_both
 SW_AGGRESSIVE=yes SW_REMOTE_ID=$ID sw_ikev1_psk "$SW" "$PSK" 192.0.2.128/25 192.0.2.0/25
 swanctl_ "$SW" --load-all --file "$SW/swanctl.conf" >"$SW/load2.out" 2>&1 || { cat "$SW/load2.out"; fail "swanctl --load-all (aggressive)"; }
 sw_initiate "$SW" kg || { cat "$SW/initiate.out"; fail "strongSwan's Aggressive Mode to keygated"; }
-grep -q "is initiating a Aggressive Mode" "$SW/charon.log" || fail "strongSwan did not use Aggressive Mode"
+grep -q "initiating Aggressive Mode IKE_SA" "$SW/charon.log" || fail "strongSwan did not use Aggressive Mode"
 sw_remote_is "Aggressive Mode, keygated responding"
 ping_ok "$NSB" 192.0.2.129 192.0.2.1 2 || fail "ping strongSwan->keygate (Aggressive Mode, keygated responding)"
 
