@@ -413,9 +413,11 @@ void EngineImpl::am_responder_auth(IsakmpSa& sa, const isakmp::Message& m, ByteV
     return remove_sa(sa, false, out);
   }
   if (m.header.encrypted()) sa.iv = std::move(next_iv);
-  // A site-to-site peer: the ISAKMP profile its identity matches, which a
-  // crypto map entry's set isakmp-profile checks (as in Main Mode).
-  if (!sa.ez) sa.profile = policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
+  // The ISAKMP profile its identity matches (an Easy VPN client's came with
+  // its key), which a crypto map entry's set isakmp-profile checks (as in
+  // Main Mode) and whose keepalive and self-identity the SA uses.
+  sa.profile = sa.ez ? sa.ez->peer.profile
+                     : policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
   natd_check(sa, chain);
   if (isakmp::find_notify(chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
   sa.state = MmState::kReady;
