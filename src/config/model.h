@@ -229,16 +229,22 @@ struct IsakmpKey {
   std::string address;
   std::string mask = "255.255.255.255";
 };
-// crypto isakmp peer address A (seed 001; IOS 12.2(8)T "IKE: Initiate
-// Aggressive Mode"): with both set, phase 1 with A is initiated in
-// Aggressive Mode with this identity and key.
+// crypto isakmp peer address A | fqdn NAME (seed 001; IOS 12.2(8)T "IKE:
+// Initiate Aggressive Mode"; ip-address A is the same): with both set,
+// phase 1 with A (or with the address NAME resolves to when keygated needs
+// it, daemon/isakmp_peer_names.h) is initiated in Aggressive Mode with this
+// identity and key.
 struct IsakmpPeer {
+  std::string description;  // description LINE (shown back, nothing else)
   Secret password;  // set aggressive-mode password [0|6] KEY (the Tunnel-Password)
   bool has_password = false;
   // set aggressive-mode client-endpoint TYPE VALUE (the Tunnel-Client-Endpoint):
   // ipv4-address | ipv6-address | fqdn | user-fqdn; "" when not set.
   std::string endpoint_type, endpoint;
 };
+// A crypto isakmp peer key that is a name (fqdn NAME), not an address.
+inline bool is_fqdn_peer(const std::string& key) { return !IpAddress::parse(key).has_value(); }
+
 struct IsakmpGlobal {
   std::map<int, IsakmpPolicy> policies;
   bool default_policy = true;       // no crypto isakmp default policy
@@ -248,7 +254,9 @@ struct IsakmpGlobal {
   std::optional<Dpd> keepalive;     // crypto isakmp keepalive (DPD); none: no DPD (IOS)
   std::optional<int> nat_keepalive; // crypto isakmp nat keepalive SECONDS
   bool invalid_spi_recovery = false;  // crypto isakmp invalid-spi-recovery
-  std::map<std::string, IsakmpPeer> peers;  // crypto isakmp peer address A, by A
+  // crypto isakmp peer address A | fqdn NAME, by A or NAME (a NAME never
+  // parses as an address: is_fqdn_peer tells them apart).
+  std::map<std::string, IsakmpPeer> peers;
 };
 
 // Remote access (commands_ra.cc): address pools, authorization policies.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/log.h"
 #include "config/session.h"
 #include "daemon/show_isakmp.h"
 
@@ -376,6 +377,72 @@ TEST(IsakmpPolicy, AggressivePeerNeedsPasswordAndClientEndpoint) {
   lines.push_back("crypto isakmp aggressive-mode disable");
   cp.set_model(configure(lines));
   EXPECT_TRUE(p.aggressive_mode_disabled());
+}
+
+// crypto isakmp peer fqdn NAME: the entry of the address NAME resolves to
+// when keygated needs it. While the first lookup runs, initiations wait;
+// a name that does not resolve matches nothing, is logged and asked again.
+TEST(IsakmpPolicy, FqdnPeerMatchesTheAddressItsNameResolvesTo) {
+  std::string logs;
+  log::set_sink([&](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
+  FakeClock clock;
+  std::map<std::string, PeerNames::Done> asked;
+  PeerNames names(clock, [&](const std::string& n, PeerNames::Done done) { asked[n] = std::move(done); });
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  p.set_peer_names(&names);
+  auto lines = kSite;
+  for (auto l : {"crypto isakmp peer fqdn hub.example.net", " set aggressive-mode password 0 am-pass",
+                 " set aggressive-mode client-endpoint fqdn site-a.example.net", " exit",
+                 "crypto isakmp peer fqdn gone.example.net", " set aggressive-mode password 0 x", " exit"})
+    lines.push_back(l);
+  cp.set_model(configure(lines));
+  const IpAddress hub = ip("198.51.100.2");
+  EXPECT_TRUE(p.peer_lookup_pending(hub));  // both names asked, none answered
+  EXPECT_EQ(asked.size(), 2u);
+  EXPECT_FALSE(p.aggressive_peer(hub));
+  auto answer = [&](const char* n, std::optional<IpAddress> a) {
+    auto done = std::move(asked.at(n));
+    asked.erase(n);
+    done(a);
+  };
+  answer("hub.example.net", hub);
+  EXPECT_TRUE(p.peer_lookup_pending(hub));  // gone.example.net still unanswered
+  answer("gone.example.net", std::nullopt);
+  EXPECT_FALSE(p.peer_lookup_pending(hub));
+  EXPECT_NE(logs.find("crypto isakmp peer fqdn gone.example.net does not resolve"), std::string::npos) << logs;
+  auto a = p.aggressive_peer(hub);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->id_type, isakmp::IdType::kFqdn);
+  EXPECT_EQ(std::string(a->id.begin(), a->id.end()), "site-a.example.net");
+  EXPECT_TRUE(p.tunnel_uses_isakmp("Tunnel0"));  // no crypto isakmp key: the fqdn entry
+  EXPECT_FALSE(p.aggressive_peer(ip("198.51.100.3")));
+  EXPECT_TRUE(asked.empty());  // answers are reused ...
+  clock.advance(PeerNames::kRetry);
+  EXPECT_FALSE(p.aggressive_peer(ip("198.51.100.3")));
+  EXPECT_EQ(asked.count("gone.example.net"), 1u);  // ... a failed name is asked again after kRetry
+  EXPECT_FALSE(p.peer_lookup_pending(hub));  // and waits for nobody meanwhile
+  EXPECT_TRUE(p.aggressive_peer(hub));
+  log::set_sink(nullptr);
+}
+
+// self-identity in a crypto isakmp profile overrides crypto isakmp identity
+// for that profile's SAs.
+TEST(IsakmpPolicy, ProfileSelfIdentityOverridesIsakmpIdentity) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"hostname site-a", "crypto isakmp identity hostname", "crypto isakmp profile U",
+                          " self-identity user-fqdn vpn@example.net", " exit", "crypto isakmp profile F",
+                          " self-identity fqdn", " exit", "crypto isakmp profile A", " self-identity address", " exit",
+                          "crypto isakmp profile N", " exit"}));
+  using K = ikev1::LocalIdentity::Kind;
+  EXPECT_EQ(p.identity("").kind, K::kHostname);
+  EXPECT_EQ(p.identity("N").kind, K::kHostname);  // no self-identity: the global one
+  EXPECT_EQ(p.identity("U").kind, K::kUserFqdn);
+  EXPECT_EQ(p.identity("U").hostname, "vpn@example.net");
+  EXPECT_EQ(p.identity("F").kind, K::kHostname);
+  EXPECT_EQ(p.identity("F").hostname, "site-a");
+  EXPECT_EQ(p.identity("A").kind, K::kAddress);
 }
 
 // match identity user NAME | user domain NAME (IOS): a user-FQDN identity,

@@ -329,7 +329,13 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     mode_failure(sa);
     return remove_sa(sa, false, out);
   }
-  auto our = our_id(sa);
+  // Our identity (a profile's self-identity): the Easy VPN peer's profile,
+  // else the one message 1's identity matches (matched again once message 3
+  // proves that identity).
+  const std::string id_profile = sa.ez ? sa.ez->peer.profile
+                                        : policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type,
+                                                                id_text(sa.am_peer_id));
+  auto our = our_id(sa, id_profile);
   auto proof = auth_proof(sa, false, our.body());
   if (!proof) return remove_sa(sa, false, out);
   isakmp::SaPayload reply;
@@ -415,9 +421,11 @@ void EngineImpl::am_responder_auth(IsakmpSa& sa, const isakmp::Message& m, ByteV
     return remove_sa(sa, false, out);
   }
   if (m.header.encrypted()) sa.iv = std::move(next_iv);
-  // A site-to-site peer: the ISAKMP profile its identity matches, which a
-  // crypto map entry's set isakmp-profile checks (as in Main Mode).
-  if (!sa.ez) sa.profile = policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
+  // The ISAKMP profile its identity matches (an Easy VPN client's came with
+  // its key), which a crypto map entry's set isakmp-profile checks (as in
+  // Main Mode) and whose keepalive and self-identity the SA uses.
+  sa.profile = sa.ez ? sa.ez->peer.profile
+                     : policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
   natd_check(sa, chain);
   if (isakmp::find_notify(chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
   sa.state = MmState::kReady;

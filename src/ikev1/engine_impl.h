@@ -213,7 +213,8 @@ class EngineImpl final : public Engine {
   // Keys for phase 1 once both KE/nonce pairs are known (RFC 2409 §5).
   Result<void> derive_keys(IsakmpSa& sa, const Secret& g_xy);
   Result<void> derive_keys_with(IsakmpSa& sa, const Bytes& peer_ke);  // g^xy from our key pair and theirs
-  isakmp::IdPayload our_id(const IsakmpSa& sa) const;
+  isakmp::IdPayload our_id(const IsakmpSa& sa) const;  // for sa.profile
+  isakmp::IdPayload our_id(const IsakmpSa& sa, const std::string& profile) const;
   // The pre-shared key for the SA's peer: from its ISAKMP profile's keyring
   // when it has one, else by address.
   std::optional<Secret> psk_for(const IsakmpSa& sa) const;

@@ -38,7 +38,13 @@ struct Policy final : PolicyProvider {
   std::vector<std::shared_ptr<const crypto::Trustpoint>> tps;
   LocalIdentity ident;
   bool frag = false;
-  LocalIdentity identity() const override { return ident; }
+  std::map<std::string, LocalIdentity> profile_ident;  // self-identity of crypto isakmp profile NAME
+  LocalIdentity identity(const std::string& profile) const override {
+    auto it = profile_ident.find(profile);
+    return it != profile_ident.end() ? it->second : ident;
+  }
+  bool lookup_pending = false;  // a crypto isakmp peer fqdn name still being looked up
+  bool peer_lookup_pending(const IpAddress&) const override { return lookup_pending; }
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override { return tps; }
   bool fragmentation() const override { return frag; }
   ike::DpdConfig dpd;  // crypto isakmp keepalive
@@ -1041,6 +1047,52 @@ TEST_F(Ikev1Engines, AggressiveModeDisabledRefusesToInitiate) {
   EXPECT_NE(logs.find("%CRYPTO-4-IKMP_AG_MODE_DISABLED: Unable to initiate or respond to Aggressive Mode while disabled "
                       "(peer 198.51.100.2)"),
             std::string::npos) << logs;
+}
+
+// self-identity in crypto isakmp profile: the initiator's profile (a crypto
+// map's set isakmp-profile) and the one the responder's peer matched choose
+// the ID each side sends, over crypto isakmp identity; Main Mode, then
+// Aggressive Mode (where the responder matches on message 1's identity).
+TEST_F(Ikev1Engines, ProfileSelfIdentityIsSentInBothRolesAndModes) {
+  for (bool aggressive : {false, true}) {
+    SCOPED_TRACE(aggressive ? "Aggressive Mode" : "Main Mode");
+    a.policy.ident = {LocalIdentity::Kind::kHostname, "global-a.example.net"};  // crypto isakmp identity hostname
+    a.policy.profile_ident["P"] = {LocalIdentity::Kind::kUserFqdn, "site-a@example.net"};
+    a.policy.profile_keys["P"] = "cisco123";
+    b.policy.matched = "Q";
+    b.policy.profile_ident["Q"] = {LocalIdentity::Kind::kHostname, "site-b.example.net"};
+    b.policy.am_keys["site-a@example.net"] = "cisco123";
+    start();
+    auto r = req();
+    r.profile = "P";
+    r.aggressive = aggressive;
+    take(a, a.engine->initiate(r));
+    pump();
+    expect_mirrored();
+    ASSERT_EQ(b.engine->sas().size(), 1u) << logs;
+    EXPECT_EQ(b.engine->sas()[0].remote_id, "site-a@example.net");
+    EXPECT_EQ(a.engine->sas()[0].remote_id, "site-b.example.net");
+    EXPECT_EQ(exchanges(sent)[0].first,
+              aggressive ? isakmp::ExchangeType::kAggressive : isakmp::ExchangeType::kIdentityProtection);
+    a.got.clear();
+    b.got.clear();
+    sent.clear();
+  }
+}
+
+// A crypto isakmp peer fqdn name still being looked up: nothing is sent and
+// no SA is left; once the answer is in, the next initiation runs.
+TEST_F(Ikev1Engines, InitiationWaitsForAPeerNameLookup) {
+  a.policy.lookup_pending = true;
+  start();
+  take(a, a.engine->initiate(req()));
+  EXPECT_TRUE(wire.empty());
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_NE(logs.find("waits for a crypto isakmp peer fqdn lookup"), std::string::npos) << logs;
+  a.policy.lookup_pending = false;
+  take(a, a.engine->initiate(req()));
+  pump();
+  expect_mirrored();
 }
 
 // A password the responder does not share: HASH_R does not verify, the

@@ -73,6 +73,11 @@ void mode_failure(const IsakmpSa& sa) {
 }
 
 void EngineImpl::phase1_initiate(IsakmpSa& sa, bool aggressive, std::vector<Action>& out) {
+  if (policy_.peer_lookup_pending(sa.remote.addr)) {
+    log::info(fmt("IKEv1: phase 1 with {} waits for a crypto isakmp peer fqdn lookup; the next packet retries",
+                  sa.remote.addr.str()));
+    return remove_sa(sa, false, out);
+  }
   sa.am_peer = policy_.aggressive_peer(sa.remote.addr);
   if (!aggressive && !sa.am_peer) return mm_initiate(sa, out);
   if (policy_.aggressive_mode_disabled()) {  // seed 001: blocked "to and from" the device
@@ -143,13 +148,16 @@ std::vector<IsakmpPolicy> EngineImpl::usable_policies(const IsakmpSa& sa, bool i
   return v;
 }
 
-isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa) const {
+isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa) const { return our_id(sa, sa.profile); }
+
+// RFC 2407 §4.6.2.1: ID_FQDN and ID_USER_FQDN carry the name as text.
+isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa, const std::string& profile) const {
   isakmp::IdPayload id;
   id.protocol = 17;  // RFC 2407 §4.6.2: UDP port 500, or zeros
   id.port = 500;
-  auto ident = policy_.identity();
-  if (ident.kind == LocalIdentity::Kind::kHostname) {
-    id.type = isakmp::IdType::kFqdn;
+  auto ident = policy_.identity(profile);
+  if (ident.kind == LocalIdentity::Kind::kHostname || ident.kind == LocalIdentity::Kind::kUserFqdn) {
+    id.type = ident.kind == LocalIdentity::Kind::kHostname ? isakmp::IdType::kFqdn : isakmp::IdType::kUserFqdn;
     id.data.assign(ident.hostname.begin(), ident.hostname.end());
   } else if (ident.kind == LocalIdentity::Kind::kDn && sa.signer && sa.signer->cert) {
     id.type = isakmp::IdType::kDerAsn1Dn;  // the subject of the certificate we send

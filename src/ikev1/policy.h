@@ -91,11 +91,12 @@ struct AggressivePeer {
   Bytes id;  // the identification data as sent (an address's bytes, or the text)
 };
 
-// crypto isakmp identity address|dn|hostname: the phase-1 ID we send.
+// crypto isakmp identity address|dn|hostname, or an ISAKMP profile's
+// self-identity address|fqdn|user-fqdn NAME: the phase-1 ID we send.
 // IOS's default is the address, whatever the authentication method.
 struct LocalIdentity {
-  enum class Kind { kAddress, kDn, kHostname } kind = Kind::kAddress;
-  std::string hostname;  // kHostname: the FQDN
+  enum class Kind { kAddress, kDn, kHostname, kUserFqdn } kind = Kind::kAddress;
+  std::string hostname;  // kHostname: the FQDN (ID_FQDN); kUserFqdn: name@domain (ID_USER_FQDN)
 };
 
 class PolicyProvider {
@@ -129,8 +130,12 @@ class PolicyProvider {
     (void)local, (void)remote;
     return {};
   }
-  // crypto isakmp identity: what we send as IDii/IDir.
-  virtual LocalIdentity identity() const { return {}; }
+  // What we send as IDii/IDir on an ISAKMP SA of profile `profile` ("" for
+  // none): its self-identity, else crypto isakmp identity.
+  virtual LocalIdentity identity(const std::string& profile) const {
+    (void)profile;
+    return {};
+  }
   // rsa-sig (RFC 2409 §5.1): the crypto pki trustpoints. As on IOS without
   // an ISAKMP profile naming one, every trustpoint may sign (one with an
   // RSA certificate and key) and every one verifies the peer's certificate.
@@ -171,6 +176,13 @@ class PolicyProvider {
   virtual std::optional<AggressivePeer> aggressive_peer(const IpAddress& remote) const {
     (void)remote;
     return std::nullopt;
+  }
+  // Initiator: a crypto isakmp peer fqdn entry's name is still being looked
+  // up (it may name `remote`): phase 1 waits for the answer (the next packet
+  // or retry initiates again) rather than start in the wrong mode.
+  virtual bool peer_lookup_pending(const IpAddress& remote) const {
+    (void)remote;
+    return false;
   }
   // Aggressive Mode responder: the peer's identity (ID type, data) decides
   // the key and what follows phase 1; nullopt: no key for it.
