@@ -62,7 +62,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   bool tunnel_uses_isakmp(const std::string& ifname) const;
 
  private:
-  bool rsa_sig_ready() const;
+  bool sig_ready() const;  // an rsa-sig or ecdsa-sig policy with a key of its kind
   bool tunnel_serves(const IpAddress& remote) const;  // a tunnel interface with ISAKMP to this peer
   std::optional<Secret> keyring_psk(const IpAddress& remote) const;  // any crypto keyring, by address
   const ConfigPolicy& config_;
