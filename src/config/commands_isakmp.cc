@@ -82,7 +82,7 @@ void add_policy(CommandTable& t) {
           return ok();
         })
       .writes(lines);  // the suite's lines are one writer
-  t.add(Mode::kIsakmpPolicy, "authentication {pre-share|rsa-sig}", {"Set authentication method for protection suite", "Method"},
+  t.add(Mode::kIsakmpPolicy, "authentication {pre-share|rsa-sig|ecdsa-sig}", {"Set authentication method for protection suite", "Method"},
         [pol](C c, A a) { pol(c).authentication = a.negated || a.defaulted ? IsakmpPolicy{}.authentication : a.at(1); return ok(); })
       .writes(lines);
   t.add(Mode::kIsakmpPolicy, "group {2|5|14|15|16|19|20|21}", {"Set the Diffie-Hellman group", "Group number"},
@@ -322,7 +322,10 @@ std::string suite_text(const std::string& head, const IsakmpPolicy& p) {
   s += "        encryption algorithm:   " + isakmp_encryption_text(p) + "\n";
   s += "        hash algorithm:         " + isakmp_hash_text(p.hash) + "\n";
   s += "        authentication method:  " +
-       std::string(p.authentication == "pre-share" ? "Pre-Shared Key" : "Rivest-Shamir-Adleman Signature") + "\n";
+       std::string(p.authentication == "pre-share"   ? "Pre-Shared Key"
+                   : p.authentication == "ecdsa-sig" ? "ECDSA Signature"
+                                                     : "Rivest-Shamir-Adleman Signature") +
+       "\n";
   s += "        Diffie-Hellman group:   " + isakmp_group_text(p.group) + "\n";
   s += "        lifetime:               " + std::to_string(p.lifetime) + " seconds, no volume limit\n";
   return s;

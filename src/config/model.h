@@ -218,7 +218,7 @@ struct IsakmpPolicy {
   std::string encryption = "aes";  // aes | 3des
   int key_bits = 128;              // aes 128|192|256
   std::string hash = "sha";        // sha | sha256 | sha384 | sha512 | md5
-  std::string authentication = "rsa-sig";  // pre-share | rsa-sig
+  std::string authentication = "rsa-sig";  // pre-share | rsa-sig | ecdsa-sig
   int group = 14;
   int lifetime = 86400;
   bool operator==(const IsakmpPolicy&) const = default;

@@ -21,7 +21,11 @@ std::optional<ikev1::IsakmpPolicy> engine_policy(int priority, const config::Isa
   auto g = ikev1::crypto_group(uint16_t(p.group));
   if (!g) return std::nullopt;
   e.group = *g;
-  e.auth = p.authentication == "pre-share" ? isakmp::P1Auth::kPreSharedKey : isakmp::P1Auth::kRsaSig;
+  // ecdsa-sig: any of RFC 4754's three methods stands for it; the engine
+  // offers the one of its key's curve (ikev1/policy.h).
+  e.auth = p.authentication == "pre-share"   ? isakmp::P1Auth::kPreSharedKey
+           : p.authentication == "ecdsa-sig" ? isakmp::P1Auth::kEcdsa256
+                                             : isakmp::P1Auth::kRsaSig;
   e.lifetime_s = uint32_t(p.lifetime);
   return e;
 }
@@ -101,14 +105,16 @@ std::vector<std::shared_ptr<const crypto::Trustpoint>> IsakmpPolicy::trustpoints
 
 bool IsakmpPolicy::fragmentation() const { return config_.model().isakmp.fragmentation; }
 
-// An explicitly configured rsa-sig policy and a trustpoint that can sign
-// with RSA: ISAKMP can authenticate with certificates.
-bool IsakmpPolicy::rsa_sig_ready() const {
-  bool policy = false;
-  for (auto& [n, p] : config_.model().isakmp.policies) policy = policy || p.authentication == "rsa-sig";
-  if (!policy) return false;
+// An explicitly configured rsa-sig (ecdsa-sig) policy and a trustpoint
+// that can sign with RSA (ECDSA): ISAKMP can authenticate with certificates.
+bool IsakmpPolicy::sig_ready() const {
+  bool rsa = false, ecdsa = false;
+  for (auto& [n, p] : config_.model().isakmp.policies) {
+    rsa = rsa || p.authentication == "rsa-sig";
+    ecdsa = ecdsa || p.authentication == "ecdsa-sig";
+  }
   for (auto& tp : trustpoints())
-    if (tp && tp->can_sign() && tp->signer->key().rsa()) return true;
+    if (tp && tp->can_sign() && ((rsa && tp->signer->key().rsa()) || (ecdsa && tp->signer->key().ecdsa()))) return true;
   return false;
 }
 
@@ -121,7 +127,7 @@ bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
   if (ip == m.ipsec_profiles.end() || !ip->second.ikev2_profile.empty()) return false;
   const IpAddress& dst = *it->second.tunnel_destination.address;
   const std::string* peer = peer_key(dst);
-  return psk({}, dst).has_value() || (peer && m.isakmp.peers.at(*peer).has_password) || rsa_sig_ready();
+  return psk({}, dst).has_value() || (peer && m.isakmp.peers.at(*peer).has_password) || sig_ready();
 }
 
 const std::string* IsakmpPolicy::peer_key(const IpAddress& remote) const {

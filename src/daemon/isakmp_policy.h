@@ -78,7 +78,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   bool tunnel_uses_isakmp(const std::string& ifname) const;
 
  private:
-  bool rsa_sig_ready() const;
+  bool sig_ready() const;  // an rsa-sig or ecdsa-sig policy with a key of its kind
   // The crypto isakmp peer entry for this address: address A, else an fqdn
   // NAME that resolves to it; its key in peers, or null.
   const std::string* peer_key(const IpAddress& remote) const;

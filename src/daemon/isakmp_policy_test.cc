@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "config/session.h"
 #include "daemon/show_isakmp.h"
+#include "ikev1/transform_ids.h"
 
 namespace kg::daemon {
 namespace {
@@ -344,6 +345,38 @@ TEST(ShowIsakmp, SaTableAsIos) {
             std::string::npos) << isakmp_sa_text({s});
   EXPECT_NE(isakmp_sa_detail_text({s}).find("1001  198.51.100.1    198.51.100.2           ACTIVE aes  sha256 psk  14 00:59:59 N\n"),
             std::string::npos) << isakmp_sa_detail_text({s});
+}
+
+// authentication ecdsa-sig (IOS 15): written back, shown, and given to the
+// engine as an ECDSA method (the engine offers its key's curve's).
+TEST(IsakmpPolicy, EcdsaSigPolicy) {
+  config::Config c;
+  config::CliSession s(c);
+  for (auto l : {"enable", "configure terminal", "crypto isakmp policy 10", " authentication ecdsa-sig", " end"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_NE(c.running_config_text().find("crypto isakmp policy 10\n authentication ecdsa-sig\n"), std::string::npos)
+      << c.running_config_text();
+  auto shown = s.execute("show crypto isakmp policy");
+  EXPECT_NE(shown.text.find("authentication method:  ECDSA Signature\n"), std::string::npos) << shown.text;
+  // A method we do not have: refused, the policy unchanged.
+  for (auto l : {"configure terminal", "crypto isakmp policy 10"}) EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_FALSE(s.execute(" authentication dsa-sig").ok);
+  EXPECT_EQ(c.model().isakmp.policies.at(10).authentication, "ecdsa-sig");
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(c.model());
+  ASSERT_EQ(p.policies().size(), 1u);
+  EXPECT_TRUE(ikev1::ecdsa_auth(p.policies()[0].auth));
+
+  ikev1::IsakmpSaInfo sa;
+  sa.conn_id = 1001;
+  sa.local = {ip("198.51.100.1"), 500};
+  sa.remote = {ip("198.51.100.2"), 500};
+  sa.status = "ACTIVE";
+  sa.policy = {10, crypto::Cipher::kAesCbc, 256, crypto::Prf::kHmacSha1, crypto::Group::kModp2048, isakmp::P1Auth::kEcdsa256};
+  sa.expire_in_s = 3599;
+  EXPECT_NE(isakmp_sa_detail_text({sa}).find("ACTIVE aes  sha    ecsig 14 00:59:59"), std::string::npos)
+      << isakmp_sa_detail_text({sa});
 }
 
 

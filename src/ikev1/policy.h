@@ -26,6 +26,9 @@ struct IsakmpPolicy {
   uint16_t key_bits = 128;  // AES: 128/192/256; 3DES: 192
   crypto::Prf hash = crypto::Prf::kHmacSha1;
   crypto::Group group = crypto::Group::kModp2048;
+  // pre-share (1), rsa-sig (3), or ecdsa-sig as any of 9-11 (RFC 4754 §4):
+  // the engine offers the method of its ECDSA key's curve and answers all
+  // three (EngineImpl::usable_policies); an SA's policy has the one in use.
   isakmp::P1Auth auth = isakmp::P1Auth::kPreSharedKey;
   uint32_t lifetime_s = 86400;
   bool operator==(const IsakmpPolicy&) const = default;
@@ -136,9 +139,10 @@ class PolicyProvider {
     (void)profile;
     return {};
   }
-  // rsa-sig (RFC 2409 §5.1): the crypto pki trustpoints. As on IOS without
-  // an ISAKMP profile naming one, every trustpoint may sign (one with an
-  // RSA certificate and key) and every one verifies the peer's certificate.
+  // rsa-sig and ecdsa-sig (RFC 2409 §5.1, RFC 4754): the crypto pki
+  // trustpoints. As on IOS without an ISAKMP profile naming one, every
+  // trustpoint may sign (one with a certificate and key of the method's
+  // kind) and every one verifies the peer's certificate.
   virtual std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const { return {}; }
   // crypto isakmp fragmentation: announce and use IKE fragmentation.
   virtual bool fragmentation() const { return false; }
