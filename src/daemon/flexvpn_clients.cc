@@ -21,23 +21,10 @@ void FlexvpnClients::apply(const config::Model& after) {
       clients_.emplace(name, FlexvpnClient(name, c, [this](const std::string& n) { return resolve(n); }));
 }
 
-// peer N fqdn NAME: the worker looks the name up (getaddrinfo blocks on
-// DNS); meanwhile the client waits (pending) and the loop goes on. An answer
-// serves the attempts of the next kLookupLife, then the name is asked again.
 FlexvpnClient::Resolution FlexvpnClients::resolve(const std::string& name) {
-  auto it = lookups_.find(name);
-  if (it != lookups_.end()) {
-    if (it->second.pending) return FlexvpnClient::Resolution::waiting();
-    if (clock_.now() - it->second.answered < kLookupLife) return it->second.address;
-  }
-  lookups_[name] = Lookup{};
-  host_.lookup(name, [this, name](std::optional<IpAddress> a) {
-    lookups_[name] = Lookup{false, a, clock_.now()};
-    host_.wake();
-  });
-  // The lookup may have answered at once (tests; a fake host).
-  if (auto& l = lookups_[name]; !l.pending) return l.address;
-  return FlexvpnClient::Resolution::waiting();
+  PeerNames::Answer a = names_.resolve(name);
+  if (a.pending) return FlexvpnClient::Resolution::waiting();
+  return a.address;
 }
 
 const FlexvpnClient* FlexvpnClients::for_tunnel(const std::string& tunnel) const {

@@ -16,6 +16,7 @@
 #include "common/ip.h"
 #include "config/model.h"
 #include "daemon/flexvpn_client.h"
+#include "daemon/peer_names.h"
 #include "ike/engine.h"
 
 namespace kg::daemon {
@@ -48,9 +49,6 @@ class FlexvpnClients {
   // A peer reactivate probe is answered within this, or not at all (the
   // engine retransmits IKE_SA_INIT for about 16 s).
   static constexpr Millis kProbeLife{20'000};
-  // A name's looked-up address is used for connection attempts this long.
-  static constexpr Millis kLookupLife{30'000};
-
   FlexvpnClients(Host& host, const Clock& clock) : host_(host), clock_(clock) {}
 
   // The configuration changed: clients that are new or changed start over.
@@ -82,12 +80,16 @@ class FlexvpnClients {
   };
   std::map<uint64_t, Probe> probes_;  // peer reactivate probes by id
   uint64_t next_probe_id_ = 1;
-  struct Lookup {
-    bool pending = true;
-    std::optional<IpAddress> address;
-    TimePoint answered{};
-  };
-  std::map<std::string, Lookup> lookups_;  // peer names, by name
+  // peer N fqdn NAME, looked up on the Host's worker; the client logs the
+  // names that do not resolve.
+  PeerNames names_{clock_,
+                   [this](const std::string& n, PeerNames::Done done) {
+                     host_.lookup(n, [this, done = std::move(done)](std::optional<IpAddress> a) {
+                       done(a);
+                       host_.wake();
+                     });
+                   },
+                   ""};
 };
 
 }  // namespace kg::daemon

@@ -420,7 +420,7 @@ TEST(IsakmpPolicy, FqdnPeerMatchesTheAddressItsNameResolvesTo) {
   log::set_sink([&](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
   FakeClock clock;
   std::map<std::string, PeerNames::Done> asked;
-  PeerNames names(clock, [&](const std::string& n, PeerNames::Done done) { asked[n] = std::move(done); });
+  PeerNames names(clock, [&](const std::string& n, PeerNames::Done done) { asked[n] = std::move(done); }, "crypto isakmp peer fqdn");
   ConfigPolicy cp;
   IsakmpPolicy p(cp);
   p.set_peer_names(&names);

@@ -18,11 +18,13 @@ PeerNames::Answer PeerNames::resolve(const std::string& name) {
 
 void PeerNames::answered(const std::string& name, std::optional<IpAddress> a) {
   Entry& e = names_[name];
-  if (!a)
-    log::warn("keygated: crypto isakmp peer fqdn " + name + " does not resolve; asking again in " +
+  if (what_.empty()) {
+  } else if (!a) {
+    log::warn("keygated: " + what_ + " " + name + " does not resolve; asking again in " +
               std::to_string(kRetry.count() / 1000) + " s");
-  else if (e.address != a)
-    log::info("keygated: crypto isakmp peer fqdn " + name + " resolves to " + a->str());
+  } else if (e.address != a) {
+    log::info("keygated: " + what_ + " " + name + " resolves to " + a->str());
+  }
   e.pending = false;
   e.answered = true;
   e.address = a;

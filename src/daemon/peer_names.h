@@ -1,10 +1,11 @@
-// The addresses of crypto isakmp peer fqdn NAME entries (seed 001), looked
-// up when keygated needs the peer: getaddrinfo (/etc/hosts or DNS) runs on
-// the worker, never on the event loop, so the first need of a name finds it
+// The addresses of peers configured by name (crypto isakmp peer fqdn NAME,
+// seed 001; a FlexVPN client's peer N fqdn NAME, seed 004), looked up when
+// keygated needs the peer: getaddrinfo (/etc/hosts or DNS) runs on the
+// worker, never on the event loop, so the first need of a name finds it
 // `pending`; the initiation waits and the next packet (or tunnel retry)
 // tries again. An answer serves kLife, then the name is asked again on the
 // next need (the old address meanwhile). A name that does not resolve is
-// logged, and asked again after kRetry: keygated goes on without it.
+// asked again after kRetry: keygated goes on without it.
 #pragma once
 #include <functional>
 #include <map>
@@ -28,7 +29,10 @@ class PeerNames {
   static constexpr Millis kLife{60'000};
   static constexpr Millis kRetry{10'000};
 
-  PeerNames(const Clock& clock, Lookup lookup) : clock_(clock), lookup_(std::move(lookup)) {}
+  // `what` names the command in the log lines of answers ("crypto isakmp
+  // peer fqdn"); empty when the caller logs them itself.
+  PeerNames(const Clock& clock, Lookup lookup, std::string what)
+      : clock_(clock), lookup_(std::move(lookup)), what_(std::move(what)) {}
   // What is known of `name`, starting a lookup when none is under way and
   // the last answer is older than kLife (kRetry when it failed).
   Answer resolve(const std::string& name);
@@ -43,6 +47,7 @@ class PeerNames {
   void answered(const std::string& name, std::optional<IpAddress> a);
   const Clock& clock_;
   Lookup lookup_;
+  std::string what_;
   std::map<std::string, Entry> names_;
 };
 

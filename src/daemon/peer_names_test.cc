@@ -14,7 +14,7 @@ TEST(PeerNames, AnswersServeTheirLifeThenAreAskedAgain) {
   PeerNames names(clock, [&](const std::string&, PeerNames::Done done) {
     ++asked;
     last = std::move(done);
-  });
+  }, "crypto isakmp peer fqdn");
   EXPECT_TRUE(names.resolve("hub.example.net").pending);
   EXPECT_TRUE(names.resolve("hub.example.net").pending);
   EXPECT_EQ(asked, 1);  // one lookup at a time
