@@ -267,11 +267,12 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   }
   const bool psk = choice->policy.auth == isakmp::P1Auth::kPreSharedKey;
   // max-users (seed 001, Session Monitoring and Limiting): the group's
-  // sessions, this one not yet among them.
+  // sessions, this one not yet among them (an SA a reauthentication took
+  // over is its successor's session).
   if (psk && peer->max_users && !peer->group.empty()) {
     int n = 0;
     for (auto& [cid, other] : sas_)
-      if (other.get() != &sa && other->ez && other->ez->peer.group == peer->group &&
+      if (other.get() != &sa && other->ez && !other->replaced_by && other->ez->peer.group == peer->group &&
           std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
         ++n;
     if (n >= peer->max_users) {
