@@ -661,6 +661,31 @@ TEST_F(EzvpnEngine, ReauthenticatedSessionTakesQuickModesOnTheOldIsakmpSa) {
   EXPECT_EQ(policy.leases, 1);
 }
 
+// The old ISAKMP SA may also end at its own lifetime on our side (strongSwan
+// keeps it until then): only its DELETE goes, the session and its IPsec
+// SAs stay with the new one.
+TEST_F(EzvpnEngine, ReauthenticatedIsakmpSaExpiringAloneKeepsTheSession) {
+  policy.vt.lifetime_s = 86400;  // the IPsec SAs outlive the ISAKMP SA
+  Client c(*engine, "198.51.100.11");
+  const IpAddress vip = ip("198.18.1.10");
+  ASSERT_EQ(modecfg(c), vip) << logs;
+  ASSERT_NE(c.quick_mode(0x100, 1001, policy.vt, vip), 0u) << logs;
+  EXPECT_EQ(c.events(), "add1001 up1001 ");
+  clock.advance(std::chrono::seconds(600));
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), vip) << logs;
+  clock.advance(std::chrono::seconds(28800 - 600 + 1));
+  c.to_us(engine->on_timer());
+  EXPECT_EQ(c.events(), "") << logs;
+  auto sas = engine->sas();
+  ASSERT_EQ(sas.size(), 1u);
+  EXPECT_EQ(sas[0].conn_id, 1002u);
+  EXPECT_EQ(sas[0].child_spis_in.size(), 1u);
+  again.delete_ipsec(0x200, 1001);
+  EXPECT_EQ(again.events(), "rm1001 down1002 ");
+}
+
 // max-users and max-logins count sessions: the SA a reauthentication took
 // over is not another one.
 TEST_F(EzvpnEngine, ReauthenticationIsNotAnotherLogin) {

@@ -103,6 +103,9 @@ void EngineImpl::info_process(IsakmpSa& sa, const isakmp::Message& m, std::vecto
         for (IsakmpSa* owner : {&holder, &sa}) {
           auto c = std::find_if(owner->children.begin(), owner->children.end(), [&](auto& x) { return x.spi_out == spi; });
           if (c == owner->children.end()) continue;
+          log::debug(fmt("IKEv1: {} deleted IPsec SA SPI in {} out {} through ISAKMP SA {}{}", sa.remote.str(),
+                         uint64_t(c->spi_in), uint64_t(c->spi_out), sa.conn_id,
+                         owner == &sa ? "" : fmt(" (held by ISAKMP SA {})", owner->conn_id)));
           out.push_back(ike::RemoveChildSa{owner->child ? owner->child->interface : "", c->spi_in, c->spi_out});
           owner->children.erase(c);
           break;
