@@ -24,7 +24,7 @@ std::string encr_word(const ikev1::IsakmpPolicy& p) { return p.encr == crypto::C
 
 std::string hms(int64_t s) {
   if (s < 0) s = 0;
-  char b[16];
+  char b[32];  // up to 20 digits of hours
   std::snprintf(b, sizeof b, "%02lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
   return b;
 }
