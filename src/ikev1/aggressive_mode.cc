@@ -274,7 +274,8 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   }
   const bool psk = choice->policy.auth == isakmp::P1Auth::kPreSharedKey;
   // max-users (seed 001, Session Monitoring and Limiting): the group's
-  // sessions, this one not yet among them. One configured session from the
+  // sessions, this one not yet among them. An SA a reauthentication took
+  // over is its successor's session, and one configured session from the
   // same address is this client's own: strongSwan renews its ISAKMP SA by
   // reauthenticating, and the new SA takes that session over
   // (ezvpn_predecessor), so it is no extra user.
@@ -282,7 +283,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     uint32_t n = 0;
     bool own = false;
     for (auto& [cid, other] : sas_) {
-      if (other.get() == &sa || !other->ez || other->ez->peer.group != peer->group ||
+      if (other.get() == &sa || !other->ez || other->replaced_by || other->ez->peer.group != peer->group ||
           std::find(dead_.begin(), dead_.end(), cid) != dead_.end())
         continue;
       if (!own && other->remote.addr == sa.remote.addr && other->ez->step == EzvpnState::Step::kReady) own = true;

@@ -11,6 +11,7 @@
 #include "crypto/dh.h"
 #include "crypto/ikev1_keys.h"
 #include "ikev1/engine.h"
+#include "ikev1/engine_impl.h"  // phase2_sa, client_id: the client's Quick Mode
 #include "wire/isakmp/payloads.h"
 
 namespace kg::ikev1 {
@@ -49,6 +50,7 @@ struct Server final : PolicyProvider {
     if (max_users) p.max_users = max_users;
     if (max_logins) p.max_logins = max_logins;
     p.push_config = push;
+    p.child = vt;
     return p;
   }
   // The limits the RADIUS group's Access-Accept gave (ipsec:max-users,
@@ -60,6 +62,14 @@ struct Server final : PolicyProvider {
   }
   std::optional<uint32_t> radius_max_users, radius_max_logins;
   mutable int authorized = 0;
+
+  // The Virtual-Template its IPsec SAs use: anything to the client's address.
+  ike::ChildConfig vt = [] {
+    ike::ChildConfig c;
+    c.interface = "Virtual-Template1";
+    c.transforms = {{"ts", ike::EncrId::kAesCbc, 128, ike::IntegId::kHmacSha1_96}};
+    return c;
+  }();
   // Local users answer at once; with `radius` set, the check is handed to
   // the daemon (a WorkRequest) and the test resumes the engine with a verdict.
   struct Users final : ike::PasswordChecker {
@@ -224,6 +234,82 @@ struct Client {
   // The last transaction message again, byte for byte (a retransmission).
   Bytes last;
   std::vector<Bytes> resend() { return to_us(engine.on_packet(server, me, last)); }
+
+  // HDR*, HASH(1) = prf(SKEYID_a, M-ID | payloads), payloads: a Quick Mode
+  // message 1 or an informational exchange (RFC 2409 §5.5, §5.7).
+  std::vector<Bytes> send_hashed(isakmp::ExchangeType x, uint32_t mid, std::vector<TypedPayload> p) {
+    ByteWriter w;
+    w.u32(mid);
+    isakmp::write_payload_chain(p, w);
+    auto h = *ck::prf(kPrf, keys.skeyid_a.view(), {w.data()});
+    p.insert(p.begin(), {PayloadType::kHash, isakmp::HashPayload{Bytes(h.view().begin(), h.view().end())}});
+    if (!ivs.count(mid)) ivs[mid] = *ck::phase2_iv(kPrf, iv, mid, 16);
+    return to_us(engine.on_packet(server, me, seal(header(x, mid), p, ivs[mid])));
+  }
+  // Quick Mode as initiator for the client's address `vip` to anywhere,
+  // the client's inbound SPI `spi`: the server's inbound SPI, 0 if it
+  // failed.
+  uint32_t quick_mode(uint32_t mid, uint32_t spi, const ike::ChildConfig& child, const IpAddress& vip) {
+    TrafficSelector mine, any;
+    mine.start = mine.end = vip;
+    any.start = ip("0.0.0.0");
+    any.end = ip("255.255.255.255");
+    Bytes qni(16, uint8_t(mid));
+    auto m2 = send_hashed(isakmp::ExchangeType::kQuickMode, mid,
+                          {{PayloadType::kSa, phase2_sa(child, spi, false)}, {PayloadType::kNonce, isakmp::NoncePayload{qni}},
+                           {PayloadType::kId, client_id(mine)}, {PayloadType::kId, client_id(any)}});
+    if (m2.size() != 1) return 0;
+    auto m = isakmp::parse_message(m2[0]);
+    if (!m || m->header.exchange != isakmp::ExchangeType::kQuickMode || m->header.message_id != mid) return 0;
+    auto plain = ck::cbc_decrypt(kCipher, keys.enc_key.view(), ivs[mid], m->encrypted);
+    if (!plain) return 0;
+    ivs[mid].assign(m->encrypted.end() - 16, m->encrypted.end());
+    auto chain = isakmp::parse_payload_chain(m->header.next_payload, *plain, true);
+    if (!chain) return 0;
+    auto* sa = isakmp::find_payload<isakmp::SaPayload>(*chain, PayloadType::kSa);
+    auto* nr2 = isakmp::find_payload<isakmp::NoncePayload>(*chain, PayloadType::kNonce);
+    if (!sa || !nr2 || sa->proposals.empty() || sa->proposals[0].spi.size() != 4) return 0;
+    ByteReader r(sa->proposals[0].spi);
+    uint32_t theirs = *r.u32();
+    ByteWriter w;  // HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
+    w.u8(0);
+    w.u32(mid);
+    w.bytes(qni);
+    w.bytes(nr2->data);
+    auto h = *ck::prf(kPrf, keys.skeyid_a.view(), {w.data()});
+    std::vector<TypedPayload> p3 = {{PayloadType::kHash, isakmp::HashPayload{Bytes(h.view().begin(), h.view().end())}}};
+    if (!to_us(engine.on_packet(server, me, seal(header(isakmp::ExchangeType::kQuickMode, mid), p3, ivs[mid]))).empty())
+      return 0;
+    return theirs;
+  }
+  // DELETE of the IPsec SA whose inbound SPI (ours) is `spi`, or of this
+  // ISAKMP SA.
+  void delete_ipsec(uint32_t mid, uint32_t spi) {
+    ByteWriter w;
+    w.u32(spi);
+    send_hashed(isakmp::ExchangeType::kInformational, mid,
+                {{PayloadType::kDelete, isakmp::DeletePayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kEsp, 4, {w.take()}}}});
+  }
+  void delete_isakmp(uint32_t mid) {
+    ByteWriter w;
+    w.u64(cky_i);
+    w.u64(cky_r);
+    send_hashed(isakmp::ExchangeType::kInformational, mid,
+                {{PayloadType::kDelete, isakmp::DeletePayload{isakmp::kDoiIpsec, isakmp::ProtocolId::kIsakmp, 16, {w.take()}}}});
+  }
+  // What the server did since the last look: sessions up/down, IPsec SAs
+  // removed (by the client's inbound SPI), leases released.
+  std::string events() {
+    std::string s;
+    for (auto& a : got) {
+      if (auto* e = std::get_if<ike::SessionEvent>(&a)) s += fmt("{}{} ", e->up ? "up" : "down", e->tunnel_id);
+      if (auto* x = std::get_if<ike::RemoveChildSa>(&a)) s += fmt("rm{} ", x->spi_out);
+      if (auto* x = std::get_if<ike::InstallChildSa>(&a)) s += fmt("add{} ", x->spi_out);
+      if (auto* x = std::get_if<ike::ReleaseConfig>(&a)) s += fmt("release{} ", x->lease);
+    }
+    got.clear();
+    return s;
+  }
 };
 
 Bytes text(const char* s) { return Bytes(s, s + std::strlen(s)); }
@@ -301,6 +387,27 @@ class EzvpnEngine : public ::testing::Test {
   FakeRandom rng{7};
   std::unique_ptr<Engine> engine;
   std::string logs;
+  // XAUTH with the right password, its ACK, mode configuration: the address.
+  std::optional<IpAddress> modecfg(Client& c) {
+    auto set = login(c, "right");
+    if (!set) return std::nullopt;
+    isakmp::AttributePayload ack;
+    ack.cfg_type = isakmp::CfgType::kAck;
+    ack.identifier = set->identifier;
+    ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+    c.send_cfg(set_mid, ack);
+    isakmp::AttributePayload req;
+    req.cfg_type = isakmp::CfgType::kRequest;
+    req.identifier = 5;
+    req.attributes = {isakmp::Attribute::tlv(1, {})};
+    auto rep = c.send_cfg(0x0a0b0c0d, req);
+    uint32_t mid = 0;
+    auto a = rep.size() == 1 ? c.open_cfg(rep[0], mid) : std::nullopt;
+    auto* addr = a ? isakmp::find_attribute(a->attributes, 1) : nullptr;
+    if (!addr) return std::nullopt;
+    return IpAddress::from_bytes(addr->value);
+  }
+
   uint32_t set_mid = 0;
   ike::WorkRequest work;  // the password check handed out (policy.radius)
 };
@@ -576,6 +683,124 @@ TEST_F(EzvpnEngine, ReauthenticationKeepsTheClientsLeaseAndSession) {
   EXPECT_FALSE(released(old_gone));
   for (auto& x : old_gone) EXPECT_FALSE(std::holds_alternative<ike::SessionEvent>(x));
   EXPECT_TRUE(released(engine->clear_sa(1002)));
+}
+
+// After a reauthentication the IPsec SAs are the session's, not one ISAKMP
+// SA's: strongSwan may rekey them (Quick Mode) on the old or the new ISAKMP
+// SA, delete an expired one through either, and delete the old ISAKMP SA
+// before or after. Whatever the order, the session stays up (no second UP,
+// no DOWN) while one of its IPsec SAs lives, and ends with its last one.
+// The CI run that found it: IPsec SA 1 on the old SA, its rekey 2 too, the
+// reauthentication, then strongSwan deleted 1 through the new ISAKMP SA
+// while the old one still held 2: keygated took the session down.
+TEST_F(EzvpnEngine, ReauthenticatedSessionOutlivesDeletesThroughEitherIsakmpSa) {
+  Client c(*engine, "198.51.100.11");
+  const IpAddress vip = ip("198.18.1.10");
+  ASSERT_EQ(modecfg(c), vip) << logs;
+  ASSERT_NE(c.quick_mode(0x100, 1001, policy.vt, vip), 0u) << logs;
+  EXPECT_EQ(c.events(), "add1001 up1001 ");
+  ASSERT_NE(c.quick_mode(0x101, 1002, policy.vt, vip), 0u) << logs;  // the rekey, on the old ISAKMP SA
+  EXPECT_EQ(c.events(), "add1002 ");
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), vip) << logs;
+  EXPECT_EQ(again.events(), "");
+  again.delete_ipsec(0x200, 1001);  // the expired one, through the new ISAKMP SA
+  EXPECT_EQ(again.events(), "rm1001 ") << logs;
+  EXPECT_EQ(logs.find("Crypto tunnel is DOWN"), std::string::npos) << logs;
+  ASSERT_NE(again.quick_mode(0x201, 1003, policy.vt, vip), 0u) << logs;  // a rekey on the new one
+  EXPECT_EQ(again.events(), "add1003 ");
+  c.delete_isakmp(0x102);
+  EXPECT_EQ(c.events(), "");
+  again.delete_ipsec(0x202, 1002);
+  EXPECT_EQ(again.events(), "rm1002 ");
+  EXPECT_EQ(engine->sas().size(), 1u);
+  // The session ends with its last IPsec SA, and the lease with its SA.
+  again.delete_ipsec(0x203, 1003);
+  EXPECT_EQ(again.events(), "rm1003 down1002 ");
+  auto gone = engine->clear_sa(1002);
+  bool released = false;
+  for (auto& x : gone)
+    if (auto* r = std::get_if<ike::ReleaseConfig>(&x)) released = r->lease == 7;
+  EXPECT_TRUE(released);
+  EXPECT_EQ(policy.leases, 1);
+}
+
+// The other orders: a rekey on the old ISAKMP SA after the new one took
+// over, an old IPsec SA deleted through the old ISAKMP SA, the old ISAKMP SA
+// deleted while it still negotiated the newest IPsec SA; and a second
+// reauthentication while the first old ISAKMP SA still lives.
+TEST_F(EzvpnEngine, ReauthenticatedSessionTakesQuickModesOnTheOldIsakmpSa) {
+  Client c(*engine, "198.51.100.11");
+  const IpAddress vip = ip("198.18.1.10");
+  ASSERT_EQ(modecfg(c), vip) << logs;
+  ASSERT_NE(c.quick_mode(0x100, 1001, policy.vt, vip), 0u) << logs;
+  EXPECT_EQ(c.events(), "add1001 up1001 ");
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), vip) << logs;
+  ASSERT_NE(c.quick_mode(0x101, 1002, policy.vt, vip), 0u) << logs;  // still on the old ISAKMP SA
+  EXPECT_EQ(c.events(), "add1002 ") << logs;                         // no second UP
+  c.delete_ipsec(0x102, 1001);
+  EXPECT_EQ(c.events(), "rm1001 ") << logs;
+  Client third(*engine, "198.51.100.11");
+  third.cky_i = 0x0123456789abcdefull;
+  ASSERT_EQ(modecfg(third), vip) << logs;
+  EXPECT_NE(logs.find("ISAKMP SA 1003 of 198.51.100.11 (group cisco) user alice reauthenticates ISAKMP SA 1002"),
+            std::string::npos)
+      << logs;
+  ASSERT_NE(c.quick_mode(0x103, 1003, policy.vt, vip), 0u) << logs;  // the oldest one still
+  EXPECT_EQ(c.events(), "add1003 ") << logs;
+  again.delete_isakmp(0x200);
+  c.delete_isakmp(0x104);
+  EXPECT_EQ(again.events() + c.events(), "");
+  EXPECT_EQ(logs.find("Crypto tunnel is DOWN"), std::string::npos) << logs;
+  third.delete_ipsec(0x300, 1002);
+  EXPECT_EQ(third.events(), "rm1002 ");
+  third.delete_ipsec(0x301, 1003);
+  EXPECT_EQ(third.events(), "rm1003 down1003 ") << logs;
+  EXPECT_EQ(policy.leases, 1);
+}
+
+// The old ISAKMP SA may also end at its own lifetime on our side (strongSwan
+// keeps it until then): only its DELETE goes, the session and its IPsec
+// SAs stay with the new one.
+TEST_F(EzvpnEngine, ReauthenticatedIsakmpSaExpiringAloneKeepsTheSession) {
+  policy.vt.lifetime_s = 86400;  // the IPsec SAs outlive the ISAKMP SA
+  Client c(*engine, "198.51.100.11");
+  const IpAddress vip = ip("198.18.1.10");
+  ASSERT_EQ(modecfg(c), vip) << logs;
+  ASSERT_NE(c.quick_mode(0x100, 1001, policy.vt, vip), 0u) << logs;
+  EXPECT_EQ(c.events(), "add1001 up1001 ");
+  clock.advance(std::chrono::seconds(600));
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), vip) << logs;
+  clock.advance(std::chrono::seconds(28800 - 600 + 1));
+  c.to_us(engine->on_timer());
+  EXPECT_EQ(c.events(), "") << logs;
+  auto sas = engine->sas();
+  ASSERT_EQ(sas.size(), 1u);
+  EXPECT_EQ(sas[0].conn_id, 1002u);
+  EXPECT_EQ(sas[0].child_spis_in.size(), 1u);
+  again.delete_ipsec(0x200, 1001);
+  EXPECT_EQ(again.events(), "rm1001 down1002 ");
+}
+
+// max-users and max-logins count sessions: the SA a reauthentication took
+// over is not another one.
+TEST_F(EzvpnEngine, ReauthenticationIsNotAnotherLogin) {
+  policy.max_logins = 1;
+  policy.max_users = 2;
+  Client c(*engine, "198.51.100.11");
+  ASSERT_EQ(modecfg(c), ip("198.18.1.10")) << logs;
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), ip("198.18.1.10")) << logs;
+  Client third(*engine, "198.51.100.11");
+  third.cky_i = 0x0123456789abcdefull;
+  ASSERT_EQ(modecfg(third), ip("198.18.1.10")) << logs;
+  EXPECT_EQ(logs.find("max-"), std::string::npos) << logs;
 }
 
 // max-users 1 and max-logins 1: the client's reauthentication (its ISAKMP

@@ -85,7 +85,10 @@ void EngineImpl::dpd_check(IsakmpSa& sa, TimePoint now, std::vector<Action>& out
     log::warn(fmt("IKEv1: peer {} did not answer {} DPD R-U-THERE messages: declared dead; ISAKMP SA {} deleted",
                   sa.remote.str(), kDpdSends, sa.conn_id));
     ++stats_.peers_dead;
-    if (sa.child) out.push_back(ike::PeerDead{sa.child->interface, "", sa.local, sa.remote, sa.remote_id});
+    // An Easy VPN SA a reauthentication took over (its DELETE lost, say)
+    // goes alone: the session lives on its successor.
+    if (sa.child && &session_holder(sa) == &sa)
+      out.push_back(ike::PeerDead{sa.child->interface, "", sa.local, sa.remote, sa.remote_id});
     remove_sa(sa, false, out);
     return;
   }

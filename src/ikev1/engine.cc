@@ -64,22 +64,26 @@ void EngineImpl::session_status(const IsakmpSa& sa, bool up) const {
                  sa.remote.port, sa.remote_id.empty() ? sa.remote.addr.str() : sa.remote_id));
 }
 
+void EngineImpl::session_change(IsakmpSa& sa, bool up, std::vector<Action>& out) {
+  if (sa.session_up == up) return;
+  sa.session_up = up;
+  session_status(sa, up);
+  ike::SessionEvent ev;
+  ev.up = up;
+  ev.interface = sa.child ? sa.child->interface : "";
+  ev.local = sa.local;
+  ev.remote = sa.remote;
+  ev.remote_id = sa.remote_id;
+  ev.tunnel_id = sa.conn_id;
+  ev.ike_spi_i = sa.cky_i;
+  ev.config = ezvpn_session(sa);
+  out.push_back(std::move(ev));
+}
+
 void EngineImpl::remove_children(IsakmpSa& sa, std::vector<Action>& out) {
   for (auto& c : sa.children) out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c.spi_in, c.spi_out});
   sa.children.clear();
-  if (sa.session_up) {
-    sa.session_up = false;
-    session_status(sa, false);
-    ike::SessionEvent ev;
-    ev.interface = sa.child ? sa.child->interface : "";
-    ev.local = sa.local;
-    ev.remote = sa.remote;
-    ev.remote_id = sa.remote_id;
-    ev.tunnel_id = sa.conn_id;
-    ev.ike_spi_i = sa.cky_i;
-    ev.config = ezvpn_session(sa);
-    out.push_back(std::move(ev));
-  }
+  session_change(sa, false, out);
 }
 
 void EngineImpl::remove_sa(IsakmpSa& sa, bool notify_peer, std::vector<Action>& out) {

@@ -60,6 +60,9 @@ class EngineImpl final : public Engine {
   void remove_children(IsakmpSa& sa, std::vector<Action>& out);
   // %CRYPTO-5-SESSION_STATUS, as IOS prints it for IKEv1 tunnels.
   void session_status(const IsakmpSa& sa, bool up) const;
+  // The session of the SA goes up (its first IPsec SA) or down (its last
+  // one gone): SessionEvent and the status line, once per change.
+  void session_change(IsakmpSa& sa, bool up, std::vector<Action>& out);
 
   // main_mode.cc. phase1_initiate: Aggressive Mode when asked for or when
   // a crypto isakmp peer entry says so (refused while aggressive-mode
@@ -144,6 +147,9 @@ class EngineImpl final : public Engine {
   // A ready Easy VPN SA of the same client (address, group, user) holding a
   // lease: the one a reauthentication replaces.
   IsakmpSa* ezvpn_predecessor(const IsakmpSa& sa);
+  // The SA holding the session's IPsec SAs: the SA itself, or for an Easy VPN
+  // SA another reauthentication took over, the live SA that took it over.
+  IsakmpSa& session_holder(IsakmpSa& sa);
   void ezvpn_push(IsakmpSa& sa, std::vector<Action>& out);
   // The XAUTH REPLY's user and password: checked at once, or handed to the
   // daemon (WorkRequest) while the SA waits; then xauth_verdict.

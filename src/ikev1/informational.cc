@@ -91,28 +91,27 @@ void EngineImpl::info_process(IsakmpSa& sa, const isakmp::Message& m, std::vecto
         return;
       }
       if (d->protocol != isakmp::ProtocolId::kEsp) continue;
+      // The IPsec SAs are the session's, whichever of its ISAKMP SAs the
+      // peer deletes them through: an Easy VPN client that reauthenticated
+      // (strongSwan) deletes an old IPsec SA through its new ISAKMP SA or
+      // its old one, before or after it deletes the old ISAKMP SA. The
+      // session ends with its last IPsec SA, not with one ISAKMP SA's.
+      IsakmpSa& holder = session_holder(sa);
       for (auto& spi_b : d->spis) {
+        if (spi_b.size() != 4) continue;
         uint32_t spi = uint32_t(spi_b[0]) << 24 | uint32_t(spi_b[1]) << 16 | uint32_t(spi_b[2]) << 8 | spi_b[3];
-        for (auto c = sa.children.begin(); c != sa.children.end(); ++c)
-          if (c->spi_out == spi) {
-            out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c->spi_in, c->spi_out});
-            sa.children.erase(c);
-            break;
-          }
+        for (IsakmpSa* owner : {&holder, &sa}) {
+          auto c = std::find_if(owner->children.begin(), owner->children.end(), [&](auto& x) { return x.spi_out == spi; });
+          if (c == owner->children.end()) continue;
+          log::debug(fmt("IKEv1: {} deleted IPsec SA SPI in {} out {} through ISAKMP SA {}{}", sa.remote.str(),
+                         uint64_t(c->spi_in), uint64_t(c->spi_out), sa.conn_id,
+                         owner == &sa ? "" : fmt(" (held by ISAKMP SA {})", owner->conn_id)));
+          out.push_back(ike::RemoveChildSa{owner->child ? owner->child->interface : "", c->spi_in, c->spi_out});
+          owner->children.erase(c);
+          break;
+        }
       }
-      if (sa.children.empty() && sa.session_up) {
-        sa.session_up = false;
-        session_status(sa, false);
-        ike::SessionEvent ev;
-        ev.interface = sa.child ? sa.child->interface : "";
-        ev.local = sa.local;
-        ev.remote = sa.remote;
-        ev.remote_id = sa.remote_id;
-        ev.tunnel_id = sa.conn_id;
-        ev.ike_spi_i = sa.cky_i;
-        ev.config = ezvpn_session(sa);
-        out.push_back(std::move(ev));
-      }
+      if (holder.children.empty()) session_change(holder, false, out);
     } else if (auto* n = std::get_if<isakmp::NotifyPayload>(&p.body)) {
       if (n->type == uint16_t(isakmp::NotifyType::kRUThere)) {
         isakmp::NotifyPayload ack = *n;

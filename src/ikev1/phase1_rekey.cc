@@ -81,15 +81,17 @@ bool EngineImpl::p1_rekey_done(IsakmpSa& fresh, std::vector<Action>& out) {
 }
 
 bool EngineImpl::hand_over(IsakmpSa& from) {
-  if (from.children.empty() || (from.ez && !from.replaced_by)) return false;
+  // An Easy VPN client's IPsec SAs go only to the SA that reauthenticated
+  // it (ezvpn_configure moved them already; strongSwan moves its CHILD_SAs
+  // the same way).
+  IsakmpSa* heir = from.ez ? &session_holder(from) : nullptr;
+  if (from.children.empty() || heir == &from) return false;
   for (auto& [id, p] : sas_) {
     IsakmpSa& to = *p;
     if (&to == &from || to.state != MmState::kReady || to.remote.addr != from.remote.addr ||
         std::find(dead_.begin(), dead_.end(), id) != dead_.end())
       continue;
-    // An Easy VPN client's IPsec SAs go only to the SA that reauthenticated
-    // it (ezvpn_configure; strongSwan moves its CHILD_SAs the same way).
-    if (bool(from.ez) != bool(to.ez) || (from.ez && id != from.replaced_by)) continue;
+    if (bool(from.ez) != bool(to.ez) || (heir && &to != heir)) continue;
     if (from.child && to.child && to.child->interface != from.child->interface) continue;
     if (!to.child) to.child = from.child;
     for (auto& c : from.children) to.children.push_back(c);

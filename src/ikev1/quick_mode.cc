@@ -360,25 +360,17 @@ void EngineImpl::qm_install(IsakmpSa& sa, QuickMode& q, std::vector<Action>& out
   c.integ_out = outk->slice(ek, ik);
   q.done = true;
   const auto life = std::chrono::seconds(q.lifetime_s);
-  sa.children.push_back({q.spi_in, q.spi_out, clock_.now() + life,
-                         clock_.now() + std::chrono::duration_cast<Millis>(life * 9 / 10), !q.initiator, q.pair});
-  log::debug(fmt("IKEv1: IPsec SA with {} installed, SPI in {} out {}", sa.remote.str(), uint64_t(q.spi_in),
-                 uint64_t(q.spi_out)));
+  // The IPsec SA is the session's: a Quick Mode on an Easy VPN client's
+  // ISAKMP SA that a reauthentication took over adds to the new SA's.
+  IsakmpSa& holder = session_holder(sa);
+  if (!holder.child) holder.child = sa.child;
+  c.ike_spi_i = holder.cky_i;
+  holder.children.push_back({q.spi_in, q.spi_out, clock_.now() + life,
+                             clock_.now() + std::chrono::duration_cast<Millis>(life * 9 / 10), !q.initiator, q.pair});
+  log::debug(fmt("IKEv1: IPsec SA with {} installed, SPI in {} out {}{}", sa.remote.str(), uint64_t(q.spi_in),
+                 uint64_t(q.spi_out), &holder == &sa ? "" : fmt(", held by ISAKMP SA {}", holder.conn_id)));
   out.push_back(std::move(c));
-  if (!sa.session_up) {
-    sa.session_up = true;
-    session_status(sa, true);
-    ike::SessionEvent ev;
-    ev.up = true;
-    ev.interface = sa.child ? sa.child->interface : "";
-    ev.local = sa.local;
-    ev.remote = sa.remote;
-    ev.remote_id = sa.remote_id;
-    ev.tunnel_id = sa.conn_id;
-    ev.ike_spi_i = sa.cky_i;
-    ev.config = ezvpn_session(sa);
-    out.push_back(std::move(ev));
-  }
+  session_change(holder, true, out);
 }
 
 }  // namespace kg::ikev1

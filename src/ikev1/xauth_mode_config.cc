@@ -177,12 +177,16 @@ void EngineImpl::cfg_start(IsakmpSa& sa, isakmp::AttributePayload attr, std::vec
 
 // strongSwan renews an IKEv1 Easy VPN client's ISAKMP SA by
 // reauthenticating: a new Aggressive Mode, XAUTH and mode configuration
-// (asking for the address it has), Quick Mode on the new SA, then it deletes
-// the old one. The client keeps its address and session: the new SA takes
-// over the old one's mode configuration (its pool lease, Virtual-Access and
-// routes), so nothing is released or torn down in between; strongSwan moves
-// its IPsec SAs to the new ISAKMP SA without a Quick Mode, and so do we when
-// it deletes the old one (hand_over).
+// (asking for the address it has), then it moves its IPsec SAs to the new
+// ISAKMP SA without a Quick Mode and deletes the old one. The client keeps
+// its address and session: the new SA takes over the old one's mode
+// configuration (its pool lease, Virtual-Access and routes) and its IPsec
+// SAs at once, so nothing is released or torn down in between. The IPsec
+// SAs are the session's from then on, whatever the order of what follows:
+// Quick Modes (rekeys) on either ISAKMP SA add to the new SA's
+// (session_holder), a DELETE of an IPsec SA through either removes it from
+// there, the old ISAKMP SA's DELETE or expiry ends only that SA; the
+// session ends with its last IPsec SA or with the new ISAKMP SA.
 IsakmpSa* EngineImpl::ezvpn_predecessor(const IsakmpSa& sa) {
   using S = EzvpnState::Step;
   for (auto& [id, p] : sas_) {
@@ -196,6 +200,17 @@ IsakmpSa* EngineImpl::ezvpn_predecessor(const IsakmpSa& sa) {
   return nullptr;
 }
 
+IsakmpSa& EngineImpl::session_holder(IsakmpSa& sa) {
+  IsakmpSa* at = &sa;
+  // replaced_by of an Easy VPN SA always names a younger SA: the walk ends.
+  while (at->ez && at->replaced_by) {
+    auto it = sas_.find(at->replaced_by);
+    if (it == sas_.end() || std::find(dead_.begin(), dead_.end(), it->first) != dead_.end()) break;
+    at = it->second.get();
+  }
+  return *at;
+}
+
 // The group's configuration for this client (leases its address); false
 // when there is none to give: the SA is deleted.
 bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
@@ -205,9 +220,16 @@ bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
     ez.reply = old->ez->reply;
     ez.config = old->ez->config;  // the lease, address and session id
     old->ez->config.lease = 0;    // not released with the old SA
+    // Its IPsec SAs and session move here now (its end is not the
+    // session's), and so does what older SAs of the client handed to it.
+    old->replaced_by = sa.conn_id;
+    for (auto& [id, p] : sas_)
+      if (p->ez && p->replaced_by == old->conn_id) p->replaced_by = sa.conn_id;
+    if (!sa.child) sa.child = old->child;
+    sa.children.insert(sa.children.end(), old->children.begin(), old->children.end());
+    old->children.clear();
     sa.session_up = old->session_up;
-    old->session_up = false;      // its end is not the session's
-    old->replaced_by = sa.conn_id;  // its IPsec SAs move here when it goes (hand_over)
+    old->session_up = false;
     ez.step = EzvpnState::Step::kReady;
     log::info(fmt("IKEv1: ISAKMP SA {} of {} user {} reauthenticates ISAKMP SA {}: keeps address {}", sa.conn_id, who,
                   ez.user.empty() ? "-" : ez.user, old->conn_id, ez.reply.address ? ez.reply.address->str() : "none"));
@@ -283,13 +305,14 @@ void EngineImpl::xauth_verdict(IsakmpSa& sa, ike::PasswordVerdict v, std::vector
   const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
   std::string why = std::move(v.error);
   if (why.empty() && ez.peer.max_logins) {
-    // The session this SA reauthenticates (strongSwan's ISAKMP renewal) is
-    // the same login, not another one.
-    const IsakmpSa* renews = ezvpn_predecessor(sa);
+    // Logins, not SAs: an SA a reauthentication took over, or the one this
+    // SA reauthenticates, is the same login.
     uint32_t n = 0;
+    const IsakmpSa* renewed = ezvpn_predecessor(sa);
     for (auto& [cid, other] : sas_)
-      if (other.get() != &sa && other.get() != renews && other->ez && other->ez->user == ez.user &&
-          other->ez->peer.group == ez.peer.group && (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
+      if (other.get() != &sa && other.get() != renewed && !other->replaced_by && other->ez &&
+          other->ez->user == ez.user && other->ez->peer.group == ez.peer.group &&
+          (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
           std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
         ++n;
     if (n >= *ez.peer.max_logins) why = fmt("user has reached the group's max-logins limit of {}", *ez.peer.max_logins);
