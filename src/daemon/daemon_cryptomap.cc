@@ -24,6 +24,7 @@ constexpr int kTriesBeforeNextPeer = 3;
 void no_ipv6(const std::string& dev) {
   std::ofstream("/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6") << "1\n";
 }
+
 }  // namespace
 
 void Daemon::apply_crypto_maps() {
@@ -50,7 +51,8 @@ void Daemon::apply_crypto_maps() {
         continue;
       }
       // Shared by a dynamic entry's peers, or by a static entry's SAs (one
-      // per permit line): each packet takes the SA for its destination.
+      // per permit line): each packet takes the SA whose selectors hold it,
+      // its own line's (destination_index.h).
       datapath_->select_by_destination(p.device);
       no_ipv6(p.device);
       (void)netlink_->set_mtu(p.device, kCryptoMapMtu);
