@@ -19,6 +19,10 @@
 #     the next TCP to port 5002 has no SA of its line on keygated's device
 #     (line 1's is not taken), and that brings a new Quick Mode for line 2
 #     on the ISAKMP SA that is up; the TCP arrives.
+# site-a has systemd's sysctl default net.ipv4.conf.default.rp_filter=2,
+# which new devices take: decrypted packets come in on cm-CMAP-10, which has
+# no address, while the main table routes their source out of eth0, so the
+# kernel would drop them (loose as strict); keygated sets 0 on its device.
 d=$(dirname "$0"); if [ -f "$d/lib.sh" ]; then . "$d/lib.sh"; else . "$d/../lib.sh"; fi
 . "$KG_SOURCE_DIR/tests/integration/lib_paths.sh"
 lib_init
@@ -26,6 +30,7 @@ NSC=$(add_ns c)
 veth_link "$NSA" eth1 203.0.113.1/24 "$NSC" eth0 203.0.113.10/24
 ip -n "$NSC" route add default via 203.0.113.1
 ip netns exec "$NSA" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$NSA" sysctl -qw net.ipv4.conf.default.rp_filter=2
 ip -n "$NSB" addr add 192.0.2.129/25 dev lo
 ip -n "$NSA" route add 192.0.2.128/25 via 198.51.100.2  # the crypto map's traffic needs a route out
 PSK=cmap-lines-key-7d02
@@ -95,6 +100,8 @@ start_charon "$NSB" "$SW"
 capture_start "$NSA" eth0 "$WORK/cap.pcapng"
 start_keygated "$NSA" "$WORK/site-a.cfg"
 wait_for "kg_steering $NSA CMAP | grep -q 'meta mark set'" 5 || fail "crypto map CMAP is not steered"
+rp=$(ip netns exec "$NSA" cat /proc/sys/net/ipv4/conf/cm-CMAP-10/rp_filter)
+[ "$rp" = 0 ] || fail "cm-CMAP-10: rp_filter $rp, not 0"
 
 # 1. The first packet starts both lines' SAs.
 ip netns exec "$NSC" timeout 2 bash -c 'echo >/dev/tcp/192.0.2.129/5001' 2>/dev/null
