@@ -73,8 +73,8 @@ void EngineImpl::expire_child(IkeSa& sa, ChildSa& c, std::vector<Action>& out) {
 
 // DPD (dpd INTERVAL RETRY on-demand|periodic): anything authenticated from
 // the peer, IKE or ESP, proves it alive. Periodic probes after INTERVAL of
-// silence; on-demand only when we send after INTERVAL of silence
-// (dpd_probe_due).
+// silence; on-demand only if we kept sending after the peer fell silent,
+// answers to its own traffic aside (dpd_probe_due).
 void EngineImpl::dpd_check(IkeSa& sa, TimePoint now) {
   const DpdConfig d = sa.profile ? sa.profile->dpd : DpdConfig{};
   if (!d.interval_s) {

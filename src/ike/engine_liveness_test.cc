@@ -99,7 +99,7 @@ TEST_F(Dpd, OnDemandProbesOnlyWhenWeSendTraffic) {
 
 // on-demand, traffic the peer started: our answers leave a moment after
 // what they answer (a later data path round), which is no traffic of ours
-// after INTERVAL of silence: no probe however long the SA then idles.
+// to send while the peer is silent: no probe however long the SA then idles.
 TEST_F(Dpd, OnDemandDoesNotProbeAfterTrafficThePeerStarted) {
   a.policy.profile.dpd = {10, 2, false};
   handshake();

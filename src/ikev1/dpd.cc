@@ -2,9 +2,9 @@
 // [periodic|on-demand]`. Anything authenticated from the peer proves it
 // alive: an ISAKMP message, or ESP on one of its IPsec SAs (the data path's
 // TrafficSource). After SECONDS of silence a periodic SA probes; an
-// on-demand one (IOS's default) only when it has traffic to send after
-// SECONDS of silence (ike::dpd_probe_due). A probe is an R-U-THERE
-// notify
+// on-demand one (IOS's default) only if we kept sending after the peer fell
+// silent, answers to its own traffic aside (ike::dpd_probe_due). A probe is
+// an R-U-THERE notify
 //   HDR*, HASH(1), N(R-U-THERE, SPI = CKY-I|CKY-R, data = sequence)  -->
 //                                        <--  HDR*, HASH(1), N(R-U-THERE-ACK)
 // repeated every RETRY seconds (RFC 3706 §5.5: a fresh sequence number each

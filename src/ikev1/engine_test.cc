@@ -740,7 +740,7 @@ TEST_F(Ikev1Engines, OnDemandDpdProbesOnlyWhenTrafficGoesUnanswered) {
 // On-demand, traffic the peer started: our answers (an echo reply, TCP
 // ACKs) leave a moment after the packets they answer, so our last packet
 // out is a little newer than the peer's last in. That is no traffic of ours
-// waiting after INTERVAL of silence: no probe, however long the SA then
+// to send while the peer is silent: no probe, however long the SA then
 // idles. Traffic we send later, after INTERVAL without the peer, asks.
 TEST_F(Ikev1Engines, OnDemandDpdDoesNotProbeAfterTrafficThePeerStarted) {
   a.policy.dpd = {10, 2, false};
