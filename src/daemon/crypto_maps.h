@@ -17,8 +17,10 @@
 // The Quick Mode proxy identities are the ACL's permit entries: source =
 // ours, destination = the peer's; as on IOS each permit line is its own
 // pair of proxy identities and IPsec SA, protocol and ports included (the
-// device picks the SA by destination; the SA checks what it decrypts
-// against its selectors). A deny line's traffic is not protected: the
+// device picks the SA whose selectors hold the packet, so two lines to one
+// destination keep their own SAs; a line whose SA is missing has it
+// negotiated by its next packet; the SA checks what it decrypts against its
+// selectors). A deny line's traffic is not protected: the
 // steering lets it go to the next entry, then in clear, and as responder
 // its selectors are refused (ike::ChildConfig::acl).
 #pragma once

@@ -24,6 +24,24 @@ constexpr int kTriesBeforeNextPeer = 3;
 void no_ipv6(const std::string& dev) {
   std::ofstream("/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6") << "1\n";
 }
+
+// No reverse-path filtering (rp_filter) on an entry's device: the
+// decrypted packets it delivers come from the peer's networks, which the
+// main table routes out of the map's interface (only marked packets are
+// steered into the device), and the device has no address, for which the
+// kernel drops what fails the check in loose mode (2) as in strict (1). A
+// device takes net.ipv4.conf.default.rp_filter when it is created (2 with
+// systemd's sysctl defaults), so it is set to 0. The kernel checks with
+// the larger of `all` and the device's value: a non-zero `all` still drops
+// them, which the log says.
+void no_rp_filter(const std::string& dev) {
+  std::ofstream("/proc/sys/net/ipv4/conf/" + dev + "/rp_filter") << "0\n";
+  std::string all;
+  if (std::ifstream in("/proc/sys/net/ipv4/conf/all/rp_filter"); !(in >> all) || all == "0") return;
+  log::warn("keygated: net.ipv4.conf.all.rp_filter is " + all + ": the kernel drops what " + dev +
+            " decrypts (reverse-path filter); set it to 0 (keygated sets 0 on its cm- devices)");
+}
+
 }  // namespace
 
 void Daemon::apply_crypto_maps() {
@@ -50,9 +68,11 @@ void Daemon::apply_crypto_maps() {
         continue;
       }
       // Shared by a dynamic entry's peers, or by a static entry's SAs (one
-      // per permit line): each packet takes the SA for its destination.
+      // per permit line): each packet takes the SA whose selectors hold it,
+      // its own line's (destination_index.h).
       datapath_->select_by_destination(p.device);
       no_ipv6(p.device);
+      no_rp_filter(p.device);
       (void)netlink_->set_mtu(p.device, kCryptoMapMtu);
       if (auto r = netlink_->set_link_up(p.device, true); !r) log::warn("keygated: " + p.device + ": " + r.error().message);
       log::info("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + " on " + p.interface + " uses " + p.device);

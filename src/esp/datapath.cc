@@ -55,12 +55,6 @@ class TunAdapter final : public PacketDevice {
 
 // The SA's inbound selectors: addresses, protocol and ports (a crypto map
 // ACL line with a protocol and ports is an SA of its own).
-std::vector<AddrRange> ranges(const std::vector<TrafficSelector>& v) {
-  std::vector<AddrRange> r;
-  for (auto& t : v) r.push_back({t.start, t.end, t.ip_protocol, t.start_port, t.end_port});
-  return r;
-}
-
 const Clock& steady_clock() {
   static const SteadyClock clock;
   return clock;
@@ -190,7 +184,7 @@ Result<void> Datapath::install_sa(const InstallChildSa& p) {
   auto out = OutboundSa::create(p.spi_out, p.suite, p.encr_out, p.integ_out);
   if (!out) return std::unexpected(out.error());
   // Inbound packets must come from behind the peer (remote TS) to us (local TS).
-  (*in)->set_selectors(ranges(p.remote_ts), ranges(p.local_ts));
+  (*in)->set_selectors(addr_ranges(p.remote_ts), addr_ranges(p.local_ts));
   if (p.transport) {  // the selectors' protocol (GRE) is the ESP payload
     uint8_t proto = p.local_ts.empty() ? 0 : p.local_ts[0].ip_protocol;
     if (proto == 0) return fail(Errc::kInvalidArgument, "transport mode needs selectors with a protocol (GRE)");
@@ -209,6 +203,7 @@ Result<void> Datapath::install_sa(const InstallChildSa& p) {
   sa->peer_may_float = p.peer_may_float;
   sa->local_ts = p.local_ts;
   sa->remote_ts = p.remote_ts;
+  if (!p.transport) sa->out_selectors = PacketSelectors(addr_ranges(p.local_ts), addr_ranges(p.remote_ts));
   sa->lifetime_s = p.lifetime_s;
   sa->lifetime_kb = p.lifetime_kb;
   sa->installed = clock_->now();
@@ -524,6 +519,7 @@ void Datapath::process_tun(const std::string& name) {
 
 void Datapath::process_tun_index(uint32_t idx) {
   bool no_sa = false;
+  shared_no_sa_ = false;
   for (int round = 0;; ++round) {
     if (idx >= tunnels_.size() || !tunnels_[idx].dev) break;
     size_t n = 0;
@@ -538,7 +534,7 @@ void Datapath::process_tun_index(uint32_t idx) {
     if (round >= kMaxRounds && !dev.pending()) break;
   }
   report_limits();
-  if (no_sa) report_no_sa(idx);
+  if (no_sa || shared_no_sa_) report_no_sa(idx);
 }
 
 // After the batch: the handler may add or remove tunnels and SAs, so it gets

@@ -262,9 +262,10 @@ class Datapath {
   // The SA is being deleted: outbound traffic moves to another SA of its
   // tunnel if there is one; inbound packets are still accepted until removal.
   bool retire_sa(uint32_t spi_in);
-  // Several IKE sessions share this tunnel's device (a Virtual-Template's
-  // Virtual-Access sessions): each packet leaves on the SA whose remote
-  // selectors hold its destination (DestinationIndex, datapath_shared.cc).
+  // Several IKE sessions or SAs share this tunnel's device (a
+  // Virtual-Template's Virtual-Access sessions, a crypto map entry's ACL
+  // lines): each packet leaves on the SA whose selectors hold it
+  // (DestinationIndex, datapath_shared.cc).
   void select_by_destination(const std::string& name);
   [[nodiscard]] std::optional<SaActivity> activity(uint32_t spi_in) const;
   // New endpoints for an SA whose IKE SA moved (NAT mapping change, §2.23).
@@ -328,6 +329,9 @@ class Datapath {
   void flush_tun_writes();
   void refresh_current(uint32_t tunnel);
   void seal_by_destination(Tunnel& t, size_t n);  // datapath_shared.cc
+  // A packet of a shared tunnel found no SA holding it: on_no_sa once the
+  // event's batches are done (a crypto map line whose SA is missing).
+  bool shared_no_sa_ = false;
   // Runs the seals queued in cbc_batch_ for send_[0, m) and drops from
   // send_ (and owners_) those that failed, counted in `sa` or, when it is
   // null, in owners_[i]; returns how many are left.

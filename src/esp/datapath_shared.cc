@@ -1,6 +1,11 @@
 // Tunnels shared by several IKE sessions (Datapath::select_by_destination):
 // the outbound pipeline of datapath.cc (tun_round), except that the SA is
-// chosen per packet by destination (DestinationIndex) instead of once per batch.
+// chosen per packet by destination (DestinationIndex, which reads the whole
+// packet where a destination's SAs differ in protocol, ports or source)
+// instead of once per batch. A packet no SA holds is dropped and counted,
+// and on_no_sa is called after the batches, as for a tunnel without SA: on
+// a crypto map's device the daemon then negotiates the missing line's SA
+// (IKEv1 Quick Mode on the ISAKMP SA that is up).
 #include "esp/datapath.h"
 
 namespace kg::esp {
@@ -17,9 +22,10 @@ void Datapath::seal_by_destination(Tunnel& t, size_t n) {
   size_t m = 0;
   for (size_t i = 0; i < n; ++i) {
     ChildSa* sa = t.by_destination->find(ByteView(tx_buffer(i).subspan(kHeadroom, tx_lens_[i])));
-    if (!sa) {  // no session for this destination (the kernel route outlived it)
+    if (!sa) {  // no session for this destination (the kernel route outlived it), or no line's SA
       ++t.no_sa_drops;
       ++counters_.no_outbound_sa;
+      shared_no_sa_ = true;
       continue;
     }
     auto esp = sa->out->seal(tx_buffer(i), tx_lens_[i], cbc_batch_.get(), uint32_t(m));  // failures counted by the SA

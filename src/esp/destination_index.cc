@@ -38,22 +38,41 @@ void DestinationIndex::rebuild(const std::vector<std::unique_ptr<ChildSa>>& all,
     if (p->tunnel == tunnel) add(p.get());
 }
 
+// By the whole packet when an SA names a protocol, or the SAs differ in
+// their selectors (old and new SA of one rekey share theirs). Kept without
+// a scan where it can be: a hub's Virtual-Template may hold thousands of
+// SAs behind one wide destination.
+void DestinationIndex::Candidates::add(ChildSa* sa) {
+  by_selectors = by_selectors || sa->out_selectors.narrow() ||
+                 (!sas.empty() && (sa->local_ts != sas.front()->local_ts || sa->remote_ts != sas.front()->remote_ts));
+  sas.push_back(sa);
+}
+
+void DestinationIndex::Candidates::remove(const ChildSa* sa) {
+  std::erase(sas, sa);
+  if (!by_selectors) return;  // removing cannot make the rest differ
+  by_selectors = false;
+  for (ChildSa* x : sas)
+    by_selectors = by_selectors || x->out_selectors.narrow() || x->local_ts != sas.front()->local_ts ||
+                   x->remote_ts != sas.front()->remote_ts;
+}
+
 void DestinationIndex::add(ChildSa* sa) {
   for (auto& ts : sa->remote_ts) {
     if (ts.start == ts.end) {
-      hosts_[ts.start].push_back(sa);
+      hosts_[ts.start].add(sa);
       continue;
     }
     auto r = std::find_if(ranges_.begin(), ranges_.end(),
                           [&](const Range& x) { return x.lo == ts.start && x.hi == ts.end; });
     if (r != ranges_.end()) {
-      r->sas.push_back(sa);
+      r->c.add(sa);
       continue;
     }
     // Narrowest first; after ranges of the same width (as a stable sort would).
     auto w = width(ts.start, ts.end);
     auto at = std::find_if(ranges_.begin(), ranges_.end(), [&](const Range& x) { return w < width(x.lo, x.hi); });
-    ranges_.insert(at, Range{ts.start, ts.end, {sa}});
+    ranges_.insert(at, Range{ts.start, ts.end, {}})->c.add(sa);
   }
 }
 
@@ -62,22 +81,24 @@ void DestinationIndex::remove(const ChildSa* sa) {
     if (ts.start == ts.end) {
       auto h = hosts_.find(ts.start);
       if (h == hosts_.end()) continue;
-      std::erase(h->second, sa);
-      if (h->second.empty()) hosts_.erase(h);
+      h->second.remove(sa);
+      if (h->second.sas.empty()) hosts_.erase(h);
       continue;
     }
     auto r = std::find_if(ranges_.begin(), ranges_.end(),
                           [&](const Range& x) { return x.lo == ts.start && x.hi == ts.end; });
     if (r == ranges_.end()) continue;
-    std::erase(r->sas, sa);
-    if (r->sas.empty()) ranges_.erase(r);
+    r->c.remove(sa);
+    if (r->c.sas.empty()) ranges_.erase(r);
   }
 }
 
-ChildSa* DestinationIndex::prefer(const std::vector<ChildSa*>& sas) {
+template <typename Admits>
+ChildSa* DestinationIndex::prefer(const std::vector<ChildSa*>& sas, Admits admits) {
   ChildSa* best = nullptr;
   for (auto it = sas.rbegin(); it != sas.rend(); ++it) {
     ChildSa* sa = *it;
+    if (!admits(sa)) continue;
     if (sa->outbound == ChildSa::Outbound::kActive) return sa;
     if (!best || (sa->outbound == ChildSa::Outbound::kPending && best->outbound == ChildSa::Outbound::kRetired))
       best = sa;
@@ -85,12 +106,16 @@ ChildSa* DestinationIndex::prefer(const std::vector<ChildSa*>& sas) {
   return best;
 }
 
+ChildSa* DestinationIndex::prefer(const std::vector<ChildSa*>& sas) {
+  return prefer(sas, [](const ChildSa*) { return true; });
+}
+
 ChildSa* DestinationIndex::find(const IpAddress& dst) const {
   if (auto h = hosts_.find(dst); h != hosts_.end())
-    if (ChildSa* sa = prefer(h->second)) return sa;
+    if (ChildSa* sa = prefer(h->second.sas)) return sa;
   for (const Range& r : ranges_)
     if (inside(dst, r.lo, r.hi))
-      if (ChildSa* sa = prefer(r.sas)) return sa;
+      if (ChildSa* sa = prefer(r.c.sas)) return sa;
   return nullptr;
 }
 
@@ -105,7 +130,16 @@ ChildSa* DestinationIndex::find(ByteView p) const {
   } else {
     return nullptr;
   }
-  return find(dst);
+  auto choose = [&](const Candidates& c) -> ChildSa* {
+    if (!c.by_selectors) return prefer(c.sas);
+    return prefer(c.sas, [&](const ChildSa* sa) { return sa->out_selectors.admits(p); });
+  };
+  if (auto h = hosts_.find(dst); h != hosts_.end())
+    if (ChildSa* sa = choose(h->second)) return sa;
+  for (const Range& r : ranges_)
+    if (inside(dst, r.lo, r.hi))
+      if (ChildSa* sa = choose(r.c)) return sa;
+  return nullptr;
 }
 
 }  // namespace kg::esp

@@ -8,6 +8,16 @@
 // of the few that exist, the most specific first. Among the SAs of one
 // destination (old and new SA during a CHILD_SA rekey) the preference is
 // SaTable::current_outbound's: newest active, then pending, then retired.
+// Where SAs of one destination carry different selectors (two crypto map
+// ACL lines to one network, one for TCP port 5001 and one for 5002: IOS
+// gives each its own SA pair), or any SA there names a protocol, the packet
+// takes one whose selectors hold it whole (source, protocol, ports:
+// ChildSa::out_selectors), else the next wider destination's; held by none
+// (its line's SA is not up yet, or was lost), it has no SA: the peer would
+// drop it on another line's SA, and the data path's no-SA report lets the
+// daemon negotiate the missing one. Other destinations (one SA, or old and
+// new of one rekey) are chosen by address alone, the packet never read
+// further.
 // The data path adds each new SA and removes each SA before it is freed
 // (rebuilding it per change cost O(SAs) per setup: a hub with 100,000
 // sessions spent most of its handshake time there), so it never holds a
@@ -37,12 +47,22 @@ class DestinationIndex {
   struct AddrHash {
     size_t operator()(const IpAddress& a) const noexcept;
   };
+  // The SAs of one destination, oldest first.
+  struct Candidates {
+    std::vector<ChildSa*> sas;
+    bool by_selectors = false;  // chosen by the whole packet (see above)
+    void add(ChildSa* sa);
+    void remove(const ChildSa* sa);
+  };
   struct Range {
     IpAddress lo, hi;
-    std::vector<ChildSa*> sas;  // oldest first
+    Candidates c;
   };
+  // Among `sas`, the preferred one that `admits` takes.
+  template <typename Admits>
+  static ChildSa* prefer(const std::vector<ChildSa*>& sas, Admits admits);
   static ChildSa* prefer(const std::vector<ChildSa*>& sas);
-  std::unordered_map<IpAddress, std::vector<ChildSa*>, AddrHash> hosts_;
+  std::unordered_map<IpAddress, Candidates, AddrHash> hosts_;
   std::vector<Range> ranges_;  // narrowest first
 };
 

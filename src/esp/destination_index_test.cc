@@ -101,6 +101,68 @@ TEST(DestinationIndex, ReadsTheDestinationOfIpPackets) {
   EXPECT_EQ(idx.find(ByteView(v4)), nullptr);  // not IP
 }
 
+// A selector narrowed to a protocol and port range ("192.0.2.128/25[tcp/5001]").
+TrafficSelector ts(const char* p, uint8_t proto, uint16_t lo = 0, uint16_t hi = 65535) {
+  TrafficSelector t = ts(p);
+  t.ip_protocol = proto;
+  t.start_port = lo;
+  t.end_port = hi;
+  return t;
+}
+
+// An SA of a crypto map ACL line: local (source) and remote (destination) selectors.
+std::unique_ptr<ChildSa> line_sa(TrafficSelector local, TrafficSelector remote) {
+  auto s = sa(0, {remote});
+  s->local_ts = {local};
+  s->out_selectors = PacketSelectors(addr_ranges(s->local_ts), addr_ranges(s->remote_ts));
+  return s;
+}
+
+// IPv4 from `src` to `dst` with protocol `proto` and, for TCP/UDP, ports.
+Bytes ipv4(const char* src, const char* dst, uint8_t proto, uint16_t sport = 0, uint16_t dport = 0) {
+  Bytes p(60, 0);
+  p[0] = 0x45;
+  p[3] = 60;
+  p[9] = proto;
+  for (int i = 0; i < 4; ++i) {
+    p[size_t(12 + i)] = ip(src).b[size_t(i)];
+    p[size_t(16 + i)] = ip(dst).b[size_t(i)];
+  }
+  p[20] = uint8_t(sport >> 8), p[21] = uint8_t(sport);
+  p[22] = uint8_t(dport >> 8), p[23] = uint8_t(dport);
+  return p;
+}
+
+// Two ACL lines to one network, TCP port 5001 and 5002 (IOS: an SA pair
+// each): each packet leaves on its own line's SA, whichever came up last;
+// a packet no line holds has no SA. A host line's SA does not take what
+// only a wider line holds.
+TEST(DestinationIndex, LinesToOneDestinationAreChosenByProtocolAndPort) {
+  std::vector<std::unique_ptr<ChildSa>> all;
+  all.push_back(line_sa(ts("203.0.113.0/24", 6), ts("192.0.2.128/25", 6, 5001, 5001)));
+  all.push_back(line_sa(ts("203.0.113.0/24", 6), ts("192.0.2.128/25", 6, 5002, 5002)));
+  all.push_back(line_sa(ts("203.0.113.0/24", 17), ts("192.0.2.129/32", 17, 53, 53)));
+  DestinationIndex idx;
+  for (auto& p : all) idx.add(p.get());
+  auto find = [&](const Bytes& b) { return idx.find(ByteView(b)); };
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, 5001)), all[0].get());
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, 5002)), all[1].get());
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.130", 6, 40000, 5001)), all[0].get());
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 17, 40000, 53)), all[2].get());
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 1)), nullptr);  // ICMP: no line's
+  EXPECT_EQ(find(ipv4("198.51.100.7", "192.0.2.129", 6, 40000, 5001)), nullptr);  // not from the lines' sources
+  EXPECT_EQ(idx.find(ip("192.0.2.129")), all[2].get());  // by address alone: the destination's preference
+  // A rekey of line 1: its new SA, the old one retired.
+  all.push_back(line_sa(ts("203.0.113.0/24", 6), ts("192.0.2.128/25", 6, 5001, 5001)));
+  idx.add(all[3].get());
+  all[0]->outbound = ChildSa::Outbound::kRetired;
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, 5001)), all[3].get());
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, 5002)), all[1].get());
+  idx.remove(all[1].get());
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, 5002)), nullptr);  // line 2's SA gone
+  EXPECT_EQ(find(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, 5001)), all[3].get());
+}
+
 using testing::MemTun;
 
 class MemUdp final : public DatagramSocket {
@@ -163,6 +225,40 @@ TEST(SharedTunnel, EachPacketGoesToTheSessionOfItsDestination) {
   dp.process_tun("Virtual-Template1");
   EXPECT_EQ(out->sent_to.size(), 3u);
   EXPECT_EQ(dp.no_sa_drops("Virtual-Template1"), 2u);
+}
+
+// A crypto map with two ACL lines to one network, TCP port 5001 and 5002:
+// its device takes each packet to its own line's SA (the peer drops what
+// arrives on the other line's SA).
+TEST(SharedTunnel, CryptoMapLinesKeepTheirOwnSas) {
+  auto udp = std::make_unique<MemUdp>();
+  Datapath dp(nullptr, std::move(udp), nullptr);
+  auto tun = std::make_unique<MemTun>();
+  auto* t = tun.get();
+  ASSERT_TRUE(dp.add_tunnel("cm-CMAP-10", std::move(tun)));
+  dp.select_by_destination("cm-CMAP-10");
+  for (uint16_t port : {5001, 5002}) {
+    auto p = session(port * 16u, "198.51.100.2", "192.0.2.128/25");
+    p.interface = "cm-CMAP-10";
+    p.local_ts = {ts("203.0.113.0/24", 6)};
+    p.remote_ts = {ts("192.0.2.128/25", 6, port, port)};
+    ASSERT_TRUE(dp.install_sa(p));
+  }
+  std::vector<std::string> no_sa;
+  dp.on_no_sa([&](const std::string& name) { no_sa.push_back(name); });
+  for (uint16_t port : {5001, 5002, 5001, 5001}) t->rx.push_back(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, port));
+  dp.process_tun("cm-CMAP-10");
+  for (auto& s : dp.sa_stats()) EXPECT_EQ(s.pkts_encaps, s.spi_in == 5001 * 16u ? 3u : 1u) << s.spi_in;
+  EXPECT_TRUE(no_sa.empty());
+  // Line 2's SA is lost: its packets have none (not line 1's), and the
+  // daemon hears of it once per event, so that it negotiates it again.
+  EXPECT_TRUE(dp.remove_sa(5002 * 16u, 0));
+  for (uint16_t port : {5002, 5001, 5002}) t->rx.push_back(ipv4("203.0.113.10", "192.0.2.129", 6, 40000, port));
+  dp.process_tun("cm-CMAP-10");
+  EXPECT_EQ(no_sa, std::vector<std::string>{"cm-CMAP-10"});
+  EXPECT_EQ(dp.no_sa_drops("cm-CMAP-10"), 2u);
+  ASSERT_EQ(dp.sa_stats().size(), 1u);
+  EXPECT_EQ(dp.sa_stats()[0].pkts_encaps, 4u);
 }
 
 }  // namespace

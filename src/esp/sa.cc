@@ -137,68 +137,13 @@ PacketResult<std::span<uint8_t>> InboundSa::open(std::span<uint8_t> esp) {
     ++c_.malformed;
     return std::unexpected(Drop::kMalformed);
   }
-  if (!allowed(inner)) {
+  if (!selectors_.admits(inner)) {
     ++c_.policy_drops;
     return std::unexpected(Drop::kPolicy);
   }
   ++c_.packets;
   c_.bytes += inner_len;
   return inner;
-}
-
-namespace {
-// The inner packet's transport protocol and ports, for the selectors that
-// narrow them. A non-initial fragment has no ports: only its protocol is
-// checked (RFC 4301 5.2 lets a port selector pass non-initial fragments
-// when the SA is for the flow; the kernel reassembles them).
-struct Transport {
-  uint8_t proto = 0;
-  std::optional<uint16_t> src_port, dst_port;
-};
-bool has_ports(uint8_t p) { return p == 6 || p == 17 || p == 132 || p == 33; }
-Transport transport(std::span<const uint8_t> inner, uint8_t proto, size_t l4, bool first_fragment) {
-  Transport t{proto, std::nullopt, std::nullopt};
-  if (has_ports(proto) && first_fragment && inner.size() >= l4 + 4) {
-    t.src_port = uint16_t(inner[l4] << 8 | inner[l4 + 1]);
-    t.dst_port = uint16_t(inner[l4 + 2] << 8 | inner[l4 + 3]);
-  }
-  return t;
-}
-}  // namespace
-
-bool InboundSa::allowed(std::span<const uint8_t> inner) const {
-  if (remote_.empty() && local_.empty()) return true;
-  if ((inner[0] >> 4) == 4 && inner.size() >= 20) {
-    // IPv4, every packet of most tunnels: compare host-order words, no
-    // IpAddress built per packet.
-    auto word = [&](size_t off) {
-      return uint32_t(inner[off]) << 24 | uint32_t(inner[off + 1]) << 16 | uint32_t(inner[off + 2]) << 8 |
-             inner[off + 3];
-    };
-    Transport l4;
-    if (narrow_) l4 = transport(inner, inner[9], size_t(inner[0] & 0x0f) * 4, ((inner[6] & 0x1f) << 8 | inner[7]) == 0);
-    auto in4 = [&](const std::vector<AddrRange>& v, uint32_t a, std::optional<uint16_t> port) {
-      for (auto& r : v)
-        if (r.start.is_v4() && r.end.is_v4() && r.start.v4_host_order() <= a &&
-            a <= r.end.v4_host_order() && r.admits(l4.proto, port))
-          return true;
-      return false;
-    };
-    return in4(remote_, word(12), l4.src_port) && in4(local_, word(16), l4.dst_port);
-  }
-  if ((inner[0] >> 4) != 6 || inner.size() < 40) return false;
-  auto src = IpAddress::from_bytes(inner.subspan(8, 16));
-  auto dst = IpAddress::from_bytes(inner.subspan(24, 16));
-  // The next header of the fixed header (extension headers are not walked:
-  // a selector with a protocol then sees their number and drops).
-  Transport l4;
-  if (narrow_) l4 = transport(inner, inner[6], 40, true);
-  auto in = [&](const std::vector<AddrRange>& v, const IpAddress& a, std::optional<uint16_t> port) {
-    for (auto& r : v)
-      if (r.contains(a) && r.admits(l4.proto, port)) return true;
-    return false;
-  };
-  return in(remote_, *src, l4.src_port) && in(local_, *dst, l4.dst_port);
 }
 
 }  // namespace kg::esp

@@ -16,6 +16,7 @@
 #include "common/ip.h"
 #include "common/result.h"
 #include "esp/esp_cipher.h"
+#include "esp/packet_selectors.h"
 #include "esp/replay_window.h"
 
 namespace kg::esp {
@@ -30,25 +31,6 @@ inline constexpr uint8_t kNextIpv6 = 41;
 // (20/40) headers. The daemon subtracts all three from the path MTU to set
 // a tunnel interface's MTU.
 size_t esp_overhead(const crypto::CipherSuite& s);
-
-// One side of a traffic selector as the inbound check uses it: addresses,
-// and the protocol (0: any) and port range (tcp/udp/sctp/dccp) when the
-// selector narrows them (a crypto map ACL line `permit tcp ... eq 5001`).
-struct AddrRange {
-  IpAddress start, end;
-  uint8_t proto = 0;
-  uint16_t lo_port = 0, hi_port = 65535;
-  [[nodiscard]] bool contains(const IpAddress& a) const {
-    return a.family == start.family && !(a < start) && !(end < a);
-  }
-  // Whether the protocol and port (the packet's on this side; nullopt: the
-  // packet has none to read) are this selector's.
-  [[nodiscard]] bool admits(uint8_t p, std::optional<uint16_t> port) const {
-    if (proto == 0) return true;
-    if (p != proto) return false;
-    return !port || (lo_port <= *port && *port <= hi_port);
-  }
-};
 
 // Counters named after `show crypto ipsec sa`.
 struct SaCounters {
@@ -95,11 +77,7 @@ class InboundSa {
   // inner IP packet. Every failure is counted here.
   PacketResult<std::span<uint8_t>> open(std::span<uint8_t> esp);
   void set_selectors(std::vector<AddrRange> remote_src, std::vector<AddrRange> local_dst) {
-    remote_ = std::move(remote_src);
-    local_ = std::move(local_dst);
-    narrow_ = false;
-    for (auto* v : {&remote_, &local_})
-      for (auto& r : *v) narrow_ = narrow_ || r.proto != 0;
+    selectors_ = PacketSelectors(std::move(remote_src), std::move(local_dst));
   }
   // Transport mode: accept next header `proto` (GRE: 47) only; the payload
   // has no IP header to check against the selectors (the outer one was the
@@ -112,12 +90,10 @@ class InboundSa {
   [[nodiscard]] uint32_t highest_seq() const { return window_.highest(); }
 
  private:
-  bool allowed(std::span<const uint8_t> inner) const;
   uint32_t spi_ = 0;
   std::unique_ptr<EspCipher> cipher_;
   ReplayWindow window_;
-  std::vector<AddrRange> remote_, local_;
-  bool narrow_ = false;  // a selector with a protocol: the transport header is read
+  PacketSelectors selectors_;  // from the peer's selectors to ours
   uint8_t transport_proto_ = 0;
   SaCounters c_;
 };

@@ -36,6 +36,9 @@ struct ChildSa {
   bool transport = false;   // ESP transport mode (GRE), else tunnel mode
   bool peer_may_float = false;  // follow the peer's NAT mapping (RFC 7296 §2.23)
   std::vector<TrafficSelector> local_ts, remote_ts;
+  // What it may carry out (source in local_ts, destination in remote_ts):
+  // the choice among the SAs of a shared device (DestinationIndex).
+  PacketSelectors out_selectors;
   uint32_t lifetime_s = 0;
   uint64_t lifetime_kb = 0;  // 0: no volume limit
   TimePoint installed{};

@@ -1,6 +1,7 @@
 // EngineImpl, part 2: what happens at an SA's lifetime and DPD deadlines
 // (lifetime.h), and when the data path reports a volume limit.
 #include "common/log.h"
+#include "ike/dpd_due.h"
 #include "ike/engine_impl.h"
 #include "ike/fmt.h"
 #include "ike/lifetime.h"
@@ -72,7 +73,8 @@ void EngineImpl::expire_child(IkeSa& sa, ChildSa& c, std::vector<Action>& out) {
 
 // DPD (dpd INTERVAL RETRY on-demand|periodic): anything authenticated from
 // the peer, IKE or ESP, proves it alive. Periodic probes after INTERVAL of
-// silence; on-demand only if we sent traffic since we last heard from it.
+// silence; on-demand only if we kept sending after the peer fell silent,
+// answers to its own traffic aside (dpd_probe_due).
 void EngineImpl::dpd_check(IkeSa& sa, TimePoint now) {
   const DpdConfig d = sa.profile ? sa.profile->dpd : DpdConfig{};
   if (!d.interval_s) {
@@ -93,7 +95,7 @@ void EngineImpl::dpd_check(IkeSa& sa, TimePoint now) {
   }
   // Idle on-demand, or an exchange in flight (its own retransmissions detect
   // a dead peer): look again later.
-  if ((!d.periodic && last_out <= last_in) || sa.outstanding_id || !sa.queued.empty()) {
+  if (!dpd_probe_due(d, now, last_in, last_out) || sa.outstanding_id || !sa.queued.empty()) {
     sa.dpd_at = now + interval;
     return;
   }

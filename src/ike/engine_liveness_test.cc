@@ -97,6 +97,22 @@ TEST_F(Dpd, OnDemandProbesOnlyWhenWeSendTraffic) {
   EXPECT_LE(clock.now() - t0, Millis((10 + 5 * 2) * 1000 + 500)) << logs;
 }
 
+// on-demand, traffic the peer started: our answers leave a moment after
+// what they answer (a later data path round), which is no traffic of ours
+// to send while the peer is silent: no probe however long the SA then idles.
+TEST_F(Dpd, OnDemandDoesNotProbeAfterTrafficThePeerStarted) {
+  a.policy.profile.dpd = {10, 2, false};
+  handshake();
+  check_traffic = false;
+  for (int i = 0; i < 5; ++i) {
+    for (auto& c : a.ready()->children) a.traffic.by_spi[c.spi_in] = {clock.now(), clock.now() + Millis(1)};
+    run_for(kSec, silent_b);
+  }
+  run_for(60 * kSec, silent_b);
+  EXPECT_EQ(a.engine->stats().dpd_probes, 0u) << logs;
+  EXPECT_TRUE(a.of<PeerDead>().empty());
+}
+
 // Any request the peer leaves unanswered on an established SA (here a
 // CHILD_SA rekey, without DPD configured) also declares it dead.
 TEST_F(Dpd, UnansweredRekeyDeclaresPeerDead) {

@@ -2,8 +2,9 @@
 // [periodic|on-demand]`. Anything authenticated from the peer proves it
 // alive: an ISAKMP message, or ESP on one of its IPsec SAs (the data path's
 // TrafficSource). After SECONDS of silence a periodic SA probes; an
-// on-demand one (IOS's default) only if we sent traffic since we last heard
-// from the peer. A probe is an R-U-THERE notify
+// on-demand one (IOS's default) only if we kept sending after the peer fell
+// silent, answers to its own traffic aside (ike::dpd_probe_due). A probe is
+// an R-U-THERE notify
 //   HDR*, HASH(1), N(R-U-THERE, SPI = CKY-I|CKY-R, data = sequence)  -->
 //                                        <--  HDR*, HASH(1), N(R-U-THERE-ACK)
 // repeated every RETRY seconds (RFC 3706 §5.5: a fresh sequence number each
@@ -14,6 +15,7 @@
 // 1 (we do when DPD is configured anywhere), and R-U-THERE goes only to a
 // peer that announced it.
 #include "common/log.h"
+#include "ike/dpd_due.h"
 #include "ikev1/engine_impl.h"
 
 namespace kg::ikev1 {
@@ -77,7 +79,7 @@ void EngineImpl::dpd_check(IsakmpSa& sa, TimePoint now, std::vector<Action>& out
       sa.dpd.next = last_in + interval;
       return;
     }
-    if (!d.periodic && last_out <= last_in) {  // on-demand and nothing to send: look again later
+    if (!ike::dpd_probe_due(d, now, last_in, last_out)) {  // on-demand and nothing to send: look again later
       sa.dpd.next = now + interval;
       return;
     }

@@ -753,6 +753,33 @@ TEST_F(Ikev1Engines, OnDemandDpdProbesOnlyWhenTrafficGoesUnanswered) {
   EXPECT_LE(clock.now() - silent_since, Millis(10'000 + 10'000 + 6 * 2'000 + 1'000));
 }
 
+// On-demand, traffic the peer started: our answers (an echo reply, TCP
+// ACKs) leave a moment after the packets they answer, so our last packet
+// out is a little newer than the peer's last in. That is no traffic of ours
+// to send while the peer is silent: no probe, however long the SA then
+// idles. Traffic we send later, after INTERVAL without the peer, asks.
+TEST_F(Ikev1Engines, OnDemandDpdDoesNotProbeAfterTrafficThePeerStarted) {
+  a.policy.dpd = {10, 2, false};
+  start();
+  FakeTraffic traffic;
+  a.engine->set_traffic_source(&traffic);
+  take(a, a.engine->initiate(req()));
+  pump();
+  sent.clear();
+  for (int i = 0; i < 5; ++i) {  // the peer pings, we answer one data path round later
+    traffic.act.last_in = clock.now();
+    traffic.act.last_out = clock.now() + Millis(1);
+    run_for(Millis(1'000));
+  }
+  run_for(Millis(60'000));
+  EXPECT_EQ(a.engine->stats().dpd_probes, 0u) << logs;
+  EXPECT_EQ(informationals_from(sent, a.me), 0u) << logs;
+  traffic.act.last_out = clock.now();  // now we send, the peer silent for 60 s
+  run_for(Millis(10'000 + 1'000));
+  EXPECT_EQ(a.engine->stats().dpd_probes, 1u) << logs;  // answered by b
+  EXPECT_EQ(a.engine->sas().size(), 1u);
+}
+
 // An ACK to the probe, or ESP from the peer, ends it.
 TEST_F(Ikev1Engines, DpdProbeEndsWhenThePeerAnswers) {
   a.policy.dpd = {10, 2, true};

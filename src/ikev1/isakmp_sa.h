@@ -38,7 +38,7 @@ enum class MmState {
 
 struct QuickMode {
   uint32_t mid = 0;
-  size_t pair = 0;  // initiator: which of the interface's selector pairs
+  size_t pair = 0;  // which of the interface's selector pairs (responder: the one holding the peer's IDs)
   bool initiator = false;
   Bytes iv;  // CBC state of this exchange
   Bytes ni, nr;
@@ -57,7 +57,7 @@ struct ChildInfo {
   TimePoint expires{};
   TimePoint rekey_at{};  // initiator: a new Quick Mode at 90% of the lifetime
   bool rekeyed = false;
-  size_t pair = 0;  // initiator: the selector pair it protects
+  size_t pair = 0;  // the selector pair it protects (as responder too)
 };
 
 // IKE fragments of one message being joined (fragmentation.cc).

@@ -281,6 +281,15 @@ void EngineImpl::qm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
                 out);
       return;
     }
+    // Which ACL line's pair this is, as if we had proposed it: a packet of
+    // a line without an SA then negotiates that line only
+    // (qm_initiate_missing), not one the peer already brought up.
+    if (paired(*sa.child))
+      for (size_t i = 0; i < sa.child->local_ts.size(); ++i)
+        if (covers(sa.child->local_ts[i], q.local_ts[0]) && covers(sa.child->remote_ts[i], q.remote_ts[0])) {
+          q.pair = i;
+          break;
+        }
     auto h = ck::prf(sa.policy.hash, sa.keys.skeyid_a.view(), {mid_b, q.ni, chain_bytes(p)});
     if (!h) return;
     p.insert(p.begin(), {PayloadType::kHash, isakmp::HashPayload{Bytes(h->view().begin(), h->view().end())}});

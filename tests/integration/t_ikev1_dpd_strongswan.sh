@@ -1,7 +1,9 @@
 #!/bin/bash
 # IKEv1 dead peer detection (RFC 3706, crypto isakmp keepalive, seed 001)
 # against strongSwan 5.9.8 through a seed 001 crypto map:
-#  1. on-demand (the default), idle: no R-U-THERE in 25 s;
+#  1. on-demand (the default), idle after traffic strongSwan started (its
+#     pings, keygated's echo replies): no R-U-THERE in 25 s (our replies
+#     are no traffic of ours after the keepalive interval of silence);
 #  2. `keepalive 10 2 periodic`, idle: one R-U-THERE per 10 s, each
 #     answered by strongSwan (tshark counts the informational exchanges);
 #  3. on-demand again, strongSwan killed (SIGKILL by its pid) while keygated
@@ -17,12 +19,13 @@ kg "$NSA" "show running-config" | grep -qx "crypto isakmp keepalive 10" || fail 
 # Informational exchanges (5) from A to B in a capture.
 info_count() { tshark -r "$1" -Y "isakmp.exchangetype == 5 && ip.src == $2" 2>/dev/null | wc -l; }
 
-# 1. On-demand and idle: nothing to ask.
+# 1. On-demand and idle after the peer's own traffic: nothing to ask.
+ping_ok "$NSB" 192.0.2.129 192.0.2.1 3 || fail "ping strongSwan->keygate"
 capture_start "$NSA" eth0 "$WORK/ondemand.pcapng"
 sleep 25
 capture_stop
 od=$(info_count "$WORK/ondemand.pcapng" 198.51.100.1)
-log "on-demand, idle 25 s: $od R-U-THERE from keygated"
+log "on-demand, idle 25 s after strongSwan's pings: $od R-U-THERE from keygated"
 [ "$od" -eq 0 ] || fail "on-demand DPD probed an idle peer"
 
 # 2. Periodic: every 10 s of silence, answered.
