@@ -387,27 +387,6 @@ class EzvpnEngine : public ::testing::Test {
   FakeRandom rng{7};
   std::unique_ptr<Engine> engine;
   std::string logs;
-  // XAUTH with the right password, its ACK, mode configuration: the address.
-  std::optional<IpAddress> modecfg(Client& c) {
-    auto set = login(c, "right");
-    if (!set) return std::nullopt;
-    isakmp::AttributePayload ack;
-    ack.cfg_type = isakmp::CfgType::kAck;
-    ack.identifier = set->identifier;
-    ack.attributes = {isakmp::Attribute::tv(16527, 1)};
-    c.send_cfg(set_mid, ack);
-    isakmp::AttributePayload req;
-    req.cfg_type = isakmp::CfgType::kRequest;
-    req.identifier = 5;
-    req.attributes = {isakmp::Attribute::tlv(1, {})};
-    auto rep = c.send_cfg(0x0a0b0c0d, req);
-    uint32_t mid = 0;
-    auto a = rep.size() == 1 ? c.open_cfg(rep[0], mid) : std::nullopt;
-    auto* addr = a ? isakmp::find_attribute(a->attributes, 1) : nullptr;
-    if (!addr) return std::nullopt;
-    return IpAddress::from_bytes(addr->value);
-  }
-
   uint32_t set_mid = 0;
   ike::WorkRequest work;  // the password check handed out (policy.radius)
 };
@@ -785,6 +764,24 @@ TEST_F(EzvpnEngine, ReauthenticatedIsakmpSaExpiringAloneKeepsTheSession) {
   EXPECT_EQ(sas[0].child_spis_in.size(), 1u);
   again.delete_ipsec(0x200, 1001);
   EXPECT_EQ(again.events(), "rm1001 down1002 ");
+}
+
+// The session ends with its last IPsec SA also when that one reaches its
+// lifetime here, the client having neither rekeyed nor deleted it.
+TEST_F(EzvpnEngine, SessionEndsWhenItsLastIpsecSaExpires) {
+  policy.vt.lifetime_s = 600;
+  Client c(*engine, "198.51.100.11");
+  const IpAddress vip = ip("198.18.1.10");
+  ASSERT_EQ(modecfg(c), vip) << logs;
+  ASSERT_NE(c.quick_mode(0x100, 1001, policy.vt, vip), 0u) << logs;
+  EXPECT_EQ(c.events(), "add1001 up1001 ");
+  clock.advance(std::chrono::seconds(300));
+  c.to_us(engine->on_timer());
+  EXPECT_EQ(c.events(), "") << logs;
+  clock.advance(std::chrono::seconds(301));
+  c.to_us(engine->on_timer());
+  EXPECT_EQ(c.events(), "rm1001 down1001 ") << logs;
+  EXPECT_NE(logs.find("Crypto tunnel is DOWN"), std::string::npos) << logs;
 }
 
 // max-users and max-logins count sessions: the SA a reauthentication took
