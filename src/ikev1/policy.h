@@ -42,6 +42,7 @@ struct EzvpnPeer {
   std::string auth_list;  // client authentication list: XAUTH with it
   bool push_config = false;  // client configuration address initiate: SET, not REPLY
   int max_users = 0, max_logins = 0;
+  bool log_connections = false;  // crypto logging ezvpn: %CRYPTO-6-EZVPN_CONNECTION_UP/DOWN for it
   std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
   // isakmp authorization list LIST with `aaa authorization network LIST
   // group G`: the group's key (and attributes) come from RADIUS. The engine
