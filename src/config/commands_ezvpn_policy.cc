@@ -9,7 +9,7 @@
 // whole, but never pushed: Cisco's browser-proxy and Central Policy Push
 // attributes are not published, and no standard client (strongSwan's unity
 // plugin, racoon, vpnc, the Linux/macOS/Windows IKEv1 clients) asks for or
-// applies them. `show crypto isakmp client policy` says so.
+// applies them (README, Easy VPN).
 #include "config/session.h"
 #include "config/writer.h"
 
