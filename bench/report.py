@@ -283,7 +283,7 @@ def f(v, fmt, scale=1.0):
 
 
 # Setups per CPU-second of the hub process: the machine's speed drops out.
-def per_cpu(who, part="eap"):
+def setups_per_cpu(who, part="eap"):
     e = res[part][who]
     v = ratio(e["setups"], e["cpu"]) if e["setups"] and e["cpu"] else None
     return f"{v:.0f}" if v is not None else "-"
@@ -297,11 +297,11 @@ def cores(part):
 
 rows = [
     (f"strongSwan responder, setups (PSK)", rate(num("hs_sw_rate")),
-     f"reference ({res['handshakes']['strongswan_count']} setups; {per_cpu('strongswan', 'handshakes')} per hub CPU-s; "
+     f"reference ({res['handshakes']['strongswan_count']} setups; {setups_per_cpu('strongswan', 'handshakes')} per hub CPU-s; "
      f"hub busy {cores('hs_sw')} cores)"),
     (f"keygate responder, setups (PSK)", rate(num("hs_kg_rate")),
      f"{r(R['keygate_handshakes/strongswan_handshakes'])}x strongSwan (target 10x); "
-     f"{per_cpu('keygate', 'handshakes')} per hub CPU-s "
+     f"{setups_per_cpu('keygate', 'handshakes')} per hub CPU-s "
      f"({r(R['keygate_handshakes/strongswan_handshakes_per_cpu_s'])}x); hub busy {cores('hs_kg')} cores; "
      f"slowest tenth {num('hs_kg_rate_min') or '-'}/s"),
 ]
@@ -310,10 +310,10 @@ rows = [
 h1 = res["handshakes_ikev1"]
 rows += [
     ("strongSwan IKEv1 responder, MM+QM", rate(num("hs1_sw_rate")),
-     f"reference ({h1['count']} peers; {per_cpu('strongswan', 'handshakes_ikev1')} per responder CPU-s; "
+     f"reference ({h1['count']} peers; {setups_per_cpu('strongswan', 'handshakes_ikev1')} per responder CPU-s; "
      f"busy {cores('hs1_sw')} cores)"),
     ("keygate IKEv1 responder, MM+QM", rate(num("hs1_kg_rate")),
-     f"{r(R['keygate_ikev1/strongswan_ikev1'])}x strongSwan; {per_cpu('keygate', 'handshakes_ikev1')} per responder CPU-s "
+     f"{r(R['keygate_ikev1/strongswan_ikev1'])}x strongSwan; {setups_per_cpu('keygate', 'handshakes_ikev1')} per responder CPU-s "
      f"({r(R['keygate_ikev1/strongswan_ikev1_per_cpu_s'])}x); busy {cores('hs1_kg')} cores; "
      f"slowest tenth {num('hs1_kg_rate_min') or '-'}/s"),
 ]
@@ -322,11 +322,11 @@ rows += [
 eap_m = res["eap"]["method"].split(" ")[0]
 rows += [
     (f"strongSwan eap-radius, setups ({eap_m})", rate(num("eap_sw_rate")),
-     f"reference ({res['eap']['strongswan_count']} setups; {per_cpu('strongswan')} per hub CPU-s)"),
+     f"reference ({res['eap']['strongswan_count']} setups; {setups_per_cpu('strongswan')} per hub CPU-s)"),
     (f"keygate {eap_m} via RADIUS, setups", rate(num("eap_kg_rate")),
      f"{r(R['keygate_eap/strongswan_eap'])}x strongSwan wall-clock (target 5x)"),
-    (f"  the same per hub CPU-second", f"{per_cpu('keygate'):>8} /CPU-s",
-     f"{r(R['keygate_eap/strongswan_eap_per_hub_cpu_s'])}x strongSwan's {per_cpu('strongswan')} per hub CPU-s; "
+    (f"  the same per hub CPU-second", f"{setups_per_cpu('keygate'):>8} /CPU-s",
+     f"{r(R['keygate_eap/strongswan_eap_per_hub_cpu_s'])}x strongSwan's {setups_per_cpu('strongswan')} per hub CPU-s; "
      f"CPU-s for keygate's run: hub {f(res['eap']['keygate']['cpu'], '.2f')}, FreeRADIUS "
      f"{f(res['eap']['keygate']['radius_cpu'], '.2f')}, generator {f(res['eap']['keygate']['generator_cpu_s'], '.2f')} "
      f"in {f(res['eap']['keygate']['seconds'], '.2f')} s; load average {res['eap']['keygate']['load'] or '-'} "

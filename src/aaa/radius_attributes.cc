@@ -1,5 +1,6 @@
 #include "aaa/radius_attributes.h"
 
+#include <charconv>
 #include <sstream>
 
 #include "wire/radius/vendor.h"
@@ -17,6 +18,12 @@ std::optional<IpAddress> address(const kg::radius::Packet& p, AttrType t) {
 }
 
 }  // namespace
+
+std::vector<Bytes> class_values(const kg::radius::Packet& accept) {
+  std::vector<Bytes> out;
+  for (const auto* c : accept.all(AttrType::kClass)) out.push_back(c->value);
+  return out;
+}
 
 Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept, const std::string& source) {
   RadiusAuthorization r;
@@ -39,6 +46,7 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
     r.pool = std::string(*pool);
     r.attributes.set("ipsec:addr-pool", r.pool, source);  // one name: the pool, however RADIUS named it
   }
+  r.classes = class_values(accept);
   auto pairs = kg::radius::cisco_av_pairs(accept);
   if (!pairs) return std::unexpected(pairs.error());
   for (const auto& av : *pairs) {
@@ -63,7 +71,7 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
         r.attributes.set(name, av.value, source);
     }
     if (av.attribute == "max-users" || av.attribute == "max-logins")
-      continue;  // applied by authorization (daemon/ra_policy.cc), from `attributes`
+      continue;  // limits: session_limit() over `attributes`
     if (av.protocol == "ip" && av.attribute == "interface-config")
       continue;  // applied to the session's Virtual-Access (daemon/remote_access.cc), from `attributes`
     if (av.protocol != "ipsec") {
@@ -102,6 +110,16 @@ Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accep
     }
   }
   return r;
+}
+
+Result<std::optional<uint32_t>> session_limit(const AttributeSet& a, const std::string& name) {
+  if (!a.find(name)) return std::optional<uint32_t>();
+  const std::string v = a.first(name);
+  uint32_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
+    return fail(Errc::kInvalidSyntax, name + "=" + v + " is not a number of sessions");
+  return std::optional<uint32_t>(n);
 }
 
 }  // namespace kg::aaa

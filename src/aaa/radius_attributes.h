@@ -9,6 +9,8 @@
 //   ipsec:route-set=prefix P/L                       a split-tunnel route
 //   ipsec:default-domain=NAME                        the DNS domain
 //   ipsec:tunnel-password=KEY                        an Easy VPN group's key (a secret, kept apart)
+//   ipsec:max-users=N, ipsec:max-logins=N            session limits (session_limit below)
+//   Class (25)                                       echoed in the session's accounting
 // Other AV pairs are kept by name for the log and show commands; a
 // mandatory one keygate cannot apply is listed in `unsupported`.
 #pragma once
@@ -39,6 +41,9 @@ struct RadiusAuthorization {
   Secret psk_local, psk_remote;
   // ipsec:tunnel-password (Easy VPN group authorization): the group's key.
   Secret tunnel_password;
+  // Class attributes, in order: RFC 2865 §5.25 has the NAS send them
+  // unmodified in the session's Accounting-Requests (RFC 2866 §5).
+  std::vector<Bytes> classes;
   // Every attribute above and every other ipsec:/ip: AV pair, by name, with
   // the source given to radius_authorization (for merging and show).
   AttributeSet attributes;
@@ -47,9 +52,21 @@ struct RadiusAuthorization {
   }
 };
 
+// The Class values (RFC 2865 §5.25) of an Access-Accept, in order: what
+// the session's Accounting-Requests echo (RFC 2866 §5).
+[[nodiscard]] std::vector<Bytes> class_values(const kg::radius::Packet& accept);
+
 // Error when an attribute keygate applies is malformed (the Accept is then
 // not trusted for authorization).
 [[nodiscard]] Result<RadiusAuthorization> radius_authorization(const kg::radius::Packet& accept,
                                                               const std::string& source = "RADIUS");
+
+// ipsec:max-users (users of a group) and ipsec:max-logins (sessions of one
+// user), seed 001's "Session Monitoring and Limiting" and seed 004: the
+// limit `name` gives; nullopt when `a` has none; an error when its value is
+// not a whole number (0 refuses every session). One reading for IKEv2
+// authorization (daemon/ra_policy.cc) and Easy VPN groups
+// (daemon/isakmp_ezvpn.cc).
+[[nodiscard]] Result<std::optional<uint32_t>> session_limit(const AttributeSet& a, const std::string& name);
 
 }  // namespace kg::aaa

@@ -107,5 +107,43 @@ TEST(RadiusAuthorization, EasyVpnGroupKeyIsASecretApart) {
   EXPECT_TRUE(r->unsupported.empty());
 }
 
+// RFC 2865 §5.25: every Class of the Accept, in order, byte for byte, for
+// the session's accounting.
+TEST(RadiusAuthorization, ClassValuesAreKeptInOrder) {
+  Packet p = accept();
+  p.add(AttrType::kClass, Bytes{'g', '1'});
+  p.add(AttrType::kClass, Bytes{0, 0xff, 7});
+  auto r = radius_authorization(p);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->classes, (std::vector<Bytes>{Bytes{'g', '1'}, Bytes{0, 0xff, 7}}));
+  EXPECT_TRUE(radius_authorization(accept()).value().classes.empty());
+}
+
+// ipsec:max-users / ipsec:max-logins (seed 001 prints them as AV pairs):
+// kept among the attributes, read by session_limit.
+TEST(RadiusAuthorization, SessionLimitsFromAvPairs) {
+  Packet p = accept();
+  av(p, "ipsec:max-users=1");
+  av(p, "ipsec:max-logins=2");
+  auto r = radius_authorization(p);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->unsupported.empty());
+  EXPECT_EQ(session_limit(r->attributes, "ipsec:max-users").value(), 1u);
+  EXPECT_EQ(session_limit(r->attributes, "ipsec:max-logins").value(), 2u);
+  EXPECT_EQ(session_limit(AttributeSet{}, "ipsec:max-users").value(), std::nullopt);
+  auto one = [](std::string v) {
+    AttributeSet a;
+    a.set("ipsec:max-logins", std::move(v), "test");
+    return session_limit(a, "ipsec:max-logins");
+  };
+  EXPECT_EQ(one("0").value(), 0u);  // nobody
+  EXPECT_EQ(one("5000").value(), 5000u);
+  for (const char* bad : {"", "-1", "two", "3 ", " 3", "1x", "99999999999"}) {
+    auto n = one(bad);
+    ASSERT_FALSE(n) << bad;
+    EXPECT_EQ(n.error().message, std::string("ipsec:max-logins=") + bad + " is not a number of sessions");
+  }
+}
+
 }  // namespace
 }  // namespace kg::aaa

@@ -104,11 +104,7 @@ class RadiusEapConversation final : public ike::EapConversation,
         if (!attrs) return failure("Access-Accept from " + reply->server + ": " + attrs.error().message);
         for (const auto& u : attrs->unsupported)
           log::warn("RADIUS: user " + user_ + ": attribute " + u + " is not supported; ignored");
-        if (accepted_) {
-          std::vector<Bytes> classes;
-          for (const auto* c : p.all(AttrType::kClass)) classes.push_back(c->value);
-          accepted_->put(ike_id_, {user_, std::move(*attrs), std::move(classes)});
-        }
+        if (accepted_) accepted_->put(ike_id_, {user_, std::move(*attrs)});
         log::info("RADIUS: " + reply->server + " accepted EAP user " + user_);
         return {EapStep::Kind::kSuccess, std::move(success), std::move(reply->msk), user_, {}};
       }

@@ -31,8 +31,7 @@ class AcceptedUsers {
  public:
   struct Entry {
     std::string user;
-    RadiusAuthorization attrs;
-    std::vector<Bytes> classes;  // Class attributes, echoed in accounting (RFC 2865 §5.25)
+    RadiusAuthorization attrs;  // its Class attributes too, echoed in accounting
   };
   void put(const std::string& ike_id, Entry e);
   [[nodiscard]] std::optional<Entry> take(const std::string& ike_id);

@@ -1,5 +1,6 @@
 #include "aaa/radius_pap.h"
 
+#include "aaa/radius_attributes.h"
 #include "wire/radius/attributes.h"
 
 namespace kg::aaa {
@@ -34,7 +35,7 @@ void RadiusPasswordChecker::begin_check(const std::string& user, const Secret& p
                          const std::string server = "RADIUS server " + reply->server;
                          switch (Code(reply->packet.code)) {
                            case Code::kAccessAccept:
-                             return done({{}, server});
+                             return done({{}, server, class_values(reply->packet)});
                            case Code::kAccessReject: {
                              std::string why = "Access-Reject from " + server;
                              if (auto msg = reply->packet.text(AttrType::kReplyMessage)) why += " (" + std::string(*msg) + ")";

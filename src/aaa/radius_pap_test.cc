@@ -58,10 +58,13 @@ TEST_F(Pap, AccessRequestCarriesUserPasswordAndNasAttributes) {
 TEST_F(Pap, AcceptPassesRejectRefusesWithReplyMessage) {
   auto c = std::make_shared<RadiusPasswordChecker>(radius, "RADGROUP", client);
   check(*c, "alice", "s3cret");
-  radius->sent[0].second(radius::Reply{Packet{uint8_t(Code::kAccessAccept), 0, {}, {}}, {}, "RAD1"});
+  Packet accept{uint8_t(Code::kAccessAccept), 0, {}, {}};
+  accept.add(AttrType::kClass, Bytes{'u', '1'});
+  radius->sent[0].second(radius::Reply{std::move(accept), {}, "RAD1"});
   ASSERT_TRUE(got);
   EXPECT_EQ(got->error, "");
   EXPECT_EQ(got->by, "RADIUS server RAD1");
+  EXPECT_EQ(got->classes, std::vector<Bytes>{(Bytes{'u', '1'})});  // for the session's accounting
 
   got.reset();
   check(*c, "alice", "wrong");

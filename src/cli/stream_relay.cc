@@ -115,10 +115,10 @@ Result<control::Reply> relay_stream(control::ControlClient& c) {
     }
     if (p[0].revents) {
       char buf[4096];
-      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      std::string_view typed = n > 0 ? std::string_view(buf, size_t(n)) : std::string_view("\x04");
-      if (n <= 0) input_open = false;  // end of input: Ctrl-D ends the shell's input too
+      ssize_t got = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      std::string_view typed = got > 0 ? std::string_view(buf, size_t(got)) : std::string_view("\x04");
+      if (got <= 0) input_open = false;  // end of input: Ctrl-D ends the shell's input too
       if (auto r = c.send(control::Request::kStream, typed); !r) return std::unexpected(r.error());
     }
   }

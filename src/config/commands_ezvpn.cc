@@ -322,6 +322,8 @@ void profile_lines(const WriteScope& s, std::string& out) {
   if (p.keepalive)
     out += "   keepalive " + std::to_string(p.keepalive) + " retry " + std::to_string(p.keepalive_retry) + "\n";
   if (p.initiate_aggressive) out += "   initiate mode aggressive\n";
+  if (!p.self_identity_type.empty())
+    out += "   self-identity " + p.self_identity_type + (p.self_identity.empty() ? "" : " " + p.self_identity) + "\n";
   if (!p.local_address.empty()) out += "   local-address " + p.local_address + "\n";
 }
 
@@ -383,6 +385,23 @@ void add_profile(CommandTable& t) {
   // in Aggressive Mode (our identity, pre-share or rsa-sig as for Main Mode).
   t.add(m, "initiate mode aggressive", {"Initiator property", "Initiation mode", "Initiate Aggressive Mode"},
         [](C c, A a) { prof(c).initiate_aggressive = !a.negated && !a.defaulted; return ok(); }).writes(lines);
+  // IOS: self-identity {address | fqdn | user-fqdn NAME}: the identity
+  // sent in this profile's ID payloads, over crypto isakmp identity (fqdn:
+  // the hostname, as crypto isakmp identity hostname).
+  auto self_id = [](C c, A a) -> Result<std::string> {
+    auto& p = prof(c);
+    if (a.negated || a.defaulted) { p.self_identity_type.clear(); p.self_identity.clear(); return ok(); }
+    const std::string v = a.size() > 2 ? a.at(2) : "";
+    if (a.at(1) == "user-fqdn" && (v.find('@') == std::string::npos || v.front() == '@' || v.back() == '@'))
+      return invalid("% A user-fqdn is name@domain");
+    p.self_identity_type = a.at(1);
+    p.self_identity = v;
+    return ok();
+  };
+  const std::vector<std::string> si = {"Specify the identity to use for this profile"};
+  t.add(m, "self-identity address", {si[0], "Use the IP address of the local endpoint (ID_IPV4_ADDR)"}, self_id).writes(lines);
+  t.add(m, "self-identity fqdn", {si[0], "Use the hostname (ID_FQDN)"}, self_id).writes(lines);
+  t.add(m, "self-identity user-fqdn WORD", {si[0], "Use a user FQDN (ID_USER_FQDN)", "name@domain"}, self_id).writes(lines);
   t.add(m, "virtual-template <1-1000>", {"Virtual-Template the sessions are cloned from", "Template number"},
         [](C c, A a) { prof(c).virtual_template = a.negated ? 0 : std::stoi(a.at(1)); return ok(); }).writes(lines);
   // IOS: keepalive SECONDS retry RETRY (both required; no periodic form).
@@ -420,6 +439,8 @@ void add_profile(CommandTable& t) {
             if (p.keepalive)
               s += "   keepalive: " + std::to_string(p.keepalive) + " s, retry " + std::to_string(p.keepalive_retry) + " s\n";
             if (p.initiate_aggressive) s += "   Initiate mode: aggressive\n";
+            if (!p.self_identity_type.empty())
+              s += "   Self identity: " + p.self_identity_type + (p.self_identity.empty() ? "" : " " + p.self_identity) + "\n";
             s += "\n";
           }
           return s;

@@ -186,6 +186,67 @@ TEST_F(Ezvpn, IsakmpPeerAndInitiateModeAggressive) {
   EXPECT_FALSE(cfg.model().ezvpn.profiles.at("AM").initiate_aggressive);
 }
 
+// crypto isakmp peer fqdn NAME and ip-address A (IOS 12.2(8)T's spelling,
+// written back as address A), description; self-identity in a profile.
+// Written back and reloaded unchanged; vrf stops at the marker (keygate has
+// no VRFs).
+TEST_F(Ezvpn, FqdnPeerDescriptionAndProfileSelfIdentity) {
+  for (const char* l : {"crypto isakmp peer fqdn hub.example.net", "description hub of the east sites",
+                        "set aggressive-mode password am-secret-f",
+                        "set aggressive-mode client-endpoint user-fqdn site-a@example.net", "exit",
+                        "crypto isakmp peer ip-address 198.51.100.7", "set aggressive-mode password 0 am-secret-7", "exit",
+                        "crypto isakmp profile U", "self-identity user-fqdn vpn@example.net", "exit",
+                        "crypto isakmp profile F", "self-identity fqdn", "exit",
+                        "crypto isakmp profile A", "self-identity address", "exit"})
+    run(l);
+  const auto& peers = cfg.model().isakmp.peers;
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_TRUE(peers.at("hub.example.net").password.equals(as_bytes("am-secret-f")));
+  EXPECT_EQ(peers.at("hub.example.net").description, "hub of the east sites");
+  EXPECT_TRUE(peers.contains("198.51.100.7"));
+  EXPECT_EQ(cfg.model().ezvpn.profiles.at("U").self_identity, "vpn@example.net");
+  std::string rc = cfg.running_config_text();
+  EXPECT_EQ(rc.find("am-secret"), std::string::npos) << rc;
+  for (const char* line :
+       {"crypto isakmp peer fqdn hub.example.net\n description hub of the east sites\n set aggressive-mode password 6 ",
+        " set aggressive-mode client-endpoint user-fqdn site-a@example.net\n!\n",
+        "crypto isakmp peer address 198.51.100.7\n set aggressive-mode password 6 ",
+        "crypto isakmp profile A\n   self-identity address\n!\n", "crypto isakmp profile F\n   self-identity fqdn\n!\n",
+        "crypto isakmp profile U\n   self-identity user-fqdn vpn@example.net\n!\n"})
+    EXPECT_NE(rc.find(line), std::string::npos) << line << "\n" << rc;
+  EXPECT_NE(s.execute("do show crypto isakmp profile").text.find("   Self identity: user-fqdn vpn@example.net\n"),
+            std::string::npos);
+
+  auto path = std::filesystem::temp_directory_path() / ("kgfqdnpeer-" + std::to_string(::getpid()));
+  std::ofstream(path) << rc;
+  auto rep = cfg.load_file(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(rep && rep->empty()) << (rep ? *rep : rep.error().message);
+  EXPECT_EQ(cfg.running_config_text(), rc);
+
+  // Bad lines change nothing; vrf: the marker under it.
+  refused("crypto isakmp peer fqdn -bad.example.net");
+  refused("crypto isakmp peer fqdn 198.51.100.9");
+  refused("crypto isakmp peer fqdn a..example.net");
+  refused("crypto isakmp peer fqdn user@example.net");
+  const std::string vrf_line = "crypto isakmp peer address 198.51.100.8 vrf RED";
+  auto before = cfg.running_config_text();
+  auto r = s.execute(vrf_line);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.text.find("% Invalid input detected at '^' marker."), std::string::npos) << r.text;
+  EXPECT_EQ(r.error_column, vrf_line.find("vrf")) << r.text;
+  EXPECT_EQ(cfg.running_config_text(), before);
+  refused("crypto isakmp peer fqdn hub.example.net vrf RED");
+  run("crypto isakmp profile U");
+  refused("self-identity user-fqdn example.net");
+  refused("self-identity fqdn other.example.net");
+  run("no self-identity user-fqdn vpn@example.net");
+  run("exit");
+  EXPECT_TRUE(cfg.model().ezvpn.profiles.at("U").self_identity_type.empty());
+  run("no crypto isakmp peer fqdn hub.example.net");
+  EXPECT_FALSE(cfg.model().isakmp.peers.contains("hub.example.net"));
+}
+
 TEST_F(Ezvpn, BadIsakmpPeerLinesChangeNothing) {
   refused("crypto isakmp peer address 198.51.100.300");
   refused("crypto isakmp peer address site-b.example.net");

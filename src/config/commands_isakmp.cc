@@ -5,8 +5,8 @@
 // (crypto isakmp identity address|dn|hostname), fragmentation; DPD, NAT
 // keepalives and invalid-SPI recovery (crypto isakmp keepalive, nat
 // keepalive, invalid-spi-recovery); the peers we initiate Aggressive Mode
-// to (crypto isakmp peer address A: set aggressive-mode password and
-// client-endpoint); show crypto isakmp policy.
+// to (crypto isakmp peer address A | fqdn NAME: set aggressive-mode
+// password and client-endpoint); show crypto isakmp policy.
 #include <cctype>
 
 #include "config/isakmp_defaults.h"
@@ -83,7 +83,7 @@ void add_policy(CommandTable& t) {
           return ok();
         })
       .writes(lines);  // the suite's lines are one writer
-  t.add(Mode::kIsakmpPolicy, "authentication {pre-share|rsa-sig}", {"Set authentication method for protection suite", "Method"},
+  t.add(Mode::kIsakmpPolicy, "authentication {pre-share|rsa-sig|ecdsa-sig}", {"Set authentication method for protection suite", "Method"},
         [pol](C c, A a) { pol(c).authentication = a.negated || a.defaulted ? IsakmpPolicy{}.authentication : a.at(1); return ok(); })
       .writes(lines);
   t.add(Mode::kIsakmpPolicy, "group {2|5|14|15|16|19|20|21}", {"Set the Diffie-Hellman group", "Group number"},
@@ -228,33 +228,64 @@ void add_liveness(CommandTable& t) {
       .writes(w);
 }
 
-// crypto isakmp peer address A: Aggressive Mode with A as this identity
-// (set aggressive-mode client-endpoint) and key (set aggressive-mode
-// password), after the keepalives.
+// crypto isakmp peer address A | fqdn NAME: Aggressive Mode with A (or the
+// address NAME resolves to) as this identity (set aggressive-mode
+// client-endpoint) and key (set aggressive-mode password), after the
+// keepalives.
 void peer_lines(const WriteScope& s, std::string& out) {
   const IsakmpPeer& p = s.model.isakmp.peers.at(s.object);
+  if (!p.description.empty()) out += " description " + p.description + "\n";
   if (p.has_password) out += " set aggressive-mode password " + s.ctx.key(p.password) + "\n";
   if (!p.endpoint_type.empty()) out += " set aggressive-mode client-endpoint " + p.endpoint_type + " " + p.endpoint + "\n";
 }
 
+// A host name as DNS and /etc/hosts take it (RFC 1123 §2.1): labels of
+// letters, digits and hyphens, not starting or ending with a hyphen, at most
+// 253 characters, and not an address.
+bool valid_fqdn(const std::string& n) {
+  if (n.empty() || n.size() > 253 || !is_fqdn_peer(n)) return false;
+  size_t label = 0;
+  for (size_t i = 0; i < n.size(); ++i) {
+    char ch = n[i];
+    if (ch == '.') {
+      if (label == 0 || n[i - 1] == '-') return false;
+      label = 0;
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-') return false;
+    if (ch == '-' && label == 0) return false;
+    if (++label > 63) return false;
+  }
+  return n.back() != '-';
+}
+
 void add_peer(CommandTable& t) {
-  t.add(Mode::kConfig, "crypto isakmp peer address A.B.C.D",
-        help({"Set the ISAKMP peer policy (Aggressive Mode initiation)", "Peer by IP address", "Peer address"}),
-        [](C c, A a) {
-          const std::string& addr = a.at(4);
-          if (a.negated || a.defaulted) { c.model.isakmp.peers.erase(addr); return ok(); }
-          c.model.isakmp.peers[addr];
-          c.next_mode = Mode::kIsakmpPeer;
-          c.next_object = addr;
-          return ok();
-        })
+  // IOS: {ip-address A | fqdn NAME} (12.2(8)T), later address A; keygate
+  // writes address A. No vrf: keygate has no VRFs, so `... vrf NAME` stops
+  // at the marker like any other unknown word.
+  auto enter = [](C c, A a) -> Result<std::string> {
+    const std::string& key = a.at(4);
+    if (a.at(3) == "fqdn" && !valid_fqdn(key)) return fail(Errc::kInvalidArgument, "% Invalid host name " + key);
+    if (a.negated || a.defaulted) { c.model.isakmp.peers.erase(key); return ok(); }
+    c.model.isakmp.peers[key];
+    c.next_mode = Mode::kIsakmpPeer;
+    c.next_object = key;
+    return ok();
+  };
+  const auto h = help({"Set the ISAKMP peer policy (Aggressive Mode initiation)"});
+  auto w = t.add(Mode::kConfig, "crypto isakmp peer address A.B.C.D", {h[0], h[1], h[2], "Peer by IP address", "Peer address"}, enter)
       .writes(section::kIsakmp + 9, [](const WriteScope& s, std::string& out) {
-        for (auto& [addr, p] : s.model.isakmp.peers) {
-          out += "crypto isakmp peer address " + addr + "\n";
-          s.sub(Mode::kIsakmpPeer, addr, out);
+        for (auto& [key, p] : s.model.isakmp.peers) {
+          out += "crypto isakmp peer " + std::string(is_fqdn_peer(key) ? "fqdn " : "address ") + key + "\n";
+          s.sub(Mode::kIsakmpPeer, key, out);
           out += "!\n";
         }
       });
+  t.add(Mode::kConfig, "crypto isakmp peer ip-address A.B.C.D", {h[0], h[1], h[2], "Peer by IP address", "Peer address"}, enter)
+      .writes(w);
+  t.add(Mode::kConfig, "crypto isakmp peer fqdn WORD",
+        {h[0], h[1], h[2], "Peer by name (resolved when keygated initiates to it)", "Fully qualified domain name"}, enter)
+      .writes(w);
   const Mode m = Mode::kIsakmpPeer;
   t.add(m, "end", {"Exit to privileged EXEC mode"}, [](C c, A) { c.next_mode = Mode::kExec; c.next_object.clear(); return ok(); })
       .not_persisted();
@@ -262,7 +293,16 @@ void add_peer(CommandTable& t) {
       .not_persisted();
   auto peer = [](C c) -> IsakmpPeer& { return c.model.isakmp.peers[c.object]; };
   const std::vector<std::string> am = {"Set a parameter of the peer", "Aggressive Mode initiation"};
-  auto lines = t.add(m, "set aggressive-mode password [LINE]",
+  auto lines = t.add(m, "description [LINE]", {"Description of this peer", "Up to 80 characters"},
+        [peer](C c, A a) -> Result<std::string> {
+          if (a.negated || a.defaulted) { peer(c).description.clear(); return ok(); }
+          if (a.size() < 2 || a.at(1).empty()) return fail(Errc::kInvalidArgument, "% Incomplete command.");
+          if (a.at(1).size() > 80) return fail(Errc::kInvalidArgument, "% Description is longer than 80 characters");
+          peer(c).description = a.at(1);
+          return ok();
+        })
+      .writes(0, peer_lines);
+  t.add(m, "set aggressive-mode password [LINE]",
         {am[0], am[1], "Pre-shared key for Aggressive Mode (Tunnel-Password)", "[0|6] key"},
         [peer](C c, A a) -> Result<std::string> {
           auto& p = peer(c);
@@ -275,7 +315,7 @@ void add_peer(CommandTable& t) {
           p.has_password = true;
           return ok();
         })
-      .writes(0, peer_lines);
+      .writes(lines);
   // The identity sent in message 1 (Tunnel-Client-Endpoint): ID_IPV4_ADDR,
   // ID_IPV6_ADDR, ID_FQDN or ID_USER_FQDN (RFC 2407 §4.6.2.1).
   auto endpoint = [peer](C c, A a) -> Result<std::string> {
@@ -307,7 +347,10 @@ std::string suite_text(const std::string& head, const IsakmpPolicy& p) {
   s += "        encryption algorithm:   " + isakmp_encryption_text(p) + "\n";
   s += "        hash algorithm:         " + isakmp_hash_text(p.hash) + "\n";
   s += "        authentication method:  " +
-       std::string(p.authentication == "pre-share" ? "Pre-Shared Key" : "Rivest-Shamir-Adleman Signature") + "\n";
+       std::string(p.authentication == "pre-share"   ? "Pre-Shared Key"
+                   : p.authentication == "ecdsa-sig" ? "ECDSA Signature"
+                                                     : "Rivest-Shamir-Adleman Signature") +
+       "\n";
   s += "        Diffie-Hellman group:   " + isakmp_group_text(p.group) + "\n";
   s += "        lifetime:               " + std::to_string(p.lifetime) + " seconds, no volume limit\n";
   return s;

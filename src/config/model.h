@@ -218,7 +218,7 @@ struct IsakmpPolicy {
   std::string encryption = "aes";  // aes | 3des
   int key_bits = 128;              // aes 128|192|256
   std::string hash = "sha";        // sha | sha256 | sha384 | sha512 | md5
-  std::string authentication = "rsa-sig";  // pre-share | rsa-sig
+  std::string authentication = "rsa-sig";  // pre-share | rsa-sig | ecdsa-sig
   int group = 14;
   int lifetime = 86400;
   bool operator==(const IsakmpPolicy&) const = default;
@@ -230,16 +230,22 @@ struct IsakmpKey {
   std::string mask = "255.255.255.255";
   std::string hostname;  // the hostname form (address empty): the peer's FQDN identity, or its ip host addresses
 };
-// crypto isakmp peer address A (seed 001; IOS 12.2(8)T "IKE: Initiate
-// Aggressive Mode"): with both set, phase 1 with A is initiated in
-// Aggressive Mode with this identity and key.
+// crypto isakmp peer address A | fqdn NAME (seed 001; IOS 12.2(8)T "IKE:
+// Initiate Aggressive Mode"; ip-address A is the same): with both set,
+// phase 1 with A (or with the address NAME resolves to when keygated needs
+// it, daemon/isakmp_peer_names.h) is initiated in Aggressive Mode with this
+// identity and key.
 struct IsakmpPeer {
+  std::string description;  // description LINE (shown back, nothing else)
   Secret password;  // set aggressive-mode password [0|6] KEY (the Tunnel-Password)
   bool has_password = false;
   // set aggressive-mode client-endpoint TYPE VALUE (the Tunnel-Client-Endpoint):
   // ipv4-address | ipv6-address | fqdn | user-fqdn; "" when not set.
   std::string endpoint_type, endpoint;
 };
+// A crypto isakmp peer key that is a name (fqdn NAME), not an address.
+inline bool is_fqdn_peer(const std::string& key) { return !IpAddress::parse(key).has_value(); }
+
 struct IsakmpGlobal {
   std::map<int, IsakmpPolicy> policies;
   bool enabled = true;              // no crypto isakmp enable: no ISAKMP (IKEv1) at all
@@ -250,7 +256,9 @@ struct IsakmpGlobal {
   std::optional<Dpd> keepalive;     // crypto isakmp keepalive (DPD); none: no DPD (IOS)
   std::optional<int> nat_keepalive; // crypto isakmp nat keepalive SECONDS
   bool invalid_spi_recovery = false;  // crypto isakmp invalid-spi-recovery
-  std::map<std::string, IsakmpPeer> peers;  // crypto isakmp peer address A, by A
+  // crypto isakmp peer address A | fqdn NAME, by A or NAME (a NAME never
+  // parses as an address: is_fqdn_peer tells them apart).
+  std::map<std::string, IsakmpPeer> peers;
 };
 
 // Remote access (commands_ra.cc): address pools, authorization policies.

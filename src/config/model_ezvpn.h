@@ -67,6 +67,10 @@ struct IsakmpProfile {
   // overriding crypto isakmp keepalive (0: not set).
   int keepalive = 0, keepalive_retry = 2;
   bool initiate_aggressive = false;  // initiate mode aggressive (a crypto map's set isakmp-profile)
+  // self-identity address | fqdn | user-fqdn NAME: the identity this
+  // profile's ISAKMP SAs send (ID payload), over crypto isakmp identity;
+  // "" when not set. fqdn: the hostname, as crypto isakmp identity hostname.
+  std::string self_identity_type, self_identity;
 };
 
 // crypto keyring NAME: pre-shared-key address A [MASK] key K | hostname H key K

@@ -157,6 +157,7 @@ Bytes algorithm_identifier(SigScheme s) {
       return b;
     }
     case SigAlg::kRsaPkcs1Raw:
+    case SigAlg::kEcdsaRaw:
       return {};  // IKEv1 only: no RFC 7427 identifier
   }
   return {};

@@ -67,6 +67,35 @@ TEST(AuthSig, Rfc4754VectorsVerify) {
   }
 }
 
+// IKEv1 ECDSA (kEcdsaRaw) signs a digest as given: the RFC 4754 §8
+// signatures, over SHA-2 of "abc" computed here, verify that way; and a
+// signature of ours made so verifies as ECDSA with that hash over "abc".
+TEST(AuthSig, EcdsaRawSignsTheDigestAsGiven) {
+  for (auto& rec : testing::load_vectors("ecdsa_rfc4754.txt")) {
+    auto key = ec_public(rec.str("curve"), rec.hex("gwx"), rec.hex("gwy"));
+    ASSERT_TRUE(key);
+    const EVP_MD* md = rec.str("method") == "9" ? EVP_sha256() : rec.str("method") == "10" ? EVP_sha384() : EVP_sha512();
+    Bytes msg = rec.hex("msg"), digest(size_t(EVP_MD_get_size(md)));
+    ASSERT_EQ(EVP_Digest(msg.data(), msg.size(), digest.data(), nullptr, md, nullptr), 1);
+    Bytes rs = rec.hex("r"), s = rec.hex("s");
+    rs.insert(rs.end(), s.begin(), s.end());
+    auto der = ecdsa_raw_to_der(rs);
+    ASSERT_TRUE(der);
+    EXPECT_TRUE(verify_signature(key.get(), {SigAlg::kEcdsaRaw, SignHash::kSha1}, digest, *der)) << rec.str("curve");
+    digest[0] ^= 1;
+    EXPECT_FALSE(verify_signature(key.get(), {SigAlg::kEcdsaRaw, SignHash::kSha1}, digest, *der));
+  }
+  auto ec = test_key(KeyKind::kEcP256);
+  auto rsa = testing::signer_of(test_key(KeyKind::kRsa2048).get());
+  Bytes digest(32);
+  const ByteView msg = as_bytes("abc");
+  ASSERT_EQ(EVP_Digest(msg.data(), msg.size(), digest.data(), nullptr, EVP_sha256(), nullptr), 1);
+  auto sig = testing::signer_of(ec.get())->sign({SigAlg::kEcdsaRaw, SignHash::kSha1}, digest);
+  ASSERT_TRUE(sig) << sig.error().message;
+  EXPECT_TRUE(verify_signature(ec.get(), {SigAlg::kEcdsa, SignHash::kSha256}, msg, *sig));
+  EXPECT_FALSE(rsa->sign({SigAlg::kEcdsaRaw, SignHash::kSha1}, digest));  // an RSA key does not make ECDSA
+}
+
 TEST(AuthSig, Rfc7427AlgorithmIdentifiers) {
   auto v = testing::load_vectors("rfc7427_algid.txt");
   ASSERT_EQ(v.size(), 9u);

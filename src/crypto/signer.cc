@@ -28,7 +28,7 @@ const EVP_MD* md_of(SignHash h) {
   return nullptr;
 }
 
-bool key_fits(KeyInfo k, SigAlg a) { return a == SigAlg::kEcdsa ? k.ecdsa() : k.rsa(); }
+bool key_fits(KeyInfo k, SigAlg a) { return a == SigAlg::kEcdsa || a == SigAlg::kEcdsaRaw ? k.ecdsa() : k.rsa(); }
 
 // Padding for RSA schemes; nothing to do for ECDSA. We sign PSS with a salt
 // as long as the hash; a verifier takes whatever salt length the signature
@@ -51,12 +51,15 @@ std::string ossl_error() {
   return b;
 }
 
-// kRsaPkcs1Raw: EVP_PKEY_sign / EVP_PKEY_verify without a digest pad and
-// compare the data as given.
+// kRsaPkcs1Raw, kEcdsaRaw: EVP_PKEY_sign / EVP_PKEY_verify without a
+// digest: RSA pads and compares the data as given, ECDSA takes it as the
+// digest (its signature comes DER-encoded, as every ECDSA one here).
 Result<Bytes> sign_raw(EVP_PKEY* key, ByteView data) {
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key, nullptr), EVP_PKEY_CTX_free);
   size_t len = 0;
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+  const bool rsa = key_info(key).rsa();
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+      (rsa && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) ||
       EVP_PKEY_sign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1)
     return fail(Errc::kCrypto, "signature setup failed: " + ossl_error());
   Bytes sig(len);
@@ -70,7 +73,7 @@ bool verify_raw(const EVP_PKEY* pub, ByteView data, ByteView sig) {
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
       EVP_PKEY_CTX_new(const_cast<EVP_PKEY*>(pub), nullptr), EVP_PKEY_CTX_free);
   bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-            EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+            (!key_info(pub).rsa() || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1) &&
             EVP_PKEY_verify(ctx.get(), sig.data(), sig.size(), data.data(), data.size()) == 1;
   ERR_clear_error();
   return ok;
@@ -90,6 +93,7 @@ const char* hash_name(SignHash h) {
 
 std::string scheme_name(SigScheme s) {
   if (s.alg == SigAlg::kRsaPkcs1Raw) return "RSA PKCS#1 v1.5 without DigestInfo";
+  if (s.alg == SigAlg::kEcdsaRaw) return "ECDSA of a digest as given";
   const char* a = s.alg == SigAlg::kRsaPkcs1 ? "RSA PKCS#1 v1.5" : s.alg == SigAlg::kRsaPss ? "RSASSA-PSS" : "ECDSA";
   return std::string(a) + " with " + hash_name(s.hash);
 }
@@ -130,7 +134,7 @@ KeyInfo KeySigner::key() const { return key_info(key_); }
 
 Result<Bytes> KeySigner::sign(SigScheme s, ByteView data) const {
   if (!key_fits(key(), s.alg)) return fail(Errc::kInvalidArgument, scheme_name(s) + " does not fit a " + key().str() + " key");
-  if (s.alg == SigAlg::kRsaPkcs1Raw) return sign_raw(key_, data);
+  if (s.alg == SigAlg::kRsaPkcs1Raw || s.alg == SigAlg::kEcdsaRaw) return sign_raw(key_, data);
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   size_t len = 0;
@@ -160,7 +164,7 @@ Result<Secret> KeySigner::to_pkcs8() const {
 Result<void> verify_signature(const EVP_PKEY* pub, SigScheme s, ByteView data, ByteView sig) {
   KeyInfo k = key_info(pub);
   if (!key_fits(k, s.alg)) return fail(Errc::kAuthFailed, scheme_name(s) + " signature from a " + k.str() + " key");
-  if (s.alg == SigAlg::kRsaPkcs1Raw) {
+  if (s.alg == SigAlg::kRsaPkcs1Raw || s.alg == SigAlg::kEcdsaRaw) {
     if (!verify_raw(pub, data, sig)) return fail(Errc::kAuthFailed, scheme_name(s) + " signature does not verify");
     return {};
   }

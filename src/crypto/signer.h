@@ -24,7 +24,10 @@ enum class SignHash : uint16_t { kSha1 = 1, kSha256 = 2, kSha384 = 3, kSha512 = 
 // HASH_I/HASH_R "with the negotiated signature algorithm"; strongSwan's
 // SIGN_RSA_EMSA_PKCS1_NULL, and IOS, pad the bare prf output). Its `hash`
 // is ignored.
-enum class SigAlg { kRsaPkcs1, kRsaPss, kEcdsa, kRsaPkcs1Raw };
+// kEcdsaRaw: ECDSA over the data taken as the digest, not hashed again: what
+// IKEv1 signs with ECDSA keys (RFC 4754 methods 9-11; strongSwan's
+// SIGN_ECDSA_WITH_NULL signs HASH_I/HASH_R as is). Its `hash` is ignored.
+enum class SigAlg { kRsaPkcs1, kRsaPss, kEcdsa, kRsaPkcs1Raw, kEcdsaRaw };
 
 // A signature scheme: the algorithm and its hash. RSASSA-PSS always uses MGF1
 // with the same hash and a salt as long as the hash (RFC 8247 §3.2).

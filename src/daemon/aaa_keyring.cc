@@ -65,7 +65,7 @@ class AaaKeyring final : public ike::PskSource {
               log::debug("IKEv2: keyring aaa: " + user + ": local key " + std::to_string(k.local.size()) +
                          " octets, remote key " + std::to_string(k.remote.size()) + " octets");
               // The other attributes: cached for authorization (keys never).
-              if (cache && k.error.empty()) cache->put(ike_id, aaa::AcceptedUsers::Entry{user, std::move(*r), {}});
+              if (cache && k.error.empty()) cache->put(ike_id, aaa::AcceptedUsers::Entry{user, std::move(*r)});
               done(std::move(k));
             });
   }

@@ -173,6 +173,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
         if (!self->radius_ || !self->radius_->has_group(group)) return nullptr;
         return std::make_shared<aaa::RadiusEapAuthenticator>(self->radius_, group, query_identity, accepted);
       });
+  d->isakmp_policy_.set_peer_names(&d->isakmp_names_);
   // XAUTH with `aaa authentication login LIST group G [local]`: PAP.
   d->isakmp_policy_.set_radius_passwords([self](const std::string& group, const IpAddress& remote,
                                                 std::shared_ptr<ike::PasswordChecker> fallback)

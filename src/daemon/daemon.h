@@ -293,6 +293,10 @@ class Daemon {
   NatKeepalive nat_keepalive_v1_;  // crypto isakmp nat keepalive
   FlexvpnHost flexvpn_host_{*this};
   FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
+  // crypto isakmp peer fqdn NAME: looked up on the worker, as FlexVPN peers' names.
+  PeerNames isakmp_names_{clock_, [this](const std::string& n, PeerNames::Done done) {
+    flexvpn_host_.lookup(n, std::move(done));
+  }};
   TunnelsHost tunnels_host_{*this};
   Tunnels tunnels_{tunnels_host_, clock_, rng_};  // static tunnels' line protocol and retries
   TokensHost tokens_host_{*this};

@@ -160,7 +160,7 @@ class RadiusGroupKey final : public ike::PskSource {
                 return done({{}, {}, "the Access-Accept for group " + name +
                                          " has no Cisco-AVPair ipsec:tunnel-password"});
               if (groups->size() >= 4096 && !groups->contains(name)) groups->erase(groups->begin());
-              (*groups)[name] = r->attributes;
+              (*groups)[name] = {r->attributes, r->classes};
               for (const auto& l : r->attributes.lines()) log::debug("IKEv1: group " + name + ": " + l);
               done({{}, std::move(r->tunnel_password), {}});
             });
@@ -199,7 +199,7 @@ config::EzvpnGroup with_attributes(config::EzvpnGroup g, const aaa::AttributeSet
     else if (name == "ipsec:split-dns") g.split_dns = words(x);
     else if (name == "ipsec:ipsec-backup-gateway") g.backup_gateways = v.values;
     else if (name == "Framed-IP-Netmask") g.netmask = x;
-    else if (name != "ipsec:key-exchange")
+    else if (name != "ipsec:key-exchange" && name != "ipsec:max-users" && name != "ipsec:max-logins")
       log::debug("IKEv1: attribute " + raw + " (" + v.source + ") does not apply to Easy VPN mode configuration");
   }
   return g;
@@ -250,6 +250,26 @@ static std::string ezvpn_list(const config::Model& m, const config::IsakmpProfil
   auto* pl = crypto_map_for_peer(plans, remote);
   auto it = pl ? m.crypto_maps.find(pl->map) : m.crypto_maps.end();
   return it == m.crypto_maps.end() ? std::string() : it->second.*mf;
+}
+
+// ipsec:max-users and ipsec:max-logins of a group RADIUS authorized: as
+// the group's own max-users / max-logins commands (the engine counts and
+// refuses with the same log lines). A malformed value is ignored, as IKEv2
+// authorization does, with a warning.
+void IsakmpPolicy::ezvpn_group_authorized(ikev1::EzvpnPeer& peer) const {
+  auto it = radius_groups_->find(peer.group);
+  if (it == radius_groups_->end()) return;
+  const std::pair<const char*, std::optional<uint32_t>*> limits[] = {{"ipsec:max-users", &peer.max_users},
+                                                                      {"ipsec:max-logins", &peer.max_logins}};
+  for (auto [name, limit] : limits) {
+    auto n = aaa::session_limit(it->second.attributes, name);
+    if (!n) log::warn("IKEv1: group " + peer.group + ": " + n.error().message + "; ignored");
+    else if (*n) *limit = **n;
+  }
+  auto text = [](const std::optional<uint32_t>& n) { return n ? std::to_string(*n) : std::string("none"); };
+  if (peer.max_users || peer.max_logins)
+    log::debug("IKEv1: group " + peer.group + ": max-users " + text(peer.max_users) + ", max-logins " +
+               text(peer.max_logins) + " (RADIUS)");
 }
 
 std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local, const IpAddress& remote,
@@ -305,10 +325,8 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
   p.auth_list = ezvpn_list(m, prof, remote, &P::client_auth_list, &M::client_auth_list);
   p.push_config = ezvpn_list(m, prof, remote, &P::config_address, &M::config_address) == "initiate";
   p.log_connections = !p.group.empty() && (ez.log_all || ez.log_groups.contains(p.group));
-  if (g) {
-    p.max_users = g->max_users;
-    p.max_logins = g->max_logins;
-  }
+  if (g && g->max_users) p.max_users = g->max_users;
+  if (g && g->max_logins) p.max_logins = g->max_logins;
   if (prof && prof->virtual_template) p.child = config_.child_for_tunnel("Virtual-Template" + std::to_string(prof->virtual_template));
   if (!p.child) p.child = child_for_peer(local, remote);
   return p;
@@ -378,13 +396,17 @@ ikev1::ModeCfgReply IsakmpPolicy::mode_config(const ikev1::ModeCfgQuery& q) cons
   auto pr = m.ezvpn.profiles.find(q.profile);
   const config::IsakmpProfile* prof = pr == m.ezvpn.profiles.end() ? nullptr : &pr->second;
   config::EzvpnGroup g;
+  // RFC 2865 §5.25: the Class values of the user's XAUTH Access-Accept and
+  // of the group's, echoed in the session's accounting.
+  std::vector<Bytes> classes = q.classes;
   const std::string author_list =
       ezvpn_list(m, prof, q.remote, &config::IsakmpProfile::authorization_list, &config::CryptoMap::authorization_list);
   auto rg = !author_list.empty() ? radius_group_of(m, author_list) : Result<std::string>(std::string());
   if (rg && !rg->empty()) {
     auto it = radius_groups_->find(group);
     if (it == radius_groups_->end()) return {"group " + group + " has no RADIUS authorization"};
-    g = with_attributes({}, it->second);
+    g = with_attributes({}, it->second.attributes);
+    classes.insert(classes.end(), it->second.classes.begin(), it->second.classes.end());
   } else {
     auto it = m.ezvpn.groups.find(group);
     if (it == m.ezvpn.groups.end()) return r;  // no group: nothing to hand out
@@ -428,7 +450,7 @@ ikev1::ModeCfgReply IsakmpPolicy::mode_config(const ikev1::ModeCfgQuery& q) cons
   // accounting LIST: the session's Start goes once its first IPsec SA is up.
   if (prof && !prof->accounting_list.empty()) {
     if (auto a = m.aaa_accounting_network.find(prof->accounting_list); a != m.aaa_accounting_network.end())
-      config_.account({q.remote_id, a->second, user, {}, r.address, q.session_id});
+      config_.account({q.remote_id, a->second, user, std::move(classes), r.address, q.session_id});
     else
       log::warn("IKEv1: isakmp profile " + q.profile + ": accounting list " + prof->accounting_list +
                 " is not defined; no accounting");

@@ -24,7 +24,11 @@ std::optional<ikev1::IsakmpPolicy> engine_policy(int priority, const config::Isa
   auto g = ikev1::crypto_group(uint16_t(p.group));
   if (!g) return std::nullopt;
   e.group = *g;
-  e.auth = p.authentication == "pre-share" ? isakmp::P1Auth::kPreSharedKey : isakmp::P1Auth::kRsaSig;
+  // ecdsa-sig: any of RFC 4754's three methods stands for it; the engine
+  // offers the one of its key's curve (ikev1/policy.h).
+  e.auth = p.authentication == "pre-share"   ? isakmp::P1Auth::kPreSharedKey
+           : p.authentication == "ecdsa-sig" ? isakmp::P1Auth::kEcdsa256
+                                             : isakmp::P1Auth::kRsaSig;
   e.lifetime_s = uint32_t(p.lifetime);
   return e;
 }
@@ -100,8 +104,14 @@ bool IsakmpPolicy::invalid_spi_recovery(const IpAddress& remote) const {
   return false;
 }
 
-ikev1::LocalIdentity IsakmpPolicy::identity() const {
+ikev1::LocalIdentity IsakmpPolicy::identity(const std::string& profile) const {
   auto& m = config_.model();
+  if (auto p = m.ezvpn.profiles.find(profile); p != m.ezvpn.profiles.end() && !p->second.self_identity_type.empty()) {
+    const auto& type = p->second.self_identity_type;
+    if (type == "fqdn") return {ikev1::LocalIdentity::Kind::kHostname, m.hostname};
+    if (type == "user-fqdn") return {ikev1::LocalIdentity::Kind::kUserFqdn, p->second.self_identity};
+    return {};  // address
+  }
   if (m.isakmp.identity == "hostname") return {ikev1::LocalIdentity::Kind::kHostname, m.hostname};
   if (m.isakmp.identity == "dn") return {ikev1::LocalIdentity::Kind::kDn, {}};
   return {};
@@ -116,14 +126,16 @@ std::vector<std::shared_ptr<const crypto::Trustpoint>> IsakmpPolicy::trustpoints
 
 bool IsakmpPolicy::fragmentation() const { return config_.model().isakmp.fragmentation; }
 
-// An explicitly configured rsa-sig policy and a trustpoint that can sign
-// with RSA: ISAKMP can authenticate with certificates.
-bool IsakmpPolicy::rsa_sig_ready() const {
-  bool policy = false;
-  for (auto& [n, p] : config_.model().isakmp.policies) policy = policy || p.authentication == "rsa-sig";
-  if (!policy) return false;
+// An explicitly configured rsa-sig (ecdsa-sig) policy and a trustpoint
+// that can sign with RSA (ECDSA): ISAKMP can authenticate with certificates.
+bool IsakmpPolicy::sig_ready() const {
+  bool rsa = false, ecdsa = false;
+  for (auto& [n, p] : config_.model().isakmp.policies) {
+    rsa = rsa || p.authentication == "rsa-sig";
+    ecdsa = ecdsa || p.authentication == "ecdsa-sig";
+  }
   for (auto& tp : trustpoints())
-    if (tp && tp->can_sign() && tp->signer->key().rsa()) return true;
+    if (tp && tp->can_sign() && ((rsa && tp->signer->key().rsa()) || (ecdsa && tp->signer->key().ecdsa()))) return true;
   return false;
 }
 
@@ -135,19 +147,38 @@ bool IsakmpPolicy::tunnel_uses_isakmp(const std::string& ifname) const {
   auto ip = m.ipsec_profiles.find(it->second.tunnel_protection);
   if (ip == m.ipsec_profiles.end() || !ip->second.ikev2_profile.empty()) return false;
   const IpAddress& dst = *it->second.tunnel_destination.address;
-  auto peer = m.isakmp.peers.find(dst.str());
-  return psk({}, dst).has_value() || (peer != m.isakmp.peers.end() && peer->second.has_password) || rsa_sig_ready();
+  const std::string* peer = peer_key(dst);
+  return psk({}, dst).has_value() || (peer && m.isakmp.peers.at(*peer).has_password) || sig_ready();
 }
 
-// crypto isakmp peer address A: both the password and the client-endpoint
-// (IOS 12.2(8)T: "must be configured"), else Main Mode as before.
-std::optional<ikev1::AggressivePeer> IsakmpPolicy::aggressive_peer(const IpAddress& remote) const {
+const std::string* IsakmpPolicy::peer_key(const IpAddress& remote) const {
   auto& peers = config_.model().isakmp.peers;
-  auto it = peers.find(remote.str());
-  if (it == peers.end()) return std::nullopt;
-  const config::IsakmpPeer& p = it->second;
+  if (auto it = peers.find(remote.str()); it != peers.end()) return &it->first;
+  if (!names_) return nullptr;
+  for (auto& [key, p] : peers)
+    if (config::is_fqdn_peer(key) && names_->resolve(key).address == remote) return &key;
+  return nullptr;
+}
+
+// Only while a name has never been answered: once it has (even "does not
+// resolve"), initiations go on with what is known.
+bool IsakmpPolicy::peer_lookup_pending(const IpAddress& remote) const {
+  if (!names_ || config_.model().isakmp.peers.contains(remote.str())) return false;
+  bool pending = false;
+  for (auto& [key, p] : config_.model().isakmp.peers)
+    if (config::is_fqdn_peer(key)) pending = names_->resolve(key).pending || pending;  // asks every name
+  return pending;
+}
+
+// crypto isakmp peer address A | fqdn NAME: both the password and the
+// client-endpoint (IOS 12.2(8)T: "must be configured"), else Main Mode as
+// before.
+std::optional<ikev1::AggressivePeer> IsakmpPolicy::aggressive_peer(const IpAddress& remote) const {
+  const std::string* key = peer_key(remote);
+  if (!key) return std::nullopt;
+  const config::IsakmpPeer& p = config_.model().isakmp.peers.at(*key);
   if (!p.has_password || p.endpoint_type.empty()) {
-    log::warn("keygated: crypto isakmp peer address " + it->first + " needs both set aggressive-mode password and " +
+    log::warn("keygated: crypto isakmp peer " + std::string(config::is_fqdn_peer(*key) ? "fqdn " : "address ") + *key + " needs both set aggressive-mode password and " +
               "set aggressive-mode client-endpoint to initiate Aggressive Mode; using Main Mode");
     return std::nullopt;
   }

@@ -10,6 +10,7 @@
 // the default ikev2 profile keep using IKEv2).
 #pragma once
 #include "daemon/config_policy.h"
+#include "daemon/peer_names.h"
 #include "ikev1/policy.h"
 
 namespace kg::daemon {
@@ -29,7 +30,8 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
                                     const IpAddress& remote) const override;
   std::string match_profile(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
                             const std::string& id) const override;
-  ikev1::LocalIdentity identity() const override;
+  // The profile's self-identity, else crypto isakmp identity.
+  ikev1::LocalIdentity identity(const std::string& profile) const override;
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override;
   bool fragmentation() const override;
   // crypto isakmp keepalive, or the profile's keepalive.
@@ -42,16 +44,26 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   // Easy VPN server (isakmp_ezvpn.cc).
   bool aggressive_mode_disabled() const override;
   std::optional<ikev1::AggressivePeer> aggressive_peer(const IpAddress& remote) const override;
+  bool peer_lookup_pending(const IpAddress& remote) const override;
   std::optional<ikev1::EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
                                              const std::string& id) const override;
   std::shared_ptr<ike::PasswordChecker> xauth_checker(const std::string& list, const IpAddress& remote) const override;
   ikev1::ModeCfgReply mode_config(const ikev1::ModeCfgQuery& q) const override;
 
+  // Its limits (ipsec:max-users, ipsec:max-logins) once a RADIUS group's
+  // Access-Accept is in.
+  void ezvpn_group_authorized(ikev1::EzvpnPeer& peer) const override;
+
   // Groups authorized by RADIUS (isakmp authorization list with `aaa
   // authorization network LIST group G`): each group's Access-Accept
-  // attributes (its key never among them), by group name, as the last
-  // lookup gave them; mode configuration reads them.
-  using RadiusGroups = std::map<std::string, aaa::AttributeSet>;
+  // attributes (its key never among them) and Class values, by group name,
+  // as the last lookup gave them; the limits, mode configuration and
+  // accounting read them.
+  struct RadiusGroup {
+    aaa::AttributeSet attributes;
+    std::vector<Bytes> classes;  // echoed in its sessions' accounting (RFC 2865 §5.25)
+  };
+  using RadiusGroups = std::map<std::string, RadiusGroup>;
 
   // XAUTH with `aaa authentication login LIST group G`: the RADIUS checker
   // of group G (daemon.cc: aaa/radius_pap.h over the RADIUS service), with
@@ -60,14 +72,22 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
       const std::string& group, const IpAddress& remote, std::shared_ptr<ike::PasswordChecker> fallback)>;
   void set_radius_passwords(RadiusPasswords f) { radius_passwords_ = std::move(f); }
 
+  // crypto isakmp peer fqdn NAME: where names are looked up (none: such
+  // entries match no address).
+  void set_peer_names(PeerNames* names) { names_ = names; }
+
   // Does this tunnel interface negotiate with ISAKMP (see above)?
   bool tunnel_uses_isakmp(const std::string& ifname) const;
 
  private:
-  bool rsa_sig_ready() const;
+  bool sig_ready() const;  // an rsa-sig or ecdsa-sig policy with a key of its kind
+  // The crypto isakmp peer entry for this address: address A, else an fqdn
+  // NAME that resolves to it; its key in peers, or null.
+  const std::string* peer_key(const IpAddress& remote) const;
   bool tunnel_serves(const IpAddress& remote) const;  // a tunnel interface with ISAKMP to this peer
   std::optional<Secret> keyring_psk(const IpAddress& remote) const;  // any crypto keyring, by address
   const ConfigPolicy& config_;
+  PeerNames* names_ = nullptr;
   RadiusPasswords radius_passwords_;
   std::shared_ptr<RadiusGroups> radius_groups_ = std::make_shared<RadiusGroups>();
 };

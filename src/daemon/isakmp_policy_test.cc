@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "common/log.h"
 #include "config/session.h"
 #include "daemon/show_isakmp.h"
+#include "ikev1/transform_ids.h"
 
 namespace kg::daemon {
 namespace {
@@ -125,6 +127,9 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
     r.attributes.set("ipsec:default-domain", "eng.example.net", source);
     r.attributes.set("ipsec:banner", "Engineering only", source);
     r.attributes.set("ipsec:include-local-lan", "1", source);
+    r.attributes.set("ipsec:max-users", "3", source);
+    r.attributes.set("ipsec:max-logins", "1", source);
+    r.classes = {Bytes{'g', 'r', 'p'}};
     done(std::move(r));
   });
   std::vector<ConfigPolicy::AccountedUser> accounted;
@@ -140,7 +145,12 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
   EXPECT_EQ(got.error, "");
   EXPECT_TRUE(got.remote.equals(as_bytes("eng-key")));
   EXPECT_EQ(asked, (std::vector<std::string>{"RADGROUP engineering cisco"}));
-  auto r = p.mode_config({"engineering", "rad", "alice", "engineering", ip("198.51.100.11"), 5});
+  // Its session limits, for the engine to count (as a local group's).
+  EXPECT_FALSE(peer->max_users || peer->max_logins);
+  p.ezvpn_group_authorized(*peer);
+  EXPECT_EQ(peer->max_users, 3u);
+  EXPECT_EQ(peer->max_logins, 1u);
+  auto r = p.mode_config({"engineering", "rad", "alice", "engineering", ip("198.51.100.11"), 5, {Bytes{'u', '1'}}});
   EXPECT_EQ(r.error, "");
   ASSERT_EQ(r.dns.size(), 2u);
   EXPECT_EQ(r.dns[0].str(), "198.18.0.91");
@@ -152,6 +162,8 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
   EXPECT_EQ(accounted[0].user, "alice");
   EXPECT_EQ(accounted[0].ike_id, "engineering");
   EXPECT_EQ(accounted[0].session_id, 5u);
+  // RFC 2865 §5.25: the XAUTH Accept's Class, then the group's.
+  EXPECT_EQ(accounted[0].classes, (std::vector<Bytes>{Bytes{'u', '1'}, Bytes{'g', 'r', 'p'}}));
   // A group of that profile RADIUS has not authorized: no configuration.
   EXPECT_NE(p.mode_config({"cisco", "rad", "bob", "cisco", ip("198.51.100.12"), 6}).error, "");
   // A local list, and a profile whose list is not configured.
@@ -168,6 +180,7 @@ TEST(IsakmpPolicy, RadiusGroupAttributeListAndAccounting) {
   ASSERT_TRUE(peer);
   EXPECT_FALSE(peer->key_source);
   EXPECT_TRUE(peer->psk.equals(as_bytes("k")));
+  EXPECT_FALSE(peer->max_users || peer->max_logins);  // the local group sets none
   r = p.mode_config({"cisco", "local", "bob", "cisco", ip("198.51.100.12"), 6});
   ASSERT_EQ(r.dns.size(), 1u);
   EXPECT_EQ(r.dns[0].str(), "198.18.0.77");
@@ -334,6 +347,38 @@ TEST(ShowIsakmp, SaTableAsIos) {
             std::string::npos) << isakmp_sa_detail_text({s});
 }
 
+// authentication ecdsa-sig (IOS 15): written back, shown, and given to the
+// engine as an ECDSA method (the engine offers its key's curve's).
+TEST(IsakmpPolicy, EcdsaSigPolicy) {
+  config::Config c;
+  config::CliSession s(c);
+  for (auto l : {"enable", "configure terminal", "crypto isakmp policy 10", " authentication ecdsa-sig", " end"})
+    EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_NE(c.running_config_text().find("crypto isakmp policy 10\n authentication ecdsa-sig\n"), std::string::npos)
+      << c.running_config_text();
+  auto shown = s.execute("show crypto isakmp policy");
+  EXPECT_NE(shown.text.find("authentication method:  ECDSA Signature\n"), std::string::npos) << shown.text;
+  // A method we do not have: refused, the policy unchanged.
+  for (auto l : {"configure terminal", "crypto isakmp policy 10"}) EXPECT_TRUE(s.execute(l).ok) << l;
+  EXPECT_FALSE(s.execute(" authentication dsa-sig").ok);
+  EXPECT_EQ(c.model().isakmp.policies.at(10).authentication, "ecdsa-sig");
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(c.model());
+  ASSERT_EQ(p.policies().size(), 1u);
+  EXPECT_TRUE(ikev1::ecdsa_auth(p.policies()[0].auth));
+
+  ikev1::IsakmpSaInfo sa;
+  sa.conn_id = 1001;
+  sa.local = {ip("198.51.100.1"), 500};
+  sa.remote = {ip("198.51.100.2"), 500};
+  sa.status = "ACTIVE";
+  sa.policy = {10, crypto::Cipher::kAesCbc, 256, crypto::Prf::kHmacSha1, crypto::Group::kModp2048, isakmp::P1Auth::kEcdsa256};
+  sa.expire_in_s = 3599;
+  EXPECT_NE(isakmp_sa_detail_text({sa}).find("ACTIVE aes  sha    ecsig 14 00:59:59"), std::string::npos)
+      << isakmp_sa_detail_text({sa});
+}
+
 
 // crypto isakmp peer address A: the engine's Aggressive Mode identity and
 // key, only with both the password and the client-endpoint; a tunnel to A
@@ -365,6 +410,72 @@ TEST(IsakmpPolicy, AggressivePeerNeedsPasswordAndClientEndpoint) {
   lines.push_back("crypto isakmp aggressive-mode disable");
   cp.set_model(configure(lines));
   EXPECT_TRUE(p.aggressive_mode_disabled());
+}
+
+// crypto isakmp peer fqdn NAME: the entry of the address NAME resolves to
+// when keygated needs it. While the first lookup runs, initiations wait;
+// a name that does not resolve matches nothing, is logged and asked again.
+TEST(IsakmpPolicy, FqdnPeerMatchesTheAddressItsNameResolvesTo) {
+  std::string logs;
+  log::set_sink([&](log::Level, std::string_view l) { logs += std::string(l) + "\n"; });
+  FakeClock clock;
+  std::map<std::string, PeerNames::Done> asked;
+  PeerNames names(clock, [&](const std::string& n, PeerNames::Done done) { asked[n] = std::move(done); });
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  p.set_peer_names(&names);
+  auto lines = kSite;
+  for (auto l : {"crypto isakmp peer fqdn hub.example.net", " set aggressive-mode password 0 am-pass",
+                 " set aggressive-mode client-endpoint fqdn site-a.example.net", " exit",
+                 "crypto isakmp peer fqdn gone.example.net", " set aggressive-mode password 0 x", " exit"})
+    lines.push_back(l);
+  cp.set_model(configure(lines));
+  const IpAddress hub = ip("198.51.100.2");
+  EXPECT_TRUE(p.peer_lookup_pending(hub));  // both names asked, none answered
+  EXPECT_EQ(asked.size(), 2u);
+  EXPECT_FALSE(p.aggressive_peer(hub));
+  auto answer = [&](const char* n, std::optional<IpAddress> a) {
+    auto done = std::move(asked.at(n));
+    asked.erase(n);
+    done(a);
+  };
+  answer("hub.example.net", hub);
+  EXPECT_TRUE(p.peer_lookup_pending(hub));  // gone.example.net still unanswered
+  answer("gone.example.net", std::nullopt);
+  EXPECT_FALSE(p.peer_lookup_pending(hub));
+  EXPECT_NE(logs.find("crypto isakmp peer fqdn gone.example.net does not resolve"), std::string::npos) << logs;
+  auto a = p.aggressive_peer(hub);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->id_type, isakmp::IdType::kFqdn);
+  EXPECT_EQ(std::string(a->id.begin(), a->id.end()), "site-a.example.net");
+  EXPECT_TRUE(p.tunnel_uses_isakmp("Tunnel0"));  // no crypto isakmp key: the fqdn entry
+  EXPECT_FALSE(p.aggressive_peer(ip("198.51.100.3")));
+  EXPECT_TRUE(asked.empty());  // answers are reused ...
+  clock.advance(PeerNames::kRetry);
+  EXPECT_FALSE(p.aggressive_peer(ip("198.51.100.3")));
+  EXPECT_EQ(asked.count("gone.example.net"), 1u);  // ... a failed name is asked again after kRetry
+  EXPECT_FALSE(p.peer_lookup_pending(hub));  // and waits for nobody meanwhile
+  EXPECT_TRUE(p.aggressive_peer(hub));
+  log::set_sink(nullptr);
+}
+
+// self-identity in a crypto isakmp profile overrides crypto isakmp identity
+// for that profile's SAs.
+TEST(IsakmpPolicy, ProfileSelfIdentityOverridesIsakmpIdentity) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"hostname site-a", "crypto isakmp identity hostname", "crypto isakmp profile U",
+                          " self-identity user-fqdn vpn@example.net", " exit", "crypto isakmp profile F",
+                          " self-identity fqdn", " exit", "crypto isakmp profile A", " self-identity address", " exit",
+                          "crypto isakmp profile N", " exit"}));
+  using K = ikev1::LocalIdentity::Kind;
+  EXPECT_EQ(p.identity("").kind, K::kHostname);
+  EXPECT_EQ(p.identity("N").kind, K::kHostname);  // no self-identity: the global one
+  EXPECT_EQ(p.identity("U").kind, K::kUserFqdn);
+  EXPECT_EQ(p.identity("U").hostname, "vpn@example.net");
+  EXPECT_EQ(p.identity("F").kind, K::kHostname);
+  EXPECT_EQ(p.identity("F").hostname, "site-a");
+  EXPECT_EQ(p.identity("A").kind, K::kAddress);
 }
 
 // match identity user NAME | user domain NAME (IOS): a user-FQDN identity,

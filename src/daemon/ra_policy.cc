@@ -260,15 +260,9 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
     return k != key && (s.up || now - s.granted < std::chrono::seconds(60));
   };
   auto limit = [&](const char* name) -> std::optional<long> {
-    std::string v = p.first(name);
-    if (v.empty()) return std::nullopt;
-    char* end = nullptr;
-    long n = std::strtol(v.c_str(), &end, 10);
-    if (end == v.c_str() || *end || n < 0) {
-      log::warn("IKEv2: " + user + ": " + name + "=" + v + " is not a number; ignored");
-      return std::nullopt;
-    }
-    return n;
+    auto n = aaa::session_limit(p, name);
+    if (!n) log::warn("IKEv2: " + user + ": " + n.error().message + "; ignored");
+    return n && *n ? std::optional<long>(**n) : std::nullopt;
   };
   auto over = [&](const std::string& why) {
     log::warn("%AAA-4-LIMIT: authorization of " + q.remote.str() + " Id: " + user + " refused: " + why);
@@ -361,7 +355,7 @@ ike::ConfigDecision ConfigPolicy::finish(const ike::ConfigQuery& q, Gathered g) 
                                                                  : pr.aaa_accounting_cert;
   if (accounted_ && !list.empty()) {
     if (auto a = model_.aaa_accounting_network.find(list); a != model_.aaa_accounting_network.end())
-      accounted_({ike_id, a->second, user, radius ? radius->classes : std::vector<Bytes>{},
+      accounted_({ike_id, a->second, user, radius ? radius->attrs.classes : std::vector<Bytes>{},
                   d.session.address ? std::optional<IpAddress>(d.session.address->addr) : std::nullopt});
     else
       log::warn("IKEv2: profile " + q.profile + ": accounting list " + list + " is not defined; no accounting");

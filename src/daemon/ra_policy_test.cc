@@ -129,7 +129,8 @@ TEST_F(Hub, AccountedEapSessionsAreReportedWithUserAndClass) {
   policy.set_accounting([&](ConfigPolicy::AccountedUser u) { got.push_back(std::move(u)); });
   aaa::RadiusAuthorization alice;
   alice.framed_ip = ip("198.18.3.7");
-  accepted->put("client1.example.net", {"alice", alice, {Bytes{'c', '1'}}});
+  alice.classes = {Bytes{'c', '1'}};
+  accepted->put("client1.example.net", {"alice", alice});
   auto q = query("client1.example.net");
   q.peer_auth = ike::AuthKind::kEap;
   ASSERT_EQ(policy.authorize(q).status, ike::ConfigDecision::Status::kGranted);

@@ -24,7 +24,7 @@ std::string encr_word(const ikev1::IsakmpPolicy& p) { return p.encr == crypto::C
 
 std::string hms(int64_t s) {
   if (s < 0) s = 0;
-  char b[16];
+  char b[32];  // up to 20 digits of hours
   std::snprintf(b, sizeof b, "%02lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
   return b;
 }
@@ -57,7 +57,11 @@ std::string isakmp_sa_detail_text(const std::vector<ikev1::IsakmpSaInfo>& sas) {
     out += std::string(id) + pad(s.local.addr.str(), 16) + pad(s.remote.addr.str(), 16) + "       " +
            pad(s.status.empty() ? s.state : s.status, 7) + pad(encr_word(s.policy), 5) +
            pad(ikev1::hash_name(s.policy.hash), 7) +
-           pad(s.policy.auth == isakmp::P1Auth::kPreSharedKey ? "psk" : "rsig", 5) +
+           pad(std::string(s.policy.auth == isakmp::P1Auth::kPreSharedKey ? "psk"
+                           : ikev1::ecdsa_auth(s.policy.auth)               ? "ecsig"
+                                                                            : "rsig") +
+                   " ",
+               5) +
            pad(std::to_string(ikev1::group_number(s.policy.group)), 3) + hms(s.expire_in_s) + " " +
            (s.nat ? "N" : "") + "\n";
     out += "       Engine-id:Conn-id =  SW:" + std::to_string(s.conn_id - 1000) + "\n\n";

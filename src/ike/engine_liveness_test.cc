@@ -155,31 +155,38 @@ TEST_F(TwoEngines, NoInitialContactWhileAnotherSaWithPeerExists) {
 // address initiated and the other is deleted, so the pair ends with one IKE
 // SA and one CHILD_SA each, whichever SA completes first.
 TEST_F(TwoEngines, CrossingInitiationsLeaveOneSa) {
-  for (bool a_first : {true, false}) {
-    reset();
-    start();
-    if (a_first) {
-      take(a, a.engine->initiate(req(a, b)));
-      take(b, b.engine->initiate(req(b, a)));
-    } else {
-      take(b, b.engine->initiate(req(b, a)));
-      take(a, a.engine->initiate(req(a, b)));
-    }
-    pump();
-    run_for(Millis(5000));
-    auto sa = a.engine->sas(), sb = b.engine->sas();
-    ASSERT_EQ(sa.size(), 1u) << logs;
-    ASSERT_EQ(sb.size(), 1u) << logs;
-    EXPECT_TRUE(sa[0].initiator) << "the SA initiated by 198.51.100.1 stays";
-    EXPECT_EQ(sa[0].spi_i, sb[0].spi_i);
-    expect_one_mirrored_child();
-    EXPECT_EQ(a.sessions(), 1u);
-    EXPECT_EQ(b.sessions(), 1u);
-    EXPECT_EQ(count("crossing IKE SA"), 2u) << logs;
-    run_for(Millis(120'000));  // both Deletes were answered: nothing retransmits or gives up
-    EXPECT_EQ(logs.find("did not answer"), std::string::npos) << logs;
-    EXPECT_EQ(a.engine->sas().size(), 1u) << logs;
-  }
+  // Both arrival orders; seeds that give either end the lower SPI; and a
+  // relay through which each end sees the other at a higher address than
+  // its own (an address rule had both ends delete both SAs there).
+  for (bool via_relay : {false, true})
+    for (bool a_first : {true, false})
+      for (uint64_t seed : {1, 2, 3, 4}) {
+        SCOPED_TRACE(::testing::Message() << "relay " << via_relay << " a_first " << a_first << " seed " << seed);
+        reset(seed, seed + 10);
+        if (via_relay) use_relay("198.51.100.254", "198.51.100.253");
+        start();
+        if (a_first) {
+          take(a, a.engine->initiate(req(a, b)));
+          take(b, b.engine->initiate(req(b, a)));
+        } else {
+          take(b, b.engine->initiate(req(b, a)));
+          take(a, a.engine->initiate(req(a, b)));
+        }
+        pump();
+        run_for(Millis(5000));
+        auto sa = a.engine->sas(), sb = b.engine->sas();
+        ASSERT_EQ(sa.size(), 1u) << logs;
+        ASSERT_EQ(sb.size(), 1u) << logs;
+        EXPECT_EQ(sa[0].spi_i, sb[0].spi_i);
+        EXPECT_NE(sa[0].initiator, sb[0].initiator);
+        expect_one_mirrored_child();
+        EXPECT_EQ(a.sessions(), 1u);
+        EXPECT_EQ(b.sessions(), 1u);
+        EXPECT_EQ(count("crossing IKE SA"), 2u) << logs;
+        run_for(Millis(120'000));  // both Deletes were answered: nothing retransmits or gives up
+        EXPECT_EQ(logs.find("did not answer"), std::string::npos) << logs;
+        EXPECT_EQ(a.engine->sas().size(), 1u) << logs;
+      }
 }
 
 // The same, but A's own SA is up before B's IKE_AUTH reaches A: B's

@@ -160,11 +160,12 @@ void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
 // Both ends started the same tunnel at once, as after an outage that took
 // both ends' SAs: the two IKE SAs cross, and INITIAL_CONTACT cannot help
 // (each arrived while the other SA was still connecting). Two IKE SAs now
-// serve one interface. Both ends keep the one that the endpoint with the
-// lower address initiated, so they agree without a message, and each
-// deletes the other one (§2.25.2: a Delete that meets the peer's own is
-// answered as usual), so that a peer that keeps both (strongSwan does) is
-// told too.
+// serve one interface. Both ends keep the one with the lower initiator SPI,
+// so they agree without a message: the SPIs are the one thing both ends see
+// alike (addresses are not, through a NAT or a relay, where each end may
+// see itself as the lower one). Each deletes the other SA (§2.25.2: a
+// Delete that meets the peer's own is answered as usual), so that a peer
+// that keeps both (strongSwan does) is told too.
 // Each side started from nothing, so both SAs carry INITIAL_CONTACT; that
 // keeps a hub (whose sessions share a Virtual-Template) from looking.
 void EngineImpl::settle_crossing(IkeSa& sa, std::vector<Action>& out) {
@@ -174,11 +175,10 @@ void EngineImpl::settle_crossing(IkeSa& sa, std::vector<Action>& out) {
     IkeSa* o = find_sa(ix->second);
     if (!o || o == &sa || o->state != SaState::kEstablished || !crossed(sa, *o)) continue;
     IkeSa& other = *o;
-    bool keep_ours = sa.local.addr < sa.remote.addr;
-    IkeSa& loser = sa.initiator == keep_ours ? other : sa;
+    IkeSa& loser = sa.spi_i < other.spi_i ? other : sa;
     log::info(fmt("IKEv2: crossing IKE SA with {} Id: {} on {}: keeping the one {} initiated, deleting "
                   "{:016x}/{:016x}",
-                  sa.remote.str(), sa.remote_id.str(), sa.interface(), keep_ours ? "we" : "the peer",
+                  sa.remote.str(), sa.remote_id.str(), sa.interface(), loser.initiator ? "the peer" : "we",
                   loser.spi_i, loser.spi_r));
     begin_delete(loser, out);
     touch(loser);

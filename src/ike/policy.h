@@ -240,6 +240,9 @@ class Authorizer {
 struct PasswordVerdict {
   std::string error;  // empty: accepted; else why not, for the log
   std::string by;     // who decided: "local", "RADIUS server RAD1"
+  // A RADIUS Access-Accept's Class values (RFC 2865 §5.25), opaque: the
+  // session's accounting echoes them.
+  std::vector<Bytes> classes;
 };
 class PasswordChecker {
  public:

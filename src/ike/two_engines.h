@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "common/log.h"
 #include "ike/engine.h"
@@ -143,6 +144,7 @@ class TwoEngines : public ::testing::Test {
     b = Node{seed_b, "198.51.100.2"};
     setup(a, "site-a.example.net", "site-b.example.net", "10.1.0.0", "10.1.255.255", "10.2.0.0", "10.2.255.255");
     setup(b, "site-b.example.net", "site-a.example.net", "10.2.0.0", "10.2.255.255", "10.1.0.0", "10.1.255.255");
+    relay.reset();
     wire.clear();
     sent.clear();
     logs.clear();
@@ -158,9 +160,16 @@ class TwoEngines : public ::testing::Test {
     start(b);
   }
   InitiateRequest req(Node& from, Node& to) {
-    return {Endpoint{from.me, 500}, Endpoint{to.me, 500}, "prof", from.policy.child};
+    return {Endpoint{from.me, 500}, Endpoint{peer_addr(from, to), 500}, "prof", from.policy.child};
   }
-  Node& node_at(const IpAddress& x) { return x == a.me ? a : b; }
+  // With a relay between them (use_relay), each side sees the other at the
+  // relay's address on its own side, as through a NAT or a UDP relay.
+  void use_relay(const char* seen_by_a, const char* seen_by_b) { relay = {ip(seen_by_a), ip(seen_by_b)}; }
+  IpAddress peer_addr(Node& from, Node& to) const {
+    if (!relay) return to.me;
+    return &from == &a ? relay->first : relay->second;
+  }
+  Node& node_at(const IpAddress& x) { return x == a.me || (relay && x == relay->second) ? a : b; }
   Node& peer_of(Node& n) { return &n == &a ? b : a; }
   void take(Node& from, std::vector<Action> acts) {
     for (auto& x : acts) {
@@ -197,7 +206,12 @@ class TwoEngines : public ::testing::Test {
       wire.pop_front();
       if (drop && drop(p)) continue;
       Node& to = node_at(p.remote.addr);
-      take(to, to.engine->on_packet(p.remote, p.local, p.data));
+      Endpoint here = p.remote, there = p.local;
+      if (relay) {
+        here.addr = to.me;
+        there.addr = peer_addr(to, peer_of(to));
+      }
+      take(to, to.engine->on_packet(here, there, p.data));
       traffic_check();
     }
   }
@@ -253,6 +267,7 @@ class TwoEngines : public ::testing::Test {
   FakeClock clock;
   Node a{1, "198.51.100.1"};
   Node b{2, "198.51.100.2"};
+  std::optional<std::pair<IpAddress, IpAddress>> relay;  // the peer's address as a, b see it
   std::deque<SendPacket> wire;
   std::vector<SendPacket> sent;
   std::string logs;

@@ -14,7 +14,8 @@
 // Initiator: a crypto isakmp peer entry (seed 001) gives the identity (its
 // client-endpoint) and the pre-shared key (its aggressive-mode password);
 // `initiate mode aggressive` in a crypto map's ISAKMP profile keeps the
-// identity and authentication Main Mode would use (pre-share or rsa-sig).
+// identity and authentication Main Mode would use (pre-share, rsa-sig or
+// ecdsa-sig).
 //
 // Responder, as Easy VPN clients (Cisco's, strongSwan's) open it: the
 // identity comes in clear in message 1, so the responder picks the key by
@@ -24,7 +25,7 @@
 // client may offer the XAUTH variant of pre-shared key authentication
 // (65001, draft-beaulieu §4): it matches a pre-share policy, and phase 1 is
 // followed by XAUTH and mode configuration (xauth_mode_config.cc). An
-// rsa-sig offer (we can sign) is a site-to-site peer: its certificate is
+// rsa-sig or ECDSA offer (we can sign) is a site-to-site peer: its certificate is
 // checked as in Main Mode (sig_auth.cc) and Quick Mode follows.
 #include "common/log.h"
 #include "ikev1/engine_impl.h"
@@ -61,6 +62,15 @@ const TypedPayload* first_of(const std::vector<TypedPayload>& v, PayloadType t) 
   return nullptr;
 }
 
+bool offers(const isakmp::SaPayload& offer, bool (*auth)(isakmp::P1Auth)) {
+  for (auto& prop : offer.proposals)
+    for (auto& t : prop.transforms)
+      for (auto& a : t.attributes)
+        if (a.type == uint16_t(isakmp::P1Attr::kAuthMethod) && a.basic && auth(isakmp::P1Auth(a.basic_value)))
+          return true;
+  return false;
+}
+
 bool offers(const isakmp::SaPayload& offer, isakmp::P1Auth auth) {
   for (auto& prop : offer.proposals)
     for (auto& t : prop.transforms)
@@ -94,7 +104,7 @@ void EngineImpl::am_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   if (sa.offered.empty()) {
     log::warn(fmt("IKEv1: no ISAKMP policy to offer {} in Aggressive Mode: pre-share needs a key for it (crypto "
                   "isakmp peer's aggressive-mode password, crypto isakmp key ... address), rsa-sig a trustpoint "
-                  "with an RSA certificate and key",
+                  "with an RSA certificate and key, ecdsa-sig one with an ECDSA certificate and key",
                   sa.remote.addr.str()));
     return remove_sa(sa, false, out);
   }
@@ -106,9 +116,10 @@ void EngineImpl::am_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   ByteWriter w;
   isakmp::write_sa(offer, w);
   sa.sa_i = w.take();
-  const bool sig = std::any_of(sa.offered.begin(), sa.offered.end(),
-                               [](const IsakmpPolicy& p) { return p.auth == isakmp::P1Auth::kRsaSig; });
-  if (sig) sa.signer = pick_signer(sa);  // before our_id: identity dn names its certificate
+  auto first_sig = std::find_if(sa.offered.begin(), sa.offered.end(),
+                                [](const IsakmpPolicy& p) { return signature_auth(p.auth); });
+  const bool sig = first_sig != sa.offered.end();
+  if (sig) sa.signer = pick_signer(sa, first_sig->auth);  // before our_id: identity dn names its certificate
   isakmp::IdPayload id = our_id(sa);
   if (sa.am_peer) {
     id.type = sa.am_peer->id_type;
@@ -221,7 +232,8 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
         if (a.type == uint16_t(isakmp::P1Attr::kAuthMethod) && a.basic &&
             a.basic_value == uint16_t(isakmp::P1Auth::kXauthInitPreShared))
           a.basic_value = uint16_t(isakmp::P1Auth::kPreSharedKey);
-  const bool sig = offers(offer, isakmp::P1Auth::kRsaSig) && can_sign();
+  const bool sig = (offers(offer, isakmp::P1Auth::kRsaSig) && can_sign(isakmp::P1Auth::kRsaSig)) ||
+                   (offers(offer, ecdsa_auth) && our_ecdsa_method());
   auto peer = looked_up                                      ? std::move(looked_up)
               : offers(offer, isakmp::P1Auth::kPreSharedKey) ? policy_.ezvpn_peer(sa.local.addr, sa.remote.addr, id.type, sa.remote_id)
                                                              : std::nullopt;
@@ -249,12 +261,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     mode_failure(sa);
     return remove_sa(sa, false, out);
   }
-  std::vector<IsakmpPolicy> ours;
-  for (auto& pol : policy_.policies())
-    if (ck::cbc_block_size(pol.encr) && ((pol.auth == isakmp::P1Auth::kPreSharedKey && peer) ||
-                                         (pol.auth == isakmp::P1Auth::kRsaSig && sig)))
-      ours.push_back(pol);
-  auto choice = choose_phase1(offer, ours);
+  auto choice = choose_phase1(offer, usable_policies(false, peer.has_value()));
   if (!choice) {
     ++stats_.no_proposal_chosen;
     log::debug(fmt("IKEv1: atts are not acceptable: no ISAKMP policy matches {}'s Aggressive Mode offer",
@@ -267,17 +274,24 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
   }
   const bool psk = choice->policy.auth == isakmp::P1Auth::kPreSharedKey;
   // max-users (seed 001, Session Monitoring and Limiting): the group's
-  // sessions, this one not yet among them.
+  // sessions, this one not yet among them. One configured session from the
+  // same address is this client's own: strongSwan renews its ISAKMP SA by
+  // reauthenticating, and the new SA takes that session over
+  // (ezvpn_predecessor), so it is no extra user.
   if (psk && peer->max_users && !peer->group.empty()) {
-    int n = 0;
-    for (auto& [cid, other] : sas_)
-      if (other.get() != &sa && other->ez && other->ez->peer.group == peer->group &&
-          std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
-        ++n;
-    if (n >= peer->max_users) {
+    uint32_t n = 0;
+    bool own = false;
+    for (auto& [cid, other] : sas_) {
+      if (other.get() == &sa || !other->ez || other->ez->peer.group != peer->group ||
+          std::find(dead_.begin(), dead_.end(), cid) != dead_.end())
+        continue;
+      if (!own && other->remote.addr == sa.remote.addr && other->ez->step == EzvpnState::Step::kReady) own = true;
+      else ++n;
+    }
+    if (n >= *peer->max_users) {
       log::event("CRYPTO", log::Level::kWarning, "EZVPN_MAX_USERS",
                  fmt("Group {} has reached its max-users limit of {}: connection from {} refused", peer->group,
-                     peer->max_users, sa.remote.addr.str()));
+                     *peer->max_users, sa.remote.addr.str()));
       mode_failure(sa);
       return remove_sa(sa, false, out);
     }
@@ -314,7 +328,7 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     }
   } else {
     note_cert_requests(sa, m.payloads);
-    sa.signer = pick_signer(sa);
+    sa.signer = pick_signer(sa, sa.policy.auth);
   }
   // Keys (RFC 2409 §5): SKEYID by the authentication method.
   if (auto k = derive_keys_with(sa, sa.g_xi); !k) {
@@ -322,7 +336,13 @@ void EngineImpl::am_respond(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     mode_failure(sa);
     return remove_sa(sa, false, out);
   }
-  auto our = our_id(sa);
+  // Our identity (a profile's self-identity): the Easy VPN peer's profile,
+  // else the one message 1's identity matches (matched again once message 3
+  // proves that identity).
+  const std::string id_profile = sa.ez ? sa.ez->peer.profile
+                                        : policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type,
+                                                                id_text(sa.am_peer_id));
+  auto our = our_id(sa, id_profile);
   auto proof = auth_proof(sa, false, our.body());
   if (!proof) return remove_sa(sa, false, out);
   isakmp::SaPayload reply;
@@ -364,6 +384,7 @@ void EngineImpl::am_resume(IsakmpSa& sa, ike::PeerKeys keys, std::vector<Action>
   Bytes raw = std::move(sa.ez->msg1);
   sa.ez.reset();
   peer.psk = std::move(key);
+  policy_.ezvpn_group_authorized(peer);  // its limits (max-users, checked in am_respond; max-logins)
   auto m = isakmp::parse_message(raw);
   if (!m) return remove_sa(sa, false, out);
   am_respond(sa, *m, raw, out, std::move(peer));
@@ -407,9 +428,11 @@ void EngineImpl::am_responder_auth(IsakmpSa& sa, const isakmp::Message& m, ByteV
     return remove_sa(sa, false, out);
   }
   if (m.header.encrypted()) sa.iv = std::move(next_iv);
-  // A site-to-site peer: the ISAKMP profile its identity matches, which a
-  // crypto map entry's set isakmp-profile checks (as in Main Mode).
-  if (!sa.ez) sa.profile = policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
+  // The ISAKMP profile its identity matches (an Easy VPN client's came with
+  // its key), which a crypto map entry's set isakmp-profile checks (as in
+  // Main Mode) and whose keepalive and self-identity the SA uses.
+  sa.profile = sa.ez ? sa.ez->peer.profile
+                     : policy_.match_profile(sa.local.addr, sa.remote.addr, sa.am_peer_id.type, id_text(sa.am_peer_id));
   natd_check(sa, chain);
   if (isakmp::find_notify(chain, isakmp::NotifyType::kInitialContact)) initial_contact(sa, out);
   sa.state = MmState::kReady;

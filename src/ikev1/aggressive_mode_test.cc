@@ -46,10 +46,20 @@ struct Server final : PolicyProvider {
     p.psk = Secret(std::string_view("group-key"));
     p.group = "cisco";
     p.auth_list = "userlist";
-    p.max_users = max_users;
+    if (max_users) p.max_users = max_users;
+    if (max_logins) p.max_logins = max_logins;
     p.push_config = push;
     return p;
   }
+  // The limits the RADIUS group's Access-Accept gave (ipsec:max-users,
+  // ipsec:max-logins), once its key is in.
+  void ezvpn_group_authorized(EzvpnPeer& p) const override {
+    ++authorized;
+    p.max_users = radius_max_users;
+    p.max_logins = radius_max_logins;
+  }
+  std::optional<uint32_t> radius_max_users, radius_max_logins;
+  mutable int authorized = 0;
   // Local users answer at once; with `radius` set, the check is handed to
   // the daemon (a WorkRequest) and the test resumes the engine with a verdict.
   struct Users final : ike::PasswordChecker {
@@ -78,8 +88,10 @@ struct Server final : PolicyProvider {
   std::shared_ptr<GroupKeys> keys = std::make_shared<GroupKeys>();
   bool radius = false;
   mutable int leases = 0;  // mode_config calls: pool leases taken
-  ModeCfgReply mode_config(const ModeCfgQuery&) const override {
+  mutable std::vector<Bytes> classes;  // the last query's (the XAUTH Accept's Class values)
+  ModeCfgReply mode_config(const ModeCfgQuery& q) const override {
     ++leases;
+    classes = q.classes;
     ModeCfgReply r;
     r.lease = 7;
     r.address = ip("198.18.1.10");
@@ -88,7 +100,7 @@ struct Server final : PolicyProvider {
     return r;
   }
   bool disabled = false, push = false;
-  int max_users = 0;
+  uint32_t max_users = 0, max_logins = 0;
 };
 
 // An Easy VPN client, as far as the test needs one.
@@ -225,9 +237,17 @@ class EzvpnEngine : public ::testing::Test {
   void TearDown() override { log::set_sink(nullptr); }
 
   // Aggressive Mode and XAUTH with this password; the server's SET.
-  std::optional<isakmp::AttributePayload> login(Client& c, const char* password) {
-    auto m2 = c.message1("cisco");
-    if (m2.size() != 1 || !c.message2(m2[0], "group-key")) return std::nullopt;
+  // With `group` radgroup, message 2 waits for the group's key from
+  // "RADIUS" first.
+  std::optional<isakmp::AttributePayload> login(Client& c, const char* password, const std::string& group = "cisco") {
+    auto m2 = c.message1(group);
+    if (group == "radgroup") {
+      if (!m2.empty() || c.got.empty()) return std::nullopt;
+      auto* w = std::get_if<ike::WorkRequest>(&c.got.back());
+      if (!w) return std::nullopt;
+      m2 = c.to_us(engine->resume(w->id, ike::do_work(w->work)));
+    }
+    if (m2.size() != 1 || !c.message2(m2[0], group == "radgroup" ? "radius-key" : "group-key")) return std::nullopt;
     auto req = c.message3();
     uint32_t mid = 0;
     auto a = req.size() == 1 ? c.open_cfg(req[0], mid) : std::nullopt;
@@ -246,11 +266,34 @@ class EzvpnEngine : public ::testing::Test {
       if (!pw || pw->user != "alice") return std::nullopt;
       if (!c.resend().empty()) return std::nullopt;
       work = *w;
-      set = c.to_us(engine->resume(w->id, ike::do_work(w->work)));
+      auto v = std::get<ike::PasswordVerdict>(ike::do_work(w->work));
+      v.classes = {Bytes{'u', '1'}};  // the Access-Accept's Class
+      set = c.to_us(engine->resume(w->id, std::move(v)));
     }
     if (set.size() != 1) return std::nullopt;
     auto s = c.open_cfg(set[0], set_mid);
     return s;
+  }
+
+  // Login, ACK and mode configuration: the address given.
+  std::optional<IpAddress> modecfg(Client& c) {
+    auto set = login(c, "right");
+    if (!set || isakmp::find_attribute(set->attributes, 16527)->as_number() != 1) return std::nullopt;
+    isakmp::AttributePayload ack;
+    ack.cfg_type = isakmp::CfgType::kAck;
+    ack.identifier = set->identifier;
+    ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+    c.send_cfg(set_mid, ack);
+    isakmp::AttributePayload req;
+    req.cfg_type = isakmp::CfgType::kRequest;
+    req.identifier = 5;
+    req.attributes = {isakmp::Attribute::tlv(1, {})};
+    auto rep = c.send_cfg(0x0a0b0c0d, req);
+    uint32_t mid = 0;
+    auto a = rep.size() == 1 ? c.open_cfg(rep[0], mid) : std::nullopt;
+    auto* addr = a ? isakmp::find_attribute(a->attributes, 1) : nullptr;
+    if (!addr) return std::nullopt;
+    return IpAddress::from_bytes(addr->value);
   }
 
   Server policy;
@@ -354,6 +397,17 @@ TEST_F(EzvpnEngine, RadiusPasswordCheckWaitsWithoutBlockingThenAcceptsOrRefuses)
   EXPECT_EQ(isakmp::find_attribute(set->attributes, 16527)->as_number(), 1u);
   // The same answer again is dropped: nothing waits for it any more.
   EXPECT_TRUE(engine->resume(work.id, ike::PasswordVerdict{}).empty());
+  // Mode configuration gets the Accept's Class values (for accounting).
+  isakmp::AttributePayload ack;
+  ack.cfg_type = isakmp::CfgType::kAck;
+  ack.identifier = set->identifier;
+  ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+  EXPECT_TRUE(c.send_cfg(set_mid, ack).empty());
+  isakmp::AttributePayload req;
+  req.cfg_type = isakmp::CfgType::kRequest;
+  req.attributes = {isakmp::Attribute::tlv(1, {})};
+  EXPECT_EQ(c.send_cfg(0x0a0b0c0d, req).size(), 1u);
+  EXPECT_EQ(policy.classes, std::vector<Bytes>{(Bytes{'u', '1'})});
 
   Client d(*engine, "198.51.100.14");
   d.cky_i ^= 1;
@@ -450,31 +504,59 @@ TEST_F(EzvpnEngine, MaxUsersRefusesTheExtraClient) {
       << logs;
 }
 
+// ipsec:max-users=1 from the RADIUS group: its second client is refused at
+// message 1 once the group's Accept is in, with the local command's line.
+TEST_F(EzvpnEngine, RadiusGroupMaxUsersRefusesTheExtraClient) {
+  policy.radius_max_users = 1;
+  Client c(*engine, "198.51.100.16");
+  ASSERT_TRUE(login(c, "right", "radgroup")) << logs;
+  Client d(*engine, "198.51.100.17");
+  d.cky_i ^= 1;
+  EXPECT_FALSE(login(d, "right", "radgroup"));
+  EXPECT_NE(logs.find("Group radgroup has reached its max-users limit of 1: connection from 198.51.100.17 refused"),
+            std::string::npos)
+      << logs;
+  EXPECT_EQ(policy.authorized, 2);
+  EXPECT_EQ(engine->sas().size(), 1u);
+}
+
+// ipsec:max-logins=1 from the RADIUS group: the same user's second login
+// gets XAUTH STATUS 0 with the local command's line; another group's
+// limit does not count it.
+TEST_F(EzvpnEngine, RadiusGroupMaxLoginsRefusesTheSecondLogin) {
+  policy.radius_max_logins = 1;
+  Client c(*engine, "198.51.100.16");
+  auto first = login(c, "right", "radgroup");
+  ASSERT_TRUE(first) << logs;
+  EXPECT_EQ(isakmp::find_attribute(first->attributes, 16527)->as_number(), 1u);
+  // The client ACKs the SET; mode configuration follows (the login counts).
+  isakmp::AttributePayload ack;
+  ack.cfg_type = isakmp::CfgType::kAck;
+  ack.identifier = first->identifier;
+  ack.attributes = {isakmp::Attribute::tv(16527, 1)};
+  c.send_cfg(set_mid, ack);
+  Client d(*engine, "198.51.100.17");
+  d.cky_i ^= 1;
+  auto second = login(d, "right", "radgroup");
+  ASSERT_TRUE(second) << logs;
+  EXPECT_EQ(isakmp::find_attribute(second->attributes, 16527)->as_number(), 0u);
+  EXPECT_NE(logs.find("XAUTH failed for user alice from 198.51.100.17 (group radgroup): user has reached the "
+                      "group's max-logins limit of 1"),
+            std::string::npos)
+      << logs;
+  Client e(*engine, "198.51.100.18");
+  e.cky_i ^= 2;
+  auto local = login(e, "right");  // group cisco: no limit
+  ASSERT_TRUE(local) << logs;
+  EXPECT_EQ(isakmp::find_attribute(local->attributes, 16527)->as_number(), 1u);
+}
+
 // strongSwan renews an Easy VPN client's ISAKMP SA by reauthenticating:
 // Aggressive Mode, XAUTH and mode configuration again from the same client
 // while the old SA is up. The new SA takes over the old one's lease and
 // address (no second lease); the old one goes without releasing it or
 // ending the session; the lease goes back with the new one.
 TEST_F(EzvpnEngine, ReauthenticationKeepsTheClientsLeaseAndSession) {
-  auto modecfg = [&](Client& c) -> std::optional<IpAddress> {
-    auto set = login(c, "right");
-    if (!set) return std::nullopt;
-    isakmp::AttributePayload ack;
-    ack.cfg_type = isakmp::CfgType::kAck;
-    ack.identifier = set->identifier;
-    ack.attributes = {isakmp::Attribute::tv(16527, 1)};
-    c.send_cfg(set_mid, ack);
-    isakmp::AttributePayload req;
-    req.cfg_type = isakmp::CfgType::kRequest;
-    req.identifier = 5;
-    req.attributes = {isakmp::Attribute::tlv(1, {})};
-    auto rep = c.send_cfg(0x0a0b0c0d, req);
-    uint32_t mid = 0;
-    auto a = rep.size() == 1 ? c.open_cfg(rep[0], mid) : std::nullopt;
-    auto* addr = a ? isakmp::find_attribute(a->attributes, 1) : nullptr;
-    if (!addr) return std::nullopt;
-    return IpAddress::from_bytes(addr->value);
-  };
   Client c(*engine, "198.51.100.11");
   ASSERT_EQ(modecfg(c), ip("198.18.1.10")) << logs;
   Client again(*engine, "198.51.100.11");
@@ -494,6 +576,27 @@ TEST_F(EzvpnEngine, ReauthenticationKeepsTheClientsLeaseAndSession) {
   EXPECT_FALSE(released(old_gone));
   for (auto& x : old_gone) EXPECT_FALSE(std::holds_alternative<ike::SessionEvent>(x));
   EXPECT_TRUE(released(engine->clear_sa(1002)));
+}
+
+// max-users 1 and max-logins 1: the client's reauthentication (its ISAKMP
+// SA renewed while the old one is up) is neither a second user nor a second
+// login; a second client still is.
+TEST_F(EzvpnEngine, ReauthenticationIsNoExtraUserOrLogin) {
+  policy.max_users = 1;
+  policy.max_logins = 1;
+  Client c(*engine, "198.51.100.11");
+  ASSERT_EQ(modecfg(c), ip("198.18.1.10")) << logs;
+  Client again(*engine, "198.51.100.11");
+  again.cky_i = 0x99aabbccddeeff00ull;
+  ASSERT_EQ(modecfg(again), ip("198.18.1.10")) << logs;
+  EXPECT_EQ(logs.find("max-users limit"), std::string::npos) << logs;
+  EXPECT_EQ(logs.find("max-logins limit"), std::string::npos) << logs;
+  Client other(*engine, "198.51.100.12");
+  other.cky_i = 0x42;
+  EXPECT_TRUE(other.message1("cisco").empty());
+  EXPECT_NE(logs.find("Group cisco has reached its max-users limit of 1: connection from 198.51.100.12 refused"),
+            std::string::npos)
+      << logs;
 }
 
 }  // namespace

@@ -84,20 +84,27 @@ class EngineImpl final : public Engine {
   bool check_proof(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& chain, bool peer_is_initiator,
                    const isakmp::IdPayload& id, ByteView id_b);
 
-  // sig_auth.cc: rsa-sig. can_sign: a trustpoint has an RSA certificate
-  // and key. cert_requests: a CERTREQ per CA we trust. sig_payloads: our
-  // CERTs and SIG over `hash` with sa.signer. verify_sig: the peer's
-  // certificate, its path to a trustpoint, its identity and its SIG.
-  bool can_sign() const;
+  // sig_auth.cc: rsa-sig and ecdsa-sig. can_sign: a trustpoint has a
+  // certificate and key of the method's kind (RSA, ECDSA); our_ecdsa_method:
+  // the ECDSA method (9-11) of our first ECDSA key's curve. cert_requests: a
+  // CERTREQ per CA we trust. pick_signer: the trustpoint to sign with by
+  // `auth`. sig_payloads: our CERTs and SIG over `hash` with sa.signer, by
+  // sa.policy.auth. verify_sig: the peer's certificate, its path to a
+  // trustpoint, its identity and its SIG.
+  bool can_sign(isakmp::P1Auth auth) const;
+  std::optional<isakmp::P1Auth> our_ecdsa_method() const;
   std::vector<isakmp::TypedPayload> cert_requests() const;
   void note_cert_requests(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& in);
-  std::shared_ptr<const crypto::Trustpoint> pick_signer(const IsakmpSa& sa) const;
+  std::shared_ptr<const crypto::Trustpoint> pick_signer(const IsakmpSa& sa, isakmp::P1Auth auth) const;
   Result<std::vector<isakmp::TypedPayload>> sig_payloads(IsakmpSa& sa, ByteView hash);
   bool verify_sig(IsakmpSa& sa, const std::vector<isakmp::TypedPayload>& chain, const isakmp::IdPayload& id,
                   ByteView hash);
   // The policies this SA may use: pre-share ones (initiator: when a key is
-  // configured for the peer), rsa-sig ones when we can sign.
+  // configured for the peer; `psk` says), rsa-sig and ecdsa-sig ones when
+  // we can sign with that kind of key. An ecdsa-sig policy stands for the
+  // method of our key's curve when we offer, for all three when we answer.
   std::vector<IsakmpPolicy> usable_policies(const IsakmpSa& sa, bool initiator) const;
+  std::vector<IsakmpPolicy> usable_policies(bool initiator, bool psk) const;
 
   // fragmentation.cc: send a flight's message, in fragments when the peer
   // takes them and it is too large; join a fragment, giving the whole
@@ -213,7 +220,8 @@ class EngineImpl final : public Engine {
   // Keys for phase 1 once both KE/nonce pairs are known (RFC 2409 §5).
   Result<void> derive_keys(IsakmpSa& sa, const Secret& g_xy);
   Result<void> derive_keys_with(IsakmpSa& sa, const Bytes& peer_ke);  // g^xy from our key pair and theirs
-  isakmp::IdPayload our_id(const IsakmpSa& sa) const;
+  isakmp::IdPayload our_id(const IsakmpSa& sa) const;  // for sa.profile
+  isakmp::IdPayload our_id(const IsakmpSa& sa, const std::string& profile) const;
   // The pre-shared key for the SA's peer: from its ISAKMP profile's keyring
   // when it has one, else by address.
   std::optional<Secret> psk_for(const IsakmpSa& sa) const;
@@ -254,6 +262,9 @@ void aggressive_disabled_log(const Endpoint& remote);
 isakmp::VendorIdPayload rfc3947_vid();
 bool sent_rfc3947(const isakmp::Message& m);
 std::string id_text(const isakmp::IdPayload& id);
+// sig_auth.cc: "pre-share", "rsa-sig", "ecdsa-sig"; why a method cannot sign.
+const char* auth_word(isakmp::P1Auth auth);
+std::string needs_key_text(isakmp::P1Auth auth);
 void mode_failure(const IsakmpSa& sa);
 // xauth_mode_config.cc: the session's mode-config outcome (SessionEvent),
 // and why Quick Mode must wait or refuse these client IDs ("" = go on).

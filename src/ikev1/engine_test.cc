@@ -38,7 +38,13 @@ struct Policy final : PolicyProvider {
   std::vector<std::shared_ptr<const crypto::Trustpoint>> tps;
   LocalIdentity ident;
   bool frag = false;
-  LocalIdentity identity() const override { return ident; }
+  std::map<std::string, LocalIdentity> profile_ident;  // self-identity of crypto isakmp profile NAME
+  LocalIdentity identity(const std::string& profile) const override {
+    auto it = profile_ident.find(profile);
+    return it != profile_ident.end() ? it->second : ident;
+  }
+  bool lookup_pending = false;  // a crypto isakmp peer fqdn name still being looked up
+  bool peer_lookup_pending(const IpAddress&) const override { return lookup_pending; }
   std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const override { return tps; }
   bool fragmentation() const override { return frag; }
   ike::DpdConfig dpd;  // crypto isakmp keepalive
@@ -535,16 +541,26 @@ std::shared_ptr<const crypto::Trustpoint> trustpoint(std::vector<crypto::Certifi
 
 class Ikev1SigEngines : public Ikev1Engines {
  protected:
-  void certificates(KeyKind kind) {
+  // Both sides' certificates from one root; a's key of `kind`, b's of
+  // `kind_b` (the same when not given). The policy is rsa-sig for RSA keys,
+  // ecdsa-sig (as the daemon gives it, method 9) for ECDSA ones.
+  void certificates(KeyKind kind, std::optional<KeyKind> kind_b = std::nullopt) {
     TestCa root = TestCa::root("Keygate Test Root", kind, 70, kNow);
-    auto ka = crypto::testing::test_key(kind, 71), kb = crypto::testing::test_key(kind, 72);
+    auto ka = crypto::testing::test_key(kind, 71), kb = crypto::testing::test_key(kind_b.value_or(kind), 72);
     a.policy.tps = {trustpoint({root.cert}, root.leaf(leaf_spec("site-a.example.net", 0x21), ka.get()), ka.get())};
     b.policy.tps = {trustpoint({root.cert}, root.leaf(leaf_spec("site-b.example.net", 0x22), kb.get()), kb.get())};
+    const bool rsa = kind == KeyKind::kRsa2048 || kind == KeyKind::kRsa3072;
     for (Node* n : {&a, &b}) {
       n->policy.ident.kind = LocalIdentity::Kind::kDn;  // the address is not in these certificates
-      n->policy.pols[0].auth = isakmp::P1Auth::kRsaSig;
+      n->policy.pols[0].auth = rsa ? isakmp::P1Auth::kRsaSig : isakmp::P1Auth::kEcdsa256;
       n->policy.key.clear();  // no pre-shared key anywhere
     }
+  }
+  // The authentication method of message 1's first transform.
+  uint64_t offered_auth() {
+    auto m1 = isakmp::parse_message(sent.at(0).data);
+    auto* sa = m1 ? isakmp::find_payload<isakmp::SaPayload>(m1->payloads, isakmp::PayloadType::kSa) : nullptr;
+    return sa ? sa->proposals.at(0).transforms.at(0).attr(isakmp::P1Attr::kAuthMethod).value_or(0) : 0;
   }
 };
 
@@ -1043,6 +1059,52 @@ TEST_F(Ikev1Engines, AggressiveModeDisabledRefusesToInitiate) {
             std::string::npos) << logs;
 }
 
+// self-identity in crypto isakmp profile: the initiator's profile (a crypto
+// map's set isakmp-profile) and the one the responder's peer matched choose
+// the ID each side sends, over crypto isakmp identity; Main Mode, then
+// Aggressive Mode (where the responder matches on message 1's identity).
+TEST_F(Ikev1Engines, ProfileSelfIdentityIsSentInBothRolesAndModes) {
+  for (bool aggressive : {false, true}) {
+    SCOPED_TRACE(aggressive ? "Aggressive Mode" : "Main Mode");
+    a.policy.ident = {LocalIdentity::Kind::kHostname, "global-a.example.net"};  // crypto isakmp identity hostname
+    a.policy.profile_ident["P"] = {LocalIdentity::Kind::kUserFqdn, "site-a@example.net"};
+    a.policy.profile_keys["P"] = "cisco123";
+    b.policy.matched = "Q";
+    b.policy.profile_ident["Q"] = {LocalIdentity::Kind::kHostname, "site-b.example.net"};
+    b.policy.am_keys["site-a@example.net"] = "cisco123";
+    start();
+    auto r = req();
+    r.profile = "P";
+    r.aggressive = aggressive;
+    take(a, a.engine->initiate(r));
+    pump();
+    expect_mirrored();
+    ASSERT_EQ(b.engine->sas().size(), 1u) << logs;
+    EXPECT_EQ(b.engine->sas()[0].remote_id, "site-a@example.net");
+    EXPECT_EQ(a.engine->sas()[0].remote_id, "site-b.example.net");
+    EXPECT_EQ(exchanges(sent)[0].first,
+              aggressive ? isakmp::ExchangeType::kAggressive : isakmp::ExchangeType::kIdentityProtection);
+    a.got.clear();
+    b.got.clear();
+    sent.clear();
+  }
+}
+
+// A crypto isakmp peer fqdn name still being looked up: nothing is sent and
+// no SA is left; once the answer is in, the next initiation runs.
+TEST_F(Ikev1Engines, InitiationWaitsForAPeerNameLookup) {
+  a.policy.lookup_pending = true;
+  start();
+  take(a, a.engine->initiate(req()));
+  EXPECT_TRUE(wire.empty());
+  EXPECT_TRUE(a.engine->sas().empty());
+  EXPECT_NE(logs.find("waits for a crypto isakmp peer fqdn lookup"), std::string::npos) << logs;
+  a.policy.lookup_pending = false;
+  take(a, a.engine->initiate(req()));
+  pump();
+  expect_mirrored();
+}
+
 // A password the responder does not share: HASH_R does not verify, the
 // initiator gives up; no IPsec SA anywhere.
 TEST_F(Ikev1Engines, AggressiveModeWithTheWrongPasswordFails) {
@@ -1141,6 +1203,96 @@ TEST_F(Ikev1SigEngines, AggressiveModeRefusesACertificateFromAnotherCa) {
   EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
   EXPECT_NE(logs.find("%CRYPTO-5-IKMP_INVAL_CERT: Certificate received from 198.51.100.2 failed validation"),
             std::string::npos) << logs;  // a refuses b's certificate in AM2
+}
+
+// ecdsa-sig (RFC 4754 §4): the initiator offers the method of its key's
+// curve; SIG is r | s (§7) as wide as the curve's coordinates; both sides
+// install their IPsec SAs.
+TEST_F(Ikev1SigEngines, MainModeWithEcdsaSignatures) {
+  for (auto [kind, method] : {std::pair{KeyKind::kEcP256, 9}, std::pair{KeyKind::kEcP384, 10},
+                              std::pair{KeyKind::kEcP521, 11}}) {
+    SCOPED_TRACE(method);
+    sent.clear();
+    a.got.clear();
+    b.got.clear();
+    certificates(kind);
+    a.policy.pols[0].hash = b.policy.pols[0].hash = crypto::Prf::kHmacSha1;  // HASH_I still by the method's hash
+    start();
+    take(a, a.engine->initiate(req()));
+    pump();
+    expect_mirrored();
+    EXPECT_EQ(offered_auth(), uint64_t(method));
+    EXPECT_EQ(uint16_t(a.engine->sas()[0].policy.auth), method);
+    EXPECT_EQ(uint16_t(b.engine->sas()[0].policy.auth), method);
+    EXPECT_NE(b.engine->sas()[0].remote_id.find("site-a.example.net"), std::string::npos);
+  }
+}
+
+// Keys on two curves: a offers its own (P-256, method 9), b answers it and
+// signs with its P-384 key, as strongSwan accepts.
+TEST_F(Ikev1SigEngines, EcdsaKeysOnDifferentCurves) {
+  certificates(KeyKind::kEcP256, KeyKind::kEcP384);
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  expect_mirrored();
+  EXPECT_EQ(offered_auth(), 9u);
+}
+
+TEST_F(Ikev1SigEngines, AggressiveModeWithEcdsaSignatures) {
+  certificates(KeyKind::kEcP256);
+  b.policy.ident = {LocalIdentity::Kind::kHostname, "site-b.example.net"};
+  start();
+  auto r = req();
+  r.aggressive = true;
+  take(a, a.engine->initiate(r));
+  pump();
+  EXPECT_EQ(sent.size(), 6u) << logs;
+  expect_mirrored();
+  EXPECT_EQ(offered_auth(), 9u);
+  auto am2 = isakmp::parse_message(sent[1].data);
+  ASSERT_TRUE(am2);
+  auto* sig = isakmp::find_payload<isakmp::SigPayload>(am2->payloads, isakmp::PayloadType::kSig);
+  ASSERT_TRUE(sig);
+  EXPECT_EQ(sig->data.size(), 64u);  // RFC 4754 §7: r | s, 32 octets each
+  EXPECT_EQ(a.engine->sas()[0].remote_id, "site-b.example.net");
+}
+
+// ecdsa-sig with only an RSA key: the initiator says why and offers nothing;
+// a responder with that mistake refuses the ECDSA offer and says why too.
+TEST_F(Ikev1SigEngines, EcdsaSigPolicyWithAnRsaKeySaysSo) {
+  certificates(KeyKind::kRsa2048);
+  a.policy.pols[0].auth = isakmp::P1Auth::kEcdsa256;
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(sent.empty());
+  EXPECT_NE(logs.find("ISAKMP policy 10 not used: ecdsa-sig needs a trustpoint with an ECDSA certificate and key"),
+            std::string::npos) << logs;
+
+  logs.clear();
+  certificates(KeyKind::kEcP256);
+  auto kb = crypto::testing::test_key(KeyKind::kRsa2048, 72);
+  TestCa root = TestCa::root("Keygate Test Root", KeyKind::kRsa2048, 74, kNow);
+  b.policy.tps = {trustpoint({root.cert}, root.leaf(leaf_spec("site-b.example.net", 0x25), kb.get()), kb.get())};
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(a.of<ike::InstallChildSa>().empty());
+  EXPECT_TRUE(b.of<ike::InstallChildSa>().empty());
+  EXPECT_NE(logs.find("ecdsa-sig needs a trustpoint with an ECDSA certificate and key"), std::string::npos) << logs;
+}
+
+// The reverse: rsa-sig beside an ECDSA key only.
+TEST_F(Ikev1SigEngines, RsaSigPolicyWithAnEcdsaKeySaysSo) {
+  certificates(KeyKind::kEcP256);
+  a.policy.pols[0].auth = isakmp::P1Auth::kRsaSig;
+  start();
+  take(a, a.engine->initiate(req()));
+  pump();
+  EXPECT_TRUE(sent.empty());
+  EXPECT_NE(logs.find("ISAKMP policy 10 not used: rsa-sig needs a trustpoint with an RSA certificate and key"),
+            std::string::npos) << logs;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct EzvpnState {
     kFailed,      // XAUTH refused: the SA goes once the client ACKs
   } step = Step::kPhase1;
   std::string user;  // XAUTH user name
+  std::vector<Bytes> classes;  // its RADIUS Access-Accept's Class values, for accounting
   int xauth_tries = 0;
   uint64_t work = 0;  // kGroupLookup, kXauthChecking: the WorkRequest id
   Bytes msg1;         // kGroupLookup: Aggressive Mode message 1, answered once the key is in

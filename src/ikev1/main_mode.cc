@@ -1,5 +1,5 @@
 // Main Mode with pre-shared keys (RFC 2409 §5, §5.4), both roles, with NAT
-// detection (RFC 3947 §3); with rsa-sig, CERTREQ, CERT and SIG take the
+// detection (RFC 3947 §3); with rsa-sig or ecdsa-sig, CERTREQ, CERT and SIG take the
 // places sig_auth.cc describes:
 //
 //   Initiator                          Responder
@@ -73,6 +73,11 @@ void mode_failure(const IsakmpSa& sa) {
 }
 
 void EngineImpl::phase1_initiate(IsakmpSa& sa, bool aggressive, std::vector<Action>& out) {
+  if (policy_.peer_lookup_pending(sa.remote.addr)) {
+    log::info(fmt("IKEv1: phase 1 with {} waits for a crypto isakmp peer fqdn lookup; the next packet retries",
+                  sa.remote.addr.str()));
+    return remove_sa(sa, false, out);
+  }
   sa.am_peer = policy_.aggressive_peer(sa.remote.addr);
   if (!aggressive && !sa.am_peer) return mm_initiate(sa, out);
   if (policy_.aggressive_mode_disabled()) {  // seed 001: blocked "to and from" the device
@@ -89,10 +94,10 @@ void EngineImpl::phase1_initiator_done(IsakmpSa& sa, std::vector<Action>& out) {
 }
 
 Result<std::vector<TypedPayload>> EngineImpl::auth_proof(IsakmpSa& sa, bool initiator, ByteView id_b) {
-  auto h = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r, sa.sa_i,
+  auto h = ck::auth_hash(auth_hash_prf(sa.policy.auth, sa.policy.hash), sa.skeyid.view(), initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r, sa.sa_i,
                          id_b);
   if (!h) return std::unexpected(h.error());
-  if (sa.policy.auth != isakmp::P1Auth::kRsaSig) return std::vector<TypedPayload>{{PayloadType::kHash, isakmp::HashPayload{*h}}};
+  if (!signature_auth(sa.policy.auth)) return std::vector<TypedPayload>{{PayloadType::kHash, isakmp::HashPayload{*h}}};
   auto s = sig_payloads(sa, *h);  // §5.1: [CERT,] SIG
   if (!s) log::warn(fmt("IKEv1: cannot sign for {}: {}", sa.remote.addr.str(), s.error().message));
   return s;
@@ -105,14 +110,14 @@ bool EngineImpl::check_proof(IsakmpSa& sa, const std::vector<TypedPayload>& chai
                fmt("IKE message from {} failed its sanity check or is malformed", sa.remote.addr.str()));
     return false;
   };
-  const bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
+  const bool sig = signature_auth(sa.policy.auth);
   auto* hash = isakmp::find_payload<isakmp::HashPayload>(chain, PayloadType::kHash);
   if (!sig && !hash) {
     ++stats_.rx_dropped_malformed;
     log::debug(fmt("IKEv1: {}: authentication without HASH", sa.remote.str()));
     return bad_message();
   }
-  auto want = ck::auth_hash(sa.policy.hash, sa.skeyid.view(), peer_is_initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r,
+  auto want = ck::auth_hash(auth_hash_prf(sa.policy.auth, sa.policy.hash), sa.skeyid.view(), peer_is_initiator, sa.g_xi, sa.g_xr, sa.cky_i, sa.cky_r,
                             sa.sa_i, id_b);
   if (sig) {
     sa.remote_id = id_text(id);
@@ -132,24 +137,48 @@ std::optional<Secret> EngineImpl::psk_for(const IsakmpSa& sa) const {
 }
 
 std::vector<IsakmpPolicy> EngineImpl::usable_policies(const IsakmpSa& sa, bool initiator) const {
-  bool psk = !initiator || psk_for(sa).has_value();
-  bool sig = can_sign();
+  return usable_policies(initiator, !initiator || psk_for(sa).has_value());
+}
+
+std::vector<IsakmpPolicy> EngineImpl::usable_policies(bool initiator, bool psk) const {
+  const bool rsa = can_sign(isakmp::P1Auth::kRsaSig);
+  const std::optional<isakmp::P1Auth> ecdsa = our_ecdsa_method();
   std::vector<IsakmpPolicy> v;
   for (auto& pol : policy_.policies()) {
     if (!ck::cbc_block_size(pol.encr)) continue;
-    if ((pol.auth == isakmp::P1Auth::kPreSharedKey && psk) || (pol.auth == isakmp::P1Auth::kRsaSig && sig))
+    if ((pol.auth == isakmp::P1Auth::kPreSharedKey && psk) || (pol.auth == isakmp::P1Auth::kRsaSig && rsa)) {
       v.push_back(pol);
+    } else if (ecdsa_auth(pol.auth) && ecdsa) {
+      // RFC 4754 §4: the method names the curve. We offer our key's; we
+      // answer any, as strongSwan does (sig_auth.cc).
+      for (isakmp::P1Auth m : {isakmp::P1Auth::kEcdsa256, isakmp::P1Auth::kEcdsa384, isakmp::P1Auth::kEcdsa521}) {
+        if (initiator && m != *ecdsa) continue;
+        IsakmpPolicy p = pol;
+        p.auth = m;
+        v.push_back(p);
+      }
+    } else if (signature_auth(pol.auth)) {
+      // ecdsa-sig without an ECDSA key, or rsa-sig beside an ECDSA key, is a
+      // configuration mistake worth a warning; rsa-sig with no key at all is
+      // also the default table's rows without a trustpoint: quietly skipped.
+      std::string why = fmt("IKEv1: ISAKMP policy {} not used: {}", pol.priority, needs_key_text(pol.auth));
+      if (ecdsa_auth(pol.auth) || ecdsa) log::warn(why);
+      else log::debug(why);
+    }
   }
   return v;
 }
 
-isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa) const {
+isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa) const { return our_id(sa, sa.profile); }
+
+// RFC 2407 §4.6.2.1: ID_FQDN and ID_USER_FQDN carry the name as text.
+isakmp::IdPayload EngineImpl::our_id(const IsakmpSa& sa, const std::string& profile) const {
   isakmp::IdPayload id;
   id.protocol = 17;  // RFC 2407 §4.6.2: UDP port 500, or zeros
   id.port = 500;
-  auto ident = policy_.identity();
-  if (ident.kind == LocalIdentity::Kind::kHostname) {
-    id.type = isakmp::IdType::kFqdn;
+  auto ident = policy_.identity(profile);
+  if (ident.kind == LocalIdentity::Kind::kHostname || ident.kind == LocalIdentity::Kind::kUserFqdn) {
+    id.type = ident.kind == LocalIdentity::Kind::kHostname ? isakmp::IdType::kFqdn : isakmp::IdType::kUserFqdn;
     id.data.assign(ident.hostname.begin(), ident.hostname.end());
   } else if (ident.kind == LocalIdentity::Kind::kDn && sa.signer && sa.signer->cert) {
     id.type = isakmp::IdType::kDerAsn1Dn;  // the subject of the certificate we send
@@ -178,7 +207,7 @@ Result<void> EngineImpl::derive_keys_with(IsakmpSa& sa, const Bytes& peer_ke) {
 }
 
 Result<void> EngineImpl::derive_keys(IsakmpSa& sa, const Secret& g_xy) {
-  bool sig = sa.policy.auth == isakmp::P1Auth::kRsaSig;
+  bool sig = signature_auth(sa.policy.auth);
   auto psk = sig ? std::optional<Secret>(Secret{}) : sa.psk ? sa.psk : psk_for(sa);
   if (!psk) return fail(Errc::kNotFound, "no pre-shared key for " + sa.remote.addr.str());
   // §5: SKEYID by the authentication method.
@@ -199,7 +228,8 @@ void EngineImpl::mm_initiate(IsakmpSa& sa, std::vector<Action>& out) {
   sa.offered = usable_policies(sa, true);
   if (sa.offered.empty()) {
     log::warn(fmt("IKEv1: no ISAKMP policy to offer {}: pre-share needs a key for it (crypto isakmp key ... "
-                  "address), rsa-sig a trustpoint with an RSA certificate and key",
+                  "address), rsa-sig a trustpoint with an RSA certificate and key, ecdsa-sig one with an ECDSA "
+                  "certificate and key",
                   sa.remote.addr.str()));
     remove_sa(sa, false, out);
     return;
@@ -289,7 +319,7 @@ std::vector<TypedPayload> EngineImpl::natd_payloads(const IsakmpSa& sa) const {
 std::vector<TypedPayload> EngineImpl::mm_ke_payloads(const IsakmpSa& sa, const Bytes& ke, const Bytes& nonce) const {
   std::vector<TypedPayload> p = {{PayloadType::kKe, isakmp::KePayload{ke}},
                                  {PayloadType::kNonce, isakmp::NoncePayload{nonce}}};
-  if (sa.policy.auth == isakmp::P1Auth::kRsaSig)  // §5.1: whose certificates we can check
+  if (signature_auth(sa.policy.auth))  // §5.1: whose certificates we can check
     for (auto& r : cert_requests()) p.push_back(std::move(r));
   if (sa.peer_natt)
     for (auto& d : natd_payloads(sa)) p.push_back(std::move(d));
@@ -373,7 +403,7 @@ void EngineImpl::mm_process(IsakmpSa& sa, const isakmp::Message& m, ByteView raw
     return true;
   };
   auto auth_payloads = [&](bool initiator) -> Result<std::vector<TypedPayload>> {
-    if (sa.policy.auth == isakmp::P1Auth::kRsaSig) sa.signer = pick_signer(sa);
+    if (signature_auth(sa.policy.auth)) sa.signer = pick_signer(sa, sa.policy.auth);
     auto id = our_id(sa);
     auto proof = auth_proof(sa, initiator, id.body());
     if (!proof) return std::unexpected(proof.error());

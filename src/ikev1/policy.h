@@ -26,6 +26,9 @@ struct IsakmpPolicy {
   uint16_t key_bits = 128;  // AES: 128/192/256; 3DES: 192
   crypto::Prf hash = crypto::Prf::kHmacSha1;
   crypto::Group group = crypto::Group::kModp2048;
+  // pre-share (1), rsa-sig (3), or ecdsa-sig as any of 9-11 (RFC 4754 §4):
+  // the engine offers the method of its ECDSA key's curve and answers all
+  // three (EngineImpl::usable_policies); an SA's policy has the one in use.
   isakmp::P1Auth auth = isakmp::P1Auth::kPreSharedKey;
   uint32_t lifetime_s = 86400;
   bool operator==(const IsakmpPolicy&) const = default;
@@ -41,7 +44,9 @@ struct EzvpnPeer {
   std::string profile;  // the crypto isakmp profile that matched ("" if none)
   std::string auth_list;  // client authentication list: XAUTH with it
   bool push_config = false;  // client configuration address initiate: SET, not REPLY
-  int max_users = 0, max_logins = 0;
+  // max-users / max-logins (seed 001, Session Monitoring and Limiting):
+  // sessions of the group, logins of one user; nullopt: no limit.
+  std::optional<uint32_t> max_users, max_logins;
   bool log_connections = false;  // crypto logging ezvpn: %CRYPTO-6-EZVPN_CONNECTION_UP/DOWN for it
   std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
   // isakmp authorization list LIST with `aaa authorization network LIST
@@ -60,6 +65,7 @@ struct ModeCfgQuery {
   std::string remote_id;  // the peer's phase-1 identity (SessionEvent::remote_id)
   IpAddress remote;
   uint32_t session_id = 0;  // SessionConfig::session_id of its sessions
+  std::vector<Bytes> classes;  // Class values of the user's XAUTH Access-Accept (RADIUS), echoed in accounting
 };
 
 // Mode configuration (draft-dukes) with the Cisco Unity attributes, as the
@@ -89,11 +95,12 @@ struct AggressivePeer {
   Bytes id;  // the identification data as sent (an address's bytes, or the text)
 };
 
-// crypto isakmp identity address|dn|hostname: the phase-1 ID we send.
+// crypto isakmp identity address|dn|hostname, or an ISAKMP profile's
+// self-identity address|fqdn|user-fqdn NAME: the phase-1 ID we send.
 // IOS's default is the address, whatever the authentication method.
 struct LocalIdentity {
-  enum class Kind { kAddress, kDn, kHostname } kind = Kind::kAddress;
-  std::string hostname;  // kHostname: the FQDN
+  enum class Kind { kAddress, kDn, kHostname, kUserFqdn } kind = Kind::kAddress;
+  std::string hostname;  // kHostname: the FQDN (ID_FQDN); kUserFqdn: name@domain (ID_USER_FQDN)
 };
 
 class PolicyProvider {
@@ -127,11 +134,16 @@ class PolicyProvider {
     (void)local, (void)remote;
     return {};
   }
-  // crypto isakmp identity: what we send as IDii/IDir.
-  virtual LocalIdentity identity() const { return {}; }
-  // rsa-sig (RFC 2409 §5.1): the crypto pki trustpoints. As on IOS without
-  // an ISAKMP profile naming one, every trustpoint may sign (one with an
-  // RSA certificate and key) and every one verifies the peer's certificate.
+  // What we send as IDii/IDir on an ISAKMP SA of profile `profile` ("" for
+  // none): its self-identity, else crypto isakmp identity.
+  virtual LocalIdentity identity(const std::string& profile) const {
+    (void)profile;
+    return {};
+  }
+  // rsa-sig and ecdsa-sig (RFC 2409 §5.1, RFC 4754): the crypto pki
+  // trustpoints. As on IOS without an ISAKMP profile naming one, every
+  // trustpoint may sign (one with a certificate and key of the method's
+  // kind) and every one verifies the peer's certificate.
   virtual std::vector<std::shared_ptr<const crypto::Trustpoint>> trustpoints() const { return {}; }
   // crypto isakmp fragmentation: announce and use IKE fragmentation.
   virtual bool fragmentation() const { return false; }
@@ -170,6 +182,13 @@ class PolicyProvider {
     (void)remote;
     return std::nullopt;
   }
+  // Initiator: a crypto isakmp peer fqdn entry's name is still being looked
+  // up (it may name `remote`): phase 1 waits for the answer (the next packet
+  // or retry initiates again) rather than start in the wrong mode.
+  virtual bool peer_lookup_pending(const IpAddress& remote) const {
+    (void)remote;
+    return false;
+  }
   // Aggressive Mode responder: the peer's identity (ID type, data) decides
   // the key and what follows phase 1; nullopt: no key for it.
   virtual std::optional<EzvpnPeer> ezvpn_peer(const IpAddress& local, const IpAddress& remote, isakmp::IdType type,
@@ -177,6 +196,10 @@ class PolicyProvider {
     (void)local, (void)remote, (void)type, (void)id;
     return std::nullopt;
   }
+  // Aggressive Mode responder, once a key_source's lookup gave the group's
+  // key (its RADIUS Access-Accept is in): what the group's authorization
+  // says about `peer` beyond the key (ipsec:max-users, ipsec:max-logins).
+  virtual void ezvpn_group_authorized(EzvpnPeer& peer) const { (void)peer; }
   // XAUTH: the checker of the login list (aaa authentication login LIST
   // local | group G [local]) for a client at `remote`; null when LIST is not
   // defined. A local list answers at once; a RADIUS one answers on the

@@ -5,9 +5,19 @@
 //
 // SIG_I / SIG_R are HASH_I / HASH_R (the same prf as with pre-shared keys,
 // keyed with SKEYID = prf(Ni_b | Nr_b, g^xy)) signed "with the negotiated
-// signature algorithm". For RSA that is PKCS#1 v1.5 padding of the bare
-// hash, with no DigestInfo: strongSwan signs and verifies IKEv1 with
-// SIGN_RSA_EMSA_PKCS1_NULL (pubkey_v1_authenticator.c), as IOS does.
+// signature algorithm". For RSA (rsa-sig, method 3) that is PKCS#1 v1.5
+// padding of the bare hash, with no DigestInfo: strongSwan signs and
+// verifies IKEv1 with SIGN_RSA_EMSA_PKCS1_NULL (pubkey_v1_authenticator.c),
+// as IOS does.
+//
+// ECDSA (ecdsa-sig; RFC 4754 §4 methods 9, 10, 11 for P-256/384/521): the
+// method's own hash (SHA-256/384/512) is the prf of HASH_I / HASH_R
+// (transform_ids.h auth_hash_prf), the hash is signed as the ECDSA digest,
+// not hashed again, and SIG carries r | s, each as wide as the curve's
+// coordinates (RFC 4754 §7). So strongSwan 5.9 does it (keymat_v1.c picks
+// the prf by method; SIGN_ECDSA_WITH_NULL; the r|s encoding). The method
+// we offer is our key's curve; the peer's key may be on another curve, as
+// strongSwan accepts any ECDSA key for any of the three.
 //
 // Certificates are those of the crypto pki trustpoints, validated with the
 // same trust stores as IKEv2's (crypto/trustpoint.h); the peer's ID must be
@@ -17,7 +27,9 @@
 
 #include "common/log.h"
 #include "ike/auth_peer.h"
+#include "crypto/auth_sig.h"
 #include "ikev1/engine_impl.h"
+#include "ikev1/transform_ids.h"
 
 namespace kg::ikev1 {
 
@@ -39,14 +51,40 @@ crypto::NameKind name_kind(isakmp::IdType t) {
   }
 }
 
-bool signs_rsa(const crypto::Trustpoint& tp) { return tp.can_sign() && tp.signer->key().rsa(); }
+// The key family a method signs with.
+bool fits(const crypto::KeyInfo& k, isakmp::P1Auth auth) { return ecdsa_auth(auth) ? k.ecdsa() : k.rsa(); }
+
+bool signs_with(const crypto::Trustpoint& tp, isakmp::P1Auth auth) {
+  return tp.can_sign() && fits(tp.signer->key(), auth);
+}
+
+crypto::SigScheme scheme_of(isakmp::P1Auth auth) {
+  return {ecdsa_auth(auth) ? crypto::SigAlg::kEcdsaRaw : crypto::SigAlg::kRsaPkcs1Raw, crypto::SignHash::kSha1};
+}
 
 }  // namespace
 
-bool EngineImpl::can_sign() const {
+const char* auth_word(isakmp::P1Auth auth) {
+  return ecdsa_auth(auth) ? "ecdsa-sig" : auth == isakmp::P1Auth::kRsaSig ? "rsa-sig" : "pre-share";
+}
+
+std::string needs_key_text(isakmp::P1Auth auth) {
+  return ecdsa_auth(auth) ? "ecdsa-sig needs a trustpoint with an ECDSA certificate and key (crypto key generate ec "
+                            "keysize 256|384)"
+                          : "rsa-sig needs a trustpoint with an RSA certificate and key";
+}
+
+bool EngineImpl::can_sign(isakmp::P1Auth auth) const {
   for (auto& tp : policy_.trustpoints())
-    if (tp && signs_rsa(*tp)) return true;
+    if (tp && signs_with(*tp, auth)) return true;
   return false;
+}
+
+std::optional<isakmp::P1Auth> EngineImpl::our_ecdsa_method() const {
+  for (auto& tp : policy_.trustpoints())
+    if (tp && signs_with(*tp, isakmp::P1Auth::kEcdsa256))
+      if (auto m = ecdsa_method(tp->signer->key().type)) return m;
+  return std::nullopt;
 }
 
 std::vector<TypedPayload> EngineImpl::cert_requests() const {
@@ -70,26 +108,39 @@ void EngineImpl::note_cert_requests(IsakmpSa& sa, const std::vector<TypedPayload
       sa.peer_certreq.push_back(r->authority);
 }
 
-// A trustpoint with an RSA certificate and key; one whose CA the peer asked
-// for first (a CA certificate of it has the subject the CERTREQ names).
-std::shared_ptr<const crypto::Trustpoint> EngineImpl::pick_signer(const IsakmpSa& sa) const {
-  std::shared_ptr<const crypto::Trustpoint> first;
+// A trustpoint whose certificate and key fit `auth`; best one whose CA the
+// peer asked for (a CA certificate of it has the subject the CERTREQ
+// names), then one on the curve the ECDSA method names; else the first.
+std::shared_ptr<const crypto::Trustpoint> EngineImpl::pick_signer(const IsakmpSa& sa, isakmp::P1Auth auth) const {
+  std::shared_ptr<const crypto::Trustpoint> best;
+  int best_score = -1;
   for (auto& tp : policy_.trustpoints()) {
-    if (!tp || !signs_rsa(*tp)) continue;
-    if (!first) first = tp;
+    if (!tp || !signs_with(*tp, auth)) continue;
+    int score = ecdsa_method(tp->signer->key().type) == auth ? 1 : 0;
     for (auto& ca : tp->ca_certs)
       if (std::find(sa.peer_certreq.begin(), sa.peer_certreq.end(), ca.subject_der()) != sa.peer_certreq.end())
-        return tp;
+        score = 2 + score;
+    if (score > best_score) {
+      best = tp;
+      best_score = score;
+    }
   }
-  return first;
+  return best;
 }
 
 Result<std::vector<TypedPayload>> EngineImpl::sig_payloads(IsakmpSa& sa, ByteView hash) {
-  if (!sa.signer) return fail(Errc::kState, "no trustpoint with an RSA certificate and key (crypto pki import)");
+  const isakmp::P1Auth auth = sa.policy.auth;
+  // An Aggressive Mode initiator picked one before the responder chose.
+  if (!sa.signer || !signs_with(*sa.signer, auth)) sa.signer = pick_signer(sa, auth);
+  if (!sa.signer) return fail(Errc::kState, needs_key_text(auth));
   // A key on a token signs here too, on the loop: IKEv1 has no pending
   // signature state yet (IKEv2 hands it to a worker, ike/engine.h SignWork).
-  auto sig = sa.signer->signer->sign({crypto::SigAlg::kRsaPkcs1Raw, crypto::SignHash::kSha1}, hash);
+  auto sig = sa.signer->signer->sign(scheme_of(auth), hash);
   if (!sig) return std::unexpected(sig.error());
+  if (ecdsa_auth(auth)) {  // RFC 4754 §7: r | s
+    sig = crypto::ecdsa_der_to_raw(*sig, crypto::ecdsa_coord_size(sa.signer->signer->key().type));
+    if (!sig) return std::unexpected(sig.error());
+  }
   std::vector<TypedPayload> out;
   for (auto& c : sa.signer->chain_to_send())
     out.push_back({PayloadType::kCert, isakmp::CertPayload{kX509Signature, Bytes(c.der().begin(), c.der().end())}});
@@ -99,9 +150,10 @@ Result<std::vector<TypedPayload>> EngineImpl::sig_payloads(IsakmpSa& sa, ByteVie
 
 bool EngineImpl::verify_sig(IsakmpSa& sa, const std::vector<TypedPayload>& chain, const isakmp::IdPayload& id,
                             ByteView hash) {
+  const isakmp::P1Auth auth = sa.policy.auth;
   auto refuse = [&](const std::string& why) {
     ++stats_.rx_dropped_auth;
-    log::warn(fmt("IKEv1: rsa-sig authentication of {} failed: {}", sa.remote.addr.str(), why));
+    log::warn(fmt("IKEv1: {} authentication of {} failed: {}", auth_word(auth), sa.remote.addr.str(), why));
     return false;
   };
   auto* sig = isakmp::find_payload<isakmp::SigPayload>(chain, PayloadType::kSig);
@@ -117,7 +169,9 @@ bool EngineImpl::verify_sig(IsakmpSa& sa, const std::vector<TypedPayload>& chain
     else intermediates.push_back(std::move(*cert));
   }
   if (!leaf) return refuse("the peer sent no X.509 certificate (CERT payload)");
-  if (!leaf->key().rsa()) return refuse("its certificate has an " + leaf->key().str() + " key; rsa-sig needs RSA");
+  if (!fits(leaf->key(), auth))
+    return refuse(fmt("its certificate has an {} key; {} needs {}", leaf->key().str(), auth_word(auth),
+                      ecdsa_auth(auth) ? "ECDSA" : "RSA"));
   auto tps = policy_.trustpoints();
   std::optional<crypto::ChainError> first_error;
   std::shared_ptr<const crypto::Trustpoint> ok_tp;
@@ -141,12 +195,19 @@ bool EngineImpl::verify_sig(IsakmpSa& sa, const std::vector<TypedPayload>& chain
   }
   if (!leaf->has_identity(name_kind(id.type), id.data))
     return refuse(fmt("its identity ({}) is not in its certificate {}", sa.remote_id, leaf->subject()));
-  if (auto v = crypto::verify_signature(leaf->public_key(), {crypto::SigAlg::kRsaPkcs1Raw, crypto::SignHash::kSha1},
-                                        hash, sig->data);
-      !v)
+  Bytes sig_data = sig->data;
+  if (ecdsa_auth(auth)) {  // RFC 4754 §7: r | s as wide as the curve's coordinates
+    size_t n = crypto::ecdsa_coord_size(leaf->key().type);
+    Result<Bytes> der = fail(Errc::kInvalidSyntax, "r | s of the wrong width");
+    if (n && sig_data.size() == 2 * n) der = crypto::ecdsa_raw_to_der(sig_data);
+    if (!der)
+      return refuse(fmt("its SIG has {} octets; ECDSA {} takes r | s of {}", sig_data.size(), leaf->key().str(), 2 * n));
+    sig_data = std::move(*der);
+  }
+  if (auto v = crypto::verify_signature(leaf->public_key(), scheme_of(auth), hash, sig_data); !v)
     return refuse("SIG does not verify with its certificate " + leaf->subject());
-  log::debug(fmt("IKEv1: {} authenticated with rsa-sig, certificate {} via trustpoint {}", sa.remote.addr.str(),
-                 leaf->subject(), ok_tp->name));
+  log::debug(fmt("IKEv1: {} authenticated with {}, certificate {} via trustpoint {}", sa.remote.addr.str(),
+                 auth_word(auth), leaf->subject(), ok_tp->name));
   sa.peer_cert = std::move(*leaf);
   sa.peer_trustpoint = ok_tp->name;
   return true;

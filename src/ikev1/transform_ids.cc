@@ -84,6 +84,30 @@ std::optional<Mac> p2_mac(uint16_t auth) {
   return std::nullopt;
 }
 
+bool signature_auth(isakmp::P1Auth a) { return a == isakmp::P1Auth::kRsaSig || ecdsa_auth(a); }
+
+bool ecdsa_auth(isakmp::P1Auth a) {
+  return a == isakmp::P1Auth::kEcdsa256 || a == isakmp::P1Auth::kEcdsa384 || a == isakmp::P1Auth::kEcdsa521;
+}
+
+std::optional<isakmp::P1Auth> ecdsa_method(crypto::KeyType curve) {
+  switch (curve) {
+    case crypto::KeyType::kEcP256: return isakmp::P1Auth::kEcdsa256;
+    case crypto::KeyType::kEcP384: return isakmp::P1Auth::kEcdsa384;
+    case crypto::KeyType::kEcP521: return isakmp::P1Auth::kEcdsa521;
+    default: return std::nullopt;
+  }
+}
+
+Prf auth_hash_prf(isakmp::P1Auth a, Prf negotiated) {
+  switch (a) {
+    case isakmp::P1Auth::kEcdsa256: return Prf::kHmacSha2_256;
+    case isakmp::P1Auth::kEcdsa384: return Prf::kHmacSha2_384;
+    case isakmp::P1Auth::kEcdsa521: return Prf::kHmacSha2_512;
+    default: return negotiated;
+  }
+}
+
 const char* hash_name(Prf p) {
   switch (p) {
     case Prf::kHmacMd5: return "md5";

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "crypto/algorithm_ids.h"
+#include "crypto/x509.h"
 #include "wire/isakmp/constants.h"
 
 namespace kg::ikev1 {
@@ -25,6 +26,17 @@ std::optional<uint8_t> esp_transform(crypto::Cipher c);
 std::optional<crypto::Cipher> esp_cipher(uint8_t id);
 std::optional<uint16_t> p2_auth(crypto::Mac m);
 std::optional<crypto::Mac> p2_mac(uint16_t auth);
+
+// Phase-1 authentication by signature (RFC 2409 §5.1): rsa-sig (3) or ECDSA
+// (RFC 4754 §4: 9, 10, 11, one per curve).
+bool signature_auth(isakmp::P1Auth a);
+bool ecdsa_auth(isakmp::P1Auth a);
+// The ECDSA method of a key's curve; nullopt for RSA or an unknown curve.
+std::optional<isakmp::P1Auth> ecdsa_method(crypto::KeyType curve);
+// The prf of HASH_I / HASH_R: the negotiated hash, except that an ECDSA
+// method fixes its own (SHA-256/384/512), as strongSwan computes it
+// (keymat_v1.c: prf_auth by method, keyed with SKEYID).
+crypto::Prf auth_hash_prf(isakmp::P1Auth a, crypto::Prf negotiated);
 
 // Names as show crypto isakmp sa / policy print them.
 const char* hash_name(crypto::Prf p);  // "sha", "sha256", "md5"

@@ -213,8 +213,8 @@ bool EngineImpl::ezvpn_configure(IsakmpSa& sa, std::vector<Action>& out) {
                   ez.user.empty() ? "-" : ez.user, old->conn_id, ez.reply.address ? ez.reply.address->str() : "none"));
     return true;
   }
-  auto r = policy_.mode_config(
-      {ez.peer.group, ez.peer.profile, ez.user.empty() ? sa.remote_id : ez.user, sa.remote_id, sa.remote.addr, sa.conn_id});
+  auto r = policy_.mode_config({ez.peer.group, ez.peer.profile, ez.user.empty() ? sa.remote_id : ez.user, sa.remote_id,
+                                sa.remote.addr, sa.conn_id, ez.classes});
   if (!r.error.empty()) {
     log::event("CRYPTO", log::Level::kWarning, "EZVPN_CONFIG_FAILED", fmt("Mode configuration for {} failed: {}", who, r.error));
     remove_sa(sa, true, out);
@@ -283,16 +283,20 @@ void EngineImpl::xauth_verdict(IsakmpSa& sa, ike::PasswordVerdict v, std::vector
   const std::string who = fmt("{} (group {})", sa.remote.addr.str(), ez.peer.group.empty() ? "none" : ez.peer.group);
   std::string why = std::move(v.error);
   if (why.empty() && ez.peer.max_logins) {
-    int n = 0;
+    // The session this SA reauthenticates (strongSwan's ISAKMP renewal) is
+    // the same login, not another one.
+    const IsakmpSa* renews = ezvpn_predecessor(sa);
+    uint32_t n = 0;
     for (auto& [cid, other] : sas_)
-      if (other.get() != &sa && other->ez && other->ez->user == ez.user && other->ez->peer.group == ez.peer.group &&
-          (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
+      if (other.get() != &sa && other.get() != renews && other->ez && other->ez->user == ez.user &&
+          other->ez->peer.group == ez.peer.group && (other->ez->step == S::kConfig || other->ez->step == S::kReady) &&
           std::find(dead_.begin(), dead_.end(), cid) == dead_.end())
         ++n;
-    if (n >= ez.peer.max_logins) why = fmt("user has reached the group's max-logins limit of {}", ez.peer.max_logins);
+    if (n >= *ez.peer.max_logins) why = fmt("user has reached the group's max-logins limit of {}", *ez.peer.max_logins);
   }
   const std::string by = v.by.empty() ? "" : " by " + v.by;
   if (why.empty()) {
+    ez.classes = std::move(v.classes);
     log::event("CRYPTO", log::Level::kInfo, "EZVPN_XAUTH_OK", fmt("XAUTH user {} from {} authenticated{}", ez.user, who, by));
   } else {
     log::event("CRYPTO", log::Level::kWarning, "EZVPN_XAUTH_FAILED",

@@ -92,6 +92,12 @@ Result<Bytes> TokenSigner::sign(crypto::SigScheme scheme, ByteView data) const {
       if (!rs) return rs;
       return ecdsa_der(*rs);
     }
+    if (scheme.alg == crypto::SigAlg::kEcdsaRaw) {  // CKM_ECDSA signs the data as the digest
+      CK_MECHANISM mech{CKM_ECDSA, nullptr, 0};
+      auto rs = c_sign(s, *key, mech, data, label_);
+      if (!rs) return rs;
+      return ecdsa_der(*rs);
+    }
     if (scheme.alg == crypto::SigAlg::kRsaPkcs1Raw) {  // CKM_RSA_PKCS pads the data as given
       CK_MECHANISM mech{CKM_RSA_PKCS, nullptr, 0};
       return c_sign(s, *key, mech, data, label_);

@@ -121,9 +121,9 @@ kg_unblock_initiation() { ip netns exec "$1" nft delete table inet kgblock 2>/de
 # sw_ikev1_cert DIR LOCAL_CERT_FILE REMOTE_ID: swanctl.conf for strongSwan in
 # NSB as an IKEv1 Main Mode peer of keygate's crypto map (access-list 101:
 # 192.0.2.0/25 <-> 192.0.2.128/25) authenticating with its certificate
-# (auth = pubkey: rsa-sig). SW_LOCAL_ID (default site-b.example.net),
-# SW_FRAGMENTATION and SW_AGGRESSIVE (Aggressive Mode; both default no)
-# override.
+# (auth = pubkey: rsa-sig, or ECDSA with an EC key). SW_LOCAL_ID (default
+# site-b.example.net), SW_FRAGMENTATION and SW_AGGRESSIVE (Aggressive Mode;
+# both default no) and SW_PROPOSALS (default aes256-sha256-modp2048) override.
 sw_ikev1_cert() {
   mkdir -p "$1"
   cat >"$1/swanctl.conf" <<EOC
@@ -135,7 +135,7 @@ connections {
     remote_addrs = 198.51.100.1
     encap = yes
     fragmentation = ${SW_FRAGMENTATION:-no}
-    proposals = aes256-sha256-modp2048
+    proposals = ${SW_PROPOSALS:-aes256-sha256-modp2048}
     local { auth = pubkey
             certs = $2
             id = ${SW_LOCAL_ID:-site-b.example.net} }
@@ -156,7 +156,8 @@ EOC
 
 # kg_ikev1_cert_cfg FILE [EXTRA]: keygated's crypto map configuration with an
 # rsa-sig ISAKMP policy, identity dn and trustpoint site-a (its certificate
-# and key come from kg_import). EXTRA: more global lines.
+# and key come from kg_import). EXTRA: more global lines. KG_P1_AUTH
+# (default rsa-sig) and KG_P1_HASH (default sha256) override the policy's.
 kg_ikev1_cert_cfg() {
   cat >"$1" <<EOC
 hostname site-a
@@ -167,8 +168,8 @@ crypto pki trustpoint site-a
 !
 crypto isakmp policy 10
  encr aes 256
- hash sha256
- authentication rsa-sig
+ hash ${KG_P1_HASH:-sha256}
+ authentication ${KG_P1_AUTH:-rsa-sig}
  group 14
 crypto isakmp identity dn
 ${2:-}

@@ -17,8 +17,6 @@ namespace {
 
 constexpr size_t kAnsweredKept = 64;
 
-bool is(const kg::radius::Attribute& a, AttrType t) { return a.type == uint8_t(t); }
-
 // Attributes a Disconnect-Request may carry (RFC 5176 §3.5 table: session
 // identification, NAS identification, and the housekeeping ones). Anything
 // else asks for a change of authorization, which a Disconnect cannot make.

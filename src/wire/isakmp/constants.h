@@ -91,13 +91,17 @@ enum class P1Attr : uint16_t {
 enum class P1Encr : uint16_t { kDesCbc = 1, kIdeaCbc = 2, kBlowfishCbc = 3, kRc5 = 4, k3desCbc = 5, kCastCbc = 6, kAesCbc = 7 };
 // RFC 2409 Appendix A hash algorithm values (4-6: RFC 4868 §...)
 enum class P1Hash : uint16_t { kMd5 = 1, kSha1 = 2, kTiger = 3, kSha2_256 = 4, kSha2_384 = 5, kSha2_512 = 6 };
-// RFC 2409 Appendix A authentication method values; XAUTH (draft-beaulieu §4): 65001...
+// RFC 2409 Appendix A authentication method values; ECDSA (RFC 4754 §4):
+// 9-11; XAUTH (draft-beaulieu §4): 65001...
 enum class P1Auth : uint16_t {
   kPreSharedKey = 1,
   kDssSig = 2,
   kRsaSig = 3,
   kRsaEnc = 4,
   kRsaRevisedEnc = 5,
+  kEcdsa256 = 9,   // ECDSA with SHA-256 on the P-256 curve
+  kEcdsa384 = 10,  // ECDSA with SHA-384 on the P-384 curve
+  kEcdsa521 = 11,  // ECDSA with SHA-512 on the P-521 curve
   kXauthInitPreShared = 65001,
   kXauthRespPreShared = 65002,
   kXauthInitRsa = 65005,
