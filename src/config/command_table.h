@@ -47,6 +47,7 @@ enum class Mode {
   kPubkeyChain, kPubkeyKey, kPubkeyHex,  // crypto key pubkey-chain rsa (commands_pubkey_chain.cc)
   kExtAccessList, kCryptoMap, kDynamicMap,  // ip access-list extended, crypto map / dynamic-map (commands_acl.cc, commands_cryptomap.cc)
   kAaaDynamicAuthor,  // aaa server radius dynamic-author (commands_aaa_dynamic.cc)
+  kIsakmpBrowserProxy, kIsakmpClientFirewall,  // Easy VPN client policies (commands_ezvpn_policy.cc)
 };
 
 // Matched words: keywords expanded to their full spelling, arguments verbatim.

@@ -105,6 +105,28 @@ void add_modes(CommandTable& t) {
   t.add(Mode::kConfig, "hostname WORD", {"Set system's network name", "This system's network name"},
         [](C c, A a) { c.model.hostname = a.negated ? "keygate" : a.at(1); return ok(); })
       .writes(section::kHostname, [](const WriteScope& s, std::string& out) { out += "hostname " + s.model.hostname + "\n!\n"; });
+  // ip host NAME A [A...]: the static host table; crypto isakmp key ...
+  // hostname NAME finds a Main Mode peer's key through it (seed 001).
+  auto ip_host = [](C c, A a) -> Result<std::string> {
+    if (a.negated) { c.model.ip_hosts.erase(a.at(2)); return ok(); }
+    if (a.size() < 4) return invalid("% Incomplete command.");
+    for (size_t i = 3; i < a.size(); ++i)
+      if (auto x = IpAddress::parse(a.at(i)); !x || !x->is_v4()) return invalid("% Invalid address " + a.at(i));
+    c.model.ip_hosts[a.at(2)] = std::vector<std::string>(a.words.begin() + 3, a.words.end());
+    return ok();
+  };
+  auto hosts = t.add(Mode::kConfig, "ip host WORD A.B.C.D [A.B.C.D] [A.B.C.D] [A.B.C.D] [A.B.C.D] [A.B.C.D] [A.B.C.D] [A.B.C.D]",
+        {"Global IP configuration subcommands", "Add an entry to the ip hostname table", "Name of host", "Host IP address",
+         "Host IP address", "Host IP address", "Host IP address", "Host IP address", "Host IP address", "Host IP address",
+         "Host IP address"},
+        ip_host)
+      .writes(section::kHostname + 3, [](const WriteScope& s, std::string& out) {
+        for (auto& [n, addrs] : s.model.ip_hosts) out += "ip host " + n + join_words(addrs) + "\n";
+        if (!s.model.ip_hosts.empty()) out += "!\n";
+      });
+  t.add(Mode::kConfig, "ip host WORD", {"Global IP configuration subcommands", "Add an entry to the ip hostname table", "Name of host"},
+        ip_host)  // `no ip host NAME`
+      .writes(hosts);
 }
 
 // "default crypto ikev2 proposal" (no name) restores the built-in default.
@@ -237,6 +259,7 @@ void register_show_pki_commands(CommandTable& t);
 void register_ikev2_global_commands(CommandTable& t);
 void register_isakmp_commands(CommandTable& t);
 void register_ezvpn_commands(CommandTable& t);
+void register_ezvpn_policy_commands(CommandTable& t);
 void register_ra_commands(CommandTable& t);
 void register_aaa_commands(CommandTable& t);
 void register_aaa_dynamic_commands(CommandTable& t);
@@ -268,6 +291,7 @@ void register_core_commands(CommandTable& t) {
   register_ikev2_global_commands(t);
   register_isakmp_commands(t);
   register_ezvpn_commands(t);
+  register_ezvpn_policy_commands(t);
   register_ra_commands(t);
   register_aaa_commands(t);
   register_aaa_dynamic_commands(t);

@@ -150,7 +150,7 @@ void add_maps(CommandTable& t) {
           int seq = std::stoi(a.at(3));
           if (a.negated) {
             map.entries.erase(seq);
-            if (map.entries.empty() && map.local_address.empty()) c.model.crypto_maps.erase(a.at(2));
+            if (map == CryptoMap{}) c.model.crypto_maps.erase(a.at(2));
             return ok();
           }
           auto& e = map.entries[seq];
@@ -161,6 +161,9 @@ void add_maps(CommandTable& t) {
       .writes(section::kIpsecProfile + 20, [](const WriteScope& s, std::string& out) {
         for (auto& [n, map] : s.model.crypto_maps) {
           if (!map.local_address.empty()) out += "crypto map " + n + " local-address " + map.local_address + "\n";
+          if (!map.client_auth_list.empty()) out += "crypto map " + n + " client authentication list " + map.client_auth_list + "\n";
+          if (!map.authorization_list.empty()) out += "crypto map " + n + " isakmp authorization list " + map.authorization_list + "\n";
+          if (!map.config_address.empty()) out += "crypto map " + n + " client configuration address " + map.config_address + "\n";
           for (auto& [seq, e] : map.entries) {
             out += "crypto map " + n + " " + std::to_string(seq) + " ipsec-isakmp";
             if (!e.dynamic_map.empty()) { out += " dynamic " + e.dynamic_map + "\n"; continue; }
@@ -177,7 +180,7 @@ void add_maps(CommandTable& t) {
           int seq = std::stoi(a.at(3));
           if (a.negated) {
             map.entries.erase(seq);
-            if (map.entries.empty() && map.local_address.empty()) c.model.crypto_maps.erase(a.at(2));
+            if (map == CryptoMap{}) c.model.crypto_maps.erase(a.at(2));
             return ok();
           }
           auto& e = map.entries[seq];
@@ -194,7 +197,7 @@ void add_maps(CommandTable& t) {
           if (a.negated) {
             if (it != c.model.crypto_maps.end()) {
               it->second.entries.erase(seq);
-              if (it->second.entries.empty() && it->second.local_address.empty()) c.model.crypto_maps.erase(it);
+              if (it->second == CryptoMap{}) c.model.crypto_maps.erase(it);
             }
             return ok();
           }
@@ -216,9 +219,33 @@ void add_maps(CommandTable& t) {
         [](C c, A a) {
           auto& map = c.model.crypto_maps[a.at(2)];
           map.local_address = a.negated ? "" : canonical_interface_name(a.at(4));
-          if (map.entries.empty() && map.local_address.empty()) c.model.crypto_maps.erase(a.at(2));
+          if (map == CryptoMap{}) c.model.crypto_maps.erase(a.at(2));
           return ok();
         })
+      .writes(write_map);
+  // Easy VPN through the map without an ISAKMP profile (seed 001); a
+  // profile's own lists win (daemon/isakmp_ezvpn.cc).
+  auto map_word = [](std::string CryptoMap::*f, size_t word) {
+    return [f, word](C c, A a) {
+      auto& map = c.model.crypto_maps[a.at(2)];
+      map.*f = a.negated || a.defaulted ? "" : a.at(word);
+      if (map == CryptoMap{}) c.model.crypto_maps.erase(a.at(2));
+      return ok();
+    };
+  };
+  t.add(Mode::kConfig, "crypto map WORD client authentication list WORD",
+        {h[0], h[1], h[2], "Specify client configuration settings", "Extended authentication (XAUTH)", "AAA authentication list",
+         "List name"},
+        map_word(&CryptoMap::client_auth_list, 6))
+      .writes(write_map);
+  t.add(Mode::kConfig, "crypto map WORD isakmp authorization list WORD",
+        {h[0], h[1], h[2], "ISAKMP parameters", "Group authorization (Easy VPN)", "AAA authorization list", "List name"},
+        map_word(&CryptoMap::authorization_list, 6))
+      .writes(write_map);
+  t.add(Mode::kConfig, "crypto map WORD client configuration address {initiate|respond}",
+        {h[0], h[1], h[2], "Specify client configuration settings", "Mode configuration", "Address assignment",
+         "Push the address to the client", "Answer the client's request"},
+        map_word(&CryptoMap::config_address, 6))
       .writes(write_map);
   add_entry_lines(t, Mode::kCryptoMap);
   add_entry_lines(t, Mode::kDynamicMap);

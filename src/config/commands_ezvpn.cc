@@ -56,6 +56,8 @@ void group_lines(const WriteScope& s, std::string& out) {
   if (!g.netmask.empty()) out += " netmask " + g.netmask + "\n";
   if (!g.banner.empty()) out += " banner ^" + g.banner + "^\n";
   if (!g.attribute_list.empty()) out += " crypto aaa attribute list " + g.attribute_list + "\n";
+  if (!g.browser_proxy.empty()) out += " browser-proxy " + g.browser_proxy + "\n";
+  if (!g.firewall_policy.empty()) out += " firewall policy " + g.firewall_policy + "\n";
 }
 
 void add_group(CommandTable& t) {
@@ -141,6 +143,13 @@ void add_group(CommandTable& t) {
         }).writes(lines);
   t.add(m, "firewall are-u-there", {"Client firewall policy", "Ask the client to check its personal firewall runs (Are-You-There)"},
         flag(&EzvpnGroup::firewall_are_u_there)).writes(lines);
+  // Kept, not pushed (commands_ezvpn_policy.cc says why).
+  t.add(m, "browser-proxy WORD", {"Browser proxy settings for the group's clients (not pushed)",
+                                  "crypto isakmp client configuration browser-proxy name"},
+        word(&EzvpnGroup::browser_proxy)).writes(lines);
+  t.add(m, "firewall policy WORD", {"Client firewall policy", "Central Policy Push policy (not pushed)",
+                                    "crypto isakmp client firewall name"},
+        [](C c, A a) { grp(c).firewall_policy = a.negated || a.defaulted ? "" : a.at(2); return ok(); }).writes(lines);
   t.add(m, "backup-gateway WORD", {"Backup gateway pushed to the client (up to 10, in order)", "IP address or host name"},
         [](C c, A a) -> Result<std::string> {
           auto& v = grp(c).backup_gateways;

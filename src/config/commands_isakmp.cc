@@ -28,6 +28,7 @@ std::vector<std::string> help(std::vector<std::string> rest) {
 }
 
 std::string key_line(const WriteContext& ctx, const IsakmpKey& k) {
+  if (!k.hostname.empty()) return "crypto isakmp key " + ctx.key(k.key) + " hostname " + k.hostname + "\n";
   std::string s = "crypto isakmp key " + ctx.key(k.key) + " address " + k.address;
   if (k.mask != "255.255.255.255") s += " " + k.mask;
   return s + "\n";
@@ -106,6 +107,13 @@ void add_globals(CommandTable& t) {
       .writes(section::kIsakmp + 0, [](const WriteScope& s, std::string& out) {
         if (!s.model.isakmp.default_policy) out += "no crypto isakmp default policy\n";
       });
+  // no crypto isakmp enable: keygated neither answers nor starts ISAKMP
+  // (IKEv1) exchanges; IKEv2 is not concerned (seed 001).
+  t.add(Mode::kConfig, "crypto isakmp enable", help({"Enable ISAKMP"}),
+        [](C c, A a) { c.model.isakmp.enabled = !a.negated; return ok(); })
+      .writes(section::kIsakmp + 0, [](const WriteScope& s, std::string& out) {
+        if (!s.model.isakmp.enabled) out += "no crypto isakmp enable\n";
+      });
   auto ident = t.add(Mode::kConfig, "crypto isakmp identity {address|dn|hostname}",
         help({"Set the identifier for the ISAKMP SA", "Identity type"}),
         [](C c, A a) { c.model.isakmp.identity = a.negated || a.defaulted ? "address" : a.at(3); return ok(); })
@@ -118,12 +126,29 @@ void add_globals(CommandTable& t) {
   t.add(Mode::kConfig, "crypto isakmp fragmentation", help({"IKE Fragmentation enable if required"}),
         [](C c, A a) { c.model.isakmp.fragmentation = !a.negated && !a.defaulted; return ok(); })
       .writes(ident);
-  // The key is [0|6] KEY (key_from_config reads both), then address A [MASK].
-  t.add(Mode::kConfig, "crypto isakmp key LINE", help({"Set pre-shared key for remote peer", "Key, then address A.B.C.D [MASK]"}),
+  // The key is [0|6] KEY (key_from_config reads both), then address A
+  // [MASK] or hostname FQDN.
+  t.add(Mode::kConfig, "crypto isakmp key LINE",
+        help({"Set pre-shared key for remote peer", "Key, then address A.B.C.D [MASK] | hostname FQDN"}),
         [](C c, A a) -> Result<std::string> {
           const std::string& line = a.at(3);
           auto at = line.rfind(" address ");
-          if (at == std::string::npos) return fail(Errc::kInvalidArgument, "% Incomplete command: address A.B.C.D [MASK] is required");
+          if (auto h = line.rfind(" hostname "); h != std::string::npos && (at == std::string::npos || h > at)) {
+            // The hostname form: the peer's FQDN identity (Aggressive Mode),
+            // or, in Main Mode, its addresses in the ip host table.
+            std::string host = line.substr(h + 10);
+            if (host.empty() || host.find(' ') != std::string::npos) return fail(Errc::kInvalidArgument, "% Invalid host name");
+            auto& keys = c.model.isakmp.keys;
+            std::erase_if(keys, [&](const IsakmpKey& k) { return k.hostname == host; });
+            if (a.negated) return ok();
+            auto key = c.config.key_from_config(line.substr(0, h));
+            if (!key) return std::unexpected(key.error());
+            IsakmpKey k{Secret(std::string_view(*key)), "", "255.255.255.255", host};
+            keys.push_back(std::move(k));
+            return ok();
+          }
+          if (at == std::string::npos)
+            return fail(Errc::kInvalidArgument, "% Incomplete command: address A.B.C.D [MASK] | hostname FQDN is required");
           std::string rest = line.substr(at + 9), addr = rest, mask = "255.255.255.255";
           if (auto sp = rest.find(' '); sp != std::string::npos) {
             addr = rest.substr(0, sp);
@@ -133,7 +158,7 @@ void add_globals(CommandTable& t) {
           auto m = IpAddress::parse(mask);
           if (!ip || !ip->is_v4() || !m || !mask_to_len(*m)) return fail(Errc::kInvalidArgument, "% Invalid address or mask");
           auto& keys = c.model.isakmp.keys;
-          std::erase_if(keys, [&](const IsakmpKey& k) { return k.address == addr && k.mask == mask; });
+          std::erase_if(keys, [&](const IsakmpKey& k) { return k.hostname.empty() && k.address == addr && k.mask == mask; });
           if (a.negated) return ok();
           auto key = c.config.key_from_config(line.substr(0, at));
           if (!key) return std::unexpected(key.error());

@@ -225,6 +225,10 @@ Result<std::string> zeroize(C c, A a) {
 // IOS names: aes and 3des; OpenSSL's ciphers behind them (PKCS#8 PBES2).
 Result<std::string> pem_cipher(const std::string& word, std::string& warning) {
   if (word == "aes") return std::string("AES-256-CBC");
+  // IOS offers single DES too; its 56-bit key would protect a private key
+  // no better than no passphrase, and OpenSSL 3 keeps it in the legacy
+  // provider only, so keygate refuses it rather than export a weak file.
+  if (word == "des") return fail(Errc::kUnsupported, "des (56-bit) is refused for private keys; use 3des or aes");
   if (!crypto::pem_cipher_available("DES-EDE3-CBC"))
     return fail(Errc::kUnsupported, "3des is not available in this OpenSSL; use aes");
   warning = "% Warning: 3des is insecure and kept only for legacy peers\n";
@@ -305,16 +309,36 @@ Result<std::string> import_key(Config& cfg, const std::string& label, const std:
   return "% Key pair import succeeded.\n";
 }
 
+// crypto key import rsa LABEL [exportable] pem {terminal | url URL}
+// [exportable] PASSPHRASE, and keygate's older order PASSPHRASE exportable.
+struct ImportWords {
+  std::string label, url, passphrase;
+  bool exportable = false;
+};
+ImportWords import_words(A a) {
+  ImportWords w{a.at(4), "", "", false};
+  std::vector<std::string> rest(a.words.begin() + 5, a.words.end());
+  if (rest.size() > 1 && rest.back() == "exportable") { w.exportable = true; rest.pop_back(); }
+  w.passphrase = rest.back();
+  rest.pop_back();
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == "exportable") w.exportable = true;
+    if (rest[i] == "url" && i + 1 < rest.size()) w.url = rest[++i];
+  }
+  return w;
+}
+
 Result<std::string> import_url(C c, A a) {
-  const std::string& label = a.at(4);
-  auto prefix = resolve_url(c.config, a.at(7));
+  ImportWords w = import_words(a);
+  const std::string& label = w.label;
+  auto prefix = resolve_url(c.config, w.url);
   if (!prefix) return std::unexpected(prefix.error());
   auto prv = read_text(*prefix + ".prv");
   if (!prv) return fail(Errc::kNotFound, "Import of key pair " + label + " failed: " + prv.error().message);
   auto pub = read_text(*prefix + ".pub");
   std::string out = "% Importing public key from " + *prefix + ".pub...\n% Importing private key from " + *prefix + ".prv...\n";
   if (!pub) out = "% Importing private key from " + *prefix + ".prv...\n";
-  auto r = import_key(c.config, label, *prv, pub ? &*pub : nullptr, a.at(8), a.size() > 9);
+  auto r = import_key(c.config, label, *prv, pub ? &*pub : nullptr, w.passphrase, w.exportable);
   if (!r) return r;
   return out + *r;
 }
@@ -352,32 +376,47 @@ void add_export_import(CommandTable& t, Mode m) {
     return v;
   };
   std::vector<CommandTable::Registration> regs;
-  regs.push_back(t.add(m, "crypto key export rsa WORD pem terminal {aes|3des} WORD",
+  regs.push_back(t.add(m, "crypto key export rsa WORD pem terminal {aes|3des|des} WORD",
                        h({"Export keys", "RSA key pair", "Key pair label", "PEM format (PKCS#8, encrypted)",
                           "Print the keys on the terminal", "Cipher of the private key", "Passphrase"}),
                        export_key));
-  regs.push_back(t.add(m, "crypto key export rsa WORD pem url WORD {aes|3des} WORD",
+  regs.push_back(t.add(m, "crypto key export rsa WORD pem url WORD {aes|3des|des} WORD",
                        h({"Export keys", "RSA key pair", "Key pair label", "PEM format (PKCS#8, encrypted)",
                           "Write PREFIX.pub and PREFIX.prv", "URL prefix (file:PATH or flash:NAME)",
                           "Cipher of the private key", "Passphrase"}),
                        export_key));
+  // IOS puts exportable after the label or before the passphrase; keygate
+  // also takes it last, as it first did.
+  const std::string exp = "Allow the key to be exported", url = "URL prefix (file:PATH or flash:NAME)",
+                    pass = "Passphrase of the private key";
+  const std::vector<std::string> im = {"Import keys", "RSA key pair", "Key pair label"};
+  auto ih = [&](std::vector<std::string> rest) {
+    auto v = im;
+    v.insert(v.end(), rest.begin(), rest.end());
+    return h(v);
+  };
+  const std::string from_url = "Read PREFIX.prv (and PREFIX.pub)", from_term = "Paste the private key on the terminal";
   regs.push_back(t.add(m, "crypto key import rsa WORD pem url WORD WORD [exportable]",
-                       h({"Import keys", "RSA key pair", "Key pair label", "PEM format",
-                          "Read PREFIX.prv (and PREFIX.pub)", "URL prefix (file:PATH or flash:NAME)",
-                          "Passphrase of the private key", "Allow the key to be exported"}),
-                       import_url));
+                       ih({"PEM format", from_url, url, pass, exp}), import_url));
+  regs.push_back(t.add(m, "crypto key import rsa WORD pem url WORD exportable WORD",
+                       ih({"PEM format", from_url, url, exp, pass}), import_url));
+  regs.push_back(t.add(m, "crypto key import rsa WORD exportable pem url WORD WORD",
+                       ih({exp, "PEM format", from_url, url, pass}), import_url));
+  auto import_terminal = [](C c, A a) -> Result<std::string> {
+    if (!interactive(c)) return fail(Errc::kState, "crypto key import terminal needs the shell");
+    ImportWords w = import_words(a);
+    if (!KeyStore::valid_label(w.label)) return fail(Errc::kInvalidArgument, "Invalid key pair label " + w.label);
+    auto p = std::make_shared<PemPaste>(PemPaste{w.label, w.passphrase, "", w.exportable});
+    c.question = next_pem_line(&c.config, p);
+    c.question->prompt = "% Enter PEM-formatted encrypted private key.\n% End with \"quit\" on a line by itself.\n";
+    return std::string();
+  };
   regs.push_back(t.add(m, "crypto key import rsa WORD pem terminal WORD [exportable]",
-                       h({"Import keys", "RSA key pair", "Key pair label", "PEM format",
-                          "Paste the private key on the terminal", "Passphrase of the private key",
-                          "Allow the key to be exported"}),
-                       [](C c, A a) -> Result<std::string> {
-                         if (!interactive(c)) return fail(Errc::kState, "crypto key import terminal needs the shell");
-                         if (!KeyStore::valid_label(a.at(4))) return fail(Errc::kInvalidArgument, "Invalid key pair label " + a.at(4));
-                         auto p = std::make_shared<PemPaste>(PemPaste{a.at(4), a.at(7), "", a.size() > 8});
-                         c.question = next_pem_line(&c.config, p);
-                         c.question->prompt = "% Enter PEM-formatted encrypted private key.\n% End with \"quit\" on a line by itself.\n";
-                         return std::string();
-                       }));
+                       ih({"PEM format", from_term, pass, exp}), import_terminal));
+  regs.push_back(t.add(m, "crypto key import rsa WORD pem terminal exportable WORD",
+                       ih({"PEM format", from_term, exp, pass}), import_terminal));
+  regs.push_back(t.add(m, "crypto key import rsa WORD exportable pem terminal WORD",
+                       ih({exp, "PEM format", from_term, pass}), import_terminal));
   if (m != Mode::kExec)
     for (auto& r : regs) r.not_persisted();
 }

@@ -234,6 +234,25 @@ TEST_F(Keys, TripleDesIsLegacy) {
   EXPECT_NE(show("rsa back"), "");
 }
 
+// IOS's word orders (seed 001): exportable after the label or before the
+// passphrase; single DES is refused and nothing is written.
+TEST_F(Keys, ImportIosWordOrdersAndDesRefused) {
+  run("crypto key generate rsa general-keys label ex modulus 2048 exportable");
+  std::string prefix = (dir / "ios").string();
+  auto r = refuse("crypto key export rsa ex pem url file:" + prefix + " des des-pass");
+  EXPECT_NE(r.text.find("des (56-bit) is refused"), std::string::npos) << r.text;
+  EXPECT_FALSE(fs::exists(prefix + ".prv"));
+  run("crypto key export rsa ex pem url file:" + prefix + " aes ios-pass");
+  run("crypto key import rsa a1 exportable pem url file:" + prefix + " ios-pass");
+  run("crypto key import rsa a2 pem url file:" + prefix + " exportable ios-pass");
+  run("crypto key import rsa a3 pem url file:" + prefix + " ios-pass");
+  EXPECT_NE(show("rsa a1").find("Key is exportable."), std::string::npos);
+  EXPECT_NE(show("rsa a2").find("Key is exportable."), std::string::npos);
+  EXPECT_NE(show("rsa a3").find("Key is not exportable."), std::string::npos);
+  refuse("crypto key import rsa a4 exportable pem url file:" + prefix + " wrong-pass");
+  EXPECT_EQ(show("rsa a4"), "");
+}
+
 TEST_F(Keys, ImportFromTerminalReadsLinesUntilQuit) {
   auto key = crypto::testing::test_key(KeyKind::kRsa2048, 7);
   std::string pem = crypto::testing::key_pem_encrypted(key.get(), "paste-pass");

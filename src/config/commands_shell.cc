@@ -12,7 +12,7 @@ void register_shell_commands(CommandTable& t) {
                  Mode::kPkiTrustpoint, Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy, Mode::kIsakmpPeer, Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring,
                  Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey,
                  Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
-                 Mode::kAaaDynamicAuthor}) {
+                 Mode::kAaaDynamicAuthor, Mode::kIsakmpBrowserProxy, Mode::kIsakmpClientFirewall}) {
     t.add(m, "do LINE", {"To run exec commands in config mode", "Exec Command"},
           [](CmdContext&, const ParsedArgs&) -> Result<std::string> {
             return fail(Errc::kInvalidArgument, "Incomplete command.");

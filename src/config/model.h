@@ -228,6 +228,7 @@ struct IsakmpKey {
   Secret key;  // clear, in memory only
   std::string address;
   std::string mask = "255.255.255.255";
+  std::string hostname;  // the hostname form (address empty): the peer's FQDN identity, or its ip host addresses
 };
 // crypto isakmp peer address A | fqdn NAME (seed 001; IOS 12.2(8)T "IKE:
 // Initiate Aggressive Mode"; ip-address A is the same): with both set,
@@ -247,6 +248,7 @@ inline bool is_fqdn_peer(const std::string& key) { return !IpAddress::parse(key)
 
 struct IsakmpGlobal {
   std::map<int, IsakmpPolicy> policies;
+  bool enabled = true;              // no crypto isakmp enable: no ISAKMP (IKEv1) at all
   bool default_policy = true;       // no crypto isakmp default policy
   std::vector<IsakmpKey> keys;
   std::string identity = "address";  // crypto isakmp identity address|dn|hostname
@@ -478,6 +480,8 @@ inline constexpr int kDefaultUserPinRetries = 10;   // seed 002 §5
 inline constexpr int kAdminPinRetries = 15;         // seed 002 §5
 
 struct Model {
+  // ip host NAME ADDRESS...: the static host table (up to 8 addresses).
+  std::map<std::string, std::vector<std::string>> ip_hosts;
   std::string hostname = "keygate";
   // Users and privilege levels (commands_users.cc, privilege.h).
   std::map<std::string, LocalUser> users;

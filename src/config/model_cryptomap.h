@@ -66,6 +66,10 @@ struct CryptoMapEntry {
 struct CryptoMap {
   std::map<int, CryptoMapEntry> entries;
   std::string local_address;  // crypto map NAME local-address IFACE
+  // Easy VPN through a crypto map without an ISAKMP profile (seed 001):
+  // crypto map NAME client authentication list LIST (XAUTH), isakmp
+  // authorization list LIST, client configuration address respond|initiate.
+  std::string client_auth_list, authorization_list, config_address;
   bool operator==(const CryptoMap&) const = default;
 };
 

@@ -3,6 +3,7 @@
 // crypto keyrings, named login lists for XAUTH, aggressive-mode control.
 #pragma once
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,26 @@ struct EzvpnGroup {
   bool firewall_are_u_there = false;  // firewall are-u-there
   int max_users = 0, max_logins = 0;  // 0: no limit
   std::string attribute_list;  // crypto aaa attribute list NAME: per-user attributes over the group's
+  std::string browser_proxy;   // browser-proxy NAME (crypto isakmp client configuration browser-proxy)
+  std::string firewall_policy; // firewall policy NAME (crypto isakmp client firewall)
+};
+
+// crypto isakmp client configuration browser-proxy NAME: what a Cisco VPN
+// Client would set as its browser's proxy. Kept and written back; no
+// standard client takes it (see commands_ezvpn_policy.cc).
+struct BrowserProxy {
+  std::string setting;         // proxy auto-detect | none | server ADDR:PORT: "auto-detect", "none", "server A:P"
+  std::string exception_list;  // proxy exception-list LIST (comma-separated, as typed)
+  bool bypass_local = false;   // proxy by-pass-local
+};
+
+// crypto isakmp client firewall NAME required|optional TYPE: a Central
+// Policy Push firewall policy for Cisco VPN Clients (kept, not pushed).
+struct ClientFirewall {
+  bool required = false;
+  std::string type;  // Cisco-Security-Agent, Cisco-Integrated-firewall, Zonelabs-Zonealarm, Zonelabs-ZonealarmPro
+  std::string acl_in, acl_out;  // policy central-policy-push access-list in|out ACL
+  bool check_presence = false;  // policy check-presence
 };
 
 // crypto isakmp profile NAME
@@ -71,6 +92,12 @@ struct EzvpnConfig {
   // aaa authentication login LIST local | group G [local]: "local",
   // "group G", "group G local" (default local: Model::aaa_login_local).
   std::map<std::string, std::string> login_lists;
+  std::map<std::string, BrowserProxy> browser_proxies;
+  std::map<std::string, ClientFirewall> firewalls;
+  // crypto logging ezvpn [group NAME]: %CRYPTO-6-EZVPN_CONNECTION_UP/DOWN
+  // for every group, or for the groups named.
+  bool log_all = false;
+  std::set<std::string> log_groups;
 };
 
 }  // namespace kg::config

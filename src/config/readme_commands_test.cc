@@ -105,7 +105,7 @@ TEST(Readme, ListsEveryConfigurationCommand) {
                  Mode::kCertChain, Mode::kCertMap, Mode::kConsentAuthority, Mode::kIsakmpPolicy, Mode::kIsakmpPeer, Mode::kIsakmpGroup, Mode::kIsakmpProfile, Mode::kCryptoKeyring,
                  Mode::kAaaRadiusGroup, Mode::kRadiusServer, Mode::kNameMangler, Mode::kAaaAttributeList, Mode::kPubkeyChain, Mode::kPubkeyKey,
                  Mode::kExtAccessList, Mode::kCryptoMap, Mode::kDynamicMap,
-                 Mode::kAaaDynamicAuthor}) {
+                 Mode::kAaaDynamicAuthor, Mode::kIsakmpBrowserProxy, Mode::kIsakmpClientFirewall}) {
     std::vector<std::string> paths;
     walk(c.table(), m, "", 0, paths);
     for (auto& p : paths) EXPECT_TRUE(listed(lines, p)) << "mode " << int(m) << ": \"" << p << "\" is not in README's Supported commands";

@@ -4,31 +4,17 @@
 // for. A rejection that is not on the list fails the test, and so does an
 // entry no file needs any more (the feature arrived: take it off the list).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <map>
-#include <vector>
-
-#include "config/session.h"
+#include "config/testing/seed_examples.h"
 
 namespace kg::config {
 namespace {
 
-struct Future {
-  const char* file;    // "" = any file
-  const char* prefix;  // the rejected line, trimmed, starts with this
-  const char* waits_for;
-  bool seed_error = false;  // the seed's own mistake: IOS refuses the line too
-};
+using testing::FutureLine;
 
 // Reviewed: every entry is a feature still to come, not a spelling keygate
 // could take today.
-constexpr Future kFuture[] = {
+constexpr FutureLine kFuture[] = {
     // RADIUS, LDAP and AAA server groups (issue 14 lists them as later work).
     {"", "aaa group server ldap", "LDAP AAA server groups"},
     {"", "aaa authentication login", "AAA login lists other than default local (LDAP)"},
@@ -60,88 +46,7 @@ constexpr Future kFuture[] = {
     {"83-hub-profile.cfg", "permit 198.18.0.0 0.1.255.255", "entry of that access list (printed flat)", true},
 };
 
-std::string trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t\r") + 1);
-  return s;
-}
-
-struct Rejection {
-  int line;
-  std::string text, reason;
-};
-
-// "% line N: TEXT" (then maybe the caret line) then "% REASON", as
-// Config::load_file writes a rejected line; warnings and notes are one line.
-std::vector<Rejection> rejections(const std::string& report) {
-  std::vector<std::string> lines;
-  for (size_t p = 0; p < report.size();) {
-    size_t e = report.find('\n', p);
-    if (e == std::string::npos) e = report.size();
-    lines.push_back(report.substr(p, e - p));
-    p = e + 1;
-  }
-  std::vector<Rejection> out;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (!lines[i].starts_with("% line ")) continue;
-    auto colon = lines[i].find(": ");
-    std::string text = lines[i].substr(colon + 2);
-    if (text.starts_with("Warning:") || text.starts_with("Note:")) continue;
-    size_t j = i + 1;
-    if (j < lines.size() && trim(lines[j]) == "^") ++j;
-    Rejection r{std::stoi(lines[i].substr(7, colon - 7)), trim(text), j < lines.size() ? lines[j] : ""};
-    out.push_back(r);
-    i = j;
-  }
-  return out;
-}
-
-TEST(Seed004, ExamplesLoadExceptFutureFeatures) {
-  std::vector<std::filesystem::path> files;
-  for (auto& f : std::filesystem::directory_iterator(std::string(KG_SOURCE_DIR) + "/testdata/seed004"))
-    if (f.path().extension() == ".cfg") files.push_back(f.path());
-  std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 50u);
-  std::map<const Future*, int> used;
-  int total = 0, future = 0, under_parent = 0, seed_errors = 0;
-  for (auto& path : files) {
-    std::string name = path.filename().string();
-    std::ifstream in(path);
-    std::vector<std::string> text;
-    for (std::string l; std::getline(in, l);) text.push_back(l);
-    for (auto& l : text)
-      if (auto t = trim(l); !t.empty() && t[0] != '!') ++total;
-    Config c;
-    auto rep = c.load_file(path.string());
-    ASSERT_TRUE(rep) << name;
-    if (std::getenv("KG_SEED004_VERBOSE")) std::cout << "== " << name << "\n" << *rep;
-    bool parent_allowed = false;
-    for (auto& r : rejections(*rep)) {
-      ASSERT_LE(size_t(r.line), text.size()) << name;
-      if (r.reason.starts_with("% Not applied: it is indented under the rejected line")) {
-        EXPECT_TRUE(parent_allowed) << name << ":" << r.line << ": " << r.text << "\n" << r.reason;
-        ++future, ++under_parent;
-        continue;
-      }
-      const Future* hit = nullptr;
-      for (const Future& f : kFuture)
-        if ((*f.file == 0 || name == f.file) && r.text.starts_with(f.prefix)) hit = &f;
-      parent_allowed = hit != nullptr;
-      if (!hit) {
-        ADD_FAILURE() << name << ":" << r.line << ": unexpected rejection: " << r.text << "\n" << r.reason;
-        continue;
-      }
-      ++used[hit], ++future;
-      if (hit->seed_error) ++seed_errors;
-    }
-  }
-  for (const Future& f : kFuture)
-    EXPECT_TRUE(used.contains(&f)) << "allow-list entry no longer needed: \"" << f.prefix << "\" (" << f.waits_for << ")";
-  std::cout << "seed004: " << files.size() << " files, " << total << " lines, " << total - future << " accepted, "
-            << future - seed_errors << " rejected as future features (" << under_parent
-            << " of them under a rejected parent), " << seed_errors << " rejected as IOS rejects them (seed errors)\n";
-  for (const Future& f : kFuture) std::cout << "  " << used[&f] << "  " << f.prefix << "  -- " << f.waits_for << "\n";
-}
+TEST(Seed004, ExamplesLoadExceptFutureFeatures) { testing::check_seed_examples("seed004", kFuture, 50); }
 
 }  // namespace
 }  // namespace kg::config

@@ -56,6 +56,8 @@ const char* mode_suffix(Mode m) {
     case Mode::kCryptoMap: return "(config-crypto-map)";
     case Mode::kDynamicMap: return "(config-crypto-map)";
     case Mode::kAaaDynamicAuthor: return "(config-locsvr-da-radius)";
+    case Mode::kIsakmpBrowserProxy: return "(config-ikmp-browser-proxy)";
+    case Mode::kIsakmpClientFirewall: return "(config-ikmp-client-fw)";
   }
   return "";
 }

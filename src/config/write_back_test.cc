@@ -187,6 +187,20 @@ crypto isakmp invalid-spi-recovery
 crypto isakmp key 0 isakmp-key address 198.51.100.2
 crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
 crypto isakmp aggressive-mode disable
+no crypto isakmp enable
+crypto isakmp key host-key hostname site-b.example.net
+ip host site-b.example.net 198.51.100.2 198.51.100.3
+crypto logging ezvpn
+crypto logging ezvpn group cisco
+crypto isakmp client configuration browser-proxy bproxy
+ proxy server 198.18.11.1:2000
+ proxy exception-list 198.18.22.*,www.*org
+ proxy by-pass-local
+crypto isakmp client configuration browser-proxy bp2
+ proxy auto-detect
+crypto isakmp client firewall fw required Cisco-Security-Agent
+ policy central-policy-push access-list in 192
+ policy check-presence
 crypto isakmp peer address 198.51.100.2
  set aggressive-mode password am-pass
  set aggressive-mode client-endpoint user-fqdn site-a@example.net
@@ -198,6 +212,8 @@ crypto isakmp client configuration group cisco
  wins 198.18.0.6
  domain example.net
  pool fred
+ browser-proxy bproxy
+ firewall policy fw
  acl 99
  include-local-lan
  save-password
@@ -273,6 +289,9 @@ ip access-list extended S2S
 crypto dynamic-map DYN 10
  set transform-set TS
 crypto map CM local-address Loopback0
+crypto map CM client authentication list userlist
+crypto map CM isakmp authorization list grouplist
+crypto map CM client configuration address initiate
 crypto map CM 10 ipsec-isakmp
  description to site b
  set peer 198.51.100.2

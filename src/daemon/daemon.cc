@@ -101,6 +101,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(const Options& o) {
   auto dp = esp::open_dual_stack([self](const Endpoint& l, const Endpoint& r, ByteView m) {
     // The version in the IKE header picks the engine (ISAKMP is 1.0, IKEv2 2.0).
     if (isakmp::major_version(m) == 1) {
+      if (!self->policy_.model().isakmp.enabled) {  // no crypto isakmp enable
+        log::debug("ISAKMP packet from " + r.str() + " dropped: no crypto isakmp enable");
+        return;
+      }
       self->isakmp_actions(self->ikev1_->on_packet(l, r, m));
       return;
     }
@@ -362,7 +366,7 @@ void Daemon::initiate_to(const std::string& tunnel, const IpAddress& dst) {
     set_gre_tunnel(tunnel, *src, dst);
   }
   if (isakmp_policy_.tunnel_uses_isakmp(tunnel)) {
-    isakmp_actions(ikev1_->initiate({{*src, 500}, {dst, 500}, std::move(*child)}));
+    if (m.isakmp.enabled) isakmp_actions(ikev1_->initiate({{*src, 500}, {dst, 500}, std::move(*child)}));
     return;
   }
   ike::InitiateRequest req;

@@ -164,6 +164,7 @@ bool Daemon::initiate_crypto_map(const std::string& device) {
       log::warn("keygated: crypto map " + p.map + " " + std::to_string(p.seq) + ": no local address on " + from.tunnel_source.word);
       return true;
     }
+    if (!policy_.model().isakmp.enabled) return true;  // no crypto isakmp enable
     isakmp_actions(ikev1_->initiate(
         {{*src, 500}, {peer, 500}, p.child, p.peers.size() > 1 ? kTriesBeforeNextPeer : 0, p.isakmp_profile, p.aggressive}));
     return true;

@@ -15,6 +15,7 @@
 #include "aaa/ip_pool.h"
 #include "common/log.h"
 #include "crypto/password.h"
+#include "daemon/crypto_maps.h"
 #include "daemon/isakmp_policy.h"
 
 namespace kg::daemon {
@@ -238,6 +239,19 @@ std::string IsakmpPolicy::match_profile(const IpAddress& local, const IpAddress&
 
 bool IsakmpPolicy::aggressive_mode_disabled() const { return config_.model().ezvpn.aggressive_disabled; }
 
+// The profile's client authentication list, isakmp authorization list or
+// client configuration address; where it has none (or there is no profile),
+// that of the crypto map serving the peer (crypto map NAME client ..., the
+// pre-profile way of seed 001).
+static std::string ezvpn_list(const config::Model& m, const config::IsakmpProfile* prof, const IpAddress& remote,
+                              std::string config::IsakmpProfile::*pf, std::string config::CryptoMap::*mf) {
+  if (prof && !(prof->*pf).empty()) return prof->*pf;
+  auto plans = crypto_map_plans(m);
+  auto* pl = crypto_map_for_peer(plans, remote);
+  auto it = pl ? m.crypto_maps.find(pl->map) : m.crypto_maps.end();
+  return it == m.crypto_maps.end() ? std::string() : it->second.*mf;
+}
+
 // ipsec:max-users and ipsec:max-logins of a group RADIUS authorized: as
 // the group's own max-users / max-logins commands (the engine counts and
 // refuses with the same log lines). A malformed value is ignored, as IKEv2
@@ -278,11 +292,14 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
     prof = &found->second;
     p.profile = found->first;
   }
+  using P = config::IsakmpProfile;
+  using M = config::CryptoMap;
+  const std::string author_list = ezvpn_list(m, prof, remote, &P::authorization_list, &M::authorization_list);
   // isakmp authorization list LIST with a RADIUS group: the group is
   // RADIUS's alone (keygate's local groups are not consulted).
   std::optional<Result<std::string>> radius;
-  if (type == isakmp::IdType::kKeyId && prof && !prof->authorization_list.empty())
-    if (auto rg = radius_group_of(m, prof->authorization_list); !rg || !rg->empty()) radius = rg;
+  if (type == isakmp::IdType::kKeyId && !author_list.empty())
+    if (auto rg = radius_group_of(m, author_list); !rg || !rg->empty()) radius = rg;
   if (radius) {
     g = nullptr;
     p.group = id;
@@ -300,14 +317,14 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
     std::optional<Secret> k;
     for (auto& [name, r] : ez.keyrings)
       if (!k) k = keyring_key(r, remote, fqdn ? id : "");
+    if (!k && type == isakmp::IdType::kFqdn) k = hostname_psk(id);  // crypto isakmp key K hostname FQDN
     if (!k) k = psk(local, remote);
     if (!k) return std::nullopt;
     p.psk = *k;
   }
-  if (prof) {
-    p.auth_list = prof->client_auth_list;
-    p.push_config = prof->config_address == "initiate";
-  }
+  p.auth_list = ezvpn_list(m, prof, remote, &P::client_auth_list, &M::client_auth_list);
+  p.push_config = ezvpn_list(m, prof, remote, &P::config_address, &M::config_address) == "initiate";
+  p.log_connections = !p.group.empty() && (ez.log_all || ez.log_groups.contains(p.group));
   if (g && g->max_users) p.max_users = g->max_users;
   if (g && g->max_logins) p.max_logins = g->max_logins;
   if (prof && prof->virtual_template) p.child = config_.child_for_tunnel("Virtual-Template" + std::to_string(prof->virtual_template));
@@ -382,8 +399,9 @@ ikev1::ModeCfgReply IsakmpPolicy::mode_config(const ikev1::ModeCfgQuery& q) cons
   // RFC 2865 §5.25: the Class values of the user's XAUTH Access-Accept and
   // of the group's, echoed in the session's accounting.
   std::vector<Bytes> classes = q.classes;
-  auto rg = prof && !prof->authorization_list.empty() ? radius_group_of(m, prof->authorization_list)
-                                                      : Result<std::string>(std::string());
+  const std::string author_list =
+      ezvpn_list(m, prof, q.remote, &config::IsakmpProfile::authorization_list, &config::CryptoMap::authorization_list);
+  auto rg = !author_list.empty() ? radius_group_of(m, author_list) : Result<std::string>(std::string());
   if (rg && !rg->empty()) {
     auto it = radius_groups_->find(group);
     if (it == radius_groups_->end()) return {"group " + group + " has no RADIUS authorization"};

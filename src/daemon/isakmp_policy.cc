@@ -1,5 +1,8 @@
 #include "daemon/isakmp_policy.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "common/log.h"
 #include "config/isakmp_defaults.h"
 #include "daemon/crypto_maps.h"
@@ -55,8 +58,26 @@ std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remot
       best_len = p->len;
     }
   }
-  if (!best) return keyring_psk(remote);  // a Main Mode responder does not know the profile yet
-  return best->key;
+  if (best) return best->key;
+  // crypto isakmp key ... hostname NAME: in Main Mode the peer is known by
+  // its address only, so through the ip host table (seed 001).
+  const auto& m = config_.model();
+  for (auto& k : m.isakmp.keys) {
+    if (k.hostname.empty()) continue;
+    if (auto h = m.ip_hosts.find(k.hostname); h != m.ip_hosts.end())
+      for (auto& a : h->second)
+        if (IpAddress::parse(a) == remote) return k.key;
+  }
+  return keyring_psk(remote);  // a Main Mode responder does not know the profile yet
+}
+
+std::optional<Secret> IsakmpPolicy::hostname_psk(const std::string& fqdn) const {
+  for (auto& k : config_.model().isakmp.keys)
+    if (!k.hostname.empty() && k.hostname.size() == fqdn.size() &&
+        std::equal(k.hostname.begin(), k.hostname.end(), fqdn.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
+      return k.key;
+  return std::nullopt;
 }
 
 ike::DpdConfig IsakmpPolicy::keepalive(const IpAddress&, const std::string& profile) const {

@@ -20,9 +20,11 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   explicit IsakmpPolicy(const ConfigPolicy& config) : config_(config) {}
 
   std::vector<ikev1::IsakmpPolicy> policies() const override;
-  // By address: crypto isakmp key, else a crypto keyring (the most specific
-  // mask of each).
+  // By address: crypto isakmp key (the most specific mask; then a hostname
+  // key whose ip host entry has the address), else a crypto keyring.
   std::optional<Secret> psk(const IpAddress& local, const IpAddress& remote) const override;
+  // crypto isakmp key K hostname FQDN, by the peer's FQDN identity.
+  std::optional<Secret> hostname_psk(const std::string& fqdn) const;
   // isakmp_ezvpn.cc: a profile's keyring; the profile a peer matches.
   std::optional<Secret> profile_psk(const std::string& profile, const IpAddress& local,
                                     const IpAddress& remote) const override;

@@ -528,3 +528,64 @@ TEST(IsakmpPolicy, ProfileLocalAddressLimitsItsScope) {
 
 }  // namespace
 }  // namespace kg::daemon
+
+namespace kg::daemon {
+namespace {
+
+// Seed 001's identity hostname example: the key by host name, found in
+// Main Mode through the ip host table and in Aggressive Mode by the peer's
+// FQDN identity; an address key still wins for its address.
+TEST(IsakmpPolicy, HostnameKeysThroughIpHostAndFqdnIdentity) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"crypto isakmp identity hostname",
+                          "crypto isakmp key sharedkeystring hostname RemoteRouter.example.com",
+                          "ip host RemoteRouter.example.com 198.19.0.1 198.19.0.2",
+                          "crypto isakmp key 0 addr-key address 198.19.0.2"}));
+  EXPECT_TRUE(p.psk({}, ip("198.19.0.1"))->equals(as_bytes("sharedkeystring")));
+  EXPECT_TRUE(p.psk({}, ip("198.19.0.2"))->equals(as_bytes("addr-key")));
+  EXPECT_FALSE(p.psk({}, ip("198.19.0.3")));
+  EXPECT_TRUE(p.hostname_psk("remoterouter.example.com")->equals(as_bytes("sharedkeystring")));
+  EXPECT_FALSE(p.hostname_psk("other.example.com"));
+  auto peer = p.ezvpn_peer(ip("198.51.100.1"), ip("203.0.113.9"), isakmp::IdType::kFqdn, "RemoteRouter.example.com");
+  ASSERT_TRUE(peer);
+  EXPECT_TRUE(peer->psk.equals(as_bytes("sharedkeystring")));
+}
+
+// crypto map NAME client authentication list / isakmp authorization list /
+// client configuration address, for Easy VPN peers the map serves without
+// an ISAKMP profile; a profile's own list wins. crypto logging ezvpn marks
+// the group's sessions.
+TEST(IsakmpPolicy, CryptoMapClientListsAndEzvpnLogging) {
+  std::vector<std::string> lines = {
+      "crypto isakmp client configuration group cisco", " key 0 group-key", " exit",
+      "crypto ipsec transform-set TS esp-aes esp-sha-hmac", "crypto dynamic-map DYN 10", " set transform-set TS", " exit",
+      "crypto map CMAP client authentication list maplist", "crypto map CMAP client configuration address initiate",
+      "crypto map CMAP 65535 ipsec-isakmp dynamic DYN",
+      "interface eth0", " ip address 198.51.100.1 255.255.255.0", " crypto map CMAP", " exit"};
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure(lines));
+  auto peer = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.11"), isakmp::IdType::kKeyId, "cisco");
+  ASSERT_TRUE(peer);
+  EXPECT_EQ(peer->auth_list, "maplist");
+  EXPECT_TRUE(peer->push_config);
+  EXPECT_FALSE(peer->log_connections);
+  lines.insert(lines.end(), {"crypto isakmp profile ez", " match identity group cisco", " client authentication list proflist",
+                             " exit", "crypto logging ezvpn group cisco"});
+  cp.set_model(configure(lines));
+  peer = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.11"), isakmp::IdType::kKeyId, "cisco");
+  ASSERT_TRUE(peer);
+  EXPECT_EQ(peer->auth_list, "proflist");  // the profile's own list wins
+  EXPECT_TRUE(peer->push_config);          // the profile has none: the map's
+  EXPECT_TRUE(peer->log_connections);
+  lines.back() = "crypto logging ezvpn group other";
+  cp.set_model(configure(lines));
+  EXPECT_FALSE(p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.11"), isakmp::IdType::kKeyId, "cisco")->log_connections);
+  lines.back() = "crypto logging ezvpn";
+  cp.set_model(configure(lines));
+  EXPECT_TRUE(p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.11"), isakmp::IdType::kKeyId, "cisco")->log_connections);
+}
+
+}  // namespace
+}  // namespace kg::daemon

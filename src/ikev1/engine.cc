@@ -62,6 +62,16 @@ void EngineImpl::session_status(const IsakmpSa& sa, bool up) const {
   log::event("CRYPTO", log::Level::kNotice, "SESSION_STATUS",
              fmt("Crypto tunnel is {}  .  Peer {}:{}       Id: {}", up ? "UP" : "DOWN", sa.remote.addr.str(),
                  sa.remote.port, sa.remote_id.empty() ? sa.remote.addr.str() : sa.remote_id));
+  // crypto logging ezvpn: the Easy VPN server's connection log, as IOS
+  // words it (User= is empty without XAUTH, Assigned_client_addr= without
+  // mode configuration).
+  if (sa.ez && sa.ez->peer.log_connections) {
+    auto& a = sa.ez->config.address;
+    log::event("CRYPTO", log::Level::kInfo, up ? "EZVPN_CONNECTION_UP" : "EZVPN_CONNECTION_DOWN",
+               fmt("(Server) User={} Group={} Client_public_addr={} Server_public_addr={} Assigned_client_addr={}",
+                   sa.ez->user, sa.ez->peer.group, sa.remote.addr.str(), sa.local.addr.str(),
+                   a ? a->addr.str() : std::string()));
+  }
 }
 
 void EngineImpl::session_change(IsakmpSa& sa, bool up, std::vector<Action>& out) {

@@ -47,6 +47,7 @@ struct EzvpnPeer {
   // max-users / max-logins (seed 001, Session Monitoring and Limiting):
   // sessions of the group, logins of one user; nullopt: no limit.
   std::optional<uint32_t> max_users, max_logins;
+  bool log_connections = false;  // crypto logging ezvpn: %CRYPTO-6-EZVPN_CONNECTION_UP/DOWN for it
   std::optional<ike::ChildConfig> child;  // the Virtual-Template (or tunnel) its IPsec SAs use
   // isakmp authorization list LIST with `aaa authorization network LIST
   // group G`: the group's key (and attributes) come from RADIUS. The engine
