@@ -325,14 +325,19 @@ std::vector<Action> EngineImpl::on_timer() {
         rekey.push_back(c.pair);
       }
     for (size_t pair : rekey) qm_initiate(sa, pair, out);
+    bool expired = false;
     for (auto c = sa.children.begin(); c != sa.children.end();) {
       if (c->expires <= now) {
         out.push_back(ike::RemoveChildSa{sa.child ? sa.child->interface : "", c->spi_in, c->spi_out});
         c = sa.children.erase(c);
+        expired = true;
       } else {
         ++c;
       }
     }
+    // The session ends with its last IPsec SA, as when the peer deletes it.
+    if (expired && sa.children.empty() && session_holder(sa).children.empty())
+      session_change(session_holder(sa), false, out);
     dpd_check(sa, now, out);
     if (p1_rekey_due(sa) && p1_rekey_time(sa) <= now) p1_rekey(sa, out);
     if (sa.expires <= now) {
