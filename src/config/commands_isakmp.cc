@@ -8,6 +8,8 @@
 // to (crypto isakmp peer address A | fqdn NAME: set aggressive-mode
 // password and client-endpoint); show crypto isakmp policy.
 #include <cctype>
+#include <cstring>
+#include <sstream>
 
 #include "config/isakmp_defaults.h"
 #include "config/session.h"
@@ -29,8 +31,14 @@ std::vector<std::string> help(std::vector<std::string> rest) {
 
 std::string key_line(const WriteContext& ctx, const IsakmpKey& k) {
   if (!k.hostname.empty()) return "crypto isakmp key " + ctx.key(k.key) + " hostname " + k.hostname + "\n";
-  std::string s = "crypto isakmp key " + ctx.key(k.key) + " address " + k.address;
-  if (k.mask != "255.255.255.255") s += " " + k.mask;
+  std::string s = "crypto isakmp key " + ctx.key(k.key);
+  if (k.mask.empty()) {
+    s += " ipv6 " + k.address;
+  } else {
+    s += " address " + k.address;
+    if (k.mask != "255.255.255.255") s += " " + k.mask;
+  }
+  if (k.no_xauth) s += " no-xauth";
   return s + "\n";
 }
 
@@ -127,42 +135,60 @@ void add_globals(CommandTable& t) {
         [](C c, A a) { c.model.isakmp.fragmentation = !a.negated && !a.defaulted; return ok(); })
       .writes(ident);
   // The key is [0|6] KEY (key_from_config reads both), then address A
-  // [MASK] or hostname FQDN.
+  // [MASK] [no-xauth], ipv6 A/P [no-xauth] or hostname FQDN (seed 001).
   t.add(Mode::kConfig, "crypto isakmp key LINE",
-        help({"Set pre-shared key for remote peer", "Key, then address A.B.C.D [MASK] | hostname FQDN"}),
+        help({"Set pre-shared key for remote peer",
+              "Key, then address A.B.C.D [MASK] [no-xauth] | ipv6 X:X::X/P [no-xauth] | hostname FQDN"}),
         [](C c, A a) -> Result<std::string> {
           const std::string& line = a.at(3);
-          auto at = line.rfind(" address ");
-          if (auto h = line.rfind(" hostname "); h != std::string::npos && (at == std::string::npos || h > at)) {
-            // The hostname form: the peer's FQDN identity (Aggressive Mode),
-            // or, in Main Mode, its addresses in the ip host table.
-            std::string host = line.substr(h + 10);
-            if (host.empty() || host.find(' ') != std::string::npos) return fail(Errc::kInvalidArgument, "% Invalid host name");
-            auto& keys = c.model.isakmp.keys;
-            std::erase_if(keys, [&](const IsakmpKey& k) { return k.hostname == host; });
-            if (a.negated) return ok();
-            auto key = c.config.key_from_config(line.substr(0, h));
-            if (!key) return std::unexpected(key.error());
-            IsakmpKey k{Secret(std::string_view(*key)), "", "255.255.255.255", host};
-            keys.push_back(std::move(k));
-            return ok();
-          }
+          // The last of the three keywords starts the peer (a key may
+          // contain the words too).
+          size_t at = std::string::npos;
+          std::string form;
+          for (const char* w : {" address ", " ipv6 ", " hostname "})
+            if (auto p = line.rfind(w); p != std::string::npos && (at == std::string::npos || p > at)) {
+              at = p;
+              form = std::string(w).substr(1, std::strlen(w) - 2);
+            }
           if (at == std::string::npos)
-            return fail(Errc::kInvalidArgument, "% Incomplete command: address A.B.C.D [MASK] | hostname FQDN is required");
-          std::string rest = line.substr(at + 9), addr = rest, mask = "255.255.255.255";
-          if (auto sp = rest.find(' '); sp != std::string::npos) {
-            addr = rest.substr(0, sp);
-            mask = rest.substr(sp + 1);
+            return fail(Errc::kInvalidArgument,
+                        "% Incomplete command: address A.B.C.D [MASK] | ipv6 X:X::X/P | hostname FQDN is required");
+          std::vector<std::string> words;
+          std::istringstream in(line.substr(at + form.size() + 2));
+          for (std::string w; in >> w;) words.push_back(w);
+          IsakmpKey k;
+          if (form == "hostname") {
+            // The peer's FQDN identity (Aggressive Mode), or, in Main Mode,
+            // its addresses in the ip host table.
+            if (words.size() != 1) return fail(Errc::kInvalidArgument, "% Invalid host name");
+            k.hostname = words[0];
+            k.mask = "255.255.255.255";
+          } else {
+            k.no_xauth = !words.empty() && words.back() == "no-xauth";
+            if (k.no_xauth) words.pop_back();
+            if (form == "ipv6") {
+              auto p = words.size() == 1 ? Prefix::parse(words[0]) : std::nullopt;
+              if (!p || p->addr.is_v4()) return fail(Errc::kInvalidArgument, "% Invalid IPv6 prefix (X:X::X/P)");
+              k.address = words[0];
+              k.mask.clear();
+            } else {
+              if (words.empty() || words.size() > 2) return fail(Errc::kInvalidArgument, "% Invalid address or mask");
+              k.address = words[0];
+              if (words.size() == 2) k.mask = words[1];
+              auto ip = IpAddress::parse(k.address);
+              auto m = IpAddress::parse(k.mask);
+              if (!ip || !ip->is_v4() || !m || !mask_to_len(*m)) return fail(Errc::kInvalidArgument, "% Invalid address or mask");
+            }
           }
-          auto ip = IpAddress::parse(addr);
-          auto m = IpAddress::parse(mask);
-          if (!ip || !ip->is_v4() || !m || !mask_to_len(*m)) return fail(Errc::kInvalidArgument, "% Invalid address or mask");
           auto& keys = c.model.isakmp.keys;
-          std::erase_if(keys, [&](const IsakmpKey& k) { return k.hostname.empty() && k.address == addr && k.mask == mask; });
+          std::erase_if(keys, [&](const IsakmpKey& o) {
+            return o.hostname == k.hostname && o.address == k.address && o.mask == k.mask;
+          });
           if (a.negated) return ok();
           auto key = c.config.key_from_config(line.substr(0, at));
           if (!key) return std::unexpected(key.error());
-          keys.push_back({Secret(std::string_view(*key)), addr, mask});
+          k.key = Secret(std::string_view(*key));
+          keys.push_back(std::move(k));
           return ok();
         })
       .writes(section::kIsakmp + 3, [](const WriteScope& s, std::string& out) {

@@ -226,9 +226,10 @@ struct IsakmpPolicy {
 // crypto isakmp key [0|6] KEY address A [MASK]
 struct IsakmpKey {
   Secret key;  // clear, in memory only
-  std::string address;
-  std::string mask = "255.255.255.255";
+  std::string address;  // address A [MASK]; the ipv6 form: the prefix A/P
+  std::string mask = "255.255.255.255";  // empty in the ipv6 form
   std::string hostname;  // the hostname form (address empty): the peer's FQDN identity, or its ip host addresses
+  bool no_xauth = false;  // address and ipv6 forms: never ask this peer for XAUTH (seed 001)
 };
 // crypto isakmp peer address A | fqdn NAME (seed 001; IOS 12.2(8)T "IKE:
 // Initiate Aggressive Mode"; ip-address A is the same): with both set,

@@ -186,6 +186,9 @@ crypto isakmp nat keepalive 20
 crypto isakmp invalid-spi-recovery
 crypto isakmp key 0 isakmp-key address 198.51.100.2
 crypto isakmp key isakmp-key2 address 198.51.100.0 255.255.255.0
+crypto isakmp key router-key address 198.51.100.9 no-xauth
+crypto isakmp key v6-key ipv6 2001:db8:1::/48
+crypto isakmp key v6-host-key ipv6 2001:db8:1::2/128 no-xauth
 crypto isakmp aggressive-mode disable
 no crypto isakmp enable
 crypto isakmp key host-key hostname site-b.example.net

@@ -294,6 +294,7 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
   }
   using P = config::IsakmpProfile;
   using M = config::CryptoMap;
+  bool no_xauth = false;
   const std::string author_list = ezvpn_list(m, prof, remote, &P::authorization_list, &M::authorization_list);
   // isakmp authorization list LIST with a RADIUS group: the group is
   // RADIUS's alone (keygate's local groups are not consulted).
@@ -318,11 +319,17 @@ std::optional<ikev1::EzvpnPeer> IsakmpPolicy::ezvpn_peer(const IpAddress& local,
     for (auto& [name, r] : ez.keyrings)
       if (!k) k = keyring_key(r, remote, fqdn ? id : "");
     if (!k && type == isakmp::IdType::kFqdn) k = hostname_psk(id);  // crypto isakmp key K hostname FQDN
-    if (!k) k = psk(local, remote);
+    if (!k) {
+      auto* by_address = address_key(remote);
+      no_xauth = by_address && by_address->no_xauth;
+      k = psk(local, remote);
+    }
     if (!k) return std::nullopt;
     p.psk = *k;
   }
-  p.auth_list = ezvpn_list(m, prof, remote, &P::client_auth_list, &M::client_auth_list);
+  // crypto isakmp key ... no-xauth: a router peer on the same crypto map
+  // as Easy VPN clients is not asked for XAUTH (seed 001).
+  p.auth_list = no_xauth ? "" : ezvpn_list(m, prof, remote, &P::client_auth_list, &M::client_auth_list);
   p.push_config = ezvpn_list(m, prof, remote, &P::config_address, &M::config_address) == "initiate";
   p.log_connections = !p.group.empty() && (ez.log_all || ez.log_groups.contains(p.group));
   if (g && g->max_users) p.max_users = g->max_users;

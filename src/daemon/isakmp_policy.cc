@@ -44,21 +44,30 @@ std::vector<ikev1::IsakmpPolicy> IsakmpPolicy::policies() const {
   return v;
 }
 
-std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remote) const {
+// crypto isakmp key ... address A [MASK] | ipv6 A/P: the most specific
+// entry holding the peer's address.
+const config::IsakmpKey* IsakmpPolicy::address_key(const IpAddress& remote) const {
   const config::IsakmpKey* best = nullptr;
   uint8_t best_len = 0;
   for (auto& k : config_.model().isakmp.keys) {
-    auto a = IpAddress::parse(k.address);
-    auto mask = IpAddress::parse(k.mask);
-    if (!a || !mask) continue;
-    auto p = Prefix::from_mask(*a, *mask);
+    if (!k.hostname.empty()) continue;
+    std::optional<Prefix> p;
+    if (k.mask.empty()) {
+      p = Prefix::parse(k.address);
+    } else if (auto a = IpAddress::parse(k.address), mask = IpAddress::parse(k.mask); a && mask) {
+      p = Prefix::from_mask(*a, *mask);
+    }
     if (!p || !p->contains(remote)) continue;
     if (!best || p->len > best_len) {  // the most specific mask wins
       best = &k;
       best_len = p->len;
     }
   }
-  if (best) return best->key;
+  return best;
+}
+
+std::optional<Secret> IsakmpPolicy::psk(const IpAddress&, const IpAddress& remote) const {
+  if (auto* k = address_key(remote)) return k->key;
   // crypto isakmp key ... hostname NAME: in Main Mode the peer is known by
   // its address only, so through the ip host table (seed 001).
   const auto& m = config_.model();

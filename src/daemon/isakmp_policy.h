@@ -86,6 +86,7 @@ class IsakmpPolicy final : public ikev1::PolicyProvider {
   const std::string* peer_key(const IpAddress& remote) const;
   bool tunnel_serves(const IpAddress& remote) const;  // a tunnel interface with ISAKMP to this peer
   std::optional<Secret> keyring_psk(const IpAddress& remote) const;  // any crypto keyring, by address
+  const config::IsakmpKey* address_key(const IpAddress& remote) const;
   const ConfigPolicy& config_;
   PeerNames* names_ = nullptr;
   RadiusPasswords radius_passwords_;

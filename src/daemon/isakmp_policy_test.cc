@@ -59,6 +59,15 @@ TEST(IsakmpPolicy, MostSpecificKeyAndWhichTunnelsUseIsakmp) {
   EXPECT_TRUE(p.psk({}, ip("198.51.100.2"))->equals(as_bytes("host-key")));
   EXPECT_TRUE(p.psk({}, ip("198.51.100.7"))->equals(as_bytes("wide-key")));
   EXPECT_FALSE(p.psk({}, ip("203.0.113.7")));
+  // The ipv6 form (seed 001: crypto isakmp key KEY ipv6 A/P), most specific
+  // prefix first too.
+  cp.set_model(configure({"crypto isakmp key v6-wide ipv6 2001:db8:1::/48",
+                          "crypto isakmp key v6-host ipv6 2001:db8:1::2/128 no-xauth"}));
+  EXPECT_TRUE(p.psk({}, ip("2001:db8:1::2"))->equals(as_bytes("v6-host")));
+  EXPECT_TRUE(p.psk({}, ip("2001:db8:1:5::9"))->equals(as_bytes("v6-wide")));
+  EXPECT_FALSE(p.psk({}, ip("2001:db8:2::1")));
+  EXPECT_FALSE(p.psk({}, ip("198.51.100.2")));
+  cp.set_model(configure(lines));
   EXPECT_TRUE(p.tunnel_uses_isakmp("Tunnel0"));
   auto child = p.child_for_peer(ip("198.51.100.1"), ip("198.51.100.2"));
   ASSERT_TRUE(child);
@@ -585,6 +594,27 @@ TEST(IsakmpPolicy, CryptoMapClientListsAndEzvpnLogging) {
   lines.back() = "crypto logging ezvpn";
   cp.set_model(configure(lines));
   EXPECT_TRUE(p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.11"), isakmp::IdType::kKeyId, "cisco")->log_connections);
+}
+
+// crypto isakmp key ... no-xauth (seed 001): a router peer keyed by address
+// on the same crypto map as Easy VPN clients is not asked for XAUTH; a peer
+// whose key lacks it is, as on IOS.
+TEST(IsakmpPolicy, NoXauthKeyIsNotAskedForXauth) {
+  ConfigPolicy cp;
+  IsakmpPolicy p(cp);
+  cp.set_model(configure({"crypto isakmp key 0 router-key address 198.51.100.9 no-xauth",
+                          "crypto isakmp key 0 other-key address 198.51.100.10",
+                          "crypto ipsec transform-set TS esp-aes esp-sha-hmac", "crypto dynamic-map DYN 10",
+                          " set transform-set TS", " exit", "crypto map CMAP client authentication list maplist",
+                          "crypto map CMAP 65535 ipsec-isakmp dynamic DYN", "interface eth0",
+                          " ip address 198.51.100.1 255.255.255.0", " crypto map CMAP", " exit"}));
+  auto router = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.9"), isakmp::IdType::kIpv4Addr, "198.51.100.9");
+  ASSERT_TRUE(router);
+  EXPECT_TRUE(router->psk.equals(as_bytes("router-key")));
+  EXPECT_EQ(router->auth_list, "");
+  auto other = p.ezvpn_peer(ip("198.51.100.1"), ip("198.51.100.10"), isakmp::IdType::kIpv4Addr, "198.51.100.10");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->auth_list, "maplist");
 }
 
 }  // namespace
