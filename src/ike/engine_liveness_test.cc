@@ -205,6 +205,35 @@ TEST_F(TwoEngines, CrossingInitiationsLeaveOneSa) {
       }
 }
 
+// B starts the tunnel just after A's IKE_SA_INIT reached it: B knows the
+// peer, so its IKE_AUTH carries no INITIAL_CONTACT, and A's does. The two
+// SAs still cross and one must go (t_faults_loss_junk_link ended with two
+// IKE SAs on each side so in CI).
+TEST_F(TwoEngines, CrossingInitiationWithoutInitialContactLeavesOneSa) {
+  for (uint64_t seed : {1, 2, 3, 4}) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    reset(seed, seed + 10);
+    start();
+    take(a, a.engine->initiate(req(a, b)));
+    ASSERT_EQ(wire.size(), 1u);
+    auto init = wire.front();
+    wire.pop_front();
+    take(b, b.engine->on_packet(init.remote, init.local, init.data));
+    take(b, b.engine->initiate(req(b, a)));
+    pump();
+    run_for(Millis(5000));
+    auto sa = a.engine->sas(), sb = b.engine->sas();
+    ASSERT_EQ(sa.size(), 1u) << logs;
+    ASSERT_EQ(sb.size(), 1u) << logs;
+    EXPECT_EQ(sa[0].spi_i, sb[0].spi_i);
+    expect_one_mirrored_child();
+    EXPECT_EQ(a.sessions(), 1u);
+    EXPECT_EQ(b.sessions(), 1u);
+    run_for(Millis(120'000));
+    EXPECT_EQ(logs.find("did not answer"), std::string::npos) << logs;
+  }
+}
+
 // The same, but A's own SA is up before B's IKE_AUTH reaches A: B's
 // INITIAL_CONTACT must not make A drop its new SA as stale while B keeps it.
 TEST_F(TwoEngines, CrossingInitiationsWithOneSideAheadLeaveOneSa) {

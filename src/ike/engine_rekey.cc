@@ -128,9 +128,11 @@ bool fresh_start(const IkeSa& x) { return x.initiator ? x.send_initial_contact :
 }  // namespace
 
 // Two SAs of one tunnel that both ends started at once: one initiated by
-// each end, both from nothing, the other finished only after `sa` had begun.
+// each end, at least one from nothing (an end whose initiation began just
+// after the peer's IKE_SA_INIT reached it sends no INITIAL_CONTACT: the
+// peer was known), the other finished only after `sa` had begun.
 bool EngineImpl::crossed(const IkeSa& sa, const IkeSa& other) const {
-  return other.initiator != sa.initiator && fresh_start(sa) && fresh_start(other) &&
+  return other.initiator != sa.initiator && (fresh_start(sa) || fresh_start(other)) &&
          other.created_before > sa.tunnel_id && other.remote.addr == sa.remote.addr &&
          other.remote_id == sa.remote_id && !sa.interface().empty() && other.interface() == sa.interface() &&
          other.profile && sa.profile && other.profile->name == sa.profile->name;
@@ -166,10 +168,11 @@ void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
 // see itself as the lower one). Each deletes the other SA (§2.25.2: a
 // Delete that meets the peer's own is answered as usual), so that a peer
 // that keeps both (strongSwan does) is told too.
-// Each side started from nothing, so both SAs carry INITIAL_CONTACT; that
-// keeps a hub (whose sessions share a Virtual-Template) from looking.
+// Only an SA we initiated, or one started from nothing, looks: a hub's
+// sessions (many on one Virtual-Template) are the peers' SAs, and the end
+// that sent INITIAL_CONTACT always looks.
 void EngineImpl::settle_crossing(IkeSa& sa, std::vector<Action>& out) {
-  if (!fresh_start(sa) || sa.interface().empty()) return;
+  if ((!sa.initiator && !fresh_start(sa)) || sa.interface().empty()) return;
   auto [first, last] = by_interface_.equal_range(sa.interface());
   for (auto ix = first; ix != last; ++ix) {
     IkeSa* o = find_sa(ix->second);
