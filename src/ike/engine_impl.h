@@ -60,6 +60,9 @@ class EngineImpl final : public Engine {
   static bool half_open(const IkeSa& sa) { return !sa.initiator && sa.state == SaState::kConnecting; }
   // A replaced or redundant IKE SA the peer should delete is forgotten after this.
   static constexpr Millis kReapAfter{30'000};
+  // An SA of ours that an INITIAL_CONTACT would make stale, when the peer may
+  // instead settle a crossing (delete_stale), goes after this.
+  static constexpr Millis kStaleGrace{5'000};
 
  private:
   IkeSa* lookup(const Message& m, const Endpoint& local, const Endpoint& remote, std::vector<Action>& out);
@@ -111,7 +114,9 @@ class EngineImpl final : public Engine {
   void adopt_successor(IkeSa& old, bool we_initiated, std::vector<Action>& out);
   void hand_over(IkeSa& from, IkeSa& to);
   void delete_stale(IkeSa& sa, std::vector<Action>& out);
+  bool same_tunnel_from_both_ends(const IkeSa& sa, const IkeSa& other) const;
   bool crossed(const IkeSa& sa, const IkeSa& other) const;
+  void log_stale(const IkeSa& sa) const;
   void settle_crossing(IkeSa& sa, std::vector<Action>& out);
   IkeSa* find_sa(uint64_t our_spi);
   // engine_timers.cc. Whoever changes an SA's timers, state, interface or

@@ -20,6 +20,14 @@ TaskList one(std::unique_ptr<Task> t) {
 // Called when now >= lifetime_deadline(sa). Each timer that fires is cleared
 // (kNever) before its action starts, so nothing fires twice.
 void EngineImpl::service(IkeSa& sa, TimePoint now, std::vector<Action>& out) {
+  if (now >= sa.reap_at && sa.stale_of) {
+    // delete_stale waited for the peer to settle a crossing. It deleted the
+    // SA that carried INITIAL_CONTACT: this one stays. Otherwise it is stale.
+    const IkeSa* contact = find_sa(sa.stale_of);
+    sa.stale_of = 0;
+    if (!contact || contact->state != SaState::kEstablished) sa.reap_at = kNever;
+    else log_stale(sa);
+  }
   if (now >= sa.reap_at) {
     // Replaced or redundant, and the peer never deleted it: forget it.
     auto e = env(out);

@@ -127,20 +127,33 @@ bool fresh_start(const IkeSa& x) { return x.initiator ? x.send_initial_contact :
 
 }  // namespace
 
-// Two SAs of one tunnel that both ends started at once: one initiated by
-// each end, at least one from nothing (an end whose initiation began just
-// after the peer's IKE_SA_INIT reached it sends no INITIAL_CONTACT: the
-// peer was known), the other finished only after `sa` had begun.
+// One tunnel's two SAs, one started by each end.
+bool EngineImpl::same_tunnel_from_both_ends(const IkeSa& sa, const IkeSa& other) const {
+  return other.initiator != sa.initiator && other.remote.addr == sa.remote.addr && other.remote_id == sa.remote_id &&
+         !sa.interface().empty() && other.interface() == sa.interface() && other.profile && sa.profile &&
+         other.profile->name == sa.profile->name;
+}
+
+// Two SAs of one tunnel that both ends started at once: at least one from
+// nothing (an end whose initiation began just after the peer's IKE_SA_INIT
+// reached it sends no INITIAL_CONTACT: the peer was known), the other
+// finished only after `sa` had begun.
 bool EngineImpl::crossed(const IkeSa& sa, const IkeSa& other) const {
-  return other.initiator != sa.initiator && (fresh_start(sa) || fresh_start(other)) &&
-         other.created_before > sa.tunnel_id && other.remote.addr == sa.remote.addr &&
-         other.remote_id == sa.remote_id && !sa.interface().empty() && other.interface() == sa.interface() &&
-         other.profile && sa.profile && other.profile->name == sa.profile->name;
+  return same_tunnel_from_both_ends(sa, other) && (fresh_start(sa) || fresh_start(other)) &&
+         other.created_before > sa.tunnel_id;
 }
 
 // §2.4: the peer says this is its only IKE SA with us; older ones with the
 // same identities are stale (it rebooted). They go without a Delete: the
 // peer no longer knows them.
+// Unless they may be the other half of a crossing that only the peer saw:
+// its IKE_SA_INIT came late (lost once, reordered), so here its SA began
+// after ours was up, while the peer began it before ours reached it. The
+// peer then settles the crossing (settle_crossing) and deletes one of the
+// two; had we dropped ours at once, it could be the one the peer keeps. So
+// an SA of ours on the same tunnel goes only if the peer has deleted
+// neither within kStaleGrace (service()); traffic takes the new SA
+// meanwhile. A peer that really rebooted knows nothing to delete.
 void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
   if (!sa.peer_initial_contact) return;
   auto e = env(out);
@@ -150,13 +163,25 @@ void EngineImpl::delete_stale(IkeSa& sa, std::vector<Action>& out) {
     if (other->remote_id != sa.remote_id || !other->profile || !sa.profile ||
         other->profile->name != sa.profile->name)
       continue;
-    log::info(fmt("IKEv2: INITIAL_CONTACT from {} Id: {}: deleting stale IKE SA {:016x}/{:016x}", sa.remote.str(),
-                  sa.remote_id.str(), other->spi_i, other->spi_r));
+    if (other->state == SaState::kEstablished && same_tunnel_from_both_ends(sa, *other)) {
+      log::info(fmt("IKEv2: INITIAL_CONTACT from {} Id: {}: IKE SA {:016x}/{:016x} goes in {} s unless the peer "
+                    "settles a crossing",
+                    sa.remote.str(), sa.remote_id.str(), other->spi_i, other->spi_r, kStaleGrace.count() / 1000));
+      other->reap_at = std::min(other->reap_at, clock_.now() + kStaleGrace);
+      other->stale_of = our_spi(sa);
+      continue;
+    }
+    log_stale(*other);
     emit_remove_children(*other, e);
     emit_session(*other, e, false);
     other->state = SaState::kDead;
     touch(*other);
   }
+}
+
+void EngineImpl::log_stale(const IkeSa& sa) const {
+  log::info(fmt("IKEv2: INITIAL_CONTACT from {} Id: {}: deleting stale IKE SA {:016x}/{:016x}", sa.remote.str(),
+                sa.remote_id.str(), sa.spi_i, sa.spi_r));
 }
 
 // Both ends started the same tunnel at once, as after an outage that took

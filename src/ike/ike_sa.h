@@ -193,6 +193,7 @@ struct IkeSa {
   TimePoint rekey_at = kNever, expire_at = kNever;  // IKE SA soft/hard lifetime
   TimePoint dpd_at = kNever;                        // next liveness check
   TimePoint reap_at = kNever;                       // replaced or redundant: forgotten by then
+  uint64_t stale_of = 0;  // reap_at set by INITIAL_CONTACT (delete_stale): our SPI of the SA that carried it
   TimePoint last_heard{};                           // last authenticated message from the peer
   uint32_t rekeys = 0;                              // predecessors (show)
   bool session_up = false;                          // SessionEvent up sent, down owed
