@@ -62,6 +62,11 @@ lib_init() {
 }
 
 # wait_for "CMD" TIMEOUT_SECONDS: poll CMD (eval) every 0.2 s.
+# no_tentative NS: no IPv6 address of NS is still in duplicate address
+# detection. Chromium aborts a navigation when an address changes under it
+# (net::ERR_NETWORK_CHANGED, t_web_page in a full run), as when DAD ends on
+# a fresh veth's link-local address about a second after the link came up.
+no_tentative() { [ -z "$(ip -n "$1" -6 addr show tentative)" ]; }
 wait_for() {
   local cmd=$1 t=$2 end
   end=$(( $(date +%s) + t ))

@@ -45,7 +45,10 @@ grep -rlq "PRIVATE KEY" "$WORK/kg-$NSA/state" && fail "a clear private key in th
 log "keygate-web (pid $pid) runs as nobody without capabilities; self-signed key sealed"
 
 # The browser, from the client side of the veth (198.51.100.2, admitted).
-ip netns exec "$NSB" env NODE_PATH="$NODE_MODULES" timeout 120 node "$KG_SOURCE_DIR/tests/integration/web/web_page.js" \
+# TMPDIR: Chromium's own files (org.chromium.Chromium.*) go with $WORK even
+# when the browser dies with the test.
+wait_for "no_tentative $NSB" 10 || fail "IPv6 DAD still running in $NSB"
+ip netns exec "$NSB" env TMPDIR="$WORK" NODE_PATH="$NODE_MODULES" timeout 120 node "$KG_SOURCE_DIR/tests/integration/web/web_page.js" \
   http://198.51.100.1:8080/ https://198.51.100.1:8443 op Op-Pass-1 "$KG_BUILD_DIR/test-output/web" ||
   fail "the browser test failed"
 grep -q 'Op-Pass-1\|PinNotInUrl' "$WORK/keygated-$NSA.log" && fail "a password or PIN in keygated's log"

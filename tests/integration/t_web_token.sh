@@ -64,7 +64,10 @@ wait_for "ip netns exec $NSA ss -ltn | grep -q ':8443 '" 20 || fail "keygate-web
 log "token reinserted; tunnel down until the PIN"
 
 NEW_PIN='New pin|7 ok?'
-ip netns exec "$NSB" env NODE_PATH="$NODE_MODULES" timeout 150 node "$KG_SOURCE_DIR/tests/integration/web/web_token.js" \
+# TMPDIR: Chromium's own files (org.chromium.Chromium.*) go with $WORK even
+# when the browser dies with the test.
+wait_for "no_tentative $NSB" 10 || fail "IPv6 DAD still running in $NSB"
+ip netns exec "$NSB" env TMPDIR="$WORK" NODE_PATH="$NODE_MODULES" timeout 150 node "$KG_SOURCE_DIR/tests/integration/web/web_token.js" \
   https://198.51.100.1:8443 alice Alice-Pass-1 eToken 1234567890 "$NEW_PIN" "$KG_BUILD_DIR/test-output/web" ||
   fail "the browser flow failed"
 wait_for "ping_ok $NSA 192.0.2.1 192.0.2.129 1" 10 || fail "no traffic through the tunnel the page brought up"
