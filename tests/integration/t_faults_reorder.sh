@@ -71,7 +71,7 @@ r=$(burst "late 30" 60)
 log "late 30: $r"
 [ "$(stat late)" = 1 ] || fail "the relay did not hold a packet back"
 [ "$(field accepted "$r")" = "$(field esp "$r")" ] && [ "$(field replay "$r")" = 0 ] ||
-  fail "a packet 30 late (inside the window) was dropped"
+  { kg "$NSB" "show crypto ipsec sa"; kg "$NSB" "show crypto ikev2 stats"; fail "a packet 30 late (inside the window) was dropped"; }
 
 r=$(burst "late 100" 130)
 log "late 100: $r"
