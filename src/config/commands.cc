@@ -106,7 +106,9 @@ void add_modes(CommandTable& t) {
         [](C c, A a) { c.model.hostname = a.negated ? "keygate" : a.at(1); return ok(); })
       .writes(section::kHostname, [](const WriteScope& s, std::string& out) { out += "hostname " + s.model.hostname + "\n!\n"; });
   // ip host NAME A [A...]: the static host table; crypto isakmp key ...
-  // hostname NAME finds a Main Mode peer's key through it (seed 001).
+  // hostname NAME finds a Main Mode peer's key through it (seed 001), and
+  // peers configured by name resolve through it before DNS
+  // (daemon/peer_names.h).
   auto ip_host = [](C c, A a) -> Result<std::string> {
     if (a.negated) { c.model.ip_hosts.erase(a.at(2)); return ok(); }
     if (a.size() < 4) return invalid("% Incomplete command.");

@@ -451,6 +451,7 @@ void Daemon::apply_config(const config::Model& before, const config::Model& afte
   if (da_) da_->configure(after);
   if (acct_) acct_->flush();  // what a previous run (or an outage) left, to the servers now configured
   ra_->apply(before, after);
+  isakmp_names_.set_hosts(after.ip_hosts);
   flexvpn_.apply(after);
   log::set_prefix(after.hostname);
   if (before.logging_buffered != after.logging_buffered) apply_logging(after);

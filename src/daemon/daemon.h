@@ -293,7 +293,8 @@ class Daemon {
   NatKeepalive nat_keepalive_v1_;  // crypto isakmp nat keepalive
   FlexvpnHost flexvpn_host_{*this};
   FlexvpnClients flexvpn_{flexvpn_host_, clock_};  // crypto ikev2 client flexvpn
-  // crypto isakmp peer fqdn NAME: looked up on the worker, as FlexVPN peers' names.
+  // crypto isakmp peer fqdn NAME: ip host, else looked up on the worker, as
+  // FlexVPN peers' names (the table given in apply_config).
   PeerNames isakmp_names_{clock_,
                           [this](const std::string& n, PeerNames::Done done) {
                             flexvpn_host_.lookup(n, std::move(done));

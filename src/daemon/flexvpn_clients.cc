@@ -12,6 +12,7 @@ bool same(const config::FlexvpnClient& a, const config::FlexvpnClient& b) {
 }  // namespace
 
 void FlexvpnClients::apply(const config::Model& after) {
+  names_.set_hosts(after.ip_hosts);
   std::erase_if(clients_, [&](auto& kv) {
     auto it = after.flexvpn_clients.find(kv.first);
     return it == after.flexvpn_clients.end() || !same(it->second, kv.second.config());

@@ -80,8 +80,8 @@ class FlexvpnClients {
   };
   std::map<uint64_t, Probe> probes_;  // peer reactivate probes by id
   uint64_t next_probe_id_ = 1;
-  // peer N fqdn NAME, looked up on the Host's worker; the client logs the
-  // names that do not resolve.
+  // peer N fqdn NAME: ip host (the table given in apply), else looked up on
+  // the Host's worker; the client logs the names that do not resolve.
   PeerNames names_{clock_,
                    [this](const std::string& n, PeerNames::Done done) {
                      host_.lookup(n, [this, done = std::move(done)](std::optional<IpAddress> a) {

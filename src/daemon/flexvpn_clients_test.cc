@@ -147,6 +147,27 @@ TEST_F(Part, NamesAreLookedUpOffTheLoop) {
   EXPECT_EQ(host.initiated, std::vector<std::string>{"Tunnel0 198.51.100.9"});
 }
 
+// peer N fqdn NAME with `ip host NAME A`: the table answers, no lookup;
+// an edit of the table serves the next selection.
+TEST_F(Part, IpHostNamesNeedNoLookup) {
+  model.flexvpn_clients["default"].peers = {{1, "fqdn hub1.example.net"}};
+  model.ip_hosts["hub1.example.net"] = {"198.51.100.1"};
+  part.apply(model);
+  part.tick();
+  EXPECT_TRUE(host.lookups.empty());
+  EXPECT_EQ(host.initiated, std::vector<std::string>{"Tunnel0 198.51.100.1"});
+  model.ip_hosts["hub1.example.net"] = {"198.51.100.3"};
+  part.apply(model);
+  host.sas.clear();
+  clock.advance(FlexvpnClient::kConnectTimeout);
+  part.tick();  // peer 1 failed: the round is over, a pause
+  clock.advance(FlexvpnClient::kRoundPause);
+  part.tick();
+  EXPECT_TRUE(host.lookups.empty());
+  ASSERT_FALSE(host.initiated.empty());
+  EXPECT_EQ(host.initiated.back(), "Tunnel0 198.51.100.3");
+}
+
 // A tunnel that is shut down resets its client; no shutdown starts again
 // from the first peer.
 TEST_F(Part, ShutdownTunnelResetsTheClient) {

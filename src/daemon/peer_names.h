@@ -6,11 +6,18 @@
 // tries again. An answer serves kLife, then the name is asked again on the
 // next need (the old address meanwhile). A name that does not resolve is
 // asked again after kRetry: keygated goes on without it.
+//
+// IOS consults its static host table (`ip host NAME ADDRESS...`) before
+// DNS: a name in it answers at once (never pending, no lookup), with the
+// table as last given to set_hosts, so an edit of the table serves the next
+// need of the name.
 #pragma once
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/ip.h"
@@ -33,9 +40,15 @@ class PeerNames {
   // peer fqdn"); empty when the caller logs them itself.
   PeerNames(const Clock& clock, Lookup lookup, std::string what)
       : clock_(clock), lookup_(std::move(lookup)), what_(std::move(what)) {}
-  // What is known of `name`, starting a lookup when none is under way and
-  // the last answer is older than kLife (kRetry when it failed).
+  // What is known of `name`: its `ip host` address, else what was looked
+  // up, starting a lookup when none is under way and the last answer is
+  // older than kLife (kRetry when it failed).
   Answer resolve(const std::string& name);
+  // The running configuration's `ip host` table (config::Model::ip_hosts).
+  // Names whose entry changed lose what was looked up for them: a name
+  // taken out of the table is asked afresh at its next need.
+  using HostTable = std::map<std::string, std::vector<std::string>>;
+  void set_hosts(const HostTable& table);
 
  private:
   struct Entry {
@@ -44,11 +57,13 @@ class PeerNames {
     std::optional<IpAddress> address;
     TimePoint at{};
   };
-  void answered(const std::string& name, std::optional<IpAddress> a);
+  // `how` ends the log line: empty for a lookup, " (ip host)" for the table.
+  void answered(const std::string& name, std::optional<IpAddress> a, std::string_view how = {});
   const Clock& clock_;
   Lookup lookup_;
   std::string what_;
   std::map<std::string, Entry> names_;
+  std::map<std::string, IpAddress> hosts_;  // ip host: each name's address in use
 };
 
 }  // namespace kg::daemon
