@@ -16,6 +16,14 @@ lib_init
 . "$(dirname "$0")/lib_tmux.sh"
 . "$(dirname "$0")/lib_consent.sh"
 
+# The shell keygated opens is the host's bash -i, with keygated's
+# environment: give it a HOME of its own, so the machine's ~/.bashrc does not
+# run in it. A shell this test closes could die inside that file's `pyenv
+# init` (a rehash), leaving pyenv's lock behind: every interactive bash on the
+# machine then waited 60 s for it, this test's next shells too (CI run of
+# 143a5ac).
+mkdir -p "$WORK/home"
+export HOME=$WORK/home
 cfg=$WORK/hub.cfg
 { echo "hostname hub"; consent_keygen "$WORK/tac.key"; echo "username op secret 0 op-Pass-1"; } >"$cfg"
 start_keygated "$NSA" "$cfg"
