@@ -9,13 +9,15 @@
 #   last_line                    the last non-empty line of window 0
 #   clear_screen                 empty the line, the history and the screen
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/setup.sh installs it)"
-TMUX_SERVER=kgt$BASHPID
+# The server's socket is in the test's directory, removed with it (named
+# servers left their sockets in /tmp/tmux-UID).
+TMUX_SOCK=$WORK/tmux.sock
 tmux_start() {
-  tmux -L "$TMUX_SERVER" -f /dev/null new-session -d -x "${2:-160}" -y "${3:-50}" "$1" || fail "tmux"
-  LIB_PIDS+=("$(tmux -L "$TMUX_SERVER" display-message -p '#{pid}')")
+  tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x "${2:-160}" -y "${3:-50}" "$1" || fail "tmux"
+  LIB_PIDS+=("$(tmux -S "$TMUX_SOCK" display-message -p '#{pid}')")
 }
-tmux_window() { tmux -L "$TMUX_SERVER" new-window -d "$1"; }
-tmux_() { tmux -L "$TMUX_SERVER" "$@"; }
+tmux_window() { tmux -S "$TMUX_SOCK" new-window -d "$1"; }
+tmux_() { tmux -S "$TMUX_SOCK" "$@"; }
 screen() { tmux_ capture-pane -p -J -S -500 -t "${1:-0}"; }
 keys() { tmux_ send-keys -t 0 "$@"; }
 type_() { tmux_ send-keys -t 0 -l "$1"; }

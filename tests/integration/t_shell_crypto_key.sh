@@ -87,5 +87,5 @@ for f in $(find "$state" -type f) "$WORK/keygated-$NSA.log"; do
 done
 screen | grep -q 'PRIVATE KEY' && fail "a private key on the screen"
 type_ "exit"; keys Enter
-wait_for "! tmux -L '$TMUX_SERVER' has-session 2>/dev/null" 5 || { screen | tail -20; fail "exit did not end the shell"; }
+wait_for "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null" 5 || { screen | tail -20; fail "exit did not end the shell"; }
 log "PASS"

@@ -84,5 +84,5 @@ expect_screen '^Number of lines which match regexp = 30$' "| count"
 log "terminal length pages with --More--; terminal length 0 does not"
 
 type_ "exit"; keys Enter
-wait_for "! tmux -L '$TMUX_SERVER' has-session 2>/dev/null" 5 || fail "exit did not end the shell"
+wait_for "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null" 5 || fail "exit did not end the shell"
 log "PASS"
