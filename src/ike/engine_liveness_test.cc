@@ -247,15 +247,7 @@ TEST_F(TwoEngines, CrossingInitiationsWithOneSideAheadLeaveOneSa) {
   take(a, a.engine->initiate(req(a, b)));
   take(b, b.engine->initiate(req(b, a)));
   std::vector<SendPacket> held;
-  auto hold_b_auth = [&](const SendPacket& p) {
-    bool from_b = p.remote.addr == a.me, auth_request = p.data.size() > 19 && p.data[18] == 35 && !(p.data[19] & 0x20);
-    if (from_b && auth_request && held.empty()) {
-      held.push_back(p);
-      return true;
-    }
-    return false;
-  };
-  pump(hold_b_auth);
+  pump(hold_first_request(b, 35, held));  // B's IKE_AUTH
   ASSERT_EQ(held.size(), 1u) << logs;
   ASSERT_NE(a.ready(), nullptr) << "A's SA is up first";
   wire.push_back(held[0]);
@@ -285,15 +277,7 @@ TEST_F(TwoEngines, CrossingWithLateInitFromPeerLeavesOneSa) {
     take(a, a.engine->initiate(req(a, b)));
     take(b, b.engine->initiate(req(b, a)));
     std::vector<SendPacket> held;
-    auto hold_b_init = [&](const SendPacket& p) {
-      bool from_b = p.remote.addr == a.me, init_request = p.data.size() > 19 && p.data[18] == 34 && !(p.data[19] & 0x20);
-      if (from_b && init_request && held.empty()) {
-        held.push_back(p);
-        return true;
-      }
-      return false;
-    };
-    pump(hold_b_init);
+    pump(hold_first_request(b, 34, held));  // B's IKE_SA_INIT
     ASSERT_EQ(held.size(), 1u) << logs;
     ASSERT_NE(a.ready(), nullptr) << "A's SA is up before B's IKE_SA_INIT reaches A";
     wire.push_back(held[0]);

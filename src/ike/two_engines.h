@@ -215,6 +215,22 @@ class TwoEngines : public ::testing::Test {
       traffic_check();
     }
   }
+  // Whether `p` is a message of exchange type `ex` (IKE header byte 18), a
+  // response or a request (the R flag, 0x20 in byte 19), sent by `from`.
+  bool is_message(const SendPacket& p, const Node& from, uint8_t ex, bool response) {
+    bool sent_by = &node_at(p.remote.addr) != &from;
+    return sent_by && p.data.size() > 19 && p.data[18] == ex && bool(p.data[19] & 0x20) == response;
+  }
+  // A drop filter for pump(): holds back, in `held`, the first message of
+  // exchange `ex` that `from` sends as a request; the test delivers it later.
+  std::function<bool(const SendPacket&)> hold_first_request(const Node& from, uint8_t ex,
+                                                            std::vector<SendPacket>& held) {
+    return [this, &from, ex, &held](const SendPacket& p) {
+      if (!held.empty() || !is_message(p, from, ex, false)) return false;
+      held.push_back(p);
+      return true;
+    };
+  }
   void timers(std::function<bool(const SendPacket&)> drop = nullptr) {
     take(a, a.engine->on_timer());
     take(b, b.engine->on_timer());
